@@ -1,0 +1,13 @@
+export const SCOPES = {
+  read: 'campaigns:read',
+  write: 'campaigns:write',
+  execute: 'campaigns:execute',
+} as const;
+
+export const ALL_SCOPES: readonly string[] = Object.values(SCOPES);
+
+/** Who is calling, as the verified token says. */
+export interface Principal {
+  subject: string;
+  scopes: ReadonlySet<string>;
+}

@@ -1,0 +1,103 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import type { DatabaseLocation } from '../persistence/database.js';
+
+export type AuthSettings =
+  | { mode: 'secret'; secret: string }
+  | { mode: 'jwks'; jwksUrl: URL }
+  | { mode: 'development' };
+
+export interface ServiceConfig {
+  production: boolean;
+  port: number;
+  host: string | undefined;
+  basePath: string | undefined;
+  dataDir: string;
+  database: DatabaseLocation;
+  auth: AuthSettings;
+  issuer: string | undefined;
+  audience: string | undefined;
+  clockToleranceSeconds: number;
+  idempotencyRetentionHours: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const schema = z.object({
+  NODE_ENV: optionalText,
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: optionalText,
+  BASE_PATH: optionalText.refine((v) => v === undefined || /^(\/[A-Za-z0-9._~-]+)+$/.test(v), {
+    message: 'must look like /vpns (a leading slash, no trailing slash)',
+  }),
+  DATA_DIR: optionalText,
+  DATABASE_URL: optionalText,
+  DATABASE_SCHEMA: optionalText.refine((v) => v === undefined || /^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(v), {
+    message: 'must be a plain PostgreSQL identifier',
+  }),
+  AUTH_JWT_SECRET: optionalText.refine((v) => v === undefined || Buffer.byteLength(v) >= 32, {
+    message: 'must be at least 32 bytes long for HS256',
+  }),
+  AUTH_JWKS_URL: optionalText.refine((v) => v === undefined || URL.canParse(v), { message: 'must be a URL' }),
+  AUTH_ISSUER: optionalText,
+  AUTH_AUDIENCE: optionalText,
+  AUTH_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
+  IDEMPOTENCY_RETENTION_HOURS: z.coerce.number().int().min(24).max(24 * 90).default(24),
+});
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`));
+  }
+  const v = parsed.data;
+  const production = v.NODE_ENV === 'production';
+  const dataDir = resolve(v.DATA_DIR ?? 'data');
+  return {
+    production,
+    port: v.PORT,
+    host: v.HOST,
+    basePath: v.BASE_PATH,
+    dataDir,
+    database: databaseLocation(v.DATABASE_URL, v.DATABASE_SCHEMA, dataDir),
+    auth: authSettings(v.AUTH_JWT_SECRET, v.AUTH_JWKS_URL, production),
+    issuer: v.AUTH_ISSUER,
+    audience: v.AUTH_AUDIENCE,
+    clockToleranceSeconds: v.AUTH_CLOCK_TOLERANCE_SECONDS,
+    idempotencyRetentionHours: v.IDEMPOTENCY_RETENTION_HOURS,
+  };
+}
+
+function authSettings(secret: string | undefined, jwksUrl: string | undefined, production: boolean): AuthSettings {
+  if (secret !== undefined && jwksUrl !== undefined) {
+    throw new ConfigError(['AUTH_JWT_SECRET and AUTH_JWKS_URL are both set: choose one way to verify tokens']);
+  }
+  if (secret !== undefined) return { mode: 'secret', secret };
+  if (jwksUrl !== undefined) return { mode: 'jwks', jwksUrl: new URL(jwksUrl) };
+  if (production) {
+    throw new ConfigError([
+      'AUTH_JWT_SECRET or AUTH_JWKS_URL is required when NODE_ENV=production (no development tokens in production)',
+    ]);
+  }
+  return { mode: 'development' };
+}
+
+export function databaseLocation(url: string | undefined, schema: string | undefined, dataDir: string): DatabaseLocation {
+  if (url === undefined) return { kind: 'sqlite', filename: resolve(dataDir, 'campaigns.sqlite') };
+  if (/^postgres(ql)?:\/\//.test(url)) return { kind: 'postgres', connectionString: url, ...(schema ? { schema } : {}) };
+  const sqlitePath = /^(sqlite|file):(\/\/)?(.+)$/.exec(url)?.[3];
+  if (sqlitePath !== undefined) return { kind: 'sqlite', filename: resolve(sqlitePath) };
+  throw new ConfigError([
+    'DATABASE_URL must be postgres://user@host:port/database or sqlite:path/to/file.sqlite',
+  ]);
+}

@@ -1,0 +1,96 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import {
+  IDEMPOTENCY_KEY_MAX_LENGTH,
+  type CreateCampaign,
+  type GetCampaign,
+  type ListCampaigns,
+  type StartCampaign,
+} from '../../application/index.js';
+import { CampaignId, CampaignInvalid, type FieldProblem } from '../../domain/index.js';
+import { SCOPES, type Principal } from '../auth/principal.js';
+import type { TokenVerifier } from '../auth/token-verifier.js';
+import { authenticate, requireScope } from './auth-middleware.js';
+import { campaignJson } from './campaign-json.js';
+import { createCampaignInput } from './create-campaign-input.js';
+import { isAbsent, readJsonBody } from './json-body.js';
+import { RequestRefused } from './request-refused.js';
+
+export interface CampaignUseCases {
+  createCampaign: CreateCampaign;
+  getCampaign: GetCampaign;
+  listCampaigns: ListCampaigns;
+  startCampaign: StartCampaign;
+}
+
+export const START_MESSAGE = 'Campaign execution intiated successfully. ';
+export const CREATE_MESSAGE = 'Details added successfully';
+const MAX_PAGE_SIZE = 500;
+
+export function campaignRouter(prefix: string, useCases: CampaignUseCases, verifier: TokenVerifier): Router {
+  const router = new Router({ prefix });
+  router.use(authenticate(verifier));
+
+  router.post('/campaigns/:id/start', requireScope(SCOPES.execute), async (ctx) => {
+    const campaignId = CampaignId.parse(ctx.params.id!);
+    await readJsonBody(ctx);
+    const idempotencyKey = idempotencyKeyOf(ctx);
+    const { id } = await useCases.startCampaign.execute({
+      campaignId,
+      actor: principalOf(ctx).subject,
+      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+    });
+    ctx.body = { id, message: START_MESSAGE };
+  });
+
+  router.post('/campaigns', requireScope(SCOPES.write), async (ctx) => {
+    const body = await readJsonBody(ctx);
+    if (isAbsent(body)) throw new RequestRefused('INVALID_REQUEST', 'A JSON body describing the campaign is required');
+    const { id } = await useCases.createCampaign.execute(createCampaignInput(body, principalOf(ctx).subject));
+    ctx.body = { message: CREATE_MESSAGE, id };
+  });
+
+  router.get('/campaigns/:id', requireScope(SCOPES.read), async (ctx) => {
+    const campaign = await useCases.getCampaign.execute(CampaignId.parse(ctx.params.id!));
+    ctx.body = campaignJson(campaign);
+  });
+
+  router.get('/campaigns', requireScope(SCOPES.read), async (ctx) => {
+    const offset = pageParameter(ctx, 'start', 0, Number.MAX_SAFE_INTEGER);
+    const limit = pageParameter(ctx, 'pageSize', 10, MAX_PAGE_SIZE);
+    const problems = [offset, limit].filter((p): p is FieldProblem => typeof p !== 'number');
+    if (problems.length > 0) throw new CampaignInvalid(problems);
+    const page = await useCases.listCampaigns.execute({ offset: offset as number, limit: limit as number });
+    ctx.body = { total: page.total, campaigns: page.campaigns.map(campaignJson) };
+  });
+
+  return router;
+}
+
+function principalOf(ctx: Context): Principal {
+  return ctx.state.principal as Principal;
+}
+
+function idempotencyKeyOf(ctx: Context): string | undefined {
+  const header = ctx.req.headers['idempotency-key'];
+  if (header === undefined) return undefined;
+  const key = Array.isArray(header) ? undefined : header;
+  if (key === undefined || key.length < 1 || key.length > IDEMPOTENCY_KEY_MAX_LENGTH || !/^[\x21-\x7e]+$/.test(key)) {
+    throw new RequestRefused(
+      'INVALID_REQUEST',
+      `Idempotency-Key must be one header of 1 to ${IDEMPOTENCY_KEY_MAX_LENGTH} visible ASCII characters`,
+    );
+  }
+  return key;
+}
+
+function pageParameter(ctx: Context, name: string, fallback: number, max: number): number | FieldProblem {
+  const raw = ctx.query[name];
+  if (raw === undefined) return fallback;
+  const value = typeof raw === 'string' && /^\d{1,16}$/.test(raw) ? Number(raw) : NaN;
+  const min = name === 'pageSize' ? 1 : 0;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    return { field: name, message: `must be a whole number from ${min} to ${max}` };
+  }
+  return value;
+}

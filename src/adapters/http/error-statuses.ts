@@ -1,0 +1,67 @@
+import { ApplicationError } from '../../application/index.js';
+import { DomainError } from '../../domain/index.js';
+import { RequestRefused } from './request-refused.js';
+
+/** The one table from error codes to HTTP statuses. */
+export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
+  INVALID_CAMPAIGN_ID: 400,
+  INVALID_REQUEST: 400,
+  VALIDATION_FAILED: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  CAMPAIGN_NOT_FOUND: 404,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  CAMPAIGN_NOT_STARTABLE: 409,
+  CAMPAIGN_EXPIRED: 409,
+  CAMPAIGN_EXISTS: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  NOT_IMPLEMENTED: 501,
+  INTERNAL: 500,
+};
+
+/** Errors thrown by Koa's own machinery (http-errors) carry a status; they get a code from it. */
+const CODE_BY_FRAMEWORK_STATUS: Readonly<Record<number, string>> = {
+  400: 'INVALID_REQUEST',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  501: 'NOT_IMPLEMENTED',
+};
+
+export interface ErrorAnswer {
+  status: number;
+  body: Record<string, unknown>;
+  headers: Record<string, string>;
+  /** True when nothing about the error is known: it is logged and its message hidden. */
+  unexpected: boolean;
+}
+
+export function answerFor(error: unknown): ErrorAnswer {
+  if (error instanceof DomainError || error instanceof ApplicationError) {
+    return known(error.code, error.message, error.details());
+  }
+  if (error instanceof RequestRefused) return known(error.code, error.message, error.extra, error.headers);
+  const frameworkCode = CODE_BY_FRAMEWORK_STATUS[(error as { status?: number })?.status ?? 0];
+  if (frameworkCode !== undefined) return known(frameworkCode, (error as Error).message);
+  return {
+    status: 500,
+    body: { code: 'INTERNAL', message: 'The server failed to process the request' },
+    headers: {},
+    unexpected: true,
+  };
+}
+
+function known(
+  code: string,
+  message: string,
+  details: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): ErrorAnswer {
+  const status = STATUS_BY_CODE[code];
+  if (status === undefined) return answerFor(new Error(`no HTTP status for error code ${code}`));
+  return { status, body: { code, message, ...details }, headers, unexpected: false };
+}

@@ -1,0 +1,56 @@
+import type { Context } from 'koa';
+import { parse, parseNumberAndBigInt } from 'lossless-json';
+import getRawBody from 'raw-body';
+import { RequestRefused } from './request-refused.js';
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+const NO_BODY = Symbol('no body');
+
+export function hasBody(ctx: Context): boolean {
+  const { headers } = ctx.req;
+  return headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0;
+}
+
+/**
+ * Reads a JSON body. Integers beyond 2^53 come back as bigint, never rounded, so a 64-bit id sent as a
+ * JSON number survives. Returns NO_BODY when the request has none.
+ */
+export async function readJsonBody(ctx: Context): Promise<unknown | typeof NO_BODY> {
+  if (!hasBody(ctx)) return NO_BODY;
+  if (ctx.get('Content-Type') !== '' && ctx.is('json') === false) {
+    throw new RequestRefused('UNSUPPORTED_MEDIA_TYPE', 'The request body must be JSON (Content-Type: application/json)');
+  }
+  const text = await readText(ctx);
+  if (text.trim() === '') return NO_BODY;
+  try {
+    return parse(text, null, parseNumberAndBigInt);
+  } catch (error) {
+    throw new RequestRefused('INVALID_REQUEST', `The request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+export function isAbsent(body: unknown): body is typeof NO_BODY {
+  return body === NO_BODY;
+}
+
+async function readText(ctx: Context): Promise<string> {
+  try {
+    return await getRawBody(ctx.req, {
+      limit: BODY_LIMIT_BYTES,
+      length: ctx.get('Content-Length') || undefined,
+      encoding: 'utf8',
+    });
+  } catch (error) {
+    const type = (error as { type?: string }).type;
+    if (type === 'entity.too.large') {
+      throw new RequestRefused('PAYLOAD_TOO_LARGE', `The request body is larger than ${BODY_LIMIT_BYTES} bytes`, {
+        limitBytes: BODY_LIMIT_BYTES,
+      });
+    }
+    if (type === 'encoding.unsupported') {
+      throw new RequestRefused('UNSUPPORTED_MEDIA_TYPE', 'The request body must be UTF-8 JSON');
+    }
+    throw new RequestRefused('INVALID_REQUEST', 'The request body could not be read');
+  }
+}

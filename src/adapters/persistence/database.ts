@@ -1,0 +1,58 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import knex, { type Knex } from 'knex';
+
+export type DatabaseLocation =
+  | { kind: 'sqlite'; filename: string }
+  | { kind: 'postgres'; connectionString: string; schema?: string };
+
+export function openDatabase(location: DatabaseLocation): Knex {
+  return location.kind === 'sqlite' ? openSqlite(location.filename) : openPostgres(location);
+}
+
+function openSqlite(filename: string): Knex {
+  if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
+  return knex({
+    client: 'sqlite3',
+    connection: { filename },
+    useNullAsDefault: true,
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate(connection: SqliteConnection, done: (error: Error | null, connection: unknown) => void) {
+        connection.exec(
+          'PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;',
+          (error) => done(error, connection),
+        );
+      },
+    },
+  });
+}
+
+function openPostgres(location: { connectionString: string; schema?: string }): Knex {
+  return knex({
+    client: 'pg',
+    connection: { connectionString: location.connectionString },
+    ...(location.schema ? { searchPath: [location.schema] } : {}),
+    pool: { min: 0, max: 10 },
+  });
+}
+
+interface SqliteConnection {
+  exec(sql: string, callback: (error: Error | null) => void): void;
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  if (code === '23505') return true;
+  return code === 'SQLITE_CONSTRAINT' && /UNIQUE|PRIMARY KEY/.test(message ?? '');
+}
+
+/** Database times come back as epoch milliseconds (SQLite) or Date (PostgreSQL). */
+export function toDate(value: unknown): Date {
+  return value instanceof Date ? value : new Date(Number(value));
+}
+
+export function toDateOrNull(value: unknown): Date | null {
+  return value === null || value === undefined ? null : toDate(value);
+}

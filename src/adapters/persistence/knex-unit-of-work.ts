@@ -1,0 +1,103 @@
+import type { Knex } from 'knex';
+import {
+  CampaignAlreadyExists,
+  IdempotencyKeyTaken,
+  type CampaignRepository,
+  type IdempotencyKey,
+  type IdempotencyRecords,
+  type Outbox,
+  type StoredOutcome,
+  type Transaction,
+  type UnitOfWork,
+} from '../../application/index.js';
+import { Campaign, type CampaignId, type DomainEvent } from '../../domain/index.js';
+import { selectCampaignColumns, toRow, toSnapshot, type CampaignRow } from './campaign-rows.js';
+import { isUniqueViolation } from './database.js';
+
+export class KnexUnitOfWork implements UnitOfWork {
+  constructor(private readonly db: Knex) {}
+
+  run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.db.transaction((trx) =>
+      work({
+        campaigns: new KnexCampaignRepository(trx),
+        outbox: new KnexOutbox(trx),
+        idempotency: new KnexIdempotencyRecords(trx),
+      }),
+    );
+  }
+}
+
+export class KnexCampaignRepository implements CampaignRepository {
+  constructor(private readonly trx: Knex.Transaction) {}
+
+  async find(id: CampaignId): Promise<Campaign | undefined> {
+    const row: CampaignRow | undefined = await this.trx('campaigns')
+      .select(selectCampaignColumns(this.trx))
+      .where('id', id.toString())
+      .first();
+    return row === undefined ? undefined : Campaign.restore(toSnapshot(row));
+  }
+
+  async insert(campaign: Campaign): Promise<void> {
+    try {
+      await this.trx('campaigns').insert(toRow(campaign.snapshot()));
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new CampaignAlreadyExists(campaign.id.toString());
+      throw error;
+    }
+  }
+
+  async update(campaign: Campaign, expectedVersion: number): Promise<boolean> {
+    const { id, ...changes } = toRow(campaign.snapshot());
+    const updated = await this.trx('campaigns').where({ id, version: expectedVersion }).update(changes);
+    return Number(updated) === 1;
+  }
+}
+
+export class KnexOutbox implements Outbox {
+  constructor(private readonly trx: Knex.Transaction) {}
+
+  async append(events: readonly DomainEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const now = new Date();
+    await this.trx('outbox').insert(
+      events.map((event) => ({
+        event_id: event.eventId,
+        aggregate_type: 'campaign',
+        aggregate_id: event.aggregateId,
+        event_type: event.type,
+        payload: JSON.stringify(event.payload),
+        occurred_at: event.occurredAt,
+        created_at: now,
+      })),
+    );
+  }
+}
+
+export class KnexIdempotencyRecords implements IdempotencyRecords {
+  constructor(private readonly trx: Knex.Transaction) {}
+
+  async find(key: IdempotencyKey): Promise<StoredOutcome | undefined> {
+    const row = await this.trx('idempotency_keys')
+      .select('outcome')
+      .where({ owner: key.owner, key: key.key })
+      .first();
+    return row === undefined ? undefined : (JSON.parse(row.outcome) as StoredOutcome);
+  }
+
+  async remember(key: IdempotencyKey, outcome: StoredOutcome, at: Date): Promise<void> {
+    try {
+      await this.trx('idempotency_keys').insert({
+        owner: key.owner,
+        key: key.key,
+        fingerprint: key.fingerprint,
+        outcome: JSON.stringify(outcome),
+        created_at: at,
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new IdempotencyKeyTaken();
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,16 @@
+import type { Knex } from 'knex';
+import { initialSchema } from './001-initial-schema.js';
+
+const MIGRATIONS: ReadonlyArray<[name: string, migration: Knex.Migration]> = [['001-initial-schema', initialSchema]];
+
+/** Migrations compiled into the service, so they run the same from `dist/` on SQLite and PostgreSQL. */
+export const migrationSource: Knex.MigrationSource<[string, Knex.Migration]> = {
+  getMigrations: async () => [...MIGRATIONS],
+  getMigrationName: ([name]) => name,
+  getMigration: async ([, migration]) => migration,
+};
+
+export async function migrateToLatest(db: Knex): Promise<string[]> {
+  const [, applied] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
+  return applied;
+}

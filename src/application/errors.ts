@@ -1,0 +1,56 @@
+/** A request the application refuses; `code` is stable and the HTTP edge maps it to a status. */
+export abstract class ApplicationError extends Error {
+  abstract readonly code: string;
+
+  details(): Record<string, unknown> {
+    return {};
+  }
+}
+
+export class CampaignNotFound extends ApplicationError {
+  readonly code = 'CAMPAIGN_NOT_FOUND';
+  constructor(readonly campaignId: string) {
+    super(`Campaign ${campaignId} does not exist`);
+  }
+  override details(): Record<string, unknown> {
+    return { id: this.campaignId };
+  }
+}
+
+export class CampaignAlreadyExists extends ApplicationError {
+  readonly code = 'CAMPAIGN_EXISTS';
+  constructor(readonly campaignId: string) {
+    super(`Campaign ${campaignId} already exists`);
+  }
+  override details(): Record<string, unknown> {
+    return { id: this.campaignId };
+  }
+}
+
+export class IdempotencyKeyReused extends ApplicationError {
+  readonly code = 'IDEMPOTENCY_KEY_REUSED';
+  constructor() {
+    super('This Idempotency-Key was already used for a different request; use a new key for a new request');
+  }
+}
+
+/** Another request stored an outcome under the same key first. */
+export class IdempotencyKeyTaken extends Error {
+  constructor() {
+    super('idempotency key already recorded');
+  }
+}
+
+/** The stored refusal of an earlier request with the same Idempotency-Key, answered again. */
+export class ReplayedRefusal extends ApplicationError {
+  constructor(
+    readonly code: string,
+    message: string,
+    private readonly recordedDetails: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+  override details(): Record<string, unknown> {
+    return this.recordedDetails;
+  }
+}

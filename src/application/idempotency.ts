@@ -1,0 +1,87 @@
+import { DomainError } from '../domain/index.js';
+import { ApplicationError, IdempotencyKeyReused, IdempotencyKeyTaken, ReplayedRefusal } from './errors.js';
+import type { Transaction, UnitOfWork } from './ports/unit-of-work.js';
+
+export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
+
+/** A client's key, scoped to the caller, with what the request asked for. */
+export interface IdempotencyKey {
+  owner: string;
+  key: string;
+  /** The operation and its target, e.g. `start 42`; the same key for anything else is refused. */
+  fingerprint: string;
+}
+
+export type StoredOutcome =
+  | { fingerprint: string; kind: 'result'; value: unknown }
+  | { fingerprint: string; kind: 'refusal'; code: string; message: string; details: Record<string, unknown> };
+
+type Refusal = DomainError | ApplicationError;
+
+/**
+ * Runs `work` once per idempotency key: the first outcome (result or refusal) is stored in the same
+ * transaction as the work, and a repeat with the same key answers that outcome again without writing.
+ */
+export async function runIdempotently<T>(
+  unitOfWork: UnitOfWork,
+  key: IdempotencyKey | undefined,
+  now: Date,
+  work: (tx: Transaction) => Promise<T>,
+): Promise<T> {
+  if (key === undefined) return unitOfWork.run(work);
+  try {
+    return await unitOfWork.run(async (tx) => {
+      const earlier = await tx.idempotency.find(key);
+      if (earlier !== undefined) return replay<T>(earlier, key);
+      const value = await work(tx);
+      await tx.idempotency.remember(key, { fingerprint: key.fingerprint, kind: 'result', value }, now);
+      return value;
+    });
+  } catch (error) {
+    if (error instanceof IdempotencyKeyTaken) return replayStored<T>(unitOfWork, key);
+    if (isReplayable(error) && !(await rememberRefusal(unitOfWork, key, error, now))) {
+      return replayStored<T>(unitOfWork, key);
+    }
+    throw error;
+  }
+}
+
+function isReplayable(error: unknown): error is Refusal {
+  if (error instanceof IdempotencyKeyReused || error instanceof ReplayedRefusal) return false;
+  return error instanceof DomainError || error instanceof ApplicationError;
+}
+
+/** False when a concurrent request with the same key stored its outcome first. */
+async function rememberRefusal(
+  unitOfWork: UnitOfWork,
+  key: IdempotencyKey,
+  error: Refusal,
+  now: Date,
+): Promise<boolean> {
+  const outcome: StoredOutcome = {
+    fingerprint: key.fingerprint,
+    kind: 'refusal',
+    code: error.code,
+    message: error.message,
+    details: error.details(),
+  };
+  try {
+    await unitOfWork.run((tx) => tx.idempotency.remember(key, outcome, now));
+    return true;
+  } catch (storeError) {
+    if (storeError instanceof IdempotencyKeyTaken) return false;
+    throw storeError;
+  }
+}
+
+async function replayStored<T>(unitOfWork: UnitOfWork, key: IdempotencyKey): Promise<T> {
+  const earlier = await unitOfWork.run((tx) => tx.idempotency.find(key));
+  if (earlier === undefined) throw new Error('idempotency record vanished while replaying it');
+  return replay<T>(earlier, key);
+}
+
+function replay<T>(earlier: StoredOutcome, key: IdempotencyKey): T {
+  if (earlier.fingerprint !== key.fingerprint) throw new IdempotencyKeyReused();
+  if (earlier.kind === 'refusal') throw new ReplayedRefusal(earlier.code, earlier.message, earlier.details);
+  return earlier.value as T;
+}

@@ -1,0 +1,44 @@
+import { Campaign, type CampaignId } from '../../domain/index.js';
+import { CampaignAlreadyExists } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
+import type { IdGenerator } from '../ports/id-generator.js';
+import type { UnitOfWork } from '../ports/unit-of-work.js';
+
+export interface CreateCampaignCommand {
+  actor: string;
+  /** Given when importing a campaign with its existing id; generated otherwise. */
+  id?: CampaignId;
+  name: string;
+  description?: string | null;
+  status?: 'draft' | 'scheduled';
+  startAt?: Date | null;
+  endAt?: Date | null;
+}
+
+const MAX_GENERATED_ID_ATTEMPTS = 3;
+
+export class CreateCampaign {
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  async execute(command: CreateCampaignCommand): Promise<{ id: string }> {
+    const now = this.clock.now();
+    for (let attempt = 1; ; attempt++) {
+      const id = command.id ?? this.ids.newCampaignId();
+      const campaign = Campaign.create({ ...command, id, createdBy: command.actor }, now);
+      try {
+        await this.unitOfWork.run(async (tx) => {
+          await tx.campaigns.insert(campaign);
+          await tx.outbox.append(campaign.pullEvents());
+        });
+        return { id: id.toString() };
+      } catch (error) {
+        const mayRetry = error instanceof CampaignAlreadyExists && command.id === undefined;
+        if (!mayRetry || attempt >= MAX_GENERATED_ID_ATTEMPTS) throw error;
+      }
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import { ContainerModule } from 'inversify';
+import {
+  CreateCampaign,
+  GetCampaign,
+  ListCampaigns,
+  StartCampaign,
+  type CampaignReader,
+  type Clock,
+  type IdGenerator,
+  type UnitOfWork,
+} from '../application/index.js';
+import type { ServiceConfig } from '../adapters/config/config.js';
+import { TokenVerifier } from '../adapters/auth/token-verifier.js';
+import { openDatabase } from '../adapters/persistence/database.js';
+import { IdempotencyJanitor } from '../adapters/persistence/idempotency-janitor.js';
+import { KnexCampaignReader } from '../adapters/persistence/knex-campaign-reader.js';
+import { KnexUnitOfWork } from '../adapters/persistence/knex-unit-of-work.js';
+import { SystemClock } from '../adapters/system/system-clock.js';
+import { TimeOrderedIdGenerator } from '../adapters/system/time-ordered-id-generator.js';
+import type { Knex } from 'knex';
+import { TYPES } from './types.js';
+
+export const persistenceModule = new ContainerModule(({ bind }) => {
+  bind(TYPES.Database)
+    .toResolvedValue((config: ServiceConfig) => openDatabase(config.database), [TYPES.Config])
+    .inSingletonScope();
+  bind(TYPES.UnitOfWork).toResolvedValue((db: Knex) => new KnexUnitOfWork(db), [TYPES.Database]).inSingletonScope();
+  bind(TYPES.CampaignReader).toResolvedValue((db: Knex) => new KnexCampaignReader(db), [TYPES.Database]).inSingletonScope();
+  bind(TYPES.IdempotencyJanitor)
+    .toResolvedValue(
+      (db: Knex, config: ServiceConfig) => new IdempotencyJanitor(db, config.idempotencyRetentionHours * 3_600_000),
+      [TYPES.Database, TYPES.Config],
+    )
+    .inSingletonScope();
+});
+
+export const systemModule = new ContainerModule(({ bind }) => {
+  bind(TYPES.Clock).toConstantValue(new SystemClock());
+  bind(TYPES.IdGenerator).toConstantValue(new TimeOrderedIdGenerator());
+});
+
+/** `secret` is the development secret when the configuration names no way to verify tokens. */
+export function authModule(developmentSecret: string | undefined): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(TYPES.TokenVerifier)
+      .toResolvedValue((config: ServiceConfig) => {
+        const key =
+          config.auth.mode === 'secret' ? { kind: 'secret' as const, secret: config.auth.secret }
+          : config.auth.mode === 'jwks' ? { kind: 'jwks' as const, jwksUrl: config.auth.jwksUrl }
+          : { kind: 'secret' as const, secret: developmentSecret ?? '' };
+        return new TokenVerifier(key, {
+          issuer: config.issuer,
+          audience: config.audience,
+          clockToleranceSeconds: config.clockToleranceSeconds,
+        });
+      }, [TYPES.Config])
+      .inSingletonScope();
+  });
+}
+
+export const useCaseModule = new ContainerModule(({ bind }) => {
+  const writeDeps = [TYPES.UnitOfWork, TYPES.Clock, TYPES.IdGenerator] as const;
+  bind(TYPES.StartCampaign)
+    .toResolvedValue((uow: UnitOfWork, clock: Clock, ids: IdGenerator) => new StartCampaign(uow, clock, ids), [...writeDeps])
+    .inSingletonScope();
+  bind(TYPES.CreateCampaign)
+    .toResolvedValue((uow: UnitOfWork, clock: Clock, ids: IdGenerator) => new CreateCampaign(uow, clock, ids), [...writeDeps])
+    .inSingletonScope();
+  bind(TYPES.GetCampaign)
+    .toResolvedValue((reader: CampaignReader) => new GetCampaign(reader), [TYPES.CampaignReader])
+    .inSingletonScope();
+  bind(TYPES.ListCampaigns)
+    .toResolvedValue((reader: CampaignReader) => new ListCampaigns(reader), [TYPES.CampaignReader])
+    .inSingletonScope();
+});

@@ -1,0 +1,90 @@
+import 'reflect-metadata';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Container } from 'inversify';
+import type { Logger } from 'pino';
+import type { Clock } from '../application/index.js';
+import { loadOrCreateDevelopmentSecret } from '../adapters/auth/development-secret.js';
+import type { ServiceConfig } from '../adapters/config/config.js';
+import { createHttpApp } from '../adapters/http/app.js';
+import { migrateToLatest } from '../adapters/persistence/migrations/index.js';
+import { authModule, persistenceModule, systemModule, useCaseModule } from './modules.js';
+import { TYPES } from './types.js';
+
+export interface RunningService {
+  url: string;
+  server: Server;
+  container: Container;
+  /** Set in development mode: the HS256 secret that signs development tokens. */
+  developmentSecret: string | undefined;
+  stop(): Promise<void>;
+}
+
+export interface ServiceOverrides {
+  clock?: Clock;
+}
+
+const HOUR_MS = 3_600_000;
+
+export function buildContainer(config: ServiceConfig, logger: Logger, developmentSecret: string | undefined): Container {
+  const container = new Container();
+  container.bind(TYPES.Config).toConstantValue(config);
+  container.bind(TYPES.Logger).toConstantValue(logger);
+  container.load(persistenceModule, systemModule, authModule(developmentSecret), useCaseModule);
+  return container;
+}
+
+/** The composition root: wires every part, migrates the database and starts listening. */
+export async function startService(
+  config: ServiceConfig,
+  logger: Logger,
+  overrides: ServiceOverrides = {},
+): Promise<RunningService> {
+  const developmentSecret =
+    config.auth.mode === 'development' ? loadOrCreateDevelopmentSecret(config.dataDir) : undefined;
+  const container = buildContainer(config, logger, developmentSecret);
+  if (overrides.clock) container.rebind(TYPES.Clock).toConstantValue(overrides.clock);
+
+  const db = container.get(TYPES.Database);
+  const applied = await migrateToLatest(db);
+  if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+
+  const janitor = container.get(TYPES.IdempotencyJanitor);
+  const prune = () => janitor.prune(new Date()).catch((err) => logger.warn({ err }, 'idempotency key pruning failed'));
+  await prune();
+  const pruning = setInterval(prune, HOUR_MS).unref();
+
+  const app = createHttpApp({
+    useCases: {
+      createCampaign: container.get(TYPES.CreateCampaign),
+      getCampaign: container.get(TYPES.GetCampaign),
+      listCampaigns: container.get(TYPES.ListCampaigns),
+      startCampaign: container.get(TYPES.StartCampaign),
+    },
+    verifier: container.get(TYPES.TokenVerifier),
+    logger,
+    basePath: config.basePath,
+  });
+  const server = await listen(app.callback(), config.port, config.host);
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://${config.host && config.host !== '0.0.0.0' && config.host !== '::' ? config.host : '127.0.0.1'}:${port}`,
+    server,
+    container,
+    developmentSecret,
+    async stop() {
+      clearInterval(pruning);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await db.destroy();
+    },
+  };
+}
+
+function listen(handler: RequestListener, port: number, host: string | undefined): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer(handler);
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(server));
+  });
+}

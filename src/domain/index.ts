@@ -1,0 +1,6 @@
+export * from './campaign.js';
+export * from './campaign-events.js';
+export * from './campaign-id.js';
+export * from './campaign-status.js';
+export * from './domain-event.js';
+export * from './errors.js';

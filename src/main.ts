@@ -1,0 +1,59 @@
+import { mintToken } from './adapters/auth/token-minter.js';
+import { ConfigError, loadConfig } from './adapters/config/config.js';
+import { createLogger } from './composition/logger.js';
+import { startService, type RunningService } from './composition/service.js';
+
+async function main(): Promise<void> {
+  const config = loadOrExit();
+  const logger = createLogger();
+  const service = await startService(config, logger);
+  logger.info({ url: service.url, database: config.database.kind }, 'campaign service listening');
+  if (service.developmentSecret !== undefined) await printDevelopmentHelp(service);
+  stopOnSignals(service, logger);
+}
+
+function loadOrExit() {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+async function printDevelopmentHelp(service: RunningService): Promise<void> {
+  const token = await mintToken({ secret: service.developmentSecret!, ttlSeconds: 3600 });
+  const api = `${service.url}/api/v1`;
+  process.stdout.write(
+    [
+      '',
+      'Development mode: no AUTH_JWT_SECRET or AUTH_JWKS_URL is set, so tokens are signed with a secret kept in the',
+      'data directory. Here is a token with every scope, valid for one hour (`npm run token` mints another):',
+      '',
+      `  export TOKEN=${token}`,
+      `  curl -s -X POST ${api}/campaigns -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\`,
+      `       -d '{"name":"Spring sale","startAt":"2030-01-01T09:00:00Z","endAt":"2030-02-01T09:00:00Z"}'`,
+      `  curl -s -X POST ${api}/campaigns/<id>/start -H "Authorization: Bearer $TOKEN"`,
+      '',
+      '',
+    ].join('\n'),
+  );
+}
+
+function stopOnSignals(service: RunningService, logger: ReturnType<typeof createLogger>): void {
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'stopping');
+    service.stop().then(
+      () => process.exit(0),
+      (err) => {
+        logger.error({ err }, 'stopped with an error');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+await main();
