@@ -1,0 +1,119 @@
+import {
+  CampaignAlreadyExists,
+  IdempotencyKeyTaken,
+  type CampaignPage,
+  type CampaignReader,
+  type IdempotencyKey,
+  type StoredOutcome,
+  type Transaction,
+  type UnitOfWork,
+} from '../../src/application/index.js';
+import { Campaign, type CampaignId, type CampaignSnapshot, type DomainEvent } from '../../src/domain/index.js';
+
+interface State {
+  campaigns: Map<string, CampaignSnapshot>;
+  outbox: DomainEvent[];
+  idempotency: Map<string, StoredOutcome>;
+}
+
+/**
+ * Ports backed by memory. Transactions work on a copy that replaces the committed state only when the
+ * work succeeds, and they run one at a time, like SQLite's single writer.
+ */
+export class InMemoryStore implements UnitOfWork, CampaignReader {
+  private state: State = { campaigns: new Map(), outbox: [], idempotency: new Map() };
+  private queue: Promise<unknown> = Promise.resolve();
+  transactionsRun = 0;
+  /** Called inside each transaction before the work; tests use it to interleave a competing change. */
+  beforeWork: ((tx: Transaction) => Promise<void>) | undefined;
+
+  get outbox(): readonly DomainEvent[] {
+    return this.state.outbox;
+  }
+
+  get idempotencyRecords(): number {
+    return this.state.idempotency.size;
+  }
+
+  snapshotOf(id: CampaignId): CampaignSnapshot | undefined {
+    return this.state.campaigns.get(id.toString());
+  }
+
+  put(campaign: Campaign): void {
+    this.state.campaigns.set(campaign.id.toString(), campaign.snapshot());
+  }
+
+  run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    const result = this.queue.then(() => this.runNow(work));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async runNow<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    this.transactionsRun++;
+    const draft: State = {
+      campaigns: new Map(this.state.campaigns),
+      outbox: [...this.state.outbox],
+      idempotency: new Map(this.state.idempotency),
+    };
+    const tx = transactionOver(draft);
+    if (this.beforeWork) await this.beforeWork(tx);
+    const value = await work(tx);
+    this.state = draft;
+    return value;
+  }
+
+  async findById(id: CampaignId): Promise<CampaignSnapshot | undefined> {
+    return this.state.campaigns.get(id.toString());
+  }
+
+  async list(offset: number, limit: number): Promise<CampaignPage> {
+    const all = [...this.state.campaigns.values()].sort((a, b) => compareIds(a.id, b.id));
+    return { total: all.length, campaigns: all.slice(offset, offset + limit) };
+  }
+}
+
+function transactionOver(draft: State): Transaction {
+  return {
+    campaigns: {
+      async find(id) {
+        const snapshot = draft.campaigns.get(id.toString());
+        return snapshot && Campaign.restore(snapshot);
+      },
+      async insert(campaign) {
+        if (draft.campaigns.has(campaign.id.toString())) throw new CampaignAlreadyExists(campaign.id.toString());
+        draft.campaigns.set(campaign.id.toString(), campaign.snapshot());
+      },
+      async update(campaign, expectedVersion) {
+        const stored = draft.campaigns.get(campaign.id.toString());
+        if (stored?.version !== expectedVersion) return false;
+        draft.campaigns.set(campaign.id.toString(), campaign.snapshot());
+        return true;
+      },
+    },
+    outbox: {
+      async append(events) {
+        draft.outbox.push(...events);
+      },
+    },
+    idempotency: {
+      async find(key) {
+        return draft.idempotency.get(recordKey(key));
+      },
+      async remember(key, outcome) {
+        if (draft.idempotency.has(recordKey(key))) throw new IdempotencyKeyTaken();
+        draft.idempotency.set(recordKey(key), outcome);
+      },
+    },
+  };
+}
+
+function recordKey(key: IdempotencyKey): string {
+  return `${key.owner}\u0000${key.key}`;
+}
+
+function compareIds(a: CampaignId, b: CampaignId): number {
+  const x = BigInt(a.toString());
+  const y = BigInt(b.toString());
+  return x < y ? -1 : x > y ? 1 : 0;
+}

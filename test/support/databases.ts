@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import knex from 'knex';
+
+/** The PostgreSQL server the tests use; every test database lives in a schema of its own. */
+export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface TestDatabase {
+  /** The environment that points the service at this database. */
+  env: Record<string, string>;
+  dataDir: string;
+  drop(): Promise<void>;
+}
+
+export interface DatabaseKind {
+  name: 'SQLite' | 'PostgreSQL';
+  create(): Promise<TestDatabase>;
+}
+
+export const SQLITE: DatabaseKind = {
+  name: 'SQLite',
+  async create() {
+    const dataDir = mkdtempSync(join(tmpdir(), 'campaigns-test-'));
+    return {
+      env: { DATA_DIR: dataDir, DATABASE_URL: `sqlite:${join(dataDir, 'campaigns.sqlite')}` },
+      dataDir,
+      async drop() {
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  },
+};
+
+export const POSTGRES: DatabaseKind = {
+  name: 'PostgreSQL',
+  async create() {
+    const dataDir = mkdtempSync(join(tmpdir(), 'campaigns-test-'));
+    const schema = `test_${randomBytes(6).toString('hex')}`;
+    await withAdmin((db) => db.raw(`CREATE SCHEMA ${schema}`));
+    return {
+      env: { DATA_DIR: dataDir, DATABASE_URL: TEST_POSTGRES_URL, DATABASE_SCHEMA: schema },
+      dataDir,
+      async drop() {
+        await withAdmin((db) => db.raw(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  },
+};
+
+/** Every database the persistence and HTTP suites run against. */
+export const DATABASE_KINDS: readonly DatabaseKind[] = [SQLITE, POSTGRES];
+
+async function withAdmin(work: (db: knex.Knex) => Promise<unknown>): Promise<void> {
+  const db = knex({ client: 'pg', connection: TEST_POSTGRES_URL, pool: { min: 0, max: 1 } });
+  try {
+    await work(db);
+  } finally {
+    await db.destroy();
+  }
+}

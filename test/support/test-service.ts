@@ -1,0 +1,102 @@
+import type { Knex } from 'knex';
+import type { Clock } from '../../src/application/index.js';
+import { ALL_SCOPES } from '../../src/adapters/auth/principal.js';
+import { mintToken } from '../../src/adapters/auth/token-minter.js';
+import { loadConfig } from '../../src/adapters/config/config.js';
+import { createLogger } from '../../src/composition/logger.js';
+import { startService, type RunningService } from '../../src/composition/service.js';
+import { TYPES } from '../../src/composition/types.js';
+import type { DatabaseKind, TestDatabase } from './databases.js';
+
+export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  body: any;
+  text: string;
+}
+
+export interface RequestOptions {
+  token?: string | null;
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+/** The real service (composition root, Koa, Knex) on a real database, listening on a free port. */
+export class TestService {
+  private constructor(
+    readonly running: RunningService,
+    private readonly database: TestDatabase,
+    readonly defaultToken: string,
+  ) {}
+
+  static async start(
+    kind: DatabaseKind,
+    options: { clock?: Clock; env?: Record<string, string> } = {},
+  ): Promise<TestService> {
+    const database = await kind.create();
+    const env = { AUTH_JWT_SECRET: TEST_SECRET, PORT: '0', HOST: '127.0.0.1', ...database.env, ...options.env };
+    const running = await startService(loadConfig(env), createLogger('silent'), options.clock ? { clock: options.clock } : {});
+    const token = await mintToken({ secret: TEST_SECRET, subject: 'tester' });
+    return new TestService(running, database, token);
+  }
+
+  get url(): string {
+    return this.running.url;
+  }
+
+  get db(): Knex {
+    return this.running.container.get(TYPES.Database);
+  }
+
+  token(subject = 'tester', scopes: readonly string[] = ALL_SCOPES): Promise<string> {
+    return mintToken({ secret: TEST_SECRET, subject, scopes });
+  }
+
+  async request(method: string, path: string, options: RequestOptions = {}): Promise<Answer> {
+    const headers: Record<string, string> = { ...options.headers };
+    const token = options.token === undefined ? this.defaultToken : options.token;
+    if (token !== null) headers.authorization ??= `Bearer ${token}`;
+    let body: string | undefined = options.rawBody;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(`${this.url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    return { status: response.status, headers: response.headers, body: parsed, text };
+  }
+
+  /** Creates a scheduled campaign through the API and answers its id. */
+  async createCampaign(fields: Record<string, unknown> = {}): Promise<string> {
+    const answer = await this.request('POST', '/api/v1/campaigns', {
+      body: { name: 'Spring sale', startAt: inDays(1), endAt: inDays(30), ...fields },
+    });
+    if (answer.status !== 200) throw new Error(`create failed: ${answer.status} ${answer.text}`);
+    return answer.body.id as string;
+  }
+
+  async outboxRows(): Promise<Array<Record<string, unknown>>> {
+    return this.db('outbox').select('event_id', 'event_type', this.db.raw('CAST(aggregate_id AS TEXT) AS aggregate_id'), 'payload').orderBy('sequence');
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await this.running.stop();
+    } finally {
+      await this.database.drop();
+    }
+  }
+}
+
+export function inDays(days: number, from = Date.now()): string {
+  return new Date(from + days * 86_400_000).toISOString();
+}

@@ -1,0 +1,71 @@
+import { CampaignAlreadyExists, CreateCampaign, GetCampaign, ListCampaigns, CampaignNotFound } from '../../../src/application/index.js';
+import { CampaignId, CampaignInvalid } from '../../../src/domain/index.js';
+import { FixedClock } from '../../fakes/fixed-clock.js';
+import { InMemoryStore } from '../../fakes/in-memory-unit-of-work.js';
+import { SequentialIds } from '../../fakes/sequential-ids.js';
+import { expect } from '../../support/expect.js';
+
+describe('CreateCampaign', () => {
+  let store: InMemoryStore;
+  let ids: SequentialIds;
+  let createCampaign: CreateCampaign;
+  const clock = new FixedClock(new Date('2030-01-01T00:00:00Z'));
+
+  beforeEach(() => {
+    store = new InMemoryStore();
+    ids = new SequentialIds(100n);
+    createCampaign = new CreateCampaign(store, clock, ids);
+  });
+
+  it('stores a scheduled campaign under a generated id, created by the caller', async () => {
+    const { id } = await createCampaign.execute({ actor: 'alice', name: 'Spring sale' });
+    expect(id).to.equal('100');
+    const stored = store.snapshotOf(CampaignId.parse(id));
+    expect(stored).to.include({ name: 'Spring sale', status: 'scheduled', createdBy: 'alice' });
+    expect(stored?.createdAt).to.deep.equal(clock.now());
+  });
+
+  it('keeps an imported id exactly', async () => {
+    const { id } = await createCampaign.execute({ actor: 'alice', name: 'Imported', id: CampaignId.parse('9007199254740993') });
+    expect(id).to.equal('9007199254740993');
+  });
+
+  it('refuses an imported id that already exists', async () => {
+    const command = { actor: 'alice', name: 'Imported', id: CampaignId.parse('7') };
+    await createCampaign.execute(command);
+    await expect(createCampaign.execute(command)).to.be.rejectedWith(CampaignAlreadyExists);
+  });
+
+  it('draws another id when a generated one collides', async () => {
+    await createCampaign.execute({ actor: 'alice', name: 'Taken', id: CampaignId.parse('100') });
+    const { id } = await createCampaign.execute({ actor: 'alice', name: 'Fresh' });
+    expect(id).to.equal('101');
+  });
+
+  it('refuses invalid dates without storing anything', async () => {
+    await expect(
+      createCampaign.execute({ actor: 'alice', name: 'Late', startAt: new Date('2029-01-01T00:00:00Z') }),
+    ).to.be.rejectedWith(CampaignInvalid);
+    expect((await store.list(0, 10)).total).to.equal(0);
+  });
+});
+
+describe('GetCampaign and ListCampaigns', () => {
+  const clock = new FixedClock(new Date('2030-01-01T00:00:00Z'));
+
+  it('finds a stored campaign and refuses an unknown one', async () => {
+    const store = new InMemoryStore();
+    const { id } = await new CreateCampaign(store, clock, new SequentialIds(5n)).execute({ actor: 'a', name: 'One' });
+    expect((await new GetCampaign(store).execute(CampaignId.parse(id))).name).to.equal('One');
+    await expect(new GetCampaign(store).execute(CampaignId.parse('6'))).to.be.rejectedWith(CampaignNotFound);
+  });
+
+  it('pages through campaigns in id order with the total', async () => {
+    const store = new InMemoryStore();
+    const create = new CreateCampaign(store, clock, new SequentialIds(1n));
+    for (const name of ['a', 'b', 'c']) await create.execute({ actor: 'x', name });
+    const page = await new ListCampaigns(store).execute({ offset: 1, limit: 1 });
+    expect(page.total).to.equal(3);
+    expect(page.campaigns.map((c) => c.name)).to.deep.equal(['b']);
+  });
+});

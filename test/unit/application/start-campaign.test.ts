@@ -1,0 +1,134 @@
+import {
+  CampaignNotFound,
+  IdempotencyKeyReused,
+  ReplayedRefusal,
+  StartCampaign,
+} from '../../../src/application/index.js';
+import { Campaign, CampaignExpired, CampaignId, CampaignNotStartable } from '../../../src/domain/index.js';
+import { FixedClock } from '../../fakes/fixed-clock.js';
+import { InMemoryStore } from '../../fakes/in-memory-unit-of-work.js';
+import { SequentialIds } from '../../fakes/sequential-ids.js';
+import { expect } from '../../support/expect.js';
+
+const createdAt = new Date('2030-01-01T00:00:00Z');
+const id = CampaignId.parse('9007199254740993');
+
+describe('StartCampaign', () => {
+  let store: InMemoryStore;
+  let clock: FixedClock;
+  let startCampaign: StartCampaign;
+
+  beforeEach(() => {
+    store = new InMemoryStore();
+    clock = new FixedClock(new Date('2030-01-01T12:00:00Z'));
+    startCampaign = new StartCampaign(store, clock, new SequentialIds());
+    store.put(
+      Campaign.create(
+        { id, name: 'Spring sale', startAt: new Date('2030-02-01T00:00:00Z'), endAt: new Date('2030-03-01T00:00:00Z'), createdBy: 'alice' },
+        createdAt,
+      ),
+    );
+  });
+
+  it('starts the campaign and answers its id', async () => {
+    const result = await startCampaign.execute({ campaignId: id, actor: 'bob' });
+    expect(result).to.deep.equal({ id: '9007199254740993' });
+    expect(store.snapshotOf(id)?.status).to.equal('running');
+    expect(store.snapshotOf(id)?.startedAt).to.deep.equal(clock.now());
+  });
+
+  it('writes one CampaignStarted to the outbox in the same transaction, naming who started it', async () => {
+    await startCampaign.execute({ campaignId: id, actor: 'bob' });
+    expect(store.outbox).to.have.length(1);
+    expect(store.outbox[0]?.type).to.equal('CampaignStarted');
+    expect(store.outbox[0]?.payload).to.include({ campaignId: '9007199254740993', startedBy: 'bob', trigger: 'manual' });
+    expect(store.transactionsRun).to.equal(1);
+  });
+
+  it('refuses an unknown campaign as not found', async () => {
+    await expect(startCampaign.execute({ campaignId: CampaignId.parse('4'), actor: 'bob' })).to.be.rejectedWith(CampaignNotFound);
+    expect(store.outbox).to.have.length(0);
+  });
+
+  it('refuses a campaign that is already running and writes nothing', async () => {
+    await startCampaign.execute({ campaignId: id, actor: 'bob' });
+    await expect(startCampaign.execute({ campaignId: id, actor: 'carol' })).to.be.rejectedWith(CampaignNotStartable);
+    expect(store.outbox).to.have.length(1);
+  });
+
+  it('refuses a campaign whose end date has passed', async () => {
+    clock.set(new Date('2030-03-01T00:00:00Z'));
+    await expect(startCampaign.execute({ campaignId: id, actor: 'bob' })).to.be.rejectedWith(CampaignExpired);
+    expect(store.snapshotOf(id)?.status).to.equal('scheduled');
+  });
+
+  it('gives exactly one success to 50 concurrent starts', async () => {
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, n) => startCampaign.execute({ campaignId: id, actor: `user-${n}` })),
+    );
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).to.have.length(1);
+    const refusals = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+    expect(refusals.every((o) => o.reason instanceof CampaignNotStartable)).to.equal(true);
+    expect(store.outbox).to.have.length(1);
+  });
+
+  it('re-reads the campaign when another writer changed it between read and write', async () => {
+    let interfered = false;
+    store.beforeWork = async (tx) => {
+      if (interfered) return;
+      interfered = true;
+      const campaign = await tx.campaigns.find(id);
+      campaign!.start({ now: clock.now(), eventId: 'other', startedBy: 'scheduler', trigger: 'schedule' });
+      const original = tx.campaigns.find.bind(tx.campaigns);
+      let first = true;
+      tx.campaigns.find = async (wanted) => {
+        if (!first) return original(wanted);
+        first = false;
+        return Campaign.restore({ ...campaign!.snapshot(), status: 'scheduled', version: 1 });
+      };
+      await tx.campaigns.update(campaign!, 1);
+    };
+    await expect(startCampaign.execute({ campaignId: id, actor: 'bob' }))
+      .to.be.rejectedWith(CampaignNotStartable)
+      .and.eventually.have.property('status', 'running');
+  });
+
+  describe('with an Idempotency-Key', () => {
+    const withKey = (key: string, campaignId = id, actor = 'bob') => ({ campaignId, actor, idempotencyKey: key });
+
+    it('answers a repeat with the first answer and writes nothing more', async () => {
+      const first = await startCampaign.execute(withKey('k-1'));
+      const again = await startCampaign.execute(withKey('k-1'));
+      expect(again).to.deep.equal(first);
+      expect(store.outbox).to.have.length(1);
+      expect(store.idempotencyRecords).to.equal(1);
+    });
+
+    it('answers a repeat of a refusal with the same refusal', async () => {
+      await startCampaign.execute({ campaignId: id, actor: 'carol' });
+      const first = await startCampaign.execute(withKey('k-2')).catch((e: unknown) => e);
+      const again = await startCampaign.execute(withKey('k-2')).catch((e: unknown) => e);
+      expect(first).to.be.instanceOf(CampaignNotStartable);
+      expect(again).to.be.instanceOf(ReplayedRefusal);
+      expect(again).to.include({ code: 'CAMPAIGN_NOT_STARTABLE', message: (first as Error).message });
+    });
+
+    it('refuses the same key for another campaign', async () => {
+      store.put(Campaign.create({ id: CampaignId.parse('5'), name: 'Other', createdBy: 'alice' }, createdAt));
+      await startCampaign.execute(withKey('k-3'));
+      await expect(startCampaign.execute(withKey('k-3', CampaignId.parse('5')))).to.be.rejectedWith(IdempotencyKeyReused);
+      expect(store.snapshotOf(CampaignId.parse('5'))?.status).to.equal('scheduled');
+    });
+
+    it('keeps keys apart per caller', async () => {
+      await startCampaign.execute(withKey('k-4', id, 'bob'));
+      await expect(startCampaign.execute(withKey('k-4', id, 'carol'))).to.be.rejectedWith(CampaignNotStartable);
+    });
+
+    it('gives every concurrent repeat of one key the same success', async () => {
+      const outcomes = await Promise.all(Array.from({ length: 10 }, () => startCampaign.execute(withKey('k-5'))));
+      expect(outcomes.every((o) => o.id === '9007199254740993')).to.equal(true);
+      expect(store.outbox).to.have.length(1);
+    });
+  });
+});
