@@ -43,6 +43,10 @@ export class TestService {
     return new TestService(running, database, token);
   }
 
+  get dataDir(): string {
+    return this.database.dataDir;
+  }
+
   get url(): string {
     return this.running.url;
   }

@@ -9,7 +9,7 @@ export class KnexCampaignReader implements CampaignReader {
   async findById(id: CampaignId): Promise<CampaignSnapshot | undefined> {
     const row: CampaignRow | undefined = await this.db('campaigns')
       .select(selectCampaignColumns(this.db))
-      .where('id', id.toString())
+      .where('campaigns.id', id.toString())
       .first();
     return row === undefined ? undefined : toSnapshot(row);
   }
@@ -17,7 +17,7 @@ export class KnexCampaignReader implements CampaignReader {
   async list(offset: number, limit: number): Promise<CampaignPage> {
     const [counted, rows] = await Promise.all([
       this.db('campaigns').count({ total: '*' }).first(),
-      this.db('campaigns').select(selectCampaignColumns(this.db)).orderBy('id').offset(offset).limit(limit),
+      this.db('campaigns').select(selectCampaignColumns(this.db)).orderBy('campaigns.id').offset(offset).limit(limit),
     ]);
     return { total: Number(counted?.total ?? 0), campaigns: (rows as CampaignRow[]).map(toSnapshot) };
   }

@@ -34,7 +34,7 @@ export class KnexCampaignRepository implements CampaignRepository {
   async find(id: CampaignId): Promise<Campaign | undefined> {
     const row: CampaignRow | undefined = await this.trx('campaigns')
       .select(selectCampaignColumns(this.trx))
-      .where('id', id.toString())
+      .where('campaigns.id', id.toString())
       .first();
     return row === undefined ? undefined : Campaign.restore(toSnapshot(row));
   }

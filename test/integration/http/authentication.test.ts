@@ -1,0 +1,164 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { mintToken } from '../../../src/adapters/auth/token-minter.js';
+import { SQLITE } from '../../support/databases.js';
+import { expect } from '../../support/expect.js';
+import { TEST_SECRET, TestService } from '../../support/test-service.js';
+
+const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+function signed(claims: Record<string, unknown>, secret = TEST_SECRET): Promise<string> {
+  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(secret));
+}
+
+describe('The authentication gateway filter', () => {
+  let service: TestService;
+  let campaignId: string;
+
+  before(async () => {
+    service = await TestService.start(SQLITE, { env: { AUTH_ISSUER: 'https://id.example.test', AUTH_AUDIENCE: 'campaigns' } });
+    (service as unknown as { defaultToken: string }).defaultToken = await mintToken({
+      secret: TEST_SECRET,
+      subject: 'tester',
+      issuer: 'https://id.example.test',
+      audience: 'campaigns',
+    });
+    campaignId = await service.createCampaign();
+  });
+  after(() => service.stop());
+
+  const good = { iss: 'https://id.example.test', aud: 'campaigns', sub: 'alice', scope: 'campaigns:read' };
+  const read = (options: object) => service.request('GET', `/api/v1/campaigns/${campaignId}`, options);
+
+  async function expectUnauthorized(options: object): Promise<void> {
+    const answer = await read(options);
+    expect(answer.status).to.equal(401);
+    expect(answer.body.code).to.equal('UNAUTHORIZED');
+    expect(answer.headers.get('www-authenticate')).to.match(/^Bearer/);
+  }
+
+  it('lets a valid token through', async () => {
+    const token = await signed({ ...good, exp: nowSeconds() + 60 });
+    expect((await read({ token })).status).to.equal(200);
+  });
+
+  it('refuses a request without a token', () => expectUnauthorized({ token: null }));
+
+  it('refuses a token that is not a JWT', () => expectUnauthorized({ token: 'not-a-token' }));
+
+  it('refuses a token signed with another secret', async () => {
+    await expectUnauthorized({ token: await signed({ ...good, exp: nowSeconds() + 60 }, 'another-secret-that-is-also-long-enough-000') });
+  });
+
+  it('refuses an expired token', async () => {
+    await expectUnauthorized({ token: await signed({ ...good, exp: nowSeconds() - 60 }) });
+  });
+
+  it('refuses a token without an expiry', async () => {
+    await expectUnauthorized({ token: await signed(good) });
+  });
+
+  it('refuses an unsigned token (alg: none)', async () => {
+    const token = `${encode({ alg: 'none', typ: 'JWT' })}.${encode({ ...good, exp: nowSeconds() + 60 })}.`;
+    await expectUnauthorized({ token });
+  });
+
+  it('refuses a token from another issuer', async () => {
+    await expectUnauthorized({ token: await signed({ ...good, iss: 'https://evil.example.test', exp: nowSeconds() + 60 }) });
+  });
+
+  it('refuses a token for another audience', async () => {
+    await expectUnauthorized({ token: await signed({ ...good, aud: 'billing', exp: nowSeconds() + 60 }) });
+  });
+
+  it('refuses a token without a subject', async () => {
+    const { sub: _ignored, ...noSubject } = good;
+    await expectUnauthorized({ token: await signed({ ...noSubject, exp: nowSeconds() + 60 }) });
+  });
+
+  it('accepts the token in X-VoltMX-Authorization, bare or as Bearer', async () => {
+    const token = await signed({ ...good, exp: nowSeconds() + 60 });
+    expect((await read({ token: null, headers: { 'x-voltmx-authorization': token } })).status).to.equal(200);
+    expect((await read({ token: null, headers: { 'x-voltmx-authorization': `Bearer ${token}` } })).status).to.equal(200);
+  });
+
+  it('answers 403 FORBIDDEN when the token lacks the scope of the route', async () => {
+    const readOnly = await signed({ ...good, exp: nowSeconds() + 60 });
+    const start = await service.request('POST', `/api/v1/campaigns/${campaignId}/start`, { token: readOnly });
+    expect(start.status).to.equal(403);
+    expect(start.body).to.include({ code: 'FORBIDDEN', requiredScope: 'campaigns:execute' });
+    const create = await service.request('POST', '/api/v1/campaigns', { token: readOnly, body: { name: 'x' } });
+    expect(create.status).to.equal(403);
+    const writeOnly = await signed({ ...good, scope: 'campaigns:write', exp: nowSeconds() + 60 });
+    expect((await read({ token: writeOnly })).status).to.equal(403);
+    expect((await service.request('GET', `/api/v1/campaigns/${campaignId}`)).body.status).to.equal('scheduled');
+  });
+
+  it('takes scopes from an scp array too', async () => {
+    const token = await signed({ ...good, scope: undefined, scp: ['campaigns:read'], exp: nowSeconds() + 60 });
+    expect((await read({ token })).status).to.equal(200);
+  });
+
+  it('records the token subject as who started the campaign', async () => {
+    const id = await service.createCampaign();
+    const token = await signed({ ...good, sub: 'operator-7', scope: 'campaigns:execute', exp: nowSeconds() + 60 });
+    expect((await service.request('POST', `/api/v1/campaigns/${id}/start`, { token })).status).to.equal(200);
+    const [row] = (await service.outboxRows()).filter((r) => r.aggregate_id === id);
+    expect(JSON.parse(row!.payload as string).startedBy).to.equal('operator-7');
+  });
+});
+
+describe('Tokens verified against a JWKS (RS256)', () => {
+  let jwks: Server;
+  let service: TestService;
+  let privateKey: CryptoKey;
+
+  before(async () => {
+    const pair = await generateKeyPair('RS256');
+    privateKey = pair.privateKey;
+    const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+    jwks = createServer((_req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify({ keys: [jwk] })));
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const { port } = jwks.address() as AddressInfo;
+    service = await TestService.start(SQLITE, { env: { AUTH_JWT_SECRET: '', AUTH_JWKS_URL: `http://127.0.0.1:${port}/jwks.json` } });
+  });
+  after(async () => {
+    await service.stop();
+    jwks.close();
+  });
+
+  it('accepts a token signed by a key of the set', async () => {
+    const token = await new SignJWT({ scope: 'campaigns:write' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setSubject('bob')
+      .setExpirationTime('5m')
+      .sign(privateKey);
+    const answer = await service.request('POST', '/api/v1/campaigns', { token, body: { name: 'From SSO' } });
+    expect(answer.status).to.equal(200);
+  });
+
+  it('refuses an HS256 token, whatever secret signed it', async () => {
+    const token = await signed({ sub: 'bob', scope: 'campaigns:write', exp: nowSeconds() + 60 });
+    expect((await service.request('POST', '/api/v1/campaigns', { token, body: { name: 'x' } })).status).to.equal(401);
+  });
+});
+
+describe('Development mode (no auth configured, NODE_ENV not production)', () => {
+  it('signs tokens with a secret it keeps in the data directory, readable by its owner only', async () => {
+    const service = await TestService.start(SQLITE, { env: { AUTH_JWT_SECRET: '' } });
+    try {
+      const path = join(service.dataDir, 'dev-auth-secret');
+      expect(statSync(path).mode & 0o777).to.equal(0o600);
+      expect(readFileSync(path, 'utf8').trim()).to.equal(service.running.developmentSecret);
+      const token = await mintToken({ secret: readFileSync(path, 'utf8').trim(), subject: 'dev' });
+      expect((await service.request('POST', '/api/v1/campaigns', { token, body: { name: 'Dev' } })).status).to.equal(200);
+      expect((await service.request('GET', '/api/v1/campaigns', { token: await signed({ sub: 'x', exp: nowSeconds() + 60 }) })).status).to.equal(401);
+    } finally {
+      await service.stop();
+    }
+  });
+});
