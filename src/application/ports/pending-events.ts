@@ -1,0 +1,28 @@
+/** An outbox row waiting to be published, as the relay hands it to the publisher. */
+export interface PendingEvent {
+  /** Position in the outbox: events are published in this order and marked published by it. */
+  readonly sequence: bigint;
+  readonly eventId: string;
+  readonly type: string;
+  /** The campaign id as decimal text. */
+  readonly aggregateId: string;
+  readonly occurredAt: Date;
+  /** The payload exactly as the outbox stored it (JSON text), published byte for byte. */
+  readonly payloadJson: string;
+}
+
+/** The outbox sequences of a batch, first to last. */
+export interface SequenceRange {
+  readonly first: bigint;
+  readonly last: bigint;
+}
+
+/** The committed outbox rows that no relay has published yet. */
+export interface PendingEvents {
+  /**
+   * Up to `limit` unpublished events, lowest sequence first. `skipping` leaves out the range of the batch
+   * still being published, so the next batch can be read while it is in flight.
+   */
+  next(limit: number, skipping?: SequenceRange): Promise<PendingEvent[]>;
+  markPublished(sequences: readonly bigint[], at: Date): Promise<void>;
+}

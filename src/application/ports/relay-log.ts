@@ -1,0 +1,7 @@
+/** What the outbox relay reports: an outage once when it begins and once when it ends, not once per attempt. */
+export interface RelayLog {
+  outageBegan(error: unknown): void;
+  /** Every failed attempt of an outage, with the wait before the next one; detail for debugging. */
+  retryScheduled(failedAttempts: number, delayMs: number, error: unknown): void;
+  outageEnded(failedAttempts: number, downForMs: number): void;
+}

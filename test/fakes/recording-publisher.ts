@@ -1,0 +1,58 @@
+import type { EventPublisher, PendingEvent } from '../../src/application/index.js';
+
+/** A broker in memory: records acknowledged batches, can be taken down, and can hold its acknowledgements. */
+export class RecordingPublisher implements EventPublisher {
+  readonly acknowledged: PendingEvent[][] = [];
+  attempts = 0;
+  private down: Error | undefined;
+  private readonly refusedAttempts = new Set<number>();
+  private heldAcks: Array<() => void> | undefined;
+
+  get events(): PendingEvent[] {
+    return this.acknowledged.flat();
+  }
+
+  get waitingForAck(): number {
+    return this.heldAcks?.length ?? 0;
+  }
+
+  /** Refuses every connection and publish until `recover()`. */
+  goDown(error = new Error('broker unreachable')): void {
+    this.down = error;
+  }
+
+  recover(): void {
+    this.down = undefined;
+  }
+
+  /** Refuses the publish attempt with this number (the first is 1), and only that one. */
+  refuseAttempt(attempt: number): void {
+    this.refusedAttempts.add(attempt);
+  }
+
+  /** Publishes stay unacknowledged until `releaseAcks()`. */
+  holdAcks(): void {
+    this.heldAcks ??= [];
+  }
+
+  releaseAcks(): void {
+    const held = this.heldAcks ?? [];
+    this.heldAcks = undefined;
+    for (const acknowledge of held) acknowledge();
+  }
+
+  async connect(): Promise<void> {
+    if (this.down !== undefined) throw this.down;
+  }
+
+  async publish(events: readonly PendingEvent[]): Promise<void> {
+    this.attempts++;
+    if (this.down !== undefined) throw this.down;
+    if (this.refusedAttempts.has(this.attempts)) throw new Error('broker refused the batch');
+    if (this.heldAcks !== undefined) {
+      const held = this.heldAcks;
+      await new Promise<void>((resolve) => held.push(resolve));
+    }
+    this.acknowledged.push([...events]);
+  }
+}

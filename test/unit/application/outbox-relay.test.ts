@@ -1,0 +1,167 @@
+import { OutboxRelay, OutboxSignal, retryDelay, type OutboxRelaySettings } from '../../../src/application/index.js';
+import { FixedClock } from '../../fakes/fixed-clock.js';
+import { InMemoryPendingEvents } from '../../fakes/in-memory-pending-events.js';
+import { RecordingPublisher } from '../../fakes/recording-publisher.js';
+import { RecordingRelayLog } from '../../fakes/recording-relay-log.js';
+import { eventually } from '../../support/eventually.js';
+import { expect } from '../../support/expect.js';
+
+const QUICK: OutboxRelaySettings = { batchSize: 3, pollIntervalMs: 60_000, retry: { initialDelayMs: 1, maxDelayMs: 4 } };
+
+describe('OutboxRelay', () => {
+  let outbox: InMemoryPendingEvents;
+  let broker: RecordingPublisher;
+  let log: RecordingRelayLog;
+  let clock: FixedClock;
+  let signal: OutboxSignal;
+  let relay: OutboxRelay;
+
+  const relayWith = (settings: Partial<OutboxRelaySettings> = {}) =>
+    new OutboxRelay(outbox, broker, clock, log, { ...QUICK, ...settings }, signal);
+  const sequencesOf = (batches: ReadonlyArray<ReadonlyArray<{ sequence: bigint }>>) =>
+    batches.map((batch) => batch.map((event) => event.sequence));
+
+  beforeEach(() => {
+    outbox = new InMemoryPendingEvents();
+    broker = new RecordingPublisher();
+    log = new RecordingRelayLog();
+    clock = new FixedClock(new Date('2030-01-01T12:00:00Z'));
+    signal = new OutboxSignal();
+    relay = relayWith();
+  });
+  afterEach(() => relay.stop());
+
+  describe('draining the outbox', () => {
+    it('publishes waiting events in outbox order, in batches of the configured size', async () => {
+      outbox.append(7);
+      expect(await relay.drain()).to.equal(7);
+      expect(sequencesOf(broker.acknowledged)).to.deep.equal([[1n, 2n, 3n], [4n, 5n, 6n], [7n]]);
+      expect(outbox.unpublished).to.deep.equal([]);
+    });
+
+    it('marks each batch published with one call, stamped with the time of the clock', async () => {
+      outbox.append(4);
+      await relay.drain();
+      expect(outbox.marks).to.deep.equal([[1n, 2n, 3n], [4n]]);
+      expect(outbox.publishedAt(4n)).to.deep.equal(clock.now());
+    });
+
+    it('marks a batch published only after the broker acknowledged it', async () => {
+      outbox.append(2);
+      broker.holdAcks();
+      const draining = relay.drain();
+      await eventually('the batch is sent', () => broker.waitingForAck === 1);
+      expect(outbox.unpublished).to.deep.equal([1n, 2n]);
+      broker.releaseAcks();
+      await draining;
+      expect(outbox.unpublished).to.deep.equal([]);
+    });
+
+    it('leaves a refused batch unpublished, keeps the batches before it marked, and resumes from it', async () => {
+      outbox.append(5);
+      broker.refuseAttempt(2);
+      await expect(relay.drain()).to.be.rejectedWith('broker refused the batch');
+      expect(outbox.unpublished).to.deep.equal([4n, 5n]);
+      expect(await relay.drain()).to.equal(2);
+      expect(sequencesOf(broker.acknowledged)).to.deep.equal([[1n, 2n, 3n], [4n, 5n]]);
+    });
+
+    it('reads the next batch while a full one is in flight, leaving the one in flight out', async () => {
+      outbox.append(4);
+      await relay.drain();
+      expect(outbox.reads).to.deep.equal([
+        { limit: 3, skipping: undefined },
+        { limit: 3, skipping: { first: 1n, last: 3n } },
+      ]);
+    });
+
+    it('does not read again after a batch that was not full', async () => {
+      outbox.append(2);
+      await relay.drain();
+      expect(outbox.reads).to.have.length(1);
+    });
+  });
+
+  describe('running', () => {
+    it('wakes at once when a local commit signals new events, without waiting for the next poll', async () => {
+      relay.start();
+      await eventually('the relay looked once', () => outbox.reads.length === 1);
+      outbox.append(1);
+      signal.notify();
+      await eventually('the event is published', () => broker.events.length === 1, { timeoutMs: 2_000 });
+    });
+
+    it('finds events committed by another process when it polls', async () => {
+      relay = relayWith({ pollIntervalMs: 10 });
+      relay.start();
+      await eventually('the relay looked once', () => outbox.reads.length >= 1);
+      outbox.append(2);
+      await eventually('the events are published', () => broker.events.length === 2);
+    });
+
+    it('retries with doubling delays up to the maximum while the broker is down, then delivers everything', async () => {
+      outbox.append(4);
+      broker.goDown();
+      relay.start();
+      await eventually('five attempts failed', () => log.retryDelays.length >= 5);
+      expect(log.retryDelays.slice(0, 5)).to.deep.equal([1, 2, 4, 4, 4]);
+      broker.recover();
+      await eventually('every event is published', () => outbox.unpublished.length === 0);
+      expect(sequencesOf(broker.acknowledged)).to.deep.equal([[1n, 2n, 3n], [4n]]);
+    });
+
+    it('reports an outage once however many attempts fail, and once when it ends', async () => {
+      outbox.append(1);
+      broker.goDown();
+      relay.start();
+      await eventually('ten attempts failed', () => log.retryDelays.length >= 10);
+      clock.advance(5_000);
+      broker.recover();
+      await eventually('the event is published', () => broker.events.length === 1);
+      expect(log.outagesBegun).to.have.length(1);
+      expect(log.outagesEnded).to.have.length(1);
+      expect(log.outagesEnded[0]!.failedAttempts).to.be.at.least(10);
+      expect(log.outagesEnded[0]!.downForMs).to.equal(5_000);
+    });
+
+    it('reports a second outage as a new one', async () => {
+      relay = relayWith({ pollIntervalMs: 5 });
+      broker.goDown();
+      relay.start();
+      await eventually('the first outage is reported', () => log.outagesBegun.length === 1);
+      broker.recover();
+      await eventually('the first outage ends', () => log.outagesEnded.length === 1);
+      broker.goDown();
+      await eventually('the second outage is reported', () => log.outagesBegun.length === 2);
+    });
+
+    it('lets the batch in flight finish when stopped, then publishes nothing more', async () => {
+      outbox.append(5);
+      broker.holdAcks();
+      relay.start();
+      await eventually('the first batch is sent', () => broker.waitingForAck === 1);
+      const stopped = relay.stop();
+      broker.releaseAcks();
+      await stopped;
+      expect(sequencesOf(broker.acknowledged)).to.deep.equal([[1n, 2n, 3n]]);
+      expect(outbox.unpublished).to.deep.equal([4n, 5n]);
+    });
+
+    it('stops during a backoff without waiting it out', async () => {
+      relay = relayWith({ retry: { initialDelayMs: 3_600_000, maxDelayMs: 3_600_000 } });
+      broker.goDown();
+      relay.start();
+      await eventually('the outage is reported', () => log.outagesBegun.length === 1);
+      const started = Date.now();
+      await relay.stop();
+      expect(Date.now() - started).to.be.below(1_000);
+    });
+  });
+});
+
+describe('retryDelay', () => {
+  it('waits the initial delay first, doubles it after each failure, and stops at the maximum', () => {
+    const policy = { initialDelayMs: 100, maxDelayMs: 1_000 };
+    expect([1, 2, 3, 4, 5, 60].map((failures) => retryDelay(failures, policy))).to.deep.equal([100, 200, 400, 800, 1_000, 1_000]);
+  });
+});
