@@ -6,6 +6,7 @@ import {
   type IdempotencyKey,
   type IdempotencyRecords,
   type Outbox,
+  type OutboxSignal,
   type StoredOutcome,
   type Transaction,
   type UnitOfWork,
@@ -15,16 +16,20 @@ import { selectCampaignColumns, toRow, toSnapshot, type CampaignRow } from './ca
 import { isUniqueViolation } from './database.js';
 
 export class KnexUnitOfWork implements UnitOfWork {
-  constructor(private readonly db: Knex) {}
+  /** `outboxSignal` is notified after every commit that appended events. */
+  constructor(
+    private readonly db: Knex,
+    private readonly outboxSignal?: OutboxSignal,
+  ) {}
 
-  run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    return this.db.transaction((trx) =>
-      work({
-        campaigns: new KnexCampaignRepository(trx),
-        outbox: new KnexOutbox(trx),
-        idempotency: new KnexIdempotencyRecords(trx),
-      }),
-    );
+  async run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    let outbox: KnexOutbox | undefined;
+    const result = await this.db.transaction((trx) => {
+      outbox = new KnexOutbox(trx);
+      return work({ campaigns: new KnexCampaignRepository(trx), outbox, idempotency: new KnexIdempotencyRecords(trx) });
+    });
+    if (outbox?.appendedEvents) this.outboxSignal?.notify();
+    return result;
   }
 }
 
@@ -56,10 +61,13 @@ export class KnexCampaignRepository implements CampaignRepository {
 }
 
 export class KnexOutbox implements Outbox {
+  appendedEvents = false;
+
   constructor(private readonly trx: Knex.Transaction) {}
 
   async append(events: readonly DomainEvent[]): Promise<void> {
     if (events.length === 0) return;
+    this.appendedEvents = true;
     const now = new Date();
     await this.trx('outbox').insert(
       events.map((event) => ({

@@ -1,0 +1,55 @@
+import type { Knex } from 'knex';
+import type { PendingEvent, PendingEvents, SequenceRange } from '../../application/index.js';
+import { toDate } from './database.js';
+
+interface OutboxRow {
+  sequence_text: string;
+  event_id: string;
+  event_type: string;
+  aggregate_id_text: string;
+  occurred_at: unknown;
+  payload: string;
+}
+
+export class KnexPendingEvents implements PendingEvents {
+  constructor(private readonly db: Knex) {}
+
+  async next(limit: number, skipping?: SequenceRange): Promise<PendingEvent[]> {
+    // Sequences and ids are read as text (the sqlite3 driver would round an INTEGER above 2^53), under other
+    // names than the columns: ORDER BY and WHERE must see the numbers.
+    const query = this.db('outbox')
+      .select(
+        this.db.raw('CAST(sequence AS TEXT) AS sequence_text'),
+        'event_id',
+        'event_type',
+        this.db.raw('CAST(aggregate_id AS TEXT) AS aggregate_id_text'),
+        'occurred_at',
+        'payload',
+      )
+      .whereNull('published_at')
+      .orderBy('sequence')
+      .limit(limit);
+    if (skipping !== undefined) query.whereNotBetween('sequence', [skipping.first.toString(), skipping.last.toString()]);
+    const rows: OutboxRow[] = await query;
+    return rows.map(toPendingEvent);
+  }
+
+  /** One UPDATE for the whole batch; the exact sequences, never a range, so a row committed late is not skipped. */
+  async markPublished(sequences: readonly bigint[], at: Date): Promise<void> {
+    if (sequences.length === 0) return;
+    await this.db('outbox')
+      .whereIn('sequence', sequences.map(String))
+      .update({ published_at: at });
+  }
+}
+
+function toPendingEvent(row: OutboxRow): PendingEvent {
+  return {
+    sequence: BigInt(row.sequence_text),
+    eventId: row.event_id,
+    type: row.event_type,
+    aggregateId: row.aggregate_id_text,
+    occurredAt: toDate(row.occurred_at),
+    payloadJson: row.payload,
+  };
+}

@@ -1,0 +1,123 @@
+import type { Knex } from 'knex';
+import { OutboxSignal } from '../../../src/application/index.js';
+import type { DomainEvent } from '../../../src/domain/index.js';
+import { openDatabase } from '../../../src/adapters/persistence/database.js';
+import { KnexPendingEvents } from '../../../src/adapters/persistence/knex-pending-events.js';
+import { KnexUnitOfWork } from '../../../src/adapters/persistence/knex-unit-of-work.js';
+import { migrateToLatest } from '../../../src/adapters/persistence/migrations/index.js';
+import { DATABASE_KINDS, type TestDatabase } from '../../support/databases.js';
+import { expect } from '../../support/expect.js';
+
+const OCCURRED_AT = new Date('2030-01-01T12:00:00.000Z');
+
+function started(eventId: string, campaignId: string): DomainEvent {
+  return {
+    eventId,
+    type: 'CampaignStarted',
+    aggregateId: campaignId,
+    occurredAt: OCCURRED_AT,
+    payload: { campaignId, startedAt: OCCURRED_AT.toISOString() },
+  };
+}
+
+for (const kind of DATABASE_KINDS) {
+  describe(`The outbox as the relay sees it (${kind.name})`, () => {
+    let database: TestDatabase;
+    let db: Knex;
+    let signal: OutboxSignal;
+    let unitOfWork: KnexUnitOfWork;
+    let pending: KnexPendingEvents;
+
+    before(async () => {
+      database = await kind.create();
+      const url = database.env.DATABASE_URL!;
+      db = openDatabase(
+        url.startsWith('sqlite:')
+          ? { kind: 'sqlite', filename: url.slice('sqlite:'.length) }
+          : { kind: 'postgres', connectionString: url, schema: database.env.DATABASE_SCHEMA! },
+      );
+      await migrateToLatest(db);
+    });
+    after(async () => {
+      await db.destroy();
+      await database.drop();
+    });
+    beforeEach(async () => {
+      await db('outbox').delete();
+      signal = new OutboxSignal();
+      unitOfWork = new KnexUnitOfWork(db, signal);
+      pending = new KnexPendingEvents(db);
+    });
+
+    const append = (...events: DomainEvent[]) => unitOfWork.run((tx) => tx.outbox.append(events));
+
+    describe('KnexPendingEvents', () => {
+      it('answers unpublished events lowest sequence first, up to the limit, with the stored payload text', async () => {
+        await append(started('e-1', '1'), started('e-2', '2'));
+        await append(started('e-3', '3'));
+        const events = await pending.next(2);
+        expect(events.map((e) => e.eventId)).to.deep.equal(['e-1', 'e-2']);
+        expect(events[1]!.sequence > events[0]!.sequence).to.equal(true);
+        expect(events[0]).to.deep.include({
+          type: 'CampaignStarted',
+          aggregateId: '1',
+          occurredAt: OCCURRED_AT,
+          payloadJson: `{"campaignId":"1","startedAt":"${OCCURRED_AT.toISOString()}"}`,
+        });
+      });
+
+      it('orders by sequence as a number, not as text (9 before 10)', async () => {
+        const ids = Array.from({ length: 12 }, (_, i) => `e-${i + 1}`);
+        for (const id of ids) await append(started(id, '1'));
+        expect((await pending.next(20)).map((e) => e.eventId)).to.deep.equal(ids);
+      });
+
+      it('keeps the campaign id 9007199254740993 exact', async () => {
+        await append(started('e-big', '9007199254740993'));
+        const [event] = await pending.next(10);
+        expect(event!.aggregateId).to.equal('9007199254740993');
+      });
+
+      it('marks exactly the given sequences published, with one statement, and reads past them', async () => {
+        await append(started('e-1', '1'), started('e-2', '2'), started('e-3', '3'));
+        const [first, , third] = await pending.next(10);
+        const statements: string[] = [];
+        const listen = (query: { sql: string }) => statements.push(query.sql);
+        db.on('query', listen);
+        await pending.markPublished([first!.sequence, third!.sequence], new Date('2030-01-01T12:00:01Z'));
+        db.off('query', listen);
+        expect(statements.filter((sql) => /^update/i.test(sql))).to.have.length(1);
+        expect((await pending.next(10)).map((e) => e.eventId)).to.deep.equal(['e-2']);
+      });
+
+      it('leaves out the range of the batch in flight', async () => {
+        await append(started('e-1', '1'), started('e-2', '2'), started('e-3', '3'), started('e-4', '4'));
+        const [first, second] = await pending.next(2);
+        const ahead = await pending.next(10, { first: first!.sequence, last: second!.sequence });
+        expect(ahead.map((e) => e.eventId)).to.deep.equal(['e-3', 'e-4']);
+      });
+    });
+
+    describe('KnexUnitOfWork', () => {
+      it('tells the outbox signal after a commit that appended events', async () => {
+        let notified = 0;
+        signal.listen(() => notified++);
+        await append(started('e-1', '1'));
+        expect(notified).to.equal(1);
+      });
+
+      it('stays quiet after a commit without events and after a rollback', async () => {
+        let notified = 0;
+        signal.listen(() => notified++);
+        await unitOfWork.run(async (tx) => tx.outbox.append([]));
+        const failing = unitOfWork.run(async (tx) => {
+          await tx.outbox.append([started('e-1', '1')]);
+          throw new Error('changed my mind');
+        });
+        await expect(failing).to.be.rejectedWith('changed my mind');
+        expect(notified).to.equal(0);
+        expect(await pending.next(10)).to.deep.equal([]);
+      });
+    });
+  });
+}
