@@ -7,6 +7,22 @@ export type AuthSettings =
   | { mode: 'jwks'; jwksUrl: URL }
   | { mode: 'development' };
 
+export interface KafkaSettings {
+  brokers: string[];
+  clientId: string;
+  topic: string;
+  topicPartitions: number;
+  /** The CloudEvents `source` of every published event. */
+  eventSource: string;
+}
+
+export interface RelaySettings {
+  /** Whether the service process runs the outbox relay (`npm run relay` runs it on its own either way). */
+  enabled: boolean;
+  pollIntervalMs: number;
+  batchSize: number;
+}
+
 export interface ServiceConfig {
   production: boolean;
   port: number;
@@ -19,6 +35,9 @@ export interface ServiceConfig {
   audience: string | undefined;
   clockToleranceSeconds: number;
   idempotencyRetentionHours: number;
+  /** Undefined without KAFKA_BROKERS: events then wait in the outbox. */
+  kafka: KafkaSettings | undefined;
+  relay: RelaySettings;
 }
 
 export class ConfigError extends Error {
@@ -53,6 +72,20 @@ const schema = z.object({
   AUTH_AUDIENCE: optionalText,
   AUTH_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   IDEMPOTENCY_RETENTION_HOURS: z.coerce.number().int().min(24).max(24 * 90).default(24),
+  KAFKA_BROKERS: optionalText.refine((v) => v === undefined || v.split(',').every((b) => /^[^\s:,]+:\d{1,5}$/.test(b.trim())), {
+    message: 'must be a comma-separated list of host:port, e.g. 127.0.0.1:9092',
+  }),
+  KAFKA_CLIENT_ID: optionalText,
+  KAFKA_TOPIC: optionalText.refine((v) => v === undefined || (/^[A-Za-z0-9._-]{1,249}$/.test(v) && v !== '.' && v !== '..'), {
+    message: 'must be a Kafka topic name: up to 249 letters, digits, dots, underscores and dashes',
+  }),
+  KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(10_000).default(3),
+  CLOUDEVENTS_SOURCE: optionalText.refine((v) => v === undefined || /^\S+$/.test(v), {
+    message: 'must be a URI reference without spaces, e.g. /campaign-service',
+  }),
+  OUTBOX_RELAY: z.enum(['on', 'off']).default('on'),
+  OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
+  OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
 });
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
@@ -75,6 +108,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     audience: v.AUTH_AUDIENCE,
     clockToleranceSeconds: v.AUTH_CLOCK_TOLERANCE_SECONDS,
     idempotencyRetentionHours: v.IDEMPOTENCY_RETENTION_HOURS,
+    kafka: kafkaSettings(v),
+    relay: { enabled: v.OUTBOX_RELAY === 'on', pollIntervalMs: v.OUTBOX_POLL_INTERVAL_MS, batchSize: v.OUTBOX_BATCH_SIZE },
+  };
+}
+
+function kafkaSettings(v: z.infer<typeof schema>): KafkaSettings | undefined {
+  if (v.KAFKA_BROKERS === undefined) return undefined;
+  return {
+    brokers: v.KAFKA_BROKERS.split(',').map((broker) => broker.trim()),
+    clientId: v.KAFKA_CLIENT_ID ?? 'campaign-service',
+    topic: v.KAFKA_TOPIC ?? 'campaign-events',
+    topicPartitions: v.KAFKA_TOPIC_PARTITIONS,
+    eventSource: v.CLOUDEVENTS_SOURCE ?? '/campaign-service',
   };
 }
 

@@ -1,0 +1,61 @@
+import { ConfigError, loadConfig } from '../../../src/adapters/config/config.js';
+import { expect } from '../../support/expect.js';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('Configuration of Kafka and the outbox relay', () => {
+  it('has no Kafka without KAFKA_BROKERS, and the relay on with its defaults', () => {
+    const config = loadConfig({});
+    expect(config.kafka).to.equal(undefined);
+    expect(config.relay).to.deep.equal({ enabled: true, pollIntervalMs: 1000, batchSize: 500 });
+  });
+
+  it('defaults the topic, partitions, client id and CloudEvents source once KAFKA_BROKERS is set', () => {
+    expect(loadConfig({ KAFKA_BROKERS: '127.0.0.1:9092' }).kafka).to.deep.equal({
+      brokers: ['127.0.0.1:9092'],
+      clientId: 'campaign-service',
+      topic: 'campaign-events',
+      topicPartitions: 3,
+      eventSource: '/campaign-service',
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      KAFKA_BROKERS: 'kafka-1:9092, kafka-2:9092',
+      KAFKA_CLIENT_ID: 'campaigns-eu',
+      KAFKA_TOPIC: 'engagement.campaign-events',
+      KAFKA_TOPIC_PARTITIONS: '12',
+      CLOUDEVENTS_SOURCE: 'urn:example:campaigns',
+      OUTBOX_RELAY: 'off',
+      OUTBOX_POLL_INTERVAL_MS: '250',
+      OUTBOX_BATCH_SIZE: '1000',
+    });
+    expect(config.kafka).to.deep.equal({
+      brokers: ['kafka-1:9092', 'kafka-2:9092'],
+      clientId: 'campaigns-eu',
+      topic: 'engagement.campaign-events',
+      topicPartitions: 12,
+      eventSource: 'urn:example:campaigns',
+    });
+    expect(config.relay).to.deep.equal({ enabled: false, pollIntervalMs: 250, batchSize: 1000 });
+  });
+
+  it('names the variable that is wrong', () => {
+    expect(problemsOf({ KAFKA_BROKERS: 'localhost' })[0]).to.match(/^KAFKA_BROKERS must be a comma-separated list of host:port/);
+    expect(problemsOf({ KAFKA_TOPIC: 'campaign events' })[0]).to.match(/^KAFKA_TOPIC must be a Kafka topic name/);
+    expect(problemsOf({ KAFKA_TOPIC_PARTITIONS: '0' })[0]).to.match(/^KAFKA_TOPIC_PARTITIONS /);
+    expect(problemsOf({ CLOUDEVENTS_SOURCE: 'campaign service' })[0]).to.match(/^CLOUDEVENTS_SOURCE /);
+    expect(problemsOf({ OUTBOX_RELAY: 'maybe' })[0]).to.match(/^OUTBOX_RELAY /);
+    expect(problemsOf({ OUTBOX_POLL_INTERVAL_MS: '5' })[0]).to.match(/^OUTBOX_POLL_INTERVAL_MS /);
+    expect(problemsOf({ OUTBOX_BATCH_SIZE: '100000' })[0]).to.match(/^OUTBOX_BATCH_SIZE /);
+  });
+});
