@@ -1,3 +1,4 @@
+export * from './campaign-change.js';
 export * from './errors.js';
 export * from './idempotency.js';
 export * from './ports/campaign-reader.js';
@@ -11,5 +12,7 @@ export * from './relay/outbox-relay.js';
 export * from './relay/outbox-signal.js';
 export * from './relay/retry-policy.js';
 export * from './use-cases/create-campaign.js';
+export * from './use-cases/lifecycle-verbs.js';
 export * from './use-cases/read-campaigns.js';
+export * from './use-cases/run-schedule.js';
 export * from './use-cases/start-campaign.js';

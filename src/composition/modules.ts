@@ -1,9 +1,15 @@
 import { ContainerModule } from 'inversify';
 import {
   CreateCampaign,
+  DeleteCampaign,
   GetCampaign,
   ListCampaigns,
+  ModifyCampaign,
+  PauseCampaign,
+  ResumeCampaign,
+  RunSchedule,
   StartCampaign,
+  TerminateCampaign,
   type CampaignReader,
   type Clock,
   type IdGenerator,
@@ -66,10 +72,26 @@ export const useCaseModule = new ContainerModule(({ bind }) => {
   bind(TYPES.CreateCampaign)
     .toResolvedValue((uow: UnitOfWork, clock: Clock, ids: IdGenerator) => new CreateCampaign(uow, clock, ids), [...writeDeps])
     .inSingletonScope();
-  bind(TYPES.GetCampaign)
-    .toResolvedValue((reader: CampaignReader) => new GetCampaign(reader), [TYPES.CampaignReader])
+  bind(TYPES.RunSchedule)
+    .toResolvedValue(
+      (uow: UnitOfWork, reader: CampaignReader, clock: Clock, ids: IdGenerator) => new RunSchedule(uow, reader, clock, ids),
+      [TYPES.UnitOfWork, TYPES.CampaignReader, TYPES.Clock, TYPES.IdGenerator],
+    )
     .inSingletonScope();
-  bind(TYPES.ListCampaigns)
-    .toResolvedValue((reader: CampaignReader) => new ListCampaigns(reader), [TYPES.CampaignReader])
+  bind(TYPES.CampaignUseCases)
+    .toResolvedValue(
+      (uow: UnitOfWork, clock: Clock, ids: IdGenerator, reader: CampaignReader, start: StartCampaign, create: CreateCampaign) => ({
+        createCampaign: create,
+        getCampaign: new GetCampaign(reader),
+        listCampaigns: new ListCampaigns(reader),
+        startCampaign: start,
+        pauseCampaign: new PauseCampaign(uow, clock, ids),
+        resumeCampaign: new ResumeCampaign(uow, clock, ids),
+        terminateCampaign: new TerminateCampaign(uow, clock, ids),
+        modifyCampaign: new ModifyCampaign(uow, clock, ids),
+        deleteCampaign: new DeleteCampaign(uow, clock, ids),
+      }),
+      [...writeDeps, TYPES.CampaignReader, TYPES.StartCampaign, TYPES.CreateCampaign],
+    )
     .inSingletonScope();
 });

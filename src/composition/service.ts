@@ -9,6 +9,7 @@ import type { ServiceConfig } from '../adapters/config/config.js';
 import { createHttpApp } from '../adapters/http/app.js';
 import { migrateToLatest } from '../adapters/persistence/migrations/index.js';
 import { authModule, persistenceModule, systemModule, useCaseModule } from './modules.js';
+import { ScheduleLoop } from './schedule-loop.js';
 import { TYPES } from './types.js';
 
 export interface RunningService {
@@ -54,13 +55,13 @@ export async function startService(
   await prune();
   const pruning = setInterval(prune, HOUR_MS).unref();
 
+  const scheduleLoop = config.scheduler.enabled
+    ? new ScheduleLoop(container.get(TYPES.RunSchedule), config.scheduler.intervalMs, logger)
+    : undefined;
+  await scheduleLoop?.start();
+
   const app = createHttpApp({
-    useCases: {
-      createCampaign: container.get(TYPES.CreateCampaign),
-      getCampaign: container.get(TYPES.GetCampaign),
-      listCampaigns: container.get(TYPES.ListCampaigns),
-      startCampaign: container.get(TYPES.StartCampaign),
-    },
+    useCases: container.get(TYPES.CampaignUseCases),
     verifier: container.get(TYPES.TokenVerifier),
     logger,
     basePath: config.basePath,
@@ -75,6 +76,7 @@ export async function startService(
     developmentSecret,
     async stop() {
       clearInterval(pruning);
+      await scheduleLoop?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.destroy();
     },

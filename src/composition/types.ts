@@ -5,12 +5,12 @@ import type {
   CampaignReader,
   Clock,
   CreateCampaign,
-  GetCampaign,
   IdGenerator,
-  ListCampaigns,
+  RunSchedule,
   StartCampaign,
   UnitOfWork,
 } from '../application/index.js';
+import type { CampaignUseCases } from '../adapters/http/campaign-routes.js';
 import type { ServiceConfig } from '../adapters/config/config.js';
 import type { TokenVerifier } from '../adapters/auth/token-verifier.js';
 import type { IdempotencyJanitor } from '../adapters/persistence/idempotency-janitor.js';
@@ -26,7 +26,7 @@ export const TYPES = {
   IdGenerator: Symbol.for('IdGenerator') as ServiceIdentifier<IdGenerator>,
   TokenVerifier: Symbol.for('TokenVerifier') as ServiceIdentifier<TokenVerifier>,
   CreateCampaign: Symbol.for('CreateCampaign') as ServiceIdentifier<CreateCampaign>,
-  GetCampaign: Symbol.for('GetCampaign') as ServiceIdentifier<GetCampaign>,
-  ListCampaigns: Symbol.for('ListCampaigns') as ServiceIdentifier<ListCampaigns>,
   StartCampaign: Symbol.for('StartCampaign') as ServiceIdentifier<StartCampaign>,
+  CampaignUseCases: Symbol.for('CampaignUseCases') as ServiceIdentifier<CampaignUseCases>,
+  RunSchedule: Symbol.for('RunSchedule') as ServiceIdentifier<RunSchedule>,
 };

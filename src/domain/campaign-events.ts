@@ -3,6 +3,19 @@ import type { DomainEvent } from './domain-event.js';
 
 export type StartTrigger = 'manual' | 'schedule';
 
+export const CAMPAIGN_EVENT_TYPES = [
+  'CampaignStarted',
+  'CampaignPaused',
+  'CampaignResumed',
+  'CampaignTerminated',
+  'CampaignModified',
+  'CampaignRestarted',
+  'CampaignDeleted',
+  'CampaignCompleted',
+] as const;
+
+export type CampaignEventType = (typeof CAMPAIGN_EVENT_TYPES)[number];
+
 export interface CampaignStartedFacts {
   eventId: string;
   campaignId: CampaignId;
@@ -13,17 +26,27 @@ export interface CampaignStartedFacts {
 }
 
 export function campaignStarted(facts: CampaignStartedFacts): DomainEvent {
+  return campaignEvent('CampaignStarted', facts.eventId, facts.campaignId, facts.startedAt, {
+    startedAt: facts.startedAt.toISOString(),
+    scheduledStartAt: facts.scheduledStartAt?.toISOString() ?? null,
+    trigger: facts.trigger,
+    startedBy: facts.startedBy,
+  });
+}
+
+/** Any campaign event: the campaign id (as text) first, then the facts of that event. */
+export function campaignEvent(
+  type: CampaignEventType,
+  eventId: string,
+  campaignId: CampaignId,
+  occurredAt: Date,
+  facts: Record<string, unknown>,
+): DomainEvent {
   return {
-    eventId: facts.eventId,
-    type: 'CampaignStarted',
-    aggregateId: facts.campaignId.toString(),
-    occurredAt: facts.startedAt,
-    payload: {
-      campaignId: facts.campaignId.toString(),
-      startedAt: facts.startedAt.toISOString(),
-      scheduledStartAt: facts.scheduledStartAt?.toISOString() ?? null,
-      trigger: facts.trigger,
-      startedBy: facts.startedBy,
-    },
+    eventId,
+    type,
+    aggregateId: campaignId.toString(),
+    occurredAt,
+    payload: { campaignId: campaignId.toString(), ...facts },
   };
 }

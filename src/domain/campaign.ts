@@ -1,11 +1,17 @@
 import type { CampaignId } from './campaign-id.js';
-import { campaignStarted, type StartTrigger } from './campaign-events.js';
+import { campaignEvent, campaignStarted, type CampaignEventType, type StartTrigger } from './campaign-events.js';
+import { scheduleProblems } from './campaign-rules.js';
 import type { CampaignStatus } from './campaign-status.js';
 import { AggregateRoot } from './domain-event.js';
-import { CampaignExpired, CampaignInvalid, CampaignNotStartable, type FieldProblem } from './errors.js';
+import {
+  CampaignExpired,
+  CampaignInvalid,
+  CampaignNotStartable,
+  CampaignTransitionRefused,
+  type CampaignAction,
+} from './errors.js';
 
-export const NAME_MAX_LENGTH = 255;
-export const DESCRIPTION_MAX_LENGTH = 10_000;
+export { DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH } from './campaign-rules.js';
 
 export interface CampaignSnapshot {
   id: CampaignId;
@@ -14,10 +20,16 @@ export interface CampaignSnapshot {
   status: CampaignStatus;
   startAt: Date | null;
   endAt: Date | null;
+  /** The Volt MX time zone the dates were given in, e.g. "(GMT+04:30) Kabul"; display only. */
+  zone: string | null;
   startedAt: Date | null;
+  pausedAt: Date | null;
+  terminatedAt: Date | null;
+  completedAt: Date | null;
   createdAt: Date;
   createdBy: string;
   updatedAt: Date;
+  updatedBy: string;
   /** Bumped by every change; the repository writes only if it still holds the version that was read. */
   version: number;
 }
@@ -29,7 +41,25 @@ export interface NewCampaign {
   status?: 'draft' | 'scheduled';
   startAt?: Date | null;
   endAt?: Date | null;
+  zone?: string | null;
   createdBy: string;
+}
+
+/** A partial update: a field that is absent keeps its value, `null` clears it. */
+export interface CampaignChanges {
+  name?: string;
+  description?: string | null;
+  startAt?: Date | null;
+  endAt?: Date | null;
+  zone?: string | null;
+  status?: 'draft' | 'scheduled';
+}
+
+/** Who does what, when, under which event id. */
+export interface Act {
+  now: Date;
+  eventId: string;
+  by: string;
 }
 
 export interface StartRequest {
@@ -39,28 +69,46 @@ export interface StartRequest {
   trigger: StartTrigger;
 }
 
+const ALLOWED_FROM: Record<CampaignAction, readonly CampaignStatus[]> = {
+  start: ['scheduled'],
+  pause: ['running'],
+  resume: ['paused'],
+  terminate: ['running', 'paused'],
+  modify: ['draft', 'scheduled', 'paused'],
+  restart: ['draft', 'scheduled', 'paused', 'terminated', 'completed'],
+  delete: ['draft', 'scheduled', 'paused'],
+  complete: ['scheduled', 'running', 'paused'],
+};
+
 export class Campaign extends AggregateRoot {
+  private deleted = false;
+
   private constructor(private state: CampaignSnapshot) {
     super();
   }
 
   static create(input: NewCampaign, now: Date): Campaign {
-    const description = input.description ?? null;
-    const startAt = input.startAt ?? null;
-    const endAt = input.endAt ?? null;
-    const problems = scheduleProblems(input.name, description, startAt, endAt, now);
+    const schedule = {
+      name: input.name,
+      description: input.description ?? null,
+      startAt: input.startAt ?? null,
+      endAt: input.endAt ?? null,
+    };
+    const problems = scheduleProblems(schedule, now, { startAt: true, endAt: true });
     if (problems.length > 0) throw new CampaignInvalid(problems);
     return new Campaign({
       id: input.id,
-      name: input.name,
-      description,
+      ...schedule,
       status: input.status ?? 'scheduled',
-      startAt,
-      endAt,
+      zone: input.zone ?? null,
       startedAt: null,
+      pausedAt: null,
+      terminatedAt: null,
+      completedAt: null,
       createdAt: now,
       createdBy: input.createdBy,
       updatedAt: now,
+      updatedBy: input.createdBy,
       version: 1,
     });
   }
@@ -81,22 +129,21 @@ export class Campaign extends AggregateRoot {
     return this.state.version;
   }
 
+  /** True once delete() was accepted: the repository removes the campaign instead of updating it. */
+  get isDeleted(): boolean {
+    return this.deleted;
+  }
+
   snapshot(): CampaignSnapshot {
     return { ...this.state };
   }
 
   /** Runs a scheduled campaign now, before its end date, and records CampaignStarted. */
   start(request: StartRequest): void {
-    const { id, status, endAt, startAt } = this.state;
+    const { id, status, startAt } = this.state;
     if (status !== 'scheduled') throw new CampaignNotStartable(id.toString(), status);
-    if (endAt !== null && request.now >= endAt) throw new CampaignExpired(id.toString(), endAt);
-    this.state = {
-      ...this.state,
-      status: 'running',
-      startedAt: request.now,
-      updatedAt: request.now,
-      version: this.state.version + 1,
-    };
+    this.refuseIfEnded(request.now, 'be started');
+    this.change({ status: 'running', startedAt: request.now }, request.now, request.startedBy);
     this.record(
       campaignStarted({
         eventId: request.eventId,
@@ -108,28 +155,128 @@ export class Campaign extends AggregateRoot {
       }),
     );
   }
+
+  pause(act: Act): void {
+    this.allow('pause');
+    this.change({ status: 'paused', pausedAt: act.now }, act.now, act.by);
+    this.emit('CampaignPaused', act, { pausedAt: act.now.toISOString(), pausedBy: act.by });
+  }
+
+  resume(act: Act): void {
+    this.allow('resume');
+    this.refuseIfEnded(act.now, 'be resumed');
+    this.change({ status: 'running', pausedAt: null }, act.now, act.by);
+    this.emit('CampaignResumed', act, { resumedAt: act.now.toISOString(), resumedBy: act.by });
+  }
+
+  terminate(act: Act): void {
+    const previousStatus = this.allow('terminate');
+    this.change({ status: 'terminated', terminatedAt: act.now }, act.now, act.by);
+    this.emit('CampaignTerminated', act, { terminatedAt: act.now.toISOString(), terminatedBy: act.by, previousStatus });
+  }
+
+  /**
+   * Changes the details of a campaign that has not run to its end. With `restart`, a terminated or completed
+   * campaign goes back to scheduled (or draft) and may run again.
+   */
+  modify(changes: CampaignChanges, act: Act, options: { restart?: boolean } = {}): void {
+    const previousStatus = this.state.status;
+    const restarting = options.restart === true && (previousStatus === 'terminated' || previousStatus === 'completed');
+    this.allow(options.restart ? 'restart' : 'modify');
+    const next = { ...this.state, ...definedOnly(changes) };
+    this.validateModification(changes, next, act.now, restarting);
+    const changed = (Object.keys(definedOnly(changes)) as Array<keyof CampaignChanges>).filter(
+      (field) => !sameValue(this.state[field], next[field]),
+    );
+    if (restarting) {
+      this.change(
+        { ...next, status: changes.status ?? 'scheduled', startedAt: null, pausedAt: null, terminatedAt: null, completedAt: null },
+        act.now,
+        act.by,
+      );
+      this.emit('CampaignRestarted', act, { restartedBy: act.by, previousStatus, changedFields: changed });
+      return;
+    }
+    this.change(next, act.now, act.by);
+    this.emit('CampaignModified', act, { modifiedBy: act.by, changedFields: changed });
+  }
+
+  delete(act: Act): void {
+    const previousStatus = this.allow('delete');
+    this.deleted = true;
+    this.change({}, act.now, act.by);
+    this.emit('CampaignDeleted', act, { deletedBy: act.by, previousStatus });
+  }
+
+  /** True when a scheduled campaign's start time has come. */
+  isDueToStart(now: Date): boolean {
+    const { status, startAt } = this.state;
+    return status === 'scheduled' && startAt !== null && now >= startAt;
+  }
+
+  /** True when the end date has come for a campaign that is still scheduled, running or paused. */
+  isDueForCompletion(now: Date): boolean {
+    const { status, endAt } = this.state;
+    return endAt !== null && now >= endAt && (status === 'scheduled' || status === 'running' || status === 'paused');
+  }
+
+  /**
+   * Ends a campaign whose end date has come. A campaign still scheduled then never ran: its whole window passed
+   * (typically while the service was down), and its event says so.
+   */
+  complete(act: Act): void {
+    const { id, status, endAt } = this.state;
+    this.allow('complete');
+    if (!this.isDueForCompletion(act.now)) throw new CampaignTransitionRefused(id.toString(), 'complete', status, []);
+    const started = status !== 'scheduled';
+    this.change({ status: 'completed', completedAt: act.now }, act.now, act.by);
+    this.emit('CampaignCompleted', act, {
+      completedAt: act.now.toISOString(),
+      endAt: endAt!.toISOString(),
+      previousStatus: status,
+      started,
+      reason: started ? 'end date reached' : 'the whole window passed before the campaign started',
+    });
+  }
+
+  private allow(action: CampaignAction): CampaignStatus {
+    const { id, status } = this.state;
+    const allowedFrom = ALLOWED_FROM[action];
+    if (!allowedFrom.includes(status)) throw new CampaignTransitionRefused(id.toString(), action, status, allowedFrom);
+    return status;
+  }
+
+  private refuseIfEnded(now: Date, action: string): void {
+    const { id, endAt } = this.state;
+    if (endAt !== null && now >= endAt) throw new CampaignExpired(id.toString(), endAt, action);
+  }
+
+  private validateModification(changes: CampaignChanges, next: CampaignSnapshot, now: Date, restarting: boolean): void {
+    const problems = scheduleProblems(next, now, {
+      startAt: changes.startAt !== undefined,
+      endAt: changes.endAt !== undefined || restarting,
+    });
+    const status = this.state.status;
+    if (changes.status !== undefined && changes.status !== status && !restarting && status !== 'draft' && status !== 'scheduled') {
+      problems.push({ field: 'status', message: `cannot change while the campaign is ${status}` });
+    }
+    if (problems.length > 0) throw new CampaignInvalid(problems);
+  }
+
+  private change(fields: Partial<CampaignSnapshot>, now: Date, by: string): void {
+    this.state = { ...this.state, ...fields, updatedAt: now, updatedBy: by, version: this.state.version + 1 };
+  }
+
+  private emit(type: CampaignEventType, act: Act, facts: Record<string, unknown>): void {
+    this.record(campaignEvent(type, act.eventId, this.state.id, act.now, facts));
+  }
 }
 
-function scheduleProblems(
-  name: string,
-  description: string | null,
-  startAt: Date | null,
-  endAt: Date | null,
-  now: Date,
-): FieldProblem[] {
-  const problems: FieldProblem[] = [];
-  if (name.trim().length === 0) problems.push({ field: 'name', message: 'must not be blank' });
-  if (name.length > NAME_MAX_LENGTH) {
-    problems.push({ field: 'name', message: `must be at most ${NAME_MAX_LENGTH} characters` });
-  }
-  if (description !== null && description.length > DESCRIPTION_MAX_LENGTH) {
-    problems.push({ field: 'description', message: `must be at most ${DESCRIPTION_MAX_LENGTH} characters` });
-  }
-  if (startAt !== null && startAt <= now) problems.push({ field: 'startAt', message: 'must be in the future' });
-  if (endAt !== null && startAt !== null && endAt <= startAt) {
-    problems.push({ field: 'endAt', message: 'must be after startAt' });
-  } else if (endAt !== null && endAt <= now) {
-    problems.push({ field: 'endAt', message: 'must be in the future' });
-  }
-  return problems;
+function definedOnly(changes: CampaignChanges): Partial<CampaignSnapshot> {
+  return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Partial<CampaignSnapshot>;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  return a === b;
 }

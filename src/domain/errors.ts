@@ -32,20 +32,46 @@ export class CampaignInvalid extends DomainError {
   }
 }
 
-export class CampaignNotStartable extends DomainError {
-  readonly code = 'CAMPAIGN_NOT_STARTABLE';
-  constructor(readonly campaignId: string, readonly status: CampaignStatus) {
-    super(`Campaign ${campaignId} cannot be started: it is ${status}; only a scheduled campaign can be started`);
+export type CampaignAction = 'start' | 'pause' | 'resume' | 'terminate' | 'modify' | 'restart' | 'delete' | 'complete';
+
+const REFUSAL_CODES: Record<CampaignAction, string> = {
+  start: 'CAMPAIGN_NOT_STARTABLE',
+  pause: 'CAMPAIGN_NOT_PAUSABLE',
+  resume: 'CAMPAIGN_NOT_RESUMABLE',
+  terminate: 'CAMPAIGN_NOT_TERMINABLE',
+  modify: 'CAMPAIGN_NOT_MODIFIABLE',
+  restart: 'CAMPAIGN_NOT_RESTARTABLE',
+  delete: 'CAMPAIGN_NOT_DELETABLE',
+  complete: 'CAMPAIGN_NOT_COMPLETABLE',
+};
+
+/** The campaign's status does not allow the action. */
+export class CampaignTransitionRefused extends DomainError {
+  readonly code: string;
+  constructor(
+    readonly campaignId: string,
+    readonly action: CampaignAction,
+    readonly status: CampaignStatus,
+    allowedFrom: readonly CampaignStatus[],
+  ) {
+    super(`Campaign ${campaignId} cannot ${action}: it is ${status}; allowed only when ${allowedFrom.join(' or ')}`);
+    this.code = REFUSAL_CODES[action];
   }
   override details(): Record<string, unknown> {
     return { id: this.campaignId, status: this.status };
   }
 }
 
+export class CampaignNotStartable extends CampaignTransitionRefused {
+  constructor(campaignId: string, status: CampaignStatus) {
+    super(campaignId, 'start', status, ['scheduled']);
+  }
+}
+
 export class CampaignExpired extends DomainError {
   readonly code = 'CAMPAIGN_EXPIRED';
-  constructor(readonly campaignId: string, readonly endAt: Date) {
-    super(`Campaign ${campaignId} cannot be started: its end date ${endAt.toISOString()} has passed`);
+  constructor(readonly campaignId: string, readonly endAt: Date, action = 'be started') {
+    super(`Campaign ${campaignId} cannot ${action}: its end date ${endAt.toISOString()} has passed`);
   }
   override details(): Record<string, unknown> {
     return { id: this.campaignId, endAt: this.endAt.toISOString() };

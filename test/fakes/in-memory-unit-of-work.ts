@@ -71,6 +71,17 @@ export class InMemoryStore implements UnitOfWork, CampaignReader {
     const all = [...this.state.campaigns.values()].sort((a, b) => compareIds(a.id, b.id));
     return { total: all.length, campaigns: all.slice(offset, offset + limit) };
   }
+
+  async findDue(now: Date, limit: number): Promise<CampaignId[]> {
+    return [...this.state.campaigns.values()]
+      .filter((c) => {
+        const restored = Campaign.restore(c);
+        return restored.isDueToStart(now) || restored.isDueForCompletion(now);
+      })
+      .sort((a, b) => (a.startAt?.getTime() ?? Infinity) - (b.startAt?.getTime() ?? Infinity))
+      .slice(0, limit)
+      .map((c) => c.id);
+  }
 }
 
 function transactionOver(draft: State): Transaction {
@@ -88,6 +99,11 @@ function transactionOver(draft: State): Transaction {
         const stored = draft.campaigns.get(campaign.id.toString());
         if (stored?.version !== expectedVersion) return false;
         draft.campaigns.set(campaign.id.toString(), campaign.snapshot());
+        return true;
+      },
+      async remove(campaign, expectedVersion) {
+        if (draft.campaigns.get(campaign.id.toString())?.version !== expectedVersion) return false;
+        draft.campaigns.delete(campaign.id.toString());
         return true;
       },
     },

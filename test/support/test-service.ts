@@ -34,10 +34,10 @@ export class TestService {
 
   static async start(
     kind: DatabaseKind,
-    options: { clock?: Clock; env?: Record<string, string> } = {},
+    options: { clock?: Clock; env?: Record<string, string>; database?: TestDatabase } = {},
   ): Promise<TestService> {
-    const database = await kind.create();
-    const env = { AUTH_JWT_SECRET: TEST_SECRET, PORT: '0', HOST: '127.0.0.1', ...database.env, ...options.env };
+    const database = options.database ?? (await kind.create());
+    const env = { AUTH_JWT_SECRET: TEST_SECRET, PORT: '0', HOST: '127.0.0.1', SCHEDULER: 'off', ...database.env, ...options.env };
     const running = await startService(loadConfig(env), createLogger('silent'), options.clock ? { clock: options.clock } : {});
     const token = await mintToken({ secret: TEST_SECRET, subject: 'tester' });
     return new TestService(running, database, token);
@@ -90,6 +90,12 @@ export class TestService {
 
   async outboxRows(): Promise<Array<Record<string, unknown>>> {
     return this.db('outbox').select('event_id', 'event_type', this.db.raw('CAST(aggregate_id AS TEXT) AS aggregate_id'), 'payload').orderBy('sequence');
+  }
+
+  /** Stops the service and keeps its database, so another service can start on it (a restart). */
+  async stopKeepingDatabase(): Promise<TestDatabase> {
+    await this.running.stop();
+    return this.database;
   }
 
   async stop(): Promise<void> {

@@ -2,6 +2,7 @@ export const SCOPES = {
   read: 'campaigns:read',
   write: 'campaigns:write',
   execute: 'campaigns:execute',
+  terminate: 'campaigns:terminate',
 } as const;
 
 export const ALL_SCOPES: readonly string[] = Object.values(SCOPES);

@@ -38,6 +38,7 @@ export interface ServiceConfig {
   /** Undefined without KAFKA_BROKERS: events then wait in the outbox. */
   kafka: KafkaSettings | undefined;
   relay: RelaySettings;
+  scheduler: { enabled: boolean; intervalMs: number };
 }
 
 export class ConfigError extends Error {
@@ -86,6 +87,8 @@ const schema = z.object({
   OUTBOX_RELAY: z.enum(['on', 'off']).default('on'),
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  SCHEDULER: z.enum(['on', 'off']).default('on'),
+  SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
 });
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
@@ -110,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     idempotencyRetentionHours: v.IDEMPOTENCY_RETENTION_HOURS,
     kafka: kafkaSettings(v),
     relay: { enabled: v.OUTBOX_RELAY === 'on', pollIntervalMs: v.OUTBOX_POLL_INTERVAL_MS, batchSize: v.OUTBOX_BATCH_SIZE },
+    scheduler: { enabled: v.SCHEDULER === 'on', intervalMs: v.SCHEDULER_INTERVAL_MS },
   };
 }
 

@@ -3,16 +3,22 @@ import type { Context } from 'koa';
 import {
   IDEMPOTENCY_KEY_MAX_LENGTH,
   type CreateCampaign,
+  type DeleteCampaign,
   type GetCampaign,
   type ListCampaigns,
+  type ModifyCampaign,
+  type PauseCampaign,
+  type ResumeCampaign,
   type StartCampaign,
+  type TerminateCampaign,
+  type VerbCommand,
 } from '../../application/index.js';
 import { CampaignId, CampaignInvalid, type FieldProblem } from '../../domain/index.js';
 import { SCOPES, type Principal } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { authenticate, requireScope } from './auth-middleware.js';
+import { createCampaignInput, modifyCampaignInput } from './campaign-input.js';
 import { campaignJson } from './campaign-json.js';
-import { createCampaignInput } from './create-campaign-input.js';
 import { isAbsent, readJsonBody } from './json-body.js';
 import { RequestRefused } from './request-refused.js';
 
@@ -21,33 +27,65 @@ export interface CampaignUseCases {
   getCampaign: GetCampaign;
   listCampaigns: ListCampaigns;
   startCampaign: StartCampaign;
+  pauseCampaign: PauseCampaign;
+  resumeCampaign: ResumeCampaign;
+  terminateCampaign: TerminateCampaign;
+  modifyCampaign: ModifyCampaign;
+  deleteCampaign: DeleteCampaign;
 }
 
-export const START_MESSAGE = 'Campaign execution intiated successfully. ';
-export const CREATE_MESSAGE = 'Details added successfully';
+/** The success messages of the original API, byte for byte ("intiated" and the trailing spaces included). */
+export const MESSAGES = {
+  start: 'Campaign execution intiated successfully. ',
+  pause: 'Campaign execution paused successfully. ',
+  resume: 'Campaign execution resumed successfully. ',
+  terminate: 'Campaign execution stopped successfully. ',
+  delete: 'Campaign deleted successfully',
+  create: 'Details added successfully',
+  modify: 'Details updated successfully',
+} as const;
+
 const MAX_PAGE_SIZE = 500;
+
+interface Verb {
+  execute(command: VerbCommand): Promise<{ id: string }>;
+}
 
 export function campaignRouter(prefix: string, useCases: CampaignUseCases, verifier: TokenVerifier): Router {
   const router = new Router({ prefix });
   router.use(authenticate(verifier));
 
-  router.post('/campaigns/:id/start', requireScope(SCOPES.execute), async (ctx) => {
-    const campaignId = CampaignId.parse(ctx.params.id!);
-    await readJsonBody(ctx);
-    const idempotencyKey = idempotencyKeyOf(ctx);
-    const { id } = await useCases.startCampaign.execute({
-      campaignId,
-      actor: principalOf(ctx).subject,
-      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+  const verbs: Array<[name: keyof typeof MESSAGES, scope: string, useCase: Verb]> = [
+    ['start', SCOPES.execute, useCases.startCampaign],
+    ['pause', SCOPES.execute, useCases.pauseCampaign],
+    ['resume', SCOPES.execute, useCases.resumeCampaign],
+    ['terminate', SCOPES.terminate, useCases.terminateCampaign],
+    ['delete', SCOPES.write, useCases.deleteCampaign],
+  ];
+  for (const [name, scope, useCase] of verbs) {
+    router.post(`/campaigns/:id/${name}`, requireScope(scope), async (ctx) => {
+      const campaignId = CampaignId.parse(ctx.params.id!);
+      await readJsonBody(ctx);
+      const { id } = await useCase.execute(verbCommand(ctx, campaignId));
+      ctx.body = { id, message: MESSAGES[name] };
     });
-    ctx.body = { id, message: START_MESSAGE };
+  }
+
+  router.post('/campaigns/:id/modify', requireScope(SCOPES.write), async (ctx) => {
+    const campaignId = CampaignId.parse(ctx.params.id!);
+    const restart = restartFlag(ctx);
+    const body = await readJsonBody(ctx);
+    if (isAbsent(body)) throw new RequestRefused('INVALID_REQUEST', 'A JSON body with the fields to change is required');
+    const changes = modifyCampaignInput(body);
+    const { id } = await useCases.modifyCampaign.execute({ ...verbCommand(ctx, campaignId), changes, restart });
+    ctx.body = { message: MESSAGES.modify, id };
   });
 
   router.post('/campaigns', requireScope(SCOPES.write), async (ctx) => {
     const body = await readJsonBody(ctx);
     if (isAbsent(body)) throw new RequestRefused('INVALID_REQUEST', 'A JSON body describing the campaign is required');
     const { id } = await useCases.createCampaign.execute(createCampaignInput(body, principalOf(ctx).subject));
-    ctx.body = { message: CREATE_MESSAGE, id };
+    ctx.body = { message: MESSAGES.create, id };
   });
 
   router.get('/campaigns/:id', requireScope(SCOPES.read), async (ctx) => {
@@ -69,6 +107,18 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
 
 function principalOf(ctx: Context): Principal {
   return ctx.state.principal as Principal;
+}
+
+function verbCommand(ctx: Context, campaignId: CampaignId): VerbCommand {
+  const idempotencyKey = idempotencyKeyOf(ctx);
+  return { campaignId, actor: principalOf(ctx).subject, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) };
+}
+
+function restartFlag(ctx: Context): boolean {
+  const raw = ctx.query.restart;
+  if (raw === undefined || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw new CampaignInvalid([{ field: 'restart', message: 'must be true or false' }]);
 }
 
 function idempotencyKeyOf(ctx: Context): string | undefined {

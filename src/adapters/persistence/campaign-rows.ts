@@ -10,6 +10,11 @@ export interface CampaignRow {
   start_at: unknown;
   end_at: unknown;
   started_at: unknown;
+  zone: string | null;
+  paused_at: unknown;
+  terminated_at: unknown;
+  completed_at: unknown;
+  updated_by: string | null;
   created_at: unknown;
   created_by: string;
   updated_at: unknown;
@@ -26,6 +31,11 @@ export function selectCampaignColumns(db: Knex) {
     'start_at',
     'end_at',
     'started_at',
+    'zone',
+    'paused_at',
+    'terminated_at',
+    'completed_at',
+    'updated_by',
     'created_at',
     'created_by',
     'updated_at',
@@ -42,10 +52,15 @@ export function toSnapshot(row: CampaignRow): CampaignSnapshot {
     status: row.status,
     startAt: toDateOrNull(row.start_at),
     endAt: toDateOrNull(row.end_at),
+    zone: row.zone,
     startedAt: toDateOrNull(row.started_at),
+    pausedAt: toDateOrNull(row.paused_at),
+    terminatedAt: toDateOrNull(row.terminated_at),
+    completedAt: toDateOrNull(row.completed_at),
     createdAt: toDate(row.created_at),
     createdBy: row.created_by,
     updatedAt: toDate(row.updated_at),
+    updatedBy: row.updated_by ?? row.created_by,
     version: Number(row.version),
   };
 }
@@ -59,10 +74,15 @@ export function toRow(snapshot: CampaignSnapshot) {
     status: snapshot.status,
     start_at: snapshot.startAt,
     end_at: snapshot.endAt,
+    zone: snapshot.zone,
     started_at: snapshot.startedAt,
+    paused_at: snapshot.pausedAt,
+    terminated_at: snapshot.terminatedAt,
+    completed_at: snapshot.completedAt,
     created_at: snapshot.createdAt,
     created_by: snapshot.createdBy,
     updated_at: snapshot.updatedAt,
+    updated_by: snapshot.updatedBy,
     version: snapshot.version,
   };
 }

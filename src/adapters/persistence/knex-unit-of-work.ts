@@ -58,6 +58,11 @@ export class KnexCampaignRepository implements CampaignRepository {
     const updated = await this.trx('campaigns').where({ id, version: expectedVersion }).update(changes);
     return Number(updated) === 1;
   }
+
+  async remove(campaign: Campaign, expectedVersion: number): Promise<boolean> {
+    const deleted = await this.trx('campaigns').where({ id: campaign.id.toString(), version: expectedVersion }).delete();
+    return Number(deleted) === 1;
+  }
 }
 
 export class KnexOutbox implements Outbox {

@@ -9,4 +9,9 @@ export interface CampaignPage {
 export interface CampaignReader {
   findById(id: CampaignId): Promise<CampaignSnapshot | undefined>;
   list(offset: number, limit: number): Promise<CampaignPage>;
+  /**
+   * Campaigns the schedule must act on at `now`, earliest start first: scheduled ones whose start or end time
+   * has come, running or paused ones whose end time has come.
+   */
+  findDue(now: Date, limit: number): Promise<CampaignId[]>;
 }

@@ -8,6 +8,8 @@ export interface CampaignRepository {
   insert(campaign: Campaign): Promise<void>;
   /** Writes only if the stored version is still `expectedVersion`; false means another writer came first. */
   update(campaign: Campaign, expectedVersion: number): Promise<boolean>;
+  /** Deletes only if the stored version is still `expectedVersion`; false means another writer came first. */
+  remove(campaign: Campaign, expectedVersion: number): Promise<boolean>;
 }
 
 /** Events waiting to be published, written in the same transaction as the change that caused them. */

@@ -1,7 +1,11 @@
 import type { Knex } from 'knex';
 import { initialSchema } from './001-initial-schema.js';
+import { lifecycleColumns } from './002-lifecycle-columns.js';
 
-const MIGRATIONS: ReadonlyArray<[name: string, migration: Knex.Migration]> = [['001-initial-schema', initialSchema]];
+const MIGRATIONS: ReadonlyArray<[name: string, migration: Knex.Migration]> = [
+  ['001-initial-schema', initialSchema],
+  ['002-lifecycle-columns', lifecycleColumns],
+];
 
 /** Migrations compiled into the service, so they run the same from `dist/` on SQLite and PostgreSQL. */
 export const migrationSource: Knex.MigrationSource<[string, Knex.Migration]> = {

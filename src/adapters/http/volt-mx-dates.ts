@@ -1,0 +1,37 @@
+/** The date format of Volt MX's `startDateStr` / `endDateStr`: `MM/dd/yyyy hh:mm:ss aa`, e.g. `05/24/2016 04:38:51 PM`. */
+export const VOLT_MX_DATE_FORMAT = 'MM/dd/yyyy hh:mm:ss aa';
+
+const DATE = /^(\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2}):(\d{2}) (AM|PM)$/i;
+const ZONE = /^\(GMT(?:([+-])(\d{2}):(\d{2}))?\)(?: .*)?$/;
+
+/** A zone such as `(GMT+04:30) Kabul` as minutes east of UTC; undefined when it is not of that form. */
+export function zoneOffsetMinutes(zone: string): number | undefined {
+  const parts = ZONE.exec(zone);
+  if (!parts) return undefined;
+  if (parts[1] === undefined) return 0;
+  const hours = Number(parts[2]);
+  const minutes = Number(parts[3]);
+  if (hours > 14 || minutes > 59) return undefined;
+  return (parts[1] === '-' ? -1 : 1) * (hours * 60 + minutes);
+}
+
+export function parseVoltMxDate(text: string, offsetMinutes: number): Date | undefined {
+  const parts = DATE.exec(text);
+  if (!parts) return undefined;
+  const [month, day, year, hour12, minute, second] = parts.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const pm = parts[7]!.toUpperCase() === 'PM';
+  if (month < 1 || month > 12 || hour12 < 1 || hour12 > 12 || minute > 59 || second > 59) return undefined;
+  if (day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
+  const hour = (hour12 % 12) + (pm ? 12 : 0);
+  return new Date(Date.UTC(year, month - 1, day, hour, minute, second) - offsetMinutes * 60_000);
+}
+
+export function formatVoltMxDate(instant: Date, offsetMinutes: number): string {
+  const local = new Date(instant.getTime() + offsetMinutes * 60_000);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const hour = local.getUTCHours();
+  return (
+    `${two(local.getUTCMonth() + 1)}/${two(local.getUTCDate())}/${local.getUTCFullYear()} ` +
+    `${two(hour % 12 === 0 ? 12 : hour % 12)}:${two(local.getUTCMinutes())}:${two(local.getUTCSeconds())} ${hour < 12 ? 'AM' : 'PM'}`
+  );
+}

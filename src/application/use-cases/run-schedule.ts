@@ -1,0 +1,76 @@
+import { DomainError, type Campaign, type CampaignId } from '../../domain/index.js';
+import { changeCampaign } from '../campaign-change.js';
+import { ApplicationError } from '../errors.js';
+import type { CampaignReader } from '../ports/campaign-reader.js';
+import type { Clock } from '../ports/clock.js';
+import type { IdGenerator } from '../ports/id-generator.js';
+import type { UnitOfWork } from '../ports/unit-of-work.js';
+
+export const SCHEDULER_ACTOR = 'scheduler';
+
+export interface ScheduleRun {
+  started: string[];
+  completed: string[];
+  /** Campaigns another writer (a manual call, another instance) changed first. */
+  skipped: string[];
+}
+
+const BATCH = 100;
+
+/**
+ * Starts scheduled campaigns whose start time has come and completes those whose end time has passed, in
+ * start-time order, until nothing is due. Each campaign changes in its own transaction with the same
+ * conditional write as a manual start, so racing a manual call or another instance's schedule is harmless.
+ */
+export class RunSchedule {
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    private readonly reader: CampaignReader,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  async tick(): Promise<ScheduleRun> {
+    const now = this.clock.now();
+    const run: ScheduleRun = { started: [], completed: [], skipped: [] };
+    const seen = new Set<string>();
+    for (;;) {
+      const due = (await this.reader.findDue(now, BATCH)).filter((id) => !seen.has(id.toString()));
+      if (due.length === 0) return run;
+      for (const id of due) {
+        seen.add(id.toString());
+        await this.actOn(id, now, run);
+      }
+    }
+  }
+
+  private async actOn(id: CampaignId, now: Date, run: ScheduleRun): Promise<void> {
+    try {
+      const outcome = await this.unitOfWork.run(async (tx) => {
+        let done: keyof ScheduleRun = 'skipped';
+        await changeCampaign(tx, id, (campaign) => {
+          done = this.decide(campaign, now);
+        });
+        return done;
+      });
+      run[outcome].push(id.toString());
+    } catch (error) {
+      if (!(error instanceof DomainError || error instanceof ApplicationError || error instanceof NothingDue)) throw error;
+      run.skipped.push(id.toString());
+    }
+  }
+
+  private decide(campaign: Campaign, now: Date): 'started' | 'completed' {
+    const act = { now, eventId: this.ids.newEventId(), by: SCHEDULER_ACTOR };
+    if (campaign.isDueForCompletion(now)) {
+      campaign.complete(act);
+      return 'completed';
+    }
+    if (!campaign.isDueToStart(now)) throw new NothingDue();
+    campaign.start({ now, eventId: act.eventId, startedBy: SCHEDULER_ACTOR, trigger: 'schedule' });
+    return 'started';
+  }
+}
+
+/** The campaign changed since it was found due (another writer acted on it first). */
+class NothingDue extends Error {}

@@ -1,0 +1,44 @@
+import type { Logger } from 'pino';
+import type { RunSchedule } from '../application/index.js';
+
+/** Runs the schedule at startup (catching up on what came due while the service was down) and then every interval. */
+export class ScheduleLoop {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(
+    private readonly schedule: RunSchedule,
+    private readonly intervalMs: number,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.runOnce();
+    this.arm();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private arm(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.runOnce().finally(() => this.arm());
+    }, this.intervalMs);
+  }
+
+  private async runOnce(): Promise<void> {
+    try {
+      const run = await this.schedule.tick();
+      if (run.started.length + run.completed.length > 0) {
+        this.logger.info({ started: run.started, completed: run.completed, skipped: run.skipped.length }, 'schedule ran');
+      }
+    } catch (err) {
+      this.logger.warn({ err }, 'schedule run failed; retrying at the next interval');
+    }
+  }
+}

@@ -1,0 +1,92 @@
+import { RunSchedule, StartCampaign } from '../../../src/application/index.js';
+import { Campaign, CampaignId, type CampaignStatus } from '../../../src/domain/index.js';
+import { FixedClock } from '../../fakes/fixed-clock.js';
+import { InMemoryStore } from '../../fakes/in-memory-unit-of-work.js';
+import { SequentialIds } from '../../fakes/sequential-ids.js';
+import { expect } from '../../support/expect.js';
+
+const t0 = new Date('2030-01-01T00:00:00Z');
+const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
+
+describe('RunSchedule', () => {
+  let store: InMemoryStore;
+  let clock: FixedClock;
+  let ids: SequentialIds;
+  let schedule: RunSchedule;
+
+  function put(id: string, startMinutes: number | null, endMinutes: number | null, status: CampaignStatus = 'scheduled') {
+    const created = Campaign.create(
+      { id: CampaignId.parse(id), name: `c${id}`, startAt: startMinutes === null ? null : at(startMinutes), endAt: endMinutes === null ? null : at(endMinutes), createdBy: 'alice' },
+      at(-1),
+    );
+    store.put(Campaign.restore({ ...created.snapshot(), status }));
+  }
+  const statusOf = (id: string) => store.snapshotOf(CampaignId.parse(id))?.status;
+
+  beforeEach(() => {
+    store = new InMemoryStore();
+    clock = new FixedClock(t0);
+    ids = new SequentialIds();
+    schedule = new RunSchedule(store, store, clock, ids);
+  });
+
+  it('starts a scheduled campaign when its start time comes, with trigger schedule', async () => {
+    put('1', 10, 100);
+    clock.set(at(9));
+    expect((await schedule.tick()).started).to.deep.equal([]);
+    clock.set(at(10));
+    expect((await schedule.tick()).started).to.deep.equal(['1']);
+    expect(statusOf('1')).to.equal('running');
+    expect(store.outbox[0]!.payload).to.include({ trigger: 'schedule', startedBy: 'scheduler' });
+  });
+
+  it('completes a running or paused campaign when its end time passes', async () => {
+    put('1', 10, 100, 'running');
+    put('2', 10, 100, 'paused');
+    clock.set(at(100));
+    expect((await schedule.tick()).completed).to.have.members(['1', '2']);
+    expect(store.outbox.map((e) => e.type)).to.deep.equal(['CampaignCompleted', 'CampaignCompleted']);
+  });
+
+  it('catches up after downtime in start-time order, completing without a start what passed entirely', async () => {
+    put('3', 30, 200);
+    put('1', 10, 20);
+    put('2', 20, 200);
+    put('4', 500, 600);
+    clock.set(at(100));
+    const run = await schedule.tick();
+    expect(run.completed).to.deep.equal(['1']);
+    expect(run.started).to.deep.equal(['2', '3']);
+    expect(store.outbox.map((e) => `${e.type} ${e.aggregateId}`)).to.deep.equal([
+      'CampaignCompleted 1',
+      'CampaignStarted 2',
+      'CampaignStarted 3',
+    ]);
+    expect(store.outbox[0]!.payload).to.include({ started: false });
+    expect(statusOf('4')).to.equal('scheduled');
+  });
+
+  it('leaves a scheduled campaign without a start date for a manual start', async () => {
+    put('1', null, null);
+    clock.set(at(1_000_000));
+    expect((await schedule.tick()).started).to.deep.equal([]);
+  });
+
+  it('gives one start and one event when a manual start races the schedule', async () => {
+    put('1', 10, 100);
+    clock.set(at(10));
+    const manual = new StartCampaign(store, clock, ids);
+    const outcomes = await Promise.allSettled([schedule.tick(), manual.execute({ campaignId: CampaignId.parse('1'), actor: 'bob' })]);
+    expect(store.outbox.filter((e) => e.type === 'CampaignStarted')).to.have.length(1);
+    expect(outcomes[0].status).to.equal('fulfilled');
+  });
+
+  it('gives one start per campaign when two instances run their schedules at once', async () => {
+    for (const id of ['1', '2', '3']) put(id, 10, 100);
+    clock.set(at(10));
+    const other = new RunSchedule(store, store, clock, ids);
+    const [a, b] = await Promise.all([schedule.tick(), other.tick()]);
+    expect([...a.started, ...b.started].sort()).to.deep.equal(['1', '2', '3']);
+    expect(store.outbox).to.have.length(3);
+  });
+});

@@ -1,0 +1,178 @@
+import {
+  Campaign,
+  CampaignExpired,
+  CampaignId,
+  CampaignInvalid,
+  CampaignTransitionRefused,
+  type CampaignStatus,
+} from '../../../src/domain/index.js';
+import { expect } from '../../support/expect.js';
+
+const now = new Date('2030-01-01T00:00:00Z');
+const hour = 3_600_000;
+const at = (hours: number) => new Date(now.getTime() + hours * hour);
+const act = (hours = 0, by = 'bob') => ({ now: at(hours), eventId: `e-${hours}`, by });
+
+function campaignIn(status: CampaignStatus, endHours = 48): Campaign {
+  const created = Campaign.create({ id: CampaignId.parse('8'), name: 'Sale', startAt: at(24), endAt: at(endHours), createdBy: 'alice' }, now);
+  return Campaign.restore({ ...created.snapshot(), status });
+}
+
+const ALL: CampaignStatus[] = ['draft', 'scheduled', 'running', 'paused', 'terminated', 'completed'];
+
+function refusesOutside(action: string, allowed: CampaignStatus[], perform: (c: Campaign) => void, code: string) {
+  for (const status of ALL.filter((s) => !allowed.includes(s))) {
+    it(`refuses to ${action} a ${status} campaign with ${code}, naming the status`, () => {
+      const campaign = campaignIn(status);
+      expect(() => perform(campaign)).to.throw(CampaignTransitionRefused).with.property('code', code);
+      expect(campaign.status).to.equal(status);
+      expect(campaign.pullEvents()).to.deep.equal([]);
+    });
+  }
+}
+
+describe('Campaign.pause', () => {
+  it('pauses a running campaign and records CampaignPaused', () => {
+    const campaign = campaignIn('running');
+    campaign.pause(act(30));
+    expect(campaign.snapshot()).to.include({ status: 'paused', updatedBy: 'bob' });
+    expect(campaign.snapshot().pausedAt).to.deep.equal(at(30));
+    const [event] = campaign.pullEvents();
+    expect(event).to.deep.include({ type: 'CampaignPaused', aggregateId: '8', eventId: 'e-30' });
+    expect(event!.payload).to.deep.equal({ campaignId: '8', pausedAt: at(30).toISOString(), pausedBy: 'bob' });
+  });
+  refusesOutside('pause', ['running'], (c) => c.pause(act()), 'CAMPAIGN_NOT_PAUSABLE');
+});
+
+describe('Campaign.resume', () => {
+  it('resumes a paused campaign before its end date and records CampaignResumed', () => {
+    const campaign = campaignIn('paused');
+    campaign.resume(act(30));
+    expect(campaign.status).to.equal('running');
+    expect(campaign.snapshot().pausedAt).to.equal(null);
+    expect(campaign.pullEvents().map((e) => e.type)).to.deep.equal(['CampaignResumed']);
+  });
+  it('refuses to resume after the end date, as expired', () => {
+    expect(() => campaignIn('paused').resume(act(48))).to.throw(CampaignExpired);
+  });
+  refusesOutside('resume', ['paused'], (c) => c.resume(act()), 'CAMPAIGN_NOT_RESUMABLE');
+});
+
+describe('Campaign.terminate', () => {
+  for (const status of ['running', 'paused'] as const) {
+    it(`terminates a ${status} campaign and records CampaignTerminated`, () => {
+      const campaign = campaignIn(status);
+      campaign.terminate(act(30));
+      expect(campaign.status).to.equal('terminated');
+      expect(campaign.snapshot().terminatedAt).to.deep.equal(at(30));
+      expect(campaign.pullEvents()[0]!.payload).to.include({ terminatedBy: 'bob', previousStatus: status });
+    });
+  }
+  refusesOutside('terminate', ['running', 'paused'], (c) => c.terminate(act()), 'CAMPAIGN_NOT_TERMINABLE');
+});
+
+describe('Campaign.modify', () => {
+  for (const status of ['draft', 'scheduled', 'paused'] as const) {
+    it(`changes the given fields of a ${status} campaign and keeps the rest`, () => {
+      const campaign = campaignIn(status);
+      campaign.modify({ name: 'Bigger sale', description: 'now with push' }, act(1));
+      expect(campaign.snapshot()).to.include({ name: 'Bigger sale', description: 'now with push', status });
+      expect(campaign.snapshot().startAt).to.deep.equal(at(24));
+      const [event] = campaign.pullEvents();
+      expect(event!.type).to.equal('CampaignModified');
+      expect(event!.payload.changedFields).to.deep.equal(['name', 'description']);
+    });
+  }
+
+  it('clears a field given as null', () => {
+    const campaign = campaignIn('scheduled');
+    campaign.modify({ endAt: null }, act(1));
+    expect(campaign.snapshot().endAt).to.equal(null);
+  });
+
+  it('publishes a draft by changing its status to scheduled', () => {
+    const campaign = campaignIn('draft');
+    campaign.modify({ status: 'scheduled' }, act(1));
+    expect(campaign.status).to.equal('scheduled');
+  });
+
+  it('refuses to change the status of a paused campaign', () => {
+    expect(() => campaignIn('paused').modify({ status: 'draft' }, act(1))).to.throw(CampaignInvalid, /status/);
+  });
+
+  it('validates like create: a new start date must be in the future and before the end', () => {
+    expect(() => campaignIn('scheduled').modify({ startAt: at(-1) }, act(1))).to.throw(CampaignInvalid, /startAt/);
+    expect(() => campaignIn('scheduled').modify({ startAt: at(60) }, act(1))).to.throw(CampaignInvalid, /endAt must be after startAt/);
+  });
+
+  it('lets a campaign whose start date has passed change its name', () => {
+    const campaign = campaignIn('paused');
+    campaign.modify({ name: 'Renamed' }, act(30));
+    expect(campaign.snapshot().name).to.equal('Renamed');
+  });
+
+  refusesOutside('modify', ['draft', 'scheduled', 'paused'], (c) => c.modify({ name: 'x' }, act()), 'CAMPAIGN_NOT_MODIFIABLE');
+
+  for (const status of ['terminated', 'completed'] as const) {
+    it(`restarts a ${status} campaign back to scheduled with CampaignRestarted`, () => {
+      const campaign = Campaign.restore({ ...campaignIn(status).snapshot(), startedAt: at(25), terminatedAt: at(26) });
+      campaign.modify({ startAt: at(100), endAt: at(200) }, act(50), { restart: true });
+      expect(campaign.snapshot()).to.include({ status: 'scheduled', startedAt: null, terminatedAt: null });
+      const [event] = campaign.pullEvents();
+      expect(event!.type).to.equal('CampaignRestarted');
+      expect(event!.payload).to.include({ previousStatus: status, restartedBy: 'bob' });
+    });
+  }
+
+  it('refuses a restart whose end date has already passed', () => {
+    expect(() => campaignIn('completed').modify({}, act(50), { restart: true })).to.throw(CampaignInvalid, /endAt must be in the future/);
+  });
+
+  it('refuses to restart a running campaign', () => {
+    expect(() => campaignIn('running').modify({}, act(1), { restart: true }))
+      .to.throw(CampaignTransitionRefused)
+      .with.property('code', 'CAMPAIGN_NOT_RESTARTABLE');
+  });
+});
+
+describe('Campaign.delete', () => {
+  for (const status of ['draft', 'scheduled', 'paused'] as const) {
+    it(`deletes a ${status} campaign and records CampaignDeleted`, () => {
+      const campaign = campaignIn(status);
+      campaign.delete(act(1));
+      expect(campaign.isDeleted).to.equal(true);
+      expect(campaign.pullEvents()[0]!.payload).to.include({ deletedBy: 'bob', previousStatus: status });
+    });
+  }
+  refusesOutside('delete', ['draft', 'scheduled', 'paused'], (c) => c.delete(act()), 'CAMPAIGN_NOT_DELETABLE');
+});
+
+describe('Campaign.complete', () => {
+  for (const status of ['running', 'paused'] as const) {
+    it(`completes a ${status} campaign once its end date has come`, () => {
+      const campaign = campaignIn(status);
+      expect(campaign.isDueForCompletion(at(47))).to.equal(false);
+      campaign.complete(act(48, 'scheduler'));
+      expect(campaign.status).to.equal('completed');
+      expect(campaign.pullEvents()[0]!.payload).to.include({ started: true, previousStatus: status });
+    });
+  }
+
+  it('completes a campaign whose whole window passed before it started, and says so', () => {
+    const campaign = campaignIn('scheduled');
+    campaign.complete(act(49, 'scheduler'));
+    expect(campaign.snapshot()).to.include({ status: 'completed', startedAt: null });
+    const [event] = campaign.pullEvents();
+    expect(event!.type).to.equal('CampaignCompleted');
+    expect(event!.payload).to.include({ started: false, previousStatus: 'scheduled' });
+  });
+
+  it('refuses to complete before the end date', () => {
+    expect(() => campaignIn('running').complete(act(10))).to.throw(CampaignTransitionRefused);
+  });
+
+  it('knows when a scheduled campaign is due to start', () => {
+    const campaign = campaignIn('scheduled');
+    expect([campaign.isDueToStart(at(23)), campaign.isDueToStart(at(24))]).to.deep.equal([false, true]);
+  });
+});
