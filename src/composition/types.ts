@@ -14,6 +14,8 @@ import type { CampaignUseCases } from '../adapters/http/campaign-routes.js';
 import type { ServiceConfig } from '../adapters/config/config.js';
 import type { TokenVerifier } from '../adapters/auth/token-verifier.js';
 import type { IdempotencyJanitor } from '../adapters/persistence/idempotency-janitor.js';
+import type { OutboxBacklogSource, RelayStatusSource } from '../application/ports/relay-status.js';
+import type { ServiceMetrics } from '../adapters/observability/service-metrics.js';
 
 export const TYPES = {
   Config: Symbol.for('Config') as ServiceIdentifier<ServiceConfig>,
@@ -29,4 +31,8 @@ export const TYPES = {
   StartCampaign: Symbol.for('StartCampaign') as ServiceIdentifier<StartCampaign>,
   CampaignUseCases: Symbol.for('CampaignUseCases') as ServiceIdentifier<CampaignUseCases>,
   RunSchedule: Symbol.for('RunSchedule') as ServiceIdentifier<RunSchedule>,
+  Metrics: Symbol.for('Metrics') as ServiceIdentifier<ServiceMetrics>,
+  OutboxBacklog: Symbol.for('OutboxBacklog') as ServiceIdentifier<OutboxBacklogSource>,
+  /** Bound when an outbox relay runs in this process: GET /health/ready then reports its state. */
+  RelayStatus: Symbol.for('RelayStatus') as ServiceIdentifier<RelayStatusSource>,
 };

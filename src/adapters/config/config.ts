@@ -39,7 +39,17 @@ export interface ServiceConfig {
   kafka: KafkaSettings | undefined;
   relay: RelaySettings;
   scheduler: { enabled: boolean; intervalMs: number };
+  logLevel: LogLevel;
+  /** How long stopping (SIGTERM, SIGINT) may take before the process gives up and exits with status 1. */
+  shutdownTimeoutMs: number;
+  /** Browser origins allowed to call the API (CORS); empty: no cross-origin access. */
+  corsOrigins: string[];
+  /** Whether GET /metrics answers. */
+  metricsEnabled: boolean;
 }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -89,6 +99,12 @@ const schema = z.object({
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   SCHEDULER: z.enum(['on', 'off']).default('on'),
   SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
+  LOG_LEVEL: optionalText.transform((v) => v?.toLowerCase()).pipe(z.enum(LOG_LEVELS).default('info')),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  CORS_ORIGINS: optionalText.refine((v) => v === undefined || v.split(',').every((o) => /^https?:\/\/[^\s/,]+$/.test(o.trim())), {
+    message: 'must be a comma-separated list of origins (scheme://host[:port], no path), e.g. https://app.example.com',
+  }),
+  METRICS: z.enum(['on', 'off']).default('on'),
 });
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
@@ -114,6 +130,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     kafka: kafkaSettings(v),
     relay: { enabled: v.OUTBOX_RELAY === 'on', pollIntervalMs: v.OUTBOX_POLL_INTERVAL_MS, batchSize: v.OUTBOX_BATCH_SIZE },
     scheduler: { enabled: v.SCHEDULER === 'on', intervalMs: v.SCHEDULER_INTERVAL_MS },
+    logLevel: v.LOG_LEVEL,
+    shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
+    corsOrigins: v.CORS_ORIGINS?.split(',').map((origin) => origin.trim()) ?? [],
+    metricsEnabled: v.METRICS === 'on',
   };
 }
 
