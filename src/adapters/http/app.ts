@@ -2,9 +2,14 @@ import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { campaignRouter, type CampaignUseCases } from './campaign-routes.js';
+import { cors } from './cors.js';
 import { errorMiddleware } from './error-middleware.js';
+import { operationsRouter, type OperationsEndpoints } from './operations-routes.js';
 import { requestIdMiddleware } from './request-id.js';
+import { requestLogging } from './request-logging.js';
+import { requestMetrics } from './request-metrics.js';
 import { RequestRefused } from './request-refused.js';
+import { securityHeaders } from './security-headers.js';
 
 export interface HttpAppOptions {
   useCases: CampaignUseCases;
@@ -12,17 +17,30 @@ export interface HttpAppOptions {
   logger: Logger;
   /** Where the API is mounted besides /api/v1, e.g. /vpns as real Volt MX servers do. */
   basePath?: string | undefined;
+  /** Health, metrics and the OpenAPI document, served without a token. */
+  operations?: OperationsEndpoints;
+  /** Browser origins allowed to call the API; none: CORS stays off. */
+  corsOrigins?: readonly string[];
 }
 
 export function createHttpApp(options: HttpAppOptions): Koa {
   const app = new Koa();
   app.silent = true;
   app.use(requestIdMiddleware());
+  app.use(requestLogging(options.logger));
+  if (options.operations?.metrics) app.use(requestMetrics(options.operations.metrics));
+  app.use(securityHeaders());
+  app.use(cors(options.corsOrigins ?? []));
   app.use(errorMiddleware(options.logger));
   app.use(async (ctx, next) => {
     await next();
     if (ctx.status === 404 && ctx.body === undefined) throw new RequestRefused('NOT_FOUND', 'No such route');
   });
+  if (options.operations) {
+    const operations = operationsRouter(options.operations);
+    app.use(operations.routes());
+    app.use(operations.allowedMethods({ throw: true }));
+  }
   const prefixes = ['/api/v1', ...(options.basePath ? [`${options.basePath}/api/v1`] : [])];
   for (const prefix of prefixes) {
     const router = campaignRouter(prefix, options.useCases, options.verifier);
