@@ -2,13 +2,19 @@ import 'reflect-metadata';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Container } from 'inversify';
+import type Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Clock } from '../application/index.js';
 import { loadOrCreateDevelopmentSecret } from '../adapters/auth/development-secret.js';
 import type { ServiceConfig } from '../adapters/config/config.js';
 import { createHttpApp } from '../adapters/http/app.js';
+import { loadOpenApiDocument } from '../adapters/http/openapi-document.js';
+import { SERVER_LIMITS } from '../adapters/http/server-limits.js';
+import { ReadinessCheck } from '../adapters/observability/readiness-check.js';
+import { DatabaseProbe } from '../adapters/persistence/database-probe.js';
 import { migrateToLatest } from '../adapters/persistence/migrations/index.js';
 import { authModule, persistenceModule, systemModule, useCaseModule } from './modules.js';
+import { observabilityModule } from './observability-module.js';
 import { ScheduleLoop } from './schedule-loop.js';
 import { TYPES } from './types.js';
 
@@ -16,6 +22,8 @@ export interface RunningService {
   url: string;
   server: Server;
   container: Container;
+  /** The Koa application the server runs; its routers list the routes it serves. */
+  app: Koa;
   /** Set in development mode: the HS256 secret that signs development tokens. */
   developmentSecret: string | undefined;
   stop(): Promise<void>;
@@ -31,7 +39,7 @@ export function buildContainer(config: ServiceConfig, logger: Logger, developmen
   const container = new Container();
   container.bind(TYPES.Config).toConstantValue(config);
   container.bind(TYPES.Logger).toConstantValue(logger);
-  container.load(persistenceModule, systemModule, authModule(developmentSecret), useCaseModule);
+  container.load(persistenceModule, systemModule, authModule(developmentSecret), useCaseModule, observabilityModule);
   return container;
 }
 
@@ -60,24 +68,50 @@ export async function startService(
     : undefined;
   await scheduleLoop?.start();
 
+  let stopping = false;
   const app = createHttpApp({
     useCases: container.get(TYPES.CampaignUseCases),
     verifier: container.get(TYPES.TokenVerifier),
     logger,
     basePath: config.basePath,
+    corsOrigins: config.corsOrigins,
+    operations: {
+      readiness: new ReadinessCheck({
+        database: new DatabaseProbe(db),
+        backlog: container.get(TYPES.OutboxBacklog),
+        relay: container.isBound(TYPES.RelayStatus) ? container.get(TYPES.RelayStatus) : undefined,
+        stopping: () => stopping,
+      }),
+      metrics: config.metricsEnabled ? container.get(TYPES.Metrics) : undefined,
+      openApiDocument: loadOpenApiDocument(),
+    },
   });
-  const server = await listen(app.callback(), config.port, config.host);
+  const handle = app.callback();
+  const server = await listen(
+    (request, response) => {
+      // Once stopping, every answer closes its connection: keep-alive clients reconnect to another instance.
+      if (stopping) response.setHeader('Connection', 'close');
+      return handle(request, response);
+    },
+    config.port,
+    config.host,
+  );
   const { port } = server.address() as AddressInfo;
 
   return {
     url: `http://${config.host && config.host !== '0.0.0.0' && config.host !== '::' ? config.host : '127.0.0.1'}:${port}`,
     server,
     container,
+    app,
     developmentSecret,
+    /** Stops taking connections, lets every request in flight finish, then releases the rest. */
     async stop() {
+      stopping = true;
       clearInterval(pruning);
       await scheduleLoop?.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await closed;
       await db.destroy();
     },
   };
@@ -85,7 +119,7 @@ export async function startService(
 
 function listen(handler: RequestListener, port: number, host: string | undefined): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = createServer(handler);
+    const server = createServer(SERVER_LIMITS, handler);
     server.once('error', reject);
     server.listen(port, host, () => resolve(server));
   });
