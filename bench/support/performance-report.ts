@@ -1,0 +1,38 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPORT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../docs/performance.md');
+
+const HEADER = `# Performance
+
+Figures written by \`npm run bench\` (each benchmark can run alone: see package.json). Every benchmark runs the
+project and its baseline side by side in one run on the same machine; the machine is shared and noisy, so read
+the ratios and medians, not single numbers.
+`;
+
+export function machineLine(): string {
+  return `Machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown'}), Node.js ${process.version}, ${new Date().toISOString().slice(0, 10)}.`;
+}
+
+/** Replaces the section under `## title` in docs/performance.md (or adds it), keeping the other sections. */
+export function writeSection(title: string, body: string): void {
+  const current = existsSync(REPORT) ? readFileSync(REPORT, 'utf8') : HEADER;
+  const heading = `## ${title}`;
+  const section = `${heading}\n\n${body.trim()}\n`;
+  const start = current.indexOf(`${heading}\n`);
+  if (start === -1) {
+    writeFileSync(REPORT, `${current.trimEnd()}\n\n${section}`);
+    return;
+  }
+  const next = current.indexOf('\n## ', start + heading.length);
+  const end = next === -1 ? current.length : next + 1;
+  writeFileSync(REPORT, `${current.slice(0, start)}${section}${next === -1 ? '' : '\n'}${current.slice(end)}`.trimEnd() + '\n');
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
