@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     DATA_DIR: dataDir,
     AUTH_JWT_SECRET: SECRET,
     SCHEDULER: 'off',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'info',
   });
   const bare = await startBareKoa();
   const headers = { authorization: `Bearer ${token}` };

@@ -13,6 +13,7 @@ export class ServiceProcess {
     readonly output: string[],
   ) {}
 
+  /** Starts the process and waits for its "listening" log line, so LOG_LEVEL must let info lines through. */
   static async start(env: Record<string, string>, readyTimeoutMs = 20_000): Promise<ServiceProcess> {
     const child = spawn(process.execPath, [MAIN], {
       env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
@@ -22,6 +23,7 @@ export class ServiceProcess {
       const timer = setTimeout(() => reject(new Error(`service did not start:\n${output.join('')}`)), readyTimeoutMs);
       child.stdout.on('data', (chunk: Buffer) => {
         output.push(chunk.toString());
+        if (output.length > 200) output.splice(0, output.length - 200);
         const match = /"url":"(http:\/\/[^"]+)"[^\n]*"msg":"campaign service listening"/.exec(output.join(''));
         if (match) {
           clearTimeout(timer);
