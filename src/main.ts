@@ -5,11 +5,11 @@ import { startService, type RunningService } from './composition/service.js';
 
 async function main(): Promise<void> {
   const config = loadOrExit();
-  const logger = createLogger();
+  const logger = createLogger(config.logLevel, { pretty: process.stdout.isTTY === true && !config.production });
   const service = await startService(config, logger);
   logger.info({ url: service.url, database: config.database.kind }, 'campaign service listening');
   if (service.developmentSecret !== undefined) await printDevelopmentHelp(service);
-  stopOnSignals(service, logger);
+  stopOnSignals(service, logger, config.shutdownTimeoutMs);
 }
 
 function loadOrExit() {
@@ -41,11 +41,23 @@ async function printDevelopmentHelp(service: RunningService): Promise<void> {
   );
 }
 
-function stopOnSignals(service: RunningService, logger: ReturnType<typeof createLogger>): void {
+/**
+ * SIGTERM or SIGINT: stop gracefully and exit 0, or exit 1 when that takes longer than `timeoutMs`.
+ * A second signal ends the process at once.
+ */
+function stopOnSignals(service: RunningService, logger: ReturnType<typeof createLogger>, timeoutMs: number): void {
   const stop = (signal: string) => {
-    logger.info({ signal }, 'stopping');
+    const began = Date.now();
+    logger.info({ signal, timeoutMs }, 'stopping');
+    setTimeout(() => {
+      logger.error({ timeoutMs }, 'shutdown timed out: exiting with work still open');
+      process.exit(1);
+    }, timeoutMs);
     service.stop().then(
-      () => process.exit(0),
+      () => {
+        logger.info({ durationMs: Date.now() - began }, 'stopped');
+        process.exit(0);
+      },
       (err) => {
         logger.error({ err }, 'stopped with an error');
         process.exit(1);

@@ -1,0 +1,42 @@
+import Router from '@koa/router';
+import type { ReadinessCheck } from '../observability/readiness-check.js';
+import type { ServiceMetrics } from '../observability/service-metrics.js';
+
+export interface OperationsEndpoints {
+  readiness: ReadinessCheck;
+  /** Absent when METRICS_ENABLED=false: GET /metrics is then an unknown route. */
+  metrics?: ServiceMetrics | undefined;
+  openApiDocument: Record<string, unknown>;
+}
+
+/**
+ * What load balancers, scrapers and client generators call: no token needed, so keep these paths on the
+ * internal network (see README, "Operating it").
+ */
+export function operationsRouter(endpoints: OperationsEndpoints): Router {
+  const router = new Router();
+
+  router.get('/health/live', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+
+  router.get('/health/ready', async (ctx) => {
+    const report = await endpoints.readiness.check();
+    ctx.status = report.status === 'unavailable' ? 503 : 200;
+    ctx.body = report;
+  });
+
+  const { metrics } = endpoints;
+  if (metrics !== undefined) {
+    router.get('/metrics', async (ctx) => {
+      ctx.type = metrics.contentType;
+      ctx.body = await metrics.exposition();
+    });
+  }
+
+  router.get('/openapi.json', (ctx) => {
+    ctx.body = endpoints.openApiDocument;
+  });
+
+  return router;
+}

@@ -1,0 +1,30 @@
+import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
+import { matchedRoute } from './matched-route.js';
+
+/** Probes and scrapes come every few seconds: logged at debug level so they do not drown the requests. */
+const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
+
+/**
+ * One JSON line per request: method, route pattern, status, duration and request id. Never headers, tokens,
+ * query strings or bodies.
+ */
+export function requestLogging(logger: Logger): Middleware {
+  return async (ctx, next) => {
+    const started = process.hrtime.bigint();
+    try {
+      await next();
+    } finally {
+      const route = matchedRoute(ctx) ?? null;
+      const line = {
+        requestId: ctx.state.requestId as string,
+        method: ctx.method,
+        route,
+        status: ctx.status,
+        durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+      };
+      if (route !== null && QUIET_ROUTES.has(route)) logger.debug(line, 'request');
+      else logger.info(line, 'request');
+    }
+  };
+}

@@ -1,0 +1,33 @@
+import type { Transaction, UnitOfWork } from '../../application/index.js';
+import type { DomainEvent } from '../../domain/index.js';
+import type { ServiceMetrics } from './service-metrics.js';
+
+/**
+ * Counts the campaign starts that really happened: the CampaignStarted events of transactions that
+ * committed. A start that lost a race, rolled back, or was answered again from an idempotency key adds nothing.
+ */
+export class CountingUnitOfWork implements UnitOfWork {
+  constructor(
+    private readonly inner: UnitOfWork,
+    private readonly metrics: ServiceMetrics,
+  ) {}
+
+  async run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    const appended: DomainEvent[] = [];
+    const result = await this.inner.run((tx) =>
+      work({
+        ...tx,
+        outbox: {
+          append: async (events) => {
+            await tx.outbox.append(events);
+            appended.push(...events);
+          },
+        },
+      }),
+    );
+    for (const event of appended) {
+      if (event.type === 'CampaignStarted') this.metrics.campaignsStarted.inc({ trigger: String(event.payload.trigger) });
+    }
+    return result;
+  }
+}

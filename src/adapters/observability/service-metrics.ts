@@ -1,0 +1,101 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { OutboxBacklog, OutboxBacklogSource } from '../../application/ports/relay-status.js';
+
+const LATENCY_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/**
+ * Every metric the service exposes, in a registry of its own (not prom-client's global one), so each
+ * service instance, and each test, has its own. Served in Prometheus text format at GET /metrics.
+ */
+export class ServiceMetrics {
+  readonly registry = new Registry();
+
+  readonly httpRequestDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP requests by method, route pattern and status, with their duration',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: LATENCY_BUCKETS_SECONDS,
+    registers: [this.registry],
+  });
+
+  readonly campaignsStarted = new Counter({
+    name: 'campaigns_started_total',
+    help: 'Campaign starts committed (CampaignStarted events), by trigger (manual or schedule)',
+    labelNames: ['trigger'] as const,
+    registers: [this.registry],
+  });
+
+  readonly startRefusals = new Counter({
+    name: 'campaign_start_refusals_total',
+    help: 'Starts the service refused, by error code (CAMPAIGN_NOT_STARTABLE, CAMPAIGN_EXPIRED, ...)',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+
+  readonly relayPublishDuration = new Histogram({
+    name: 'outbox_relay_publish_duration_seconds',
+    help: 'Time from handing a batch of events to the broker until it acknowledged them',
+    buckets: LATENCY_BUCKETS_SECONDS,
+    registers: [this.registry],
+  });
+
+  readonly relayPublishedEvents = new Counter({
+    name: 'outbox_relay_published_events_total',
+    help: 'Events the broker acknowledged',
+    registers: [this.registry],
+  });
+
+  readonly relayErrors = new Counter({
+    name: 'outbox_relay_errors_total',
+    help: 'Failed relay attempts (broker unreachable, publish refused, outbox not readable); each is retried',
+    registers: [this.registry],
+  });
+
+  constructor(backlog?: OutboxBacklogSource) {
+    collectDefaultMetrics({ register: this.registry });
+    for (const trigger of ['manual', 'schedule']) this.campaignsStarted.inc({ trigger }, 0);
+    if (backlog !== undefined) this.measureBacklogOnScrape(backlog);
+  }
+
+  /** The Prometheus text exposition of every metric. */
+  exposition(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  private measureBacklogOnScrape(source: OutboxBacklogSource): void {
+    // Both gauges read one query: the first collect of a scrape starts it, the second one shares it.
+    let inFlight: Promise<OutboxBacklog | undefined> | undefined;
+    const measure = () => {
+      inFlight ??= source
+        .backlog()
+        .catch(() => undefined)
+        .finally(() => {
+          inFlight = undefined;
+        });
+      return inFlight;
+    };
+    new Gauge({
+      name: 'outbox_backlog_events',
+      help: 'Committed events not yet published to the broker (NaN when the database does not answer)',
+      registers: [this.registry],
+      async collect() {
+        const backlog = await measure();
+        this.set(backlog?.count ?? Number.NaN);
+      },
+    });
+    new Gauge({
+      name: 'outbox_oldest_unpublished_age_seconds',
+      help: 'Age of the oldest unpublished event; 0 when none is waiting (NaN when the database does not answer)',
+      registers: [this.registry],
+      async collect() {
+        const backlog = await measure();
+        const oldest = backlog?.oldestCreatedAt;
+        this.set(backlog === undefined ? Number.NaN : oldest ? Math.max(0, (Date.now() - oldest.getTime()) / 1000) : 0);
+      },
+    });
+  }
+}

@@ -1,0 +1,18 @@
+import { ContainerModule } from 'inversify';
+import type { Knex } from 'knex';
+import type { OutboxBacklogSource } from '../application/ports/relay-status.js';
+import { CountingUnitOfWork } from '../adapters/observability/counting-unit-of-work.js';
+import { countingStartRefusals } from '../adapters/observability/counting-start-refusals.js';
+import { ServiceMetrics } from '../adapters/observability/service-metrics.js';
+import { KnexOutboxBacklog } from '../adapters/persistence/outbox-backlog.js';
+import { TYPES } from './types.js';
+
+/** Metrics for one service instance, and the counting wrappers around the unit of work and the start use case. */
+export const observabilityModule = new ContainerModule(({ bind, onActivation }) => {
+  bind(TYPES.OutboxBacklog).toResolvedValue((db: Knex) => new KnexOutboxBacklog(db), [TYPES.Database]).inSingletonScope();
+  bind(TYPES.Metrics)
+    .toResolvedValue((backlog: OutboxBacklogSource) => new ServiceMetrics(backlog), [TYPES.OutboxBacklog])
+    .inSingletonScope();
+  onActivation(TYPES.UnitOfWork, (context, unitOfWork) => new CountingUnitOfWork(unitOfWork, context.get(TYPES.Metrics)));
+  onActivation(TYPES.StartCampaign, (context, start) => countingStartRefusals(start, context.get(TYPES.Metrics)));
+});
