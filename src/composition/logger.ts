@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 /** Never logged, even if some code passes a request, its headers or a credential to the logger. */
 const REDACTED_PATHS = [
@@ -18,16 +18,16 @@ const REDACTED_PATHS = [
 export interface LoggerOptions {
   /** Human-readable lines through pino-pretty (a development dependency), when it is installed. */
   pretty?: boolean;
+  /** Where the lines go instead of stdout (tests read them). */
+  destination?: DestinationStream;
 }
 
 /** JSON lines on stdout, one object per event. */
 export function createLogger(level = process.env.LOG_LEVEL ?? 'info', options: LoggerOptions = {}): Logger {
-  return pino({
-    level,
-    base: { service: 'campaign-service' },
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    ...(options.pretty && prettyPrinterInstalled() ? { transport: { target: 'pino-pretty' } } : {}),
-  });
+  const settings = { level, base: { service: 'campaign-service' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  if (options.destination !== undefined) return pino(settings, options.destination);
+  if (options.pretty && prettyPrinterInstalled()) return pino({ ...settings, transport: { target: 'pino-pretty' } });
+  return pino(settings);
 }
 
 /** A production install (`npm ci --omit=dev`) has no pino-pretty: it then logs JSON. */

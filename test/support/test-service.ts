@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Logger } from 'pino';
 import type { Clock } from '../../src/application/index.js';
 import { ALL_SCOPES } from '../../src/adapters/auth/principal.js';
 import { mintToken } from '../../src/adapters/auth/token-minter.js';
@@ -34,11 +35,12 @@ export class TestService {
 
   static async start(
     kind: DatabaseKind,
-    options: { clock?: Clock; env?: Record<string, string>; database?: TestDatabase } = {},
+    options: { clock?: Clock; env?: Record<string, string>; database?: TestDatabase; logger?: Logger } = {},
   ): Promise<TestService> {
     const database = options.database ?? (await kind.create());
     const env = { AUTH_JWT_SECRET: TEST_SECRET, PORT: '0', HOST: '127.0.0.1', SCHEDULER: 'off', ...database.env, ...options.env };
-    const running = await startService(loadConfig(env), createLogger('silent'), options.clock ? { clock: options.clock } : {});
+    const logger = options.logger ?? createLogger('silent');
+    const running = await startService(loadConfig(env), logger, options.clock ? { clock: options.clock } : {});
     const token = await mintToken({ secret: TEST_SECRET, subject: 'tester' });
     return new TestService(running, database, token);
   }

@@ -1,0 +1,74 @@
+import { SQLITE } from '../../support/databases.js';
+import { expect } from '../../support/expect.js';
+import { TestService } from '../../support/test-service.js';
+
+/** The value of one sample, e.g. `campaigns_started_total{trigger="manual"}`; undefined when absent. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+describe('GET /metrics', () => {
+  let service: TestService;
+  const scrape = async () => (await service.request('GET', '/metrics', { token: null })).text;
+
+  before(async () => {
+    service = await TestService.start(SQLITE);
+  });
+  after(() => service.stop());
+
+  it('answers Prometheus text, without a token, with the process metrics', async () => {
+    const answer = await service.request('GET', '/metrics', { token: null });
+    expect(answer.status).to.equal(200);
+    expect(answer.headers.get('content-type')).to.match(/^text\/plain; version=0\.0\.4/);
+    expect(answer.text).to.match(/^process_cpu_user_seconds_total /m);
+    expect(answer.text).to.match(/^nodejs_eventloop_lag_seconds /m);
+  });
+
+  it('times requests by method, route pattern and status, never by raw path', async () => {
+    await service.request('GET', '/api/v1/campaigns/777000777');
+    await service.request('GET', '/no/such/route/777000777');
+    const text = await scrape();
+    expect(sample(text, 'http_request_duration_seconds_count{method="GET",route="/api/v1/campaigns/:id",status="404"}')).to.equal(1);
+    expect(sample(text, 'http_request_duration_seconds_count{method="GET",route="unmatched",status="404"}')).to.equal(1);
+    expect(text).not.to.contain('777000777');
+  });
+
+  it('counts each committed start by trigger and each refused start by code', async () => {
+    const id = await service.createCampaign();
+    await service.request('POST', `/api/v1/campaigns/${id}/start`);
+    await service.request('POST', `/api/v1/campaigns/${id}/start`);
+    await service.request('POST', '/api/v1/campaigns/404404/start');
+    const text = await scrape();
+    expect(sample(text, 'campaigns_started_total{trigger="manual"}')).to.equal(1);
+    expect(sample(text, 'campaigns_started_total{trigger="schedule"}')).to.equal(0);
+    expect(sample(text, 'campaign_start_refusals_total{code="CAMPAIGN_NOT_STARTABLE"}')).to.equal(1);
+    expect(sample(text, 'campaign_start_refusals_total{code="CAMPAIGN_NOT_FOUND"}')).to.equal(1);
+  });
+
+  it('reads the outbox backlog and the age of its oldest event at each scrape', async () => {
+    const backlog = Number(await service.db('outbox').whereNull('published_at').count({ n: '*' }).first().then((r) => r?.n));
+    const text = await scrape();
+    expect(sample(text, 'outbox_backlog_events')).to.equal(backlog);
+    expect(sample(text, 'outbox_oldest_unpublished_age_seconds')).to.be.at.least(0);
+  });
+
+  it('offers the relay publish latency and error series for the relay to fill', async () => {
+    const text = await scrape();
+    expect(text).to.contain('# TYPE outbox_relay_publish_duration_seconds histogram');
+    expect(text).to.contain('# TYPE outbox_relay_errors_total counter');
+  });
+});
+
+describe('GET /metrics with METRICS=off', () => {
+  it('is an unknown route', async () => {
+    const service = await TestService.start(SQLITE, { env: { METRICS: 'off' } });
+    try {
+      const answer = await service.request('GET', '/metrics', { token: null });
+      expect(answer.status).to.equal(404);
+      expect(answer.body.code).to.equal('NOT_FOUND');
+    } finally {
+      await service.stop();
+    }
+  });
+});

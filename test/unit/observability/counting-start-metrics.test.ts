@@ -1,0 +1,79 @@
+import { StartCampaign } from '../../../src/application/index.js';
+import { countingStartRefusals } from '../../../src/adapters/observability/counting-start-refusals.js';
+import { CountingUnitOfWork } from '../../../src/adapters/observability/counting-unit-of-work.js';
+import { ServiceMetrics } from '../../../src/adapters/observability/service-metrics.js';
+import { Campaign, CampaignId, campaignStarted } from '../../../src/domain/index.js';
+import { FixedClock } from '../../fakes/fixed-clock.js';
+import { InMemoryStore } from '../../fakes/in-memory-unit-of-work.js';
+import { SequentialIds } from '../../fakes/sequential-ids.js';
+import { expect } from '../../support/expect.js';
+
+const id = CampaignId.parse('42');
+
+describe('Counting starts and start refusals', () => {
+  let store: InMemoryStore;
+  let metrics: ServiceMetrics;
+  let startCampaign: StartCampaign;
+
+  const count = async (text: string) => {
+    const line = (await metrics.exposition()).split('\n').find((l) => l.startsWith(text));
+    return line === undefined ? 0 : Number(line.split(' ').at(-1));
+  };
+
+  beforeEach(() => {
+    store = new InMemoryStore();
+    metrics = new ServiceMetrics();
+    const clock = new FixedClock(new Date('2030-01-01T12:00:00Z'));
+    const uow = new CountingUnitOfWork(store, metrics);
+    startCampaign = countingStartRefusals(new StartCampaign(uow, clock, new SequentialIds()), metrics);
+    store.put(Campaign.create({ id, name: 'Spring sale', endAt: new Date('2030-03-01T00:00:00Z'), createdBy: 'alice' }, clock.now()));
+  });
+
+  it('counts a committed start once, by its trigger', async () => {
+    await startCampaign.execute({ campaignId: id, actor: 'bob' });
+    expect(await count('campaigns_started_total{trigger="manual"}')).to.equal(1);
+    expect(await count('campaigns_started_total{trigger="schedule"}')).to.equal(0);
+  });
+
+  it('counts nothing more when an idempotent repeat answers the first start again', async () => {
+    await startCampaign.execute({ campaignId: id, actor: 'bob', idempotencyKey: 'k-1' });
+    await startCampaign.execute({ campaignId: id, actor: 'bob', idempotencyKey: 'k-1' });
+    expect(await count('campaigns_started_total{trigger="manual"}')).to.equal(1);
+    expect(await count('campaign_start_refusals_total')).to.equal(0);
+  });
+
+  it('counts nothing when the transaction that appended the start rolls back', async () => {
+    const started = campaignStarted({
+      eventId: 'e-1',
+      campaignId: id,
+      startedAt: new Date(),
+      scheduledStartAt: null,
+      trigger: 'schedule',
+      startedBy: 'scheduler',
+    });
+    const work = new CountingUnitOfWork(store, metrics).run(async (tx) => {
+      await tx.outbox.append([started]);
+      throw new Error('lost the race');
+    });
+    await expect(work).to.be.rejectedWith('lost the race');
+    expect(await count('campaigns_started_total{trigger="schedule"}')).to.equal(0);
+    expect(store.outbox).to.have.length(0);
+  });
+
+  it('counts each refusal by its code, and not an unexpected failure', async () => {
+    await startCampaign.execute({ campaignId: id, actor: 'bob' });
+    await expect(startCampaign.execute({ campaignId: id, actor: 'bob' })).to.be.rejected;
+    await expect(startCampaign.execute({ campaignId: CampaignId.parse('7'), actor: 'bob' })).to.be.rejected;
+    store.beforeWork = async () => {
+      throw new Error('connection lost');
+    };
+    await expect(startCampaign.execute({ campaignId: id, actor: 'bob' })).to.be.rejectedWith('connection lost');
+    expect(await count('campaign_start_refusals_total{code="CAMPAIGN_NOT_STARTABLE"}')).to.equal(1);
+    expect(await count('campaign_start_refusals_total{code="CAMPAIGN_NOT_FOUND"}')).to.equal(1);
+    expect((await metrics.exposition()).match(/^campaign_start_refusals_total\{/gm)).to.have.length(2);
+  });
+
+  it('answers exactly what the use case answers', async () => {
+    expect(await startCampaign.execute({ campaignId: id, actor: 'bob' })).to.deep.equal({ id: '42' });
+  });
+});

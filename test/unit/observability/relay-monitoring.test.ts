@@ -1,0 +1,103 @@
+import { MeasuredEventPublisher } from '../../../src/adapters/observability/measured-event-publisher.js';
+import { RelayStatusTracker, type RelayOutageLog } from '../../../src/adapters/observability/relay-status-tracker.js';
+import { ServiceMetrics } from '../../../src/adapters/observability/service-metrics.js';
+import { expect } from '../../support/expect.js';
+
+class KafkaJSConnectionError extends Error {
+  override name = 'KafkaJSConnectionError';
+}
+
+function recordingLog(): RelayOutageLog & { entries: string[] } {
+  const entries: string[] = [];
+  return {
+    entries,
+    outageBegan: () => entries.push('began'),
+    retryScheduled: (attempts) => entries.push(`retry ${attempts}`),
+    outageEnded: (attempts) => entries.push(`ended ${attempts}`),
+  };
+}
+
+async function sampleValue(metrics: ServiceMetrics, name: string): Promise<number> {
+  const metric = (await metrics.registry.getMetricsAsJSON()).find((m) => m.name === name);
+  return (metric?.values ?? []).reduce((sum, v) => sum + v.value, 0);
+}
+
+describe('RelayStatusTracker', () => {
+  let now: Date;
+  let log: ReturnType<typeof recordingLog>;
+  let metrics: ServiceMetrics;
+  let tracker: RelayStatusTracker;
+
+  beforeEach(() => {
+    now = new Date('2030-01-01T12:00:00Z');
+    log = recordingLog();
+    metrics = new ServiceMetrics();
+    tracker = new RelayStatusTracker(log, metrics, () => now);
+  });
+
+  it('reports running until the relay reports an outage', () => {
+    expect(tracker.relayStatus()).to.deep.equal({ state: 'running', since: now });
+  });
+
+  it('reports the broker unreachable during an outage, with the attempts and the kind of the last error', () => {
+    const error = new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 10.1.2.3:9092');
+    tracker.outageBegan(error);
+    tracker.retryScheduled(1, 100, error);
+    tracker.retryScheduled(2, 200, error);
+    expect(tracker.relayStatus()).to.deep.equal({
+      state: 'broker-unreachable',
+      since: now,
+      failedAttempts: 2,
+      lastError: 'KafkaJSConnectionError',
+    });
+  });
+
+  it('reports running again when the outage ends, and stopped once the relay stopped', () => {
+    tracker.outageBegan(new Error('down'));
+    now = new Date('2030-01-01T12:05:00Z');
+    tracker.outageEnded(3, 300_000);
+    expect(tracker.relayStatus()).to.deep.equal({ state: 'running', since: now });
+    tracker.stopped();
+    expect(tracker.relayStatus().state).to.equal('stopped');
+  });
+
+  it('passes every entry on to the relay log it wraps', () => {
+    tracker.outageBegan(new Error('down'));
+    tracker.retryScheduled(1, 100, new Error('down'));
+    tracker.outageEnded(1, 100);
+    expect(log.entries).to.deep.equal(['began', 'retry 1', 'ended 1']);
+  });
+
+  it('counts every failed attempt in outbox_relay_errors_total', async () => {
+    tracker.outageBegan(new Error('down'));
+    tracker.retryScheduled(1, 100, new Error('down'));
+    tracker.retryScheduled(2, 200, new Error('down'));
+    expect(await sampleValue(metrics, 'outbox_relay_errors_total')).to.equal(2);
+  });
+});
+
+describe('MeasuredEventPublisher', () => {
+  it('times each acknowledged batch and counts its events', async () => {
+    const metrics = new ServiceMetrics();
+    const published: string[][] = [];
+    const publisher = new MeasuredEventPublisher<string>(
+      { connect: async () => undefined, publish: async (events) => void published.push([...events]) },
+      metrics,
+    );
+    await publisher.publish(['a', 'b', 'c']);
+    await publisher.publish(['d']);
+    expect(published).to.deep.equal([['a', 'b', 'c'], ['d']]);
+    expect(await metrics.exposition()).to.match(/^outbox_relay_publish_duration_seconds_count 2$/m);
+    expect(await sampleValue(metrics, 'outbox_relay_published_events_total')).to.equal(4);
+  });
+
+  it('lets a refused batch fail as it was, measuring nothing', async () => {
+    const metrics = new ServiceMetrics();
+    const publisher = new MeasuredEventPublisher<string>(
+      { connect: async () => undefined, publish: async () => Promise.reject(new Error('broker refused')) },
+      metrics,
+    );
+    await expect(publisher.publish(['a'])).to.be.rejectedWith('broker refused');
+    expect(await sampleValue(metrics, 'outbox_relay_published_events_total')).to.equal(0);
+  });
+});
