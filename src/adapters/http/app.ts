@@ -34,18 +34,24 @@ export function createHttpApp(options: HttpAppOptions): Koa {
   app.use(errorMiddleware(options.logger));
   app.use(async (ctx, next) => {
     await next();
-    if (ctx.status === 404 && ctx.body === undefined) throw new RequestRefused('NOT_FOUND', 'No such route');
+    if (ctx.body !== undefined) return;
+    if (ctx.status === 404) throw new RequestRefused('NOT_FOUND', 'No such route');
+    if (ctx.status === 405) {
+      const allow = ctx.response.get('Allow');
+      throw new RequestRefused('METHOD_NOT_ALLOWED', `${ctx.method} is not allowed here; use ${allow}`, {}, { Allow: allow });
+    }
+    if (ctx.status === 501) throw new RequestRefused('NOT_IMPLEMENTED', `The method ${ctx.method} is not implemented`);
   });
   if (options.operations) {
     const operations = operationsRouter(options.operations);
     app.use(operations.routes());
-    app.use(operations.allowedMethods({ throw: true }));
+    app.use(operations.allowedMethods());
   }
   const prefixes = ['/api/v1', ...(options.basePath ? [`${options.basePath}/api/v1`] : [])];
   for (const prefix of prefixes) {
     const router = campaignRouter(prefix, options.useCases, options.verifier);
     app.use(router.routes());
-    app.use(router.allowedMethods({ throw: true }));
+    app.use(router.allowedMethods());
   }
   return app;
 }

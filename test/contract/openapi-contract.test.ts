@@ -1,0 +1,235 @@
+import { loadOpenApiDocument } from '../../src/adapters/http/openapi-document.js';
+import { FixedClock } from '../fakes/fixed-clock.js';
+import { SQLITE } from '../support/databases.js';
+import { expect } from '../support/expect.js';
+import { OpenApiContract, servedRoutes, type Operation } from '../support/openapi-contract.js';
+import type { Answer, RequestOptions } from '../support/test-service.js';
+import { TestService } from '../support/test-service.js';
+
+const contract = new OpenApiContract(loadOpenApiDocument());
+const MINUTE = 60_000;
+const NO_SUCH_ID = '9223372036854775807';
+
+/** What a scenario may ask for besides the operation's own method and path. */
+interface Call extends RequestOptions {
+  id?: string;
+  query?: string;
+  on?: TestService;
+}
+
+interface Scene {
+  service: TestService;
+  clock: FixedClock;
+  /** The operation under test, with `{id}` filled in. */
+  call(options?: Call): Promise<Answer>;
+  /** A campaign in the given state, made through the API. */
+  campaign(state: 'scheduled' | 'running' | 'paused' | 'expired' | 'paused-expired'): Promise<string>;
+  /** A second service whose database is gone, started the first time a scenario needs it. */
+  broken(): Promise<TestService>;
+}
+
+type Scenario = (scene: Scene) => Promise<Answer>;
+
+const validCampaign = (clock: FixedClock) => ({
+  name: 'Contract',
+  startAt: new Date(clock.now().getTime() + 10 * MINUTE).toISOString(),
+  endAt: new Date(clock.now().getTime() + 100 * MINUTE).toISOString(),
+});
+
+/** The requests that make each documented answer of one operation, beyond those every operation shares. */
+const SCENARIOS: Record<string, Scenario[]> = {
+  'POST /api/v1/campaigns 200': [({ call, clock }) => call({ body: validCampaign(clock) })],
+  'POST /api/v1/campaigns 400': [
+    ({ call }) => call({ body: [1, 2] }),
+    ({ call }) => call({ body: { name: 7 } }),
+  ],
+  'POST /api/v1/campaigns 409': [
+    async ({ call, clock }) => {
+      await call({ body: { ...validCampaign(clock), id: '4242424242' } });
+      return call({ body: { ...validCampaign(clock), id: '4242424242' } });
+    },
+  ],
+  'GET /api/v1/campaigns 200': [({ call }) => call({ query: '?start=0&pageSize=5' })],
+  'GET /api/v1/campaigns 400': [({ call }) => call({ query: '?pageSize=0' })],
+  'GET /api/v1/campaigns/{id} 200': [async ({ call, campaign }) => call({ id: await campaign('paused') })],
+
+  'POST /api/v1/campaigns/{id}/start 200': [async ({ call, campaign }) => call({ id: await campaign('scheduled') })],
+  'POST /api/v1/campaigns/{id}/start 409': [
+    async ({ call, campaign }) => call({ id: await campaign('running') }),
+    async ({ call, campaign }) => call({ id: await campaign('expired') }),
+  ],
+  'POST /api/v1/campaigns/{id}/pause 200': [async ({ call, campaign }) => call({ id: await campaign('running') })],
+  'POST /api/v1/campaigns/{id}/pause 409': [async ({ call, campaign }) => call({ id: await campaign('scheduled') })],
+  'POST /api/v1/campaigns/{id}/resume 200': [async ({ call, campaign }) => call({ id: await campaign('paused') })],
+  'POST /api/v1/campaigns/{id}/resume 409': [
+    async ({ call, campaign }) => call({ id: await campaign('scheduled') }),
+    async ({ call, campaign }) => call({ id: await campaign('paused-expired') }),
+  ],
+  'POST /api/v1/campaigns/{id}/terminate 200': [async ({ call, campaign }) => call({ id: await campaign('running') })],
+  'POST /api/v1/campaigns/{id}/terminate 409': [async ({ call, campaign }) => call({ id: await campaign('scheduled') })],
+  'POST /api/v1/campaigns/{id}/delete 200': [async ({ call, campaign }) => call({ id: await campaign('scheduled') })],
+  'POST /api/v1/campaigns/{id}/delete 409': [async ({ call, campaign }) => call({ id: await campaign('running') })],
+  'POST /api/v1/campaigns/{id}/modify 200': [
+    async ({ call, campaign }) => call({ id: await campaign('scheduled'), body: { name: 'Renamed' } }),
+  ],
+  'POST /api/v1/campaigns/{id}/modify 400': [
+    async ({ call, campaign }) => call({ id: await campaign('scheduled'), body: { name: 7 } }),
+    async ({ call, campaign }) => call({ id: await campaign('scheduled') }),
+    async ({ call, campaign }) => call({ id: await campaign('scheduled'), query: '?restart=maybe', body: {} }),
+  ],
+  'POST /api/v1/campaigns/{id}/modify 409': [
+    async ({ call, campaign }) => call({ id: await campaign('running'), body: { name: 'Renamed' } }),
+    async ({ call, campaign }) => call({ id: await campaign('running'), query: '?restart=true', body: {} }),
+  ],
+
+  'GET /health/live 200': [({ call }) => call()],
+  'GET /health/ready 200': [({ call }) => call()],
+  'GET /health/ready 503': [async ({ call, broken }) => call({ on: await broken() })],
+  'GET /metrics 200': [({ call }) => call()],
+  'GET /openapi.json 200': [({ call }) => call()],
+};
+
+/** The requests that make the answers every campaign operation shares: auth, id syntax, body, keys, failures. */
+function sharedScenarios(operation: Operation): Record<string, Scenario[]> {
+  const hasId = operation.path.includes('{id}');
+  const takesKey = operation.parameters.some((p) => p.name === 'Idempotency-Key');
+  const takesBody = operation.method === 'POST';
+  const ignoresBody = takesBody && hasId && !operation.path.endsWith('/modify');
+  const scenarios: Record<string, Scenario[]> = {
+    '400': [
+      ...(hasId ? [({ call }: Scene) => call({ id: '007' })] : []),
+      ...(takesKey ? [({ call }: Scene) => call({ id: '1', headers: { 'idempotency-key': 'has spaces' } })] : []),
+      ...(ignoresBody ? [({ call }: Scene) => call({ id: '1', rawBody: '{"oops', headers: { 'content-type': 'application/json' } })] : []),
+    ],
+    '401': [({ call }) => call({ id: '1', token: null })],
+    '403': [async ({ call, service }) => call({ id: '1', token: await service.token('nobody', []) })],
+    '404': hasId ? [({ call }) => call({ id: NO_SUCH_ID, ...(operation.path.endsWith('/modify') ? { body: {} } : {}) })] : [],
+    '413': takesBody ? [({ call }) => call({ id: '1', body: { padding: 'x'.repeat(70_000) } })] : [],
+    '415': takesBody ? [({ call }) => call({ id: '1', rawBody: 'go', headers: { 'content-type': 'text/plain' } })] : [],
+    '422': takesKey
+      ? [
+          async ({ call }) => {
+            const key = { 'idempotency-key': `contract-${operation.path}` };
+            await call({ id: '9000000000000000001', headers: key, ...(operation.path.endsWith('/modify') ? { body: {} } : {}) });
+            return call({ id: '9000000000000000002', headers: key, ...(operation.path.endsWith('/modify') ? { body: {} } : {}) });
+          },
+        ]
+      : [],
+    '500': [
+      async ({ call, broken, clock }) =>
+        call({ on: await broken(), id: '1', ...(takesBody ? { body: operation.path.endsWith('/campaigns') ? validCampaign(clock) : {} } : {}) }),
+    ],
+  };
+  if (!operation.secured) return {};
+  return Object.fromEntries(Object.entries(scenarios).filter(([, list]) => list.length > 0));
+}
+
+/** Every request this test makes of one operation, by the status it should get. */
+function scenariosOf(operation: Operation): Record<string, Scenario[]> {
+  const byStatus = sharedScenarios(operation);
+  for (const [key, scenarios] of Object.entries(SCENARIOS)) {
+    const status = key.slice(operation.key.length + 1);
+    if (key.startsWith(`${operation.key} `) && /^\d{3}$/.test(status)) byStatus[status] = [...scenarios, ...(byStatus[status] ?? [])];
+  }
+  return byStatus;
+}
+
+describe('The OpenAPI contract (docs/openapi.yaml against the running service)', () => {
+  let service: TestService;
+  let brokenService: TestService | undefined;
+  const clock = new FixedClock(new Date());
+
+  before(async () => {
+    service = await TestService.start(SQLITE, { clock });
+  });
+  after(async () => {
+    await service.stop();
+    await brokenService?.stop();
+  });
+  beforeEach(() => clock.set(new Date()));
+
+  function scene(operation: Pick<Operation, 'method' | 'path'>): Scene {
+    const later = (minutes: number) => new Date(clock.now().getTime() + minutes * MINUTE).toISOString();
+    const verb = (id: string, name: string) => service.request('POST', `/api/v1/campaigns/${id}/${name}`);
+    const scene: Scene = {
+      service,
+      clock,
+      call({ id = '1', query = '', on = service, ...options } = {}) {
+        return on.request(operation.method, `${operation.path.replace('{id}', id)}${query}`, options);
+      },
+      async campaign(state) {
+        const id = await service.createCampaign({ startAt: later(10), endAt: later(100) });
+        if (state === 'expired') clock.advance(200 * MINUTE);
+        if (state === 'running' || state === 'paused' || state === 'paused-expired') await verb(id, 'start');
+        if (state === 'paused' || state === 'paused-expired') await verb(id, 'pause');
+        if (state === 'paused-expired') clock.advance(200 * MINUTE);
+        return id;
+      },
+      async broken() {
+        if (brokenService === undefined) {
+          brokenService = await TestService.start(SQLITE);
+          await brokenService.db.destroy();
+        }
+        return brokenService;
+      },
+    };
+    return scene;
+  }
+
+  async function expectDocumented(label: string, responses: Record<string, object>, status: string, answers: Answer[]) {
+    for (const answer of answers) {
+      expect(contract.problemsWith(label, responses, answer)).to.deep.equal([]);
+      expect(answer.status, `${label}: ${answer.text.slice(0, 300)}`).to.equal(Number(status));
+    }
+  }
+
+  it('is OpenAPI 3.1 and every schema in it compiles as JSON Schema 2020-12', () => {
+    expect(contract.document.openapi).to.match(/^3\.1\.\d+$/);
+    expect(contract.compileAll()).to.be.greaterThan(50);
+  });
+
+  it('is served at GET /openapi.json, exactly as docs/openapi.yaml says', async () => {
+    const answer = await service.request('GET', '/openapi.json', { token: null });
+    expect(answer.body).to.deep.equal(contract.document);
+  });
+
+  it('documents every route the app serves, and the app serves every route it documents', () => {
+    const documented = contract.operations().map((o) => o.key).sort();
+    expect(servedRoutes(service.running.app)).to.deep.equal(documented);
+  });
+
+  it('makes requests only of operations the document lists', () => {
+    const documented = new Set(contract.operations().map((o) => o.key));
+    expect(Object.keys(SCENARIOS).map((key) => key.replace(/ \d{3}$/, '')).filter((op) => !documented.has(op))).to.deep.equal([]);
+  });
+
+  // Every documented status, and every status a request here produces (documented or not, so a real answer
+  // the document does not list fails).
+  for (const operation of contract.operations()) {
+    const scenarios = scenariosOf(operation);
+    const statuses = [...new Set([...Object.keys(operation.responses), ...Object.keys(scenarios)])].sort();
+    for (const status of statuses) {
+      it(`${operation.key} answers ${status} as documented`, async () => {
+        expect(scenarios[status] ?? [], `no request in this test produces ${status} for ${operation.key}: add one, or drop the answer from the document`)
+          .not.to.be.empty;
+        const answers: Answer[] = [];
+        for (const scenario of scenarios[status]!) answers.push(await scenario(scene(operation)));
+        await expectDocumented(operation.key, operation.responses, status, answers);
+      });
+    }
+  }
+
+  const anyRoute: Record<string, Pick<Operation, 'method' | 'path'>> = {
+    '404': { method: 'GET', path: '/no/such/route' },
+    '405': { method: 'DELETE', path: '/api/v1/campaigns/{id}' },
+    '501': { method: 'PURGE', path: '/api/v1/campaigns' },
+  };
+  for (const status of [...new Set([...Object.keys(contract.anyRouteResponses()), ...Object.keys(anyRoute)])].sort()) {
+    it(`any route answers ${status} as documented in x-any-route-responses`, async () => {
+      const request = anyRoute[status];
+      expect(request, `no request in this test produces ${status} on any route`).not.to.equal(undefined);
+      const answer = await scene(request!).call({ id: '1' });
+      await expectDocumented(`${request!.method} ${request!.path}`, contract.anyRouteResponses(), status, [answer]);
+    });
+  }
+});
