@@ -75,6 +75,7 @@ export async function startService(
     logger,
     basePath: config.basePath,
     corsOrigins: config.corsOrigins,
+    draining: () => stopping,
     operations: {
       readiness: new ReadinessCheck({
         database: new DatabaseProbe(db),
@@ -86,16 +87,7 @@ export async function startService(
       openApiDocument: loadOpenApiDocument(),
     },
   });
-  const handle = app.callback();
-  const server = await listen(
-    (request, response) => {
-      // Once stopping, every answer closes its connection: keep-alive clients reconnect to another instance.
-      if (stopping) response.setHeader('Connection', 'close');
-      return handle(request, response);
-    },
-    config.port,
-    config.host,
-  );
+  const server = await listen(app.callback(), config.port, config.host);
   const { port } = server.address() as AddressInfo;
 
   return {

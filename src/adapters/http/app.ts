@@ -2,6 +2,7 @@ import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { campaignRouter, type CampaignUseCases } from './campaign-routes.js';
+import { closeConnectionsWhileDraining } from './connection-draining.js';
 import { cors } from './cors.js';
 import { errorMiddleware } from './error-middleware.js';
 import { operationsRouter, type OperationsEndpoints } from './operations-routes.js';
@@ -21,12 +22,15 @@ export interface HttpAppOptions {
   operations?: OperationsEndpoints;
   /** Browser origins allowed to call the API; none: CORS stays off. */
   corsOrigins?: readonly string[];
+  /** True once the service is stopping: answers then close their connections. */
+  draining?: () => boolean;
 }
 
 export function createHttpApp(options: HttpAppOptions): Koa {
   const app = new Koa();
   app.silent = true;
   app.use(requestIdMiddleware());
+  if (options.draining) app.use(closeConnectionsWhileDraining(options.draining));
   app.use(requestLogging(options.logger));
   if (options.operations?.metrics) app.use(requestMetrics(options.operations.metrics));
   app.use(securityHeaders());
