@@ -9,14 +9,13 @@ export interface RelayOutageLog {
 }
 
 /**
- * Knows the relay's state from what the relay reports anyway: it sits between the relay and its log,
- * passes every entry on, and counts each failed attempt in `outbox_relay_errors_total`.
+ * Knows the relay's state from what the relay reports anyway: it listens in on the relay's log and counts
+ * each failed attempt in `outbox_relay_errors_total`. The relay itself needs no change.
  */
-export class RelayStatusTracker implements RelayOutageLog, RelayStatusSource {
+export class RelayStatusTracker implements RelayStatusSource {
   private status: RelayStatus;
 
   constructor(
-    private readonly log: RelayOutageLog,
     private readonly metrics: ServiceMetrics,
     private readonly now: () => Date = () => new Date(),
   ) {
@@ -27,22 +26,25 @@ export class RelayStatusTracker implements RelayOutageLog, RelayStatusSource {
     return { ...this.status };
   }
 
-  outageBegan(error: unknown): void {
-    this.status = { state: 'broker-unreachable', since: this.now(), failedAttempts: 0, lastError: kindOf(error) };
-    this.log.outageBegan(error);
-  }
-
-  retryScheduled(failedAttempts: number, delayMs: number, error: unknown): void {
-    this.metrics.relayErrors.inc();
-    if (this.status.state === 'broker-unreachable') {
-      this.status = { ...this.status, failedAttempts, lastError: kindOf(error) };
-    }
-    this.log.retryScheduled(failedAttempts, delayMs, error);
-  }
-
-  outageEnded(failedAttempts: number, downForMs: number): void {
-    this.status = { state: 'running', since: this.now() };
-    this.log.outageEnded(failedAttempts, downForMs);
+  /** The relay's log with this tracker listening in; every entry is passed on unchanged. */
+  listeningTo(log: RelayOutageLog): RelayOutageLog {
+    return {
+      outageBegan: (error) => {
+        this.status = { state: 'broker-unreachable', since: this.now(), failedAttempts: 0, lastError: kindOf(error) };
+        log.outageBegan(error);
+      },
+      retryScheduled: (failedAttempts, delayMs, error) => {
+        this.metrics.relayErrors.inc();
+        if (this.status.state === 'broker-unreachable') {
+          this.status = { ...this.status, failedAttempts, lastError: kindOf(error) };
+        }
+        log.retryScheduled(failedAttempts, delayMs, error);
+      },
+      outageEnded: (failedAttempts, downForMs) => {
+        this.status = { state: 'running', since: this.now() };
+        log.outageEnded(failedAttempts, downForMs);
+      },
+    };
   }
 
   /** Called once the relay has stopped (during shutdown). */

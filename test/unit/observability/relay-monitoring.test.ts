@@ -27,12 +27,14 @@ describe('RelayStatusTracker', () => {
   let log: ReturnType<typeof recordingLog>;
   let metrics: ServiceMetrics;
   let tracker: RelayStatusTracker;
+  let relayLog: RelayOutageLog;
 
   beforeEach(() => {
     now = new Date('2030-01-01T12:00:00Z');
     log = recordingLog();
     metrics = new ServiceMetrics();
-    tracker = new RelayStatusTracker(log, metrics, () => now);
+    tracker = new RelayStatusTracker(metrics, () => now);
+    relayLog = tracker.listeningTo(log);
   });
 
   it('reports running until the relay reports an outage', () => {
@@ -41,9 +43,9 @@ describe('RelayStatusTracker', () => {
 
   it('reports the broker unreachable during an outage, with the attempts and the kind of the last error', () => {
     const error = new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 10.1.2.3:9092');
-    tracker.outageBegan(error);
-    tracker.retryScheduled(1, 100, error);
-    tracker.retryScheduled(2, 200, error);
+    relayLog.outageBegan(error);
+    relayLog.retryScheduled(1, 100, error);
+    relayLog.retryScheduled(2, 200, error);
     expect(tracker.relayStatus()).to.deep.equal({
       state: 'broker-unreachable',
       since: now,
@@ -53,25 +55,25 @@ describe('RelayStatusTracker', () => {
   });
 
   it('reports running again when the outage ends, and stopped once the relay stopped', () => {
-    tracker.outageBegan(new Error('down'));
+    relayLog.outageBegan(new Error('down'));
     now = new Date('2030-01-01T12:05:00Z');
-    tracker.outageEnded(3, 300_000);
+    relayLog.outageEnded(3, 300_000);
     expect(tracker.relayStatus()).to.deep.equal({ state: 'running', since: now });
     tracker.stopped();
     expect(tracker.relayStatus().state).to.equal('stopped');
   });
 
-  it('passes every entry on to the relay log it wraps', () => {
-    tracker.outageBegan(new Error('down'));
-    tracker.retryScheduled(1, 100, new Error('down'));
-    tracker.outageEnded(1, 100);
+  it('passes every entry on to the relay log it listens to', () => {
+    relayLog.outageBegan(new Error('down'));
+    relayLog.retryScheduled(1, 100, new Error('down'));
+    relayLog.outageEnded(1, 100);
     expect(log.entries).to.deep.equal(['began', 'retry 1', 'ended 1']);
   });
 
   it('counts every failed attempt in outbox_relay_errors_total', async () => {
-    tracker.outageBegan(new Error('down'));
-    tracker.retryScheduled(1, 100, new Error('down'));
-    tracker.retryScheduled(2, 200, new Error('down'));
+    relayLog.outageBegan(new Error('down'));
+    relayLog.retryScheduled(1, 100, new Error('down'));
+    relayLog.retryScheduled(2, 200, new Error('down'));
     expect(await sampleValue(metrics, 'outbox_relay_errors_total')).to.equal(2);
   });
 });
