@@ -1,0 +1,24 @@
+import type { Message } from 'kafkajs';
+import type { PendingEvent } from '../../application/index.js';
+
+/**
+ * One event as a Kafka record in CloudEvents 1.0 binary mode: the attributes travel as `ce_` headers, the
+ * payload is the value as stored, and the key is the campaign id, so each campaign's events share a partition.
+ * The record's own timestamp is left to the producer (the time of sending): the event time is `ce_time`, and
+ * a broker refuses record timestamps too far from its clock (log.message.timestamp.after.max.ms).
+ */
+export function toKafkaMessage(event: PendingEvent, source: string): Message {
+  return {
+    key: event.aggregateId,
+    value: event.payloadJson,
+    headers: {
+      ce_specversion: '1.0',
+      ce_id: event.eventId,
+      ce_source: source,
+      ce_type: event.type,
+      ce_time: event.occurredAt.toISOString(),
+      ce_subject: event.aggregateId,
+      'content-type': 'application/json',
+    },
+  };
+}
