@@ -5,6 +5,7 @@ import {
   GetCampaign,
   ListCampaigns,
   ModifyCampaign,
+  OutboxSignal,
   PauseCampaign,
   ResumeCampaign,
   RunSchedule,
@@ -20,6 +21,7 @@ import { TokenVerifier } from '../adapters/auth/token-verifier.js';
 import { openDatabase } from '../adapters/persistence/database.js';
 import { IdempotencyJanitor } from '../adapters/persistence/idempotency-janitor.js';
 import { KnexCampaignReader } from '../adapters/persistence/knex-campaign-reader.js';
+import { KnexPendingEvents } from '../adapters/persistence/knex-pending-events.js';
 import { KnexUnitOfWork } from '../adapters/persistence/knex-unit-of-work.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
 import { TimeOrderedIdGenerator } from '../adapters/system/time-ordered-id-generator.js';
@@ -30,7 +32,11 @@ export const persistenceModule = new ContainerModule(({ bind }) => {
   bind(TYPES.Database)
     .toResolvedValue((config: ServiceConfig) => openDatabase(config.database), [TYPES.Config])
     .inSingletonScope();
-  bind(TYPES.UnitOfWork).toResolvedValue((db: Knex) => new KnexUnitOfWork(db), [TYPES.Database]).inSingletonScope();
+  bind(TYPES.OutboxSignal).toResolvedValue(() => new OutboxSignal()).inSingletonScope();
+  bind(TYPES.UnitOfWork)
+    .toResolvedValue((db: Knex, signal: OutboxSignal) => new KnexUnitOfWork(db, signal), [TYPES.Database, TYPES.OutboxSignal])
+    .inSingletonScope();
+  bind(TYPES.PendingEvents).toResolvedValue((db: Knex) => new KnexPendingEvents(db), [TYPES.Database]).inSingletonScope();
   bind(TYPES.CampaignReader).toResolvedValue((db: Knex) => new KnexCampaignReader(db), [TYPES.Database]).inSingletonScope();
   bind(TYPES.IdempotencyJanitor)
     .toResolvedValue(

@@ -13,7 +13,9 @@ import { SERVER_LIMITS } from '../adapters/http/server-limits.js';
 import { ReadinessCheck } from '../adapters/observability/readiness-check.js';
 import { DatabaseProbe } from '../adapters/persistence/database-probe.js';
 import { migrateToLatest } from '../adapters/persistence/migrations/index.js';
+import { messagingModule } from './messaging-module.js';
 import { authModule, persistenceModule, systemModule, useCaseModule } from './modules.js';
+import { startRelayInProcess } from './outbox-relay.js';
 import { observabilityModule } from './observability-module.js';
 import { ScheduleLoop } from './schedule-loop.js';
 import { TYPES } from './types.js';
@@ -40,6 +42,7 @@ export function buildContainer(config: ServiceConfig, logger: Logger, developmen
   container.bind(TYPES.Config).toConstantValue(config);
   container.bind(TYPES.Logger).toConstantValue(logger);
   container.load(persistenceModule, systemModule, authModule(developmentSecret), useCaseModule, observabilityModule);
+  if (config.kafka !== undefined) container.load(messagingModule(config.kafka, config.relay));
   return container;
 }
 
@@ -62,6 +65,7 @@ export async function startService(
   const prune = () => janitor.prune(new Date()).catch((err) => logger.warn({ err }, 'idempotency key pruning failed'));
   await prune();
   const pruning = setInterval(prune, HOUR_MS).unref();
+  const relay = startRelayInProcess(container, config, logger);
 
   const scheduleLoop = config.scheduler.enabled
     ? new ScheduleLoop(container.get(TYPES.RunSchedule), config.scheduler.intervalMs, logger)
@@ -104,6 +108,7 @@ export async function startService(
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await closed;
+      await relay?.stop();
       await db.destroy();
     },
   };

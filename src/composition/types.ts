@@ -1,11 +1,17 @@
 import type { ServiceIdentifier } from 'inversify';
 import type { Knex } from 'knex';
+import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type {
   CampaignReader,
   Clock,
   CreateCampaign,
+  EventPublisher,
   IdGenerator,
+  OutboxRelay,
+  OutboxSignal,
+  PendingEvents,
+  RelayLog,
   RunSchedule,
   StartCampaign,
   UnitOfWork,
@@ -14,6 +20,7 @@ import type { CampaignUseCases } from '../adapters/http/campaign-routes.js';
 import type { ServiceConfig } from '../adapters/config/config.js';
 import type { TokenVerifier } from '../adapters/auth/token-verifier.js';
 import type { IdempotencyJanitor } from '../adapters/persistence/idempotency-janitor.js';
+import type { KafkaEventPublisher } from '../adapters/messaging/kafka-event-publisher.js';
 import type { OutboxBacklogSource, RelayStatusSource } from '../application/ports/relay-status.js';
 import type { ServiceMetrics } from '../adapters/observability/service-metrics.js';
 
@@ -26,6 +33,14 @@ export const TYPES = {
   IdempotencyJanitor: Symbol.for('IdempotencyJanitor') as ServiceIdentifier<IdempotencyJanitor>,
   Clock: Symbol.for('Clock') as ServiceIdentifier<Clock>,
   IdGenerator: Symbol.for('IdGenerator') as ServiceIdentifier<IdGenerator>,
+  OutboxSignal: Symbol.for('OutboxSignal') as ServiceIdentifier<OutboxSignal>,
+  PendingEvents: Symbol.for('PendingEvents') as ServiceIdentifier<PendingEvents>,
+  Kafka: Symbol.for('Kafka') as ServiceIdentifier<Kafka>,
+  KafkaEventPublisher: Symbol.for('KafkaEventPublisher') as ServiceIdentifier<KafkaEventPublisher>,
+  /** What the relay publishes through: the Kafka publisher, or a wrapper around it. */
+  EventPublisher: Symbol.for('EventPublisher') as ServiceIdentifier<EventPublisher>,
+  RelayLog: Symbol.for('RelayLog') as ServiceIdentifier<RelayLog>,
+  OutboxRelay: Symbol.for('OutboxRelay') as ServiceIdentifier<OutboxRelay>,
   TokenVerifier: Symbol.for('TokenVerifier') as ServiceIdentifier<TokenVerifier>,
   CreateCampaign: Symbol.for('CreateCampaign') as ServiceIdentifier<CreateCampaign>,
   StartCampaign: Symbol.for('StartCampaign') as ServiceIdentifier<StartCampaign>,

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import kafkajs, { type EachMessagePayload, type IHeaders } from 'kafkajs';
+import { ConfigError, loadConfig } from '../adapters/config/config.js';
+
+const { Kafka, logLevel } = kafkajs;
+
+const usage = `Prints the campaign events on KAFKA_TOPIC as they arrive, one JSON line each.
+Usage: npm run events:tail -- [--from-beginning] [--group ID]
+  --from-beginning  start with the oldest event on the topic instead of the next one
+  --group ID        consumer group to join (default: a new group each run, so nothing is shared)
+Needs KAFKA_BROKERS; reads KAFKA_TOPIC (default campaign-events).`;
+
+/**
+ * A downstream consumer in miniature: it reads the CloudEvents attributes from the `ce_` headers, parses
+ * the JSON value, and drops a repeat of an event id it has already seen (delivery is at-least-once).
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'from-beginning': { type: 'boolean', default: false },
+      group: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return void process.stdout.write(`${usage}\n`);
+  const { kafka: settings } = loadConfig();
+  if (settings === undefined) throw new ConfigError(['KAFKA_BROKERS is required, e.g. KAFKA_BROKERS=127.0.0.1:9092']);
+
+  const kafka = new Kafka({ clientId: `${settings.clientId}-tail`, brokers: settings.brokers, logLevel: logLevel.ERROR });
+  const consumer = kafka.consumer({ groupId: values.group ?? `events-tail-${randomUUID()}`, maxWaitTimeInMs: 500 });
+  await consumer.connect();
+  await consumer.subscribe({ topic: settings.topic, fromBeginning: values['from-beginning'] });
+
+  const seen = new Set<string>();
+  await consumer.run({
+    eachMessage: async ({ partition, message }: EachMessagePayload) => {
+      const headers = textHeaders(message.headers);
+      const id = headers.ce_id;
+      if (id !== undefined && seen.has(id)) return;
+      if (id !== undefined) seen.add(id);
+      const line = {
+        partition,
+        offset: message.offset,
+        key: message.key?.toString(),
+        id,
+        type: headers.ce_type,
+        source: headers.ce_source,
+        subject: headers.ce_subject,
+        time: headers.ce_time,
+        data: parseJson(message.value?.toString()),
+      };
+      process.stdout.write(`${JSON.stringify(line)}\n`);
+    },
+  });
+  process.stderr.write(`tailing ${settings.topic} on ${settings.brokers.join(',')} (Ctrl-C to stop)\n`);
+
+  const stop = () => void consumer.disconnect().finally(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+function textHeaders(headers: IHeaders | undefined): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name, value?.toString()]));
+}
+
+function parseJson(text: string | undefined): unknown {
+  if (text === undefined) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,41 @@
+import { ConfigError, loadConfig } from '../adapters/config/config.js';
+import { migrateToLatest } from '../adapters/persistence/migrations/index.js';
+import { createLogger } from '../composition/logger.js';
+import { startOutboxRelay } from '../composition/outbox-relay.js';
+import { buildContainer } from '../composition/service.js';
+import { TYPES } from '../composition/types.js';
+
+/** The outbox relay on its own, for when the service runs with OUTBOX_RELAY=off or without Kafka. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (config.kafka === undefined) {
+    throw new ConfigError(['KAFKA_BROKERS is required to run the relay, e.g. KAFKA_BROKERS=127.0.0.1:9092']);
+  }
+  const logger = createLogger();
+  const container = buildContainer(config, logger, undefined);
+  const db = container.get(TYPES.Database);
+  await migrateToLatest(db);
+  const relay = startOutboxRelay(container);
+  logger.info({ brokers: config.kafka.brokers, topic: config.kafka.topic }, 'outbox relay publishing to Kafka');
+
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'stopping the outbox relay after the batch in flight');
+    relay
+      .stop()
+      .then(() => db.destroy())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'the outbox relay stopped with an error');
+          process.exit(1);
+        },
+      );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
