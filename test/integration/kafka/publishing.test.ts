@@ -1,0 +1,122 @@
+import type { Kafka } from 'kafkajs';
+import { FixedClock } from '../../fakes/fixed-clock.js';
+import { SQLITE } from '../../support/databases.js';
+import { eventually } from '../../support/eventually.js';
+import { expect } from '../../support/expect.js';
+import { BROKER_START_TIMEOUT_MS, testKafkaBrokers } from '../../support/kafka-global.js';
+import { TestService } from '../../support/test-service.js';
+import { partitionsOf, testKafkaClient, TopicReader, uniqueTopic, type ReadMessage } from '../../support/topic-reader.js';
+
+describe('Publishing campaign events to Kafka (SQLite)', function () {
+  this.timeout(60_000);
+  const topic = uniqueTopic('publishing');
+  const clock = new FixedClock(new Date('2030-01-01T12:00:00.000Z'));
+  let kafka: Kafka;
+  let service: TestService;
+  let reader: TopicReader;
+
+  before(async function () {
+    this.timeout(BROKER_START_TIMEOUT_MS);
+    const brokers = await testKafkaBrokers();
+    kafka = testKafkaClient(brokers);
+    service = await TestService.start(SQLITE, {
+      clock,
+      env: { KAFKA_BROKERS: brokers, KAFKA_TOPIC: topic, KAFKA_TOPIC_PARTITIONS: '4' },
+    });
+    reader = await TopicReader.open(brokers, topic);
+  });
+  after(async () => {
+    await reader?.close();
+    await service?.stop();
+  });
+
+  const SCHEDULE = { startAt: '2030-02-01T09:00:00.000Z', endAt: '2030-03-01T09:00:00.000Z' };
+  const createCampaign = (fields: Record<string, unknown> = {}) => service.createCampaign({ ...SCHEDULE, ...fields });
+  const act = async (verb: string, id: string) => {
+    const answer = await service.request('POST', `/api/v1/campaigns/${id}/${verb}`);
+    if (answer.status !== 200) throw new Error(`${verb} ${id} answered ${answer.status}: ${answer.text}`);
+  };
+  const outbox = async (): Promise<Array<{ sequence: bigint; eventId: string; campaignId: string; published: boolean }>> => {
+    const rows = await service.db('outbox')
+      .select(
+        service.db.raw('CAST(sequence AS TEXT) AS sequence_text'),
+        'event_id',
+        service.db.raw('CAST(aggregate_id AS TEXT) AS campaign_id'),
+        'published_at',
+      )
+      .orderBy('sequence');
+    return rows.map((row: Record<string, unknown>) => ({
+      sequence: BigInt(row.sequence_text as string),
+      eventId: row.event_id as string,
+      campaignId: row.campaign_id as string,
+      published: row.published_at !== null,
+    }));
+  };
+  const everyEventPublished = () => eventually('every outbox row is marked published', async () => (await outbox()).every((row) => row.published));
+
+  it('creates the topic with KAFKA_TOPIC_PARTITIONS partitions when it starts', async () => {
+    expect(await partitionsOf(kafka, topic)).to.equal(4);
+  });
+
+  for (const id of ['7', '9007199254740993']) {
+    it(`publishes the start of campaign ${id} as exactly one message: key, CloudEvents headers and value exact`, async () => {
+      await createCampaign({ id });
+      await act('start', id);
+      const [message] = await reader.waitForKeys([id]);
+      const [row] = (await outbox()).filter((r) => r.campaignId === id);
+      await everyEventPublished();
+      await reader.catchUp();
+
+      expect(reader.withKeys([id])).to.have.length(1);
+      expect(message!.key).to.equal(id);
+      expect(message!.headers).to.deep.equal({
+        ce_specversion: '1.0',
+        ce_id: row!.eventId,
+        ce_source: '/campaign-service',
+        ce_type: 'CampaignStarted',
+        ce_time: '2030-01-01T12:00:00.000Z',
+        ce_subject: id,
+        'content-type': 'application/json',
+      });
+      expect(message!.value).to.equal(
+        `{"campaignId":"${id}","startedAt":"2030-01-01T12:00:00.000Z","scheduledStartAt":"${SCHEDULE.startAt}","trigger":"manual","startedBy":"tester"}`,
+      );
+    });
+  }
+
+  it('publishes 200 starts made at once as 200 messages with 200 distinct ids, each campaign\'s events in order', async () => {
+    const ids: string[] = [];
+    for (let chunk = 0; chunk < 10; chunk++) ids.push(...(await Promise.all(Array.from({ length: 20 }, () => createCampaign()))));
+    const alsoPausedAndResumed = new Set(ids.slice(0, 50));
+    await Promise.all(
+      ids.map(async (id) => {
+        await act('start', id);
+        if (!alsoPausedAndResumed.has(id)) return;
+        await act('pause', id);
+        await act('resume', id);
+      }),
+    );
+
+    const messages = await reader.waitForKeys(ids, 200 + 2 * alsoPausedAndResumed.size);
+    await everyEventPublished();
+    await reader.catchUp();
+    const starts = messages.filter((m) => m.headers.ce_type === 'CampaignStarted');
+    expect(starts).to.have.length(200);
+    expect(new Set(starts.map((m) => m.headers.ce_id)).size).to.equal(200);
+    expect(new Set(starts.map((m) => m.key))).to.deep.equal(new Set(ids));
+
+    for (const id of alsoPausedAndResumed) {
+      const types = messages.filter((m) => m.key === id).sort(byOffset).map((m) => m.headers.ce_type);
+      expect(types, `events of campaign ${id}`).to.deep.equal(['CampaignStarted', 'CampaignPaused', 'CampaignResumed']);
+    }
+    const sequenceOf = new Map((await outbox()).map((row) => [row.eventId, row.sequence]));
+    for (const partition of new Set(messages.map((m) => m.partition))) {
+      const sequences = messages.filter((m) => m.partition === partition).sort(byOffset).map((m) => sequenceOf.get(m.headers.ce_id!)!);
+      expect(sequences, `partition ${partition} in outbox order`).to.deep.equal([...sequences].sort((a, b) => (a < b ? -1 : 1)));
+    }
+  });
+});
+
+function byOffset(a: ReadMessage, b: ReadMessage): number {
+  return a.offset - b.offset;
+}

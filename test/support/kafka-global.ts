@@ -1,0 +1,33 @@
+import { LocalKafkaBroker } from './local-kafka-broker.js';
+
+/**
+ * The Kafka the tests use: the cluster in KAFKA_BROKERS when it is set, otherwise a local broker that
+ * scripts/kafka.sh starts when the first Kafka test needs it. Mocha loads this file (.mocharc.json
+ * `require`) so that the teardown below stops that broker when the run ends. A broker that cannot start
+ * fails the tests that need it; nothing is skipped.
+ */
+let local: Promise<LocalKafkaBroker> | undefined;
+
+/** Long enough for a first run that still has to fetch the broker's jars. */
+export const BROKER_START_TIMEOUT_MS = 180_000;
+
+/** The bootstrap servers of the test cluster, as KAFKA_BROKERS takes them. */
+export async function testKafkaBrokers(): Promise<string> {
+  return process.env.KAFKA_BROKERS || (await localBroker()).brokers;
+}
+
+/** A broker a test may stop and start again: the local one, launched even when KAFKA_BROKERS names another cluster. */
+export function stoppableBroker(): Promise<LocalKafkaBroker> {
+  return localBroker();
+}
+
+function localBroker(): Promise<LocalKafkaBroker> {
+  local ??= LocalKafkaBroker.launch();
+  return local;
+}
+
+export async function mochaGlobalTeardown(): Promise<void> {
+  await LocalKafkaBroker.stopAll();
+}
+
+process.once('exit', () => LocalKafkaBroker.stopAllNow());
