@@ -33,7 +33,10 @@ export function messagingModule(kafka: KafkaSettings, relay: RelaySettings): Con
         [TYPES.Kafka],
       )
       .inSingletonScope();
-    bind(TYPES.EventPublisher).toService(TYPES.KafkaEventPublisher);
+    // A resolved value rather than toService: activation handlers (the metrics wrapper) apply to it.
+    bind(TYPES.EventPublisher)
+      .toResolvedValue((publisher: KafkaEventPublisher) => publisher, [TYPES.KafkaEventPublisher])
+      .inSingletonScope();
     bind(TYPES.RelayLog).toResolvedValue((logger: Logger) => new PinoRelayLog(logger), [TYPES.Logger]).inSingletonScope();
     bind(TYPES.OutboxRelay)
       .toResolvedValue(

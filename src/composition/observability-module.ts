@@ -3,16 +3,26 @@ import type { Knex } from 'knex';
 import type { OutboxBacklogSource } from '../application/ports/relay-status.js';
 import { CountingUnitOfWork } from '../adapters/observability/counting-unit-of-work.js';
 import { countingStartRefusals } from '../adapters/observability/counting-start-refusals.js';
+import { MeasuredEventPublisher } from '../adapters/observability/measured-event-publisher.js';
+import { RelayStatusTracker } from '../adapters/observability/relay-status-tracker.js';
 import { ServiceMetrics } from '../adapters/observability/service-metrics.js';
 import { KnexOutboxBacklog } from '../adapters/persistence/outbox-backlog.js';
 import { TYPES } from './types.js';
 
-/** Metrics for one service instance, and the counting wrappers around the unit of work and the start use case. */
+/**
+ * Metrics for one service instance, and what feeds them: counting wrappers around the unit of work and the
+ * start use case, a timing wrapper around the relay's publisher, and a tracker listening in on the relay's log.
+ */
 export const observabilityModule = new ContainerModule(({ bind, onActivation }) => {
   bind(TYPES.OutboxBacklog).toResolvedValue((db: Knex) => new KnexOutboxBacklog(db), [TYPES.Database]).inSingletonScope();
   bind(TYPES.Metrics)
     .toResolvedValue((backlog: OutboxBacklogSource) => new ServiceMetrics(backlog), [TYPES.OutboxBacklog])
     .inSingletonScope();
+  bind(TYPES.RelayStatus)
+    .toResolvedValue((metrics: ServiceMetrics) => new RelayStatusTracker(metrics), [TYPES.Metrics])
+    .inSingletonScope();
   onActivation(TYPES.UnitOfWork, (context, unitOfWork) => new CountingUnitOfWork(unitOfWork, context.get(TYPES.Metrics)));
   onActivation(TYPES.StartCampaign, (context, start) => countingStartRefusals(start, context.get(TYPES.Metrics)));
+  onActivation(TYPES.EventPublisher, (context, publisher) => new MeasuredEventPublisher(publisher, context.get(TYPES.Metrics)));
+  onActivation(TYPES.RelayLog, (context, log) => context.get(TYPES.RelayStatus).listeningTo(log));
 });

@@ -84,7 +84,7 @@ export async function startService(
       readiness: new ReadinessCheck({
         database: new DatabaseProbe(db),
         backlog: container.get(TYPES.OutboxBacklog),
-        relay: container.isBound(TYPES.RelayStatus) ? container.get(TYPES.RelayStatus) : undefined,
+        relay: relay === undefined ? undefined : container.get(TYPES.RelayStatus),
         stopping: () => stopping,
       }),
       metrics: config.metricsEnabled ? container.get(TYPES.Metrics) : undefined,
@@ -108,7 +108,10 @@ export async function startService(
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await closed;
-      await relay?.stop();
+      if (relay !== undefined) {
+        await relay.stop();
+        container.get(TYPES.RelayStatus).stopped();
+      }
       await db.destroy();
     },
   };

@@ -21,7 +21,8 @@ import type { ServiceConfig } from '../adapters/config/config.js';
 import type { TokenVerifier } from '../adapters/auth/token-verifier.js';
 import type { IdempotencyJanitor } from '../adapters/persistence/idempotency-janitor.js';
 import type { KafkaEventPublisher } from '../adapters/messaging/kafka-event-publisher.js';
-import type { OutboxBacklogSource, RelayStatusSource } from '../application/ports/relay-status.js';
+import type { OutboxBacklogSource } from '../application/ports/relay-status.js';
+import type { RelayStatusTracker } from '../adapters/observability/relay-status-tracker.js';
 import type { ServiceMetrics } from '../adapters/observability/service-metrics.js';
 
 export const TYPES = {
@@ -48,6 +49,6 @@ export const TYPES = {
   RunSchedule: Symbol.for('RunSchedule') as ServiceIdentifier<RunSchedule>,
   Metrics: Symbol.for('Metrics') as ServiceIdentifier<ServiceMetrics>,
   OutboxBacklog: Symbol.for('OutboxBacklog') as ServiceIdentifier<OutboxBacklogSource>,
-  /** Bound when an outbox relay runs in this process: GET /health/ready then reports its state. */
-  RelayStatus: Symbol.for('RelayStatus') as ServiceIdentifier<RelayStatusSource>,
+  /** The relay's state as its log tells it; GET /health/ready reports it when a relay runs in this process. */
+  RelayStatus: Symbol.for('RelayStatus') as ServiceIdentifier<RelayStatusTracker>,
 };
