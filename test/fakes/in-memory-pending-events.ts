@@ -4,11 +4,12 @@ interface Row extends PendingEvent {
   publishedAt: Date | null;
 }
 
-/** An outbox in memory: rows get increasing sequences, and reads and marks are recorded for the tests. */
+/** An outbox in memory: rows get increasing sequences, and every read and mark is written in a journal. */
 export class InMemoryPendingEvents implements PendingEvents {
   private readonly rows: Row[] = [];
-  readonly reads: Array<{ limit: number; skipping: SequenceRange | undefined }> = [];
-  readonly marks: bigint[][] = [];
+  /** `next 3`, `next 3 skipping 1..3`, `mark 1,2,3`: in the order they happened. */
+  readonly journal: string[] = [];
+  private markFailure: Error | undefined;
 
   /** Appends `count` events of one campaign and answers them. */
   append(count: number, aggregateId = '42'): PendingEvent[] {
@@ -37,7 +38,7 @@ export class InMemoryPendingEvents implements PendingEvents {
   }
 
   async next(limit: number, skipping?: SequenceRange): Promise<PendingEvent[]> {
-    this.reads.push({ limit, skipping });
+    this.journal.push(`next ${limit}${skipping ? ` skipping ${skipping.first}..${skipping.last}` : ''}`);
     const inSkippedRange = (s: bigint) => skipping !== undefined && s >= skipping.first && s <= skipping.last;
     return this.rows
       .filter((row) => row.publishedAt === null && !inSkippedRange(row.sequence))
@@ -45,8 +46,16 @@ export class InMemoryPendingEvents implements PendingEvents {
       .map(({ publishedAt: _, ...event }) => event);
   }
 
+  /** The next mark fails with this error and changes nothing. */
+  refuseNextMark(error = new Error('database unavailable')): void {
+    this.markFailure = error;
+  }
+
   async markPublished(sequences: readonly bigint[], at: Date): Promise<void> {
-    this.marks.push([...sequences]);
+    const failure = this.markFailure;
+    this.markFailure = undefined;
+    if (failure !== undefined) throw failure;
+    this.journal.push(`mark ${sequences.join(',')}`);
     for (const row of this.rows) if (sequences.includes(row.sequence)) row.publishedAt = at;
   }
 }

@@ -58,20 +58,37 @@ export class OutboxRelay {
     this.running = undefined;
   }
 
-  /** Publishes every waiting event and answers how many; a failure is thrown after the batches before it are marked. */
+  /**
+   * Publishes every waiting event and answers how many. Batches go to the broker one after the other; while
+   * one is in flight, the batch before it is marked and then the next one is read, leaving the one in flight
+   * out. A failure is thrown once the database work already started has settled.
+   */
   async drain(): Promise<number> {
     const { batchSize } = this.settings;
     let published = 0;
     let batch = await this.pending.next(batchSize);
-    while (batch.length > 0) {
-      const ahead = batch.length === batchSize && !this.stopping ? this.pending.next(batchSize, rangeOf(batch)) : undefined;
-      // Awaited below, unless publishing fails first: then this read's outcome no longer matters.
-      ahead?.catch(() => undefined);
-      await this.publisher.publish(batch);
-      await this.pending.markPublished(batch.map((event) => event.sequence), this.clock.now());
-      published += batch.length;
-      const next = (await ahead) ?? [];
-      batch = this.stopping ? [] : next;
+    let marking: Promise<void> = Promise.resolve();
+    try {
+      while (batch.length > 0) {
+        const inFlight = batch;
+        const readAhead = inFlight.length === batchSize && !this.stopping;
+        const next = marking.then(() => (readAhead ? this.pending.next(batchSize, rangeOf(inFlight)) : []));
+        // Awaited below, or after a failed publish only for it to settle.
+        next.catch(() => undefined);
+        try {
+          await this.publisher.publish(inFlight);
+        } catch (error) {
+          await next.catch(() => undefined);
+          throw error;
+        }
+        marking = this.pending.markPublished(inFlight.map((event) => event.sequence), this.clock.now());
+        marking.catch(() => undefined);
+        published += inFlight.length;
+        const following = await next;
+        batch = this.stopping ? [] : following;
+      }
+    } finally {
+      await marking;
     }
     return published;
   }

@@ -42,7 +42,7 @@ describe('OutboxRelay', () => {
     it('marks each batch published with one call, stamped with the time of the clock', async () => {
       outbox.append(4);
       await relay.drain();
-      expect(outbox.marks).to.deep.equal([[1n, 2n, 3n], [4n]]);
+      expect(outbox.journal.filter((entry) => entry.startsWith('mark'))).to.deep.equal(['mark 1,2,3', 'mark 4']);
       expect(outbox.publishedAt(4n)).to.deep.equal(clock.now());
     });
 
@@ -69,23 +69,45 @@ describe('OutboxRelay', () => {
     it('reads the next batch while a full one is in flight, leaving the one in flight out', async () => {
       outbox.append(4);
       await relay.drain();
-      expect(outbox.reads).to.deep.equal([
-        { limit: 3, skipping: undefined },
-        { limit: 3, skipping: { first: 1n, last: 3n } },
-      ]);
+      expect(outbox.journal).to.deep.equal(['next 3', 'next 3 skipping 1..3', 'mark 1,2,3', 'mark 4']);
+    });
+
+    it('marks a batch while the next one is in flight, and reads the one after only once that mark is done', async () => {
+      outbox.append(6);
+      broker.holdAcks();
+      const draining = relay.drain();
+      await eventually('the first batch is sent', () => broker.waitingForAck === 1);
+      broker.releaseAcks();
+      broker.holdAcks();
+      await eventually('the second batch is sent', () => broker.waitingForAck === 1);
+      await eventually('the batch after it is read', () => outbox.journal.length === 4);
+      expect(outbox.journal).to.deep.equal(['next 3', 'next 3 skipping 1..3', 'mark 1,2,3', 'next 3 skipping 4..6']);
+      broker.releaseAcks();
+      expect(await draining).to.equal(6);
+      expect(outbox.journal[4]).to.equal('mark 4,5,6');
+    });
+
+    it('fails when a mark fails, after which the next drain publishes that batch again', async () => {
+      outbox.append(2);
+      outbox.refuseNextMark();
+      await expect(relay.drain()).to.be.rejectedWith('database unavailable');
+      expect(outbox.unpublished).to.deep.equal([1n, 2n]);
+      await relay.drain();
+      expect(sequencesOf(broker.acknowledged)).to.deep.equal([[1n, 2n], [1n, 2n]]);
+      expect(outbox.unpublished).to.deep.equal([]);
     });
 
     it('does not read again after a batch that was not full', async () => {
       outbox.append(2);
       await relay.drain();
-      expect(outbox.reads).to.have.length(1);
+      expect(outbox.journal).to.deep.equal(['next 3', 'mark 1,2']);
     });
   });
 
   describe('running', () => {
     it('wakes at once when a local commit signals new events, without waiting for the next poll', async () => {
       relay.start();
-      await eventually('the relay looked once', () => outbox.reads.length === 1);
+      await eventually('the relay looked once', () => outbox.journal.length === 1);
       outbox.append(1);
       signal.notify();
       await eventually('the event is published', () => broker.events.length === 1, { timeoutMs: 2_000 });
@@ -94,7 +116,7 @@ describe('OutboxRelay', () => {
     it('finds events committed by another process when it polls', async () => {
       relay = relayWith({ pollIntervalMs: 10 });
       relay.start();
-      await eventually('the relay looked once', () => outbox.reads.length >= 1);
+      await eventually('the relay looked once', () => outbox.journal.length >= 1);
       outbox.append(2);
       await eventually('the events are published', () => broker.events.length === 2);
     });
