@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import Ajv from 'ajv';
+import formats from 'ajv-formats';
 import type { Kafka } from 'kafkajs';
+import { parse } from 'yaml';
 import { FixedClock } from '../../fakes/fixed-clock.js';
 import { SQLITE } from '../../support/databases.js';
 import { eventually } from '../../support/eventually.js';
@@ -115,7 +119,32 @@ describe('Publishing campaign events to Kafka (SQLite)', function () {
       expect(sequences, `partition ${partition} in outbox order`).to.deep.equal([...sequences].sort((a, b) => (a < b ? -1 : 1)));
     }
   });
+
+  it('publishes what docs/asyncapi.yaml describes: key, headers and value valid under its schemas', async () => {
+    const schemaOf = asyncApiSchemas();
+    expect(reader.messages.length).to.be.above(200);
+    for (const message of reader.messages) {
+      const problems = [
+        ...schemaOf('CampaignId')(message.key),
+        ...schemaOf('CloudEventHeaders')(message.headers),
+        ...schemaOf(message.headers.ce_type!)(JSON.parse(message.value!)),
+      ];
+      expect(problems, `${message.headers.ce_type} at offset ${message.offset} of partition ${message.partition}`).to.deep.equal([]);
+    }
+  });
 });
+
+/** A validator per schema of docs/asyncapi.yaml (AsyncAPI schemas are JSON Schema draft 07); it answers the problems. */
+function asyncApiSchemas(): (name: string) => (value: unknown) => string[] {
+  const document = parse(readFileSync(new URL('../../../../docs/asyncapi.yaml', import.meta.url), 'utf8'));
+  const ajv = new Ajv.default({ strict: false, allErrors: true });
+  (formats as unknown as (ajv: unknown) => void)(ajv);
+  ajv.addSchema({ $id: 'asyncapi', components: document.components });
+  return (name) => {
+    const validate = ajv.compile({ $ref: `asyncapi#/components/schemas/${name}` });
+    return (value) => (validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`));
+  };
+}
 
 function byOffset(a: ReadMessage, b: ReadMessage): number {
   return a.offset - b.offset;
