@@ -1,15 +1,10 @@
+import type { EventPublisher, PendingEvent } from '../../application/index.js';
 import type { ServiceMetrics } from './service-metrics.js';
 
-/** The shape of the application's EventPublisher port, for any kind of event. */
-export interface BatchPublisher<E> {
-  connect(): Promise<void>;
-  publish(events: readonly E[]): Promise<void>;
-}
-
 /** The same publisher, timing each acknowledged batch and counting its events. Failures are counted by the relay's log. */
-export class MeasuredEventPublisher<E> implements BatchPublisher<E> {
+export class MeasuredEventPublisher implements EventPublisher {
   constructor(
-    private readonly inner: BatchPublisher<E>,
+    private readonly inner: EventPublisher,
     private readonly metrics: ServiceMetrics,
   ) {}
 
@@ -17,7 +12,7 @@ export class MeasuredEventPublisher<E> implements BatchPublisher<E> {
     return this.inner.connect();
   }
 
-  async publish(events: readonly E[]): Promise<void> {
+  async publish(events: readonly PendingEvent[]): Promise<void> {
     const stopTimer = this.metrics.relayPublishDuration.startTimer();
     await this.inner.publish(events);
     stopTimer();

@@ -1,12 +1,6 @@
+import type { RelayLog } from '../../application/index.js';
 import type { RelayStatus, RelayStatusSource } from '../../application/ports/relay-status.js';
 import type { ServiceMetrics } from './service-metrics.js';
-
-/** The relay's log of outages (the application's RelayLog port), as this tracker listens to it. */
-export interface RelayOutageLog {
-  outageBegan(error: unknown): void;
-  retryScheduled(failedAttempts: number, delayMs: number, error: unknown): void;
-  outageEnded(failedAttempts: number, downForMs: number): void;
-}
 
 /**
  * Knows the relay's state from what the relay reports anyway: it listens in on the relay's log and counts
@@ -27,7 +21,7 @@ export class RelayStatusTracker implements RelayStatusSource {
   }
 
   /** The relay's log with this tracker listening in; every entry is passed on unchanged. */
-  listeningTo(log: RelayOutageLog): RelayOutageLog {
+  listeningTo(log: RelayLog): RelayLog {
     return {
       outageBegan: (error) => {
         this.status = { state: 'broker-unreachable', since: this.now(), failedAttempts: 0, lastError: kindOf(error) };

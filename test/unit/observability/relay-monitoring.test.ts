@@ -1,13 +1,15 @@
 import { MeasuredEventPublisher } from '../../../src/adapters/observability/measured-event-publisher.js';
-import { RelayStatusTracker, type RelayOutageLog } from '../../../src/adapters/observability/relay-status-tracker.js';
+import type { PendingEvent, RelayLog } from '../../../src/application/index.js';
+import { RelayStatusTracker } from '../../../src/adapters/observability/relay-status-tracker.js';
 import { ServiceMetrics } from '../../../src/adapters/observability/service-metrics.js';
+import { RecordingPublisher } from '../../fakes/recording-publisher.js';
 import { expect } from '../../support/expect.js';
 
 class KafkaJSConnectionError extends Error {
   override name = 'KafkaJSConnectionError';
 }
 
-function recordingLog(): RelayOutageLog & { entries: string[] } {
+function recordingLog(): RelayLog & { entries: string[] } {
   const entries: string[] = [];
   return {
     entries,
@@ -27,7 +29,7 @@ describe('RelayStatusTracker', () => {
   let log: ReturnType<typeof recordingLog>;
   let metrics: ServiceMetrics;
   let tracker: RelayStatusTracker;
-  let relayLog: RelayOutageLog;
+  let relayLog: RelayLog;
 
   beforeEach(() => {
     now = new Date('2030-01-01T12:00:00Z');
@@ -78,28 +80,35 @@ describe('RelayStatusTracker', () => {
   });
 });
 
+function pending(sequence: number): PendingEvent {
+  return {
+    sequence: BigInt(sequence),
+    eventId: `e-${sequence}`,
+    type: 'CampaignStarted',
+    aggregateId: '42',
+    occurredAt: new Date('2030-01-01T12:00:00Z'),
+    payloadJson: '{}',
+  };
+}
+
 describe('MeasuredEventPublisher', () => {
   it('times each acknowledged batch and counts its events', async () => {
     const metrics = new ServiceMetrics();
-    const published: string[][] = [];
-    const publisher = new MeasuredEventPublisher<string>(
-      { connect: async () => undefined, publish: async (events) => void published.push([...events]) },
-      metrics,
-    );
-    await publisher.publish(['a', 'b', 'c']);
-    await publisher.publish(['d']);
-    expect(published).to.deep.equal([['a', 'b', 'c'], ['d']]);
+    const broker = new RecordingPublisher();
+    const publisher = new MeasuredEventPublisher(broker, metrics);
+    await publisher.publish([pending(1), pending(2), pending(3)]);
+    await publisher.publish([pending(4)]);
+    expect(broker.events.map((e) => e.eventId)).to.deep.equal(['e-1', 'e-2', 'e-3', 'e-4']);
     expect(await metrics.exposition()).to.match(/^outbox_relay_publish_duration_seconds_count 2$/m);
     expect(await sampleValue(metrics, 'outbox_relay_published_events_total')).to.equal(4);
   });
 
   it('lets a refused batch fail as it was, measuring nothing', async () => {
     const metrics = new ServiceMetrics();
-    const publisher = new MeasuredEventPublisher<string>(
-      { connect: async () => undefined, publish: async () => Promise.reject(new Error('broker refused')) },
-      metrics,
-    );
-    await expect(publisher.publish(['a'])).to.be.rejectedWith('broker refused');
+    const broker = new RecordingPublisher();
+    broker.goDown(new Error('broker refused'));
+    const publisher = new MeasuredEventPublisher(broker, metrics);
+    await expect(publisher.publish([pending(1)])).to.be.rejectedWith('broker refused');
     expect(await sampleValue(metrics, 'outbox_relay_published_events_total')).to.equal(0);
   });
 });
