@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import kafkajs, { type EachMessagePayload, type IHeaders } from 'kafkajs';
+import kafkajs, { type EachMessagePayload, type IHeaders, type Kafka } from 'kafkajs';
 import { ConfigError, loadConfig } from '../adapters/config/config.js';
 
-const { Kafka, logLevel } = kafkajs;
+const { Kafka: KafkaClient, logLevel } = kafkajs;
 
 const usage = `Prints the campaign events on KAFKA_TOPIC as they arrive, one JSON line each.
 Usage: npm run events:tail -- [--from-beginning] [--group ID]
@@ -27,7 +27,8 @@ async function main(): Promise<void> {
   const { kafka: settings } = loadConfig();
   if (settings === undefined) throw new ConfigError(['KAFKA_BROKERS is required, e.g. KAFKA_BROKERS=127.0.0.1:9092']);
 
-  const kafka = new Kafka({ clientId: `${settings.clientId}-tail`, brokers: settings.brokers, logLevel: logLevel.ERROR });
+  const kafka = new KafkaClient({ clientId: `${settings.clientId}-tail`, brokers: settings.brokers, logLevel: logLevel.NOTHING });
+  await waitForTopic(kafka, settings.topic);
   const consumer = kafka.consumer({ groupId: values.group ?? `events-tail-${randomUUID()}`, maxWaitTimeInMs: 500 });
   await consumer.connect();
   await consumer.subscribe({ topic: settings.topic, fromBeginning: values['from-beginning'] });
@@ -58,6 +59,20 @@ async function main(): Promise<void> {
   const stop = () => void consumer.disconnect().finally(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/** The relay creates the topic when it first connects; until then there is nothing to subscribe to. */
+async function waitForTopic(kafka: Kafka, topic: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (let told = false; !(await admin.listTopics()).includes(topic); told = true) {
+      if (!told) process.stderr.write(`waiting for topic ${topic}: the relay creates it when it first connects\n`);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 function textHeaders(headers: IHeaders | undefined): Record<string, string | undefined> {
