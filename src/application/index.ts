@@ -5,6 +5,7 @@ export * from './ports/campaign-reader.js';
 export * from './ports/clock.js';
 export * from './ports/event-publisher.js';
 export * from './ports/id-generator.js';
+export * from './ports/relay-status.js';
 export * from './ports/pending-events.js';
 export * from './ports/relay-log.js';
 export * from './ports/unit-of-work.js';

@@ -9,6 +9,7 @@ import { loadOrCreateDevelopmentSecret } from '../adapters/auth/development-secr
 import type { ServiceConfig } from '../adapters/config/config.js';
 import { createHttpApp } from '../adapters/http/app.js';
 import { loadOpenApiDocument } from '../adapters/http/openapi-document.js';
+import { answerClientErrorsAsJson } from '../adapters/http/client-errors.js';
 import { SERVER_LIMITS } from '../adapters/http/server-limits.js';
 import { ReadinessCheck } from '../adapters/observability/readiness-check.js';
 import { DatabaseProbe } from '../adapters/persistence/database-probe.js';
@@ -120,6 +121,7 @@ export async function startService(
 function listen(handler: RequestListener, port: number, host: string | undefined): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = createServer(SERVER_LIMITS, handler);
+    answerClientErrorsAsJson(server);
     server.once('error', reject);
     server.listen(port, host, () => resolve(server));
   });

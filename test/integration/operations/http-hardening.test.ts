@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { SERVER_LIMITS } from '../../../src/adapters/http/server-limits.js';
 import { SQLITE } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
@@ -41,6 +42,20 @@ describe('HTTP hardening', () => {
   it('refuses request headers over 16 KiB with 431 before they reach the app', async () => {
     const answer = await service.request('GET', '/health/live', { token: null, headers: { 'x-padding': 'x'.repeat(17 * 1024) } });
     expect(answer.status).to.equal(431);
+    expect(answer.body.code).to.equal('HEADERS_TOO_LARGE');
+  });
+
+  it('answers a request that is not HTTP with a 400 JSON error', async () => {
+    const { port } = new URL(service.url);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.write('NOT HTTP AT ALL\r\n\r\n'));
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString()));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(raw).to.match(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).to.deep.include({ code: 'INVALID_REQUEST' });
   });
 
   it('bounds the time for headers, for a whole request and for an idle keep-alive connection', () => {
