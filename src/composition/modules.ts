@@ -22,6 +22,7 @@ import { openDatabase } from '../adapters/persistence/database.js';
 import { IdempotencyJanitor } from '../adapters/persistence/idempotency-janitor.js';
 import { KnexCampaignReader } from '../adapters/persistence/knex-campaign-reader.js';
 import { KnexPendingEvents } from '../adapters/persistence/knex-pending-events.js';
+import { GroupCommitUnitOfWork } from '../adapters/persistence/group-commit-unit-of-work.js';
 import { KnexUnitOfWork } from '../adapters/persistence/knex-unit-of-work.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
 import { TimeOrderedIdGenerator } from '../adapters/system/time-ordered-id-generator.js';
@@ -34,7 +35,11 @@ export const persistenceModule = new ContainerModule(({ bind }) => {
     .inSingletonScope();
   bind(TYPES.OutboxSignal).toResolvedValue(() => new OutboxSignal()).inSingletonScope();
   bind(TYPES.UnitOfWork)
-    .toResolvedValue((db: Knex, signal: OutboxSignal) => new KnexUnitOfWork(db, signal), [TYPES.Database, TYPES.OutboxSignal])
+    .toResolvedValue(
+      (db: Knex, signal: OutboxSignal, config: ServiceConfig) =>
+        config.database.kind === 'sqlite' ? new GroupCommitUnitOfWork(db, signal) : new KnexUnitOfWork(db, signal),
+      [TYPES.Database, TYPES.OutboxSignal, TYPES.Config],
+    )
     .inSingletonScope();
   bind(TYPES.PendingEvents).toResolvedValue((db: Knex) => new KnexPendingEvents(db), [TYPES.Database]).inSingletonScope();
   bind(TYPES.CampaignReader).toResolvedValue((db: Knex) => new KnexCampaignReader(db), [TYPES.Database]).inSingletonScope();

@@ -21,26 +21,14 @@ export interface CampaignRow {
   version: number | string;
 }
 
-/** Ids are read as text: the sqlite3 driver would round an INTEGER above 2^53 to a JS number. */
+export const CAMPAIGN_COLUMNS = [
+  'id', 'name', 'description', 'status', 'start_at', 'end_at', 'zone', 'started_at', 'paused_at',
+  'terminated_at', 'completed_at', 'created_at', 'created_by', 'updated_at', 'updated_by', 'version',
+] as const;
+
+/** Ids are read as text: the sqlite drivers would round an INTEGER above 2^53 to a JS number. */
 export function selectCampaignColumns(db: Knex) {
-  return [
-    db.raw('CAST(id AS TEXT) AS id'),
-    'name',
-    'description',
-    'status',
-    'start_at',
-    'end_at',
-    'started_at',
-    'zone',
-    'paused_at',
-    'terminated_at',
-    'completed_at',
-    'updated_by',
-    'created_at',
-    'created_by',
-    'updated_at',
-    'version',
-  ];
+  return CAMPAIGN_COLUMNS.map((column) => (column === 'id' ? db.raw('CAST(id AS TEXT) AS id') : column));
 }
 
 export function toSnapshot(row: CampaignRow): CampaignSnapshot {

@@ -14,6 +14,7 @@ import {
 import { Campaign, type CampaignId, type DomainEvent } from '../../domain/index.js';
 import { selectCampaignColumns, toRow, toSnapshot, type CampaignRow } from './campaign-rows.js';
 import { isUniqueViolation } from './database.js';
+import { outboxRows } from './outbox-rows.js';
 
 export class KnexUnitOfWork implements UnitOfWork {
   /** `outboxSignal` is notified after every commit that appended events. */
@@ -73,18 +74,7 @@ export class KnexOutbox implements Outbox {
   async append(events: readonly DomainEvent[]): Promise<void> {
     if (events.length === 0) return;
     this.appendedEvents = true;
-    const now = new Date();
-    await this.trx('outbox').insert(
-      events.map((event) => ({
-        event_id: event.eventId,
-        aggregate_type: 'campaign',
-        aggregate_id: event.aggregateId,
-        event_type: event.type,
-        payload: JSON.stringify(event.payload),
-        occurred_at: event.occurredAt,
-        created_at: now,
-      })),
-    );
+    await this.trx('outbox').insert(outboxRows(events, new Date()));
   }
 }
 

@@ -60,7 +60,7 @@ describe('Graceful shutdown of the service process (node dist/src/main.js)', () 
 
   /** What the SQLite file holds once the process is gone: each campaign's status and its CampaignStarted rows. */
   async function stored(): Promise<Map<string, { status: string; starts: number }>> {
-    const db = knex({ client: 'sqlite3', connection: { filename: join(database.dataDir, 'campaigns.sqlite') }, useNullAsDefault: true });
+    const db = knex({ client: 'better-sqlite3', connection: { filename: join(database.dataDir, 'campaigns.sqlite') }, useNullAsDefault: true });
     try {
       const campaigns: Array<{ id: string; status: string }> = await db('campaigns').select(db.raw('CAST(id AS TEXT) AS id'), 'status');
       const starts: Array<{ id: string; n: number }> = await db('outbox')

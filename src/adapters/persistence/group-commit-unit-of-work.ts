@@ -1,0 +1,98 @@
+import type { Database } from 'better-sqlite3';
+import type { Knex } from 'knex';
+import type { OutboxSignal, Transaction, UnitOfWork } from '../../application/index.js';
+import { prepared } from './sqlite/prepared-statements.js';
+import { sqliteTransaction } from './sqlite/sqlite-transaction.js';
+
+interface Pending {
+  work: (tx: Transaction) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+const MAX_BATCH = 256;
+
+/**
+ * Group commit on SQLite's single writer. The units of work that arrive in one turn of the event loop run together
+ * in one transaction, each inside a savepoint of its own, and share one commit (one fsync); a unit that fails rolls
+ * back to its savepoint and leaves the others alone. Nobody is answered before the commit that holds their writes
+ * has returned, so an acknowledged change is exactly as durable as with a commit of its own.
+ *
+ * The batch holds Knex's only SQLite connection while it runs, so every other query waits for the commit instead
+ * of slipping into the open transaction.
+ */
+export class GroupCommitUnitOfWork implements UnitOfWork {
+  private queue: Pending[] = [];
+  private flushing = false;
+
+  constructor(
+    private readonly db: Knex,
+    private readonly outboxSignal?: OutboxSignal,
+  ) {}
+
+  run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  /** Runs after the event loop has read every request that was ready, so that they all join one commit. */
+  private async flush(): Promise<void> {
+    try {
+      while (this.queue.length > 0) await this.commitBatch(this.queue.splice(0, MAX_BATCH));
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async commitBatch(batch: Pending[]): Promise<void> {
+    let connection: Database;
+    try {
+      connection = (await this.db.client.acquireConnection()) as Database;
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+      return;
+    }
+    let appended = false;
+    const tx = sqliteTransaction(connection, () => {
+      appended = true;
+    });
+    const outcomes: Outcome[] = [];
+    try {
+      prepared(connection, 'BEGIN IMMEDIATE').run();
+      for (const pending of batch) outcomes.push(await runInSavepoint(connection, pending, tx));
+      prepared(connection, 'COMMIT').run();
+    } catch (commitError) {
+      if (connection.inTransaction) prepared(connection, 'ROLLBACK').run();
+      for (const pending of batch) pending.reject(commitError);
+      return;
+    } finally {
+      await this.db.client.releaseConnection(connection);
+    }
+    batch.forEach((pending, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) pending.resolve(outcome.value);
+      else pending.reject(outcome.error);
+    });
+    if (appended) this.outboxSignal?.notify();
+  }
+}
+
+async function runInSavepoint(connection: Database, pending: Pending, tx: Transaction): Promise<Outcome> {
+  prepared(connection, 'SAVEPOINT unit').run();
+  try {
+    const value = await pending.work(tx);
+    prepared(connection, 'RELEASE unit').run();
+    return { ok: true, value };
+  } catch (error) {
+    prepared(connection, 'ROLLBACK TO unit').run();
+    prepared(connection, 'RELEASE unit').run();
+    return { ok: false, error };
+  }
+}

@@ -1,0 +1,74 @@
+import type { Database } from 'better-sqlite3';
+import {
+  CampaignAlreadyExists,
+  IdempotencyKeyTaken,
+  type IdempotencyKey,
+  type StoredOutcome,
+  type Transaction,
+} from '../../../application/index.js';
+import { Campaign, type CampaignId, type DomainEvent } from '../../../domain/index.js';
+import { CAMPAIGN_COLUMNS, toRow, toSnapshot, type CampaignRow } from '../campaign-rows.js';
+import { isUniqueViolation } from '../database.js';
+import { outboxRows } from '../outbox-rows.js';
+import { bindable, prepared } from './prepared-statements.js';
+
+const SELECT_CAMPAIGN = `SELECT ${CAMPAIGN_COLUMNS.map((c) => (c === 'id' ? 'CAST(id AS TEXT) AS id' : c)).join(', ')} FROM campaigns WHERE id = ?`;
+const INSERT_CAMPAIGN = `INSERT INTO campaigns (${CAMPAIGN_COLUMNS.join(', ')}) VALUES (${CAMPAIGN_COLUMNS.map((c) => `@${c}`).join(', ')})`;
+const UPDATE_CAMPAIGN = `UPDATE campaigns SET ${CAMPAIGN_COLUMNS.filter((c) => c !== 'id').map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id AND version = @expectedVersion`;
+const DELETE_CAMPAIGN = 'DELETE FROM campaigns WHERE id = ? AND version = ?';
+const INSERT_OUTBOX = `INSERT INTO outbox (event_id, aggregate_type, aggregate_id, event_type, payload, occurred_at, created_at)
+  VALUES (@event_id, @aggregate_type, @aggregate_id, @event_type, @payload, @occurred_at, @created_at)`;
+const SELECT_OUTCOME = 'SELECT outcome FROM idempotency_keys WHERE owner = ? AND key = ?';
+const INSERT_OUTCOME = 'INSERT INTO idempotency_keys (owner, key, fingerprint, outcome, created_at) VALUES (?, ?, ?, ?, ?)';
+
+/**
+ * The ports of one transaction on a raw SQLite connection, with statements compiled once: the hot path of every
+ * write on SQLite. Knex's query building and per-query compilation cost several times the SQL itself.
+ */
+export function sqliteTransaction(connection: Database, onAppend: () => void): Transaction {
+  return {
+    campaigns: {
+      async find(id: CampaignId) {
+        const row = prepared(connection, SELECT_CAMPAIGN).get(id.toString()) as CampaignRow | undefined;
+        return row === undefined ? undefined : Campaign.restore(toSnapshot(row));
+      },
+      async insert(campaign: Campaign) {
+        try {
+          prepared(connection, INSERT_CAMPAIGN).run(bindable(toRow(campaign.snapshot())));
+        } catch (error) {
+          if (isUniqueViolation(error)) throw new CampaignAlreadyExists(campaign.id.toString());
+          throw error;
+        }
+      },
+      async update(campaign: Campaign, expectedVersion: number) {
+        const row = { ...bindable(toRow(campaign.snapshot())), expectedVersion };
+        return prepared(connection, UPDATE_CAMPAIGN).run(row).changes === 1;
+      },
+      async remove(campaign: Campaign, expectedVersion: number) {
+        return prepared(connection, DELETE_CAMPAIGN).run(campaign.id.toString(), expectedVersion).changes === 1;
+      },
+    },
+    outbox: {
+      async append(events: readonly DomainEvent[]) {
+        if (events.length === 0) return;
+        const insert = prepared(connection, INSERT_OUTBOX);
+        for (const row of outboxRows(events, new Date())) insert.run(bindable(row));
+        onAppend();
+      },
+    },
+    idempotency: {
+      async find(key: IdempotencyKey) {
+        const row = prepared(connection, SELECT_OUTCOME).get(key.owner, key.key) as { outcome: string } | undefined;
+        return row === undefined ? undefined : (JSON.parse(row.outcome) as StoredOutcome);
+      },
+      async remember(key: IdempotencyKey, outcome: StoredOutcome, at: Date) {
+        try {
+          prepared(connection, INSERT_OUTCOME).run(key.owner, key.key, key.fingerprint, JSON.stringify(outcome), at.getTime());
+        } catch (error) {
+          if (isUniqueViolation(error)) throw new IdempotencyKeyTaken();
+          throw error;
+        }
+      },
+    },
+  };
+}
