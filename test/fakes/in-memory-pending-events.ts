@@ -10,6 +10,7 @@ export class InMemoryPendingEvents implements PendingEvents {
   /** `next 3`, `next 3 skipping 1..3`, `mark 1,2,3`: in the order they happened. */
   readonly journal: string[] = [];
   private markFailure: Error | undefined;
+  private heldMarks: Array<() => void> | undefined;
 
   /** Appends `count` events of one campaign and answers them. */
   append(count: number, aggregateId = '42'): PendingEvent[] {
@@ -51,7 +52,22 @@ export class InMemoryPendingEvents implements PendingEvents {
     this.markFailure = error;
   }
 
+  /** Marks wait until `releaseMarks()`, as a slow database would make them. */
+  holdMarks(): void {
+    this.heldMarks ??= [];
+  }
+
+  releaseMarks(): void {
+    const held = this.heldMarks ?? [];
+    this.heldMarks = undefined;
+    for (const release of held) release();
+  }
+
   async markPublished(sequences: readonly bigint[], at: Date): Promise<void> {
+    if (this.heldMarks !== undefined) {
+      const held = this.heldMarks;
+      await new Promise<void>((resolve) => held.push(resolve));
+    }
     const failure = this.markFailure;
     this.markFailure = undefined;
     if (failure !== undefined) throw failure;

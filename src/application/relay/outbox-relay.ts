@@ -59,36 +59,26 @@ export class OutboxRelay {
   }
 
   /**
-   * Publishes every waiting event and answers how many. Batches go to the broker one after the other; while
-   * one is in flight, the batch before it is marked and then the next one is read, leaving the one in flight
-   * out. A failure is thrown once the database work already started has settled.
+   * Publishes every waiting event and answers how many. While a batch is in flight the next one is read,
+   * leaving the one in flight out; it is sent once the batch before it is marked, so at most one batch is
+   * ever published but not yet marked. A failure is thrown after the batches before it are marked.
    */
   async drain(): Promise<number> {
     const { batchSize } = this.settings;
     let published = 0;
     let batch = await this.pending.next(batchSize);
-    let marking: Promise<void> = Promise.resolve();
-    try {
-      while (batch.length > 0) {
-        const inFlight = batch;
-        const readAhead = inFlight.length === batchSize && !this.stopping;
-        const next = marking.then(() => (readAhead ? this.pending.next(batchSize, rangeOf(inFlight)) : []));
-        // Awaited below, or after a failed publish only for it to settle.
-        next.catch(() => undefined);
-        try {
-          await this.publisher.publish(inFlight);
-        } catch (error) {
-          await next.catch(() => undefined);
-          throw error;
-        }
-        marking = this.pending.markPublished(inFlight.map((event) => event.sequence), this.clock.now());
-        marking.catch(() => undefined);
-        published += inFlight.length;
-        const following = await next;
-        batch = this.stopping ? [] : following;
+    while (batch.length > 0) {
+      const ahead = batch.length === batchSize && !this.stopping ? this.pending.next(batchSize, rangeOf(batch)) : undefined;
+      try {
+        await this.publisher.publish(batch);
+        await this.pending.markPublished(batch.map((event) => event.sequence), this.clock.now());
+      } catch (error) {
+        await ahead?.catch(() => undefined);
+        throw error;
       }
-    } finally {
-      await marking;
+      published += batch.length;
+      const next = (await ahead) ?? [];
+      batch = this.stopping ? [] : next;
     }
     return published;
   }
