@@ -168,7 +168,7 @@ A smaller backlog: \`npm run bench:relay -- 20000\` (or BENCH_RELAY_EVENTS); BEN
 
 | | events/s | drain time |
 |---|---|---|
-| outbox relay (one send and one UPDATE per batch; while a batch is in flight, the one before is marked and the next one read) | ${(EVENTS / relaySeconds).toFixed(0)} | ${relaySeconds.toFixed(2)} s |
+| outbox relay (one send and one UPDATE per batch; the next batch is read while one is in flight) | ${(EVENTS / relaySeconds).toFixed(0)} | ${relaySeconds.toFixed(2)} s |
 | bare kafkajs producer, messages already in memory | ${(EVENTS / rawSeconds).toFixed(0)} | ${rawSeconds.toFixed(2)} s |
 
 The relay runs at ${(ratio * 100).toFixed(0)}% of the bare producer. Target (at least 20,000 events/s and 50% of the bare producer): ${verdict}.
