@@ -15,7 +15,7 @@ export class KnexPendingEvents implements PendingEvents {
   constructor(private readonly db: Knex) {}
 
   async next(limit: number, skipping?: SequenceRange): Promise<PendingEvent[]> {
-    // Sequences and ids are read as text (the sqlite3 driver would round an INTEGER above 2^53), under other
+    // Sequences and ids are read as text (the SQLite driver would round an INTEGER above 2^53), under other
     // names than the columns: ORDER BY and WHERE must see the numbers.
     const query = this.db('outbox')
       .select(
