@@ -2,18 +2,10 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadOrCreateDevelopmentSecret } from '../../../src/adapters/auth/development-secret.js';
-import { ConfigError, loadConfig } from '../../../src/adapters/config/config.js';
+import { loadConfig } from '../../../src/adapters/config/config.js';
+import { configProblems } from '../../support/config-problems.js';
 import { expect } from '../../support/expect.js';
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 describe('Configuration', () => {
   it('defaults to port 8080 and an SQLite file in ./data', () => {
@@ -29,19 +21,19 @@ describe('Configuration', () => {
   });
 
   it('names the variable that is wrong', () => {
-    expect(problemsOf({ PORT: 'eighty' })[0]).to.match(/^PORT /);
-    expect(problemsOf({ DATABASE_URL: 'mysql://x' })[0]).to.match(/^DATABASE_URL /);
-    expect(problemsOf({ BASE_PATH: 'vpns/' })[0]).to.match(/^BASE_PATH /);
-    expect(problemsOf({ AUTH_JWT_SECRET: 'short' })[0]).to.match(/^AUTH_JWT_SECRET /);
-    expect(problemsOf({ AUTH_JWKS_URL: 'not a url' })[0]).to.match(/^AUTH_JWKS_URL /);
+    expect(configProblems({ PORT: 'eighty' })[0]).to.match(/^PORT /);
+    expect(configProblems({ DATABASE_URL: 'mysql://x' })[0]).to.match(/^DATABASE_URL /);
+    expect(configProblems({ BASE_PATH: 'vpns/' })[0]).to.match(/^BASE_PATH /);
+    expect(configProblems({ AUTH_JWT_SECRET: 'short' })[0]).to.match(/^AUTH_JWT_SECRET /);
+    expect(configProblems({ AUTH_JWKS_URL: 'not a url' })[0]).to.match(/^AUTH_JWKS_URL /);
   });
 
   it('refuses to run in production without a way to verify tokens, naming the variables', () => {
-    expect(problemsOf({ NODE_ENV: 'production' })[0]).to.match(/AUTH_JWT_SECRET or AUTH_JWKS_URL is required/);
+    expect(configProblems({ NODE_ENV: 'production' })[0]).to.match(/AUTH_JWT_SECRET or AUTH_JWKS_URL is required/);
   });
 
   it('refuses both a secret and a JWKS URL', () => {
-    expect(problemsOf({ AUTH_JWT_SECRET: 'x'.repeat(32), AUTH_JWKS_URL: 'https://id.example.test/jwks' })[0]).to.match(
+    expect(configProblems({ AUTH_JWT_SECRET: 'x'.repeat(32), AUTH_JWKS_URL: 'https://id.example.test/jwks' })[0]).to.match(
       /both set/,
     );
   });

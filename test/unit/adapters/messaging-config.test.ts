@@ -1,15 +1,7 @@
-import { ConfigError, loadConfig } from '../../../src/adapters/config/config.js';
+import { loadConfig } from '../../../src/adapters/config/config.js';
+import { configProblems } from '../../support/config-problems.js';
 import { expect } from '../../support/expect.js';
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 describe('Configuration of Kafka and the outbox relay', () => {
   it('has no Kafka without KAFKA_BROKERS, and the relay on with its defaults', () => {
@@ -50,12 +42,12 @@ describe('Configuration of Kafka and the outbox relay', () => {
   });
 
   it('names the variable that is wrong', () => {
-    expect(problemsOf({ KAFKA_BROKERS: 'localhost' })[0]).to.match(/^KAFKA_BROKERS must be a comma-separated list of host:port/);
-    expect(problemsOf({ KAFKA_TOPIC: 'campaign events' })[0]).to.match(/^KAFKA_TOPIC must be a Kafka topic name/);
-    expect(problemsOf({ KAFKA_TOPIC_PARTITIONS: '0' })[0]).to.match(/^KAFKA_TOPIC_PARTITIONS /);
-    expect(problemsOf({ CLOUDEVENTS_SOURCE: 'campaign service' })[0]).to.match(/^CLOUDEVENTS_SOURCE /);
-    expect(problemsOf({ OUTBOX_RELAY: 'maybe' })[0]).to.match(/^OUTBOX_RELAY /);
-    expect(problemsOf({ OUTBOX_POLL_INTERVAL_MS: '5' })[0]).to.match(/^OUTBOX_POLL_INTERVAL_MS /);
-    expect(problemsOf({ OUTBOX_BATCH_SIZE: '100000' })[0]).to.match(/^OUTBOX_BATCH_SIZE /);
+    expect(configProblems({ KAFKA_BROKERS: 'localhost' })[0]).to.match(/^KAFKA_BROKERS must be a comma-separated list of host:port/);
+    expect(configProblems({ KAFKA_TOPIC: 'campaign events' })[0]).to.match(/^KAFKA_TOPIC must be a Kafka topic name/);
+    expect(configProblems({ KAFKA_TOPIC_PARTITIONS: '0' })[0]).to.match(/^KAFKA_TOPIC_PARTITIONS /);
+    expect(configProblems({ CLOUDEVENTS_SOURCE: 'campaign service' })[0]).to.match(/^CLOUDEVENTS_SOURCE /);
+    expect(configProblems({ OUTBOX_RELAY: 'maybe' })[0]).to.match(/^OUTBOX_RELAY /);
+    expect(configProblems({ OUTBOX_POLL_INTERVAL_MS: '5' })[0]).to.match(/^OUTBOX_POLL_INTERVAL_MS /);
+    expect(configProblems({ OUTBOX_BATCH_SIZE: '100000' })[0]).to.match(/^OUTBOX_BATCH_SIZE /);
   });
 });

@@ -1,15 +1,7 @@
-import { ConfigError, loadConfig } from '../../../src/adapters/config/config.js';
+import { loadConfig } from '../../../src/adapters/config/config.js';
+import { configProblems } from '../../support/config-problems.js';
 import { expect } from '../../support/expect.js';
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 describe('Configuration for operating the service', () => {
   it('defaults to info logs, a 10 s shutdown bound, metrics on and CORS off', () => {
@@ -29,15 +21,15 @@ describe('Configuration for operating the service', () => {
   });
 
   it('names the variable that is wrong', () => {
-    expect(problemsOf({ LOG_LEVEL: 'loud' })[0]).to.match(/^LOG_LEVEL /);
-    expect(problemsOf({ SHUTDOWN_TIMEOUT_MS: 'soon' })[0]).to.match(/^SHUTDOWN_TIMEOUT_MS /);
-    expect(problemsOf({ SHUTDOWN_TIMEOUT_MS: '10' })[0]).to.match(/^SHUTDOWN_TIMEOUT_MS /);
-    expect(problemsOf({ METRICS: 'yes' })[0]).to.match(/^METRICS /);
+    expect(configProblems({ LOG_LEVEL: 'loud' })[0]).to.match(/^LOG_LEVEL /);
+    expect(configProblems({ SHUTDOWN_TIMEOUT_MS: 'soon' })[0]).to.match(/^SHUTDOWN_TIMEOUT_MS /);
+    expect(configProblems({ SHUTDOWN_TIMEOUT_MS: '10' })[0]).to.match(/^SHUTDOWN_TIMEOUT_MS /);
+    expect(configProblems({ METRICS: 'yes' })[0]).to.match(/^METRICS /);
   });
 
   it('refuses a CORS origin with a path or without a scheme', () => {
-    expect(problemsOf({ CORS_ORIGINS: 'https://app.example.test/' })[0]).to.match(/^CORS_ORIGINS must be a comma-separated list of origins/);
-    expect(problemsOf({ CORS_ORIGINS: 'app.example.test' })[0]).to.match(/^CORS_ORIGINS /);
-    expect(problemsOf({ CORS_ORIGINS: '*' })[0]).to.match(/^CORS_ORIGINS /);
+    expect(configProblems({ CORS_ORIGINS: 'https://app.example.test/' })[0]).to.match(/^CORS_ORIGINS must be a comma-separated list of origins/);
+    expect(configProblems({ CORS_ORIGINS: 'app.example.test' })[0]).to.match(/^CORS_ORIGINS /);
+    expect(configProblems({ CORS_ORIGINS: '*' })[0]).to.match(/^CORS_ORIGINS /);
   });
 });
