@@ -1,8 +1,12 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { ContainerModule } from 'inversify';
 import type { Kafka } from 'kafkajs';
+import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import {
   OutboxRelay,
+  RelayLeadership,
   type Clock,
   type EventPublisher,
   type OutboxSignal,
@@ -13,13 +17,22 @@ import type { KafkaSettings, RelaySettings } from '../adapters/config/config.js'
 import { PinoRelayLog } from '../adapters/logging/pino-relay-log.js';
 import { createKafka } from '../adapters/messaging/kafka-client.js';
 import { KafkaEventPublisher } from '../adapters/messaging/kafka-event-publisher.js';
+import { KnexRelayLease } from '../adapters/persistence/knex-relay-lease.js';
 import { TYPES } from './types.js';
 
 /** How long the relay waits before retrying a failed batch: 100 ms at first, doubling up to 5 s. */
 const RELAY_RETRY = { initialDelayMs: 100, maxDelayMs: 5_000 };
 
+/**
+ * One relay at a time publishes: the lease lasts 5 s from each renewal and is renewed every second, so a standby
+ * takes over within about 5 s (plus its poll interval) of the active relay's death, and at once after a shutdown.
+ */
+const RELAY_LEASE = { ttlMs: 5_000, renewEveryMs: 1_000 };
+
 /** Kafka and the outbox relay; loaded only when KAFKA_BROKERS is set. */
 export function messagingModule(kafka: KafkaSettings, relay: RelaySettings): ContainerModule {
+  /** This relay's name in the lease table and in its log lines. */
+  const relayId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   return new ContainerModule(({ bind }) => {
     bind(TYPES.Kafka).toResolvedValue((logger: Logger) => createKafka(kafka, logger), [TYPES.Logger]).inSingletonScope();
     bind(TYPES.KafkaEventPublisher)
@@ -37,12 +50,16 @@ export function messagingModule(kafka: KafkaSettings, relay: RelaySettings): Con
     bind(TYPES.EventPublisher)
       .toResolvedValue((publisher: KafkaEventPublisher) => publisher, [TYPES.KafkaEventPublisher])
       .inSingletonScope();
-    bind(TYPES.RelayLog).toResolvedValue((logger: Logger) => new PinoRelayLog(logger), [TYPES.Logger]).inSingletonScope();
+    bind(TYPES.RelayLog)
+      .toResolvedValue((logger: Logger) => new PinoRelayLog(logger.child({ relayId })), [TYPES.Logger])
+      .inSingletonScope();
     bind(TYPES.OutboxRelay)
       .toResolvedValue(
-        (pending: PendingEvents, publisher: EventPublisher, clock: Clock, log: RelayLog, signal: OutboxSignal) =>
-          new OutboxRelay(pending, publisher, clock, log, { ...relay, retry: RELAY_RETRY }, signal),
-        [TYPES.PendingEvents, TYPES.EventPublisher, TYPES.Clock, TYPES.RelayLog, TYPES.OutboxSignal],
+        (pending: PendingEvents, publisher: EventPublisher, db: Knex, clock: Clock, log: RelayLog, signal: OutboxSignal) => {
+          const leadership = new RelayLeadership(new KnexRelayLease(db, relayId, RELAY_LEASE.ttlMs), RELAY_LEASE);
+          return new OutboxRelay(pending, publisher, leadership, clock, log, { ...relay, retry: RELAY_RETRY }, signal);
+        },
+        [TYPES.PendingEvents, TYPES.EventPublisher, TYPES.Database, TYPES.Clock, TYPES.RelayLog, TYPES.OutboxSignal],
       )
       .inSingletonScope();
   });

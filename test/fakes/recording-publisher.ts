@@ -4,6 +4,11 @@ import type { EventPublisher, PendingEvent } from '../../src/application/index.j
 export class RecordingPublisher implements EventPublisher {
   readonly acknowledged: PendingEvent[][] = [];
   attempts = 0;
+  /** The most publishes that were ever waiting for their acknowledgement at the same time. */
+  mostInFlight = 0;
+  /** Acknowledge each batch on a later turn of the event loop, as a broker over the network does. */
+  acknowledgeLater = false;
+  private inFlight = 0;
   private down: Error | undefined;
   private readonly refusedAttempts = new Set<number>();
   private heldAcks: Array<() => void> | undefined;
@@ -49,10 +54,17 @@ export class RecordingPublisher implements EventPublisher {
     this.attempts++;
     if (this.down !== undefined) throw this.down;
     if (this.refusedAttempts.has(this.attempts)) throw new Error('broker refused the batch');
-    if (this.heldAcks !== undefined) {
-      const held = this.heldAcks;
-      await new Promise<void>((resolve) => held.push(resolve));
+    this.inFlight++;
+    this.mostInFlight = Math.max(this.mostInFlight, this.inFlight);
+    try {
+      if (this.heldAcks !== undefined) {
+        const held = this.heldAcks;
+        await new Promise<void>((resolve) => held.push(resolve));
+      }
+      if (this.acknowledgeLater) await new Promise((resolve) => setImmediate(resolve));
+      this.acknowledged.push([...events]);
+    } finally {
+      this.inFlight--;
     }
-    this.acknowledged.push([...events]);
   }
 }

@@ -4,6 +4,8 @@ export class RecordingRelayLog implements RelayLog {
   readonly outagesBegun: unknown[] = [];
   readonly retryDelays: number[] = [];
   readonly outagesEnded: Array<{ failedAttempts: number; downForMs: number }> = [];
+  /** `leading` and `standing by`, in the order the relay reported them. */
+  readonly leadership: string[] = [];
 
   outageBegan(error: unknown): void {
     this.outagesBegun.push(error);
@@ -15,5 +17,13 @@ export class RecordingRelayLog implements RelayLog {
 
   outageEnded(failedAttempts: number, downForMs: number): void {
     this.outagesEnded.push({ failedAttempts, downForMs });
+  }
+
+  leading(): void {
+    this.leadership.push('leading');
+  }
+
+  standingBy(): void {
+    this.leadership.push('standing by');
   }
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knex from 'knex';
+import { openDatabase } from '../../src/adapters/persistence/database.js';
 
 /** The PostgreSQL server the tests use; every test database lives in a schema of its own. */
 export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -52,6 +53,16 @@ export const POSTGRES: DatabaseKind = {
 
 /** Every database the persistence and HTTP suites run against. */
 export const DATABASE_KINDS: readonly DatabaseKind[] = [SQLITE, POSTGRES];
+
+/** A connection of the test's own to a test database, as the service opens it (schema included). */
+export function openTestDatabase(database: TestDatabase): knex.Knex {
+  const url = database.env.DATABASE_URL!;
+  return openDatabase(
+    url.startsWith('sqlite:')
+      ? { kind: 'sqlite', filename: url.slice('sqlite:'.length) }
+      : { kind: 'postgres', connectionString: url, schema: database.env.DATABASE_SCHEMA! },
+  );
+}
 
 async function withAdmin(work: (db: knex.Knex) => Promise<unknown>): Promise<void> {
   const db = knex({ client: 'pg', connection: TEST_POSTGRES_URL, pool: { min: 0, max: 1 } });

@@ -18,4 +18,12 @@ export class PinoRelayLog implements RelayLog {
   outageEnded(failedAttempts: number, downForMs: number): void {
     this.logger.info({ failedAttempts, downForMs }, 'outbox relay publishing again');
   }
+
+  leading(): void {
+    this.logger.info('outbox relay took the lease: this relay publishes the outbox');
+  }
+
+  standingBy(): void {
+    this.logger.info('outbox relay standing by: another relay holds the lease and publishes the outbox');
+  }
 }

@@ -3,8 +3,8 @@ import type { RelayStatus, RelayStatusSource } from '../../application/ports/rel
 import type { ServiceMetrics } from './service-metrics.js';
 
 /**
- * Knows the relay's state from what the relay reports anyway: it listens in on the relay's log and counts
- * each failed attempt in `outbox_relay_errors_total`. The relay itself needs no change.
+ * Knows the relay's state from what the relay reports anyway: it listens in on the relay's log, counts
+ * each failed attempt in `outbox_relay_errors_total` and sets `outbox_relay_leading`. The relay itself needs no change.
  */
 export class RelayStatusTracker implements RelayStatusSource {
   private status: RelayStatus;
@@ -38,12 +38,23 @@ export class RelayStatusTracker implements RelayStatusSource {
         this.status = { state: 'running', since: this.now() };
         log.outageEnded(failedAttempts, downForMs);
       },
+      leading: () => {
+        this.status = { state: 'running', since: this.now() };
+        this.metrics.relayLeading.set(1);
+        log.leading();
+      },
+      standingBy: () => {
+        this.status = { state: 'standby', since: this.now() };
+        this.metrics.relayLeading.set(0);
+        log.standingBy();
+      },
     };
   }
 
   /** Called once the relay has stopped (during shutdown). */
   stopped(): void {
     this.status = { state: 'stopped', since: this.now() };
+    this.metrics.relayLeading.set(0);
   }
 }
 

@@ -51,6 +51,12 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  readonly relayLeading = new Gauge({
+    name: 'outbox_relay_leading',
+    help: '1 while the relay of this process holds the lease and publishes, 0 while it stands by for another',
+    registers: [this.registry],
+  });
+
   constructor(backlog?: OutboxBacklogSource) {
     collectDefaultMetrics({ register: this.registry });
     for (const trigger of ['manual', 'schedule']) this.campaignsStarted.inc({ trigger }, 0);

@@ -4,4 +4,8 @@ export interface RelayLog {
   /** Every failed attempt of an outage, with the wait before the next one; detail for debugging. */
   retryScheduled(failedAttempts: number, delayMs: number, error: unknown): void;
   outageEnded(failedAttempts: number, downForMs: number): void;
+  /** This relay took the lease: it is the one that publishes. Reported when that changes, not at each renewal. */
+  leading(): void;
+  /** Another relay holds the lease: this one publishes nothing and asks again at every poll interval. */
+  standingBy(): void;
 }

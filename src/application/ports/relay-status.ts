@@ -3,8 +3,11 @@
  * that watches it) answers them. Nothing here changes what the relay does.
  */
 
-/** `broker-unreachable`: publishing fails and the relay is retrying; events wait safely in the outbox. */
-export type RelayState = 'running' | 'broker-unreachable' | 'stopped';
+/**
+ * `broker-unreachable`: publishing fails and the relay is retrying; events wait safely in the outbox.
+ * `standby`: another relay (another instance) holds the lease and publishes; this one takes over if it stops.
+ */
+export type RelayState = 'running' | 'standby' | 'broker-unreachable' | 'stopped';
 
 export interface RelayStatus {
   state: RelayState;

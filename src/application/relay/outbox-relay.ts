@@ -4,6 +4,7 @@ import type { PendingEvent, PendingEvents, SequenceRange } from '../ports/pendin
 import type { RelayLog } from '../ports/relay-log.js';
 import { Doorbell } from './doorbell.js';
 import type { OutboxSignal } from './outbox-signal.js';
+import type { RelayLeadership } from './relay-leadership.js';
 import { retryDelay, type RetryPolicy } from './retry-policy.js';
 
 export interface OutboxRelaySettings {
@@ -22,6 +23,10 @@ interface Outage {
  * Publishes committed outbox events in sequence order, batch by batch, and marks a batch published only
  * after the broker acknowledged it. A crash between the two publishes the batch again: delivery is
  * at-least-once and consumers drop repeats by event id.
+ *
+ * Several relays may share one outbox (one per service instance); only the one that holds the lease publishes.
+ * It asks before each batch, and stops after the batch in flight once the answer is no. The others stand by
+ * and ask again at every poll interval.
  */
 export class OutboxRelay {
   private commits = new Doorbell();
@@ -29,10 +34,13 @@ export class OutboxRelay {
   private stopping = false;
   private running: Promise<void> | undefined;
   private stopListening: (() => void) | undefined;
+  /** The last answer to "may I publish?", so that only a change is reported. */
+  private leading: boolean | undefined;
 
   constructor(
     private readonly pending: PendingEvents,
     private readonly publisher: EventPublisher,
+    private readonly leadership: RelayLeadership,
     private readonly clock: Clock,
     private readonly log: RelayLog,
     private readonly settings: OutboxRelaySettings,
@@ -42,13 +50,14 @@ export class OutboxRelay {
   start(): void {
     if (this.running !== undefined) return;
     this.stopping = false;
+    this.leading = undefined;
     this.commits = new Doorbell();
     this.stopRequests = new Doorbell();
     this.stopListening = this.signal?.listen(() => this.commits.ring());
     this.running = this.keepRelaying();
   }
 
-  /** Lets the batch in flight finish (published and marked), then stops. */
+  /** Lets the batch in flight finish (published and marked), then stops and gives the lease up. */
   async stop(): Promise<void> {
     this.stopping = true;
     this.stopListening?.();
@@ -59,15 +68,17 @@ export class OutboxRelay {
   }
 
   /**
-   * Publishes every waiting event and answers how many. While a batch is in flight the next one is read,
-   * leaving the one in flight out; it is sent once the batch before it is marked, so at most one batch is
-   * ever published but not yet marked. A failure is thrown after the batches before it are marked.
+   * Publishes every waiting event, as long as this relay holds the lease, and answers how many. While a batch
+   * is in flight the next one is read, leaving the one in flight out; it is sent once the batch before it is
+   * marked, so at most one batch is ever published but not yet marked. A failure is thrown after the batches
+   * before it are marked.
    */
   async drain(): Promise<number> {
     const { batchSize } = this.settings;
     let published = 0;
     let batch = await this.pending.next(batchSize);
     while (batch.length > 0) {
+      if (!(await this.lead())) break;
       const ahead = batch.length === batchSize && !this.stopping ? this.pending.next(batchSize, rangeOf(batch)) : undefined;
       try {
         await this.publisher.publish(batch);
@@ -87,13 +98,18 @@ export class OutboxRelay {
     let outage: Outage | undefined;
     while (!this.stopping) {
       try {
+        if (!(await this.lead())) {
+          outage = undefined;
+          await this.stopRequests.wait(this.settings.pollIntervalMs);
+          continue;
+        }
         await this.publisher.connect();
         await this.drain();
         if (outage !== undefined) {
           this.log.outageEnded(outage.failedAttempts, this.clock.now().getTime() - outage.since.getTime());
           outage = undefined;
         }
-        await this.commits.wait(this.settings.pollIntervalMs);
+        if (this.leading) await this.commits.wait(this.settings.pollIntervalMs);
       } catch (error) {
         if (outage === undefined) {
           outage = { since: this.clock.now(), failedAttempts: 0 };
@@ -105,6 +121,19 @@ export class OutboxRelay {
         await this.stopRequests.wait(delayMs);
       }
     }
+    // Not given up (the database is out of reach), the lease expires by itself within its time to live.
+    await this.leadership.stepDown().catch(() => undefined);
+  }
+
+  /** Asks whether this relay may publish now, and reports when the answer changes: taking over, or standing by. */
+  private async lead(): Promise<boolean> {
+    const leading = await this.leadership.mayPublish();
+    if (leading !== this.leading) {
+      this.leading = leading;
+      if (leading) this.log.leading();
+      else this.log.standingBy();
+    }
+    return leading;
   }
 }
 

@@ -1,5 +1,6 @@
 import { OutboxRelay, OutboxSignal, retryDelay, type OutboxRelaySettings } from '../../../src/application/index.js';
 import { FixedClock } from '../../fakes/fixed-clock.js';
+import { soleLeadership } from '../../fakes/in-memory-lease-table.js';
 import { InMemoryPendingEvents } from '../../fakes/in-memory-pending-events.js';
 import { RecordingPublisher } from '../../fakes/recording-publisher.js';
 import { RecordingRelayLog } from '../../fakes/recording-relay-log.js';
@@ -17,7 +18,7 @@ describe('OutboxRelay', () => {
   let relay: OutboxRelay;
 
   const relayWith = (settings: Partial<OutboxRelaySettings> = {}) =>
-    new OutboxRelay(outbox, broker, clock, log, { ...QUICK, ...settings }, signal);
+    new OutboxRelay(outbox, broker, soleLeadership(), clock, log, { ...QUICK, ...settings }, signal);
   const sequencesOf = (batches: ReadonlyArray<ReadonlyArray<{ sequence: bigint }>>) =>
     batches.map((batch) => batch.map((event) => event.sequence));
 

@@ -16,6 +16,8 @@ function recordingLog(): RelayLog & { entries: string[] } {
     outageBegan: () => entries.push('began'),
     retryScheduled: (attempts) => entries.push(`retry ${attempts}`),
     outageEnded: (attempts) => entries.push(`ended ${attempts}`),
+    leading: () => entries.push('leading'),
+    standingBy: () => entries.push('standing by'),
   };
 }
 
@@ -65,11 +67,23 @@ describe('RelayStatusTracker', () => {
     expect(tracker.relayStatus().state).to.equal('stopped');
   });
 
+  it('reports standby while another relay holds the lease, and running once this one took it over', async () => {
+    relayLog.standingBy();
+    expect(tracker.relayStatus()).to.deep.equal({ state: 'standby', since: now });
+    expect(await sampleValue(metrics, 'outbox_relay_leading')).to.equal(0);
+    now = new Date('2030-01-01T12:00:07Z');
+    relayLog.leading();
+    expect(tracker.relayStatus()).to.deep.equal({ state: 'running', since: now });
+    expect(await sampleValue(metrics, 'outbox_relay_leading')).to.equal(1);
+  });
+
   it('passes every entry on to the relay log it listens to', () => {
     relayLog.outageBegan(new Error('down'));
     relayLog.retryScheduled(1, 100, new Error('down'));
     relayLog.outageEnded(1, 100);
-    expect(log.entries).to.deep.equal(['began', 'retry 1', 'ended 1']);
+    relayLog.standingBy();
+    relayLog.leading();
+    expect(log.entries).to.deep.equal(['began', 'retry 1', 'ended 1', 'standing by', 'leading']);
   });
 
   it('counts every failed attempt in outbox_relay_errors_total', async () => {

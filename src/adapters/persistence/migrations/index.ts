@@ -1,10 +1,12 @@
 import type { Knex } from 'knex';
 import { initialSchema } from './001-initial-schema.js';
 import { lifecycleColumns } from './002-lifecycle-columns.js';
+import { relayLease } from './003-relay-lease.js';
 
 const MIGRATIONS: ReadonlyArray<[name: string, migration: Knex.Migration]> = [
   ['001-initial-schema', initialSchema],
   ['002-lifecycle-columns', lifecycleColumns],
+  ['003-relay-lease', relayLease],
 ];
 
 /** Migrations compiled into the service, so they run the same from `dist/` on SQLite and PostgreSQL. */

@@ -1,0 +1,123 @@
+import { OutboxRelay, type OutboxRelaySettings } from '../../../src/application/index.js';
+import { FixedClock } from '../../fakes/fixed-clock.js';
+import { InMemoryLeaseTable, LEASE_SETTINGS } from '../../fakes/in-memory-lease-table.js';
+import { InMemoryPendingEvents } from '../../fakes/in-memory-pending-events.js';
+import { RecordingPublisher } from '../../fakes/recording-publisher.js';
+import { RecordingRelayLog } from '../../fakes/recording-relay-log.js';
+import { eventually } from '../../support/eventually.js';
+import { expect } from '../../support/expect.js';
+
+const QUICK: OutboxRelaySettings = { batchSize: 3, pollIntervalMs: 1, retry: { initialDelayMs: 1, maxDelayMs: 2 } };
+
+describe('Outbox relays sharing one outbox (one per service instance)', () => {
+  let now: number;
+  let table: InMemoryLeaseTable;
+  let outbox: InMemoryPendingEvents;
+  let broker: RecordingPublisher;
+  let relays: OutboxRelay[];
+  let logs: Record<string, RecordingRelayLog>;
+
+  const relay = (name: string) => {
+    logs[name] = new RecordingRelayLog();
+    const created = new OutboxRelay(outbox, broker, table.leadershipFor(name), new FixedClock(new Date(now)), logs[name], QUICK);
+    relays.push(created);
+    return created;
+  };
+  const published = () => broker.acknowledged.map((batch) => batch.map((event) => event.sequence));
+
+  beforeEach(() => {
+    now = 1_000_000;
+    table = new InMemoryLeaseTable(() => now);
+    outbox = new InMemoryPendingEvents();
+    broker = new RecordingPublisher();
+    relays = [];
+    logs = {};
+  });
+  afterEach(async () => {
+    for (const name of Object.keys(logs)) table.reconnect(name);
+    broker.releaseAcks();
+    await Promise.all(relays.map((r) => r.stop()));
+  });
+
+  it('publishes through the relay that holds the lease only; the other reports that it stands by', async () => {
+    const a = relay('a');
+    const b = relay('b');
+    outbox.append(4);
+    expect(await a.drain()).to.equal(4);
+    outbox.append(2);
+    expect(await b.drain()).to.equal(0);
+    expect(await a.drain()).to.equal(2);
+    expect(published()).to.deep.equal([[1n, 2n, 3n], [4n], [5n, 6n]]);
+    expect(logs.a!.leadership).to.deep.equal(['leading']);
+    expect(logs.b!.leadership).to.deep.equal(['standing by']);
+  });
+
+  it('takes over once the lease of a relay that stopped renewing expired, from the first event it did not mark', async () => {
+    const a = relay('a');
+    const b = relay('b');
+    outbox.append(3);
+    await a.drain();
+    table.cutOffFromDatabase('a');
+    outbox.append(4);
+    now += LEASE_SETTINGS.ttlMs - 1;
+    expect(await b.drain()).to.equal(0);
+    now += 1;
+    expect(await b.drain()).to.equal(4);
+    expect(published()).to.deep.equal([[1n, 2n, 3n], [4n, 5n, 6n], [7n]]);
+    expect(logs.b!.leadership).to.deep.equal(['standing by', 'leading']);
+  });
+
+  it('stops after the batch in flight when it loses the lease mid-drain, and the new holder publishes the rest', async () => {
+    const a = relay('a');
+    const b = relay('b');
+    outbox.append(9);
+    broker.holdAcks();
+    const draining = a.drain();
+    await eventually('the first batch is in flight', () => broker.waitingForAck === 1);
+    table.cutOffFromDatabase('a');
+    now += LEASE_SETTINGS.ttlMs;
+    table.reconnect('a');
+    expect(await table.leaseFor('b').acquire()).to.equal(true);
+    broker.releaseAcks();
+    expect(await draining).to.equal(3);
+    expect(logs.a!.leadership).to.deep.equal(['leading', 'standing by']);
+    expect(outbox.unpublished).to.deep.equal([4n, 5n, 6n, 7n, 8n, 9n]);
+    expect(await b.drain()).to.equal(6);
+    expect(published()).to.deep.equal([[1n, 2n, 3n], [4n, 5n, 6n], [7n, 8n, 9n]]);
+  });
+
+  it('hands the lease over when the active relay stops, so the standby publishes without waiting for it to expire', async () => {
+    const a = relay('a');
+    const b = relay('b');
+    a.start();
+    await eventually('a leads', () => logs.a!.leadership.includes('leading'));
+    b.start();
+    await eventually('b stands by', () => logs.b!.leadership.includes('standing by'));
+    await a.stop();
+    outbox.append(2);
+    await eventually('b published the new events', () => broker.events.length === 2);
+    expect(table.holder).to.equal('b');
+  });
+
+  it('never has two relays publishing at once while the lease passes back and forth, and publishes every event in order', async () => {
+    broker.acknowledgeLater = true;
+    const names = ['a', 'b', 'c'];
+    for (const name of names) relay(name).start();
+    for (let tick = 1; tick <= 300; tick++) {
+      outbox.append(2, String(tick % 7));
+      now += 250;
+      if (tick % 40 === 0) {
+        for (const name of names) table.reconnect(name);
+        if (table.holder !== undefined) table.cutOffFromDatabase(table.holder);
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    for (const name of names) table.reconnect(name);
+    await eventually('every event is published', () => outbox.unpublished.length === 0);
+
+    expect(broker.mostInFlight).to.equal(1);
+    expect(new Set(table.takeovers).size, `takeovers: ${table.takeovers.join(' ')}`).to.be.above(1);
+    const firstDeliveries = [...new Set(broker.events.map((event) => event.sequence))];
+    expect(firstDeliveries).to.deep.equal(Array.from({ length: 600 }, (_, i) => BigInt(i + 1)));
+  });
+});
