@@ -1,55 +1,87 @@
+import type { Knex } from 'knex';
 import { mintToken } from '../../../src/adapters/auth/token-minter.js';
-import { POSTGRES, type TestDatabase } from '../../support/databases.js';
+import { openTestDatabase, POSTGRES, type TestDatabase } from '../../support/databases.js';
+import { eventually } from '../../support/eventually.js';
 import { expect } from '../../support/expect.js';
+import { instanceClient, relayStateOf } from '../../support/instance-client.js';
+import { BROKER_START_TIMEOUT_MS, testKafkaBrokers } from '../../support/kafka-global.js';
 import { ServiceProcess } from '../../support/service-process.js';
 import { inDays, TEST_SECRET } from '../../support/test-service.js';
+import { TopicReader, uniqueTopic } from '../../support/topic-reader.js';
 
-describe('Two service instances on one PostgreSQL database', () => {
+describe('Two service instances on one PostgreSQL database, each with its relay on', function () {
+  this.timeout(60_000);
+  const topic = uniqueTopic('two-instances');
   let database: TestDatabase;
+  let db: Knex;
   let instances: ServiceProcess[];
-  let token: string;
+  let reader: TopicReader;
+  let call: ReturnType<typeof instanceClient>;
 
-  before(async () => {
+  before(async function () {
+    this.timeout(BROKER_START_TIMEOUT_MS);
+    const brokers = await testKafkaBrokers();
     database = await POSTGRES.create();
-    const env = { ...database.env, AUTH_JWT_SECRET: TEST_SECRET, SCHEDULER: 'off', OUTBOX_RELAY: 'off', LOG_LEVEL: 'warn' };
-    const first = await ServiceProcess.start({ ...env, LOG_LEVEL: 'info' });
-    const second = await ServiceProcess.start({ ...env, LOG_LEVEL: 'info' });
-    instances = [first, second];
-    token = await mintToken({ secret: TEST_SECRET, subject: 'scale-test' });
+    db = openTestDatabase(database);
+    const env = { ...database.env, AUTH_JWT_SECRET: TEST_SECRET, SCHEDULER: 'off', KAFKA_BROKERS: brokers, KAFKA_TOPIC: topic };
+    instances = [await ServiceProcess.start(env), await ServiceProcess.start(env)];
+    call = instanceClient(await mintToken({ secret: TEST_SECRET, subject: 'scale-test' }));
+    reader = await TopicReader.open(brokers, topic);
   });
   after(async () => {
-    await Promise.all(instances.map((i) => i.stop()));
-    await database.drop();
+    await reader?.close();
+    await Promise.all((instances ?? []).map((instance) => instance.stop()));
+    await db?.destroy();
+    await database?.drop();
   });
 
-  const call = (instance: ServiceProcess, method: string, path: string, body?: unknown) =>
-    fetch(`${instance.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
+  const createCampaign = async (fields: Record<string, unknown> = {}) => {
+    const created = await call(instances[0]!, 'POST', '/api/v1/campaigns', { body: { name: 'Both', startAt: inDays(1), endAt: inDays(2), ...fields } });
+    return created.body.id as string;
+  };
+  const outboxRowsOf = (id: string) => db('outbox').where('aggregate_id', id);
+  const published = async (id: string) => (await outboxRowsOf(id)).every((row) => row.published_at !== null);
 
-  it('gives exactly one 200 to 200 concurrent starts of one campaign spread over both, and one outbox row', async () => {
-    const created = await call(instances[0]!, 'POST', '/api/v1/campaigns', { name: 'Both', startAt: inDays(1), endAt: inDays(2) });
-    const { id } = (await created.json()) as { id: string };
+  it('runs one relay at a time: one instance publishes, the other stands by', async () => {
+    await eventually('one relay leads and the other stands by', async () => {
+      const states = await Promise.all(instances.map(relayStateOf));
+      return [...states].sort().join() === 'running,standby';
+    });
+  });
+
+  it('gives exactly one 200 to 200 concurrent starts of one campaign spread over both: one outbox row, one Kafka message', async () => {
+    const id = await createCampaign();
     const statuses = await Promise.all(
-      Array.from({ length: 200 }, (_, n) => call(instances[n % 2]!, 'POST', `/api/v1/campaigns/${id}/start`).then((r) => r.status)),
+      Array.from({ length: 200 }, (_, n) => call(instances[n % 2]!, 'POST', `/api/v1/campaigns/${id}/start`).then((a) => a.status)),
     );
     expect(statuses.filter((s) => s === 200)).to.have.length(1);
     expect(statuses.filter((s) => s === 409)).to.have.length(199);
-    const outbox = await (await import('knex')).default({ client: 'pg', connection: database.env.DATABASE_URL!, searchPath: [database.env.DATABASE_SCHEMA!] });
-    try {
-      const rows = await outbox('outbox').where('aggregate_id', id);
-      expect(rows).to.have.length(1);
-    } finally {
-      await outbox.destroy();
-    }
+    expect(await outboxRowsOf(id)).to.have.length(1);
+    await eventually('the start is marked published', () => published(id));
+    await reader.waitForKeys([id]);
+    await reader.catchUp();
+    expect(reader.withKeys([id]).map((m) => m.headers.ce_type)).to.deep.equal(['CampaignStarted']);
+  });
+
+  it('answers 20 concurrent repeats of one Idempotency-Key spread over both with the same 200, and writes one event', async () => {
+    const id = await createCampaign();
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, n) =>
+        call(instances[n % 2]!, 'POST', `/api/v1/campaigns/${id}/start`, { headers: { 'idempotency-key': `both-${id}` } }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).to.deep.equal(Array(20).fill(200));
+    expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).to.equal(1);
+    expect(await outboxRowsOf(id)).to.have.length(1);
+    await eventually('the start is marked published', () => published(id));
+    await reader.catchUp();
+    expect(reader.withKeys([id])).to.have.length(1);
   });
 
   it('shows a campaign created through one instance through the other, id exact', async () => {
-    const created = await call(instances[0]!, 'POST', '/api/v1/campaigns', { id: '9007199254740993', name: 'Exact' });
+    const created = await call(instances[0]!, 'POST', '/api/v1/campaigns', { body: { id: '9007199254740993', name: 'Exact' } });
     expect(created.status).to.equal(200);
     const got = await call(instances[1]!, 'GET', '/api/v1/campaigns/9007199254740993');
-    expect(((await got.json()) as { id: string }).id).to.equal('9007199254740993');
+    expect(got.body.id).to.equal('9007199254740993');
   });
 });
