@@ -22,6 +22,7 @@ import { openDatabase } from '../adapters/persistence/database.js';
 import { IdempotencyJanitor } from '../adapters/persistence/idempotency-janitor.js';
 import { KnexCampaignReader } from '../adapters/persistence/knex-campaign-reader.js';
 import { KnexPendingEvents } from '../adapters/persistence/knex-pending-events.js';
+import { OutboxJanitor } from '../adapters/persistence/outbox-janitor.js';
 import { GroupCommitUnitOfWork } from '../adapters/persistence/group-commit-unit-of-work.js';
 import { KnexUnitOfWork } from '../adapters/persistence/knex-unit-of-work.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
@@ -46,6 +47,12 @@ export const persistenceModule = new ContainerModule(({ bind }) => {
   bind(TYPES.IdempotencyJanitor)
     .toResolvedValue(
       (db: Knex, config: ServiceConfig) => new IdempotencyJanitor(db, config.idempotencyRetentionHours * 3_600_000),
+      [TYPES.Database, TYPES.Config],
+    )
+    .inSingletonScope();
+  bind(TYPES.OutboxJanitor)
+    .toResolvedValue(
+      (db: Knex, config: ServiceConfig) => new OutboxJanitor(db, config.outboxRetentionHours * 3_600_000),
       [TYPES.Database, TYPES.Config],
     )
     .inSingletonScope();

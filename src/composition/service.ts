@@ -16,6 +16,7 @@ import { DatabaseProbe } from '../adapters/persistence/database-probe.js';
 import { migrateToLatest } from '../adapters/persistence/migrations/index.js';
 import { messagingModule } from './messaging-module.js';
 import { authModule, persistenceModule, systemModule, useCaseModule } from './modules.js';
+import { OutboxPruning } from './outbox-pruning.js';
 import { startRelayInProcess } from './outbox-relay.js';
 import { observabilityModule } from './observability-module.js';
 import { ScheduleLoop } from './schedule-loop.js';
@@ -66,6 +67,8 @@ export async function startService(
   const prune = () => janitor.prune(new Date()).catch((err) => logger.warn({ err }, 'idempotency key pruning failed'));
   await prune();
   const pruning = setInterval(prune, HOUR_MS).unref();
+  const outboxPruning = new OutboxPruning(container.get(TYPES.OutboxJanitor), HOUR_MS, logger);
+  outboxPruning.start();
   const relay = startRelayInProcess(container, config, logger);
 
   const scheduleLoop = config.scheduler.enabled
@@ -106,6 +109,7 @@ export async function startService(
       stopping = true;
       clearInterval(pruning);
       await scheduleLoop?.stop();
+      await outboxPruning.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await closed;

@@ -20,6 +20,7 @@ import type { CampaignUseCases } from '../adapters/http/campaign-routes.js';
 import type { ServiceConfig } from '../adapters/config/config.js';
 import type { TokenVerifier } from '../adapters/auth/token-verifier.js';
 import type { IdempotencyJanitor } from '../adapters/persistence/idempotency-janitor.js';
+import type { OutboxJanitor } from '../adapters/persistence/outbox-janitor.js';
 import type { KafkaEventPublisher } from '../adapters/messaging/kafka-event-publisher.js';
 import type { OutboxBacklogSource } from '../application/ports/relay-status.js';
 import type { RelayStatusTracker } from '../adapters/observability/relay-status-tracker.js';
@@ -32,6 +33,7 @@ export const TYPES = {
   UnitOfWork: Symbol.for('UnitOfWork') as ServiceIdentifier<UnitOfWork>,
   CampaignReader: Symbol.for('CampaignReader') as ServiceIdentifier<CampaignReader>,
   IdempotencyJanitor: Symbol.for('IdempotencyJanitor') as ServiceIdentifier<IdempotencyJanitor>,
+  OutboxJanitor: Symbol.for('OutboxJanitor') as ServiceIdentifier<OutboxJanitor>,
   Clock: Symbol.for('Clock') as ServiceIdentifier<Clock>,
   IdGenerator: Symbol.for('IdGenerator') as ServiceIdentifier<IdGenerator>,
   OutboxSignal: Symbol.for('OutboxSignal') as ServiceIdentifier<OutboxSignal>,

@@ -35,6 +35,8 @@ export interface ServiceConfig {
   audience: string | undefined;
   clockToleranceSeconds: number;
   idempotencyRetentionHours: number;
+  /** Published outbox rows older than this are deleted (unpublished ones never are). */
+  outboxRetentionHours: number;
   /** Undefined without KAFKA_BROKERS: events then wait in the outbox. */
   kafka: KafkaSettings | undefined;
   relay: RelaySettings;
@@ -83,6 +85,7 @@ const schema = z.object({
   AUTH_AUDIENCE: optionalText,
   AUTH_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   IDEMPOTENCY_RETENTION_HOURS: z.coerce.number().int().min(24).max(24 * 90).default(24),
+  OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(1).max(24 * 3650).default(168),
   KAFKA_BROKERS: optionalText.refine((v) => v === undefined || v.split(',').every((b) => /^[^\s:,]+:\d{1,5}$/.test(b.trim())), {
     message: 'must be a comma-separated list of host:port, e.g. 127.0.0.1:9092',
   }),
@@ -127,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     audience: v.AUTH_AUDIENCE,
     clockToleranceSeconds: v.AUTH_CLOCK_TOLERANCE_SECONDS,
     idempotencyRetentionHours: v.IDEMPOTENCY_RETENTION_HOURS,
+    outboxRetentionHours: v.OUTBOX_RETENTION_HOURS,
     kafka: kafkaSettings(v),
     relay: { enabled: v.OUTBOX_RELAY === 'on', pollIntervalMs: v.OUTBOX_POLL_INTERVAL_MS, batchSize: v.OUTBOX_BATCH_SIZE },
     scheduler: { enabled: v.SCHEDULER === 'on', intervalMs: v.SCHEDULER_INTERVAL_MS },

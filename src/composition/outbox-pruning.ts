@@ -1,0 +1,58 @@
+import type { Logger } from 'pino';
+import type { OutboxPruneResult } from '../adapters/persistence/outbox-janitor.js';
+
+export interface OutboxPruner {
+  prune(now: Date, stopping: () => boolean): Promise<OutboxPruneResult>;
+}
+
+/**
+ * Prunes the published outbox history at startup and then every interval, in the background: a first pass over
+ * a large history must not hold up listening. Stopping ends a pass between two batches and waits for it.
+ */
+export class OutboxPruning {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly janitor: OutboxPruner,
+    private readonly intervalMs: number,
+    private readonly logger: Logger,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  start(): void {
+    this.pass();
+    this.timer = setInterval(() => this.pass(), this.intervalMs).unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  private pass(): void {
+    if (this.stopped || this.running !== undefined) return;
+    this.running = this.janitor
+      .prune(this.now(), () => this.stopped)
+      .then(
+        (result) => {
+          if (result.deleted === 0) return;
+          this.logger.info(
+            {
+              deleted: result.deleted,
+              statements: result.statements,
+              longestStatementMs: Math.round(result.longestStatementMs),
+              durationMs: Math.round(result.durationMs),
+            },
+            'outbox pruned',
+          );
+        },
+        (err) => this.logger.warn({ err }, 'outbox pruning failed; retrying at the next interval'),
+      )
+      .finally(() => {
+        this.running = undefined;
+      });
+  }
+}
