@@ -13,7 +13,7 @@ import { buildContainer } from '../src/composition/service.js';
 import { TYPES } from '../src/composition/types.js';
 import { campaignStarted, CampaignId } from '../src/domain/index.js';
 import { LocalKafkaBroker } from '../test/support/local-kafka-broker.js';
-import { machineLine, median, writeSection } from './support/performance-report.js';
+import { machineLine, median, printSummary, writeSection } from './support/performance-report.js';
 
 const { Kafka, Partitioners, logLevel } = kafkajs;
 
@@ -176,6 +176,14 @@ The relay runs at ${(ratio * 100).toFixed(0)}% of the bare producer. Target (at 
 ${machineLine()} The broker runs on the same machine.
 `,
   );
+  printSummary({
+    benchmark: '2. Relay',
+    project: `${(EVENTS / relaySeconds).toFixed(0)} events/s`,
+    baseline: `bare producer ${(EVENTS / rawSeconds).toFixed(0)} events/s`,
+    ratio: `${(ratio * 100).toFixed(0)}%`,
+    target: '≥ 20,000/s, ≥ 50%',
+    verdict,
+  });
   process.stdout.write(`relay ${(EVENTS / relaySeconds).toFixed(0)} events/s, raw ${(EVENTS / rawSeconds).toFixed(0)} events/s, ratio ${ratio.toFixed(2)}; written to docs/performance.md\n`);
 }
 

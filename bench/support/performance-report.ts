@@ -3,7 +3,8 @@ import { cpus } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const REPORT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../docs/performance.md');
+/** docs/performance.md, or BENCH_REPORT (a quick run that should not replace the recorded figures). */
+const REPORT = process.env.BENCH_REPORT || resolve(dirname(fileURLToPath(import.meta.url)), '../../../docs/performance.md');
 
 const HEADER = `# Performance
 
@@ -35,4 +36,28 @@ export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** One line of the table `npm run bench` prints at the end. */
+export interface SummaryRow {
+  benchmark: string;
+  project: string;
+  baseline: string;
+  ratio: string;
+  target: string;
+  verdict: 'met' | 'missed' | 'reported';
+}
+
+/** Marks the lines a benchmark prints for the `npm run bench` table (bench/run.ts reads them from its output). */
+export const SUMMARY_MARK = '@bench-summary ';
+
+export function printSummary(...rows: SummaryRow[]): void {
+  for (const row of rows) process.stdout.write(`${SUMMARY_MARK}${JSON.stringify(row)}\n`);
+}
+
+/** The value at quantile q (0..1) of some samples, nearest rank. */
+export function percentile(values: readonly number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }

@@ -21,11 +21,15 @@ export class ServiceProcess {
     const output: string[] = [];
     const url = await new Promise<string>((resolveUrl, reject) => {
       const timer = setTimeout(() => reject(new Error(`service did not start:\n${output.join('')}`)), readyTimeoutMs);
+      let listening = false;
       child.stdout.on('data', (chunk: Buffer) => {
         output.push(chunk.toString());
         if (output.length > 200) output.splice(0, output.length - 200);
+        // Searched only until found: a benchmark's request log would otherwise be joined and scanned per chunk.
+        if (listening) return;
         const match = /"url":"(http:\/\/[^"]+)"[^\n]*"msg":"campaign service listening"/.exec(output.join(''));
         if (match) {
+          listening = true;
           clearTimeout(timer);
           resolveUrl(match[1]!);
         }
