@@ -21,6 +21,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   { name: 'relay', script: 'relay.js', section: 'Relay', needsKafka: true },
   { name: 'e2e', script: 'end-to-end.js', section: 'End to end: HTTP 200 to consumer', needsKafka: true },
   { name: 'growth', script: 'growth.js', section: 'Growth', needsKafka: false },
+  { name: 'postgres', script: 'postgres-scale.js', section: 'Scale-out on PostgreSQL', needsKafka: false },
 ];
 
 const here = dirname(fileURLToPath(import.meta.url));
