@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { mintToken } from '../../../src/adapters/auth/token-minter.js';
+import { migrationSource } from '../../../src/adapters/persistence/migrations/index.js';
 import { openTestDatabase, POSTGRES, type TestDatabase } from '../../support/databases.js';
 import { eventually } from '../../support/eventually.js';
 import { expect } from '../../support/expect.js';
@@ -24,7 +25,8 @@ describe('Two service instances on one PostgreSQL database, each with its relay 
     database = await POSTGRES.create();
     db = openTestDatabase(database);
     const env = { ...database.env, AUTH_JWT_SECRET: TEST_SECRET, SCHEDULER: 'off', KAFKA_BROKERS: brokers, KAFKA_TOPIC: topic };
-    instances = [await ServiceProcess.start(env), await ServiceProcess.start(env)];
+    // Both at once on an empty schema: their migrations race.
+    instances = await Promise.all([ServiceProcess.start(env), ServiceProcess.start(env)]);
     call = instanceClient(await mintToken({ secret: TEST_SECRET, subject: 'scale-test' }));
     reader = await TopicReader.open(brokers, topic);
   });
@@ -41,6 +43,12 @@ describe('Two service instances on one PostgreSQL database, each with its relay 
   };
   const outboxRowsOf = (id: string) => db('outbox').where('aggregate_id', id);
   const published = async (id: string) => (await outboxRowsOf(id)).every((row) => row.published_at !== null);
+
+  it('migrates an empty database once when both start at the same time', async () => {
+    const applied = await db('knex_migrations').select('name').orderBy('id');
+    const compiledIn = (await migrationSource.getMigrations([])).map((migration) => migrationSource.getMigrationName(migration));
+    expect(applied.map((row) => row.name)).to.deep.equal(compiledIn);
+  });
 
   it('runs one relay at a time: one instance publishes, the other stands by', async () => {
     await eventually('one relay leads and the other stands by', async () => {
