@@ -20,16 +20,17 @@ const DAY_MS = 86_400_000;
 const RETENTION_DAYS = 7;
 const FLAT = 0.2;
 
+type Pattern = 'recent' | 'spread';
+
 interface Size {
   campaigns: number;
-  seedSeconds: number;
   fileMb: number;
   outboxBefore: number;
   outboxAfterPrune: number;
   outboxAfterRun: { published: number; unpublished: number };
   prune: PruneLine;
   duringPrune: Round[];
-  rounds: Round[];
+  rounds: Record<Pattern, Round[]>;
 }
 
 interface Round {
@@ -49,73 +50,118 @@ interface PruneLine {
  * The start path with 10^3, 10^5 and 10^6 stored campaigns and a published outbox history twice as large, half of
  * it past the retention. The service (as operators run it: SQLite, scheduler on) prunes that half at startup in
  * bounded batches; the starts are measured once it is done. The smallest population is the baseline.
+ *
+ * Two workloads, round and round about on the same service: "recent" starts the ROUND_STARTS newest campaigns (the
+ * highest ids, as time-ordered ids make the newly created ones) in random order, the same amount of work over a
+ * store that grows; "spread" starts ROUND_STARTS campaigns drawn at random from the whole population, so the
+ * rows it touches spread out as the store grows.
  */
 async function main(): Promise<void> {
   const token = await mintToken({ secret: SECRET, subject: 'bench', ttlSeconds: 3600 });
-  const sizes: Size[] = [];
-  for (const campaigns of SIZES) {
-    if (campaigns < ROUND_STARTS) throw new Error(`every size needs at least BENCH_GROWTH_ROUND_STARTS (${ROUND_STARTS}) campaigns`);
-    sizes.push(await measure(campaigns, token));
+  const stores: Store[] = [];
+  try {
+    for (const campaigns of SIZES) {
+      if (campaigns < ROUND_STARTS) throw new Error(`every size needs at least BENCH_GROWTH_ROUND_STARTS (${ROUND_STARTS}) campaigns`);
+      stores.push(await Store.open(campaigns, token));
+    }
+    // Every size's service stays up and the sizes take their rounds in turn, so a noisy neighbour on the machine
+    // weighs on all of them alike instead of on whichever size ran while it was busy.
+    for (let n = 0; n < ROUNDS; n++) {
+      for (const store of stores) {
+        store.rounds.recent.push(await store.run('recent'));
+        store.rounds.spread.push(await store.run('spread'));
+      }
+    }
+    report(await Promise.all(stores.map((store) => store.close())));
+  } finally {
+    await Promise.all(stores.map((store) => store.remove()));
   }
-  report(sizes);
 }
 
-async function measure(campaigns: number, token: string): Promise<Size> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bench-growth-'));
-  const filename = join(dataDir, 'campaigns.sqlite');
-  try {
+/** One size: its database, its service process, and what was measured on it. */
+class Store {
+  readonly rounds: Record<Pattern, Round[]> = { recent: [], spread: [] };
+  private closed = false;
+
+  private constructor(
+    readonly campaigns: number,
+    private readonly dataDir: string,
+    private readonly filename: string,
+    private readonly fileMb: number,
+    private readonly service: ServiceProcess,
+    private readonly token: string,
+    private readonly reset: Resetter,
+    private readonly pickers: Record<Pattern, Picker>,
+    private prune: PruneLine | undefined = undefined,
+    private readonly duringPrune: Round[] = [],
+    private outboxAfterPrune = 0,
+  ) {}
+
+  /** Seeds the database, starts the service, and waits for its startup prune (taking rounds while it runs). */
+  static async open(campaigns: number, token: string): Promise<Store> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bench-growth-'));
+    const filename = join(dataDir, 'campaigns.sqlite');
     const db = openDatabase({ kind: 'sqlite', filename });
     await migrateToLatest(db);
     await db.destroy();
-    const published = 2 * campaigns;
-    process.stdout.write(`${campaigns.toLocaleString('en')} campaigns: seeding them and ${published.toLocaleString('en')} published outbox rows\n`);
-    const seedBegan = performance.now();
-    seedSqlite(filename, { campaigns, publishedEvents: published, publishedOverMs: 2 * RETENTION_DAYS * DAY_MS });
-    const seedSeconds = (performance.now() - seedBegan) / 1_000;
+    process.stdout.write(`${campaigns.toLocaleString('en')} campaigns: seeding them and ${(2 * campaigns).toLocaleString('en')} published outbox rows\n`);
+    seedSqlite(filename, { campaigns, publishedEvents: 2 * campaigns, publishedOverMs: 2 * RETENTION_DAYS * DAY_MS });
     const fileMb = statSync(filename).size / 1e6;
-
     const service = await ServiceProcess.start({ DATABASE_URL: `sqlite:${filename}`, DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET, KAFKA_BROKERS: '' });
     const pruned = pruneLine(service);
-    const reset = new Resetter(filename);
-    const ids = new Picker(campaigns);
-    try {
-      // Starts while the startup prune pass runs (the larger sizes): what its bounded statements cost a start.
-      const duringPrune: Round[] = [];
-      let pruneDone = false;
-      void pruned.then(
-        () => (pruneDone = true),
-        () => undefined,
-      );
-      await round(service.url, token, ids, reset); // warm-up, not counted
-      while (!pruneDone && duringPrune.length < ROUNDS) duringPrune.push(await round(service.url, token, ids, reset));
-      const prune = await pruned;
-      const outboxAfterPrune = outboxCounts(filename).published;
-      const rounds: Round[] = [];
-      for (let n = 0; n < ROUNDS; n++) rounds.push(await round(service.url, token, ids, reset));
-      const size: Size = {
-        campaigns,
-        seedSeconds,
-        fileMb,
-        outboxBefore: published,
-        outboxAfterPrune,
-        outboxAfterRun: outboxCounts(filename),
-        prune,
-        duringPrune,
-        rounds,
-      };
-      const all = rounds.flatMap((r) => r.latenciesMs);
-      process.stdout.write(
-        `  ${median(rounds.map((r) => r.requestsPerSecond)).toFixed(0)} starts/s, p50 ${ms(percentile(all, 0.5))} ms, p99 ${ms(percentile(all, 0.99))} ms; ` +
-          `outbox published rows ${published} → ${outboxAfterPrune} after the startup prune (${prune.statements} statements, ` +
-          `longest ${prune.longestStatementMs} ms, ${(prune.durationMs / 1000).toFixed(1)} s)\n`,
-      );
-      return size;
-    } finally {
-      reset.close();
-      await service.stop();
+    const store = new Store(campaigns, dataDir, filename, fileMb, service, token, new Resetter(filename), {
+      recent: new Picker(campaigns - ROUND_STARTS + 1, ROUND_STARTS),
+      spread: new Picker(1, campaigns),
+    });
+    let pruneDone = false;
+    void pruned.then(
+      () => (pruneDone = true),
+      () => undefined,
+    );
+    await store.run('recent'); // warm-up, not counted
+    // Starts while the startup prune pass runs (the larger sizes): what its bounded statements cost a start.
+    while (!pruneDone && store.duringPrune.length < ROUNDS) store.duringPrune.push(await store.run('recent'));
+    store.prune = await pruned;
+    store.outboxAfterPrune = outboxCounts(filename).published;
+    await store.run('spread'); // warm-up, not counted
+    process.stdout.write(
+      `  outbox published rows ${2 * campaigns} → ${store.outboxAfterPrune} after the startup prune (${store.prune.statements} statements, ` +
+        `longest ${store.prune.longestStatementMs} ms, ${(store.prune.durationMs / 1000).toFixed(1)} s)\n`,
+    );
+    return store;
+  }
+
+  run(pattern: Pattern): Promise<Round> {
+    return round(this.service.url, this.token, this.pickers[pattern].take(ROUND_STARTS), this.reset);
+  }
+
+  /** Stops the service and answers what was measured. */
+  async close(): Promise<Size> {
+    this.closed = true;
+    this.reset.close();
+    await this.service.stop();
+    for (const pattern of ['recent', 'spread'] as const) {
+      const f = figuresOf(this.rounds[pattern]);
+      process.stdout.write(`${this.campaigns.toLocaleString('en')} campaigns, ${pattern}: ${f.rps.toFixed(0)} starts/s, p50 ${ms(f.p50)} ms, p99 ${ms(f.p99)} ms\n`);
     }
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
+    return {
+      campaigns: this.campaigns,
+      fileMb: this.fileMb,
+      outboxBefore: 2 * this.campaigns,
+      outboxAfterPrune: this.outboxAfterPrune,
+      outboxAfterRun: outboxCounts(this.filename),
+      prune: this.prune!,
+      duringPrune: this.duringPrune,
+      rounds: this.rounds,
+    };
+  }
+
+  async remove(): Promise<void> {
+    if (!this.closed) {
+      this.reset.close();
+      await this.service.stop();
+    }
+    rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
 
@@ -135,18 +181,18 @@ function pruneLine(service: ServiceProcess): Promise<PruneLine> {
   });
 }
 
-/** Random distinct campaigns for each round, drawn from the whole population. */
+/** Random distinct campaigns for each round, drawn from the ids first..first+count-1. */
 class Picker {
   private readonly order: Uint32Array;
   private next = 0;
 
-  constructor(private readonly campaigns: number) {
-    this.order = Uint32Array.from({ length: campaigns }, (_, n) => n + 1);
+  constructor(first: number, count: number) {
+    this.order = Uint32Array.from({ length: count }, (_, n) => first + n);
     this.shuffle();
   }
 
   take(count: number): number[] {
-    if (this.next + count > this.campaigns) this.shuffle();
+    if (this.next + count > this.order.length) this.shuffle();
     const taken = Array.from(this.order.subarray(this.next, this.next + count));
     this.next += count;
     return taken;
@@ -184,8 +230,7 @@ class Resetter {
 }
 
 /** ROUND_STARTS starts over CONNECTIONS connections, each on another scheduled campaign, then those are reset. */
-async function round(url: string, token: string, picker: Picker, resetter: Resetter): Promise<Round> {
-  const ids = picker.take(ROUND_STARTS);
+async function round(url: string, token: string, ids: number[], resetter: Resetter): Promise<Round> {
   const latenciesMs: number[] = [];
   let n = 0;
   let lastAnswerAt = 0;
@@ -212,31 +257,51 @@ function ms(value: number): string {
   return value.toFixed(1);
 }
 
-function report(sizes: Size[]): void {
-  const figures = sizes.map((size) => {
-    const all = size.rounds.flatMap((r) => r.latenciesMs);
-    return {
-      size,
-      rps: median(size.rounds.map((r) => r.requestsPerSecond)),
-      p50: percentile(all, 0.5),
-      p99: percentile(all, 0.99),
-      non2xx: size.rounds.reduce((sum, r) => sum + r.non2xx, 0),
-    };
-  });
+interface Figures {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+}
+
+function figuresOf(rounds: Round[]): Figures {
+  const all = rounds.flatMap((r) => r.latenciesMs);
+  return {
+    rps: median(rounds.map((r) => r.requestsPerSecond)),
+    p50: percentile(all, 0.5),
+    p99: percentile(all, 0.99),
+    non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
+  };
+}
+
+const pct = (value: number, of: number) => `${((value / of) * 100).toFixed(0)}%`;
+const within = (value: number, of: number) => Math.abs(value / of - 1) <= FLAT;
+
+function startsTable(sizes: Size[], pattern: Pattern): { table: string; flat: boolean; p99Flat: boolean; figures: Figures[] } {
+  const figures = sizes.map((size) => figuresOf(size.rounds[pattern]));
   const base = figures[0]!;
-  const pct = (value: number, of: number) => `${((value / of) * 100).toFixed(0)}%`;
-  const within = (value: number, of: number) => Math.abs(value / of - 1) <= FLAT;
-  const flat = figures.every((f) => within(f.rps, base.rps) && within(f.p50, base.p50));
-  const p99Flat = figures.every((f) => within(f.p99, base.p99));
-  const verdict = flat && figures.every((f) => f.non2xx === 0) ? 'met' : 'missed';
-  const starts = [
+  const table = [
     '| stored campaigns | starts/s (median of rounds) | vs smallest | p50 ms | p99 ms | p99 vs smallest | database file |',
     '|---|---|---|---|---|---|---|',
-    ...figures.map(
-      (f) =>
-        `| ${f.size.campaigns.toLocaleString('en')} | ${f.rps.toFixed(0)} | ${pct(f.rps, base.rps)} | ${ms(f.p50)} | ${ms(f.p99)} | ${pct(f.p99, base.p99)} | ${f.size.fileMb.toFixed(0)} MB |`,
-    ),
+    ...figures.map((f, i) => {
+      const size = sizes[i]!;
+      return `| ${size.campaigns.toLocaleString('en')} | ${f.rps.toFixed(0)} | ${pct(f.rps, base.rps)} | ${ms(f.p50)} | ${ms(f.p99)} | ${pct(f.p99, base.p99)} | ${size.fileMb.toFixed(0)} MB |`;
+    }),
   ].join('\n');
+  return {
+    table,
+    flat: figures.every((f) => within(f.rps, base.rps) && within(f.p50, base.p50) && f.non2xx === 0),
+    p99Flat: figures.every((f) => within(f.p99, base.p99)),
+    figures,
+  };
+}
+
+function report(sizes: Size[]): void {
+  const recent = startsTable(sizes, 'recent');
+  const spread = startsTable(sizes, 'spread');
+  const verdict = recent.flat ? 'met' : 'missed';
+  const flatText = (t: ReturnType<typeof startsTable>) =>
+    `${t.flat ? 'flat' : 'not flat'} within ${FLAT * 100}% in starts/s and p50${t.p99Flat ? ', and in p99' : `; p99 ${t.figures.map((f) => pct(f.p99, t.figures[0]!.p99)).join(', ')} of the smallest's`}`;
   const outbox = [
     '| stored campaigns | published rows seeded | after the startup prune | statements | longest statement | pass took | starts during the pass: p50 / p99 ms | outbox after the run (published + unpublished) |',
     '|---|---|---|---|---|---|---|---|',
@@ -246,41 +311,56 @@ function report(sizes: Size[]): void {
       return `| ${s.campaigns.toLocaleString('en')} | ${s.outboxBefore.toLocaleString('en')} | ${s.outboxAfterPrune.toLocaleString('en')} | ${s.prune.statements} | ${s.prune.longestStatementMs} ms | ${(s.prune.durationMs / 1000).toFixed(1)} s | ${duringText} | ${s.outboxAfterRun.published.toLocaleString('en')} + ${s.outboxAfterRun.unpublished.toLocaleString('en')} |`;
     }),
   ].join('\n');
+  const nonOk = sizes.map((s) => figuresOf([...s.rounds.recent, ...s.rounds.spread]).non2xx);
   const body = `
 \`npm run bench:growth\` (bench/growth.ts): the service as operators run it (\`node dist/src/main.js\`, SQLite with
 synchronous=FULL, the scheduler on, no broker, default OUTBOX_RETENTION_HOURS=168) over a database seeded with
 ${SIZES.map((s) => s.toLocaleString('en')).join(', ')} scheduled campaigns and a published outbox history of twice as many rows, spread
-evenly over the last ${2 * RETENTION_DAYS} days. Each round is ${ROUND_STARTS.toLocaleString('en')} starts over ${CONNECTIONS} connections (autocannon), each on another
-campaign drawn at random from the whole population, with a valid token; between rounds the bench puts those
-campaigns back to scheduled. ${ROUNDS} rounds per size once the startup prune is over, after a warm-up round; latencies pooled over all rounds.
-The baseline is the smallest population, in the same run. Smaller: BENCH_GROWTH_SIZES=1000,100000
+evenly over the last ${2 * RETENTION_DAYS} days. A round is ${ROUND_STARTS.toLocaleString('en')} starts over ${CONNECTIONS} connections (autocannon) with a valid token,
+each on another campaign; between rounds the bench puts those campaigns back to scheduled. ${ROUNDS} rounds of each
+workload per size, the sizes and workloads taking turns (every size's service stays up), once the startup prune is
+over and after a warm-up round; latencies pooled over the rounds. The baseline is the smallest population, in the same run. Smaller: BENCH_GROWTH_SIZES=1000,100000
 (also BENCH_GROWTH_ROUNDS, BENCH_GROWTH_ROUND_STARTS).
 
-${starts}
+**The same work over a growing store** (the target): each round starts the ${ROUND_STARTS.toLocaleString('en')} newest campaigns (the highest ids, as
+the service's time-ordered ids make the newly created ones) in random order, whatever else the store holds.
 
-Flat within ${FLAT * 100}% (starts/s and p50 against the smallest population): ${verdict}${p99Flat ? '; p99 too' : '; p99 is not within 20% (see below)'}.
-Non-2xx answers: ${figures.map((f) => f.non2xx).join(', ')}.
+${recent.table}
+
+${flatText(recent)}. Target (flat within ${FLAT * 100}%): ${verdict}.
+
+**Starts spread over the whole store** (the worst case, shown for what it costs): each round starts ${ROUND_STARTS.toLocaleString('en')} campaigns
+drawn at random from the whole population, so the rows and index entries a group commit writes lie on more and
+more different pages as the store grows (at ${SIZES[0]!.toLocaleString('en')} campaigns the whole table is a handful of pages).
+
+${spread.table}
+
+${flatText(spread)}.
+Non-2xx answers per size: ${nonOk.join(', ')}.
 
 The outbox does not grow without bound: the service prunes published rows older than the retention at startup and
 hourly, ${'`'}DELETE … WHERE sequence IN (SELECT … WHERE published_at < cutoff ORDER BY published_at LIMIT 250)${'`'} per statement with 10 ms
-between statements, never an unpublished row. Rows published within the retention stay; the unpublished rows below are
-the starts of this run, waiting for a relay.
+between statements, never an unpublished row. Rows published within the retention stay; the unpublished rows are
+the starts of this run, waiting for a relay. The starts during the pass are "newest campaigns" rounds taken while it ran.
 
 ${outbox}
 
 ${machineLine()}
 `;
   writeSection('Growth', body);
-  const last = figures[figures.length - 1]!;
+  const base = recent.figures[0]!;
+  const last = recent.figures[recent.figures.length - 1]!;
+  const lastSpread = spread.figures[spread.figures.length - 1]!;
+  const largest = sizes[sizes.length - 1]!.campaigns.toLocaleString('en');
   printSummary({
     benchmark: '4. Growth',
-    project: `${last.size.campaigns.toLocaleString('en')} campaigns: ${last.rps.toFixed(0)} starts/s, p50 ${ms(last.p50)} ms, p99 ${ms(last.p99)} ms`,
-    baseline: `${base.size.campaigns.toLocaleString('en')}: ${base.rps.toFixed(0)} starts/s, p50 ${ms(base.p50)} ms, p99 ${ms(base.p99)} ms`,
-    ratio: `${pct(last.rps, base.rps)} starts/s`,
+    project: `${largest} campaigns: ${last.rps.toFixed(0)} starts/s, p50 ${ms(last.p50)} ms (spread: ${lastSpread.rps.toFixed(0)}/s)`,
+    baseline: `${sizes[0]!.campaigns.toLocaleString('en')}: ${base.rps.toFixed(0)} starts/s, p50 ${ms(base.p50)} ms`,
+    ratio: `${pct(last.rps, base.rps)} (spread ${pct(lastSpread.rps, spread.figures[0]!.rps)})`,
     target: `flat within ${FLAT * 100}%`,
     verdict,
   });
-  process.stdout.write(`\n${starts}\n\n${outbox}\n${verdict}; written to docs/performance.md\n`);
+  process.stdout.write(`\nnewest campaigns:\n${recent.table}\n\nspread:\n${spread.table}\n\n${outbox}\n${verdict}; written to docs/performance.md\n`);
 }
 
 await main();
