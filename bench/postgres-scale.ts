@@ -146,7 +146,9 @@ processes, and of the PostgreSQL server's processes, divided by the starts answe
 ${table}
 
 Two instances / one instance on PostgreSQL: **${(scaling * 100).toFixed(0)}%**; one PostgreSQL instance / SQLite:
-**${((rps(one) / rps(sqlite)) * 100).toFixed(0)}%**. Non-2xx answers or errors: ${failed}.`;
+**${((rps(one) / rps(sqlite)) * 100).toFixed(0)}%**. Non-2xx answers or errors: ${failed}.
+Every setup shares the same cores: where one instance already keeps the machine nearly busy, a second one on it
+has no CPU to add. The CPU per start says what an instance and the database each need on machines of their own.`;
   writeSection('Scale-out on PostgreSQL', body);
   printSummary({
     benchmark: '5. Starts on PostgreSQL, 2 instances',
