@@ -44,6 +44,12 @@ describe('ReadinessCheck', () => {
     expect(report.relay).to.deep.equal({ state: 'running', since: NOW.toISOString() });
   });
 
+  it('is ready while the relay stands by for another instance\'s, which publishes', async () => {
+    const report = await new ReadinessCheck(sources({ relay: { state: 'standby', since: NOW } })).check();
+    expect(report.status).to.equal('ready');
+    expect(report.relay).to.deep.equal({ state: 'standby', since: NOW.toISOString() });
+  });
+
   it('is degraded (not unavailable) while the broker is unreachable, so probes do not fail for a broker outage', async () => {
     const relay: RelayStatus = { state: 'broker-unreachable', since: NOW, failedAttempts: 4, lastError: 'KafkaJSConnectionError' };
     const report = await new ReadinessCheck(sources({ relay })).check();
