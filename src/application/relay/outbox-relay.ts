@@ -99,17 +99,19 @@ export class OutboxRelay {
     while (!this.stopping) {
       try {
         if (!(await this.lead())) {
+          // Standing by, this relay no longer tries to publish: an outage it saw is the new holder's to report.
           outage = undefined;
           await this.stopRequests.wait(this.settings.pollIntervalMs);
           continue;
         }
         await this.publisher.connect();
         await this.drain();
+        if (!this.leading) continue;
         if (outage !== undefined) {
           this.log.outageEnded(outage.failedAttempts, this.clock.now().getTime() - outage.since.getTime());
           outage = undefined;
         }
-        if (this.leading) await this.commits.wait(this.settings.pollIntervalMs);
+        await this.commits.wait(this.settings.pollIntervalMs);
       } catch (error) {
         if (outage === undefined) {
           outage = { since: this.clock.now(), failedAttempts: 0 };

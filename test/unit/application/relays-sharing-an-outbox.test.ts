@@ -86,6 +86,22 @@ describe('Outbox relays sharing one outbox (one per service instance)', () => {
     expect(published()).to.deep.equal([[1n, 2n, 3n], [4n, 5n, 6n], [7n, 8n, 9n]]);
   });
 
+  it('stands by, without reporting the end of an outage, when another relay took the lease while the broker was down', async () => {
+    const a = relay('a');
+    outbox.append(1);
+    broker.goDown();
+    a.start();
+    await eventually('a reports the outage', () => logs.a!.outagesBegun.length === 1);
+    table.cutOffFromDatabase('a');
+    now += LEASE_SETTINGS.ttlMs;
+    expect(await table.leaseFor('b').acquire()).to.equal(true);
+    table.reconnect('a');
+    broker.recover();
+    await eventually('a stands by', () => logs.a!.leadership.at(-1) === 'standing by');
+    expect(logs.a!.outagesEnded).to.deep.equal([]);
+    expect(broker.events).to.deep.equal([]);
+  });
+
   it('hands the lease over when the active relay stops, so the standby publishes without waiting for it to expire', async () => {
     const a = relay('a');
     const b = relay('b');
