@@ -19,6 +19,8 @@ const DAY_MS = 86_400_000;
 /** The service's default OUTBOX_RETENTION_HOURS (7 days); the seeded history spans twice that. */
 const RETENTION_DAYS = 7;
 const FLAT = 0.2;
+/** BENCH_CPU_PROF_DIR: each service process writes a CPU profile there when it stops (node --cpu-prof). */
+const SERVICE_NODE_ARGS = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
 
 type Pattern = 'recent' | 'spread';
 
@@ -107,7 +109,8 @@ class Store {
     process.stdout.write(`${campaigns.toLocaleString('en')} campaigns: seeding them and ${(2 * campaigns).toLocaleString('en')} published outbox rows\n`);
     seedSqlite(filename, { campaigns, publishedEvents: 2 * campaigns, publishedOverMs: 2 * RETENTION_DAYS * DAY_MS });
     const fileMb = statSync(filename).size / 1e6;
-    const service = await ServiceProcess.start({ DATABASE_URL: `sqlite:${filename}`, DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET, KAFKA_BROKERS: '' });
+    const env = { DATABASE_URL: `sqlite:${filename}`, DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET, KAFKA_BROKERS: '' };
+    const service = await ServiceProcess.start(env, 20_000, SERVICE_NODE_ARGS);
     const pruned = pruneLine(service);
     const store = new Store(campaigns, dataDir, filename, fileMb, service, token, new Resetter(filename), {
       recent: new Picker(campaigns - ROUND_STARTS + 1, ROUND_STARTS),
@@ -320,7 +323,7 @@ evenly over the last ${2 * RETENTION_DAYS} days. A round is ${ROUND_STARTS.toLoc
 each on another campaign; between rounds the bench puts those campaigns back to scheduled. ${ROUNDS} rounds of each
 workload per size, the sizes and workloads taking turns (every size's service stays up), once the startup prune is
 over and after a warm-up round; latencies pooled over the rounds. The baseline is the smallest population, in the same run. Smaller: BENCH_GROWTH_SIZES=1000,100000
-(also BENCH_GROWTH_ROUNDS, BENCH_GROWTH_ROUND_STARTS).
+(also BENCH_GROWTH_ROUNDS, BENCH_GROWTH_ROUND_STARTS; BENCH_CPU_PROF_DIR=dir profiles the services).
 
 **The same work over a growing store** (the target): each round starts the ${ROUND_STARTS.toLocaleString('en')} newest campaigns (the highest ids, as
 the service's time-ordered ids make the newly created ones) in random order, whatever else the store holds.

@@ -4,7 +4,11 @@ import type { Knex } from 'knex';
 export interface OutboxJanitorOptions {
   /** Rows one DELETE removes at most: each statement holds SQLite's single writer only briefly. */
   batchSize: number;
-  /** Pause between two statements, so that the writes waiting for the writer go first. */
+  /**
+   * The least pause between two statements; the pause is also at least three times as long as the statement
+   * before it took, so pruning holds the writer (and, with SQLite's synchronous driver, the event loop) for at
+   * most a quarter of the time however slow the disk is.
+   */
   pauseMs: number;
 }
 
@@ -48,7 +52,7 @@ export class OutboxJanitor {
       result.statements++;
       result.deleted += deleted;
       if (deleted < this.options.batchSize || stopping()) break;
-      await sleep(this.options.pauseMs);
+      await sleep(Math.max(this.options.pauseMs, 3 * ms));
     }
     result.durationMs = performance.now() - began;
     return result;
