@@ -8,7 +8,7 @@ import { openDatabase } from '../src/adapters/persistence/database.js';
 import { migrateToLatest } from '../src/adapters/persistence/migrations/index.js';
 import { ServiceProcess } from '../test/support/service-process.js';
 import { load, type LoadResult } from './support/load.js';
-import { machineLine, median, writeSection } from './support/performance-report.js';
+import { machineLine, median, printSummary, writeSection } from './support/performance-report.js';
 import { seedScheduledCampaigns } from './support/seed.js';
 
 const SECRET = 'bench-secret-that-is-long-enough-for-hs256-000000';
@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     AUTH_JWT_SECRET: SECRET,
     SCHEDULER: 'off',
     LOG_LEVEL: 'info',
+    KAFKA_BROKERS: '',
   });
   const bare = await startBareKoa();
   const headers = { authorization: `Bearer ${token}` };
@@ -89,6 +90,14 @@ ${table}
 Ratio start path / bare Koa: **${(ratio * 100).toFixed(1)}%** (target ≥ 30% with p99 ≤ 25 ms: ${verdict}).
 Non-2xx answers or errors on the start path: ${non2xx}.`;
   writeSection('HTTP start path vs bare Koa', body);
+  printSummary({
+    benchmark: '1. HTTP start path',
+    project: `${serviceRps.toFixed(0)} req/s, p99 ${p99} ms`,
+    baseline: `bare Koa ${bareRps.toFixed(0)} req/s`,
+    ratio: `${(ratio * 100).toFixed(1)}%`,
+    target: '≥ 30%, p99 ≤ 25 ms',
+    verdict,
+  });
   process.stdout.write(`\n${table}\nratio ${(ratio * 100).toFixed(1)}%, p99 ${p99} ms: ${verdict}\n`);
 }
 
