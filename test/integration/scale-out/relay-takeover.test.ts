@@ -35,7 +35,7 @@ describe('The relay of a killed instance taken over by the other (PostgreSQL, tw
   });
   after(async () => {
     await reader?.close();
-    await Promise.all((instances ?? []).map((instance) => (instance.child.exitCode === null && instance.child.signalCode === null ? instance.stop() : undefined)));
+    await Promise.all((instances ?? []).map((instance) => instance.stop()));
     await db?.destroy();
     await database?.drop();
   });
