@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { mintToken } from '../src/adapters/auth/token-minter.js';
 import { openDatabase } from '../src/adapters/persistence/database.js';
@@ -91,7 +91,7 @@ class Store {
     private readonly filename: string,
     private readonly fileMb: number,
     private readonly service: ServiceProcess,
-    private readonly token: string,
+    private readonly client: Client,
     private readonly reset: Resetter,
     private readonly pickers: Record<Pattern, Picker>,
     private prune: PruneLine | undefined = undefined,
@@ -112,7 +112,7 @@ class Store {
     const env = { DATABASE_URL: `sqlite:${filename}`, DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET, KAFKA_BROKERS: '' };
     const service = await ServiceProcess.start(env, 20_000, SERVICE_NODE_ARGS);
     const pruned = pruneLine(service);
-    const store = new Store(campaigns, dataDir, filename, fileMb, service, token, new Resetter(filename), {
+    const store = new Store(campaigns, dataDir, filename, fileMb, service, new Client(service.url, token), new Resetter(filename), {
       recent: new Picker(campaigns - ROUND_STARTS + 1, ROUND_STARTS),
       spread: new Picker(1, campaigns),
     });
@@ -135,12 +135,13 @@ class Store {
   }
 
   run(pattern: Pattern): Promise<Round> {
-    return round(this.service.url, this.token, this.pickers[pattern].take(ROUND_STARTS), this.reset);
+    return round(this.client, this.pickers[pattern].take(ROUND_STARTS), this.reset);
   }
 
   /** Stops the service and answers what was measured. */
   async close(): Promise<Size> {
     this.closed = true;
+    this.client.close();
     this.reset.close();
     await this.service.stop();
     for (const pattern of ['recent', 'spread'] as const) {
@@ -161,6 +162,7 @@ class Store {
 
   async remove(): Promise<void> {
     if (!this.closed) {
+      this.client.close();
       this.reset.close();
       await this.service.stop();
     }
@@ -232,28 +234,67 @@ class Resetter {
   }
 }
 
-/** ROUND_STARTS starts over CONNECTIONS connections, each on another scheduled campaign, then those are reset. */
-async function round(url: string, token: string, ids: number[], resetter: Resetter): Promise<Round> {
+/**
+ * CONNECTIONS keep-alive connections per service, kept from round to round: a round of autocannon opened them anew
+ * each time, and the first requests of every round (connecting, the first commit) were most of the slowest ones.
+ */
+class Client {
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  private readonly url: URL;
+
+  constructor(
+    url: string,
+    private readonly token: string,
+  ) {
+    this.url = new URL(url);
+  }
+
+  start(id: number): Promise<number> {
+    return new Promise((resolveStatus, reject) => {
+      const req = request(
+        {
+          agent: this.agent,
+          host: this.url.hostname,
+          port: this.url.port,
+          method: 'POST',
+          path: `/api/v1/campaigns/${id}/start`,
+          headers: { authorization: `Bearer ${this.token}`, 'content-length': '0' },
+        },
+        (res) => {
+          res.resume();
+          res.once('end', () => resolveStatus(res.statusCode ?? 0));
+          res.once('error', reject);
+        },
+      );
+      req.once('error', reject);
+      req.end();
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+/** The starts of `ids` from CONNECTIONS requests in flight at a time (closed loop), then those campaigns are reset. */
+async function round(client: Client, ids: number[], resetter: Resetter): Promise<Round> {
   const latenciesMs: number[] = [];
-  let n = 0;
-  let lastAnswerAt = 0;
+  let next = 0;
+  let non2xx = 0;
   const began = performance.now();
-  // autocannon's own rate counts whole seconds; a round lasts a fraction of one, so it is timed here.
-  const instance = autocannon({
-    url,
-    connections: CONNECTIONS,
-    amount: ids.length,
-    headers: { authorization: `Bearer ${token}` },
-    requests: [{ method: 'POST', setupRequest: (request) => ({ ...request, path: `/api/v1/campaigns/${ids[n++ % ids.length]}/start` }) }],
-  }) as unknown as autocannon.Instance & Promise<autocannon.Result>;
-  instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
-    latenciesMs.push(responseTime);
-    lastAnswerAt = performance.now();
-  });
-  const result = await instance;
+  const worker = async () => {
+    while (next < ids.length) {
+      const id = ids[next++]!;
+      const sent = performance.now();
+      const status = await client.start(id).catch(() => 0);
+      latenciesMs.push(performance.now() - sent);
+      if (status !== 200) non2xx++;
+    }
+  };
+  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
+  const seconds = (performance.now() - began) / 1_000;
   resetter.reset(ids);
-  const seconds = (lastAnswerAt - began) / 1_000;
-  return { requestsPerSecond: latenciesMs.length / seconds, latenciesMs, non2xx: result.non2xx + result.errors };
+  return { requestsPerSecond: ids.length / seconds, latenciesMs, non2xx };
 }
 
 function ms(value: number): string {
@@ -278,7 +319,9 @@ function figuresOf(rounds: Round[]): Figures {
 }
 
 const pct = (value: number, of: number) => `${((value / of) * 100).toFixed(0)}%`;
-const within = (value: number, of: number) => Math.abs(value / of - 1) <= FLAT;
+/** Flat: cost does not grow by more than FLAT (a larger store that runs faster is not a growth in cost). */
+const atLeast = (value: number, of: number) => value >= of * (1 - FLAT);
+const atMost = (value: number, of: number) => value <= of * (1 + FLAT);
 
 function startsTable(sizes: Size[], pattern: Pattern): { table: string; flat: boolean; p99Flat: boolean; figures: Figures[] } {
   const figures = sizes.map((size) => figuresOf(size.rounds[pattern]));
@@ -293,8 +336,8 @@ function startsTable(sizes: Size[], pattern: Pattern): { table: string; flat: bo
   ].join('\n');
   return {
     table,
-    flat: figures.every((f) => within(f.rps, base.rps) && within(f.p50, base.p50) && f.non2xx === 0),
-    p99Flat: figures.every((f) => within(f.p99, base.p99)),
+    flat: figures.every((f) => atLeast(f.rps, base.rps) && atMost(f.p50, base.p50) && f.non2xx === 0),
+    p99Flat: figures.every((f) => atMost(f.p99, base.p99)),
     figures,
   };
 }
@@ -303,8 +346,14 @@ function report(sizes: Size[]): void {
   const recent = startsTable(sizes, 'recent');
   const spread = startsTable(sizes, 'spread');
   const verdict = recent.flat ? 'met' : 'missed';
-  const flatText = (t: ReturnType<typeof startsTable>) =>
-    `${t.flat ? 'flat' : 'not flat'} within ${FLAT * 100}% in starts/s and p50${t.p99Flat ? ', and in p99' : `; p99 ${t.figures.map((f) => pct(f.p99, t.figures[0]!.p99)).join(', ')} of the smallest's`}`;
+  const flatText = (t: ReturnType<typeof startsTable>) => {
+    const of = (pick: (f: Figures) => number) => t.figures.slice(1).map((f) => pct(pick(f), pick(t.figures[0]!))).join(', ');
+    return (
+      `Against the smallest store: starts/s ${of((f) => f.rps)}, p50 ${of((f) => f.p50)}, p99 ${of((f) => f.p99)}; ` +
+      `${t.flat ? 'flat' : 'not flat'} (starts/s at least ${100 - FLAT * 100}% and p50 at most ${100 + FLAT * 100}% of the smallest store's)` +
+      `${t.flat && !t.p99Flat ? `, though p99 grows by more than ${FLAT * 100}%` : ''}`
+    );
+  };
   const outbox = [
     '| stored campaigns | published rows seeded | after the startup prune | statements | longest statement | pass took | starts during the pass: p50 / p99 ms | outbox after the run (published + unpublished) |',
     '|---|---|---|---|---|---|---|---|',
@@ -319,8 +368,8 @@ function report(sizes: Size[]): void {
 \`npm run bench:growth\` (bench/growth.ts): the service as operators run it (\`node dist/src/main.js\`, SQLite with
 synchronous=FULL, the scheduler on, no broker, default OUTBOX_RETENTION_HOURS=168) over a database seeded with
 ${SIZES.map((s) => s.toLocaleString('en')).join(', ')} scheduled campaigns and a published outbox history of twice as many rows, spread
-evenly over the last ${2 * RETENTION_DAYS} days. A round is ${ROUND_STARTS.toLocaleString('en')} starts over ${CONNECTIONS} connections (autocannon) with a valid token,
-each on another campaign; between rounds the bench puts those campaigns back to scheduled. ${ROUNDS} rounds of each
+evenly over the last ${2 * RETENTION_DAYS} days. A round is ${ROUND_STARTS.toLocaleString('en')} starts with a valid token, ${CONNECTIONS} in flight at a time over
+${CONNECTIONS} keep-alive connections kept from round to round (closed loop), each on another campaign; between rounds the bench puts those campaigns back to scheduled. ${ROUNDS} rounds of each
 workload per size, the sizes and workloads taking turns (every size's service stays up), once the startup prune is
 over and after a warm-up round; latencies pooled over the rounds. The baseline is the smallest population, in the same run. Smaller: BENCH_GROWTH_SIZES=1000,100000
 (also BENCH_GROWTH_ROUNDS, BENCH_GROWTH_ROUND_STARTS; BENCH_CPU_PROF_DIR=dir profiles the services).
@@ -342,8 +391,10 @@ ${flatText(spread)}.
 Non-2xx answers per size: ${nonOk.join(', ')}.
 
 The outbox does not grow without bound: the service prunes published rows older than the retention at startup and
-hourly, ${'`'}DELETE … WHERE sequence IN (SELECT … WHERE published_at < cutoff ORDER BY published_at LIMIT 250)${'`'} per statement with 10 ms
-between statements, never an unpublished row. Rows published within the retention stay; the unpublished rows are
+hourly, ${'`'}DELETE … WHERE sequence IN (SELECT … WHERE published_at < cutoff ORDER BY published_at LIMIT 250)${'`'} per statement, then
+a pause of at least 10 ms and three times what the statement took; never an unpublished row. The longest statement
+is timed from when it has the connection: on SQLite it holds the writer and the event loop that long (the long ones
+end in a WAL checkpoint). Rows published within the retention stay; the unpublished rows are
 the starts of this run, waiting for a relay. The starts during the pass are "newest campaigns" rounds taken while it ran.
 
 ${outbox}
