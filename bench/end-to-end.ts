@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,6 +13,7 @@ import { LocalKafkaBroker } from '../test/support/local-kafka-broker.js';
 import { ServiceProcess } from '../test/support/service-process.js';
 import { machineLine, median, percentile, printSummary, writeSection } from './support/performance-report.js';
 import { seedScheduledCampaigns } from './support/seed.js';
+import { StartClient } from './support/start-client.js';
 
 const { Kafka: KafkaClient, Partitioners, logLevel } = kafkajs;
 
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
       KAFKA_TOPIC: serviceTopic,
       KAFKA_TOPIC_PARTITIONS: String(PARTITIONS),
     });
-    const starts = new StartClient(app.url, await mintToken({ secret: SECRET, subject: 'bench', ttlSeconds: 3600 }));
+    const starts = new StartClient(app.url, await mintToken({ secret: SECRET, subject: 'bench', ttlSeconds: 3600 }), 512);
     const serviceConsumer = await TimedConsumer.open(kafka, serviceTopic);
 
     const bareTopic = `bench.e2e.bare.${randomUUID().slice(0, 8)}`;
@@ -107,45 +107,6 @@ async function main(): Promise<void> {
     await broker?.remove();
   }
   report(service, bare, relayStats);
-}
-
-/** POST .../start over keep-alive connections; answers the status when the whole answer has arrived. */
-class StartClient {
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 512 });
-  private readonly url: URL;
-
-  constructor(
-    url: string,
-    private readonly token: string,
-  ) {
-    this.url = new URL(url);
-  }
-
-  start(id: number): Promise<number> {
-    return new Promise((resolveStatus, reject) => {
-      const req = request(
-        {
-          agent: this.agent,
-          host: this.url.hostname,
-          port: this.url.port,
-          method: 'POST',
-          path: `/api/v1/campaigns/${id}/start`,
-          headers: { authorization: `Bearer ${this.token}`, 'content-length': '0' },
-        },
-        (res) => {
-          res.resume();
-          res.once('end', () => resolveStatus(res.statusCode ?? 0));
-          res.once('error', reject);
-        },
-      );
-      req.once('error', reject);
-      req.end();
-    });
-  }
-
-  close(): void {
-    this.agent.destroy();
-  }
 }
 
 /** A consumer of its own group that notes when each key arrived (performance.now()). */

@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -9,6 +8,7 @@ import { migrateToLatest } from '../src/adapters/persistence/migrations/index.js
 import { ServiceProcess } from '../test/support/service-process.js';
 import { machineLine, median, percentile, printSummary, writeSection } from './support/performance-report.js';
 import { outboxCounts, seedSqlite } from './support/sqlite-seed.js';
+import { StartClient } from './support/start-client.js';
 
 const SECRET = 'bench-secret-that-is-long-enough-for-hs256-000000';
 const SIZES = (process.env.BENCH_GROWTH_SIZES ?? '1000,100000,1000000').split(',').map(Number);
@@ -91,7 +91,7 @@ class Store {
     private readonly filename: string,
     private readonly fileMb: number,
     private readonly service: ServiceProcess,
-    private readonly client: Client,
+    private readonly client: StartClient,
     private readonly reset: Resetter,
     private readonly pickers: Record<Pattern, Picker>,
     private prune: PruneLine | undefined = undefined,
@@ -112,7 +112,7 @@ class Store {
     const env = { DATABASE_URL: `sqlite:${filename}`, DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET, KAFKA_BROKERS: '' };
     const service = await ServiceProcess.start(env, 20_000, SERVICE_NODE_ARGS);
     const pruned = pruneLine(service);
-    const store = new Store(campaigns, dataDir, filename, fileMb, service, new Client(service.url, token), new Resetter(filename), {
+    const store = new Store(campaigns, dataDir, filename, fileMb, service, new StartClient(service.url, token, CONNECTIONS), new Resetter(filename), {
       recent: new Picker(campaigns - ROUND_STARTS + 1, ROUND_STARTS),
       spread: new Picker(1, campaigns),
     });
@@ -173,7 +173,8 @@ class Store {
 /** The service's "outbox pruned" log line of its startup pass. */
 function pruneLine(service: ServiceProcess): Promise<PruneLine> {
   return new Promise((resolvePrune, reject) => {
-    let seen = '';
+    // The pass may have ended before the service said it was listening: look at what it printed so far first.
+    let seen = service.output.join('').slice(-100_000);
     const onData = (chunk: Buffer) => {
       seen = (seen + chunk.toString()).slice(-100_000);
       const line = seen.split('\n').find((l) => l.includes('"msg":"outbox pruned"'));
@@ -182,6 +183,7 @@ function pruneLine(service: ServiceProcess): Promise<PruneLine> {
       resolvePrune(JSON.parse(line) as PruneLine);
     };
     service.child.stdout.on('data', onData);
+    onData(Buffer.alloc(0));
     service.child.once('exit', () => reject(new Error(`the service exited before pruning:\n${service.output.join('')}`)));
   });
 }
@@ -235,49 +237,11 @@ class Resetter {
 }
 
 /**
- * CONNECTIONS keep-alive connections per service, kept from round to round: a round of autocannon opened them anew
- * each time, and the first requests of every round (connecting, the first commit) were most of the slowest ones.
+ * The starts of `ids` from CONNECTIONS requests in flight at a time (closed loop), then those campaigns are reset.
+ * The connections are kept from round to round: a round of autocannon opened them anew each time, and the first
+ * requests of every round (connecting, the first commit) were most of the slowest ones.
  */
-class Client {
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-  private readonly url: URL;
-
-  constructor(
-    url: string,
-    private readonly token: string,
-  ) {
-    this.url = new URL(url);
-  }
-
-  start(id: number): Promise<number> {
-    return new Promise((resolveStatus, reject) => {
-      const req = request(
-        {
-          agent: this.agent,
-          host: this.url.hostname,
-          port: this.url.port,
-          method: 'POST',
-          path: `/api/v1/campaigns/${id}/start`,
-          headers: { authorization: `Bearer ${this.token}`, 'content-length': '0' },
-        },
-        (res) => {
-          res.resume();
-          res.once('end', () => resolveStatus(res.statusCode ?? 0));
-          res.once('error', reject);
-        },
-      );
-      req.once('error', reject);
-      req.end();
-    });
-  }
-
-  close(): void {
-    this.agent.destroy();
-  }
-}
-
-/** The starts of `ids` from CONNECTIONS requests in flight at a time (closed loop), then those campaigns are reset. */
-async function round(client: Client, ids: number[], resetter: Resetter): Promise<Round> {
+async function round(client: StartClient, ids: number[], resetter: Resetter): Promise<Round> {
   const latenciesMs: number[] = [];
   let next = 0;
   let non2xx = 0;
