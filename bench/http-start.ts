@@ -15,7 +15,7 @@ const SECRET = 'bench-secret-that-is-long-enough-for-hs256-000000';
 const CONNECTIONS = 50;
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const CAMPAIGNS = Number(process.env.BENCH_CAMPAIGNS ?? 150_000);
+const CAMPAIGNS = Number(process.env.BENCH_CAMPAIGNS ?? 400_000);
 const here = dirname(fileURLToPath(import.meta.url));
 
 async function startBareKoa(): Promise<{ url: string; stop: () => void }> {
