@@ -9,6 +9,7 @@ import { loadConfig } from '../src/adapters/config/config.js';
 import { toKafkaMessage } from '../src/adapters/messaging/cloud-event-message.js';
 import { KAFKAJS_RETRY } from '../src/adapters/messaging/kafka-client.js';
 import { migrateToLatest } from '../src/adapters/persistence/migrations/index.js';
+import { outboxRows } from '../src/adapters/persistence/outbox-rows.js';
 import { buildContainer } from '../src/composition/service.js';
 import { TYPES } from '../src/composition/types.js';
 import { campaignStarted, CampaignId } from '../src/domain/index.js';
@@ -80,25 +81,17 @@ async function main(): Promise<void> {
 /** CampaignStarted rows as the service writes them, spread over CAMPAIGNS campaigns; answers them as Kafka messages. */
 async function seedOutbox(db: Knex, count: number, source: string): Promise<Message[]> {
   const now = new Date();
-  const rows = Array.from({ length: count }, (_, n) => {
-    const event = campaignStarted({
+  const events = Array.from({ length: count }, (_, n) =>
+    campaignStarted({
       eventId: randomUUID(),
       campaignId: CampaignId.parse(String(913_681_391_525_380_096n + BigInt(n % CAMPAIGNS))),
       startedAt: now,
       scheduledStartAt: new Date(now.getTime() + 86_400_000),
       trigger: 'manual',
       startedBy: 'bench',
-    });
-    return {
-      event_id: event.eventId,
-      aggregate_type: 'campaign',
-      aggregate_id: event.aggregateId,
-      event_type: event.type,
-      payload: JSON.stringify(event.payload),
-      occurred_at: event.occurredAt,
-      created_at: now,
-    };
-  });
+    }),
+  );
+  const rows = outboxRows(events, now);
   await db.transaction(async (trx) => {
     for (let i = 0; i < rows.length; i += 200) await trx('outbox').insert(rows.slice(i, i + 200));
   });
