@@ -1,11 +1,10 @@
 import type { Knex } from 'knex';
 import { OutboxSignal } from '../../../src/application/index.js';
 import type { DomainEvent } from '../../../src/domain/index.js';
-import { openDatabase } from '../../../src/adapters/persistence/database.js';
 import { KnexPendingEvents } from '../../../src/adapters/persistence/knex-pending-events.js';
 import { KnexUnitOfWork } from '../../../src/adapters/persistence/knex-unit-of-work.js';
 import { migrateToLatest } from '../../../src/adapters/persistence/migrations/index.js';
-import { DATABASE_KINDS, type TestDatabase } from '../../support/databases.js';
+import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
 
 const OCCURRED_AT = new Date('2030-01-01T12:00:00.000Z');
@@ -30,12 +29,7 @@ for (const kind of DATABASE_KINDS) {
 
     before(async () => {
       database = await kind.create();
-      const url = database.env.DATABASE_URL!;
-      db = openDatabase(
-        url.startsWith('sqlite:')
-          ? { kind: 'sqlite', filename: url.slice('sqlite:'.length) }
-          : { kind: 'postgres', connectionString: url, schema: database.env.DATABASE_SCHEMA! },
-      );
+      db = openTestDatabase(database);
       await migrateToLatest(db);
     });
     after(async () => {

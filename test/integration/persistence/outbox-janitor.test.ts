@@ -1,8 +1,7 @@
 import type { Knex } from 'knex';
-import { openDatabase } from '../../../src/adapters/persistence/database.js';
 import { migrateToLatest } from '../../../src/adapters/persistence/migrations/index.js';
 import { OutboxJanitor } from '../../../src/adapters/persistence/outbox-janitor.js';
-import { DATABASE_KINDS, type TestDatabase } from '../../support/databases.js';
+import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
 
 const HOUR = 3_600_000;
@@ -18,12 +17,7 @@ for (const kind of DATABASE_KINDS) {
 
     before(async () => {
       database = await kind.create();
-      const url = database.env.DATABASE_URL!;
-      db = openDatabase(
-        url.startsWith('sqlite:')
-          ? { kind: 'sqlite', filename: url.slice('sqlite:'.length) }
-          : { kind: 'postgres', connectionString: url, schema: database.env.DATABASE_SCHEMA! },
-      );
+      db = openTestDatabase(database);
       await migrateToLatest(db);
     });
     after(async () => {
