@@ -16,7 +16,7 @@ import { DatabaseProbe } from '../adapters/persistence/database-probe.js';
 import { migrateToLatest } from '../adapters/persistence/migrations/index.js';
 import { messagingModule } from './messaging-module.js';
 import { authModule, persistenceModule, systemModule, useCaseModule } from './modules.js';
-import { OutboxPruning } from './outbox-pruning.js';
+import { PeriodicPruning } from './periodic-pruning.js';
 import { startRelayInProcess } from './outbox-relay.js';
 import { observabilityModule } from './observability-module.js';
 import { ScheduleLoop } from './schedule-loop.js';
@@ -63,12 +63,11 @@ export async function startService(
   const applied = await migrateToLatest(db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
 
-  const janitor = container.get(TYPES.IdempotencyJanitor);
-  const prune = () => janitor.prune(new Date()).catch((err) => logger.warn({ err }, 'idempotency key pruning failed'));
-  await prune();
-  const pruning = setInterval(prune, HOUR_MS).unref();
-  const outboxPruning = new OutboxPruning(container.get(TYPES.OutboxJanitor), HOUR_MS, logger);
-  outboxPruning.start();
+  const pruning = [
+    new PeriodicPruning('idempotency keys', container.get(TYPES.IdempotencyJanitor), HOUR_MS, logger),
+    new PeriodicPruning('outbox', container.get(TYPES.OutboxJanitor), HOUR_MS, logger),
+  ];
+  for (const pass of pruning) pass.start();
   const relay = startRelayInProcess(container, config, logger);
 
   const scheduleLoop = config.scheduler.enabled
@@ -107,9 +106,8 @@ export async function startService(
     /** Stops taking connections, lets every request in flight finish, then releases the rest. */
     async stop() {
       stopping = true;
-      clearInterval(pruning);
       await scheduleLoop?.stop();
-      await outboxPruning.stop();
+      await Promise.all(pruning.map((pass) => pass.stop()));
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await closed;

@@ -1,15 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { OutboxPruneResult } from '../../../src/adapters/persistence/outbox-janitor.js';
+import type { PruneResult } from '../../../src/adapters/persistence/batched-pruning.js';
 import { createLogger } from '../../../src/composition/logger.js';
-import { OutboxPruning, type OutboxPruner } from '../../../src/composition/outbox-pruning.js';
+import { PeriodicPruning, type Pruner } from '../../../src/composition/periodic-pruning.js';
 import { eventually } from '../../support/eventually.js';
 import { expect } from '../../support/expect.js';
 import { LogLines } from '../../support/log-lines.js';
 
-const NOTHING: OutboxPruneResult = { deleted: 0, statements: 1, longestStatementMs: 0, durationMs: 0 };
+const NOTHING: PruneResult = { deleted: 0, statements: 1, longestStatementMs: 0, durationMs: 0 };
 
 /** A janitor that counts its passes; each pass takes `passMs` and deletes `deletes` rows. */
-class CountingJanitor implements OutboxPruner {
+class CountingJanitor implements Pruner {
   passes = 0;
   stoppedMidPass = false;
 
@@ -18,7 +18,7 @@ class CountingJanitor implements OutboxPruner {
     private readonly deletes = 0,
   ) {}
 
-  async prune(_now: Date, stopping: () => boolean): Promise<OutboxPruneResult> {
+  async prune(_now: Date, stopping: () => boolean): Promise<PruneResult> {
     this.passes++;
     await sleep(this.passMs);
     this.stoppedMidPass = stopping();
@@ -26,13 +26,13 @@ class CountingJanitor implements OutboxPruner {
   }
 }
 
-describe('OutboxPruning', () => {
-  let pruning: OutboxPruning | undefined;
+describe('PeriodicPruning', () => {
+  let pruning: PeriodicPruning | undefined;
   afterEach(() => pruning?.stop());
 
   it('runs a pass at startup without waiting for it, then one every interval', async () => {
     const janitor = new CountingJanitor();
-    pruning = new OutboxPruning(janitor, 20, createLogger('silent'));
+    pruning = new PeriodicPruning('outbox', janitor, 20, createLogger('silent'));
     pruning.start();
     expect(janitor.passes).to.equal(1);
     await eventually('two more passes ran', () => janitor.passes >= 3, { timeoutMs: 2_000, intervalMs: 5 });
@@ -40,7 +40,7 @@ describe('OutboxPruning', () => {
 
   it('never runs two passes at once: a long pass lets the interval go by', async () => {
     const janitor = new CountingJanitor(300);
-    pruning = new OutboxPruning(janitor, 10, createLogger('silent'));
+    pruning = new PeriodicPruning('outbox', janitor, 10, createLogger('silent'));
     pruning.start();
     await sleep(60);
     expect(janitor.passes).to.equal(1);
@@ -48,7 +48,7 @@ describe('OutboxPruning', () => {
 
   it('stop tells the pass in flight to end and waits for it', async () => {
     const janitor = new CountingJanitor(30);
-    pruning = new OutboxPruning(janitor, 1_000, createLogger('silent'));
+    pruning = new PeriodicPruning('outbox', janitor, 1_000, createLogger('silent'));
     pruning.start();
     await pruning.stop();
     expect(janitor.stoppedMidPass).to.equal(true);
@@ -56,7 +56,7 @@ describe('OutboxPruning', () => {
 
   it('logs a pass that deleted rows, with how long the longest statement took', async () => {
     const out = new LogLines();
-    pruning = new OutboxPruning(new CountingJanitor(0, 1200), 1_000, createLogger('info', { destination: out }));
+    pruning = new PeriodicPruning('outbox', new CountingJanitor(0, 1200), 1_000, createLogger('info', { destination: out }));
     pruning.start();
     await pruning.stop();
     expect(out.withMessage('outbox pruned')[0]).to.include({ deleted: 1200, statements: 1, longestStatementMs: 0 });
@@ -64,8 +64,8 @@ describe('OutboxPruning', () => {
 
   it('logs a failed pass as a warning and keeps the service running', async () => {
     const out = new LogLines();
-    const failing: OutboxPruner = { prune: async () => Promise.reject(new Error('database is locked')) };
-    pruning = new OutboxPruning(failing, 1_000, createLogger('info', { destination: out }));
+    const failing: Pruner = { prune: async () => Promise.reject(new Error('database is locked')) };
+    pruning = new PeriodicPruning('outbox', failing, 1_000, createLogger('info', { destination: out }));
     pruning.start();
     await pruning.stop();
     expect(out.withMessage('outbox pruning failed; retrying at the next interval')).to.have.length(1);

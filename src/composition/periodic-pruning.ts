@@ -1,21 +1,24 @@
 import type { Logger } from 'pino';
-import type { OutboxPruneResult } from '../adapters/persistence/outbox-janitor.js';
+import type { PruneResult } from '../adapters/persistence/batched-pruning.js';
 
-export interface OutboxPruner {
-  prune(now: Date, stopping: () => boolean): Promise<OutboxPruneResult>;
+export interface Pruner {
+  prune(now: Date, stopping: () => boolean): Promise<PruneResult>;
 }
 
 /**
- * Prunes the published outbox history at startup and then every interval, in the background: a first pass over
- * a large history must not hold up listening. Stopping ends a pass between two batches and waits for it.
+ * Prunes a table (the published outbox history, old idempotency keys) at startup and then every interval, in the
+ * background: a first pass over a large table must not hold up listening. Stopping ends a pass between two
+ * batches and waits for it.
  */
-export class OutboxPruning {
+export class PeriodicPruning {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
 
   constructor(
-    private readonly janitor: OutboxPruner,
+    /** What is pruned, as the log lines name it: `outbox`, `idempotency keys`. */
+    private readonly what: string,
+    private readonly janitor: Pruner,
     private readonly intervalMs: number,
     private readonly logger: Logger,
     private readonly now: () => Date = () => new Date(),
@@ -46,10 +49,10 @@ export class OutboxPruning {
               longestStatementMs: Math.round(result.longestStatementMs),
               durationMs: Math.round(result.durationMs),
             },
-            'outbox pruned',
+            `${this.what} pruned`,
           );
         },
-        (err) => this.logger.warn({ err }, 'outbox pruning failed; retrying at the next interval'),
+        (err) => this.logger.warn({ err }, `${this.what} pruning failed; retrying at the next interval`),
       )
       .finally(() => {
         this.running = undefined;
