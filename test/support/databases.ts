@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knex from 'knex';
 import { openDatabase } from '../../src/adapters/persistence/database.js';
+import { migrateToLatest } from '../../src/adapters/persistence/migrations/index.js';
 
 /** The PostgreSQL server the tests use; every test database lives in a schema of its own. */
 export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -71,4 +72,23 @@ async function withAdmin(work: (db: knex.Knex) => Promise<unknown>): Promise<voi
   } finally {
     await db.destroy();
   }
+}
+
+/**
+ * Registers mocha hooks that give the enclosing suite a migrated database of `kind` of its own, dropped after
+ * the suite; answers a getter for its Knex handle.
+ */
+export function useMigratedDatabase(kind: DatabaseKind): () => knex.Knex {
+  let database: TestDatabase | undefined;
+  let db: knex.Knex | undefined;
+  before(async () => {
+    database = await kind.create();
+    db = openTestDatabase(database);
+    await migrateToLatest(db);
+  });
+  after(async () => {
+    await db?.destroy();
+    await database?.drop();
+  });
+  return () => db!;
 }

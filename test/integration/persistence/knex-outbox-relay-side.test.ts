@@ -3,8 +3,7 @@ import { OutboxSignal } from '../../../src/application/index.js';
 import type { DomainEvent } from '../../../src/domain/index.js';
 import { KnexPendingEvents } from '../../../src/adapters/persistence/knex-pending-events.js';
 import { KnexUnitOfWork } from '../../../src/adapters/persistence/knex-unit-of-work.js';
-import { migrateToLatest } from '../../../src/adapters/persistence/migrations/index.js';
-import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../../support/databases.js';
+import { DATABASE_KINDS, useMigratedDatabase } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
 
 const OCCURRED_AT = new Date('2030-01-01T12:00:00.000Z');
@@ -21,21 +20,14 @@ function started(eventId: string, campaignId: string): DomainEvent {
 
 for (const kind of DATABASE_KINDS) {
   describe(`The outbox as the relay sees it (${kind.name})`, () => {
-    let database: TestDatabase;
+    const migrated = useMigratedDatabase(kind);
     let db: Knex;
+    before(() => {
+      db = migrated();
+    });
     let signal: OutboxSignal;
     let unitOfWork: KnexUnitOfWork;
     let pending: KnexPendingEvents;
-
-    before(async () => {
-      database = await kind.create();
-      db = openTestDatabase(database);
-      await migrateToLatest(db);
-    });
-    after(async () => {
-      await db.destroy();
-      await database.drop();
-    });
     beforeEach(async () => {
       await db('outbox').delete();
       signal = new OutboxSignal();

@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
-import { migrateToLatest } from '../../../src/adapters/persistence/migrations/index.js';
 import { OutboxJanitor } from '../../../src/adapters/persistence/outbox-janitor.js';
-import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../../support/databases.js';
+import { DATABASE_KINDS, useMigratedDatabase } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
 
 const HOUR = 3_600_000;
@@ -11,19 +10,12 @@ const ago = (ms: number) => new Date(NOW.getTime() - ms);
 
 for (const kind of DATABASE_KINDS) {
   describe(`Pruning the published outbox history (${kind.name})`, () => {
-    let database: TestDatabase;
+    const migrated = useMigratedDatabase(kind);
     let db: Knex;
+    before(() => {
+      db = migrated();
+    });
     let rows = 0;
-
-    before(async () => {
-      database = await kind.create();
-      db = openTestDatabase(database);
-      await migrateToLatest(db);
-    });
-    after(async () => {
-      await db.destroy();
-      await database.drop();
-    });
     beforeEach(() => db('outbox').delete());
 
     /** An outbox row created `age` ago, published `publishedAge` ago or not at all (null). */

@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
 import { KnexRelayLease } from '../../../src/adapters/persistence/knex-relay-lease.js';
-import { migrateToLatest } from '../../../src/adapters/persistence/migrations/index.js';
-import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../../support/databases.js';
+import { DATABASE_KINDS, useMigratedDatabase } from '../../support/databases.js';
 import { eventually } from '../../support/eventually.js';
 import { expect } from '../../support/expect.js';
 
@@ -9,17 +8,10 @@ const LONG_MS = 60_000;
 
 for (const kind of DATABASE_KINDS) {
   describe(`The relay lease in the database (${kind.name})`, () => {
-    let database: TestDatabase;
+    const migrated = useMigratedDatabase(kind);
     let db: Knex;
-
-    before(async () => {
-      database = await kind.create();
-      db = openTestDatabase(database);
-      await migrateToLatest(db);
-    });
-    after(async () => {
-      await db.destroy();
-      await database.drop();
+    before(() => {
+      db = migrated();
     });
     beforeEach(() => db('relay_lease').update({ holder: null, acquired_at: null, expires_at: null }));
 
