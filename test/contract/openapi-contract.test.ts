@@ -104,7 +104,7 @@ function sharedScenarios(operation: Operation): Record<string, Scenario[]> {
     '401': [({ call }) => call({ id: '1', token: null })],
     '403': [async ({ call, service }) => call({ id: '1', token: await service.token('nobody', []) })],
     '404': hasId ? [({ call }) => call({ id: NO_SUCH_ID, ...(operation.path.endsWith('/modify') ? { body: {} } : {}) })] : [],
-    '413': takesBody ? [({ call }) => call({ id: '1', body: { padding: 'x'.repeat(70_000) } })] : [],
+    '413': takesBody ? [({ call }) => call({ id: '1', body: { padding: 'x'.repeat(1_100_000) } })] : [],
     '415': takesBody ? [({ call }) => call({ id: '1', rawBody: 'go', headers: { 'content-type': 'text/plain' } })] : [],
     '422': takesKey
       ? [
