@@ -267,7 +267,7 @@ class ItemReader {
       return null;
     }
     if (typeof value === 'bigint') {
-      this.problem(path, 'is an integer beyond 2^53: send it as a string');
+      this.problem(path, 'is an integer outside ±(2^53 − 1), which a double cannot hold: send it as a string');
       return null;
     }
     if (Array.isArray(value)) return value.map((item, index) => this.freeForm(item, `${path}[${index}]`, depth + 1));

@@ -80,6 +80,14 @@ export function toRow(snapshot: CampaignSnapshot) {
 
 /** NULL for a campaign without content, so a schedule-only campaign costs nothing more to read and write. */
 function contentText(content: CampaignContent): string | null {
-  if (content === EMPTY_CONTENT) return null;
+  if (content === EMPTY_CONTENT || isEmpty(content)) return null;
   return JSON.stringify(content);
+}
+
+function isEmpty(content: CampaignContent): boolean {
+  return (
+    content.campaignType === '' && content.campaignSegments.length === 0 && content.campaignMessages.length === 0 &&
+    content.campaignMails.length === 0 && content.campaignSms.length === 0 && content.campaignVoiceSms.length === 0 &&
+    content.campaignPasses.length === 0 && content.campaignChannelPriorities.length === 0
+  );
 }

@@ -139,6 +139,53 @@ for (const kind of DATABASE_KINDS) {
       expect(payload).to.include({ name: 'Validate Campaign API 2', campaignType: '' });
     });
 
+    it('reads the zone in every documented form: bare GMT-05:00, (GMT) Casablanca, (GMT+05:30) with cities', async () => {
+      const cases: Array<[string, string]> = [
+        ['GMT-05:00', '2036-05-30T17:18:16.000Z'],
+        ['(GMT) Casablanca', '2036-05-30T12:18:16.000Z'],
+        ['(GMT+05:30) Chennai, Mumbai, New Delhi', '2036-05-30T06:48:16.000Z'],
+        ['(GMT-05:00) Bogota, Lima, Quito', '2036-05-30T17:18:16.000Z'],
+      ];
+      for (const [zone, startAt] of cases) {
+        const created = await create({ ...CREATE_WITH_RICH_PUSH, zone });
+        expect(created.status, zone).to.equal(200);
+        expect((await read(created.body.id, '?view=service')).body.startAt, zone).to.equal(startAt);
+        expect((await read(created.body.id)).body).to.include({ zone, startDateStr: CREATE_WITH_RICH_PUSH.startDateStr });
+      }
+    });
+
+    it('keeps a Draft as a draft that cannot start, and publishes it on a modify to Pending', async () => {
+      const created = await create({ ...CREATE_CAMPAIGN, status: 'Draft' });
+      expect((await read(created.body.id)).body.status).to.equal('Draft');
+      expect((await service.request('POST', `/api/v1/campaigns/${created.body.id}/start`)).status).to.equal(409);
+      expect((await modify(created.body.id, { status: 'Pending' })).status).to.equal(200);
+      expect((await read(created.body.id)).body.status).to.equal('Pending');
+    });
+
+    it('takes a date given both ways when both name the same instant, and names the Volt MX field when they do not', async () => {
+      const agreeing = { ...CREATE_WITH_RICH_PUSH, startAt: '2036-05-30T17:18:16Z' };
+      expect((await create(agreeing)).status).to.equal(200);
+      const answer = await create({ ...agreeing, startAt: '2036-05-30T17:18:17Z' });
+      expect(answer.status).to.equal(400);
+      expect(answer.body.errors.map((e: { field: string }) => e.field)).to.deep.equal(['startDateStr']);
+    });
+
+    it('changes what a later start sends, never what an earlier start sent', async () => {
+      const created = await create({ ...CREATE_WITH_RICH_PUSH, campaignSegments: [{ segment: { id: 7 } }] });
+      const id = created.body.id;
+      const verb = async (name: string) => expect((await service.request('POST', `/api/v1/campaigns/${id}/${name}`)).status, name).to.equal(200);
+      await verb('start');
+      await verb('pause');
+      expect((await modify(id, { campaignSegments: [{ segment: { id: 8 } }] })).status).to.equal(200);
+      await verb('terminate');
+      expect((await modify(id, undefined, '?restart=true')).status).to.equal(200);
+      await verb('start');
+      const starts = (await service.outboxRows())
+        .filter((r) => r.aggregate_id === id && r.event_type === 'CampaignStarted')
+        .map((r) => JSON.parse(r.payload as string).campaignSegments);
+      expect(starts).to.deep.equal([[{ id: '7', name: null }], [{ id: '8', name: null }]]);
+    });
+
     describe('modify', () => {
       for (const view of ['', '?view=service']) {
         it(`takes back the whole object a client read${view === '' ? '' : ' in the service view'}, with one field changed`, async () => {
