@@ -25,7 +25,8 @@ const PUBLISHING: Record<string, 'draft' | 'scheduled'> = {
 
 /**
  * Fields a client reads but cannot write. A modify may carry them back unchanged (a client that posts the whole
- * object it read); a different value is refused, naming the field.
+ * object it read) or as null (a client object whose field was never set); a different value is refused, naming
+ * the field.
  */
 const READ_ONLY_FIELDS = [
   'id', 'createdAt', 'createdBy', 'createdDateStr', 'updatedAt', 'updatedBy', 'lastModifiedBy', 'lastModifiedDateStr',
@@ -75,7 +76,7 @@ export function modifyCampaignInput(body: unknown): ReadBody<(current: CampaignS
     const refused: FieldProblem[] = [...problems];
     for (const field of READ_ONLY_FIELDS) {
       const value = fields[field];
-      if (value !== undefined && !shown.some((view) => sameJson(view[field], value))) {
+      if (value !== undefined && value !== null && !shown.some((view) => sameJson(view[field], value))) {
         refused.push({ field, message: 'cannot be changed (send it as read, or leave it out)' });
       }
     }
