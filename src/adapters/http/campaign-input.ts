@@ -29,7 +29,7 @@ const PUBLISHING: Record<string, 'draft' | 'scheduled'> = {
  * the field.
  */
 const READ_ONLY_FIELDS = [
-  'id', 'createdAt', 'createdBy', 'createdDateStr', 'updatedAt', 'updatedBy', 'lastModifiedBy', 'lastModifiedDateStr',
+  'createdAt', 'createdBy', 'createdDateStr', 'updatedAt', 'updatedBy', 'lastModifiedBy', 'lastModifiedDateStr',
   'startedAt', 'pausedAt', 'pausedDateStr', 'terminatedAt', 'terminatedDateStr', 'completedAt', 'version',
 ] as const;
 
@@ -62,18 +62,24 @@ export function createCampaignInput(body: unknown, actor: string): ReadBody<Crea
 }
 
 /**
- * The body of a modify: only the fields present change (`null` clears an optional one). What a field means may
- * depend on the campaign as stored (a read-only field sent back unchanged, a status spelled as read), so the
- * answer is a function of the stored campaign, applied inside the change.
+ * The body of a modify: only the fields present change (`null` clears an optional one). Bad fields are refused
+ * here, before any work; what a read-only field or a status means depends on the campaign as stored (sent back
+ * unchanged, or spelled as read), so the answer is a function of the stored campaign, applied inside the change.
+ * The `id`, which the path names, is checked here.
  */
-export function modifyCampaignInput(body: unknown): ReadBody<(current: CampaignSnapshot) => CampaignChanges> {
+export function modifyCampaignInput(body: unknown, campaignId: CampaignId): ReadBody<(current: CampaignSnapshot) => CampaignChanges> {
   const fields = jsonObject(body);
   const problems: FieldProblem[] = [];
   const changes = readChanges(fields, (field, message) => problems.push({ field, message }));
   if (fields.name === null) problems.push({ field: 'name', message: 'cannot be removed' });
+  const id = fields.id;
+  if (id !== undefined && id !== null && String(id) !== campaignId.toString()) {
+    problems.push({ field: 'id', message: 'cannot be changed (send it as read, or leave it out)' });
+  }
+  if (problems.length > 0) throw new CampaignInvalid(problems);
   const resolve = (current: CampaignSnapshot): CampaignChanges => {
     const shown = [originalCampaign(current), serviceCampaign(current)] as Array<Record<string, unknown>>;
-    const refused: FieldProblem[] = [...problems];
+    const refused: FieldProblem[] = [];
     for (const field of READ_ONLY_FIELDS) {
       const value = fields[field];
       if (value !== undefined && value !== null && !shown.some((view) => sameJson(view[field], value))) {

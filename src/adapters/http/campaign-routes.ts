@@ -78,7 +78,7 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
     if (isAbsent(body) && !restart) {
       throw new RequestRefused('INVALID_REQUEST', 'A JSON body with the fields to change is required (a restart needs none)');
     }
-    const { input: changes, fieldNames } = isAbsent(body) ? { input: {}, fieldNames: {} } : modifyCampaignInput(body);
+    const { input: changes, fieldNames } = isAbsent(body) ? { input: {}, fieldNames: {} } : modifyCampaignInput(body, campaignId);
     try {
       const { id } = await useCases.modifyCampaign.execute({ ...verbCommand(ctx, campaignId), changes, restart });
       ctx.body = { message: MESSAGES.modify, id };

@@ -229,6 +229,17 @@ for (const kind of DATABASE_KINDS) {
         expect(got.campaignMails).to.have.length(1);
       });
 
+      it('refuses a malformed body before any work, so the same Idempotency-Key serves the corrected request', async () => {
+        const created = await create(CREATE_CAMPAIGN);
+        const key = { 'idempotency-key': `fix-${created.body.id}` };
+        const bad = await service.request('POST', `/api/v1/campaigns/${created.body.id}/modify`, { body: { name: 7, id: 1 }, headers: key });
+        expect(bad.status).to.equal(400);
+        expect(bad.body.errors.map((e: { field: string }) => e.field)).to.deep.equal(['name', 'id']);
+        const good = await service.request('POST', `/api/v1/campaigns/${created.body.id}/modify`, { body: { name: 'Fixed' }, headers: key });
+        expect(good.status, good.text).to.equal(200);
+        expect((await read(created.body.id)).body.name).to.equal('Fixed');
+      });
+
       it('names the field the client sent: a past startDateStr is reported as startDateStr', async () => {
         const created = await create(CREATE_CAMPAIGN);
         const answer = await modify(created.body.id, { startDateStr: '01/01/2001 10:00:00 AM', zone: '(GMT) Casablanca' });
