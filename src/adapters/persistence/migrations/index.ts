@@ -3,12 +3,14 @@ import { initialSchema } from './001-initial-schema.js';
 import { lifecycleColumns } from './002-lifecycle-columns.js';
 import { relayLease } from './003-relay-lease.js';
 import { campaignContent } from './004-campaign-content.js';
+import { campaignBuckets } from './006-campaign-buckets.js';
 
 const MIGRATIONS: ReadonlyArray<[name: string, migration: Knex.Migration]> = [
   ['001-initial-schema', initialSchema],
   ['002-lifecycle-columns', lifecycleColumns],
   ['003-relay-lease', relayLease],
   ['004-campaign-content', campaignContent],
+  ['006-campaign-buckets', campaignBuckets],
 ];
 
 /** Migrations compiled into the service, so they run the same from `dist/` on SQLite and PostgreSQL. */
