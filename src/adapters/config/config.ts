@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { DatabaseLocation } from '../persistence/database.js';
+import { tracingSettings, type TracingSettings } from './tracing-config.js';
 
 export type AuthSettings =
   | { mode: 'secret'; secret: string }
@@ -48,6 +49,8 @@ export interface ServiceConfig {
   corsOrigins: string[];
   /** Whether GET /metrics answers. */
   metricsEnabled: boolean;
+  /** Where spans are exported (OTEL_TRACES_EXPORTER); the SDK reads the other OTEL_* variables itself. */
+  tracing: TracingSettings;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -112,8 +115,11 @@ const schema = z.object({
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`));
+  const tracingProblems: string[] = [];
+  const tracing = tracingSettings(env, tracingProblems);
+  if (!parsed.success || tracingProblems.length > 0) {
+    const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`);
+    throw new ConfigError([...problems, ...tracingProblems]);
   }
   const v = parsed.data;
   const production = v.NODE_ENV === 'production';
@@ -138,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
     corsOrigins: v.CORS_ORIGINS?.split(',').map((origin) => origin.trim()) ?? [],
     metricsEnabled: v.METRICS === 'on',
+    tracing,
   };
 }
 

@@ -1,0 +1,60 @@
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OtlpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-base';
+import type { TracingSettings } from '../config/tracing-config.js';
+import { spansExported } from './spans.js';
+
+export interface Tracing {
+  /** Whether finished spans leave the process. */
+  readonly exporting: boolean;
+  /** Sends the spans still waiting in the batch to the exporter. */
+  flush(): Promise<void>;
+}
+
+const DEFAULT_SERVICE_NAME = 'campaign-service';
+
+let installed: Tracing | undefined;
+
+/**
+ * OpenTelemetry for this process, once: the AsyncLocalStorage context manager, W3C Trace Context propagation and
+ * the SDK's tracer provider, whose sampler, limits and batching come from the OTEL_* variables as the SDK reads
+ * them. Without an exporter the provider still gives every request and publish a trace context (ids, sampled
+ * flag from OTEL_TRACES_SAMPLER), so the context reaches the outbox and the broker; only the spans that would
+ * show nothing but cost are left out (see spans.ts). The first call's settings hold for the process.
+ */
+export function installTracing(settings: TracingSettings): Tracing {
+  if (installed !== undefined) return installed;
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  const exporters = settings.exporters.map((name) => exporterFor(name, settings));
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': DEFAULT_SERVICE_NAME }).merge(detectResources({ detectors: [envDetector] })),
+    spanProcessors: exporters.map((exporter) => new BatchSpanProcessor(exporter)),
+    // A relay's publish links to every event of its batch (up to OUTBOX_BATCH_SIZE, at most 10,000), not 128.
+    ...(process.env.OTEL_SPAN_LINK_COUNT_LIMIT === undefined ? { spanLimits: { linkCountLimit: 10_000 } } : {}),
+  });
+  trace.setGlobalTracerProvider(provider);
+  const exporting = exporters.length > 0;
+  spansExported(exporting);
+  // Query spans on PostgreSQL, under the unit of work that ran them; knex loads `pg` with require(), which the
+  // instrumentation hooks without a loader flag. Spans outside a trace (the relay's polling) are left out.
+  if (exporting) registerInstrumentations({ instrumentations: [new PgInstrumentation({ requireParentSpan: true })] });
+  installed = { exporting, flush: () => provider.forceFlush() };
+  return installed;
+}
+
+function exporterFor(name: 'otlp' | 'console', settings: TracingSettings): SpanExporter {
+  if (name === 'console') return new ConsoleSpanExporter();
+  return settings.otlpProtocol === 'http/json' ? new OtlpJsonExporter() : new OtlpProtobufExporter();
+}
