@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { createLogger } from '../../../src/composition/logger.js';
-import { DATABASE_KINDS } from '../../support/databases.js';
+import { DATABASE_KINDS, SQLITE } from '../../support/databases.js';
 import { eventually } from '../../support/eventually.js';
 import { expect } from '../../support/expect.js';
 import { BROKER_START_TIMEOUT_MS, testKafkaBrokers } from '../../support/kafka-global.js';
@@ -14,13 +16,14 @@ for (const kind of DATABASE_KINDS) {
   describe(`The trace context through the outbox with no exporter configured (${kind.name})`, function () {
     this.timeout(60_000);
     const topic = uniqueTopic('trace-context');
+    let brokers: string;
     let service: TestService;
     let reader: TopicReader;
     let logs: LogLines;
 
     before(async function () {
       this.timeout(BROKER_START_TIMEOUT_MS);
-      const brokers = await testKafkaBrokers();
+      brokers = await testKafkaBrokers();
       logs = new LogLines();
       service = await TestService.start(kind, {
         env: { KAFKA_BROKERS: brokers, KAFKA_TOPIC: topic, OUTBOX_POLL_INTERVAL_MS: '100' },
@@ -100,6 +103,28 @@ for (const kind of DATABASE_KINDS) {
         expect(traceparentOf(messages.find((m) => m.key === id)!).traceId, `campaign ${id}`).to.equal(traceIds[i]);
       }
     });
+
+    if (kind === SQLITE) {
+      it('shows the trace id of each event in `npm run events:tail`', async function () {
+        this.timeout(60_000);
+        const id = await service.createCampaign();
+        const traceId = randomBytes(16).toString('hex');
+        await start(id, { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` });
+        await message(id);
+        const tail = spawn(process.execPath, [fileURLToPath(new URL('../../../src/cli/events-tail.js', import.meta.url)), '--from-beginning'], {
+          env: { ...process.env, KAFKA_BROKERS: brokers, KAFKA_TOPIC: topic },
+        });
+        let printed = '';
+        tail.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+        try {
+          const lineOf = () => printed.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((l) => l.key === id);
+          await eventually('events:tail printed the start', () => lineOf() !== undefined, { timeoutMs: 45_000 });
+          expect(lineOf()).to.include({ type: 'CampaignStarted', traceId });
+        } finally {
+          tail.kill('SIGTERM');
+        }
+      });
+    }
 
     it('gives an event the outbox kept no trace context for (written before it did) the trace of its publish', async () => {
       const id = String(8_000_000_000n + BigInt(randomBytes(3).readUIntBE(0, 3)));
