@@ -37,7 +37,8 @@ export class OtlpReceiver {
     readonly url: string,
   ) {}
 
-  static async start(): Promise<OtlpReceiver> {
+  /** `refuseWith`: answer every export with this status instead (a collector that refuses the spans). */
+  static async start(refuseWith?: number): Promise<OtlpReceiver> {
     let receiver: OtlpReceiver | undefined;
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -45,6 +46,10 @@ export class OtlpReceiver {
       req.on('end', () => {
         if (req.method !== 'POST' || req.url !== '/v1/traces') {
           res.writeHead(404).end();
+          return;
+        }
+        if (refuseWith !== undefined) {
+          res.writeHead(refuseWith, { 'content-type': 'application/json' }).end('{"code":3,"message":"refused"}');
           return;
         }
         let body = Buffer.concat(chunks);

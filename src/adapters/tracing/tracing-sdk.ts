@@ -1,4 +1,4 @@
-import { context, propagation, trace } from '@opentelemetry/api';
+import { context, diag, DiagLogLevel, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -12,15 +12,19 @@ import {
   ConsoleSpanExporter,
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
+import type { Logger } from 'pino';
 import type { TracingSettings } from '../config/tracing-config.js';
 import { spansExported } from './spans.js';
 
 export interface Tracing {
   /** Whether finished spans leave the process. */
   readonly exporting: boolean;
-  /** Sends the spans still waiting in the batch to the exporter. */
+  /** Sends the spans still waiting in the batch to the exporter, giving up after FLUSH_LIMIT_MS. */
   flush(): Promise<void>;
 }
+
+/** A collector that does not answer must not hold up a shutdown (SHUTDOWN_TIMEOUT_MS is 10 s by default). */
+const FLUSH_LIMIT_MS = 2_000;
 
 const DEFAULT_SERVICE_NAME = 'campaign-service';
 
@@ -31,10 +35,22 @@ let installed: Tracing | undefined;
  * the SDK's tracer provider, whose sampler, limits and batching come from the OTEL_* variables as the SDK reads
  * them. Without an exporter the provider still gives every request and publish a trace context (ids, sampled
  * flag from OTEL_TRACES_SAMPLER), so the context reaches the outbox and the broker; only the spans that would
- * show nothing but cost are left out (see spans.ts). The first call's settings hold for the process.
+ * show nothing but cost are left out (see spans.ts). The first call's settings hold for the process. The SDK's
+ * own warnings (an export the collector refused, a bad OTEL_* value) go to `logger`.
  */
-export function installTracing(settings: TracingSettings): Tracing {
+export function installTracing(settings: TracingSettings, logger: Logger): Tracing {
   if (installed !== undefined) return installed;
+  const sdkLog = logger.child({ component: 'opentelemetry' });
+  diag.setLogger(
+    {
+      error: (message, ...args) => sdkLog.error({ details: args.map(String) }, message),
+      warn: (message, ...args) => sdkLog.warn({ details: args.map(String) }, message),
+      info: () => undefined,
+      debug: () => undefined,
+      verbose: () => undefined,
+    },
+    { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
+  );
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   const exporters = settings.exporters.map((name) => exporterFor(name, settings));
@@ -50,8 +66,20 @@ export function installTracing(settings: TracingSettings): Tracing {
   // Query spans on PostgreSQL, under the unit of work that ran them; knex loads `pg` with require(), which the
   // instrumentation hooks without a loader flag. Spans outside a trace (the relay's polling) are left out.
   if (exporting) registerInstrumentations({ instrumentations: [new PgInstrumentation({ requireParentSpan: true })] });
-  installed = { exporting, flush: () => provider.forceFlush() };
+  installed = { exporting, flush: () => flushWithin(provider, FLUSH_LIMIT_MS) };
   return installed;
+}
+
+async function flushWithin(provider: BasicTracerProvider, limitMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, limitMs);
+  });
+  try {
+    await Promise.race([provider.forceFlush().catch(() => undefined), limit]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function exporterFor(name: 'otlp' | 'console', settings: TracingSettings): SpanExporter {

@@ -151,3 +151,45 @@ for (const { database: kind, protocol, contentType } of CASES) {
     });
   });
 }
+
+describe('A collector that refuses the spans', function () {
+  this.timeout(30_000);
+  let receiver: OtlpReceiver;
+  let database: TestDatabase;
+  let service: ServiceProcess;
+
+  before(async () => {
+    receiver = await OtlpReceiver.start(400);
+    database = await SQLITE.create();
+    service = await ServiceProcess.start({
+      ...database.env,
+      AUTH_JWT_SECRET: TEST_SECRET,
+      KAFKA_BROKERS: '',
+      SCHEDULER: 'off',
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_BSP_SCHEDULE_DELAY: '50',
+    });
+  });
+  after(async () => {
+    await service?.stop();
+    await receiver?.stop();
+    await database?.drop();
+  });
+
+  it('leaves the requests alone, says so in the log, and does not hold up the shutdown', async () => {
+    const token = await mintToken({ secret: TEST_SECRET, subject: 'tester' });
+    const answer = await fetch(`${service.url}/api/v1/campaigns?start=0&pageSize=1`, { headers: { authorization: `Bearer ${token}` } });
+    expect(answer.status).to.equal(200);
+    const sdkLines = () =>
+      service.output
+        .join('')
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((line) => line.component === 'opentelemetry');
+    await eventually('the service logged the refused export', () => sdkLines().some((line) => line.level === 50), { timeoutMs: 20_000 });
+    const began = Date.now();
+    expect(await service.stop()).to.equal(0);
+    expect(Date.now() - began).to.be.below(5_000);
+  });
+});
