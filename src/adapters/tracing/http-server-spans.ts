@@ -4,6 +4,9 @@ import { matchedRoute } from '../http/matched-route.js';
 import { spansExported, startEntrySpan } from './spans.js';
 import { incomingContext } from './trace-context.js';
 
+/** Probes and scrapes come every few seconds from the platform, not from a caller: they start no trace. */
+const UNTRACED_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
+
 const KNOWN_METHODS = new Set(['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE']);
 
 /**
@@ -13,6 +16,7 @@ const KNOWN_METHODS = new Set(['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'P
  */
 export function httpServerSpans(): Middleware {
   return async (ctx, next) => {
+    if (UNTRACED_PATHS.has(ctx.path)) return next();
     const parent = incomingContext({ traceparent: single(ctx.req.headers.traceparent), tracestate: single(ctx.req.headers.tracestate) });
     const method = KNOWN_METHODS.has(ctx.method) ? ctx.method : '_OTHER';
     const recorded = spansExported();

@@ -1,6 +1,6 @@
 import { SpanKind } from '@opentelemetry/api';
 import { CampaignId } from '../../domain/index.js';
-import { inChildSpan } from './spans.js';
+import { inChildSpan, spansExported } from './spans.js';
 
 interface UseCase {
   execute(command: never): Promise<unknown>;
@@ -16,6 +16,7 @@ export function tracedUseCases<T extends { [K in keyof T]: UseCase }>(useCases: 
     const name = key.charAt(0).toUpperCase() + key.slice(1);
     traced[key] = {
       execute: (command: never) => {
+        if (!spansExported()) return useCase.execute(command);
         const given = command as unknown;
         const campaignId = given instanceof CampaignId ? given : (given as { campaignId?: unknown } | undefined)?.campaignId;
         const attributes = campaignId instanceof CampaignId ? { 'campaign.id': campaignId.toString() } : {};

@@ -141,6 +141,15 @@ for (const { database: kind, protocol, contentType } of CASES) {
       expect(request.attributes['url.path']).to.equal(`/api/v1/campaigns/${id}/start`);
     });
 
+    it('leaves the probes and the metrics scrape out of the traces', async () => {
+      for (const path of ['/health/live', '/health/ready', '/metrics']) expect((await fetch(`${service.url}${path}`)).status, path).to.equal(200);
+      const marker = randomBytes(16).toString('hex');
+      await call('GET', '/api/v1/campaigns?start=0&pageSize=1', { traceparent: `00-${marker}-${randomBytes(8).toString('hex')}-01` });
+      await spanWhere('the request after the probes', (s) => s.traceId === marker);
+      const probed = receiver.spans.filter((s) => ['/health/live', '/health/ready', '/metrics'].includes(String(s.attributes['url.path'])));
+      expect(probed).to.deep.equal([]);
+    });
+
     it("gives each scheduled start a trace of its own, which the message carries", async () => {
       const id = await createCampaign({ startAt: new Date(Date.now() + 1_500).toISOString() });
       const [, traceId] = TRACEPARENT.exec((await started(id)).headers.ce_traceparent ?? '') ?? [];
