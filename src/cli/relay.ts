@@ -13,7 +13,7 @@ async function main(): Promise<void> {
     throw new ConfigError(['KAFKA_BROKERS is required to run the relay, e.g. KAFKA_BROKERS=127.0.0.1:9092']);
   }
   const logger = createLogger();
-  const tracing = installTracing(config.tracing, logger);
+  const tracing = await installTracing(config.tracing, logger);
   const container = buildContainer(config, logger, undefined);
   const db = container.get(TYPES.Database);
   await migrateToLatest(db);

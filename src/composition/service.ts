@@ -57,7 +57,7 @@ export async function startService(
   overrides: ServiceOverrides = {},
 ): Promise<RunningService> {
   // Before the database opens: the PostgreSQL instrumentation hooks `pg` when knex first loads it.
-  const tracing = installTracing(config.tracing, logger);
+  const tracing = await installTracing(config.tracing, logger);
   const developmentSecret =
     config.auth.mode === 'development' ? loadOrCreateDevelopmentSecret(config.dataDir) : undefined;
   const container = buildContainer(config, logger, developmentSecret);

@@ -1,10 +1,6 @@
 import { context, diag, DiagLogLevel, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPTraceExporter as OtlpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import {
   BasicTracerProvider,
@@ -28,7 +24,7 @@ const FLUSH_LIMIT_MS = 2_000;
 
 const DEFAULT_SERVICE_NAME = 'campaign-service';
 
-let installed: Tracing | undefined;
+let installed: Promise<Tracing> | undefined;
 
 /**
  * OpenTelemetry for this process, once: the AsyncLocalStorage context manager, W3C Trace Context propagation and
@@ -36,10 +32,15 @@ let installed: Tracing | undefined;
  * them. Without an exporter the provider still gives every request and publish a trace context (ids, sampled
  * flag from OTEL_TRACES_SAMPLER), so the context reaches the outbox and the broker; only the spans that would
  * show nothing but cost are left out (see spans.ts). The first call's settings hold for the process. The SDK's
- * own warnings (an export the collector refused, a bad OTEL_* value) go to `logger`.
+ * own warnings (an export the collector refused, a bad OTEL_* value) go to `logger`. The exporters and the
+ * PostgreSQL instrumentation are loaded only when spans are exported: they are most of the SDK's load time.
  */
-export function installTracing(settings: TracingSettings, logger: Logger): Tracing {
-  if (installed !== undefined) return installed;
+export function installTracing(settings: TracingSettings, logger: Logger): Promise<Tracing> {
+  installed ??= install(settings, logger);
+  return installed;
+}
+
+async function install(settings: TracingSettings, logger: Logger): Promise<Tracing> {
   const sdkLog = logger.child({ component: 'opentelemetry' });
   diag.setLogger(
     {
@@ -53,7 +54,7 @@ export function installTracing(settings: TracingSettings, logger: Logger): Traci
   );
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  const exporters = settings.exporters.map((name) => exporterFor(name, settings));
+  const exporters = await Promise.all(settings.exporters.map((name) => exporterFor(name, settings)));
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': DEFAULT_SERVICE_NAME }).merge(detectResources({ detectors: [envDetector] })),
     spanProcessors: exporters.map((exporter) => new BatchSpanProcessor(exporter)),
@@ -65,9 +66,14 @@ export function installTracing(settings: TracingSettings, logger: Logger): Traci
   spansExported(exporting);
   // Query spans on PostgreSQL, under the unit of work that ran them; knex loads `pg` with require(), which the
   // instrumentation hooks without a loader flag. Spans outside a trace (the relay's polling) are left out.
-  if (exporting) registerInstrumentations({ instrumentations: [new PgInstrumentation({ requireParentSpan: true })] });
-  installed = { exporting, flush: () => flushWithin(provider, FLUSH_LIMIT_MS) };
-  return installed;
+  if (exporting) {
+    const [{ registerInstrumentations }, { PgInstrumentation }] = await Promise.all([
+      import('@opentelemetry/instrumentation'),
+      import('@opentelemetry/instrumentation-pg'),
+    ]);
+    registerInstrumentations({ instrumentations: [new PgInstrumentation({ requireParentSpan: true })] });
+  }
+  return { exporting, flush: () => flushWithin(provider, FLUSH_LIMIT_MS) };
 }
 
 async function flushWithin(provider: BasicTracerProvider, limitMs: number): Promise<void> {
@@ -82,7 +88,8 @@ async function flushWithin(provider: BasicTracerProvider, limitMs: number): Prom
   }
 }
 
-function exporterFor(name: 'otlp' | 'console', settings: TracingSettings): SpanExporter {
+async function exporterFor(name: 'otlp' | 'console', settings: TracingSettings): Promise<SpanExporter> {
   if (name === 'console') return new ConsoleSpanExporter();
-  return settings.otlpProtocol === 'http/json' ? new OtlpJsonExporter() : new OtlpProtobufExporter();
+  if (settings.otlpProtocol === 'http/json') return new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter();
+  return new (await import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter();
 }
