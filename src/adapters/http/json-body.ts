@@ -7,6 +7,8 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 
 const NO_BODY = Symbol('no body');
 
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 export function hasBody(ctx: Context): boolean {
   const { headers } = ctx.req;
   return headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0;
@@ -41,7 +43,7 @@ export function isAbsent(body: unknown): body is typeof NO_BODY {
 /** Bytes that are not UTF-8 are refused, never replaced by U+FFFD. */
 function decodeUtf8(bytes: Buffer): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return STRICT_UTF8.decode(bytes);
   } catch {
     throw new RequestRefused('INVALID_REQUEST', 'The request body is not valid UTF-8');
   }
