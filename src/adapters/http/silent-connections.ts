@@ -11,9 +11,10 @@ import { clientErrorAnswer } from './client-errors.js';
 export function closeSilentConnections(server: Server, headersTimeoutMs: number): void {
   const served = new WeakSet<Socket>();
   server.on('connection', (socket: Socket) => socket.setTimeout(headersTimeoutMs));
-  server.on('request', (request) => {
-    served.add(request.socket);
-    request.socket.setTimeout(0);
+  server.on('request', ({ socket }) => {
+    if (served.has(socket)) return; // Later requests: node clears its own keep-alive timer.
+    served.add(socket);
+    socket.setTimeout(0);
   });
   // With a listener here node leaves every socket timeout to it, the keep-alive ones included.
   server.on('timeout', (socket: Socket) => {

@@ -1,5 +1,5 @@
 import knex, { type Knex } from 'knex';
-import { ensureWritableDatabaseFile } from './sqlite/writable-file.js';
+import { ensureUsableDatabaseFile } from './sqlite/writable-file.js';
 
 export type DatabaseLocation =
   | { kind: 'sqlite'; filename: string }
@@ -15,7 +15,7 @@ export function openDatabase(location: DatabaseLocation): Knex {
  * survives a crash of the process and of the machine.
  */
 function openSqlite(filename: string): Knex {
-  if (filename !== ':memory:') ensureWritableDatabaseFile(filename);
+  if (filename !== ':memory:') ensureUsableDatabaseFile(filename);
   return knex({
     client: 'better-sqlite3',
     connection: { filename },

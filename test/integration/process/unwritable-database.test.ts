@@ -43,12 +43,12 @@ function expectOneLineNaming(run: { code: number | null; lines: string[] }, file
   expect(run.lines[0]).not.to.match(/migrat|knex|    at /i);
 }
 
-describe('A SQLite database the service cannot write', () => {
+describe('A SQLite database the service cannot use', () => {
   let root: string;
 
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'campaigns-unwritable-'));
-    chmodSync(root, 0o755);
+    chmodSync(root, 0o777);
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
@@ -56,7 +56,7 @@ describe('A SQLite database the service cannot write', () => {
     const file = join(root, 'campaigns.sqlite');
     writeFileSync(file, '');
     chmodSync(file, 0o444);
-    expectOneLineNaming(await runService(file, root), file, /^EACCES: permission denied/);
+    expectOneLineNaming(await runService(file, root), file, /^EACCES: permission denied, open /);
   });
 
   it('does the same for a directory where the file cannot be created', async () => {
@@ -64,7 +64,14 @@ describe('A SQLite database the service cannot write', () => {
     const file = join(directory, 'campaigns.sqlite');
     await import('node:fs').then((fs) => fs.mkdirSync(directory, { mode: 0o555 }));
     chmodSync(directory, 0o555);
-    expectOneLineNaming(await runService(file, root), file, /^EACCES: permission denied/);
+    expectOneLineNaming(await runService(file, root), file, /^EACCES: permission denied, access /);
+  });
+
+  it('does the same for a file that is not a SQLite database', async () => {
+    const file = join(root, 'campaigns.sqlite');
+    writeFileSync(file, Buffer.alloc(4096, 7));
+    chmodSync(file, 0o666);
+    expectOneLineNaming(await runService(file, root), file, /^SQLITE_NOTADB: file is not a database/);
   });
 
   it('does the same when a path component is a file, not a directory', async () => {
