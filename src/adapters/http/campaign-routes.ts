@@ -16,11 +16,10 @@ import {
 import { CampaignId, CampaignInvalid, type FieldProblem } from '../../domain/index.js';
 import { SCOPES, type Principal } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
-import { authorized } from './auth-middleware.js';
-import { EXACT_PATHS } from './exact-paths.js';
 import { createCampaignInput, modifyCampaignInput } from './campaign-input.js';
 import { campaignJson } from './campaign-json.js';
 import { isAbsent, readJsonBody } from './json-body.js';
+import { ProtectedRouter } from './protected-router.js';
 import { RequestRefused } from './request-refused.js';
 
 export interface CampaignUseCases {
@@ -53,7 +52,7 @@ interface Verb {
 }
 
 export function campaignRouter(prefix: string, useCases: CampaignUseCases, verifier: TokenVerifier): Router {
-  const router = new Router({ prefix, ...EXACT_PATHS });
+  const routes = new ProtectedRouter(prefix, verifier);
 
   const verbs: Array<[name: keyof typeof MESSAGES, scope: string, useCase: Verb]> = [
     ['start', SCOPES.execute, useCases.startCampaign],
@@ -63,15 +62,15 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
     ['delete', SCOPES.write, useCases.deleteCampaign],
   ];
   for (const [name, scope, useCase] of verbs) {
-    router.post(`/campaigns/:id/${name}`, authorized(verifier, scope, async (ctx, principal) => {
+    routes.post(`/campaigns/:id/${name}`, scope, async (ctx, principal) => {
       const campaignId = CampaignId.parse(ctx.params.id!);
       await readJsonBody(ctx);
       const { id } = await useCase.execute(verbCommand(ctx, principal, campaignId));
       ctx.body = { id, message: MESSAGES[name] };
-    }));
+    });
   }
 
-  router.post('/campaigns/:id/modify', authorized(verifier, SCOPES.write, async (ctx, principal) => {
+  routes.post('/campaigns/:id/modify', SCOPES.write, async (ctx, principal) => {
     const campaignId = CampaignId.parse(ctx.params.id!);
     const restart = restartFlag(ctx);
     const body = await readJsonBody(ctx);
@@ -79,30 +78,30 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
     const changes = modifyCampaignInput(body);
     const { id } = await useCases.modifyCampaign.execute({ ...verbCommand(ctx, principal, campaignId), changes, restart });
     ctx.body = { message: MESSAGES.modify, id };
-  }));
+  });
 
-  router.post('/campaigns', authorized(verifier, SCOPES.write, async (ctx, principal) => {
+  routes.post('/campaigns', SCOPES.write, async (ctx, principal) => {
     const body = await readJsonBody(ctx);
     if (isAbsent(body)) throw new RequestRefused('INVALID_REQUEST', 'A JSON body describing the campaign is required');
     const { id } = await useCases.createCampaign.execute(createCampaignInput(body, principal.subject));
     ctx.body = { message: MESSAGES.create, id };
-  }));
+  });
 
-  router.get('/campaigns/:id', authorized(verifier, SCOPES.read, async (ctx) => {
+  routes.get('/campaigns/:id', SCOPES.read, async (ctx) => {
     const campaign = await useCases.getCampaign.execute(CampaignId.parse(ctx.params.id!));
     ctx.body = campaignJson(campaign);
-  }));
+  });
 
-  router.get('/campaigns', authorized(verifier, SCOPES.read, async (ctx) => {
+  routes.get('/campaigns', SCOPES.read, async (ctx) => {
     const offset = pageParameter(ctx, 'start', 0, Number.MAX_SAFE_INTEGER);
     const limit = pageParameter(ctx, 'pageSize', 10, MAX_PAGE_SIZE);
     const problems = [offset, limit].filter((p): p is FieldProblem => typeof p !== 'number');
     if (problems.length > 0) throw new CampaignInvalid(problems);
     const page = await useCases.listCampaigns.execute({ offset: offset as number, limit: limit as number });
     ctx.body = { total: page.total, campaigns: page.campaigns.map(campaignJson) };
-  }));
+  });
 
-  return router;
+  return routes.router;
 }
 
 function verbCommand(ctx: Context, principal: Principal, campaignId: CampaignId): VerbCommand {

@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { migrateToLatest, migrationSource } from '../../../src/adapters/persistence/migrations/index.js';
 import { openTestDatabase, POSTGRES, SQLITE, type DatabaseKind } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
@@ -33,3 +35,20 @@ for (const kind of [POSTGRES, SQLITE] as DatabaseKind[]) {
     });
   });
 }
+
+describe('The SQLite migration lock file', () => {
+  it('is taken over when the process that left it no longer exists, and removed after migrating', async () => {
+    const database = await SQLITE.create();
+    const file = database.env.DATABASE_URL!.slice('sqlite:'.length);
+    const deadPid = spawnSync(process.execPath, ['-e', '0']).pid;
+    writeFileSync(`${file}.migration-lock`, String(deadPid));
+    const db = openTestDatabase(database);
+    try {
+      expect(await migrateToLatest(db)).to.deep.equal(await compiledIn());
+      expect(existsSync(`${file}.migration-lock`)).to.equal(false);
+    } finally {
+      await db.destroy();
+      await database.drop();
+    }
+  });
+});
