@@ -24,7 +24,7 @@ export const MAX_HEADER_BYTES = 16 * 1024;
 export const REQUEST_TIMEOUT_MS = 30_000;
 
 /**
- * Limits of the HTTP server itself; the body limit (64 KiB) is in json-body.ts. A request that breaks one is
+ * Limits of the HTTP server itself; the body limit (1 MiB) is in json-body.ts. A request that breaks one is
  * answered before it reaches the app (431 for large headers, 408 for a slow request), as JSON (client-errors.ts).
  * The Host header is checked by the app, so that its refusal is JSON too.
  */

@@ -3,11 +3,13 @@ import { initialSchema } from './001-initial-schema.js';
 import { lifecycleColumns } from './002-lifecycle-columns.js';
 import { whileHoldingMigrationLock } from './migration-lock.js';
 import { relayLease } from './003-relay-lease.js';
+import { campaignContent } from './004-campaign-content.js';
 
 const MIGRATIONS: ReadonlyArray<[name: string, migration: Knex.Migration]> = [
   ['001-initial-schema', initialSchema],
   ['002-lifecycle-columns', lifecycleColumns],
   ['003-relay-lease', relayLease],
+  ['004-campaign-content', campaignContent],
 ];
 
 /** Migrations compiled into the service, so they run the same from `dist/` on SQLite and PostgreSQL. */
