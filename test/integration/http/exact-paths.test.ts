@@ -35,7 +35,7 @@ describe('Paths are matched exactly as written, on both mounts', () => {
       expectNotFound(await service.request('POST', path, { token: null }));
       expectNotFound(await service.request('POST', path));
     }
-    expect((await service.request('GET', `/api/v1/campaigns/${id}`)).body.status).to.equal('scheduled');
+    expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.status).to.equal('scheduled');
   });
 
   for (const path of ['/api/v1/campaigns/', '/api/v1//campaigns', '/vpns/api/v1/campaigns/', '//api/v1/campaigns']) {

@@ -30,7 +30,7 @@ for (const kind of DATABASE_KINDS) {
           expect(answer.status).to.equal(401);
           expect(answer.body).to.include({ code: 'UNAUTHORIZED' });
         }
-        expect((await service.request('GET', `/api/v1/campaigns/${id}`)).body.status).to.equal('scheduled');
+        expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.status).to.equal('scheduled');
       });
     }
 
