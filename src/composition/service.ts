@@ -10,9 +10,11 @@ import type { ServiceConfig } from '../adapters/config/config.js';
 import { createHttpApp } from '../adapters/http/app.js';
 import { loadOpenApiDocument } from '../adapters/http/openapi-document.js';
 import { answerClientErrorsAsJson } from '../adapters/http/client-errors.js';
-import { SERVER_LIMITS } from '../adapters/http/server-limits.js';
+import { serverOptions, type ConnectionTimeouts } from '../adapters/http/server-limits.js';
+import { closeSilentConnections } from '../adapters/http/silent-connections.js';
 import { ReadinessCheck } from '../adapters/observability/readiness-check.js';
 import { DatabaseProbe } from '../adapters/persistence/database-probe.js';
+import { installTracing } from '../adapters/tracing/tracing-sdk.js';
 import { migrateToLatest } from '../adapters/persistence/migrations/index.js';
 import { messagingModule } from './messaging-module.js';
 import { authModule, persistenceModule, systemModule, useCaseModule } from './modules.js';
@@ -20,6 +22,7 @@ import { PeriodicPruning } from './periodic-pruning.js';
 import { startRelayInProcess } from './outbox-relay.js';
 import { observabilityModule } from './observability-module.js';
 import { ScheduleLoop } from './schedule-loop.js';
+import { tracingModule } from './tracing-module.js';
 import { TYPES } from './types.js';
 
 export interface RunningService {
@@ -43,7 +46,7 @@ export function buildContainer(config: ServiceConfig, logger: Logger, developmen
   const container = new Container();
   container.bind(TYPES.Config).toConstantValue(config);
   container.bind(TYPES.Logger).toConstantValue(logger);
-  container.load(persistenceModule, systemModule, authModule(developmentSecret), useCaseModule, observabilityModule);
+  container.load(persistenceModule, systemModule, authModule(developmentSecret), useCaseModule, observabilityModule, tracingModule);
   if (config.kafka !== undefined) container.load(messagingModule(config.kafka, config.relay));
   return container;
 }
@@ -54,6 +57,8 @@ export async function startService(
   logger: Logger,
   overrides: ServiceOverrides = {},
 ): Promise<RunningService> {
+  // Before the database opens: the PostgreSQL instrumentation hooks `pg` when knex first loads it.
+  const tracing = await installTracing(config.tracing, logger);
   const developmentSecret =
     config.auth.mode === 'development' ? loadOrCreateDevelopmentSecret(config.dataDir) : undefined;
   const container = buildContainer(config, logger, developmentSecret);
@@ -94,7 +99,7 @@ export async function startService(
       openApiDocument: loadOpenApiDocument(),
     },
   });
-  const server = await listen(app.callback(), config.port, config.host);
+  const server = await listen(app.callback(), config.port, config.host, config.connectionTimeouts);
   const { port } = server.address() as AddressInfo;
 
   return {
@@ -116,14 +121,22 @@ export async function startService(
         container.get(TYPES.RelayStatus).stopped();
       }
       await db.destroy();
+      await tracing.flush();
     },
   };
 }
 
-function listen(handler: RequestListener, port: number, host: string | undefined): Promise<Server> {
+function listen(
+  handler: RequestListener,
+  port: number,
+  host: string | undefined,
+  timeouts: ConnectionTimeouts,
+): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = createServer(SERVER_LIMITS, handler);
+    const server = createServer(serverOptions(timeouts), handler);
+    server.on('checkExpectation', handler);
     answerClientErrorsAsJson(server);
+    closeSilentConnections(server, timeouts.headersTimeoutMs);
     server.once('error', reject);
     server.listen(port, host, () => resolve(server));
   });

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_CONNECTION_TIMEOUTS, NODE_KEEP_ALIVE_BUFFER_MS, type ConnectionTimeouts } from '../http/server-limits.js';
 import type { DatabaseLocation } from '../persistence/database.js';
+import { tracingSettings, type TracingSettings } from './tracing-config.js';
 
 export type AuthSettings =
   | { mode: 'secret'; secret: string }
@@ -48,6 +50,10 @@ export interface ServiceConfig {
   corsOrigins: string[];
   /** Whether GET /metrics answers. */
   metricsEnabled: boolean;
+  /** How long a connection may wait for its headers, or stay idle between requests. */
+  connectionTimeouts: ConnectionTimeouts;
+  /** Where spans are exported (OTEL_TRACES_EXPORTER); the SDK reads the other OTEL_* variables itself. */
+  tracing: TracingSettings;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -108,12 +114,22 @@ const schema = z.object({
     message: 'must be a comma-separated list of origins (scheme://host[:port], no path), e.g. https://app.example.com',
   }),
   METRICS: z.enum(['on', 'off']).default('on'),
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(DEFAULT_CONNECTION_TIMEOUTS.headersTimeoutMs),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(NODE_KEEP_ALIVE_BUFFER_MS + 100)
+    .max(3_600_000)
+    .default(DEFAULT_CONNECTION_TIMEOUTS.keepAliveTimeoutMs),
 });
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`));
+  const tracingProblems: string[] = [];
+  const tracing = tracingSettings(env, tracingProblems);
+  if (!parsed.success || tracingProblems.length > 0) {
+    const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`);
+    throw new ConfigError([...problems, ...tracingProblems]);
   }
   const v = parsed.data;
   const production = v.NODE_ENV === 'production';
@@ -138,6 +154,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
     corsOrigins: v.CORS_ORIGINS?.split(',').map((origin) => origin.trim()) ?? [],
     metricsEnabled: v.METRICS === 'on',
+    connectionTimeouts: { headersTimeoutMs: v.HTTP_HEADERS_TIMEOUT_MS, keepAliveTimeoutMs: v.HTTP_KEEP_ALIVE_TIMEOUT_MS },
+    tracing,
   };
 }
 

@@ -1,10 +1,12 @@
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { TokenVerifier } from '../auth/token-verifier.js';
+import { httpServerSpans } from '../tracing/http-server-spans.js';
 import { campaignRouter, type CampaignUseCases } from './campaign-routes.js';
 import { closeConnectionsWhileDraining } from './connection-draining.js';
 import { cors } from './cors.js';
 import { errorMiddleware } from './error-middleware.js';
+import { httpConformance } from './http-conformance.js';
 import { operationsRouter, type OperationsEndpoints } from './operations-routes.js';
 import { requestIdMiddleware } from './request-id.js';
 import { requestLogging } from './request-logging.js';
@@ -29,6 +31,7 @@ export interface HttpAppOptions {
 export function createHttpApp(options: HttpAppOptions): Koa {
   const app = new Koa();
   app.silent = true;
+  app.use(httpServerSpans());
   app.use(requestIdMiddleware());
   if (options.draining) app.use(closeConnectionsWhileDraining(options.draining));
   app.use(requestLogging(options.logger));
@@ -36,6 +39,7 @@ export function createHttpApp(options: HttpAppOptions): Koa {
   app.use(securityHeaders());
   app.use(cors(options.corsOrigins ?? []));
   app.use(errorMiddleware(options.logger));
+  app.use(httpConformance());
   app.use(async (ctx, next) => {
     await next();
     if (ctx.body !== undefined) return;

@@ -1,8 +1,10 @@
 import type { Knex } from 'knex';
 import { initialSchema } from './001-initial-schema.js';
 import { lifecycleColumns } from './002-lifecycle-columns.js';
+import { whileHoldingMigrationLock } from './migration-lock.js';
 import { relayLease } from './003-relay-lease.js';
 import { campaignContent } from './004-campaign-content.js';
+import { outboxTraceContext } from './005-outbox-trace-context.js';
 import { campaignBuckets } from './006-campaign-buckets.js';
 
 const MIGRATIONS: ReadonlyArray<[name: string, migration: Knex.Migration]> = [
@@ -10,6 +12,7 @@ const MIGRATIONS: ReadonlyArray<[name: string, migration: Knex.Migration]> = [
   ['002-lifecycle-columns', lifecycleColumns],
   ['003-relay-lease', relayLease],
   ['004-campaign-content', campaignContent],
+  ['005-outbox-trace-context', outboxTraceContext],
   ['006-campaign-buckets', campaignBuckets],
 ];
 
@@ -20,7 +23,10 @@ export const migrationSource: Knex.MigrationSource<[string, Knex.Migration]> = {
   getMigration: async ([, migration]) => migration,
 };
 
+/** Migrates to the latest schema; instances starting together take turns (see migration-lock.ts). */
 export async function migrateToLatest(db: Knex): Promise<string[]> {
-  const [, applied] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
-  return applied;
+  return whileHoldingMigrationLock(db, async () => {
+    const [, applied] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
+    return applied;
+  });
 }

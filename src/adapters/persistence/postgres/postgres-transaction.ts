@@ -8,6 +8,7 @@ import {
 import { Campaign, type CampaignId, type DomainEvent } from '../../../domain/index.js';
 import { CAMPAIGN_COLUMNS, toRow, toSnapshot, type CampaignRow } from '../campaign-rows.js';
 import { isUniqueViolation } from '../database.js';
+import { activeTraceContext } from '../../tracing/trace-context.js';
 import { outboxRows } from '../outbox-rows.js';
 
 /** What the service uses of a `pg` client: queries, named ones prepared once per connection. */
@@ -22,7 +23,7 @@ interface QueryConfig {
 }
 
 const CHANGED = CAMPAIGN_COLUMNS.filter((c) => c !== 'id');
-const OUTBOX_COLUMNS = ['event_id', 'aggregate_type', 'aggregate_id', 'event_type', 'payload', 'occurred_at', 'created_at'] as const;
+const OUTBOX_COLUMNS = ['event_id', 'aggregate_type', 'aggregate_id', 'event_type', 'payload', 'occurred_at', 'created_at', 'trace_context'] as const;
 
 /**
  * Named statements: PostgreSQL parses and plans each once per connection, and the service skips Knex's query
@@ -70,7 +71,7 @@ export function postgresTransaction(connection: PgConnection, onAppend: () => vo
     outbox: {
       async append(events: readonly DomainEvent[]) {
         if (events.length === 0) return;
-        for (const row of outboxRows(events, new Date())) {
+        for (const row of outboxRows(events, new Date(), activeTraceContext())) {
           await connection.query(named('appendEvent', OUTBOX_COLUMNS.map((c) => row[c])));
         }
         onAppend();
