@@ -1,17 +1,19 @@
 import type { CampaignId } from './campaign-id.js';
 import { campaignEvent, campaignStarted, type CampaignEventType, type StartTrigger } from './campaign-events.js';
-import { scheduleProblems } from './campaign-rules.js';
+import { invariantViolations } from './campaign-invariants.js';
+import { scheduleProblems, textProblems } from './campaign-rules.js';
 import type { CampaignStatus } from './campaign-status.js';
 import { AggregateRoot } from './domain-event.js';
 import {
   CampaignExpired,
   CampaignInvalid,
-  CampaignNotStartable,
-  CampaignTransitionRefused,
+  CampaignNotDueForCompletion,
+  CampaignStateImpossible,
+  transitionRefused,
   type CampaignAction,
 } from './errors.js';
 
-export { DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH } from './campaign-rules.js';
+export { ACTOR_MAX_LENGTH, DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH, ZONE_MAX_LENGTH } from './campaign-rules.js';
 
 export interface CampaignSnapshot {
   id: CampaignId;
@@ -69,7 +71,8 @@ export interface StartRequest {
   trigger: StartTrigger;
 }
 
-const ALLOWED_FROM: Record<CampaignAction, readonly CampaignStatus[]> = {
+/** The transition table: the statuses each action is allowed from. */
+const ALLOWED_FROM: Readonly<Record<CampaignAction, readonly CampaignStatus[]>> = {
   start: ['scheduled'],
   pause: ['running'],
   resume: ['paused'],
@@ -79,6 +82,11 @@ const ALLOWED_FROM: Record<CampaignAction, readonly CampaignStatus[]> = {
   delete: ['draft', 'scheduled', 'paused'],
   complete: ['scheduled', 'running', 'paused'],
 };
+
+/** The statuses `action` is allowed from. */
+export function allowedFrom(action: CampaignAction): readonly CampaignStatus[] {
+  return ALLOWED_FROM[action];
+}
 
 export class Campaign extends AggregateRoot {
   private deleted = false;
@@ -94,9 +102,7 @@ export class Campaign extends AggregateRoot {
       startAt: input.startAt ?? null,
       endAt: input.endAt ?? null,
     };
-    const problems = scheduleProblems(schedule, now, { startAt: true, endAt: true });
-    if (problems.length > 0) throw new CampaignInvalid(problems);
-    return new Campaign({
+    const state: CampaignSnapshot = {
       id: input.id,
       ...schedule,
       status: input.status ?? 'scheduled',
@@ -110,10 +116,20 @@ export class Campaign extends AggregateRoot {
       updatedAt: now,
       updatedBy: input.createdBy,
       version: 1,
-    });
+    };
+    const problems = [
+      ...textProblems(state),
+      ...scheduleProblems(schedule, now, { startAt: true, endAt: true }),
+      ...invariantViolations(state),
+    ];
+    if (problems.length > 0) throw new CampaignInvalid(problems);
+    return new Campaign(state);
   }
 
+  /** A campaign as storage holds it; a state that breaks the invariants is refused, never loaded. */
   static restore(snapshot: CampaignSnapshot): Campaign {
+    const violations = invariantViolations(snapshot);
+    if (violations.length > 0) throw new CampaignStateImpossible(snapshot.id.toString(), violations);
     return new Campaign({ ...snapshot });
   }
 
@@ -140,8 +156,8 @@ export class Campaign extends AggregateRoot {
 
   /** Runs a scheduled campaign now, before its end date, and records CampaignStarted. */
   start(request: StartRequest): void {
-    const { id, status, startAt } = this.state;
-    if (status !== 'scheduled') throw new CampaignNotStartable(id.toString(), status);
+    const { id, startAt } = this.state;
+    this.allow('start');
     this.refuseIfEnded(request.now, 'be started');
     this.change({ status: 'running', startedAt: request.now }, request.now, request.startedBy);
     this.record(
@@ -183,22 +199,17 @@ export class Campaign extends AggregateRoot {
     const previousStatus = this.state.status;
     const restarting = options.restart === true && (previousStatus === 'terminated' || previousStatus === 'completed');
     this.allow(options.restart ? 'restart' : 'modify');
-    const next = { ...this.state, ...definedOnly(changes) };
+    const given = definedOnly(changes);
+    const next: CampaignSnapshot = restarting
+      ? { ...this.state, ...given, status: changes.status ?? 'scheduled', startedAt: null, pausedAt: null, terminatedAt: null, completedAt: null }
+      : { ...this.state, ...given };
     this.validateModification(changes, next, act.now, restarting);
-    const changed = (Object.keys(definedOnly(changes)) as Array<keyof CampaignChanges>).filter(
+    const changed = (Object.keys(given) as Array<keyof CampaignChanges>).filter(
       (field) => !sameValue(this.state[field], next[field]),
     );
-    if (restarting) {
-      this.change(
-        { ...next, status: changes.status ?? 'scheduled', startedAt: null, pausedAt: null, terminatedAt: null, completedAt: null },
-        act.now,
-        act.by,
-      );
-      this.emit('CampaignRestarted', act, { restartedBy: act.by, previousStatus, changedFields: changed });
-      return;
-    }
     this.change(next, act.now, act.by);
-    this.emit('CampaignModified', act, { modifiedBy: act.by, changedFields: changed });
+    if (restarting) this.emit('CampaignRestarted', act, { restartedBy: act.by, previousStatus, changedFields: changed });
+    else this.emit('CampaignModified', act, { modifiedBy: act.by, changedFields: changed });
   }
 
   delete(act: Act): void {
@@ -227,7 +238,7 @@ export class Campaign extends AggregateRoot {
   complete(act: Act): void {
     const { id, status, endAt } = this.state;
     this.allow('complete');
-    if (!this.isDueForCompletion(act.now)) throw new CampaignTransitionRefused(id.toString(), 'complete', status, []);
+    if (!this.isDueForCompletion(act.now)) throw new CampaignNotDueForCompletion(id.toString(), status, endAt);
     const started = status !== 'scheduled';
     this.change({ status: 'completed', completedAt: act.now }, act.now, act.by);
     this.emit('CampaignCompleted', act, {
@@ -242,7 +253,7 @@ export class Campaign extends AggregateRoot {
   private allow(action: CampaignAction): CampaignStatus {
     const { id, status } = this.state;
     const allowedFrom = ALLOWED_FROM[action];
-    if (!allowedFrom.includes(status)) throw new CampaignTransitionRefused(id.toString(), action, status, allowedFrom);
+    if (!allowedFrom.includes(status)) throw transitionRefused(id.toString(), action, status, allowedFrom);
     return status;
   }
 
@@ -252,19 +263,24 @@ export class Campaign extends AggregateRoot {
   }
 
   private validateModification(changes: CampaignChanges, next: CampaignSnapshot, now: Date, restarting: boolean): void {
-    const problems = scheduleProblems(next, now, {
-      startAt: changes.startAt !== undefined,
-      endAt: changes.endAt !== undefined || restarting,
-    });
+    const problems = [
+      ...textProblems(definedOnly(changes)),
+      ...scheduleProblems(next, now, { startAt: changes.startAt !== undefined, endAt: changes.endAt !== undefined || restarting }),
+    ];
     const status = this.state.status;
     if (changes.status !== undefined && changes.status !== status && !restarting && status !== 'draft' && status !== 'scheduled') {
       problems.push({ field: 'status', message: `cannot change while the campaign is ${status}` });
+    } else {
+      problems.push(...invariantViolations(next));
     }
     if (problems.length > 0) throw new CampaignInvalid(problems);
   }
 
   private change(fields: Partial<CampaignSnapshot>, now: Date, by: string): void {
-    this.state = { ...this.state, ...fields, updatedAt: now, updatedBy: by, version: this.state.version + 1 };
+    const next = { ...this.state, ...fields, updatedAt: now, updatedBy: by, version: this.state.version + 1 };
+    const violations = invariantViolations(next);
+    if (violations.length > 0) throw new CampaignStateImpossible(next.id.toString(), violations);
+    this.state = next;
   }
 
   private emit(type: CampaignEventType, act: Act, facts: Record<string, unknown>): void {

@@ -1,4 +1,6 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { ACTOR_MAX_LENGTH } from '../../domain/index.js';
+import { storableTextProblem } from '../../domain/storable-text.js';
 import type { Principal } from './principal.js';
 
 export interface VerificationRules {
@@ -74,6 +76,8 @@ export class TokenVerifier {
 
 function toPrincipal(payload: JWTPayload): Principal {
   if (typeof payload.sub !== 'string' || payload.sub === '') throw new TokenRejected('the token has no subject (sub)');
+  const subjectProblem = storableTextProblem(payload.sub, ACTOR_MAX_LENGTH);
+  if (subjectProblem !== undefined) throw new TokenRejected(`the token's subject (sub) ${subjectProblem}`);
   return { subject: payload.sub, scopes: new Set(scopesOf(payload)) };
 }
 

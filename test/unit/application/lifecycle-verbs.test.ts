@@ -12,6 +12,7 @@ import { FixedClock } from '../../fakes/fixed-clock.js';
 import { InMemoryStore } from '../../fakes/in-memory-unit-of-work.js';
 import { SequentialIds } from '../../fakes/sequential-ids.js';
 import { expect } from '../../support/expect.js';
+import { snapshotIn } from '../../fakes/campaign-in-status.js';
 
 const id = CampaignId.parse('11');
 
@@ -27,7 +28,7 @@ describe('The lifecycle verbs', () => {
       { id, name: 'Sale', startAt: new Date('2030-01-05T00:00:00Z'), endAt: new Date('2030-02-01T00:00:00Z'), createdBy: 'a' },
       new Date('2030-01-01T00:00:00Z'),
     );
-    store.put(Campaign.restore({ ...created.snapshot(), status: 'running' }));
+    store.put(Campaign.restore(snapshotIn(created.snapshot(), 'running', new Date('2030-01-05T00:00:00Z'))));
   });
 
   it('pause, resume and terminate a campaign, each writing its event to the outbox', async () => {

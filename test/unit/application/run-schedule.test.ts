@@ -4,6 +4,7 @@ import { FixedClock } from '../../fakes/fixed-clock.js';
 import { InMemoryStore } from '../../fakes/in-memory-unit-of-work.js';
 import { SequentialIds } from '../../fakes/sequential-ids.js';
 import { expect } from '../../support/expect.js';
+import { snapshotIn } from '../../fakes/campaign-in-status.js';
 
 const t0 = new Date('2030-01-01T00:00:00Z');
 const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
@@ -19,7 +20,7 @@ describe('RunSchedule', () => {
       { id: CampaignId.parse(id), name: `c${id}`, startAt: startMinutes === null ? null : at(startMinutes), endAt: endMinutes === null ? null : at(endMinutes), createdBy: 'alice' },
       at(-1),
     );
-    store.put(Campaign.restore({ ...created.snapshot(), status }));
+    store.put(Campaign.restore(snapshotIn(created.snapshot(), status)));
   }
   const statusOf = (id: string) => store.snapshotOf(CampaignId.parse(id))?.status;
 
