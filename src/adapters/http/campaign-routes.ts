@@ -19,6 +19,7 @@ import type { TokenVerifier } from '../auth/token-verifier.js';
 import { authenticate, requireScope } from './auth-middleware.js';
 import { createCampaignInput, modifyCampaignInput } from './campaign-input.js';
 import { campaignJson } from './campaign-json.js';
+import { requestFingerprint } from './idempotency-fingerprint.js';
 import { isAbsent, readJsonBody } from './json-body.js';
 import { RequestRefused } from './request-refused.js';
 
@@ -65,8 +66,8 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
   for (const [name, scope, useCase] of verbs) {
     router.post(`/campaigns/:id/${name}`, requireScope(scope), async (ctx) => {
       const campaignId = CampaignId.parse(ctx.params.id!);
-      await readJsonBody(ctx);
-      const { id } = await useCase.execute(verbCommand(ctx, campaignId));
+      const body = await readJsonBody(ctx);
+      const { id } = await useCase.execute(verbCommand(ctx, campaignId, name, body));
       ctx.body = { id, message: MESSAGES[name] };
     });
   }
@@ -77,7 +78,7 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
     const body = await readJsonBody(ctx);
     if (isAbsent(body)) throw new RequestRefused('INVALID_REQUEST', 'A JSON body with the fields to change is required');
     const changes = modifyCampaignInput(body);
-    const { id } = await useCases.modifyCampaign.execute({ ...verbCommand(ctx, campaignId), changes, restart });
+    const { id } = await useCases.modifyCampaign.execute({ ...verbCommand(ctx, campaignId, 'modify', body), changes, restart });
     ctx.body = { message: MESSAGES.modify, id };
   });
 
@@ -109,9 +110,14 @@ function principalOf(ctx: Context): Principal {
   return ctx.state.principal as Principal;
 }
 
-function verbCommand(ctx: Context, campaignId: CampaignId): VerbCommand {
-  const idempotencyKey = idempotencyKeyOf(ctx);
-  return { campaignId, actor: principalOf(ctx).subject, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) };
+/** The command of a verb; with an Idempotency-Key, bound to this method, resource, query and body. */
+function verbCommand(ctx: Context, campaignId: CampaignId, verb: string, body: unknown): VerbCommand {
+  const command: VerbCommand = { campaignId, actor: principalOf(ctx).subject };
+  const key = idempotencyKeyOf(ctx);
+  if (key === undefined) return command;
+  const resource = `/campaigns/${campaignId}/${verb}`;
+  const fingerprint = requestFingerprint(ctx.method, resource, ctx.querystring, isAbsent(body) ? undefined : { json: body });
+  return { ...command, idempotency: { key, fingerprint, requestId: ctx.state.requestId as string } };
 }
 
 function restartFlag(ctx: Context): boolean {

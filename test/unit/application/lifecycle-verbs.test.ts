@@ -54,10 +54,11 @@ describe('The lifecycle verbs', () => {
 
   it('answer a repeated Idempotency-Key with the first answer and refuse it on another verb', async () => {
     const pause = new PauseCampaign(store, clock, ids);
-    await pause.execute(command({ idempotencyKey: 'p-1' }));
-    expect(await pause.execute(command({ idempotencyKey: 'p-1' }))).to.deep.equal({ id: '11' });
+    const pauseKey = { idempotency: { key: 'p-1', fingerprint: 'POST /campaigns/11/pause -' } };
+    await pause.execute(command(pauseKey));
+    expect(await pause.execute(command(pauseKey))).to.deep.equal({ id: '11' });
     expect(store.outbox).to.have.length(1);
-    await expect(new ResumeCampaign(store, clock, ids).execute(command({ idempotencyKey: 'p-1' }))).to.be.rejectedWith(IdempotencyKeyReused);
+    await expect(new ResumeCampaign(store, clock, ids).execute(command({ idempotency: { key: 'p-1', fingerprint: 'POST /campaigns/11/resume -' } }))).to.be.rejectedWith(IdempotencyKeyReused);
   });
 
   it('modify changes only the fields given', async () => {

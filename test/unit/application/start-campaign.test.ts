@@ -95,7 +95,11 @@ describe('StartCampaign', () => {
   });
 
   describe('with an Idempotency-Key', () => {
-    const withKey = (key: string, campaignId = id, actor = 'bob') => ({ campaignId, actor, idempotencyKey: key });
+    const withKey = (key: string, campaignId = id, actor = 'bob') => ({
+      campaignId,
+      actor,
+      idempotency: { key, fingerprint: `POST /campaigns/${campaignId}/start -` },
+    });
 
     it('answers a repeat with the first answer and writes nothing more', async () => {
       const first = await startCampaign.execute(withKey('k-1'));
