@@ -16,7 +16,10 @@ export function propertyParameters<T>(defaultRuns: number): fc.Parameters<T> {
     ...(path !== undefined ? { path } : {}),
     reporter(details) {
       if (details.failed) {
-        throw new Error(`${fc.defaultReportMessage(details)}\nReplay with PROPERTY_SEED=${details.seed} PROPERTY_PATH=${details.counterexamplePath}`);
+        const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+        throw new Error(
+          `${fc.defaultReportMessage(details)}\n${cause}\nReplay with PROPERTY_SEED=${details.seed} PROPERTY_PATH=${details.counterexamplePath}`,
+        );
       }
     },
   };
