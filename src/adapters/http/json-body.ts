@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import { parse, parseNumberAndBigInt } from 'lossless-json';
 import getRawBody from 'raw-body';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { RequestRefused } from './request-refused.js';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -23,6 +24,9 @@ export async function readJsonBody(ctx: Context): Promise<unknown | typeof NO_BO
   }
   const text = await readText(ctx);
   if (text.trim() === '') return NO_BODY;
+  if (nestsDeeperThan(text)) {
+    throw new RequestRefused('INVALID_REQUEST', `The request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`);
+  }
   try {
     return parse(text, null, parseNumberAndBigInt);
   } catch (error) {

@@ -145,6 +145,7 @@ describe('Generated texts and JSON bodies answer alike on SQLite and PostgreSQL,
           service.request('POST', '/api/v1/campaigns', { rawBody: raw, headers: { 'content-type': 'application/json' } }),
         );
         expect(comparable(postgres!)).to.deep.equal(comparable(sqlite!));
+        expect(sqlite!.answer.text, 'an internal error shown to the client').not.to.match(/call stack|TypeError|RangeError/i);
         if (sqlite!.answer.status === 200) {
           const parsedName = (JSON.parse(raw) as { name: string }).name;
           expect(sqlite!.stored.name).to.equal(parsedName);

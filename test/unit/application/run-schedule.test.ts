@@ -41,6 +41,17 @@ describe('RunSchedule', () => {
     expect(store.outbox[0]!.payload).to.include({ trigger: 'schedule', startedBy: 'scheduler' });
   });
 
+  it('leaves a due campaign whose stored state is impossible alone, reporting it, and runs the others', async () => {
+    put('1', 10, 100);
+    put('2', 20, 100);
+    store.putSnapshot({ ...store.snapshotOf(CampaignId.parse('1'))!, status: 'running', startedAt: null, endAt: at(5) });
+    clock.set(at(30));
+    const run = await schedule.tick();
+    expect(run.impossible).to.deep.equal(['1']);
+    expect(run.started).to.deep.equal(['2']);
+    expect(store.snapshotOf(CampaignId.parse('1'))).to.include({ status: 'running', startedAt: null });
+  });
+
   it('completes a running or paused campaign when its end time passes', async () => {
     put('1', 10, 100, 'running');
     put('2', 10, 100, 'paused');
