@@ -24,3 +24,8 @@ export function propertyParameters<T>(defaultRuns: number): fc.Parameters<T> {
     },
   };
 }
+
+/** The mocha timeout of a generated suite: bounded for the default runs, none when PROPERTY_RUNS asks for more. */
+export function propertyTimeoutMs(defaultMs: number): number {
+  return process.env.PROPERTY_RUNS === undefined ? defaultMs : 0;
+}

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DATABASE_KINDS } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
-import { propertyParameters } from '../../support/property-runs.js';
+import { propertyParameters, propertyTimeoutMs } from '../../support/property-runs.js';
 import { TestService, type Answer } from '../../support/test-service.js';
 
 type Verb = 'start' | 'pause' | 'resume' | 'terminate' | 'modify' | 'delete';
@@ -65,7 +65,7 @@ let round = 0;
 
 for (const kind of DATABASE_KINDS) {
   describe(`Generated request sequences sharing Idempotency-Keys (${kind.name})`, function () {
-    this.timeout(120_000);
+    this.timeout(propertyTimeoutMs(120_000));
     let service: TestService;
     const tokens: Record<string, string> = {};
     before(async () => {

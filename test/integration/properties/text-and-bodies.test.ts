@@ -4,7 +4,7 @@ import { zoneOffsetMinutes } from '../../../src/adapters/http/volt-mx-dates.js';
 import { storableTextProblem } from '../../../src/domain/storable-text.js';
 import { POSTGRES, SQLITE } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
-import { propertyParameters } from '../../support/property-runs.js';
+import { propertyParameters, propertyTimeoutMs } from '../../support/property-runs.js';
 import { TEST_SECRET, TestService, type Answer } from '../../support/test-service.js';
 
 /** Pieces the generated texts are made of: the characters that broke storage before, and ordinary ones. */
@@ -55,7 +55,7 @@ const awkwardBody: fc.Arbitrary<string> = fc.oneof(
 );
 
 describe('Generated texts and JSON bodies answer alike on SQLite and PostgreSQL, and what is accepted reads back exactly', function () {
-  this.timeout(120_000);
+  this.timeout(propertyTimeoutMs(120_000));
   const services: TestService[] = [];
   before(async () => {
     services.push(await TestService.start(SQLITE), await TestService.start(POSTGRES));
