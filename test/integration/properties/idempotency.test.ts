@@ -117,5 +117,34 @@ for (const kind of DATABASE_KINDS) {
         propertyParameters(30),
       );
     });
+
+    it('let one of two concurrent requests under a fresh key decide: the other replays its answer or, if it differs, gets 422', async () => {
+      await fc.assert(
+        fc.asyncProperty(step, step, async (one, other) => {
+          round++;
+          const id = await service.createCampaign();
+          await service.request('POST', `/api/v1/campaigns/${id}/start`);
+          const send = (s: Step) =>
+            service.request('POST', `/api/v1/campaigns/${id}/${s.verb}${s.query ? `?${s.query}` : ''}`, {
+              headers: { 'idempotency-key': `race-${round}`, ...(s.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+              ...(s.body !== undefined ? { rawBody: spelled(s.body, s.spelling) } : {}),
+            });
+          const answers = await Promise.all([send(one), send(other)]);
+          for (const answer of answers) expect(answer.status, answer.text).to.be.below(500);
+          const same = (s: Step) => `${s.verb} ${s.query} ${s.body === undefined ? '' : canonical(s.body)}`;
+          const [a, b] = answers as [Answer, Answer];
+          if (same(one) === same(other)) {
+            expect(b.status).to.equal(a.status);
+            expect(b.text).to.equal(a.text);
+          } else {
+            expect([a.status, b.status].filter((status) => status === 422), `${a.text} / ${b.text}`).to.have.length(1);
+          }
+          const decided = answers.filter((answer) => answer.status !== 422);
+          const events = (await service.outboxRows()).filter((e) => e.aggregate_id === id);
+          expect(events, 'the start and at most the one decided change').to.have.length(1 + (decided[0]!.status === 200 ? 1 : 0));
+        }),
+        propertyParameters(30),
+      );
+    });
   });
 }
