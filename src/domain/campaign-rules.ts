@@ -26,7 +26,7 @@ export function maxTextLength(field: string): number {
  * Every text among `fields` (nested in arrays and objects too) checked against the storable-text rules with the
  * limit of its top-level field; each problem names where the text is (`name`, `tags[2]`, `content.title`).
  */
-export function textProblems(fields: object): FieldProblem[] {
+export function textProblems(fields: object, limitOf: (field: string) => number = maxTextLength): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const visit = (value: unknown, path: string, limit: number): void => {
     if (typeof value === 'string') {
@@ -38,7 +38,7 @@ export function textProblems(fields: object): FieldProblem[] {
       for (const [key, item] of Object.entries(value)) visit(item, `${path}.${key}`, limit);
     }
   };
-  for (const [field, value] of Object.entries(fields)) visit(value, field, maxTextLength(field));
+  for (const [field, value] of Object.entries(fields)) visit(value, field, limitOf(field));
   return problems;
 }
 

@@ -1,4 +1,5 @@
 import type { CampaignId } from './campaign-id.js';
+import { CONTENT_PARTS, contentProblems, EMPTY_CONTENT, samePart, type CampaignContent } from './campaign-content.js';
 import { campaignEvent, campaignStarted, type CampaignEventType, type StartTrigger } from './campaign-events.js';
 import { invariantViolations } from './campaign-invariants.js';
 import { scheduleProblems, textProblems } from './campaign-rules.js';
@@ -11,6 +12,7 @@ import {
   CampaignStateImpossible,
   transitionRefused,
   type CampaignAction,
+  type FieldProblem,
 } from './errors.js';
 
 export { ACTOR_MAX_LENGTH, DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH, ZONE_MAX_LENGTH } from './campaign-rules.js';
@@ -28,6 +30,8 @@ export interface CampaignSnapshot {
   pausedAt: Date | null;
   terminatedAt: Date | null;
   completedAt: Date | null;
+  /** The audience, the messages and the channel order; a start hands them to the senders as they are then. */
+  content: CampaignContent;
   createdAt: Date;
   createdBy: string;
   updatedAt: Date;
@@ -44,6 +48,7 @@ export interface NewCampaign {
   startAt?: Date | null;
   endAt?: Date | null;
   zone?: string | null;
+  content?: Partial<CampaignContent>;
   createdBy: string;
 }
 
@@ -55,6 +60,8 @@ export interface CampaignChanges {
   endAt?: Date | null;
   zone?: string | null;
   status?: 'draft' | 'scheduled';
+  /** The parts given replace the stored ones; the others are kept. */
+  content?: Partial<CampaignContent>;
 }
 
 /** Who does what, when, under which event id. */
@@ -102,11 +109,13 @@ export class Campaign extends AggregateRoot {
       startAt: input.startAt ?? null,
       endAt: input.endAt ?? null,
     };
+    const content = { ...EMPTY_CONTENT, ...input.content };
     const state: CampaignSnapshot = {
       id: input.id,
       ...schedule,
       status: input.status ?? 'scheduled',
       zone: input.zone ?? null,
+      content,
       startedAt: null,
       pausedAt: null,
       terminatedAt: null,
@@ -118,8 +127,9 @@ export class Campaign extends AggregateRoot {
       version: 1,
     };
     const problems = [
-      ...textProblems(state),
+      ...storedTextProblems(state),
       ...scheduleProblems(schedule, now, { startAt: true, endAt: true }),
+      ...contentProblems(content),
       ...invariantViolations(state),
     ];
     if (problems.length > 0) throw new CampaignInvalid(problems);
@@ -156,7 +166,7 @@ export class Campaign extends AggregateRoot {
 
   /** Runs a scheduled campaign now, before its end date, and records CampaignStarted. */
   start(request: StartRequest): void {
-    const { id, startAt } = this.state;
+    const { id, startAt, endAt, name, content } = this.state;
     this.allow('start');
     this.refuseIfEnded(request.now, 'be started');
     this.change({ status: 'running', startedAt: request.now }, request.now, request.startedBy);
@@ -168,6 +178,9 @@ export class Campaign extends AggregateRoot {
         scheduledStartAt: startAt,
         trigger: request.trigger,
         startedBy: request.startedBy,
+        content,
+        name,
+        endAt,
       }),
     );
   }
@@ -199,14 +212,17 @@ export class Campaign extends AggregateRoot {
     const previousStatus = this.state.status;
     const restarting = options.restart === true && (previousStatus === 'terminated' || previousStatus === 'completed');
     this.allow(options.restart ? 'restart' : 'modify');
-    const given = definedOnly(changes);
+    const { content: contentChanges, ...scheduleChanges } = changes;
+    const given = definedOnly(scheduleChanges);
+    const changedContent = { ...this.state.content, ...contentChanges };
     const next: CampaignSnapshot = restarting
-      ? { ...this.state, ...given, status: changes.status ?? 'scheduled', startedAt: null, pausedAt: null, terminatedAt: null, completedAt: null }
-      : { ...this.state, ...given };
+      ? { ...this.state, ...given, content: changedContent, status: changes.status ?? 'scheduled', startedAt: null, pausedAt: null, terminatedAt: null, completedAt: null }
+      : { ...this.state, ...given, content: changedContent };
     this.validateModification(changes, next, act.now, restarting);
-    const changed = (Object.keys(given) as Array<keyof CampaignChanges>).filter(
+    const changed: string[] = (Object.keys(given) as Array<keyof typeof scheduleChanges>).filter(
       (field) => !sameValue(this.state[field], next[field]),
     );
+    changed.push(...CONTENT_PARTS.filter((part) => !samePart(this.state.content, next.content, part)));
     this.change(next, act.now, act.by);
     if (restarting) this.emit('CampaignRestarted', act, { restartedBy: act.by, previousStatus, changedFields: changed });
     else this.emit('CampaignModified', act, { modifiedBy: act.by, changedFields: changed });
@@ -264,9 +280,13 @@ export class Campaign extends AggregateRoot {
 
   private validateModification(changes: CampaignChanges, next: CampaignSnapshot, now: Date, restarting: boolean): void {
     const problems = [
-      ...textProblems(definedOnly(changes)),
-      ...scheduleProblems(next, now, { startAt: changes.startAt !== undefined, endAt: changes.endAt !== undefined || restarting }),
+      ...storedTextProblems(changes),
+      ...scheduleProblems(next, now, {
+        startAt: changes.startAt !== undefined && !sameValue(changes.startAt, this.state.startAt),
+        endAt: (changes.endAt !== undefined && !sameValue(changes.endAt, this.state.endAt)) || restarting,
+      }),
     ];
+    if (changes.content !== undefined) problems.push(...contentProblems(next.content));
     const status = this.state.status;
     if (changes.status !== undefined && changes.status !== status && !restarting && status !== 'draft' && status !== 'scheduled') {
       problems.push({ field: 'status', message: `cannot change while the campaign is ${status}` });
@@ -288,7 +308,17 @@ export class Campaign extends AggregateRoot {
   }
 }
 
-function definedOnly(changes: CampaignChanges): Partial<CampaignSnapshot> {
+/**
+ * The texts a state or a change would store, against the storable-text rules. Content texts are named by their
+ * path inside the content (`campaignMessages[0].message`, as clients send them); their lengths are bounded where
+ * content is read and by its total size, so here only their characters are checked.
+ */
+function storedTextProblems(fields: { content?: Partial<CampaignContent> | undefined }): FieldProblem[] {
+  const { content, ...rest } = fields;
+  return [...textProblems(rest), ...textProblems(content ?? {}, () => Number.POSITIVE_INFINITY)];
+}
+
+function definedOnly(changes: Omit<CampaignChanges, 'content'>): Partial<CampaignSnapshot> {
   return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Partial<CampaignSnapshot>;
 }
 

@@ -41,13 +41,13 @@ for (const kind of DATABASE_KINDS) {
       const answer = await service.request('POST', `/api/v1/campaigns/${id}/modify`, { body: { description: 'x\u0000', name: '\ud83d' } });
       expect(answer.status).to.equal(400);
       expect(fieldsOf(answer)).to.have.members(['name', 'description']);
-      expect((await service.request('GET', `/api/v1/campaigns/${id}`)).body).to.include({ name: 'Spring sale', description: 'kept' });
+      expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body).to.include({ name: 'Spring sale', description: 'kept' });
     });
 
     it('counts lengths in code points: a name of 255 astral characters is kept exactly, 256 are refused', async () => {
       const name = '🎉'.repeat(255);
       const id = (await create({ name })).body.id as string;
-      expect((await service.request('GET', `/api/v1/campaigns/${id}`)).body.name).to.equal(name);
+      expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.name).to.equal(name);
       const tooLong = await create({ name: '🎉'.repeat(256) });
       expect(tooLong.status).to.equal(400);
       expect(tooLong.body.errors).to.deep.equal([{ field: 'name', message: 'must be at most 255 characters' }]);
@@ -56,7 +56,19 @@ for (const kind of DATABASE_KINDS) {
     it('keeps tabs, line breaks, combining marks and astral characters exactly', async () => {
       const description = 'line one\r\n\tline two: e\u0301 𝄞 \u{10ffff} \ufeff';
       const id = (await create({ description, startAt: inDays(1) })).body.id as string;
-      expect((await service.request('GET', `/api/v1/campaigns/${id}`)).body.description).to.equal(description);
+      expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.description).to.equal(description);
+    });
+
+    it('applies the same rules to the content, naming the text by its path', async () => {
+      const answer = await create({
+        campaignMessages: [{ message: 'a\u0000b', application: { appId: 'app' }, platformSpecificProps: { 'k\u0001': 'v', ok: '\ud800' } }],
+      });
+      expect(answer.status).to.equal(400);
+      expect(fieldsOf(answer)).to.have.members([
+        'campaignMessages[0].message',
+        'campaignMessages[0].platformSpecificProps.k\u0001',
+        'campaignMessages[0].platformSpecificProps.ok',
+      ]);
     });
 
     it('refuses a zone longer than its 64 characters with 400 naming zone', async () => {
@@ -80,7 +92,7 @@ for (const kind of DATABASE_KINDS) {
       const subject = '👤'.repeat(255);
       const answer = await create({}, await mintToken({ secret: TEST_SECRET, subject }));
       expect(answer.status).to.equal(200);
-      expect((await service.request('GET', `/api/v1/campaigns/${answer.body.id}`)).body.createdBy).to.equal(subject);
+      expect((await service.request('GET', `/api/v1/campaigns/${answer.body.id}?view=service`)).body.createdBy).to.equal(subject);
     });
   });
 }

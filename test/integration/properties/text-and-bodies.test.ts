@@ -70,7 +70,7 @@ describe('Generated texts and JSON bodies answer alike on SQLite and PostgreSQL,
         expect(answer.status, `${answer.status} ${answer.text}`).to.be.below(500);
         if (answer.status >= 400) expect(answer.body).to.include.keys('code', 'message', 'requestId');
         const stored = answer.status === 200 && answer.body?.id
-          ? (await service.request('GET', `/api/v1/campaigns/${answer.body.id}`)).body
+          ? (await service.request('GET', `/api/v1/campaigns/${answer.body.id}?view=service`)).body
           : undefined;
         return { answer, stored };
       }),
@@ -126,7 +126,7 @@ describe('Generated texts and JSON bodies answer alike on SQLite and PostgreSQL,
         const results = await Promise.all(services.map(async (service, i) => {
           const answer = await service.request('POST', `/api/v1/campaigns/${ids[i]}/modify`, { body });
           expect(answer.status, answer.text).to.be.below(500);
-          const stored = (await service.request('GET', `/api/v1/campaigns/${ids[i]}`)).body;
+          const stored = (await service.request('GET', `/api/v1/campaigns/${ids[i]}?view=service`)).body;
           return { answer, stored };
         }));
         const [sqlite, postgres] = results;

@@ -2,13 +2,15 @@ import type { Knex } from 'knex';
 import { initialSchema } from './001-initial-schema.js';
 import { lifecycleColumns } from './002-lifecycle-columns.js';
 import { relayLease } from './003-relay-lease.js';
-import { idempotencyRequestFingerprints } from './004-idempotency-request-fingerprints.js';
+import { campaignContent } from './004-campaign-content.js';
+import { idempotencyRequestFingerprints } from './005-idempotency-request-fingerprints.js';
 
 const MIGRATIONS: ReadonlyArray<[name: string, migration: Knex.Migration]> = [
   ['001-initial-schema', initialSchema],
   ['002-lifecycle-columns', lifecycleColumns],
   ['003-relay-lease', relayLease],
-  ['004-idempotency-request-fingerprints', idempotencyRequestFingerprints],
+  ['004-campaign-content', campaignContent],
+  ['005-idempotency-request-fingerprints', idempotencyRequestFingerprints],
 ];
 
 /** Migrations compiled into the service, so they run the same from `dist/` on SQLite and PostgreSQL. */
