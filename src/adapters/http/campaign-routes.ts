@@ -16,11 +16,11 @@ import {
 import { CampaignId, CampaignInvalid, type FieldProblem } from '../../domain/index.js';
 import { SCOPES, type Principal } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
-import { authenticate, requireScope } from './auth-middleware.js';
 import { createCampaignInput, inClientTerms, modifyCampaignInput } from './campaign-input.js';
 import { campaignReadForm } from './campaign-views.js';
 import { requestFingerprint } from './idempotency-fingerprint.js';
 import { isAbsent, readJsonBody } from './json-body.js';
+import { ProtectedRouter } from './protected-router.js';
 import { RequestRefused } from './request-refused.js';
 
 export interface CampaignUseCases {
@@ -53,8 +53,7 @@ interface Verb {
 }
 
 export function campaignRouter(prefix: string, useCases: CampaignUseCases, verifier: TokenVerifier): Router {
-  const router = new Router({ prefix });
-  router.use(authenticate(verifier));
+  const routes = new ProtectedRouter(prefix, verifier);
 
   const verbs: Array<[name: keyof typeof MESSAGES, scope: string, useCase: Verb]> = [
     ['start', SCOPES.execute, useCases.startCampaign],
@@ -64,15 +63,15 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
     ['delete', SCOPES.write, useCases.deleteCampaign],
   ];
   for (const [name, scope, useCase] of verbs) {
-    router.post(`/campaigns/:id/${name}`, requireScope(scope), async (ctx) => {
+    routes.post(`/campaigns/:id/${name}`, scope, async (ctx, principal) => {
       const campaignId = CampaignId.parse(ctx.params.id!);
       const body = await readJsonBody(ctx);
-      const { id } = await useCase.execute(verbCommand(ctx, campaignId, name, body));
+      const { id } = await useCase.execute(verbCommand(ctx, principal, campaignId, name, body));
       ctx.body = { id, message: MESSAGES[name] };
     });
   }
 
-  router.post('/campaigns/:id/modify', requireScope(SCOPES.write), async (ctx) => {
+  routes.post('/campaigns/:id/modify', SCOPES.write, async (ctx, principal) => {
     const campaignId = CampaignId.parse(ctx.params.id!);
     const restart = restartFlag(ctx);
     const body = await readJsonBody(ctx);
@@ -81,17 +80,17 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
     }
     const { input: changes, fieldNames } = isAbsent(body) ? { input: {}, fieldNames: {} } : modifyCampaignInput(body, campaignId);
     try {
-      const { id } = await useCases.modifyCampaign.execute({ ...verbCommand(ctx, campaignId, 'modify', body), changes, restart });
+      const { id } = await useCases.modifyCampaign.execute({ ...verbCommand(ctx, principal, campaignId, 'modify', body), changes, restart });
       ctx.body = { message: MESSAGES.modify, id };
     } catch (error) {
       throw inClientTerms(error, fieldNames);
     }
   });
 
-  router.post('/campaigns', requireScope(SCOPES.write), async (ctx) => {
+  routes.post('/campaigns', SCOPES.write, async (ctx, principal) => {
     const body = await readJsonBody(ctx);
     if (isAbsent(body)) throw new RequestRefused('INVALID_REQUEST', 'A JSON body describing the campaign is required');
-    const { input, fieldNames } = createCampaignInput(body, principalOf(ctx).subject);
+    const { input, fieldNames } = createCampaignInput(body, principal.subject);
     try {
       const { id } = await useCases.createCampaign.execute(input);
       ctx.body = { message: MESSAGES.create, id };
@@ -100,13 +99,13 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
     }
   });
 
-  router.get('/campaigns/:id', requireScope(SCOPES.read), async (ctx) => {
+  routes.get('/campaigns/:id', SCOPES.read, async (ctx) => {
     const form = campaignReadForm(ctx);
     const campaign = await useCases.getCampaign.execute(CampaignId.parse(ctx.params.id!));
     form.answer(ctx, form.campaign(campaign));
   });
 
-  router.get('/campaigns', requireScope(SCOPES.read), async (ctx) => {
+  routes.get('/campaigns', SCOPES.read, async (ctx) => {
     const offset = pageParameter(ctx, 'start', 0, Number.MAX_SAFE_INTEGER);
     const limit = pageParameter(ctx, 'pageSize', 10, MAX_PAGE_SIZE);
     const problems = [offset, limit].filter((p): p is FieldProblem => typeof p !== 'number');
@@ -116,16 +115,12 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
     form.answer(ctx, { total: page.total, campaigns: page.campaigns.map(form.campaign) });
   });
 
-  return router;
-}
-
-function principalOf(ctx: Context): Principal {
-  return ctx.state.principal as Principal;
+  return routes.router;
 }
 
 /** The command of a verb; with an Idempotency-Key, bound to this method, resource, query and body. */
-function verbCommand(ctx: Context, campaignId: CampaignId, verb: string, body: unknown): VerbCommand {
-  const command: VerbCommand = { campaignId, actor: principalOf(ctx).subject };
+function verbCommand(ctx: Context, principal: Principal, campaignId: CampaignId, verb: string, body: unknown): VerbCommand {
+  const command: VerbCommand = { campaignId, actor: principal.subject };
   const key = idempotencyKeyOf(ctx);
   if (key === undefined) return command;
   const resource = `/campaigns/${campaignId}/${verb}`;

@@ -1,0 +1,37 @@
+import type { JWTPayload } from 'jose';
+import { ACTOR_MAX_LENGTH } from '../../domain/index.js';
+import { storableTextProblem } from '../../domain/storable-text.js';
+import type { Principal } from './principal.js';
+
+/** Why a verified token's claims still cannot be accepted; undefined when they can. */
+export function claimProblem(payload: JWTPayload): string | undefined {
+  for (const claim of ['exp', 'nbf', 'iat'] as const) {
+    const value = payload[claim];
+    if (value === undefined && claim !== 'exp') continue;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+      return `the token's ${claim} claim must be a whole number of seconds since the epoch`;
+    }
+  }
+  return subjectProblem(payload.sub);
+}
+
+/**
+ * The subject is recorded with every change (`createdBy`, `updatedBy`, the owner of idempotency keys), so it
+ * passes the rules of every stored text: at most 255 code points, no control characters, no unpaired surrogate.
+ */
+function subjectProblem(sub: unknown): string | undefined {
+  if (typeof sub !== 'string' || sub === '') return 'the token has no subject (sub)';
+  const problem = storableTextProblem(sub, ACTOR_MAX_LENGTH);
+  return problem === undefined ? undefined : `the token's subject (sub) ${problem}`;
+}
+
+export function principalOf(payload: JWTPayload): Principal {
+  return { subject: payload.sub as string, scopes: new Set(scopesOf(payload)) };
+}
+
+function scopesOf(payload: JWTPayload): string[] {
+  const { scope, scp } = payload as { scope?: unknown; scp?: unknown };
+  const fromScope = typeof scope === 'string' ? scope.split(' ').filter(Boolean) : [];
+  const fromScp = Array.isArray(scp) ? scp.filter((s): s is string => typeof s === 'string') : [];
+  return [...fromScope, ...fromScp];
+}
