@@ -15,6 +15,7 @@ import { Campaign, type CampaignId, type DomainEvent } from '../../domain/index.
 import { selectCampaignColumns, toRow, toSnapshot, type CampaignRow } from './campaign-rows.js';
 import { isUniqueViolation } from './database.js';
 import { storedOutcome } from './idempotency-rows.js';
+import { activeTraceContext } from '../tracing/trace-context.js';
 import { outboxRows } from './outbox-rows.js';
 
 export class KnexUnitOfWork implements UnitOfWork {
@@ -75,7 +76,7 @@ export class KnexOutbox implements Outbox {
   async append(events: readonly DomainEvent[]): Promise<void> {
     if (events.length === 0) return;
     this.appendedEvents = true;
-    await this.trx('outbox').insert(outboxRows(events, new Date()));
+    await this.trx('outbox').insert(outboxRows(events, new Date(), activeTraceContext()));
   }
 }
 

@@ -4,14 +4,16 @@ import { lifecycleColumns } from './002-lifecycle-columns.js';
 import { whileHoldingMigrationLock } from './migration-lock.js';
 import { relayLease } from './003-relay-lease.js';
 import { campaignContent } from './004-campaign-content.js';
-import { idempotencyRequestFingerprints } from './005-idempotency-request-fingerprints.js';
+import { outboxTraceContext } from './005-outbox-trace-context.js';
+import { idempotencyRequestFingerprints } from './006-idempotency-request-fingerprints.js';
 
 const MIGRATIONS: ReadonlyArray<[name: string, migration: Knex.Migration]> = [
   ['001-initial-schema', initialSchema],
   ['002-lifecycle-columns', lifecycleColumns],
   ['003-relay-lease', relayLease],
   ['004-campaign-content', campaignContent],
-  ['005-idempotency-request-fingerprints', idempotencyRequestFingerprints],
+  ['005-outbox-trace-context', outboxTraceContext],
+  ['006-idempotency-request-fingerprints', idempotencyRequestFingerprints],
 ];
 
 /** Migrations compiled into the service, so they run the same from `dist/` on SQLite and PostgreSQL. */
