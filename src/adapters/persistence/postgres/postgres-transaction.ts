@@ -8,6 +8,7 @@ import {
 import { Campaign, type CampaignId, type DomainEvent } from '../../../domain/index.js';
 import { CAMPAIGN_COLUMNS, toRow, toSnapshot, type CampaignRow } from '../campaign-rows.js';
 import { isUniqueViolation } from '../database.js';
+import { storedOutcome, type IdempotencyRow } from '../idempotency-rows.js';
 import { activeTraceContext } from '../../tracing/trace-context.js';
 import { outboxRows } from '../outbox-rows.js';
 
@@ -35,7 +36,7 @@ const STATEMENTS = {
   updateCampaign: `UPDATE campaigns SET ${CHANGED.map((c, i) => `${c} = $${i + 2}`).join(', ')} WHERE id = $1 AND version = $${CHANGED.length + 2}`,
   removeCampaign: 'DELETE FROM campaigns WHERE id = $1 AND version = $2',
   appendEvent: `INSERT INTO outbox (${OUTBOX_COLUMNS.join(', ')}) VALUES (${OUTBOX_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`,
-  findOutcome: 'SELECT outcome FROM idempotency_keys WHERE owner = $1 AND key = $2',
+  findOutcome: 'SELECT fingerprint, outcome FROM idempotency_keys WHERE owner = $1 AND key = $2',
   rememberOutcome: 'INSERT INTO idempotency_keys (owner, key, fingerprint, outcome, created_at) VALUES ($1, $2, $3, $4, $5)',
 } as const;
 
@@ -79,8 +80,8 @@ export function postgresTransaction(connection: PgConnection, onAppend: () => vo
     },
     idempotency: {
       async find(key: IdempotencyKey) {
-        const { rows } = await connection.query<{ outcome: string }>(named('findOutcome', [key.owner, key.key]));
-        return rows[0] === undefined ? undefined : (JSON.parse(rows[0].outcome) as StoredOutcome);
+        const { rows } = await connection.query<IdempotencyRow>(named('findOutcome', [key.owner, key.key]));
+        return rows[0] === undefined ? undefined : storedOutcome(rows[0]);
       },
       async remember(key: IdempotencyKey, outcome: StoredOutcome, at: Date) {
         try {
