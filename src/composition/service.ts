@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { Container } from 'inversify';
 import type Koa from 'koa';
 import type { Logger } from 'pino';
-import type { Clock } from '../application/index.js';
+import type { Knex } from 'knex';
+import type { Clock, OutboxSignal, UnitOfWork } from '../application/index.js';
 import { loadOrCreateDevelopmentSecret } from '../adapters/auth/development-secret.js';
 import type { ServiceConfig } from '../adapters/config/config.js';
 import { createHttpApp } from '../adapters/http/app.js';
@@ -38,6 +39,8 @@ export interface RunningService {
 
 export interface ServiceOverrides {
   clock?: Clock;
+  /** Another unit of work on the service's database (a benchmark compares SQLite drivers with it). */
+  unitOfWork?: (db: Knex, signal: OutboxSignal) => UnitOfWork;
 }
 
 const HOUR_MS = 3_600_000;
@@ -63,6 +66,13 @@ export async function startService(
     config.auth.mode === 'development' ? loadOrCreateDevelopmentSecret(config.dataDir) : undefined;
   const container = buildContainer(config, logger, developmentSecret);
   if (overrides.clock) container.rebind(TYPES.Clock).toConstantValue(overrides.clock);
+  if (overrides.unitOfWork) {
+    const unitOfWork = overrides.unitOfWork;
+    container
+      .rebind(TYPES.UnitOfWork)
+      .toResolvedValue((db: Knex, signal: OutboxSignal) => unitOfWork(db, signal), [TYPES.Database, TYPES.OutboxSignal])
+      .inSingletonScope();
+  }
 
   const db = container.get(TYPES.Database);
   const applied = await migrateToLatest(db);

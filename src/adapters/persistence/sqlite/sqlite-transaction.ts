@@ -14,14 +14,14 @@ import { activeTraceContext } from '../../tracing/trace-context.js';
 import { outboxRows } from '../outbox-rows.js';
 import { bindable, prepared } from './prepared-statements.js';
 
-const SELECT_CAMPAIGN = `SELECT ${CAMPAIGN_COLUMNS.map((c) => (c === 'id' ? 'CAST(id AS TEXT) AS id' : c)).join(', ')} FROM campaigns WHERE id = ?`;
-const INSERT_CAMPAIGN = `INSERT INTO campaigns (${CAMPAIGN_COLUMNS.join(', ')}) VALUES (${CAMPAIGN_COLUMNS.map((c) => `@${c}`).join(', ')})`;
-const UPDATE_CAMPAIGN = `UPDATE campaigns SET ${CAMPAIGN_COLUMNS.filter((c) => c !== 'id').map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id AND version = @expectedVersion`;
-const DELETE_CAMPAIGN = 'DELETE FROM campaigns WHERE id = ? AND version = ?';
-const INSERT_OUTBOX = `INSERT INTO outbox (event_id, aggregate_type, aggregate_id, event_type, payload, occurred_at, created_at, trace_context)
+export const SELECT_CAMPAIGN = `SELECT ${CAMPAIGN_COLUMNS.map((c) => (c === 'id' ? 'CAST(id AS TEXT) AS id' : c)).join(', ')} FROM campaigns WHERE id = ?`;
+export const INSERT_CAMPAIGN = `INSERT INTO campaigns (${CAMPAIGN_COLUMNS.join(', ')}) VALUES (${CAMPAIGN_COLUMNS.map((c) => `@${c}`).join(', ')})`;
+export const UPDATE_CAMPAIGN = `UPDATE campaigns SET ${CAMPAIGN_COLUMNS.filter((c) => c !== 'id').map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id AND version = @expectedVersion`;
+export const DELETE_CAMPAIGN = 'DELETE FROM campaigns WHERE id = ? AND version = ?';
+export const INSERT_OUTBOX = `INSERT INTO outbox (event_id, aggregate_type, aggregate_id, event_type, payload, occurred_at, created_at, trace_context)
   VALUES (@event_id, @aggregate_type, @aggregate_id, @event_type, @payload, @occurred_at, @created_at, @trace_context)`;
-const SELECT_OUTCOME = 'SELECT fingerprint, outcome FROM idempotency_keys WHERE owner = ? AND key = ?';
-const INSERT_OUTCOME = 'INSERT INTO idempotency_keys (owner, key, fingerprint, outcome, created_at) VALUES (?, ?, ?, ?, ?)';
+export const SELECT_OUTCOME = 'SELECT fingerprint, outcome FROM idempotency_keys WHERE owner = ? AND key = ?';
+export const INSERT_OUTCOME = 'INSERT INTO idempotency_keys (owner, key, fingerprint, outcome, created_at) VALUES (?, ?, ?, ?, ?)';
 
 /**
  * The ports of one transaction on a raw SQLite connection, with statements compiled once: the hot path of every
