@@ -28,6 +28,10 @@ const TRACING = process.env.BENCH_TRACING === 'on' || process.argv.includes('--t
  * The same service with its writes on the \`sqlite3\` driver (bench/servers/sqlite3-service.ts) as a third server in
  * every round, on a copy of the seeded file; BENCH_SQLITE3=off leaves it out. Not with tracing.
  */
+/** BENCH_CPU_PROF_DIR=dir: the service (better-sqlite3) writes a CPU profile there when it stops. */
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF_DIR;
+/** BENCH_HTTP_BASELINE_MAIN=<another build's dist/src/main.js>: that build as one more server in every round, on a copy of the file. */
+const BASELINE_MAIN = process.env.BENCH_HTTP_BASELINE_MAIN;
 const SQLITE3 = !TRACING && process.env.BENCH_SQLITE3 !== 'off';
 const SECTION = TRACING ? 'HTTP start path vs bare Koa, every request traced' : 'HTTP start path vs bare Koa';
 
@@ -46,6 +50,8 @@ async function main(): Promise<void> {
   await db.destroy();
   const sqlite3File = join(dataDir, 'campaigns-sqlite3.sqlite');
   if (SQLITE3) copyFileSync(filename, sqlite3File);
+  const baselineFile = join(dataDir, 'campaigns-baseline.sqlite');
+  if (BASELINE_MAIN) copyFileSync(filename, baselineFile);
 
   const token = await mintToken({ secret: SECRET, subject: 'bench', ttlSeconds: 3600 });
   const sink = TRACING ? await startOtlpSink() : undefined;
@@ -59,7 +65,7 @@ async function main(): Promise<void> {
     SCHEDULER: 'off',
     LOG_LEVEL: 'info',
     KAFKA_BROKERS: '',
-  });
+  }, 20_000, CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR] : []);
   const sqlite3Service = SQLITE3
     ? await ServiceProcess.start(
         { DATABASE_URL: `sqlite:${sqlite3File}`, DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET, SCHEDULER: 'off', LOG_LEVEL: 'info', KAFKA_BROKERS: '' },
@@ -68,10 +74,19 @@ async function main(): Promise<void> {
         resolve(here, 'servers/sqlite3-service.js'),
       )
     : undefined;
+  const baselineService = BASELINE_MAIN
+    ? await ServiceProcess.start(
+        { DATABASE_URL: `sqlite:${baselineFile}`, DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET, SCHEDULER: 'off', LOG_LEVEL: 'info', KAFKA_BROKERS: '' },
+        20_000,
+        [],
+        BASELINE_MAIN,
+      )
+    : undefined;
   const bare = await startBareKoa();
   const headers = { authorization: `Bearer ${token}` };
   let nextId = 1;
   let nextSqlite3Id = 1;
+  let nextBaselineId = 1;
   const results: Round[] = [];
   try {
     for (let round = 1; round <= ROUNDS; round++) {
@@ -86,15 +101,19 @@ async function main(): Promise<void> {
       const sqlite3Result = sqlite3Service
         ? await load({ url: sqlite3Service.url, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, headers, pathOf: () => `/api/v1/campaigns/${nextSqlite3Id++}/start` })
         : undefined;
-      if (Math.max(nextId, nextSqlite3Id) > CAMPAIGNS) throw new Error(`ran out of seeded campaigns: raise BENCH_CAMPAIGNS above ${CAMPAIGNS}`);
-      results.push({ bare: bareResult, service: serviceResult, sqlite3: sqlite3Result });
+      const baselineResult = baselineService
+        ? await load({ url: baselineService.url, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, headers, pathOf: () => `/api/v1/campaigns/${nextBaselineId++}/start` })
+        : undefined;
+      if (Math.max(nextId, nextSqlite3Id, nextBaselineId) > CAMPAIGNS) throw new Error(`ran out of seeded campaigns: raise BENCH_CAMPAIGNS above ${CAMPAIGNS}`);
+      results.push({ bare: bareResult, service: serviceResult, sqlite3: sqlite3Result, baseline: baselineResult });
       const sqlite3Line = sqlite3Result ? `, on sqlite3 ${sqlite3Result.requestsPerSecond.toFixed(0)} req/s (p99 ${sqlite3Result.p99Ms} ms, non-2xx ${sqlite3Result.non2xx})` : '';
-      process.stdout.write(`round ${round}: bare ${bareResult.requestsPerSecond.toFixed(0)} req/s, start path ${serviceResult.requestsPerSecond.toFixed(0)} req/s (p99 ${serviceResult.p99Ms} ms, non-2xx ${serviceResult.non2xx})${sqlite3Line}\n`);
+      process.stdout.write(`round ${round}: bare ${bareResult.requestsPerSecond.toFixed(0)} req/s, start path ${serviceResult.requestsPerSecond.toFixed(0)} req/s (p99 ${serviceResult.p99Ms} ms, non-2xx ${serviceResult.non2xx})${sqlite3Line}${baselineResult ? `, baseline build ${baselineResult.requestsPerSecond.toFixed(0)} req/s (p99 ${baselineResult.p99Ms} ms)` : ''}\n`);
     }
   } finally {
     bare.stop();
     await service.stop();
     await sqlite3Service?.stop();
+    await baselineService?.stop();
     await sink?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -105,6 +124,7 @@ interface Round {
   bare: LoadResult;
   service: LoadResult;
   sqlite3: LoadResult | undefined;
+  baseline: LoadResult | undefined;
 }
 
 function report(results: Round[], sink: OtlpSink | undefined): void {
@@ -120,6 +140,7 @@ function report(results: Round[], sink: OtlpSink | undefined): void {
     '|---|---|---|---|',
     `| bare Koa + @koa/router, same body | ${bareRps.toFixed(0)} | ${m((r) => r.bare.p50Ms)} | ${m((r) => r.bare.p99Ms)} |`,
     `| full start path (auth, SQLite transaction, outbox) | ${serviceRps.toFixed(0)} | ${m((r) => r.service.p50Ms)} | ${p99} |`,
+    ...(BASELINE_MAIN ? [`| baseline build (${BASELINE_MAIN}) | ${m((r) => r.baseline!.requestsPerSecond).toFixed(0)} | ${m((r) => r.baseline!.p50Ms)} | ${m((r) => r.baseline!.p99Ms)} |`] : []),
     ...(SQLITE3 ? [`| the same, its writes on the \`sqlite3\` driver (same group commit, statements prepared once) | ${m((r) => r.sqlite3!.requestsPerSecond).toFixed(0)} | ${m((r) => r.sqlite3!.p50Ms)} | ${m((r) => r.sqlite3!.p99Ms)} |`] : []),
   ].join('\n');
   const body = `${machineLine()}
@@ -129,7 +150,7 @@ its own process; every start request hits a different pre-created scheduled camp
 ${table}
 
 Ratio start path / bare Koa: **${(ratio * 100).toFixed(1)}%** (target ≥ 40% with p99 ≤ 15 ms: ${verdict}).
-Non-2xx answers or errors on the start path: ${non2xx}.${driverLine(results)}${tracingLine(sink)}
+Non-2xx answers or errors on the start path: ${non2xx}.${baselineLine(results)}${driverLine(results)}${tracingLine(sink)}
 ${loadAverage()}`;
   writeSection(SECTION, body);
   printSummary({
@@ -141,6 +162,13 @@ ${loadAverage()}`;
     verdict,
   });
   process.stdout.write(`\n${table}\nratio ${(ratio * 100).toFixed(1)}%, p99 ${p99} ms: ${verdict}\n`);
+}
+
+function baselineLine(results: Round[]): string {
+  if (!BASELINE_MAIN) return '';
+  const perRound = (pick: (r: LoadResult) => number) => median(results.map((r) => pick(r.service) / pick(r.baseline!)));
+  return `
+This build / the baseline build (median of each round's ratio): starts/s **${(perRound((r) => r.requestsPerSecond) * 100).toFixed(0)}%**, p99 **${(perRound((r) => r.p99Ms) * 100).toFixed(0)}%**.`;
 }
 
 /** The driver rule: \`sqlite3\` is used if it comes within 10% of better-sqlite3 on starts/s and on p99. */

@@ -19,6 +19,15 @@ describe('TimeOrderedIdGenerator', () => {
       expect([...made].sort()).to.deep.equal(made);
       expect(new Set(made).size).to.equal(made.length);
     });
+
+    it('never repeat their random part, across many draws of the system\'s randomness, nor between generators', () => {
+      const randomPart = (id: string) => id.replace(/-/g, '').slice(17);
+      const made = [new TimeOrderedIdGenerator(), new TimeOrderedIdGenerator()].flatMap((ids) =>
+        Array.from({ length: 5_000 }, () => randomPart(ids.newEventId())),
+      );
+      expect(new Set(made).size).to.equal(made.length);
+      for (const part of made) expect(part).to.match(/^[0-9a-f]{15}$/);
+    });
   });
 
   describe('campaign ids', () => {
