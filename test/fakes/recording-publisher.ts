@@ -12,6 +12,7 @@ export class RecordingPublisher implements EventPublisher {
   private down: Error | undefined;
   private readonly refusedAttempts = new Set<number>();
   private heldAcks: Array<() => void> | undefined;
+  private readonly writableWaiters: Array<() => void> = [];
 
   get events(): PendingEvent[] {
     return this.acknowledged.flat();
@@ -28,6 +29,7 @@ export class RecordingPublisher implements EventPublisher {
 
   recover(): void {
     this.down = undefined;
+    for (const wake of this.writableWaiters.splice(0)) wake();
   }
 
   /** Refuses the publish attempt with this number (the first is 1), and only that one. */
@@ -48,6 +50,19 @@ export class RecordingPublisher implements EventPublisher {
 
   async connect(): Promise<void> {
     if (this.down !== undefined) throw this.down;
+  }
+
+  /** Like a broker's metadata: resolves when `recover()` is called, or after `withinMs`. */
+  whenWritable(withinMs: number, abandon: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(wake, withinMs);
+      abandon.addEventListener('abort', wake, { once: true });
+      this.writableWaiters.push(wake);
+      function wake(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
   }
 
   async publish(events: readonly PendingEvent[]): Promise<void> {

@@ -12,6 +12,10 @@ export class MeasuredEventPublisher implements EventPublisher {
     return this.inner.connect();
   }
 
+  whenWritable(withinMs: number, abandon: AbortSignal): Promise<void> {
+    return this.inner.whenWritable(withinMs, abandon);
+  }
+
   async publish(events: readonly PendingEvent[]): Promise<void> {
     const stopTimer = this.metrics.relayPublishDuration.startTimer();
     await this.inner.publish(events);
