@@ -1,4 +1,4 @@
-import type { EventPublisher, PendingEvent } from '../../src/application/index.js';
+import { PartlyPublished, type EventPublisher, type PendingEvent } from '../../src/application/index.js';
 
 /** A broker in memory: records acknowledged batches, can be taken down, and can hold its acknowledgements. */
 export class RecordingPublisher implements EventPublisher {
@@ -13,6 +13,7 @@ export class RecordingPublisher implements EventPublisher {
   private readonly refusedAttempts = new Set<number>();
   private heldAcks: Array<() => void> | undefined;
   private readonly writableWaiters: Array<() => void> = [];
+  private readonly partialAttempts = new Map<number, (event: PendingEvent) => boolean>();
 
   get events(): PendingEvent[] {
     return this.acknowledged.flat();
@@ -30,6 +31,11 @@ export class RecordingPublisher implements EventPublisher {
   recover(): void {
     this.down = undefined;
     for (const wake of this.writableWaiters.splice(0)) wake();
+  }
+
+  /** The publish attempt with this number acknowledges only the events this picks, and refuses the rest. */
+  acknowledgeOnlyAt(attempt: number, picks: (event: PendingEvent) => boolean): void {
+    this.partialAttempts.set(attempt, picks);
   }
 
   /** Refuses the publish attempt with this number (the first is 1), and only that one. */
@@ -69,6 +75,12 @@ export class RecordingPublisher implements EventPublisher {
     this.attempts++;
     if (this.down !== undefined) throw this.down;
     if (this.refusedAttempts.has(this.attempts)) throw new Error('broker refused the batch');
+    const picks = this.partialAttempts.get(this.attempts);
+    if (picks !== undefined) {
+      const acknowledged = events.filter(picks);
+      this.acknowledged.push(acknowledged);
+      throw new PartlyPublished(acknowledged, new Error('a partition refused its events'));
+    }
     this.inFlight++;
     this.mostInFlight = Math.max(this.mostInFlight, this.inFlight);
     try {

@@ -1,5 +1,5 @@
 import type { Clock } from '../ports/clock.js';
-import type { EventPublisher } from '../ports/event-publisher.js';
+import { PartlyPublished, type EventPublisher } from '../ports/event-publisher.js';
 import type { PendingEvent, PendingEvents, SequenceRange } from '../ports/pending-events.js';
 import type { RelayLog } from '../ports/relay-log.js';
 import { Doorbell } from './doorbell.js';
@@ -103,6 +103,7 @@ export class OutboxRelay {
         this.endOutage();
       } catch (error) {
         await ahead?.catch(() => undefined);
+        if (error instanceof PartlyPublished) await this.markAcknowledged(error.acknowledged);
         throw error;
       }
       published += batch.length;
@@ -146,6 +147,11 @@ export class OutboxRelay {
       this.log.outageBegan(error);
     }
     return this.outage;
+  }
+
+  private async markAcknowledged(events: readonly PendingEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.pending.markPublished(events.map((event) => event.sequence), this.clock.now());
   }
 
   private endOutage(): void {

@@ -1,5 +1,6 @@
 import kafkajs, { type Admin, type ITopicConfig, type Kafka, type Producer, type ProducerConfig, type ProducerRecord } from 'kafkajs';
-import type { PendingEvent } from '../../../src/application/index.js';
+import fc from 'fast-check';
+import { PartlyPublished, type PendingEvent } from '../../../src/application/index.js';
 import { toKafkaMessage } from '../../../src/adapters/messaging/cloud-event-message.js';
 import { KafkaEventPublisher, type PublishSettings } from '../../../src/adapters/messaging/kafka-event-publisher.js';
 import type { TopicLayout } from '../../../src/adapters/messaging/kafka-topic.js';
@@ -7,6 +8,12 @@ import { isFatalForProducer } from '../../../src/adapters/messaging/producer-err
 import { expect } from '../../support/expect.js';
 
 const { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } = kafkajs;
+
+const murmur2Partitioner = kafkajs.Partitioners.DefaultPartitioner();
+const THREE_PARTITIONS = [0, 1, 2].map((partitionId) => ({ partitionId, leader: 0 }));
+function partitionOf(key: string): number {
+  return murmur2Partitioner({ topic: 'campaign-events', partitionMetadata: THREE_PARTITIONS as never, message: { key, value: null } });
+}
 
 const EVENT: PendingEvent = {
   sequence: 12n,
@@ -27,6 +34,8 @@ class FakeKafka {
   readonly producers: Array<{ config: ProducerConfig; sent: ProducerRecord[]; disconnected: boolean }> = [];
   readonly createdTopics: ITopicConfig[] = [];
   sendFailure: Error | undefined;
+  /** Sends to this partition fail, the others are acknowledged. */
+  failingPartition: number | undefined;
   brokers = 3;
   /** The topic as it already exists on the cluster, if it does. */
   existing: { replicas: number; minInsync: string } | undefined;
@@ -39,6 +48,7 @@ class FakeKafka {
       disconnect: async () => void (made.disconnected = true),
       send: async (record: ProducerRecord) => {
         if (this.sendFailure !== undefined) throw this.sendFailure;
+        if (record.messages.some((m) => m.partition === this.failingPartition)) throw new KafkaJSConnectionError('connect ECONNREFUSED');
         made.sent.push(record);
         return [];
       },
@@ -124,11 +134,43 @@ describe('KafkaEventPublisher', () => {
     expect(kafka.producers[0]!.config).to.include({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   });
 
-  it('sends a whole batch in one request, acknowledged by all in-sync replicas', async () => {
+  it('sends each partition\'s events of a batch in one request naming the partition, acknowledged by all in-sync replicas', async () => {
     await publisher.publish([EVENT, { ...EVENT, sequence: 13n, eventId: 'another' }]);
     const [record] = kafka.producers[0]!.sent;
     expect(record).to.deep.include({ topic: 'campaign-events', acks: -1 });
     expect(record!.messages.map((m) => m.headers?.ce_id)).to.deep.equal([EVENT.eventId, 'another']);
+    expect(record!.messages.map((m) => m.partition)).to.deep.equal([partitionOf(EVENT.aggregateId), partitionOf(EVENT.aggregateId)]);
+  });
+
+  it('puts every campaign on the partition the murmur2 partitioner gives its id, one send per partition, in batch order', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.bigInt({ min: 1n, max: 2n ** 63n - 1n }), { minLength: 1, maxLength: 30 }), async (ids) => {
+        kafka = new FakeKafka();
+        const events = ids.map((id, i) => ({ ...EVENT, sequence: BigInt(i), eventId: `e${i}`, aggregateId: String(id) }));
+        await publisherWith().publish(events);
+        const sent = kafka.producers[0]!.sent;
+        expect(new Set(sent.map((record) => record.messages[0]!.partition)).size).to.equal(sent.length);
+        for (const record of sent) {
+          for (const message of record.messages) expect(message.partition).to.equal(partitionOf(String(message.key)));
+          const sequences = record.messages.map((m) => Number(String(m.headers!.ce_id).slice(1)));
+          expect(sequences).to.deep.equal([...sequences].sort((a, b) => a - b));
+        }
+        expect(sent.flatMap((record) => record.messages)).to.have.length(events.length);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('says which events were acknowledged when a partition refuses its send and the others acknowledge theirs', async () => {
+    const events = Array.from({ length: 12 }, (_, i) => ({ ...EVENT, sequence: BigInt(i), eventId: `e${i}`, aggregateId: String(1000 + i) }));
+    kafka.failingPartition = partitionOf(events[0]!.aggregateId);
+    const error = await publisher.publish(events).then(() => undefined, (refusal: unknown) => refusal);
+    expect(error).to.be.instanceOf(PartlyPublished);
+    const acknowledged = (error as PartlyPublished).acknowledged.map((event) => event.eventId);
+    expect(new Set(acknowledged)).to.deep.equal(
+      new Set(events.filter((e) => partitionOf(e.aggregateId) !== kafka.failingPartition).map((e) => e.eventId)),
+    );
+    expect(kafka.producers).to.have.length(1);
   });
 
   it('recreates the producer after a fatal idempotence error', async () => {

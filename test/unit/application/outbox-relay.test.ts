@@ -1,4 +1,4 @@
-import { OutboxRelay, OutboxSignal, PublishStalled, retryDelay, type OutboxRelaySettings } from '../../../src/application/index.js';
+import { OutboxRelay, OutboxSignal, PartlyPublished, PublishStalled, retryDelay, type OutboxRelaySettings } from '../../../src/application/index.js';
 import { FixedClock } from '../../fakes/fixed-clock.js';
 import { soleLeadership } from '../../fakes/in-memory-lease-table.js';
 import { InMemoryPendingEvents } from '../../fakes/in-memory-pending-events.js';
@@ -65,6 +65,15 @@ describe('OutboxRelay', () => {
       expect(outbox.unpublished).to.deep.equal([4n, 5n]);
       expect(await relay.drain()).to.equal(2);
       expect(sequencesOf(broker.acknowledged)).to.deep.equal([[1n, 2n, 3n], [4n, 5n]]);
+    });
+
+    it('marks the events the broker acknowledged of a partly refused batch, so that only the others are sent again', async () => {
+      outbox.append(3);
+      broker.acknowledgeOnlyAt(1, (event) => event.sequence !== 2n);
+      await expect(relay.drain()).to.be.rejectedWith(PartlyPublished);
+      expect(outbox.unpublished).to.deep.equal([2n]);
+      expect(await relay.drain()).to.equal(1);
+      expect(sequencesOf(broker.acknowledged)).to.deep.equal([[1n, 3n], [2n]]);
     });
 
     it('reads the next batch while a full one is in flight, leaving the one in flight out', async () => {
