@@ -4,7 +4,8 @@
 # The broker jars come from Maven (tools/kafka/pom.xml).
 #
 # Usage: scripts/kafka.sh start|stop|status|fetch
-#        scripts/kafka.sh kill NODE     SIGKILL one node (1..KAFKA_NODES), as a crash does
+#        scripts/kafka.sh start NODE    start one node (1..KAFKA_NODES) of the cluster, if it is not running
+#        scripts/kafka.sh kill NODE     SIGKILL one node, as a crash does
 #        scripts/kafka.sh pid NODE      the process id of one node
 #   `start` starts every node that is not running, so it also brings a killed node back.
 #
@@ -313,8 +314,12 @@ STARTED_NODES=()
 
 cmd_start() {
   acquire_lock
-  local node port to_start=()
-  for ((node = 1; node <= KAFKA_NODES; node++)); do
+  local node port to_start=() first=1 last=$KAFKA_NODES
+  if [[ -n "${1:-}" ]]; then
+    [[ "$1" =~ ^[0-9]+$ ]] && (($1 >= 1 && $1 <= KAFKA_NODES)) || die "no node $1 (KAFKA_NODES=$KAFKA_NODES)"
+    first=$1 last=$1
+  fi
+  for ((node = first; node <= last; node++)); do
     if broker_alive "$node" && port_open "${CLIENT_PORTS[node]}"; then
       log "node $node already running (pid $(read_pid "$node")) on $(bootstrap "$node")"
       continue
@@ -417,7 +422,7 @@ cmd_fetch() {
 }
 
 usage() {
-  echo "usage: $0 start|stop|status|fetch, or $0 kill|pid NODE" >&2
+  echo "usage: $0 start|stop|status|fetch, or $0 start|kill|pid NODE" >&2
   exit 2
 }
 
@@ -427,6 +432,7 @@ main() {
     1:stop) cmd_stop ;;
     1:status) cmd_status ;;
     1:fetch) cmd_fetch ;;
+    2:start) cmd_start "$2" ;;
     2:kill) cmd_kill "$2" ;;
     2:pid) read_pid "$2" ;;
     *) usage ;;

@@ -68,6 +68,11 @@ export class LocalKafkaCluster {
     return this.script('start');
   }
 
+  /** Starts one node again (one that was killed) and waits until it answers. */
+  start(node: number): Promise<void> {
+    return this.script('start', String(node));
+  }
+
   /** SIGKILL, as a crash or a pulled plug: no clean shutdown, no leadership handed over. */
   kill(node: number): Promise<void> {
     return this.script('kill', String(node));
