@@ -64,18 +64,24 @@ export class LocalKafkaCluster {
   }
 
   /** Starts every node that is not running (a killed one comes back) and waits until each answers. */
-  startAll(): Promise<void> {
-    return this.script('start');
+  async startAll(): Promise<void> {
+    await this.script('start');
   }
 
   /** Starts one node again (one that was killed) and waits until it answers. */
-  start(node: number): Promise<void> {
-    return this.script('start', String(node));
+  async start(node: number): Promise<void> {
+    await this.script('start', String(node));
   }
 
-  /** SIGKILL, as a crash or a pulled plug: no clean shutdown, no leadership handed over. */
-  kill(node: number): Promise<void> {
-    return this.script('kill', String(node));
+  /**
+   * SIGKILL, as a crash or a pulled plug: no clean shutdown, no leadership handed over. Sent from here rather than
+   * through the script, so that the caller knows the moment to the millisecond; resolves once the process is gone.
+   */
+  async kill(node: number): Promise<void> {
+    const pid = Number((await this.script('pid', String(node))).trim());
+    if (!Number.isInteger(pid) || pid <= 0) throw new Error(`node ${node} of the test cluster is not running`);
+    process.kill(pid, 'SIGKILL');
+    while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 20));
   }
 
   async remove(): Promise<void> {
@@ -87,12 +93,22 @@ export class LocalKafkaCluster {
     }
   }
 
-  private script(...args: string[]): Promise<void> {
+  private script(...args: string[]): Promise<string> {
     return new Promise((resolve, reject) => {
       execFile('bash', [KAFKA_SCRIPT, ...args], { env: this.env }, (error, stdout, stderr) => {
-        if (error === null) return resolve();
+        if (error === null) return resolve(stdout);
         reject(new Error(`scripts/kafka.sh ${args.join(' ')} failed (${error.message.split('\n')[0]}):\n${stdout}${stderr}`));
       });
     });
+  }
+}
+
+/** Whether the process exists (signal 0 checks without sending anything). A killed child of the script is reaped by init. */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -79,7 +79,7 @@ for (const kind of DATABASE_KINDS) {
 
         await reader.catchUp();
         const repeats = checkDelivered(reader.messages, rows, flow.started);
-        this.test!.title += ` (${flow.started.size} campaigns, ${rows.length} events; writable again ${((writableAt - killedAt) / 1000).toFixed(1)} s after the kill; degraded after ${degradedAfterMs} ms; all published ${resumedAfterMs} ms after writable; ${repeats} repeated)`;
+        this.test!.title += ` (${flow.started.size} campaigns, ${rows.length} events; writable again ${((writableAt - killedAt) / 1000).toFixed(1)} s after the kill; degraded after ${degradedAfterMs} ms (${health.cause}, killed at ${new Date(killedAt).toISOString()}); all published ${resumedAfterMs} ms after writable; ${repeats} repeated)`;
         expect(degradedAfterMs, '/health/ready reports the stall').to.be.a('number');
         expect(degradedAfterMs!, '/health/ready reports the stall within the threshold').to.be.at.most(STALL_MS + 1_000);
         expect(resumedAfterMs, 'every event committed before the cluster took writes again is published within 2 s').to.be.at.most(RESUME_WITHIN_MS);
@@ -95,7 +95,7 @@ for (const kind of DATABASE_KINDS) {
       const ids = await Promise.all(Array.from({ length: 20 }, () => service.createCampaign()));
       await cluster.kill(2);
       await cluster.kill(3);
-      let backAt: number;
+      let restartedAt = 0;
       try {
         const answers = await Promise.all(ids.map((id) => service.request('POST', `/api/v1/campaigns/${id}/start`)));
         expect(answers.map((answer) => answer.status)).to.deep.equal(Array(20).fill(200));
@@ -105,15 +105,18 @@ for (const kind of DATABASE_KINDS) {
         });
         expect(await unpublished(service)).to.equal(20);
       } finally {
+        restartedAt = Date.now();
         await cluster.start(2);
-        backAt = Date.now();
       }
+      await eventually('every event is marked published', async () => (await unpublished(service)) === 0, { timeoutMs: 90_000, intervalMs: 100 });
+      const publishedAfterMs = Date.now() - restartedAt;
       const messages = await reader.waitForKeys(ids, 20, 90_000);
-      const publishedAfterMs = Date.now() - backAt;
-      const eventIds = (await service.outboxRows()).map((row) => row.event_id);
+      const started = new Set(ids);
+      const eventIds = (await service.outboxRows()).filter((row) => started.has(String(row.aggregate_id))).map((row) => row.event_id);
+      expect(eventIds).to.have.length(20);
       expect(new Set(messages.map((m) => m.headers.ce_id))).to.deep.equal(new Set(eventIds));
-      expect(messages, 'each event once').to.have.length(20);
-      this.test!.title += ` (published ${(publishedAfterMs / 1000).toFixed(1)} s after the second node answered again)`;
+      expect(new Set(messages.map((m) => `${m.partition}:${m.offset}`)).size, 'each event once').to.equal(20);
+      this.test!.title += ` (all 20 published ${(publishedAfterMs / 1000).toFixed(1)} s after the second node was started again)`;
       await cluster.start(3);
     });
   });
@@ -137,12 +140,11 @@ class CampaignFlow {
 
   private async work(): Promise<void> {
     while (!this.stopped) {
-      const created = await this.service.request('POST', '/api/v1/campaigns', { body: { name: 'Flow', startAt: inDays(1), endAt: inDays(2) } });
-      if (created.status !== 201) throw new Error(`create answered ${created.status}: ${created.text}`);
+      const id = await this.service.createCampaign({ name: 'Flow', endAt: inDays(2) });
       for (const verb of STEPS) {
-        const answer = await this.service.request('POST', `/api/v1/campaigns/${created.body.id}/${verb}`);
+        const answer = await this.service.request('POST', `/api/v1/campaigns/${id}/${verb}`);
         if (answer.status !== 200) throw new Error(`${verb} answered ${answer.status}: ${answer.text}`);
-        if (verb === 'start') this.started.add(created.body.id);
+        if (verb === 'start') this.started.add(id);
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -158,12 +160,20 @@ async function nodeLeadingMostPartitions(admin: Admin, topic: string): Promise<n
 }
 
 /** Polls /health/ready until stopped, and keeps the first time it answered `degraded`. */
-function watchReadiness(service: TestService): { degradedAt: number | undefined; stop(): void } {
-  const watch = { degradedAt: undefined as number | undefined, stopped: false, stop: () => void (watch.stopped = true) };
+function watchReadiness(service: TestService): { degradedAt: number | undefined; cause: string | undefined; stop(): void } {
+  const watch = {
+    degradedAt: undefined as number | undefined,
+    cause: undefined as string | undefined,
+    stopped: false,
+    stop: () => void (watch.stopped = true),
+  };
   void (async () => {
     while (!watch.stopped && watch.degradedAt === undefined) {
       const answer = await service.request('GET', '/health/ready');
-      if (answer.body?.status === 'degraded') watch.degradedAt = Date.now();
+      if (answer.body?.status === 'degraded') {
+        watch.degradedAt = Date.now();
+        watch.cause = `${answer.body.relay?.lastError} since ${answer.body.relay?.since}`;
+      }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   })();
@@ -200,7 +210,10 @@ interface OutboxEntry {
 }
 
 async function outbox(service: TestService): Promise<OutboxEntry[]> {
-  const rows = await service.db('outbox').select('event_id', 'event_type', 'aggregate_id', 'created_at', 'published_at').orderBy('sequence');
+  const db = service.db;
+  const rows = await db('outbox')
+    .select('event_id', 'event_type', db.raw('CAST(aggregate_id AS TEXT) AS aggregate_id'), 'created_at', 'published_at')
+    .orderBy('sequence');
   return rows.map((row) => ({
     eventId: row.event_id,
     type: row.event_type,
@@ -223,7 +236,10 @@ function instant(value: Date | string | number): number {
 
 /** Every committed event delivered, each campaign's in commit order; answers how many deliveries were repeats. */
 function checkDelivered(messages: readonly ReadMessage[], rows: readonly OutboxEntry[], started: ReadonlySet<string>): number {
-  const delivered = messages.filter((m) => m.key !== PROBE_KEY);
+  // A consumer whose group coordinator died reads again from its last committed offset: the same record twice
+  // in the reader is not a repeat on the topic. Records are told apart by partition and offset.
+  const records = new Map(messages.map((m) => [`${m.partition}:${m.offset}`, m]));
+  const delivered = [...records.values()].filter((m) => m.key !== PROBE_KEY);
   expect(new Set(delivered.map((m) => m.headers.ce_id)), 'every committed event arrived, and nothing else').to.deep.equal(
     new Set(rows.map((row) => row.eventId)),
   );
