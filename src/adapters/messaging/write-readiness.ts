@@ -9,6 +9,8 @@ export const METADATA_POLL_MS = 250;
  */
 export class WriteReadiness {
   private admin: Admin | undefined;
+  /** The metadata read in progress: one at a time, however long an unreachable broker makes it take. */
+  private reading: Promise<PartitionState | undefined> | undefined;
 
   constructor(
     private readonly kafka: Pick<Kafka, 'admin'>,
@@ -27,8 +29,13 @@ export class WriteReadiness {
     let first: string | undefined;
     let sawUnwritable = false;
     while (!abandon.aborted && Date.now() < deadline) {
+      this.reading ??= this.partitionState(minInsyncReplicas)
+        .catch(() => undefined)
+        .finally(() => {
+          this.reading = undefined;
+        });
       const state = await Promise.race([
-        this.partitionState(minInsyncReplicas).catch(() => undefined),
+        this.reading,
         pause(Math.max(0, deadline - Date.now()), abandon).then(() => undefined),
       ]);
       if (state !== undefined) {
@@ -46,7 +53,7 @@ export class WriteReadiness {
     await admin?.disconnect().catch(() => undefined);
   }
 
-  private async partitionState(minInsyncReplicas: number): Promise<{ writable: boolean; leaders: string }> {
+  private async partitionState(minInsyncReplicas: number): Promise<PartitionState> {
     this.admin ??= this.kafka.admin();
     await this.admin.connect();
     const [{ brokers }, { topics }] = await Promise.all([
@@ -60,6 +67,12 @@ export class WriteReadiness {
       leaders: partitions.map((partition) => `${partition.partitionId}:${partition.leader}`).join(','),
     };
   }
+}
+
+interface PartitionState {
+  writable: boolean;
+  /** Each partition's leader, to tell a change. */
+  leaders: string;
 }
 
 /** A partition takes acks=all writes when its leader is a live broker and enough replicas are in sync. */
