@@ -25,6 +25,13 @@ export function testKafkaCluster(): Promise<LocalKafkaCluster> {
   return cluster;
 }
 
+/** Stops the cluster once the suites that need it are done, so its three JVMs do not slow the rest of the run. */
+export async function stopTestKafkaCluster(): Promise<void> {
+  const running = cluster;
+  cluster = undefined;
+  await (await running?.catch(() => undefined))?.remove();
+}
+
 /** The bootstrap servers of the test cluster, as KAFKA_BROKERS takes them. */
 export async function testKafkaBrokers(): Promise<string> {
   return process.env.KAFKA_BROKERS || (await localBroker()).brokers;
