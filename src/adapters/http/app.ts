@@ -5,6 +5,7 @@ import { campaignRouter, type CampaignUseCases } from './campaign-routes.js';
 import { closeConnectionsWhileDraining } from './connection-draining.js';
 import { cors } from './cors.js';
 import { errorMiddleware } from './error-middleware.js';
+import { httpConformance } from './http-conformance.js';
 import { operationsRouter, type OperationsEndpoints } from './operations-routes.js';
 import { requestIdMiddleware } from './request-id.js';
 import { requestLogging } from './request-logging.js';
@@ -36,6 +37,7 @@ export function createHttpApp(options: HttpAppOptions): Koa {
   app.use(securityHeaders());
   app.use(cors(options.corsOrigins ?? []));
   app.use(errorMiddleware(options.logger));
+  app.use(httpConformance());
   app.use(async (ctx, next) => {
     await next();
     if (ctx.body !== undefined) return;

@@ -16,10 +16,10 @@ import {
 import { CampaignId, CampaignInvalid, type FieldProblem } from '../../domain/index.js';
 import { SCOPES, type Principal } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
-import { authenticate, requireScope } from './auth-middleware.js';
-import { createCampaignInput, modifyCampaignInput } from './campaign-input.js';
-import { campaignJson } from './campaign-json.js';
+import { createCampaignInput, inClientTerms, modifyCampaignInput } from './campaign-input.js';
+import { campaignReadForm } from './campaign-views.js';
 import { isAbsent, readJsonBody } from './json-body.js';
+import { ProtectedRouter } from './protected-router.js';
 import { RequestRefused } from './request-refused.js';
 
 export interface CampaignUseCases {
@@ -52,8 +52,7 @@ interface Verb {
 }
 
 export function campaignRouter(prefix: string, useCases: CampaignUseCases, verifier: TokenVerifier): Router {
-  const router = new Router({ prefix });
-  router.use(authenticate(verifier));
+  const routes = new ProtectedRouter(prefix, verifier);
 
   const verbs: Array<[name: keyof typeof MESSAGES, scope: string, useCase: Verb]> = [
     ['start', SCOPES.execute, useCases.startCampaign],
@@ -63,55 +62,64 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
     ['delete', SCOPES.write, useCases.deleteCampaign],
   ];
   for (const [name, scope, useCase] of verbs) {
-    router.post(`/campaigns/:id/${name}`, requireScope(scope), async (ctx) => {
+    routes.post(`/campaigns/:id/${name}`, scope, async (ctx, principal) => {
       const campaignId = CampaignId.parse(ctx.params.id!);
       await readJsonBody(ctx);
-      const { id } = await useCase.execute(verbCommand(ctx, campaignId));
+      const { id } = await useCase.execute(verbCommand(ctx, principal, campaignId));
       ctx.body = { id, message: MESSAGES[name] };
     });
   }
 
-  router.post('/campaigns/:id/modify', requireScope(SCOPES.write), async (ctx) => {
+  routes.post('/campaigns/:id/modify', SCOPES.write, async (ctx, principal) => {
     const campaignId = CampaignId.parse(ctx.params.id!);
     const restart = restartFlag(ctx);
     const body = await readJsonBody(ctx);
-    if (isAbsent(body)) throw new RequestRefused('INVALID_REQUEST', 'A JSON body with the fields to change is required');
-    const changes = modifyCampaignInput(body);
-    const { id } = await useCases.modifyCampaign.execute({ ...verbCommand(ctx, campaignId), changes, restart });
-    ctx.body = { message: MESSAGES.modify, id };
+    if (isAbsent(body) && !restart) {
+      throw new RequestRefused('INVALID_REQUEST', 'A JSON body with the fields to change is required (a restart needs none)');
+    }
+    const { input: changes, fieldNames } = isAbsent(body) ? { input: {}, fieldNames: {} } : modifyCampaignInput(body, campaignId);
+    try {
+      const { id } = await useCases.modifyCampaign.execute({ ...verbCommand(ctx, principal, campaignId), changes, restart });
+      ctx.body = { message: MESSAGES.modify, id };
+    } catch (error) {
+      throw inClientTerms(error, fieldNames);
+    }
   });
 
-  router.post('/campaigns', requireScope(SCOPES.write), async (ctx) => {
+  routes.post('/campaigns', SCOPES.write, async (ctx, principal) => {
     const body = await readJsonBody(ctx);
     if (isAbsent(body)) throw new RequestRefused('INVALID_REQUEST', 'A JSON body describing the campaign is required');
-    const { id } = await useCases.createCampaign.execute(createCampaignInput(body, principalOf(ctx).subject));
-    ctx.body = { message: MESSAGES.create, id };
+    const { input, fieldNames } = createCampaignInput(body, principal.subject);
+    try {
+      const { id } = await useCases.createCampaign.execute(input);
+      ctx.body = { message: MESSAGES.create, id };
+    } catch (error) {
+      throw inClientTerms(error, fieldNames);
+    }
   });
 
-  router.get('/campaigns/:id', requireScope(SCOPES.read), async (ctx) => {
+  routes.get('/campaigns/:id', SCOPES.read, async (ctx) => {
+    const form = campaignReadForm(ctx);
     const campaign = await useCases.getCampaign.execute(CampaignId.parse(ctx.params.id!));
-    ctx.body = campaignJson(campaign);
+    form.answer(ctx, form.campaign(campaign));
   });
 
-  router.get('/campaigns', requireScope(SCOPES.read), async (ctx) => {
+  routes.get('/campaigns', SCOPES.read, async (ctx) => {
     const offset = pageParameter(ctx, 'start', 0, Number.MAX_SAFE_INTEGER);
     const limit = pageParameter(ctx, 'pageSize', 10, MAX_PAGE_SIZE);
     const problems = [offset, limit].filter((p): p is FieldProblem => typeof p !== 'number');
     if (problems.length > 0) throw new CampaignInvalid(problems);
+    const form = campaignReadForm(ctx);
     const page = await useCases.listCampaigns.execute({ offset: offset as number, limit: limit as number });
-    ctx.body = { total: page.total, campaigns: page.campaigns.map(campaignJson) };
+    form.answer(ctx, { total: page.total, campaigns: page.campaigns.map(form.campaign) });
   });
 
-  return router;
+  return routes.router;
 }
 
-function principalOf(ctx: Context): Principal {
-  return ctx.state.principal as Principal;
-}
-
-function verbCommand(ctx: Context, campaignId: CampaignId): VerbCommand {
+function verbCommand(ctx: Context, principal: Principal, campaignId: CampaignId): VerbCommand {
   const idempotencyKey = idempotencyKeyOf(ctx);
-  return { campaignId, actor: principalOf(ctx).subject, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) };
+  return { campaignId, actor: principal.subject, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) };
 }
 
 function restartFlag(ctx: Context): boolean {

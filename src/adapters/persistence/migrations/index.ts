@@ -1,12 +1,15 @@
 import type { Knex } from 'knex';
 import { initialSchema } from './001-initial-schema.js';
 import { lifecycleColumns } from './002-lifecycle-columns.js';
+import { whileHoldingMigrationLock } from './migration-lock.js';
 import { relayLease } from './003-relay-lease.js';
+import { campaignContent } from './004-campaign-content.js';
 
 const MIGRATIONS: ReadonlyArray<[name: string, migration: Knex.Migration]> = [
   ['001-initial-schema', initialSchema],
   ['002-lifecycle-columns', lifecycleColumns],
   ['003-relay-lease', relayLease],
+  ['004-campaign-content', campaignContent],
 ];
 
 /** Migrations compiled into the service, so they run the same from `dist/` on SQLite and PostgreSQL. */
@@ -16,7 +19,10 @@ export const migrationSource: Knex.MigrationSource<[string, Knex.Migration]> = {
   getMigration: async ([, migration]) => migration,
 };
 
+/** Migrates to the latest schema; instances starting together take turns (see migration-lock.ts). */
 export async function migrateToLatest(db: Knex): Promise<string[]> {
-  const [, applied] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
-  return applied;
+  return whileHoldingMigrationLock(db, async () => {
+    const [, applied] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
+    return applied;
+  });
 }
