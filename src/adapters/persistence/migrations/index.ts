@@ -4,12 +4,14 @@ import { lifecycleColumns } from './002-lifecycle-columns.js';
 import { whileHoldingMigrationLock } from './migration-lock.js';
 import { relayLease } from './003-relay-lease.js';
 import { campaignContent } from './004-campaign-content.js';
+import { outboxTraceContext } from './005-outbox-trace-context.js';
 
 const MIGRATIONS: ReadonlyArray<[name: string, migration: Knex.Migration]> = [
   ['001-initial-schema', initialSchema],
   ['002-lifecycle-columns', lifecycleColumns],
   ['003-relay-lease', relayLease],
   ['004-campaign-content', campaignContent],
+  ['005-outbox-trace-context', outboxTraceContext],
 ];
 
 /** Migrations compiled into the service, so they run the same from `dist/` on SQLite and PostgreSQL. */
