@@ -21,6 +21,8 @@ export interface OutboxRelaySettings {
 interface Outage {
   since: Date;
   failedAttempts: number;
+  /** When this relay last handed the lease over in this outage and took it back, none taking it meanwhile. */
+  handedOverAt?: Date;
 }
 
 /** A publish still waits for the broker's acknowledgement past the stall threshold (it goes on waiting). */
@@ -184,7 +186,8 @@ export class OutboxRelay {
   private outageOutlastsLease(): boolean {
     const { handOverAfterMs } = this.settings;
     if (handOverAfterMs === undefined || this.outage === undefined || !this.leading) return false;
-    return this.clock.now().getTime() - this.outage.since.getTime() >= handOverAfterMs;
+    const keptSince = this.outage.handedOverAt ?? this.outage.since;
+    return this.clock.now().getTime() - keptSince.getTime() >= handOverAfterMs;
   }
 
   /**
@@ -192,8 +195,11 @@ export class OutboxRelay {
    * the other relays take it for a few poll intervals. When none does, it takes the lease back and goes on trying.
    */
   private async handOver(): Promise<void> {
-    this.log.handingOver(this.clock.now().getTime() - this.outage!.since.getTime());
-    this.outage = undefined;
+    const outage = this.outage!;
+    this.log.handingOver(this.clock.now().getTime() - outage.since.getTime());
+    // The outage goes on: a relay that takes the lease reports its own (this one then stands by), and when this
+    // one takes it back, the outage it reports ends at its first acknowledged batch.
+    outage.handedOverAt = this.clock.now();
     await this.leadership.stepDown().catch(() => undefined);
     await this.stopRequests.wait(HAND_OVER_PAUSE_POLLS * this.settings.pollIntervalMs);
   }
