@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { CampaignPage, CampaignReader } from '../../application/index.js';
 import { CampaignId, type CampaignSnapshot } from '../../domain/index.js';
+import { firstIdOf } from './campaign-buckets.js';
 import { selectCampaignColumns, toSnapshot, type CampaignRow } from './campaign-rows.js';
 
 export class KnexCampaignReader implements CampaignReader {
@@ -14,12 +15,23 @@ export class KnexCampaignReader implements CampaignReader {
     return row === undefined ? undefined : toSnapshot(row);
   }
 
+  /**
+   * The total and the page's first id range come from `campaign_buckets`, so neither the count nor a deep offset
+   * walks the campaigns before the page: the page is read from the first id of its range, skipping only the
+   * campaigns of that range that come before it.
+   */
   async list(offset: number, limit: number): Promise<CampaignPage> {
-    const [counted, rows] = await Promise.all([
-      this.db('campaigns').count({ total: '*' }).first(),
-      this.db('campaigns').select(selectCampaignColumns(this.db)).orderBy('campaigns.id').offset(offset).limit(limit),
-    ]);
-    return { total: Number(counted?.total ?? 0), campaigns: (rows as CampaignRow[]).map(toSnapshot) };
+    const located = await this.db.raw(LOCATE_PAGE, [offset]);
+    const found = (Array.isArray(located) ? located[0] : located.rows[0]) as { total: unknown; bucket: unknown; before: unknown };
+    const total = Number(found.total);
+    if (found.bucket === null || found.bucket === undefined) return { total, campaigns: [] };
+    const rows = await this.db('campaigns')
+      .select(selectCampaignColumns(this.db))
+      .where('campaigns.id', '>=', firstIdOf(BigInt(found.bucket as string | number)).toString())
+      .orderBy('campaigns.id')
+      .offset(offset - Number(found.before))
+      .limit(limit);
+    return { total, campaigns: (rows as CampaignRow[]).map(toSnapshot) };
   }
 
   async findDue(now: Date, limit: number): Promise<CampaignId[]> {
@@ -35,3 +47,11 @@ export class KnexCampaignReader implements CampaignReader {
     return rows.map((row) => CampaignId.parse(String(row.id)));
   }
 }
+
+/** The total, and the id range holding the campaign at position `?` in id order with how many campaigns come before that range. */
+const LOCATE_PAGE = `WITH ranked AS (
+    SELECT bucket, campaigns, SUM(campaigns) OVER (ORDER BY bucket) AS through FROM campaign_buckets WHERE campaigns > 0
+  )
+  SELECT (SELECT COALESCE(SUM(campaigns), 0) FROM campaign_buckets) AS total, page.bucket, page.before
+  FROM (SELECT 1 AS one) AS single
+  LEFT JOIN (SELECT bucket, through - campaigns AS before FROM ranked WHERE through > ? ORDER BY bucket LIMIT 1) AS page ON true`;
