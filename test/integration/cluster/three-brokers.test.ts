@@ -62,6 +62,7 @@ describe('On three brokers', () => {
       });
 
       it('publishes every event once, in order per campaign, while the broker leading the most partitions is killed (SIGKILL)', async function () {
+        await everyReplicaInSync(admin, topic);
         const flow = new CampaignFlow(service);
         const flowing = flow.run(4);
         try {
@@ -101,6 +102,7 @@ describe('On three brokers', () => {
       });
 
       it('answers starts with 200 while two of the three brokers are down, and publishes their events once one is back', async function () {
+        await everyReplicaInSync(admin, topic);
         const ids = await Promise.all(Array.from({ length: 20 }, () => service.createCampaign()));
         await cluster.kill(2);
         await cluster.kill(3);
@@ -159,6 +161,15 @@ class CampaignFlow {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
+}
+
+/** A healthy cluster to start from: a node started again has caught up and is back among every partition's in-sync replicas. */
+async function everyReplicaInSync(admin: Admin, topic: string): Promise<void> {
+  await eventually(
+    `every partition of ${topic} has its 3 replicas in sync`,
+    async () => (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]!.partitions.every((partition) => partition.isr.length === 3),
+    { timeoutMs: 60_000, intervalMs: 200 },
+  );
 }
 
 /** The node (its node.id is its number) that leads the most partitions of the topic. */
