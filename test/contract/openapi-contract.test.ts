@@ -49,9 +49,17 @@ const SCENARIOS: Record<string, Scenario[]> = {
       return call({ body: { ...validCampaign(clock), id: '4242424242' } });
     },
   ],
-  'GET /api/v1/campaigns 200': [({ call }) => call({ query: '?start=0&pageSize=5' })],
-  'GET /api/v1/campaigns 400': [({ call }) => call({ query: '?pageSize=0' })],
+  'GET /api/v1/campaigns 200': [
+    ({ call }) => call({ query: '?start=0&pageSize=5' }),
+    ({ call }) => call({ query: '?status=scheduled,paused&search=contract&sort=nextStart' }),
+  ],
+  'GET /api/v1/campaigns 400': [({ call }) => call({ query: '?pageSize=0' }), ({ call }) => call({ query: '?sort=oldest' })],
   'GET /api/v1/campaigns/{id} 200': [async ({ call, campaign }) => call({ id: await campaign('paused') })],
+  'GET /api/v1/campaigns/{id}/events 200': [
+    async ({ call, campaign }) => call({ id: await campaign('paused') }),
+    async ({ call, campaign }) => call({ id: await campaign('scheduled'), query: '?start=0&pageSize=5' }),
+  ],
+  'GET /api/v1/campaigns/{id}/events 400': [async ({ call, campaign }) => call({ id: await campaign('paused'), query: '?pageSize=0' })],
 
   'POST /api/v1/campaigns/{id}/start 200': [async ({ call, campaign }) => call({ id: await campaign('scheduled') })],
   'POST /api/v1/campaigns/{id}/start 409': [

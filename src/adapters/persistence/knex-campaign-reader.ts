@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { CampaignPage, CampaignReader } from '../../application/index.js';
+import type { CampaignOrder, CampaignPage, CampaignQuery, CampaignReader } from '../../application/index.js';
 import { CampaignId, type CampaignSnapshot } from '../../domain/index.js';
 import { selectCampaignColumns, toSnapshot, type CampaignRow } from './campaign-rows.js';
 
@@ -14,10 +14,11 @@ export class KnexCampaignReader implements CampaignReader {
     return row === undefined ? undefined : toSnapshot(row);
   }
 
-  async list(offset: number, limit: number): Promise<CampaignPage> {
+  async list(query: CampaignQuery): Promise<CampaignPage> {
+    const matching = () => this.db('campaigns').where((where) => filter(where, query));
     const [counted, rows] = await Promise.all([
-      this.db('campaigns').count({ total: '*' }).first(),
-      this.db('campaigns').select(selectCampaignColumns(this.db)).orderBy('campaigns.id').offset(offset).limit(limit),
+      matching().count({ total: '*' }).first(),
+      matching().select(selectCampaignColumns(this.db)).orderByRaw(ORDER_BY[query.order]).offset(query.offset).limit(query.limit),
     ]);
     return { total: Number(counted?.total ?? 0), campaigns: (rows as CampaignRow[]).map(toSnapshot) };
   }
@@ -34,4 +35,25 @@ export class KnexCampaignReader implements CampaignReader {
       .limit(limit);
     return rows.map((row) => CampaignId.parse(String(row.id)));
   }
+}
+
+const ORDER_BY: Record<CampaignOrder, string> = {
+  id: 'campaigns.id',
+  newest: 'created_at DESC, campaigns.id DESC',
+  nextStart: 'start_at IS NULL, start_at, campaigns.id',
+};
+
+function filter(where: Knex.QueryBuilder, query: CampaignQuery): void {
+  if (query.statuses !== undefined && query.statuses.length > 0) where.whereIn('status', [...query.statuses]);
+  const search = query.search?.trim();
+  if (search === undefined || search === '') return;
+  where.andWhere((text) => {
+    text.whereRaw("LOWER(name) LIKE ? ESCAPE '\\'", [`%${escapeLike(search.toLowerCase())}%`]);
+    if (CampaignId.isCanonical(search)) text.orWhere('campaigns.id', search);
+  });
+}
+
+/** `%`, `_` and the escape character itself match only themselves. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
