@@ -36,6 +36,10 @@ async function printDevelopmentHelp(service: RunningService): Promise<void> {
       `       -d '{"name":"Spring sale","startAt":"2030-01-01T09:00:00Z","endAt":"2030-02-01T09:00:00Z"}'`,
       `  curl -s -X POST ${api}/campaigns/<id>/start -H "Authorization: Bearer $TOKEN"`,
       '',
+      'The operator console, signed in with that token (the part after # never leaves the browser):',
+      '',
+      `  ${service.url}/console/#token=${token}`,
+      '',
       '',
     ].join('\n'),
   );

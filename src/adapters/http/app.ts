@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { campaignRouter, type CampaignUseCases } from './campaign-routes.js';
 import { closeConnectionsWhileDraining } from './connection-draining.js';
+import { consoleRouter, type ConsoleAsset } from './console-routes.js';
 import { cors } from './cors.js';
 import { errorMiddleware } from './error-middleware.js';
 import { operationsRouter, type OperationsEndpoints } from './operations-routes.js';
@@ -22,6 +23,8 @@ export interface HttpAppOptions {
   operations?: OperationsEndpoints;
   /** Browser origins allowed to call the API; none: CORS stays off. */
   corsOrigins?: readonly string[];
+  /** The operator console's files, served at /console/ (and under basePath); absent: no console. */
+  consoleAssets?: ReadonlyMap<string, ConsoleAsset>;
   /** True once the service is stopping: answers then close their connections. */
   draining?: () => boolean;
 }
@@ -50,6 +53,11 @@ export function createHttpApp(options: HttpAppOptions): Koa {
     const operations = operationsRouter(options.operations);
     app.use(operations.routes());
     app.use(operations.allowedMethods());
+  }
+  if (options.consoleAssets) {
+    const console = consoleRouter(['', ...(options.basePath ? [options.basePath] : [])], options.consoleAssets);
+    app.use(console.routes());
+    app.use(console.allowedMethods());
   }
   const prefixes = ['/api/v1', ...(options.basePath ? [`${options.basePath}/api/v1`] : [])];
   for (const prefix of prefixes) {
