@@ -43,8 +43,12 @@ describe('The operator console in Chromium', function () {
   const statusBadge = (page: Page, status: string) => page.locator('h1.campaign-title .badge', { hasText: new RegExp(`^${status}$`) });
   const rowOf = (page: Page, id: string) => page.locator(`tr[data-campaign-id="${id}"]`);
 
-  it('serves the console with a strict Content-Security-Policy and no framing', async () => {
+  it('serves the console with a strict Content-Security-Policy and no framing, in under 80 KiB', async () => {
     const page = await browser.newPage();
+    const served: Array<Promise<number>> = [];
+    page.on('response', (answer) => {
+      if (answer.url().includes('/console/')) served.push(answer.body().then((body) => body.length));
+    });
     const response = await page.goto(consoleUrl());
     const csp = response!.headers()['content-security-policy'];
     expect(csp).to.include("script-src 'self'").and.include("style-src 'self'").and.include("frame-ancestors 'none'");
@@ -52,6 +56,9 @@ describe('The operator console in Chromium', function () {
     expect(response!.headers()['x-frame-options']).to.equal('DENY');
     await page.getByLabel('Bearer token').waitFor();
     expect(page.errors).to.deep.equal([]);
+    const bytes = (await Promise.all(served)).reduce((sum, size) => sum + size, 0);
+    expect(served.length).to.be.greaterThan(15);
+    expect(bytes).to.be.below(80 * 1024);
     await page.close();
   });
 

@@ -12,27 +12,28 @@ import { StatusBadge } from './status-badge.js';
 const LABELS: Record<string, string> = {
   id: 'Id',
   name: 'Name',
-  description: 'Description',
   status: 'Status',
+  description: 'Description',
   zone: 'Zone',
   startAt: 'Start (UTC)',
-  endAt: 'End (UTC)',
   startDateStr: 'Start (campaign zone)',
+  endAt: 'End (UTC)',
   endDateStr: 'End (campaign zone)',
   startedAt: 'Started',
   pausedAt: 'Paused',
+  pausedDateStr: 'Paused (campaign zone)',
   terminatedAt: 'Terminated',
+  terminatedDateStr: 'Terminated (campaign zone)',
   completedAt: 'Completed',
   createdAt: 'Created',
-  createdBy: 'Created by',
   createdDateStr: 'Created (campaign zone)',
+  createdBy: 'Created by',
   updatedAt: 'Last changed',
+  lastModifiedDateStr: 'Last changed (campaign zone)',
   updatedBy: 'Last changed by',
   lastModifiedBy: 'Last modified by (Volt MX)',
-  lastModifiedDateStr: 'Last modified (campaign zone)',
-  pausedDateStr: 'Paused (campaign zone)',
-  terminatedDateStr: 'Terminated (campaign zone)',
 };
+const ORDER = Object.keys(LABELS);
 
 export function CampaignPage({ api, id, session }: { api: Api; id: string; session: Session }) {
   const { value: campaign, error, reload } = usePolling<Campaign>(() => api.campaign(id), REFRESH_MS, [api, id]);
@@ -58,7 +59,7 @@ function CampaignFields({ campaign }: { campaign: Campaign }) {
     <section aria-labelledby="fields-heading">
       <h2 id="fields-heading">Fields</h2>
       <dl class="fields">
-        ${Object.entries(campaign).map(
+        ${Object.entries(campaign).sort(([a], [b]) => rank(a) - rank(b)).map(
           ([field, value]) => html`
             <div data-field=${field}>
               <dt>${LABELS[field] ?? field}</dt>
@@ -69,6 +70,12 @@ function CampaignFields({ campaign }: { campaign: Campaign }) {
       </dl>
     </section>
   `;
+}
+
+/** Known fields in reading order, then any field the service added, in its own order. */
+function rank(field: string): number {
+  const known = ORDER.indexOf(field);
+  return known === -1 ? ORDER.length : known;
 }
 
 function show(field: string, value: unknown): string {
