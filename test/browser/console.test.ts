@@ -139,6 +139,26 @@ describe('The operator console in Chromium', function () {
     await page.close();
   });
 
+  it('modifies a campaign, sending only the fields that changed', async () => {
+    const id = await service.createCampaign({ name: 'Before the change', description: 'Stays as it is' });
+    const page = await signedIn();
+    await openCampaign(page, id);
+    const bodies: unknown[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes(`/${id}/modify`)) bodies.push(request.postDataJSON());
+    });
+    await page.getByRole('link', { name: 'Modify', exact: true }).click();
+    const name = page.getByLabel('Name', { exact: true });
+    await page.waitForFunction(() => (document.getElementById('field-name') as HTMLInputElement | null)?.value === 'Before the change');
+    await name.fill('After the change');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.locator('h1.campaign-title', { hasText: 'After the change' }).waitFor();
+    await page.locator('table.events tr', { hasText: 'CampaignModified' }).waitFor();
+    expect(bodies).to.deep.equal([{ name: 'After the change' }]);
+    expect((await service.request('GET', `/api/v1/campaigns/${id}`)).body.description).to.equal('Stays as it is');
+    await page.close();
+  });
+
   it('starts a campaign and shows running, pauses it, and shows a refusal plainly', async () => {
     const id = await service.createCampaign({ name: 'Lifecycle sale' });
     const page = await signedIn();
