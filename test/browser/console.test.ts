@@ -89,6 +89,37 @@ describe('The operator console in Chromium', function () {
     await page.close();
   });
 
+  it('filters the list by status, searches it, sorts it and pages through it', async () => {
+    const mark = `Paging-${Date.now()}`;
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push(await service.createCampaign({ name: `${mark} ${String(i).padStart(2, '0')}`, startAt: inDays(1 + i), endAt: inDays(40) }));
+    await service.request('POST', `/api/v1/campaigns/${ids[5]}/start`);
+    const page = await signedIn();
+    const names = () => page.locator('table.campaigns tbody a').allTextContents();
+
+    await page.getByLabel('Search by name or id').fill(mark);
+    await page.getByLabel('Per page').selectOption('10');
+    await page.getByText('1–10 of 12').waitFor();
+    expect(await names()).to.have.length(10);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText('11–12 of 12').waitFor();
+    expect(await names()).to.deep.equal([`${mark} 01`, `${mark} 00`]);
+
+    await page.getByLabel('Sort').selectOption('nextStart');
+    await page.getByText('1–10 of 12').waitFor();
+    expect((await names())[0]).to.equal(`${mark} 00`);
+
+    await page.getByLabel('Status').selectOption('running');
+    await page.getByText('1–1 of 1').waitFor();
+    expect(await names()).to.deep.equal([`${mark} 05`]);
+
+    await page.getByLabel('Status').selectOption('');
+    await page.getByLabel('Search by name or id').fill(ids[7]!);
+    await page.getByText('1–1 of 1').waitFor();
+    expect(await names()).to.deep.equal([`${mark} 07`]);
+    await page.close();
+  });
+
   it('creates a campaign through the form and shows it in the list', async () => {
     const page = await signedIn();
     await page.getByRole('link', { name: 'New campaign' }).click();
@@ -202,7 +233,7 @@ describe('The operator console in Chromium', function () {
     await page.close();
   });
 
-  it('asks before terminating, and does nothing when the operator cancels', async () => {
+  it('asks before terminating, does nothing when the operator cancels, and restarts a terminated campaign', async () => {
     const id = await service.createCampaign({ name: 'Terminate me' });
     await service.request('POST', `/api/v1/campaigns/${id}/start`);
     const page = await signedIn();
@@ -220,6 +251,10 @@ describe('The operator console in Chromium', function () {
     await page.getByRole('button', { name: 'Terminate', exact: true }).click();
     await page.getByRole('button', { name: 'Yes, terminate' }).click();
     await statusBadge(page, 'terminated').waitFor();
+
+    await page.getByRole('button', { name: 'Restart', exact: true }).click();
+    await statusBadge(page, 'scheduled').waitFor();
+    await page.locator('table.events tr', { hasText: 'CampaignRestarted' }).waitFor();
     await page.close();
   });
 

@@ -54,16 +54,17 @@ export function createHttpApp(options: HttpAppOptions): Koa {
     app.use(operations.routes());
     app.use(operations.allowedMethods());
   }
-  if (options.consoleAssets) {
-    const console = consoleRouter(['', ...(options.basePath ? [options.basePath] : [])], options.consoleAssets);
-    app.use(console.routes());
-    app.use(console.allowedMethods());
-  }
   const prefixes = ['/api/v1', ...(options.basePath ? [`${options.basePath}/api/v1`] : [])];
   for (const prefix of prefixes) {
     const router = campaignRouter(prefix, options.useCases, options.verifier);
     app.use(router.routes());
     app.use(router.allowedMethods());
+  }
+  // After the API, so that no API request pays for matching the console's paths.
+  if (options.consoleAssets) {
+    const console = consoleRouter(['', ...(options.basePath ? [options.basePath] : [])], options.consoleAssets);
+    app.use(console.routes());
+    app.use(console.allowedMethods());
   }
   return app;
 }
