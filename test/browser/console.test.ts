@@ -120,14 +120,14 @@ describe('The operator console in Chromium', function () {
     await page.close();
   });
 
-  it('creates a campaign through the form and shows it in the list', async () => {
+  it('creates one campaign through the form, even on a double click, and shows it in the list', async () => {
     const page = await signedIn();
     await page.getByRole('link', { name: 'New campaign' }).click();
     await page.getByLabel('Name', { exact: true }).fill('Browser-made sale');
     await page.getByLabel('Description').fill('Made in Chromium');
     await page.getByLabel('Start', { exact: true }).fill(inDays(2));
     await page.getByLabel('End', { exact: true }).fill(inDays(20));
-    await page.getByRole('button', { name: 'Create campaign' }).click();
+    await page.getByRole('button', { name: 'Create campaign' }).dblclick();
     await page.locator('h1.campaign-title', { hasText: 'Browser-made sale' }).waitFor();
     await statusBadge(page, 'scheduled').waitFor();
 

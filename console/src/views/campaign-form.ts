@@ -58,8 +58,12 @@ export function CampaignForm({ api, id }: { api: Api; id?: string }) {
     });
   };
 
+  const submitting = useRef(false);
   const submit = async (event: Event) => {
     event.preventDefault();
+    // Create takes no Idempotency-Key: a second submit before the first answer must not make a second campaign.
+    if (submitting.current) return;
+    submitting.current = true;
     setBusy(true);
     setErrors({});
     setProblem(undefined);
@@ -79,6 +83,7 @@ export function CampaignForm({ api, id }: { api: Api; id?: string }) {
     } catch (error) {
       showRefusal(error, setErrors, setProblem);
     } finally {
+      submitting.current = false;
       setBusy(false);
     }
   };
