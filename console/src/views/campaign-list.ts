@@ -22,7 +22,12 @@ export function CampaignList({ api }: { api: Api }) {
   const [pageSize, setPageSize] = useState(25);
   const [start, setStart] = useState(0);
   const query = { start, pageSize, status, search: search.trim(), sort };
-  const { value: page, error } = usePolling<CampaignPage>(() => api.listCampaigns(query), REFRESH_MS, Object.values(query));
+  // The page on screen carries the offset it was read at, so the pager never describes a page still loading.
+  const { value: shown, error } = usePolling<{ page: CampaignPage; start: number }>(
+    async () => ({ page: await api.listCampaigns(query), start: query.start }),
+    REFRESH_MS,
+    Object.values(query),
+  );
   const refine = <T,>(set: (value: T) => void) => (value: T) => {
     set(value);
     setStart(0);
@@ -58,8 +63,10 @@ export function CampaignList({ api }: { api: Api }) {
       </div>
     </form>
     ${error ? html`<p class="error" role="alert">Could not load campaigns: ${describeError(error)}</p>` : null}
-    ${page === undefined ? html`<p>Loading…</p>` : html`<${CampaignTable} page=${page} />`}
-    ${page === undefined ? null : html`<${Pager} total=${page.total} start=${start} pageSize=${pageSize} onStart=${setStart} />`}
+    ${shown === undefined ? html`<p>Loading…</p>` : html`<${CampaignTable} page=${shown.page} />`}
+    ${shown === undefined
+      ? null
+      : html`<${Pager} total=${shown.page.total} start=${shown.start} shown=${shown.page.campaigns.length} pageSize=${pageSize} onStart=${setStart} />`}
   `;
 }
 
@@ -89,12 +96,13 @@ function CampaignTable({ page }: { page: CampaignPage }) {
   `;
 }
 
-function Pager({ total, start, pageSize, onStart }: { total: number; start: number; pageSize: number; onStart: (start: number) => void }) {
-  const last = Math.min(start + pageSize, total);
+function Pager(props: { total: number; start: number; shown: number; pageSize: number; onStart: (start: number) => void }) {
+  const { total, start, shown, pageSize, onStart } = props;
+  const last = start + shown;
   return html`
     <nav class="pager" aria-label="Pages">
       <button type="button" disabled=${start === 0} onClick=${() => onStart(Math.max(0, start - pageSize))}>Previous</button>
-      <span aria-live="polite">${total === 0 ? '0' : `${start + 1}–${last}`} of ${total}</span>
+      <span aria-live="polite">${shown === 0 ? '0' : `${start + 1}–${last}`} of ${total}</span>
       <button type="button" disabled=${last >= total} onClick=${() => onStart(start + pageSize)}>Next</button>
     </nav>
   `;
