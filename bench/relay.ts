@@ -12,7 +12,7 @@ import { migrateToLatest } from '../src/adapters/persistence/migrations/index.js
 import { outboxRows } from '../src/adapters/persistence/outbox-rows.js';
 import { buildContainer } from '../src/composition/service.js';
 import { TYPES } from '../src/composition/types.js';
-import { campaignStarted, CampaignId } from '../src/domain/index.js';
+import { campaignStarted, CampaignId, EMPTY_CONTENT } from '../src/domain/index.js';
 import { LocalKafkaBroker } from '../test/support/local-kafka-broker.js';
 import { machineLine, median, printSummary, writeSection } from './support/performance-report.js';
 
@@ -89,6 +89,9 @@ async function seedOutbox(db: Knex, count: number, source: string): Promise<Mess
       scheduledStartAt: new Date(now.getTime() + 86_400_000),
       trigger: 'manual',
       startedBy: 'bench',
+      name: 'Bench',
+      endAt: null,
+      content: EMPTY_CONTENT,
     }),
   );
   const rows = outboxRows(events, now);

@@ -35,6 +35,8 @@ async function printDevelopmentHelp(service: RunningService): Promise<void> {
       `  curl -s -X POST ${api}/campaigns -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\`,
       `       -d '{"name":"Spring sale","startAt":"2030-01-01T09:00:00Z","endAt":"2030-02-01T09:00:00Z"}'`,
       `  curl -s -X POST ${api}/campaigns/<id>/start -H "Authorization: Bearer $TOKEN"`,
+      `  curl -s ${api}/campaigns/<id> -H "Authorization: Bearer $TOKEN"               # the Volt MX read form`,
+      `  curl -s "${api}/campaigns/<id>?view=service" -H "Authorization: Bearer $TOKEN"  # the service's own view`,
       '',
       'The operator console, signed in with that token (the part after # never leaves the browser):',
       '',

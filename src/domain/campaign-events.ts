@@ -1,3 +1,4 @@
+import type { CampaignContent } from './campaign-content.js';
 import type { CampaignId } from './campaign-id.js';
 import type { DomainEvent } from './domain-event.js';
 
@@ -23,6 +24,10 @@ export interface CampaignStartedFacts {
   scheduledStartAt: Date | null;
   trigger: StartTrigger;
   startedBy: string;
+  /** The content as it is at the start: the event alone tells a sender whom to send what. */
+  content: CampaignContent;
+  name: string;
+  endAt: Date | null;
 }
 
 export function campaignStarted(facts: CampaignStartedFacts): DomainEvent {
@@ -31,6 +36,9 @@ export function campaignStarted(facts: CampaignStartedFacts): DomainEvent {
     scheduledStartAt: facts.scheduledStartAt?.toISOString() ?? null,
     trigger: facts.trigger,
     startedBy: facts.startedBy,
+    name: facts.name,
+    endAt: facts.endAt?.toISOString() ?? null,
+    ...facts.content,
   });
 }
 

@@ -1,4 +1,5 @@
 import type { CampaignId } from './campaign-id.js';
+import { CONTENT_PARTS, contentProblems, EMPTY_CONTENT, samePart, type CampaignContent } from './campaign-content.js';
 import { campaignEvent, campaignStarted, type CampaignEventType, type StartTrigger } from './campaign-events.js';
 import { scheduleProblems } from './campaign-rules.js';
 import type { CampaignStatus } from './campaign-status.js';
@@ -26,6 +27,8 @@ export interface CampaignSnapshot {
   pausedAt: Date | null;
   terminatedAt: Date | null;
   completedAt: Date | null;
+  /** The audience, the messages and the channel order; a start hands them to the senders as they are then. */
+  content: CampaignContent;
   createdAt: Date;
   createdBy: string;
   updatedAt: Date;
@@ -42,6 +45,7 @@ export interface NewCampaign {
   startAt?: Date | null;
   endAt?: Date | null;
   zone?: string | null;
+  content?: Partial<CampaignContent>;
   createdBy: string;
 }
 
@@ -53,6 +57,8 @@ export interface CampaignChanges {
   endAt?: Date | null;
   zone?: string | null;
   status?: 'draft' | 'scheduled';
+  /** The parts given replace the stored ones; the others are kept. */
+  content?: Partial<CampaignContent>;
 }
 
 /** Who does what, when, under which event id. */
@@ -94,13 +100,15 @@ export class Campaign extends AggregateRoot {
       startAt: input.startAt ?? null,
       endAt: input.endAt ?? null,
     };
-    const problems = scheduleProblems(schedule, now, { startAt: true, endAt: true });
+    const content = { ...EMPTY_CONTENT, ...input.content };
+    const problems = [...scheduleProblems(schedule, now, { startAt: true, endAt: true }), ...contentProblems(content)];
     if (problems.length > 0) throw new CampaignInvalid(problems);
     return new Campaign({
       id: input.id,
       ...schedule,
       status: input.status ?? 'scheduled',
       zone: input.zone ?? null,
+      content,
       startedAt: null,
       pausedAt: null,
       terminatedAt: null,
@@ -140,7 +148,7 @@ export class Campaign extends AggregateRoot {
 
   /** Runs a scheduled campaign now, before its end date, and records CampaignStarted. */
   start(request: StartRequest): void {
-    const { id, status, startAt } = this.state;
+    const { id, status, startAt, endAt, name, content } = this.state;
     if (status !== 'scheduled') throw new CampaignNotStartable(id.toString(), status);
     this.refuseIfEnded(request.now, 'be started');
     this.change({ status: 'running', startedAt: request.now }, request.now, request.startedBy);
@@ -152,6 +160,9 @@ export class Campaign extends AggregateRoot {
         scheduledStartAt: startAt,
         trigger: request.trigger,
         startedBy: request.startedBy,
+        content,
+        name,
+        endAt,
       }),
     );
   }
@@ -183,11 +194,13 @@ export class Campaign extends AggregateRoot {
     const previousStatus = this.state.status;
     const restarting = options.restart === true && (previousStatus === 'terminated' || previousStatus === 'completed');
     this.allow(options.restart ? 'restart' : 'modify');
-    const next = { ...this.state, ...definedOnly(changes) };
+    const { content: contentChanges, ...scheduleChanges } = changes;
+    const next = { ...this.state, ...definedOnly(scheduleChanges), content: { ...this.state.content, ...contentChanges } };
     this.validateModification(changes, next, act.now, restarting);
-    const changed = (Object.keys(definedOnly(changes)) as Array<keyof CampaignChanges>).filter(
+    const changed: string[] = (Object.keys(definedOnly(scheduleChanges)) as Array<keyof typeof scheduleChanges>).filter(
       (field) => !sameValue(this.state[field], next[field]),
     );
+    changed.push(...CONTENT_PARTS.filter((part) => !samePart(this.state.content, next.content, part)));
     if (restarting) {
       this.change(
         { ...next, status: changes.status ?? 'scheduled', startedAt: null, pausedAt: null, terminatedAt: null, completedAt: null },
@@ -253,9 +266,10 @@ export class Campaign extends AggregateRoot {
 
   private validateModification(changes: CampaignChanges, next: CampaignSnapshot, now: Date, restarting: boolean): void {
     const problems = scheduleProblems(next, now, {
-      startAt: changes.startAt !== undefined,
-      endAt: changes.endAt !== undefined || restarting,
+      startAt: changes.startAt !== undefined && !sameValue(changes.startAt, this.state.startAt),
+      endAt: (changes.endAt !== undefined && !sameValue(changes.endAt, this.state.endAt)) || restarting,
     });
+    if (changes.content !== undefined) problems.push(...contentProblems(next.content));
     const status = this.state.status;
     if (changes.status !== undefined && changes.status !== status && !restarting && status !== 'draft' && status !== 'scheduled') {
       problems.push({ field: 'status', message: `cannot change while the campaign is ${status}` });
@@ -272,7 +286,7 @@ export class Campaign extends AggregateRoot {
   }
 }
 
-function definedOnly(changes: CampaignChanges): Partial<CampaignSnapshot> {
+function definedOnly(changes: Omit<CampaignChanges, 'content'>): Partial<CampaignSnapshot> {
   return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Partial<CampaignSnapshot>;
 }
 

@@ -137,7 +137,7 @@ describe('The operator console in Chromium', function () {
 
     await page.getByRole('link', { name: 'All campaigns' }).first().click();
     await page.getByRole('link', { name: 'Browser-made sale' }).waitFor();
-    const listed = await service.request('GET', '/api/v1/campaigns?search=Browser-made');
+    const listed = await service.request('GET', '/api/v1/campaigns?view=service&search=Browser-made');
     expect(listed.body.campaigns).to.have.length(1);
     expect(listed.body.campaigns[0]).to.deep.include({ description: 'Made in Chromium', createdBy: 'operator' });
     await page.close();
@@ -190,7 +190,7 @@ describe('The operator console in Chromium', function () {
     await page.locator('h1.campaign-title', { hasText: 'After the change' }).waitFor();
     await page.locator('table.events tr', { hasText: 'CampaignModified' }).waitFor();
     expect(bodies).to.deep.equal([{ name: 'After the change' }]);
-    expect((await service.request('GET', `/api/v1/campaigns/${id}`)).body.description).to.equal('Stays as it is');
+    expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.description).to.equal('Stays as it is');
     await page.close();
   });
 
@@ -216,7 +216,7 @@ describe('The operator console in Chromium', function () {
     const refusal = page.getByRole('alert').filter({ hasText: '409 CAMPAIGN_NOT_PAUSABLE' });
     await refusal.waitFor();
     expect(await refusal.textContent()).to.include('The campaign is paused.');
-    expect((await service.request('GET', `/api/v1/campaigns/${id}`)).body.status).to.equal('paused');
+    expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.status).to.equal('paused');
     await page.close();
   });
 
@@ -250,7 +250,7 @@ describe('The operator console in Chromium', function () {
     expect(await page.evaluate(() => document.activeElement?.textContent)).to.equal('Cancel');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
-    expect((await service.request('GET', `/api/v1/campaigns/${id}`)).body.status).to.equal('running');
+    expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.status).to.equal('running');
 
     await page.getByRole('button', { name: 'Terminate', exact: true }).click();
     await page.getByRole('button', { name: 'Yes, terminate' }).click();

@@ -1,5 +1,6 @@
 import { loadOpenApiDocument } from '../../src/adapters/http/openapi-document.js';
 import { FixedClock } from '../fakes/fixed-clock.js';
+import { CREATE_CAMPAIGN, CREATE_FROM_READ_SAMPLES } from '../fixtures/volt-mx-bodies.js';
 import { SQLITE } from '../support/databases.js';
 import { expect } from '../support/expect.js';
 import { OpenApiContract, servedRoutes, type Operation } from '../support/openapi-contract.js';
@@ -30,6 +31,15 @@ interface Scene {
 
 type Scenario = (scene: Scene) => Promise<Answer>;
 
+const SERVICE_VIEW = 'application/vnd.campaign-service+json';
+
+/** A campaign with every kind of content the original documents (its Create Campaign and Get samples). */
+async function withContent(service: TestService, clock: FixedClock): Promise<string> {
+  const id = await service.createCampaign({ ...CREATE_FROM_READ_SAMPLES, startDateStr: undefined, endDateStr: undefined, ...validCampaign(clock) });
+  await service.request('POST', `/api/v1/campaigns/${id}/modify`, { body: { campaignPasses: CREATE_CAMPAIGN.campaignPasses, campaignChannelPriorities: [{ messageChannel: 'SMS' }] } });
+  return id;
+}
+
 const validCampaign = (clock: FixedClock) => ({
   name: 'Contract',
   startAt: new Date(clock.now().getTime() + 10 * MINUTE).toISOString(),
@@ -50,11 +60,30 @@ const SCENARIOS: Record<string, Scenario[]> = {
     },
   ],
   'GET /api/v1/campaigns 200': [
-    ({ call }) => call({ query: '?start=0&pageSize=5' }),
-    ({ call }) => call({ query: '?status=scheduled,paused&search=contract&sort=nextStart' }),
+    async ({ call, campaign }) => {
+      await campaign('paused');
+      return call({ query: '?start=0&pageSize=5' });
+    },
+    ({ call }) => call({ query: '?start=0&pageSize=5&view=service' }),
+    ({ call }) => call({ headers: { accept: SERVICE_VIEW } }),
+    ({ call, service, clock }) => withContent(service, clock).then(() => call({ query: '?pageSize=500' })),
+    ({ call }) => call({ query: '?pageSize=500&view=service' }),
+    ({ call }) => call({ query: '?status=scheduled,paused&search=contract&sort=nextStart&view=service' }),
+    ({ call }) => call({ query: '?status=paused&sort=newest' }),
   ],
-  'GET /api/v1/campaigns 400': [({ call }) => call({ query: '?pageSize=0' }), ({ call }) => call({ query: '?sort=oldest' })],
-  'GET /api/v1/campaigns/{id} 200': [async ({ call, campaign }) => call({ id: await campaign('paused') })],
+  'GET /api/v1/campaigns 400': [
+    ({ call }) => call({ query: '?pageSize=0' }),
+    ({ call }) => call({ query: '?view=all' }),
+    ({ call }) => call({ query: '?sort=oldest' }),
+  ],
+  'GET /api/v1/campaigns/{id} 200': [
+    async ({ call, campaign }) => call({ id: await campaign('paused') }),
+    async ({ call, campaign }) => call({ id: await campaign('paused'), query: '?view=service' }),
+    async ({ call, campaign }) => call({ id: await campaign('paused'), headers: { accept: SERVICE_VIEW } }),
+    async ({ call, service, clock }) => call({ id: await withContent(service, clock) }),
+    async ({ call, service, clock }) => call({ id: await withContent(service, clock), query: '?view=service' }),
+  ],
+  'GET /api/v1/campaigns/{id} 400': [({ call }) => call({ id: '1', query: '?view=all' })],
   'GET /api/v1/campaigns/{id}/events 200': [
     async ({ call, campaign }) => call({ id: await campaign('paused') }),
     async ({ call, campaign }) => call({ id: await campaign('scheduled'), query: '?start=0&pageSize=5' }),
@@ -112,7 +141,7 @@ function sharedScenarios(operation: Operation): Record<string, Scenario[]> {
     '401': [({ call }) => call({ id: '1', token: null })],
     '403': [async ({ call, service }) => call({ id: '1', token: await service.token('nobody', []) })],
     '404': hasId ? [({ call }) => call({ id: NO_SUCH_ID, ...(operation.path.endsWith('/modify') ? { body: {} } : {}) })] : [],
-    '413': takesBody ? [({ call }) => call({ id: '1', body: { padding: 'x'.repeat(70_000) } })] : [],
+    '413': takesBody ? [({ call }) => call({ id: '1', body: { padding: 'x'.repeat(1_100_000) } })] : [],
     '415': takesBody ? [({ call }) => call({ id: '1', rawBody: 'go', headers: { 'content-type': 'text/plain' } })] : [],
     '422': takesKey
       ? [
@@ -198,7 +227,7 @@ describe('The OpenAPI contract (docs/openapi.yaml against the running service)',
 
   it('is served at GET /openapi.json, exactly as docs/openapi.yaml says', async () => {
     const answer = await service.request('GET', '/openapi.json', { token: null });
-    expect(answer.body).to.deep.equal(contract.document);
+    expect(JSON.parse(answer.text)).to.deep.equal(contract.document);
   });
 
   it('documents every route the app serves, and the app serves every route it documents', () => {

@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import { parse } from 'lossless-json';
+import { jsonNumber } from '../../src/adapters/http/json-body.js';
 import type { Logger } from 'pino';
 import type { Clock } from '../../src/application/index.js';
 import { ALL_SCOPES } from '../../src/adapters/auth/principal.js';
@@ -74,7 +76,7 @@ export class TestService {
     const text = await response.text();
     let parsed: unknown;
     try {
-      parsed = text === '' ? undefined : JSON.parse(text);
+      parsed = text === '' ? undefined : parse(text, null, jsonNumber);
     } catch {
       parsed = undefined;
     }

@@ -32,6 +32,15 @@ const LABELS: Record<string, string> = {
   lastModifiedDateStr: 'Last changed (campaign zone)',
   updatedBy: 'Last changed by',
   lastModifiedBy: 'Last modified by (Volt MX)',
+  version: 'Version',
+  campaignType: 'Type',
+  campaignSegments: 'Segments',
+  campaignMessages: 'Push messages',
+  campaignMails: 'Mails',
+  campaignSms: 'SMS',
+  campaignVoiceSms: 'Voice SMS',
+  campaignPasses: 'Passes',
+  campaignChannelPriorities: 'Channel priorities',
 };
 const ORDER = Object.keys(LABELS);
 
@@ -63,7 +72,7 @@ function CampaignFields({ campaign }: { campaign: Campaign }) {
           ([field, value]) => html`
             <div data-field=${field}>
               <dt>${LABELS[field] ?? field}</dt>
-              <dd class=${value === null ? 'none' : ''}>${show(field, value)}</dd>
+              <dd class=${show(field, value) === '—' ? 'none' : ''}>${show(field, value)}</dd>
             </div>
           `,
         )}
@@ -79,7 +88,7 @@ function rank(field: string): number {
 }
 
 function show(field: string, value: unknown): string {
-  if (value === null || value === undefined || value === '') return '—';
+  if (value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) return '—';
   if (typeof value === 'string' && /At$/.test(field)) return instant(value);
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  return typeof value === 'string' ? value : JSON.stringify(value, null, 1);
 }

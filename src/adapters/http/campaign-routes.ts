@@ -21,8 +21,8 @@ import { CAMPAIGN_STATUSES, CampaignId, CampaignInvalid, isCampaignStatus, type 
 import { SCOPES, type Principal } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { authenticate, requireScope } from './auth-middleware.js';
-import { createCampaignInput, modifyCampaignInput } from './campaign-input.js';
-import { campaignJson } from './campaign-json.js';
+import { createCampaignInput, inClientTerms, modifyCampaignInput } from './campaign-input.js';
+import { campaignReadForm } from './campaign-views.js';
 import { isAbsent, readJsonBody } from './json-body.js';
 import { RequestRefused } from './request-refused.js';
 
@@ -81,22 +81,34 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
     const campaignId = CampaignId.parse(ctx.params.id!);
     const restart = restartFlag(ctx);
     const body = await readJsonBody(ctx);
-    if (isAbsent(body)) throw new RequestRefused('INVALID_REQUEST', 'A JSON body with the fields to change is required');
-    const changes = modifyCampaignInput(body);
-    const { id } = await useCases.modifyCampaign.execute({ ...verbCommand(ctx, campaignId), changes, restart });
-    ctx.body = { message: MESSAGES.modify, id };
+    if (isAbsent(body) && !restart) {
+      throw new RequestRefused('INVALID_REQUEST', 'A JSON body with the fields to change is required (a restart needs none)');
+    }
+    const { input: changes, fieldNames } = isAbsent(body) ? { input: {}, fieldNames: {} } : modifyCampaignInput(body, campaignId);
+    try {
+      const { id } = await useCases.modifyCampaign.execute({ ...verbCommand(ctx, campaignId), changes, restart });
+      ctx.body = { message: MESSAGES.modify, id };
+    } catch (error) {
+      throw inClientTerms(error, fieldNames);
+    }
   });
 
   router.post('/campaigns', requireScope(SCOPES.write), async (ctx) => {
     const body = await readJsonBody(ctx);
     if (isAbsent(body)) throw new RequestRefused('INVALID_REQUEST', 'A JSON body describing the campaign is required');
-    const { id } = await useCases.createCampaign.execute(createCampaignInput(body, principalOf(ctx).subject));
-    ctx.body = { message: MESSAGES.create, id };
+    const { input, fieldNames } = createCampaignInput(body, principalOf(ctx).subject);
+    try {
+      const { id } = await useCases.createCampaign.execute(input);
+      ctx.body = { message: MESSAGES.create, id };
+    } catch (error) {
+      throw inClientTerms(error, fieldNames);
+    }
   });
 
   router.get('/campaigns/:id', requireScope(SCOPES.read), async (ctx) => {
+    const form = campaignReadForm(ctx);
     const campaign = await useCases.getCampaign.execute(CampaignId.parse(ctx.params.id!));
-    ctx.body = campaignJson(campaign);
+    form.answer(ctx, form.campaign(campaign));
   });
 
   router.get('/campaigns/:id/events', requireScope(SCOPES.read), async (ctx) => {
@@ -108,8 +120,9 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
 
   router.get('/campaigns', requireScope(SCOPES.read), async (ctx) => {
     const query = valid({ ...pageOf(ctx, 10), order: orderOf(ctx), statuses: statusesOf(ctx), search: searchOf(ctx) });
+    const form = campaignReadForm(ctx);
     const page = await useCases.listCampaigns.execute(query);
-    ctx.body = { total: page.total, campaigns: page.campaigns.map(campaignJson) };
+    form.answer(ctx, { total: page.total, campaigns: page.campaigns.map(form.campaign) });
   });
 
   return router;

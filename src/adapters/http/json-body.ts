@@ -1,9 +1,10 @@
 import type { Context } from 'koa';
-import { parse, parseNumberAndBigInt } from 'lossless-json';
+import { isInteger, isSafeNumber, parse } from 'lossless-json';
 import getRawBody from 'raw-body';
 import { RequestRefused } from './request-refused.js';
 
-export const BODY_LIMIT_BYTES = 64 * 1024;
+/** Room for a campaign with its whole content (at most 512 KiB as JSON) written with indentation. */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 const NO_BODY = Symbol('no body');
 
@@ -24,10 +25,15 @@ export async function readJsonBody(ctx: Context): Promise<unknown | typeof NO_BO
   const text = await readText(ctx);
   if (text.trim() === '') return NO_BODY;
   try {
-    return parse(text, null, parseNumberAndBigInt);
+    return parse(text, null, jsonNumber);
   } catch (error) {
     throw new RequestRefused('INVALID_REQUEST', `The request body is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/** A JSON number as a JS number, except an integer a double cannot hold exactly, which becomes a bigint. */
+export function jsonNumber(text: string): number | bigint {
+  return isInteger(text) && !isSafeNumber(text) ? BigInt(text) : Number(text);
 }
 
 export function isAbsent(body: unknown): body is typeof NO_BODY {

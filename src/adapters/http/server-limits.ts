@@ -1,7 +1,7 @@
 import type { ServerOptions } from 'node:http';
 
 /**
- * Limits of the HTTP server itself; the body limit (64 KiB) is in json-body.ts. A request that breaks one
+ * Limits of the HTTP server itself; the body limit (1 MiB) is in json-body.ts. A request that breaks one
  * is answered by node:http (431 for large headers, 408 for a slow request) before it reaches the app.
  */
 export const SERVER_LIMITS = {

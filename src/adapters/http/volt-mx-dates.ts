@@ -2,17 +2,21 @@
 export const VOLT_MX_DATE_FORMAT = 'MM/dd/yyyy hh:mm:ss aa';
 
 const DATE = /^(\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2}):(\d{2}) (AM|PM)$/i;
-const ZONE = /^\(GMT(?:([+-])(\d{2}):(\d{2}))?\)(?: .*)?$/;
+const ZONE = /^(?:\(GMT(?:([+-])(\d{2}):(\d{2}))?\)(?: .*)?|GMT(?:([+-])(\d{2}):(\d{2}))?)$/;
 
-/** A zone such as `(GMT+04:30) Kabul` as minutes east of UTC; undefined when it is not of that form. */
+/**
+ * A zone such as `(GMT+04:30) Kabul`, `(GMT) Casablanca` or bare `GMT-05:00` as minutes east of UTC; undefined
+ * when it is not of one of these forms.
+ */
 export function zoneOffsetMinutes(zone: string): number | undefined {
   const parts = ZONE.exec(zone);
   if (!parts) return undefined;
-  if (parts[1] === undefined) return 0;
-  const hours = Number(parts[2]);
-  const minutes = Number(parts[3]);
+  const [sign, hh, mm] = parts[1] !== undefined ? parts.slice(1, 4) : parts.slice(4, 7);
+  if (sign === undefined) return 0;
+  const hours = Number(hh);
+  const minutes = Number(mm);
   if (hours > 14 || minutes > 59) return undefined;
-  return (parts[1] === '-' ? -1 : 1) * (hours * 60 + minutes);
+  return (sign === '-' ? -1 : 1) * (hours * 60 + minutes);
 }
 
 export function parseVoltMxDate(text: string, offsetMinutes: number): Date | undefined {

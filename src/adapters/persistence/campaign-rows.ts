@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { CampaignId, isCampaignStatus, type CampaignSnapshot } from '../../domain/index.js';
+import { CampaignId, EMPTY_CONTENT, isCampaignStatus, type CampaignContent, type CampaignSnapshot } from '../../domain/index.js';
 import { toDate, toDateOrNull } from './database.js';
 
 export interface CampaignRow {
@@ -19,11 +19,12 @@ export interface CampaignRow {
   created_by: string;
   updated_at: unknown;
   version: number | string;
+  content: string | null;
 }
 
 export const CAMPAIGN_COLUMNS = [
   'id', 'name', 'description', 'status', 'start_at', 'end_at', 'zone', 'started_at', 'paused_at',
-  'terminated_at', 'completed_at', 'created_at', 'created_by', 'updated_at', 'updated_by', 'version',
+  'terminated_at', 'completed_at', 'created_at', 'created_by', 'updated_at', 'updated_by', 'version', 'content',
 ] as const;
 
 /** Ids are read as text: the sqlite drivers would round an INTEGER above 2^53 to a JS number. */
@@ -49,6 +50,7 @@ export function toSnapshot(row: CampaignRow): CampaignSnapshot {
     createdBy: row.created_by,
     updatedAt: toDate(row.updated_at),
     updatedBy: row.updated_by ?? row.created_by,
+    content: row.content === null ? EMPTY_CONTENT : { ...EMPTY_CONTENT, ...(JSON.parse(row.content) as Partial<CampaignContent>) },
     version: Number(row.version),
   };
 }
@@ -72,5 +74,20 @@ export function toRow(snapshot: CampaignSnapshot) {
     updated_at: snapshot.updatedAt,
     updated_by: snapshot.updatedBy,
     version: snapshot.version,
+    content: contentText(snapshot.content),
   };
+}
+
+/** NULL for a campaign without content, so a schedule-only campaign costs nothing more to read and write. */
+function contentText(content: CampaignContent): string | null {
+  if (content === EMPTY_CONTENT || isEmpty(content)) return null;
+  return JSON.stringify(content);
+}
+
+function isEmpty(content: CampaignContent): boolean {
+  return (
+    content.campaignType === '' && content.campaignSegments.length === 0 && content.campaignMessages.length === 0 &&
+    content.campaignMails.length === 0 && content.campaignSms.length === 0 && content.campaignVoiceSms.length === 0 &&
+    content.campaignPasses.length === 0 && content.campaignChannelPriorities.length === 0
+  );
 }

@@ -1,4 +1,4 @@
-import type { Act, Campaign, CampaignChanges, CampaignId } from '../../domain/index.js';
+import type { Act, Campaign, CampaignChanges, CampaignId, CampaignSnapshot } from '../../domain/index.js';
 import { changeCampaign } from '../campaign-change.js';
 import { runIdempotently } from '../idempotency.js';
 import type { Clock } from '../ports/clock.js';
@@ -66,13 +66,15 @@ export class DeleteCampaign extends LifecycleVerb<VerbCommand> {
 }
 
 export interface ModifyCampaignCommand extends VerbCommand {
-  changes: CampaignChanges;
+  /** The changes, or how to derive them from the campaign as stored (read inside the same transaction). */
+  changes: CampaignChanges | ((current: CampaignSnapshot) => CampaignChanges);
   restart?: boolean;
 }
 
 export class ModifyCampaign extends LifecycleVerb<ModifyCampaignCommand> {
   protected readonly verb = 'modify';
   protected apply(campaign: Campaign, command: ModifyCampaignCommand, act: Act): void {
-    campaign.modify(command.changes, act, { restart: command.restart ?? false });
+    const changes = typeof command.changes === 'function' ? command.changes(campaign.snapshot()) : command.changes;
+    campaign.modify(changes, act, { restart: command.restart ?? false });
   }
 }

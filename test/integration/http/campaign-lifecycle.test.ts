@@ -19,7 +19,7 @@ for (const kind of DATABASE_KINDS) {
     beforeEach(() => clock.set(new Date()));
 
     const verb = (id: string, name: string, options = {}) => service.request('POST', `/api/v1/campaigns/${id}/${name}`, options);
-    const statusOf = async (id: string) => (await service.request('GET', `/api/v1/campaigns/${id}`)).body.status;
+    const statusOf = async (id: string) => (await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.status;
     const eventsOf = async (id: string) => (await service.outboxRows()).filter((r) => r.aggregate_id === id).map((r) => r.event_type);
 
     async function running(): Promise<string> {
@@ -68,7 +68,7 @@ for (const kind of DATABASE_KINDS) {
     it('deletes a scheduled campaign: 200, then 404, and CampaignDeleted is in the outbox', async () => {
       const id = await service.createCampaign();
       expect((await verb(id, 'delete')).text).to.equal(`{"id":"${id}","message":"Campaign deleted successfully"}`);
-      expect((await service.request('GET', `/api/v1/campaigns/${id}`)).status).to.equal(404);
+      expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).status).to.equal(404);
       expect((await verb(id, 'delete')).status).to.equal(404);
       expect(await eventsOf(id)).to.deep.equal(['CampaignDeleted']);
     });
@@ -82,7 +82,7 @@ for (const kind of DATABASE_KINDS) {
       const id = await service.createCampaign({ name: 'Before', description: 'keep me', startAt: later(10), endAt: later(100) });
       const answer = await service.request('POST', `/api/v1/campaigns/${id}/modify`, { body: { name: 'After', endAt: later(200) } });
       expect(answer.text).to.equal(`{"message":"Details updated successfully","id":"${id}"}`);
-      const got = (await service.request('GET', `/api/v1/campaigns/${id}`)).body;
+      const got = (await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body;
       expect(got).to.include({ name: 'After', description: 'keep me', status: 'scheduled', endAt: later(200) });
       expect(await eventsOf(id)).to.deep.equal(['CampaignModified']);
     });
@@ -92,7 +92,7 @@ for (const kind of DATABASE_KINDS) {
       const answer = await service.request('POST', `/api/v1/campaigns/${id}/modify`, { body: { name: 7, startAt: 'soon', id: '5' } });
       expect(answer.status).to.equal(400);
       expect(answer.body.errors.map((e: { field: string }) => e.field)).to.have.members(['name', 'startAt', 'id']);
-      expect((await service.request('GET', `/api/v1/campaigns/${id}`)).body.name).to.equal('Same');
+      expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.name).to.equal('Same');
     });
 
     it('refuses to modify a terminated campaign unless it is a restart', async () => {
@@ -141,7 +141,7 @@ for (const kind of DATABASE_KINDS) {
         endDateStr: '06/24/2031 12:00:00 AM',
         zone: '(GMT+04:30) Kabul',
       });
-      const got = (await service.request('GET', `/api/v1/campaigns/${id}`)).body;
+      const got = (await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body;
       expect(got).to.include({
         startAt: '2031-05-24T12:08:51.000Z',
         endAt: '2031-06-23T19:30:00.000Z',
@@ -153,7 +153,7 @@ for (const kind of DATABASE_KINDS) {
 
     it('reads Volt MX dates as UTC when no zone is given', async () => {
       const id = await service.createCampaign({ startAt: undefined, endAt: undefined, startDateStr: '01/02/2032 12:30:00 PM' });
-      expect((await service.request('GET', `/api/v1/campaigns/${id}`)).body.startAt).to.equal('2032-01-02T12:30:00.000Z');
+      expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.startAt).to.equal('2032-01-02T12:30:00.000Z');
     });
 
     it('names the field and the expected format when a Volt MX date is malformed', async () => {
@@ -186,7 +186,7 @@ for (const kind of DATABASE_KINDS) {
       expect(JSON.parse(started[0]!.payload as string)).to.include({ trigger: 'schedule', startedBy: 'scheduler' });
       clock.advance(5 * MINUTE);
       expect((await tick()).completed).to.include(id);
-      expect((await service.request('GET', `/api/v1/campaigns/${id}`)).body.status).to.equal('completed');
+      expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.status).to.equal('completed');
     });
 
     it('gives one start and one event when a manual start races the scheduler', async () => {
@@ -212,7 +212,7 @@ for (const kind of DATABASE_KINDS) {
         expect(events).to.deep.equal([`CampaignCompleted ${passed}`, `CampaignStarted ${first}`, `CampaignStarted ${second}`]);
         const [completed] = await after.outboxRows();
         expect(JSON.parse(completed!.payload as string)).to.include({ started: false });
-        expect((await after.request('GET', `/api/v1/campaigns/${future}`)).body.status).to.equal('scheduled');
+        expect((await after.request('GET', `/api/v1/campaigns/${future}?view=service`)).body.status).to.equal('scheduled');
       } finally {
         await after.stop();
       }

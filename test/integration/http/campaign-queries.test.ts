@@ -7,7 +7,7 @@ const ids = (answer: { body: { campaigns: Array<{ id: string }> } }) => answer.b
 for (const kind of DATABASE_KINDS) {
   describe(`Finding campaigns: status, search and order (${kind.name})`, () => {
     let service: TestService;
-    const list = (query: string) => service.request('GET', `/api/v1/campaigns?${query}`);
+    const list = (query: string) => service.request('GET', `/api/v1/campaigns?view=service&${query}`);
 
     before(async () => {
       service = await TestService.start(kind);

@@ -25,7 +25,7 @@ for (const kind of DATABASE_KINDS) {
       const { body } = await create({ name: 'Kabul launch', description: 'Push only', startAt, endAt: '2031-06-01T00:00:00Z' }, {
         token: await service.token('alice'),
       });
-      const got = await service.request('GET', `/api/v1/campaigns/${body.id}`);
+      const got = await service.request('GET', `/api/v1/campaigns/${body.id}?view=service`);
       expect(got.status).to.equal(200);
       expect(got.body).to.deep.include({
         id: body.id,
@@ -42,7 +42,7 @@ for (const kind of DATABASE_KINDS) {
 
     it('creates a draft when asked', async () => {
       const { body } = await create({ name: 'Later', status: 'draft' });
-      expect((await service.request('GET', `/api/v1/campaigns/${body.id}`)).body.status).to.equal('draft');
+      expect((await service.request('GET', `/api/v1/campaigns/${body.id}?view=service`)).body.status).to.equal('draft');
     });
 
     it('imports a campaign with its id sent as a string', async () => {
@@ -57,7 +57,7 @@ for (const kind of DATABASE_KINDS) {
       });
       expect(answer.status).to.equal(200);
       expect(answer.text).to.contain('"id":"9007199254740995"');
-      expect((await service.request('GET', '/api/v1/campaigns/9007199254740995')).body.name).to.equal('From Volt MX');
+      expect((await service.request('GET', '/api/v1/campaigns/9007199254740995?view=service')).body.name).to.equal('From Volt MX');
     });
 
     it('refuses an id that exists with 409 CAMPAIGN_EXISTS and keeps the original', async () => {
@@ -65,7 +65,7 @@ for (const kind of DATABASE_KINDS) {
       const answer = await create({ name: 'Second', id: 77 });
       expect(answer.status).to.equal(409);
       expect(answer.body).to.include({ code: 'CAMPAIGN_EXISTS', id: '77' });
-      expect((await service.request('GET', '/api/v1/campaigns/77')).body.name).to.equal('First');
+      expect((await service.request('GET', '/api/v1/campaigns/77?view=service')).body.name).to.equal('First');
     });
 
     it('names every bad field with 400 VALIDATION_FAILED and stores nothing', async () => {
@@ -128,7 +128,7 @@ for (const kind of DATABASE_KINDS) {
     });
 
     it('answers 404 CAMPAIGN_NOT_FOUND for an unknown campaign and 400 for a bad id', async () => {
-      expect((await service.request('GET', '/api/v1/campaigns/123456789')).body.code).to.equal('CAMPAIGN_NOT_FOUND');
+      expect((await service.request('GET', '/api/v1/campaigns/123456789?view=service')).body.code).to.equal('CAMPAIGN_NOT_FOUND');
       expect((await service.request('GET', '/api/v1/campaigns/12x')).body.code).to.equal('INVALID_CAMPAIGN_ID');
     });
 
@@ -143,9 +143,12 @@ for (const kind of DATABASE_KINDS) {
       it('pages through campaigns ordered by id, with the total', async () => {
         const first = await lister.request('GET', '/api/v1/campaigns?start=0&pageSize=2');
         expect(first.body.total).to.equal(4);
-        expect(first.body.campaigns.map((c: { id: string }) => c.id)).to.deep.equal(['4', '30']);
+        expect(first.body.campaigns.map((c: { id: number }) => c.id)).to.deep.equal([4, 30]);
         const second = await lister.request('GET', '/api/v1/campaigns?start=2&pageSize=2');
-        expect(second.body.campaigns.map((c: { id: string }) => c.id)).to.deep.equal(['200', '9007199254740993']);
+        expect(second.text).to.contain('"id":9007199254740993,');
+        expect(second.body.campaigns.map((c: { id: number | bigint }) => c.id)).to.deep.equal([200, 9007199254740993n]);
+        const service = await lister.request('GET', '/api/v1/campaigns?start=2&pageSize=2&view=service');
+        expect(service.body.campaigns.map((c: { id: string }) => c.id)).to.deep.equal(['200', '9007199254740993']);
       });
 
       it('defaults to the first ten', async () => {

@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { FixedClock } from '../../fakes/fixed-clock.js';
 import { SQLITE } from '../../support/databases.js';
 import { eventually } from '../../support/eventually.js';
+import { CREATE_FROM_READ_SAMPLES } from '../../fixtures/volt-mx-bodies.js';
 import { expect } from '../../support/expect.js';
 import { BROKER_START_TIMEOUT_MS, testKafkaBrokers } from '../../support/kafka-global.js';
 import { TestService } from '../../support/test-service.js';
@@ -84,10 +85,28 @@ describe('Publishing campaign events to Kafka (SQLite)', function () {
         'content-type': 'application/json',
       });
       expect(message!.value).to.equal(
-        `{"campaignId":"${id}","startedAt":"2030-01-01T12:00:00.000Z","scheduledStartAt":"${SCHEDULE.startAt}","trigger":"manual","startedBy":"tester"}`,
+        `{"campaignId":"${id}","startedAt":"2030-01-01T12:00:00.000Z","scheduledStartAt":"${SCHEDULE.startAt}","trigger":"manual","startedBy":"tester",` +
+          `"name":"Spring sale","endAt":"${SCHEDULE.endAt}","campaignType":"","campaignSegments":[],"campaignMessages":[],"campaignMails":[],` +
+          `"campaignSms":[],"campaignVoiceSms":[],"campaignPasses":[],"campaignChannelPriorities":[]}`,
       );
     });
   }
+
+  it('publishes a start with everything a sender needs: the audience, every message and the channel order', async () => {
+    const { startDateStr: _start, endDateStr: _end, ...body } = CREATE_FROM_READ_SAMPLES;
+    const id = await createCampaign({ ...body, campaignChannelPriorities: [{ messageChannel: 'SMS' }, { messageChannel: 'PUSH' }] });
+    await act('start', id);
+    const [message] = await reader.waitForKeys([id]);
+    const value = JSON.parse(message!.value!);
+    expect(value.campaignSegments).to.deep.equal([{ id: '2', name: 'SegGeolocation152' }, { id: '1', name: 'SegEmailContiansCom173' }]);
+    expect(value.campaignMessages[0].repeatMessage.platformSpecificProps).to.deep.equal(
+      CREATE_FROM_READ_SAMPLES.campaignMessages[0]!.repeatMessage.platformSpecificProps,
+    );
+    expect(value.campaignMails[0]).to.deep.include({ content: 'DiffRepeatAllEmail' });
+    expect(value.campaignSms[0].repeatMessage).to.deep.include({ smsMessage: 'DiffReAllSmsRepeat', interval: 15, intervalUnit: 'Hours' });
+    expect(value.campaignChannelPriorities).to.deep.equal(['SMS', 'PUSH']);
+    expect(value).to.include({ campaignType: 'Promotions', name: 'CompleteAPIForCampaign' });
+  });
 
   it('publishes 200 starts made at once as 200 messages with 200 distinct ids, each campaign\'s events in order', async () => {
     const ids: string[] = [];

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { campaignStarted, CampaignId, type DomainEvent } from '../../../src/domain/index.js';
+import { campaignStarted, CampaignId, EMPTY_CONTENT, type DomainEvent } from '../../../src/domain/index.js';
 import { TYPES } from '../../../src/composition/types.js';
 import { SQLITE } from '../../support/databases.js';
 import { eventually } from '../../support/eventually.js';
@@ -115,6 +115,9 @@ function startedEvent(campaignId: string): DomainEvent {
     scheduledStartAt: null,
     trigger: 'manual',
     startedBy: 'backlog',
+    name: 'Backlog',
+    endAt: null,
+    content: EMPTY_CONTENT,
   });
 }
 

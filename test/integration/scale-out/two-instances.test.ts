@@ -89,7 +89,7 @@ describe('Two service instances on one PostgreSQL database, each with its relay 
   it('shows a campaign created through one instance through the other, id exact', async () => {
     const created = await call(instances[0]!, 'POST', '/api/v1/campaigns', { body: { id: '9007199254740993', name: 'Exact' } });
     expect(created.status).to.equal(200);
-    const got = await call(instances[1]!, 'GET', '/api/v1/campaigns/9007199254740993');
+    const got = await call(instances[1]!, 'GET', '/api/v1/campaigns/9007199254740993?view=service');
     expect(got.body.id).to.equal('9007199254740993');
   });
 });

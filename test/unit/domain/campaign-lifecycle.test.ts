@@ -111,6 +111,14 @@ describe('Campaign.modify', () => {
     expect(campaign.snapshot().name).to.equal('Renamed');
   });
 
+  it('takes back a start date that has passed when it is the stored one (a client posting what it read)', () => {
+    const campaign = campaignIn('paused');
+    campaign.modify({ name: 'Renamed', startAt: at(24), endAt: at(48) }, act(30));
+    expect(campaign.snapshot()).to.include({ name: 'Renamed' });
+    expect(campaign.pullEvents().at(-1)!.payload.changedFields).to.deep.equal(['name']);
+    expect(() => campaignIn('paused').modify({ startAt: at(25) }, act(30))).to.throw(CampaignInvalid, /startAt must be in the future/);
+  });
+
   refusesOutside('modify', ['draft', 'scheduled', 'paused'], (c) => c.modify({ name: 'x' }, act()), 'CAMPAIGN_NOT_MODIFIABLE');
 
   for (const status of ['terminated', 'completed'] as const) {

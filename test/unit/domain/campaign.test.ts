@@ -101,9 +101,63 @@ describe('Campaign.start', () => {
         scheduledStartAt: later(24).toISOString(),
         trigger: 'manual',
         startedBy: 'bob',
+        name: 'Spring sale',
+        endAt: later(48).toISOString(),
+        campaignType: '',
+        campaignSegments: [],
+        campaignMessages: [],
+        campaignMails: [],
+        campaignSms: [],
+        campaignVoiceSms: [],
+        campaignPasses: [],
+        campaignChannelPriorities: [],
       },
     });
     expect(campaign.pullEvents()).to.deep.equal([]);
+  });
+
+  it('hands the audience, the messages and the channel order to the senders in CampaignStarted, as they are at the start', () => {
+    const content = {
+      campaignType: 'Promotions',
+      campaignSegments: [{ id: '9223372036854775807', name: null }],
+      campaignMessages: [
+        {
+          name: 'Deals',
+          message: 'Hi ##First Name##',
+          richContent: '',
+          platformSpecificProps: { title: 'Deals', iphone: { badge: 1 } },
+          application: { appId: 'app-1', applicationName: null },
+          repeatMessage: null,
+        },
+      ],
+      campaignChannelPriorities: ['PUSH' as const, 'Email' as const],
+    };
+    const campaign = scheduled({ content });
+    campaign.start(startBy('bob'));
+    const payload = campaign.pullEvents()[0]!.payload;
+    expect(payload).to.deep.include(content);
+    expect(payload.campaignMails).to.deep.equal([]);
+  });
+
+  it('keeps a started campaign\'s event as it was when the campaign is modified later', () => {
+    const campaign = scheduled({ content: { campaignSegments: [{ id: '51', name: 'Seg' }] } });
+    campaign.start(startBy('bob'));
+    const started = campaign.pullEvents()[0]!;
+    const before = JSON.stringify(started.payload);
+    campaign.pause({ now: later(1), eventId: 'e-2', by: 'bob' });
+    campaign.modify({ content: { campaignSegments: [{ id: '52', name: 'Other' }] } }, { now: later(2), eventId: 'e-3', by: 'bob' });
+    expect(JSON.stringify(started.payload)).to.equal(before);
+    expect(campaign.snapshot().content.campaignSegments).to.deep.equal([{ id: '52', name: 'Other' }]);
+    expect(campaign.pullEvents().at(-1)!.payload.changedFields).to.deep.equal(['campaignSegments']);
+  });
+
+  it('refuses content over its bounds, naming the part', () => {
+    const segments = Array.from({ length: 101 }, (_, n) => ({ id: String(n + 1), name: null }));
+    expect(() => scheduled({ content: { campaignSegments: segments } })).to.throw(CampaignInvalid, /campaignSegments must hold at most 100 items/);
+    const huge = 'x'.repeat(100_000);
+    const sms = Array.from({ length: 6 }, () => ({ name: '', smsMessage: huge, repeatMessage: null }));
+    expect(() => scheduled({ content: { campaignSms: sms } })).to.throw(CampaignInvalid, /content must be at most 524288 bytes/);
+    expect(() => scheduled({ content: { campaignChannelPriorities: ['SMS', 'SMS'] } })).to.throw(CampaignInvalid, /each channel at most once/);
   });
 
   it('starts a campaign that has no end date', () => {

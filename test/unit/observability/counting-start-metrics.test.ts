@@ -2,7 +2,7 @@ import { StartCampaign } from '../../../src/application/index.js';
 import { countingStartRefusals } from '../../../src/adapters/observability/counting-start-refusals.js';
 import { CountingUnitOfWork } from '../../../src/adapters/observability/counting-unit-of-work.js';
 import { ServiceMetrics } from '../../../src/adapters/observability/service-metrics.js';
-import { Campaign, CampaignId, campaignStarted } from '../../../src/domain/index.js';
+import { Campaign, CampaignId, campaignStarted, EMPTY_CONTENT } from '../../../src/domain/index.js';
 import { FixedClock } from '../../fakes/fixed-clock.js';
 import { InMemoryStore } from '../../fakes/in-memory-unit-of-work.js';
 import { SequentialIds } from '../../fakes/sequential-ids.js';
@@ -50,6 +50,9 @@ describe('Counting starts and start refusals', () => {
       scheduledStartAt: null,
       trigger: 'schedule',
       startedBy: 'scheduler',
+      name: 'Scheduled',
+      endAt: null,
+      content: EMPTY_CONTENT,
     });
     const work = new CountingUnitOfWork(store, metrics).run(async (tx) => {
       await tx.outbox.append([started]);

@@ -2,12 +2,14 @@ import type { Knex } from 'knex';
 import { initialSchema } from './001-initial-schema.js';
 import { lifecycleColumns } from './002-lifecycle-columns.js';
 import { relayLease } from './003-relay-lease.js';
+import { campaignContent } from './004-campaign-content.js';
 import { historyIndexes } from './006-history-indexes.js';
 
 const MIGRATIONS: ReadonlyArray<[name: string, migration: Knex.Migration]> = [
   ['001-initial-schema', initialSchema],
   ['002-lifecycle-columns', lifecycleColumns],
   ['003-relay-lease', relayLease],
+  ['004-campaign-content', campaignContent],
   ['006-history-indexes', historyIndexes],
 ];
 

@@ -1,0 +1,283 @@
+import {
+  CampaignId,
+  INTERVAL_UNITS,
+  MESSAGE_CHANNELS,
+  type CampaignContent,
+  type IntervalUnit,
+  type JsonObject,
+  type JsonValue,
+  type Mail,
+  type MailText,
+  type MessageChannel,
+  type Pass,
+  type PushMessage,
+  type PushText,
+  type Repetition,
+  type SegmentReference,
+  type Sms,
+  type SmsText,
+} from '../../domain/index.js';
+
+export type Problem = (field: string, message: string) => void;
+
+/** Characters of a name, a subject, an address or an id; of a message body. */
+export const SHORT_TEXT_MAX = 255;
+export const LONG_TEXT_MAX = 100_000;
+/** How deep a free-form object (platform properties, pass templates) may nest. */
+export const FREE_FORM_MAX_DEPTH = 16;
+
+/**
+ * The content parts present in a create or modify body, in the original's field names. Each item's fields are
+ * checked and named by their path (`campaignMessages[0].application.appId`); unknown fields inside an item are
+ * refused, so nothing a client sends is dropped silently. Delivery counters are accepted and not kept.
+ */
+export function readContent(fields: Record<string, unknown>, problem: Problem): Partial<CampaignContent> {
+  const content: Partial<CampaignContent> = {};
+  const reader = new ItemReader(problem);
+  if (fields.campaignType !== undefined) {
+    const type = fields.campaignType === null ? '' : reader.text(fields.campaignType, 'campaignType', SHORT_TEXT_MAX);
+    if (type !== undefined) content.campaignType = type;
+  }
+  const lists: { [P in keyof CampaignContent]?: (item: Record<string, unknown>, path: string) => CampaignContent[P][number] } = {
+    campaignSegments: (item, path) => reader.segment(item, path),
+    campaignMessages: (item, path) => reader.push(item, path),
+    campaignMails: (item, path) => reader.mail(item, path),
+    campaignSms: (item, path) => reader.sms(item, path),
+    campaignVoiceSms: (item, path) => reader.voiceSms(item, path),
+    campaignPasses: (item, path) => reader.pass(item, path),
+    campaignChannelPriorities: (item, path) => reader.channel(item, path),
+  };
+  for (const [part, readItem] of Object.entries(lists) as Array<[keyof CampaignContent, (item: Record<string, unknown>, path: string) => never]>) {
+    const value = fields[part];
+    if (value === undefined) continue;
+    if (value === null) {
+      (content as Record<string, unknown>)[part] = [];
+      continue;
+    }
+    if (!Array.isArray(value)) {
+      problem(part, 'must be an array');
+      continue;
+    }
+    (content as Record<string, unknown>)[part] = value.map((item, index) => {
+      const path = `${part}[${index}]`;
+      return isObject(item) ? readItem(item, path) : (problem(path, 'must be an object'), undefined);
+    });
+  }
+  return content;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const PUSH_TEXT_FIELDS = ['name', 'message', 'richContent', 'platformSpecificProps', 'subscribers', 'pushesSent', 'pushesOpened'];
+const MAIL_TEXT_FIELDS = ['subject', 'contentType', 'senderEmail', 'senderName', 'content', 'mailsSent', 'mailsOpened'];
+const SMS_TEXT_FIELDS = ['name', 'smsMessage', 'smsSent', 'smsOpened'];
+const REPEAT_FIELDS = ['interval', 'intervalUnit'];
+
+class ItemReader {
+  constructor(private readonly problem: Problem) {}
+
+  segment(item: Record<string, unknown>, path: string): SegmentReference {
+    this.only(item, path, ['segment']);
+    const segment = item.segment;
+    if (!isObject(segment)) {
+      this.problem(`${path}.segment`, 'must be an object with the segment id');
+      return { id: '', name: null };
+    }
+    this.only(segment, `${path}.segment`, ['id', 'name']);
+    return { id: this.longId(segment.id, `${path}.segment.id`), name: this.optionalText(segment.name, `${path}.segment.name`) };
+  }
+
+  push(item: Record<string, unknown>, path: string): PushMessage {
+    this.only(item, path, [...PUSH_TEXT_FIELDS, 'application', 'repeatMessage']);
+    const application = item.application;
+    let app: PushMessage['application'] = { appId: '', applicationName: null };
+    if (!isObject(application)) this.problem(`${path}.application`, 'is required: an object with appId');
+    else {
+      this.only(application, `${path}.application`, ['appId', 'applicationName']);
+      app = {
+        appId: this.requiredText(application.appId, `${path}.application.appId`, SHORT_TEXT_MAX),
+        applicationName: this.optionalText(application.applicationName, `${path}.application.applicationName`),
+      };
+    }
+    return { ...this.pushText(item, path), application: app, repeatMessage: this.repeat(item.repeatMessage, `${path}.repeatMessage`, PUSH_TEXT_FIELDS, (r, p) => this.pushText(r, p)) };
+  }
+
+  mail(item: Record<string, unknown>, path: string): Mail {
+    this.only(item, path, [...MAIL_TEXT_FIELDS, 'repeatMessage']);
+    return { ...this.mailText(item, path), repeatMessage: this.repeat(item.repeatMessage, `${path}.repeatMessage`, MAIL_TEXT_FIELDS, (r, p) => this.mailText(r, p)) };
+  }
+
+  sms(item: Record<string, unknown>, path: string): Sms {
+    this.only(item, path, [...SMS_TEXT_FIELDS, 'repeatMessage']);
+    return { ...this.smsText(item, path), repeatMessage: this.repeat(item.repeatMessage, `${path}.repeatMessage`, SMS_TEXT_FIELDS, (r, p) => this.smsText(r, p)) };
+  }
+
+  voiceSms(item: Record<string, unknown>, path: string): SmsText {
+    this.only(item, path, SMS_TEXT_FIELDS);
+    return this.smsText(item, path);
+  }
+
+  pass(item: Record<string, unknown>, path: string): Pass {
+    this.only(item, path, ['passName', 'passType', 'passSent', 'passOpened', 'passIntegrationConfig', 'passContent']);
+    this.counters(item, path, ['passSent', 'passOpened']);
+    return {
+      passName: this.requiredText(item.passName, `${path}.passName`, SHORT_TEXT_MAX),
+      passType: this.textOr(item.passType, `${path}.passType`, SHORT_TEXT_MAX, ''),
+      passIntegrationConfig: this.freeFormObject(item.passIntegrationConfig, `${path}.passIntegrationConfig`),
+      passContent: this.freeFormObject(item.passContent, `${path}.passContent`),
+    };
+  }
+
+  channel(item: Record<string, unknown>, path: string): MessageChannel {
+    this.only(item, path, ['messageChannel']);
+    const raw = item.messageChannel;
+    const channel = typeof raw === 'string' ? MESSAGE_CHANNELS.find((c) => c.toLowerCase() === raw.toLowerCase()) : undefined;
+    if (channel === undefined) this.problem(`${path}.messageChannel`, `must be one of ${MESSAGE_CHANNELS.join(', ')}`);
+    return channel ?? 'PUSH';
+  }
+
+  private pushText(item: Record<string, unknown>, path: string): PushText {
+    this.counters(item, path, ['subscribers', 'pushesSent', 'pushesOpened']);
+    const props = item.platformSpecificProps;
+    return {
+      name: this.textOr(item.name, `${path}.name`, SHORT_TEXT_MAX, ''),
+      message: this.requiredText(item.message, `${path}.message`, LONG_TEXT_MAX),
+      richContent: this.textOr(item.richContent, `${path}.richContent`, LONG_TEXT_MAX, ''),
+      platformSpecificProps:
+        props === undefined || props === null || props === '' ? '' : this.freeFormObject(props, `${path}.platformSpecificProps`),
+    };
+  }
+
+  private mailText(item: Record<string, unknown>, path: string): MailText {
+    this.counters(item, path, ['mailsSent', 'mailsOpened']);
+    return {
+      subject: this.textOr(item.subject, `${path}.subject`, SHORT_TEXT_MAX * 4, ''),
+      contentType: this.textOr(item.contentType, `${path}.contentType`, SHORT_TEXT_MAX, 'text.html'),
+      senderEmail: this.textOr(item.senderEmail, `${path}.senderEmail`, SHORT_TEXT_MAX, ''),
+      senderName: this.textOr(item.senderName, `${path}.senderName`, SHORT_TEXT_MAX, ''),
+      content: this.requiredText(item.content, `${path}.content`, LONG_TEXT_MAX),
+    };
+  }
+
+  private smsText(item: Record<string, unknown>, path: string): SmsText {
+    this.counters(item, path, ['smsSent', 'smsOpened']);
+    return {
+      name: this.textOr(item.name, `${path}.name`, SHORT_TEXT_MAX, ''),
+      smsMessage: this.requiredText(item.smsMessage, `${path}.smsMessage`, LONG_TEXT_MAX),
+    };
+  }
+
+  private repeat<T>(
+    value: unknown,
+    path: string,
+    textFields: string[],
+    readText: (item: Record<string, unknown>, path: string) => T,
+  ): (T & Repetition) | null {
+    if (value === undefined || value === null) return null;
+    if (!isObject(value)) {
+      this.problem(path, 'must be an object');
+      return null;
+    }
+    this.only(value, path, [...textFields, ...REPEAT_FIELDS]);
+    const interval = value.interval;
+    if (typeof interval !== 'number' || !Number.isSafeInteger(interval) || interval < 1) {
+      this.problem(`${path}.interval`, 'must be a whole number of at least 1');
+    }
+    const unit = value.intervalUnit;
+    if (!(INTERVAL_UNITS as readonly unknown[]).includes(unit)) {
+      this.problem(`${path}.intervalUnit`, `must be one of ${INTERVAL_UNITS.join(', ')}`);
+    }
+    return { ...readText(value, path), interval: interval as number, intervalUnit: unit as IntervalUnit };
+  }
+
+  /** Delivery counters: written by the senders; a client may send them (the original's samples do), they are not kept. */
+  private counters(item: Record<string, unknown>, path: string, names: string[]): void {
+    for (const name of names) {
+      const value = item[name];
+      if (value === undefined || value === null) continue;
+      const count = typeof value === 'bigint' ? value : typeof value === 'number' && Number.isInteger(value) ? value : undefined;
+      if (count === undefined || count < 0) this.problem(`${path}.${name}`, 'must be a whole number of at least 0');
+    }
+  }
+
+  private only(item: Record<string, unknown>, path: string, known: string[]): void {
+    for (const key of Object.keys(item)) {
+      if (!known.includes(key)) this.problem(`${path}.${key}`, `is not a field of this item (known: ${known.join(', ')})`);
+    }
+  }
+
+  private longId(value: unknown, path: string): string {
+    const decimal =
+      typeof value === 'bigint' ? value.toString()
+      : typeof value === 'number' && Number.isSafeInteger(value) ? String(value)
+      : typeof value === 'string' ? value
+      : undefined;
+    if (decimal === undefined || !CampaignId.isCanonical(decimal)) {
+      this.problem(path, 'must be a positive 64-bit integer (1 to 9223372036854775807)');
+      return '';
+    }
+    return decimal;
+  }
+
+  private requiredText(value: unknown, path: string, max: number): string {
+    if (value === undefined || value === null) {
+      this.problem(path, 'is required');
+      return '';
+    }
+    return this.text(value, path, max) ?? '';
+  }
+
+  private textOr(value: unknown, path: string, max: number, fallback: string): string {
+    if (value === undefined || value === null) return fallback;
+    return this.text(value, path, max) ?? fallback;
+  }
+
+  private optionalText(value: unknown, path: string): string | null {
+    if (value === undefined || value === null) return null;
+    return this.text(value, path, SHORT_TEXT_MAX) ?? null;
+  }
+
+  text(value: unknown, path: string, max: number): string | undefined {
+    if (typeof value !== 'string') {
+      this.problem(path, 'must be a string');
+      return undefined;
+    }
+    if (value.length > max) {
+      this.problem(path, `must be at most ${max} characters`);
+      return undefined;
+    }
+    return value;
+  }
+
+  private freeFormObject(value: unknown, path: string): JsonObject {
+    if (value === undefined || value === null) return {};
+    if (!isObject(value)) {
+      this.problem(path, 'must be an object');
+      return {};
+    }
+    return this.freeForm(value, path, 1) as JsonObject;
+  }
+
+  /** Any JSON, nested at most FREE_FORM_MAX_DEPTH deep; integers beyond 2^53 would not survive as numbers. */
+  private freeForm(value: unknown, path: string, depth: number): JsonValue {
+    if (depth > FREE_FORM_MAX_DEPTH) {
+      this.problem(path, `nests deeper than ${FREE_FORM_MAX_DEPTH} levels`);
+      return null;
+    }
+    if (typeof value === 'bigint') {
+      this.problem(path, 'is an integer outside ±(2^53 − 1), which a double cannot hold: send it as a string');
+      return null;
+    }
+    if (Array.isArray(value)) return value.map((item, index) => this.freeForm(item, `${path}[${index}]`, depth + 1));
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      this.problem(path, 'must be a finite number');
+      return null;
+    }
+    if (isObject(value)) {
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.freeForm(item, `${path}.${key}`, depth + 1)]));
+    }
+    return value as JsonValue;
+  }
+}

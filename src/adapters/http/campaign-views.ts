@@ -1,0 +1,41 @@
+import type { Context } from 'koa';
+import { CampaignInvalid, type CampaignSnapshot } from '../../domain/index.js';
+import { originalCampaign, serviceCampaign, toJsonText } from './campaign-json.js';
+
+/** The media type of the service's own view of a campaign. */
+export const SERVICE_VIEW_MEDIA_TYPE = 'application/vnd.campaign-service+json';
+
+export interface CampaignReadForm {
+  campaign(snapshot: CampaignSnapshot): unknown;
+  answer(ctx: Context, body: unknown): void;
+}
+
+const ORIGINAL: CampaignReadForm = {
+  campaign: originalCampaign,
+  answer(ctx, body) {
+    ctx.type = 'application/json; charset=utf-8';
+    ctx.body = toJsonText(body);
+  },
+};
+
+const serviceView = (mediaType: string): CampaignReadForm => ({
+  campaign: serviceCampaign,
+  answer(ctx, body) {
+    ctx.body = body;
+    ctx.type = `${mediaType}; charset=utf-8`;
+  },
+});
+
+/**
+ * The read form a request asks for: the original's by default; the service's own with `?view=service` or
+ * `Accept: application/vnd.campaign-service+json` (answered in that media type). `?view=original` wins over Accept.
+ */
+export function campaignReadForm(ctx: Context): CampaignReadForm {
+  ctx.vary('Accept');
+  const view = ctx.query.view;
+  const accepts = (ctx.get('Accept') ?? '').toLowerCase().includes(SERVICE_VIEW_MEDIA_TYPE);
+  if (view === undefined) return accepts ? serviceView(SERVICE_VIEW_MEDIA_TYPE) : ORIGINAL;
+  if (view === 'original') return ORIGINAL;
+  if (view === 'service') return serviceView(accepts ? SERVICE_VIEW_MEDIA_TYPE : 'application/json');
+  throw new CampaignInvalid([{ field: 'view', message: 'must be "original" (the default) or "service"' }]);
+}

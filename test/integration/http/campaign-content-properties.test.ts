@@ -1,0 +1,128 @@
+import fc from 'fast-check';
+import { stringify } from 'lossless-json';
+import { DATABASE_KINDS } from '../../support/databases.js';
+import { expect } from '../../support/expect.js';
+import { readStrictly, VOLT_MX_CAMPAIGN } from '../../support/strict-volt-mx-client.js';
+import { inDays, TestService } from '../../support/test-service.js';
+
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 15);
+
+/** Any text a client may write: astral characters, combining marks, NUL, lone surrogates. */
+const text = (maxLength = 40) => fc.string({ unit: 'binary', maxLength });
+const counter = fc.option(fc.nat({ max: 1_000_000 }), { nil: undefined });
+/** Numbers a free-form object keeps: doubles, and integers a double holds exactly (others are refused, as documented). */
+const keptNumber = fc.oneof(
+  fc.maxSafeInteger(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }).filter((x) => !Number.isInteger(x) || Number.isSafeInteger(x)),
+);
+const { json } = fc.letrec<{ json: unknown }>((tie) => ({
+  json: fc.oneof(
+    { depthSize: 'small', maxDepth: 3 },
+    fc.constant(null), fc.boolean(), keptNumber, text(),
+    fc.array(tie('json'), { maxLength: 3 }),
+    fc.dictionary(text(8), tie('json'), { maxKeys: 3 }),
+  ),
+}));
+const freeForm = fc.dictionary(text(8), json, { maxKeys: 4 });
+const repeat = { interval: fc.integer({ min: 1, max: 500 }), intervalUnit: fc.constantFrom('Hours', 'Days', 'Weeks') };
+const pushText = {
+  name: text(),
+  message: text(200),
+  richContent: text(200),
+  platformSpecificProps: fc.oneof(fc.constant(''), freeForm),
+  subscribers: counter,
+  pushesSent: counter,
+};
+
+const content = fc.record({
+  campaignType: text(),
+  campaignSegments: fc.array(
+    fc.record({ segment: fc.record({ id: fc.bigInt({ min: 1n, max: 2n ** 63n - 1n }), name: fc.option(text(), { nil: undefined }) }) }),
+    { maxLength: 5 },
+  ),
+  campaignMessages: fc.array(
+    fc.record({
+      ...pushText,
+      application: fc.record({ appId: text(), applicationName: fc.option(text(), { nil: undefined }) }),
+      repeatMessage: fc.option(fc.record({ ...pushText, ...repeat }), { nil: undefined }),
+    }),
+    { maxLength: 3 },
+  ),
+  campaignMails: fc.array(
+    fc.record({ subject: text(), contentType: fc.constant('text.html'), senderEmail: text(), senderName: text(), content: text(200), mailsSent: counter }),
+    { maxLength: 3 },
+  ),
+  campaignSms: fc.array(
+    fc.record({ name: text(), smsMessage: text(), smsSent: counter, repeatMessage: fc.option(fc.record({ smsMessage: text(), name: text(), ...repeat }), { nil: undefined }) }),
+    { maxLength: 3 },
+  ),
+  campaignVoiceSms: fc.array(fc.record({ name: text(), smsMessage: text() }), { maxLength: 2 }),
+  campaignPasses: fc.array(fc.record({ passName: text(), passType: text(), passContent: freeForm, passIntegrationConfig: freeForm }), { maxLength: 2 }),
+  campaignChannelPriorities: fc.shuffledSubarray(['PUSH', 'Email', 'SMS']).map((channels) => channels.map((messageChannel) => ({ messageChannel }))),
+});
+
+/** What the original's read form shows for what was sent: counters 0, names that were left out "". */
+function expectedReadForm(sent: Record<string, any>): Record<string, unknown> {
+  const zeroed = (item: Record<string, unknown>, counters: string[]) => ({
+    ...Object.fromEntries(Object.entries(item).filter(([, v]) => v !== undefined)),
+    ...Object.fromEntries(counters.map((c) => [c, 0])),
+  });
+  const push = ['subscribers', 'pushesSent', 'pushesOpened'];
+  const sms = ['smsSent', 'smsOpened'];
+  return {
+    campaignType: sent.campaignType,
+    campaignSegments: sent.campaignSegments.map((s: any) => ({ segment: { id: s.segment.id, name: s.segment.name ?? '' } })),
+    campaignMessages: sent.campaignMessages.map((m: any) => ({
+      ...zeroed(m, push),
+      application: { appId: m.application.appId, applicationName: m.application.applicationName ?? '' },
+      ...(m.repeatMessage === undefined ? {} : { repeatMessage: zeroed(m.repeatMessage, push) }),
+    })),
+    campaignMails: sent.campaignMails.map((m: any) => zeroed(m, ['mailsSent', 'mailsOpened'])),
+    campaignSms: sent.campaignSms.map((m: any) => ({ ...zeroed(m, sms), ...(m.repeatMessage === undefined ? {} : { repeatMessage: zeroed(m.repeatMessage, sms) }) })),
+    campaignVoiceSms: sent.campaignVoiceSms.map((m: any) => zeroed(m, sms)),
+    campaignPasses: sent.campaignPasses.map((p: any) => zeroed(p, ['passOpened', 'passSent'])),
+    campaignChannelPriorities: sent.campaignChannelPriorities,
+  };
+}
+
+/** JSON as a strict client compares it: an integer by its digits (number or bigint alike, -0 as 0), key order ignored. */
+function canonical(value: unknown): unknown {
+  if (typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value))) return `integer ${BigInt(value)}`;
+  if (Array.isArray(value)) return value.map(canonical);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, canonical(v)]));
+  }
+  return value;
+}
+
+for (const kind of DATABASE_KINDS) {
+  describe(`Generated campaign content (${kind.name})`, () => {
+    let service: TestService;
+    before(async () => {
+      service = await TestService.start(kind);
+    });
+    after(() => service.stop());
+
+    it(`reads back exactly what was accepted, in the original's form and the service's view (${RUNS} generated campaigns)`, async () => {
+      await fc.assert(
+        fc.asyncProperty(content, async (generated) => {
+          const body = { name: 'Generated', startAt: inDays(1), endAt: inDays(2), ...generated };
+          const created = await service.request('POST', '/api/v1/campaigns', {
+            rawBody: stringify(body)!,
+            headers: { 'content-type': 'application/json' },
+          });
+          expect(created.status, created.text).to.equal(200);
+          const original = await service.request('GET', `/api/v1/campaigns/${created.body.id}`);
+          readStrictly(original.body, VOLT_MX_CAMPAIGN);
+          const { id: _id, name: _name, zone: _zone, status: _status, ...read } = original.body;
+          const shown = Object.fromEntries(Object.keys(expectedReadForm(generated)).map((key) => [key, read[key]]));
+          expect(canonical(shown)).to.deep.equal(canonical(expectedReadForm(generated)));
+          const own = (await service.request('GET', `/api/v1/campaigns/${created.body.id}?view=service`)).body;
+          expect(own.campaignSegments.map((s: any) => s.segment.id)).to.deep.equal(generated.campaignSegments.map((s) => String(s.segment.id)));
+          expect(canonical(own.campaignMessages)).to.deep.equal(canonical(shown.campaignMessages));
+        }),
+        { numRuns: RUNS },
+      );
+    });
+  });
+}
