@@ -2,7 +2,9 @@ import type { Page, Request } from 'playwright-core';
 import { mintToken } from '../../src/adapters/auth/token-minter.js';
 import { Browser } from '../support/browser.js';
 import { SQLITE } from '../support/databases.js';
+import { eventually } from '../support/eventually.js';
 import { expect } from '../support/expect.js';
+import { ServiceProcess } from '../support/service-process.js';
 import { inDays, TestService } from '../support/test-service.js';
 
 const HOSTILE_NAME = '<img src=x onerror=alert(1)>';
@@ -378,6 +380,26 @@ describe('The operator console in Chromium', function () {
     await page.locator('section[aria-labelledby="history-heading"]').waitFor();
     expect(await overflow()).to.equal(0);
     await page.close();
+  });
+
+  it('opens signed in from the link the service prints at startup in development mode', async () => {
+    const database = await SQLITE.create();
+    const started = await ServiceProcess.start({ ...database.env, AUTH_JWT_SECRET: '', NODE_ENV: 'development' });
+    try {
+      const printedLink = () => /(http:\/\/\S+\/console\/#token=\S+)/.exec(started.output.join(''))?.[1];
+      await eventually('the console link is printed', () => printedLink() !== undefined);
+      const link = printedLink()!;
+      expect(link.startsWith(`${started.url}/console/#token=`)).to.equal(true);
+      const page = await browser.newPage();
+      await page.goto(link);
+      await page.getByText('Signed in as').locator('strong', { hasText: 'developer' }).waitFor();
+      await page.getByRole('heading', { name: 'Campaigns', level: 1, exact: true }).waitFor();
+      expect(page.url()).to.equal(`${started.url}/console/#/`);
+      await page.close();
+    } finally {
+      await started.stop();
+      await database.drop();
+    }
   });
 
   describe('under BASE_PATH', () => {
