@@ -1,12 +1,17 @@
 import { mintToken } from './adapters/auth/token-minter.js';
 import { ConfigError, loadConfig } from './adapters/config/config.js';
+import { DatabaseFileUnusable } from './adapters/persistence/sqlite/writable-file.js';
 import { createLogger } from './composition/logger.js';
 import { startService, type RunningService } from './composition/service.js';
 
 async function main(): Promise<void> {
   const config = loadOrExit();
   const logger = createLogger(config.logLevel, { pretty: process.stdout.isTTY === true && !config.production });
-  const service = await startService(config, logger);
+  const service = await startService(config, logger).catch((error: unknown) => {
+    if (!(error instanceof DatabaseFileUnusable)) throw error;
+    logger.fatal({ file: error.file, error: error.osError }, 'the SQLite database file cannot be used');
+    process.exit(1);
+  });
   logger.info({ url: service.url, database: config.database.kind }, 'campaign service listening');
   if (service.developmentSecret !== undefined) await printDevelopmentHelp(service);
   stopOnSignals(service, logger, config.shutdownTimeoutMs);

@@ -11,7 +11,8 @@ import { createHttpApp } from '../adapters/http/app.js';
 import { loadOpenApiDocument } from '../adapters/http/openapi-document.js';
 import { answerClientErrorsAsJson } from '../adapters/http/client-errors.js';
 import { loadConsoleAssets } from '../adapters/http/console-routes.js';
-import { SERVER_LIMITS } from '../adapters/http/server-limits.js';
+import { serverOptions, type ConnectionTimeouts } from '../adapters/http/server-limits.js';
+import { closeSilentConnections } from '../adapters/http/silent-connections.js';
 import { ReadinessCheck } from '../adapters/observability/readiness-check.js';
 import { DatabaseProbe } from '../adapters/persistence/database-probe.js';
 import { migrateToLatest } from '../adapters/persistence/migrations/index.js';
@@ -96,7 +97,7 @@ export async function startService(
       openApiDocument: loadOpenApiDocument(),
     },
   });
-  const server = await listen(app.callback(), config.port, config.host);
+  const server = await listen(app.callback(), config.port, config.host, config.connectionTimeouts);
   const { port } = server.address() as AddressInfo;
 
   return {
@@ -122,10 +123,17 @@ export async function startService(
   };
 }
 
-function listen(handler: RequestListener, port: number, host: string | undefined): Promise<Server> {
+function listen(
+  handler: RequestListener,
+  port: number,
+  host: string | undefined,
+  timeouts: ConnectionTimeouts,
+): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = createServer(SERVER_LIMITS, handler);
+    const server = createServer(serverOptions(timeouts), handler);
+    server.on('checkExpectation', handler);
     answerClientErrorsAsJson(server);
+    closeSilentConnections(server, timeouts.headersTimeoutMs);
     server.once('error', reject);
     server.listen(port, host, () => resolve(server));
   });

@@ -56,6 +56,7 @@ describe('The operator console in Chromium', function () {
     expect(csp).to.include("script-src 'self'").and.include("style-src 'self'").and.include("frame-ancestors 'none'");
     expect(csp).to.include("default-src 'none'").and.not.include('unsafe-inline');
     expect(response!.headers()['x-frame-options']).to.equal('DENY');
+    expect((await service.request('GET', '/Console/', { token: null })).status).to.equal(404);
     await page.getByLabel('Bearer token').waitFor();
     expect(page.errors).to.deep.equal([]);
     const bytes = (await Promise.all(served)).reduce((sum, size) => sum + size, 0);

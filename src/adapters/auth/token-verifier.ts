@@ -1,5 +1,7 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { Principal } from './principal.js';
+import { claimProblem, principalOf } from './token-claims.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 
 export interface VerificationRules {
   issuer: string | undefined;
@@ -11,8 +13,6 @@ export type VerificationKey = { kind: 'secret'; secret: string } | { kind: 'jwks
 
 export class TokenRejected extends Error {}
 
-const CACHE_LIMIT = 10_000;
-
 /**
  * Verifies bearer JWTs. A token that verified once is remembered until it expires, so a client that
  * reuses its token pays for the signature check once, not on every request.
@@ -20,11 +20,11 @@ const CACHE_LIMIT = 10_000;
 export class TokenVerifier {
   private readonly key: Uint8Array | JWTVerifyGetKey;
   private readonly algorithms: string[];
-  private readonly verified = new Map<string, { principal: Principal; expiresAtMs: number }>();
 
   constructor(
     key: VerificationKey,
     private readonly rules: VerificationRules,
+    readonly verified = new VerifiedTokenCache(),
   ) {
     if (key.kind === 'secret') {
       this.key = new TextEncoder().encode(key.secret);
@@ -36,17 +36,20 @@ export class TokenVerifier {
   }
 
   async verify(token: string, nowMs = Date.now()): Promise<Principal> {
-    const known = this.verified.get(token);
-    if (known !== undefined && nowMs < known.expiresAtMs) return known.principal;
-    const payload = await this.verifySignatureAndClaims(token);
-    const principal = toPrincipal(payload);
-    this.remember(token, principal, (payload.exp as number) * 1000 + this.rules.clockToleranceSeconds * 1000);
+    const known = this.verified.get(token, nowMs);
+    if (known !== undefined) return known;
+    const payload = await this.verifySignatureAndClaims(token, nowMs);
+    const problem = claimProblem(payload);
+    if (problem !== undefined) throw new TokenRejected(problem);
+    const principal = principalOf(payload);
+    this.verified.set(token, principal, ((payload.exp as number) + this.rules.clockToleranceSeconds) * 1000, nowMs);
     return principal;
   }
 
-  private async verifySignatureAndClaims(token: string): Promise<JWTPayload> {
+  private async verifySignatureAndClaims(token: string, nowMs: number): Promise<JWTPayload> {
     try {
       const options = {
+        currentDate: new Date(nowMs),
         algorithms: this.algorithms,
         clockTolerance: this.rules.clockToleranceSeconds,
         requiredClaims: ['exp'],
@@ -62,26 +65,6 @@ export class TokenVerifier {
       throw new TokenRejected(describe(error));
     }
   }
-
-  private remember(token: string, principal: Principal, expiresAtMs: number): void {
-    if (this.verified.size >= CACHE_LIMIT) {
-      const oldest = this.verified.keys().next().value;
-      if (oldest !== undefined) this.verified.delete(oldest);
-    }
-    this.verified.set(token, { principal, expiresAtMs });
-  }
-}
-
-function toPrincipal(payload: JWTPayload): Principal {
-  if (typeof payload.sub !== 'string' || payload.sub === '') throw new TokenRejected('the token has no subject (sub)');
-  return { subject: payload.sub, scopes: new Set(scopesOf(payload)) };
-}
-
-function scopesOf(payload: JWTPayload): string[] {
-  const { scope, scp } = payload as { scope?: unknown; scp?: unknown };
-  const fromScope = typeof scope === 'string' ? scope.split(' ').filter(Boolean) : [];
-  const fromScp = Array.isArray(scp) ? scp.filter((s): s is string => typeof s === 'string') : [];
-  return [...fromScope, ...fromScp];
 }
 
 function describe(error: unknown): string {

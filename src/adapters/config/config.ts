@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_CONNECTION_TIMEOUTS, NODE_KEEP_ALIVE_BUFFER_MS, type ConnectionTimeouts } from '../http/server-limits.js';
 import type { DatabaseLocation } from '../persistence/database.js';
 
 export type AuthSettings =
@@ -48,6 +49,8 @@ export interface ServiceConfig {
   corsOrigins: string[];
   /** Whether GET /metrics answers. */
   metricsEnabled: boolean;
+  /** How long a connection may wait for its headers, or stay idle between requests. */
+  connectionTimeouts: ConnectionTimeouts;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -108,6 +111,13 @@ const schema = z.object({
     message: 'must be a comma-separated list of origins (scheme://host[:port], no path), e.g. https://app.example.com',
   }),
   METRICS: z.enum(['on', 'off']).default('on'),
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(DEFAULT_CONNECTION_TIMEOUTS.headersTimeoutMs),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(NODE_KEEP_ALIVE_BUFFER_MS + 100)
+    .max(3_600_000)
+    .default(DEFAULT_CONNECTION_TIMEOUTS.keepAliveTimeoutMs),
 });
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
@@ -138,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
     corsOrigins: v.CORS_ORIGINS?.split(',').map((origin) => origin.trim()) ?? [],
     metricsEnabled: v.METRICS === 'on',
+    connectionTimeouts: { headersTimeoutMs: v.HTTP_HEADERS_TIMEOUT_MS, keepAliveTimeoutMs: v.HTTP_KEEP_ALIVE_TIMEOUT_MS },
   };
 }
 

@@ -6,6 +6,7 @@ import { closeConnectionsWhileDraining } from './connection-draining.js';
 import { consoleRouter, type ConsoleAsset } from './console-routes.js';
 import { cors } from './cors.js';
 import { errorMiddleware } from './error-middleware.js';
+import { httpConformance } from './http-conformance.js';
 import { operationsRouter, type OperationsEndpoints } from './operations-routes.js';
 import { requestIdMiddleware } from './request-id.js';
 import { requestLogging } from './request-logging.js';
@@ -39,6 +40,7 @@ export function createHttpApp(options: HttpAppOptions): Koa {
   app.use(securityHeaders());
   app.use(cors(options.corsOrigins ?? []));
   app.use(errorMiddleware(options.logger));
+  app.use(httpConformance());
   app.use(async (ctx, next) => {
     await next();
     if (ctx.body !== undefined) return;

@@ -1,41 +1,45 @@
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { Principal } from '../auth/principal.js';
 import { TokenRejected, type TokenVerifier } from '../auth/token-verifier.js';
 import { RequestRefused } from './request-refused.js';
 
 const CHALLENGE = 'Bearer realm="campaigns"';
 
-/** The gateway filter: a verified bearer token (Authorization or X-VoltMX-Authorization) or 401. */
-export function authenticate(verifier: TokenVerifier): Middleware {
-  return async (ctx, next) => {
-    const token = bearerToken(ctx.get('Authorization')) ?? bearerToken(ctx.get('X-VoltMX-Authorization'), true);
-    if (token === undefined) {
-      throw new RequestRefused('UNAUTHORIZED', 'A bearer token is required (Authorization: Bearer <token>)', {}, {
-        'WWW-Authenticate': CHALLENGE,
-      });
-    }
-    try {
-      ctx.state.principal = await verifier.verify(token);
-    } catch (error) {
-      if (!(error instanceof TokenRejected)) throw error;
-      throw new RequestRefused('UNAUTHORIZED', `The bearer token was refused: ${error.message}`, {}, {
-        'WWW-Authenticate': `${CHALLENGE}, error="invalid_token"`,
-      });
-    }
-    await next();
-  };
-}
+/** What a protected route does once the caller is known; it cannot be reached without a principal. */
+export type ProtectedHandler = (ctx: Context, principal: Principal) => Promise<void>;
 
-export function requireScope(scope: string): Middleware {
-  return async (ctx, next) => {
-    const principal = ctx.state.principal as Principal;
+/**
+ * The gateway filter fused with the route: a verified bearer token (Authorization or X-VoltMX-Authorization)
+ * carrying `scope`, or 401/403. The handler gets the principal as an argument, so no path, router prefix or
+ * middleware order can lead to it without one.
+ */
+export function authorized(verifier: TokenVerifier, scope: string, handler: ProtectedHandler): Middleware {
+  return async (ctx) => {
+    const principal = await authenticate(ctx, verifier);
     if (!principal.scopes.has(scope)) {
       throw new RequestRefused('FORBIDDEN', `The token lacks the ${scope} scope`, { requiredScope: scope }, {
         'WWW-Authenticate': `${CHALLENGE}, error="insufficient_scope", scope="${scope}"`,
       });
     }
-    await next();
+    await handler(ctx, principal);
   };
+}
+
+async function authenticate(ctx: Context, verifier: TokenVerifier): Promise<Principal> {
+  const token = bearerToken(ctx.get('Authorization')) ?? bearerToken(ctx.get('X-VoltMX-Authorization'), true);
+  if (token === undefined) {
+    throw new RequestRefused('UNAUTHORIZED', 'A bearer token is required (Authorization: Bearer <token>)', {}, {
+      'WWW-Authenticate': CHALLENGE,
+    });
+  }
+  try {
+    return await verifier.verify(token);
+  } catch (error) {
+    if (!(error instanceof TokenRejected)) throw error;
+    throw new RequestRefused('UNAUTHORIZED', `The bearer token was refused: ${error.message}`, {}, {
+      'WWW-Authenticate': `${CHALLENGE}, error="invalid_token"`,
+    });
+  }
 }
 
 function bearerToken(header: string, bareAllowed = false): string | undefined {

@@ -20,10 +20,10 @@ import {
 import { CAMPAIGN_STATUSES, CampaignId, CampaignInvalid, isCampaignStatus, type CampaignStatus, type FieldProblem } from '../../domain/index.js';
 import { SCOPES, type Principal } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
-import { authenticate, requireScope } from './auth-middleware.js';
 import { createCampaignInput, inClientTerms, modifyCampaignInput } from './campaign-input.js';
 import { campaignReadForm } from './campaign-views.js';
 import { isAbsent, readJsonBody } from './json-body.js';
+import { ProtectedRouter } from './protected-router.js';
 import { RequestRefused } from './request-refused.js';
 
 export interface CampaignUseCases {
@@ -58,8 +58,7 @@ interface Verb {
 }
 
 export function campaignRouter(prefix: string, useCases: CampaignUseCases, verifier: TokenVerifier): Router {
-  const router = new Router({ prefix });
-  router.use(authenticate(verifier));
+  const routes = new ProtectedRouter(prefix, verifier);
 
   const verbs: Array<[name: keyof typeof MESSAGES, scope: string, useCase: Verb]> = [
     ['start', SCOPES.execute, useCases.startCampaign],
@@ -69,15 +68,15 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
     ['delete', SCOPES.write, useCases.deleteCampaign],
   ];
   for (const [name, scope, useCase] of verbs) {
-    router.post(`/campaigns/:id/${name}`, requireScope(scope), async (ctx) => {
+    routes.post(`/campaigns/:id/${name}`, scope, async (ctx, principal) => {
       const campaignId = CampaignId.parse(ctx.params.id!);
       await readJsonBody(ctx);
-      const { id } = await useCase.execute(verbCommand(ctx, campaignId));
+      const { id } = await useCase.execute(verbCommand(ctx, principal, campaignId));
       ctx.body = { id, message: MESSAGES[name] };
     });
   }
 
-  router.post('/campaigns/:id/modify', requireScope(SCOPES.write), async (ctx) => {
+  routes.post('/campaigns/:id/modify', SCOPES.write, async (ctx, principal) => {
     const campaignId = CampaignId.parse(ctx.params.id!);
     const restart = restartFlag(ctx);
     const body = await readJsonBody(ctx);
@@ -86,17 +85,17 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
     }
     const { input: changes, fieldNames } = isAbsent(body) ? { input: {}, fieldNames: {} } : modifyCampaignInput(body, campaignId);
     try {
-      const { id } = await useCases.modifyCampaign.execute({ ...verbCommand(ctx, campaignId), changes, restart });
+      const { id } = await useCases.modifyCampaign.execute({ ...verbCommand(ctx, principal, campaignId), changes, restart });
       ctx.body = { message: MESSAGES.modify, id };
     } catch (error) {
       throw inClientTerms(error, fieldNames);
     }
   });
 
-  router.post('/campaigns', requireScope(SCOPES.write), async (ctx) => {
+  routes.post('/campaigns', SCOPES.write, async (ctx, principal) => {
     const body = await readJsonBody(ctx);
     if (isAbsent(body)) throw new RequestRefused('INVALID_REQUEST', 'A JSON body describing the campaign is required');
-    const { input, fieldNames } = createCampaignInput(body, principalOf(ctx).subject);
+    const { input, fieldNames } = createCampaignInput(body, principal.subject);
     try {
       const { id } = await useCases.createCampaign.execute(input);
       ctx.body = { message: MESSAGES.create, id };
@@ -105,27 +104,27 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
     }
   });
 
-  router.get('/campaigns/:id', requireScope(SCOPES.read), async (ctx) => {
+  routes.get('/campaigns/:id', SCOPES.read, async (ctx) => {
     const form = campaignReadForm(ctx);
     const campaign = await useCases.getCampaign.execute(CampaignId.parse(ctx.params.id!));
     form.answer(ctx, form.campaign(campaign));
   });
 
-  router.get('/campaigns/:id/events', requireScope(SCOPES.read), async (ctx) => {
+  routes.get('/campaigns/:id/events', SCOPES.read, async (ctx) => {
     const campaignId = CampaignId.parse(ctx.params.id!);
     const page = valid(pageOf(ctx, 20));
     const history = await useCases.listCampaignEvents.execute(campaignId, page);
     ctx.body = { total: history.total, events: history.events.map(eventJson) };
   });
 
-  router.get('/campaigns', requireScope(SCOPES.read), async (ctx) => {
+  routes.get('/campaigns', SCOPES.read, async (ctx) => {
     const query = valid({ ...pageOf(ctx, 10), order: orderOf(ctx), statuses: statusesOf(ctx), search: searchOf(ctx) });
     const form = campaignReadForm(ctx);
     const page = await useCases.listCampaigns.execute(query);
     form.answer(ctx, { total: page.total, campaigns: page.campaigns.map(form.campaign) });
   });
 
-  return router;
+  return routes.router;
 }
 
 type Checked<T> = { [K in keyof T]: T[K] | FieldProblem };
@@ -181,13 +180,9 @@ function eventJson(event: CampaignHistoryEntry) {
   };
 }
 
-function principalOf(ctx: Context): Principal {
-  return ctx.state.principal as Principal;
-}
-
-function verbCommand(ctx: Context, campaignId: CampaignId): VerbCommand {
+function verbCommand(ctx: Context, principal: Principal, campaignId: CampaignId): VerbCommand {
   const idempotencyKey = idempotencyKeyOf(ctx);
-  return { campaignId, actor: principalOf(ctx).subject, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) };
+  return { campaignId, actor: principal.subject, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) };
 }
 
 function restartFlag(ctx: Context): boolean {

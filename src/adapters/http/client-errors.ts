@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { STATUS_BY_CODE } from './error-statuses.js';
@@ -15,7 +16,8 @@ const MESSAGES: Readonly<Record<string, string>> = {
 
 /**
  * Requests that node:http refuses before they reach the app (headers too large, too slow, not HTTP) get the
- * same JSON error shape as every other refusal instead of a bare status line.
+ * same answer as every other refusal: a JSON body with code, message and requestId, and the headers every
+ * answer carries.
  */
 export function answerClientErrorsAsJson(server: Server): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
@@ -23,12 +25,21 @@ export function answerClientErrorsAsJson(server: Server): void {
       socket.destroy();
       return;
     }
-    const code = CODE_BY_PARSER_ERROR[error.code ?? ''] ?? 'INVALID_REQUEST';
-    const status = STATUS_BY_CODE[code] ?? 400;
-    const body = JSON.stringify({ code, message: MESSAGES[code] });
-    socket.end(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
+    socket.end(clientErrorAnswer(error.code));
   });
+}
+
+export function clientErrorAnswer(parserErrorCode: string | undefined, requestId: string = randomUUID()): string {
+  const code = CODE_BY_PARSER_ERROR[parserErrorCode ?? ''] ?? 'INVALID_REQUEST';
+  const status = STATUS_BY_CODE[code] ?? 400;
+  const body = JSON.stringify({ code, message: MESSAGES[code], requestId });
+  return (
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+    'Content-Type: application/json; charset=utf-8\r\n' +
+    `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+    `X-Request-Id: ${requestId}\r\n` +
+    'Cache-Control: no-store\r\n' +
+    'X-Content-Type-Options: nosniff\r\n' +
+    `Connection: close\r\n\r\n${body}`
+  );
 }

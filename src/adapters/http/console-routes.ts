@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Router from '@koa/router';
+import { EXACT_PATHS } from './exact-paths.js';
 
 /**
  * The console may run only the scripts and styles it ships, may talk only to this origin, and may not be framed:
@@ -49,7 +50,7 @@ function filesBelow(dir: string): string[] {
 
 /** `/console/` (the page) and each of its files by exact path under each mount point; `/console` itself redirects there so relative URLs resolve. */
 export function consoleRouter(mounts: readonly string[], assets: ReadonlyMap<string, ConsoleAsset>): Router {
-  const router = new Router({ strict: true });
+  const router = new Router(EXACT_PATHS);
   for (const mount of mounts) {
     const root = `${mount}/console`;
     router.get(root, (ctx) => {

@@ -8,6 +8,8 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 const NO_BODY = Symbol('no body');
 
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 export function hasBody(ctx: Context): boolean {
   const { headers } = ctx.req;
   return headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0;
@@ -22,7 +24,11 @@ export async function readJsonBody(ctx: Context): Promise<unknown | typeof NO_BO
   if (ctx.get('Content-Type') !== '' && ctx.is('json') === false) {
     throw new RequestRefused('UNSUPPORTED_MEDIA_TYPE', 'The request body must be JSON (Content-Type: application/json)');
   }
-  const text = await readText(ctx);
+  const charset = ctx.request.charset;
+  if (charset !== '' && charset.toLowerCase() !== 'utf-8') {
+    throw new RequestRefused('UNSUPPORTED_MEDIA_TYPE', `JSON bodies are UTF-8; charset=${charset} is not accepted`);
+  }
+  const text = decodeUtf8(await readBytes(ctx));
   if (text.trim() === '') return NO_BODY;
   try {
     return parse(text, null, jsonNumber);
@@ -40,12 +46,20 @@ export function isAbsent(body: unknown): body is typeof NO_BODY {
   return body === NO_BODY;
 }
 
-async function readText(ctx: Context): Promise<string> {
+/** Bytes that are not UTF-8 are refused, never replaced by U+FFFD. */
+function decodeUtf8(bytes: Buffer): string {
+  try {
+    return STRICT_UTF8.decode(bytes);
+  } catch {
+    throw new RequestRefused('INVALID_REQUEST', 'The request body is not valid UTF-8');
+  }
+}
+
+async function readBytes(ctx: Context): Promise<Buffer> {
   try {
     return await getRawBody(ctx.req, {
       limit: BODY_LIMIT_BYTES,
       length: ctx.get('Content-Length') || undefined,
-      encoding: 'utf8',
     });
   } catch (error) {
     const type = (error as { type?: string }).type;
@@ -53,9 +67,6 @@ async function readText(ctx: Context): Promise<string> {
       throw new RequestRefused('PAYLOAD_TOO_LARGE', `The request body is larger than ${BODY_LIMIT_BYTES} bytes`, {
         limitBytes: BODY_LIMIT_BYTES,
       });
-    }
-    if (type === 'encoding.unsupported') {
-      throw new RequestRefused('UNSUPPORTED_MEDIA_TYPE', 'The request body must be UTF-8 JSON');
     }
     throw new RequestRefused('INVALID_REQUEST', 'The request body could not be read');
   }

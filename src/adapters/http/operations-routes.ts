@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import { EXACT_PATHS } from './exact-paths.js';
 import type { ReadinessCheck } from '../observability/readiness-check.js';
 import type { ServiceMetrics } from '../observability/service-metrics.js';
 
@@ -14,7 +15,7 @@ export interface OperationsEndpoints {
  * internal network (see README, "Operating it").
  */
 export function operationsRouter(endpoints: OperationsEndpoints): Router {
-  const router = new Router();
+  const router = new Router(EXACT_PATHS);
 
   router.get('/health/live', (ctx) => {
     ctx.body = { status: 'ok' };

@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import knex, { type Knex } from 'knex';
+import { ensureUsableDatabaseFile } from './sqlite/writable-file.js';
 
 export type DatabaseLocation =
   | { kind: 'sqlite'; filename: string }
@@ -16,7 +15,7 @@ export function openDatabase(location: DatabaseLocation): Knex {
  * survives a crash of the process and of the machine.
  */
 function openSqlite(filename: string): Knex {
-  if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
+  if (filename !== ':memory:') ensureUsableDatabaseFile(filename);
   return knex({
     client: 'better-sqlite3',
     connection: { filename },

@@ -1,5 +1,4 @@
 import { connect } from 'node:net';
-import { SERVER_LIMITS } from '../../../src/adapters/http/server-limits.js';
 import { SQLITE } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
 import { TestService } from '../../support/test-service.js';
@@ -56,13 +55,6 @@ describe('HTTP hardening', () => {
     });
     expect(raw).to.match(/^HTTP\/1\.1 400 /);
     expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).to.deep.include({ code: 'INVALID_REQUEST' });
-  });
-
-  it('bounds the time for headers, for a whole request and for an idle keep-alive connection', () => {
-    const { server } = service.running;
-    expect(server.headersTimeout).to.equal(SERVER_LIMITS.headersTimeout);
-    expect(server.requestTimeout).to.equal(SERVER_LIMITS.requestTimeout);
-    expect(server.keepAliveTimeout).to.equal(SERVER_LIMITS.keepAliveTimeout);
   });
 });
 

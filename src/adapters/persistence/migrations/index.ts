@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { initialSchema } from './001-initial-schema.js';
 import { lifecycleColumns } from './002-lifecycle-columns.js';
+import { whileHoldingMigrationLock } from './migration-lock.js';
 import { relayLease } from './003-relay-lease.js';
 import { campaignContent } from './004-campaign-content.js';
 import { historyIndexes } from './006-history-indexes.js';
@@ -20,7 +21,10 @@ export const migrationSource: Knex.MigrationSource<[string, Knex.Migration]> = {
   getMigration: async ([, migration]) => migration,
 };
 
+/** Migrates to the latest schema; instances starting together take turns (see migration-lock.ts). */
 export async function migrateToLatest(db: Knex): Promise<string[]> {
-  const [, applied] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
-  return applied;
+  return whileHoldingMigrationLock(db, async () => {
+    const [, applied] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
+    return applied;
+  });
 }

@@ -1,0 +1,83 @@
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import type { Knex } from 'knex';
+
+const POLL_MS = 50;
+const SQLITE_WAIT_LIMIT_MS = 120_000;
+
+/**
+ * Runs `work` (the migrations) while holding a lock that every other instance migrating the same database
+ * waits on, so Knex's bookkeeping tables are never created twice at once. PostgreSQL: an advisory lock keyed
+ * by the schema, held on a connection of its own and freed by the server if the process dies. SQLite: a lock
+ * file beside the database holding the owner's pid, taken over when that process no longer exists.
+ */
+export async function whileHoldingMigrationLock<T>(db: Knex, work: () => Promise<T>): Promise<T> {
+  if (db.client.config.client === 'pg') return withAdvisoryLock(db, work);
+  const filename = (db.client.config.connection as { filename?: string }).filename;
+  if (filename === undefined || filename === ':memory:') return work();
+  return withLockFile(`${filename}.migration-lock`, work);
+}
+
+async function withAdvisoryLock<T>(db: Knex, work: () => Promise<T>): Promise<T> {
+  const connection = await db.client.acquireConnection();
+  const key = db.raw(`hashtext('campaign-service migrations ' || current_schema())`);
+  try {
+    await db.raw('SELECT pg_advisory_lock(?)', [key]).connection(connection);
+    try {
+      return await work();
+    } finally {
+      await db.raw('SELECT pg_advisory_unlock(?)', [key]).connection(connection);
+    }
+  } finally {
+    await db.client.releaseConnection(connection);
+  }
+}
+
+async function withLockFile<T>(path: string, work: () => Promise<T>): Promise<T> {
+  const giveUpAt = Date.now() + SQLITE_WAIT_LIMIT_MS;
+  while (!tryCreate(path)) {
+    if (Date.now() > giveUpAt) throw new Error(`migrations of ${path.replace(/\.migration-lock$/, '')} stayed locked by ${path}`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+  try {
+    return await work();
+  } finally {
+    unlinkSync(path);
+  }
+}
+
+function tryCreate(path: string): boolean {
+  try {
+    const fd = openSync(path, 'wx');
+    writeSync(fd, String(process.pid));
+    closeSync(fd);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    removeIfOwnerIsGone(path);
+    return false;
+  }
+}
+
+function removeIfOwnerIsGone(path: string): void {
+  let owner: number;
+  try {
+    owner = Number(readFileSync(path, 'utf8'));
+  } catch {
+    return;
+  }
+  if (!Number.isInteger(owner) || owner <= 0 || isAlive(owner)) return;
+  try {
+    unlinkSync(path);
+  } catch {
+    // Another waiter removed it first.
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

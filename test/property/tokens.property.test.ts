@@ -1,0 +1,127 @@
+import * as fc from 'fast-check';
+import { SCOPES } from '../../src/adapters/auth/principal.js';
+import { DATABASE_KINDS } from '../support/databases.js';
+import { expect } from '../support/expect.js';
+import { propertyParameters, propertyTimeout } from '../support/property-runs.js';
+import { nowSeconds, tokenWithPayload } from '../support/raw-token.js';
+import { inDays, TestService } from '../support/test-service.js';
+
+const RUNS = 200;
+const TOLERANCE_SECONDS = 5;
+
+/** A claim as raw JSON (undefined: left out) and whether a verifier must accept it. */
+interface Claim {
+  json: string | undefined;
+  acceptable: boolean;
+}
+
+const claim = (json: string | undefined, acceptable: boolean): Claim => ({ json, acceptable });
+
+/** `exp`: required, a whole number of seconds in the future. */
+const exp = fc.oneof(
+  { arbitrary: fc.integer({ min: 60, max: 10 * 365 * 86_400 }).map((ahead) => claim(String(nowSeconds() + ahead), true)), weight: 4 },
+  fc.integer({ min: 60, max: 10 * 365 * 86_400 }).map((ago) => claim(String(nowSeconds() - ago), false)),
+  fc.constantFrom(
+    claim(undefined, false),
+    claim('1e400', false),
+    claim('-1e400', false),
+    claim('1e300', false),
+    claim('null', false),
+    claim('true', false),
+    claim('"4102444800"', false),
+    claim('[4102444800]', false),
+    claim(`${nowSeconds() + 600}.5`, false),
+    claim('9007199254740993', false),
+  ),
+);
+
+/** `nbf`: optional, a whole number of seconds not in the future. */
+const nbf = fc.oneof(
+  { arbitrary: fc.constant(claim(undefined, true)), weight: 3 },
+  fc.integer({ min: 60, max: 86_400 }).map((ago) => claim(String(nowSeconds() - ago), true)),
+  fc.integer({ min: 60, max: 86_400 }).map((ahead) => claim(String(nowSeconds() + ahead), false)),
+  fc.constantFrom(claim('-1e400', false), claim('1e400', false), claim(`${nowSeconds() - 60}.25`, false), claim('"0"', false), claim('null', false)),
+);
+
+/** `iat`: optional, a whole number of seconds. */
+const iat = fc.oneof(
+  { arbitrary: fc.constant(claim(undefined, true)), weight: 3 },
+  fc.integer({ min: -86_400, max: 60 }).map((offset) => claim(String(nowSeconds() + offset), true)),
+  fc.constantFrom(claim('1e400', false), claim('-1e400', false), claim('0.5', false), claim('"now"', false), claim('{}', false)),
+);
+
+const CONTROL = fc.integer({ min: 0, max: 0x1f }).map((c) => String.fromCharCode(c));
+const subjectText = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }).filter((s) => !/[\u0000-\u001f\u007f-\u009f]/.test(s));
+
+/** `sub`: required, 1 to 255 UTF-16 units of well-formed text without control characters. */
+const sub = fc.oneof(
+  { arbitrary: subjectText.map((s) => claim(JSON.stringify(s), s.length <= 255)), weight: 4 },
+  fc.integer({ min: 250, max: 260 }).map((n) => claim(JSON.stringify('s'.repeat(n)), n <= 255)),
+  fc.integer({ min: 126, max: 129 }).map((n) => claim(JSON.stringify('😀'.repeat(n)), 2 * n <= 255)),
+  fc.tuple(subjectText, CONTROL, subjectText).map(([a, c, b]) => claim(JSON.stringify(a + c + b), false)),
+  fc.constantFrom(
+    claim(undefined, false),
+    claim('""', false),
+    claim('42', false),
+    claim('null', false),
+    claim('["alice"]', false),
+    claim('"a\\ud800b"', false),
+    claim('"\\udc00"', false),
+    claim('"a\\u007fb"', false),
+    claim('"a\\u0085b"', false),
+  ),
+);
+
+/** The scope the create route needs, in `scope` (space-separated) or `scp` (an array), or missing. */
+const scopes = fc.oneof(
+  fc.constantFrom(
+    { members: { scope: JSON.stringify(SCOPES.write) }, grants: true },
+    { members: { scope: JSON.stringify(`${SCOPES.read} ${SCOPES.write}`) }, grants: true },
+    { members: { scp: JSON.stringify([SCOPES.write]) }, grants: true },
+    { members: { scope: JSON.stringify(SCOPES.read) }, grants: false },
+    { members: { scope: JSON.stringify(SCOPES.write.toUpperCase()) }, grants: false },
+    { members: { scope: JSON.stringify(`${SCOPES.write}x`) }, grants: false },
+    { members: { scp: JSON.stringify(SCOPES.write) }, grants: false },
+    { members: { scope: JSON.stringify([SCOPES.write]) }, grants: false },
+    { members: {}, grants: false },
+  ),
+);
+
+for (const kind of DATABASE_KINDS) {
+  describe(`Generated token claims (${kind.name})`, function () {
+    this.timeout(propertyTimeout(RUNS, 100));
+    let service: TestService;
+
+    before(async () => {
+      service = await TestService.start(kind, { env: { AUTH_CLOCK_TOLERANCE_SECONDS: String(TOLERANCE_SECONDS) } });
+    });
+    after(() => service.stop());
+
+    it('let through only a well-formed, current token with the scope, and record its subject exactly', async () => {
+      await fc.assert(
+        fc.asyncProperty(exp, nbf, iat, sub, scopes, async (e, n, i, s, sc) => {
+          const members: Record<string, string | undefined> = { exp: e.json, nbf: n.json, iat: i.json, sub: s.json, ...sc.members };
+          const payload = `{${Object.entries(members)
+            .filter(([, json]) => json !== undefined)
+            .map(([name, json]) => `"${name}":${json}`)
+            .join(',')}}`;
+          const wellFormed = e.acceptable && n.acceptable && i.acceptable && s.acceptable;
+          const expected = !wellFormed ? 401 : sc.grants ? 200 : 403;
+          const answer = await service.request('POST', '/api/v1/campaigns', {
+            token: tokenWithPayload(payload),
+            body: { name: 'Claims', startAt: inDays(1), endAt: inDays(2) },
+          });
+          const context = `${payload} -> ${answer.status} ${answer.text}`;
+          expect(answer.status, context).to.equal(expected);
+          if (expected === 200) {
+            const row = await service.db('campaigns').where({ id: answer.body.id }).first();
+            expect(row.created_by, context).to.equal(JSON.parse(s.json!));
+          } else {
+            expect(answer.body.requestId, context).to.equal(answer.headers.get('x-request-id'));
+          }
+        }),
+        propertyParameters(RUNS),
+      );
+    });
+  });
+}

@@ -1,0 +1,50 @@
+import { connect, type Socket } from 'node:net';
+
+export interface RawAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  /** Milliseconds from connecting until the server closed the connection. */
+  closedAfterMs: number;
+}
+
+/** Opens a TCP connection to the service; answers once connected. */
+export function openSocket(url: string): Promise<Socket> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+/** Resolves with the milliseconds until the server closes `socket`. */
+export function closedAfter(socket: Socket, since = Date.now()): Promise<number> {
+  return new Promise((resolve) => {
+    socket.resume();
+    socket.once('close', () => resolve(Date.now() - since));
+  });
+}
+
+/** Writes `request` byte for byte and reads everything until the server closes the connection. */
+export async function rawExchange(url: string, request: string | Buffer): Promise<RawAnswer> {
+  const began = Date.now();
+  const socket = await openSocket(url);
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now() - began)));
+  socket.on('error', () => undefined);
+  if (request.length > 0) socket.write(request);
+  const closedAfterMs = await closed;
+  return { ...parseAnswer(Buffer.concat(chunks).toString('latin1')), closedAfterMs };
+}
+
+export function parseAnswer(text: string): Omit<RawAnswer, 'closedAfterMs'> {
+  const end = text.indexOf('\r\n\r\n');
+  const [statusLine = '', ...lines] = text.slice(0, end).split('\r\n');
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return { status: Number(statusLine.split(' ')[1]), headers, body: text.slice(end + 4) };
+}
