@@ -9,6 +9,7 @@ import { migrateToLatest } from '../src/adapters/persistence/migrations/index.js
 import { ServiceProcess } from '../test/support/service-process.js';
 import { load, type LoadResult } from './support/load.js';
 import { machineLine, median, printSummary, writeSection } from './support/performance-report.js';
+import { startOtlpSink, type OtlpSink } from './support/otlp-sink.js';
 import { seedScheduledCampaigns } from './support/seed.js';
 
 const SECRET = 'bench-secret-that-is-long-enough-for-hs256-000000';
@@ -17,6 +18,12 @@ const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CAMPAIGNS = Number(process.env.BENCH_CAMPAIGNS ?? 400_000);
 const here = dirname(fileURLToPath(import.meta.url));
+/**
+ * BENCH_TRACING=on (or --tracing): the service samples every request (OTEL_TRACES_SAMPLER=always_on) and exports
+ * its spans over OTLP/HTTP (protobuf) to a sink in this process; the section is reported apart from the untraced one.
+ */
+const TRACING = process.env.BENCH_TRACING === 'on' || process.argv.includes('--tracing');
+const SECTION = TRACING ? 'HTTP start path vs bare Koa, every request traced' : 'HTTP start path vs bare Koa';
 
 async function startBareKoa(): Promise<{ url: string; stop: () => void }> {
   const child = spawn(process.execPath, [resolve(here, 'servers/bare-koa.js')]);
@@ -33,7 +40,11 @@ async function main(): Promise<void> {
   await db.destroy();
 
   const token = await mintToken({ secret: SECRET, subject: 'bench', ttlSeconds: 3600 });
+  const sink = TRACING ? await startOtlpSink() : undefined;
   const service = await ServiceProcess.start({
+    ...(sink === undefined
+      ? {}
+      : { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER: 'always_on', OTEL_SERVICE_NAME: 'campaign-service-bench' }),
     DATABASE_URL: `sqlite:${filename}`,
     DATA_DIR: dataDir,
     AUTH_JWT_SECRET: SECRET,
@@ -62,12 +73,13 @@ async function main(): Promise<void> {
   } finally {
     bare.stop();
     await service.stop();
+    await sink?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
-  report(results);
+  report(results, sink);
 }
 
-function report(results: Array<{ bare: LoadResult; service: LoadResult }>): void {
+function report(results: Array<{ bare: LoadResult; service: LoadResult }>, sink: OtlpSink | undefined): void {
   const m = (pick: (r: { bare: LoadResult; service: LoadResult }) => number) => median(results.map(pick));
   const bareRps = m((r) => r.bare.requestsPerSecond);
   const serviceRps = m((r) => r.service.requestsPerSecond);
@@ -88,10 +100,10 @@ its own process; every start request hits a different pre-created scheduled camp
 ${table}
 
 Ratio start path / bare Koa: **${(ratio * 100).toFixed(1)}%** (target ≥ 30% with p99 ≤ 25 ms: ${verdict}).
-Non-2xx answers or errors on the start path: ${non2xx}.`;
-  writeSection('HTTP start path vs bare Koa', body);
+Non-2xx answers or errors on the start path: ${non2xx}.${tracingLine(sink)}`;
+  writeSection(SECTION, body);
   printSummary({
-    benchmark: '1. HTTP start path',
+    benchmark: TRACING ? '1b. HTTP start path, traced' : '1. HTTP start path',
     project: `${serviceRps.toFixed(0)} req/s, p99 ${p99} ms`,
     baseline: `bare Koa ${bareRps.toFixed(0)} req/s`,
     ratio: `${(ratio * 100).toFixed(1)}%`,
@@ -99,6 +111,13 @@ Non-2xx answers or errors on the start path: ${non2xx}.`;
     verdict,
   });
   process.stdout.write(`\n${table}\nratio ${(ratio * 100).toFixed(1)}%, p99 ${p99} ms: ${verdict}\n`);
+}
+
+function tracingLine(sink: OtlpSink | undefined): string {
+  if (sink === undefined) return '';
+  const { requests, bytes } = sink.received();
+  return `\nTracing on: every request sampled (OTEL_TRACES_SAMPLER=always_on) and its spans exported over OTLP/HTTP
+(protobuf) to a sink in the benchmark process: ${requests} exports, ${(bytes / 1e6).toFixed(1)} MB.`;
 }
 
 await main();

@@ -94,7 +94,7 @@ async function seedOutbox(db: Knex, count: number, source: string): Promise<Mess
       content: EMPTY_CONTENT,
     }),
   );
-  const rows = outboxRows(events, now);
+  const rows = outboxRows(events, now, undefined);
   await db.transaction(async (trx) => {
     for (let i = 0; i < rows.length; i += 200) await trx('outbox').insert(rows.slice(i, i + 200));
   });

@@ -10,6 +10,8 @@ interface Benchmark {
   /** The section of docs/performance.md it rewrites. */
   section: string;
   needsKafka: boolean;
+  /** Set for this benchmark's process only. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -18,6 +20,13 @@ interface Benchmark {
  */
 const BENCHMARKS: readonly Benchmark[] = [
   { name: 'http', script: 'http-start.js', section: 'HTTP start path vs bare Koa', needsKafka: false },
+  {
+    name: 'http-traced',
+    script: 'http-start.js',
+    section: 'HTTP start path vs bare Koa, every request traced',
+    needsKafka: false,
+    env: { BENCH_TRACING: 'on' },
+  },
   { name: 'relay', script: 'relay.js', section: 'Relay', needsKafka: true },
   { name: 'e2e', script: 'end-to-end.js', section: 'End to end: HTTP 200 to consumer', needsKafka: true },
   { name: 'growth', script: 'growth.js', section: 'Growth', needsKafka: false },
@@ -37,7 +46,7 @@ async function main(): Promise<void> {
     for (const benchmark of selected) {
       process.stdout.write(`\n=== ${benchmark.name}: ${benchmark.section} (node dist/bench/${benchmark.script})\n`);
       // Only the benchmarks that use a broker see one: a service with KAFKA_BROKERS would also run its relay.
-      const env = { ...process.env, KAFKA_BROKERS: benchmark.needsKafka ? brokers : '' };
+      const env = { ...process.env, ...benchmark.env, KAFKA_BROKERS: benchmark.needsKafka ? brokers : '' };
       const outcome = await runBenchmark(benchmark, env);
       rows.push(...outcome.rows);
       if (outcome.code !== 0) failed.push(`${benchmark.name} (exit ${outcome.code})`);

@@ -13,7 +13,8 @@ Needs KAFKA_BROKERS; reads KAFKA_TOPIC (default campaign-events).`;
 
 /**
  * A downstream consumer in miniature: it reads the CloudEvents attributes from the `ce_` headers, parses
- * the JSON value, and drops a repeat of an event id it has already seen (delivery is at-least-once).
+ * the JSON value, and drops a repeat of an event id it has already seen (delivery is at-least-once). It prints
+ * the trace id from `ce_traceparent`, the one to look up in a tracing backend.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
         source: headers.ce_source,
         subject: headers.ce_subject,
         time: headers.ce_time,
+        traceId: traceIdOf(headers.ce_traceparent),
         data: parseJson(message.value?.toString()),
       };
       process.stdout.write(`${JSON.stringify(line)}\n`);
@@ -77,6 +79,11 @@ async function waitForTopic(kafka: Kafka, topic: string): Promise<void> {
 
 function textHeaders(headers: IHeaders | undefined): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name, value?.toString()]));
+}
+
+/** The trace id of a W3C traceparent (`00-<trace id>-<parent id>-<flags>`), or null without a valid one. */
+function traceIdOf(traceparent: string | undefined): string | null {
+  return /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(traceparent ?? '')?.[1] ?? null;
 }
 
 function parseJson(text: string | undefined): unknown {

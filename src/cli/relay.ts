@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from '../adapters/config/config.js';
 import { migrateToLatest } from '../adapters/persistence/migrations/index.js';
+import { installTracing } from '../adapters/tracing/tracing-sdk.js';
 import { createLogger } from '../composition/logger.js';
 import { startOutboxRelay } from '../composition/outbox-relay.js';
 import { buildContainer } from '../composition/service.js';
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
     throw new ConfigError(['KAFKA_BROKERS is required to run the relay, e.g. KAFKA_BROKERS=127.0.0.1:9092']);
   }
   const logger = createLogger();
+  const tracing = await installTracing(config.tracing, logger);
   const container = buildContainer(config, logger, undefined);
   const db = container.get(TYPES.Database);
   await migrateToLatest(db);
@@ -23,6 +25,7 @@ async function main(): Promise<void> {
     relay
       .stop()
       .then(() => db.destroy())
+      .then(() => tracing.flush())
       .then(
         () => process.exit(0),
         (err: unknown) => {

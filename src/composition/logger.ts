@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { trace } from '@opentelemetry/api';
 import { pino, type DestinationStream, type Logger } from 'pino';
 
 /** Never logged, even if some code passes a request, its headers or a credential to the logger. */
@@ -24,10 +25,22 @@ export interface LoggerOptions {
 
 /** JSON lines on stdout, one object per event. */
 export function createLogger(level = process.env.LOG_LEVEL ?? 'info', options: LoggerOptions = {}): Logger {
-  const settings = { level, base: { service: 'campaign-service' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  const settings = {
+    level,
+    base: { service: 'campaign-service' },
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    mixin: traceFields,
+  };
   if (options.destination !== undefined) return pino(settings, options.destination);
   if (options.pretty && prettyPrinterInstalled()) return pino({ ...settings, transport: { target: 'pino-pretty' } });
   return pino(settings);
+}
+
+/** A line written inside a traced request or publish names its trace and span, so logs and traces meet. */
+function traceFields(): { trace_id?: string; span_id?: string; trace_flags?: string } {
+  const spanContext = trace.getActiveSpan()?.spanContext();
+  if (spanContext === undefined || !trace.isSpanContextValid(spanContext)) return {};
+  return { trace_id: spanContext.traceId, span_id: spanContext.spanId, trace_flags: `0${spanContext.traceFlags.toString(16)}` };
 }
 
 /** A production install (`npm ci --omit=dev`) has no pino-pretty: it then logs JSON. */

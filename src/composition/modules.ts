@@ -30,6 +30,7 @@ import { GroupCommitUnitOfWork } from '../adapters/persistence/group-commit-unit
 import { KnexUnitOfWork } from '../adapters/persistence/knex-unit-of-work.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
 import { TimeOrderedIdGenerator } from '../adapters/system/time-ordered-id-generator.js';
+import { inTraceOfItsOwn } from '../adapters/tracing/traced-unit-of-work.js';
 import type { Knex } from 'knex';
 import { TYPES } from './types.js';
 
@@ -96,7 +97,8 @@ export const useCaseModule = new ContainerModule(({ bind }) => {
     .inSingletonScope();
   bind(TYPES.RunSchedule)
     .toResolvedValue(
-      (uow: UnitOfWork, reader: CampaignReader, clock: Clock, ids: IdGenerator) => new RunSchedule(uow, reader, clock, ids),
+      (uow: UnitOfWork, reader: CampaignReader, clock: Clock, ids: IdGenerator) =>
+        new RunSchedule(inTraceOfItsOwn('RunSchedule', uow), reader, clock, ids),
       [TYPES.UnitOfWork, TYPES.CampaignReader, TYPES.Clock, TYPES.IdGenerator],
     )
     .inSingletonScope();

@@ -15,6 +15,7 @@ import { serverOptions, type ConnectionTimeouts } from '../adapters/http/server-
 import { closeSilentConnections } from '../adapters/http/silent-connections.js';
 import { ReadinessCheck } from '../adapters/observability/readiness-check.js';
 import { DatabaseProbe } from '../adapters/persistence/database-probe.js';
+import { installTracing } from '../adapters/tracing/tracing-sdk.js';
 import { migrateToLatest } from '../adapters/persistence/migrations/index.js';
 import { messagingModule } from './messaging-module.js';
 import { authModule, persistenceModule, systemModule, useCaseModule } from './modules.js';
@@ -22,6 +23,7 @@ import { PeriodicPruning } from './periodic-pruning.js';
 import { startRelayInProcess } from './outbox-relay.js';
 import { observabilityModule } from './observability-module.js';
 import { ScheduleLoop } from './schedule-loop.js';
+import { tracingModule } from './tracing-module.js';
 import { TYPES } from './types.js';
 
 export interface RunningService {
@@ -45,7 +47,7 @@ export function buildContainer(config: ServiceConfig, logger: Logger, developmen
   const container = new Container();
   container.bind(TYPES.Config).toConstantValue(config);
   container.bind(TYPES.Logger).toConstantValue(logger);
-  container.load(persistenceModule, systemModule, authModule(developmentSecret), useCaseModule, observabilityModule);
+  container.load(persistenceModule, systemModule, authModule(developmentSecret), useCaseModule, observabilityModule, tracingModule);
   if (config.kafka !== undefined) container.load(messagingModule(config.kafka, config.relay));
   return container;
 }
@@ -56,6 +58,8 @@ export async function startService(
   logger: Logger,
   overrides: ServiceOverrides = {},
 ): Promise<RunningService> {
+  // Before the database opens: the PostgreSQL instrumentation hooks `pg` when knex first loads it.
+  const tracing = await installTracing(config.tracing, logger);
   const developmentSecret =
     config.auth.mode === 'development' ? loadOrCreateDevelopmentSecret(config.dataDir) : undefined;
   const container = buildContainer(config, logger, developmentSecret);
@@ -119,6 +123,7 @@ export async function startService(
         container.get(TYPES.RelayStatus).stopped();
       }
       await db.destroy();
+      await tracing.flush();
     },
   };
 }

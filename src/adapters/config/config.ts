@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_CONNECTION_TIMEOUTS, NODE_KEEP_ALIVE_BUFFER_MS, type ConnectionTimeouts } from '../http/server-limits.js';
 import type { DatabaseLocation } from '../persistence/database.js';
+import { tracingSettings, type TracingSettings } from './tracing-config.js';
 
 export type AuthSettings =
   | { mode: 'secret'; secret: string }
@@ -51,6 +52,8 @@ export interface ServiceConfig {
   metricsEnabled: boolean;
   /** How long a connection may wait for its headers, or stay idle between requests. */
   connectionTimeouts: ConnectionTimeouts;
+  /** Where spans are exported (OTEL_TRACES_EXPORTER); the SDK reads the other OTEL_* variables itself. */
+  tracing: TracingSettings;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -122,8 +125,11 @@ const schema = z.object({
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`));
+  const tracingProblems: string[] = [];
+  const tracing = tracingSettings(env, tracingProblems);
+  if (!parsed.success || tracingProblems.length > 0) {
+    const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`);
+    throw new ConfigError([...problems, ...tracingProblems]);
   }
   const v = parsed.data;
   const production = v.NODE_ENV === 'production';
@@ -149,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     corsOrigins: v.CORS_ORIGINS?.split(',').map((origin) => origin.trim()) ?? [],
     metricsEnabled: v.METRICS === 'on',
     connectionTimeouts: { headersTimeoutMs: v.HTTP_HEADERS_TIMEOUT_MS, keepAliveTimeoutMs: v.HTTP_KEEP_ALIVE_TIMEOUT_MS },
+    tracing,
   };
 }
 

@@ -1,6 +1,7 @@
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { TokenVerifier } from '../auth/token-verifier.js';
+import { httpServerSpans } from '../tracing/http-server-spans.js';
 import { campaignRouter, type CampaignUseCases } from './campaign-routes.js';
 import { closeConnectionsWhileDraining } from './connection-draining.js';
 import { consoleRouter, type ConsoleAsset } from './console-routes.js';
@@ -33,6 +34,7 @@ export interface HttpAppOptions {
 export function createHttpApp(options: HttpAppOptions): Koa {
   const app = new Koa();
   app.silent = true;
+  app.use(httpServerSpans());
   app.use(requestIdMiddleware());
   if (options.draining) app.use(closeConnectionsWhileDraining(options.draining));
   app.use(requestLogging(options.logger));

@@ -113,7 +113,7 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
   routes.get('/campaigns/:id/events', SCOPES.read, async (ctx) => {
     const campaignId = CampaignId.parse(ctx.params.id!);
     const page = valid(pageOf(ctx, 20));
-    const history = await useCases.listCampaignEvents.execute(campaignId, page);
+    const history = await useCases.listCampaignEvents.execute({ campaignId, ...page });
     ctx.body = { total: history.total, events: history.events.map(eventJson) };
   });
 

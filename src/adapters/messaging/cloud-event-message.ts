@@ -4,6 +4,8 @@ import type { PendingEvent } from '../../application/index.js';
 /**
  * One event as a Kafka record in CloudEvents 1.0 binary mode: the attributes travel as `ce_` headers, the
  * payload is the value as stored, and the key is the campaign id, so each campaign's events share a partition.
+ * The trace context of the work that produced the event travels as the CloudEvents distributed-tracing
+ * extension (`ce_traceparent`, `ce_tracestate`), so a consumer continues that trace.
  * The record's own timestamp is left to the producer (the time of sending): the event time is `ce_time`, and
  * a broker refuses record timestamps too far from its clock (log.message.timestamp.after.max.ms).
  */
@@ -19,6 +21,8 @@ export function toKafkaMessage(event: PendingEvent, source: string): Message {
       ce_time: event.occurredAt.toISOString(),
       ce_subject: event.aggregateId,
       'content-type': 'application/json',
+      ...(event.traceContext === undefined ? {} : { ce_traceparent: event.traceContext.traceparent }),
+      ...(event.traceContext?.tracestate === undefined ? {} : { ce_tracestate: event.traceContext.tracestate }),
     },
   };
 }

@@ -1,11 +1,15 @@
+import { context, type Context } from '@opentelemetry/api';
 import type { Database } from 'better-sqlite3';
 import type { Knex } from 'knex';
 import type { OutboxSignal, Transaction, UnitOfWork } from '../../application/index.js';
+import { traceBatch } from '../tracing/group-commit-span.js';
 import { prepared } from './sqlite/prepared-statements.js';
 import { sqliteTransaction } from './sqlite/sqlite-transaction.js';
 
 interface Pending {
   work: (tx: Transaction) => Promise<unknown>;
+  /** The caller's trace context: the unit runs in it, not in the context of whoever started the flush. */
+  context: Context;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -34,7 +38,7 @@ export class GroupCommitUnitOfWork implements UnitOfWork {
 
   run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.queue.push({ work, context: context.active(), resolve: resolve as (value: unknown) => void, reject });
       if (!this.flushing) {
         this.flushing = true;
         setImmediate(() => void this.flush());
@@ -45,7 +49,10 @@ export class GroupCommitUnitOfWork implements UnitOfWork {
   /** Runs after the event loop has read every request that was ready, so that they all join one commit. */
   private async flush(): Promise<void> {
     try {
-      while (this.queue.length > 0) await this.commitBatch(this.queue.splice(0, MAX_BATCH));
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, MAX_BATCH);
+        await traceBatch(batch.map((pending) => pending.context), () => this.commitBatch(batch));
+      }
     } finally {
       this.flushing = false;
     }
@@ -87,7 +94,7 @@ export class GroupCommitUnitOfWork implements UnitOfWork {
 async function runInSavepoint(connection: Database, pending: Pending, tx: Transaction): Promise<Outcome> {
   prepared(connection, 'SAVEPOINT unit').run();
   try {
-    const value = await pending.work(tx);
+    const value = await context.with(pending.context, () => pending.work(tx));
     prepared(connection, 'RELEASE unit').run();
     return { ok: true, value };
   } catch (error) {

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { PendingEvent, PendingEvents, SequenceRange } from '../../application/index.js';
 import { toDate } from './database.js';
+import { traceContextFromColumn } from './outbox-rows.js';
 
 interface OutboxRow {
   sequence_text: string;
@@ -9,6 +10,7 @@ interface OutboxRow {
   aggregate_id_text: string;
   occurred_at: unknown;
   payload: string;
+  trace_context: string | null;
 }
 
 export class KnexPendingEvents implements PendingEvents {
@@ -25,6 +27,7 @@ export class KnexPendingEvents implements PendingEvents {
         this.db.raw('CAST(aggregate_id AS TEXT) AS aggregate_id_text'),
         'occurred_at',
         'payload',
+        'trace_context',
       )
       .whereNull('published_at')
       .orderBy('sequence')
@@ -44,6 +47,7 @@ export class KnexPendingEvents implements PendingEvents {
 }
 
 function toPendingEvent(row: OutboxRow): PendingEvent {
+  const traceContext = traceContextFromColumn(row.trace_context);
   return {
     sequence: BigInt(row.sequence_text),
     eventId: row.event_id,
@@ -51,5 +55,6 @@ function toPendingEvent(row: OutboxRow): PendingEvent {
     aggregateId: row.aggregate_id_text,
     occurredAt: toDate(row.occurred_at),
     payloadJson: row.payload,
+    ...(traceContext !== undefined ? { traceContext } : {}),
   };
 }

@@ -14,6 +14,7 @@ import {
 import { Campaign, type CampaignId, type DomainEvent } from '../../domain/index.js';
 import { selectCampaignColumns, toRow, toSnapshot, type CampaignRow } from './campaign-rows.js';
 import { isUniqueViolation } from './database.js';
+import { activeTraceContext } from '../tracing/trace-context.js';
 import { outboxRows } from './outbox-rows.js';
 
 export class KnexUnitOfWork implements UnitOfWork {
@@ -74,7 +75,7 @@ export class KnexOutbox implements Outbox {
   async append(events: readonly DomainEvent[]): Promise<void> {
     if (events.length === 0) return;
     this.appendedEvents = true;
-    await this.trx('outbox').insert(outboxRows(events, new Date()));
+    await this.trx('outbox').insert(outboxRows(events, new Date(), activeTraceContext()));
   }
 }
 

@@ -1,3 +1,12 @@
+/**
+ * The W3C Trace Context (the `traceparent` and `tracestate` header values) of the work that produced an event.
+ * Plain data here: the adapters take it from the request, keep it with the outbox row and put it on the message.
+ */
+export interface TraceContext {
+  readonly traceparent: string;
+  readonly tracestate?: string;
+}
+
 /** An outbox row waiting to be published, as the relay hands it to the publisher. */
 export interface PendingEvent {
   /** Position in the outbox: events are published in this order and marked published by it. */
@@ -9,6 +18,8 @@ export interface PendingEvent {
   readonly occurredAt: Date;
   /** The payload exactly as the outbox stored it (JSON text), published byte for byte. */
   readonly payloadJson: string;
+  /** The trace of the request (or scheduled change) that produced the event, when it ran in one. */
+  readonly traceContext?: TraceContext;
 }
 
 /** The outbox sequences of a batch, first to last. */

@@ -31,9 +31,12 @@ export class ListCampaignEvents {
     private readonly history: CampaignHistory,
   ) {}
 
-  async execute(id: CampaignId, page: { offset: number; limit: number }): Promise<CampaignHistoryPage> {
-    const events = await this.history.eventsOf(id, page.offset, page.limit);
-    if (events.total === 0 && (await this.reader.findById(id)) === undefined) throw new CampaignNotFound(id.toString());
+  async execute(query: { campaignId: CampaignId; offset: number; limit: number }): Promise<CampaignHistoryPage> {
+    const { campaignId, offset, limit } = query;
+    const events = await this.history.eventsOf(campaignId, offset, limit);
+    if (events.total === 0 && (await this.reader.findById(campaignId)) === undefined) {
+      throw new CampaignNotFound(campaignId.toString());
+    }
     return events;
   }
 }

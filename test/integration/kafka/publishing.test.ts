@@ -42,13 +42,14 @@ describe('Publishing campaign events to Kafka (SQLite)', function () {
     const answer = await service.request('POST', `/api/v1/campaigns/${id}/${verb}`);
     if (answer.status !== 200) throw new Error(`${verb} ${id} answered ${answer.status}: ${answer.text}`);
   };
-  const outbox = async (): Promise<Array<{ sequence: bigint; eventId: string; campaignId: string; published: boolean }>> => {
+  const outbox = async (): Promise<Array<{ sequence: bigint; eventId: string; campaignId: string; published: boolean; traceContext: string | null }>> => {
     const rows = await service.db('outbox')
       .select(
         service.db.raw('CAST(sequence AS TEXT) AS sequence_text'),
         'event_id',
         service.db.raw('CAST(aggregate_id AS TEXT) AS campaign_id'),
         'published_at',
+        'trace_context',
       )
       .orderBy('sequence');
     return rows.map((row: Record<string, unknown>) => ({
@@ -56,6 +57,7 @@ describe('Publishing campaign events to Kafka (SQLite)', function () {
       eventId: row.event_id as string,
       campaignId: row.campaign_id as string,
       published: row.published_at !== null,
+      traceContext: row.trace_context as string | null,
     }));
   };
   const everyEventPublished = () => eventually('every outbox row is marked published', async () => (await outbox()).every((row) => row.published));
@@ -83,7 +85,9 @@ describe('Publishing campaign events to Kafka (SQLite)', function () {
         ce_time: '2030-01-01T12:00:00.000Z',
         ce_subject: id,
         'content-type': 'application/json',
+        ce_traceparent: JSON.parse(row!.traceContext!).traceparent,
       });
+      expect(message!.headers.ce_traceparent).to.match(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
       expect(message!.value).to.equal(
         `{"campaignId":"${id}","startedAt":"2030-01-01T12:00:00.000Z","scheduledStartAt":"${SCHEDULE.startAt}","trigger":"manual","startedBy":"tester",` +
           `"name":"Spring sale","endAt":"${SCHEDULE.endAt}","campaignType":"","campaignSegments":[],"campaignMessages":[],"campaignMails":[],` +

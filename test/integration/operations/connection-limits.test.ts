@@ -73,7 +73,8 @@ describe('Connection time limits set through configuration', () => {
     await closed;
     const idleMs = Date.now() - answeredAt;
     expect(answers.join('')).to.match(/^HTTP\/1\.1 200[\s\S]*HTTP\/1\.1 200/);
-    expect(idleMs).to.be.within(keepAliveTimeoutMs - 100, keepAliveTimeoutMs + 400);
+    // node alone would keep it 1 s longer: the upper bound tells the two apart with room for a loaded machine.
+    expect(idleMs).to.be.within(keepAliveTimeoutMs - 100, keepAliveTimeoutMs + 700);
   });
 
   it('does not cut off a connection whose request takes longer than the header limit to answer', async () => {

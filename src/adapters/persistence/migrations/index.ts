@@ -4,6 +4,7 @@ import { lifecycleColumns } from './002-lifecycle-columns.js';
 import { whileHoldingMigrationLock } from './migration-lock.js';
 import { relayLease } from './003-relay-lease.js';
 import { campaignContent } from './004-campaign-content.js';
+import { outboxTraceContext } from './005-outbox-trace-context.js';
 import { historyIndexes } from './006-history-indexes.js';
 
 const MIGRATIONS: ReadonlyArray<[name: string, migration: Knex.Migration]> = [
@@ -11,6 +12,7 @@ const MIGRATIONS: ReadonlyArray<[name: string, migration: Knex.Migration]> = [
   ['002-lifecycle-columns', lifecycleColumns],
   ['003-relay-lease', relayLease],
   ['004-campaign-content', campaignContent],
+  ['005-outbox-trace-context', outboxTraceContext],
   ['006-history-indexes', historyIndexes],
 ];
 

@@ -9,6 +9,7 @@ import {
 import { Campaign, type CampaignId, type DomainEvent } from '../../../domain/index.js';
 import { CAMPAIGN_COLUMNS, toRow, toSnapshot, type CampaignRow } from '../campaign-rows.js';
 import { isUniqueViolation } from '../database.js';
+import { activeTraceContext } from '../../tracing/trace-context.js';
 import { outboxRows } from '../outbox-rows.js';
 import { bindable, prepared } from './prepared-statements.js';
 
@@ -16,8 +17,8 @@ const SELECT_CAMPAIGN = `SELECT ${CAMPAIGN_COLUMNS.map((c) => (c === 'id' ? 'CAS
 const INSERT_CAMPAIGN = `INSERT INTO campaigns (${CAMPAIGN_COLUMNS.join(', ')}) VALUES (${CAMPAIGN_COLUMNS.map((c) => `@${c}`).join(', ')})`;
 const UPDATE_CAMPAIGN = `UPDATE campaigns SET ${CAMPAIGN_COLUMNS.filter((c) => c !== 'id').map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id AND version = @expectedVersion`;
 const DELETE_CAMPAIGN = 'DELETE FROM campaigns WHERE id = ? AND version = ?';
-const INSERT_OUTBOX = `INSERT INTO outbox (event_id, aggregate_type, aggregate_id, event_type, payload, occurred_at, created_at)
-  VALUES (@event_id, @aggregate_type, @aggregate_id, @event_type, @payload, @occurred_at, @created_at)`;
+const INSERT_OUTBOX = `INSERT INTO outbox (event_id, aggregate_type, aggregate_id, event_type, payload, occurred_at, created_at, trace_context)
+  VALUES (@event_id, @aggregate_type, @aggregate_id, @event_type, @payload, @occurred_at, @created_at, @trace_context)`;
 const SELECT_OUTCOME = 'SELECT outcome FROM idempotency_keys WHERE owner = ? AND key = ?';
 const INSERT_OUTCOME = 'INSERT INTO idempotency_keys (owner, key, fingerprint, outcome, created_at) VALUES (?, ?, ?, ?, ?)';
 
@@ -52,7 +53,7 @@ export function sqliteTransaction(connection: Database, onAppend: () => void): T
       async append(events: readonly DomainEvent[]) {
         if (events.length === 0) return;
         const insert = prepared(connection, INSERT_OUTBOX);
-        for (const row of outboxRows(events, new Date())) insert.run(bindable(row));
+        for (const row of outboxRows(events, new Date(), activeTraceContext())) insert.run(bindable(row));
         onAppend();
       },
     },

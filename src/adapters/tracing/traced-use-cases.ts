@@ -1,0 +1,28 @@
+import { SpanKind } from '@opentelemetry/api';
+import { CampaignId } from '../../domain/index.js';
+import { inChildSpan, spansExported } from './spans.js';
+
+interface UseCase {
+  execute(command: never): Promise<unknown>;
+}
+
+/**
+ * The same use cases, each run in a span named after it (`startCampaign` runs as `StartCampaign`), with the
+ * campaign id when the command names one (`campaign.id`).
+ */
+export function tracedUseCases<T extends { [K in keyof T]: UseCase }>(useCases: T): T {
+  const traced = {} as Record<string, UseCase>;
+  for (const [key, useCase] of Object.entries(useCases) as Array<[string, UseCase]>) {
+    const name = key.charAt(0).toUpperCase() + key.slice(1);
+    traced[key] = {
+      execute: (command: never) => {
+        if (!spansExported()) return useCase.execute(command);
+        const given = command as unknown;
+        const campaignId = given instanceof CampaignId ? given : (given as { campaignId?: unknown } | undefined)?.campaignId;
+        const attributes = campaignId instanceof CampaignId ? { 'campaign.id': campaignId.toString() } : {};
+        return inChildSpan(name, { kind: SpanKind.INTERNAL, attributes }, () => useCase.execute(command));
+      },
+    };
+  }
+  return traced as T;
+}

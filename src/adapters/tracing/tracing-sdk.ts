@@ -1,0 +1,95 @@
+import { context, diag, DiagLogLevel, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-base';
+import type { Logger } from 'pino';
+import type { TracingSettings } from '../config/tracing-config.js';
+import { spansExported } from './spans.js';
+
+export interface Tracing {
+  /** Whether finished spans leave the process. */
+  readonly exporting: boolean;
+  /** Sends the spans still waiting in the batch to the exporter, giving up after FLUSH_LIMIT_MS. */
+  flush(): Promise<void>;
+}
+
+/** A collector that does not answer must not hold up a shutdown (SHUTDOWN_TIMEOUT_MS is 10 s by default). */
+const FLUSH_LIMIT_MS = 2_000;
+
+const DEFAULT_SERVICE_NAME = 'campaign-service';
+
+let installed: Promise<Tracing> | undefined;
+
+/**
+ * OpenTelemetry for this process, once: the AsyncLocalStorage context manager, W3C Trace Context propagation and
+ * the SDK's tracer provider, whose sampler, limits and batching come from the OTEL_* variables as the SDK reads
+ * them. Without an exporter the provider still gives every request and publish a trace context (ids, sampled
+ * flag from OTEL_TRACES_SAMPLER), so the context reaches the outbox and the broker; only the spans that would
+ * show nothing but cost are left out (see spans.ts). The first call's settings hold for the process. The SDK's
+ * own warnings (an export the collector refused, a bad OTEL_* value) go to `logger`. The exporters and the
+ * PostgreSQL instrumentation are loaded only when spans are exported: they are most of the SDK's load time.
+ */
+export function installTracing(settings: TracingSettings, logger: Logger): Promise<Tracing> {
+  installed ??= install(settings, logger);
+  return installed;
+}
+
+async function install(settings: TracingSettings, logger: Logger): Promise<Tracing> {
+  const sdkLog = logger.child({ component: 'opentelemetry' });
+  diag.setLogger(
+    {
+      error: (message, ...args) => sdkLog.error({ details: args.map(String) }, message),
+      warn: (message, ...args) => sdkLog.warn({ details: args.map(String) }, message),
+      info: () => undefined,
+      debug: () => undefined,
+      verbose: () => undefined,
+    },
+    { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
+  );
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  const exporters = await Promise.all(settings.exporters.map((name) => exporterFor(name, settings)));
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': DEFAULT_SERVICE_NAME }).merge(detectResources({ detectors: [envDetector] })),
+    spanProcessors: exporters.map((exporter) => new BatchSpanProcessor(exporter)),
+    // A relay's publish links to every event of its batch (up to OUTBOX_BATCH_SIZE, at most 10,000), not 128.
+    ...(process.env.OTEL_SPAN_LINK_COUNT_LIMIT === undefined ? { spanLimits: { linkCountLimit: 10_000 } } : {}),
+  });
+  trace.setGlobalTracerProvider(provider);
+  const exporting = exporters.length > 0;
+  spansExported(exporting);
+  // Query spans on PostgreSQL, under the unit of work that ran them; knex loads `pg` with require(), which the
+  // instrumentation hooks without a loader flag. Spans outside a trace (the relay's polling) are left out.
+  if (exporting) {
+    const [{ registerInstrumentations }, { PgInstrumentation }] = await Promise.all([
+      import('@opentelemetry/instrumentation'),
+      import('@opentelemetry/instrumentation-pg'),
+    ]);
+    registerInstrumentations({ instrumentations: [new PgInstrumentation({ requireParentSpan: true })] });
+  }
+  return { exporting, flush: () => flushWithin(provider, FLUSH_LIMIT_MS) };
+}
+
+async function flushWithin(provider: BasicTracerProvider, limitMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, limitMs);
+  });
+  try {
+    await Promise.race([provider.forceFlush().catch(() => undefined), limit]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function exporterFor(name: 'otlp' | 'console', settings: TracingSettings): Promise<SpanExporter> {
+  if (name === 'console') return new ConsoleSpanExporter();
+  if (settings.otlpProtocol === 'http/json') return new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter();
+  return new (await import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter();
+}
