@@ -2,10 +2,11 @@ import { mintToken } from '../src/adapters/auth/token-minter.js';
 import { migrateToLatest } from '../src/adapters/persistence/migrations/index.js';
 import { openTestDatabase, POSTGRES, SQLITE, type TestDatabase } from '../test/support/databases.js';
 import { ServiceProcess } from '../test/support/service-process.js';
-import { measuringCpu, processesNamed } from './support/cpu-usage.js';
+import { measuringCpu } from './support/cpu-usage.js';
 import { load, type LoadResult } from './support/load.js';
 import { machineLine, median, printSummary, writeSection } from './support/performance-report.js';
 import { seedScheduledCampaigns } from './support/seed.js';
+import { loadAverage } from './support/machine-load.js';
 
 const SECRET = 'bench-secret-that-is-long-enough-for-hs256-000000';
 const CONNECTIONS = 50;
@@ -16,14 +17,20 @@ const CAMPAIGNS = Number(process.env.BENCH_CAMPAIGNS ?? 300_000);
 
 interface Setup {
   label: string;
-  database: 'sqlite' | 'postgres';
+  database: 'sqlite' | 'postgres' | 'baseline';
   instances: number;
 }
+
+/** Another build's `dist/src/main.js` (e.g. the previous commit's), run beside this one on the same database. */
+const BASELINE_MAIN = process.env.BENCH_POSTGRES_BASELINE_MAIN;
+/** The service's PostgreSQL connections carry this name, so their server processes can be told from others'. */
+const APPLICATION_NAME = 'campaign-bench';
 
 const SETUPS: readonly Setup[] = [
   { label: 'SQLite, 1 instance', database: 'sqlite', instances: 1 },
   { label: 'PostgreSQL, 1 instance', database: 'postgres', instances: 1 },
   { label: 'PostgreSQL, 2 instances', database: 'postgres', instances: 2 },
+  ...(BASELINE_MAIN ? [{ label: 'PostgreSQL, 1 instance, baseline build', database: 'baseline' as const, instances: 1 }] : []),
 ];
 
 /** One run of one setup: the instances' results summed (throughput) or taken at their worst (latency). */
@@ -48,34 +55,53 @@ interface Run {
 async function main(): Promise<void> {
   const databases = { sqlite: await seeded(SQLITE.create()), postgres: await seeded(POSTGRES.create()) };
   // KAFKA_BROKERS empty: no relay, even when `npm run bench` started a broker for the other benchmarks.
-  const env = (database: TestDatabase) => ({ ...database.env, AUTH_JWT_SECRET: SECRET, SCHEDULER: 'off', LOG_LEVEL: 'info', KAFKA_BROKERS: '' });
+  const env = (database: TestDatabase) => ({
+    ...database.env,
+    ...(database.env.DATABASE_SCHEMA ? { DATABASE_URL: `${database.env.DATABASE_URL}?application_name=${APPLICATION_NAME}` } : {}),
+    AUTH_JWT_SECRET: SECRET,
+    SCHEDULER: 'off',
+    LOG_LEVEL: 'info',
+    KAFKA_BROKERS: '',
+  });
   const instances = {
     sqlite: [await ServiceProcess.start(env(databases.sqlite))],
     postgres: [await ServiceProcess.start(env(databases.postgres)), await ServiceProcess.start(env(databases.postgres))],
+    baseline: BASELINE_MAIN ? [await ServiceProcess.start(env(databases.postgres), 20_000, [], BASELINE_MAIN)] : [],
+  };
+  const admin = openTestDatabase(databases.postgres);
+  let backends: number[] = [];
+  const refreshBackends = async () => {
+    const { rows } = await admin.raw('SELECT pid FROM pg_stat_activity WHERE application_name = ?', [APPLICATION_NAME]);
+    backends = (rows as Array<{ pid: number }>).map((row) => Number(row.pid));
   };
   const headers = { authorization: `Bearer ${await mintToken({ secret: SECRET, subject: 'bench', ttlSeconds: 3600 })}` };
   const nextId = { sqlite: 1, postgres: 1 };
+  const idsOf = (database: Setup['database']) => (database === 'sqlite' ? 'sqlite' : 'postgres');
   const runs = new Map<string, Run[]>(SETUPS.map((setup) => [setup.label, []]));
   try {
     for (let round = 1; round <= ROUNDS; round++) {
       for (const setup of SETUPS) {
         const targets = instances[setup.database].slice(0, setup.instances);
+        await refreshBackends();
         const measured = await measuringCpu(
-          { service: () => targets.map((instance) => instance.child.pid!), postgres: () => processesNamed('postgres') },
-          () =>
-            Promise.all(
+          { service: () => targets.map((instance) => instance.child.pid!), postgres: () => backends },
+          async () => {
+            const results = await Promise.all(
               targets.map((instance) =>
                 load({
                   url: instance.url,
                   connections: CONNECTIONS / targets.length,
                   durationSeconds: DURATION_SECONDS,
                   headers,
-                  pathOf: () => `/api/v1/campaigns/${nextId[setup.database]++}/start`,
+                  pathOf: () => `/api/v1/campaigns/${nextId[idsOf(setup.database)]++}/start`,
                 }),
               ),
-            ),
+            );
+            await refreshBackends();
+            return results;
+          },
         );
-        if (nextId[setup.database] > CAMPAIGNS) throw new Error(`ran out of seeded campaigns: raise BENCH_CAMPAIGNS above ${CAMPAIGNS}`);
+        if (nextId[idsOf(setup.database)] > CAMPAIGNS) throw new Error(`ran out of seeded campaigns: raise BENCH_CAMPAIGNS above ${CAMPAIGNS}`);
         const run = combined(measured.result, measured.seconds, measured.machineBusy);
         runs.get(setup.label)!.push(run);
         process.stdout.write(
@@ -86,7 +112,8 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await Promise.all([...instances.sqlite, ...instances.postgres].map((instance) => instance.stop()));
+    await admin.destroy();
+    await Promise.all([...instances.sqlite, ...instances.postgres, ...instances.baseline].map((instance) => instance.stop()));
     await Promise.all([databases.sqlite.drop(), databases.postgres.drop()]);
   }
   report(runs);
@@ -121,7 +148,13 @@ function combined(results: readonly LoadResult[], cpuSeconds: Record<string, num
 function report(runs: Map<string, Run[]>): void {
   const m = (label: string, pick: (run: Run) => number) => median(runs.get(label)!.map(pick));
   const rps = (label: string) => m(label, (run) => run.startsPerSecond);
-  const [sqlite, one, two] = SETUPS.map((setup) => setup.label) as [string, string, string];
+  const [sqlite, one, two, baseline] = SETUPS.map((setup) => setup.label) as [string, string, string, string | undefined];
+  const cpuPerStart = (label: string) => m(label, (r) => r.cpuMsPerStart) + m(label, (r) => r.postgresCpuMsPerStart);
+  const againstBaseline = baseline
+    ? `\nAgainst the baseline build (BENCH_POSTGRES_BASELINE_MAIN, the same database, in turn in the same run): starts/s ` +
+      `**${((rps(one) / rps(baseline)) * 100).toFixed(0)}%**, CPU per start (service and PostgreSQL together) ` +
+      `${cpuPerStart(one).toFixed(2)} ms against ${cpuPerStart(baseline).toFixed(2)} ms: **${((cpuPerStart(one) / cpuPerStart(baseline)) * 100).toFixed(0)}%**.`
+    : '';
   const scaling = rps(two) / rps(one);
   const failed = [...runs.values()].flat().reduce((sum, run) => sum + run.failed, 0);
   const table = [
@@ -131,7 +164,7 @@ function report(runs: Map<string, Run[]>): void {
       (setup) =>
         `| ${setup.label} | ${rps(setup.label).toFixed(0)} | ${m(setup.label, (r) => r.p50Ms)} | ${m(setup.label, (r) => r.p99Ms)} | ` +
         `${m(setup.label, (r) => r.cpuMsPerStart).toFixed(2)} ms | ` +
-        `${setup.database === 'postgres' ? `${m(setup.label, (r) => r.postgresCpuMsPerStart).toFixed(2)} ms` : '–'} | ` +
+        `${setup.database !== 'sqlite' ? `${m(setup.label, (r) => r.postgresCpuMsPerStart).toFixed(2)} ms` : '–'} | ` +
         `${(m(setup.label, (r) => r.machineBusy) * 100).toFixed(0)}% |`,
     ),
   ].join('\n');
@@ -141,14 +174,15 @@ instances), ${DURATION_SECONDS} s per run, ${ROUNDS} rounds taking the three set
 in its own process, every request starts a different pre-created scheduled campaign with a valid token, no broker
 (events stay in the outbox). PostgreSQL, the instances and the load generator share the machine's cores. With two
 instances, p50 and p99 are the worse of the two. CPU per start is the CPU time (user and system) of the service
-processes, and of the PostgreSQL server's processes, divided by the starts answered; "machine busy" counts every core.
+processes, and of the PostgreSQL server processes serving their connections (found by the connections' application_name), divided by the starts answered; "machine busy" counts every core.
 
 ${table}
 
 Two instances / one instance on PostgreSQL: **${(scaling * 100).toFixed(0)}%**; one PostgreSQL instance / SQLite:
 **${((rps(one) / rps(sqlite)) * 100).toFixed(0)}%**. Non-2xx answers or errors: ${failed}.
 Every setup shares the same cores: where one instance already keeps the machine nearly busy, a second one on it
-has no CPU to add. The CPU per start says what an instance and the database each need on machines of their own.`;
+has no CPU to add. The CPU per start says what an instance and the database each need on machines of their own.${againstBaseline}
+${loadAverage()}`;
   writeSection('Scale-out on PostgreSQL', body);
   printSummary({
     benchmark: '5. Starts on PostgreSQL, 2 instances',
@@ -158,6 +192,17 @@ has no CPU to add. The CPU per start says what an instance and the database each
     target: 'reported',
     verdict: 'reported',
   });
+  if (baseline) {
+    printSummary({
+      benchmark: '2. PostgreSQL CPU per start',
+      project: `${cpuPerStart(one).toFixed(2)} ms, ${rps(one).toFixed(0)} starts/s`,
+      baseline: `${cpuPerStart(baseline).toFixed(2)} ms, ${rps(baseline).toFixed(0)} starts/s`,
+      ratio: `${((cpuPerStart(one) / cpuPerStart(baseline)) * 100).toFixed(0)}%`,
+      target: '≤ 33% and ≥ 2,500 starts/s',
+      verdict: cpuPerStart(one) / cpuPerStart(baseline) <= 1 / 3 && rps(one) >= 2500 ? 'met' : 'missed',
+    });
+  }
+  process.stdout.write(`${againstBaseline}\n`);
   process.stdout.write(`\n${table}\n2 instances / 1 instance: ${(scaling * 100).toFixed(0)}%\n`);
 }
 

@@ -31,6 +31,8 @@ const BENCHMARKS: readonly Benchmark[] = [
   { name: 'e2e', script: 'end-to-end.js', section: 'End to end: HTTP 200 to consumer', needsKafka: true },
   { name: 'growth', script: 'growth.js', section: 'Growth', needsKafka: false },
   { name: 'postgres', script: 'postgres-scale.js', section: 'Scale-out on PostgreSQL', needsKafka: false },
+  { name: 'list', script: 'list-depth.js', section: 'Listing: total and deep pages', needsKafka: false },
+  { name: 'soak', script: 'soak.js', section: 'Soak: flat over time', needsKafka: false },
 ];
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -11,8 +11,8 @@ const HEADER = `# Performance
 Figures written by \`npm run bench\`: it builds, runs every benchmark one after the other (each in a process of its
 own; a local Kafka broker is started for those that need one unless \`KAFKA_BROKERS\` is set), prints one table of
 them all and rewrites each benchmark's section below, leaving the others as they are. \`npm run bench -- e2e growth\`
-runs some of them (http, http-traced, relay, e2e, growth, postgres); \`npm run bench:http\`, \`bench:relay\`, \`bench:e2e\`,
-\`bench:growth\` and \`bench:postgres\` run one alone (\`BENCH_TRACING=on npm run bench:http\` is http-traced: every request
+runs some of them (http, http-traced, relay, e2e, growth, postgres, list, soak); \`npm run bench:http\`, \`bench:relay\`, \`bench:e2e\`,
+\`bench:growth\`, \`bench:postgres\`, \`bench:list\` and \`bench:soak\` run one alone (\`BENCH_TRACING=on npm run bench:http\` is http-traced: every request
 sampled and its spans exported over OTLP/HTTP). Each section names the variables that make a run shorter;
 \`BENCH_REPORT=/tmp/quick.md\` sends a quick run's sections to another file. Every benchmark runs the project and
 its baseline side by side in one run on the same machine; the machine is shared and noisy, so read the ratios and

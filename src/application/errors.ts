@@ -47,6 +47,8 @@ export class ReplayedRefusal extends ApplicationError {
     readonly code: string,
     message: string,
     private readonly recordedDetails: Record<string, unknown>,
+    /** The id of the request that was refused first, which the replay answers with. */
+    readonly firstRequestId?: string,
   ) {
     super(message);
   }

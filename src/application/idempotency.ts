@@ -4,17 +4,45 @@ import type { Transaction, UnitOfWork } from './ports/unit-of-work.js';
 
 export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
 
-/** A client's key, scoped to the caller, with what the request asked for. */
-export interface IdempotencyKey {
-  owner: string;
+/** What a request that carries an Idempotency-Key brings with it. */
+export interface IdempotentRequest {
   key: string;
-  /** The operation and its target, e.g. `start 42`; the same key for anything else is refused. */
+  /**
+   * The request the key is bound to, as `<method> <resource> <digest>` (the digest covers what else makes it
+   * this request: query and body). Another fingerprint under a used key is refused; a stored digest of `*`
+   * (a key stored before digests were kept) matches any digest of the same method and resource.
+   */
   fingerprint: string;
+  /** The request's id, kept with a stored refusal so that a replay answers it byte for byte. */
+  requestId?: string;
+}
+
+/** A client's key, scoped to the caller, with what the request asked for. */
+export interface IdempotencyKey extends IdempotentRequest {
+  owner: string;
 }
 
 export type StoredOutcome =
   | { fingerprint: string; kind: 'result'; value: unknown }
-  | { fingerprint: string; kind: 'refusal'; code: string; message: string; details: Record<string, unknown> };
+  | {
+      fingerprint: string;
+      kind: 'refusal';
+      code: string;
+      message: string;
+      details: Record<string, unknown>;
+      requestId?: string;
+    };
+
+/** The key of `request` for `owner`, or undefined when the request carries none. */
+export function idempotencyKey(owner: string, request: IdempotentRequest | undefined): IdempotencyKey | undefined {
+  return request === undefined ? undefined : { owner, ...request };
+}
+
+/** True when a request with fingerprint `given` is the one that stored `stored`. */
+export function sameRequest(stored: string, given: string): boolean {
+  if (stored === given) return true;
+  return stored.endsWith(' *') && given.startsWith(stored.slice(0, -1)) && !given.slice(stored.length - 1).includes(' ');
+}
 
 type Refusal = DomainError | ApplicationError;
 
@@ -64,6 +92,7 @@ async function rememberRefusal(
     code: error.code,
     message: error.message,
     details: error.details(),
+    ...(key.requestId !== undefined ? { requestId: key.requestId } : {}),
   };
   try {
     await unitOfWork.run((tx) => tx.idempotency.remember(key, outcome, now));
@@ -81,7 +110,7 @@ async function replayStored<T>(unitOfWork: UnitOfWork, key: IdempotencyKey): Pro
 }
 
 function replay<T>(earlier: StoredOutcome, key: IdempotencyKey): T {
-  if (earlier.fingerprint !== key.fingerprint) throw new IdempotencyKeyReused();
-  if (earlier.kind === 'refusal') throw new ReplayedRefusal(earlier.code, earlier.message, earlier.details);
+  if (!sameRequest(earlier.fingerprint, key.fingerprint)) throw new IdempotencyKeyReused();
+  if (earlier.kind === 'refusal') throw new ReplayedRefusal(earlier.code, earlier.message, earlier.details, earlier.requestId);
   return earlier.value as T;
 }

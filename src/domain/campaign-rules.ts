@@ -1,13 +1,62 @@
 import type { FieldProblem } from './errors.js';
+import { storableTextProblem } from './storable-text.js';
 
 export const NAME_MAX_LENGTH = 255;
 export const DESCRIPTION_MAX_LENGTH = 10_000;
+export const ZONE_MAX_LENGTH = 64;
+/** Who acted (a token's subject): stored as createdBy, updatedBy and the owner of idempotency keys. */
+export const ACTOR_MAX_LENGTH = 255;
+/** Any other stored text: the size of a varchar column. */
+export const TEXT_MAX_LENGTH = 255;
+
+const TEXT_LIMITS: Readonly<Record<string, number>> = {
+  name: NAME_MAX_LENGTH,
+  description: DESCRIPTION_MAX_LENGTH,
+  zone: ZONE_MAX_LENGTH,
+  createdBy: ACTOR_MAX_LENGTH,
+  updatedBy: ACTOR_MAX_LENGTH,
+};
+
+/** The most code points a stored text field may hold. */
+export function maxTextLength(field: string): number {
+  return TEXT_LIMITS[field] ?? TEXT_MAX_LENGTH;
+}
+
+/**
+ * Every text among `fields` (nested in arrays and objects too) checked against the storable-text rules with the
+ * limit of its top-level field; each problem names where the text is (`name`, `tags[2]`, `content.title`).
+ */
+export function textProblems(fields: object, limitOf: (field: string) => number = maxTextLength): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const visit = (value: unknown, path: string, limit: number): void => {
+    if (typeof value === 'string') {
+      const message = storableTextProblem(value, limit);
+      if (message !== undefined) problems.push({ field: path, message });
+    } else if (Array.isArray(value)) {
+      value.forEach((item, index) => visit(item, `${path}[${index}]`, limit));
+    } else if (isPlainObject(value)) {
+      for (const [key, item] of Object.entries(value)) visit(item, `${path}.${key}`, limit);
+    }
+  };
+  for (const [field, value] of Object.entries(fields)) visit(value, field, limitOf(field));
+  return problems;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
 
 export interface Schedule {
   name: string;
-  description: string | null;
   startAt: Date | null;
   endAt: Date | null;
+}
+
+/** The end of a campaign's window must come after its start. */
+export function endsBeforeItStarts({ startAt, endAt }: Pick<Schedule, 'startAt' | 'endAt'>): boolean {
+  return startAt !== null && endAt !== null && endAt <= startAt;
 }
 
 /**
@@ -19,21 +68,13 @@ export function scheduleProblems(
   now: Date,
   newlySet: { startAt: boolean; endAt: boolean },
 ): FieldProblem[] {
-  const { name, description, startAt, endAt } = schedule;
+  const { name, startAt, endAt } = schedule;
   const problems: FieldProblem[] = [];
   if (name.trim().length === 0) problems.push({ field: 'name', message: 'must not be blank' });
-  if (name.length > NAME_MAX_LENGTH) {
-    problems.push({ field: 'name', message: `must be at most ${NAME_MAX_LENGTH} characters` });
-  }
-  if (description !== null && description.length > DESCRIPTION_MAX_LENGTH) {
-    problems.push({ field: 'description', message: `must be at most ${DESCRIPTION_MAX_LENGTH} characters` });
-  }
   if (newlySet.startAt && startAt !== null && startAt <= now) {
     problems.push({ field: 'startAt', message: 'must be in the future' });
   }
-  if (endAt !== null && startAt !== null && endAt <= startAt) {
-    problems.push({ field: 'endAt', message: 'must be after startAt' });
-  } else if (newlySet.endAt && endAt !== null && endAt <= now) {
+  if (!endsBeforeItStarts(schedule) && newlySet.endAt && endAt !== null && endAt <= now) {
     problems.push({ field: 'endAt', message: 'must be in the future' });
   }
   return problems;

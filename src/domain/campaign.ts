@@ -1,18 +1,21 @@
 import type { CampaignId } from './campaign-id.js';
 import { CONTENT_PARTS, contentProblems, EMPTY_CONTENT, samePart, type CampaignContent } from './campaign-content.js';
 import { campaignEvent, campaignStarted, type CampaignEventType, type StartTrigger } from './campaign-events.js';
-import { scheduleProblems } from './campaign-rules.js';
+import { invariantViolations } from './campaign-invariants.js';
+import { scheduleProblems, textProblems } from './campaign-rules.js';
 import type { CampaignStatus } from './campaign-status.js';
 import { AggregateRoot } from './domain-event.js';
 import {
   CampaignExpired,
   CampaignInvalid,
-  CampaignNotStartable,
-  CampaignTransitionRefused,
+  CampaignNotDueForCompletion,
+  CampaignStateImpossible,
+  transitionRefused,
   type CampaignAction,
+  type FieldProblem,
 } from './errors.js';
 
-export { DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH } from './campaign-rules.js';
+export { ACTOR_MAX_LENGTH, DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH, ZONE_MAX_LENGTH } from './campaign-rules.js';
 
 export interface CampaignSnapshot {
   id: CampaignId;
@@ -75,7 +78,8 @@ export interface StartRequest {
   trigger: StartTrigger;
 }
 
-const ALLOWED_FROM: Record<CampaignAction, readonly CampaignStatus[]> = {
+/** The transition table: the statuses each action is allowed from. */
+const ALLOWED_FROM: Readonly<Record<CampaignAction, readonly CampaignStatus[]>> = {
   start: ['scheduled'],
   pause: ['running'],
   resume: ['paused'],
@@ -85,6 +89,11 @@ const ALLOWED_FROM: Record<CampaignAction, readonly CampaignStatus[]> = {
   delete: ['draft', 'scheduled', 'paused'],
   complete: ['scheduled', 'running', 'paused'],
 };
+
+/** The statuses `action` is allowed from. */
+export function allowedFrom(action: CampaignAction): readonly CampaignStatus[] {
+  return ALLOWED_FROM[action];
+}
 
 export class Campaign extends AggregateRoot {
   private deleted = false;
@@ -101,9 +110,7 @@ export class Campaign extends AggregateRoot {
       endAt: input.endAt ?? null,
     };
     const content = { ...EMPTY_CONTENT, ...input.content };
-    const problems = [...scheduleProblems(schedule, now, { startAt: true, endAt: true }), ...contentProblems(content)];
-    if (problems.length > 0) throw new CampaignInvalid(problems);
-    return new Campaign({
+    const state: CampaignSnapshot = {
       id: input.id,
       ...schedule,
       status: input.status ?? 'scheduled',
@@ -118,10 +125,21 @@ export class Campaign extends AggregateRoot {
       updatedAt: now,
       updatedBy: input.createdBy,
       version: 1,
-    });
+    };
+    const problems = [
+      ...storedTextProblems(state),
+      ...scheduleProblems(schedule, now, { startAt: true, endAt: true }),
+      ...contentProblems(content),
+      ...invariantViolations(state),
+    ];
+    if (problems.length > 0) throw new CampaignInvalid(problems);
+    return new Campaign(state);
   }
 
+  /** A campaign as storage holds it; a state that breaks the invariants is refused, never loaded. */
   static restore(snapshot: CampaignSnapshot): Campaign {
+    const violations = invariantViolations(snapshot);
+    if (violations.length > 0) throw new CampaignStateImpossible(snapshot.id.toString(), violations);
     return new Campaign({ ...snapshot });
   }
 
@@ -148,8 +166,8 @@ export class Campaign extends AggregateRoot {
 
   /** Runs a scheduled campaign now, before its end date, and records CampaignStarted. */
   start(request: StartRequest): void {
-    const { id, status, startAt, endAt, name, content } = this.state;
-    if (status !== 'scheduled') throw new CampaignNotStartable(id.toString(), status);
+    const { id, startAt, endAt, name, content } = this.state;
+    this.allow('start');
     this.refuseIfEnded(request.now, 'be started');
     this.change({ status: 'running', startedAt: request.now }, request.now, request.startedBy);
     this.record(
@@ -195,23 +213,19 @@ export class Campaign extends AggregateRoot {
     const restarting = options.restart === true && (previousStatus === 'terminated' || previousStatus === 'completed');
     this.allow(options.restart ? 'restart' : 'modify');
     const { content: contentChanges, ...scheduleChanges } = changes;
-    const next = { ...this.state, ...definedOnly(scheduleChanges), content: { ...this.state.content, ...contentChanges } };
+    const given = definedOnly(scheduleChanges);
+    const changedContent = { ...this.state.content, ...contentChanges };
+    const next: CampaignSnapshot = restarting
+      ? { ...this.state, ...given, content: changedContent, status: changes.status ?? 'scheduled', startedAt: null, pausedAt: null, terminatedAt: null, completedAt: null }
+      : { ...this.state, ...given, content: changedContent };
     this.validateModification(changes, next, act.now, restarting);
-    const changed: string[] = (Object.keys(definedOnly(scheduleChanges)) as Array<keyof typeof scheduleChanges>).filter(
+    const changed: string[] = (Object.keys(given) as Array<keyof typeof scheduleChanges>).filter(
       (field) => !sameValue(this.state[field], next[field]),
     );
     changed.push(...CONTENT_PARTS.filter((part) => !samePart(this.state.content, next.content, part)));
-    if (restarting) {
-      this.change(
-        { ...next, status: changes.status ?? 'scheduled', startedAt: null, pausedAt: null, terminatedAt: null, completedAt: null },
-        act.now,
-        act.by,
-      );
-      this.emit('CampaignRestarted', act, { restartedBy: act.by, previousStatus, changedFields: changed });
-      return;
-    }
     this.change(next, act.now, act.by);
-    this.emit('CampaignModified', act, { modifiedBy: act.by, changedFields: changed });
+    if (restarting) this.emit('CampaignRestarted', act, { restartedBy: act.by, previousStatus, changedFields: changed });
+    else this.emit('CampaignModified', act, { modifiedBy: act.by, changedFields: changed });
   }
 
   delete(act: Act): void {
@@ -240,7 +254,7 @@ export class Campaign extends AggregateRoot {
   complete(act: Act): void {
     const { id, status, endAt } = this.state;
     this.allow('complete');
-    if (!this.isDueForCompletion(act.now)) throw new CampaignTransitionRefused(id.toString(), 'complete', status, []);
+    if (!this.isDueForCompletion(act.now)) throw new CampaignNotDueForCompletion(id.toString(), status, endAt);
     const started = status !== 'scheduled';
     this.change({ status: 'completed', completedAt: act.now }, act.now, act.by);
     this.emit('CampaignCompleted', act, {
@@ -255,7 +269,7 @@ export class Campaign extends AggregateRoot {
   private allow(action: CampaignAction): CampaignStatus {
     const { id, status } = this.state;
     const allowedFrom = ALLOWED_FROM[action];
-    if (!allowedFrom.includes(status)) throw new CampaignTransitionRefused(id.toString(), action, status, allowedFrom);
+    if (!allowedFrom.includes(status)) throw transitionRefused(id.toString(), action, status, allowedFrom);
     return status;
   }
 
@@ -265,25 +279,43 @@ export class Campaign extends AggregateRoot {
   }
 
   private validateModification(changes: CampaignChanges, next: CampaignSnapshot, now: Date, restarting: boolean): void {
-    const problems = scheduleProblems(next, now, {
-      startAt: changes.startAt !== undefined && !sameValue(changes.startAt, this.state.startAt),
-      endAt: (changes.endAt !== undefined && !sameValue(changes.endAt, this.state.endAt)) || restarting,
-    });
+    const problems = [
+      ...storedTextProblems(changes),
+      ...scheduleProblems(next, now, {
+        startAt: changes.startAt !== undefined && !sameValue(changes.startAt, this.state.startAt),
+        endAt: (changes.endAt !== undefined && !sameValue(changes.endAt, this.state.endAt)) || restarting,
+      }),
+    ];
     if (changes.content !== undefined) problems.push(...contentProblems(next.content));
     const status = this.state.status;
     if (changes.status !== undefined && changes.status !== status && !restarting && status !== 'draft' && status !== 'scheduled') {
       problems.push({ field: 'status', message: `cannot change while the campaign is ${status}` });
+    } else {
+      problems.push(...invariantViolations(next));
     }
     if (problems.length > 0) throw new CampaignInvalid(problems);
   }
 
   private change(fields: Partial<CampaignSnapshot>, now: Date, by: string): void {
-    this.state = { ...this.state, ...fields, updatedAt: now, updatedBy: by, version: this.state.version + 1 };
+    const next = { ...this.state, ...fields, updatedAt: now, updatedBy: by, version: this.state.version + 1 };
+    const violations = invariantViolations(next);
+    if (violations.length > 0) throw new CampaignStateImpossible(next.id.toString(), violations);
+    this.state = next;
   }
 
   private emit(type: CampaignEventType, act: Act, facts: Record<string, unknown>): void {
     this.record(campaignEvent(type, act.eventId, this.state.id, act.now, facts));
   }
+}
+
+/**
+ * The texts a state or a change would store, against the storable-text rules. Content texts are named by their
+ * path inside the content (`campaignMessages[0].message`, as clients send them); their lengths are bounded where
+ * content is read and by its total size, so here only their characters are checked.
+ */
+function storedTextProblems(fields: { content?: Partial<CampaignContent> | undefined }): FieldProblem[] {
+  const { content, ...rest } = fields;
+  return [...textProblems(rest), ...textProblems(content ?? {}, () => Number.POSITIVE_INFINITY)];
 }
 
 function definedOnly(changes: Omit<CampaignChanges, 'content'>): Partial<CampaignSnapshot> {

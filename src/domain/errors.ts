@@ -63,8 +63,50 @@ export class CampaignTransitionRefused extends DomainError {
 }
 
 export class CampaignNotStartable extends CampaignTransitionRefused {
-  constructor(campaignId: string, status: CampaignStatus) {
-    super(campaignId, 'start', status, ['scheduled']);
+  constructor(campaignId: string, status: CampaignStatus, allowedFrom: readonly CampaignStatus[]) {
+    super(campaignId, 'start', status, allowedFrom);
+  }
+}
+
+/** The refusal of `action` in `status`, for a campaign whose transition table allows it only from `allowedFrom`. */
+export function transitionRefused(
+  campaignId: string,
+  action: CampaignAction,
+  status: CampaignStatus,
+  allowedFrom: readonly CampaignStatus[],
+): CampaignTransitionRefused {
+  return action === 'start'
+    ? new CampaignNotStartable(campaignId, status, allowedFrom)
+    : new CampaignTransitionRefused(campaignId, action, status, allowedFrom);
+}
+
+/** complete() on a campaign whose status allows it but whose end date has not come (or that has none). */
+export class CampaignNotDueForCompletion extends DomainError {
+  readonly code = 'CAMPAIGN_NOT_COMPLETABLE';
+  constructor(
+    readonly campaignId: string,
+    readonly status: CampaignStatus,
+    readonly endAt: Date | null,
+  ) {
+    super(
+      `Campaign ${campaignId} cannot complete: ${endAt === null ? 'it has no end date' : `its end date ${endAt.toISOString()} has not come`}`,
+    );
+  }
+  override details(): Record<string, unknown> {
+    return { id: this.campaignId, status: this.status, endAt: this.endAt?.toISOString() ?? null };
+  }
+}
+
+/**
+ * A campaign in a state no sequence of its own rules can reach (a running campaign with no startedAt, an end
+ * before the start): corrupt data or a defect. Deliberately not a DomainError: no client request caused it.
+ */
+export class CampaignStateImpossible extends Error {
+  constructor(
+    readonly campaignId: string,
+    readonly violations: readonly FieldProblem[],
+  ) {
+    super(`Campaign ${campaignId} is in an impossible state: ${violations.map((v) => `${v.field} ${v.message}`).join('; ')}`);
   }
 }
 

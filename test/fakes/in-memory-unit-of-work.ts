@@ -42,7 +42,12 @@ export class InMemoryStore implements UnitOfWork, CampaignReader {
   }
 
   put(campaign: Campaign): void {
-    this.state.campaigns.set(campaign.id.toString(), campaign.snapshot());
+    this.putSnapshot(campaign.snapshot());
+  }
+
+  /** Stores a snapshot as it is, even one no campaign could be in (as corrupt data would be). */
+  putSnapshot(snapshot: CampaignSnapshot): void {
+    this.state.campaigns.set(snapshot.id.toString(), snapshot);
   }
 
   run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
@@ -81,8 +86,9 @@ export class InMemoryStore implements UnitOfWork, CampaignReader {
   async findDue(now: Date, limit: number): Promise<CampaignId[]> {
     return [...this.state.campaigns.values()]
       .filter((c) => {
-        const restored = Campaign.restore(c);
-        return restored.isDueToStart(now) || restored.isDueForCompletion(now);
+        const startDue = c.status === 'scheduled' && c.startAt !== null && c.startAt <= now;
+        const endDue = ['scheduled', 'running', 'paused'].includes(c.status) && c.endAt !== null && c.endAt <= now;
+        return startDue || endDue;
       })
       .sort((a, b) => (a.startAt?.getTime() ?? Infinity) - (b.startAt?.getTime() ?? Infinity))
       .slice(0, limit)

@@ -15,10 +15,11 @@ export class ServiceProcess {
 
   /**
    * Starts the process and waits for its "listening" log line, so LOG_LEVEL must let info lines through.
-   * `nodeArgs` go to node before the script (a benchmark profiles the service with `--cpu-prof`).
+   * `nodeArgs` go to node before the script (a benchmark profiles the service with `--cpu-prof`); `main` is another
+   * build's entry point (a benchmark's baseline).
    */
-  static async start(env: Record<string, string>, readyTimeoutMs = 20_000, nodeArgs: readonly string[] = []): Promise<ServiceProcess> {
-    const child = spawn(process.execPath, [...nodeArgs, MAIN], {
+  static async start(env: Record<string, string>, readyTimeoutMs = 20_000, nodeArgs: readonly string[] = [], main = MAIN): Promise<ServiceProcess> {
+    const child = spawn(process.execPath, [...nodeArgs, main], {
       env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     });
     const output: string[] = [];

@@ -1,10 +1,7 @@
 import type { JWTPayload } from 'jose';
+import { ACTOR_MAX_LENGTH } from '../../domain/index.js';
+import { storableTextProblem } from '../../domain/storable-text.js';
 import type { Principal } from './principal.js';
-
-/** What the `created_by`/`updated_by` columns hold; a longer subject could not be recorded as given. */
-export const SUBJECT_MAX_LENGTH = 255;
-
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Why a verified token's claims still cannot be accepted; undefined when they can. */
 export function claimProblem(payload: JWTPayload): string | undefined {
@@ -19,16 +16,13 @@ export function claimProblem(payload: JWTPayload): string | undefined {
 }
 
 /**
- * The subject is recorded with every change, so it must be storable exactly on every database: 1 to 255
- * characters (UTF-16 code units), well-formed Unicode, no control characters.
+ * The subject is recorded with every change (`createdBy`, `updatedBy`, the owner of idempotency keys), so it
+ * passes the rules of every stored text: at most 255 code points, no control characters, no unpaired surrogate.
  */
 function subjectProblem(sub: unknown): string | undefined {
   if (typeof sub !== 'string' || sub === '') return 'the token has no subject (sub)';
-  if (sub.length > SUBJECT_MAX_LENGTH) return `the token's subject (sub) is longer than ${SUBJECT_MAX_LENGTH} characters`;
-  if (LONE_SURROGATE.test(sub) || /[\u0000-\u001f\u007f-\u009f]/.test(sub)) {
-    return "the token's subject (sub) contains control characters or is not well-formed Unicode";
-  }
-  return undefined;
+  const problem = storableTextProblem(sub, ACTOR_MAX_LENGTH);
+  return problem === undefined ? undefined : `the token's subject (sub) ${problem}`;
 }
 
 export function principalOf(payload: JWTPayload): Principal {

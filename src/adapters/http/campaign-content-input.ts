@@ -17,6 +17,7 @@ import {
   type Sms,
   type SmsText,
 } from '../../domain/index.js';
+import { storableTextProblem } from '../../domain/storable-text.js';
 
 export type Problem = (field: string, message: string) => void;
 
@@ -244,8 +245,9 @@ class ItemReader {
       this.problem(path, 'must be a string');
       return undefined;
     }
-    if (value.length > max) {
-      this.problem(path, `must be at most ${max} characters`);
+    const message = storableTextProblem(value, max);
+    if (message !== undefined) {
+      this.problem(path, message);
       return undefined;
     }
     return value;
@@ -276,8 +278,15 @@ class ItemReader {
       return null;
     }
     if (isObject(value)) {
-      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.freeForm(item, `${path}.${key}`, depth + 1)]));
+      return Object.fromEntries(
+        Object.entries(value).map(([key, item]) => {
+          const keyProblem = storableTextProblem(key, SHORT_TEXT_MAX);
+          if (keyProblem !== undefined) this.problem(`${path}.${key}`, `has a key that ${keyProblem}`);
+          return [key, this.freeForm(item, `${path}.${key}`, depth + 1)];
+        }),
+      );
     }
+    if (typeof value === 'string') return this.text(value, path, Number.POSITIVE_INFINITY) ?? null;
     return value as JsonValue;
   }
 }

@@ -9,6 +9,7 @@ import {
 import { readContent, type Problem } from './campaign-content-input.js';
 import { originalCampaign, serviceCampaign } from './campaign-json.js';
 import { RequestRefused } from './request-refused.js';
+import { storableText } from './storable-text-field.js';
 import { parseVoltMxDate, VOLT_MX_DATE_FORMAT, zoneOffsetMinutes } from './volt-mx-dates.js';
 
 const ISO_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/i;
@@ -131,13 +132,13 @@ function readChanges(fields: Record<string, unknown>, problem: Problem): Campaig
   const changes: CampaignChanges = {};
   const { name, description } = fields;
   if (name !== undefined && name !== null) {
-    if (typeof name !== 'string') problem('name', 'must be a string');
-    else if (name.length < 1 || name.length > 255) problem('name', 'must be 1 to 255 characters');
-    else changes.name = name;
+    const text = storableText(name, 'name', problem);
+    if (text === '') problem('name', 'must be 1 to 255 characters');
+    else if (text !== undefined) changes.name = text;
   }
   if (description !== undefined) {
-    if (description !== null && typeof description !== 'string') problem('description', 'must be a string or null');
-    else changes.description = description;
+    const text = description === null ? null : storableText(description, 'description', problem);
+    if (text !== undefined) changes.description = text;
   }
   const offset = readZone(fields, changes, problem);
   for (const [iso, volt] of [['startAt', 'startDateStr'], ['endAt', 'endDateStr']] as const) {
@@ -156,12 +157,14 @@ function readZone(fields: Record<string, unknown>, changes: CampaignChanges, pro
     changes.zone = null;
     return 0;
   }
-  const offset = typeof zone === 'string' ? zoneOffsetMinutes(zone) : undefined;
+  const text = storableText(zone, 'zone', problem);
+  if (text === undefined) return 0;
+  const offset = zoneOffsetMinutes(text);
   if (offset === undefined) {
     problem('zone', 'must look like "(GMT+04:30) Kabul", "(GMT) Casablanca" or "GMT-05:00"');
     return 0;
   }
-  changes.zone = zone as string;
+  changes.zone = text;
   return offset;
 }
 

@@ -22,6 +22,7 @@ import { SCOPES, type Principal } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { createCampaignInput, inClientTerms, modifyCampaignInput } from './campaign-input.js';
 import { campaignReadForm } from './campaign-views.js';
+import { requestFingerprint } from './idempotency-fingerprint.js';
 import { isAbsent, readJsonBody } from './json-body.js';
 import { ProtectedRouter } from './protected-router.js';
 import { RequestRefused } from './request-refused.js';
@@ -70,8 +71,8 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
   for (const [name, scope, useCase] of verbs) {
     routes.post(`/campaigns/:id/${name}`, scope, async (ctx, principal) => {
       const campaignId = CampaignId.parse(ctx.params.id!);
-      await readJsonBody(ctx);
-      const { id } = await useCase.execute(verbCommand(ctx, principal, campaignId));
+      const body = await readJsonBody(ctx);
+      const { id } = await useCase.execute(verbCommand(ctx, principal, campaignId, name, body));
       ctx.body = { id, message: MESSAGES[name] };
     });
   }
@@ -85,7 +86,7 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
     }
     const { input: changes, fieldNames } = isAbsent(body) ? { input: {}, fieldNames: {} } : modifyCampaignInput(body, campaignId);
     try {
-      const { id } = await useCases.modifyCampaign.execute({ ...verbCommand(ctx, principal, campaignId), changes, restart });
+      const { id } = await useCases.modifyCampaign.execute({ ...verbCommand(ctx, principal, campaignId, 'modify', body), changes, restart });
       ctx.body = { message: MESSAGES.modify, id };
     } catch (error) {
       throw inClientTerms(error, fieldNames);
@@ -180,9 +181,14 @@ function eventJson(event: CampaignHistoryEntry) {
   };
 }
 
-function verbCommand(ctx: Context, principal: Principal, campaignId: CampaignId): VerbCommand {
-  const idempotencyKey = idempotencyKeyOf(ctx);
-  return { campaignId, actor: principal.subject, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) };
+/** The command of a verb; with an Idempotency-Key, bound to this method, resource, query and body. */
+function verbCommand(ctx: Context, principal: Principal, campaignId: CampaignId, verb: string, body: unknown): VerbCommand {
+  const command: VerbCommand = { campaignId, actor: principal.subject };
+  const key = idempotencyKeyOf(ctx);
+  if (key === undefined) return command;
+  const resource = `/campaigns/${campaignId}/${verb}`;
+  const fingerprint = requestFingerprint(ctx.method, resource, ctx.querystring, isAbsent(body) ? undefined : { json: body });
+  return { ...command, idempotency: { key, fingerprint, requestId: ctx.state.requestId as string } };
 }
 
 function restartFlag(ctx: Context): boolean {

@@ -13,7 +13,7 @@ export function errorMiddleware(logger: Logger): Middleware {
       if (answer.unexpected) logger.error({ err: error, requestId, method: ctx.method, path: ctx.path }, 'request failed');
       ctx.status = answer.status;
       ctx.set(answer.headers);
-      ctx.body = { ...answer.body, requestId };
+      ctx.body = { ...answer.body, requestId: answer.requestId ?? requestId };
     }
   };
 }

@@ -1,4 +1,4 @@
-import { ApplicationError } from '../../application/index.js';
+import { ApplicationError, ReplayedRefusal } from '../../application/index.js';
 import { DomainError } from '../../domain/index.js';
 import { RequestRefused } from './request-refused.js';
 
@@ -48,9 +48,14 @@ export interface ErrorAnswer {
   headers: Record<string, string>;
   /** True when nothing about the error is known: it is logged and its message hidden. */
   unexpected: boolean;
+  /** The request whose answer this is, when not the current one: a refusal replayed under an Idempotency-Key. */
+  requestId?: string;
 }
 
 export function answerFor(error: unknown): ErrorAnswer {
+  if (error instanceof ReplayedRefusal && error.firstRequestId !== undefined) {
+    return { ...known(error.code, error.message, error.details()), requestId: error.firstRequestId };
+  }
   if (error instanceof DomainError || error instanceof ApplicationError) {
     return known(error.code, error.message, error.details());
   }

@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import { isInteger, isSafeNumber, parse } from 'lossless-json';
 import getRawBody from 'raw-body';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { RequestRefused } from './request-refused.js';
 
 /** Room for a campaign with its whole content (at most 512 KiB as JSON) written with indentation. */
@@ -30,6 +31,9 @@ export async function readJsonBody(ctx: Context): Promise<unknown | typeof NO_BO
   }
   const text = decodeUtf8(await readBytes(ctx));
   if (text.trim() === '') return NO_BODY;
+  if (nestsDeeperThan(text)) {
+    throw new RequestRefused('INVALID_REQUEST', `The request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`);
+  }
   try {
     return parse(text, null, jsonNumber);
   } catch (error) {

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { CampaignOrder, CampaignPage, CampaignQuery, CampaignReader } from '../../application/index.js';
 import { CampaignId, type CampaignSnapshot } from '../../domain/index.js';
+import { firstIdOf } from './campaign-buckets.js';
 import { selectCampaignColumns, toSnapshot, type CampaignRow } from './campaign-rows.js';
 
 export class KnexCampaignReader implements CampaignReader {
@@ -14,7 +15,33 @@ export class KnexCampaignReader implements CampaignReader {
     return row === undefined ? undefined : toSnapshot(row);
   }
 
-  async list(query: CampaignQuery): Promise<CampaignPage> {
+  /** The original's list (every campaign, by id) takes the counted ranges; a filtered or reordered one is a query of its own. */
+  list(query: CampaignQuery): Promise<CampaignPage> {
+    const everyCampaignById = query.order === 'id' && !query.statuses?.length && !query.search?.trim();
+    return everyCampaignById ? this.pageInIdOrder(query.offset, query.limit) : this.matchingPage(query);
+  }
+
+  /**
+   * The total and the page's first id range come from `campaign_buckets`, so neither the count nor a deep offset
+   * walks the campaigns before the page: the page is read from the first id of its range, skipping only the
+   * campaigns of that range that come before it.
+   */
+  private async pageInIdOrder(offset: number, limit: number): Promise<CampaignPage> {
+    const located = await this.db.raw(LOCATE_PAGE, [offset]);
+    const found = (Array.isArray(located) ? located[0] : located.rows[0]) as { total: unknown; bucket: unknown; before: unknown };
+    const total = Number(found.total);
+    if (found.bucket === null || found.bucket === undefined) return { total, campaigns: [] };
+    const rows = await this.db('campaigns')
+      .select(selectCampaignColumns(this.db))
+      .where('campaigns.id', '>=', firstIdOf(BigInt(found.bucket as string | number)).toString())
+      .orderBy('campaigns.id')
+      .offset(offset - Number(found.before))
+      .limit(limit);
+    return { total, campaigns: (rows as CampaignRow[]).map(toSnapshot) };
+  }
+
+  /** Filtered by status or name, or ordered otherwise: counted and skipped through the matching campaigns. */
+  private async matchingPage(query: CampaignQuery): Promise<CampaignPage> {
     const matching = () => this.db('campaigns').where((where) => filter(where, query));
     const [counted, rows] = await Promise.all([
       matching().count({ total: '*' }).first(),
@@ -36,6 +63,14 @@ export class KnexCampaignReader implements CampaignReader {
     return rows.map((row) => CampaignId.parse(String(row.id)));
   }
 }
+
+/** The total, and the id range holding the campaign at position `?` in id order with how many campaigns come before that range. */
+const LOCATE_PAGE = `WITH ranked AS (
+    SELECT bucket, campaigns, SUM(campaigns) OVER (ORDER BY bucket) AS through FROM campaign_buckets WHERE campaigns > 0
+  )
+  SELECT (SELECT COALESCE(SUM(campaigns), 0) FROM campaign_buckets) AS total, page.bucket, page.before
+  FROM (SELECT 1 AS one) AS single
+  LEFT JOIN (SELECT bucket, through - campaigns AS before FROM ranked WHERE through > ? ORDER BY bucket LIMIT 1) AS page ON true`;
 
 const ORDER_BY: Record<CampaignOrder, string> = {
   id: 'campaigns.id',

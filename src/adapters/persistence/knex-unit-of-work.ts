@@ -14,6 +14,7 @@ import {
 import { Campaign, type CampaignId, type DomainEvent } from '../../domain/index.js';
 import { selectCampaignColumns, toRow, toSnapshot, type CampaignRow } from './campaign-rows.js';
 import { isUniqueViolation } from './database.js';
+import { storedOutcome } from './idempotency-rows.js';
 import { activeTraceContext } from '../tracing/trace-context.js';
 import { outboxRows } from './outbox-rows.js';
 
@@ -84,10 +85,10 @@ export class KnexIdempotencyRecords implements IdempotencyRecords {
 
   async find(key: IdempotencyKey): Promise<StoredOutcome | undefined> {
     const row = await this.trx('idempotency_keys')
-      .select('outcome')
+      .select('fingerprint', 'outcome')
       .where({ owner: key.owner, key: key.key })
       .first();
-    return row === undefined ? undefined : (JSON.parse(row.outcome) as StoredOutcome);
+    return row === undefined ? undefined : storedOutcome(row);
   }
 
   async remember(key: IdempotencyKey, outcome: StoredOutcome, at: Date): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Act, Campaign, CampaignChanges, CampaignId, CampaignSnapshot } from '../../domain/index.js';
 import { changeCampaign } from '../campaign-change.js';
-import { runIdempotently } from '../idempotency.js';
+import { idempotencyKey, runIdempotently, type IdempotentRequest } from '../idempotency.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { UnitOfWork } from '../ports/unit-of-work.js';
@@ -8,13 +8,11 @@ import type { UnitOfWork } from '../ports/unit-of-work.js';
 export interface VerbCommand {
   campaignId: CampaignId;
   actor: string;
-  idempotencyKey?: string;
+  idempotency?: IdempotentRequest;
 }
 
 /** One lifecycle verb: a change decided by the aggregate, idempotent under a client's key. */
 abstract class LifecycleVerb<C extends VerbCommand> {
-  protected abstract readonly verb: string;
-
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
@@ -23,10 +21,7 @@ abstract class LifecycleVerb<C extends VerbCommand> {
 
   execute(command: C): Promise<{ id: string }> {
     const now = this.clock.now();
-    const key = command.idempotencyKey === undefined
-      ? undefined
-      : { owner: command.actor, key: command.idempotencyKey, fingerprint: `${this.verb} ${command.campaignId}` };
-    return runIdempotently(this.unitOfWork, key, now, async (tx) => {
+    return runIdempotently(this.unitOfWork, idempotencyKey(command.actor, command.idempotency), now, async (tx) => {
       await changeCampaign(tx, command.campaignId, (campaign) =>
         this.apply(campaign, command, { now, eventId: this.ids.newEventId(), by: command.actor }),
       );
@@ -38,28 +33,24 @@ abstract class LifecycleVerb<C extends VerbCommand> {
 }
 
 export class PauseCampaign extends LifecycleVerb<VerbCommand> {
-  protected readonly verb = 'pause';
   protected apply(campaign: Campaign, _command: VerbCommand, act: Act): void {
     campaign.pause(act);
   }
 }
 
 export class ResumeCampaign extends LifecycleVerb<VerbCommand> {
-  protected readonly verb = 'resume';
   protected apply(campaign: Campaign, _command: VerbCommand, act: Act): void {
     campaign.resume(act);
   }
 }
 
 export class TerminateCampaign extends LifecycleVerb<VerbCommand> {
-  protected readonly verb = 'terminate';
   protected apply(campaign: Campaign, _command: VerbCommand, act: Act): void {
     campaign.terminate(act);
   }
 }
 
 export class DeleteCampaign extends LifecycleVerb<VerbCommand> {
-  protected readonly verb = 'delete';
   protected apply(campaign: Campaign, _command: VerbCommand, act: Act): void {
     campaign.delete(act);
   }
@@ -72,7 +63,6 @@ export interface ModifyCampaignCommand extends VerbCommand {
 }
 
 export class ModifyCampaign extends LifecycleVerb<ModifyCampaignCommand> {
-  protected readonly verb = 'modify';
   protected apply(campaign: Campaign, command: ModifyCampaignCommand, act: Act): void {
     const changes = typeof command.changes === 'function' ? command.changes(campaign.snapshot()) : command.changes;
     campaign.modify(changes, act, { restart: command.restart ?? false });

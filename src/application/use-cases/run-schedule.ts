@@ -1,4 +1,4 @@
-import { DomainError, type Campaign, type CampaignId } from '../../domain/index.js';
+import { CampaignStateImpossible, DomainError, type Campaign, type CampaignId } from '../../domain/index.js';
 import { changeCampaign } from '../campaign-change.js';
 import { ApplicationError } from '../errors.js';
 import type { CampaignReader } from '../ports/campaign-reader.js';
@@ -13,6 +13,8 @@ export interface ScheduleRun {
   completed: string[];
   /** Campaigns another writer (a manual call, another instance) changed first. */
   skipped: string[];
+  /** Campaigns whose stored state breaks the invariants: left alone, so the others still run. */
+  impossible: string[];
 }
 
 const BATCH = 100;
@@ -32,7 +34,7 @@ export class RunSchedule {
 
   async tick(): Promise<ScheduleRun> {
     const now = this.clock.now();
-    const run: ScheduleRun = { started: [], completed: [], skipped: [] };
+    const run: ScheduleRun = { started: [], completed: [], skipped: [], impossible: [] };
     const seen = new Set<string>();
     for (;;) {
       const due = (await this.reader.findDue(now, BATCH)).filter((id) => !seen.has(id.toString()));
@@ -55,6 +57,10 @@ export class RunSchedule {
       });
       run[outcome].push(id.toString());
     } catch (error) {
+      if (error instanceof CampaignStateImpossible) {
+        run.impossible.push(id.toString());
+        return;
+      }
       if (!(error instanceof DomainError || error instanceof ApplicationError || error instanceof NothingDue)) throw error;
       run.skipped.push(id.toString());
     }

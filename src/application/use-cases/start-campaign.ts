@@ -1,6 +1,6 @@
 import type { CampaignId, StartTrigger } from '../../domain/index.js';
 import { changeCampaign } from '../campaign-change.js';
-import { runIdempotently } from '../idempotency.js';
+import { idempotencyKey, runIdempotently, type IdempotentRequest } from '../idempotency.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { UnitOfWork } from '../ports/unit-of-work.js';
@@ -9,7 +9,7 @@ export interface StartCampaignCommand {
   campaignId: CampaignId;
   actor: string;
   trigger?: StartTrigger;
-  idempotencyKey?: string;
+  idempotency?: IdempotentRequest;
 }
 
 export interface StartCampaignResult {
@@ -25,10 +25,7 @@ export class StartCampaign {
 
   execute(command: StartCampaignCommand): Promise<StartCampaignResult> {
     const now = this.clock.now();
-    const key = command.idempotencyKey === undefined
-      ? undefined
-      : { owner: command.actor, key: command.idempotencyKey, fingerprint: `start ${command.campaignId}` };
-    return runIdempotently(this.unitOfWork, key, now, async (tx) => {
+    return runIdempotently(this.unitOfWork, idempotencyKey(command.actor, command.idempotency), now, async (tx) => {
       await changeCampaign(tx, command.campaignId, (campaign) =>
         campaign.start({
           now,

@@ -12,6 +12,7 @@ import { FixedClock } from '../../fakes/fixed-clock.js';
 import { InMemoryStore } from '../../fakes/in-memory-unit-of-work.js';
 import { SequentialIds } from '../../fakes/sequential-ids.js';
 import { expect } from '../../support/expect.js';
+import { snapshotIn } from '../../fakes/campaign-in-status.js';
 
 const id = CampaignId.parse('11');
 
@@ -27,7 +28,7 @@ describe('The lifecycle verbs', () => {
       { id, name: 'Sale', startAt: new Date('2030-01-05T00:00:00Z'), endAt: new Date('2030-02-01T00:00:00Z'), createdBy: 'a' },
       new Date('2030-01-01T00:00:00Z'),
     );
-    store.put(Campaign.restore({ ...created.snapshot(), status: 'running' }));
+    store.put(Campaign.restore(snapshotIn(created.snapshot(), 'running', new Date('2030-01-05T00:00:00Z'))));
   });
 
   it('pause, resume and terminate a campaign, each writing its event to the outbox', async () => {
@@ -53,10 +54,11 @@ describe('The lifecycle verbs', () => {
 
   it('answer a repeated Idempotency-Key with the first answer and refuse it on another verb', async () => {
     const pause = new PauseCampaign(store, clock, ids);
-    await pause.execute(command({ idempotencyKey: 'p-1' }));
-    expect(await pause.execute(command({ idempotencyKey: 'p-1' }))).to.deep.equal({ id: '11' });
+    const pauseKey = { idempotency: { key: 'p-1', fingerprint: 'POST /campaigns/11/pause -' } };
+    await pause.execute(command(pauseKey));
+    expect(await pause.execute(command(pauseKey))).to.deep.equal({ id: '11' });
     expect(store.outbox).to.have.length(1);
-    await expect(new ResumeCampaign(store, clock, ids).execute(command({ idempotencyKey: 'p-1' }))).to.be.rejectedWith(IdempotencyKeyReused);
+    await expect(new ResumeCampaign(store, clock, ids).execute(command({ idempotency: { key: 'p-1', fingerprint: 'POST /campaigns/11/resume -' } }))).to.be.rejectedWith(IdempotencyKeyReused);
   });
 
   it('modify changes only the fields given', async () => {

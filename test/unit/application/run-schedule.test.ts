@@ -4,6 +4,7 @@ import { FixedClock } from '../../fakes/fixed-clock.js';
 import { InMemoryStore } from '../../fakes/in-memory-unit-of-work.js';
 import { SequentialIds } from '../../fakes/sequential-ids.js';
 import { expect } from '../../support/expect.js';
+import { snapshotIn } from '../../fakes/campaign-in-status.js';
 
 const t0 = new Date('2030-01-01T00:00:00Z');
 const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
@@ -19,7 +20,7 @@ describe('RunSchedule', () => {
       { id: CampaignId.parse(id), name: `c${id}`, startAt: startMinutes === null ? null : at(startMinutes), endAt: endMinutes === null ? null : at(endMinutes), createdBy: 'alice' },
       at(-1),
     );
-    store.put(Campaign.restore({ ...created.snapshot(), status }));
+    store.put(Campaign.restore(snapshotIn(created.snapshot(), status)));
   }
   const statusOf = (id: string) => store.snapshotOf(CampaignId.parse(id))?.status;
 
@@ -38,6 +39,17 @@ describe('RunSchedule', () => {
     expect((await schedule.tick()).started).to.deep.equal(['1']);
     expect(statusOf('1')).to.equal('running');
     expect(store.outbox[0]!.payload).to.include({ trigger: 'schedule', startedBy: 'scheduler' });
+  });
+
+  it('leaves a due campaign whose stored state is impossible alone, reporting it, and runs the others', async () => {
+    put('1', 10, 100);
+    put('2', 20, 100);
+    store.putSnapshot({ ...store.snapshotOf(CampaignId.parse('1'))!, status: 'running', startedAt: null, endAt: at(5) });
+    clock.set(at(30));
+    const run = await schedule.tick();
+    expect(run.impossible).to.deep.equal(['1']);
+    expect(run.started).to.deep.equal(['2']);
+    expect(store.snapshotOf(CampaignId.parse('1'))).to.include({ status: 'running', startedAt: null });
   });
 
   it('completes a running or paused campaign when its end time passes', async () => {

@@ -9,6 +9,7 @@ import { FixedClock } from '../../fakes/fixed-clock.js';
 import { InMemoryStore } from '../../fakes/in-memory-unit-of-work.js';
 import { SequentialIds } from '../../fakes/sequential-ids.js';
 import { expect } from '../../support/expect.js';
+import { snapshotIn } from '../../fakes/campaign-in-status.js';
 
 const createdAt = new Date('2030-01-01T00:00:00Z');
 const id = CampaignId.parse('9007199254740993');
@@ -84,7 +85,7 @@ describe('StartCampaign', () => {
       tx.campaigns.find = async (wanted) => {
         if (!first) return original(wanted);
         first = false;
-        return Campaign.restore({ ...campaign!.snapshot(), status: 'scheduled', version: 1 });
+        return Campaign.restore({ ...snapshotIn(campaign!.snapshot(), 'scheduled'), version: 1 });
       };
       await tx.campaigns.update(campaign!, 1);
     };
@@ -94,7 +95,11 @@ describe('StartCampaign', () => {
   });
 
   describe('with an Idempotency-Key', () => {
-    const withKey = (key: string, campaignId = id, actor = 'bob') => ({ campaignId, actor, idempotencyKey: key });
+    const withKey = (key: string, campaignId = id, actor = 'bob') => ({
+      campaignId,
+      actor,
+      idempotency: { key, fingerprint: `POST /campaigns/${campaignId}/start -` },
+    });
 
     it('answers a repeat with the first answer and writes nothing more', async () => {
       const first = await startCampaign.execute(withKey('k-1'));

@@ -3,10 +3,12 @@ import {
   CampaignExpired,
   CampaignId,
   CampaignInvalid,
+  CampaignNotDueForCompletion,
   CampaignTransitionRefused,
   type CampaignStatus,
 } from '../../../src/domain/index.js';
 import { expect } from '../../support/expect.js';
+import { snapshotIn } from '../../fakes/campaign-in-status.js';
 
 const now = new Date('2030-01-01T00:00:00Z');
 const hour = 3_600_000;
@@ -15,7 +17,7 @@ const act = (hours = 0, by = 'bob') => ({ now: at(hours), eventId: `e-${hours}`,
 
 function campaignIn(status: CampaignStatus, endHours = 48): Campaign {
   const created = Campaign.create({ id: CampaignId.parse('8'), name: 'Sale', startAt: at(24), endAt: at(endHours), createdBy: 'alice' }, now);
-  return Campaign.restore({ ...created.snapshot(), status });
+  return Campaign.restore(snapshotIn(created.snapshot(), status, at(25)));
 }
 
 const ALL: CampaignStatus[] = ['draft', 'scheduled', 'running', 'paused', 'terminated', 'completed'];
@@ -123,7 +125,7 @@ describe('Campaign.modify', () => {
 
   for (const status of ['terminated', 'completed'] as const) {
     it(`restarts a ${status} campaign back to scheduled with CampaignRestarted`, () => {
-      const campaign = Campaign.restore({ ...campaignIn(status).snapshot(), startedAt: at(25), terminatedAt: at(26) });
+      const campaign = campaignIn(status);
       campaign.modify({ startAt: at(100), endAt: at(200) }, act(50), { restart: true });
       expect(campaign.snapshot()).to.include({ status: 'scheduled', startedAt: null, terminatedAt: null });
       const [event] = campaign.pullEvents();
@@ -175,8 +177,15 @@ describe('Campaign.complete', () => {
     expect(event!.payload).to.include({ started: false, previousStatus: 'scheduled' });
   });
 
-  it('refuses to complete before the end date', () => {
-    expect(() => campaignIn('running').complete(act(10))).to.throw(CampaignTransitionRefused);
+  it('refuses to complete before the end date, saying which date it waits for', () => {
+    expect(() => campaignIn('running').complete(act(10)))
+      .to.throw(CampaignNotDueForCompletion, 'Campaign 8 cannot complete: its end date 2030-01-03T00:00:00.000Z has not come')
+      .with.property('code', 'CAMPAIGN_NOT_COMPLETABLE');
+  });
+
+  it('refuses to complete a campaign without an end date, saying so', () => {
+    const created = Campaign.create({ id: CampaignId.parse('8'), name: 'Sale', startAt: at(24), createdBy: 'alice' }, now);
+    expect(() => created.complete(act(100))).to.throw(CampaignNotDueForCompletion, /cannot complete: it has no end date$/);
   });
 
   it('knows when a scheduled campaign is due to start', () => {

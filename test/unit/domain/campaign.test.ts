@@ -7,6 +7,7 @@ import {
   type CampaignStatus,
 } from '../../../src/domain/index.js';
 import { expect } from '../../support/expect.js';
+import { snapshotIn } from '../../fakes/campaign-in-status.js';
 
 const now = new Date('2030-01-01T00:00:00Z');
 const hour = 3_600_000;
@@ -20,7 +21,7 @@ function scheduled(overrides: Partial<Parameters<typeof Campaign.create>[0]> = {
 }
 
 function inStatus(status: CampaignStatus): Campaign {
-  return Campaign.restore({ ...scheduled().snapshot(), status });
+  return Campaign.restore(snapshotIn(scheduled().snapshot(), status));
 }
 
 const startBy = (who: string, at = now) => ({ now: at, eventId: 'e-1', startedBy: who, trigger: 'manual' as const });

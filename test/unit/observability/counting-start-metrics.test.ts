@@ -36,8 +36,8 @@ describe('Counting starts and start refusals', () => {
   });
 
   it('counts nothing more when an idempotent repeat answers the first start again', async () => {
-    await startCampaign.execute({ campaignId: id, actor: 'bob', idempotencyKey: 'k-1' });
-    await startCampaign.execute({ campaignId: id, actor: 'bob', idempotencyKey: 'k-1' });
+    await startCampaign.execute({ campaignId: id, actor: 'bob', idempotency: { key: 'k-1', fingerprint: `POST /campaigns/${id}/start -` } });
+    await startCampaign.execute({ campaignId: id, actor: 'bob', idempotency: { key: 'k-1', fingerprint: `POST /campaigns/${id}/start -` } });
     expect(await count('campaigns_started_total{trigger="manual"}')).to.equal(1);
     expect(await count('campaign_start_refusals_total')).to.equal(0);
   });

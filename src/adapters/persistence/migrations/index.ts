@@ -5,7 +5,9 @@ import { whileHoldingMigrationLock } from './migration-lock.js';
 import { relayLease } from './003-relay-lease.js';
 import { campaignContent } from './004-campaign-content.js';
 import { outboxTraceContext } from './005-outbox-trace-context.js';
-import { historyIndexes } from './006-history-indexes.js';
+import { idempotencyRequestFingerprints } from './006-idempotency-request-fingerprints.js';
+import { campaignBuckets } from './007-campaign-buckets.js';
+import { historyIndexes } from './008-history-indexes.js';
 
 const MIGRATIONS: ReadonlyArray<[name: string, migration: Knex.Migration]> = [
   ['001-initial-schema', initialSchema],
@@ -13,7 +15,9 @@ const MIGRATIONS: ReadonlyArray<[name: string, migration: Knex.Migration]> = [
   ['003-relay-lease', relayLease],
   ['004-campaign-content', campaignContent],
   ['005-outbox-trace-context', outboxTraceContext],
-  ['006-history-indexes', historyIndexes],
+  ['006-idempotency-request-fingerprints', idempotencyRequestFingerprints],
+  ['007-campaign-buckets', campaignBuckets],
+  ['008-history-indexes', historyIndexes],
 ];
 
 /** Migrations compiled into the service, so they run the same from `dist/` on SQLite and PostgreSQL. */

@@ -7,6 +7,7 @@ import {
   type Transaction,
 } from '../../../application/index.js';
 import { Campaign, type CampaignId, type DomainEvent } from '../../../domain/index.js';
+import { storedOutcome, type IdempotencyRow } from '../idempotency-rows.js';
 import { CAMPAIGN_COLUMNS, toRow, toSnapshot, type CampaignRow } from '../campaign-rows.js';
 import { isUniqueViolation } from '../database.js';
 import { activeTraceContext } from '../../tracing/trace-context.js';
@@ -19,7 +20,7 @@ const UPDATE_CAMPAIGN = `UPDATE campaigns SET ${CAMPAIGN_COLUMNS.filter((c) => c
 const DELETE_CAMPAIGN = 'DELETE FROM campaigns WHERE id = ? AND version = ?';
 const INSERT_OUTBOX = `INSERT INTO outbox (event_id, aggregate_type, aggregate_id, event_type, payload, occurred_at, created_at, trace_context)
   VALUES (@event_id, @aggregate_type, @aggregate_id, @event_type, @payload, @occurred_at, @created_at, @trace_context)`;
-const SELECT_OUTCOME = 'SELECT outcome FROM idempotency_keys WHERE owner = ? AND key = ?';
+const SELECT_OUTCOME = 'SELECT fingerprint, outcome FROM idempotency_keys WHERE owner = ? AND key = ?';
 const INSERT_OUTCOME = 'INSERT INTO idempotency_keys (owner, key, fingerprint, outcome, created_at) VALUES (?, ?, ?, ?, ?)';
 
 /**
@@ -59,8 +60,8 @@ export function sqliteTransaction(connection: Database, onAppend: () => void): T
     },
     idempotency: {
       async find(key: IdempotencyKey) {
-        const row = prepared(connection, SELECT_OUTCOME).get(key.owner, key.key) as { outcome: string } | undefined;
-        return row === undefined ? undefined : (JSON.parse(row.outcome) as StoredOutcome);
+        const row = prepared(connection, SELECT_OUTCOME).get(key.owner, key.key) as IdempotencyRow | undefined;
+        return row === undefined ? undefined : storedOutcome(row);
       },
       async remember(key: IdempotencyKey, outcome: StoredOutcome, at: Date) {
         try {

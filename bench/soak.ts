@@ -1,0 +1,269 @@
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { Knex } from 'knex';
+import { mintToken } from '../src/adapters/auth/token-minter.js';
+import { migrateToLatest } from '../src/adapters/persistence/migrations/index.js';
+import { openTestDatabase, POSTGRES, SQLITE, type DatabaseKind } from '../test/support/databases.js';
+import { ServiceProcess } from '../test/support/service-process.js';
+import { loadAverage } from './support/machine-load.js';
+import { machineLine, percentile, printSummary, writeSection } from './support/performance-report.js';
+import { seedScheduledCampaigns } from './support/seed.js';
+
+const SECRET = 'bench-secret-that-is-long-enough-for-hs256-000000';
+const SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 600);
+const WINDOW_SECONDS = Number(process.env.BENCH_SOAK_WINDOW_SECONDS ?? 60);
+const SCALE = Number(process.env.BENCH_SOAK_SCALE ?? 1);
+const VACUUM_SECONDS = Number(process.env.BENCH_SOAK_VACUUM_SECONDS ?? 60);
+const DATABASES = (process.env.BENCH_SOAK_DATABASES ?? 'SQLite,PostgreSQL').split(',');
+
+/** Requests per second of each kind at BENCH_SOAK_SCALE=1. */
+const RATES = {
+  create: 200,
+  start: 200,
+  get: 50,
+  'list first page': 20,
+  'list deep page': 20,
+  pause: 20,
+  resume: 20,
+  delete: 10,
+} as const;
+type Kind = keyof typeof RATES;
+const KINDS = Object.keys(RATES) as Kind[];
+
+interface Sample {
+  kind: Kind;
+  sentAt: number;
+  ms: number;
+  ok: boolean;
+}
+
+interface Soak {
+  database: string;
+  samples: Sample[];
+  rssMb: number[];
+  maintenance: string;
+  vacuums: number;
+}
+
+/**
+ * Mixed traffic at a fixed rate (an open-loop pacer: each request leaves at its due time whatever the answers
+ * before it) against the service as operators run it, minute by minute, on each database in turn.
+ */
+async function main(): Promise<void> {
+  const soaks: Soak[] = [];
+  for (const kind of [SQLITE, POSTGRES].filter((k) => DATABASES.includes(k.name))) soaks.push(await soak(kind));
+  report(soaks);
+}
+
+async function soak(kind: DatabaseKind): Promise<Soak> {
+  const database = await kind.create();
+  const db = openTestDatabase(database);
+  const seeded = Math.ceil(RATES.start * SCALE * SECONDS * 1.1) + 1000;
+  await migrateToLatest(db);
+  process.stdout.write(`${kind.name}: seeding ${seeded} scheduled campaigns\n`);
+  await seedScheduledCampaigns(db, 1, seeded);
+  const maintenance = kind === POSTGRES ? await postgresMaintenance(db) : undefined;
+  const service = await ServiceProcess.start({ ...database.env, AUTH_JWT_SECRET: SECRET, SCHEDULER: 'off', LOG_LEVEL: 'info', KAFKA_BROKERS: '' });
+  const token = await mintToken({ secret: SECRET, subject: 'bench', ttlSeconds: SECONDS + 3600 });
+  const client = new SoakClient(service.url, token);
+  const result: Soak = { database: kind.name, samples: [], rssMb: [], maintenance: maintenance?.description ?? 'SQLite needs none', vacuums: 0 };
+  try {
+    await pace(client, result, seeded, service.child.pid!);
+  } finally {
+    maintenance?.stop();
+    result.vacuums = maintenance?.runs() ?? 0;
+    client.close();
+    await service.stop();
+    await db.destroy();
+    await database.drop();
+  }
+  return result;
+}
+
+/**
+ * PostgreSQL maintained as production maintains it. Production runs autovacuum; this machine's server may have it
+ * off (a CI setting), and then `ALTER TABLE ... SET (autovacuum_enabled = true)` does nothing, so the bench runs
+ * `VACUUM ANALYZE` on the service's tables itself on a schedule.
+ */
+async function postgresMaintenance(db: Knex): Promise<{ description: string; stop: () => void; runs: () => number }> {
+  const autovacuum = String((await db.raw('SHOW autovacuum')).rows[0].autovacuum);
+  let runs = 0;
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    void (async () => {
+      for (const table of ['campaigns', 'campaign_buckets', 'outbox', 'idempotency_keys']) await db.raw(`VACUUM ANALYZE ${table}`);
+      runs++;
+    })().finally(() => (running = false));
+  }, VACUUM_SECONDS * 1000);
+  return {
+    description: `the server's autovacuum is ${autovacuum}; the bench runs VACUUM ANALYZE on the service's tables every ${VACUUM_SECONDS} s`,
+    stop: () => clearInterval(timer),
+    runs: () => runs,
+  };
+}
+
+async function pace(client: SoakClient, soak: Soak, seeded: number, pid: number): Promise<void> {
+  const began = performance.now();
+  const sent = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<Kind, number>;
+  const created: string[] = [];
+  const started: number[] = [];
+  const paused: number[] = [];
+  let nextSeeded = 1;
+  let total = seeded;
+  const inFlight = new Set<Promise<void>>();
+  const send = (kind: Kind, method: 'GET' | 'POST', path: string, body?: string, after?: (status: number, text: string) => void) => {
+    const sentAt = performance.now();
+    const done = client
+      .call(method, path, body)
+      .then(({ status, text }) => {
+        soak.samples.push({ kind, sentAt: sentAt - began, ms: performance.now() - sentAt, ok: status === 200 });
+        if (status === 200) after?.(status, text);
+      })
+      .catch(() => {
+        soak.samples.push({ kind, sentAt: sentAt - began, ms: performance.now() - sentAt, ok: false });
+      })
+      .finally(() => inFlight.delete(done));
+    inFlight.add(done);
+  };
+  const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+  const issue: Record<Kind, () => void> = {
+    create: () =>
+      send('create', 'POST', '/api/v1/campaigns', JSON.stringify({ name: 'Soak', startAt: inDays(1), endAt: inDays(2) }), (_, text) => {
+        created.push(String(JSON.parse(text).id));
+        total++;
+      }),
+    start: () => {
+      const id = nextSeeded++;
+      send('start', 'POST', `/api/v1/campaigns/${id}/start`, undefined, () => started.push(id));
+    },
+    get: () => send('get', 'GET', `/api/v1/campaigns/${1 + Math.floor(Math.random() * seeded)}`),
+    'list first page': () => send('list first page', 'GET', '/api/v1/campaigns?start=0&pageSize=10'),
+    'list deep page': () => send('list deep page', 'GET', `/api/v1/campaigns?start=${Math.floor(Math.random() * (total - 10))}&pageSize=10`),
+    pause: () => {
+      const id = started.shift();
+      if (id !== undefined) send('pause', 'POST', `/api/v1/campaigns/${id}/pause`, undefined, () => paused.push(id));
+    },
+    resume: () => {
+      const id = paused.shift();
+      if (id !== undefined) send('resume', 'POST', `/api/v1/campaigns/${id}/resume`);
+    },
+    delete: () => {
+      const id = created.shift();
+      if (id !== undefined) send('delete', 'POST', `/api/v1/campaigns/${id}/delete`, undefined, () => total--);
+    },
+  };
+  let nextWindow = WINDOW_SECONDS;
+  await new Promise<void>((resolveDone) => {
+    const tick = setInterval(() => {
+      const elapsed = (performance.now() - began) / 1000;
+      if (elapsed >= SECONDS) {
+        clearInterval(tick);
+        resolveDone();
+        return;
+      }
+      if (elapsed >= nextWindow) {
+        soak.rssMb.push(rssMb(pid));
+        nextWindow += WINDOW_SECONDS;
+      }
+      for (const kind of KINDS) {
+        const due = Math.floor(elapsed * RATES[kind] * SCALE);
+        while (sent[kind] < due) {
+          sent[kind]++;
+          issue[kind]();
+        }
+      }
+    }, 5);
+  });
+  soak.rssMb.push(rssMb(pid));
+  await Promise.all(inFlight);
+}
+
+function rssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
+  return Number(line.split(/\s+/)[1]) / 1024;
+}
+
+class SoakClient {
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  private readonly url: URL;
+
+  constructor(
+    url: string,
+    private readonly token: string,
+  ) {
+    this.url = new URL(url);
+  }
+
+  call(method: 'GET' | 'POST', path: string, body?: string): Promise<{ status: number; text: string }> {
+    return new Promise((resolveCall, reject) => {
+      const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, 'content-length': String(Buffer.byteLength(body ?? '')) };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const req = request({ agent: this.agent, host: this.url.hostname, port: this.url.port, method, path, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.once('end', () => resolveCall({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+        res.once('error', reject);
+      });
+      req.once('error', reject);
+      req.end(body);
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+function report(soaks: Soak[]): void {
+  const windows = Math.floor(SECONDS / WINDOW_SECONDS);
+  const sections: string[] = [];
+  for (const soak of soaks) {
+    const p99 = (kind: Kind, window: number) =>
+      percentile(
+        soak.samples.filter((s) => s.kind === kind && Math.floor(s.sentAt / 1000 / WINDOW_SECONDS) === window).map((s) => s.ms),
+        0.99,
+      );
+    const header = `| | ${Array.from({ length: windows }, (_, w) => `${w + 1}`).join(' | ')} | last / second |`;
+    const rows = KINDS.map((kind) => {
+      const ratio = p99(kind, windows - 1) / p99(kind, 1);
+      return `| ${kind} | ${Array.from({ length: windows }, (_, w) => p99(kind, w).toFixed(1)).join(' | ')} | ${(ratio * 100).toFixed(0)}% |`;
+    });
+    const worst = Math.max(...KINDS.map((kind) => p99(kind, windows - 1) / p99(kind, 1)));
+    const failed = soak.samples.filter((s) => !s.ok).length;
+    sections.push(`**${soak.database}** (${soak.maintenance}; ${soak.vacuums} passes ran). p99 ms per ${WINDOW_SECONDS}-second window:
+
+${header}
+|---|${Array.from({ length: windows }, () => '---').join('|')}|---|
+${rows.join('\n')}
+
+Requests answered: ${soak.samples.length - failed}, non-200 or failed: ${failed}. Service memory (RSS) per window: ${soak.rssMb.map((m) => m.toFixed(0)).join(', ')} MB.
+Worst last / second window p99: ${(worst * 100).toFixed(0)}% (target ≤ 120%: ${worst <= 1.2 ? 'met' : 'missed'}).`);
+    printSummary({
+      benchmark: `soak (${soak.database})`,
+      project: `last window p99 ${(worst * 100).toFixed(0)}% of the second`,
+      baseline: 'the second window',
+      ratio: `${(worst * 100).toFixed(0)}%`,
+      target: '≤ 120%',
+      verdict: worst <= 1.2 ? 'met' : 'missed',
+    });
+  }
+  const mix = KINDS.map((k) => `${k} ${RATES[k] * SCALE}/s`).join(', ');
+  writeSection(
+    'Soak: flat over time',
+    `\`npm run bench:soak\` (bench/soak.ts): the service as operators run it (\`node dist/src/main.js\`, scheduler off, no
+broker: the events stay in the outbox) under mixed traffic from an open-loop pacer (each request leaves at its due time,
+keep-alive connections): ${mix}; a deep page starts at a random position in the whole store. Each database in turn for
+${SECONDS} s (default 600), seeded with enough scheduled campaigns for the starts. Latency is counted in the window the
+request was sent in; the target compares the last window's p99 with the second's (the first holds the warm-up).
+Shorter: BENCH_SOAK_SECONDS, BENCH_SOAK_WINDOW_SECONDS, BENCH_SOAK_SCALE (multiplies every rate), BENCH_SOAK_DATABASES=SQLite.
+
+${sections.join('\n\n')}
+
+${machineLine()} ${loadAverage()}`,
+  );
+}
+
+await main();

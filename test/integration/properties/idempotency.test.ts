@@ -1,0 +1,150 @@
+import fc from 'fast-check';
+import { DATABASE_KINDS } from '../../support/databases.js';
+import { expect } from '../../support/expect.js';
+import { propertyParameters, propertyTimeoutMs } from '../../support/property-runs.js';
+import { TestService, type Answer } from '../../support/test-service.js';
+
+type Verb = 'start' | 'pause' | 'resume' | 'terminate' | 'modify' | 'delete';
+
+interface Step {
+  caller: 'alice' | 'bob';
+  key: string | undefined;
+  campaign: 0 | 1;
+  verb: Verb;
+  query: '' | 'restart=true' | 'restart=false';
+  body: Record<string, unknown> | undefined;
+  /** How the body is written: the same JSON with other key orders and whitespace is the same request. */
+  spelling: { reversed: boolean; indent: 0 | 2; padded: boolean };
+}
+
+const bodyFor = (verb: Verb): fc.Arbitrary<Record<string, unknown> | undefined> =>
+  verb === 'modify'
+    ? fc.record(
+        { name: fc.constantFrom('A', 'B'), description: fc.constantFrom(null, 'x', 'é🎉'), tags: fc.constantFrom(['a', 'b'], { z: 1, a: [2] }) },
+        { requiredKeys: ['name'] },
+      )
+    : fc.option(fc.constantFrom({}, { note: 'n' }, { note: 'n', at: 1 }), { nil: undefined });
+
+const step: fc.Arbitrary<Step> = fc
+  .constantFrom<Verb>('start', 'pause', 'resume', 'terminate', 'modify', 'modify', 'delete')
+  .chain((verb) =>
+    fc.record({
+      caller: fc.constantFrom<'alice' | 'bob'>('alice', 'alice', 'bob'),
+      key: fc.option(fc.constantFrom('k1', 'k2'), { nil: undefined, freq: 5 }),
+      campaign: fc.constantFrom<0 | 1>(0, 1),
+      verb: fc.constant(verb),
+      query: verb === 'modify' ? fc.constantFrom<Step['query']>('', '', 'restart=true', 'restart=false') : fc.constant<Step['query']>(''),
+      body: bodyFor(verb),
+      spelling: fc.record({ reversed: fc.boolean(), indent: fc.constantFrom<0 | 2>(0, 2), padded: fc.boolean() }),
+    }),
+  );
+
+/** The request as the service must tell it apart: sorted keys, no whitespace. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function spelled(body: Record<string, unknown>, { reversed, indent, padded }: Step['spelling']): string {
+  const reorder = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(reorder);
+    if (value !== null && typeof value === 'object') {
+      const keys = Object.keys(value);
+      return Object.fromEntries((reversed ? keys.reverse() : keys).map((k) => [k, reorder((value as Record<string, unknown>)[k])]));
+    }
+    return value;
+  };
+  const text = JSON.stringify(reorder(body), null, indent);
+  return padded ? ` \n${text}\t ` : text;
+}
+
+let round = 0;
+
+for (const kind of DATABASE_KINDS) {
+  describe(`Generated request sequences sharing Idempotency-Keys (${kind.name})`, function () {
+    this.timeout(propertyTimeoutMs(120_000));
+    let service: TestService;
+    const tokens: Record<string, string> = {};
+    before(async () => {
+      service = await TestService.start(kind);
+      tokens.alice = await service.token('alice');
+      tokens.bob = await service.token('bob');
+    });
+    after(() => service.stop());
+
+    it('replay the first answer byte for byte, refuse anything else under a used key with 422, and write one event per change', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 14 }), async (steps) => {
+          round++;
+          const ids = [await service.createCampaign(), await service.createCampaign()];
+          const firstAnswers = new Map<string, { request: string; answer: Answer }>();
+          const changes = new Map<string, number>(ids.map((id) => [id, 0]));
+          for (const s of steps) {
+            const id = ids[s.campaign]!;
+            const path = `/api/v1/campaigns/${id}/${s.verb}${s.query ? `?${s.query}` : ''}`;
+            const headers: Record<string, string> = s.key === undefined ? {} : { 'idempotency-key': `${s.key}-${round}` };
+            if (s.body !== undefined) headers['content-type'] = 'application/json';
+            const answer = await service.request('POST', path, {
+              token: tokens[s.caller]!,
+              headers,
+              ...(s.body !== undefined ? { rawBody: spelled(s.body, s.spelling) } : {}),
+            });
+            expect(answer.status, answer.text).to.be.below(500);
+            const request = `${s.verb} ${id} ${s.query} ${s.body === undefined ? '' : canonical(s.body)}`;
+            const keyOfCaller = s.key === undefined ? undefined : `${s.caller} ${s.key}`;
+            const first = keyOfCaller === undefined ? undefined : firstAnswers.get(keyOfCaller);
+            if (first !== undefined && first.request === request) {
+              expect(answer.status, `replay of ${request}`).to.equal(first.answer.status);
+              expect(answer.text, `replay of ${request}`).to.equal(first.answer.text);
+              continue;
+            }
+            if (first !== undefined) {
+              expect(answer.status, `${request} under the key of ${first.request}`).to.equal(422);
+              expect(answer.body.code).to.equal('IDEMPOTENCY_KEY_REUSED');
+              continue;
+            }
+            if (keyOfCaller !== undefined) firstAnswers.set(keyOfCaller, { request, answer });
+            if (answer.status === 200) changes.set(id, changes.get(id)! + 1);
+          }
+          const events = await service.outboxRows();
+          for (const id of ids) {
+            expect(events.filter((e) => e.aggregate_id === id), `events of campaign ${id}`).to.have.length(changes.get(id)!);
+          }
+        }),
+        propertyParameters(30),
+      );
+    });
+
+    it('let one of two concurrent requests under a fresh key decide: the other replays its answer or, if it differs, gets 422', async () => {
+      await fc.assert(
+        fc.asyncProperty(step, step, async (one, other) => {
+          round++;
+          const id = await service.createCampaign();
+          await service.request('POST', `/api/v1/campaigns/${id}/start`);
+          const send = (s: Step) =>
+            service.request('POST', `/api/v1/campaigns/${id}/${s.verb}${s.query ? `?${s.query}` : ''}`, {
+              headers: { 'idempotency-key': `race-${round}`, ...(s.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+              ...(s.body !== undefined ? { rawBody: spelled(s.body, s.spelling) } : {}),
+            });
+          const answers = await Promise.all([send(one), send(other)]);
+          for (const answer of answers) expect(answer.status, answer.text).to.be.below(500);
+          const same = (s: Step) => `${s.verb} ${s.query} ${s.body === undefined ? '' : canonical(s.body)}`;
+          const [a, b] = answers as [Answer, Answer];
+          if (same(one) === same(other)) {
+            expect(b.status).to.equal(a.status);
+            expect(b.text).to.equal(a.text);
+          } else {
+            expect([a.status, b.status].filter((status) => status === 422), `${a.text} / ${b.text}`).to.have.length(1);
+          }
+          const decided = answers.filter((answer) => answer.status !== 422);
+          const events = (await service.outboxRows()).filter((e) => e.aggregate_id === id);
+          expect(events, 'the start and at most the one decided change').to.have.length(1 + (decided[0]!.status === 200 ? 1 : 0));
+        }),
+        propertyParameters(30),
+      );
+    });
+  });
+}

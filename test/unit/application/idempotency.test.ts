@@ -1,0 +1,50 @@
+import { IdempotencyKeyReused, ReplayedRefusal, sameRequest, StartCampaign } from '../../../src/application/index.js';
+import { Campaign, CampaignId } from '../../../src/domain/index.js';
+import { FixedClock } from '../../fakes/fixed-clock.js';
+import { InMemoryStore } from '../../fakes/in-memory-unit-of-work.js';
+import { SequentialIds } from '../../fakes/sequential-ids.js';
+import { expect } from '../../support/expect.js';
+
+describe('Idempotency fingerprints', () => {
+  it('match only the same request', () => {
+    expect(sameRequest('POST /campaigns/42/modify abc', 'POST /campaigns/42/modify abc')).to.equal(true);
+    expect(sameRequest('POST /campaigns/42/modify abc', 'POST /campaigns/42/modify abd')).to.equal(false);
+    expect(sameRequest('POST /campaigns/42/modify abc', 'POST /campaigns/42/start abc')).to.equal(false);
+  });
+
+  it('let a key stored without a digest match any digest of its method and resource, and nothing else', () => {
+    expect(sameRequest('POST /campaigns/42/start *', 'POST /campaigns/42/start abc')).to.equal(true);
+    expect(sameRequest('POST /campaigns/42/start *', 'POST /campaigns/421/start abc')).to.equal(false);
+    expect(sameRequest('POST /campaigns/42/start *', 'POST /campaigns/42/pause abc')).to.equal(false);
+    expect(sameRequest('POST /campaigns/42/start *', 'GET /campaigns/42/start abc')).to.equal(false);
+  });
+
+  describe('under StartCampaign', () => {
+    const id = CampaignId.parse('42');
+    let store: InMemoryStore;
+    let start: StartCampaign;
+    const request = (fingerprint: string, requestId: string) => ({
+      campaignId: id,
+      actor: 'bob',
+      idempotency: { key: 'k', fingerprint, requestId },
+    });
+
+    beforeEach(() => {
+      store = new InMemoryStore();
+      start = new StartCampaign(store, new FixedClock(new Date('2030-01-01T12:00:00Z')), new SequentialIds());
+      store.put(Campaign.create({ id, name: 'Sale', status: 'draft', createdBy: 'alice' }, new Date('2030-01-01T00:00:00Z')));
+    });
+
+    it('replay a stored refusal with the id of the request that was refused first', async () => {
+      await expect(start.execute(request('POST /campaigns/42/start a', 'first'))).to.be.rejected;
+      await expect(start.execute(request('POST /campaigns/42/start a', 'second')))
+        .to.be.rejectedWith(ReplayedRefusal)
+        .and.eventually.have.property('firstRequestId', 'first');
+    });
+
+    it('refuse another request under the key, whatever it would have done', async () => {
+      await expect(start.execute(request('POST /campaigns/42/start a', 'first'))).to.be.rejected;
+      await expect(start.execute(request('POST /campaigns/42/start b', 'second'))).to.be.rejectedWith(IdempotencyKeyReused);
+    });
+  });
+});

@@ -1,0 +1,145 @@
+import fc from 'fast-check';
+import {
+  allowedFrom,
+  Campaign,
+  CampaignId,
+  CampaignInvalid,
+  CampaignStateImpossible,
+  CAMPAIGN_STATUSES,
+  DomainError,
+  type CampaignAction,
+  type CampaignSnapshot,
+  type CampaignStatus,
+} from '../../../src/domain/index.js';
+import { invariantViolations } from '../../../src/domain/campaign-invariants.js';
+import { snapshotIn } from '../../fakes/campaign-in-status.js';
+import { expect } from '../../support/expect.js';
+import { propertyParameters } from '../../support/property-runs.js';
+
+const now = new Date('2030-01-01T00:00:00Z');
+const hour = 3_600_000;
+const at = (hours: number) => new Date(now.getTime() + hours * hour);
+
+function created(): CampaignSnapshot {
+  return Campaign.create({ id: CampaignId.parse('21'), name: 'Sale', startAt: at(24), endAt: at(48), createdBy: 'alice' }, now).snapshot();
+}
+
+describe('The campaign invariants', () => {
+  describe('Campaign.restore refuses a state no sequence of verbs can reach', () => {
+    const impossible: Array<[string, Partial<CampaignSnapshot>, string]> = [
+      ['a running campaign with no startedAt', { status: 'running', startedAt: null }, 'startedAt'],
+      ['a running campaign with a pausedAt', { status: 'running', startedAt: at(1), pausedAt: at(2) }, 'pausedAt'],
+      ['a paused campaign with no pausedAt', { status: 'paused', startedAt: at(1), pausedAt: null }, 'pausedAt'],
+      ['a terminated campaign with no terminatedAt', { status: 'terminated', startedAt: at(1), terminatedAt: null }, 'terminatedAt'],
+      ['a completed campaign with no completedAt', { status: 'completed', completedAt: null }, 'completedAt'],
+      ['a scheduled campaign with a startedAt', { status: 'scheduled', startedAt: at(1) }, 'startedAt'],
+      ['a draft with a terminatedAt', { status: 'draft', terminatedAt: at(1) }, 'terminatedAt'],
+      ['a campaign that ends before it starts', { startAt: at(48), endAt: at(24) }, 'endAt'],
+      ['a campaign that ends when it starts', { startAt: at(24), endAt: at(24) }, 'endAt'],
+      ['a campaign at version 0', { version: 0 }, 'version'],
+      ['a campaign with an invalid date', { startAt: new Date(Number.NaN) }, 'startAt'],
+    ];
+    for (const [what, change, field] of impossible) {
+      it(`refuses ${what}, naming ${field}`, () => {
+        expect(() => Campaign.restore({ ...created(), ...change }))
+          .to.throw(CampaignStateImpossible)
+          .with.property('violations')
+          .that.satisfies((violations: Array<{ field: string }>) => violations.some((v) => v.field === field));
+      });
+    }
+
+    it('is not a client error: no request can cause it, so the edge answers 500', () => {
+      expect(() => Campaign.restore({ ...created(), status: 'running' })).to.throw(CampaignStateImpossible);
+      try {
+        Campaign.restore({ ...created(), status: 'running' });
+      } catch (error) {
+        expect(error).not.to.be.instanceOf(DomainError);
+      }
+    });
+
+    for (const status of CAMPAIGN_STATUSES) {
+      it(`restores a ${status} campaign with the moments its verbs set`, () => {
+        expect(Campaign.restore(snapshotIn(created(), status, at(25))).status).to.equal(status);
+      });
+    }
+  });
+
+  describe('Campaign.create', () => {
+    it('refuses an end before the start through the same invariant, naming endAt', () => {
+      expect(() => Campaign.create({ id: CampaignId.parse('2'), name: 'x', startAt: at(48), endAt: at(24), createdBy: 'a' }, now))
+        .to.throw(CampaignInvalid)
+        .with.property('problems')
+        .that.deep.includes({ field: 'endAt', message: 'must be after startAt' });
+    });
+  });
+
+  describe('the transition table', () => {
+    const actions: Array<[CampaignAction, (campaign: Campaign, hours: number) => void]> = [
+      ['start', (c, h) => c.start({ now: at(h), eventId: 'e', startedBy: 'bob', trigger: 'manual' })],
+      ['pause', (c, h) => c.pause({ now: at(h), eventId: 'e', by: 'bob' })],
+      ['resume', (c, h) => c.resume({ now: at(h), eventId: 'e', by: 'bob' })],
+      ['terminate', (c, h) => c.terminate({ now: at(h), eventId: 'e', by: 'bob' })],
+      ['modify', (c, h) => c.modify({ name: 'Renamed' }, { now: at(h), eventId: 'e', by: 'bob' })],
+      ['restart', (c, h) => c.modify({ endAt: at(100) }, { now: at(h), eventId: 'e', by: 'bob' }, { restart: true })],
+      ['delete', (c, h) => c.delete({ now: at(h), eventId: 'e', by: 'bob' })],
+      ['complete', (c) => c.complete({ now: at(60), eventId: 'e', by: 'scheduler' })],
+    ];
+    for (const [action, perform] of actions) {
+      it(`decides ${action} from the table alone: allowed from ${allowedFrom(action).join(', ')}, refused from the rest`, () => {
+        for (const status of CAMPAIGN_STATUSES) {
+          const campaign = Campaign.restore(snapshotIn(created(), status, at(1)));
+          const allowed = allowedFrom(action).includes(status);
+          if (allowed) {
+            expect(() => perform(campaign, 2), `${action} from ${status}`).not.to.throw();
+          } else {
+            expect(() => perform(campaign, 2), `${action} from ${status}`)
+              .to.throw(DomainError, `cannot ${action}: it is ${status}; allowed only when ${allowedFrom(action).join(' or ')}`);
+          }
+        }
+      });
+    }
+  });
+
+  describe('after every change', () => {
+    type Step = { verb: CampaignAction; hours: number };
+    const step: fc.Arbitrary<Step> = fc.record({
+      verb: fc.constantFrom<CampaignAction>('start', 'pause', 'resume', 'terminate', 'modify', 'restart', 'delete', 'complete'),
+      hours: fc.integer({ min: 1, max: 30 }),
+    });
+
+    function apply(campaign: Campaign, { verb, hours }: Step, clockHours: number): void {
+      const act = { now: at(clockHours), eventId: `e-${clockHours}`, by: 'bob' };
+      if (verb === 'start') campaign.start({ now: act.now, eventId: act.eventId, startedBy: 'bob', trigger: 'manual' });
+      else if (verb === 'modify') campaign.modify({ startAt: at(clockHours + hours), endAt: at(clockHours + 2 * hours) }, act);
+      else if (verb === 'restart') campaign.modify({ endAt: at(clockHours + hours) }, act, { restart: true });
+      else if (verb === 'complete') campaign.complete(act);
+      else campaign[verb](act);
+    }
+
+    it('holds them whatever the verbs and the times: an accepted verb keeps them, a refused one changes nothing', () => {
+      fc.assert(
+        fc.property(fc.constantFrom<CampaignStatus>('draft', 'scheduled'), fc.array(step, { maxLength: 25 }), (status, steps) => {
+          const campaign = Campaign.create(
+            { id: CampaignId.parse('21'), name: 'Sale', status: status as 'draft' | 'scheduled', startAt: at(24), endAt: at(48), createdBy: 'alice' },
+            now,
+          );
+          let clockHours = 0;
+          for (const next of steps) {
+            clockHours += next.hours;
+            const before = campaign.snapshot();
+            try {
+              apply(campaign, next, clockHours);
+            } catch (error) {
+              expect(error).to.be.instanceOf(DomainError);
+              expect(campaign.snapshot()).to.deep.equal(before);
+              continue;
+            }
+            expect(invariantViolations(campaign.snapshot()), `${next.verb} from ${before.status}`).to.deep.equal([]);
+            if (campaign.isDeleted) break;
+          }
+        }),
+        propertyParameters(300),
+      );
+    });
+  });
+});
