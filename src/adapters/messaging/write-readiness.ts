@@ -34,10 +34,7 @@ export class WriteReadiness {
         .finally(() => {
           this.reading = undefined;
         });
-      const state = await Promise.race([
-        this.reading,
-        pause(Math.max(0, deadline - Date.now()), abandon).then(() => undefined),
-      ]);
+      const state = await readingUntil(this.reading, deadline, abandon);
       if (state !== undefined) {
         first ??= state.leaders;
         if (!state.writable) sawUnwritable = true;
@@ -78,6 +75,20 @@ interface PartitionState {
 /** A partition takes acks=all writes when its leader is a live broker and enough replicas are in sync. */
 export function isWritable(partition: PartitionMetadata, liveBrokers: ReadonlySet<number>, minInsyncReplicas: number): boolean {
   return partition.leader >= 0 && liveBrokers.has(partition.leader) && partition.isr.length >= minInsyncReplicas;
+}
+
+/** The read's answer, or undefined once the deadline passed or the watch was abandoned first. */
+async function readingUntil<T>(reading: Promise<T>, deadline: number, abandon: AbortSignal): Promise<T | undefined> {
+  // A wait of its own per read, so that no listener is left on `abandon` when the read wins.
+  const lap = new AbortController();
+  const endLap = () => lap.abort();
+  abandon.addEventListener('abort', endLap, { once: true });
+  try {
+    return await Promise.race([reading, pause(Math.max(0, deadline - Date.now()), lap.signal).then(() => undefined)]);
+  } finally {
+    lap.abort();
+    abandon.removeEventListener('abort', endLap);
+  }
 }
 
 function pause(ms: number, abandon: AbortSignal): Promise<void> {
