@@ -87,7 +87,7 @@ async function measure(kind: DatabaseKind): Promise<Row[]> {
     const rows: Row[] = depths.map(([depth]) => ({ database: kind.name, depth, before: [], after: [] }));
     for (const [, offset] of depths) {
       await countAndSkip(db, offset);
-      await reader.list(offset, PAGE_SIZE);
+      await reader.list({ offset, limit: PAGE_SIZE, order: 'id' });
     }
     // The depths and the two lists take turns, so the machine's noise falls on all of them alike.
     for (let call = 0; call < CALLS; call++) {
@@ -96,7 +96,7 @@ async function measure(kind: DatabaseKind): Promise<Row[]> {
         await countAndSkip(db, offset);
         rows[i]!.before.push(performance.now() - t);
         t = performance.now();
-        const page = await reader.list(offset, PAGE_SIZE);
+        const page = await reader.list({ offset, limit: PAGE_SIZE, order: 'id' });
         rows[i]!.after.push(performance.now() - t);
         if (page.total !== CAMPAIGNS || page.campaigns.length !== PAGE_SIZE) throw new Error(`wrong page at ${offset}: ${page.total}`);
       }

@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
-# Local single-node Apache Kafka broker (KRaft, broker+controller in one JVM)
-# for development and tests. The broker jars come from Maven (tools/kafka/pom.xml).
+# Local Apache Kafka (KRaft) for development and tests: one node, or a cluster of
+# KAFKA_NODES nodes on this machine, each node broker and controller in one JVM.
+# The broker jars come from Maven (tools/kafka/pom.xml).
 #
 # Usage: scripts/kafka.sh start|stop|status|fetch
+#        scripts/kafka.sh start NODE    start one node (1..KAFKA_NODES) of the cluster, if it is not running
+#        scripts/kafka.sh kill NODE     SIGKILL one node, as a crash does
+#        scripts/kafka.sh pid NODE      the process id of one node
+#   `start` starts every node that is not running, so it also brings a killed node back.
 #
 # Environment (all optional):
 #   KAFKA_VERSION          broker version to fetch                 (default 4.4.0)
 #   KAFKA_HOME_DIR         jar cache, shared between clones         (default ~/.cache/campaign-service-kafka/<version>)
-#   KAFKA_DATA_DIR         data, config, broker.log, pid file       (default <repo>/.kafka)
-#   KAFKA_PORT             client listener on 127.0.0.1             (default 9092)
-#   KAFKA_CONTROLLER_PORT  KRaft controller listener on 127.0.0.1   (default KAFKA_PORT+1)
-#   KAFKA_HEAP_OPTS        broker JVM heap                          (default -Xms256m -Xmx512m)
-#   KAFKA_READY_TIMEOUT    seconds to wait for the broker on start  (default 90)
+#   KAFKA_NODES            nodes of the cluster                     (default 1)
+#   KAFKA_DATA_DIR         data, config, broker.log, pid file       (default <repo>/.kafka, <repo>/.kafka-cluster for several nodes;
+#                          node N of a cluster lives in KAFKA_DATA_DIR/node-N)
+#   KAFKA_PORT             client listener on 127.0.0.1             (default 9092; node N: KAFKA_PORT+2(N-1))
+#   KAFKA_CONTROLLER_PORT  KRaft controller listener on 127.0.0.1   (default KAFKA_PORT+1; node N: +2(N-1))
+#   KAFKA_PORTS            client ports of all nodes, comma-separated (instead of KAFKA_PORT)
+#   KAFKA_CONTROLLER_PORTS controller ports of all nodes, comma-separated (instead of KAFKA_CONTROLLER_PORT)
+#   KAFKA_HEAP_OPTS        broker JVM heap                          (default -Xms256m -Xmx512m; -Xms128m -Xmx256m per node of a cluster)
+#   KAFKA_READY_TIMEOUT    seconds to wait for the broker on start  (default 90; 180 for a cluster)
 #   KAFKA_STOP_TIMEOUT     seconds to wait after SIGTERM on stop    (default 30)
 set -euo pipefail
 
@@ -20,23 +29,55 @@ POM="$REPO_DIR/tools/kafka/pom.xml"
 
 KAFKA_VERSION="${KAFKA_VERSION:-4.4.0}"
 KAFKA_HOME_DIR="${KAFKA_HOME_DIR:-$HOME/.cache/campaign-service-kafka/$KAFKA_VERSION}"
-KAFKA_DATA_DIR="${KAFKA_DATA_DIR:-$REPO_DIR/.kafka}"
+KAFKA_NODES="${KAFKA_NODES:-1}"
+[[ "$KAFKA_NODES" =~ ^[1-9]$ ]] || { echo "kafka: KAFKA_NODES must be 1 to 9 (got '$KAFKA_NODES')" >&2; exit 2; }
+if ((KAFKA_NODES == 1)); then
+  KAFKA_DATA_DIR="${KAFKA_DATA_DIR:-$REPO_DIR/.kafka}"
+  KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}"
+  KAFKA_READY_TIMEOUT="${KAFKA_READY_TIMEOUT:-90}"
+else
+  KAFKA_DATA_DIR="${KAFKA_DATA_DIR:-$REPO_DIR/.kafka-cluster}"
+  KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms128m -Xmx256m}"
+  KAFKA_READY_TIMEOUT="${KAFKA_READY_TIMEOUT:-180}"
+fi
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 1))}"
-KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}"
-KAFKA_READY_TIMEOUT="${KAFKA_READY_TIMEOUT:-90}"
 KAFKA_STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
+
+# Client and controller port of each node, index 1..KAFKA_NODES.
+CLIENT_PORTS=(0)
+CONTROLLER_PORTS=(0)
+if [[ -n "${KAFKA_PORTS:-}" ]]; then IFS=, read -r -a _ports <<<"$KAFKA_PORTS"; CLIENT_PORTS+=("${_ports[@]}"); fi
+if [[ -n "${KAFKA_CONTROLLER_PORTS:-}" ]]; then IFS=, read -r -a _ports <<<"$KAFKA_CONTROLLER_PORTS"; CONTROLLER_PORTS+=("${_ports[@]}"); fi
+for ((n = 1; n <= KAFKA_NODES; n++)); do
+  [[ -n "${CLIENT_PORTS[n]:-}" ]] || CLIENT_PORTS[n]=$((KAFKA_PORT + 2 * (n - 1)))
+  [[ -n "${CONTROLLER_PORTS[n]:-}" ]] || CONTROLLER_PORTS[n]=$((KAFKA_CONTROLLER_PORT + 2 * (n - 1)))
+done
 
 LIB_DIR="$KAFKA_HOME_DIR/libs"
 FETCH_MARKER="$KAFKA_HOME_DIR/.fetched"
-LOG_DIRS="$KAFKA_DATA_DIR/data"
-SERVER_PROPS="$KAFKA_DATA_DIR/server.properties"
 BROKER_LOG4J="$KAFKA_DATA_DIR/log4j2.properties"
 TOOLS_LOG4J="$KAFKA_DATA_DIR/tools-log4j2.properties"
 TOOLS_ADMIN_PROPS="$KAFKA_DATA_DIR/tools-admin.properties"
-BROKER_LOG="$KAFKA_DATA_DIR/broker.log"
-PID_FILE="$KAFKA_DATA_DIR/kafka.pid"
-BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
+CLUSTER_ID_FILE="$KAFKA_DATA_DIR/cluster.id"
+
+# The files of one node; a single node keeps the layout of KAFKA_DATA_DIR it always had.
+node_dir() { if ((KAFKA_NODES == 1)); then echo "$KAFKA_DATA_DIR"; else echo "$KAFKA_DATA_DIR/node-$1"; fi; }
+log_dirs() { echo "$(node_dir "$1")/data"; }
+server_props() { echo "$(node_dir "$1")/server.properties"; }
+broker_log() { echo "$(node_dir "$1")/broker.log"; }
+pid_file() { echo "$(node_dir "$1")/kafka.pid"; }
+bootstrap() { echo "127.0.0.1:${CLIENT_PORTS[$1]}"; }
+all_bootstrap() {
+  local n list=""
+  for ((n = 1; n <= KAFKA_NODES; n++)); do list+="${list:+,}$(bootstrap "$n")"; done
+  echo "$list"
+}
+quorum_voters() {
+  local n list=""
+  for ((n = 1; n <= KAFKA_NODES; n++)); do list+="${list:+,}$n@127.0.0.1:${CONTROLLER_PORTS[n]}"; done
+  echo "$list"
+}
 
 log() { echo "kafka: $*"; }
 die() { echo "kafka: $*" >&2; exit 1; }
@@ -97,7 +138,9 @@ run_tool() {
 # ---------------------------------------------------------------- process state
 
 read_pid() {
-  if [[ -f "$PID_FILE" ]]; then cat "$PID_FILE"; fi
+  local file
+  file="$(pid_file "$1")"
+  if [[ -f "$file" ]]; then cat "$file"; fi
 }
 
 # True while the process exists and is not a zombie waiting to be reaped.
@@ -107,10 +150,10 @@ pid_running() {
   [[ -n "$state" && "$state" != Z* ]]
 }
 
-# True when the pid file names a live Kafka broker process.
+# True when the pid file of node $1 names a live Kafka broker process.
 broker_alive() {
   local pid
-  pid="$(read_pid)"
+  pid="$(read_pid "$1")"
   [[ -n "$pid" ]] && pid_running "$pid" &&
     ps -p "$pid" -o args= 2>/dev/null | grep -q 'kafka\.Kafka'
 }
@@ -119,10 +162,10 @@ port_open() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-# The broker answers a metadata request (lists topics through the admin API).
+# Node $1 finished starting: its log (rotated at each launch) says so. Reading it costs nothing, where asking the
+# broker through a command line tool starts a JVM each second.
 broker_answers() {
-  run_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOTSTRAP" \
-    --command-config "$TOOLS_ADMIN_PROPS" --list >/dev/null 2>&1
+  grep -q 'Kafka Server started' "$(broker_log "$1")" 2>/dev/null
 }
 
 # Serialises start and stop, so parallel callers never launch two brokers.
@@ -136,30 +179,34 @@ acquire_lock() {
 # ---------------------------------------------------------------- configuration
 
 ensure_data_dir() {
-  mkdir -p "$LOG_DIRS"
+  mkdir -p "$(log_dirs "$1")"
 }
 
+# Internal topics are replicated over the whole cluster (up to 3), with stock broker defaults otherwise:
+# a topic created without a replication factor gets one replica, as on a stock cluster.
 write_server_properties() {
-  cat >"$SERVER_PROPS" <<EOF
+  local node="$1" internal_rf=$((KAFKA_NODES < 3 ? KAFKA_NODES : 3))
+  local internal_min_isr=$((internal_rf > 1 ? internal_rf - 1 : 1))
+  cat >"$(server_props "$node")" <<EOF
 # Generated by scripts/kafka.sh on every start; edits are overwritten.
 process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+node.id=$node
+controller.quorum.voters=$(quorum_voters)
+listeners=PLAINTEXT://127.0.0.1:${CLIENT_PORTS[node]},CONTROLLER://127.0.0.1:${CONTROLLER_PORTS[node]}
+advertised.listeners=PLAINTEXT://127.0.0.1:${CLIENT_PORTS[node]}
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-log.dirs=$LOG_DIRS
+log.dirs=$(log_dirs "$node")
 num.partitions=3
 auto.create.topics.enable=true
-offsets.topic.replication.factor=1
+offsets.topic.replication.factor=$internal_rf
 offsets.topic.num.partitions=3
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
+transaction.state.log.replication.factor=$internal_rf
+transaction.state.log.min.isr=$internal_min_isr
 transaction.state.log.num.partitions=3
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
+share.coordinator.state.topic.replication.factor=$internal_rf
+share.coordinator.state.topic.min.isr=$internal_min_isr
 group.initial.rebalance.delay.ms=0
 num.network.threads=2
 num.io.threads=4
@@ -201,83 +248,118 @@ rootLogger.appenderRef.err.ref = ERR
 EOF
 }
 
-# Formats the storage once; meta.properties marks a formatted log dir.
+# The id every node of this cluster is formatted with, made once.
+cluster_id() {
+  [[ -f "$CLUSTER_ID_FILE" ]] || run_tool kafka.tools.StorageTool random-uuid >"$CLUSTER_ID_FILE"
+  cat "$CLUSTER_ID_FILE"
+}
+
+# Formats the storage of node $1 once; meta.properties marks a formatted log dir.
 format_storage() {
-  [[ -f "$LOG_DIRS/meta.properties" ]] && return 0
-  local cluster_id
-  cluster_id="$(run_tool kafka.tools.StorageTool random-uuid)"
-  log "formatting storage in $LOG_DIRS (cluster id $cluster_id)"
-  run_tool kafka.tools.StorageTool format -t "$cluster_id" -c "$SERVER_PROPS" >/dev/null
+  local node="$1" dir
+  dir="$(log_dirs "$node")"
+  [[ -f "$dir/meta.properties" ]] && return 0
+  local id
+  id="$(cluster_id)"
+  log "formatting storage in $dir (cluster id $id)"
+  run_tool kafka.tools.StorageTool format -t "$id" -c "$(server_props "$node")" >/dev/null
 }
 
 # ---------------------------------------------------------------- start / stop
 
 rotate_broker_log() {
-  [[ -f "$BROKER_LOG" ]] && mv -f "$BROKER_LOG" "$BROKER_LOG.1"
+  local file
+  file="$(broker_log "$1")"
+  [[ -f "$file" ]] && mv -f "$file" "$file.1"
   return 0
 }
 
 launch_broker() {
-  rotate_broker_log
+  local node="$1"
+  rotate_broker_log "$node"
   # shellcheck disable=SC2086 # KAFKA_HEAP_OPTS holds several JVM flags
   nohup java $KAFKA_HEAP_OPTS -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
     -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$BROKER_LOG4J" \
-    -cp "$LIB_DIR/*" kafka.Kafka "$SERVER_PROPS" \
-    >"$BROKER_LOG" 2>&1 </dev/null 9>&- &
-  echo $! >"$PID_FILE"
+    -cp "$LIB_DIR/*" kafka.Kafka "$(server_props "$node")" \
+    >"$(broker_log "$node")" 2>&1 </dev/null 9>&- &
+  echo $! >"$(pid_file "$node")"
 }
 
-# Reports a failed start with the end of the broker log; leaves no broker behind.
+# Reports a failed start with the end of the node's log; leaves none of the nodes it started behind.
 fail_start() {
-  echo "kafka: $1; last lines of $BROKER_LOG:" >&2
-  tail -n 40 "$BROKER_LOG" >&2 || true
-  if broker_alive; then terminate_broker >&2; fi
-  rm -f "$PID_FILE"
+  local node="$1" n
+  echo "kafka: node $node: $2; last lines of $(broker_log "$node"):" >&2
+  tail -n 40 "$(broker_log "$node")" >&2 || true
+  for n in "${STARTED_NODES[@]}"; do
+    if broker_alive "$n"; then terminate_broker "$n" >&2; fi
+    rm -f "$(pid_file "$n")"
+  done
   exit 1
 }
 
 wait_until_ready() {
-  local deadline=$((SECONDS + KAFKA_READY_TIMEOUT))
+  local node="$1" deadline=$((SECONDS + KAFKA_READY_TIMEOUT))
   while ((SECONDS < deadline)); do
-    broker_alive || fail_start "the broker exited during start-up"
-    if port_open "$KAFKA_PORT" && broker_answers; then
+    broker_alive "$node" || fail_start "$node" "the broker exited during start-up"
+    if port_open "${CLIENT_PORTS[node]}" && broker_answers "$node"; then
       return 0
     fi
     sleep 1
   done
-  fail_start "the broker did not answer on $BOOTSTRAP within ${KAFKA_READY_TIMEOUT}s"
+  fail_start "$node" "the broker did not answer on $(bootstrap "$node") within ${KAFKA_READY_TIMEOUT}s"
 }
+
+STARTED_NODES=()
 
 cmd_start() {
   acquire_lock
-  if broker_alive && port_open "$KAFKA_PORT"; then
-    log "already running (pid $(read_pid)) on $BOOTSTRAP"
-    return 0
+  local node port to_start=() first=1 last=$KAFKA_NODES
+  if [[ -n "${1:-}" ]]; then
+    [[ "$1" =~ ^[0-9]+$ ]] && (($1 >= 1 && $1 <= KAFKA_NODES)) || die "no node $1 (KAFKA_NODES=$KAFKA_NODES)"
+    first=$1 last=$1
   fi
-  broker_alive && die "a broker (pid $(read_pid)) is running but not listening on $BOOTSTRAP; run 'scripts/kafka.sh stop' first"
+  for ((node = first; node <= last; node++)); do
+    if broker_alive "$node" && port_open "${CLIENT_PORTS[node]}"; then
+      log "node $node already running (pid $(read_pid "$node")) on $(bootstrap "$node")"
+      continue
+    fi
+    broker_alive "$node" &&
+      die "node $node (pid $(read_pid "$node")) is running but not listening on $(bootstrap "$node"); run 'scripts/kafka.sh stop' first"
+    to_start+=("$node")
+  done
+  ((${#to_start[@]} > 0)) || return 0
   require_java
-  local port
-  for port in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
-    port_open "$port" && die "port $port on 127.0.0.1 is already in use by another process"
+  for node in "${to_start[@]}"; do
+    for port in "${CLIENT_PORTS[node]}" "${CONTROLLER_PORTS[node]}"; do
+      port_open "$port" && die "port $port on 127.0.0.1 is already in use by another process"
+    done
   done
   fetch_jars
-  ensure_data_dir
-  write_server_properties
   write_tool_configs
-  format_storage
+  for node in "${to_start[@]}"; do
+    ensure_data_dir "$node"
+    write_server_properties "$node"
+    format_storage "$node"
+  done
   local started=$SECONDS
-  launch_broker
-  log "started Kafka $KAFKA_VERSION (pid $(read_pid)), waiting for $BOOTSTRAP"
-  wait_until_ready
-  log "ready on $BOOTSTRAP after $((SECONDS - started))s (log: $BROKER_LOG)"
+  # All at once: a controller quorum forms only once a majority of the nodes runs.
+  for node in "${to_start[@]}"; do
+    launch_broker "$node"
+    STARTED_NODES+=("$node")
+    log "started Kafka $KAFKA_VERSION node $node (pid $(read_pid "$node")), waiting for $(bootstrap "$node")"
+  done
+  for node in "${to_start[@]}"; do
+    wait_until_ready "$node"
+  done
+  log "ready on $(all_bootstrap) after $((SECONDS - started))s (logs: $(broker_log "${to_start[0]}")$( ((KAFKA_NODES > 1)) && echo ' and the other nodes'))"
 }
 
 # SIGTERM, a bounded wait for a clean shutdown, then SIGKILL.
 terminate_broker() {
-  local pid deadline=$((SECONDS + KAFKA_STOP_TIMEOUT))
-  pid="$(read_pid)"
-  log "stopping pid $pid"
+  local node="$1" pid deadline=$((SECONDS + KAFKA_STOP_TIMEOUT))
+  pid="$(read_pid "$node")"
+  log "stopping node $node (pid $pid)"
   kill -TERM "$pid" 2>/dev/null || true
   while pid_running "$pid" && ((SECONDS < deadline)); do
     sleep 0.2
@@ -287,31 +369,51 @@ terminate_broker() {
     kill -KILL "$pid" 2>/dev/null || true
     while pid_running "$pid"; do sleep 0.2; done
   fi
-  rm -f "$PID_FILE"
+  rm -f "$(pid_file "$node")"
 }
 
 cmd_stop() {
   acquire_lock
-  if ! broker_alive; then
-    rm -f "$PID_FILE"
-    log "not running"
-    return 0
-  fi
-  terminate_broker
-  log "stopped"
+  local node pids=() any=0
+  # The brokers first, all at once: a controller that stops first would leave the others waiting for a quorum.
+  for ((node = KAFKA_NODES; node >= 1; node--)); do
+    if broker_alive "$node"; then
+      any=1
+      terminate_broker "$node" &
+      pids+=($!)
+    else
+      rm -f "$(pid_file "$node")"
+    fi
+  done
+  ((${#pids[@]} == 0)) || wait "${pids[@]}"
+  if ((any)); then log "stopped"; else log "not running"; fi
+}
+
+cmd_kill() {
+  local node="$1" pid
+  [[ "$node" =~ ^[0-9]+$ ]] && ((node >= 1 && node <= KAFKA_NODES)) || die "no node $node (KAFKA_NODES=$KAFKA_NODES)"
+  broker_alive "$node" || die "node $node is not running"
+  pid="$(read_pid "$node")"
+  kill -KILL "$pid"
+  while pid_running "$pid"; do sleep 0.05; done
+  rm -f "$(pid_file "$node")"
+  log "killed node $node (pid $pid)"
 }
 
 cmd_status() {
-  if broker_alive && port_open "$KAFKA_PORT"; then
-    log "running (pid $(read_pid)) on $BOOTSTRAP"
-    return 0
-  fi
-  if broker_alive; then
-    log "pid $(read_pid) is alive but not listening on $BOOTSTRAP"
-  else
-    log "not running"
-  fi
-  return 1
+  local node down=0
+  for ((node = 1; node <= KAFKA_NODES; node++)); do
+    if broker_alive "$node" && port_open "${CLIENT_PORTS[node]}"; then
+      log "node $node running (pid $(read_pid "$node")) on $(bootstrap "$node")"
+    elif broker_alive "$node"; then
+      log "node $node: pid $(read_pid "$node") is alive but not listening on $(bootstrap "$node")"
+      down=1
+    else
+      log "node $node not running"
+      down=1
+    fi
+  done
+  return "$down"
 }
 
 cmd_fetch() {
@@ -320,17 +422,19 @@ cmd_fetch() {
 }
 
 usage() {
-  echo "usage: $0 start|stop|status|fetch" >&2
+  echo "usage: $0 start|stop|status|fetch, or $0 start|kill|pid NODE" >&2
   exit 2
 }
 
 main() {
-  [[ $# -eq 1 ]] || usage
-  case "$1" in
-    start) cmd_start ;;
-    stop) cmd_stop ;;
-    status) cmd_status ;;
-    fetch) cmd_fetch ;;
+  case "$#:${1:-}" in
+    1:start) cmd_start ;;
+    1:stop) cmd_stop ;;
+    1:status) cmd_status ;;
+    1:fetch) cmd_fetch ;;
+    2:start) cmd_start "$2" ;;
+    2:kill) cmd_kill "$2" ;;
+    2:pid) read_pid "$2" ;;
     *) usage ;;
   esac
 }

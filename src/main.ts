@@ -43,6 +43,10 @@ async function printDevelopmentHelp(service: RunningService): Promise<void> {
       `  curl -s ${api}/campaigns/<id> -H "Authorization: Bearer $TOKEN"               # the Volt MX read form`,
       `  curl -s "${api}/campaigns/<id>?view=service" -H "Authorization: Bearer $TOKEN"  # the service's own view`,
       '',
+      'The operator console, signed in with that token (the part after # never leaves the browser):',
+      '',
+      `  ${service.url}/console/#token=${token}`,
+      '',
       '',
     ].join('\n'),
   );

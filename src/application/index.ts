@@ -1,6 +1,7 @@
 export * from './campaign-change.js';
 export * from './errors.js';
 export * from './idempotency.js';
+export * from './ports/campaign-history.js';
 export * from './ports/campaign-reader.js';
 export * from './ports/clock.js';
 export * from './ports/event-publisher.js';

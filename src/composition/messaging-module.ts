@@ -17,6 +17,7 @@ import type { KafkaSettings, RelaySettings } from '../adapters/config/config.js'
 import { PinoRelayLog } from '../adapters/logging/pino-relay-log.js';
 import { createKafka } from '../adapters/messaging/kafka-client.js';
 import { KafkaEventPublisher } from '../adapters/messaging/kafka-event-publisher.js';
+import { logTopicLayout } from '../adapters/messaging/topic-log.js';
 import { KnexRelayLease } from '../adapters/persistence/knex-relay-lease.js';
 import { TYPES } from './types.js';
 
@@ -29,6 +30,9 @@ const RELAY_RETRY = { initialDelayMs: 100, maxDelayMs: 5_000 };
  */
 const RELAY_LEASE = { ttlMs: 5_000, renewEveryMs: 1_000 };
 
+/** A relay that holds the lease but has not published for this long hands it over, in case only it is cut off. */
+const RELAY_HAND_OVER_AFTER_MS = 30_000;
+
 /** Kafka and the outbox relay; loaded only when KAFKA_BROKERS is set. */
 export function messagingModule(kafka: KafkaSettings, relay: RelaySettings): ContainerModule {
   /** This relay's name in the lease table and in its log lines. */
@@ -37,13 +41,19 @@ export function messagingModule(kafka: KafkaSettings, relay: RelaySettings): Con
     bind(TYPES.Kafka).toResolvedValue((logger: Logger) => createKafka(kafka, logger), [TYPES.Logger]).inSingletonScope();
     bind(TYPES.KafkaEventPublisher)
       .toResolvedValue(
-        (client: Kafka) =>
-          new KafkaEventPublisher(client, {
-            topic: kafka.topic,
-            topicPartitions: kafka.topicPartitions,
-            eventSource: kafka.eventSource,
-          }),
-        [TYPES.Kafka],
+        (client: Kafka, logger: Logger) =>
+          new KafkaEventPublisher(
+            client,
+            {
+              topic: kafka.topic,
+              topicPartitions: kafka.topicPartitions,
+              topicReplicationFactor: kafka.topicReplicationFactor,
+              topicMinInsyncReplicas: kafka.topicMinInsyncReplicas,
+              eventSource: kafka.eventSource,
+            },
+            (layout) => logTopicLayout(logger, layout),
+          ),
+        [TYPES.Kafka, TYPES.Logger],
       )
       .inSingletonScope();
     // A resolved value rather than toService: activation handlers (the metrics wrapper) apply to it.
@@ -57,7 +67,8 @@ export function messagingModule(kafka: KafkaSettings, relay: RelaySettings): Con
       .toResolvedValue(
         (pending: PendingEvents, publisher: EventPublisher, db: Knex, clock: Clock, log: RelayLog, signal: OutboxSignal) => {
           const leadership = new RelayLeadership(new KnexRelayLease(db, relayId, RELAY_LEASE.ttlMs), RELAY_LEASE);
-          return new OutboxRelay(pending, publisher, leadership, clock, log, { ...relay, retry: RELAY_RETRY }, signal);
+          const settings = { ...relay, retry: RELAY_RETRY, handOverAfterMs: RELAY_HAND_OVER_AFTER_MS };
+          return new OutboxRelay(pending, publisher, leadership, clock, log, settings, signal);
         },
         [TYPES.PendingEvents, TYPES.EventPublisher, TYPES.Database, TYPES.Clock, TYPES.RelayLog, TYPES.OutboxSignal],
       )

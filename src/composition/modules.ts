@@ -3,6 +3,7 @@ import {
   CreateCampaign,
   DeleteCampaign,
   GetCampaign,
+  ListCampaignEvents,
   ListCampaigns,
   ModifyCampaign,
   OutboxSignal,
@@ -11,6 +12,7 @@ import {
   RunSchedule,
   StartCampaign,
   TerminateCampaign,
+  type CampaignHistory,
   type CampaignReader,
   type Clock,
   type IdGenerator,
@@ -20,6 +22,7 @@ import type { ServiceConfig } from '../adapters/config/config.js';
 import { TokenVerifier } from '../adapters/auth/token-verifier.js';
 import { openDatabase } from '../adapters/persistence/database.js';
 import { IdempotencyJanitor } from '../adapters/persistence/idempotency-janitor.js';
+import { KnexCampaignHistory } from '../adapters/persistence/knex-campaign-history.js';
 import { KnexCampaignReader } from '../adapters/persistence/knex-campaign-reader.js';
 import { KnexPendingEvents } from '../adapters/persistence/knex-pending-events.js';
 import { OutboxJanitor } from '../adapters/persistence/outbox-janitor.js';
@@ -45,6 +48,7 @@ export const persistenceModule = new ContainerModule(({ bind }) => {
     .inSingletonScope();
   bind(TYPES.PendingEvents).toResolvedValue((db: Knex) => new KnexPendingEvents(db), [TYPES.Database]).inSingletonScope();
   bind(TYPES.CampaignReader).toResolvedValue((db: Knex) => new KnexCampaignReader(db), [TYPES.Database]).inSingletonScope();
+  bind(TYPES.CampaignHistory).toResolvedValue((db: Knex) => new KnexCampaignHistory(db), [TYPES.Database]).inSingletonScope();
   bind(TYPES.IdempotencyJanitor)
     .toResolvedValue(
       (db: Knex, config: ServiceConfig) => new IdempotencyJanitor(db, config.idempotencyRetentionHours * 3_600_000),
@@ -100,10 +104,19 @@ export const useCaseModule = new ContainerModule(({ bind }) => {
     .inSingletonScope();
   bind(TYPES.CampaignUseCases)
     .toResolvedValue(
-      (uow: UnitOfWork, clock: Clock, ids: IdGenerator, reader: CampaignReader, start: StartCampaign, create: CreateCampaign) => ({
+      (
+        uow: UnitOfWork,
+        clock: Clock,
+        ids: IdGenerator,
+        reader: CampaignReader,
+        history: CampaignHistory,
+        start: StartCampaign,
+        create: CreateCampaign,
+      ) => ({
         createCampaign: create,
         getCampaign: new GetCampaign(reader),
         listCampaigns: new ListCampaigns(reader),
+        listCampaignEvents: new ListCampaignEvents(reader, history),
         startCampaign: start,
         pauseCampaign: new PauseCampaign(uow, clock, ids),
         resumeCampaign: new ResumeCampaign(uow, clock, ids),
@@ -111,7 +124,7 @@ export const useCaseModule = new ContainerModule(({ bind }) => {
         modifyCampaign: new ModifyCampaign(uow, clock, ids),
         deleteCampaign: new DeleteCampaign(uow, clock, ids),
       }),
-      [...writeDeps, TYPES.CampaignReader, TYPES.StartCampaign, TYPES.CreateCampaign],
+      [...writeDeps, TYPES.CampaignReader, TYPES.CampaignHistory, TYPES.StartCampaign, TYPES.CreateCampaign],
     )
     .inSingletonScope();
 });

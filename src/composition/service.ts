@@ -11,6 +11,7 @@ import type { ServiceConfig } from '../adapters/config/config.js';
 import { createHttpApp } from '../adapters/http/app.js';
 import { loadOpenApiDocument } from '../adapters/http/openapi-document.js';
 import { answerClientErrorsAsJson } from '../adapters/http/client-errors.js';
+import { loadConsoleAssets } from '../adapters/http/console-routes.js';
 import { serverOptions, type ConnectionTimeouts } from '../adapters/http/server-limits.js';
 import { closeSilentConnections } from '../adapters/http/silent-connections.js';
 import { ReadinessCheck } from '../adapters/observability/readiness-check.js';
@@ -97,6 +98,7 @@ export async function startService(
     logger,
     basePath: config.basePath,
     corsOrigins: config.corsOrigins,
+    consoleAssets: loadConsoleAssets(),
     draining: () => stopping,
     operations: {
       readiness: new ReadinessCheck({

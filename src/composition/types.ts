@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type {
+  CampaignHistory,
   CampaignReader,
   Clock,
   CreateCampaign,
@@ -32,6 +33,7 @@ export const TYPES = {
   Database: Symbol.for('Database') as ServiceIdentifier<Knex>,
   UnitOfWork: Symbol.for('UnitOfWork') as ServiceIdentifier<UnitOfWork>,
   CampaignReader: Symbol.for('CampaignReader') as ServiceIdentifier<CampaignReader>,
+  CampaignHistory: Symbol.for('CampaignHistory') as ServiceIdentifier<CampaignHistory>,
   IdempotencyJanitor: Symbol.for('IdempotencyJanitor') as ServiceIdentifier<IdempotencyJanitor>,
   OutboxJanitor: Symbol.for('OutboxJanitor') as ServiceIdentifier<OutboxJanitor>,
   Clock: Symbol.for('Clock') as ServiceIdentifier<Clock>,

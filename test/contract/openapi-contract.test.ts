@@ -68,8 +68,14 @@ const SCENARIOS: Record<string, Scenario[]> = {
     ({ call }) => call({ headers: { accept: SERVICE_VIEW } }),
     ({ call, service, clock }) => withContent(service, clock).then(() => call({ query: '?pageSize=500' })),
     ({ call }) => call({ query: '?pageSize=500&view=service' }),
+    ({ call }) => call({ query: '?status=scheduled,paused&search=contract&sort=nextStart&view=service' }),
+    ({ call }) => call({ query: '?status=paused&sort=newest' }),
   ],
-  'GET /api/v1/campaigns 400': [({ call }) => call({ query: '?pageSize=0' }), ({ call }) => call({ query: '?view=all' })],
+  'GET /api/v1/campaigns 400': [
+    ({ call }) => call({ query: '?pageSize=0' }),
+    ({ call }) => call({ query: '?view=all' }),
+    ({ call }) => call({ query: '?sort=oldest' }),
+  ],
   'GET /api/v1/campaigns/{id} 200': [
     async ({ call, campaign }) => call({ id: await campaign('paused') }),
     async ({ call, campaign }) => call({ id: await campaign('paused'), query: '?view=service' }),
@@ -78,6 +84,11 @@ const SCENARIOS: Record<string, Scenario[]> = {
     async ({ call, service, clock }) => call({ id: await withContent(service, clock), query: '?view=service' }),
   ],
   'GET /api/v1/campaigns/{id} 400': [({ call }) => call({ id: '1', query: '?view=all' })],
+  'GET /api/v1/campaigns/{id}/events 200': [
+    async ({ call, campaign }) => call({ id: await campaign('paused') }),
+    async ({ call, campaign }) => call({ id: await campaign('scheduled'), query: '?start=0&pageSize=5' }),
+  ],
+  'GET /api/v1/campaigns/{id}/events 400': [async ({ call, campaign }) => call({ id: await campaign('paused'), query: '?pageSize=0' })],
 
   'POST /api/v1/campaigns/{id}/start 200': [async ({ call, campaign }) => call({ id: await campaign('scheduled') })],
   'POST /api/v1/campaigns/{id}/start 409': [

@@ -1,7 +1,9 @@
 import {
   CampaignAlreadyExists,
   IdempotencyKeyTaken,
+  type CampaignOrder,
   type CampaignPage,
+  type CampaignQuery,
   type CampaignReader,
   type IdempotencyKey,
   type StoredOutcome,
@@ -72,9 +74,13 @@ export class InMemoryStore implements UnitOfWork, CampaignReader {
     return this.state.campaigns.get(id.toString());
   }
 
-  async list(offset: number, limit: number): Promise<CampaignPage> {
-    const all = [...this.state.campaigns.values()].sort((a, b) => compareIds(a.id, b.id));
-    return { total: all.length, campaigns: all.slice(offset, offset + limit) };
+  async list(query: CampaignQuery): Promise<CampaignPage> {
+    const search = query.search?.trim().toLowerCase() ?? '';
+    const all = [...this.state.campaigns.values()]
+      .filter((c) => !query.statuses?.length || query.statuses.includes(c.status))
+      .filter((c) => search === '' || c.name.toLowerCase().includes(search) || c.id.toString() === search)
+      .sort(ORDERS[query.order]);
+    return { total: all.length, campaigns: all.slice(query.offset, query.offset + query.limit) };
   }
 
   async findDue(now: Date, limit: number): Promise<CampaignId[]> {
@@ -133,6 +139,12 @@ function transactionOver(draft: State): Transaction {
 function recordKey(key: IdempotencyKey): string {
   return `${key.owner}\u0000${key.key}`;
 }
+
+const ORDERS: Record<CampaignOrder, (a: CampaignSnapshot, b: CampaignSnapshot) => number> = {
+  id: (a, b) => compareIds(a.id, b.id),
+  newest: (a, b) => b.createdAt.getTime() - a.createdAt.getTime() || compareIds(b.id, a.id),
+  nextStart: (a, b) => (a.startAt?.getTime() ?? Infinity) - (b.startAt?.getTime() ?? Infinity) || compareIds(a.id, b.id),
+};
 
 function compareIds(a: CampaignId, b: CampaignId): number {
   const x = BigInt(a.toString());

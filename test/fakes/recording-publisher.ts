@@ -1,4 +1,4 @@
-import type { EventPublisher, PendingEvent } from '../../src/application/index.js';
+import { PartlyPublished, type EventPublisher, type PendingEvent } from '../../src/application/index.js';
 
 /** A broker in memory: records acknowledged batches, can be taken down, and can hold its acknowledgements. */
 export class RecordingPublisher implements EventPublisher {
@@ -12,6 +12,8 @@ export class RecordingPublisher implements EventPublisher {
   private down: Error | undefined;
   private readonly refusedAttempts = new Set<number>();
   private heldAcks: Array<() => void> | undefined;
+  private readonly writableWaiters: Array<() => void> = [];
+  private readonly partialAttempts = new Map<number, (event: PendingEvent) => boolean>();
 
   get events(): PendingEvent[] {
     return this.acknowledged.flat();
@@ -28,6 +30,12 @@ export class RecordingPublisher implements EventPublisher {
 
   recover(): void {
     this.down = undefined;
+    for (const wake of this.writableWaiters.splice(0)) wake();
+  }
+
+  /** The publish attempt with this number acknowledges only the events this picks, and refuses the rest. */
+  acknowledgeOnlyAt(attempt: number, picks: (event: PendingEvent) => boolean): void {
+    this.partialAttempts.set(attempt, picks);
   }
 
   /** Refuses the publish attempt with this number (the first is 1), and only that one. */
@@ -50,10 +58,29 @@ export class RecordingPublisher implements EventPublisher {
     if (this.down !== undefined) throw this.down;
   }
 
+  /** Like a broker's metadata: resolves when `recover()` is called, or after `withinMs`. */
+  whenWritable(withinMs: number, abandon: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(wake, withinMs);
+      abandon.addEventListener('abort', wake, { once: true });
+      this.writableWaiters.push(wake);
+      function wake(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  }
+
   async publish(events: readonly PendingEvent[]): Promise<void> {
     this.attempts++;
     if (this.down !== undefined) throw this.down;
     if (this.refusedAttempts.has(this.attempts)) throw new Error('broker refused the batch');
+    const picks = this.partialAttempts.get(this.attempts);
+    if (picks !== undefined) {
+      const acknowledged = events.filter(picks);
+      this.acknowledged.push(acknowledged);
+      throw new PartlyPublished(acknowledged, new Error('a partition refused its events'));
+    }
     this.inFlight++;
     this.mostInFlight = Math.max(this.mostInFlight, this.inFlight);
     try {

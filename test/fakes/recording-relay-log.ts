@@ -26,4 +26,8 @@ export class RecordingRelayLog implements RelayLog {
   standingBy(): void {
     this.leadership.push('standing by');
   }
+
+  handingOver(): void {
+    this.leadership.push('handing over');
+  }
 }

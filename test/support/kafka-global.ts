@@ -1,4 +1,5 @@
 import { LocalKafkaBroker } from './local-kafka-broker.js';
+import { LocalKafkaCluster } from './local-kafka-cluster.js';
 
 /**
  * The Kafka the tests use: the cluster in KAFKA_BROKERS when it is set, otherwise a local broker that
@@ -7,9 +8,29 @@ import { LocalKafkaBroker } from './local-kafka-broker.js';
  * fails the tests that need it; nothing is skipped.
  */
 let local: Promise<LocalKafkaBroker> | undefined;
+let cluster: Promise<LocalKafkaCluster> | undefined;
 
 /** Long enough for a first run that still has to fetch the broker's jars. */
 export const BROKER_START_TIMEOUT_MS = 180_000;
+
+/** Three JVMs starting at once on a small machine take longer than one. */
+export const CLUSTER_START_TIMEOUT_MS = 300_000;
+
+/**
+ * The three-node cluster the cluster suites share: started when the first of them needs it, stopped at the end
+ * of the run. Always a local one (its nodes are killed), whatever KAFKA_BROKERS says.
+ */
+export function testKafkaCluster(): Promise<LocalKafkaCluster> {
+  cluster ??= LocalKafkaCluster.launch();
+  return cluster;
+}
+
+/** Stops the cluster once the suites that need it are done, so its three JVMs do not slow the rest of the run. */
+export async function stopTestKafkaCluster(): Promise<void> {
+  const running = cluster;
+  cluster = undefined;
+  await (await running?.catch(() => undefined))?.remove();
+}
 
 /** The bootstrap servers of the test cluster, as KAFKA_BROKERS takes them. */
 export async function testKafkaBrokers(): Promise<string> {
@@ -27,7 +48,10 @@ function localBroker(): Promise<LocalKafkaBroker> {
 }
 
 export async function mochaGlobalTeardown(): Promise<void> {
-  await LocalKafkaBroker.stopAll();
+  await Promise.all([LocalKafkaBroker.stopAll(), LocalKafkaCluster.stopAll()]);
 }
 
-process.once('exit', () => LocalKafkaBroker.stopAllNow());
+process.once('exit', () => {
+  LocalKafkaBroker.stopAllNow();
+  LocalKafkaCluster.stopAllNow();
+});

@@ -14,6 +14,7 @@ const container = buildContainer(config, createLogger(), undefined);
 const kafka = container.get(TYPES.EventPublisher);
 const dyingAfterPublish: EventPublisher = {
   connect: () => kafka.connect(),
+  whenWritable: (withinMs, abandon) => kafka.whenWritable(withinMs, abandon),
   async publish(events) {
     await kafka.publish(events);
     process.kill(process.pid, 'SIGKILL');

@@ -14,6 +14,10 @@ export interface KafkaSettings {
   clientId: string;
   topic: string;
   topicPartitions: number;
+  /** Copies of each partition when the service creates the topic; undefined: 3, or the cluster's broker count when smaller. */
+  topicReplicationFactor: number | undefined;
+  /** `min.insync.replicas` of the topic it creates; undefined: the replication factor less one, at least 1. */
+  topicMinInsyncReplicas: number | undefined;
   /** The CloudEvents `source` of every published event. */
   eventSource: string;
 }
@@ -23,6 +27,8 @@ export interface RelaySettings {
   enabled: boolean;
   pollIntervalMs: number;
   batchSize: number;
+  /** A publish not acknowledged within this long marks the relay stalled (degraded), while it keeps waiting. */
+  publishStallMs: number;
 }
 
 export interface ServiceConfig {
@@ -100,12 +106,15 @@ const schema = z.object({
     message: 'must be a Kafka topic name: up to 249 letters, digits, dots, underscores and dashes',
   }),
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(10_000).default(3),
+  KAFKA_TOPIC_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(32).optional(),
+  KAFKA_TOPIC_MIN_INSYNC_REPLICAS: z.coerce.number().int().min(1).max(32).optional(),
   CLOUDEVENTS_SOURCE: optionalText.refine((v) => v === undefined || /^\S+$/.test(v), {
     message: 'must be a URI reference without spaces, e.g. /campaign-service',
   }),
   OUTBOX_RELAY: z.enum(['on', 'off']).default('on'),
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  OUTBOX_PUBLISH_STALL_MS: z.coerce.number().int().min(100).max(600_000).default(3_000),
   SCHEDULER: z.enum(['on', 'off']).default('on'),
   SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
   LOG_LEVEL: optionalText.transform((v) => v?.toLowerCase()).pipe(z.enum(LOG_LEVELS).default('info')),
@@ -148,7 +157,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     idempotencyRetentionHours: v.IDEMPOTENCY_RETENTION_HOURS,
     outboxRetentionHours: v.OUTBOX_RETENTION_HOURS,
     kafka: kafkaSettings(v),
-    relay: { enabled: v.OUTBOX_RELAY === 'on', pollIntervalMs: v.OUTBOX_POLL_INTERVAL_MS, batchSize: v.OUTBOX_BATCH_SIZE },
+    relay: {
+      enabled: v.OUTBOX_RELAY === 'on',
+      pollIntervalMs: v.OUTBOX_POLL_INTERVAL_MS,
+      batchSize: v.OUTBOX_BATCH_SIZE,
+      publishStallMs: v.OUTBOX_PUBLISH_STALL_MS,
+    },
     scheduler: { enabled: v.SCHEDULER === 'on', intervalMs: v.SCHEDULER_INTERVAL_MS },
     logLevel: v.LOG_LEVEL,
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
@@ -161,11 +175,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
 
 function kafkaSettings(v: z.infer<typeof schema>): KafkaSettings | undefined {
   if (v.KAFKA_BROKERS === undefined) return undefined;
+  const replicationFactor = v.KAFKA_TOPIC_REPLICATION_FACTOR;
+  const minInsync = v.KAFKA_TOPIC_MIN_INSYNC_REPLICAS;
+  if (replicationFactor !== undefined && minInsync !== undefined && minInsync > replicationFactor) {
+    throw new ConfigError([
+      `KAFKA_TOPIC_MIN_INSYNC_REPLICAS (${minInsync}) must not exceed KAFKA_TOPIC_REPLICATION_FACTOR (${replicationFactor}): no write could ever be acknowledged`,
+    ]);
+  }
   return {
     brokers: v.KAFKA_BROKERS.split(',').map((broker) => broker.trim()),
     clientId: v.KAFKA_CLIENT_ID ?? 'campaign-service',
     topic: v.KAFKA_TOPIC ?? 'campaign-events',
     topicPartitions: v.KAFKA_TOPIC_PARTITIONS,
+    topicReplicationFactor: replicationFactor,
+    topicMinInsyncReplicas: minInsync,
     eventSource: v.CLOUDEVENTS_SOURCE ?? '/campaign-service',
   };
 }

@@ -4,6 +4,7 @@ import type { TokenVerifier } from '../auth/token-verifier.js';
 import { httpServerSpans } from '../tracing/http-server-spans.js';
 import { campaignRouter, type CampaignUseCases } from './campaign-routes.js';
 import { closeConnectionsWhileDraining } from './connection-draining.js';
+import { consoleRouter, type ConsoleAsset } from './console-routes.js';
 import { cors } from './cors.js';
 import { errorMiddleware } from './error-middleware.js';
 import { httpConformance } from './http-conformance.js';
@@ -24,6 +25,8 @@ export interface HttpAppOptions {
   operations?: OperationsEndpoints;
   /** Browser origins allowed to call the API; none: CORS stays off. */
   corsOrigins?: readonly string[];
+  /** The operator console's files, served at /console/ (and under basePath); absent: no console. */
+  consoleAssets?: ReadonlyMap<string, ConsoleAsset>;
   /** True once the service is stopping: answers then close their connections. */
   draining?: () => boolean;
 }
@@ -60,6 +63,12 @@ export function createHttpApp(options: HttpAppOptions): Koa {
     const router = campaignRouter(prefix, options.useCases, options.verifier);
     app.use(router.routes());
     app.use(router.allowedMethods());
+  }
+  // After the API, so that no API request pays for matching the console's paths.
+  if (options.consoleAssets) {
+    const console = consoleRouter(['', ...(options.basePath ? [options.basePath] : [])], options.consoleAssets);
+    app.use(console.routes());
+    app.use(console.allowedMethods());
   }
   return app;
 }

@@ -1,10 +1,14 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import {
+  CAMPAIGN_ORDERS,
   IDEMPOTENCY_KEY_MAX_LENGTH,
+  type CampaignHistoryEntry,
+  type CampaignOrder,
   type CreateCampaign,
   type DeleteCampaign,
   type GetCampaign,
+  type ListCampaignEvents,
   type ListCampaigns,
   type ModifyCampaign,
   type PauseCampaign,
@@ -13,7 +17,7 @@ import {
   type TerminateCampaign,
   type VerbCommand,
 } from '../../application/index.js';
-import { CampaignId, CampaignInvalid, type FieldProblem } from '../../domain/index.js';
+import { CAMPAIGN_STATUSES, CampaignId, CampaignInvalid, isCampaignStatus, type CampaignStatus, type FieldProblem } from '../../domain/index.js';
 import { SCOPES, type Principal } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { createCampaignInput, inClientTerms, modifyCampaignInput } from './campaign-input.js';
@@ -27,6 +31,7 @@ export interface CampaignUseCases {
   createCampaign: CreateCampaign;
   getCampaign: GetCampaign;
   listCampaigns: ListCampaigns;
+  listCampaignEvents: ListCampaignEvents;
   startCampaign: StartCampaign;
   pauseCampaign: PauseCampaign;
   resumeCampaign: ResumeCampaign;
@@ -47,6 +52,7 @@ export const MESSAGES = {
 } as const;
 
 const MAX_PAGE_SIZE = 500;
+const MAX_SEARCH_LENGTH = 255;
 
 interface Verb {
   execute(command: VerbCommand): Promise<{ id: string }>;
@@ -105,17 +111,74 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
     form.answer(ctx, form.campaign(campaign));
   });
 
+  routes.get('/campaigns/:id/events', SCOPES.read, async (ctx) => {
+    const campaignId = CampaignId.parse(ctx.params.id!);
+    const page = valid(pageOf(ctx, 20));
+    const history = await useCases.listCampaignEvents.execute({ campaignId, ...page });
+    ctx.body = { total: history.total, events: history.events.map(eventJson) };
+  });
+
   routes.get('/campaigns', SCOPES.read, async (ctx) => {
-    const offset = pageParameter(ctx, 'start', 0, Number.MAX_SAFE_INTEGER);
-    const limit = pageParameter(ctx, 'pageSize', 10, MAX_PAGE_SIZE);
-    const problems = [offset, limit].filter((p): p is FieldProblem => typeof p !== 'number');
-    if (problems.length > 0) throw new CampaignInvalid(problems);
+    const query = valid({ ...pageOf(ctx, 10), order: orderOf(ctx), statuses: statusesOf(ctx), search: searchOf(ctx) });
     const form = campaignReadForm(ctx);
-    const page = await useCases.listCampaigns.execute({ offset: offset as number, limit: limit as number });
+    const page = await useCases.listCampaigns.execute(query);
     form.answer(ctx, { total: page.total, campaigns: page.campaigns.map(form.campaign) });
   });
 
   return routes.router;
+}
+
+type Checked<T> = { [K in keyof T]: T[K] | FieldProblem };
+
+/** The values when none is a problem; otherwise every problem at once, as one 400. */
+function valid<T extends object>(values: Checked<T>): T {
+  const problems = Object.values(values).filter(isProblem);
+  if (problems.length > 0) throw new CampaignInvalid(problems);
+  return values as T;
+}
+
+function isProblem(value: unknown): value is FieldProblem {
+  return typeof value === 'object' && value !== null && 'field' in value && 'message' in value;
+}
+
+function pageOf(ctx: Context, defaultSize: number): Checked<{ offset: number; limit: number }> {
+  return {
+    offset: pageParameter(ctx, 'start', 0, Number.MAX_SAFE_INTEGER),
+    limit: pageParameter(ctx, 'pageSize', defaultSize, MAX_PAGE_SIZE),
+  };
+}
+
+function orderOf(ctx: Context): CampaignOrder | FieldProblem {
+  const raw = ctx.query.sort ?? 'id';
+  if (typeof raw === 'string' && (CAMPAIGN_ORDERS as readonly string[]).includes(raw)) return raw as CampaignOrder;
+  return { field: 'sort', message: `must be one of ${CAMPAIGN_ORDERS.join(', ')}` };
+}
+
+/** `status=running` or `status=running,paused`; absent or empty: every status. */
+function statusesOf(ctx: Context): CampaignStatus[] | FieldProblem {
+  const raw = ctx.query.status;
+  if (raw === undefined || raw === '') return [];
+  const names = typeof raw === 'string' ? raw.split(',') : [];
+  if (names.length > 0 && names.every(isCampaignStatus)) return names;
+  return { field: 'status', message: `must be one or more of ${CAMPAIGN_STATUSES.join(', ')}, separated by commas` };
+}
+
+function searchOf(ctx: Context): string | FieldProblem {
+  const raw = ctx.query.search ?? '';
+  if (typeof raw === 'string' && raw.length <= MAX_SEARCH_LENGTH) return raw;
+  return { field: 'search', message: `must be one text of at most ${MAX_SEARCH_LENGTH} characters` };
+}
+
+function eventJson(event: CampaignHistoryEntry) {
+  return {
+    eventId: event.eventId,
+    type: event.type,
+    occurredAt: event.occurredAt.toISOString(),
+    by: event.by,
+    published: event.publishedAt !== null,
+    publishedAt: event.publishedAt === null ? null : event.publishedAt.toISOString(),
+    data: event.payload,
+  };
 }
 
 /** The command of a verb; with an Idempotency-Key, bound to this method, resource, query and body. */

@@ -1,18 +1,19 @@
 import type { Logger } from 'pino';
 import type { RelayLog } from '../../application/index.js';
+import { oneLineCause } from './one-line-cause.js';
 
 export class PinoRelayLog implements RelayLog {
   constructor(private readonly logger: Logger) {}
 
   outageBegan(error: unknown): void {
     this.logger.warn(
-      { err: error },
-      'outbox relay cannot publish: events wait in the outbox and are retried with backoff until the broker answers',
+      { cause: oneLineCause(error) },
+      'outbox relay cannot publish: events wait in the outbox and are retried until the broker takes writes again',
     );
   }
 
   retryScheduled(failedAttempts: number, delayMs: number, error: unknown): void {
-    this.logger.debug({ failedAttempts, delayMs, err: error }, 'outbox relay retrying');
+    this.logger.debug({ failedAttempts, delayMs, cause: oneLineCause(error) }, 'outbox relay retrying');
   }
 
   outageEnded(failedAttempts: number, downForMs: number): void {
@@ -21,6 +22,13 @@ export class PinoRelayLog implements RelayLog {
 
   leading(): void {
     this.logger.info('outbox relay took the lease: this relay publishes the outbox');
+  }
+
+  handingOver(downForMs: number): void {
+    this.logger.warn(
+      { downForMs },
+      'outbox relay handing the lease over: it could not publish for this long; another relay may reach the brokers',
+    );
   }
 
   standingBy(): void {

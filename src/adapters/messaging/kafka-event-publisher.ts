@@ -1,7 +1,9 @@
-import kafkajs, { type Kafka, type Producer } from 'kafkajs';
-import type { EventPublisher, PendingEvent } from '../../application/index.js';
+import kafkajs, { type Kafka, type Message, type Producer } from 'kafkajs';
+import { PartlyPublished, type EventPublisher, type PendingEvent } from '../../application/index.js';
 import { toKafkaMessage } from './cloud-event-message.js';
 import { KAFKAJS_RETRY } from './kafka-client.js';
+import { ensureTopic, type TopicLayout } from './kafka-topic.js';
+import { WriteReadiness } from './write-readiness.js';
 import { isFatalForProducer } from './producer-errors.js';
 
 const { Partitioners } = kafkajs;
@@ -10,19 +12,33 @@ export interface PublishSettings {
   topic: string;
   /** Partitions of the topic when this publisher creates it. */
   topicPartitions: number;
+  /** Replicas and min.insync.replicas of the topic when this publisher creates it; undefined: the defaults. */
+  topicReplicationFactor?: number | undefined;
+  topicMinInsyncReplicas?: number | undefined;
   /** CloudEvents `source` of every event. */
   eventSource: string;
 }
 
-/** Publishes with one idempotent producer (acks from all in-sync replicas, one request in flight). */
+/**
+ * Publishes with one idempotent producer (acks from all in-sync replicas, one request in flight), one send per
+ * partition, so that each send is acknowledged or refused as a whole: the partitions the broker acknowledged are
+ * known when another fails, and are not sent again (a second send of them would be a new write, not a retry).
+ */
 export class KafkaEventPublisher implements EventPublisher {
   private producer: Producer | undefined;
-  private topicReady = false;
+  /** Java's murmur2 partitioner: a campaign lands on the same partition whatever client produces it. */
+  private readonly partitioner = Partitioners.DefaultPartitioner();
+  private topic: TopicLayout | undefined;
+  private readonly writeReadiness: WriteReadiness;
 
   constructor(
     private readonly kafka: Pick<Kafka, 'producer' | 'admin'>,
     private readonly settings: PublishSettings,
-  ) {}
+    /** Told what the topic really is once, when it is first created or found. */
+    private readonly topicFound: (layout: TopicLayout) => void = () => undefined,
+  ) {
+    this.writeReadiness = new WriteReadiness(kafka, settings.topic);
+  }
 
   async connect(): Promise<void> {
     await this.connectedProducer();
@@ -31,38 +47,58 @@ export class KafkaEventPublisher implements EventPublisher {
   async publish(events: readonly PendingEvent[]): Promise<void> {
     if (events.length === 0) return;
     const producer = await this.connectedProducer();
-    try {
-      await producer.send({
-        topic: this.settings.topic,
-        acks: -1,
-        messages: events.map((event) => toKafkaMessage(event, this.settings.eventSource)),
-      });
-    } catch (error) {
-      if (isFatalForProducer(error)) await this.discardProducer();
-      throw error;
+    const partitions = [...this.byPartition(events)];
+    const sends = await Promise.allSettled(
+      partitions.map(([partition, messages]) => producer.send({ topic: this.settings.topic, acks: -1, messages: messages.map(({ message }) => ({ ...message, partition })) })),
+    );
+    const refusals = sends.flatMap((send) => (send.status === 'rejected' ? [send.reason as unknown] : []));
+    if (refusals.length === 0) return;
+    if (refusals.some(isFatalForProducer)) await this.discardProducer();
+    const acknowledged = partitions.flatMap(([, messages], i) => (sends[i]!.status === 'fulfilled' ? messages.map(({ event }) => event) : []));
+    throw acknowledged.length === 0 ? refusals[0] : new PartlyPublished(acknowledged, refusals[0]);
+  }
+
+  /** The batch's messages by partition, each partition's in batch order. */
+  private byPartition(events: readonly PendingEvent[]): Map<number, Array<{ event: PendingEvent; message: Message }>> {
+    const partitionMetadata = Array.from({ length: this.topic!.partitions }, (_, partitionId) => ({ partitionId, leader: 0 }));
+    const partitions = new Map<number, Array<{ event: PendingEvent; message: Message }>>();
+    for (const event of events) {
+      const message = toKafkaMessage(event, this.settings.eventSource);
+      const partition = this.partitioner({ topic: this.settings.topic, partitionMetadata: partitionMetadata as never, message });
+      const group = partitions.get(partition) ?? [];
+      group.push({ event, message });
+      partitions.set(partition, group);
     }
+    return partitions;
+  }
+
+  whenWritable(withinMs: number, abandon: AbortSignal): Promise<void> {
+    return this.writeReadiness.whenWritable(this.topic?.minInsyncReplicas ?? 1, withinMs, abandon);
   }
 
   async close(): Promise<void> {
+    await this.writeReadiness.close();
     await this.discardProducer();
   }
 
   private async connectedProducer(): Promise<Producer> {
-    if (!this.topicReady) {
-      await this.createTopicIfMissing();
-      this.topicReady = true;
+    if (this.topic === undefined) {
+      this.topic = await this.createTopicIfMissing();
+      this.topicFound(this.topic);
     }
     this.producer ??= await this.newProducer();
     return this.producer;
   }
 
-  private async createTopicIfMissing(): Promise<void> {
+  private async createTopicIfMissing(): Promise<TopicLayout> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      await admin.createTopics({
-        topics: [{ topic: this.settings.topic, numPartitions: this.settings.topicPartitions }],
-        waitForLeaders: true,
+      return await ensureTopic(admin, {
+        topic: this.settings.topic,
+        partitions: this.settings.topicPartitions,
+        replicationFactor: this.settings.topicReplicationFactor,
+        minInsyncReplicas: this.settings.topicMinInsyncReplicas,
       });
     } finally {
       await admin.disconnect();
@@ -75,7 +111,7 @@ export class KafkaEventPublisher implements EventPublisher {
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       retry: KAFKAJS_RETRY,
-      // Java's murmur2 partitioner: a campaign lands on the same partition whatever client produces it.
+      // Every message names its partition (see byPartition); the partitioner is the same one for any other.
       createPartitioner: Partitioners.DefaultPartitioner,
     });
     try {

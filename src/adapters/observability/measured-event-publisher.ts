@@ -1,4 +1,4 @@
-import type { EventPublisher, PendingEvent } from '../../application/index.js';
+import { PartlyPublished, type EventPublisher, type PendingEvent } from '../../application/index.js';
 import type { ServiceMetrics } from './service-metrics.js';
 
 /** The same publisher, timing each acknowledged batch and counting its events. Failures are counted by the relay's log. */
@@ -12,9 +12,18 @@ export class MeasuredEventPublisher implements EventPublisher {
     return this.inner.connect();
   }
 
+  whenWritable(withinMs: number, abandon: AbortSignal): Promise<void> {
+    return this.inner.whenWritable(withinMs, abandon);
+  }
+
   async publish(events: readonly PendingEvent[]): Promise<void> {
     const stopTimer = this.metrics.relayPublishDuration.startTimer();
-    await this.inner.publish(events);
+    try {
+      await this.inner.publish(events);
+    } catch (error) {
+      if (error instanceof PartlyPublished) this.metrics.relayPublishedEvents.inc(error.acknowledged.length);
+      throw error;
+    }
     stopTimer();
     this.metrics.relayPublishedEvents.inc(events.length);
   }

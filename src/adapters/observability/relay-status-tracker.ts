@@ -1,4 +1,4 @@
-import type { RelayLog } from '../../application/index.js';
+import { PublishStalled, type RelayLog } from '../../application/index.js';
 import type { RelayStatus, RelayStatusSource } from '../../application/ports/relay-status.js';
 import type { ServiceMetrics } from './service-metrics.js';
 
@@ -25,6 +25,9 @@ export class RelayStatusTracker implements RelayStatusSource {
     return {
       outageBegan: (error) => {
         this.status = { state: 'broker-unreachable', since: this.now(), failedAttempts: 0, lastError: kindOf(error) };
+        this.metrics.relayDegraded.set(1);
+        // A stalled publish is not an attempt that failed (it goes on), yet it is an error the operator must see.
+        if (error instanceof PublishStalled) this.metrics.relayErrors.inc();
         log.outageBegan(error);
       },
       retryScheduled: (failedAttempts, delayMs, error) => {
@@ -36,6 +39,7 @@ export class RelayStatusTracker implements RelayStatusSource {
       },
       outageEnded: (failedAttempts, downForMs) => {
         this.status = { state: 'running', since: this.now() };
+        this.metrics.relayDegraded.set(0);
         log.outageEnded(failedAttempts, downForMs);
       },
       leading: () => {
@@ -46,7 +50,11 @@ export class RelayStatusTracker implements RelayStatusSource {
       standingBy: () => {
         this.status = { state: 'standby', since: this.now() };
         this.metrics.relayLeading.set(0);
+        this.metrics.relayDegraded.set(0);
         log.standingBy();
+      },
+      handingOver: (downForMs) => {
+        log.handingOver(downForMs);
       },
     };
   }
@@ -55,6 +63,7 @@ export class RelayStatusTracker implements RelayStatusSource {
   stopped(): void {
     this.status = { state: 'stopped', since: this.now() };
     this.metrics.relayLeading.set(0);
+    this.metrics.relayDegraded.set(0);
   }
 }
 

@@ -51,6 +51,12 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  readonly relayDegraded = new Gauge({
+    name: 'outbox_relay_degraded',
+    help: '1 while the relay of this process cannot publish: sends fail, or one waits for its acknowledgement past OUTBOX_PUBLISH_STALL_MS',
+    registers: [this.registry],
+  });
+
   readonly relayLeading = new Gauge({
     name: 'outbox_relay_leading',
     help: '1 while the relay of this process holds the lease and publishes, 0 while it stands by for another',

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { CampaignPage, CampaignReader } from '../../application/index.js';
+import type { CampaignOrder, CampaignPage, CampaignQuery, CampaignReader } from '../../application/index.js';
 import { CampaignId, type CampaignSnapshot } from '../../domain/index.js';
 import { firstIdOf } from './campaign-buckets.js';
 import { selectCampaignColumns, toSnapshot, type CampaignRow } from './campaign-rows.js';
@@ -15,12 +15,18 @@ export class KnexCampaignReader implements CampaignReader {
     return row === undefined ? undefined : toSnapshot(row);
   }
 
+  /** The original's list (every campaign, by id) takes the counted ranges; a filtered or reordered one is a query of its own. */
+  list(query: CampaignQuery): Promise<CampaignPage> {
+    const everyCampaignById = query.order === 'id' && !query.statuses?.length && !query.search?.trim();
+    return everyCampaignById ? this.pageInIdOrder(query.offset, query.limit) : this.matchingPage(query);
+  }
+
   /**
    * The total and the page's first id range come from `campaign_buckets`, so neither the count nor a deep offset
    * walks the campaigns before the page: the page is read from the first id of its range, skipping only the
    * campaigns of that range that come before it.
    */
-  async list(offset: number, limit: number): Promise<CampaignPage> {
+  private async pageInIdOrder(offset: number, limit: number): Promise<CampaignPage> {
     const located = await this.db.raw(LOCATE_PAGE, [offset]);
     const found = (Array.isArray(located) ? located[0] : located.rows[0]) as { total: unknown; bucket: unknown; before: unknown };
     const total = Number(found.total);
@@ -32,6 +38,16 @@ export class KnexCampaignReader implements CampaignReader {
       .offset(offset - Number(found.before))
       .limit(limit);
     return { total, campaigns: (rows as CampaignRow[]).map(toSnapshot) };
+  }
+
+  /** Filtered by status or name, or ordered otherwise: counted and skipped through the matching campaigns. */
+  private async matchingPage(query: CampaignQuery): Promise<CampaignPage> {
+    const matching = () => this.db('campaigns').where((where) => filter(where, query));
+    const [counted, rows] = await Promise.all([
+      matching().count({ total: '*' }).first(),
+      matching().select(selectCampaignColumns(this.db)).orderByRaw(ORDER_BY[query.order]).offset(query.offset).limit(query.limit),
+    ]);
+    return { total: Number(counted?.total ?? 0), campaigns: (rows as CampaignRow[]).map(toSnapshot) };
   }
 
   async findDue(now: Date, limit: number): Promise<CampaignId[]> {
@@ -55,3 +71,24 @@ const LOCATE_PAGE = `WITH ranked AS (
   SELECT (SELECT COALESCE(SUM(campaigns), 0) FROM campaign_buckets) AS total, page.bucket, page.before
   FROM (SELECT 1 AS one) AS single
   LEFT JOIN (SELECT bucket, through - campaigns AS before FROM ranked WHERE through > ? ORDER BY bucket LIMIT 1) AS page ON true`;
+
+const ORDER_BY: Record<CampaignOrder, string> = {
+  id: 'campaigns.id',
+  newest: 'created_at DESC, campaigns.id DESC',
+  nextStart: 'start_at IS NULL, start_at, campaigns.id',
+};
+
+function filter(where: Knex.QueryBuilder, query: CampaignQuery): void {
+  if (query.statuses !== undefined && query.statuses.length > 0) where.whereIn('status', [...query.statuses]);
+  const search = query.search?.trim();
+  if (search === undefined || search === '') return;
+  where.andWhere((text) => {
+    text.whereRaw("LOWER(name) LIKE ? ESCAPE '\\'", [`%${escapeLike(search.toLowerCase())}%`]);
+    if (CampaignId.isCanonical(search)) text.orWhere('campaigns.id', search);
+  });
+}
+
+/** `%`, `_` and the escape character itself match only themselves. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

@@ -28,6 +28,10 @@ export class TracedEventPublisher implements EventPublisher {
     return this.inner.connect();
   }
 
+  whenWritable(withinMs: number, abandon: AbortSignal): Promise<void> {
+    return this.inner.whenWritable(withinMs, abandon);
+  }
+
   async publish(events: readonly PendingEvent[]): Promise<void> {
     const exporting = spansExported();
     const producers = events.map((event) => (event.traceContext === undefined ? undefined : spanContextOf(event.traceContext)));

@@ -1,14 +1,28 @@
-import type { CampaignId, CampaignSnapshot } from '../../domain/index.js';
+import type { CampaignId, CampaignSnapshot, CampaignStatus } from '../../domain/index.js';
 
 export interface CampaignPage {
   total: number;
   campaigns: CampaignSnapshot[];
 }
 
+/** `id`: ascending id, the original's order; `newest`: last created first; `nextStart`: earliest start first, campaigns without a start last. */
+export const CAMPAIGN_ORDERS = ['id', 'newest', 'nextStart'] as const;
+export type CampaignOrder = (typeof CAMPAIGN_ORDERS)[number];
+
+export interface CampaignQuery {
+  offset: number;
+  limit: number;
+  order: CampaignOrder;
+  /** Only campaigns in one of these statuses; empty or absent: every status. */
+  statuses?: readonly CampaignStatus[];
+  /** Campaigns whose name contains this text (case-insensitive), or whose id is exactly this text. */
+  search?: string;
+}
+
 /** Read side: consistent committed state, no transaction needed. */
 export interface CampaignReader {
   findById(id: CampaignId): Promise<CampaignSnapshot | undefined>;
-  list(offset: number, limit: number): Promise<CampaignPage>;
+  list(query: CampaignQuery): Promise<CampaignPage>;
   /**
    * Campaigns the schedule must act on at `now`, earliest start first: scheduled ones whose start or end time
    * has come, running or paused ones whose end time has come.

@@ -4,6 +4,30 @@ import type { PendingEvent } from './pending-events.js';
 export interface EventPublisher {
   /** Connects and makes sure the destination exists; cheap when already connected. */
   connect(): Promise<void>;
-  /** Resolves only after the broker acknowledged every event of the batch; keeps their order per aggregate. */
+  /**
+   * Resolves only after the broker acknowledged every event of the batch; keeps their order per aggregate.
+   * Throws `PartlyPublished` when the broker acknowledged some of them (whole aggregates' worth) but not all.
+   */
   publish(events: readonly PendingEvent[]): Promise<void>;
+  /**
+   * Resolves when the broker shows it can take writes again after a failure, or after `withinMs` at the latest,
+   * or when `abandon` fires; lets a retry start as soon as the cluster recovers instead of at the end of its
+   * backoff. Never rejects.
+   */
+  whenWritable(withinMs: number, abandon: AbortSignal): Promise<void>;
+}
+
+/**
+ * Some events of a batch were acknowledged and the others not: the acknowledged ones must be marked published
+ * (sending them again would repeat them), the others are sent again. An aggregate's events are either all
+ * acknowledged or none of them, so their order holds.
+ */
+export class PartlyPublished extends Error {
+  override readonly name = 'PartlyPublished';
+  constructor(
+    readonly acknowledged: readonly PendingEvent[],
+    override readonly cause: unknown,
+  ) {
+    super(`${acknowledged.length} events of the batch acknowledged, the rest not: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
 }

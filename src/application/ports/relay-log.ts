@@ -8,4 +8,6 @@ export interface RelayLog {
   leading(): void;
   /** Another relay holds the lease: this one publishes nothing and asks again at every poll interval. */
   standingBy(): void;
+  /** This relay could not publish for `downForMs` while holding the lease, and gives the lease up for another. */
+  handingOver(downForMs: number): void;
 }

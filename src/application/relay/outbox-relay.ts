@@ -1,5 +1,5 @@
 import type { Clock } from '../ports/clock.js';
-import type { EventPublisher } from '../ports/event-publisher.js';
+import { PartlyPublished, type EventPublisher } from '../ports/event-publisher.js';
 import type { PendingEvent, PendingEvents, SequenceRange } from '../ports/pending-events.js';
 import type { RelayLog } from '../ports/relay-log.js';
 import { Doorbell } from './doorbell.js';
@@ -12,11 +12,25 @@ export interface OutboxRelaySettings {
   /** How often to look for events committed elsewhere (another process); local commits wake the relay at once. */
   pollIntervalMs: number;
   retry: RetryPolicy;
+  /** A publish not acknowledged within this long begins an outage (the relay reports it stalled); none when absent. */
+  publishStallMs?: number;
+  /** A relay that has not published for this long while holding the lease hands it over to another relay. */
+  handOverAfterMs?: number;
 }
 
 interface Outage {
   since: Date;
   failedAttempts: number;
+  /** When this relay last handed the lease over in this outage and took it back, none taking it meanwhile. */
+  handedOverAt?: Date;
+}
+
+/** A publish still waits for the broker's acknowledgement past the stall threshold (it goes on waiting). */
+export class PublishStalled extends Error {
+  override readonly name = 'PublishStalled';
+  constructor(readonly waitedMs: number) {
+    super(`no acknowledgement from the broker after ${waitedMs} ms; still waiting`);
+  }
 }
 
 /**
@@ -28,6 +42,9 @@ interface Outage {
  * It asks before each batch, and stops after the batch in flight once the answer is no. The others stand by
  * and ask again at every poll interval.
  */
+/** Poll intervals a relay that handed the lease over waits before it asks for it again. */
+const HAND_OVER_PAUSE_POLLS = 3;
+
 export class OutboxRelay {
   private commits = new Doorbell();
   private stopRequests = new Doorbell();
@@ -36,6 +53,8 @@ export class OutboxRelay {
   private stopListening: (() => void) | undefined;
   /** The last answer to "may I publish?", so that only a change is reported. */
   private leading: boolean | undefined;
+  /** Since when (and how often) this relay has failed to publish; begun by a failure or by a stalled publish. */
+  private outage: Outage | undefined;
 
   constructor(
     private readonly pending: PendingEvents,
@@ -81,10 +100,12 @@ export class OutboxRelay {
       if (!(await this.lead())) break;
       const ahead = batch.length === batchSize && !this.stopping ? this.pending.next(batchSize, rangeOf(batch)) : undefined;
       try {
-        await this.publisher.publish(batch);
+        await this.publishWatched(batch);
         await this.pending.markPublished(batch.map((event) => event.sequence), this.clock.now());
+        this.endOutage();
       } catch (error) {
         await ahead?.catch(() => undefined);
+        if (error instanceof PartlyPublished) await this.markAcknowledged(error.acknowledged);
         throw error;
       }
       published += batch.length;
@@ -95,36 +116,92 @@ export class OutboxRelay {
   }
 
   private async keepRelaying(): Promise<void> {
-    let outage: Outage | undefined;
+    this.outage = undefined;
     while (!this.stopping) {
       try {
         if (!(await this.lead())) {
           // Standing by, this relay no longer tries to publish: an outage it saw is the new holder's to report.
-          outage = undefined;
+          this.outage = undefined;
           await this.stopRequests.wait(this.settings.pollIntervalMs);
           continue;
         }
         await this.publisher.connect();
         await this.drain();
         if (!this.leading) continue;
-        if (outage !== undefined) {
-          this.log.outageEnded(outage.failedAttempts, this.clock.now().getTime() - outage.since.getTime());
-          outage = undefined;
-        }
+        this.endOutage();
         await this.commits.wait(this.settings.pollIntervalMs);
       } catch (error) {
-        if (outage === undefined) {
-          outage = { since: this.clock.now(), failedAttempts: 0 };
-          this.log.outageBegan(error);
-        }
+        const outage = this.beginOutage(error);
         outage.failedAttempts++;
         const delayMs = retryDelay(outage.failedAttempts, this.settings.retry);
         this.log.retryScheduled(outage.failedAttempts, delayMs, error);
-        await this.stopRequests.wait(delayMs);
+        if (this.outageOutlastsLease()) await this.handOver();
+        else await this.untilRetry(delayMs);
       }
     }
     // Not given up (the database is out of reach), the lease expires by itself within its time to live.
     await this.leadership.stepDown().catch(() => undefined);
+  }
+
+  private beginOutage(error: unknown): Outage {
+    if (this.outage === undefined) {
+      this.outage = { since: this.clock.now(), failedAttempts: 0 };
+      this.log.outageBegan(error);
+    }
+    return this.outage;
+  }
+
+  private async markAcknowledged(events: readonly PendingEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.pending.markPublished(events.map((event) => event.sequence), this.clock.now());
+  }
+
+  private endOutage(): void {
+    if (this.outage === undefined) return;
+    this.log.outageEnded(this.outage.failedAttempts, this.clock.now().getTime() - this.outage.since.getTime());
+    this.outage = undefined;
+  }
+
+  /** Publishes one batch; one still unacknowledged after the stall threshold begins an outage while it waits on. */
+  private async publishWatched(batch: readonly PendingEvent[]): Promise<void> {
+    const stallMs = this.settings.publishStallMs;
+    const stallWatch = stallMs === undefined ? undefined : setTimeout(() => this.beginOutage(new PublishStalled(stallMs)), stallMs);
+    try {
+      await this.publisher.publish(batch);
+    } finally {
+      clearTimeout(stallWatch);
+    }
+  }
+
+  /** Waits out the backoff, but retries as soon as the broker shows it takes writes again. */
+  private async untilRetry(delayMs: number): Promise<void> {
+    const abandon = new AbortController();
+    try {
+      await Promise.race([this.stopRequests.wait(delayMs), this.publisher.whenWritable(delayMs, abandon.signal)]);
+    } finally {
+      abandon.abort();
+    }
+  }
+
+  private outageOutlastsLease(): boolean {
+    const { handOverAfterMs } = this.settings;
+    if (handOverAfterMs === undefined || this.outage === undefined || !this.leading) return false;
+    const keptSince = this.outage.handedOverAt ?? this.outage.since;
+    return this.clock.now().getTime() - keptSince.getTime() >= handOverAfterMs;
+  }
+
+  /**
+   * This relay cannot publish, maybe because only it cannot reach the brokers: it gives the lease up and lets
+   * the other relays take it for a few poll intervals. When none does, it takes the lease back and goes on trying.
+   */
+  private async handOver(): Promise<void> {
+    const outage = this.outage!;
+    this.log.handingOver(this.clock.now().getTime() - outage.since.getTime());
+    // The outage goes on: a relay that takes the lease reports its own (this one then stands by), and when this
+    // one takes it back, the outage it reports ends at its first acknowledged batch.
+    outage.handedOverAt = this.clock.now();
+    await this.leadership.stepDown().catch(() => undefined);
+    await this.stopRequests.wait(HAND_OVER_PAUSE_POLLS * this.settings.pollIntervalMs);
   }
 
   /** Asks whether this relay may publish now, and reports when the answer changes: taking over, or standing by. */

@@ -50,7 +50,7 @@ for (const kind of DATABASE_KINDS) {
             );
             const all = await storedIds(database());
             for (const [offset, limit] of pages) {
-              const page = await reader.list(offset, limit);
+              const page = await reader.list({ offset, limit, order: 'id' });
               expect(page.total).to.equal(all.length);
               expect(page.campaigns.map((c) => c.id.toString())).to.deep.equal(all.slice(offset, offset + limit));
             }
@@ -62,13 +62,13 @@ for (const kind of DATABASE_KINDS) {
 
     it('counts the campaigns stored before the counting was installed', async () => {
       const db = database();
-      await db.migrate.down({ migrationSource });
+      await db.migrate.down({ migrationSource, name: '007-campaign-buckets' });
       await db('campaigns').insert([
         { id: '7', name: 'a', status: 'scheduled', created_at: new Date(), created_by: 't', updated_at: new Date(), version: 1 },
         { id: '9007199254740993', name: 'b', status: 'scheduled', created_at: new Date(), created_by: 't', updated_at: new Date(), version: 1 },
       ]);
       await db.migrate.latest({ migrationSource });
-      const page = await reader.list(1, 5);
+      const page = await reader.list({ offset: 1, limit: 5, order: 'id' });
       expect(page.total).to.equal(2);
       expect(page.campaigns.map((c) => c.id.toString())).to.deep.equal(['9007199254740993']);
     });

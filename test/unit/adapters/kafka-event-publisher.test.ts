@@ -1,11 +1,19 @@
-import kafkajs, { type Admin, type Kafka, type Producer, type ProducerConfig, type ProducerRecord } from 'kafkajs';
-import type { PendingEvent } from '../../../src/application/index.js';
+import kafkajs, { type Admin, type ITopicConfig, type Kafka, type Producer, type ProducerConfig, type ProducerRecord } from 'kafkajs';
+import fc from 'fast-check';
+import { PartlyPublished, type PendingEvent } from '../../../src/application/index.js';
 import { toKafkaMessage } from '../../../src/adapters/messaging/cloud-event-message.js';
-import { KafkaEventPublisher } from '../../../src/adapters/messaging/kafka-event-publisher.js';
+import { KafkaEventPublisher, type PublishSettings } from '../../../src/adapters/messaging/kafka-event-publisher.js';
+import type { TopicLayout } from '../../../src/adapters/messaging/kafka-topic.js';
 import { isFatalForProducer } from '../../../src/adapters/messaging/producer-errors.js';
 import { expect } from '../../support/expect.js';
 
 const { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } = kafkajs;
+
+const murmur2Partitioner = kafkajs.Partitioners.DefaultPartitioner();
+const THREE_PARTITIONS = [0, 1, 2].map((partitionId) => ({ partitionId, leader: 0 }));
+function partitionOf(key: string): number {
+  return murmur2Partitioner({ topic: 'campaign-events', partitionMetadata: THREE_PARTITIONS as never, message: { key, value: null } });
+}
 
 const EVENT: PendingEvent = {
   sequence: 12n,
@@ -24,8 +32,13 @@ function protocolError(type: string, retriable: boolean): Error {
 /** kafkajs in memory: the producers it made, what they sent, and the topics created. */
 class FakeKafka {
   readonly producers: Array<{ config: ProducerConfig; sent: ProducerRecord[]; disconnected: boolean }> = [];
-  readonly createdTopics: Array<{ topic: string; numPartitions?: number }> = [];
+  readonly createdTopics: ITopicConfig[] = [];
   sendFailure: Error | undefined;
+  /** Sends to this partition fail, the others are acknowledged. */
+  failingPartition: number | undefined;
+  brokers = 3;
+  /** The topic as it already exists on the cluster, if it does. */
+  existing: { replicas: number; minInsync: string } | undefined;
 
   producer(config: ProducerConfig = {}): Producer {
     const made = { config, sent: [] as ProducerRecord[], disconnected: false };
@@ -35,6 +48,7 @@ class FakeKafka {
       disconnect: async () => void (made.disconnected = true),
       send: async (record: ProducerRecord) => {
         if (this.sendFailure !== undefined) throw this.sendFailure;
+        if (record.messages.some((m) => m.partition === this.failingPartition)) throw new KafkaJSConnectionError('connect ECONNREFUSED');
         made.sent.push(record);
         return [];
       },
@@ -45,10 +59,21 @@ class FakeKafka {
     return {
       connect: async () => undefined,
       disconnect: async () => undefined,
-      createTopics: async ({ topics }: { topics: Array<{ topic: string; numPartitions?: number }> }) => {
+      describeCluster: async () => ({ brokers: Array.from({ length: this.brokers }, (_, nodeId) => ({ nodeId })) }),
+      createTopics: async ({ topics }: { topics: ITopicConfig[] }) => {
+        if (this.existing !== undefined) return false;
         this.createdTopics.push(...topics);
+        const [created] = topics;
+        const minInsync = created!.configEntries!.find((entry) => entry.name === 'min.insync.replicas')!.value;
+        this.existing = { replicas: created!.replicationFactor!, minInsync };
         return true;
       },
+      fetchTopicMetadata: async () => ({
+        topics: [{ partitions: [0, 1, 2].map((partitionId) => ({ partitionId, replicas: Array(this.existing!.replicas).fill(0) })) }],
+      }),
+      describeConfigs: async () => ({
+        resources: [{ configEntries: [{ configName: 'min.insync.replicas', configValue: this.existing!.minInsync }] }],
+      }),
     } as unknown as Admin;
   }
 }
@@ -56,20 +81,50 @@ class FakeKafka {
 describe('KafkaEventPublisher', () => {
   let kafka: FakeKafka;
   let publisher: KafkaEventPublisher;
+  let layouts: TopicLayout[];
+  const publisherWith = (settings: Partial<PublishSettings> = {}) =>
+    new KafkaEventPublisher(
+      kafka as unknown as Kafka,
+      { topic: 'campaign-events', topicPartitions: 3, eventSource: '/campaign-service', ...settings },
+      (layout) => layouts.push(layout),
+    );
 
   beforeEach(() => {
     kafka = new FakeKafka();
-    publisher = new KafkaEventPublisher(kafka as unknown as Kafka, {
-      topic: 'campaign-events',
-      topicPartitions: 3,
-      eventSource: '/campaign-service',
-    });
+    layouts = [];
+    publisher = publisherWith();
   });
 
-  it('creates the topic with the configured partitions once, when it first connects', async () => {
+  it('creates the topic once, when it first connects, with 3 replicas and min.insync.replicas 2 on a cluster of 3 or more', async () => {
     await publisher.connect();
     await publisher.publish([EVENT]);
-    expect(kafka.createdTopics).to.deep.equal([{ topic: 'campaign-events', numPartitions: 3 }]);
+    expect(kafka.createdTopics).to.deep.equal([
+      { topic: 'campaign-events', numPartitions: 3, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] },
+    ]);
+    expect(layouts).to.deep.equal([
+      { topic: 'campaign-events', created: true, partitions: 3, replicationFactor: 3, minInsyncReplicas: 2, brokers: 3 },
+    ]);
+  });
+
+  it('creates the topic with as many replicas as the cluster has brokers when it has fewer than 3', async () => {
+    kafka.brokers = 1;
+    await publisher.connect();
+    expect(kafka.createdTopics[0]).to.deep.include({ replicationFactor: 1, configEntries: [{ name: 'min.insync.replicas', value: '1' }] });
+  });
+
+  it('creates the topic with the configured replication factor and min.insync.replicas', async () => {
+    kafka.brokers = 5;
+    await publisherWith({ topicReplicationFactor: 5, topicMinInsyncReplicas: 3 }).connect();
+    expect(kafka.createdTopics[0]).to.deep.include({ replicationFactor: 5, configEntries: [{ name: 'min.insync.replicas', value: '3' }] });
+  });
+
+  it('reads the settings of a topic that exists, and reports them as the cluster has them', async () => {
+    kafka.existing = { replicas: 1, minInsync: '1' };
+    await publisher.connect();
+    expect(kafka.createdTopics).to.deep.equal([]);
+    expect(layouts).to.deep.equal([
+      { topic: 'campaign-events', created: false, partitions: 3, replicationFactor: 1, minInsyncReplicas: 1, brokers: 3 },
+    ]);
   });
 
   it('uses one idempotent producer with one request in flight', async () => {
@@ -79,11 +134,43 @@ describe('KafkaEventPublisher', () => {
     expect(kafka.producers[0]!.config).to.include({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   });
 
-  it('sends a whole batch in one request, acknowledged by all in-sync replicas', async () => {
+  it('sends each partition\'s events of a batch in one request naming the partition, acknowledged by all in-sync replicas', async () => {
     await publisher.publish([EVENT, { ...EVENT, sequence: 13n, eventId: 'another' }]);
     const [record] = kafka.producers[0]!.sent;
     expect(record).to.deep.include({ topic: 'campaign-events', acks: -1 });
     expect(record!.messages.map((m) => m.headers?.ce_id)).to.deep.equal([EVENT.eventId, 'another']);
+    expect(record!.messages.map((m) => m.partition)).to.deep.equal([partitionOf(EVENT.aggregateId), partitionOf(EVENT.aggregateId)]);
+  });
+
+  it('puts every campaign on the partition the murmur2 partitioner gives its id, one send per partition, in batch order', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.bigInt({ min: 1n, max: 2n ** 63n - 1n }), { minLength: 1, maxLength: 30 }), async (ids) => {
+        kafka = new FakeKafka();
+        const events = ids.map((id, i) => ({ ...EVENT, sequence: BigInt(i), eventId: `e${i}`, aggregateId: String(id) }));
+        await publisherWith().publish(events);
+        const sent = kafka.producers[0]!.sent;
+        expect(new Set(sent.map((record) => record.messages[0]!.partition)).size).to.equal(sent.length);
+        for (const record of sent) {
+          for (const message of record.messages) expect(message.partition).to.equal(partitionOf(String(message.key)));
+          const sequences = record.messages.map((m) => Number(String(m.headers!.ce_id).slice(1)));
+          expect(sequences).to.deep.equal([...sequences].sort((a, b) => a - b));
+        }
+        expect(sent.flatMap((record) => record.messages)).to.have.length(events.length);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('says which events were acknowledged when a partition refuses its send and the others acknowledge theirs', async () => {
+    const events = Array.from({ length: 12 }, (_, i) => ({ ...EVENT, sequence: BigInt(i), eventId: `e${i}`, aggregateId: String(1000 + i) }));
+    kafka.failingPartition = partitionOf(events[0]!.aggregateId);
+    const error = await publisher.publish(events).then(() => undefined, (refusal: unknown) => refusal);
+    expect(error).to.be.instanceOf(PartlyPublished);
+    const acknowledged = (error as PartlyPublished).acknowledged.map((event) => event.eventId);
+    expect(new Set(acknowledged)).to.deep.equal(
+      new Set(events.filter((e) => partitionOf(e.aggregateId) !== kafka.failingPartition).map((e) => e.eventId)),
+    );
+    expect(kafka.producers).to.have.length(1);
   });
 
   it('recreates the producer after a fatal idempotence error', async () => {
@@ -94,6 +181,15 @@ describe('KafkaEventPublisher', () => {
     await publisher.publish([EVENT]);
     expect(kafka.producers.map((p) => p.disconnected)).to.deep.equal([true, false]);
     expect(kafka.producers[1]!.sent).to.have.length(1);
+  });
+
+  it('keeps the producer (and its producer id) after running out of retries, so a resend is recognised as a repeat', async () => {
+    await publisher.publish([EVENT]);
+    kafka.sendFailure = new KafkaJSNumberOfRetriesExceeded(new KafkaJSConnectionError('connect ECONNREFUSED'), { retryCount: 3, retryTime: 800 });
+    await expect(publisher.publish([EVENT])).to.be.rejectedWith('ECONNREFUSED');
+    kafka.sendFailure = undefined;
+    await publisher.publish([EVENT]);
+    expect(kafka.producers).to.have.length(1);
   });
 
   it('keeps the producer after an error kafkajs may retry', async () => {
@@ -146,10 +242,15 @@ describe('isFatalForProducer', () => {
     }
   });
 
-  it('is true for an error kafkajs will not retry, including running out of retries', () => {
+  it('is true for an error kafkajs will not retry', () => {
     expect(isFatalForProducer(new KafkaJSNonRetriableError('gave up'))).to.equal(true);
-    const cause = new KafkaJSConnectionError('refused');
-    expect(isFatalForProducer(new KafkaJSNumberOfRetriesExceeded(cause, { retryCount: 3, retryTime: 800 }))).to.equal(true);
+  });
+
+  it('is false for running out of retries on errors that could be retried, and true when an idempotence error ran out', () => {
+    const refused = new KafkaJSNumberOfRetriesExceeded(new KafkaJSConnectionError('refused'), { retryCount: 3, retryTime: 800 });
+    expect(isFatalForProducer(refused)).to.equal(false);
+    const outOfOrder = protocolError('OUT_OF_ORDER_SEQUENCE_NUMBER', true);
+    expect(isFatalForProducer(new KafkaJSNumberOfRetriesExceeded(outOfOrder, { retryCount: 3, retryTime: 800 }))).to.equal(true);
   });
 
   it('is false for an error kafkajs may retry', () => {

@@ -7,7 +7,7 @@ describe('Configuration of Kafka and the outbox relay', () => {
   it('has no Kafka without KAFKA_BROKERS, and the relay on with its defaults', () => {
     const config = loadConfig({});
     expect(config.kafka).to.equal(undefined);
-    expect(config.relay).to.deep.equal({ enabled: true, pollIntervalMs: 1000, batchSize: 500 });
+    expect(config.relay).to.deep.equal({ enabled: true, pollIntervalMs: 1000, batchSize: 500, publishStallMs: 3000 });
   });
 
   it('defaults the topic, partitions, client id and CloudEvents source once KAFKA_BROKERS is set', () => {
@@ -16,6 +16,8 @@ describe('Configuration of Kafka and the outbox relay', () => {
       clientId: 'campaign-service',
       topic: 'campaign-events',
       topicPartitions: 3,
+      topicReplicationFactor: undefined,
+      topicMinInsyncReplicas: undefined,
       eventSource: '/campaign-service',
     });
   });
@@ -26,19 +28,24 @@ describe('Configuration of Kafka and the outbox relay', () => {
       KAFKA_CLIENT_ID: 'campaigns-eu',
       KAFKA_TOPIC: 'engagement.campaign-events',
       KAFKA_TOPIC_PARTITIONS: '12',
+      KAFKA_TOPIC_REPLICATION_FACTOR: '5',
+      KAFKA_TOPIC_MIN_INSYNC_REPLICAS: '3',
       CLOUDEVENTS_SOURCE: 'urn:example:campaigns',
       OUTBOX_RELAY: 'off',
       OUTBOX_POLL_INTERVAL_MS: '250',
       OUTBOX_BATCH_SIZE: '1000',
+      OUTBOX_PUBLISH_STALL_MS: '5000',
     });
     expect(config.kafka).to.deep.equal({
       brokers: ['kafka-1:9092', 'kafka-2:9092'],
       clientId: 'campaigns-eu',
       topic: 'engagement.campaign-events',
       topicPartitions: 12,
+      topicReplicationFactor: 5,
+      topicMinInsyncReplicas: 3,
       eventSource: 'urn:example:campaigns',
     });
-    expect(config.relay).to.deep.equal({ enabled: false, pollIntervalMs: 250, batchSize: 1000 });
+    expect(config.relay).to.deep.equal({ enabled: false, pollIntervalMs: 250, batchSize: 1000, publishStallMs: 5000 });
   });
 
   it('names the variable that is wrong', () => {
@@ -49,5 +56,13 @@ describe('Configuration of Kafka and the outbox relay', () => {
     expect(configProblems({ OUTBOX_RELAY: 'maybe' })[0]).to.match(/^OUTBOX_RELAY /);
     expect(configProblems({ OUTBOX_POLL_INTERVAL_MS: '5' })[0]).to.match(/^OUTBOX_POLL_INTERVAL_MS /);
     expect(configProblems({ OUTBOX_BATCH_SIZE: '100000' })[0]).to.match(/^OUTBOX_BATCH_SIZE /);
+    expect(configProblems({ KAFKA_TOPIC_REPLICATION_FACTOR: '0' })[0]).to.match(/^KAFKA_TOPIC_REPLICATION_FACTOR /);
+    expect(configProblems({ KAFKA_TOPIC_MIN_INSYNC_REPLICAS: 'two' })[0]).to.match(/^KAFKA_TOPIC_MIN_INSYNC_REPLICAS /);
+    expect(configProblems({ OUTBOX_PUBLISH_STALL_MS: '10' })[0]).to.match(/^OUTBOX_PUBLISH_STALL_MS /);
+  });
+
+  it('refuses a min.insync.replicas above the replication factor, which no write could ever meet', () => {
+    const problems = configProblems({ KAFKA_BROKERS: '127.0.0.1:9092', KAFKA_TOPIC_REPLICATION_FACTOR: '2', KAFKA_TOPIC_MIN_INSYNC_REPLICAS: '3' });
+    expect(problems[0]).to.match(/^KAFKA_TOPIC_MIN_INSYNC_REPLICAS \(3\) must not exceed KAFKA_TOPIC_REPLICATION_FACTOR \(2\)/);
   });
 });

@@ -46,7 +46,7 @@ describe('CreateCampaign', () => {
     await expect(
       createCampaign.execute({ actor: 'alice', name: 'Late', startAt: new Date('2029-01-01T00:00:00Z') }),
     ).to.be.rejectedWith(CampaignInvalid);
-    expect((await store.list(0, 10)).total).to.equal(0);
+    expect((await store.list({ offset: 0, limit: 10, order: 'id' })).total).to.equal(0);
   });
 });
 
@@ -64,7 +64,7 @@ describe('GetCampaign and ListCampaigns', () => {
     const store = new InMemoryStore();
     const create = new CreateCampaign(store, clock, new SequentialIds(1n));
     for (const name of ['a', 'b', 'c']) await create.execute({ actor: 'x', name });
-    const page = await new ListCampaigns(store).execute({ offset: 1, limit: 1 });
+    const page = await new ListCampaigns(store).execute({ offset: 1, limit: 1, order: 'id' });
     expect(page.total).to.equal(3);
     expect(page.campaigns.map((c) => c.name)).to.deep.equal(['b']);
   });

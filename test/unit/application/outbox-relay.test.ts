@@ -1,4 +1,4 @@
-import { OutboxRelay, OutboxSignal, retryDelay, type OutboxRelaySettings } from '../../../src/application/index.js';
+import { OutboxRelay, OutboxSignal, PartlyPublished, PublishStalled, retryDelay, type OutboxRelaySettings } from '../../../src/application/index.js';
 import { FixedClock } from '../../fakes/fixed-clock.js';
 import { soleLeadership } from '../../fakes/in-memory-lease-table.js';
 import { InMemoryPendingEvents } from '../../fakes/in-memory-pending-events.js';
@@ -65,6 +65,15 @@ describe('OutboxRelay', () => {
       expect(outbox.unpublished).to.deep.equal([4n, 5n]);
       expect(await relay.drain()).to.equal(2);
       expect(sequencesOf(broker.acknowledged)).to.deep.equal([[1n, 2n, 3n], [4n, 5n]]);
+    });
+
+    it('marks the events the broker acknowledged of a partly refused batch, so that only the others are sent again', async () => {
+      outbox.append(3);
+      broker.acknowledgeOnlyAt(1, (event) => event.sequence !== 2n);
+      await expect(relay.drain()).to.be.rejectedWith(PartlyPublished);
+      expect(outbox.unpublished).to.deep.equal([2n]);
+      expect(await relay.drain()).to.equal(1);
+      expect(sequencesOf(broker.acknowledged)).to.deep.equal([[1n, 3n], [2n]]);
     });
 
     it('reads the next batch while a full one is in flight, leaving the one in flight out', async () => {
@@ -165,6 +174,41 @@ describe('OutboxRelay', () => {
       await stopped;
       expect(sequencesOf(broker.acknowledged)).to.deep.equal([[1n, 2n, 3n]]);
       expect(outbox.unpublished).to.deep.equal([4n, 5n]);
+    });
+
+    it('reports a publish unacknowledged past the stall threshold as an outage at once, and its end when acknowledged', async () => {
+      relay = relayWith({ publishStallMs: 30 });
+      outbox.append(2);
+      broker.holdAcks();
+      relay.start();
+      await eventually('the batch is sent', () => broker.waitingForAck === 1);
+      await eventually('the stall is reported', () => log.outagesBegun.length === 1, { timeoutMs: 1_000 });
+      expect(log.outagesBegun[0]).to.be.instanceOf(PublishStalled);
+      expect(log.outagesEnded).to.deep.equal([]);
+      broker.releaseAcks();
+      await eventually('the outage ends', () => log.outagesEnded.length === 1);
+      expect(broker.attempts).to.equal(1);
+      expect(outbox.unpublished).to.deep.equal([]);
+    });
+
+    it('reports nothing for a publish acknowledged within the stall threshold', async () => {
+      relay = relayWith({ publishStallMs: 5_000 });
+      outbox.append(7);
+      relay.start();
+      await eventually('every event is published', () => outbox.unpublished.length === 0);
+      expect(log.outagesBegun).to.deep.equal([]);
+    });
+
+    it('retries as soon as the broker shows it takes writes again, not at the end of its backoff', async () => {
+      relay = relayWith({ retry: { initialDelayMs: 3_600_000, maxDelayMs: 3_600_000 } });
+      outbox.append(1);
+      broker.goDown();
+      relay.start();
+      await eventually('the outage is reported', () => log.outagesBegun.length === 1);
+      const recovered = Date.now();
+      broker.recover();
+      await eventually('the event is published', () => broker.events.length === 1, { timeoutMs: 1_000 });
+      expect(Date.now() - recovered).to.be.below(1_000);
     });
 
     it('stops during a backoff without waiting it out', async () => {

@@ -136,4 +136,44 @@ describe('Outbox relays sharing one outbox (one per service instance)', () => {
     const firstDeliveries = [...new Set(broker.events.map((event) => event.sequence))];
     expect(firstDeliveries).to.deep.equal(Array.from({ length: 600 }, (_, i) => BigInt(i + 1)));
   });
+
+  it('hands the lease over when its holder cannot reach the brokers for longer than the bound, and the other relay publishes', async () => {
+    const clock = new FixedClock(new Date(now));
+    const cutOffBroker = new RecordingPublisher();
+    cutOffBroker.goDown(new Error('connect ETIMEDOUT'));
+    logs.a = new RecordingRelayLog();
+    const a = new OutboxRelay(outbox, cutOffBroker, table.leadershipFor('a'), clock, logs.a, { ...QUICK, handOverAfterMs: 30_000 });
+    relays.push(a);
+    outbox.append(3);
+    a.start();
+    await eventually('a holds the lease and fails', () => logs.a!.outagesBegun.length === 1);
+    const b = relay('b');
+    b.start();
+    await eventually('b stands by', () => logs.b!.leadership.includes('standing by'));
+    expect(broker.events).to.deep.equal([]);
+    clock.advance(30_000);
+    await eventually('b publishes every event', () => broker.events.length === 3);
+    expect(logs.a.leadership).to.include('handing over');
+    expect(table.holder).to.equal('b');
+    expect(cutOffBroker.events).to.deep.equal([]);
+  });
+
+  it('takes the lease back when no other relay took it, and reports the outage ended once it publishes again', async () => {
+    const clock = new FixedClock(new Date(now));
+    const cutOffBroker = new RecordingPublisher();
+    cutOffBroker.goDown(new Error('connect ETIMEDOUT'));
+    logs.a = new RecordingRelayLog();
+    const a = new OutboxRelay(outbox, cutOffBroker, table.leadershipFor('a'), clock, logs.a, { ...QUICK, handOverAfterMs: 30_000 });
+    relays.push(a);
+    outbox.append(2);
+    a.start();
+    await eventually('a fails', () => logs.a!.outagesBegun.length === 1);
+    clock.advance(30_000);
+    await eventually('a hands the lease over', () => logs.a!.leadership.includes('handing over'));
+    cutOffBroker.recover();
+    await eventually('a publishes again', () => cutOffBroker.events.length === 2);
+    await eventually('the outage is reported ended', () => logs.a!.outagesEnded.length === 1);
+    expect(logs.a.outagesBegun).to.have.length(1);
+    expect(logs.a.leadership.filter((entry) => entry === 'handing over')).to.have.length(1);
+  });
 });

@@ -1,5 +1,5 @@
 import { MeasuredEventPublisher } from '../../../src/adapters/observability/measured-event-publisher.js';
-import type { PendingEvent, RelayLog } from '../../../src/application/index.js';
+import { PublishStalled, type PendingEvent, type RelayLog } from '../../../src/application/index.js';
 import { RelayStatusTracker } from '../../../src/adapters/observability/relay-status-tracker.js';
 import { ServiceMetrics } from '../../../src/adapters/observability/service-metrics.js';
 import { RecordingPublisher } from '../../fakes/recording-publisher.js';
@@ -18,6 +18,7 @@ function recordingLog(): RelayLog & { entries: string[] } {
     outageEnded: (attempts) => entries.push(`ended ${attempts}`),
     leading: () => entries.push('leading'),
     standingBy: () => entries.push('standing by'),
+    handingOver: () => entries.push('handing over'),
   };
 }
 
@@ -39,6 +40,15 @@ describe('RelayStatusTracker', () => {
     metrics = new ServiceMetrics();
     tracker = new RelayStatusTracker(metrics, () => now);
     relayLog = tracker.listeningTo(log);
+  });
+
+  it('reports a stalled publish as degraded in the status and the metrics, counted as one error, until it ends', async () => {
+    relayLog.outageBegan(new PublishStalled(3_000));
+    expect(tracker.relayStatus()).to.deep.equal({ state: 'broker-unreachable', since: now, failedAttempts: 0, lastError: 'PublishStalled' });
+    expect(await sampleValue(metrics, 'outbox_relay_degraded')).to.equal(1);
+    expect(await sampleValue(metrics, 'outbox_relay_errors_total')).to.equal(1);
+    relayLog.outageEnded(0, 4_000);
+    expect(await sampleValue(metrics, 'outbox_relay_degraded')).to.equal(0);
   });
 
   it('reports running until the relay reports an outage', () => {

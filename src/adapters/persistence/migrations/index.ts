@@ -7,6 +7,7 @@ import { campaignContent } from './004-campaign-content.js';
 import { outboxTraceContext } from './005-outbox-trace-context.js';
 import { idempotencyRequestFingerprints } from './006-idempotency-request-fingerprints.js';
 import { campaignBuckets } from './007-campaign-buckets.js';
+import { historyIndexes } from './008-history-indexes.js';
 
 const MIGRATIONS: ReadonlyArray<[name: string, migration: Knex.Migration]> = [
   ['001-initial-schema', initialSchema],
@@ -16,6 +17,7 @@ const MIGRATIONS: ReadonlyArray<[name: string, migration: Knex.Migration]> = [
   ['005-outbox-trace-context', outboxTraceContext],
   ['006-idempotency-request-fingerprints', idempotencyRequestFingerprints],
   ['007-campaign-buckets', campaignBuckets],
+  ['008-history-indexes', historyIndexes],
 ];
 
 /** Migrations compiled into the service, so they run the same from `dist/` on SQLite and PostgreSQL. */

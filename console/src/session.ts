@@ -1,0 +1,59 @@
+const TOKEN_KEY = 'campaign-console.token';
+
+export interface Session {
+  token: string;
+  /** The token's subject, when the token is a JWT that names one. */
+  subject: string | undefined;
+  /** The token's scopes; undefined when they cannot be read, and then every control is offered. */
+  scopes: ReadonlySet<string> | undefined;
+}
+
+/**
+ * A link printed at startup carries the token in the fragment (`#token=...`), which browsers never send to a
+ * server; it is moved into sessionStorage and removed from the address bar and the history.
+ */
+export function takeTokenFromFragment(): void {
+  const match = /^#token=([^&]+)/.exec(location.hash);
+  if (!match) return;
+  sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(match[1]!));
+  history.replaceState(null, '', `${location.pathname}#/`);
+}
+
+export function currentSession(): Session | undefined {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  return token === null ? undefined : sessionOf(token);
+}
+
+export function signIn(token: string): Session {
+  sessionStorage.setItem(TOKEN_KEY, token);
+  return sessionOf(token);
+}
+
+export function signOut(): void {
+  sessionStorage.removeItem(TOKEN_KEY);
+}
+
+export function mayUse(session: Session, scope: string): boolean {
+  return session.scopes === undefined || session.scopes.has(scope);
+}
+
+function sessionOf(token: string): Session {
+  const claims = claimsOf(token);
+  const scopes = typeof claims?.scope === 'string' ? claims.scope.split(' ') : Array.isArray(claims?.scp) ? claims.scp : undefined;
+  return {
+    token,
+    subject: typeof claims?.sub === 'string' ? claims.sub : undefined,
+    scopes: scopes === undefined ? undefined : new Set(scopes.filter((s): s is string => typeof s === 'string')),
+  };
+}
+
+/** The JWT's claims, read only to decide which controls to offer; the service verifies the token on every call. */
+function claimsOf(token: string): Record<string, unknown> | undefined {
+  try {
+    const payload = token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
+    const claims: unknown = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(payload), (c) => c.charCodeAt(0))));
+    return typeof claims === 'object' && claims !== null ? (claims as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,53 @@
+import { Api } from '../api.js';
+import { html } from '../html.js';
+import { useRoute } from '../hooks.js';
+import { currentSession, mayUse, signOut, type Session } from '../session.js';
+import { useMemo, useState } from '../vendor/preact-hooks.js';
+import { CampaignForm } from './campaign-form.js';
+import { CampaignList } from './campaign-list.js';
+import { CampaignPage } from './campaign-page.js';
+import { HealthStrip } from './health-strip.js';
+import { SignIn } from './sign-in.js';
+
+export function App() {
+  const [session, setSession] = useState<Session | undefined>(currentSession);
+  const [notice, setNotice] = useState<string | undefined>();
+  const route = useRoute();
+  const api = useMemo(
+    () =>
+      session &&
+      new Api(session.token, () => {
+        signOut();
+        setNotice('The service refused the token (expired, revoked or wrong). Sign in again.');
+        setSession(undefined);
+      }),
+    [session],
+  );
+
+  if (session === undefined || api === undefined) {
+    return html`<${SignIn} notice=${notice} onSignedIn=${(s: Session) => (setNotice(undefined), setSession(s))} />`;
+  }
+  const leave = () => {
+    signOut();
+    setNotice('Signed out.');
+    setSession(undefined);
+  };
+  return html`
+    <header class="top">
+      <a class="brand" href="#/">Campaigns</a>
+      <nav aria-label="Main">
+        <a href="#/">All campaigns</a>
+        ${mayUse(session, 'campaigns:write') ? html`<a href="#/new">New campaign</a>` : null}
+      </nav>
+      <span class="who">Signed in as <strong>${session.subject ?? 'token holder'}</strong></span>
+      <button type="button" class="quiet" onClick=${leave}>Sign out</button>
+    </header>
+    <${HealthStrip} api=${api} />
+    <main id="main">
+      ${route.page === 'list' ? html`<${CampaignList} api=${api} />` : null}
+      ${route.page === 'new' ? html`<${CampaignForm} api=${api} />` : null}
+      ${route.page === 'campaign' ? html`<${CampaignPage} key=${route.id} api=${api} id=${route.id} session=${session} />` : null}
+      ${route.page === 'edit' ? html`<${CampaignForm} key=${route.id} api=${api} id=${route.id} />` : null}
+    </main>
+  `;
+}

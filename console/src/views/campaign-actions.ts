@@ -1,0 +1,88 @@
+import { ApiError, newIdempotencyKey, type Api, type Campaign, type Verb } from '../api.js';
+import { describeError } from '../format.js';
+import { html } from '../html.js';
+import { go } from '../hooks.js';
+import { mayUse, type Session } from '../session.js';
+import { useEffect, useRef, useState } from '../vendor/preact-hooks.js';
+
+type Action = Verb | 'restart';
+
+const ACTIONS: ReadonlyArray<{ action: Action; label: string; scope: string; confirm?: string; done: string }> = [
+  { action: 'start', label: 'Start', scope: 'campaigns:execute', done: 'Started.' },
+  { action: 'pause', label: 'Pause', scope: 'campaigns:execute', done: 'Paused.' },
+  { action: 'resume', label: 'Resume', scope: 'campaigns:execute', done: 'Resumed.' },
+  { action: 'terminate', label: 'Terminate', scope: 'campaigns:terminate', confirm: 'Terminate it? A terminated campaign stops for good unless it is restarted.', done: 'Terminated.' },
+  { action: 'restart', label: 'Restart', scope: 'campaigns:write', done: 'Restarted: scheduled again.' },
+  { action: 'delete', label: 'Delete', scope: 'campaigns:write', confirm: 'Delete it? It is removed for good; its event history stays.', done: 'Deleted.' },
+];
+
+/**
+ * Every action the token's scopes allow is offered; the service decides whether the campaign's state allows it
+ * and a refusal is shown as the service words it. One Idempotency-Key per action and state of the campaign, so
+ * a double click, or a retry after a lost answer, does the thing once.
+ */
+export function CampaignActions({ api, campaign, session, onChanged }: { api: Api; campaign: Campaign; session: Session; onChanged: () => void }) {
+  const [busy, setBusy] = useState<Action | undefined>();
+  const [asking, setAsking] = useState<(typeof ACTIONS)[number] | undefined>();
+  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | undefined>();
+  const keys = useRef(new Map<string, string>());
+  const keyFor = (action: Action) => {
+    const intent = `${action} ${campaign.id} ${campaign.updatedAt}`;
+    if (!keys.current.has(intent)) keys.current.set(intent, newIdempotencyKey());
+    return keys.current.get(intent)!;
+  };
+
+  const run = async (entry: (typeof ACTIONS)[number]) => {
+    setAsking(undefined);
+    setBusy(entry.action);
+    setOutcome(undefined);
+    try {
+      if (entry.action === 'restart') await api.modify(campaign.id, {}, true, keyFor('restart'));
+      else await api.act(campaign.id, entry.action, keyFor(entry.action));
+      setOutcome({ ok: true, text: entry.done });
+      if (entry.action === 'delete') go('#/');
+      else onChanged();
+    } catch (error) {
+      setOutcome({ ok: false, text: refusalText(entry.label, error) });
+    } finally {
+      setBusy(undefined);
+    }
+  };
+  const offered = ACTIONS.filter((entry) => mayUse(session, entry.scope));
+
+  return html`
+    <section class="actions" aria-label="Actions">
+      <div class="buttons">
+        ${offered.map(
+          (entry) => html`
+            <button type="button" class=${entry.confirm ? 'danger' : ''} disabled=${busy !== undefined}
+              onClick=${() => (entry.confirm ? setAsking(entry) : run(entry))}>${busy === entry.action ? `${entry.label}…` : entry.label}</button>
+          `,
+        )}
+        ${mayUse(session, 'campaigns:write') ? html`<a class="button" href=${`#/campaigns/${campaign.id}/edit`}>Modify</a>` : null}
+      </div>
+      ${asking ? html`<${Confirm} entry=${asking} name=${campaign.name} onYes=${() => run(asking)} onNo=${() => setAsking(undefined)} />` : null}
+      ${outcome
+        ? html`<p class=${outcome.ok ? 'success' : 'error'} role=${outcome.ok ? 'status' : 'alert'} data-outcome>${outcome.text}</p>`
+        : null}
+    </section>
+  `;
+}
+
+function Confirm({ entry, name, onYes, onNo }: { entry: (typeof ACTIONS)[number]; name: string; onYes: () => void; onNo: () => void }) {
+  const cancel = useRef<HTMLButtonElement>(null);
+  useEffect(() => cancel.current?.focus(), []);
+  return html`
+    <div class="confirm" role="alertdialog" aria-labelledby="confirm-text" onKeyDown=${(e: KeyboardEvent) => e.key === 'Escape' && onNo()}>
+      <p id="confirm-text"><strong>${name}</strong>: ${entry.confirm}</p>
+      <button type="button" class="danger" onClick=${onYes}>${`Yes, ${entry.label.toLowerCase()}`}</button>
+      <button type="button" ref=${cancel} onClick=${onNo}>Cancel</button>
+    </div>
+  `;
+}
+
+function refusalText(label: string, error: unknown): string {
+  if (!(error instanceof ApiError)) return `${label} failed: ${describeError(error)}`;
+  const status = error.facts.status ? ` The campaign is ${error.facts.status}.` : '';
+  return `${label} refused (${error.status} ${error.code}): ${error.message.replace(/\.$/, "")}.${status}`;
+}

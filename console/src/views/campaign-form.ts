@@ -1,0 +1,231 @@
+import { ApiError, newIdempotencyKey, type Api, type Campaign, type FieldError } from '../api.js';
+import { describeError } from '../format.js';
+import { html } from '../html.js';
+import { go } from '../hooks.js';
+import { useEffect, useRef, useState } from '../vendor/preact-hooks.js';
+
+type DateStyle = 'iso' | 'voltmx';
+
+interface Values {
+  name: string;
+  description: string;
+  dateStyle: DateStyle;
+  start: string;
+  end: string;
+  zone: string;
+  status: string;
+  restart: boolean;
+}
+
+/** Which input shows an error the API names by field. */
+const INPUT_OF_FIELD: Record<string, keyof Values> = {
+  name: 'name',
+  description: 'description',
+  startAt: 'start',
+  startDateStr: 'start',
+  endAt: 'end',
+  endDateStr: 'end',
+  zone: 'zone',
+  status: 'status',
+};
+
+const ZONES = ['(GMT) UTC', '(GMT+01:00) Paris', '(GMT+04:30) Kabul', '(GMT+05:30) Kolkata', '(GMT-05:00) New York', '(GMT-08:00) Los Angeles'];
+
+/** Create a campaign (no id) or modify one: a modification sends only the fields that changed. */
+export function CampaignForm({ api, id }: { api: Api; id?: string }) {
+  const [original, setOriginal] = useState<Campaign | undefined>();
+  const [values, setValues] = useState<Values>(emptyValues());
+  const [errors, setErrors] = useState<Partial<Record<keyof Values, string>>>({});
+  const [problem, setProblem] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  const key = useRef(newIdempotencyKey());
+
+  useEffect(() => {
+    if (id === undefined) return;
+    api.campaign(id).then(
+      (campaign) => (setOriginal(campaign), setValues(valuesOf(campaign, 'iso'))),
+      (error) => setProblem(`Could not load the campaign: ${describeError(error)}`),
+    );
+  }, [api, id]);
+
+  const set = (field: keyof Values, value: string | boolean) => {
+    key.current = newIdempotencyKey();
+    setValues((previous) => {
+      if (field === 'dateStyle' && original !== undefined) {
+        return { ...valuesOf(original, value as DateStyle), name: previous.name, description: previous.description };
+      }
+      return { ...previous, [field]: value };
+    });
+  };
+
+  const submitting = useRef(false);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    // Create takes no Idempotency-Key: a second submit before the first answer must not make a second campaign.
+    if (submitting.current) return;
+    submitting.current = true;
+    setBusy(true);
+    setErrors({});
+    setProblem(undefined);
+    try {
+      if (id === undefined) {
+        const created = await api.create(createBody(values));
+        go(`#/campaigns/${created.id}`);
+      } else {
+        const changes = changesOf(original, values);
+        if (Object.keys(changes).length === 0 && !values.restart) {
+          setProblem('Nothing changed.');
+          return;
+        }
+        await api.modify(id, changes, values.restart, key.current);
+        go(`#/campaigns/${id}`);
+      }
+    } catch (error) {
+      showRefusal(error, setErrors, setProblem);
+    } finally {
+      submitting.current = false;
+      setBusy(false);
+    }
+  };
+
+  const input = (field: keyof Values) => ({
+    id: `field-${field}`,
+    name: field,
+    value: values[field] as string,
+    'aria-invalid': errors[field] ? 'true' : undefined,
+    'aria-describedby': errors[field] ? `error-${field}` : `help-${field}`,
+    onInput: (e: Event) => set(field, (e.target as HTMLInputElement).value),
+  });
+  const fieldError = (field: keyof Values) =>
+    errors[field] ? html`<p class="field-error" id=${`error-${field}`}>${errors[field]}</p>` : null;
+  const volt = values.dateStyle === 'voltmx';
+  const dateHelp = volt ? 'MM/dd/yyyy hh:mm:ss AM, in the zone below' : 'ISO-8601 with an offset, e.g. 2030-01-01T09:00:00Z';
+  const restartable = original !== undefined && (original.status === 'terminated' || original.status === 'completed');
+
+  return html`
+    <p><a href=${id === undefined ? '#/' : `#/campaigns/${id}`}>← Back</a></p>
+    <h1 tabindex="-1">${id === undefined ? 'New campaign' : `Modify ${original?.name ?? id}`}</h1>
+    <form class="campaign-form" onSubmit=${submit} novalidate>
+      ${problem ? html`<p class="error" role="alert">${problem}</p>` : null}
+      <div class="field">
+        <label for="field-name">Name</label>
+        <input ...${input('name')} required maxlength="255" />
+        ${fieldError('name')}
+      </div>
+      <div class="field">
+        <label for="field-description">Description</label>
+        <textarea ...${input('description')} rows="3"></textarea>
+        ${fieldError('description')}
+      </div>
+      <fieldset class="field">
+        <legend>Dates as</legend>
+        <label class="inline"><input type="radio" name="dateStyle" value="iso" checked=${!volt} onChange=${() => set('dateStyle', 'iso')} /> ISO-8601</label>
+        <label class="inline"><input type="radio" name="dateStyle" value="voltmx" checked=${volt} onChange=${() => set('dateStyle', 'voltmx')} /> Volt MX date strings and zone</label>
+      </fieldset>
+      <div class="field">
+        <label for="field-start">Start</label>
+        <input ...${input('start')} placeholder=${volt ? '05/24/2030 04:38:51 PM' : '2030-01-01T09:00:00Z'} />
+        <p class="help" id="help-start">${dateHelp}</p>
+        ${fieldError('start')}
+      </div>
+      <div class="field">
+        <label for="field-end">End</label>
+        <input ...${input('end')} placeholder=${volt ? '06/24/2030 04:38:51 PM' : '2030-02-01T09:00:00Z'} />
+        <p class="help" id="help-end">${dateHelp}</p>
+        ${fieldError('end')}
+      </div>
+      <div class="field">
+        <label for="field-zone">Zone</label>
+        <input ...${input('zone')} list="zones" placeholder="(GMT+04:30) Kabul" />
+        <datalist id="zones">${ZONES.map((z) => html`<option value=${z} />`)}</datalist>
+        <p class="help" id="help-zone">The Volt MX zone the campaign's dates are shown in; empty: UTC.</p>
+        ${fieldError('zone')}
+      </div>
+      ${original === undefined || original.status === 'draft' || original.status === 'scheduled'
+        ? html`
+            <div class="field">
+              <label for="field-status">Status</label>
+              <select ...${input('status')} onChange=${(e: Event) => set('status', (e.target as HTMLSelectElement).value)}>
+                <option value="scheduled">scheduled</option>
+                <option value="draft">draft</option>
+              </select>
+              ${fieldError('status')}
+            </div>
+          `
+        : null}
+      ${restartable
+        ? html`<label class="inline"><input type="checkbox" checked=${values.restart} onChange=${(e: Event) => set('restart', (e.target as HTMLInputElement).checked)} /> Restart: schedule it again with these dates</label>`
+        : null}
+      <div class="buttons">
+        <button type="submit" disabled=${busy}>${id === undefined ? 'Create campaign' : 'Save changes'}</button>
+      </div>
+    </form>
+  `;
+}
+
+function emptyValues(): Values {
+  return { name: '', description: '', dateStyle: 'iso', start: '', end: '', zone: '', status: 'scheduled', restart: false };
+}
+
+function valuesOf(campaign: Campaign, dateStyle: DateStyle): Values {
+  const volt = dateStyle === 'voltmx';
+  return {
+    name: campaign.name,
+    description: campaign.description ?? '',
+    dateStyle,
+    start: (volt ? campaign.startDateStr : campaign.startAt) ?? '',
+    end: (volt ? campaign.endDateStr : campaign.endAt) ?? '',
+    zone: campaign.zone ?? '',
+    status: campaign.status,
+    restart: false,
+  };
+}
+
+function createBody(values: Values): Record<string, unknown> {
+  const body: Record<string, unknown> = { name: values.name, status: values.status };
+  if (values.description.trim() !== '') body.description = values.description;
+  Object.assign(body, dateFields(values));
+  if (values.zone.trim() !== '') body.zone = values.zone.trim();
+  return body;
+}
+
+function dateFields(values: Values, only?: { start: boolean; end: boolean }): Record<string, string> {
+  const [startField, endField] = values.dateStyle === 'voltmx' ? ['startDateStr', 'endDateStr'] : ['startAt', 'endAt'];
+  const fields: Record<string, string> = {};
+  if (values.start.trim() !== '' && (only?.start ?? true)) fields[startField] = values.start.trim();
+  if (values.end.trim() !== '' && (only?.end ?? true)) fields[endField] = values.end.trim();
+  return fields;
+}
+
+function changesOf(original: Campaign | undefined, values: Values): Record<string, unknown> {
+  if (original === undefined) return {};
+  const before = valuesOf(original, values.dateStyle);
+  const changes: Record<string, unknown> = {};
+  if (values.name !== before.name) changes.name = values.name;
+  if (values.description !== before.description) changes.description = values.description === '' ? null : values.description;
+  if (values.zone !== before.zone) changes.zone = values.zone.trim() === '' ? null : values.zone.trim();
+  if (values.status !== before.status) changes.status = values.status;
+  const zoneChanged = values.zone !== before.zone && values.dateStyle === 'voltmx';
+  Object.assign(changes, dateFields(values, { start: values.start !== before.start || zoneChanged, end: values.end !== before.end || zoneChanged }));
+  return changes;
+}
+
+function showRefusal(
+  error: unknown,
+  setErrors: (errors: Partial<Record<keyof Values, string>>) => void,
+  setProblem: (problem: string) => void,
+) {
+  if (!(error instanceof ApiError)) return setProblem(describeError(error));
+  const byInput: Partial<Record<keyof Values, string>> = {};
+  const elsewhere: FieldError[] = [];
+  for (const fieldError of error.facts.errors ?? []) {
+    const input = INPUT_OF_FIELD[fieldError.field];
+    if (input === undefined) elsewhere.push(fieldError);
+    else byInput[input] = [byInput[input], `${fieldError.field} ${fieldError.message}`].filter(Boolean).join('; ');
+  }
+  setErrors(byInput);
+  const others = elsewhere.map((e) => `${e.field} ${e.message}`).join('; ');
+  setProblem(`${error.status === 400 ? 'Please correct the marked fields.' : `Refused (${error.status} ${error.code}): ${error.message}`}${others ? ` ${others}` : ''}`);
+  const first = Object.keys(byInput)[0];
+  if (first !== undefined) document.getElementById(`field-${first}`)?.focus();
+}

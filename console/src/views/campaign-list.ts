@@ -1,0 +1,109 @@
+import type { Api, CampaignPage } from '../api.js';
+import { describeError, zoned } from '../format.js';
+import { html } from '../html.js';
+import { usePolling } from '../hooks.js';
+import { useState } from '../vendor/preact-hooks.js';
+import { StatusBadge } from './status-badge.js';
+
+const STATUSES = ['draft', 'scheduled', 'running', 'paused', 'terminated', 'completed'];
+const SORTS = [
+  ['newest', 'Newest first'],
+  ['nextStart', 'Next to start'],
+  ['id', 'Id'],
+] as const;
+const PAGE_SIZES = [10, 25, 50, 100];
+/** A change made by anyone shows within this time. */
+export const REFRESH_MS = 1000;
+
+export function CampaignList({ api }: { api: Api }) {
+  const [status, setStatus] = useState('');
+  const [search, setSearch] = useState('');
+  const [sort, setSort] = useState('newest');
+  const [pageSize, setPageSize] = useState(25);
+  const [start, setStart] = useState(0);
+  const query = { start, pageSize, status, search: search.trim(), sort };
+  // The page on screen carries the offset it was read at, so the pager never describes a page still loading.
+  const { value: shown, error } = usePolling<{ page: CampaignPage; start: number }>(
+    async () => ({ page: await api.listCampaigns(query), start: query.start }),
+    REFRESH_MS,
+    Object.values(query),
+  );
+  const refine = <T,>(set: (value: T) => void) => (value: T) => {
+    set(value);
+    setStart(0);
+  };
+  const valueOf = (event: Event) => (event.target as HTMLInputElement | HTMLSelectElement).value;
+
+  return html`
+    <h1 tabindex="-1">Campaigns</h1>
+    <form class="filters" role="search" onSubmit=${(e: Event) => e.preventDefault()}>
+      <div class="field">
+        <label for="filter-status">Status</label>
+        <select id="filter-status" value=${status} onChange=${(e: Event) => refine(setStatus)(valueOf(e))}>
+          <option value="">Any status</option>
+          ${STATUSES.map((s) => html`<option value=${s}>${s}</option>`)}
+        </select>
+      </div>
+      <div class="field grow">
+        <label for="filter-search">Search by name or id</label>
+        <input id="filter-search" type="search" value=${search} autocomplete="off"
+          onInput=${(e: Event) => refine(setSearch)(valueOf(e))} />
+      </div>
+      <div class="field">
+        <label for="filter-sort">Sort</label>
+        <select id="filter-sort" value=${sort} onChange=${(e: Event) => refine(setSort)(valueOf(e))}>
+          ${SORTS.map(([value, label]) => html`<option value=${value}>${label}</option>`)}
+        </select>
+      </div>
+      <div class="field">
+        <label for="filter-size">Per page</label>
+        <select id="filter-size" value=${String(pageSize)} onChange=${(e: Event) => refine(setPageSize)(Number(valueOf(e)))}>
+          ${PAGE_SIZES.map((n) => html`<option value=${String(n)}>${n}</option>`)}
+        </select>
+      </div>
+    </form>
+    ${error ? html`<p class="error" role="alert">Could not load campaigns: ${describeError(error)}</p>` : null}
+    ${shown === undefined ? html`<p>Loading…</p>` : html`<${CampaignTable} page=${shown.page} />`}
+    ${shown === undefined
+      ? null
+      : html`<${Pager} total=${shown.page.total} start=${shown.start} shown=${shown.page.campaigns.length} pageSize=${pageSize} onStart=${setStart} />`}
+  `;
+}
+
+function CampaignTable({ page }: { page: CampaignPage }) {
+  if (page.campaigns.length === 0) return html`<p class="empty">No campaign matches.</p>`;
+  return html`
+    <table class="campaigns">
+      <caption class="visually-hidden">Campaigns, ${page.total} in all</caption>
+      <thead>
+        <tr><th scope="col">Name</th><th scope="col">Id</th><th scope="col">Status</th><th scope="col">Start</th><th scope="col">End</th><th scope="col">Last changed by</th></tr>
+      </thead>
+      <tbody>
+        ${page.campaigns.map(
+          (c) => html`
+            <tr key=${c.id} data-campaign-id=${c.id}>
+              <td data-label="Name"><a href=${`#/campaigns/${c.id}`}>${c.name}</a></td>
+              <td data-label="Id" class="mono">${c.id}</td>
+              <td data-label="Status"><${StatusBadge} status=${c.status} /></td>
+              <td data-label="Start">${zoned(c.startDateStr, c.zone)}</td>
+              <td data-label="End">${zoned(c.endDateStr, c.zone)}</td>
+              <td data-label="Last changed by">${c.updatedBy}</td>
+            </tr>
+          `,
+        )}
+      </tbody>
+    </table>
+  `;
+}
+
+function Pager(props: { total: number; start: number; shown: number; pageSize: number; onStart: (start: number) => void }) {
+  const { total, start, shown, pageSize, onStart } = props;
+  const last = start + shown;
+  return html`
+    <nav class="pager" aria-label="Pages">
+      <button type="button" disabled=${start === 0} onClick=${() => onStart(Math.max(0, start - pageSize))}>Previous</button>
+      <span aria-live="polite">${shown === 0 ? '0' : `${start + 1}–${last}`} of ${total}</span>
+      <button type="button" disabled=${last >= total} onClick=${() => onStart(start + pageSize)}>Next</button>
+    </nav>
+  `;
+}

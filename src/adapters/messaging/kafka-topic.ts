@@ -1,0 +1,86 @@
+import kafkajs, { type Admin } from 'kafkajs';
+
+const { ConfigResourceTypes } = kafkajs;
+
+/** Replicas per partition when neither the configuration nor a smaller cluster says otherwise. */
+export const DEFAULT_REPLICATION_FACTOR = 3;
+
+export interface TopicSettings {
+  topic: string;
+  partitions: number;
+  /** Undefined: 3, or the cluster's broker count when it has fewer brokers. */
+  replicationFactor?: number | undefined;
+  /** Undefined: the replication factor less one, at least 1. */
+  minInsyncReplicas?: number | undefined;
+}
+
+/** The topic as the cluster really has it. */
+export interface TopicLayout {
+  topic: string;
+  /** Whether this call created it; false when it existed (its settings are then the cluster's, not ours). */
+  created: boolean;
+  partitions: number;
+  /** The fewest replicas any partition has. */
+  replicationFactor: number;
+  minInsyncReplicas: number;
+  /** Brokers the cluster has now. */
+  brokers: number;
+}
+
+export function replicationFor(settings: TopicSettings, brokers: number): { replicationFactor: number; minInsyncReplicas: number } {
+  const replicationFactor = settings.replicationFactor ?? Math.max(1, Math.min(DEFAULT_REPLICATION_FACTOR, brokers));
+  const minInsyncReplicas = settings.minInsyncReplicas ?? Math.max(1, replicationFactor - 1);
+  return { replicationFactor, minInsyncReplicas };
+}
+
+/**
+ * Creates the topic with the configured (or default) replication when it is missing, and reads back what the
+ * cluster really has: an existing topic keeps its own settings, which may be weaker than ours.
+ */
+export async function ensureTopic(admin: Admin, settings: TopicSettings): Promise<TopicLayout> {
+  const { brokers } = await admin.describeCluster();
+  const { replicationFactor, minInsyncReplicas } = replicationFor(settings, brokers.length);
+  const created = await admin.createTopics({
+    topics: [
+      {
+        topic: settings.topic,
+        numPartitions: settings.partitions,
+        replicationFactor,
+        configEntries: [{ name: 'min.insync.replicas', value: String(minInsyncReplicas) }],
+      },
+    ],
+    waitForLeaders: true,
+  });
+  return { ...(await readTopic(admin, settings.topic)), created, brokers: brokers.length };
+}
+
+async function readTopic(admin: Admin, topic: string): Promise<Omit<TopicLayout, 'created' | 'brokers'>> {
+  const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+  const partitions = topics[0]?.partitions ?? [];
+  const { resources } = await admin.describeConfigs({
+    resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['min.insync.replicas'] }],
+    includeSynonyms: false,
+  });
+  const minInsync = resources[0]?.configEntries.find((entry) => entry.configName === 'min.insync.replicas')?.configValue;
+  return {
+    topic,
+    partitions: partitions.length,
+    replicationFactor: Math.min(...partitions.map((partition) => partition.replicas.length)),
+    minInsyncReplicas: Number(minInsync ?? 1),
+  };
+}
+
+/**
+ * Why the topic cannot lose one broker and keep publishing every acknowledged event, or undefined when it can.
+ * Events are sent with acks from all in-sync replicas, which must number at least `min.insync.replicas`.
+ */
+export function brokerLossRisk(layout: TopicLayout): string | undefined {
+  const { replicationFactor: rf, minInsyncReplicas: minIsr } = layout;
+  if (rf < 2) {
+    return `replication factor ${rf}: losing the broker of a partition stops publishing to it, and losing its disk loses acknowledged events`;
+  }
+  if (minIsr >= rf) {
+    return `min.insync.replicas ${minIsr} of ${rf} replicas: losing any one broker stops publishing to its partitions`;
+  }
+  return undefined;
+}

@@ -1,0 +1,104 @@
+import type { Admin, Kafka, PartitionMetadata } from 'kafkajs';
+
+/** How often the cluster's metadata is read while the relay waits to retry. */
+export const METADATA_POLL_MS = 250;
+
+/**
+ * Watches the cluster's metadata while the relay waits to retry, so that it retries as soon as the topic can
+ * take writes again instead of at the end of its backoff.
+ */
+export class WriteReadiness {
+  private admin: Admin | undefined;
+  /** The metadata read in progress: one at a time, however long an unreachable broker makes it take. */
+  private reading: Promise<PartitionState | undefined> | undefined;
+
+  constructor(
+    private readonly kafka: Pick<Kafka, 'admin'>,
+    private readonly topic: string,
+    private readonly pollMs = METADATA_POLL_MS,
+  ) {}
+
+  /**
+   * Resolves once the metadata shows the topic writable after a change (a partition moved to another leader,
+   * or became writable after not being), or after `withinMs` at the latest, or when `abandon` fires. Metadata
+   * that never changes proves nothing (a broker that died still leads its partitions until the controller fences
+   * it), so the backoff applies then. Never rejects: an unreachable cluster is waited out.
+   */
+  async whenWritable(minInsyncReplicas: number, withinMs: number, abandon: AbortSignal): Promise<void> {
+    const deadline = Date.now() + withinMs;
+    let first: string | undefined;
+    let sawUnwritable = false;
+    while (!abandon.aborted && Date.now() < deadline) {
+      this.reading ??= this.partitionState(minInsyncReplicas)
+        .catch(() => undefined)
+        .finally(() => {
+          this.reading = undefined;
+        });
+      const state = await readingUntil(this.reading, deadline, abandon);
+      if (state !== undefined) {
+        first ??= state.leaders;
+        if (!state.writable) sawUnwritable = true;
+        else if (sawUnwritable || state.leaders !== first) return;
+      }
+      await pause(Math.min(this.pollMs, Math.max(0, deadline - Date.now())), abandon);
+    }
+  }
+
+  async close(): Promise<void> {
+    const admin = this.admin;
+    this.admin = undefined;
+    await admin?.disconnect().catch(() => undefined);
+  }
+
+  private async partitionState(minInsyncReplicas: number): Promise<PartitionState> {
+    this.admin ??= this.kafka.admin();
+    await this.admin.connect();
+    const [{ brokers }, { topics }] = await Promise.all([
+      this.admin.describeCluster(),
+      this.admin.fetchTopicMetadata({ topics: [this.topic] }),
+    ]);
+    const live = new Set(brokers.map((broker) => broker.nodeId));
+    const partitions = topics[0]?.partitions ?? [];
+    return {
+      writable: partitions.length > 0 && partitions.every((partition) => isWritable(partition, live, minInsyncReplicas)),
+      leaders: partitions.map((partition) => `${partition.partitionId}:${partition.leader}`).join(','),
+    };
+  }
+}
+
+interface PartitionState {
+  writable: boolean;
+  /** Each partition's leader, to tell a change. */
+  leaders: string;
+}
+
+/** A partition takes acks=all writes when its leader is a live broker and enough replicas are in sync. */
+export function isWritable(partition: PartitionMetadata, liveBrokers: ReadonlySet<number>, minInsyncReplicas: number): boolean {
+  return partition.leader >= 0 && liveBrokers.has(partition.leader) && partition.isr.length >= minInsyncReplicas;
+}
+
+/** The read's answer, or undefined once the deadline passed or the watch was abandoned first. */
+async function readingUntil<T>(reading: Promise<T>, deadline: number, abandon: AbortSignal): Promise<T | undefined> {
+  // A wait of its own per read, so that no listener is left on `abandon` when the read wins.
+  const lap = new AbortController();
+  const endLap = () => lap.abort();
+  abandon.addEventListener('abort', endLap, { once: true });
+  try {
+    return await Promise.race([reading, pause(Math.max(0, deadline - Date.now()), lap.signal).then(() => undefined)]);
+  } finally {
+    lap.abort();
+    abandon.removeEventListener('abort', endLap);
+  }
+}
+
+function pause(ms: number, abandon: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    abandon.addEventListener('abort', done, { once: true });
+    function done(): void {
+      clearTimeout(timer);
+      abandon.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}

@@ -1,0 +1,430 @@
+import type { Page, Request } from 'playwright-core';
+import { mintToken } from '../../src/adapters/auth/token-minter.js';
+import { Browser } from '../support/browser.js';
+import { SQLITE } from '../support/databases.js';
+import { eventually } from '../support/eventually.js';
+import { expect } from '../support/expect.js';
+import { ServiceProcess } from '../support/service-process.js';
+import { inDays, TestService } from '../support/test-service.js';
+
+const HOSTILE_NAME = '<img src=x onerror=alert(1)>';
+/** The console promises that a change by someone else shows within this time. */
+const LIVE_WITHIN_MS = 2000;
+
+describe('The operator console in Chromium', function () {
+  this.timeout(60_000);
+  let service: TestService;
+  let browser: Browser;
+  let token: string;
+
+  before(async () => {
+    [service, browser] = await Promise.all([TestService.start(SQLITE), Browser.launch()]);
+    token = await service.token('operator');
+  });
+  after(async () => {
+    await browser?.close();
+    await service?.stop();
+  });
+
+  const consoleUrl = () => `${service.url}/console/`;
+
+  async function signedIn(options: { token?: string; viewport?: { width: number; height: number } } = {}) {
+    const page = await browser.newPage(options.viewport);
+    await page.goto(consoleUrl());
+    await page.getByLabel('Bearer token').fill(options.token ?? token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Campaigns', level: 1, exact: true }).waitFor();
+    return page;
+  }
+
+  async function openCampaign(page: Page, id: string) {
+    await page.evaluate((hash) => (location.hash = hash), `#/campaigns/${id}`);
+    await page.locator('h1.campaign-title').waitFor();
+  }
+
+  const statusBadge = (page: Page, status: string) => page.locator('h1.campaign-title .badge', { hasText: new RegExp(`^${status}$`) });
+  const rowOf = (page: Page, id: string) => page.locator(`tr[data-campaign-id="${id}"]`);
+
+  it('serves the console with a strict Content-Security-Policy and no framing, in under 80 KiB', async () => {
+    const page = await browser.newPage();
+    const served: Array<Promise<number>> = [];
+    page.on('response', (answer) => {
+      if (answer.url().includes('/console/')) served.push(answer.body().then((body) => body.length));
+    });
+    const response = await page.goto(consoleUrl());
+    const csp = response!.headers()['content-security-policy'];
+    expect(csp).to.include("script-src 'self'").and.include("style-src 'self'").and.include("frame-ancestors 'none'");
+    expect(csp).to.include("default-src 'none'").and.not.include('unsafe-inline');
+    expect(response!.headers()['x-frame-options']).to.equal('DENY');
+    expect((await service.request('GET', '/Console/', { token: null })).status).to.equal(404);
+    await page.getByLabel('Bearer token').waitFor();
+    expect(page.errors).to.deep.equal([]);
+    const bytes = (await Promise.all(served)).reduce((sum, size) => sum + size, 0);
+    expect(served.length).to.be.greaterThan(15);
+    expect(bytes).to.be.below(80 * 1024);
+    await page.close();
+  });
+
+  it('signs in with a pasted token and lists the campaigns, sending the token only in the Authorization header', async () => {
+    const id = await service.createCampaign({ name: 'Pasted token sale' });
+    const requests: Request[] = [];
+    const page = await browser.newPage();
+    page.on('request', (request) => requests.push(request));
+    await page.goto(consoleUrl());
+    await page.getByLabel('Bearer token').fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await rowOf(page, id).getByRole('link', { name: 'Pasted token sale' }).waitFor();
+
+    const api = requests.filter((r) => r.url().includes('/api/v1/'));
+    expect(api).to.not.be.empty;
+    for (const request of api) expect(await request.headerValue('authorization')).to.equal(`Bearer ${token}`);
+    for (const request of requests) expect(request.url()).to.not.include(token);
+    expect(page.errors).to.deep.equal([]);
+    await page.close();
+  });
+
+  it('signs in from the printed link: the token leaves the address bar for the tab session', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${consoleUrl()}#token=${token}`);
+    await page.getByRole('heading', { name: 'Campaigns', level: 1, exact: true }).waitFor();
+    expect(page.url()).to.not.include(token);
+    expect(await page.evaluate(() => Object.values(sessionStorage))).to.deep.equal([token]);
+    await page.close();
+  });
+
+  it('filters the list by status, searches it, sorts it and pages through it', async () => {
+    const mark = `Paging-${Date.now()}`;
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push(await service.createCampaign({ name: `${mark} ${String(i).padStart(2, '0')}`, startAt: inDays(1 + i), endAt: inDays(40) }));
+    await service.request('POST', `/api/v1/campaigns/${ids[5]}/start`);
+    const page = await signedIn();
+    /** The list shows exactly these names (the answer to the last change of the controls has arrived). */
+    const listed = (names: string[]) =>
+      page.waitForFunction(
+        (expected) => JSON.stringify([...document.querySelectorAll('table.campaigns tbody a')].map((a) => a.textContent)) === expected,
+        JSON.stringify(names),
+      );
+    const named = (...numbers: number[]) => numbers.map((n) => `${mark} ${String(n).padStart(2, '0')}`);
+
+    await page.getByLabel('Search by name or id').fill(mark);
+    await page.getByLabel('Per page').selectOption('10');
+    await listed(named(11, 10, 9, 8, 7, 6, 5, 4, 3, 2));
+    await page.getByText('1–10 of 12').waitFor();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await listed(named(1, 0));
+    await page.getByText('11–12 of 12').waitFor();
+
+    await page.getByLabel('Sort').selectOption('nextStart');
+    await listed(named(0, 1, 2, 3, 4, 5, 6, 7, 8, 9));
+
+    await page.getByLabel('Status').selectOption('running');
+    await listed(named(5));
+    await page.getByText('1–1 of 1').waitFor();
+
+    await page.getByLabel('Status').selectOption('');
+    await page.getByLabel('Search by name or id').fill(ids[7]!);
+    await listed(named(7));
+    await page.close();
+  });
+
+  it('creates one campaign through the form, even on a double click, and shows it in the list', async () => {
+    const page = await signedIn();
+    await page.getByRole('link', { name: 'New campaign' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Browser-made sale');
+    await page.getByLabel('Description').fill('Made in Chromium');
+    await page.getByLabel('Start', { exact: true }).fill(inDays(2));
+    await page.getByLabel('End', { exact: true }).fill(inDays(20));
+    await page.getByRole('button', { name: 'Create campaign' }).dblclick();
+    await page.locator('h1.campaign-title', { hasText: 'Browser-made sale' }).waitFor();
+    await statusBadge(page, 'scheduled').waitFor();
+
+    await page.getByRole('link', { name: 'All campaigns' }).first().click();
+    await page.getByRole('link', { name: 'Browser-made sale' }).waitFor();
+    const listed = await service.request('GET', '/api/v1/campaigns?view=service&search=Browser-made');
+    expect(listed.body.campaigns).to.have.length(1);
+    expect(listed.body.campaigns[0]).to.deep.include({ description: 'Made in Chromium', createdBy: 'operator' });
+    await page.close();
+  });
+
+  it('accepts Volt MX date strings with a zone', async () => {
+    const page = await signedIn();
+    await page.evaluate(() => (location.hash = '#/new'));
+    await page.getByLabel('Name', { exact: true }).fill('Kabul launch');
+    await page.getByLabel('Volt MX date strings and zone').check();
+    await page.getByLabel('Start', { exact: true }).fill('05/24/2031 04:38:51 PM');
+    await page.getByLabel('End', { exact: true }).fill('06/24/2031 04:38:51 PM');
+    await page.getByLabel('Zone', { exact: true }).fill('(GMT+04:30) Kabul');
+    await page.getByRole('button', { name: 'Create campaign' }).click();
+    await page.locator('[data-field="startAt"] dd', { hasText: '2031-05-24 12:08:51 UTC' }).waitFor();
+    await page.locator('[data-field="startDateStr"] dd', { hasText: '05/24/2031 04:38:51 PM' }).waitFor();
+    await page.close();
+  });
+
+  it('shows a refused field at the field the API names, and creates nothing', async () => {
+    const before = (await service.request('GET', '/api/v1/campaigns')).body.total;
+    const page = await signedIn();
+    await page.getByRole('link', { name: 'New campaign' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Too late');
+    await page.getByLabel('Start', { exact: true }).fill(inDays(-1));
+    await page.getByLabel('End', { exact: true }).fill(inDays(5));
+    await page.getByRole('button', { name: 'Create campaign' }).click();
+    const start = page.getByLabel('Start', { exact: true });
+    await page.locator('#error-start', { hasText: 'startAt must be in the future' }).waitFor();
+    expect(await start.getAttribute('aria-invalid')).to.equal('true');
+    expect(await start.getAttribute('aria-describedby')).to.equal('error-start');
+    expect(await page.getByLabel('End', { exact: true }).getAttribute('aria-invalid')).to.equal(null);
+    expect((await service.request('GET', '/api/v1/campaigns')).body.total).to.equal(before);
+    await page.close();
+  });
+
+  it('modifies a campaign, sending only the fields that changed', async () => {
+    const id = await service.createCampaign({ name: 'Before the change', description: 'Stays as it is' });
+    const page = await signedIn();
+    await openCampaign(page, id);
+    const bodies: unknown[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes(`/${id}/modify`)) bodies.push(request.postDataJSON());
+    });
+    await page.getByRole('link', { name: 'Modify', exact: true }).click();
+    const name = page.getByLabel('Name', { exact: true });
+    await page.waitForFunction(() => (document.getElementById('field-name') as HTMLInputElement | null)?.value === 'Before the change');
+    await name.fill('After the change');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.locator('h1.campaign-title', { hasText: 'After the change' }).waitFor();
+    await page.locator('table.events tr', { hasText: 'CampaignModified' }).waitFor();
+    expect(bodies).to.deep.equal([{ name: 'After the change' }]);
+    expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.description).to.equal('Stays as it is');
+    await page.close();
+  });
+
+  it('starts a campaign and shows running, pauses it, and shows a refusal plainly', async () => {
+    const id = await service.createCampaign({ name: 'Lifecycle sale' });
+    const page = await signedIn();
+    await openCampaign(page, id);
+    await statusBadge(page, 'scheduled').waitFor();
+
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await statusBadge(page, 'running').waitFor();
+    await page
+      .locator('table.events tr', { hasText: 'CampaignStarted' })
+      .filter({ hasText: 'operator' })
+      .filter({ hasText: 'waiting in the outbox' })
+      .waitFor();
+
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await statusBadge(page, 'paused').waitFor();
+    await page.locator('table.events tr', { hasText: 'CampaignPaused' }).waitFor();
+
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    const refusal = page.getByRole('alert').filter({ hasText: '409 CAMPAIGN_NOT_PAUSABLE' });
+    await refusal.waitFor();
+    expect(await refusal.textContent()).to.include('The campaign is paused.');
+    expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.status).to.equal('paused');
+    await page.close();
+  });
+
+  it('sends an Idempotency-Key with each action, so a double click starts once', async () => {
+    const id = await service.createCampaign({ name: 'Double click sale' });
+    const page = await signedIn();
+    await openCampaign(page, id);
+    const starts: Request[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith(`/${id}/start`)) starts.push(request);
+    });
+    await page.getByRole('button', { name: 'Start', exact: true }).dblclick();
+    await statusBadge(page, 'running').waitFor();
+    expect(starts).to.not.be.empty;
+    for (const request of starts) expect(await request.headerValue('idempotency-key')).to.match(/^console-[0-9a-f]{32}$/);
+    const events = (await service.outboxRows()).filter((row) => row.aggregate_id === id && row.event_type === 'CampaignStarted');
+    expect(events).to.have.length(1);
+    await page.close();
+  });
+
+  it('asks before terminating, does nothing when the operator cancels, and restarts a terminated campaign', async () => {
+    const id = await service.createCampaign({ name: 'Terminate me' });
+    await service.request('POST', `/api/v1/campaigns/${id}/start`);
+    const page = await signedIn();
+    await openCampaign(page, id);
+    await statusBadge(page, 'running').waitFor();
+
+    await page.getByRole('button', { name: 'Terminate', exact: true }).click();
+    const dialog = page.getByRole('alertdialog');
+    await dialog.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).to.equal('Cancel');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.status).to.equal('running');
+
+    await page.getByRole('button', { name: 'Terminate', exact: true }).click();
+    await page.getByRole('button', { name: 'Yes, terminate' }).click();
+    await statusBadge(page, 'terminated').waitFor();
+
+    await page.getByRole('button', { name: 'Restart', exact: true }).click();
+    await statusBadge(page, 'scheduled').waitFor();
+    await page.locator('table.events tr', { hasText: 'CampaignRestarted' }).waitFor();
+    await page.close();
+  });
+
+  it('asks before deleting, then goes back to the list without it', async () => {
+    const id = await service.createCampaign({ name: 'Delete me' });
+    const page = await signedIn();
+    await openCampaign(page, id);
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('button', { name: 'Yes, delete' }).click();
+    await page.getByRole('heading', { name: 'Campaigns', level: 1, exact: true }).waitFor();
+    expect((await service.request('GET', `/api/v1/campaigns/${id}`)).status).to.equal(404);
+    expect(await rowOf(page, id).count()).to.equal(0);
+    await page.close();
+  });
+
+  it(`shows a change made by another client within ${LIVE_WITHIN_MS} ms, in the list and on the campaign`, async () => {
+    const id = await service.createCampaign({ name: 'Watched sale' });
+    const page = await signedIn();
+    await rowOf(page, id).waitFor();
+    const someoneElse = await service.token('someone-else');
+
+    const began = Date.now();
+    await service.request('POST', `/api/v1/campaigns/${id}/start`, { token: someoneElse });
+    await rowOf(page, id).locator('.badge', { hasText: 'running' }).waitFor({ timeout: LIVE_WITHIN_MS });
+    expect(Date.now() - began).to.be.below(LIVE_WITHIN_MS);
+
+    await openCampaign(page, id);
+    await service.request('POST', `/api/v1/campaigns/${id}/pause`, { token: someoneElse });
+    await statusBadge(page, 'paused').waitFor({ timeout: LIVE_WITHIN_MS });
+    await page.locator('[data-field="updatedBy"] dd', { hasText: 'someone-else' }).waitFor({ timeout: LIVE_WITHIN_MS });
+    await page.close();
+  });
+
+  it('renders a hostile campaign name as text, in the list and on the campaign', async () => {
+    const id = await service.createCampaign({ name: HOSTILE_NAME, description: '<script>alert(2)</script>' });
+    const page = await signedIn();
+    let dialogs = 0;
+    page.on('dialog', (dialog) => {
+      dialogs++;
+      void dialog.dismiss();
+    });
+    const link = rowOf(page, id).getByRole('link');
+    await link.waitFor();
+    expect(await link.textContent()).to.equal(HOSTILE_NAME);
+    await openCampaign(page, id);
+    expect(await page.locator('h1.campaign-title .name').textContent()).to.equal(HOSTILE_NAME);
+    expect(await page.locator('[data-field="description"] dd').textContent()).to.equal('<script>alert(2)</script>');
+    expect(await page.locator('img, main script').count()).to.equal(0);
+    expect(dialogs).to.equal(0);
+    expect(page.errors).to.deep.equal([]);
+    await page.close();
+  });
+
+  it('goes back to sign-in, forgetting the token, when the service answers 401', async () => {
+    const forged = await mintToken({ secret: 'another-secret-that-is-long-enough-for-hs256!!', subject: 'mallory' });
+    const page = await browser.newPage();
+    await page.goto(consoleUrl());
+    await page.getByLabel('Bearer token').fill(forged);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'refused the token' }).waitFor();
+    await page.getByLabel('Bearer token').waitFor();
+    expect(await page.evaluate(() => sessionStorage.length)).to.equal(0);
+    await page.close();
+  });
+
+  it('offers only the controls the token’s scopes allow', async () => {
+    const id = await service.createCampaign({ name: 'Read-only view' });
+    const auditor = await signedIn({ token: await service.token('auditor', ['campaigns:read']) });
+    await openCampaign(auditor, id);
+    await auditor.locator('section[aria-labelledby="history-heading"] .empty').waitFor();
+    expect(await auditor.locator('.actions button, .actions a').count()).to.equal(0);
+    expect(await auditor.getByRole('link', { name: 'New campaign' }).count()).to.equal(0);
+
+    const starter = await signedIn({ token: await service.token('starter', ['campaigns:read', 'campaigns:execute']) });
+    await openCampaign(starter, id);
+    expect(await starter.locator('.actions button, .actions a').allTextContents()).to.deep.equal(['Start', 'Pause', 'Resume']);
+    await Promise.all([auditor.close(), starter.close()]);
+  });
+
+  it('labels every control and is usable from the keyboard', async () => {
+    const id = await service.createCampaign({ name: 'Keyboard sale' });
+    const page = await signedIn();
+    const unlabelled = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll('input, select, textarea, button, a')]
+          .filter((element) => {
+            if (element.tagName === 'BUTTON' || element.tagName === 'A') return (element.textContent ?? '').trim() === '';
+            return ((element as HTMLInputElement).labels?.length ?? 0) === 0 && !element.getAttribute('aria-label');
+          })
+          .map((element) => element.outerHTML),
+      );
+    expect(await unlabelled()).to.deep.equal([]);
+
+    await page.getByLabel('Search by name or id').focus();
+    await page.keyboard.type('Keyboard sale');
+    const link = rowOf(page, id).getByRole('link', { name: 'Keyboard sale' });
+    await link.waitFor();
+    await link.focus();
+    await page.keyboard.press('Enter');
+    await page.locator('h1.campaign-title', { hasText: 'Keyboard sale' }).waitFor();
+    await page.keyboard.press('Tab');
+    expect(await unlabelled()).to.deep.equal([]);
+
+    await page.evaluate(() => (location.hash = '#/new'));
+    await page.getByLabel('Name', { exact: true }).waitFor();
+    expect(await unlabelled()).to.deep.equal([]);
+    await page.close();
+  });
+
+  it('fits a 390 px phone screen without sideways scrolling', async () => {
+    const id = await service.createCampaign({ name: 'A campaign with a rather long name for a small phone screen' });
+    const page = await signedIn({ viewport: { width: 390, height: 844 } });
+    await rowOf(page, id).waitFor();
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(await overflow()).to.equal(0);
+    await openCampaign(page, id);
+    await page.locator('section[aria-labelledby="history-heading"]').waitFor();
+    expect(await overflow()).to.equal(0);
+    await page.close();
+  });
+
+  it('opens signed in from the link the service prints at startup in development mode', async () => {
+    const database = await SQLITE.create();
+    const started = await ServiceProcess.start({ ...database.env, AUTH_JWT_SECRET: '', NODE_ENV: 'development' });
+    try {
+      const printedLink = () => /(http:\/\/\S+\/console\/#token=\S+)/.exec(started.output.join(''))?.[1];
+      await eventually('the console link is printed', () => printedLink() !== undefined);
+      const link = printedLink()!;
+      expect(link.startsWith(`${started.url}/console/#token=`)).to.equal(true);
+      const page = await browser.newPage();
+      await page.goto(link);
+      await page.getByText('Signed in as').locator('strong', { hasText: 'developer' }).waitFor();
+      await page.getByRole('heading', { name: 'Campaigns', level: 1, exact: true }).waitFor();
+      expect(page.url()).to.equal(`${started.url}/console/#/`);
+      await page.close();
+    } finally {
+      await started.stop();
+      await database.drop();
+    }
+  });
+
+  describe('under BASE_PATH', () => {
+    let mounted: TestService;
+    before(async () => {
+      mounted = await TestService.start(SQLITE, { env: { BASE_PATH: '/vpns' } });
+    });
+    after(() => mounted?.stop());
+
+    it('is served at BASE_PATH/console/ and calls the API under BASE_PATH', async () => {
+      const id = await mounted.createCampaign({ name: 'Mounted sale' });
+      const page = await browser.newPage();
+      const apiCalls: string[] = [];
+      page.on('request', (request) => {
+        if (request.url().includes('/api/v1/')) apiCalls.push(new URL(request.url()).pathname);
+      });
+      await page.goto(`${mounted.url}/vpns/console`);
+      expect(new URL(page.url()).pathname).to.equal('/vpns/console/');
+      await page.getByLabel('Bearer token').fill(await mounted.token('operator'));
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await rowOf(page, id).waitFor();
+      expect(apiCalls).to.not.be.empty;
+      for (const path of apiCalls) expect(path.startsWith('/vpns/api/v1/')).to.equal(true);
+      await page.close();
+    });
+  });
+});

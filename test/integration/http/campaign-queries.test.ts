@@ -1,0 +1,120 @@
+import { DATABASE_KINDS } from '../../support/databases.js';
+import { expect } from '../../support/expect.js';
+import { inDays, TestService } from '../../support/test-service.js';
+
+const ids = (answer: { body: { campaigns: Array<{ id: string }> } }) => answer.body.campaigns.map((c) => c.id);
+
+for (const kind of DATABASE_KINDS) {
+  describe(`Finding campaigns: status, search and order (${kind.name})`, () => {
+    let service: TestService;
+    const list = (query: string) => service.request('GET', `/api/v1/campaigns?view=service&${query}`);
+
+    before(async () => {
+      service = await TestService.start(kind);
+      await service.createCampaign({ id: '10', name: 'Spring sale', startAt: inDays(3), endAt: inDays(9) });
+      await service.createCampaign({ id: '20', name: 'SUMMER sale 100%', startAt: inDays(1), endAt: inDays(9) });
+      await service.createCampaign({ id: '30', name: 'Autumn_launch', status: 'draft', startAt: null, endAt: null });
+      await service.createCampaign({ id: '9007199254740993', name: 'Winter', startAt: inDays(2), endAt: inDays(9) });
+      await service.request('POST', '/api/v1/campaigns/20/start');
+    });
+    after(() => service.stop());
+
+    it('keeps only the statuses asked for, one or several, and counts only those', async () => {
+      const running = await list('status=running');
+      expect(ids(running)).to.deep.equal(['20']);
+      expect(running.body.total).to.equal(1);
+      expect(ids(await list('status=draft,running'))).to.deep.equal(['20', '30']);
+    });
+
+    it('searches names case-insensitively, taking % and _ literally', async () => {
+      expect(ids(await list('search=SALE'))).to.deep.equal(['10', '20']);
+      expect(ids(await list(`search=${encodeURIComponent('100%')}`))).to.deep.equal(['20']);
+      expect(ids(await list(`search=${encodeURIComponent('n_l')}`))).to.deep.equal(['30']);
+      expect(ids(await list(`search=${encodeURIComponent('%')}`))).to.deep.equal(['20']);
+      expect(ids(await list(`search=${encodeURIComponent('_')}`))).to.deep.equal(['30']);
+    });
+
+    it('finds a campaign by its exact id, even one above 2^53', async () => {
+      expect(ids(await list('search=9007199254740993'))).to.deep.equal(['9007199254740993']);
+      expect(ids(await list('search=20'))).to.deep.equal(['20']);
+    });
+
+    it('combines status and search', async () => {
+      expect(ids(await list('status=scheduled&search=sale'))).to.deep.equal(['10']);
+    });
+
+    it('orders by id by default, newest first, or by next start with campaigns without a start last', async () => {
+      expect(ids(await list(''))).to.deep.equal(['10', '20', '30', '9007199254740993']);
+      expect(ids(await list('sort=newest'))).to.deep.equal(['9007199254740993', '30', '20', '10']);
+      expect(ids(await list('sort=nextStart'))).to.deep.equal(['20', '9007199254740993', '10', '30']);
+    });
+
+    it('refuses an unknown status, order or an overlong search with 400 naming each parameter', async () => {
+      const answer = await list(`status=running,sleeping&sort=oldest&search=${'x'.repeat(256)}`);
+      expect(answer.status).to.equal(400);
+      expect(answer.body.code).to.equal('VALIDATION_FAILED');
+      expect(answer.body.errors.map((e: { field: string }) => e.field).sort()).to.deep.equal(['search', 'sort', 'status']);
+    });
+  });
+
+  describe(`A campaign's event history (${kind.name})`, () => {
+    let service: TestService;
+    const history = (id: string, query = '', token?: string) =>
+      service.request('GET', `/api/v1/campaigns/${id}/events${query}`, token === undefined ? {} : { token });
+
+    before(async () => {
+      service = await TestService.start(kind);
+    });
+    after(() => service.stop());
+
+    it('lists its events newest first: type, time, by whom, and waiting while no relay published them', async () => {
+      const id = await service.createCampaign();
+      await service.request('POST', `/api/v1/campaigns/${id}/start`, { token: await service.token('alice') });
+      await service.request('POST', `/api/v1/campaigns/${id}/pause`, { token: await service.token('bob') });
+      const answer = await history(id);
+      expect(answer.status).to.equal(200);
+      expect(answer.body.total).to.equal(2);
+      expect(answer.body.events.map((e: { type: string; by: string }) => [e.type, e.by])).to.deep.equal([
+        ['CampaignPaused', 'bob'],
+        ['CampaignStarted', 'alice'],
+      ]);
+      const [paused] = answer.body.events;
+      expect(paused).to.deep.include({ published: false, publishedAt: null });
+      expect(paused.occurredAt).to.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(paused.data).to.deep.include({ campaignId: id, pausedBy: 'bob' });
+      expect(paused.eventId).to.be.a('string');
+    });
+
+    it('says when an event was published', async () => {
+      const id = await service.createCampaign();
+      await service.request('POST', `/api/v1/campaigns/${id}/start`);
+      const publishedAt = new Date('2030-01-01T00:00:00Z');
+      await service.db('outbox').where('aggregate_id', id).update({ published_at: publishedAt });
+      const [event] = (await history(id)).body.events;
+      expect(event).to.deep.include({ published: true, publishedAt: publishedAt.toISOString() });
+    });
+
+    it('pages through the history', async () => {
+      const id = await service.createCampaign();
+      for (const verb of ['start', 'pause', 'resume', 'pause']) await service.request('POST', `/api/v1/campaigns/${id}/${verb}`);
+      const page = await history(id, '?start=1&pageSize=2');
+      expect(page.body.total).to.equal(4);
+      expect(page.body.events.map((e: { type: string }) => e.type)).to.deep.equal(['CampaignResumed', 'CampaignPaused']);
+    });
+
+    it('keeps the history of a deleted campaign, and an empty one for a campaign without events', async () => {
+      const id = await service.createCampaign();
+      expect((await history(id)).body).to.deep.equal({ total: 0, events: [] });
+      await service.request('POST', `/api/v1/campaigns/${id}/delete`);
+      expect((await history(id)).body.events.map((e: { type: string }) => e.type)).to.deep.equal(['CampaignDeleted']);
+    });
+
+    it('answers 404 for an id with neither a campaign nor events, 400 for a bad id or page, 403 without campaigns:read', async () => {
+      expect((await history('123456789')).body.code).to.equal('CAMPAIGN_NOT_FOUND');
+      expect((await history('12x')).body.code).to.equal('INVALID_CAMPAIGN_ID');
+      expect((await history('1', '?pageSize=501')).status).to.equal(400);
+      const writer = await service.token('writer', ['campaigns:write']);
+      expect((await history('1', '', writer)).status).to.equal(403);
+    });
+  });
+}

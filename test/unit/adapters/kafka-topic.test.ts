@@ -1,0 +1,77 @@
+import fc from 'fast-check';
+import { brokerLossRisk, replicationFor, type TopicLayout } from '../../../src/adapters/messaging/kafka-topic.js';
+import { oneLineCause } from '../../../src/adapters/logging/one-line-cause.js';
+import kafkajs from 'kafkajs';
+import { expect } from '../../support/expect.js';
+
+const { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded } = kafkajs;
+
+const layout = (replicationFactor: number, minInsyncReplicas: number): TopicLayout => ({
+  topic: 'campaign-events',
+  created: false,
+  partitions: 3,
+  replicationFactor,
+  minInsyncReplicas,
+  brokers: 3,
+});
+
+describe('Replication of the topic the service creates', () => {
+  it('is 3 replicas with min.insync.replicas 2 by default, fewer replicas on a smaller cluster', () => {
+    expect(replicationFor({ topic: 't', partitions: 3 }, 5)).to.deep.equal({ replicationFactor: 3, minInsyncReplicas: 2 });
+    expect(replicationFor({ topic: 't', partitions: 3 }, 2)).to.deep.equal({ replicationFactor: 2, minInsyncReplicas: 1 });
+    expect(replicationFor({ topic: 't', partitions: 3 }, 1)).to.deep.equal({ replicationFactor: 1, minInsyncReplicas: 1 });
+  });
+
+  it('takes the configured values as they are', () => {
+    expect(replicationFor({ topic: 't', partitions: 3, replicationFactor: 4, minInsyncReplicas: 3 }, 5)).to.deep.equal({
+      replicationFactor: 4,
+      minInsyncReplicas: 3,
+    });
+  });
+
+  it('by default, always survives the loss of one broker when the cluster has at least two', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 50 }), (brokers) => {
+        const { replicationFactor, minInsyncReplicas } = replicationFor({ topic: 't', partitions: 3 }, brokers);
+        expect(brokerLossRisk(layout(replicationFactor, minInsyncReplicas))).to.equal(undefined);
+      }),
+    );
+  });
+});
+
+describe('The risk a topic runs when a broker is lost', () => {
+  it('is named for a single replica and for min.insync.replicas equal to the replicas', () => {
+    expect(brokerLossRisk(layout(1, 1))).to.match(/^replication factor 1: .*loses acknowledged events/);
+    expect(brokerLossRisk(layout(3, 3))).to.match(/^min.insync.replicas 3 of 3 replicas: losing any one broker stops publishing/);
+  });
+
+  it('is none with 3 replicas and min.insync.replicas 2', () => {
+    expect(brokerLossRisk(layout(3, 2))).to.equal(undefined);
+  });
+});
+
+describe('The cause in an outage log line', () => {
+  it('is one line: each error of the chain by name, a message repeated by its wrapper said once, no stack', () => {
+    const refused = new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:9092');
+    const exhausted = new KafkaJSNumberOfRetriesExceeded(refused, { retryCount: 3, retryTime: 800 });
+    expect(oneLineCause(exhausted)).to.equal(
+      'KafkaJSNumberOfRetriesExceeded <- KafkaJSConnectionError: Connection error: connect ECONNREFUSED 127.0.0.1:9092',
+    );
+  });
+
+  it('never has a line break and never exceeds 300 characters, whatever the errors say', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.string(), fc.string({ maxLength: 400 })), { minLength: 1, maxLength: 6 }), (links) => {
+        let error: Error | undefined;
+        for (const [name, message] of links.reverse()) {
+          const next: Error = new Error(message, error === undefined ? undefined : { cause: error });
+          next.name = name;
+          error = next;
+        }
+        const line = oneLineCause(error);
+        expect(line).not.to.match(/[\r\n]/);
+        expect(line.length).to.be.at.most(300);
+      }),
+    );
+  });
+});

@@ -1,0 +1,83 @@
+import type { Admin, Kafka, PartitionMetadata } from 'kafkajs';
+import { isWritable, WriteReadiness } from '../../../src/adapters/messaging/write-readiness.js';
+import { expect } from '../../support/expect.js';
+
+const partition = (partitionId: number, leader: number, isr: number[]): PartitionMetadata =>
+  ({ partitionId, leader, isr, replicas: [1, 2, 3], offlineReplicas: [], partitionErrorCode: 0 }) as PartitionMetadata;
+
+/** Cluster metadata in memory that a test changes while the watch reads it. */
+class FakeMetadata {
+  liveBrokers = [1, 2, 3];
+  partitions = [partition(0, 1, [1, 2, 3]), partition(1, 2, [1, 2, 3]), partition(2, 3, [1, 2, 3])];
+  reads = 0;
+
+  kafka(): Pick<Kafka, 'admin'> {
+    return {
+      admin: () =>
+        ({
+          connect: async () => undefined,
+          disconnect: async () => undefined,
+          describeCluster: async () => ({ brokers: this.liveBrokers.map((nodeId) => ({ nodeId })) }),
+          fetchTopicMetadata: async () => {
+            this.reads++;
+            return { topics: [{ name: 'campaign-events', partitions: this.partitions }] };
+          },
+        }) as unknown as Admin,
+    };
+  }
+}
+
+describe('Watching whether the topic takes writes again', () => {
+  let metadata: FakeMetadata;
+  let watch: WriteReadiness;
+  const never = new AbortController().signal;
+
+  beforeEach(() => {
+    metadata = new FakeMetadata();
+    watch = new WriteReadiness(metadata.kafka(), 'campaign-events', 5);
+  });
+  afterEach(() => watch.close());
+
+  it('waits the whole time while the metadata does not change: a dead broker leads its partitions until it is fenced', async () => {
+    const started = Date.now();
+    await watch.whenWritable(2, 150, never);
+    expect(Date.now() - started).to.be.at.least(140);
+    expect(metadata.reads).to.be.above(3);
+  });
+
+  it('answers as soon as a partition moved to a live leader with enough replicas in sync', async () => {
+    setTimeout(() => {
+      metadata.liveBrokers = [2, 3];
+      metadata.partitions[0] = partition(0, 2, [2, 3]);
+    }, 30);
+    const started = Date.now();
+    await watch.whenWritable(2, 5_000, never);
+    expect(Date.now() - started).to.be.below(1_000);
+  });
+
+  it('answers as soon as the topic is writable after it was not', async () => {
+    metadata.partitions[1] = partition(1, 2, [2]);
+    setTimeout(() => (metadata.partitions[1] = partition(1, 2, [2, 3])), 30);
+    const started = Date.now();
+    await watch.whenWritable(2, 5_000, never);
+    expect(Date.now() - started).to.be.below(1_000);
+  });
+
+  it('stops watching when abandoned', async () => {
+    const abandon = new AbortController();
+    setTimeout(() => abandon.abort(), 20);
+    const started = Date.now();
+    await watch.whenWritable(2, 5_000, abandon.signal);
+    expect(Date.now() - started).to.be.below(1_000);
+  });
+});
+
+describe('A writable partition', () => {
+  it('has a leader the cluster lists as live and at least min.insync.replicas replicas in sync', () => {
+    const live = new Set([1, 2]);
+    expect(isWritable(partition(0, 1, [1, 2]), live, 2)).to.equal(true);
+    expect(isWritable(partition(0, 3, [1, 2, 3]), live, 2), 'leader fenced').to.equal(false);
+    expect(isWritable(partition(0, -1, [1, 2]), live, 2), 'no leader').to.equal(false);
+    expect(isWritable(partition(0, 1, [1]), live, 2), 'too few in sync').to.equal(false);
+  });
+});
