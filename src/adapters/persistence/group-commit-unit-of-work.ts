@@ -67,13 +67,20 @@ export class GroupCommitUnitOfWork implements UnitOfWork {
       return;
     }
     let appended = false;
+    let unitAppended = false;
     const tx = sqliteTransaction(connection, () => {
-      appended = true;
+      unitAppended = true;
     });
     const outcomes: Outcome[] = [];
     try {
       prepared(connection, 'BEGIN IMMEDIATE').run();
-      for (const pending of batch) outcomes.push(await runInSavepoint(connection, pending, tx));
+      for (const pending of batch) {
+        unitAppended = false;
+        const outcome = await runInSavepoint(connection, pending, tx);
+        // A unit rolled back to its savepoint left no event behind.
+        if (outcome.ok && unitAppended) appended = true;
+        outcomes.push(outcome);
+      }
       prepared(connection, 'COMMIT').run();
     } catch (commitError) {
       if (connection.inTransaction) prepared(connection, 'ROLLBACK').run();
