@@ -26,8 +26,7 @@ import { KnexCampaignHistory } from '../adapters/persistence/knex-campaign-histo
 import { KnexCampaignReader } from '../adapters/persistence/knex-campaign-reader.js';
 import { KnexPendingEvents } from '../adapters/persistence/knex-pending-events.js';
 import { OutboxJanitor } from '../adapters/persistence/outbox-janitor.js';
-import { GroupCommitUnitOfWork } from '../adapters/persistence/group-commit-unit-of-work.js';
-import { PostgresUnitOfWork } from '../adapters/persistence/postgres-unit-of-work.js';
+import { serviceUnitOfWork } from '../adapters/persistence/service-unit-of-work.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
 import { TimeOrderedIdGenerator } from '../adapters/system/time-ordered-id-generator.js';
 import { inTraceOfItsOwn } from '../adapters/tracing/traced-unit-of-work.js';
@@ -42,7 +41,7 @@ export const persistenceModule = new ContainerModule(({ bind }) => {
   bind(TYPES.UnitOfWork)
     .toResolvedValue(
       (db: Knex, signal: OutboxSignal, config: ServiceConfig) =>
-        config.database.kind === 'sqlite' ? new GroupCommitUnitOfWork(db, signal) : new PostgresUnitOfWork(db, signal),
+        serviceUnitOfWork(config.database.kind, db, signal),
       [TYPES.Database, TYPES.OutboxSignal, TYPES.Config],
     )
     .inSingletonScope();

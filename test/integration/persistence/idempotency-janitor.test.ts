@@ -1,8 +1,7 @@
 import type { Knex } from 'knex';
 import type { UnitOfWork } from '../../../src/application/index.js';
-import { GroupCommitUnitOfWork } from '../../../src/adapters/persistence/group-commit-unit-of-work.js';
 import { IdempotencyJanitor } from '../../../src/adapters/persistence/idempotency-janitor.js';
-import { KnexUnitOfWork } from '../../../src/adapters/persistence/knex-unit-of-work.js';
+import { serviceUnitOfWork } from '../../../src/adapters/persistence/service-unit-of-work.js';
 import { migrateToLatest } from '../../../src/adapters/persistence/migrations/index.js';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
@@ -22,7 +21,7 @@ for (const kind of DATABASE_KINDS) {
       db = openTestDatabase(database);
       await migrateToLatest(db);
       // The unit of work the service writes keys with on this database.
-      unitOfWork = kind.name === 'SQLite' ? new GroupCommitUnitOfWork(db) : new KnexUnitOfWork(db);
+      unitOfWork = serviceUnitOfWork(kind.name === 'SQLite' ? 'sqlite' : 'postgres', db);
     });
     after(async () => {
       await db.destroy();

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
-import { OutboxSignal } from '../../../src/application/index.js';
+import { OutboxSignal, type UnitOfWork } from '../../../src/application/index.js';
 import type { DomainEvent } from '../../../src/domain/index.js';
 import { KnexPendingEvents } from '../../../src/adapters/persistence/knex-pending-events.js';
-import { KnexUnitOfWork } from '../../../src/adapters/persistence/knex-unit-of-work.js';
+import { serviceUnitOfWork } from '../../../src/adapters/persistence/service-unit-of-work.js';
 import { DATABASE_KINDS, useMigratedDatabase } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
 
@@ -26,12 +26,12 @@ for (const kind of DATABASE_KINDS) {
       db = migrated();
     });
     let signal: OutboxSignal;
-    let unitOfWork: KnexUnitOfWork;
+    let unitOfWork: UnitOfWork;
     let pending: KnexPendingEvents;
     beforeEach(async () => {
       await db('outbox').delete();
       signal = new OutboxSignal();
-      unitOfWork = new KnexUnitOfWork(db, signal);
+      unitOfWork = serviceUnitOfWork(kind.name === 'SQLite' ? 'sqlite' : 'postgres', db, signal);
       pending = new KnexPendingEvents(db);
     });
 
@@ -84,7 +84,7 @@ for (const kind of DATABASE_KINDS) {
       });
     });
 
-    describe('KnexUnitOfWork', () => {
+    describe('The unit of work the service runs', () => {
       it('tells the outbox signal after a commit that appended events', async () => {
         let notified = 0;
         signal.listen(() => notified++);

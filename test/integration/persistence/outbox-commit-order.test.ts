@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { OutboxRelay } from '../../../src/application/index.js';
 import type { DomainEvent } from '../../../src/domain/index.js';
 import { KnexPendingEvents } from '../../../src/adapters/persistence/knex-pending-events.js';
-import { KnexUnitOfWork } from '../../../src/adapters/persistence/knex-unit-of-work.js';
+import { serviceUnitOfWork } from '../../../src/adapters/persistence/service-unit-of-work.js';
 import { migrateToLatest } from '../../../src/adapters/persistence/migrations/index.js';
 import { FixedClock } from '../../fakes/fixed-clock.js';
 import { soleLeadership } from '../../fakes/in-memory-lease-table.js';
@@ -35,7 +35,7 @@ describe('An outbox event committed after a later one (PostgreSQL)', () => {
   });
 
   it('is published once it commits, although an event with a higher sequence was published before it', async () => {
-    const unitOfWork = new KnexUnitOfWork(db);
+    const unitOfWork = serviceUnitOfWork('postgres', db);
     const broker = new RecordingPublisher();
     const relay = new OutboxRelay(new KnexPendingEvents(db), broker, soleLeadership(), new FixedClock(new Date()), new RecordingRelayLog(), {
       batchSize: 10,
