@@ -1,4 +1,4 @@
-import type { PendingEvent, PendingEvents, SequenceRange } from '../../src/application/index.js';
+import type { PendingEvent, PendingEvents } from '../../src/application/index.js';
 
 interface Row extends PendingEvent {
   publishedAt: Date | null;
@@ -7,7 +7,7 @@ interface Row extends PendingEvent {
 /** An outbox in memory: rows get increasing sequences, and every read and mark is written in a journal. */
 export class InMemoryPendingEvents implements PendingEvents {
   private readonly rows: Row[] = [];
-  /** `next 3`, `next 3 skipping 1..3`, `mark 1,2,3`: in the order they happened. */
+  /** `next 3`, `next 3 after 3`, `mark 1,2,3`: in the order they happened. */
   readonly journal: string[] = [];
   private markFailure: Error | undefined;
   private heldMarks: Array<() => void> | undefined;
@@ -38,11 +38,10 @@ export class InMemoryPendingEvents implements PendingEvents {
     return this.rows.find((row) => row.sequence === sequence)?.publishedAt;
   }
 
-  async next(limit: number, skipping?: SequenceRange): Promise<PendingEvent[]> {
-    this.journal.push(`next ${limit}${skipping ? ` skipping ${skipping.first}..${skipping.last}` : ''}`);
-    const inSkippedRange = (s: bigint) => skipping !== undefined && s >= skipping.first && s <= skipping.last;
+  async next(limit: number, after?: bigint): Promise<PendingEvent[]> {
+    this.journal.push(`next ${limit}${after !== undefined ? ` after ${after}` : ''}`);
     return this.rows
-      .filter((row) => row.publishedAt === null && !inSkippedRange(row.sequence))
+      .filter((row) => row.publishedAt === null && (after === undefined || row.sequence > after))
       .slice(0, limit)
       .map(({ publishedAt: _, ...event }) => event);
   }

@@ -1,8 +1,12 @@
 import { PartlyPublished, type EventPublisher, type PendingEvent } from '../../src/application/index.js';
 
-/** A broker in memory: records acknowledged batches, can be taken down, and can hold its acknowledgements. */
+/**
+ * A broker in memory: records acknowledged batches, can be taken down, and can hold its acknowledgements.
+ * Every event goes through one lane unless `lanes` says otherwise.
+ */
 export class RecordingPublisher implements EventPublisher {
   readonly acknowledged: PendingEvent[][] = [];
+  lanes: (event: PendingEvent) => string = () => 'the only lane';
   attempts = 0;
   /** The most publishes that were ever waiting for their acknowledgement at the same time. */
   mostInFlight = 0;
@@ -14,6 +18,8 @@ export class RecordingPublisher implements EventPublisher {
   private heldAcks: Array<() => void> | undefined;
   private readonly writableWaiters: Array<() => void> = [];
   private readonly partialAttempts = new Map<number, (event: PendingEvent) => boolean>();
+  private readonly stuckLanes = new Map<string, Array<() => void>>();
+  private readonly refusedLanes = new Set<string>();
 
   get events(): PendingEvent[] {
     return this.acknowledged.flat();
@@ -48,6 +54,31 @@ export class RecordingPublisher implements EventPublisher {
     this.heldAcks ??= [];
   }
 
+  /** Publishes to this lane stay unacknowledged until `unstick(lane)`, as a partition without a leader leaves them. */
+  stick(lane: string): void {
+    if (!this.stuckLanes.has(lane)) this.stuckLanes.set(lane, []);
+  }
+
+  unstick(lane: string): void {
+    const held = this.stuckLanes.get(lane) ?? [];
+    this.stuckLanes.delete(lane);
+    for (const acknowledge of held) acknowledge();
+  }
+
+  /** Publishes to this lane are refused until `acceptLane(lane)`. */
+  refuseLane(lane: string): void {
+    this.refusedLanes.add(lane);
+  }
+
+  acceptLane(lane: string): void {
+    this.refusedLanes.delete(lane);
+    for (const wake of this.writableWaiters.splice(0)) wake();
+  }
+
+  laneOf(event: PendingEvent): string {
+    return this.lanes(event);
+  }
+
   releaseAcks(): void {
     const held = this.heldAcks ?? [];
     this.heldAcks = undefined;
@@ -75,6 +106,8 @@ export class RecordingPublisher implements EventPublisher {
     this.attempts++;
     if (this.down !== undefined) throw this.down;
     if (this.refusedAttempts.has(this.attempts)) throw new Error('broker refused the batch');
+    const lanes = new Set(events.map((event) => this.laneOf(event)));
+    if ([...lanes].some((lane) => this.refusedLanes.has(lane))) throw new Error('no leader for the partition');
     const picks = this.partialAttempts.get(this.attempts);
     if (picks !== undefined) {
       const acknowledged = events.filter(picks);
@@ -87,6 +120,10 @@ export class RecordingPublisher implements EventPublisher {
       if (this.heldAcks !== undefined) {
         const held = this.heldAcks;
         await new Promise<void>((resolve) => held.push(resolve));
+      }
+      for (const lane of lanes) {
+        const stuck = this.stuckLanes.get(lane);
+        if (stuck !== undefined) await new Promise<void>((resolve) => stuck.push(resolve));
       }
       if (this.acknowledgeLater) await new Promise((resolve) => setImmediate(resolve));
       this.acknowledged.push([...events]);

@@ -29,6 +29,8 @@ export class KafkaEventPublisher implements EventPublisher {
   /** Java's murmur2 partitioner: a campaign lands on the same partition whatever client produces it. */
   private readonly partitioner = Partitioners.DefaultPartitioner();
   private topic: TopicLayout | undefined;
+  /** What the partitioner needs to know of the topic: how many partitions it has. */
+  private partitionMetadata: Parameters<ReturnType<typeof Partitioners.DefaultPartitioner>>[0]['partitionMetadata'] | undefined;
   private readonly writeReadiness: WriteReadiness;
 
   constructor(
@@ -58,13 +60,22 @@ export class KafkaEventPublisher implements EventPublisher {
     throw acknowledged.length === 0 ? refusals[0] : new PartlyPublished(acknowledged, refusals[0]);
   }
 
+  /** The partition the event's key maps to, as text: the relay publishes each partition's events in order. */
+  laneOf(event: PendingEvent): string {
+    return String(this.partitionOf({ key: event.aggregateId, value: null }));
+  }
+
+  private partitionOf(message: Message): number {
+    if (this.partitionMetadata === undefined) throw new Error('the partitions of the topic are not known before the publisher connected');
+    return this.partitioner({ topic: this.settings.topic, partitionMetadata: this.partitionMetadata, message });
+  }
+
   /** The batch's messages by partition, each partition's in batch order. */
   private byPartition(events: readonly PendingEvent[]): Map<number, Array<{ event: PendingEvent; message: Message }>> {
-    const partitionMetadata = Array.from({ length: this.topic!.partitions }, (_, partitionId) => ({ partitionId, leader: 0 }));
     const partitions = new Map<number, Array<{ event: PendingEvent; message: Message }>>();
     for (const event of events) {
       const message = toKafkaMessage(event, this.settings.eventSource);
-      const partition = this.partitioner({ topic: this.settings.topic, partitionMetadata: partitionMetadata as never, message });
+      const partition = this.partitionOf(message);
       const group = partitions.get(partition) ?? [];
       group.push({ event, message });
       partitions.set(partition, group);
@@ -84,6 +95,7 @@ export class KafkaEventPublisher implements EventPublisher {
   private async connectedProducer(): Promise<Producer> {
     if (this.topic === undefined) {
       this.topic = await this.createTopicIfMissing();
+      this.partitionMetadata = Array.from({ length: this.topic.partitions }, (_, partitionId) => ({ partitionId, leader: 0 })) as never;
       this.topicFound(this.topic);
     }
     this.producer ??= await this.newProducer();

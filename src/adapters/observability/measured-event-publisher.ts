@@ -16,6 +16,10 @@ export class MeasuredEventPublisher implements EventPublisher {
     return this.inner.whenWritable(withinMs, abandon);
   }
 
+  laneOf(event: PendingEvent): string {
+    return this.inner.laneOf(event);
+  }
+
   async publish(events: readonly PendingEvent[]): Promise<void> {
     const stopTimer = this.metrics.relayPublishDuration.startTimer();
     try {

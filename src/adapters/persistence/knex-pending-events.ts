@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { PendingEvent, PendingEvents, SequenceRange } from '../../application/index.js';
+import type { PendingEvent, PendingEvents } from '../../application/index.js';
 import { toDate } from './database.js';
 import { traceContextFromColumn } from './outbox-rows.js';
 
@@ -16,7 +16,7 @@ interface OutboxRow {
 export class KnexPendingEvents implements PendingEvents {
   constructor(private readonly db: Knex) {}
 
-  async next(limit: number, skipping?: SequenceRange): Promise<PendingEvent[]> {
+  async next(limit: number, after?: bigint): Promise<PendingEvent[]> {
     // Sequences and ids are read as text (the SQLite driver would round an INTEGER above 2^53), under other
     // names than the columns: ORDER BY and WHERE must see the numbers.
     const query = this.db('outbox')
@@ -32,7 +32,7 @@ export class KnexPendingEvents implements PendingEvents {
       .whereNull('published_at')
       .orderBy('sequence')
       .limit(limit);
-    if (skipping !== undefined) query.whereNotBetween('sequence', [skipping.first.toString(), skipping.last.toString()]);
+    if (after !== undefined) query.where('sequence', '>', after.toString());
     const rows: OutboxRow[] = await query;
     return rows.map(toPendingEvent);
   }

@@ -32,6 +32,10 @@ export class TracedEventPublisher implements EventPublisher {
     return this.inner.whenWritable(withinMs, abandon);
   }
 
+  laneOf(event: PendingEvent): string {
+    return this.inner.laneOf(event);
+  }
+
   async publish(events: readonly PendingEvent[]): Promise<void> {
     const exporting = spansExported();
     const producers = events.map((event) => (event.traceContext === undefined ? undefined : spanContextOf(event.traceContext)));

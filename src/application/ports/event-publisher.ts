@@ -10,6 +10,12 @@ export interface EventPublisher {
    */
   publish(events: readonly PendingEvent[]): Promise<void>;
   /**
+   * The lane the event goes through (for a broker: the partition its aggregate's key maps to), known once
+   * connected. Events of one lane are delivered in the order they are published; events of different lanes are
+   * independent, so a lane that cannot be written holds only its own. Every event of an aggregate has the same lane.
+   */
+  laneOf(event: PendingEvent): string;
+  /**
    * Resolves when the broker shows it can take writes again after a failure, or after `withinMs` at the latest,
    * or when `abandon` fires; lets a retry start as soon as the cluster recovers instead of at the end of its
    * backoff. Never rejects.

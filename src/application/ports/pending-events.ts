@@ -22,18 +22,9 @@ export interface PendingEvent {
   readonly traceContext?: TraceContext;
 }
 
-/** The outbox sequences of a batch, first to last. */
-export interface SequenceRange {
-  readonly first: bigint;
-  readonly last: bigint;
-}
-
 /** The committed outbox rows that no relay has published yet. */
 export interface PendingEvents {
-  /**
-   * Up to `limit` unpublished events, lowest sequence first. `skipping` leaves out the range of the batch
-   * still being published, so the next batch can be read while it is in flight.
-   */
-  next(limit: number, skipping?: SequenceRange): Promise<PendingEvent[]>;
+  /** Up to `limit` unpublished events, lowest sequence first; only those after the sequence `after` when given. */
+  next(limit: number, after?: bigint): Promise<PendingEvent[]>;
   markPublished(sequences: readonly bigint[], at: Date): Promise<void>;
 }

@@ -8,8 +8,8 @@ export class Doorbell {
     this.wakeWaiter?.();
   }
 
-  /** Resolves when the bell rings (or rang since the last wait), or after `ms`. */
-  async wait(ms: number): Promise<void> {
+  /** Resolves when the bell rings (or rang since the last wait), or after `ms`; answers whether it rang. */
+  async wait(ms: number): Promise<boolean> {
     if (!this.rung) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(wake, ms);
@@ -20,7 +20,9 @@ export class Doorbell {
         }
       });
     }
+    const rang = this.rung;
     this.wakeWaiter = undefined;
     this.rung = false;
+    return rang;
   }
 }

@@ -1,13 +1,15 @@
 import type { Clock } from '../ports/clock.js';
 import { PartlyPublished, type EventPublisher } from '../ports/event-publisher.js';
-import type { PendingEvent, PendingEvents, SequenceRange } from '../ports/pending-events.js';
+import type { PendingEvent, PendingEvents } from '../ports/pending-events.js';
 import type { RelayLog } from '../ports/relay-log.js';
 import { Doorbell } from './doorbell.js';
+import { OutboxReading } from './outbox-reading.js';
 import type { OutboxSignal } from './outbox-signal.js';
 import type { RelayLeadership } from './relay-leadership.js';
 import { retryDelay, type RetryPolicy } from './retry-policy.js';
 
 export interface OutboxRelaySettings {
+  /** The most events one lane publishes at once, and the most events read from the outbox at once. */
   batchSize: number;
   /** How often to look for events committed elsewhere (another process); local commits wake the relay at once. */
   pollIntervalMs: number;
@@ -33,20 +35,38 @@ export class PublishStalled extends Error {
   }
 }
 
-/**
- * Publishes committed outbox events in sequence order, batch by batch, and marks a batch published only
- * after the broker acknowledged it. A crash between the two publishes the batch again: delivery is
- * at-least-once and consumers drop repeats by event id.
- *
- * Several relays may share one outbox (one per service instance); only the one that holds the lease publishes.
- * It asks before each batch, and stops after the batch in flight once the answer is no. The others stand by
- * and ask again at every poll interval.
- */
+/** What became of a lane's batch, or that a lane waiting to retry may publish again. */
+type LaneNews = { lane: string; published: number; failure?: unknown } | { lane: string; retryDue: true };
+
+interface WaitingLane {
+  timer: ReturnType<typeof setTimeout>;
+  /** When its retry is due, on `performance.now()`. */
+  dueAt: number;
+}
+
+interface Round {
+  published: number;
+  failures: unknown[];
+}
+
 /** Poll intervals a relay that handed the lease over waits before it asks for it again. */
 const HAND_OVER_PAUSE_POLLS = 3;
 
+/**
+ * Publishes committed outbox events lane by lane, and marks a batch published only after the broker acknowledged
+ * it. A lane is what the publisher says an event goes through (for Kafka: the partition its campaign's key maps
+ * to); each lane has at most one batch in flight and publishes its events in outbox order, and lanes progress
+ * independently: one that is stuck or refused holds only its own events. A crash between publish and mark
+ * publishes those batches again, at most one per lane: delivery is at-least-once and consumers drop repeats by
+ * event id.
+ *
+ * Several relays may share one outbox (one per service instance); only the one that holds the lease publishes.
+ * It asks before each page of the outbox it reads, and once the answer is no it lets the batches in flight
+ * finish and starts none. The others stand by and ask again at every poll interval.
+ */
 export class OutboxRelay {
-  private commits = new Doorbell();
+  /** Rung by a local commit, by a lane's batch that settled, by a lane whose retry is due, and by stop(). */
+  private wake = new Doorbell();
   private stopRequests = new Doorbell();
   private stopping = false;
   private running: Promise<void> | undefined;
@@ -55,6 +75,17 @@ export class OutboxRelay {
   private leading: boolean | undefined;
   /** Since when (and how often) this relay has failed to publish; begun by a failure or by a stalled publish. */
   private outage: Outage | undefined;
+  private lastAcknowledgedAt: Date | undefined;
+  private readonly reading = new OutboxReading();
+  /** Lanes with a batch in flight: from its start until the reading took its outcome. */
+  private readonly inFlight = new Set<string>();
+  /** Lanes whose batch waits for its acknowledgement past the stall threshold. */
+  private readonly stalled = new Set<string>();
+  /** Lanes whose last batch failed, until their retry is due. */
+  private readonly waiting = new Map<string, WaitingLane>();
+  /** Failed attempts in a row, per lane; the delay of its next retry grows with them. */
+  private readonly laneFailures = new Map<string, number>();
+  private readonly news: LaneNews[] = [];
 
   constructor(
     private readonly pending: PendingEvents,
@@ -70,49 +101,173 @@ export class OutboxRelay {
     if (this.running !== undefined) return;
     this.stopping = false;
     this.leading = undefined;
-    this.commits = new Doorbell();
+    this.wake = new Doorbell();
     this.stopRequests = new Doorbell();
-    this.stopListening = this.signal?.listen(() => this.commits.ring());
+    this.stopListening = this.signal?.listen(() => this.wake.ring());
     this.running = this.keepRelaying();
   }
 
-  /** Lets the batch in flight finish (published and marked), then stops and gives the lease up. */
+  /** Lets the batches in flight finish (published and marked), then stops and gives the lease up. */
   async stop(): Promise<void> {
     this.stopping = true;
     this.stopListening?.();
-    this.commits.ring();
+    this.wake.ring();
     this.stopRequests.ring();
     await this.running;
     this.running = undefined;
   }
 
   /**
-   * Publishes every waiting event, as long as this relay holds the lease, and answers how many. While a batch
-   * is in flight the next one is read, leaving the one in flight out; it is sent once the batch before it is
-   * marked, so at most one batch is ever published but not yet marked. A failure is thrown after the batches
-   * before it are marked.
+   * Publishes every waiting event, as long as this relay holds the lease, and answers how many; a lane waiting to
+   * retry tries again at once. A lane whose batch fails takes no more events; the others go on, and the first
+   * failure is thrown once they are done (the batches acknowledged meanwhile are marked).
    */
   async drain(): Promise<number> {
-    const { batchSize } = this.settings;
-    let published = 0;
-    let batch = await this.pending.next(batchSize);
-    while (batch.length > 0) {
-      if (!(await this.lead())) break;
-      const ahead = batch.length === batchSize && !this.stopping ? this.pending.next(batchSize, rangeOf(batch)) : undefined;
-      try {
-        await this.publishWatched(batch);
-        await this.pending.markPublished(batch.map((event) => event.sequence), this.clock.now());
-        this.endOutage();
-      } catch (error) {
-        await ahead?.catch(() => undefined);
-        if (error instanceof PartlyPublished) await this.markAcknowledged(error.acknowledged);
-        throw error;
-      }
-      published += batch.length;
-      const next = (await ahead) ?? [];
-      batch = this.stopping ? [] : next;
-    }
+    for (const lane of [...this.waiting.keys()]) this.retryDue(lane);
+    const { published, failures } = await this.round();
+    if (failures.length > 0) throw failures[0];
     return published;
+  }
+
+  /**
+   * Reads the outbox from its oldest unpublished event and starts a batch on every free lane, then reads on each
+   * time a batch settles or events are committed, until no batch is in flight. Each lane's batch is its oldest
+   * events, read in one page; a lane with a batch in flight or waiting to retry is held (see OutboxReading).
+   */
+  private async round(): Promise<Round> {
+    await this.publisher.connect();
+    const round: Round = { published: 0, failures: [] };
+    let readFailure: { error: unknown } | undefined;
+    this.reading.restart();
+    for (;;) {
+      this.takeNews(round);
+      if (readFailure === undefined && !this.stopping) {
+        try {
+          if (await this.lead()) await this.readAndStart();
+        } catch (error) {
+          readFailure = { error };
+        }
+      }
+      if (this.inFlight.size === 0 && this.news.length === 0) break;
+      // Without news for a poll interval, read again from the oldest: a row committed late (PostgreSQL hands
+      // sequences out before commit) is taken too.
+      if (!(await this.wake.wait(this.settings.pollIntervalMs))) this.reading.restart();
+    }
+    if (readFailure !== undefined) throw readFailure.error;
+    return round;
+  }
+
+  private async readAndStart(): Promise<void> {
+    const { batchSize } = this.settings;
+    for (;;) {
+      const page = await this.pending.next(batchSize, this.reading.position);
+      const batches = new Map<string, PendingEvent[]>();
+      for (const event of page) {
+        const lane = this.publisher.laneOf(event);
+        if (this.reading.holds(lane)) continue;
+        if (this.inFlight.has(lane) || this.waiting.has(lane)) this.reading.hold(lane, event.sequence);
+        else batches.set(lane, [...(batches.get(lane) ?? []), event]);
+      }
+      for (const [lane, batch] of batches) this.startBatch(lane, batch);
+      if (page.length > 0) this.reading.readTo(page[page.length - 1]!.sequence, (lane) => this.inFlight.has(lane) || this.waiting.has(lane));
+      if (page.length < batchSize || this.stopping || !(await this.lead())) return;
+    }
+  }
+
+  /** Takes what happened on the lanes since the last page: counts it, and lets the lanes free take events again. */
+  private takeNews(round: Round): void {
+    for (const news of this.news.splice(0)) {
+      if ('retryDue' in news) {
+        this.waiting.delete(news.lane);
+      } else {
+        this.inFlight.delete(news.lane);
+        round.published += news.published;
+        if (news.failure !== undefined) round.failures.push(news.failure);
+      }
+      if (!this.waiting.has(news.lane)) this.reading.release(news.lane);
+    }
+  }
+
+  private startBatch(lane: string, batch: readonly PendingEvent[]): void {
+    this.inFlight.add(lane);
+    void this.publishBatch(lane, batch).then((news) => {
+      this.news.push(news);
+      this.wake.ring();
+    });
+  }
+
+  /** Publishes and marks one lane's batch; never rejects: a failure is the lane's news. */
+  private async publishBatch(lane: string, batch: readonly PendingEvent[]): Promise<LaneNews> {
+    try {
+      await this.publishWatched(lane, batch);
+      await this.pending.markPublished(batch.map((event) => event.sequence), this.clock.now());
+      this.acknowledged(lane);
+      return { lane, published: batch.length };
+    } catch (error) {
+      let published = 0;
+      let failure = error;
+      if (error instanceof PartlyPublished && error.acknowledged.length > 0) {
+        try {
+          await this.pending.markPublished(error.acknowledged.map((event) => event.sequence), this.clock.now());
+          published = error.acknowledged.length;
+        } catch (markError) {
+          failure = markError;
+        }
+      }
+      this.laneFailed(lane, failure);
+      return { lane, published, failure };
+    }
+  }
+
+  /** Publishes one batch; one still unacknowledged after the stall threshold begins an outage while it waits on. */
+  private async publishWatched(lane: string, batch: readonly PendingEvent[]): Promise<void> {
+    const stallMs = this.settings.publishStallMs;
+    const stallWatch =
+      stallMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            this.stalled.add(lane);
+            this.beginOutage(new PublishStalled(stallMs));
+          }, stallMs);
+    try {
+      await this.publisher.publish(batch);
+    } finally {
+      clearTimeout(stallWatch);
+      this.stalled.delete(lane);
+    }
+  }
+
+  private acknowledged(lane: string): void {
+    this.laneFailures.delete(lane);
+    this.lastAcknowledgedAt = this.clock.now();
+    if (this.waiting.size === 0 && this.stalled.size === 0) this.endOutage();
+  }
+
+  /** The lane takes no events until its retry is due (or the broker shows it takes writes again). */
+  private laneFailed(lane: string, error: unknown): void {
+    const outage = this.beginOutage(error);
+    outage.failedAttempts++;
+    const failures = (this.laneFailures.get(lane) ?? 0) + 1;
+    this.laneFailures.set(lane, failures);
+    const delayMs = retryDelay(failures, this.settings.retry);
+    this.log.retryScheduled(outage.failedAttempts, delayMs, error);
+    this.waiting.set(lane, { timer: setTimeout(() => this.retryDue(lane), delayMs), dueAt: performance.now() + delayMs });
+  }
+
+  private retryDue(lane: string): void {
+    const waiting = this.waiting.get(lane);
+    if (waiting === undefined) return;
+    clearTimeout(waiting.timer);
+    this.news.push({ lane, retryDue: true });
+    this.wake.ring();
+  }
+
+  /** A relay that no longer leads retries nothing: the lanes are the new holder's. */
+  private forgetWaitingLanes(): void {
+    for (const { timer } of this.waiting.values()) clearTimeout(timer);
+    this.waiting.clear();
+    this.laneFailures.clear();
+    this.news.splice(0, this.news.length, ...this.news.filter((news) => !('retryDue' in news)));
   }
 
   private async keepRelaying(): Promise<void> {
@@ -122,14 +277,19 @@ export class OutboxRelay {
         if (!(await this.lead())) {
           // Standing by, this relay no longer tries to publish: an outage it saw is the new holder's to report.
           this.outage = undefined;
+          this.forgetWaitingLanes();
           await this.stopRequests.wait(this.settings.pollIntervalMs);
           continue;
         }
-        await this.publisher.connect();
-        await this.drain();
+        const { failures } = await this.round();
         if (!this.leading) continue;
-        this.endOutage();
-        await this.commits.wait(this.settings.pollIntervalMs);
+        if (failures.length > 0 && this.outageOutlastsLease()) {
+          this.forgetWaitingLanes();
+          await this.handOver();
+          continue;
+        }
+        if (this.waiting.size === 0 && this.stalled.size === 0) this.endOutage();
+        await this.untilNextRound();
       } catch (error) {
         const outage = this.beginOutage(error);
         outage.failedAttempts++;
@@ -139,8 +299,31 @@ export class OutboxRelay {
         else await this.untilRetry(delayMs);
       }
     }
+    this.forgetWaitingLanes();
     // Not given up (the database is out of reach), the lease expires by itself within its time to live.
     await this.leadership.stepDown().catch(() => undefined);
+  }
+
+  /**
+   * Waits for news (a commit, a retry due) or the poll interval; with lanes waiting to retry, they retry as soon
+   * as the broker shows it takes writes again.
+   */
+  private async untilNextRound(): Promise<void> {
+    if (this.stopping) return;
+    const dueAt = Math.max(...[...this.waiting.values()].map((lane) => lane.dueAt));
+    if (this.waiting.size === 0) {
+      await this.wake.wait(this.settings.pollIntervalMs);
+      return;
+    }
+    const abandon = new AbortController();
+    const writable = this.publisher.whenWritable(Math.max(dueAt - performance.now(), 0), abandon.signal).then(() => {
+      if (!abandon.signal.aborted) for (const lane of [...this.waiting.keys()]) this.retryDue(lane);
+    });
+    try {
+      await Promise.race([this.wake.wait(this.settings.pollIntervalMs), writable]);
+    } finally {
+      abandon.abort();
+    }
   }
 
   private beginOutage(error: unknown): Outage {
@@ -151,26 +334,10 @@ export class OutboxRelay {
     return this.outage;
   }
 
-  private async markAcknowledged(events: readonly PendingEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    await this.pending.markPublished(events.map((event) => event.sequence), this.clock.now());
-  }
-
   private endOutage(): void {
     if (this.outage === undefined) return;
     this.log.outageEnded(this.outage.failedAttempts, this.clock.now().getTime() - this.outage.since.getTime());
     this.outage = undefined;
-  }
-
-  /** Publishes one batch; one still unacknowledged after the stall threshold begins an outage while it waits on. */
-  private async publishWatched(batch: readonly PendingEvent[]): Promise<void> {
-    const stallMs = this.settings.publishStallMs;
-    const stallWatch = stallMs === undefined ? undefined : setTimeout(() => this.beginOutage(new PublishStalled(stallMs)), stallMs);
-    try {
-      await this.publisher.publish(batch);
-    } finally {
-      clearTimeout(stallWatch);
-    }
   }
 
   /** Waits out the backoff, but retries as soon as the broker shows it takes writes again. */
@@ -183,11 +350,13 @@ export class OutboxRelay {
     }
   }
 
+  /** The outage has lasted the bound with no batch acknowledged since it began (or since the lease came back). */
   private outageOutlastsLease(): boolean {
     const { handOverAfterMs } = this.settings;
     if (handOverAfterMs === undefined || this.outage === undefined || !this.leading) return false;
-    const keptSince = this.outage.handedOverAt ?? this.outage.since;
-    return this.clock.now().getTime() - keptSince.getTime() >= handOverAfterMs;
+    const since = [this.outage.handedOverAt ?? this.outage.since, this.lastAcknowledgedAt ?? this.outage.since];
+    const keptSince = Math.max(...since.map((at) => at.getTime()));
+    return this.clock.now().getTime() - keptSince >= handOverAfterMs;
   }
 
   /**
@@ -214,8 +383,4 @@ export class OutboxRelay {
     }
     return leading;
   }
-}
-
-function rangeOf(batch: readonly PendingEvent[]): SequenceRange {
-  return { first: batch[0]!.sequence, last: batch[batch.length - 1]!.sequence };
 }

@@ -161,6 +161,16 @@ describe('KafkaEventPublisher', () => {
     );
   });
 
+  it('gives as an event\'s lane the partition its message is sent to, once connected', async () => {
+    expect(() => publisher.laneOf(EVENT)).to.throw('not known before the publisher connected');
+    const events = Array.from({ length: 30 }, (_, i) => ({ ...EVENT, sequence: BigInt(i), eventId: `e${i}`, aggregateId: String(7_000_000 + i * 31) }));
+    await publisher.connect();
+    await publisher.publish(events);
+    const sentTo = new Map(kafka.producers[0]!.sent.flatMap((record) => record.messages.map((m) => [m.headers!.ce_id, String(m.partition)] as const)));
+    expect(events.map((event) => publisher.laneOf(event))).to.deep.equal(events.map((event) => sentTo.get(event.eventId)));
+    expect(new Set(sentTo.values()).size).to.equal(3);
+  });
+
   it('says which events were acknowledged when a partition refuses its send and the others acknowledge theirs', async () => {
     const events = Array.from({ length: 12 }, (_, i) => ({ ...EVENT, sequence: BigInt(i), eventId: `e${i}`, aggregateId: String(1000 + i) }));
     kafka.failingPartition = partitionOf(events[0]!.aggregateId);

@@ -1,0 +1,65 @@
+/**
+ * Where the relay reads the outbox, page after page in sequence order, and which lanes take no more events for
+ * now. A lane that meets an event it cannot take (its batch is in flight, or it waits to retry) is held from that
+ * event on: it takes none of the later ones either, so each lane publishes in outbox order.
+ *
+ * The reading never waits on a held lane: it goes on past its events to the newest, so one lane's backlog,
+ * however long, cannot keep the other lanes from theirs. A lane released goes back to the first event it left:
+ * the reading returns there, until each lane it went back for has taken a batch (or is held again), then goes
+ * on from the furthest event read. So each event is read about once on the way forward and once per lane that
+ * goes back for it, not once per batch.
+ */
+export class OutboxReading {
+  /** The last sequence read; undefined: the next page starts with the oldest unpublished event. */
+  private after: bigint | undefined;
+  /** The furthest sequence read since the reading started. */
+  private furthest: bigint | undefined;
+  /** Each held lane with the first sequence it left behind. */
+  private readonly held = new Map<string, bigint>();
+  /** Released lanes the reading went back for and that have not taken a batch yet. */
+  private readonly goneBackFor = new Set<string>();
+
+  get position(): bigint | undefined {
+    return this.after;
+  }
+
+  /** Starts again from the oldest unpublished event, every lane free to take its oldest. */
+  restart(): void {
+    this.after = undefined;
+    this.furthest = undefined;
+    this.held.clear();
+    this.goneBackFor.clear();
+  }
+
+  holds(lane: string): boolean {
+    return this.held.has(lane);
+  }
+
+  hold(lane: string, leftAt: bigint): void {
+    if (!this.held.has(lane)) this.held.set(lane, leftAt);
+  }
+
+  /** The lane may take events again: the reading goes back to the first one it left, if that is earlier. */
+  release(lane: string): void {
+    const leftAt = this.held.get(lane);
+    if (leftAt === undefined) return;
+    this.held.delete(lane);
+    if (this.after === undefined || leftAt > this.after) return;
+    this.goneBackFor.add(lane);
+    this.after = leftAt - 1n;
+  }
+
+  /**
+   * A page up to `sequence` was read and its batches started. Once every lane the reading went back for is busy
+   * again (`busy`: in flight or waiting), those lanes are held after this page and the reading jumps forward.
+   */
+  readTo(sequence: bigint, busy: (lane: string) => boolean): void {
+    this.after = sequence;
+    if (this.furthest === undefined || sequence > this.furthest) this.furthest = sequence;
+    if (this.after === this.furthest) this.goneBackFor.clear();
+    if ([...this.goneBackFor].some((lane) => !busy(lane) && !this.held.has(lane))) return;
+    for (const lane of this.goneBackFor) this.hold(lane, sequence + 1n);
+    this.goneBackFor.clear();
+    this.after = this.furthest;
+  }
+}
