@@ -46,6 +46,14 @@ export class InMemoryPendingEvents implements PendingEvents {
       .map(({ publishedAt: _, ...event }) => event);
   }
 
+  /** Rows appear here in sequence order, but it looks as a database where they do not would. */
+  async leftBehind(batch: readonly PendingEvent[]): Promise<boolean> {
+    const aggregates = new Set(batch.map((event) => event.aggregateId));
+    const last = batch[batch.length - 1]!.sequence;
+    const unpublished = this.rows.filter((row) => row.publishedAt === null && aggregates.has(row.aggregateId) && row.sequence <= last);
+    return unpublished.length > batch.length;
+  }
+
   /** The next mark fails with this error and changes nothing. */
   refuseNextMark(error = new Error('database unavailable')): void {
     this.markFailure = error;

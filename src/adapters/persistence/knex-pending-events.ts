@@ -14,7 +14,12 @@ interface OutboxRow {
 }
 
 export class KnexPendingEvents implements PendingEvents {
-  constructor(private readonly db: Knex) {}
+  /** PostgreSQL hands sequences out before commit; SQLite commits one writer at a time, in sequence order. */
+  private readonly rowsAppearOutOfOrder: boolean;
+
+  constructor(private readonly db: Knex) {
+    this.rowsAppearOutOfOrder = db.client.config.client === 'pg';
+  }
 
   async next(limit: number, after?: bigint): Promise<PendingEvent[]> {
     // Sequences and ids are read as text (the SQLite driver would round an INTEGER above 2^53), under other
@@ -35,6 +40,17 @@ export class KnexPendingEvents implements PendingEvents {
     if (after !== undefined) query.where('sequence', '>', after.toString());
     const rows: OutboxRow[] = await query;
     return rows.map(toPendingEvent);
+  }
+
+  async leftBehind(batch: readonly PendingEvent[]): Promise<boolean> {
+    if (!this.rowsAppearOutOfOrder || batch.length === 0) return false;
+    const aggregates = [...new Set(batch.map((event) => event.aggregateId))];
+    const [row] = await this.db('outbox')
+      .count({ n: '*' })
+      .whereNull('published_at')
+      .whereIn('aggregate_id', aggregates)
+      .where('sequence', '<=', batch[batch.length - 1]!.sequence.toString());
+    return Number(row?.n) > batch.length;
   }
 
   /** One UPDATE for the whole batch; the exact sequences, never a range, so a row committed late is not skipped. */

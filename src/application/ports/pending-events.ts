@@ -27,4 +27,10 @@ export interface PendingEvents {
   /** Up to `limit` unpublished events, lowest sequence first; only those after the sequence `after` when given. */
   next(limit: number, after?: bigint): Promise<PendingEvent[]>;
   markPublished(sequences: readonly bigint[], at: Date): Promise<void>;
+  /**
+   * Whether an unpublished event of the batch's aggregates with a lower sequence than the batch's last is not in
+   * the batch: one committed after a read that went past its sequence (a database that hands sequences out before
+   * commit lets a row appear below rows read already). Always false where rows appear in sequence order.
+   */
+  leftBehind(batch: readonly PendingEvent[]): Promise<boolean>;
 }

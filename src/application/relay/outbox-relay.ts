@@ -36,7 +36,7 @@ export class PublishStalled extends Error {
 }
 
 /** What became of a lane's batch, or that a lane waiting to retry may publish again. */
-type LaneNews = { lane: string; published: number; failure?: unknown } | { lane: string; retryDue: true };
+type LaneNews = { lane: string; published: number; failure?: unknown; leftBehind?: true } | { lane: string; retryDue: true };
 
 interface WaitingLane {
   timer: ReturnType<typeof setTimeout>;
@@ -86,6 +86,10 @@ export class OutboxRelay {
   /** Failed attempts in a row, per lane; the delay of its next retry grows with them. */
   private readonly laneFailures = new Map<string, number>();
   private readonly news: LaneNews[] = [];
+  /** When the reading last started from the oldest, and how long it then took to reach the newest event. */
+  private readingStartedAt = 0;
+  private readingToNewest: { pages: number; ms: number } | undefined;
+  private pagesSinceStart = 0;
 
   constructor(
     private readonly pending: PendingEvents,
@@ -138,7 +142,7 @@ export class OutboxRelay {
     await this.publisher.connect();
     const round: Round = { published: 0, failures: [] };
     let readFailure: { error: unknown } | undefined;
-    this.reading.restart();
+    this.restartReading();
     for (;;) {
       this.takeNews(round);
       if (readFailure === undefined && !this.stopping) {
@@ -149,29 +153,67 @@ export class OutboxRelay {
         }
       }
       if (this.inFlight.size === 0 && this.news.length === 0) break;
-      // Without news for a poll interval, read again from the oldest: a row committed late (PostgreSQL hands
-      // sequences out before commit) is taken too.
-      if (!(await this.wake.wait(this.settings.pollIntervalMs))) this.reading.restart();
+      await this.wake.wait(this.settings.pollIntervalMs);
+      if (this.restartDue()) this.restartReading();
     }
     if (readFailure !== undefined) throw readFailure.error;
     return round;
   }
 
+  /**
+   * Reads pages until the newest event. A lane's batch is its oldest events, gathered over the pages, and starts as
+   * soon as it holds `batchSize` of them, or once the reading reached the newest.
+   */
   private async readAndStart(): Promise<void> {
     const { batchSize } = this.settings;
+    const forming = new Map<string, { events: PendingEvent[]; readPast: boolean }>();
     for (;;) {
+      const readPast = this.reading.position !== undefined;
       const page = await this.pending.next(batchSize, this.reading.position);
-      const batches = new Map<string, PendingEvent[]>();
+      this.pagesSinceStart++;
+      if (page.length < batchSize && this.readingToNewest === undefined) {
+        this.readingToNewest = { pages: this.pagesSinceStart, ms: performance.now() - this.readingStartedAt };
+      }
       for (const event of page) {
         const lane = this.publisher.laneOf(event);
         if (this.reading.holds(lane)) continue;
-        if (this.inFlight.has(lane) || this.waiting.has(lane)) this.reading.hold(lane, event.sequence);
-        else batches.set(lane, [...(batches.get(lane) ?? []), event]);
+        if (this.inFlight.has(lane) || this.waiting.has(lane)) {
+          this.reading.hold(lane, event.sequence);
+          continue;
+        }
+        const batch = forming.get(lane) ?? { events: [], readPast };
+        batch.events.push(event);
+        batch.readPast ||= readPast;
+        forming.set(lane, batch);
+        if (batch.events.length < batchSize) continue;
+        forming.delete(lane);
+        this.startBatch(lane, batch.events, batch.readPast);
       }
-      for (const [lane, batch] of batches) this.startBatch(lane, batch);
       if (page.length > 0) this.reading.readTo(page[page.length - 1]!.sequence, (lane) => this.inFlight.has(lane) || this.waiting.has(lane));
-      if (page.length < batchSize || this.stopping || !(await this.lead())) return;
+      if (page.length < batchSize) break;
+      // The batches not yet started are read again by the next round.
+      if (this.stopping || !(await this.lead())) return;
     }
+    for (const [lane, batch] of forming) this.startBatch(lane, batch.events, batch.readPast);
+  }
+
+  private restartReading(): void {
+    this.reading.restart();
+    this.readingStartedAt = performance.now();
+    this.readingToNewest = undefined;
+    this.pagesSinceStart = 0;
+  }
+
+  /**
+   * Reading from the oldest again takes a row committed below the reading after it went past (PostgreSQL hands
+   * sequences out before commit). It does at every wake while the unpublished rows fit in one page; with more
+   * (a held lane's backlog), once per poll interval, and no oftener than its cost allows (a tenth of the time).
+   */
+  private restartDue(): boolean {
+    if (this.readingToNewest === undefined) return false;
+    if (this.readingToNewest.pages <= 1) return true;
+    const interval = Math.max(this.settings.pollIntervalMs, 10 * this.readingToNewest.ms);
+    return performance.now() - this.readingStartedAt >= interval;
   }
 
   /** Takes what happened on the lanes since the last page: counts it, and lets the lanes free take events again. */
@@ -183,22 +225,26 @@ export class OutboxRelay {
         this.inFlight.delete(news.lane);
         round.published += news.published;
         if (news.failure !== undefined) round.failures.push(news.failure);
+        // A row committed late below the reading: read again from the oldest, so that it goes first.
+        if (news.leftBehind) this.restartReading();
       }
       if (!this.waiting.has(news.lane)) this.reading.release(news.lane);
     }
   }
 
-  private startBatch(lane: string, batch: readonly PendingEvent[]): void {
+  /** `readPast`: the batch was read after a sequence, so a row committed late below it may be missing from it. */
+  private startBatch(lane: string, batch: readonly PendingEvent[], readPast: boolean): void {
     this.inFlight.add(lane);
-    void this.publishBatch(lane, batch).then((news) => {
+    void this.publishBatch(lane, batch, readPast).then((news) => {
       this.news.push(news);
       this.wake.ring();
     });
   }
 
   /** Publishes and marks one lane's batch; never rejects: a failure is the lane's news. */
-  private async publishBatch(lane: string, batch: readonly PendingEvent[]): Promise<LaneNews> {
+  private async publishBatch(lane: string, batch: readonly PendingEvent[], readPast: boolean): Promise<LaneNews> {
     try {
+      if (readPast && (await this.pending.leftBehind(batch))) return { lane, published: 0, leftBehind: true };
       await this.publishWatched(lane, batch);
       await this.pending.markPublished(batch.map((event) => event.sequence), this.clock.now());
       this.acknowledged(lane);

@@ -7,7 +7,9 @@ import type { LocalKafkaCluster } from '../../support/local-kafka-cluster.js';
 import { inDays, TestService } from '../../support/test-service.js';
 import { testKafkaClient, TopicReader, uniqueTopic, type ReadMessage } from '../../support/topic-reader.js';
 
-const { ConfigResourceTypes } = kafkajs;
+const { ConfigResourceTypes, Partitioners } = kafkajs;
+const murmur2Partitioner = Partitioners.DefaultPartitioner();
+const THREE_PARTITIONS = [0, 1, 2].map((partitionId) => ({ partitionId, leader: 0 }));
 
 /** OUTBOX_PUBLISH_STALL_MS in these tests: a publish unacknowledged this long marks the relay degraded. */
 const STALL_MS = 2_000;
@@ -131,8 +133,100 @@ describe('On three brokers', () => {
         await cluster.start(3);
       });
     });
+
+    describe(`One partition without a leader (${kind.name}): the only node holding it is killed`, function () {
+      this.timeout(180_000);
+      const topic = uniqueTopic('leaderless');
+      let cluster: LocalKafkaCluster;
+      let service: TestService;
+      let reader: TopicReader;
+      let admin: Admin;
+
+      before(async function () {
+        this.timeout(CLUSTER_START_TIMEOUT_MS);
+        cluster = await testKafkaCluster();
+        await cluster.startAll();
+        admin = testKafkaClient(cluster.brokers).admin();
+        await admin.connect();
+        // Partition 0 lives on node 3 alone; partitions 1 and 2 on nodes 1 and 2, so node 3 is in no other's replicas.
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: [
+            {
+              topic,
+              replicaAssignment: [
+                { partition: 0, replicas: [3] },
+                { partition: 1, replicas: [1, 2] },
+                { partition: 2, replicas: [2, 1] },
+              ],
+              configEntries: [{ name: 'min.insync.replicas', value: '1' }],
+            },
+          ],
+        });
+        service = await TestService.start(kind, {
+          env: { KAFKA_BROKERS: cluster.brokers, KAFKA_TOPIC: topic, OUTBOX_PUBLISH_STALL_MS: String(STALL_MS) },
+        });
+        reader = await TopicReader.open(cluster.brokers, topic);
+      });
+      after(async function () {
+        this.timeout(CLUSTER_START_TIMEOUT_MS);
+        await admin?.disconnect();
+        await reader?.close();
+        await service?.stop();
+        await cluster?.startAll();
+      });
+
+      it('publishes the other partitions\' campaigns meanwhile, each event once and in order per campaign, and the held ones within 2 s of the partition taking writes again', async function () {
+        const flow = new CampaignFlow(service);
+        const flowing = flow.run(4);
+        let restartedAt = 0;
+        try {
+          await eventually('60 events arrived', () => reader.messages.length >= 60, { timeoutMs: 30_000 });
+          const health = watchReadiness(service);
+          const killedAt = Date.now();
+          await cluster.kill(3);
+          await new Promise((resolve) => setTimeout(resolve, 3 * STALL_MS));
+          restartedAt = Date.now();
+          await cluster.start(3);
+          const writableAt = await whenEveryPartitionTakesWrites(cluster.brokers, topic);
+          health.stop();
+          await new Promise((resolve) => setTimeout(resolve, 1_000));
+          flow.stop();
+          await flowing;
+
+          await eventually('every event is marked published', async () => (await unpublished(service)) === 0, { timeoutMs: 30_000 });
+          const rows = await outbox(service);
+          // Committed while partition 0 had no leader, a second or more before its node was started again.
+          const duringOutage = rows.filter((row) => row.createdAt > killedAt && row.createdAt < restartedAt - 1_000);
+          const elsewhere = duringOutage.filter((row) => partitionOf(row.campaignId) !== 0);
+          const held = duringOutage.filter((row) => partitionOf(row.campaignId) === 0);
+          const resumedAfterMs = Math.max(...rows.filter((row) => row.createdAt < writableAt).map((row) => row.publishedAt)) - writableAt;
+          const degradedAfterMs = health.degradedAt === undefined ? undefined : health.degradedAt - killedAt;
+
+          await readAll(reader, admin, topic);
+          const repeats = checkDelivered(reader.messages, rows, flow.started);
+          this.test!.title += ` (${rows.length} events; ${elsewhere.length} of partitions 1 and 2 committed during the outage, the slowest published ${Math.max(...elsewhere.map((row) => row.publishedAt - row.createdAt))} ms after its commit; ${held.length} held on partition 0; degraded ${degradedAfterMs} ms after the kill (${health.cause}); all published ${resumedAfterMs} ms after writable; ${repeats} repeated)`;
+          expect(elsewhere.length, 'campaigns of partitions 1 and 2 were started during the outage').to.be.above(0);
+          expect(held.length, 'campaigns of partition 0 were started during the outage').to.be.above(0);
+          expect(elsewhere.filter((row) => row.publishedAt >= restartedAt), 'events of partitions 1 and 2 waiting for partition 0').to.deep.equal([]);
+          expect(degradedAfterMs, '/health/ready reports the stall').to.be.a('number');
+          expect(degradedAfterMs!, '/health/ready reports the stall within the threshold').to.be.at.most(STALL_MS + 1_000);
+          expect(resumedAfterMs, 'every event committed before partition 0 took writes again is published within 2 s').to.be.at.most(RESUME_WITHIN_MS);
+          expect(repeats, 'events published more than once').to.equal(0);
+        } finally {
+          flow.stop();
+          await flowing.catch(() => undefined);
+          if (restartedAt === 0) await cluster.startAll();
+        }
+      });
+    });
   }
 });
+
+/** The partition kafkajs' (and Java's) default partitioner gives a campaign of a 3-partition topic. */
+function partitionOf(campaignId: string): number {
+  return murmur2Partitioner({ topic: 'any', partitionMetadata: THREE_PARTITIONS as never, message: { key: campaignId, value: null } });
+}
 
 /** Workers that each create a campaign, then start, pause and resume it, again and again until stopped. */
 class CampaignFlow {

@@ -91,7 +91,8 @@ describe('OutboxRelay', () => {
       expect(broker.attempts, 'batches sent while the first one is not marked').to.equal(1);
       outbox.releaseMarks();
       expect(await draining).to.equal(6);
-      expect(outbox.journal).to.deep.equal(['next 3', 'next 3 after 3', 'next 3 after 6', 'mark 1,2,3', 'next 3 after 3', 'mark 4,5,6', 'next 3 after 6', 'next 3 after 6']);
+      expect(outbox.journal.filter((entry) => entry.startsWith('mark'))).to.deep.equal(['mark 1,2,3', 'mark 4,5,6']);
+      expect(sequencesOf(broker.acknowledged)).to.deep.equal([[1n, 2n, 3n], [4n, 5n, 6n]]);
     });
 
     it('fails when a mark fails, after which the next drain publishes that batch again', async () => {
@@ -104,10 +105,10 @@ describe('OutboxRelay', () => {
       expect(outbox.unpublished).to.deep.equal([]);
     });
 
-    it('after a batch that was not full, reads again only the events after it', async () => {
+    it('reads once more after a batch, from the oldest unpublished event while they all fit in one page', async () => {
       outbox.append(2);
       await relay.drain();
-      expect(outbox.journal).to.deep.equal(['next 3', 'mark 1,2', 'next 3 after 2']);
+      expect(outbox.journal).to.deep.equal(['next 3', 'mark 1,2', 'next 3']);
     });
   });
 
