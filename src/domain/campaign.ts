@@ -1,6 +1,6 @@
 import type { CampaignId } from './campaign-id.js';
 import { CONTENT_PARTS, contentProblems, EMPTY_CONTENT, samePart, type CampaignContent } from './campaign-content.js';
-import { campaignEvent, campaignStarted, type CampaignEventType, type StartTrigger } from './campaign-events.js';
+import type { CampaignEvent, StartTrigger } from './campaign-events.js';
 import { invariantViolations } from './campaign-invariants.js';
 import { scheduleProblems, textProblems } from './campaign-rules.js';
 import type { CampaignStatus } from './campaign-status.js';
@@ -95,7 +95,7 @@ export function allowedFrom(action: CampaignAction): readonly CampaignStatus[] {
   return ALLOWED_FROM[action];
 }
 
-export class Campaign extends AggregateRoot {
+export class Campaign extends AggregateRoot<CampaignEvent> {
   private deleted = false;
 
   private constructor(private state: CampaignSnapshot) {
@@ -170,38 +170,37 @@ export class Campaign extends AggregateRoot {
     this.allow('start');
     this.refuseIfEnded(request.now, 'be started');
     this.change({ status: 'running', startedAt: request.now }, request.now, request.startedBy);
-    this.record(
-      campaignStarted({
-        eventId: request.eventId,
-        campaignId: id,
-        startedAt: request.now,
-        scheduledStartAt: startAt,
-        trigger: request.trigger,
-        startedBy: request.startedBy,
-        content,
-        name,
-        endAt,
-      }),
-    );
+    this.record({
+      type: 'CampaignStarted',
+      eventId: request.eventId,
+      campaignId: id,
+      occurredAt: request.now,
+      scheduledStartAt: startAt,
+      trigger: request.trigger,
+      startedBy: request.startedBy,
+      name,
+      endAt,
+      content,
+    });
   }
 
   pause(act: Act): void {
     this.allow('pause');
     this.change({ status: 'paused', pausedAt: act.now }, act.now, act.by);
-    this.emit('CampaignPaused', act, { pausedAt: act.now.toISOString(), pausedBy: act.by });
+    this.record({ type: 'CampaignPaused', ...this.eventFacts(act), pausedBy: act.by });
   }
 
   resume(act: Act): void {
     this.allow('resume');
     this.refuseIfEnded(act.now, 'be resumed');
     this.change({ status: 'running', pausedAt: null }, act.now, act.by);
-    this.emit('CampaignResumed', act, { resumedAt: act.now.toISOString(), resumedBy: act.by });
+    this.record({ type: 'CampaignResumed', ...this.eventFacts(act), resumedBy: act.by });
   }
 
   terminate(act: Act): void {
     const previousStatus = this.allow('terminate');
     this.change({ status: 'terminated', terminatedAt: act.now }, act.now, act.by);
-    this.emit('CampaignTerminated', act, { terminatedAt: act.now.toISOString(), terminatedBy: act.by, previousStatus });
+    this.record({ type: 'CampaignTerminated', ...this.eventFacts(act), terminatedBy: act.by, previousStatus });
   }
 
   /**
@@ -224,15 +223,15 @@ export class Campaign extends AggregateRoot {
     );
     changed.push(...CONTENT_PARTS.filter((part) => !samePart(this.state.content, next.content, part)));
     this.change(next, act.now, act.by);
-    if (restarting) this.emit('CampaignRestarted', act, { restartedBy: act.by, previousStatus, changedFields: changed });
-    else this.emit('CampaignModified', act, { modifiedBy: act.by, changedFields: changed });
+    if (restarting) this.record({ type: 'CampaignRestarted', ...this.eventFacts(act), restartedBy: act.by, previousStatus, changedFields: changed });
+    else this.record({ type: 'CampaignModified', ...this.eventFacts(act), modifiedBy: act.by, changedFields: changed });
   }
 
   delete(act: Act): void {
     const previousStatus = this.allow('delete');
     this.deleted = true;
     this.change({}, act.now, act.by);
-    this.emit('CampaignDeleted', act, { deletedBy: act.by, previousStatus });
+    this.record({ type: 'CampaignDeleted', ...this.eventFacts(act), deletedBy: act.by, previousStatus });
   }
 
   /** True when a scheduled campaign's start time has come. */
@@ -257,13 +256,7 @@ export class Campaign extends AggregateRoot {
     if (!this.isDueForCompletion(act.now)) throw new CampaignNotDueForCompletion(id.toString(), status, endAt);
     const started = status !== 'scheduled';
     this.change({ status: 'completed', completedAt: act.now }, act.now, act.by);
-    this.emit('CampaignCompleted', act, {
-      completedAt: act.now.toISOString(),
-      endAt: endAt!.toISOString(),
-      previousStatus: status,
-      started,
-      reason: started ? 'end date reached' : 'the whole window passed before the campaign started',
-    });
+    this.record({ type: 'CampaignCompleted', ...this.eventFacts(act), endAt: endAt!, previousStatus: status, started });
   }
 
   private allow(action: CampaignAction): CampaignStatus {
@@ -303,8 +296,9 @@ export class Campaign extends AggregateRoot {
     this.state = next;
   }
 
-  private emit(type: CampaignEventType, act: Act, facts: Record<string, unknown>): void {
-    this.record(campaignEvent(type, act.eventId, this.state.id, act.now, facts));
+  /** What every event of this campaign carries about the act that caused it. */
+  private eventFacts(act: Act) {
+    return { eventId: act.eventId, campaignId: this.state.id, occurredAt: act.now };
   }
 }
 

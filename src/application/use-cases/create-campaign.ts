@@ -30,10 +30,7 @@ export class CreateCampaign {
       const id = command.id ?? this.ids.newCampaignId();
       const campaign = Campaign.create({ ...command, id, createdBy: command.actor }, now);
       try {
-        await this.unitOfWork.run(async (tx) => {
-          await tx.campaigns.insert(campaign);
-          await tx.outbox.append(campaign.pullEvents());
-        });
+        await this.unitOfWork.run((tx) => tx.campaigns.insert(campaign));
         return { id: id.toString() };
       } catch (error) {
         const mayRetry = error instanceof CampaignAlreadyExists && command.id === undefined;

@@ -38,7 +38,7 @@ describe('RunSchedule', () => {
     clock.set(at(10));
     expect((await schedule.tick()).started).to.deep.equal(['1']);
     expect(statusOf('1')).to.equal('running');
-    expect(store.outbox[0]!.payload).to.include({ trigger: 'schedule', startedBy: 'scheduler' });
+    expect(store.outbox[0]).to.include({ trigger: 'schedule', startedBy: 'scheduler' });
   });
 
   it('leaves a due campaign whose stored state is impossible alone, reporting it, and runs the others', async () => {
@@ -69,12 +69,12 @@ describe('RunSchedule', () => {
     const run = await schedule.tick();
     expect(run.completed).to.deep.equal(['1']);
     expect(run.started).to.deep.equal(['2', '3']);
-    expect(store.outbox.map((e) => `${e.type} ${e.aggregateId}`)).to.deep.equal([
+    expect(store.outbox.map((e) => `${e.type} ${e.campaignId}`)).to.deep.equal([
       'CampaignCompleted 1',
       'CampaignStarted 2',
       'CampaignStarted 3',
     ]);
-    expect(store.outbox[0]!.payload).to.include({ started: false });
+    expect(store.outbox[0]).to.include({ started: false });
     expect(statusOf('4')).to.equal('scheduled');
   });
 

@@ -42,7 +42,7 @@ describe('StartCampaign', () => {
     await startCampaign.execute({ campaignId: id, actor: 'bob' });
     expect(store.outbox).to.have.length(1);
     expect(store.outbox[0]?.type).to.equal('CampaignStarted');
-    expect(store.outbox[0]?.payload).to.include({ campaignId: '9007199254740993', startedBy: 'bob', trigger: 'manual' });
+    expect(store.outbox[0]).to.deep.include({ campaignId: id, startedBy: 'bob', trigger: 'manual' });
     expect(store.transactionsRun).to.equal(1);
   });
 

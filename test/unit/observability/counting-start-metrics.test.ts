@@ -2,7 +2,8 @@ import { StartCampaign } from '../../../src/application/index.js';
 import { countingStartRefusals } from '../../../src/adapters/observability/counting-start-refusals.js';
 import { CountingUnitOfWork } from '../../../src/adapters/observability/counting-unit-of-work.js';
 import { ServiceMetrics } from '../../../src/adapters/observability/service-metrics.js';
-import { Campaign, CampaignId, campaignStarted, EMPTY_CONTENT } from '../../../src/domain/index.js';
+import { Campaign, CampaignId } from '../../../src/domain/index.js';
+import { startedEvent } from '../../mothers/campaign-event-mother.js';
 import { FixedClock } from '../../fakes/fixed-clock.js';
 import { InMemoryStore } from '../../fakes/in-memory-unit-of-work.js';
 import { SequentialIds } from '../../fakes/sequential-ids.js';
@@ -43,17 +44,7 @@ describe('Counting starts and start refusals', () => {
   });
 
   it('counts nothing when the transaction that appended the start rolls back', async () => {
-    const started = campaignStarted({
-      eventId: 'e-1',
-      campaignId: id,
-      startedAt: new Date(),
-      scheduledStartAt: null,
-      trigger: 'schedule',
-      startedBy: 'scheduler',
-      name: 'Scheduled',
-      endAt: null,
-      content: EMPTY_CONTENT,
-    });
+    const started = startedEvent('e-1', '42', new Date(), { trigger: 'schedule', startedBy: 'scheduler' });
     const work = new CountingUnitOfWork(store, metrics).run(async (tx) => {
       await tx.outbox.append([started]);
       throw new Error('lost the race');
