@@ -75,12 +75,12 @@ describe('The campaign invariants', () => {
 
   describe('the transition table', () => {
     const actions: Array<[CampaignAction, (campaign: Campaign, hours: number) => void]> = [
-      ['start', (c, h) => c.start({ now: at(h), eventId: 'e', startedBy: 'bob', trigger: 'manual' })],
+      ['start', (c, h) => c.start({ now: at(h), eventId: 'e', by: 'bob', trigger: 'manual' })],
       ['pause', (c, h) => c.pause({ now: at(h), eventId: 'e', by: 'bob' })],
       ['resume', (c, h) => c.resume({ now: at(h), eventId: 'e', by: 'bob' })],
       ['terminate', (c, h) => c.terminate({ now: at(h), eventId: 'e', by: 'bob' })],
       ['modify', (c, h) => c.modify({ name: 'Renamed' }, { now: at(h), eventId: 'e', by: 'bob' })],
-      ['restart', (c, h) => c.modify({ endAt: at(100) }, { now: at(h), eventId: 'e', by: 'bob' }, { restart: true })],
+      ['restart', (c, h) => c.restart({ endAt: at(100) }, { now: at(h), eventId: 'e', by: 'bob' })],
       ['delete', (c, h) => c.delete({ now: at(h), eventId: 'e', by: 'bob' })],
       ['complete', (c) => c.complete({ now: at(60), eventId: 'e', by: 'scheduler' })],
     ];
@@ -109,9 +109,9 @@ describe('The campaign invariants', () => {
 
     function apply(campaign: Campaign, { verb, hours }: Step, clockHours: number): void {
       const act = { now: at(clockHours), eventId: `e-${clockHours}`, by: 'bob' };
-      if (verb === 'start') campaign.start({ now: act.now, eventId: act.eventId, startedBy: 'bob', trigger: 'manual' });
+      if (verb === 'start') campaign.start({ now: act.now, eventId: act.eventId, by: 'bob', trigger: 'manual' });
       else if (verb === 'modify') campaign.modify({ startAt: at(clockHours + hours), endAt: at(clockHours + 2 * hours) }, act);
-      else if (verb === 'restart') campaign.modify({ endAt: at(clockHours + hours) }, act, { restart: true });
+      else if (verb === 'restart') campaign.restart({ endAt: at(clockHours + hours) }, act);
       else if (verb === 'complete') campaign.complete(act);
       else campaign[verb](act);
     }

@@ -124,7 +124,7 @@ describe('Campaign.modify', () => {
   for (const status of ['terminated', 'completed'] as const) {
     it(`restarts a ${status} campaign back to scheduled with CampaignRestarted`, () => {
       const campaign = campaignIn(status);
-      campaign.modify({ startAt: at(100), endAt: at(200) }, act(50), { restart: true });
+      campaign.restart({ startAt: at(100), endAt: at(200) }, act(50));
       expect(campaign.snapshot()).to.include({ status: 'scheduled', startedAt: null, terminatedAt: null });
       const [event] = campaign.pullEvents();
       expect(event).to.include({ type: 'CampaignRestarted', previousStatus: status, restartedBy: 'bob' });
@@ -132,11 +132,11 @@ describe('Campaign.modify', () => {
   }
 
   it('refuses a restart whose end date has already passed', () => {
-    expect(() => campaignIn('completed').modify({}, act(50), { restart: true })).to.throw(CampaignInvalid, /endAt must be in the future/);
+    expect(() => campaignIn('completed').restart({}, act(50))).to.throw(CampaignInvalid, /endAt must be in the future/);
   });
 
   it('refuses to restart a running campaign', () => {
-    expect(() => campaignIn('running').modify({}, act(1), { restart: true }))
+    expect(() => campaignIn('running').restart({}, act(1)))
       .to.throw(CampaignTransitionRefused)
       .with.property('code', 'CAMPAIGN_NOT_RESTARTABLE');
   });

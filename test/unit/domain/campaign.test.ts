@@ -25,7 +25,7 @@ function inStatus(status: CampaignStatus): Campaign {
   return Campaign.restore(snapshotIn(scheduled().snapshot(), status));
 }
 
-const startBy = (who: string, at = now) => ({ now: at, eventId: 'e-1', startedBy: who, trigger: 'manual' as const });
+const startBy = (who: string, at = now) => ({ now: at, eventId: 'e-1', by: who, trigger: 'manual' as const });
 
 describe('Campaign.create', () => {
   it('is scheduled by default, at version 1, with no start time yet', () => {

@@ -33,15 +33,15 @@ function eventsOfWholeLives(): CampaignEvent[] {
     t0,
   );
   const steps: Array<(campaign: Campaign) => void> = [
-    (c) => c.start({ now: at(1), eventId: 'e-1', startedBy: 'alice', trigger: 'manual' }),
+    (c) => c.start({ now: at(1), eventId: 'e-1', by: 'alice', trigger: 'manual' }),
     (c) => c.pause(act(2)),
     (c) => c.resume(act(3)),
     (c) => c.terminate(act(4)),
-    (c) => c.modify({ name: 'Again', startAt: at(100), endAt: at(200) }, act(5), { restart: true }),
+    (c) => c.restart({ name: 'Again', startAt: at(100), endAt: at(200) }, act(5)),
     (c) => c.modify({ description: 'more', content: { campaignSms: [{ name: 's', smsMessage: 'm', repeatMessage: null }] } }, act(6)),
-    (c) => c.start({ now: at(101), eventId: 'e-101', startedBy: 'scheduler', trigger: 'schedule' }),
+    (c) => c.start({ now: at(101), eventId: 'e-101', by: 'scheduler', trigger: 'schedule' }),
     (c) => c.complete(act(200, 'scheduler')),
-    (c) => c.modify({ endAt: at(300) }, act(201), { restart: true }),
+    (c) => c.restart({ endAt: at(300) }, act(201)),
     (c) => c.delete(act(202)),
   ];
   for (const step of steps) {
@@ -51,7 +51,7 @@ function eventsOfWholeLives(): CampaignEvent[] {
   const missed = Campaign.create({ id: CampaignId.parse('7'), name: 'Missed', startAt: at(24), endAt: at(48), createdBy: 'alice' }, t0);
   missed.complete(act(50, 'scheduler'));
   const open = Campaign.create({ id: CampaignId.parse('8'), name: 'Open', createdBy: 'alice' }, t0);
-  open.start({ now: at(1), eventId: 'e-x', startedBy: 'alice', trigger: 'manual' });
+  open.start({ now: at(1), eventId: 'e-x', by: 'alice', trigger: 'manual' });
   return [...events, ...missed.pullEvents(), ...open.pullEvents()];
 }
 
