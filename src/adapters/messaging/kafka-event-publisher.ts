@@ -25,7 +25,8 @@ export interface PublishSettings {
  * known when another fails, and are not sent again (a second send of them would be a new write, not a retry).
  */
 export class KafkaEventPublisher implements EventPublisher {
-  private producer: Producer | undefined;
+  /** The producer in use, or being connected: the lanes' concurrent sends share it, never make one each. */
+  private producer: Promise<Producer> | undefined;
   /** Java's murmur2 partitioner: a campaign lands on the same partition whatever client produces it. */
   private readonly partitioner = Partitioners.DefaultPartitioner();
   private topic: TopicLayout | undefined;
@@ -55,7 +56,7 @@ export class KafkaEventPublisher implements EventPublisher {
     );
     const refusals = sends.flatMap((send) => (send.status === 'rejected' ? [send.reason as unknown] : []));
     if (refusals.length === 0) return;
-    if (refusals.some(isFatalForProducer)) await this.discardProducer();
+    if (refusals.some(isFatalForProducer)) await this.discardProducer(producer);
     const acknowledged = partitions.flatMap(([, messages], i) => (sends[i]!.status === 'fulfilled' ? messages.map(({ event }) => event) : []));
     throw acknowledged.length === 0 ? refusals[0] : new PartlyPublished(acknowledged, refusals[0]);
   }
@@ -89,7 +90,8 @@ export class KafkaEventPublisher implements EventPublisher {
 
   async close(): Promise<void> {
     await this.writeReadiness.close();
-    await this.discardProducer();
+    const producer = await this.producer?.catch(() => undefined);
+    if (producer !== undefined) await this.discardProducer(producer);
   }
 
   private async connectedProducer(): Promise<Producer> {
@@ -98,7 +100,10 @@ export class KafkaEventPublisher implements EventPublisher {
       this.partitionMetadata = Array.from({ length: this.topic.partitions }, (_, partitionId) => ({ partitionId, leader: 0 })) as never;
       this.topicFound(this.topic);
     }
-    this.producer ??= await this.newProducer();
+    this.producer ??= this.newProducer().catch((error: unknown) => {
+      this.producer = undefined;
+      throw error;
+    });
     return this.producer;
   }
 
@@ -135,9 +140,10 @@ export class KafkaEventPublisher implements EventPublisher {
     }
   }
 
-  private async discardProducer(): Promise<void> {
-    const producer = this.producer;
-    this.producer = undefined;
-    await producer?.disconnect().catch(() => undefined);
+  /** Another lane may have replaced it already: only the one in use is dropped, once. */
+  private async discardProducer(failed: Producer): Promise<void> {
+    const current = this.producer;
+    if ((await current?.catch(() => undefined)) === failed && this.producer === current) this.producer = undefined;
+    await failed.disconnect().catch(() => undefined);
   }
 }

@@ -149,20 +149,29 @@ describe('On three brokers', () => {
         admin = testKafkaClient(cluster.brokers).admin();
         await admin.connect();
         // Partition 0 lives on node 3 alone; partitions 1 and 2 on nodes 1 and 2, so node 3 is in no other's replicas.
-        await admin.createTopics({
-          waitForLeaders: true,
-          topics: [
-            {
-              topic,
-              replicaAssignment: [
-                { partition: 0, replicas: [3] },
-                { partition: 1, replicas: [1, 2] },
-                { partition: 2, replicas: [2, 1] },
-              ],
-              configEntries: [{ name: 'min.insync.replicas', value: '1' }],
-            },
-          ],
-        });
+        // A node started again by the suite before is refused replicas until the controller unfenced it.
+        await eventually(
+          `${topic} is created`,
+          () =>
+            admin
+              .createTopics({
+                waitForLeaders: true,
+                topics: [
+                  {
+                    topic,
+                    replicaAssignment: [
+                      { partition: 0, replicas: [3] },
+                      { partition: 1, replicas: [1, 2] },
+                      { partition: 2, replicas: [2, 1] },
+                    ],
+                    configEntries: [{ name: 'min.insync.replicas', value: '1' }],
+                  },
+                ],
+              })
+              .then(() => true)
+              .catch(() => false),
+          { timeoutMs: 60_000, intervalMs: 500 },
+        );
         service = await TestService.start(kind, {
           env: { KAFKA_BROKERS: cluster.brokers, KAFKA_TOPIC: topic, OUTBOX_PUBLISH_STALL_MS: String(STALL_MS) },
         });

@@ -193,6 +193,17 @@ describe('KafkaEventPublisher', () => {
     expect(kafka.producers[1]!.sent).to.have.length(1);
   });
 
+  it('makes one producer for the partitions\' concurrent sends after a fatal error, not one each', async () => {
+    await publisher.publish([EVENT]);
+    kafka.sendFailure = protocolError('OUT_OF_ORDER_SEQUENCE_NUMBER', false);
+    await expect(publisher.publish([EVENT])).to.be.rejected;
+    kafka.sendFailure = undefined;
+    const events = Array.from({ length: 12 }, (_, i) => ({ ...EVENT, sequence: BigInt(i), eventId: `e${i}`, aggregateId: String(1000 + i) }));
+    await Promise.all(events.map((event) => publisher.publish([event])));
+    expect(kafka.producers).to.have.length(2);
+    expect(kafka.producers[1]!.sent.flatMap((record) => record.messages)).to.have.length(12);
+  });
+
   it('keeps the producer (and its producer id) after running out of retries, so a resend is recognised as a repeat', async () => {
     await publisher.publish([EVENT]);
     kafka.sendFailure = new KafkaJSNumberOfRetriesExceeded(new KafkaJSConnectionError('connect ECONNREFUSED'), { retryCount: 3, retryTime: 800 });
