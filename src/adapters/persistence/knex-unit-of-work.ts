@@ -11,7 +11,7 @@ import {
   type Transaction,
   type UnitOfWork,
 } from '../../application/index.js';
-import { Campaign, type CampaignId, type DomainEvent } from '../../domain/index.js';
+import { Campaign, type CampaignId, type CampaignEvent } from '../../domain/index.js';
 import { selectCampaignColumns, toRow, toSnapshot, type CampaignRow } from './campaign-rows.js';
 import { isUniqueViolation } from './database.js';
 import { storedOutcome } from './idempotency-rows.js';
@@ -73,7 +73,7 @@ export class KnexOutbox implements Outbox {
 
   constructor(private readonly trx: Knex.Transaction) {}
 
-  async append(events: readonly DomainEvent[]): Promise<void> {
+  async append(events: readonly CampaignEvent[]): Promise<void> {
     if (events.length === 0) return;
     this.appendedEvents = true;
     await this.trx('outbox').insert(outboxRows(events, new Date(), activeTraceContext()));

@@ -1,4 +1,4 @@
-import type { Campaign, CampaignId, DomainEvent } from '../../domain/index.js';
+import type { Campaign, CampaignEvent, CampaignId } from '../../domain/index.js';
 import type { IdempotencyKey, StoredOutcome } from '../idempotency.js';
 
 /** Campaign state inside one transaction. */
@@ -14,7 +14,7 @@ export interface CampaignRepository {
 
 /** Events waiting to be published, written in the same transaction as the change that caused them. */
 export interface Outbox {
-  append(events: readonly DomainEvent[]): Promise<void>;
+  append(events: readonly CampaignEvent[]): Promise<void>;
 }
 
 export interface IdempotencyRecords {

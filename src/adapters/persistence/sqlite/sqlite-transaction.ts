@@ -6,7 +6,7 @@ import {
   type StoredOutcome,
   type Transaction,
 } from '../../../application/index.js';
-import { Campaign, type CampaignId, type DomainEvent } from '../../../domain/index.js';
+import { Campaign, type CampaignId, type CampaignEvent } from '../../../domain/index.js';
 import { storedOutcome, type IdempotencyRow } from '../idempotency-rows.js';
 import { CAMPAIGN_COLUMNS, toRow, toSnapshot, type CampaignRow } from '../campaign-rows.js';
 import { isUniqueViolation } from '../database.js';
@@ -51,7 +51,7 @@ export function sqliteTransaction(connection: Database, onAppend: () => void): T
       },
     },
     outbox: {
-      async append(events: readonly DomainEvent[]) {
+      async append(events: readonly CampaignEvent[]) {
         if (events.length === 0) return;
         const insert = prepared(connection, INSERT_OUTBOX);
         for (const row of outboxRows(events, new Date(), activeTraceContext())) insert.run(bindable(row));
