@@ -286,7 +286,12 @@ export class OutboxRelay {
   private acknowledged(lane: string): void {
     this.laneFailures.delete(lane);
     this.lastAcknowledgedAt = this.clock.now();
-    if (this.waiting.size === 0 && this.stalled.size === 0) this.endOutage();
+    if (this.allLanesWell()) this.endOutage();
+  }
+
+  /** No lane is stuck past the stall threshold, and none failed since its last acknowledgement (retrying or not). */
+  private allLanesWell(): boolean {
+    return this.laneFailures.size === 0 && this.stalled.size === 0;
   }
 
   /** The lane takes no events until its retry is due (or the broker shows it takes writes again). */
@@ -334,7 +339,7 @@ export class OutboxRelay {
           await this.handOver();
           continue;
         }
-        if (this.waiting.size === 0 && this.stalled.size === 0) this.endOutage();
+        if (this.allLanesWell()) this.endOutage();
         await this.untilNextRound();
       } catch (error) {
         const outage = this.beginOutage(error);

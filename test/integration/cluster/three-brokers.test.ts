@@ -224,7 +224,9 @@ describe('On three brokers', () => {
           expect(held.length, 'campaigns of partition 0 were started during the outage').to.be.above(0);
           expect(elsewhere.filter((row) => row.publishedAt >= restartedAt), 'events of partitions 1 and 2 waiting for partition 0').to.deep.equal([]);
           expect(degradedAfterMs, '/health/ready reports the stall').to.be.a('number');
-          expect(degradedAfterMs!, '/health/ready reports the stall within the threshold').to.be.at.most(STALL_MS + 1_000);
+          // A send to the dead node fails once kafkajs's retries (about 2 s) are spent, or stalls past the threshold,
+          // whichever comes first; it may start a moment after the kill, and the readiness poll adds its own delay.
+          expect(degradedAfterMs!, '/health/ready reports the stall within the threshold').to.be.at.most(STALL_MS + 2_000);
           expect(resumedAfterMs, 'every event committed before partition 0 took writes again is published within 2 s').to.be.at.most(RESUME_WITHIN_MS);
           expect(repeats, 'events published more than once').to.equal(0);
         } finally {
