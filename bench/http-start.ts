@@ -165,11 +165,14 @@ function report(results: Round[], sink: OtlpSink | undefined): void {
     ...(SQLITE3 ? [`| the same, its writes on the \`sqlite3\` driver (same group commit, statements prepared once) | ${m((r) => r.sqlite3!.requestsPerSecond).toFixed(0)} | ${m((r) => r.sqlite3!.p50Ms)} | ${m((r) => r.sqlite3!.p99Ms)} | |`] : []),
   ].join('\n');
   const body = `${machineLine()}
-autocannon, ${CONNECTIONS} connections, ${DURATION_SECONDS} s per run, ${results.length} rounds taking the servers in turn, each in
+\`npm run bench:http\` (bench/http-start.ts): autocannon, ${CONNECTIONS} connections, ${DURATION_SECONDS} s per run, ${results.length} rounds taking the servers in turn, each in
 its own process; every start request hits a different pre-created scheduled campaign with a valid token. Service
 CPU per start: the CPU time (user and system) of the service's process during its run, divided by the starts it
 answered; it counts the work the process did, not the time it waited for the disk or for a core, so it moves less
 with the machine's load than starts/s.
+Shorter: BENCH_DURATION_SECONDS=5 BENCH_ROUNDS=1 BENCH_CAMPAIGNS=100000 (seconds a run, rounds, campaigns seeded);
+BENCH_SQLITE3=off leaves the \`sqlite3\` server out, BENCH_TRACING=on traces every request, BENCH_CPU_PROF_DIR=dir profiles
+the service, BENCH_HTTP_BASELINE_MAIN=<another build's dist/src/main.js> runs that build as one more server.
 
 ${table}
 
