@@ -18,7 +18,7 @@ import { PinoRelayLog } from '../adapters/logging/pino-relay-log.js';
 import { createKafka } from '../adapters/messaging/kafka-client.js';
 import { KafkaEventPublisher } from '../adapters/messaging/kafka-event-publisher.js';
 import { logTopicLayout } from '../adapters/messaging/topic-log.js';
-import { KnexRelayLease } from '../adapters/persistence/knex-relay-lease.js';
+import { KnexRelayLease } from '../adapters/persistence/knex/knex-relay-lease.js';
 import { TYPES } from './types.js';
 
 /** How long the relay waits before retrying a failed batch: 100 ms at first, doubling up to 5 s. */

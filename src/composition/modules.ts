@@ -20,12 +20,12 @@ import {
 } from '../application/index.js';
 import type { ServiceConfig } from '../adapters/config/config.js';
 import { TokenVerifier } from '../adapters/auth/token-verifier.js';
-import { openDatabase } from '../adapters/persistence/database.js';
-import { IdempotencyJanitor } from '../adapters/persistence/idempotency-janitor.js';
-import { KnexCampaignHistory } from '../adapters/persistence/knex-campaign-history.js';
-import { KnexCampaignReader } from '../adapters/persistence/knex-campaign-reader.js';
-import { KnexPendingEvents } from '../adapters/persistence/knex-pending-events.js';
-import { OutboxJanitor } from '../adapters/persistence/outbox-janitor.js';
+import { openDatabase } from '../adapters/persistence/knex/open-database.js';
+import { KnexIdempotencyJanitor } from '../adapters/persistence/knex/knex-idempotency-janitor.js';
+import { KnexCampaignHistory } from '../adapters/persistence/knex/knex-campaign-history.js';
+import { KnexCampaignReader } from '../adapters/persistence/knex/knex-campaign-reader.js';
+import { KnexPendingEvents } from '../adapters/persistence/knex/knex-pending-events.js';
+import { KnexOutboxJanitor } from '../adapters/persistence/knex/knex-outbox-janitor.js';
 import { serviceUnitOfWork } from '../adapters/persistence/service-unit-of-work.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
 import { TimeOrderedIdGenerator } from '../adapters/system/time-ordered-id-generator.js';
@@ -50,13 +50,13 @@ export const persistenceModule = new ContainerModule(({ bind }) => {
   bind(TYPES.CampaignHistory).toResolvedValue((db: Knex) => new KnexCampaignHistory(db), [TYPES.Database]).inSingletonScope();
   bind(TYPES.IdempotencyJanitor)
     .toResolvedValue(
-      (db: Knex, config: ServiceConfig) => new IdempotencyJanitor(db, config.idempotencyRetentionHours * 3_600_000),
+      (db: Knex, config: ServiceConfig) => new KnexIdempotencyJanitor(db, config.idempotencyRetentionHours * 3_600_000),
       [TYPES.Database, TYPES.Config],
     )
     .inSingletonScope();
   bind(TYPES.OutboxJanitor)
     .toResolvedValue(
-      (db: Knex, config: ServiceConfig) => new OutboxJanitor(db, config.outboxRetentionHours * 3_600_000),
+      (db: Knex, config: ServiceConfig) => new KnexOutboxJanitor(db, config.outboxRetentionHours * 3_600_000),
       [TYPES.Database, TYPES.Config],
     )
     .inSingletonScope();

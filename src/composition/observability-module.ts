@@ -6,7 +6,7 @@ import { countingStartRefusals } from '../adapters/observability/counting-start-
 import { MeasuredEventPublisher } from '../adapters/observability/measured-event-publisher.js';
 import { RelayStatusTracker } from '../adapters/observability/relay-status-tracker.js';
 import { ServiceMetrics } from '../adapters/observability/service-metrics.js';
-import { KnexOutboxBacklog } from '../adapters/persistence/outbox-backlog.js';
+import { KnexOutboxBacklog } from '../adapters/persistence/knex/knex-outbox-backlog.js';
 import { TYPES } from './types.js';
 
 /**

@@ -15,7 +15,7 @@ import { loadConsoleAssets } from '../adapters/http/console-routes.js';
 import { serverOptions, type ConnectionTimeouts } from '../adapters/http/server-limits.js';
 import { closeSilentConnections } from '../adapters/http/silent-connections.js';
 import { ReadinessCheck } from '../adapters/observability/readiness-check.js';
-import { DatabaseProbe } from '../adapters/persistence/database-probe.js';
+import { KnexDatabaseProbe } from '../adapters/persistence/knex/knex-database-probe.js';
 import { installTracing } from '../adapters/tracing/tracing-sdk.js';
 import { migrateToLatest } from '../adapters/persistence/migrations/index.js';
 import { messagingModule } from './messaging-module.js';
@@ -102,7 +102,7 @@ export async function startService(
     draining: () => stopping,
     operations: {
       readiness: new ReadinessCheck({
-        database: new DatabaseProbe(db),
+        database: new KnexDatabaseProbe(db),
         backlog: container.get(TYPES.OutboxBacklog),
         relay: relay === undefined ? undefined : container.get(TYPES.RelayStatus),
         stopping: () => stopping,

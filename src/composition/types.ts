@@ -20,8 +20,8 @@ import type {
 import type { CampaignUseCases } from '../adapters/http/campaign-routes.js';
 import type { ServiceConfig } from '../adapters/config/config.js';
 import type { TokenVerifier } from '../adapters/auth/token-verifier.js';
-import type { IdempotencyJanitor } from '../adapters/persistence/idempotency-janitor.js';
-import type { OutboxJanitor } from '../adapters/persistence/outbox-janitor.js';
+import type { KnexIdempotencyJanitor } from '../adapters/persistence/knex/knex-idempotency-janitor.js';
+import type { KnexOutboxJanitor } from '../adapters/persistence/knex/knex-outbox-janitor.js';
 import type { KafkaEventPublisher } from '../adapters/messaging/kafka-event-publisher.js';
 import type { OutboxBacklogSource } from '../application/ports/relay-status.js';
 import type { RelayStatusTracker } from '../adapters/observability/relay-status-tracker.js';
@@ -34,8 +34,8 @@ export const TYPES = {
   UnitOfWork: Symbol.for('UnitOfWork') as ServiceIdentifier<UnitOfWork>,
   CampaignReader: Symbol.for('CampaignReader') as ServiceIdentifier<CampaignReader>,
   CampaignHistory: Symbol.for('CampaignHistory') as ServiceIdentifier<CampaignHistory>,
-  IdempotencyJanitor: Symbol.for('IdempotencyJanitor') as ServiceIdentifier<IdempotencyJanitor>,
-  OutboxJanitor: Symbol.for('OutboxJanitor') as ServiceIdentifier<OutboxJanitor>,
+  IdempotencyJanitor: Symbol.for('IdempotencyJanitor') as ServiceIdentifier<KnexIdempotencyJanitor>,
+  OutboxJanitor: Symbol.for('OutboxJanitor') as ServiceIdentifier<KnexOutboxJanitor>,
   Clock: Symbol.for('Clock') as ServiceIdentifier<Clock>,
   IdGenerator: Symbol.for('IdGenerator') as ServiceIdentifier<IdGenerator>,
   OutboxSignal: Symbol.for('OutboxSignal') as ServiceIdentifier<OutboxSignal>,

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Knex } from 'knex';
-import { openDatabase } from '../../../src/adapters/persistence/database.js';
-import { GroupCommitUnitOfWork } from '../../../src/adapters/persistence/group-commit-unit-of-work.js';
+import { openDatabase } from '../../../src/adapters/persistence/knex/open-database.js';
+import { ConnectionWantedInsideUnit, SqliteGroupCommitUnitOfWork } from '../../../src/adapters/persistence/sqlite/sqlite-group-commit-unit-of-work.js';
 import { migrateToLatest } from '../../../src/adapters/persistence/migrations/index.js';
 import { Campaign, CampaignId } from '../../../src/domain/index.js';
 import { expect } from '../../support/expect.js';
@@ -15,14 +15,14 @@ describe('Group commit on SQLite', () => {
   let dir: string;
   let filename: string;
   let db: Knex;
-  let unitOfWork: GroupCommitUnitOfWork;
+  let unitOfWork: SqliteGroupCommitUnitOfWork;
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'group-commit-'));
     filename = join(dir, 'c.sqlite');
     db = openDatabase({ kind: 'sqlite', filename });
     await migrateToLatest(db);
-    unitOfWork = new GroupCommitUnitOfWork(db);
+    unitOfWork = new SqliteGroupCommitUnitOfWork(db);
   });
   afterEach(async () => {
     await db.destroy();
@@ -67,15 +67,55 @@ describe('Group commit on SQLite', () => {
     }
   });
 
-  it('keeps other queries out of an open batch: they run after its commit', async () => {
-    let countSeenDuringWork: unknown;
-    await unitOfWork.run(async (tx) => {
+  it('keeps queries from outside out of an open batch: they run after its commit', async () => {
+    let release!: () => void;
+    let entered!: () => void;
+    const unitEntered = new Promise<void>((resolve) => (entered = resolve));
+    const unit = unitOfWork.run(async (tx) => {
       await tx.campaigns.insert(newCampaign('30'));
-      const outside = db('campaigns').count({ n: '*' }).first();
-      countSeenDuringWork = await Promise.race([outside, new Promise((resolve) => setTimeout(() => resolve('waiting'), 50))]);
+      entered();
+      await new Promise<void>((resolve) => (release = resolve));
     });
-    expect(countSeenDuringWork).to.equal('waiting');
-    expect(await storedIds()).to.deep.equal(['30']);
+    await unitEntered;
+    let released = false;
+    let answeredDuringBatch = false;
+    const outside = db('campaigns').count({ n: '*' }).first().then((row) => {
+      answeredDuringBatch = !released;
+      return row;
+    });
+    for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
+    released = true;
+    release();
+    await unit;
+    expect(Number((await outside)?.n)).to.equal(1);
+    expect(answeredDuringBatch).to.equal(false);
+  });
+
+  it('fails a unit at once, saying why, when it queries through Knex while its batch holds the connection', async () => {
+    const outcomes = await Promise.allSettled([
+      unitOfWork.run((tx) => tx.campaigns.insert(newCampaign('40'))),
+      unitOfWork.run(async (tx) => {
+        await tx.campaigns.insert(newCampaign('41'));
+        await db('campaigns').count({ n: '*' });
+      }),
+      unitOfWork.run((tx) => tx.campaigns.insert(newCampaign('42'))),
+    ]);
+    expect(outcomes.map((o) => o.status)).to.deep.equal(['fulfilled', 'rejected', 'fulfilled']);
+    const error = (outcomes[1] as PromiseRejectedResult).reason;
+    expect(error).to.be.instanceOf(ConnectionWantedInsideUnit);
+    expect(error.message).to.match(/only through the transaction it is given/);
+    expect(await storedIds()).to.deep.equal(['40', '42']);
+  });
+
+  it('fails a unit at once, saying why, when it starts another unit of work while it runs', async () => {
+    const failed = unitOfWork.run(async (tx) => {
+      await tx.campaigns.insert(newCampaign('50'));
+      await unitOfWork.run((inner) => inner.campaigns.insert(newCampaign('51')));
+    });
+    await expect(failed).to.be.rejectedWith(ConnectionWantedInsideUnit, /started another unit of work/);
+    expect(await storedIds()).to.deep.equal([]);
+    await unitOfWork.run((tx) => tx.campaigns.insert(newCampaign('52')));
+    expect(await storedIds()).to.deep.equal(['52']);
   });
 
   it('keeps 64-bit ids exact through the prepared statements', async () => {

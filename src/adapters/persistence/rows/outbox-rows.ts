@@ -1,5 +1,5 @@
-import type { TraceContext } from '../../application/index.js';
-import type { DomainEvent } from '../../domain/index.js';
+import type { TraceContext } from '../../../application/index.js';
+import type { DomainEvent } from '../../../domain/index.js';
 
 /** The outbox rows of some events, as both the Knex and the SQLite adapters write them. */
 export function outboxRows(events: readonly DomainEvent[], now: Date, traceContext: TraceContext | undefined) {
