@@ -2,7 +2,7 @@ import { ConfigError, loadConfig } from '../adapters/config/config.js';
 import { migrateToLatest } from '../adapters/persistence/migrations/index.js';
 import { installTracing } from '../adapters/tracing/tracing-sdk.js';
 import { createLogger } from '../composition/logger.js';
-import { startOutboxRelay } from '../composition/outbox-relay.js';
+import { startOutboxRelay } from '../composition/relay-process.js';
 import { buildContainer } from '../composition/service.js';
 import { TYPES } from '../composition/types.js';
 

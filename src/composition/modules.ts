@@ -6,7 +6,6 @@ import {
   ListCampaignEvents,
   ListCampaigns,
   ModifyCampaign,
-  OutboxSignal,
   PauseCampaign,
   ResumeCampaign,
   RunSchedule,
@@ -16,6 +15,7 @@ import {
   type CampaignReader,
   type Clock,
   type IdGenerator,
+  type OutboxSignal,
   type UnitOfWork,
 } from '../application/index.js';
 import type { ServiceConfig } from '../adapters/config/config.js';
@@ -27,6 +27,7 @@ import { KnexCampaignReader } from '../adapters/persistence/knex/knex-campaign-r
 import { KnexPendingEvents } from '../adapters/persistence/knex/knex-pending-events.js';
 import { KnexOutboxJanitor } from '../adapters/persistence/knex/knex-outbox-janitor.js';
 import { serviceUnitOfWork } from '../adapters/persistence/service-unit-of-work.js';
+import { InProcessOutboxSignal } from '../adapters/system/in-process-outbox-signal.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
 import { TimeOrderedIdGenerator } from '../adapters/system/time-ordered-id-generator.js';
 import { inTraceOfItsOwn } from '../adapters/tracing/traced-unit-of-work.js';
@@ -37,7 +38,7 @@ export const persistenceModule = new ContainerModule(({ bind }) => {
   bind(TYPES.Database)
     .toResolvedValue((config: ServiceConfig) => openDatabase(config.database), [TYPES.Config])
     .inSingletonScope();
-  bind(TYPES.OutboxSignal).toResolvedValue(() => new OutboxSignal()).inSingletonScope();
+  bind(TYPES.OutboxSignal).toResolvedValue(() => new InProcessOutboxSignal()).inSingletonScope();
   bind(TYPES.UnitOfWork)
     .toResolvedValue(
       (db: Knex, signal: OutboxSignal, config: ServiceConfig) =>

@@ -1,6 +1,6 @@
 import { ContainerModule } from 'inversify';
 import type { Knex } from 'knex';
-import type { OutboxBacklogSource } from '../application/ports/relay-status.js';
+import type { OutboxBacklogSource } from '../adapters/observability/relay-status.js';
 import { CountingUnitOfWork } from '../adapters/observability/counting-unit-of-work.js';
 import { countingStartRefusals } from '../adapters/observability/counting-start-refusals.js';
 import { MeasuredEventPublisher } from '../adapters/observability/measured-event-publisher.js';

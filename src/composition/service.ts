@@ -21,7 +21,7 @@ import { migrateToLatest } from '../adapters/persistence/migrations/index.js';
 import { messagingModule } from './messaging-module.js';
 import { authModule, persistenceModule, systemModule, useCaseModule } from './modules.js';
 import { PeriodicPruning } from './periodic-pruning.js';
-import { startRelayInProcess } from './outbox-relay.js';
+import { startRelayInProcess } from './relay-process.js';
 import { observabilityModule } from './observability-module.js';
 import { ScheduleLoop } from './schedule-loop.js';
 import { tracingModule } from './tracing-module.js';

@@ -23,7 +23,7 @@ import type { TokenVerifier } from '../adapters/auth/token-verifier.js';
 import type { KnexIdempotencyJanitor } from '../adapters/persistence/knex/knex-idempotency-janitor.js';
 import type { KnexOutboxJanitor } from '../adapters/persistence/knex/knex-outbox-janitor.js';
 import type { KafkaEventPublisher } from '../adapters/messaging/kafka-event-publisher.js';
-import type { OutboxBacklogSource } from '../application/ports/relay-status.js';
+import type { OutboxBacklogSource } from '../adapters/observability/relay-status.js';
 import type { RelayStatusTracker } from '../adapters/observability/relay-status-tracker.js';
 import type { ServiceMetrics } from '../adapters/observability/service-metrics.js';
 

@@ -1,7 +1,7 @@
 import type { EventPublisher } from '../../src/application/index.js';
 import { loadConfig } from '../../src/adapters/config/config.js';
 import { createLogger } from '../../src/composition/logger.js';
-import { startOutboxRelay } from '../../src/composition/outbox-relay.js';
+import { startOutboxRelay } from '../../src/composition/relay-process.js';
 import { buildContainer } from '../../src/composition/service.js';
 import { TYPES } from '../../src/composition/types.js';
 

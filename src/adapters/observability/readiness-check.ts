@@ -1,4 +1,4 @@
-import type { OutboxBacklogSource, RelayState, RelayStatusSource } from '../../application/ports/relay-status.js';
+import type { OutboxBacklogSource, RelayState, RelayStatusSource } from './relay-status.js';
 import type { DatabaseProbeResult } from '../persistence/knex/knex-database-probe.js';
 
 /**

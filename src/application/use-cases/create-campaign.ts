@@ -1,5 +1,5 @@
 import { Campaign, type CampaignId } from '../../domain/index.js';
-import { CampaignAlreadyExists } from '../errors.js';
+import { CampaignAlreadyExists } from '../application-errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { UnitOfWork } from '../ports/unit-of-work.js';

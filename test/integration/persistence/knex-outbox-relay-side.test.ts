@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { OutboxSignal, type UnitOfWork } from '../../../src/application/index.js';
+import { InProcessOutboxSignal } from '../../../src/adapters/system/in-process-outbox-signal.js';
+import type { OutboxSignal, UnitOfWork } from '../../../src/application/index.js';
 import type { DomainEvent } from '../../../src/domain/index.js';
 import { KnexPendingEvents } from '../../../src/adapters/persistence/knex/knex-pending-events.js';
 import { serviceUnitOfWork } from '../../../src/adapters/persistence/service-unit-of-work.js';
@@ -30,7 +31,7 @@ for (const kind of DATABASE_KINDS) {
     let pending: KnexPendingEvents;
     beforeEach(async () => {
       await db('outbox').delete();
-      signal = new OutboxSignal();
+      signal = new InProcessOutboxSignal();
       unitOfWork = serviceUnitOfWork(kind.name === 'SQLite' ? 'sqlite' : 'postgres', db, signal);
       pending = new KnexPendingEvents(db);
     });

@@ -1,4 +1,4 @@
-import type { OutboxBacklog, RelayStatus } from '../../../src/application/ports/relay-status.js';
+import type { OutboxBacklog, RelayStatus } from '../../../src/adapters/observability/relay-status.js';
 import { ReadinessCheck, type ReadinessSources } from '../../../src/adapters/observability/readiness-check.js';
 import type { DatabaseProbeResult } from '../../../src/adapters/persistence/knex/knex-database-probe.js';
 import { expect } from '../../support/expect.js';
