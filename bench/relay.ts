@@ -9,7 +9,7 @@ import { migrateToLatest } from '../src/adapters/persistence/migrations/index.js
 import { outboxRows } from '../src/adapters/persistence/rows/outbox-rows.js';
 import { buildContainer } from '../src/composition/service.js';
 import { TYPES } from '../src/composition/types.js';
-import { campaignStarted, CampaignId, EMPTY_CONTENT } from '../src/domain/index.js';
+import { CampaignId, EMPTY_CONTENT, type CampaignStarted } from '../src/domain/index.js';
 import { LocalKafkaBroker } from '../test/support/local-kafka-broker.js';
 import { POSTGRES, SQLITE, type DatabaseKind, type TestDatabase } from '../test/support/databases.js';
 import { loadAverage } from './support/machine-load.js';
@@ -121,19 +121,18 @@ async function relayOn(kind: DatabaseKind, brokers: string): Promise<RelayUnderT
 /** CampaignStarted rows as the service writes them, spread over CAMPAIGNS campaigns; answers them as Kafka messages. */
 async function seedOutbox(db: Knex, count: number, source: string): Promise<Message[]> {
   const now = new Date();
-  const events = Array.from({ length: count }, (_, n) =>
-    campaignStarted({
-      eventId: randomUUID(),
-      campaignId: CampaignId.parse(String(913_681_391_525_380_096n + BigInt(n % CAMPAIGNS))),
-      startedAt: now,
-      scheduledStartAt: new Date(now.getTime() + 86_400_000),
-      trigger: 'manual',
-      startedBy: 'bench',
-      name: 'Bench',
-      endAt: null,
-      content: EMPTY_CONTENT,
-    }),
-  );
+  const events = Array.from({ length: count }, (_, n): CampaignStarted => ({
+    type: 'CampaignStarted',
+    eventId: randomUUID(),
+    campaignId: CampaignId.parse(String(913_681_391_525_380_096n + BigInt(n % CAMPAIGNS))),
+    occurredAt: now,
+    scheduledStartAt: new Date(now.getTime() + 86_400_000),
+    trigger: 'manual',
+    startedBy: 'bench',
+    name: 'Bench',
+    endAt: null,
+    content: EMPTY_CONTENT,
+  }));
   const rows = outboxRows(events, now, undefined);
   await db.transaction(async (trx) => {
     for (let i = 0; i < rows.length; i += 200) await trx('outbox').insert(rows.slice(i, i + 200));

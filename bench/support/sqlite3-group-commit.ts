@@ -9,7 +9,7 @@ import {
   type Transaction,
   type UnitOfWork,
 } from '../../src/application/index.js';
-import { Campaign, type CampaignId, type DomainEvent } from '../../src/domain/index.js';
+import { Campaign, type CampaignId, type CampaignEvent } from '../../src/domain/index.js';
 import { toRow, toSnapshot, type CampaignRow } from '../../src/adapters/persistence/rows/campaign-rows.js';
 import { isUniqueViolation } from '../../src/adapters/persistence/rows/database-values.js';
 import { storedOutcome, type IdempotencyRow } from '../../src/adapters/persistence/rows/idempotency-rows.js';
@@ -168,7 +168,7 @@ export class Sqlite3GroupCommitUnitOfWork implements UnitOfWork {
           (await this.execute(DELETE_CAMPAIGN, [campaign.id.toString(), expectedVersion])) === 1,
       },
       outbox: {
-        append: async (events: readonly DomainEvent[]) => {
+        append: async (events: readonly CampaignEvent[]) => {
           if (events.length === 0) return;
           for (const row of outboxRows(events, new Date(), activeTraceContext())) await this.execute(INSERT_OUTBOX, named(row));
           onAppend();

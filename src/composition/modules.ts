@@ -1,5 +1,6 @@
 import { ContainerModule } from 'inversify';
 import {
+  CampaignCommandRunner,
   CreateCampaign,
   DeleteCampaign,
   GetCampaign,
@@ -7,17 +8,22 @@ import {
   ListCampaigns,
   ModifyCampaign,
   PauseCampaign,
+  RestartCampaign,
   ResumeCampaign,
   RunSchedule,
   StartCampaign,
   TerminateCampaign,
+  type CampaignCommand,
   type CampaignHistory,
   type CampaignReader,
   type Clock,
+  type CommandAnswer,
   type IdGenerator,
   type OutboxSignal,
   type UnitOfWork,
+  type UseCase,
 } from '../application/index.js';
+import type { CampaignUseCases } from '../adapters/http/campaign-routes.js';
 import type { ServiceConfig } from '../adapters/config/config.js';
 import { TokenVerifier } from '../adapters/auth/token-verifier.js';
 import { openDatabase } from '../adapters/persistence/knex/open-database.js';
@@ -90,7 +96,10 @@ export function authModule(developmentSecret: string | undefined): ContainerModu
 export const useCaseModule = new ContainerModule(({ bind }) => {
   const writeDeps = [TYPES.UnitOfWork, TYPES.Clock, TYPES.IdGenerator] as const;
   bind(TYPES.StartCampaign)
-    .toResolvedValue((uow: UnitOfWork, clock: Clock, ids: IdGenerator) => new StartCampaign(uow, clock, ids), [...writeDeps])
+    .toResolvedValue(
+      (uow: UnitOfWork, clock: Clock, ids: IdGenerator) => new StartCampaign(new CampaignCommandRunner(uow, clock, ids)),
+      [...writeDeps],
+    )
     .inSingletonScope();
   bind(TYPES.CreateCampaign)
     .toResolvedValue((uow: UnitOfWork, clock: Clock, ids: IdGenerator) => new CreateCampaign(uow, clock, ids), [...writeDeps])
@@ -110,20 +119,24 @@ export const useCaseModule = new ContainerModule(({ bind }) => {
         ids: IdGenerator,
         reader: CampaignReader,
         history: CampaignHistory,
-        start: StartCampaign,
+        start: UseCase<CampaignCommand, CommandAnswer>,
         create: CreateCampaign,
-      ) => ({
-        createCampaign: create,
-        getCampaign: new GetCampaign(reader),
-        listCampaigns: new ListCampaigns(reader),
-        listCampaignEvents: new ListCampaignEvents(reader, history),
-        startCampaign: start,
-        pauseCampaign: new PauseCampaign(uow, clock, ids),
-        resumeCampaign: new ResumeCampaign(uow, clock, ids),
-        terminateCampaign: new TerminateCampaign(uow, clock, ids),
-        modifyCampaign: new ModifyCampaign(uow, clock, ids),
-        deleteCampaign: new DeleteCampaign(uow, clock, ids),
-      }),
+      ): CampaignUseCases => {
+        const commands = new CampaignCommandRunner(uow, clock, ids);
+        return {
+          createCampaign: create,
+          getCampaign: new GetCampaign(reader),
+          listCampaigns: new ListCampaigns(reader),
+          listCampaignEvents: new ListCampaignEvents(reader, history),
+          startCampaign: start,
+          pauseCampaign: new PauseCampaign(commands),
+          resumeCampaign: new ResumeCampaign(commands),
+          terminateCampaign: new TerminateCampaign(commands),
+          modifyCampaign: new ModifyCampaign(commands),
+          restartCampaign: new RestartCampaign(commands),
+          deleteCampaign: new DeleteCampaign(commands),
+        };
+      },
       [...writeDeps, TYPES.CampaignReader, TYPES.CampaignHistory, TYPES.StartCampaign, TYPES.CreateCampaign],
     )
     .inSingletonScope();

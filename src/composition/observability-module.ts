@@ -2,7 +2,7 @@ import { ContainerModule } from 'inversify';
 import type { Knex } from 'knex';
 import type { OutboxBacklogSource } from '../adapters/observability/relay-status.js';
 import { CountingUnitOfWork } from '../adapters/observability/counting-unit-of-work.js';
-import { countingStartRefusals } from '../adapters/observability/counting-start-refusals.js';
+import { CountingStartRefusals } from '../adapters/observability/counting-start-refusals.js';
 import { MeasuredEventPublisher } from '../adapters/observability/measured-event-publisher.js';
 import { RelayStatusTracker } from '../adapters/observability/relay-status-tracker.js';
 import { ServiceMetrics } from '../adapters/observability/service-metrics.js';
@@ -22,7 +22,7 @@ export const observabilityModule = new ContainerModule(({ bind, onActivation }) 
     .toResolvedValue((metrics: ServiceMetrics) => new RelayStatusTracker(metrics), [TYPES.Metrics])
     .inSingletonScope();
   onActivation(TYPES.UnitOfWork, (context, unitOfWork) => new CountingUnitOfWork(unitOfWork, context.get(TYPES.Metrics)));
-  onActivation(TYPES.StartCampaign, (context, start) => countingStartRefusals(start, context.get(TYPES.Metrics)));
+  onActivation(TYPES.StartCampaign, (context, start) => new CountingStartRefusals(start, context.get(TYPES.Metrics)));
   onActivation(TYPES.EventPublisher, (context, publisher) => new MeasuredEventPublisher(publisher, context.get(TYPES.Metrics)));
   onActivation(TYPES.RelayLog, (context, log) => context.get(TYPES.RelayStatus).listeningTo(log));
 });

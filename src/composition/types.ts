@@ -6,6 +6,8 @@ import type {
   CampaignHistory,
   CampaignReader,
   Clock,
+  CampaignCommand,
+  CommandAnswer,
   CreateCampaign,
   EventPublisher,
   IdGenerator,
@@ -14,8 +16,8 @@ import type {
   PendingEvents,
   RelayLog,
   RunSchedule,
-  StartCampaign,
   UnitOfWork,
+  UseCase,
 } from '../application/index.js';
 import type { CampaignUseCases } from '../adapters/http/campaign-routes.js';
 import type { ServiceConfig } from '../adapters/config/config.js';
@@ -48,7 +50,7 @@ export const TYPES = {
   OutboxRelay: Symbol.for('OutboxRelay') as ServiceIdentifier<OutboxRelay>,
   TokenVerifier: Symbol.for('TokenVerifier') as ServiceIdentifier<TokenVerifier>,
   CreateCampaign: Symbol.for('CreateCampaign') as ServiceIdentifier<CreateCampaign>,
-  StartCampaign: Symbol.for('StartCampaign') as ServiceIdentifier<StartCampaign>,
+  StartCampaign: Symbol.for('StartCampaign') as ServiceIdentifier<UseCase<CampaignCommand, CommandAnswer>>,
   CampaignUseCases: Symbol.for('CampaignUseCases') as ServiceIdentifier<CampaignUseCases>,
   RunSchedule: Symbol.for('RunSchedule') as ServiceIdentifier<RunSchedule>,
   Metrics: Symbol.for('Metrics') as ServiceIdentifier<ServiceMetrics>,

@@ -1,60 +1,72 @@
 import type { CampaignContent } from './campaign-content.js';
 import type { CampaignId } from './campaign-id.js';
+import type { CampaignStatus } from './campaign-status.js';
 import type { DomainEvent } from './domain-event.js';
 
 export type StartTrigger = 'manual' | 'schedule';
 
-export const CAMPAIGN_EVENT_TYPES = [
-  'CampaignStarted',
-  'CampaignPaused',
-  'CampaignResumed',
-  'CampaignTerminated',
-  'CampaignModified',
-  'CampaignRestarted',
-  'CampaignDeleted',
-  'CampaignCompleted',
-] as const;
+/** What every campaign event carries: which event it is, of which campaign, and when it happened. */
+interface EventOfCampaign<Type extends string> extends DomainEvent {
+  readonly type: Type;
+  readonly campaignId: CampaignId;
+}
 
-export type CampaignEventType = (typeof CAMPAIGN_EVENT_TYPES)[number];
-
-export interface CampaignStartedFacts {
-  eventId: string;
-  campaignId: CampaignId;
-  startedAt: Date;
-  scheduledStartAt: Date | null;
-  trigger: StartTrigger;
-  startedBy: string;
+export interface CampaignStarted extends EventOfCampaign<'CampaignStarted'> {
+  readonly scheduledStartAt: Date | null;
+  readonly trigger: StartTrigger;
+  readonly startedBy: string;
+  readonly name: string;
+  readonly endAt: Date | null;
   /** The content as it is at the start: the event alone tells a sender whom to send what. */
-  content: CampaignContent;
-  name: string;
-  endAt: Date | null;
+  readonly content: CampaignContent;
 }
 
-export function campaignStarted(facts: CampaignStartedFacts): DomainEvent {
-  return campaignEvent('CampaignStarted', facts.eventId, facts.campaignId, facts.startedAt, {
-    startedAt: facts.startedAt.toISOString(),
-    scheduledStartAt: facts.scheduledStartAt?.toISOString() ?? null,
-    trigger: facts.trigger,
-    startedBy: facts.startedBy,
-    name: facts.name,
-    endAt: facts.endAt?.toISOString() ?? null,
-    ...facts.content,
-  });
+export interface CampaignPaused extends EventOfCampaign<'CampaignPaused'> {
+  readonly pausedBy: string;
 }
 
-/** Any campaign event: the campaign id (as text) first, then the facts of that event. */
-export function campaignEvent(
-  type: CampaignEventType,
-  eventId: string,
-  campaignId: CampaignId,
-  occurredAt: Date,
-  facts: Record<string, unknown>,
-): DomainEvent {
-  return {
-    eventId,
-    type,
-    aggregateId: campaignId.toString(),
-    occurredAt,
-    payload: { campaignId: campaignId.toString(), ...facts },
-  };
+export interface CampaignResumed extends EventOfCampaign<'CampaignResumed'> {
+  readonly resumedBy: string;
 }
+
+export interface CampaignTerminated extends EventOfCampaign<'CampaignTerminated'> {
+  readonly terminatedBy: string;
+  readonly previousStatus: CampaignStatus;
+}
+
+export interface CampaignModified extends EventOfCampaign<'CampaignModified'> {
+  readonly modifiedBy: string;
+  /** The names of the fields whose values changed, content parts included. */
+  readonly changedFields: readonly string[];
+}
+
+export interface CampaignRestarted extends EventOfCampaign<'CampaignRestarted'> {
+  readonly restartedBy: string;
+  readonly previousStatus: CampaignStatus;
+  readonly changedFields: readonly string[];
+}
+
+export interface CampaignDeleted extends EventOfCampaign<'CampaignDeleted'> {
+  readonly deletedBy: string;
+  readonly previousStatus: CampaignStatus;
+}
+
+export interface CampaignCompleted extends EventOfCampaign<'CampaignCompleted'> {
+  readonly endAt: Date;
+  readonly previousStatus: CampaignStatus;
+  /** False when the whole window passed before the campaign started. */
+  readonly started: boolean;
+}
+
+/** Everything that can happen to a campaign, told apart by `type`. */
+export type CampaignEvent =
+  | CampaignStarted
+  | CampaignPaused
+  | CampaignResumed
+  | CampaignTerminated
+  | CampaignModified
+  | CampaignRestarted
+  | CampaignDeleted
+  | CampaignCompleted;
+
+export type CampaignEventType = CampaignEvent['type'];

@@ -1,6 +1,6 @@
 import type { CampaignId } from './campaign-id.js';
 import { CONTENT_PARTS, contentProblems, EMPTY_CONTENT, samePart, type CampaignContent } from './campaign-content.js';
-import { campaignEvent, campaignStarted, type CampaignEventType, type StartTrigger } from './campaign-events.js';
+import type { CampaignEvent, StartTrigger } from './campaign-events.js';
 import { invariantViolations } from './campaign-invariants.js';
 import { scheduleProblems, textProblems } from './campaign-rules.js';
 import type { CampaignStatus } from './campaign-status.js';
@@ -64,6 +64,14 @@ export interface CampaignChanges {
   content?: Partial<CampaignContent>;
 }
 
+/** Kept by change() itself, never set by a verb: who the campaign is, who made it and when, its version. */
+type KeptByChange = 'id' | 'version' | 'createdAt' | 'createdBy' | 'updatedAt' | 'updatedBy';
+
+/** What a verb may change; the fields change() keeps are typed `never`, so not even a whole snapshot passes. */
+type ChangeableFields = { [K in keyof CampaignSnapshot]?: K extends KeptByChange ? never : CampaignSnapshot[K] };
+
+const NO_MOMENTS = { startedAt: null, pausedAt: null, terminatedAt: null, completedAt: null } as const;
+
 /** Who does what, when, under which event id. */
 export interface Act {
   now: Date;
@@ -71,10 +79,8 @@ export interface Act {
   by: string;
 }
 
-export interface StartRequest {
-  now: Date;
-  eventId: string;
-  startedBy: string;
+/** A start: who, when, under which event id, and whether a person or the schedule started it. */
+export interface StartAct extends Act {
   trigger: StartTrigger;
 }
 
@@ -95,7 +101,7 @@ export function allowedFrom(action: CampaignAction): readonly CampaignStatus[] {
   return ALLOWED_FROM[action];
 }
 
-export class Campaign extends AggregateRoot {
+export class Campaign extends AggregateRoot<CampaignEvent> {
   private deleted = false;
 
   private constructor(private state: CampaignSnapshot) {
@@ -165,74 +171,62 @@ export class Campaign extends AggregateRoot {
   }
 
   /** Runs a scheduled campaign now, before its end date, and records CampaignStarted. */
-  start(request: StartRequest): void {
-    const { id, startAt, endAt, name, content } = this.state;
+  start(act: StartAct): void {
+    const { startAt, endAt, name, content } = this.state;
     this.allow('start');
-    this.refuseIfEnded(request.now, 'be started');
-    this.change({ status: 'running', startedAt: request.now }, request.now, request.startedBy);
-    this.record(
-      campaignStarted({
-        eventId: request.eventId,
-        campaignId: id,
-        startedAt: request.now,
-        scheduledStartAt: startAt,
-        trigger: request.trigger,
-        startedBy: request.startedBy,
-        content,
-        name,
-        endAt,
-      }),
-    );
+    this.refuseIfEnded(act.now, 'be started');
+    this.change({ status: 'running', startedAt: act.now }, act.now, act.by);
+    this.record({
+      type: 'CampaignStarted',
+      ...this.eventFacts(act),
+      scheduledStartAt: startAt,
+      trigger: act.trigger,
+      startedBy: act.by,
+      name,
+      endAt,
+      content,
+    });
   }
 
   pause(act: Act): void {
     this.allow('pause');
     this.change({ status: 'paused', pausedAt: act.now }, act.now, act.by);
-    this.emit('CampaignPaused', act, { pausedAt: act.now.toISOString(), pausedBy: act.by });
+    this.record({ type: 'CampaignPaused', ...this.eventFacts(act), pausedBy: act.by });
   }
 
   resume(act: Act): void {
     this.allow('resume');
     this.refuseIfEnded(act.now, 'be resumed');
     this.change({ status: 'running', pausedAt: null }, act.now, act.by);
-    this.emit('CampaignResumed', act, { resumedAt: act.now.toISOString(), resumedBy: act.by });
+    this.record({ type: 'CampaignResumed', ...this.eventFacts(act), resumedBy: act.by });
   }
 
   terminate(act: Act): void {
     const previousStatus = this.allow('terminate');
     this.change({ status: 'terminated', terminatedAt: act.now }, act.now, act.by);
-    this.emit('CampaignTerminated', act, { terminatedAt: act.now.toISOString(), terminatedBy: act.by, previousStatus });
+    this.record({ type: 'CampaignTerminated', ...this.eventFacts(act), terminatedBy: act.by, previousStatus });
+  }
+
+  /** Changes the details of a draft, scheduled or paused campaign; a field that is absent keeps its value. */
+  modify(changes: CampaignChanges, act: Act): void {
+    this.allow('modify');
+    this.changeDetails(changes, act, false);
   }
 
   /**
-   * Changes the details of a campaign that has not run to its end. With `restart`, a terminated or completed
-   * campaign goes back to scheduled (or draft) and may run again.
+   * Lets a terminated or completed campaign run again: back to scheduled (or to draft, when `changes` says so)
+   * with the changes given and its moments cleared. A campaign that has not ended is modified instead.
    */
-  modify(changes: CampaignChanges, act: Act, options: { restart?: boolean } = {}): void {
-    const previousStatus = this.state.status;
-    const restarting = options.restart === true && (previousStatus === 'terminated' || previousStatus === 'completed');
-    this.allow(options.restart ? 'restart' : 'modify');
-    const { content: contentChanges, ...scheduleChanges } = changes;
-    const given = definedOnly(scheduleChanges);
-    const changedContent = { ...this.state.content, ...contentChanges };
-    const next: CampaignSnapshot = restarting
-      ? { ...this.state, ...given, content: changedContent, status: changes.status ?? 'scheduled', startedAt: null, pausedAt: null, terminatedAt: null, completedAt: null }
-      : { ...this.state, ...given, content: changedContent };
-    this.validateModification(changes, next, act.now, restarting);
-    const changed: string[] = (Object.keys(given) as Array<keyof typeof scheduleChanges>).filter(
-      (field) => !sameValue(this.state[field], next[field]),
-    );
-    changed.push(...CONTENT_PARTS.filter((part) => !samePart(this.state.content, next.content, part)));
-    this.change(next, act.now, act.by);
-    if (restarting) this.emit('CampaignRestarted', act, { restartedBy: act.by, previousStatus, changedFields: changed });
-    else this.emit('CampaignModified', act, { modifiedBy: act.by, changedFields: changed });
+  restart(changes: CampaignChanges, act: Act): void {
+    const previousStatus = this.allow('restart');
+    this.changeDetails(changes, act, previousStatus === 'terminated' || previousStatus === 'completed');
   }
 
   delete(act: Act): void {
     const previousStatus = this.allow('delete');
     this.deleted = true;
     this.change({}, act.now, act.by);
-    this.emit('CampaignDeleted', act, { deletedBy: act.by, previousStatus });
+    this.record({ type: 'CampaignDeleted', ...this.eventFacts(act), deletedBy: act.by, previousStatus });
   }
 
   /** True when a scheduled campaign's start time has come. */
@@ -257,13 +251,7 @@ export class Campaign extends AggregateRoot {
     if (!this.isDueForCompletion(act.now)) throw new CampaignNotDueForCompletion(id.toString(), status, endAt);
     const started = status !== 'scheduled';
     this.change({ status: 'completed', completedAt: act.now }, act.now, act.by);
-    this.emit('CampaignCompleted', act, {
-      completedAt: act.now.toISOString(),
-      endAt: endAt!.toISOString(),
-      previousStatus: status,
-      started,
-      reason: started ? 'end date reached' : 'the whole window passed before the campaign started',
-    });
+    this.record({ type: 'CampaignCompleted', ...this.eventFacts(act), endAt: endAt!, previousStatus: status, started });
   }
 
   private allow(action: CampaignAction): CampaignStatus {
@@ -296,15 +284,39 @@ export class Campaign extends AggregateRoot {
     if (problems.length > 0) throw new CampaignInvalid(problems);
   }
 
-  private change(fields: Partial<CampaignSnapshot>, now: Date, by: string): void {
-    const next = { ...this.state, ...fields, updatedAt: now, updatedBy: by, version: this.state.version + 1 };
+  /** Modify and restart alike: the changes are checked as a client's input, and the event names what changed. */
+  private changeDetails(changes: CampaignChanges, act: Act, restarting: boolean): void {
+    const previousStatus = this.state.status;
+    const { content: contentChanges, ...detailChanges } = changes;
+    const given = definedOnly(detailChanges);
+    const fields: ChangeableFields = {
+      ...given,
+      content: { ...this.state.content, ...contentChanges },
+      ...(restarting ? { status: changes.status ?? 'scheduled', ...NO_MOMENTS } : {}),
+    };
+    const next: CampaignSnapshot = { ...this.state, ...fields };
+    this.validateModification(changes, next, act.now, restarting);
+    const changedFields = [
+      ...(Object.keys(given) as Array<keyof typeof given>).filter((field) => !sameValue(this.state[field], next[field])),
+      ...CONTENT_PARTS.filter((part) => !samePart(this.state.content, next.content, part)),
+    ];
+    this.change(fields, act.now, act.by);
+    if (restarting) this.record({ type: 'CampaignRestarted', ...this.eventFacts(act), restartedBy: act.by, previousStatus, changedFields });
+    else this.record({ type: 'CampaignModified', ...this.eventFacts(act), modifiedBy: act.by, changedFields });
+  }
+
+  /** Every change goes through here: it stamps who changed the campaign and when, and checks the invariants. */
+  private change(fields: ChangeableFields, now: Date, by: string): void {
+    const { id, createdAt, createdBy, version } = this.state;
+    const next: CampaignSnapshot = { ...this.state, ...fields, id, createdAt, createdBy, updatedAt: now, updatedBy: by, version: version + 1 };
     const violations = invariantViolations(next);
     if (violations.length > 0) throw new CampaignStateImpossible(next.id.toString(), violations);
     this.state = next;
   }
 
-  private emit(type: CampaignEventType, act: Act, facts: Record<string, unknown>): void {
-    this.record(campaignEvent(type, act.eventId, this.state.id, act.now, facts));
+  /** What every event of this campaign carries about the act that caused it. */
+  private eventFacts(act: Act) {
+    return { eventId: act.eventId, campaignId: this.state.id, occurredAt: act.now };
   }
 }
 
@@ -318,8 +330,8 @@ function storedTextProblems(fields: { content?: Partial<CampaignContent> | undef
   return [...textProblems(rest), ...textProblems(content ?? {}, () => Number.POSITIVE_INFINITY)];
 }
 
-function definedOnly(changes: Omit<CampaignChanges, 'content'>): Partial<CampaignSnapshot> {
-  return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Partial<CampaignSnapshot>;
+function definedOnly(changes: Omit<CampaignChanges, 'content'>): Omit<CampaignChanges, 'content'> {
+  return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

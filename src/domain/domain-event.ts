@@ -1,22 +1,20 @@
-/** Something that happened to an aggregate, in the shape the outbox stores and the relay publishes. */
+/** Something that happened to an aggregate; the adapters decide how it is stored and sent. */
 export interface DomainEvent {
-  readonly eventId: string;
   readonly type: string;
-  readonly aggregateId: string;
+  /** Unique per event: consumers drop repeats by it. */
+  readonly eventId: string;
   readonly occurredAt: Date;
-  /** JSON-ready body of the event; ids are strings, times ISO-8601. */
-  readonly payload: Readonly<Record<string, unknown>>;
 }
 
-export abstract class AggregateRoot {
-  private pending: DomainEvent[] = [];
+export abstract class AggregateRoot<Event extends DomainEvent> {
+  private pending: Event[] = [];
 
-  protected record(event: DomainEvent): void {
+  protected record(event: Event): void {
     this.pending.push(event);
   }
 
   /** Hands over the events recorded since the last call and forgets them. */
-  pullEvents(): DomainEvent[] {
+  pullEvents(): Event[] {
     const events = this.pending;
     this.pending = [];
     return events;

@@ -10,11 +10,11 @@ import {
   type Transaction,
   type UnitOfWork,
 } from '../../src/application/index.js';
-import { Campaign, type CampaignId, type CampaignSnapshot, type DomainEvent } from '../../src/domain/index.js';
+import { Campaign, type CampaignEvent, type CampaignId, type CampaignSnapshot } from '../../src/domain/index.js';
 
 interface State {
   campaigns: Map<string, CampaignSnapshot>;
-  outbox: DomainEvent[];
+  outbox: CampaignEvent[];
   idempotency: Map<string, StoredOutcome>;
 }
 
@@ -29,7 +29,7 @@ export class InMemoryStore implements UnitOfWork, CampaignReader {
   /** Called inside each transaction before the work; tests use it to interleave a competing change. */
   beforeWork: ((tx: Transaction) => Promise<void>) | undefined;
 
-  get outbox(): readonly DomainEvent[] {
+  get outbox(): readonly CampaignEvent[] {
     return this.state.outbox;
   }
 

@@ -3,21 +3,27 @@ import type { Context } from 'koa';
 import {
   CAMPAIGN_ORDERS,
   IDEMPOTENCY_KEY_MAX_LENGTH,
+  type CampaignCommand,
+  type CampaignEventsQuery,
   type CampaignHistoryEntry,
+  type CampaignHistoryPage,
   type CampaignOrder,
-  type CreateCampaign,
-  type DeleteCampaign,
-  type GetCampaign,
-  type ListCampaignEvents,
-  type ListCampaigns,
-  type ModifyCampaign,
-  type PauseCampaign,
-  type ResumeCampaign,
-  type StartCampaign,
-  type TerminateCampaign,
-  type VerbCommand,
+  type CampaignPage,
+  type CampaignQuery,
+  type CommandAnswer,
+  type CreateCampaignCommand,
+  type ModifyCampaignCommand,
+  type UseCase,
 } from '../../application/index.js';
-import { CAMPAIGN_STATUSES, CampaignId, CampaignInvalid, isCampaignStatus, type CampaignStatus, type FieldProblem } from '../../domain/index.js';
+import {
+  CAMPAIGN_STATUSES,
+  CampaignId,
+  CampaignInvalid,
+  isCampaignStatus,
+  type CampaignSnapshot,
+  type CampaignStatus,
+  type FieldProblem,
+} from '../../domain/index.js';
 import { SCOPES, type Principal } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { createCampaignInput, inClientTerms, modifyCampaignInput } from './campaign-input.js';
@@ -27,17 +33,22 @@ import { isAbsent, readJsonBody } from './json-body.js';
 import { ProtectedRouter } from './protected-router.js';
 import { RequestRefused } from './request-refused.js';
 
+type CampaignVerb = UseCase<CampaignCommand, CommandAnswer>;
+
+/** What the campaign routes ask of the application, each behind the one use-case interface. */
 export interface CampaignUseCases {
-  createCampaign: CreateCampaign;
-  getCampaign: GetCampaign;
-  listCampaigns: ListCampaigns;
-  listCampaignEvents: ListCampaignEvents;
-  startCampaign: StartCampaign;
-  pauseCampaign: PauseCampaign;
-  resumeCampaign: ResumeCampaign;
-  terminateCampaign: TerminateCampaign;
-  modifyCampaign: ModifyCampaign;
-  deleteCampaign: DeleteCampaign;
+  createCampaign: UseCase<CreateCampaignCommand, CommandAnswer>;
+  getCampaign: UseCase<CampaignId, CampaignSnapshot>;
+  listCampaigns: UseCase<CampaignQuery, CampaignPage>;
+  listCampaignEvents: UseCase<CampaignEventsQuery, CampaignHistoryPage>;
+  startCampaign: CampaignVerb;
+  pauseCampaign: CampaignVerb;
+  resumeCampaign: CampaignVerb;
+  terminateCampaign: CampaignVerb;
+  deleteCampaign: CampaignVerb;
+  modifyCampaign: UseCase<ModifyCampaignCommand, CommandAnswer>;
+  /** `POST /campaigns/{id}/modify?restart=true`: the original's route for a restart. */
+  restartCampaign: UseCase<ModifyCampaignCommand, CommandAnswer>;
 }
 
 /** The success messages of the original API, byte for byte ("intiated" and the trailing spaces included). */
@@ -54,14 +65,10 @@ export const MESSAGES = {
 const MAX_PAGE_SIZE = 500;
 const MAX_SEARCH_LENGTH = 255;
 
-interface Verb {
-  execute(command: VerbCommand): Promise<{ id: string }>;
-}
-
 export function campaignRouter(prefix: string, useCases: CampaignUseCases, verifier: TokenVerifier): Router {
   const routes = new ProtectedRouter(prefix, verifier);
 
-  const verbs: Array<[name: keyof typeof MESSAGES, scope: string, useCase: Verb]> = [
+  const verbs: Array<[name: keyof typeof MESSAGES, scope: string, useCase: CampaignVerb]> = [
     ['start', SCOPES.execute, useCases.startCampaign],
     ['pause', SCOPES.execute, useCases.pauseCampaign],
     ['resume', SCOPES.execute, useCases.resumeCampaign],
@@ -86,7 +93,8 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
     }
     const { input: changes, fieldNames } = isAbsent(body) ? { input: {}, fieldNames: {} } : modifyCampaignInput(body, campaignId);
     try {
-      const { id } = await useCases.modifyCampaign.execute({ ...verbCommand(ctx, principal, campaignId, 'modify', body), changes, restart });
+      const useCase = restart ? useCases.restartCampaign : useCases.modifyCampaign;
+      const { id } = await useCase.execute({ ...verbCommand(ctx, principal, campaignId, 'modify', body), changes });
       ctx.body = { message: MESSAGES.modify, id };
     } catch (error) {
       throw inClientTerms(error, fieldNames);
@@ -182,8 +190,8 @@ function eventJson(event: CampaignHistoryEntry) {
 }
 
 /** The command of a verb; with an Idempotency-Key, bound to this method, resource, query and body. */
-function verbCommand(ctx: Context, principal: Principal, campaignId: CampaignId, verb: string, body: unknown): VerbCommand {
-  const command: VerbCommand = { campaignId, actor: principal.subject };
+function verbCommand(ctx: Context, principal: Principal, campaignId: CampaignId, verb: string, body: unknown): CampaignCommand {
+  const command: CampaignCommand = { campaignId, actor: principal.subject };
   const key = idempotencyKeyOf(ctx);
   if (key === undefined) return command;
   const resource = `/campaigns/${campaignId}/${verb}`;

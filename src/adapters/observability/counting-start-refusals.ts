@@ -1,20 +1,23 @@
-import { ApplicationError, type StartCampaign } from '../../application/index.js';
+import { ApplicationError, type UseCase } from '../../application/index.js';
 import { DomainError } from '../../domain/index.js';
 import type { ServiceMetrics } from './service-metrics.js';
 
 /**
- * The same StartCampaign, counting every refusal (not found, not startable, expired, key reused, ...) by
- * its code. Whoever starts campaigns through it, the HTTP route or a schedule, is counted.
+ * The start use case, counting every refusal (not found, not startable, expired, key reused, ...) by its code;
+ * an unexpected failure is not a refusal and is not counted.
  */
-export function countingStartRefusals(startCampaign: StartCampaign, metrics: ServiceMetrics): StartCampaign {
-  const counting: StartCampaign = Object.create(startCampaign);
-  counting.execute = async (command) => {
+export class CountingStartRefusals<Command, Answer> implements UseCase<Command, Answer> {
+  constructor(
+    private readonly start: UseCase<Command, Answer>,
+    private readonly metrics: ServiceMetrics,
+  ) {}
+
+  async execute(command: Command): Promise<Answer> {
     try {
-      return await startCampaign.execute(command);
+      return await this.start.execute(command);
     } catch (error) {
-      if (error instanceof DomainError || error instanceof ApplicationError) metrics.startRefusals.inc({ code: error.code });
+      if (error instanceof DomainError || error instanceof ApplicationError) this.metrics.startRefusals.inc({ code: error.code });
       throw error;
     }
-  };
-  return counting;
+  }
 }

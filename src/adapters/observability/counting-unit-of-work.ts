@@ -1,5 +1,5 @@
 import type { Transaction, UnitOfWork } from '../../application/index.js';
-import type { DomainEvent } from '../../domain/index.js';
+import type { CampaignEvent } from '../../domain/index.js';
 import type { ServiceMetrics } from './service-metrics.js';
 
 /**
@@ -13,7 +13,7 @@ export class CountingUnitOfWork implements UnitOfWork {
   ) {}
 
   async run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    const appended: DomainEvent[] = [];
+    const appended: CampaignEvent[] = [];
     const result = await this.inner.run((tx) =>
       work({
         ...tx,
@@ -26,7 +26,7 @@ export class CountingUnitOfWork implements UnitOfWork {
       }),
     );
     for (const event of appended) {
-      if (event.type === 'CampaignStarted') this.metrics.campaignsStarted.inc({ trigger: String(event.payload.trigger) });
+      if (event.type === 'CampaignStarted') this.metrics.campaignsStarted.inc({ trigger: event.trigger });
     }
     return result;
   }

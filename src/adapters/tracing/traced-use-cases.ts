@@ -1,18 +1,17 @@
 import { SpanKind } from '@opentelemetry/api';
+import type { UseCase } from '../../application/index.js';
 import { CampaignId } from '../../domain/index.js';
 import { inChildSpan, spansExported } from './spans.js';
 
-interface UseCase {
-  execute(command: never): Promise<unknown>;
-}
+type AnyUseCase = UseCase<never, unknown>;
 
 /**
  * The same use cases, each run in a span named after it (`startCampaign` runs as `StartCampaign`), with the
  * campaign id when the command names one (`campaign.id`).
  */
-export function tracedUseCases<T extends { [K in keyof T]: UseCase }>(useCases: T): T {
-  const traced = {} as Record<string, UseCase>;
-  for (const [key, useCase] of Object.entries(useCases) as Array<[string, UseCase]>) {
+export function tracedUseCases<T extends { [K in keyof T]: AnyUseCase }>(useCases: T): T {
+  const traced = {} as Record<string, AnyUseCase>;
+  for (const [key, useCase] of Object.entries(useCases) as Array<[string, AnyUseCase]>) {
     const name = key.charAt(0).toUpperCase() + key.slice(1);
     traced[key] = {
       execute: (command: never) => {

@@ -3,6 +3,8 @@ import { CampaignAlreadyExists } from '../application-errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { UnitOfWork } from '../ports/unit-of-work.js';
+import type { CommandAnswer } from '../campaign-command.js';
+import type { UseCase } from '../use-case.js';
 
 export interface CreateCampaignCommand {
   actor: string;
@@ -17,23 +19,21 @@ export interface CreateCampaignCommand {
 
 const MAX_GENERATED_ID_ATTEMPTS = 3;
 
-export class CreateCampaign {
+/** Stores a new campaign, under an imported id or a generated one (drawn again should it collide). */
+export class CreateCampaign implements UseCase<CreateCampaignCommand, CommandAnswer> {
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
   ) {}
 
-  async execute(command: CreateCampaignCommand): Promise<{ id: string }> {
+  async execute(command: CreateCampaignCommand): Promise<CommandAnswer> {
     const now = this.clock.now();
     for (let attempt = 1; ; attempt++) {
       const id = command.id ?? this.ids.newCampaignId();
       const campaign = Campaign.create({ ...command, id, createdBy: command.actor }, now);
       try {
-        await this.unitOfWork.run(async (tx) => {
-          await tx.campaigns.insert(campaign);
-          await tx.outbox.append(campaign.pullEvents());
-        });
+        await this.unitOfWork.run((tx) => tx.campaigns.insert(campaign));
         return { id: id.toString() };
       } catch (error) {
         const mayRetry = error instanceof CampaignAlreadyExists && command.id === undefined;

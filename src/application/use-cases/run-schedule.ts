@@ -5,6 +5,7 @@ import type { CampaignReader } from '../ports/campaign-reader.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { UnitOfWork } from '../ports/unit-of-work.js';
+import type { UseCase } from '../use-case.js';
 
 export const SCHEDULER_ACTOR = 'scheduler';
 
@@ -24,7 +25,7 @@ const BATCH = 100;
  * start-time order, until nothing is due. Each campaign changes in its own transaction with the same
  * conditional write as a manual start, so racing a manual call or another instance's schedule is harmless.
  */
-export class RunSchedule {
+export class RunSchedule implements UseCase<void, ScheduleRun> {
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly reader: CampaignReader,
@@ -32,7 +33,7 @@ export class RunSchedule {
     private readonly ids: IdGenerator,
   ) {}
 
-  async tick(): Promise<ScheduleRun> {
+  async execute(): Promise<ScheduleRun> {
     const now = this.clock.now();
     const run: ScheduleRun = { started: [], completed: [], skipped: [], impossible: [] };
     const seen = new Set<string>();
@@ -73,7 +74,7 @@ export class RunSchedule {
       return 'completed';
     }
     if (!campaign.isDueToStart(now)) throw new NothingDue();
-    campaign.start({ now, eventId: act.eventId, startedBy: SCHEDULER_ACTOR, trigger: 'schedule' });
+    campaign.start({ ...act, trigger: 'schedule' });
     return 'started';
   }
 }

@@ -171,7 +171,7 @@ for (const kind of DATABASE_KINDS) {
     let service: TestService;
     const clock = new FixedClock(new Date());
     const later = (minutes: number) => new Date(clock.now().getTime() + minutes * MINUTE).toISOString();
-    const tick = () => service.running.container.get(TYPES.RunSchedule).tick();
+    const tick = () => service.running.container.get(TYPES.RunSchedule).execute();
 
     before(async () => {
       service = await TestService.start(kind, { clock });

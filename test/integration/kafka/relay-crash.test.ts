@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { campaignStarted, CampaignId, EMPTY_CONTENT, type DomainEvent } from '../../../src/domain/index.js';
+import type { CampaignEvent } from '../../../src/domain/index.js';
 import { TYPES } from '../../../src/composition/types.js';
+import { startedEvent } from '../../mothers/campaign-event-mother.js';
 import { SQLITE } from '../../support/databases.js';
 import { eventually } from '../../support/eventually.js';
 import { expect } from '../../support/expect.js';
@@ -76,7 +77,7 @@ describe('A relay process killed between publish and mark (SQLite)', function ()
   it('loses nothing when `node dist/src/cli/relay.js` is killed with SIGKILL in the middle of a backlog', async function () {
     const topic = uniqueTopic('crash-mid-backlog');
     const before = await outboxEventIds();
-    const backlog = Array.from({ length: 3000 }, (_, i) => startedEvent(String(1_000_000 + (i % 300))));
+    const backlog = Array.from({ length: 3000 }, (_, i) => backlogEvent(String(1_000_000 + (i % 300))));
     const unitOfWork = service.running.container.get(TYPES.UnitOfWork);
     for (let from = 0; from < backlog.length; from += 300) {
       await unitOfWork.run((tx) => tx.outbox.append(backlog.slice(from, from + 300)));
@@ -106,19 +107,8 @@ describe('A relay process killed between publish and mark (SQLite)', function ()
   });
 });
 
-function startedEvent(campaignId: string): DomainEvent {
-  const now = new Date();
-  return campaignStarted({
-    eventId: randomUUID(),
-    campaignId: CampaignId.parse(campaignId),
-    startedAt: now,
-    scheduledStartAt: null,
-    trigger: 'manual',
-    startedBy: 'backlog',
-    name: 'Backlog',
-    endAt: null,
-    content: EMPTY_CONTENT,
-  });
+function backlogEvent(campaignId: string): CampaignEvent {
+  return startedEvent(randomUUID(), campaignId, new Date(), { startedBy: 'backlog', name: 'Backlog' });
 }
 
 /** The event ids delivered more than once, sorted. */
@@ -129,7 +119,7 @@ function repeatedIds(messages: readonly ReadMessage[]): string[] {
 }
 
 /** Dropping repeats by id, as consumers do, leaves each partition in the order the events were committed. */
-function firstDeliveriesInBacklogOrderPerPartition(messages: readonly ReadMessage[], backlog: readonly DomainEvent[]): boolean {
+function firstDeliveriesInBacklogOrderPerPartition(messages: readonly ReadMessage[], backlog: readonly CampaignEvent[]): boolean {
   const position = new Map(backlog.map((event, index) => [event.eventId, index]));
   for (const partition of new Set(messages.map((m) => m.partition))) {
     const seen = new Set<string>();

@@ -1,23 +1,16 @@
 import type { Knex } from 'knex';
 import { InProcessOutboxSignal } from '../../../src/adapters/system/in-process-outbox-signal.js';
 import type { OutboxSignal, UnitOfWork } from '../../../src/application/index.js';
-import type { DomainEvent } from '../../../src/domain/index.js';
+import type { CampaignEvent } from '../../../src/domain/index.js';
 import { KnexPendingEvents } from '../../../src/adapters/persistence/knex/knex-pending-events.js';
 import { serviceUnitOfWork } from '../../../src/adapters/persistence/service-unit-of-work.js';
 import { DATABASE_KINDS, useMigratedDatabase } from '../../support/databases.js';
+import { pausedEvent } from '../../mothers/campaign-event-mother.js';
 import { expect } from '../../support/expect.js';
 
 const OCCURRED_AT = new Date('2030-01-01T12:00:00.000Z');
 
-function started(eventId: string, campaignId: string): DomainEvent {
-  return {
-    eventId,
-    type: 'CampaignStarted',
-    aggregateId: campaignId,
-    occurredAt: OCCURRED_AT,
-    payload: { campaignId, startedAt: OCCURRED_AT.toISOString() },
-  };
-}
+const paused = (eventId: string, campaignId: string) => pausedEvent(eventId, campaignId, OCCURRED_AT);
 
 for (const kind of DATABASE_KINDS) {
   describe(`The outbox as the relay sees it (${kind.name})`, () => {
@@ -36,37 +29,37 @@ for (const kind of DATABASE_KINDS) {
       pending = new KnexPendingEvents(db);
     });
 
-    const append = (...events: DomainEvent[]) => unitOfWork.run((tx) => tx.outbox.append(events));
+    const append = (...events: CampaignEvent[]) => unitOfWork.run((tx) => tx.outbox.append(events));
 
     describe('KnexPendingEvents', () => {
       it('answers unpublished events lowest sequence first, up to the limit, with the stored payload text', async () => {
-        await append(started('e-1', '1'), started('e-2', '2'));
-        await append(started('e-3', '3'));
+        await append(paused('e-1', '1'), paused('e-2', '2'));
+        await append(paused('e-3', '3'));
         const events = await pending.next(2);
         expect(events.map((e) => e.eventId)).to.deep.equal(['e-1', 'e-2']);
         expect(events[1]!.sequence > events[0]!.sequence).to.equal(true);
         expect(events[0]).to.deep.include({
-          type: 'CampaignStarted',
+          type: 'CampaignPaused',
           aggregateId: '1',
           occurredAt: OCCURRED_AT,
-          payloadJson: `{"campaignId":"1","startedAt":"${OCCURRED_AT.toISOString()}"}`,
+          payloadJson: `{"campaignId":"1","pausedAt":"${OCCURRED_AT.toISOString()}","pausedBy":"bob"}`,
         });
       });
 
       it('orders by sequence as a number, not as text (9 before 10)', async () => {
         const ids = Array.from({ length: 12 }, (_, i) => `e-${i + 1}`);
-        for (const id of ids) await append(started(id, '1'));
+        for (const id of ids) await append(paused(id, '1'));
         expect((await pending.next(20)).map((e) => e.eventId)).to.deep.equal(ids);
       });
 
       it('keeps the campaign id 9007199254740993 exact', async () => {
-        await append(started('e-big', '9007199254740993'));
+        await append(paused('e-big', '9007199254740993'));
         const [event] = await pending.next(10);
         expect(event!.aggregateId).to.equal('9007199254740993');
       });
 
       it('marks exactly the given sequences published, with one statement, and reads past them', async () => {
-        await append(started('e-1', '1'), started('e-2', '2'), started('e-3', '3'));
+        await append(paused('e-1', '1'), paused('e-2', '2'), paused('e-3', '3'));
         const [first, , third] = await pending.next(10);
         const statements: string[] = [];
         const listen = (query: { sql: string }) => statements.push(query.sql);
@@ -78,7 +71,7 @@ for (const kind of DATABASE_KINDS) {
       });
 
       it('leaves out the range of the batch in flight', async () => {
-        await append(started('e-1', '1'), started('e-2', '2'), started('e-3', '3'), started('e-4', '4'));
+        await append(paused('e-1', '1'), paused('e-2', '2'), paused('e-3', '3'), paused('e-4', '4'));
         const [first, second] = await pending.next(2);
         const ahead = await pending.next(10, { first: first!.sequence, last: second!.sequence });
         expect(ahead.map((e) => e.eventId)).to.deep.equal(['e-3', 'e-4']);
@@ -89,7 +82,7 @@ for (const kind of DATABASE_KINDS) {
       it('tells the outbox signal after a commit that appended events', async () => {
         let notified = 0;
         signal.listen(() => notified++);
-        await append(started('e-1', '1'));
+        await append(paused('e-1', '1'));
         expect(notified).to.equal(1);
       });
 
@@ -98,7 +91,7 @@ for (const kind of DATABASE_KINDS) {
         signal.listen(() => notified++);
         await unitOfWork.run(async (tx) => tx.outbox.append([]));
         const failing = unitOfWork.run(async (tx) => {
-          await tx.outbox.append([started('e-1', '1')]);
+          await tx.outbox.append([paused('e-1', '1')]);
           throw new Error('changed my mind');
         });
         await expect(failing).to.be.rejectedWith('changed my mind');

@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
 import { OutboxRelay } from '../../../src/application/index.js';
-import type { DomainEvent } from '../../../src/domain/index.js';
 import { KnexPendingEvents } from '../../../src/adapters/persistence/knex/knex-pending-events.js';
 import { serviceUnitOfWork } from '../../../src/adapters/persistence/service-unit-of-work.js';
 import { migrateToLatest } from '../../../src/adapters/persistence/migrations/index.js';
+import { startedEvent } from '../../mothers/campaign-event-mother.js';
 import { FixedClock } from '../../fakes/fixed-clock.js';
 import { soleLeadership } from '../../fakes/in-memory-lease-table.js';
 import { RecordingPublisher } from '../../fakes/recording-publisher.js';
@@ -11,10 +11,8 @@ import { RecordingRelayLog } from '../../fakes/recording-relay-log.js';
 import { openTestDatabase, POSTGRES, type TestDatabase } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
 
-function started(eventId: string, campaignId: string): DomainEvent {
-  const at = new Date('2030-01-01T12:00:00.000Z');
-  return { eventId, type: 'CampaignStarted', aggregateId: campaignId, occurredAt: at, payload: { campaignId } };
-}
+const at = new Date('2030-01-01T12:00:00.000Z');
+const started = (eventId: string, campaignId: string) => startedEvent(eventId, campaignId, at);
 
 /**
  * PostgreSQL hands out outbox sequences when rows are inserted, not when they commit: concurrent transactions

@@ -15,7 +15,7 @@ describe('Units of work on PostgreSQL with statements prepared once', () => {
   before(() => (unitOfWork = new PostgresUnitOfWork(database())));
 
   const startOf = (id: string) => (tx: Parameters<Parameters<UnitOfWork['run']>[0]>[0]) =>
-    changeCampaign(tx, CampaignId.parse(id), (c) => c.start({ now: new Date(), eventId: `e-${id}-${Math.random()}`, startedBy: 't', trigger: 'manual' }));
+    changeCampaign(tx, CampaignId.parse(id), (c) => c.start({ now: new Date(), eventId: `e-${id}-${Math.random()}`, by: 't', trigger: 'manual' }));
 
   const storedRow = async (id: string): Promise<CampaignRow> =>
     database()('campaigns').select(selectCampaignColumns(database())).where('campaigns.id', id).first();

@@ -42,7 +42,7 @@ function scheduledCampaign(id = freshId()): Campaign {
 }
 
 const start = (campaign: Campaign, eventId: string) =>
-  campaign.start({ now: LATER, eventId, startedBy: 'operator', trigger: 'manual' });
+  campaign.start({ now: LATER, eventId, by: 'operator', trigger: 'manual' });
 
 const resultOutcome = (value: unknown): StoredOutcome => ({ fingerprint: 'POST /campaigns/1/start -', kind: 'result', value });
 const refusalOutcome: StoredOutcome = {

@@ -1,4 +1,4 @@
-import { IdempotencyKeyReused, ReplayedRefusal, sameRequest, StartCampaign } from '../../../src/application/index.js';
+import { CampaignCommandRunner, IdempotencyKeyReused, ReplayedRefusal, sameRequest, StartCampaign } from '../../../src/application/index.js';
 import { Campaign, CampaignId } from '../../../src/domain/index.js';
 import { FixedClock } from '../../fakes/fixed-clock.js';
 import { InMemoryStore } from '../../fakes/in-memory-unit-of-work.js';
@@ -31,7 +31,7 @@ describe('Idempotency fingerprints', () => {
 
     beforeEach(() => {
       store = new InMemoryStore();
-      start = new StartCampaign(store, new FixedClock(new Date('2030-01-01T12:00:00Z')), new SequentialIds());
+      start = new StartCampaign(new CampaignCommandRunner(store, new FixedClock(new Date('2030-01-01T12:00:00Z')), new SequentialIds()));
       store.put(Campaign.create({ id, name: 'Sale', status: 'draft', createdBy: 'alice' }, new Date('2030-01-01T00:00:00Z')));
     });
 

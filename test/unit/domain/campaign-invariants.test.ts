@@ -12,13 +12,18 @@ import {
   type CampaignStatus,
 } from '../../../src/domain/index.js';
 import { invariantViolations } from '../../../src/domain/campaign-invariants.js';
-import { snapshotIn } from '../../fakes/campaign-in-status.js';
+import { campaignIn } from '../../mothers/campaign-mother.js';
 import { expect } from '../../support/expect.js';
 import { propertyParameters } from '../../support/property-runs.js';
 
 const now = new Date('2030-01-01T00:00:00Z');
 const hour = 3_600_000;
 const at = (hours: number) => new Date(now.getTime() + hours * hour);
+
+/** Campaign 21 led to `status` by its own verbs, acting at `actedAt`. */
+function walkedTo(status: CampaignStatus, actedAt: Date): Campaign {
+  return campaignIn(status, { id: CampaignId.parse('21'), name: 'Sale', startAt: at(24), endAt: at(48) }, { createdAt: now, at: actedAt });
+}
 
 function created(): CampaignSnapshot {
   return Campaign.create({ id: CampaignId.parse('21'), name: 'Sale', startAt: at(24), endAt: at(48), createdBy: 'alice' }, now).snapshot();
@@ -58,8 +63,8 @@ describe('The campaign invariants', () => {
     });
 
     for (const status of CAMPAIGN_STATUSES) {
-      it(`restores a ${status} campaign with the moments its verbs set`, () => {
-        expect(Campaign.restore(snapshotIn(created(), status, at(25))).status).to.equal(status);
+      it(`restores a ${status} campaign as its verbs left it`, () => {
+        expect(Campaign.restore(walkedTo(status, at(25)).snapshot()).status).to.equal(status);
       });
     }
   });
@@ -75,19 +80,19 @@ describe('The campaign invariants', () => {
 
   describe('the transition table', () => {
     const actions: Array<[CampaignAction, (campaign: Campaign, hours: number) => void]> = [
-      ['start', (c, h) => c.start({ now: at(h), eventId: 'e', startedBy: 'bob', trigger: 'manual' })],
+      ['start', (c, h) => c.start({ now: at(h), eventId: 'e', by: 'bob', trigger: 'manual' })],
       ['pause', (c, h) => c.pause({ now: at(h), eventId: 'e', by: 'bob' })],
       ['resume', (c, h) => c.resume({ now: at(h), eventId: 'e', by: 'bob' })],
       ['terminate', (c, h) => c.terminate({ now: at(h), eventId: 'e', by: 'bob' })],
       ['modify', (c, h) => c.modify({ name: 'Renamed' }, { now: at(h), eventId: 'e', by: 'bob' })],
-      ['restart', (c, h) => c.modify({ endAt: at(100) }, { now: at(h), eventId: 'e', by: 'bob' }, { restart: true })],
+      ['restart', (c, h) => c.restart({ endAt: at(100) }, { now: at(h), eventId: 'e', by: 'bob' })],
       ['delete', (c, h) => c.delete({ now: at(h), eventId: 'e', by: 'bob' })],
       ['complete', (c) => c.complete({ now: at(60), eventId: 'e', by: 'scheduler' })],
     ];
     for (const [action, perform] of actions) {
       it(`decides ${action} from the table alone: allowed from ${allowedFrom(action).join(', ')}, refused from the rest`, () => {
         for (const status of CAMPAIGN_STATUSES) {
-          const campaign = Campaign.restore(snapshotIn(created(), status, at(1)));
+          const campaign = walkedTo(status, at(1));
           const allowed = allowedFrom(action).includes(status);
           if (allowed) {
             expect(() => perform(campaign, 2), `${action} from ${status}`).not.to.throw();
@@ -109,9 +114,9 @@ describe('The campaign invariants', () => {
 
     function apply(campaign: Campaign, { verb, hours }: Step, clockHours: number): void {
       const act = { now: at(clockHours), eventId: `e-${clockHours}`, by: 'bob' };
-      if (verb === 'start') campaign.start({ now: act.now, eventId: act.eventId, startedBy: 'bob', trigger: 'manual' });
+      if (verb === 'start') campaign.start({ now: act.now, eventId: act.eventId, by: 'bob', trigger: 'manual' });
       else if (verb === 'modify') campaign.modify({ startAt: at(clockHours + hours), endAt: at(clockHours + 2 * hours) }, act);
-      else if (verb === 'restart') campaign.modify({ endAt: at(clockHours + hours) }, act, { restart: true });
+      else if (verb === 'restart') campaign.restart({ endAt: at(clockHours + hours) }, act);
       else if (verb === 'complete') campaign.complete(act);
       else campaign[verb](act);
     }

@@ -3,32 +3,29 @@ import {
   CampaignExpired,
   CampaignId,
   CampaignInvalid,
+  CampaignNotDueForCompletion,
   CampaignNotStartable,
+  CampaignTransitionRefused,
+  EMPTY_CONTENT,
+  type CampaignChanges,
   type CampaignStatus,
 } from '../../../src/domain/index.js';
+import { aCampaign, campaignIn, CREATED_AT as now, hoursLater } from '../../mothers/campaign-mother.js';
 import { expect } from '../../support/expect.js';
-import { snapshotIn } from '../../fakes/campaign-in-status.js';
 
-const now = new Date('2030-01-01T00:00:00Z');
-const hour = 3_600_000;
-const later = (hours: number) => new Date(now.getTime() + hours * hour);
+const startBy = (who: string, at = now) => ({ now: at, eventId: 'e-1', by: who, trigger: 'manual' as const });
 
-function scheduled(overrides: Partial<Parameters<typeof Campaign.create>[0]> = {}): Campaign {
-  return Campaign.create(
-    { id: CampaignId.parse('3'), name: 'Spring sale', startAt: later(24), endAt: later(48), createdBy: 'alice', ...overrides },
-    now,
-  );
+const at = (hours: number) => hoursLater(hours);
+const act = (hours = 0, by = 'bob') => ({ now: at(hours), eventId: `e-${hours}`, by });
+
+/** Campaign 8, "Sale": it starts in 24 hours and ends in 48; the verbs that led it to `status` acted at hour 25. */
+function sale(status: CampaignStatus): Campaign {
+  return campaignIn(status, { id: CampaignId.parse('8'), name: 'Sale' }, { at: at(25) });
 }
-
-function inStatus(status: CampaignStatus): Campaign {
-  return Campaign.restore(snapshotIn(scheduled().snapshot(), status));
-}
-
-const startBy = (who: string, at = now) => ({ now: at, eventId: 'e-1', startedBy: who, trigger: 'manual' as const });
 
 describe('Campaign.create', () => {
   it('is scheduled by default, at version 1, with no start time yet', () => {
-    const snapshot = scheduled().snapshot();
+    const snapshot = aCampaign().snapshot();
     expect(snapshot.status).to.equal('scheduled');
     expect(snapshot.version).to.equal(1);
     expect(snapshot.startedAt).to.equal(null);
@@ -36,39 +33,39 @@ describe('Campaign.create', () => {
   });
 
   it('can be saved as a draft', () => {
-    expect(scheduled({ status: 'draft' }).status).to.equal('draft');
+    expect(aCampaign({ status: 'draft' }).status).to.equal('draft');
   });
 
   it('records no event', () => {
-    expect(scheduled().pullEvents()).to.deep.equal([]);
+    expect(aCampaign().pullEvents()).to.deep.equal([]);
   });
 
   it('refuses a blank name', () => {
-    expect(() => scheduled({ name: '   ' })).to.throw(CampaignInvalid).with.property('problems').that.deep.includes({
+    expect(() => aCampaign({ name: '   ' })).to.throw(CampaignInvalid).with.property('problems').that.deep.includes({
       field: 'name',
       message: 'must not be blank',
     });
   });
 
   it('refuses a name longer than 255 characters', () => {
-    expect(() => scheduled({ name: 'x'.repeat(256) })).to.throw(CampaignInvalid);
+    expect(() => aCampaign({ name: 'x'.repeat(256) })).to.throw(CampaignInvalid);
   });
 
   it('refuses a start date that is not in the future', () => {
-    expect(() => scheduled({ startAt: now })).to.throw(CampaignInvalid, /startAt must be in the future/);
+    expect(() => aCampaign({ startAt: now })).to.throw(CampaignInvalid, /startAt must be in the future/);
   });
 
   it('refuses an end date that is not after the start date', () => {
-    expect(() => scheduled({ endAt: later(24) })).to.throw(CampaignInvalid, /endAt must be after startAt/);
+    expect(() => aCampaign({ endAt: hoursLater(24) })).to.throw(CampaignInvalid, /endAt must be after startAt/);
   });
 
   it('refuses an end date in the past when no start date is given', () => {
-    expect(() => scheduled({ startAt: null, endAt: later(-1) })).to.throw(CampaignInvalid, /endAt must be in the future/);
+    expect(() => aCampaign({ startAt: null, endAt: hoursLater(-1) })).to.throw(CampaignInvalid, /endAt must be in the future/);
   });
 
   it('names every problem at once', () => {
     try {
-      scheduled({ name: '', startAt: later(-1), endAt: later(-2) });
+      aCampaign({ name: '', startAt: hoursLater(-1), endAt: hoursLater(-2) });
       expect.fail('expected CampaignInvalid');
     } catch (error) {
       expect((error as CampaignInvalid).problems.map((p) => p.field)).to.deep.equal(['name', 'startAt', 'endAt']);
@@ -78,7 +75,7 @@ describe('Campaign.create', () => {
 
 describe('Campaign.start', () => {
   it('moves a scheduled campaign to running and sets startedAt to now', () => {
-    const campaign = scheduled();
+    const campaign = aCampaign();
     campaign.start(startBy('bob'));
     const snapshot = campaign.snapshot();
     expect(snapshot.status).to.equal('running');
@@ -87,32 +84,21 @@ describe('Campaign.start', () => {
   });
 
   it('records exactly one CampaignStarted with the facts of the start', () => {
-    const campaign = scheduled({ id: CampaignId.parse('9007199254740993') });
+    const campaign = aCampaign({ id: CampaignId.parse('9007199254740993') });
     campaign.start(startBy('bob'));
     const events = campaign.pullEvents();
     expect(events).to.have.length(1);
     expect(events[0]).to.deep.equal({
-      eventId: 'e-1',
       type: 'CampaignStarted',
-      aggregateId: '9007199254740993',
+      eventId: 'e-1',
+      campaignId: CampaignId.parse('9007199254740993'),
       occurredAt: now,
-      payload: {
-        campaignId: '9007199254740993',
-        startedAt: now.toISOString(),
-        scheduledStartAt: later(24).toISOString(),
-        trigger: 'manual',
-        startedBy: 'bob',
-        name: 'Spring sale',
-        endAt: later(48).toISOString(),
-        campaignType: '',
-        campaignSegments: [],
-        campaignMessages: [],
-        campaignMails: [],
-        campaignSms: [],
-        campaignVoiceSms: [],
-        campaignPasses: [],
-        campaignChannelPriorities: [],
-      },
+      scheduledStartAt: hoursLater(24),
+      trigger: 'manual',
+      startedBy: 'bob',
+      name: 'Spring sale',
+      endAt: hoursLater(48),
+      content: EMPTY_CONTENT,
     });
     expect(campaign.pullEvents()).to.deep.equal([]);
   });
@@ -133,49 +119,49 @@ describe('Campaign.start', () => {
       ],
       campaignChannelPriorities: ['PUSH' as const, 'Email' as const],
     };
-    const campaign = scheduled({ content });
+    const campaign = aCampaign({ content });
     campaign.start(startBy('bob'));
-    const payload = campaign.pullEvents()[0]!.payload;
-    expect(payload).to.deep.include(content);
-    expect(payload.campaignMails).to.deep.equal([]);
+    const [started] = campaign.pullEvents();
+    expect(started).to.have.property('content').that.deep.include(content);
+    expect(started).to.have.nested.property('content.campaignMails').that.deep.equals([]);
   });
 
   it('keeps a started campaign\'s event as it was when the campaign is modified later', () => {
-    const campaign = scheduled({ content: { campaignSegments: [{ id: '51', name: 'Seg' }] } });
+    const campaign = aCampaign({ content: { campaignSegments: [{ id: '51', name: 'Seg' }] } });
     campaign.start(startBy('bob'));
     const started = campaign.pullEvents()[0]!;
-    const before = JSON.stringify(started.payload);
-    campaign.pause({ now: later(1), eventId: 'e-2', by: 'bob' });
-    campaign.modify({ content: { campaignSegments: [{ id: '52', name: 'Other' }] } }, { now: later(2), eventId: 'e-3', by: 'bob' });
-    expect(JSON.stringify(started.payload)).to.equal(before);
+    const before = JSON.stringify(started);
+    campaign.pause({ now: hoursLater(1), eventId: 'e-2', by: 'bob' });
+    campaign.modify({ content: { campaignSegments: [{ id: '52', name: 'Other' }] } }, { now: hoursLater(2), eventId: 'e-3', by: 'bob' });
+    expect(JSON.stringify(started)).to.equal(before);
     expect(campaign.snapshot().content.campaignSegments).to.deep.equal([{ id: '52', name: 'Other' }]);
-    expect(campaign.pullEvents().at(-1)!.payload.changedFields).to.deep.equal(['campaignSegments']);
+    expect(campaign.pullEvents().at(-1)).to.deep.include({ changedFields: ['campaignSegments'] });
   });
 
   it('refuses content over its bounds, naming the part', () => {
     const segments = Array.from({ length: 101 }, (_, n) => ({ id: String(n + 1), name: null }));
-    expect(() => scheduled({ content: { campaignSegments: segments } })).to.throw(CampaignInvalid, /campaignSegments must hold at most 100 items/);
+    expect(() => aCampaign({ content: { campaignSegments: segments } })).to.throw(CampaignInvalid, /campaignSegments must hold at most 100 items/);
     const huge = 'x'.repeat(100_000);
     const sms = Array.from({ length: 6 }, () => ({ name: '', smsMessage: huge, repeatMessage: null }));
-    expect(() => scheduled({ content: { campaignSms: sms } })).to.throw(CampaignInvalid, /content must be at most 524288 bytes/);
-    expect(() => scheduled({ content: { campaignChannelPriorities: ['SMS', 'SMS'] } })).to.throw(CampaignInvalid, /each channel at most once/);
+    expect(() => aCampaign({ content: { campaignSms: sms } })).to.throw(CampaignInvalid, /content must be at most 524288 bytes/);
+    expect(() => aCampaign({ content: { campaignChannelPriorities: ['SMS', 'SMS'] } })).to.throw(CampaignInvalid, /each channel at most once/);
   });
 
   it('starts a campaign that has no end date', () => {
-    const campaign = scheduled({ endAt: null });
-    campaign.start(startBy('bob', later(10_000)));
+    const campaign = aCampaign({ endAt: null });
+    campaign.start(startBy('bob', hoursLater(10_000)));
     expect(campaign.status).to.equal('running');
   });
 
   it('starts a campaign before its scheduled start date (that is what starting now means)', () => {
-    const campaign = scheduled();
-    campaign.start(startBy('bob', later(1)));
+    const campaign = aCampaign();
+    campaign.start(startBy('bob', hoursLater(1)));
     expect(campaign.status).to.equal('running');
   });
 
   for (const status of ['draft', 'running', 'paused', 'terminated', 'completed'] as const) {
     it(`refuses a campaign that is ${status}, naming the status`, () => {
-      const campaign = inStatus(status);
+      const campaign = campaignIn(status);
       expect(() => campaign.start(startBy('bob'))).to.throw(CampaignNotStartable).with.property('status', status);
       expect(campaign.status).to.equal(status);
       expect(campaign.pullEvents()).to.deep.equal([]);
@@ -183,15 +169,210 @@ describe('Campaign.start', () => {
   }
 
   it('refuses a campaign whose end date has passed, as expired', () => {
-    const campaign = scheduled();
-    expect(() => campaign.start(startBy('bob', later(48)))).to.throw(CampaignExpired);
+    const campaign = aCampaign();
+    expect(() => campaign.start(startBy('bob', hoursLater(48)))).to.throw(CampaignExpired);
     expect(campaign.status).to.equal('scheduled');
     expect(campaign.pullEvents()).to.deep.equal([]);
   });
 
   it('refuses a second start', () => {
-    const campaign = scheduled();
+    const campaign = aCampaign();
     campaign.start(startBy('bob'));
     expect(() => campaign.start(startBy('bob'))).to.throw(CampaignNotStartable).with.property('status', 'running');
+  });
+});
+
+const ALL: CampaignStatus[] = ['draft', 'scheduled', 'running', 'paused', 'terminated', 'completed'];
+
+function refusesOutside(action: string, allowed: CampaignStatus[], perform: (c: Campaign) => void, code: string) {
+  for (const status of ALL.filter((s) => !allowed.includes(s))) {
+    it(`refuses to ${action} a ${status} campaign with ${code}, naming the status`, () => {
+      const campaign = sale(status);
+      expect(() => perform(campaign)).to.throw(CampaignTransitionRefused).with.property('code', code);
+      expect(campaign.status).to.equal(status);
+      expect(campaign.pullEvents()).to.deep.equal([]);
+    });
+  }
+}
+
+describe('Campaign.pause', () => {
+  it('pauses a running campaign and records CampaignPaused', () => {
+    const campaign = sale('running');
+    campaign.pause(act(30));
+    expect(campaign.snapshot()).to.include({ status: 'paused', updatedBy: 'bob' });
+    expect(campaign.snapshot().pausedAt).to.deep.equal(at(30));
+    const [event] = campaign.pullEvents();
+    expect(event).to.deep.equal({ type: 'CampaignPaused', eventId: 'e-30', campaignId: CampaignId.parse('8'), occurredAt: at(30), pausedBy: 'bob' });
+  });
+  refusesOutside('pause', ['running'], (c) => c.pause(act()), 'CAMPAIGN_NOT_PAUSABLE');
+});
+
+describe('Campaign.resume', () => {
+  it('resumes a paused campaign before its end date and records CampaignResumed', () => {
+    const campaign = sale('paused');
+    campaign.resume(act(30));
+    expect(campaign.status).to.equal('running');
+    expect(campaign.snapshot().pausedAt).to.equal(null);
+    expect(campaign.pullEvents().map((e) => e.type)).to.deep.equal(['CampaignResumed']);
+  });
+  it('refuses to resume after the end date, as expired', () => {
+    expect(() => sale('paused').resume(act(48))).to.throw(CampaignExpired);
+  });
+  refusesOutside('resume', ['paused'], (c) => c.resume(act()), 'CAMPAIGN_NOT_RESUMABLE');
+});
+
+describe('Campaign.terminate', () => {
+  for (const status of ['running', 'paused'] as const) {
+    it(`terminates a ${status} campaign and records CampaignTerminated`, () => {
+      const campaign = sale(status);
+      campaign.terminate(act(30));
+      expect(campaign.status).to.equal('terminated');
+      expect(campaign.snapshot().terminatedAt).to.deep.equal(at(30));
+      expect(campaign.pullEvents()[0]).to.include({ type: 'CampaignTerminated', terminatedBy: 'bob', previousStatus: status });
+    });
+  }
+  refusesOutside('terminate', ['running', 'paused'], (c) => c.terminate(act()), 'CAMPAIGN_NOT_TERMINABLE');
+});
+
+describe('Campaign.modify', () => {
+  for (const status of ['draft', 'scheduled', 'paused'] as const) {
+    it(`changes the given fields of a ${status} campaign and keeps the rest`, () => {
+      const campaign = sale(status);
+      campaign.modify({ name: 'Bigger sale', description: 'now with push' }, act(1));
+      expect(campaign.snapshot()).to.include({ name: 'Bigger sale', description: 'now with push', status });
+      expect(campaign.snapshot().startAt).to.deep.equal(at(24));
+      const [event] = campaign.pullEvents();
+      expect(event).to.deep.include({ type: 'CampaignModified', changedFields: ['name', 'description'] });
+    });
+  }
+
+  it('clears a field given as null', () => {
+    const campaign = sale('scheduled');
+    campaign.modify({ endAt: null }, act(1));
+    expect(campaign.snapshot().endAt).to.equal(null);
+  });
+
+  it('publishes a draft by changing its status to scheduled', () => {
+    const campaign = sale('draft');
+    campaign.modify({ status: 'scheduled' }, act(1));
+    expect(campaign.status).to.equal('scheduled');
+  });
+
+  it('refuses to change the status of a paused campaign', () => {
+    expect(() => sale('paused').modify({ status: 'draft' }, act(1))).to.throw(CampaignInvalid, /status/);
+  });
+
+  it('validates like create: a new start date must be in the future and before the end', () => {
+    expect(() => sale('scheduled').modify({ startAt: at(-1) }, act(1))).to.throw(CampaignInvalid, /startAt/);
+    expect(() => sale('scheduled').modify({ startAt: at(60) }, act(1))).to.throw(CampaignInvalid, /endAt must be after startAt/);
+  });
+
+  it('lets a campaign whose start date has passed change its name', () => {
+    const campaign = sale('paused');
+    campaign.modify({ name: 'Renamed' }, act(30));
+    expect(campaign.snapshot().name).to.equal('Renamed');
+  });
+
+  it('takes back a start date that has passed when it is the stored one (a client posting what it read)', () => {
+    const campaign = sale('paused');
+    campaign.modify({ name: 'Renamed', startAt: at(24), endAt: at(48) }, act(30));
+    expect(campaign.snapshot()).to.include({ name: 'Renamed' });
+    expect(campaign.pullEvents().at(-1)).to.deep.include({ changedFields: ['name'] });
+    expect(() => sale('paused').modify({ startAt: at(25) }, act(30))).to.throw(CampaignInvalid, /startAt must be in the future/);
+  });
+
+  refusesOutside('modify', ['draft', 'scheduled', 'paused'], (c) => c.modify({ name: 'x' }, act()), 'CAMPAIGN_NOT_MODIFIABLE');
+
+  it('keeps its id, its creation and its own count of versions, whatever a change carries', () => {
+    const campaign = sale('scheduled');
+    const before = campaign.snapshot();
+    const smuggled = { name: 'Renamed', id: CampaignId.parse('9'), version: 40, createdBy: 'mallory', createdAt: at(-100) };
+    campaign.modify(smuggled as CampaignChanges, act(1));
+    expect(campaign.snapshot()).to.deep.include({
+      name: 'Renamed',
+      id: before.id,
+      version: before.version + 1,
+      createdBy: before.createdBy,
+      createdAt: before.createdAt,
+    });
+  });
+});
+
+describe('Campaign.restart', () => {
+  for (const status of ['terminated', 'completed'] as const) {
+    it(`takes a ${status} campaign back to scheduled, its moments cleared, and records CampaignRestarted`, () => {
+      const campaign = sale(status);
+      campaign.restart({ startAt: at(100), endAt: at(200) }, act(50));
+      expect(campaign.snapshot()).to.include({ status: 'scheduled', startedAt: null, pausedAt: null, terminatedAt: null, completedAt: null });
+      const [event] = campaign.pullEvents();
+      expect(event).to.deep.include({ type: 'CampaignRestarted', previousStatus: status, restartedBy: 'bob', changedFields: ['startAt', 'endAt'] });
+    });
+  }
+
+  it('takes an ended campaign back to draft when the changes say so', () => {
+    const campaign = sale('terminated');
+    campaign.restart({ status: 'draft', endAt: at(200) }, act(50));
+    expect(campaign.status).to.equal('draft');
+  });
+
+  it('modifies a campaign that has not ended, as modify would, and records CampaignModified', () => {
+    const campaign = sale('paused');
+    campaign.restart({ name: 'Renamed' }, act(30));
+    expect(campaign.snapshot()).to.include({ status: 'paused', name: 'Renamed' });
+    expect(campaign.pullEvents()).to.have.length(1).and.to.have.nested.property('[0].type', 'CampaignModified');
+  });
+
+  it('refuses a restart whose end date has already passed', () => {
+    expect(() => sale('completed').restart({}, act(50))).to.throw(CampaignInvalid, /endAt must be in the future/);
+  });
+
+  refusesOutside('restart', ['draft', 'scheduled', 'paused', 'terminated', 'completed'], (c) => c.restart({}, act(1)), 'CAMPAIGN_NOT_RESTARTABLE');
+});
+
+describe('Campaign.delete', () => {
+  for (const status of ['draft', 'scheduled', 'paused'] as const) {
+    it(`deletes a ${status} campaign and records CampaignDeleted`, () => {
+      const campaign = sale(status);
+      campaign.delete(act(1));
+      expect(campaign.isDeleted).to.equal(true);
+      expect(campaign.pullEvents()[0]).to.include({ type: 'CampaignDeleted', deletedBy: 'bob', previousStatus: status });
+    });
+  }
+  refusesOutside('delete', ['draft', 'scheduled', 'paused'], (c) => c.delete(act()), 'CAMPAIGN_NOT_DELETABLE');
+});
+
+describe('Campaign.complete', () => {
+  for (const status of ['running', 'paused'] as const) {
+    it(`completes a ${status} campaign once its end date has come`, () => {
+      const campaign = sale(status);
+      expect(campaign.isDueForCompletion(at(47))).to.equal(false);
+      campaign.complete(act(48, 'scheduler'));
+      expect(campaign.status).to.equal('completed');
+      expect(campaign.pullEvents()[0]).to.include({ type: 'CampaignCompleted', started: true, previousStatus: status });
+    });
+  }
+
+  it('completes a campaign whose whole window passed before it started, and says so', () => {
+    const campaign = sale('scheduled');
+    campaign.complete(act(49, 'scheduler'));
+    expect(campaign.snapshot()).to.include({ status: 'completed', startedAt: null });
+    const [event] = campaign.pullEvents();
+    expect(event).to.include({ type: 'CampaignCompleted', started: false, previousStatus: 'scheduled' });
+  });
+
+  it('refuses to complete before the end date, saying which date it waits for', () => {
+    expect(() => sale('running').complete(act(10)))
+      .to.throw(CampaignNotDueForCompletion, 'Campaign 8 cannot complete: its end date 2030-01-03T00:00:00.000Z has not come')
+      .with.property('code', 'CAMPAIGN_NOT_COMPLETABLE');
+  });
+
+  it('refuses to complete a campaign without an end date, saying so', () => {
+    const created = Campaign.create({ id: CampaignId.parse('8'), name: 'Sale', startAt: at(24), createdBy: 'alice' }, now);
+    expect(() => created.complete(act(100))).to.throw(CampaignNotDueForCompletion, /cannot complete: it has no end date$/);
+  });
+
+  it('knows when a scheduled campaign is due to start', () => {
+    const campaign = sale('scheduled');
+    expect([campaign.isDueToStart(at(23)), campaign.isDueToStart(at(24))]).to.deep.equal([false, true]);
   });
 });

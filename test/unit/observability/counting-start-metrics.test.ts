@@ -1,8 +1,9 @@
-import { StartCampaign } from '../../../src/application/index.js';
-import { countingStartRefusals } from '../../../src/adapters/observability/counting-start-refusals.js';
+import { CampaignCommandRunner, StartCampaign, type CampaignCommand, type CommandAnswer, type UseCase } from '../../../src/application/index.js';
+import { CountingStartRefusals } from '../../../src/adapters/observability/counting-start-refusals.js';
 import { CountingUnitOfWork } from '../../../src/adapters/observability/counting-unit-of-work.js';
 import { ServiceMetrics } from '../../../src/adapters/observability/service-metrics.js';
-import { Campaign, CampaignId, campaignStarted, EMPTY_CONTENT } from '../../../src/domain/index.js';
+import { Campaign, CampaignId } from '../../../src/domain/index.js';
+import { startedEvent } from '../../mothers/campaign-event-mother.js';
 import { FixedClock } from '../../fakes/fixed-clock.js';
 import { InMemoryStore } from '../../fakes/in-memory-unit-of-work.js';
 import { SequentialIds } from '../../fakes/sequential-ids.js';
@@ -13,7 +14,7 @@ const id = CampaignId.parse('42');
 describe('Counting starts and start refusals', () => {
   let store: InMemoryStore;
   let metrics: ServiceMetrics;
-  let startCampaign: StartCampaign;
+  let startCampaign: UseCase<CampaignCommand, CommandAnswer>;
 
   const count = async (text: string) => {
     const line = (await metrics.exposition()).split('\n').find((l) => l.startsWith(text));
@@ -25,7 +26,7 @@ describe('Counting starts and start refusals', () => {
     metrics = new ServiceMetrics();
     const clock = new FixedClock(new Date('2030-01-01T12:00:00Z'));
     const uow = new CountingUnitOfWork(store, metrics);
-    startCampaign = countingStartRefusals(new StartCampaign(uow, clock, new SequentialIds()), metrics);
+    startCampaign = new CountingStartRefusals(new StartCampaign(new CampaignCommandRunner(uow, clock, new SequentialIds())), metrics);
     store.put(Campaign.create({ id, name: 'Spring sale', endAt: new Date('2030-03-01T00:00:00Z'), createdBy: 'alice' }, clock.now()));
   });
 
@@ -43,17 +44,7 @@ describe('Counting starts and start refusals', () => {
   });
 
   it('counts nothing when the transaction that appended the start rolls back', async () => {
-    const started = campaignStarted({
-      eventId: 'e-1',
-      campaignId: id,
-      startedAt: new Date(),
-      scheduledStartAt: null,
-      trigger: 'schedule',
-      startedBy: 'scheduler',
-      name: 'Scheduled',
-      endAt: null,
-      content: EMPTY_CONTENT,
-    });
+    const started = startedEvent('e-1', '42', new Date(), { trigger: 'schedule', startedBy: 'scheduler' });
     const work = new CountingUnitOfWork(store, metrics).run(async (tx) => {
       await tx.outbox.append([started]);
       throw new Error('lost the race');

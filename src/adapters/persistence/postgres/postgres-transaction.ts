@@ -5,7 +5,7 @@ import {
   type StoredOutcome,
   type Transaction,
 } from '../../../application/index.js';
-import { Campaign, type CampaignId, type DomainEvent } from '../../../domain/index.js';
+import { Campaign, type CampaignId, type CampaignEvent } from '../../../domain/index.js';
 import { CAMPAIGN_COLUMNS, toRow, toSnapshot, type CampaignRow } from '../rows/campaign-rows.js';
 import { isUniqueViolation } from '../rows/database-values.js';
 import { storedOutcome, type IdempotencyRow } from '../rows/idempotency-rows.js';
@@ -70,7 +70,7 @@ export function postgresTransaction(connection: PgConnection, onAppend: () => vo
       },
     },
     outbox: {
-      async append(events: readonly DomainEvent[]) {
+      async append(events: readonly CampaignEvent[]) {
         if (events.length === 0) return;
         for (const row of outboxRows(events, new Date(), activeTraceContext())) {
           await connection.query(named('appendEvent', OUTBOX_COLUMNS.map((c) => row[c])));

@@ -1,15 +1,16 @@
 import type { TraceContext } from '../../../application/index.js';
-import type { DomainEvent } from '../../../domain/index.js';
+import type { CampaignEvent } from '../../../domain/index.js';
+import { campaignEventPayload } from '../../messaging/campaign-event-payload.js';
 
 /** The outbox rows of some events, as both the Knex and the SQLite adapters write them. */
-export function outboxRows(events: readonly DomainEvent[], now: Date, traceContext: TraceContext | undefined) {
+export function outboxRows(events: readonly CampaignEvent[], now: Date, traceContext: TraceContext | undefined) {
   const trace_context = traceContextColumn(traceContext);
   return events.map((event) => ({
     event_id: event.eventId,
     aggregate_type: 'campaign',
-    aggregate_id: event.aggregateId,
+    aggregate_id: event.campaignId.toString(),
     event_type: event.type,
-    payload: JSON.stringify(event.payload),
+    payload: JSON.stringify(campaignEventPayload(event)),
     occurred_at: event.occurredAt,
     created_at: now,
     trace_context,

@@ -6,7 +6,7 @@ import {
   type StoredOutcome,
   type Transaction,
 } from '../../../application/index.js';
-import { Campaign, type CampaignId, type DomainEvent } from '../../../domain/index.js';
+import { Campaign, type CampaignId, type CampaignEvent } from '../../../domain/index.js';
 import { storedOutcome, type IdempotencyRow } from '../rows/idempotency-rows.js';
 import { CAMPAIGN_COLUMNS, toRow, toSnapshot, type CampaignRow } from '../rows/campaign-rows.js';
 import { isUniqueViolation } from '../rows/database-values.js';
@@ -51,7 +51,7 @@ export function sqliteTransaction(connection: Database, onAppend: () => void): T
       },
     },
     outbox: {
-      async append(events: readonly DomainEvent[]) {
+      async append(events: readonly CampaignEvent[]) {
         if (events.length === 0) return;
         const insert = prepared(connection, INSERT_OUTBOX);
         for (const row of outboxRows(events, new Date(), activeTraceContext())) insert.run(bindable(row));

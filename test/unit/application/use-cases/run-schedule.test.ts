@@ -1,10 +1,10 @@
-import { RunSchedule, StartCampaign } from '../../../src/application/index.js';
-import { Campaign, CampaignId, type CampaignStatus } from '../../../src/domain/index.js';
-import { FixedClock } from '../../fakes/fixed-clock.js';
-import { InMemoryStore } from '../../fakes/in-memory-unit-of-work.js';
-import { SequentialIds } from '../../fakes/sequential-ids.js';
-import { expect } from '../../support/expect.js';
-import { snapshotIn } from '../../fakes/campaign-in-status.js';
+import { CampaignCommandRunner, RunSchedule, StartCampaign } from '../../../../src/application/index.js';
+import { CampaignId, type CampaignStatus } from '../../../../src/domain/index.js';
+import { FixedClock } from '../../../fakes/fixed-clock.js';
+import { InMemoryStore } from '../../../fakes/in-memory-unit-of-work.js';
+import { SequentialIds } from '../../../fakes/sequential-ids.js';
+import { expect } from '../../../support/expect.js';
+import { campaignIn } from '../../../mothers/campaign-mother.js';
 
 const t0 = new Date('2030-01-01T00:00:00Z');
 const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
@@ -16,11 +16,8 @@ describe('RunSchedule', () => {
   let schedule: RunSchedule;
 
   function put(id: string, startMinutes: number | null, endMinutes: number | null, status: CampaignStatus = 'scheduled') {
-    const created = Campaign.create(
-      { id: CampaignId.parse(id), name: `c${id}`, startAt: startMinutes === null ? null : at(startMinutes), endAt: endMinutes === null ? null : at(endMinutes), createdBy: 'alice' },
-      at(-1),
-    );
-    store.put(Campaign.restore(snapshotIn(created.snapshot(), status)));
+    const dates = { startAt: startMinutes === null ? null : at(startMinutes), endAt: endMinutes === null ? null : at(endMinutes) };
+    store.put(campaignIn(status, { id: CampaignId.parse(id), name: `c${id}`, ...dates }, { createdAt: at(-1) }));
   }
   const statusOf = (id: string) => store.snapshotOf(CampaignId.parse(id))?.status;
 
@@ -34,11 +31,11 @@ describe('RunSchedule', () => {
   it('starts a scheduled campaign when its start time comes, with trigger schedule', async () => {
     put('1', 10, 100);
     clock.set(at(9));
-    expect((await schedule.tick()).started).to.deep.equal([]);
+    expect((await schedule.execute()).started).to.deep.equal([]);
     clock.set(at(10));
-    expect((await schedule.tick()).started).to.deep.equal(['1']);
+    expect((await schedule.execute()).started).to.deep.equal(['1']);
     expect(statusOf('1')).to.equal('running');
-    expect(store.outbox[0]!.payload).to.include({ trigger: 'schedule', startedBy: 'scheduler' });
+    expect(store.outbox[0]).to.include({ trigger: 'schedule', startedBy: 'scheduler' });
   });
 
   it('leaves a due campaign whose stored state is impossible alone, reporting it, and runs the others', async () => {
@@ -46,7 +43,7 @@ describe('RunSchedule', () => {
     put('2', 20, 100);
     store.putSnapshot({ ...store.snapshotOf(CampaignId.parse('1'))!, status: 'running', startedAt: null, endAt: at(5) });
     clock.set(at(30));
-    const run = await schedule.tick();
+    const run = await schedule.execute();
     expect(run.impossible).to.deep.equal(['1']);
     expect(run.started).to.deep.equal(['2']);
     expect(store.snapshotOf(CampaignId.parse('1'))).to.include({ status: 'running', startedAt: null });
@@ -56,7 +53,7 @@ describe('RunSchedule', () => {
     put('1', 10, 100, 'running');
     put('2', 10, 100, 'paused');
     clock.set(at(100));
-    expect((await schedule.tick()).completed).to.have.members(['1', '2']);
+    expect((await schedule.execute()).completed).to.have.members(['1', '2']);
     expect(store.outbox.map((e) => e.type)).to.deep.equal(['CampaignCompleted', 'CampaignCompleted']);
   });
 
@@ -66,29 +63,29 @@ describe('RunSchedule', () => {
     put('2', 20, 200);
     put('4', 500, 600);
     clock.set(at(100));
-    const run = await schedule.tick();
+    const run = await schedule.execute();
     expect(run.completed).to.deep.equal(['1']);
     expect(run.started).to.deep.equal(['2', '3']);
-    expect(store.outbox.map((e) => `${e.type} ${e.aggregateId}`)).to.deep.equal([
+    expect(store.outbox.map((e) => `${e.type} ${e.campaignId}`)).to.deep.equal([
       'CampaignCompleted 1',
       'CampaignStarted 2',
       'CampaignStarted 3',
     ]);
-    expect(store.outbox[0]!.payload).to.include({ started: false });
+    expect(store.outbox[0]).to.include({ started: false });
     expect(statusOf('4')).to.equal('scheduled');
   });
 
   it('leaves a scheduled campaign without a start date for a manual start', async () => {
     put('1', null, null);
     clock.set(at(1_000_000));
-    expect((await schedule.tick()).started).to.deep.equal([]);
+    expect((await schedule.execute()).started).to.deep.equal([]);
   });
 
   it('gives one start and one event when a manual start races the schedule', async () => {
     put('1', 10, 100);
     clock.set(at(10));
-    const manual = new StartCampaign(store, clock, ids);
-    const outcomes = await Promise.allSettled([schedule.tick(), manual.execute({ campaignId: CampaignId.parse('1'), actor: 'bob' })]);
+    const manual = new StartCampaign(new CampaignCommandRunner(store, clock, ids));
+    const outcomes = await Promise.allSettled([schedule.execute(), manual.execute({ campaignId: CampaignId.parse('1'), actor: 'bob' })]);
     expect(store.outbox.filter((e) => e.type === 'CampaignStarted')).to.have.length(1);
     expect(outcomes[0].status).to.equal('fulfilled');
   });
@@ -97,7 +94,7 @@ describe('RunSchedule', () => {
     for (const id of ['1', '2', '3']) put(id, 10, 100);
     clock.set(at(10));
     const other = new RunSchedule(store, store, clock, ids);
-    const [a, b] = await Promise.all([schedule.tick(), other.tick()]);
+    const [a, b] = await Promise.all([schedule.execute(), other.execute()]);
     expect([...a.started, ...b.started].sort()).to.deep.equal(['1', '2', '3']);
     expect(store.outbox).to.have.length(3);
   });

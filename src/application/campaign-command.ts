@@ -1,0 +1,44 @@
+import type { Act, Campaign, CampaignId } from '../domain/index.js';
+import { changeCampaign } from './campaign-change.js';
+import { idempotencyKey, runIdempotently, type IdempotentRequest } from './idempotency.js';
+import type { Clock } from './ports/clock.js';
+import type { IdGenerator } from './ports/id-generator.js';
+import type { UnitOfWork } from './ports/unit-of-work.js';
+
+/** A caller's command to one campaign. */
+export interface CampaignCommand {
+  campaignId: CampaignId;
+  /** Who asks: a token's subject. */
+  actor: string;
+  /** Given when the request carries an Idempotency-Key. */
+  idempotency?: IdempotentRequest;
+}
+
+/** What a command answers: the id of the campaign it acted on, as text. */
+export interface CommandAnswer {
+  id: string;
+}
+
+/**
+ * The one way a command changes a campaign: load it, let the aggregate decide, save it with its events (deciding
+ * again when another writer came first), and remember the answer, or the refusal, under the caller's
+ * Idempotency-Key, so that a repeat answers it again without writing.
+ */
+export class CampaignCommandRunner {
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  run(command: CampaignCommand, decide: (campaign: Campaign, act: Act) => void): Promise<CommandAnswer> {
+    const now = this.clock.now();
+    const key = idempotencyKey(command.actor, command.idempotency);
+    return runIdempotently(this.unitOfWork, key, now, async (tx) => {
+      await changeCampaign(tx, command.campaignId, (campaign) =>
+        decide(campaign, { now, eventId: this.ids.newEventId(), by: command.actor }),
+      );
+      return { id: command.campaignId.toString() };
+    });
+  }
+}
