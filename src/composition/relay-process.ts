@@ -1,11 +1,34 @@
-import type { Container } from 'inversify';
+import 'reflect-metadata';
+import { Container } from 'inversify';
 import type { Logger } from 'pino';
 import type { ServiceConfig } from '../adapters/config/config.js';
+import { databaseModule } from './database-module.js';
+import { messagingModule } from './messaging-module.js';
+import { systemModule } from './system-module.js';
+import { tracingModule } from './tracing-module.js';
 import { TYPES } from './types.js';
 
 export interface RunningRelay {
   /** Lets the batch in flight finish, then disconnects from Kafka. */
   stop(): Promise<void>;
+}
+
+/**
+ * The container of `npm run relay`: the database, the clock, Kafka with the relay, and the spans of its publishes;
+ * nothing of HTTP, the use cases or the service's metrics.
+ */
+export function buildRelayContainer(config: ServiceConfig, logger: Logger): Container {
+  if (config.kafka === undefined) throw new Error('the relay needs a broker: KAFKA_BROKERS is not set');
+  const container = new Container();
+  container.bind(TYPES.Config).toConstantValue(config);
+  container.bind(TYPES.Logger).toConstantValue(logger);
+  container.load(databaseModule, systemModule, messagingModule(config.kafka, config.relay), tracingModule);
+  return container;
+}
+
+/** True when the service publishes its own outbox: a broker is configured and OUTBOX_RELAY is not off. */
+export function relayRunsInProcess(config: ServiceConfig): boolean {
+  return config.kafka !== undefined && config.relay.enabled;
 }
 
 /** Starts the outbox relay of a container that has the messaging module. */

@@ -85,6 +85,23 @@ function sharedNames(files: string[]): string[] {
   return [...folders.values()].filter((places) => places.length > 1).map((places) => places.join(' and '));
 }
 
+/** The compiled files `entry` loads when it runs, and the packages they import; type-only imports are gone from them. */
+function loadedBy(entry: string): { files: string[]; packages: string[] } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (file: string): void => {
+    if (files.has(file)) return;
+    files.add(file);
+    for (const m of readFileSync(file, 'utf8').matchAll(IMPORT)) {
+      const specifier = m[1] ?? m[2] ?? m[3] ?? '';
+      if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier));
+      else packages.add(specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!);
+    }
+  };
+  visit(join(root, 'dist', entry));
+  return { files: [...files].map((file) => relative(join(root, 'dist'), file)), packages: [...packages] };
+}
+
 describe('The dependency rule', () => {
   it('keeps src/domain free of everything outside itself (no frameworks, no I/O, no node modules)', () => {
     expect(leaks('domain', ['domain'])).to.deep.equal([]);
@@ -109,6 +126,16 @@ describe('The dependency rule', () => {
   it('is really checked for cycles: two files that import each other are one', () => {
     const graph = new Map([['a.ts', ['b.ts']], ['b.ts', ['c.ts', 'a.ts']], ['c.ts', []]]);
     expect(cycles(graph)).to.deep.equal(['a.ts → b.ts → a.ts']);
+  });
+
+  it('lets npm run relay load nothing of HTTP, Koa or the service it runs beside', () => {
+    const relay = loadedBy('src/cli/relay.js');
+    expect(relay.files).to.include('src/composition/messaging-module.js');
+    // The configuration reads the HTTP time limits' defaults from server-limits.js, a file of constants.
+    const http = relay.files.filter((file) => file.startsWith('src/adapters/http/') && file !== 'src/adapters/http/server-limits.js');
+    expect(http).to.deep.equal([]);
+    expect(relay.files.filter((file) => /composition\/(service|use-case-module|service-module)\.js$/.test(file))).to.deep.equal([]);
+    expect(relay.packages.filter((name) => ['koa', '@koa/router', 'jose'].includes(name))).to.deep.equal([]);
   });
 
   it('gives no two files of src the same name, whatever their layers', () => {
