@@ -7,7 +7,8 @@ import { mintToken } from '../src/adapters/auth/token-minter.js';
 import { openDatabase } from '../src/adapters/persistence/knex/open-database.js';
 import { migrateToLatest } from '../src/adapters/persistence/migrations/index.js';
 import { ServiceProcess } from '../test/support/service-process.js';
-import { load, type LoadResult } from './support/load.js';
+import { measuringCpu } from './support/cpu-usage.js';
+import { load, type LoadOptions, type LoadResult } from './support/load.js';
 import { loadAverage } from './support/machine-load.js';
 import { machineLine, median, printSummary, writeSection } from './support/performance-report.js';
 import { startOtlpSink, type OtlpSink } from './support/otlp-sink.js';
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
   try {
     for (let round = 1; round <= ROUNDS; round++) {
       const bareResult = await load({ url: bare.url, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, headers, pathOf: (n) => `/api/v1/campaigns/${n + 1}/start` });
-      const serviceResult = await load({
+      const serviceResult = await loadMeasuringCpu(service.child.pid!, {
         url: service.url,
         connections: CONNECTIONS,
         durationSeconds: DURATION_SECONDS,
@@ -102,12 +103,12 @@ async function main(): Promise<void> {
         ? await load({ url: sqlite3Service.url, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, headers, pathOf: () => `/api/v1/campaigns/${nextSqlite3Id++}/start` })
         : undefined;
       const baselineResult = baselineService
-        ? await load({ url: baselineService.url, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, headers, pathOf: () => `/api/v1/campaigns/${nextBaselineId++}/start` })
+        ? await loadMeasuringCpu(baselineService.child.pid!, { url: baselineService.url, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, headers, pathOf: () => `/api/v1/campaigns/${nextBaselineId++}/start` })
         : undefined;
       if (Math.max(nextId, nextSqlite3Id, nextBaselineId) > CAMPAIGNS) throw new Error(`ran out of seeded campaigns: raise BENCH_CAMPAIGNS above ${CAMPAIGNS}`);
       results.push({ bare: bareResult, service: serviceResult, sqlite3: sqlite3Result, baseline: baselineResult });
       const sqlite3Line = sqlite3Result ? `, on sqlite3 ${sqlite3Result.requestsPerSecond.toFixed(0)} req/s (p99 ${sqlite3Result.p99Ms} ms, non-2xx ${sqlite3Result.non2xx})` : '';
-      process.stdout.write(`round ${round}: bare ${bareResult.requestsPerSecond.toFixed(0)} req/s, start path ${serviceResult.requestsPerSecond.toFixed(0)} req/s (p99 ${serviceResult.p99Ms} ms, non-2xx ${serviceResult.non2xx})${sqlite3Line}${baselineResult ? `, baseline build ${baselineResult.requestsPerSecond.toFixed(0)} req/s (p99 ${baselineResult.p99Ms} ms)` : ''}\n`);
+      process.stdout.write(`round ${round}: bare ${bareResult.requestsPerSecond.toFixed(0)} req/s, start path ${serviceResult.requestsPerSecond.toFixed(0)} req/s (p99 ${serviceResult.p99Ms} ms, CPU ${serviceResult.cpuMsPerStart.toFixed(3)} ms/start, non-2xx ${serviceResult.non2xx})${sqlite3Line}${baselineResult ? `, baseline build ${baselineResult.requestsPerSecond.toFixed(0)} req/s (p99 ${baselineResult.p99Ms} ms, CPU ${baselineResult.cpuMsPerStart.toFixed(3)} ms/start)` : ''}\n`);
     }
   } finally {
     bare.stop();
@@ -120,11 +121,21 @@ async function main(): Promise<void> {
   report(results, sink);
 }
 
+/** A run against one service process, with the CPU time (user and system) that process spent per start answered. */
+interface MeasuredLoad extends LoadResult {
+  cpuMsPerStart: number;
+}
+
+async function loadMeasuringCpu(pid: number, options: LoadOptions): Promise<MeasuredLoad> {
+  const { result, seconds } = await measuringCpu({ service: () => [pid] }, () => load(options));
+  return { ...result, cpuMsPerStart: (seconds.service! * 1000) / Math.max(1, result.total - result.non2xx - result.errors) };
+}
+
 interface Round {
   bare: LoadResult;
-  service: LoadResult;
+  service: MeasuredLoad;
   sqlite3: LoadResult | undefined;
-  baseline: LoadResult | undefined;
+  baseline: MeasuredLoad | undefined;
 }
 
 function report(results: Round[], sink: OtlpSink | undefined): void {
@@ -136,16 +147,19 @@ function report(results: Round[], sink: OtlpSink | undefined): void {
   const non2xx = results.reduce((sum, r) => sum + r.service.non2xx + r.service.errors, 0);
   const verdict = ratio >= 0.4 && p99 <= 15 ? 'met' : 'missed';
   const table = [
-    '| | req/s (median) | p50 ms | p99 ms |',
-    '|---|---|---|---|',
-    `| bare Koa + @koa/router, same body | ${bareRps.toFixed(0)} | ${m((r) => r.bare.p50Ms)} | ${m((r) => r.bare.p99Ms)} |`,
-    `| full start path (auth, SQLite transaction, outbox) | ${serviceRps.toFixed(0)} | ${m((r) => r.service.p50Ms)} | ${p99} |`,
-    ...(BASELINE_MAIN ? [`| baseline build (${BASELINE_MAIN}) | ${m((r) => r.baseline!.requestsPerSecond).toFixed(0)} | ${m((r) => r.baseline!.p50Ms)} | ${m((r) => r.baseline!.p99Ms)} |`] : []),
-    ...(SQLITE3 ? [`| the same, its writes on the \`sqlite3\` driver (same group commit, statements prepared once) | ${m((r) => r.sqlite3!.requestsPerSecond).toFixed(0)} | ${m((r) => r.sqlite3!.p50Ms)} | ${m((r) => r.sqlite3!.p99Ms)} |`] : []),
+    '| | req/s (median) | p50 ms | p99 ms | service CPU per start |',
+    '|---|---|---|---|---|',
+    `| bare Koa + @koa/router, same body | ${bareRps.toFixed(0)} | ${m((r) => r.bare.p50Ms)} | ${m((r) => r.bare.p99Ms)} | |`,
+    `| full start path (auth, SQLite transaction, outbox) | ${serviceRps.toFixed(0)} | ${m((r) => r.service.p50Ms)} | ${p99} | ${m((r) => r.service.cpuMsPerStart).toFixed(3)} ms |`,
+    ...(BASELINE_MAIN ? [`| baseline build (${BASELINE_MAIN}) | ${m((r) => r.baseline!.requestsPerSecond).toFixed(0)} | ${m((r) => r.baseline!.p50Ms)} | ${m((r) => r.baseline!.p99Ms)} | ${m((r) => r.baseline!.cpuMsPerStart).toFixed(3)} ms |`] : []),
+    ...(SQLITE3 ? [`| the same, its writes on the \`sqlite3\` driver (same group commit, statements prepared once) | ${m((r) => r.sqlite3!.requestsPerSecond).toFixed(0)} | ${m((r) => r.sqlite3!.p50Ms)} | ${m((r) => r.sqlite3!.p99Ms)} | |`] : []),
   ].join('\n');
   const body = `${machineLine()}
 autocannon, ${CONNECTIONS} connections, ${DURATION_SECONDS} s per run, ${results.length} rounds taking the servers in turn, each in
-its own process; every start request hits a different pre-created scheduled campaign with a valid token.
+its own process; every start request hits a different pre-created scheduled campaign with a valid token. Service
+CPU per start: the CPU time (user and system) of the service's process during its run, divided by the starts it
+answered; it counts the work the process did, not the time it waited for the disk or for a core, so it moves less
+with the machine's load than starts/s.
 
 ${table}
 
@@ -166,9 +180,9 @@ ${loadAverage()}`;
 
 function baselineLine(results: Round[]): string {
   if (!BASELINE_MAIN) return '';
-  const perRound = (pick: (r: LoadResult) => number) => median(results.map((r) => pick(r.service) / pick(r.baseline!)));
+  const perRound = (pick: (r: MeasuredLoad) => number) => median(results.map((r) => pick(r.service) / pick(r.baseline!)));
   return `
-This build / the baseline build (median of each round's ratio): starts/s **${(perRound((r) => r.requestsPerSecond) * 100).toFixed(0)}%**, p99 **${(perRound((r) => r.p99Ms) * 100).toFixed(0)}%**.`;
+This build / the baseline build (median of each round's ratio): starts/s **${(perRound((r) => r.requestsPerSecond) * 100).toFixed(0)}%**, p99 **${(perRound((r) => r.p99Ms) * 100).toFixed(0)}%**, service CPU per start **${(perRound((r) => r.cpuMsPerStart) * 100).toFixed(0)}%**.`;
 }
 
 /** The driver rule: \`sqlite3\` is used if it comes within 10% of better-sqlite3 on starts/s and on p99. */

@@ -26,6 +26,7 @@ import {
 } from '../../domain/index.js';
 import { SCOPES, type Principal } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
+import { inRequestTrace } from '../tracing/http-server-spans.js';
 import { createCampaignInput, inClientTerms, modifyCampaignInput } from './campaign-input.js';
 import { campaignReadForm } from './campaign-views.js';
 import { requestFingerprint } from './idempotency-fingerprint.js';
@@ -79,7 +80,7 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
     routes.post(`/campaigns/:id/${name}`, scope, async (ctx, principal) => {
       const campaignId = CampaignId.parse(ctx.params.id!);
       const body = await readJsonBody(ctx);
-      const { id } = await useCase.execute(verbCommand(ctx, principal, campaignId, name, body));
+      const { id } = await inRequestTrace(ctx, () => useCase.execute(verbCommand(ctx, principal, campaignId, name, body)));
       ctx.body = { id, message: MESSAGES[name] };
     });
   }
@@ -94,7 +95,8 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
     const { input: changes, fieldNames } = isAbsent(body) ? { input: {}, fieldNames: {} } : modifyCampaignInput(body, campaignId);
     try {
       const useCase = restart ? useCases.restartCampaign : useCases.modifyCampaign;
-      const { id } = await useCase.execute({ ...verbCommand(ctx, principal, campaignId, 'modify', body), changes });
+      const command = { ...verbCommand(ctx, principal, campaignId, 'modify', body), changes };
+      const { id } = await inRequestTrace(ctx, () => useCase.execute(command));
       ctx.body = { message: MESSAGES.modify, id };
     } catch (error) {
       throw inClientTerms(error, fieldNames);
@@ -106,7 +108,7 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
     if (isAbsent(body)) throw new RequestRefused('INVALID_REQUEST', 'A JSON body describing the campaign is required');
     const { input, fieldNames } = createCampaignInput(body, principal.subject);
     try {
-      const { id } = await useCases.createCampaign.execute(input);
+      const { id } = await inRequestTrace(ctx, () => useCases.createCampaign.execute(input));
       ctx.body = { message: MESSAGES.create, id };
     } catch (error) {
       throw inClientTerms(error, fieldNames);

@@ -1,13 +1,14 @@
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
+import { requestTraceFields } from '../tracing/http-server-spans.js';
 import { matchedRoute } from './matched-route.js';
 
 /** Probes and scrapes come every few seconds: logged at debug level so they do not drown the requests. */
 const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
 
 /**
- * One JSON line per request: method, route pattern, status, duration and request id. Never headers, tokens,
- * query strings or bodies.
+ * One JSON line per request: method, route pattern, status, duration, request id and trace ids. Never headers,
+ * tokens, query strings or bodies.
  */
 export function requestLogging(logger: Logger): Middleware {
   return async (ctx, next) => {
@@ -22,6 +23,7 @@ export function requestLogging(logger: Logger): Middleware {
         route,
         status: ctx.status,
         durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+        ...requestTraceFields(ctx),
       };
       if (route !== null && QUIET_ROUTES.has(route)) logger.debug(line, 'request');
       else logger.info(line, 'request');

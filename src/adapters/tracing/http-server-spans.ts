@@ -1,6 +1,7 @@
 import { context, SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
 import type { Context as KoaContext, Middleware } from 'koa';
 import { matchedRoute } from '../http/matched-route.js';
+import { carrying, continuedTraceContext, type CarriedTraceContext } from './carried-trace-context.js';
 import { spansExported, startEntrySpan } from './spans.js';
 import { incomingContext } from './trace-context.js';
 
@@ -13,8 +14,13 @@ const KNOWN_METHODS = new Set(['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'P
  * A SERVER span per request, continuing the caller's `traceparent`/`tracestate` when they are valid and starting
  * a trace otherwise. Named `{method} {route pattern}` with the HTTP semantic conventions' attributes; 5xx answers
  * mark it failed. Everything the request does (and every line it logs) runs inside it.
+ *
+ * When spans are not exported (decided when the app is made), no span and no OpenTelemetry context: the request's
+ * trace context is made as data (see carried-trace-context.ts) and kept in the Koa context, for `inRequestTrace`
+ * and the request's log lines.
  */
 export function httpServerSpans(): Middleware {
+  if (!spansExported()) return requestTraceContexts;
   return async (ctx, next) => {
     if (UNTRACED_PATHS.has(ctx.path)) return next();
     const parent = incomingContext({ traceparent: single(ctx.req.headers.traceparent), tracestate: single(ctx.req.headers.tracestate) });
@@ -39,6 +45,28 @@ export function httpServerSpans(): Middleware {
       span.end();
     }
   };
+}
+
+const requestTraceContexts: Middleware = (ctx, next) => {
+  if (!UNTRACED_PATHS.has(ctx.path)) {
+    ctx.state.trace = continuedTraceContext({ traceparent: single(ctx.req.headers.traceparent), tracestate: single(ctx.req.headers.tracestate) });
+  }
+  return next();
+};
+
+/**
+ * Runs a use case in the request's trace when its context is carried as data: the unit of work takes it when the
+ * use case asks for one, synchronously within `call`. With spans exported the active span already is that context.
+ */
+export function inRequestTrace<T>(ctx: KoaContext, call: () => T): T {
+  const carried = ctx.state.trace as CarriedTraceContext | undefined;
+  return carried === undefined ? call() : carrying(carried.traceContext, call);
+}
+
+/** The ids a request's own log lines name, when its trace context is carried as data (else the logger's mixin adds them). */
+export function requestTraceFields(ctx: KoaContext): { trace_id: string; span_id: string; trace_flags: string } | undefined {
+  const carried = ctx.state.trace as CarriedTraceContext | undefined;
+  return carried === undefined ? undefined : { trace_id: carried.traceId, span_id: carried.spanId, trace_flags: carried.traceFlags };
 }
 
 function requestAttributes(ctx: KoaContext, method: string): Attributes {

@@ -17,10 +17,7 @@ export function spansExported(value?: boolean): boolean {
   return exported;
 }
 
-/**
- * A span that begins a piece of work of its own: a request, a relay's publish, a scheduled change. It is made
- * whether or not spans are exported, since it is what gives the work its trace context.
- */
+/** A span that begins a piece of work of its own: a request, a relay's publish, a scheduled change. */
 export function startEntrySpan(name: string, options: SpanOptions, parent: Context): Span {
   return tracer.startSpan(name, options, parent);
 }

@@ -1,6 +1,7 @@
 import { context, ROOT_CONTEXT, trace, type Context, type SpanContext } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { TraceContext } from '../../application/index.js';
+import { carriedTraceContext } from './carried-trace-context.js';
 
 const w3c = new W3CTraceContextPropagator();
 
@@ -14,8 +15,16 @@ const getter = {
   keys: (carrier: Record<string, string | undefined>) => Object.keys(carrier),
 };
 
-/** The W3C Trace Context of the active span as data (traceparent, tracestate), or undefined outside any trace. */
-export function activeTraceContext(active: Context = context.active()): TraceContext | undefined {
+/**
+ * The W3C Trace Context of the work running now as data (traceparent, tracestate), or undefined outside any trace:
+ * the one being carried when nothing is exported (see carried-trace-context.ts), else the active span's.
+ */
+export function activeTraceContext(active?: Context): TraceContext | undefined {
+  if (active === undefined) return carriedTraceContext() ?? spanTraceContext(context.active());
+  return spanTraceContext(active);
+}
+
+function spanTraceContext(active: Context): TraceContext | undefined {
   const carrier: Record<string, string> = {};
   w3c.inject(active, carrier, setter);
   if (carrier.traceparent === undefined) return undefined;

@@ -10,9 +10,8 @@ import { activeTraceContext, spanContextOf } from './trace-context.js';
  * context, so a consumer continues the request's trace, and the gap between the unit of work and the `create`
  * span is the time the event waited in the outbox.
  *
- * With no exporter the `create` spans are left out and the message carries the producer's context as stored.
- * An event without a readable one (written before the outbox kept them) carries the `send` span's, so every
- * message has a `ce_traceparent`.
+ * An event without a readable context (written before the outbox kept them) carries the `send` span's, so every
+ * message has a `ce_traceparent`. Used when spans are exported; TraceCarryingEventPublisher otherwise.
  */
 export class TracedEventPublisher implements EventPublisher {
   private readonly attributes: Attributes;

@@ -1,6 +1,8 @@
 import { context, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import type { Transaction, UnitOfWork } from '../../application/index.js';
-import { inChildSpan, markFailed, startEntrySpan } from './spans.js';
+import type { TraceContext } from '../../application/index.js';
+import { carriedTraceContext, carrying, newTraceContext } from './carried-trace-context.js';
+import { inChildSpan, markFailed, spansExported, startEntrySpan } from './spans.js';
 
 /** Each unit of work as a span in the trace of the work that asked for it (the group commit links to it). */
 export class TracedUnitOfWork implements UnitOfWork {
@@ -19,10 +21,30 @@ export class TracedUnitOfWork implements UnitOfWork {
 }
 
 /**
+ * With nothing exported: each unit of work keeps the trace context carried when it was asked for (the request's or
+ * the scheduler's), and its outbox appends run with that context current, whenever the unit itself runs.
+ */
+export class TraceCarryingUnitOfWork implements UnitOfWork {
+  constructor(private readonly inner: UnitOfWork) {}
+
+  run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    const carried = carriedTraceContext();
+    if (carried === undefined) return this.inner.run(work);
+    return this.inner.run((tx) => work(appendingIn(carried, tx)));
+  }
+}
+
+function appendingIn(traceContext: TraceContext, tx: Transaction): Transaction {
+  const outbox = tx.outbox;
+  return { ...tx, outbox: { append: (events) => carrying(traceContext, () => outbox.append(events)) } };
+}
+
+/**
  * Units of work that nobody asked for over HTTP (the scheduler's starts and completions): each begins a trace of
  * its own, named `name`, so its event carries a trace context to the broker like a request's does.
  */
 export function inTraceOfItsOwn(name: string, inner: UnitOfWork): UnitOfWork {
+  if (!spansExported()) return { run: (work) => carrying(newTraceContext().traceContext, () => inner.run(work)) };
   return {
     async run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
       const span = startEntrySpan(name, { kind: SpanKind.INTERNAL, root: true }, ROOT_CONTEXT);

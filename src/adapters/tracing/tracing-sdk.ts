@@ -27,13 +27,14 @@ const DEFAULT_SERVICE_NAME = 'campaign-service';
 let installed: Promise<Tracing> | undefined;
 
 /**
- * OpenTelemetry for this process, once: the AsyncLocalStorage context manager, W3C Trace Context propagation and
- * the SDK's tracer provider, whose sampler, limits and batching come from the OTEL_* variables as the SDK reads
- * them. Without an exporter the provider still gives every request and publish a trace context (ids, sampled
- * flag from OTEL_TRACES_SAMPLER), so the context reaches the outbox and the broker; only the spans that would
- * show nothing but cost are left out (see spans.ts). The first call's settings hold for the process. The SDK's
- * own warnings (an export the collector refused, a bad OTEL_* value) go to `logger`. The exporters and the
- * PostgreSQL instrumentation are loaded only when spans are exported: they are most of the SDK's load time.
+ * OpenTelemetry for this process, once, when spans are exported: the AsyncLocalStorage context manager, W3C Trace
+ * Context propagation and the SDK's tracer provider, whose sampler, limits and batching come from the OTEL_*
+ * variables as the SDK reads them, and the PostgreSQL instrumentation. The first call's settings hold for the
+ * process. The SDK's own warnings (an export the collector refused, a bad OTEL_* value) go to `logger`.
+ *
+ * With no exporter none of it is installed: on Node 20 a context manager's promise hooks and a span per request
+ * cost a start path that shows nothing for it. Every request, scheduled change and publish still gets a trace
+ * context, made as data (carried-trace-context.ts), so the context reaches the outbox and the broker.
  */
 export function installTracing(settings: TracingSettings, logger: Logger): Promise<Tracing> {
   installed ??= install(settings, logger);
@@ -41,6 +42,8 @@ export function installTracing(settings: TracingSettings, logger: Logger): Promi
 }
 
 async function install(settings: TracingSettings, logger: Logger): Promise<Tracing> {
+  spansExported(settings.exporters.length > 0);
+  if (settings.exporters.length === 0) return { exporting: false, flush: async () => undefined };
   const sdkLog = logger.child({ component: 'opentelemetry' });
   diag.setLogger(
     {
@@ -62,18 +65,14 @@ async function install(settings: TracingSettings, logger: Logger): Promise<Traci
     ...(process.env.OTEL_SPAN_LINK_COUNT_LIMIT === undefined ? { spanLimits: { linkCountLimit: 10_000 } } : {}),
   });
   trace.setGlobalTracerProvider(provider);
-  const exporting = exporters.length > 0;
-  spansExported(exporting);
   // Query spans on PostgreSQL, under the unit of work that ran them; knex loads `pg` with require(), which the
   // instrumentation hooks without a loader flag. Spans outside a trace (the relay's polling) are left out.
-  if (exporting) {
-    const [{ registerInstrumentations }, { PgInstrumentation }] = await Promise.all([
-      import('@opentelemetry/instrumentation'),
-      import('@opentelemetry/instrumentation-pg'),
-    ]);
-    registerInstrumentations({ instrumentations: [new PgInstrumentation({ requireParentSpan: true })] });
-  }
-  return { exporting, flush: () => flushWithin(provider, FLUSH_LIMIT_MS) };
+  const [{ registerInstrumentations }, { PgInstrumentation }] = await Promise.all([
+    import('@opentelemetry/instrumentation'),
+    import('@opentelemetry/instrumentation-pg'),
+  ]);
+  registerInstrumentations({ instrumentations: [new PgInstrumentation({ requireParentSpan: true })] });
+  return { exporting: true, flush: () => flushWithin(provider, FLUSH_LIMIT_MS) };
 }
 
 async function flushWithin(provider: BasicTracerProvider, limitMs: number): Promise<void> {

@@ -26,7 +26,7 @@ for (const kind of DATABASE_KINDS) {
       brokers = await testKafkaBrokers();
       logs = new LogLines();
       service = await TestService.start(kind, {
-        env: { KAFKA_BROKERS: brokers, KAFKA_TOPIC: topic, OUTBOX_POLL_INTERVAL_MS: '100' },
+        env: { KAFKA_BROKERS: brokers, KAFKA_TOPIC: topic, OUTBOX_POLL_INTERVAL_MS: '100', SCHEDULER: 'on', SCHEDULER_INTERVAL_MS: '100' },
         logger: createLogger('info', { destination: logs }),
       });
       reader = await TopicReader.open(brokers, topic);
@@ -93,6 +93,22 @@ for (const kind of DATABASE_KINDS) {
         expect(traceparent).to.not.include(carried.traceId);
       });
     }
+
+    it("gives a scheduled start a trace of its own, not the trace of the request that created the campaign", async () => {
+      const traceId = randomBytes(16).toString('hex');
+      const created = await service.request('POST', '/api/v1/campaigns', {
+        headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
+        body: { name: 'Scheduled', startAt: new Date(Date.now() + 1_000).toISOString(), endAt: new Date(Date.now() + 86_400_000).toISOString() },
+      });
+      expect(created.status, created.text).to.equal(200);
+      const id = (created.body as { id: string }).id;
+      const started = await message(id);
+      expect(started.headers.ce_type).to.equal('CampaignStarted');
+      const scheduled = traceparentOf(started);
+      expect(scheduled.traceId).to.not.equal(traceId);
+      expect(scheduled.flags).to.equal('01');
+      expect(await storedTraceContext(id)).to.deep.equal({ traceparent: started.headers.ce_traceparent });
+    });
 
     it('keeps each request its own trace when their starts share one commit', async () => {
       const ids = await Promise.all(Array.from({ length: 20 }, () => service.createCampaign()));

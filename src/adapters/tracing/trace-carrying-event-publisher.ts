@@ -1,0 +1,31 @@
+import type { EventPublisher, PendingEvent, TraceContext } from '../../application/index.js';
+import { isValidTraceparent, newTraceContext } from './carried-trace-context.js';
+
+/**
+ * The relay's publisher when nothing is exported: each message carries the trace context its outbox row kept; an
+ * event without a readable one (written before the outbox kept them) gets a trace started for its batch's
+ * publish, so every message has a `ce_traceparent`. No spans, no OpenTelemetry context.
+ */
+export class TraceCarryingEventPublisher implements EventPublisher {
+  constructor(private readonly inner: EventPublisher) {}
+
+  connect(): Promise<void> {
+    return this.inner.connect();
+  }
+
+  whenWritable(withinMs: number, abandon: AbortSignal): Promise<void> {
+    return this.inner.whenWritable(withinMs, abandon);
+  }
+
+  publish(events: readonly PendingEvent[]): Promise<void> {
+    if (events.every(carriesTrace)) return this.inner.publish(events);
+    let publishTrace: TraceContext | undefined;
+    return this.inner.publish(
+      events.map((event) => (carriesTrace(event) ? event : { ...event, traceContext: (publishTrace ??= newTraceContext().traceContext) })),
+    );
+  }
+}
+
+function carriesTrace(event: PendingEvent): boolean {
+  return event.traceContext !== undefined && isValidTraceparent(event.traceContext.traceparent);
+}
