@@ -67,22 +67,32 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'info',
     KAFKA_BROKERS: '',
   }, 20_000, CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR] : []);
-  const sqlite3Service = SQLITE3
-    ? await ServiceProcess.start(
-        { DATABASE_URL: `sqlite:${sqlite3File}`, DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET, SCHEDULER: 'off', LOG_LEVEL: 'info', KAFKA_BROKERS: '' },
-        20_000,
-        [],
-        resolve(here, 'servers/sqlite3-service.js'),
-      )
-    : undefined;
-  const baselineService = BASELINE_MAIN
-    ? await ServiceProcess.start(
-        { DATABASE_URL: `sqlite:${baselineFile}`, DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET, SCHEDULER: 'off', LOG_LEVEL: 'info', KAFKA_BROKERS: '' },
-        20_000,
-        [],
-        BASELINE_MAIN,
-      )
-    : undefined;
+  // A server that fails to start must not leave the ones already started running after the benchmark exits.
+  let sqlite3Service: ServiceProcess | undefined;
+  let baselineService: ServiceProcess | undefined;
+  try {
+    sqlite3Service = SQLITE3
+      ? await ServiceProcess.start(
+          { DATABASE_URL: `sqlite:${sqlite3File}`, DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET, SCHEDULER: 'off', LOG_LEVEL: 'info', KAFKA_BROKERS: '' },
+          20_000,
+          [],
+          resolve(here, 'servers/sqlite3-service.js'),
+        )
+      : undefined;
+    baselineService = BASELINE_MAIN
+      ? await ServiceProcess.start(
+          { DATABASE_URL: `sqlite:${baselineFile}`, DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET, SCHEDULER: 'off', LOG_LEVEL: 'info', KAFKA_BROKERS: '' },
+          20_000,
+          [],
+          BASELINE_MAIN,
+        )
+      : undefined;
+  } catch (error) {
+    await service.stop();
+    await sqlite3Service?.stop();
+    await sink?.stop();
+    throw error;
+  }
   const bare = await startBareKoa();
   const headers = { authorization: `Bearer ${token}` };
   let nextId = 1;
@@ -155,11 +165,14 @@ function report(results: Round[], sink: OtlpSink | undefined): void {
     ...(SQLITE3 ? [`| the same, its writes on the \`sqlite3\` driver (same group commit, statements prepared once) | ${m((r) => r.sqlite3!.requestsPerSecond).toFixed(0)} | ${m((r) => r.sqlite3!.p50Ms)} | ${m((r) => r.sqlite3!.p99Ms)} | |`] : []),
   ].join('\n');
   const body = `${machineLine()}
-autocannon, ${CONNECTIONS} connections, ${DURATION_SECONDS} s per run, ${results.length} rounds taking the servers in turn, each in
+\`npm run bench:http\` (bench/http-start.ts): autocannon, ${CONNECTIONS} connections, ${DURATION_SECONDS} s per run, ${results.length} rounds taking the servers in turn, each in
 its own process; every start request hits a different pre-created scheduled campaign with a valid token. Service
 CPU per start: the CPU time (user and system) of the service's process during its run, divided by the starts it
 answered; it counts the work the process did, not the time it waited for the disk or for a core, so it moves less
 with the machine's load than starts/s.
+Shorter: BENCH_DURATION_SECONDS=5 BENCH_ROUNDS=1 BENCH_CAMPAIGNS=100000 (seconds a run, rounds, campaigns seeded);
+BENCH_SQLITE3=off leaves the \`sqlite3\` server out, BENCH_TRACING=on traces every request, BENCH_CPU_PROF_DIR=dir profiles
+the service, BENCH_HTTP_BASELINE_MAIN=<another build's dist/src/main.js> runs that build as one more server.
 
 ${table}
 

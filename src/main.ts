@@ -8,9 +8,15 @@ async function main(): Promise<void> {
   const config = loadOrExit();
   const logger = createLogger(config.logLevel, { pretty: process.stdout.isTTY === true && !config.production });
   const service = await startService(config, logger).catch((error: unknown) => {
-    if (!(error instanceof DatabaseFileUnusable)) throw error;
-    logger.fatal({ file: error.file, error: error.osError }, 'the SQLite database file cannot be used');
-    process.exit(1);
+    if (error instanceof DatabaseFileUnusable) {
+      logger.fatal({ file: error.file, error: error.osError }, 'the SQLite database file cannot be used');
+      process.exit(1);
+    }
+    if (isPortInUse(error)) {
+      process.stderr.write(`port ${config.port} is in use: set PORT\n`);
+      process.exit(1);
+    }
+    throw error;
   });
   logger.info({ url: service.url, database: config.database.kind }, 'campaign service listening');
   if (service.developmentSecret !== undefined) await printDevelopmentHelp(service);
@@ -25,6 +31,10 @@ function loadOrExit() {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
+}
+
+function isPortInUse(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE';
 }
 
 async function printDevelopmentHelp(service: RunningService): Promise<void> {

@@ -288,7 +288,7 @@ export class Campaign extends AggregateRoot<CampaignEvent> {
   private changeDetails(changes: CampaignChanges, act: Act, restarting: boolean): void {
     const previousStatus = this.state.status;
     const { content: contentChanges, ...detailChanges } = changes;
-    const given = definedOnly(detailChanges);
+    const given = givenDetails(detailChanges);
     const fields: ChangeableFields = {
       ...given,
       content: { ...this.state.content, ...contentChanges },
@@ -330,8 +330,12 @@ function storedTextProblems(fields: { content?: Partial<CampaignContent> | undef
   return [...textProblems(rest), ...textProblems(content ?? {}, () => Number.POSITIVE_INFINITY)];
 }
 
-function definedOnly(changes: Omit<CampaignChanges, 'content'>): Omit<CampaignChanges, 'content'> {
-  return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+/** The details a modify may change besides the content. */
+const DETAILS: ReadonlySet<string> = new Set(['name', 'description', 'startAt', 'endAt', 'zone', 'status'] satisfies Array<keyof CampaignChanges>);
+
+/** The details given, in the order given (the event names them so); anything else a caller slipped in is dropped. */
+function givenDetails(changes: Omit<CampaignChanges, 'content'>): Omit<CampaignChanges, 'content'> {
+  return Object.fromEntries(Object.entries(changes).filter(([field, value]) => DETAILS.has(field) && value !== undefined));
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

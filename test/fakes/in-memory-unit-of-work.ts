@@ -19,10 +19,12 @@ interface State {
 }
 
 /**
- * Ports backed by memory. Transactions work on a copy that replaces the committed state only when the
- * work succeeds, and they run one at a time, like SQLite's single writer.
+ * The unit of work, over campaigns, an outbox and idempotency records held in memory; it is also the CampaignReader
+ * of those campaigns. Transactions work on a copy that replaces the committed state only when the work succeeds,
+ * and they run one at a time, like SQLite's single writer: two transactions never interleave here, so races
+ * between writers are tested on the real databases.
  */
-export class InMemoryStore implements UnitOfWork, CampaignReader {
+export class InMemoryUnitOfWork implements UnitOfWork, CampaignReader {
   private state: State = { campaigns: new Map(), outbox: [], idempotency: new Map() };
   private queue: Promise<unknown> = Promise.resolve();
   transactionsRun = 0;

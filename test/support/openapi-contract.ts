@@ -48,9 +48,10 @@ export class OpenApiContract {
     );
   }
 
-  /** Answers any path may give (`x-any-route-responses`): unknown route, wrong method, unknown method. */
-  anyRouteResponses(): Record<string, Json> {
-    return (this.document['x-any-route-responses'] ?? {}) as Record<string, Json>;
+  /** The methods the document lists for `path` (`GET`, `POST`, ...). */
+  methodsOf(path: string): string[] {
+    const item = (this.document.paths as Record<string, Json>)[path] ?? {};
+    return METHODS.filter((method) => item[method] !== undefined).map((method) => method.toUpperCase());
   }
 
   /** Compiles every JSON Schema in the document (throws on the first that does not compile); answers how many. */
@@ -65,7 +66,7 @@ export class OpenApiContract {
       }
     };
     const { schemas: named = {}, ...otherComponents } = (this.document.components ?? {}) as Json;
-    collect([this.document.paths, this.document['x-any-route-responses'], otherComponents]);
+    collect([this.document.paths, otherComponents]);
     schemas.push(...Object.keys(named).map((name) => ({ $ref: `#/components/schemas/${name}` })));
     for (const schema of schemas) this.validator(schema);
     return schemas.length;

@@ -12,7 +12,7 @@ export interface OperationsEndpoints {
 
 /**
  * What load balancers, scrapers and client generators call: no token needed, so keep these paths on the
- * internal network (see README, "Operating it").
+ * internal network (see docs/operations.md, "Endpoints for operators").
  */
 export function operationsRouter(endpoints: OperationsEndpoints): Router {
   const router = new Router(EXACT_PATHS);

@@ -1,20 +1,16 @@
-import { Campaign, type CampaignId } from '../../domain/index.js';
+import { Campaign, type CampaignId, type NewCampaign } from '../../domain/index.js';
+import type { CommandAnswer } from '../campaign-command.js';
 import { CampaignAlreadyExists } from '../application-errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { UnitOfWork } from '../ports/unit-of-work.js';
-import type { CommandAnswer } from '../campaign-command.js';
 import type { UseCase } from '../use-case.js';
 
-export interface CreateCampaignCommand {
+/** A new campaign as the domain takes it (name, dates, zone, content, ...), asked for by `actor`. */
+export interface CreateCampaignCommand extends Omit<NewCampaign, 'id' | 'createdBy'> {
   actor: string;
   /** Given when importing a campaign with its existing id; generated otherwise. */
   id?: CampaignId;
-  name: string;
-  description?: string | null;
-  status?: 'draft' | 'scheduled';
-  startAt?: Date | null;
-  endAt?: Date | null;
 }
 
 const MAX_GENERATED_ID_ATTEMPTS = 3;

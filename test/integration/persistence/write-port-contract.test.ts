@@ -3,14 +3,14 @@ import { migrateToLatest } from '../../../src/adapters/persistence/migrations/in
 import { PostgresUnitOfWork } from '../../../src/adapters/persistence/postgres/postgres-unit-of-work.js';
 import { SqliteGroupCommitUnitOfWork } from '../../../src/adapters/persistence/sqlite/sqlite-group-commit-unit-of-work.js';
 import type { UnitOfWork } from '../../../src/application/index.js';
-import { InMemoryStore } from '../../fakes/in-memory-unit-of-work.js';
+import { InMemoryUnitOfWork } from '../../fakes/in-memory-unit-of-work.js';
 import { openTestDatabase, POSTGRES, SQLITE, type DatabaseKind } from '../../support/databases.js';
 import { writePortContract, type OpenWritePort } from './write-port-contract.js';
 
 writePortContract({
   name: 'the in-memory fake the unit tests use',
   async open() {
-    const store = new InMemoryStore();
+    const store = new InMemoryUnitOfWork();
     return { unitOfWork: store, committedEventIds: async () => store.outbox.map((event) => event.eventId), close: async () => {} };
   },
 });

@@ -1,7 +1,7 @@
 import { CampaignCommandRunner, IdempotencyKeyReused, ReplayedRefusal, sameRequest, StartCampaign } from '../../../src/application/index.js';
 import { Campaign, CampaignId } from '../../../src/domain/index.js';
 import { FixedClock } from '../../fakes/fixed-clock.js';
-import { InMemoryStore } from '../../fakes/in-memory-unit-of-work.js';
+import { InMemoryUnitOfWork } from '../../fakes/in-memory-unit-of-work.js';
 import { SequentialIds } from '../../fakes/sequential-ids.js';
 import { expect } from '../../support/expect.js';
 
@@ -21,7 +21,7 @@ describe('Idempotency fingerprints', () => {
 
   describe('under StartCampaign', () => {
     const id = CampaignId.parse('42');
-    let store: InMemoryStore;
+    let store: InMemoryUnitOfWork;
     let start: StartCampaign;
     const request = (fingerprint: string, requestId: string) => ({
       campaignId: id,
@@ -30,7 +30,7 @@ describe('Idempotency fingerprints', () => {
     });
 
     beforeEach(() => {
-      store = new InMemoryStore();
+      store = new InMemoryUnitOfWork();
       start = new StartCampaign(new CampaignCommandRunner(store, new FixedClock(new Date('2030-01-01T12:00:00Z')), new SequentialIds()));
       store.put(Campaign.create({ id, name: 'Sale', status: 'draft', createdBy: 'alice' }, new Date('2030-01-01T00:00:00Z')));
     });

@@ -295,6 +295,7 @@ describe('Campaign.modify', () => {
       createdBy: before.createdBy,
       createdAt: before.createdAt,
     });
+    expect(campaign.pullEvents()).to.have.nested.property('[0].changedFields').that.deep.equals(['name']);
   });
 });
 

@@ -5,14 +5,14 @@ import { ServiceMetrics } from '../../../src/adapters/observability/service-metr
 import { Campaign, CampaignId } from '../../../src/domain/index.js';
 import { startedEvent } from '../../mothers/campaign-event-mother.js';
 import { FixedClock } from '../../fakes/fixed-clock.js';
-import { InMemoryStore } from '../../fakes/in-memory-unit-of-work.js';
+import { InMemoryUnitOfWork } from '../../fakes/in-memory-unit-of-work.js';
 import { SequentialIds } from '../../fakes/sequential-ids.js';
 import { expect } from '../../support/expect.js';
 
 const id = CampaignId.parse('42');
 
 describe('Counting starts and start refusals', () => {
-  let store: InMemoryStore;
+  let store: InMemoryUnitOfWork;
   let metrics: ServiceMetrics;
   let startCampaign: UseCase<CampaignCommand, CommandAnswer>;
 
@@ -22,7 +22,7 @@ describe('Counting starts and start refusals', () => {
   };
 
   beforeEach(() => {
-    store = new InMemoryStore();
+    store = new InMemoryUnitOfWork();
     metrics = new ServiceMetrics();
     const clock = new FixedClock(new Date('2030-01-01T12:00:00Z'));
     const uow = new CountingUnitOfWork(store, metrics);

@@ -1,18 +1,18 @@
 import { CampaignAlreadyExists, CreateCampaign } from '../../../../src/application/index.js';
 import { CampaignId, CampaignInvalid } from '../../../../src/domain/index.js';
 import { FixedClock } from '../../../fakes/fixed-clock.js';
-import { InMemoryStore } from '../../../fakes/in-memory-unit-of-work.js';
+import { InMemoryUnitOfWork } from '../../../fakes/in-memory-unit-of-work.js';
 import { SequentialIds } from '../../../fakes/sequential-ids.js';
 import { expect } from '../../../support/expect.js';
 
 describe('CreateCampaign', () => {
-  let store: InMemoryStore;
+  let store: InMemoryUnitOfWork;
   let ids: SequentialIds;
   let createCampaign: CreateCampaign;
   const clock = new FixedClock(new Date('2030-01-01T00:00:00Z'));
 
   beforeEach(() => {
-    store = new InMemoryStore();
+    store = new InMemoryUnitOfWork();
     ids = new SequentialIds(100n);
     createCampaign = new CreateCampaign(store, clock, ids);
   });

@@ -1,7 +1,7 @@
 import { CampaignCommandRunner, PauseCampaign } from '../../../../src/application/index.js';
 import { CampaignId, CampaignTransitionRefused } from '../../../../src/domain/index.js';
 import { FixedClock } from '../../../fakes/fixed-clock.js';
-import { InMemoryStore } from '../../../fakes/in-memory-unit-of-work.js';
+import { InMemoryUnitOfWork } from '../../../fakes/in-memory-unit-of-work.js';
 import { SequentialIds } from '../../../fakes/sequential-ids.js';
 import { campaignIn, hoursLater } from '../../../mothers/campaign-mother.js';
 import { expect } from '../../../support/expect.js';
@@ -9,12 +9,12 @@ import { expect } from '../../../support/expect.js';
 const id = CampaignId.parse('11');
 
 describe('PauseCampaign', () => {
-  let store: InMemoryStore;
+  let store: InMemoryUnitOfWork;
   let pause: PauseCampaign;
   const clock = new FixedClock(hoursLater(30));
 
   beforeEach(() => {
-    store = new InMemoryStore();
+    store = new InMemoryUnitOfWork();
     pause = new PauseCampaign(new CampaignCommandRunner(store, clock, new SequentialIds()));
   });
 

@@ -1,7 +1,7 @@
 import { CampaignCommandRunner, RestartCampaign } from '../../../../src/application/index.js';
 import { CampaignId, CampaignTransitionRefused } from '../../../../src/domain/index.js';
 import { FixedClock } from '../../../fakes/fixed-clock.js';
-import { InMemoryStore } from '../../../fakes/in-memory-unit-of-work.js';
+import { InMemoryUnitOfWork } from '../../../fakes/in-memory-unit-of-work.js';
 import { SequentialIds } from '../../../fakes/sequential-ids.js';
 import { campaignIn, hoursLater } from '../../../mothers/campaign-mother.js';
 import { expect } from '../../../support/expect.js';
@@ -9,13 +9,13 @@ import { expect } from '../../../support/expect.js';
 const id = CampaignId.parse('11');
 
 describe('RestartCampaign', () => {
-  let store: InMemoryStore;
+  let store: InMemoryUnitOfWork;
   let restart: RestartCampaign;
   const clock = new FixedClock(hoursLater(50));
   const newDates = { startAt: hoursLater(100), endAt: hoursLater(200) };
 
   beforeEach(() => {
-    store = new InMemoryStore();
+    store = new InMemoryUnitOfWork();
     restart = new RestartCampaign(new CampaignCommandRunner(store, clock, new SequentialIds()));
   });
 

@@ -1,7 +1,7 @@
 import { CampaignCommandRunner, ResumeCampaign } from '../../../../src/application/index.js';
 import { CampaignExpired, CampaignId } from '../../../../src/domain/index.js';
 import { FixedClock } from '../../../fakes/fixed-clock.js';
-import { InMemoryStore } from '../../../fakes/in-memory-unit-of-work.js';
+import { InMemoryUnitOfWork } from '../../../fakes/in-memory-unit-of-work.js';
 import { SequentialIds } from '../../../fakes/sequential-ids.js';
 import { campaignIn, hoursLater } from '../../../mothers/campaign-mother.js';
 import { expect } from '../../../support/expect.js';
@@ -9,12 +9,12 @@ import { expect } from '../../../support/expect.js';
 const id = CampaignId.parse('11');
 
 describe('ResumeCampaign', () => {
-  let store: InMemoryStore;
+  let store: InMemoryUnitOfWork;
   let clock: FixedClock;
   let resume: ResumeCampaign;
 
   beforeEach(() => {
-    store = new InMemoryStore();
+    store = new InMemoryUnitOfWork();
     clock = new FixedClock(hoursLater(30));
     resume = new ResumeCampaign(new CampaignCommandRunner(store, clock, new SequentialIds()));
     store.put(campaignIn('paused', { id }, { at: hoursLater(25) }));

@@ -1,7 +1,7 @@
 import { CampaignCommandRunner, RunSchedule, StartCampaign } from '../../../../src/application/index.js';
 import { CampaignId, type CampaignStatus } from '../../../../src/domain/index.js';
 import { FixedClock } from '../../../fakes/fixed-clock.js';
-import { InMemoryStore } from '../../../fakes/in-memory-unit-of-work.js';
+import { InMemoryUnitOfWork } from '../../../fakes/in-memory-unit-of-work.js';
 import { SequentialIds } from '../../../fakes/sequential-ids.js';
 import { expect } from '../../../support/expect.js';
 import { campaignIn } from '../../../mothers/campaign-mother.js';
@@ -10,7 +10,7 @@ const t0 = new Date('2030-01-01T00:00:00Z');
 const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
 
 describe('RunSchedule', () => {
-  let store: InMemoryStore;
+  let store: InMemoryUnitOfWork;
   let clock: FixedClock;
   let ids: SequentialIds;
   let schedule: RunSchedule;
@@ -22,7 +22,7 @@ describe('RunSchedule', () => {
   const statusOf = (id: string) => store.snapshotOf(CampaignId.parse(id))?.status;
 
   beforeEach(() => {
-    store = new InMemoryStore();
+    store = new InMemoryUnitOfWork();
     clock = new FixedClock(t0);
     ids = new SequentialIds();
     schedule = new RunSchedule(store, store, clock, ids);

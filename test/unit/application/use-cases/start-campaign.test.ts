@@ -1,7 +1,7 @@
 import { CampaignCommandRunner, CampaignNotFound, IdempotencyKeyReused, ReplayedRefusal, StartCampaign } from '../../../../src/application/index.js';
 import { Campaign, CampaignExpired, CampaignId, CampaignNotStartable } from '../../../../src/domain/index.js';
 import { FixedClock } from '../../../fakes/fixed-clock.js';
-import { InMemoryStore } from '../../../fakes/in-memory-unit-of-work.js';
+import { InMemoryUnitOfWork } from '../../../fakes/in-memory-unit-of-work.js';
 import { SequentialIds } from '../../../fakes/sequential-ids.js';
 import { aCampaign } from '../../../mothers/campaign-mother.js';
 import { expect } from '../../../support/expect.js';
@@ -9,12 +9,12 @@ import { expect } from '../../../support/expect.js';
 const id = CampaignId.parse('9007199254740993');
 
 describe('StartCampaign', () => {
-  let store: InMemoryStore;
+  let store: InMemoryUnitOfWork;
   let clock: FixedClock;
   let startCampaign: StartCampaign;
 
   beforeEach(() => {
-    store = new InMemoryStore();
+    store = new InMemoryUnitOfWork();
     clock = new FixedClock(new Date('2030-01-01T12:00:00Z'));
     startCampaign = new StartCampaign(new CampaignCommandRunner(store, clock, new SequentialIds()));
     store.put(aCampaign({ id, startAt: new Date('2030-02-01T00:00:00Z'), endAt: new Date('2030-03-01T00:00:00Z') }));

@@ -1,0 +1,64 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from '../../support/expect.js';
+import { TEST_SECRET } from '../../support/test-service.js';
+
+const MAIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../../src/main.js');
+
+async function occupyAPort(): Promise<{ server: Server; port: number }> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('the test server has no port');
+  return { server, port: address.port };
+}
+
+async function runServiceOn(port: number, dataDir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [MAIN], {
+    cwd: dataDir,
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      AUTH_JWT_SECRET: TEST_SECRET,
+      DATA_DIR: dataDir,
+      SCHEDULER: 'off',
+    },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  clearTimeout(timer);
+  return { code, stdout, stderr };
+}
+
+describe('The service started on a port that is already in use', () => {
+  let dataDir: string;
+  let occupied: { server: Server; port: number };
+
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'campaigns-port-in-use-'));
+    occupied = await occupyAPort();
+  });
+  afterEach(() => {
+    occupied.server.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('says in one line that the port is in use and how to choose another, and exits 1', async () => {
+    const run = await runServiceOn(occupied.port, dataDir);
+
+    expect(run.code, run.stdout + run.stderr).to.equal(1);
+    expect(run.stderr).to.equal(`port ${occupied.port} is in use: set PORT\n`);
+    expect(run.stdout, run.stdout).not.to.match(/EADDRINUSE|    at /);
+  });
+});
