@@ -12,5 +12,7 @@ export const databaseModule = new ContainerModule(({ bind }) => {
   bind(TYPES.Database)
     .toResolvedValue((config: ServiceConfig) => openDatabase(config.database), [TYPES.Config])
     .inSingletonScope();
-  bind(TYPES.OutboxSignal).toResolvedValue(() => new InProcessOutboxSignal()).inSingletonScope();
+  bind(TYPES.OutboxSignal)
+    .toResolvedValue(() => new InProcessOutboxSignal())
+    .inSingletonScope();
 });

@@ -45,13 +45,19 @@ export function startOutboxRelay(container: Container): RunningRelay {
 }
 
 /** The service's own relay, unless there is no broker or OUTBOX_RELAY=off; either way says so in one line. */
-export function startRelayInProcess(container: Container, config: ServiceConfig, logger: Logger): RunningRelay | undefined {
+export function startRelayInProcess(
+  container: Container,
+  config: ServiceConfig,
+  logger: Logger,
+): RunningRelay | undefined {
   if (config.kafka === undefined) {
     logger.info('KAFKA_BROKERS is not set: events wait in the outbox and are published once a broker is configured');
     return undefined;
   }
   if (!config.relay.enabled) {
-    logger.info('OUTBOX_RELAY=off: this process publishes no events; they wait in the outbox for a relay (npm run relay)');
+    logger.info(
+      'OUTBOX_RELAY=off: this process publishes no events; they wait in the outbox for a relay (npm run relay)',
+    );
     return undefined;
   }
   logger.info({ brokers: config.kafka.brokers, topic: config.kafka.topic }, 'outbox relay publishing to Kafka');

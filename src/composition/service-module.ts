@@ -1,6 +1,5 @@
 import { ContainerModule } from 'inversify';
 import type { Logger } from 'pino';
-import type { RunSchedule } from '../application/index.js';
 import type { ServiceConfig } from '../adapters/config/config.js';
 import { ReadinessCheck } from '../adapters/observability/readiness-check.js';
 import type { OutboxBacklogSource } from '../adapters/observability/relay-status.js';
@@ -8,6 +7,7 @@ import type { RelayStatusTracker } from '../adapters/observability/relay-status-
 import type { KnexDatabaseProbe } from '../adapters/persistence/knex/knex-database-probe.js';
 import type { KnexIdempotencyJanitor } from '../adapters/persistence/knex/knex-idempotency-janitor.js';
 import type { KnexOutboxJanitor } from '../adapters/persistence/knex/knex-outbox-janitor.js';
+import type { RunSchedule } from '../application/index.js';
 import { PeriodicPruning } from './periodic-pruning.js';
 import { relayRunsInProcess } from './relay-process.js';
 import { ScheduleLoop } from './schedule-loop.js';
@@ -18,10 +18,18 @@ const HOUR_MS = 3_600_000;
 
 /** What runs for as long as the service does beside the HTTP server: readiness, the prunings, the schedule loop. */
 export const serviceModule = new ContainerModule(({ bind }) => {
-  bind(TYPES.ShutdownState).toResolvedValue(() => new ShutdownState()).inSingletonScope();
+  bind(TYPES.ShutdownState)
+    .toResolvedValue(() => new ShutdownState())
+    .inSingletonScope();
   bind(TYPES.Readiness)
     .toResolvedValue(
-      (probe: KnexDatabaseProbe, backlog: OutboxBacklogSource, relay: RelayStatusTracker, shutdown: ShutdownState, config: ServiceConfig) =>
+      (
+        probe: KnexDatabaseProbe,
+        backlog: OutboxBacklogSource,
+        relay: RelayStatusTracker,
+        shutdown: ShutdownState,
+        config: ServiceConfig,
+      ) =>
         new ReadinessCheck({
           database: probe,
           backlog,
@@ -33,7 +41,8 @@ export const serviceModule = new ContainerModule(({ bind }) => {
     .inSingletonScope();
   bind(TYPES.IdempotencyKeyPruning)
     .toResolvedValue(
-      (janitor: KnexIdempotencyJanitor, logger: Logger) => new PeriodicPruning('idempotency keys', janitor, HOUR_MS, logger),
+      (janitor: KnexIdempotencyJanitor, logger: Logger) =>
+        new PeriodicPruning('idempotency keys', janitor, HOUR_MS, logger),
       [TYPES.IdempotencyJanitor, TYPES.Logger],
     )
     .inSingletonScope();
@@ -45,7 +54,8 @@ export const serviceModule = new ContainerModule(({ bind }) => {
     .inSingletonScope();
   bind(TYPES.ScheduleLoop)
     .toResolvedValue(
-      (schedule: RunSchedule, config: ServiceConfig, logger: Logger) => new ScheduleLoop(schedule, config.scheduler.intervalMs, logger),
+      (schedule: RunSchedule, config: ServiceConfig, logger: Logger) =>
+        new ScheduleLoop(schedule, config.scheduler.intervalMs, logger),
       [TYPES.RunSchedule, TYPES.Config, TYPES.Logger],
     )
     .inSingletonScope();

@@ -1,9 +1,15 @@
 import { ContainerModule, type ServiceIdentifier } from 'inversify';
+import type { CampaignUseCases } from '../adapters/http/campaign-routes.js';
+import { inTraceOfItsOwn } from '../adapters/tracing/traced-unit-of-work.js';
 import {
   CampaignCommandRunner,
+  type CampaignHistory,
+  type CampaignReader,
+  type Clock,
   CreateCampaign,
   DeleteCampaign,
   GetCampaign,
+  type IdGenerator,
   ListCampaignEvents,
   ListCampaigns,
   ModifyCampaign,
@@ -13,14 +19,8 @@ import {
   RunSchedule,
   StartCampaign,
   TerminateCampaign,
-  type CampaignHistory,
-  type CampaignReader,
-  type Clock,
-  type IdGenerator,
   type UnitOfWork,
 } from '../application/index.js';
-import type { CampaignUseCases } from '../adapters/http/campaign-routes.js';
-import { inTraceOfItsOwn } from '../adapters/tracing/traced-unit-of-work.js';
 import { TYPES } from './types.js';
 
 /** The tokens of the use cases the HTTP routes call, by the names the routes know them by. */
@@ -65,7 +65,9 @@ export const useCaseModule = new ContainerModule(({ bind }) => {
       [TYPES.UnitOfWork, TYPES.Clock, TYPES.IdGenerator],
     )
     .inSingletonScope();
-  bind(TYPES.GetCampaign).toResolvedValue((reader: CampaignReader) => new GetCampaign(reader), [TYPES.CampaignReader]).inSingletonScope();
+  bind(TYPES.GetCampaign)
+    .toResolvedValue((reader: CampaignReader) => new GetCampaign(reader), [TYPES.CampaignReader])
+    .inSingletonScope();
   bind(TYPES.ListCampaigns)
     .toResolvedValue((reader: CampaignReader) => new ListCampaigns(reader), [TYPES.CampaignReader])
     .inSingletonScope();

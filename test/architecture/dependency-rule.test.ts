@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { expect } from '../support/expect.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g;
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g;
 
 /** Declaration files only describe modules (the console's vendor/*.d.ts give the copied library its package's types). */
 function isCode(name: string): boolean {
@@ -34,7 +35,6 @@ function leaks(layer: string, allowed: string[], base = 'src', packages = false)
   });
 }
 
-
 /** The files of `src` each file imports (type-only imports and re-exports included), as paths relative to the root. */
 function importGraph(files: string[]): Map<string, string[]> {
   return new Map(
@@ -52,7 +52,9 @@ function importGraph(files: string[]): Map<string, string[]> {
 
 /** `./x.js` is `./x.ts` in the source, `./x` its `index.ts`. */
 function sourceOf(target: string): string | undefined {
-  return [target.replace(/\.js$/, '.ts'), `${target}.ts`, join(target, 'index.ts')].find((candidate) => existsSync(candidate) && candidate.endsWith('.ts'));
+  return [target.replace(/\.js$/, '.ts'), `${target}.ts`, join(target, 'index.ts')].find(
+    (candidate) => existsSync(candidate) && candidate.endsWith('.ts'),
+  );
 }
 
 /** Every import cycle of the graph, each as the files around it from its first file back to that file. */
@@ -95,7 +97,8 @@ function loadedBy(entry: string): { files: string[]; packages: string[] } {
     for (const m of readFileSync(file, 'utf8').matchAll(IMPORT)) {
       const specifier = m[1] ?? m[2] ?? m[3] ?? '';
       if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier));
-      else packages.add(specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!);
+      else
+        packages.add(specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!);
     }
   };
   visit(join(root, 'dist', entry));
@@ -124,7 +127,11 @@ describe('The dependency rule', () => {
   });
 
   it('is really checked for cycles: two files that import each other are one', () => {
-    const graph = new Map([['a.ts', ['b.ts']], ['b.ts', ['c.ts', 'a.ts']], ['c.ts', []]]);
+    const graph = new Map([
+      ['a.ts', ['b.ts']],
+      ['b.ts', ['c.ts', 'a.ts']],
+      ['c.ts', []],
+    ]);
     expect(cycles(graph)).to.deep.equal(['a.ts → b.ts → a.ts']);
   });
 
@@ -132,9 +139,13 @@ describe('The dependency rule', () => {
     const relay = loadedBy('src/cli/relay.js');
     expect(relay.files).to.include('src/composition/messaging-module.js');
     // The configuration reads the HTTP time limits' defaults from server-limits.js, a file of constants.
-    const http = relay.files.filter((file) => file.startsWith('src/adapters/http/') && file !== 'src/adapters/http/server-limits.js');
+    const http = relay.files.filter(
+      (file) => file.startsWith('src/adapters/http/') && file !== 'src/adapters/http/server-limits.js',
+    );
     expect(http).to.deep.equal([]);
-    expect(relay.files.filter((file) => /composition\/(service|use-case-module|service-module)\.js$/.test(file))).to.deep.equal([]);
+    expect(
+      relay.files.filter((file) => /composition\/(service|use-case-module|service-module)\.js$/.test(file)),
+    ).to.deep.equal([]);
     expect(relay.packages.filter((name) => ['koa', '@koa/router', 'jose'].includes(name))).to.deep.equal([]);
   });
 

@@ -4,12 +4,16 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Knex } from 'knex';
 import { openDatabase } from '../../../src/adapters/persistence/knex/open-database.js';
-import { ConnectionWantedInsideUnit, SqliteGroupCommitUnitOfWork } from '../../../src/adapters/persistence/sqlite/sqlite-group-commit-unit-of-work.js';
 import { migrateToLatest } from '../../../src/adapters/persistence/migrations/index.js';
+import {
+  ConnectionWantedInsideUnit,
+  SqliteGroupCommitUnitOfWork,
+} from '../../../src/adapters/persistence/sqlite/sqlite-group-commit-unit-of-work.js';
 import { Campaign, CampaignId } from '../../../src/domain/index.js';
 import { expect } from '../../support/expect.js';
 
-const newCampaign = (id: string) => Campaign.create({ id: CampaignId.parse(id), name: `c${id}`, createdBy: 'test' }, new Date());
+const newCampaign = (id: string) =>
+  Campaign.create({ id: CampaignId.parse(id), name: `c${id}`, createdBy: 'test' }, new Date());
 
 describe('Group commit on SQLite', () => {
   let dir: string;
@@ -29,7 +33,8 @@ describe('Group commit on SQLite', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const storedIds = async () => (await db('campaigns').select(db.raw('CAST(id AS TEXT) AS id')).orderBy('campaigns.id')).map((r) => r.id);
+  const storedIds = async () =>
+    (await db('campaigns').select(db.raw('CAST(id AS TEXT) AS id')).orderBy('campaigns.id')).map((r) => r.id);
 
   it('commits units that arrive together in one transaction, and each sees its own writes', async () => {
     const results = await Promise.all(
@@ -79,10 +84,13 @@ describe('Group commit on SQLite', () => {
     await unitEntered;
     let released = false;
     let answeredDuringBatch = false;
-    const outside = db('campaigns').count({ n: '*' }).first().then((row) => {
-      answeredDuringBatch = !released;
-      return row;
-    });
+    const outside = db('campaigns')
+      .count({ n: '*' })
+      .first()
+      .then((row) => {
+        answeredDuringBatch = !released;
+        return row;
+      });
     for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
     released = true;
     release();

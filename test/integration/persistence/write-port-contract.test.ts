@@ -4,14 +4,18 @@ import { PostgresUnitOfWork } from '../../../src/adapters/persistence/postgres/p
 import { SqliteGroupCommitUnitOfWork } from '../../../src/adapters/persistence/sqlite/sqlite-group-commit-unit-of-work.js';
 import type { UnitOfWork } from '../../../src/application/index.js';
 import { InMemoryUnitOfWork } from '../../fakes/in-memory-unit-of-work.js';
-import { openTestDatabase, POSTGRES, SQLITE, type DatabaseKind } from '../../support/databases.js';
-import { writePortContract, type OpenWritePort } from './write-port-contract.js';
+import { type DatabaseKind, openTestDatabase, POSTGRES, SQLITE } from '../../support/databases.js';
+import { type OpenWritePort, writePortContract } from './write-port-contract.js';
 
 writePortContract({
   name: 'the in-memory fake the unit tests use',
   async open() {
     const store = new InMemoryUnitOfWork();
-    return { unitOfWork: store, committedEventIds: async () => store.outbox.map((event) => event.eventId), close: async () => {} };
+    return {
+      unitOfWork: store,
+      committedEventIds: async () => store.outbox.map((event) => event.eventId),
+      close: async () => {},
+    };
   },
 });
 

@@ -1,7 +1,7 @@
 import {
   CampaignAlreadyExists,
-  IdempotencyKeyTaken,
   type IdempotencyKey,
+  IdempotencyKeyTaken,
   type StoredOutcome,
   type UnitOfWork,
 } from '../../../src/application/index.js';
@@ -44,7 +44,11 @@ function scheduledCampaign(id = freshId()): Campaign {
 const start = (campaign: Campaign, eventId: string) =>
   campaign.start({ now: LATER, eventId, by: 'operator', trigger: 'manual' });
 
-const resultOutcome = (value: unknown): StoredOutcome => ({ fingerprint: 'POST /campaigns/1/start -', kind: 'result', value });
+const resultOutcome = (value: unknown): StoredOutcome => ({
+  fingerprint: 'POST /campaigns/1/start -',
+  kind: 'result',
+  value,
+});
 const refusalOutcome: StoredOutcome = {
   fingerprint: 'POST /campaigns/1/start -',
   kind: 'refusal',
@@ -54,7 +58,11 @@ const refusalOutcome: StoredOutcome = {
   requestId: 'req-1',
 };
 let lastKey = 0;
-const freshKey = (owner = 'client-a'): IdempotencyKey => ({ owner, key: `key-${++lastKey}`, fingerprint: 'POST /campaigns/1/start -' });
+const freshKey = (owner = 'client-a'): IdempotencyKey => ({
+  owner,
+  key: `key-${++lastKey}`,
+  fingerprint: 'POST /campaigns/1/start -',
+});
 
 /**
  * What every implementation of the write port (`UnitOfWork` and the transaction's ports) must do, whatever it
@@ -71,7 +79,8 @@ export function writePortContract(implementation: WritePortImplementation): void
     after(() => port.close());
 
     const stored = (id: CampaignId) => unitOfWork.run(async (tx) => (await tx.campaigns.find(id))?.snapshot());
-    const eventsOf = async (eventIds: string[]) => (await port.committedEventIds()).filter((id) => eventIds.includes(id));
+    const eventsOf = async (eventIds: string[]) =>
+      (await port.committedEventIds()).filter((id) => eventIds.includes(id));
 
     describe('finding a campaign', () => {
       it('finds nothing under an id never stored', async () => {
@@ -226,9 +235,9 @@ export function writePortContract(implementation: WritePortImplementation): void
       it('refuses a second outcome under a taken key and keeps the first', async () => {
         const key = freshKey();
         await unitOfWork.run((tx) => tx.idempotency.remember(key, resultOutcome('first'), NOW));
-        await expect(unitOfWork.run((tx) => tx.idempotency.remember(key, resultOutcome('second'), LATER))).to.be.rejectedWith(
-          IdempotencyKeyTaken,
-        );
+        await expect(
+          unitOfWork.run((tx) => tx.idempotency.remember(key, resultOutcome('second'), LATER)),
+        ).to.be.rejectedWith(IdempotencyKeyTaken);
         expect(await unitOfWork.run((tx) => tx.idempotency.find(key))).to.deep.equal(resultOutcome('first'));
       });
     });

@@ -17,8 +17,18 @@ import { expect } from '../../support/expect.js';
 const KAFKA = { KAFKA_BROKERS: '127.0.0.1:9' };
 
 const USE_CASES = [
-  'CreateCampaign', 'GetCampaign', 'ListCampaigns', 'ListCampaignEvents', 'StartCampaign', 'PauseCampaign',
-  'ResumeCampaign', 'TerminateCampaign', 'DeleteCampaign', 'ModifyCampaign', 'RestartCampaign', 'RunSchedule',
+  'CreateCampaign',
+  'GetCampaign',
+  'ListCampaigns',
+  'ListCampaignEvents',
+  'StartCampaign',
+  'PauseCampaign',
+  'ResumeCampaign',
+  'TerminateCampaign',
+  'DeleteCampaign',
+  'ModifyCampaign',
+  'RestartCampaign',
+  'RunSchedule',
 ] as const;
 
 describe('The composition root', () => {
@@ -38,7 +48,8 @@ describe('The composition root', () => {
     return container;
   };
   afterEach(async () => {
-    for (const container of opened.splice(0)) if (container.isBound(TYPES.Database)) await container.get(TYPES.Database).destroy();
+    for (const container of opened.splice(0))
+      if (container.isBound(TYPES.Database)) await container.get(TYPES.Database).destroy();
   });
 
   it('binds every use case under a token of its own, and the routes call exactly those', () => {
@@ -46,7 +57,9 @@ describe('The composition root', () => {
     for (const name of USE_CASES) expect(container.isBound(TYPES[name]), name).to.equal(true);
     const routed = container.get(TYPES.CampaignUseCases);
     expect(Object.keys(routed).sort()).to.deep.equal(
-      USE_CASES.filter((name) => name !== 'RunSchedule').map((name) => name.charAt(0).toLowerCase() + name.slice(1)).sort(),
+      USE_CASES.filter((name) => name !== 'RunSchedule')
+        .map((name) => name.charAt(0).toLowerCase() + name.slice(1))
+        .sort(),
     );
   });
 
@@ -72,7 +85,14 @@ describe('The composition root', () => {
     for (const token of [TYPES.OutboxRelay, TYPES.EventPublisher, TYPES.PendingEvents, TYPES.Database, TYPES.Clock]) {
       expect(container.isBound(token), token.toString()).to.equal(true);
     }
-    const absent = [TYPES.UnitOfWork, TYPES.TokenVerifier, TYPES.CampaignUseCases, TYPES.Readiness, TYPES.Metrics, TYPES.ScheduleLoop];
+    const absent = [
+      TYPES.UnitOfWork,
+      TYPES.TokenVerifier,
+      TYPES.CampaignUseCases,
+      TYPES.Readiness,
+      TYPES.Metrics,
+      TYPES.ScheduleLoop,
+    ];
     for (const token of [...absent, ...USE_CASES.map((name) => TYPES[name])]) {
       expect(container.isBound(token), token.toString()).to.equal(false);
     }

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { context, type Context } from '@opentelemetry/api';
+import { type Context, context } from '@opentelemetry/api';
 import type { Database } from 'better-sqlite3';
 import type { Knex } from 'knex';
 import type { OutboxSignal, Transaction, UnitOfWork } from '../../../application/index.js';
@@ -75,7 +75,10 @@ export class SqliteGroupCommitUnitOfWork implements UnitOfWork {
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, MAX_BATCH);
-        await traceBatch(batch.map((pending) => pending.context), () => this.commitBatch(batch));
+        await traceBatch(
+          batch.map((pending) => pending.context),
+          () => this.commitBatch(batch),
+        );
       }
     } finally {
       this.flushing = false;
