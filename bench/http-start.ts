@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
 import { mintToken } from '../src/adapters/auth/token-minter.js';
-import { openDatabase } from '../src/adapters/persistence/database.js';
+import { openDatabase } from '../src/adapters/persistence/knex/open-database.js';
 import { migrateToLatest } from '../src/adapters/persistence/migrations/index.js';
 import { ServiceProcess } from '../test/support/service-process.js';
 import { measuringCpu } from './support/cpu-usage.js';

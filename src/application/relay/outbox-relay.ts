@@ -3,7 +3,7 @@ import { PartlyPublished, type EventPublisher } from '../ports/event-publisher.j
 import type { PendingEvent, PendingEvents, SequenceRange } from '../ports/pending-events.js';
 import type { RelayLog } from '../ports/relay-log.js';
 import { Doorbell } from './doorbell.js';
-import type { OutboxSignal } from './outbox-signal.js';
+import type { OutboxSignal } from '../ports/outbox-signal.js';
 import type { RelayLeadership } from './relay-leadership.js';
 import { retryDelay, type RetryPolicy } from './retry-policy.js';
 
