@@ -7,7 +7,7 @@ import kafkajs, { type Consumer, type Kafka, type Message, type Producer } from 
 import { mintToken } from '../src/adapters/auth/token-minter.js';
 import { toKafkaMessage } from '../src/adapters/messaging/cloud-event-message.js';
 import { KAFKAJS_RETRY } from '../src/adapters/messaging/kafka-client.js';
-import { openDatabase } from '../src/adapters/persistence/database.js';
+import { openDatabase } from '../src/adapters/persistence/knex/open-database.js';
 import { migrateToLatest } from '../src/adapters/persistence/migrations/index.js';
 import { LocalKafkaBroker } from '../test/support/local-kafka-broker.js';
 import { ServiceProcess } from '../test/support/service-process.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { mintToken } from '../src/adapters/auth/token-minter.js';
-import { openDatabase } from '../src/adapters/persistence/database.js';
+import { openDatabase } from '../src/adapters/persistence/knex/open-database.js';
 import { migrateToLatest } from '../src/adapters/persistence/migrations/index.js';
 import { ServiceProcess } from '../test/support/service-process.js';
 import { machineLine, median, percentile, printSummary, writeSection } from './support/performance-report.js';

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
 import { mintToken } from '../src/adapters/auth/token-minter.js';
-import { openDatabase } from '../src/adapters/persistence/database.js';
+import { openDatabase } from '../src/adapters/persistence/knex/open-database.js';
 import { migrateToLatest } from '../src/adapters/persistence/migrations/index.js';
 import { ServiceProcess } from '../test/support/service-process.js';
 import { measuringCpu } from './support/cpu-usage.js';
@@ -67,22 +67,32 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'info',
     KAFKA_BROKERS: '',
   }, 20_000, CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR] : []);
-  const sqlite3Service = SQLITE3
-    ? await ServiceProcess.start(
-        { DATABASE_URL: `sqlite:${sqlite3File}`, DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET, SCHEDULER: 'off', LOG_LEVEL: 'info', KAFKA_BROKERS: '' },
-        20_000,
-        [],
-        resolve(here, 'servers/sqlite3-service.js'),
-      )
-    : undefined;
-  const baselineService = BASELINE_MAIN
-    ? await ServiceProcess.start(
-        { DATABASE_URL: `sqlite:${baselineFile}`, DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET, SCHEDULER: 'off', LOG_LEVEL: 'info', KAFKA_BROKERS: '' },
-        20_000,
-        [],
-        BASELINE_MAIN,
-      )
-    : undefined;
+  // A server that fails to start must not leave the ones already started running after the benchmark exits.
+  let sqlite3Service: ServiceProcess | undefined;
+  let baselineService: ServiceProcess | undefined;
+  try {
+    sqlite3Service = SQLITE3
+      ? await ServiceProcess.start(
+          { DATABASE_URL: `sqlite:${sqlite3File}`, DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET, SCHEDULER: 'off', LOG_LEVEL: 'info', KAFKA_BROKERS: '' },
+          20_000,
+          [],
+          resolve(here, 'servers/sqlite3-service.js'),
+        )
+      : undefined;
+    baselineService = BASELINE_MAIN
+      ? await ServiceProcess.start(
+          { DATABASE_URL: `sqlite:${baselineFile}`, DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET, SCHEDULER: 'off', LOG_LEVEL: 'info', KAFKA_BROKERS: '' },
+          20_000,
+          [],
+          BASELINE_MAIN,
+        )
+      : undefined;
+  } catch (error) {
+    await service.stop();
+    await sqlite3Service?.stop();
+    await sink?.stop();
+    throw error;
+  }
   const bare = await startBareKoa();
   const headers = { authorization: `Bearer ${token}` };
   let nextId = 1;

@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import type { Knex } from 'knex';
-import { KnexCampaignReader } from '../src/adapters/persistence/knex-campaign-reader.js';
+import { KnexCampaignReader } from '../src/adapters/persistence/knex/knex-campaign-reader.js';
 import { migrateToLatest } from '../src/adapters/persistence/migrations/index.js';
-import { BUCKET_OF } from '../src/adapters/persistence/campaign-buckets.js';
-import { selectCampaignColumns } from '../src/adapters/persistence/campaign-rows.js';
+import { BUCKET_OF } from '../src/adapters/persistence/rows/campaign-buckets.js';
+import { selectCampaignColumns } from '../src/adapters/persistence/rows/campaign-rows.js';
 import { openTestDatabase, POSTGRES, SQLITE, type DatabaseKind } from '../test/support/databases.js';
 import { machineLine, median, percentile, printSummary, writeSection } from './support/performance-report.js';
 import { seedSqlite } from './support/sqlite-seed.js';

@@ -6,7 +6,7 @@ import { loadConfig } from '../src/adapters/config/config.js';
 import { toKafkaMessage } from '../src/adapters/messaging/cloud-event-message.js';
 import { KAFKAJS_RETRY } from '../src/adapters/messaging/kafka-client.js';
 import { migrateToLatest } from '../src/adapters/persistence/migrations/index.js';
-import { outboxRows } from '../src/adapters/persistence/outbox-rows.js';
+import { outboxRows } from '../src/adapters/persistence/rows/outbox-rows.js';
 import { buildContainer } from '../src/composition/service.js';
 import { TYPES } from '../src/composition/types.js';
 import { CampaignId, EMPTY_CONTENT, type CampaignStarted } from '../src/domain/index.js';

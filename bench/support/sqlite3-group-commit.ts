@@ -10,10 +10,10 @@ import {
   type UnitOfWork,
 } from '../../src/application/index.js';
 import { Campaign, type CampaignId, type CampaignEvent } from '../../src/domain/index.js';
-import { toRow, toSnapshot, type CampaignRow } from '../../src/adapters/persistence/campaign-rows.js';
-import { isUniqueViolation } from '../../src/adapters/persistence/database.js';
-import { storedOutcome, type IdempotencyRow } from '../../src/adapters/persistence/idempotency-rows.js';
-import { outboxRows } from '../../src/adapters/persistence/outbox-rows.js';
+import { toRow, toSnapshot, type CampaignRow } from '../../src/adapters/persistence/rows/campaign-rows.js';
+import { isUniqueViolation } from '../../src/adapters/persistence/rows/database-values.js';
+import { storedOutcome, type IdempotencyRow } from '../../src/adapters/persistence/rows/idempotency-rows.js';
+import { outboxRows } from '../../src/adapters/persistence/rows/outbox-rows.js';
 import { bindable } from '../../src/adapters/persistence/sqlite/prepared-statements.js';
 import {
   DELETE_CAMPAIGN,
@@ -38,7 +38,7 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 const MAX_BATCH = 256;
 
 /**
- * The service's SQLite group commit (`GroupCommitUnitOfWork`) on the `sqlite3` driver, for the driver comparison
+ * The service's SQLite group commit (`SqliteGroupCommitUnitOfWork`) on the `sqlite3` driver, for the driver comparison
  * only: the same batching (the units of one turn of the event loop, up to 256, in one BEGIN IMMEDIATE ... COMMIT,
  * each in a savepoint), the same SQL, every statement prepared once on one connection of its own with the same
  * pragmas. `sqlite3` runs every statement, the commit's fsync included, on libuv's thread pool.

@@ -1,5 +1,5 @@
 import type { Campaign, CampaignId } from '../domain/index.js';
-import { CampaignNotFound } from './errors.js';
+import { CampaignNotFound } from './application-errors.js';
 import type { Transaction } from './ports/unit-of-work.js';
 
 /** How many times a change re-reads the campaign after losing a write race to another change. */

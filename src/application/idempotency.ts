@@ -1,37 +1,11 @@
 import { DomainError } from '../domain/index.js';
-import { ApplicationError, IdempotencyKeyReused, IdempotencyKeyTaken, ReplayedRefusal } from './errors.js';
+import { ApplicationError, IdempotencyKeyReused, IdempotencyKeyTaken, ReplayedRefusal } from './application-errors.js';
+import type { IdempotencyKey, IdempotentRequest, StoredOutcome } from './ports/idempotency-records.js';
 import type { Transaction, UnitOfWork } from './ports/unit-of-work.js';
 
+export type { IdempotencyKey, IdempotentRequest, StoredOutcome } from './ports/idempotency-records.js';
+
 export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
-
-/** What a request that carries an Idempotency-Key brings with it. */
-export interface IdempotentRequest {
-  key: string;
-  /**
-   * The request the key is bound to, as `<method> <resource> <digest>` (the digest covers what else makes it
-   * this request: query and body). Another fingerprint under a used key is refused; a stored digest of `*`
-   * (a key stored before digests were kept) matches any digest of the same method and resource.
-   */
-  fingerprint: string;
-  /** The request's id, kept with a stored refusal so that a replay answers it byte for byte. */
-  requestId?: string;
-}
-
-/** A client's key, scoped to the caller, with what the request asked for. */
-export interface IdempotencyKey extends IdempotentRequest {
-  owner: string;
-}
-
-export type StoredOutcome =
-  | { fingerprint: string; kind: 'result'; value: unknown }
-  | {
-      fingerprint: string;
-      kind: 'refusal';
-      code: string;
-      message: string;
-      details: Record<string, unknown>;
-      requestId?: string;
-    };
 
 /** The key of `request` for `owner`, or undefined when the request carries none. */
 export function idempotencyKey(owner: string, request: IdempotentRequest | undefined): IdempotencyKey | undefined {

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from '../adapters/config/config.js';
-import { openDatabase } from '../adapters/persistence/database.js';
+import { openDatabase } from '../adapters/persistence/knex/open-database.js';
 import { migrateToLatest } from '../adapters/persistence/migrations/index.js';
 
 async function main(): Promise<void> {

@@ -2,8 +2,7 @@ import { ConfigError, loadConfig } from '../adapters/config/config.js';
 import { migrateToLatest } from '../adapters/persistence/migrations/index.js';
 import { installTracing } from '../adapters/tracing/tracing-sdk.js';
 import { createLogger } from '../composition/logger.js';
-import { startOutboxRelay } from '../composition/outbox-relay.js';
-import { buildContainer } from '../composition/service.js';
+import { buildRelayContainer, startOutboxRelay } from '../composition/relay-process.js';
 import { TYPES } from '../composition/types.js';
 
 /** The outbox relay on its own, for when the service runs with OUTBOX_RELAY=off or without Kafka. */
@@ -14,7 +13,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger();
   const tracing = await installTracing(config.tracing, logger);
-  const container = buildContainer(config, logger, undefined);
+  const container = buildRelayContainer(config, logger);
   const db = container.get(TYPES.Database);
   await migrateToLatest(db);
   const relay = startOutboxRelay(container);

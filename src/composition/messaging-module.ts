@@ -18,7 +18,8 @@ import { PinoRelayLog } from '../adapters/logging/pino-relay-log.js';
 import { createKafka } from '../adapters/messaging/kafka-client.js';
 import { KafkaEventPublisher } from '../adapters/messaging/kafka-event-publisher.js';
 import { logTopicLayout } from '../adapters/messaging/topic-log.js';
-import { KnexRelayLease } from '../adapters/persistence/knex-relay-lease.js';
+import { KnexPendingEvents } from '../adapters/persistence/knex/knex-pending-events.js';
+import { KnexRelayLease } from '../adapters/persistence/knex/knex-relay-lease.js';
 import { TYPES } from './types.js';
 
 /** How long the relay waits before retrying a failed batch: 100 ms at first, doubling up to 5 s. */
@@ -38,6 +39,7 @@ export function messagingModule(kafka: KafkaSettings, relay: RelaySettings): Con
   /** This relay's name in the lease table and in its log lines. */
   const relayId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   return new ContainerModule(({ bind }) => {
+    bind(TYPES.PendingEvents).toResolvedValue((db: Knex) => new KnexPendingEvents(db), [TYPES.Database]).inSingletonScope();
     bind(TYPES.Kafka).toResolvedValue((logger: Logger) => createKafka(kafka, logger), [TYPES.Logger]).inSingletonScope();
     bind(TYPES.KafkaEventPublisher)
       .toResolvedValue(

@@ -1,12 +1,12 @@
 import { ContainerModule } from 'inversify';
 import type { Knex } from 'knex';
-import type { OutboxBacklogSource } from '../application/ports/relay-status.js';
+import type { OutboxBacklogSource } from '../adapters/observability/relay-status.js';
 import { CountingUnitOfWork } from '../adapters/observability/counting-unit-of-work.js';
 import { CountingStartRefusals } from '../adapters/observability/counting-start-refusals.js';
 import { MeasuredEventPublisher } from '../adapters/observability/measured-event-publisher.js';
 import { RelayStatusTracker } from '../adapters/observability/relay-status-tracker.js';
 import { ServiceMetrics } from '../adapters/observability/service-metrics.js';
-import { KnexOutboxBacklog } from '../adapters/persistence/outbox-backlog.js';
+import { KnexOutboxBacklog } from '../adapters/persistence/knex/knex-outbox-backlog.js';
 import { TYPES } from './types.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { PruneResult } from '../adapters/persistence/batched-pruning.js';
+import type { PruneResult } from '../adapters/persistence/knex/batched-pruning.js';
 
 export interface Pruner {
   prune(now: Date, stopping: () => boolean): Promise<PruneResult>;

@@ -14,17 +14,18 @@ import { answerClientErrorsAsJson } from '../adapters/http/client-errors.js';
 import { loadConsoleAssets } from '../adapters/http/console-routes.js';
 import { serverOptions, type ConnectionTimeouts } from '../adapters/http/server-limits.js';
 import { closeSilentConnections } from '../adapters/http/silent-connections.js';
-import { ReadinessCheck } from '../adapters/observability/readiness-check.js';
-import { DatabaseProbe } from '../adapters/persistence/database-probe.js';
 import { installTracing } from '../adapters/tracing/tracing-sdk.js';
 import { migrateToLatest } from '../adapters/persistence/migrations/index.js';
+import { authModule } from './auth-module.js';
+import { databaseModule } from './database-module.js';
 import { messagingModule } from './messaging-module.js';
-import { authModule, persistenceModule, systemModule, useCaseModule } from './modules.js';
-import { PeriodicPruning } from './periodic-pruning.js';
-import { startRelayInProcess } from './outbox-relay.js';
 import { observabilityModule } from './observability-module.js';
-import { ScheduleLoop } from './schedule-loop.js';
+import { persistenceModule } from './persistence-module.js';
+import { startRelayInProcess } from './relay-process.js';
+import { serviceModule } from './service-module.js';
+import { systemModule } from './system-module.js';
 import { tracingModule } from './tracing-module.js';
+import { useCaseModule } from './use-case-module.js';
 import { TYPES } from './types.js';
 
 export interface RunningService {
@@ -44,13 +45,20 @@ export interface ServiceOverrides {
   unitOfWork?: (db: Knex, signal: OutboxSignal) => UnitOfWork;
 }
 
-const HOUR_MS = 3_600_000;
-
 export function buildContainer(config: ServiceConfig, logger: Logger, developmentSecret: string | undefined): Container {
   const container = new Container();
   container.bind(TYPES.Config).toConstantValue(config);
   container.bind(TYPES.Logger).toConstantValue(logger);
-  container.load(persistenceModule, systemModule, authModule(developmentSecret), useCaseModule, observabilityModule, tracingModule);
+  container.load(
+    databaseModule,
+    persistenceModule,
+    systemModule,
+    authModule(developmentSecret),
+    useCaseModule,
+    serviceModule,
+    observabilityModule,
+    tracingModule,
+  );
   if (config.kafka !== undefined) container.load(messagingModule(config.kafka, config.relay));
   return container;
 }
@@ -79,19 +87,14 @@ export async function startService(
   const applied = await migrateToLatest(db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
 
-  const pruning = [
-    new PeriodicPruning('idempotency keys', container.get(TYPES.IdempotencyJanitor), HOUR_MS, logger),
-    new PeriodicPruning('outbox', container.get(TYPES.OutboxJanitor), HOUR_MS, logger),
-  ];
+  const pruning = [container.get(TYPES.IdempotencyKeyPruning), container.get(TYPES.OutboxPruning)];
   for (const pass of pruning) pass.start();
   const relay = startRelayInProcess(container, config, logger);
 
-  const scheduleLoop = config.scheduler.enabled
-    ? new ScheduleLoop(container.get(TYPES.RunSchedule), config.scheduler.intervalMs, logger)
-    : undefined;
+  const scheduleLoop = config.scheduler.enabled ? container.get(TYPES.ScheduleLoop) : undefined;
   await scheduleLoop?.start();
 
-  let stopping = false;
+  const shutdown = container.get(TYPES.ShutdownState);
   const app = createHttpApp({
     useCases: container.get(TYPES.CampaignUseCases),
     verifier: container.get(TYPES.TokenVerifier),
@@ -99,14 +102,9 @@ export async function startService(
     basePath: config.basePath,
     corsOrigins: config.corsOrigins,
     consoleAssets: loadConsoleAssets(),
-    draining: () => stopping,
+    draining: () => shutdown.stopping,
     operations: {
-      readiness: new ReadinessCheck({
-        database: new DatabaseProbe(db),
-        backlog: container.get(TYPES.OutboxBacklog),
-        relay: relay === undefined ? undefined : container.get(TYPES.RelayStatus),
-        stopping: () => stopping,
-      }),
+      readiness: container.get(TYPES.Readiness),
       metrics: config.metricsEnabled ? container.get(TYPES.Metrics) : undefined,
       openApiDocument: loadOpenApiDocument(),
     },
@@ -122,7 +120,7 @@ export async function startService(
     developmentSecret,
     /** Stops taking connections, lets every request in flight finish, then releases the rest. */
     async stop() {
-      stopping = true;
+      shutdown.stopping = true;
       await scheduleLoop?.stop();
       await Promise.all(pruning.map((pass) => pass.stop()));
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -3,12 +3,10 @@ import type { Knex } from 'knex';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type {
+  CampaignCommandRunner,
   CampaignHistory,
   CampaignReader,
   Clock,
-  CampaignCommand,
-  CommandAnswer,
-  CreateCampaign,
   EventPublisher,
   IdGenerator,
   OutboxRelay,
@@ -17,17 +15,21 @@ import type {
   RelayLog,
   RunSchedule,
   UnitOfWork,
-  UseCase,
 } from '../application/index.js';
 import type { CampaignUseCases } from '../adapters/http/campaign-routes.js';
 import type { ServiceConfig } from '../adapters/config/config.js';
 import type { TokenVerifier } from '../adapters/auth/token-verifier.js';
-import type { IdempotencyJanitor } from '../adapters/persistence/idempotency-janitor.js';
-import type { OutboxJanitor } from '../adapters/persistence/outbox-janitor.js';
+import type { ReadinessCheck } from '../adapters/observability/readiness-check.js';
+import type { KnexDatabaseProbe } from '../adapters/persistence/knex/knex-database-probe.js';
+import type { KnexIdempotencyJanitor } from '../adapters/persistence/knex/knex-idempotency-janitor.js';
+import type { KnexOutboxJanitor } from '../adapters/persistence/knex/knex-outbox-janitor.js';
 import type { KafkaEventPublisher } from '../adapters/messaging/kafka-event-publisher.js';
-import type { OutboxBacklogSource } from '../application/ports/relay-status.js';
+import type { OutboxBacklogSource } from '../adapters/observability/relay-status.js';
 import type { RelayStatusTracker } from '../adapters/observability/relay-status-tracker.js';
 import type { ServiceMetrics } from '../adapters/observability/service-metrics.js';
+import type { PeriodicPruning } from './periodic-pruning.js';
+import type { ScheduleLoop } from './schedule-loop.js';
+import type { ShutdownState } from './shutdown-state.js';
 
 export const TYPES = {
   Config: Symbol.for('Config') as ServiceIdentifier<ServiceConfig>,
@@ -36,8 +38,8 @@ export const TYPES = {
   UnitOfWork: Symbol.for('UnitOfWork') as ServiceIdentifier<UnitOfWork>,
   CampaignReader: Symbol.for('CampaignReader') as ServiceIdentifier<CampaignReader>,
   CampaignHistory: Symbol.for('CampaignHistory') as ServiceIdentifier<CampaignHistory>,
-  IdempotencyJanitor: Symbol.for('IdempotencyJanitor') as ServiceIdentifier<IdempotencyJanitor>,
-  OutboxJanitor: Symbol.for('OutboxJanitor') as ServiceIdentifier<OutboxJanitor>,
+  IdempotencyJanitor: Symbol.for('IdempotencyJanitor') as ServiceIdentifier<KnexIdempotencyJanitor>,
+  OutboxJanitor: Symbol.for('OutboxJanitor') as ServiceIdentifier<KnexOutboxJanitor>,
   Clock: Symbol.for('Clock') as ServiceIdentifier<Clock>,
   IdGenerator: Symbol.for('IdGenerator') as ServiceIdentifier<IdGenerator>,
   OutboxSignal: Symbol.for('OutboxSignal') as ServiceIdentifier<OutboxSignal>,
@@ -49,12 +51,32 @@ export const TYPES = {
   RelayLog: Symbol.for('RelayLog') as ServiceIdentifier<RelayLog>,
   OutboxRelay: Symbol.for('OutboxRelay') as ServiceIdentifier<OutboxRelay>,
   TokenVerifier: Symbol.for('TokenVerifier') as ServiceIdentifier<TokenVerifier>,
-  CreateCampaign: Symbol.for('CreateCampaign') as ServiceIdentifier<CreateCampaign>,
-  StartCampaign: Symbol.for('StartCampaign') as ServiceIdentifier<UseCase<CampaignCommand, CommandAnswer>>,
+  /** Loads a campaign, lets a command decide, saves it and remembers the Idempotency-Key: shared by the verbs. */
+  CampaignCommandRunner: Symbol.for('CampaignCommandRunner') as ServiceIdentifier<CampaignCommandRunner>,
+  CreateCampaign: Symbol.for('CreateCampaign') as ServiceIdentifier<CampaignUseCases['createCampaign']>,
+  GetCampaign: Symbol.for('GetCampaign') as ServiceIdentifier<CampaignUseCases['getCampaign']>,
+  ListCampaigns: Symbol.for('ListCampaigns') as ServiceIdentifier<CampaignUseCases['listCampaigns']>,
+  ListCampaignEvents: Symbol.for('ListCampaignEvents') as ServiceIdentifier<CampaignUseCases['listCampaignEvents']>,
+  StartCampaign: Symbol.for('StartCampaign') as ServiceIdentifier<CampaignUseCases['startCampaign']>,
+  PauseCampaign: Symbol.for('PauseCampaign') as ServiceIdentifier<CampaignUseCases['pauseCampaign']>,
+  ResumeCampaign: Symbol.for('ResumeCampaign') as ServiceIdentifier<CampaignUseCases['resumeCampaign']>,
+  TerminateCampaign: Symbol.for('TerminateCampaign') as ServiceIdentifier<CampaignUseCases['terminateCampaign']>,
+  DeleteCampaign: Symbol.for('DeleteCampaign') as ServiceIdentifier<CampaignUseCases['deleteCampaign']>,
+  ModifyCampaign: Symbol.for('ModifyCampaign') as ServiceIdentifier<CampaignUseCases['modifyCampaign']>,
+  RestartCampaign: Symbol.for('RestartCampaign') as ServiceIdentifier<CampaignUseCases['restartCampaign']>,
+  /** The use cases as the HTTP routes call them, each the one bound under its own token. */
   CampaignUseCases: Symbol.for('CampaignUseCases') as ServiceIdentifier<CampaignUseCases>,
   RunSchedule: Symbol.for('RunSchedule') as ServiceIdentifier<RunSchedule>,
   Metrics: Symbol.for('Metrics') as ServiceIdentifier<ServiceMetrics>,
   OutboxBacklog: Symbol.for('OutboxBacklog') as ServiceIdentifier<OutboxBacklogSource>,
   /** The relay's state as its log tells it; GET /health/ready reports it when a relay runs in this process. */
   RelayStatus: Symbol.for('RelayStatus') as ServiceIdentifier<RelayStatusTracker>,
+  DatabaseProbe: Symbol.for('DatabaseProbe') as ServiceIdentifier<KnexDatabaseProbe>,
+  /** What GET /health/ready answers. */
+  Readiness: Symbol.for('Readiness') as ServiceIdentifier<ReadinessCheck>,
+  ShutdownState: Symbol.for('ShutdownState') as ServiceIdentifier<ShutdownState>,
+  IdempotencyKeyPruning: Symbol.for('IdempotencyKeyPruning') as ServiceIdentifier<PeriodicPruning>,
+  OutboxPruning: Symbol.for('OutboxPruning') as ServiceIdentifier<PeriodicPruning>,
+  /** Runs the schedule at startup and every SCHEDULER_INTERVAL_MS; started only when the scheduler is on. */
+  ScheduleLoop: Symbol.for('ScheduleLoop') as ServiceIdentifier<ScheduleLoop>,
 };

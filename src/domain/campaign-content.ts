@@ -1,4 +1,4 @@
-import type { FieldProblem } from './errors.js';
+import type { FieldProblem } from './domain-errors.js';
 
 /** A JSON value of a free-form part (push platform properties, pass templates). Numbers are plain doubles. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };

@@ -1,4 +1,4 @@
-import { InvalidCampaignId } from './errors.js';
+import { InvalidCampaignId } from './domain-errors.js';
 
 const CANONICAL_LONG = /^[1-9][0-9]{0,18}$/;
 const MAX_LONG = 9223372036854775807n;

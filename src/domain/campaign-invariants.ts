@@ -1,6 +1,6 @@
 import { endsBeforeItStarts } from './campaign-rules.js';
 import { isCampaignStatus, type CampaignStatus } from './campaign-status.js';
-import type { FieldProblem } from './errors.js';
+import type { FieldProblem } from './domain-errors.js';
 
 type Moment = 'startedAt' | 'pausedAt' | 'terminatedAt' | 'completedAt';
 

@@ -1,4 +1,4 @@
-import type { FieldProblem } from './errors.js';
+import type { FieldProblem } from './domain-errors.js';
 import { storableTextProblem } from './storable-text.js';
 
 export const NAME_MAX_LENGTH = 255;

@@ -13,7 +13,7 @@ import {
   transitionRefused,
   type CampaignAction,
   type FieldProblem,
-} from './errors.js';
+} from './domain-errors.js';
 
 export { ACTOR_MAX_LENGTH, DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH, ZONE_MAX_LENGTH } from './campaign-rules.js';
 

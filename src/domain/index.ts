@@ -4,4 +4,4 @@ export * from './campaign-events.js';
 export * from './campaign-id.js';
 export * from './campaign-status.js';
 export * from './domain-event.js';
-export * from './errors.js';
+export * from './domain-errors.js';

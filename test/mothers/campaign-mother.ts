@@ -54,7 +54,9 @@ const WAY_TO: Readonly<Record<CampaignStatus, readonly Step[]>> = {
 export function campaignIn(status: CampaignStatus, overrides: Partial<NewCampaign> = {}, walk: Walk = {}): Campaign {
   const createdAt = walk.createdAt ?? CREATED_AT;
   const campaign = aCampaign({ ...overrides, status: status === 'draft' ? 'draft' : 'scheduled' }, createdAt);
-  WAY_TO[status].forEach((step, n) => step(campaign, { now: walk.at ?? createdAt, eventId: `walk-${n}`, by: 'operator' }));
+  for (const [n, step] of WAY_TO[status].entries()) {
+    step(campaign, { now: walk.at ?? createdAt, eventId: `walk-${n}`, by: 'operator' });
+  }
   campaign.pullEvents();
   return campaign;
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knex from 'knex';
-import { openDatabase } from '../../src/adapters/persistence/database.js';
+import { openDatabase } from '../../src/adapters/persistence/knex/open-database.js';
 import { migrateToLatest } from '../../src/adapters/persistence/migrations/index.js';
 
 /** The PostgreSQL server the tests use; every test database lives in a schema of its own. */

@@ -1,8 +1,7 @@
 import type { EventPublisher } from '../../src/application/index.js';
 import { loadConfig } from '../../src/adapters/config/config.js';
 import { createLogger } from '../../src/composition/logger.js';
-import { startOutboxRelay } from '../../src/composition/outbox-relay.js';
-import { buildContainer } from '../../src/composition/service.js';
+import { buildRelayContainer, startOutboxRelay } from '../../src/composition/relay-process.js';
 import { TYPES } from '../../src/composition/types.js';
 
 /**
@@ -10,7 +9,7 @@ import { TYPES } from '../../src/composition/types.js';
  * broker acknowledged the first batch: the batch is published but never marked, as in a crash at the worst time.
  */
 const config = loadConfig();
-const container = buildContainer(config, createLogger(), undefined);
+const container = buildRelayContainer(config, createLogger());
 const kafka = container.get(TYPES.EventPublisher);
 const dyingAfterPublish: EventPublisher = {
   connect: () => kafka.connect(),

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_CONNECTION_TIMEOUTS, NODE_KEEP_ALIVE_BUFFER_MS, type ConnectionTimeouts } from '../http/server-limits.js';
-import type { DatabaseLocation } from '../persistence/database.js';
+import type { DatabaseLocation } from '../persistence/knex/open-database.js';
 import { tracingSettings, type TracingSettings } from './tracing-config.js';
 
 export type AuthSettings =

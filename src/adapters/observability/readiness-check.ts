@@ -1,5 +1,5 @@
-import type { OutboxBacklogSource, RelayState, RelayStatusSource } from '../../application/ports/relay-status.js';
-import type { DatabaseProbeResult } from '../persistence/database-probe.js';
+import type { OutboxBacklogSource, RelayState, RelayStatusSource } from './relay-status.js';
+import type { DatabaseProbeResult } from '../persistence/knex/knex-database-probe.js';
 
 /**
  * `ready`: take traffic. `degraded`: take traffic, but events wait in the outbox (the broker is unreachable;

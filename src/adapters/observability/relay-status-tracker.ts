@@ -1,5 +1,5 @@
 import { PublishStalled, type RelayLog } from '../../application/index.js';
-import type { RelayStatus, RelayStatusSource } from '../../application/ports/relay-status.js';
+import type { RelayStatus, RelayStatusSource } from './relay-status.js';
 import type { ServiceMetrics } from './service-metrics.js';
 
 /**

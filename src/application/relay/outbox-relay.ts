@@ -4,7 +4,7 @@ import type { PendingEvent, PendingEvents } from '../ports/pending-events.js';
 import type { RelayLog } from '../ports/relay-log.js';
 import { Doorbell } from './doorbell.js';
 import { OutboxReading } from './outbox-reading.js';
-import type { OutboxSignal } from './outbox-signal.js';
+import type { OutboxSignal } from '../ports/outbox-signal.js';
 import type { RelayLeadership } from './relay-leadership.js';
 import { retryDelay, type RetryPolicy } from './retry-policy.js';
 

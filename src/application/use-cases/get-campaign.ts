@@ -1,5 +1,5 @@
 import type { CampaignId, CampaignSnapshot } from '../../domain/index.js';
-import { CampaignNotFound } from '../errors.js';
+import { CampaignNotFound } from '../application-errors.js';
 import type { CampaignReader } from '../ports/campaign-reader.js';
 import type { UseCase } from '../use-case.js';
 

@@ -1,6 +1,6 @@
 import { CampaignStateImpossible, DomainError, type Campaign, type CampaignId } from '../../domain/index.js';
 import { changeCampaign } from '../campaign-change.js';
-import { ApplicationError } from '../errors.js';
+import { ApplicationError } from '../application-errors.js';
 import type { CampaignReader } from '../ports/campaign-reader.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/id-generator.js';

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import type { Knex } from 'knex';
-import { GroupCommitUnitOfWork } from '../../../src/adapters/persistence/group-commit-unit-of-work.js';
-import { KnexCampaignReader } from '../../../src/adapters/persistence/knex-campaign-reader.js';
-import { PostgresUnitOfWork } from '../../../src/adapters/persistence/postgres-unit-of-work.js';
+import { SqliteGroupCommitUnitOfWork } from '../../../src/adapters/persistence/sqlite/sqlite-group-commit-unit-of-work.js';
+import { KnexCampaignReader } from '../../../src/adapters/persistence/knex/knex-campaign-reader.js';
+import { PostgresUnitOfWork } from '../../../src/adapters/persistence/postgres/postgres-unit-of-work.js';
 import { migrationSource } from '../../../src/adapters/persistence/migrations/index.js';
 import type { UnitOfWork } from '../../../src/application/index.js';
 import { Campaign, CampaignId } from '../../../src/domain/index.js';
@@ -27,7 +27,7 @@ for (const kind of DATABASE_KINDS) {
     let reader: KnexCampaignReader;
 
     before(() => {
-      unitOfWork = kind.name === 'SQLite' ? new GroupCommitUnitOfWork(database()) : new PostgresUnitOfWork(database());
+      unitOfWork = kind.name === 'SQLite' ? new SqliteGroupCommitUnitOfWork(database()) : new PostgresUnitOfWork(database());
       reader = new KnexCampaignReader(database());
     });
     afterEach(() => database()('campaigns').delete());

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { UnitOfWork } from '../../../src/application/index.js';
-import { IdempotencyJanitor } from '../../../src/adapters/persistence/idempotency-janitor.js';
+import { KnexIdempotencyJanitor } from '../../../src/adapters/persistence/knex/knex-idempotency-janitor.js';
 import { serviceUnitOfWork } from '../../../src/adapters/persistence/service-unit-of-work.js';
 import { migrateToLatest } from '../../../src/adapters/persistence/migrations/index.js';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../../support/databases.js';
@@ -44,27 +44,27 @@ for (const kind of DATABASE_KINDS) {
       await remember('a-minute-past-retention', RETENTION_MS + 60_000);
       await remember('an-hour-old', HOUR);
       await remember('just-now', 0);
-      expect((await new IdempotencyJanitor(db, RETENTION_MS).prune(NOW)).deleted).to.equal(2);
+      expect((await new KnexIdempotencyJanitor(db, RETENTION_MS).prune(NOW)).deleted).to.equal(2);
       expect(await remaining()).to.deep.equal(['an-hour-old', 'just-now']);
     });
 
     it('deletes in statements of at most the batch size until none past the retention is left', async () => {
       for (let n = 0; n < 5; n++) await remember(`old-${n}`, 48 * HOUR + n);
       await remember('an-hour-old', HOUR);
-      const result = await new IdempotencyJanitor(db, RETENTION_MS, { batchSize: 2, pauseMs: 0 }).prune(NOW);
+      const result = await new KnexIdempotencyJanitor(db, RETENTION_MS, { batchSize: 2, pauseMs: 0 }).prune(NOW);
       expect(result).to.include({ deleted: 5, statements: 3 });
       expect(await remaining()).to.deep.equal(['an-hour-old']);
     });
 
     it('keeps a key stored exactly at the retention boundary', async () => {
       await remember('at-the-boundary', RETENTION_MS);
-      expect((await new IdempotencyJanitor(db, RETENTION_MS).prune(NOW)).deleted).to.equal(0);
+      expect((await new KnexIdempotencyJanitor(db, RETENTION_MS).prune(NOW)).deleted).to.equal(0);
       expect(await remaining()).to.deep.equal(['at-the-boundary']);
     });
 
     it('answers a key that survived pruning with its stored outcome', async () => {
       await remember('an-hour-old', HOUR);
-      await new IdempotencyJanitor(db, RETENTION_MS).prune(NOW);
+      await new KnexIdempotencyJanitor(db, RETENTION_MS).prune(NOW);
       const outcome = await unitOfWork.run((tx) => tx.idempotency.find({ owner: 'alice', key: 'an-hour-old', fingerprint: 'start an-hour-old' }));
       expect(outcome).to.deep.equal({ fingerprint: 'start an-hour-old', kind: 'result', value: { id: 'an-hour-old' } });
     });

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
-import { OutboxSignal, type UnitOfWork } from '../../../src/application/index.js';
+import { InProcessOutboxSignal } from '../../../src/adapters/system/in-process-outbox-signal.js';
+import type { OutboxSignal, UnitOfWork } from '../../../src/application/index.js';
 import type { CampaignEvent } from '../../../src/domain/index.js';
-import { KnexPendingEvents } from '../../../src/adapters/persistence/knex-pending-events.js';
+import { KnexPendingEvents } from '../../../src/adapters/persistence/knex/knex-pending-events.js';
 import { serviceUnitOfWork } from '../../../src/adapters/persistence/service-unit-of-work.js';
 import { DATABASE_KINDS, useMigratedDatabase } from '../../support/databases.js';
 import { pausedEvent } from '../../mothers/campaign-event-mother.js';
@@ -23,7 +24,7 @@ for (const kind of DATABASE_KINDS) {
     let pending: KnexPendingEvents;
     beforeEach(async () => {
       await db('outbox').delete();
-      signal = new OutboxSignal();
+      signal = new InProcessOutboxSignal();
       unitOfWork = serviceUnitOfWork(kind.name === 'SQLite' ? 'sqlite' : 'postgres', db, signal);
       pending = new KnexPendingEvents(db);
     });

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { OutboxRelay } from '../../../src/application/index.js';
-import { KnexPendingEvents } from '../../../src/adapters/persistence/knex-pending-events.js';
+import { KnexPendingEvents } from '../../../src/adapters/persistence/knex/knex-pending-events.js';
 import { serviceUnitOfWork } from '../../../src/adapters/persistence/service-unit-of-work.js';
 import { migrateToLatest } from '../../../src/adapters/persistence/migrations/index.js';
 import { startedEvent } from '../../mothers/campaign-event-mother.js';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { OutboxJanitor } from '../../../src/adapters/persistence/outbox-janitor.js';
+import { KnexOutboxJanitor } from '../../../src/adapters/persistence/knex/knex-outbox-janitor.js';
 import { DATABASE_KINDS, useMigratedDatabase } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
 
@@ -40,7 +40,7 @@ for (const kind of DATABASE_KINDS) {
       await row('published-1-hour-past-retention', 200 * HOUR, RETENTION_MS + HOUR);
       await row('published-6-days-ago', 6 * 24 * HOUR, 6 * 24 * HOUR);
       await row('published-just-now', 1_000, 500);
-      const result = await new OutboxJanitor(db, RETENTION_MS).prune(NOW);
+      const result = await new KnexOutboxJanitor(db, RETENTION_MS).prune(NOW);
       expect(result.deleted).to.equal(2);
       expect(await remaining()).to.deep.equal(['published-6-days-ago', 'published-just-now']);
     });
@@ -49,27 +49,27 @@ for (const kind of DATABASE_KINDS) {
       await row('unpublished-a-year-old', 365 * 24 * HOUR, null);
       await row('unpublished-new', 1_000, null);
       await row('published-long-ago', 30 * 24 * HOUR, 30 * 24 * HOUR);
-      await new OutboxJanitor(db, RETENTION_MS).prune(NOW);
+      await new KnexOutboxJanitor(db, RETENTION_MS).prune(NOW);
       expect(await remaining()).to.deep.equal(['unpublished-a-year-old', 'unpublished-new']);
     });
 
     it('keeps a row published exactly at the retention boundary', async () => {
       await row('on-the-boundary', RETENTION_MS + HOUR, RETENTION_MS);
-      await new OutboxJanitor(db, RETENTION_MS).prune(NOW);
+      await new KnexOutboxJanitor(db, RETENTION_MS).prune(NOW);
       expect(await remaining()).to.deep.equal(['on-the-boundary']);
     });
 
     it('deletes in statements of at most the batch size until none is left', async () => {
       for (let n = 1; n <= 5; n++) await row(`old-${n}`, 10 * 24 * HOUR, 10 * 24 * HOUR - n);
       await row('unpublished', 10 * 24 * HOUR, null);
-      const result = await new OutboxJanitor(db, RETENTION_MS, { batchSize: 2, pauseMs: 0 }).prune(NOW);
+      const result = await new KnexOutboxJanitor(db, RETENTION_MS, { batchSize: 2, pauseMs: 0 }).prune(NOW);
       expect(result).to.include({ deleted: 5, statements: 3 });
       expect(await remaining()).to.deep.equal(['unpublished']);
     });
 
     it('stops between two statements when asked to, leaving the rest for the next pass', async () => {
       for (let n = 1; n <= 5; n++) await row(`old-${n}`, 10 * 24 * HOUR, 10 * 24 * HOUR - n);
-      const result = await new OutboxJanitor(db, RETENTION_MS, { batchSize: 2, pauseMs: 0 }).prune(NOW, () => true);
+      const result = await new KnexOutboxJanitor(db, RETENTION_MS, { batchSize: 2, pauseMs: 0 }).prune(NOW, () => true);
       expect(result).to.include({ deleted: 2, statements: 1 });
       expect(await remaining()).to.have.length(3);
     });

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { KnexRelayLease } from '../../../src/adapters/persistence/knex-relay-lease.js';
+import { KnexRelayLease } from '../../../src/adapters/persistence/knex/knex-relay-lease.js';
 import { DATABASE_KINDS, useMigratedDatabase } from '../../support/databases.js';
 import { eventually } from '../../support/eventually.js';
 import { expect } from '../../support/expect.js';

@@ -1,4 +1,4 @@
-import { traceContextColumn, traceContextFromColumn } from '../../../src/adapters/persistence/outbox-rows.js';
+import { traceContextColumn, traceContextFromColumn } from '../../../src/adapters/persistence/rows/outbox-rows.js';
 import { expect } from '../../support/expect.js';
 
 describe('The trace context kept with an outbox row', () => {

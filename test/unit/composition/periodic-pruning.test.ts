@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { PruneResult } from '../../../src/adapters/persistence/batched-pruning.js';
+import type { PruneResult } from '../../../src/adapters/persistence/knex/batched-pruning.js';
 import { createLogger } from '../../../src/composition/logger.js';
 import { PeriodicPruning, type Pruner } from '../../../src/composition/periodic-pruning.js';
 import { eventually } from '../../support/eventually.js';

@@ -1,6 +1,6 @@
-import type { OutboxBacklog, RelayStatus } from '../../../src/application/ports/relay-status.js';
+import type { OutboxBacklog, RelayStatus } from '../../../src/adapters/observability/relay-status.js';
 import { ReadinessCheck, type ReadinessSources } from '../../../src/adapters/observability/readiness-check.js';
-import type { DatabaseProbeResult } from '../../../src/adapters/persistence/database-probe.js';
+import type { DatabaseProbeResult } from '../../../src/adapters/persistence/knex/knex-database-probe.js';
 import { expect } from '../../support/expect.js';
 
 const NOW = new Date('2030-01-01T12:00:00.000Z');

@@ -1,4 +1,4 @@
-import type { OutboxBacklog } from '../../../src/application/ports/relay-status.js';
+import type { OutboxBacklog } from '../../../src/adapters/observability/relay-status.js';
 import { ServiceMetrics } from '../../../src/adapters/observability/service-metrics.js';
 import { expect } from '../../support/expect.js';
 

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { BUCKET_OF } from '../campaign-buckets.js';
+import { BUCKET_OF } from '../rows/campaign-buckets.js';
 
 /**
  * `campaign_buckets`: how many campaigns each range of ids holds, kept by triggers in the transaction that inserts

@@ -6,11 +6,11 @@ import {
   type Transaction,
 } from '../../../application/index.js';
 import { Campaign, type CampaignId, type CampaignEvent } from '../../../domain/index.js';
-import { CAMPAIGN_COLUMNS, toRow, toSnapshot, type CampaignRow } from '../campaign-rows.js';
-import { isUniqueViolation } from '../database.js';
-import { storedOutcome, type IdempotencyRow } from '../idempotency-rows.js';
+import { CAMPAIGN_COLUMNS, toRow, toSnapshot, type CampaignRow } from '../rows/campaign-rows.js';
+import { isUniqueViolation } from '../rows/database-values.js';
+import { storedOutcome, type IdempotencyRow } from '../rows/idempotency-rows.js';
 import { activeTraceContext } from '../../tracing/trace-context.js';
-import { outboxRows } from '../outbox-rows.js';
+import { outboxRows } from '../rows/outbox-rows.js';
 
 /** What the service uses of a `pg` client: queries, named ones prepared once per connection. */
 export interface PgConnection {

@@ -7,11 +7,11 @@ import {
   type Transaction,
 } from '../../../application/index.js';
 import { Campaign, type CampaignId, type CampaignEvent } from '../../../domain/index.js';
-import { storedOutcome, type IdempotencyRow } from '../idempotency-rows.js';
-import { CAMPAIGN_COLUMNS, toRow, toSnapshot, type CampaignRow } from '../campaign-rows.js';
-import { isUniqueViolation } from '../database.js';
+import { storedOutcome, type IdempotencyRow } from '../rows/idempotency-rows.js';
+import { CAMPAIGN_COLUMNS, toRow, toSnapshot, type CampaignRow } from '../rows/campaign-rows.js';
+import { isUniqueViolation } from '../rows/database-values.js';
 import { activeTraceContext } from '../../tracing/trace-context.js';
-import { outboxRows } from '../outbox-rows.js';
+import { outboxRows } from '../rows/outbox-rows.js';
 import { bindable, prepared } from './prepared-statements.js';
 
 export const SELECT_CAMPAIGN = `SELECT ${CAMPAIGN_COLUMNS.map((c) => (c === 'id' ? 'CAST(id AS TEXT) AS id' : c)).join(', ')} FROM campaigns WHERE id = ?`;

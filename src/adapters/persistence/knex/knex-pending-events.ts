@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
-import type { PendingEvent, PendingEvents } from '../../application/index.js';
-import { toDate } from './database.js';
-import { traceContextFromColumn } from './outbox-rows.js';
+import type { PendingEvent, PendingEvents } from '../../../application/index.js';
+import { toDate } from '../rows/database-values.js';
+import { traceContextFromColumn } from '../rows/outbox-rows.js';
 
 interface OutboxRow {
   sequence_text: string;

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
-import type { CampaignOrder, CampaignPage, CampaignQuery, CampaignReader } from '../../application/index.js';
-import { CampaignId, type CampaignSnapshot } from '../../domain/index.js';
-import { firstIdOf } from './campaign-buckets.js';
-import { selectCampaignColumns, toSnapshot, type CampaignRow } from './campaign-rows.js';
+import type { CampaignOrder, CampaignPage, CampaignQuery, CampaignReader } from '../../../application/index.js';
+import { CampaignId, type CampaignSnapshot } from '../../../domain/index.js';
+import { firstIdOf } from '../rows/campaign-buckets.js';
+import { selectCampaignColumns, toSnapshot, type CampaignRow } from '../rows/campaign-rows.js';
 
 export class KnexCampaignReader implements CampaignReader {
   constructor(private readonly db: Knex) {}

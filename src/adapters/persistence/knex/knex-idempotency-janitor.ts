@@ -11,7 +11,7 @@ import {
  * Forgets idempotency keys once they are older than the retention (at least 24 hours by default), a bounded
  * batch per statement like the outbox janitor, so a large backlog of keys never holds the writer for long.
  */
-export class IdempotencyJanitor {
+export class KnexIdempotencyJanitor {
   private readonly options: BatchedPruningOptions;
 
   constructor(

@@ -1,11 +1,12 @@
-import { OutboxRelay, OutboxSignal, PublishStalled, type OutboxRelaySettings, type PendingEvent } from '../../../src/application/index.js';
-import { FixedClock } from '../../fakes/fixed-clock.js';
-import { soleLeadership } from '../../fakes/in-memory-lease-table.js';
-import { InMemoryPendingEvents } from '../../fakes/in-memory-pending-events.js';
-import { RecordingPublisher } from '../../fakes/recording-publisher.js';
-import { RecordingRelayLog } from '../../fakes/recording-relay-log.js';
-import { eventually } from '../../support/eventually.js';
-import { expect } from '../../support/expect.js';
+import { InProcessOutboxSignal } from '../../../../src/adapters/system/in-process-outbox-signal.js';
+import { OutboxRelay, PublishStalled, type OutboxRelaySettings, type OutboxSignal, type PendingEvent } from '../../../../src/application/index.js';
+import { FixedClock } from '../../../fakes/fixed-clock.js';
+import { soleLeadership } from '../../../fakes/in-memory-lease-table.js';
+import { InMemoryPendingEvents } from '../../../fakes/in-memory-pending-events.js';
+import { RecordingPublisher } from '../../../fakes/recording-publisher.js';
+import { RecordingRelayLog } from '../../../fakes/recording-relay-log.js';
+import { eventually } from '../../../support/eventually.js';
+import { expect } from '../../../support/expect.js';
 
 const QUICK: OutboxRelaySettings = { batchSize: 3, pollIntervalMs: 60_000, retry: { initialDelayMs: 1, maxDelayMs: 4 } };
 
@@ -31,7 +32,7 @@ describe('OutboxRelay lanes (one per partition)', () => {
     broker = new RecordingPublisher();
     broker.lanes = (event) => `lane of ${event.aggregateId}`;
     log = new RecordingRelayLog();
-    signal = new OutboxSignal();
+    signal = new InProcessOutboxSignal();
     relay = relayWith();
   });
   afterEach(async () => {

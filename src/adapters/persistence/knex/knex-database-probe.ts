@@ -8,7 +8,7 @@ export interface DatabaseProbeResult {
 }
 
 /** Asks the database the cheapest question there is, and gives up after `timeoutMs`. */
-export class DatabaseProbe {
+export class KnexDatabaseProbe {
   constructor(
     private readonly db: Knex,
     private readonly timeoutMs = 2_000,

@@ -1,11 +1,12 @@
-import { OutboxRelay, OutboxSignal, PartlyPublished, PublishStalled, retryDelay, type OutboxRelaySettings } from '../../../src/application/index.js';
-import { FixedClock } from '../../fakes/fixed-clock.js';
-import { soleLeadership } from '../../fakes/in-memory-lease-table.js';
-import { InMemoryPendingEvents } from '../../fakes/in-memory-pending-events.js';
-import { RecordingPublisher } from '../../fakes/recording-publisher.js';
-import { RecordingRelayLog } from '../../fakes/recording-relay-log.js';
-import { eventually } from '../../support/eventually.js';
-import { expect } from '../../support/expect.js';
+import { InProcessOutboxSignal } from '../../../../src/adapters/system/in-process-outbox-signal.js';
+import { OutboxRelay, PartlyPublished, PublishStalled, retryDelay, type OutboxRelaySettings, type OutboxSignal } from '../../../../src/application/index.js';
+import { FixedClock } from '../../../fakes/fixed-clock.js';
+import { soleLeadership } from '../../../fakes/in-memory-lease-table.js';
+import { InMemoryPendingEvents } from '../../../fakes/in-memory-pending-events.js';
+import { RecordingPublisher } from '../../../fakes/recording-publisher.js';
+import { RecordingRelayLog } from '../../../fakes/recording-relay-log.js';
+import { eventually } from '../../../support/eventually.js';
+import { expect } from '../../../support/expect.js';
 
 const QUICK: OutboxRelaySettings = { batchSize: 3, pollIntervalMs: 60_000, retry: { initialDelayMs: 1, maxDelayMs: 4 } };
 
@@ -27,7 +28,7 @@ describe('OutboxRelay', () => {
     broker = new RecordingPublisher();
     log = new RecordingRelayLog();
     clock = new FixedClock(new Date('2030-01-01T12:00:00Z'));
-    signal = new OutboxSignal();
+    signal = new InProcessOutboxSignal();
     relay = relayWith();
   });
   afterEach(() => relay.stop());

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
-import type { CampaignHistory, CampaignHistoryEntry, CampaignHistoryPage } from '../../application/index.js';
-import type { CampaignId } from '../../domain/index.js';
-import { toDate, toDateOrNull } from './database.js';
+import type { CampaignHistory, CampaignHistoryEntry, CampaignHistoryPage } from '../../../application/index.js';
+import type { CampaignId } from '../../../domain/index.js';
+import { toDate, toDateOrNull } from '../rows/database-values.js';
 
 interface HistoryRow {
   event_id: string;

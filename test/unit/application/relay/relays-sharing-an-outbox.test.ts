@@ -1,11 +1,11 @@
-import { OutboxRelay, type OutboxRelaySettings } from '../../../src/application/index.js';
-import { FixedClock } from '../../fakes/fixed-clock.js';
-import { InMemoryLeaseTable, LEASE_SETTINGS } from '../../fakes/in-memory-lease-table.js';
-import { InMemoryPendingEvents } from '../../fakes/in-memory-pending-events.js';
-import { RecordingPublisher } from '../../fakes/recording-publisher.js';
-import { RecordingRelayLog } from '../../fakes/recording-relay-log.js';
-import { eventually } from '../../support/eventually.js';
-import { expect } from '../../support/expect.js';
+import { OutboxRelay, type OutboxRelaySettings } from '../../../../src/application/index.js';
+import { FixedClock } from '../../../fakes/fixed-clock.js';
+import { InMemoryLeaseTable, LEASE_SETTINGS } from '../../../fakes/in-memory-lease-table.js';
+import { InMemoryPendingEvents } from '../../../fakes/in-memory-pending-events.js';
+import { RecordingPublisher } from '../../../fakes/recording-publisher.js';
+import { RecordingRelayLog } from '../../../fakes/recording-relay-log.js';
+import { eventually } from '../../../support/eventually.js';
+import { expect } from '../../../support/expect.js';
 
 const QUICK: OutboxRelaySettings = { batchSize: 3, pollIntervalMs: 1, retry: { initialDelayMs: 1, maxDelayMs: 2 } };
 

@@ -1,5 +1,7 @@
-/** Rung after a local commit appended events, so an in-process relay publishes them without waiting to poll. */
-export class OutboxSignal {
+import type { OutboxSignal } from '../../application/index.js';
+
+/** The outbox signal within one process: the units of work ring it, the relay beside them listens. */
+export class InProcessOutboxSignal implements OutboxSignal {
   private readonly listeners = new Set<() => void>();
 
   notify(): void {

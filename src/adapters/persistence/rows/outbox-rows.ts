@@ -1,6 +1,6 @@
-import type { TraceContext } from '../../application/index.js';
-import type { CampaignEvent } from '../../domain/index.js';
-import { campaignEventPayload } from '../messaging/campaign-event-payload.js';
+import type { TraceContext } from '../../../application/index.js';
+import type { CampaignEvent } from '../../../domain/index.js';
+import { campaignEventPayload } from '../../messaging/campaign-event-payload.js';
 
 /** The outbox rows of some events, as both the Knex and the SQLite adapters write them. */
 export function outboxRows(events: readonly CampaignEvent[], now: Date, traceContext: TraceContext | undefined) {

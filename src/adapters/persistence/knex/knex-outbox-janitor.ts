@@ -12,7 +12,7 @@ import {
  * outbox holds the backlog and a recent history instead of every event ever. A row that is not published
  * (`published_at` null) is never deleted, however old it is: it is an event still owed to the broker.
  */
-export class OutboxJanitor {
+export class KnexOutboxJanitor {
   private readonly options: BatchedPruningOptions;
 
   constructor(

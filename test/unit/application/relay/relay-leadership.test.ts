@@ -1,7 +1,7 @@
-import { RelayLeadership, type RelayLease } from '../../../src/application/index.js';
-import { InMemoryLeaseTable, LEASE_SETTINGS } from '../../fakes/in-memory-lease-table.js';
-import { eventually } from '../../support/eventually.js';
-import { expect } from '../../support/expect.js';
+import { RelayLeadership, type RelayLease } from '../../../../src/application/index.js';
+import { InMemoryLeaseTable, LEASE_SETTINGS } from '../../../fakes/in-memory-lease-table.js';
+import { eventually } from '../../../support/eventually.js';
+import { expect } from '../../../support/expect.js';
 
 const { ttlMs, renewEveryMs } = LEASE_SETTINGS;
 

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import type { OutboxBacklog, OutboxBacklogSource } from '../../application/ports/relay-status.js';
-import { toDateOrNull } from './database.js';
+import type { OutboxBacklog, OutboxBacklogSource } from '../../observability/relay-status.js';
+import { toDateOrNull } from '../rows/database-values.js';
 
 /** Counts the unpublished outbox rows (the `outbox_unpublished` index covers the query). */
 export class KnexOutboxBacklog implements OutboxBacklogSource {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { RelayLease } from '../../application/index.js';
+import type { RelayLease } from '../../../application/index.js';
 
 const LEASE = 'outbox';
 /** SQLite keeps times as epoch milliseconds; julianday('now') is the same for every use within one statement. */

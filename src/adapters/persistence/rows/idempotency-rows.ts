@@ -1,4 +1,4 @@
-import type { StoredOutcome } from '../../application/index.js';
+import type { StoredOutcome } from '../../../application/index.js';
 
 export interface IdempotencyRow {
   fingerprint: string;

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import { CampaignId, EMPTY_CONTENT, isCampaignStatus, type CampaignContent, type CampaignSnapshot } from '../../domain/index.js';
-import { toDate, toDateOrNull } from './database.js';
+import { CampaignId, EMPTY_CONTENT, isCampaignStatus, type CampaignContent, type CampaignSnapshot } from '../../../domain/index.js';
+import { toDate, toDateOrNull } from './database-values.js';
 
 export interface CampaignRow {
   id: string;

@@ -1,10 +1,11 @@
-import { context, type Context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { type Context, context } from '@opentelemetry/api';
 import type { Database } from 'better-sqlite3';
 import type { Knex } from 'knex';
-import type { OutboxSignal, Transaction, UnitOfWork } from '../../application/index.js';
-import { traceBatch } from '../tracing/group-commit-span.js';
-import { prepared } from './sqlite/prepared-statements.js';
-import { sqliteTransaction } from './sqlite/sqlite-transaction.js';
+import type { OutboxSignal, Transaction, UnitOfWork } from '../../../application/index.js';
+import { traceBatch } from '../../tracing/group-commit-span.js';
+import { prepared } from './prepared-statements.js';
+import { sqliteTransaction } from './sqlite-transaction.js';
 
 interface Pending {
   work: (tx: Transaction) => Promise<unknown>;
@@ -18,6 +19,17 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 const MAX_BATCH = 256;
 
+/** Set while a unit's work runs, that is while its batch holds Knex's only SQLite connection. */
+const insideUnit = new AsyncLocalStorage<true>();
+
+/**
+ * A unit of work reached past its transaction for the database while its batch holds the only connection: the
+ * query (or the unit of work started inside it) would wait for the batch, and the batch waits for the unit.
+ */
+export class ConnectionWantedInsideUnit extends Error {
+  override readonly name = 'ConnectionWantedInsideUnit';
+}
+
 /**
  * Group commit on SQLite's single writer. The units of work that arrive in one turn of the event loop run together
  * in one transaction, each inside a savepoint of its own, and share one commit (one fsync); a unit that fails rolls
@@ -25,18 +37,30 @@ const MAX_BATCH = 256;
  * has returned, so an acknowledged change is exactly as durable as with a commit of its own.
  *
  * The batch holds Knex's only SQLite connection while it runs, so every other query waits for the commit instead
- * of slipping into the open transaction.
+ * of slipping into the open transaction. A unit itself must therefore read and write only through the transaction
+ * it is given: a query through any other Knex port, or another unit of work, started from inside a unit fails at
+ * once with `ConnectionWantedInsideUnit` instead of waiting for a connection that its own batch holds.
  */
-export class GroupCommitUnitOfWork implements UnitOfWork {
+export class SqliteGroupCommitUnitOfWork implements UnitOfWork {
   private queue: Pending[] = [];
   private flushing = false;
 
   constructor(
     private readonly db: Knex,
     private readonly outboxSignal?: OutboxSignal,
-  ) {}
+  ) {
+    refuseConnectionsInsideUnits(db);
+  }
 
   run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    if (insideUnit.getStore()) {
+      return Promise.reject(
+        new ConnectionWantedInsideUnit(
+          'a unit of work started another unit of work on SQLite; it would wait for the batch that waits for it. ' +
+            'Do the work in the transaction the first unit was given.',
+        ),
+      );
+    }
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, context: context.active(), resolve: resolve as (value: unknown) => void, reject });
       if (!this.flushing) {
@@ -51,7 +75,10 @@ export class GroupCommitUnitOfWork implements UnitOfWork {
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, MAX_BATCH);
-        await traceBatch(batch.map((pending) => pending.context), () => this.commitBatch(batch));
+        await traceBatch(
+          batch.map((pending) => pending.context),
+          () => this.commitBatch(batch),
+        );
       }
     } finally {
       this.flushing = false;
@@ -101,7 +128,7 @@ export class GroupCommitUnitOfWork implements UnitOfWork {
 async function runInSavepoint(connection: Database, pending: Pending, tx: Transaction): Promise<Outcome> {
   prepared(connection, 'SAVEPOINT unit').run();
   try {
-    const value = await context.with(pending.context, () => pending.work(tx));
+    const value = await context.with(pending.context, () => insideUnit.run(true, () => pending.work(tx)));
     prepared(connection, 'RELEASE unit').run();
     return { ok: true, value };
   } catch (error) {
@@ -109,4 +136,23 @@ async function runInSavepoint(connection: Database, pending: Pending, tx: Transa
     prepared(connection, 'RELEASE unit').run();
     return { ok: false, error };
   }
+}
+
+const guardedClients = new WeakSet<object>();
+
+/** Makes Knex refuse a connection to a caller inside a unit at once, instead of after its acquire timeout. */
+function refuseConnectionsInsideUnits(db: Knex): void {
+  const client = db.client as { acquireConnection(): Promise<unknown> };
+  if (guardedClients.has(client)) return;
+  guardedClients.add(client);
+  const acquire = client.acquireConnection.bind(client);
+  client.acquireConnection = () => {
+    if (!insideUnit.getStore()) return acquire();
+    return Promise.reject(
+      new ConnectionWantedInsideUnit(
+        'a unit of work on SQLite queried the database through Knex while its group commit holds the only ' +
+          'connection; it would wait for itself. Read and write inside a unit only through the transaction it is given.',
+      ),
+    );
+  };
 }

@@ -1,0 +1,44 @@
+import { ContainerModule } from 'inversify';
+import type { Knex } from 'knex';
+import type { ServiceConfig } from '../adapters/config/config.js';
+import { KnexCampaignHistory } from '../adapters/persistence/knex/knex-campaign-history.js';
+import { KnexCampaignReader } from '../adapters/persistence/knex/knex-campaign-reader.js';
+import { KnexDatabaseProbe } from '../adapters/persistence/knex/knex-database-probe.js';
+import { KnexIdempotencyJanitor } from '../adapters/persistence/knex/knex-idempotency-janitor.js';
+import { KnexOutboxJanitor } from '../adapters/persistence/knex/knex-outbox-janitor.js';
+import { serviceUnitOfWork } from '../adapters/persistence/service-unit-of-work.js';
+import type { OutboxSignal } from '../application/index.js';
+import { TYPES } from './types.js';
+
+const HOUR_MS = 3_600_000;
+
+/** The service's reads and writes of campaigns, and what keeps its tables small. */
+export const persistenceModule = new ContainerModule(({ bind }) => {
+  bind(TYPES.UnitOfWork)
+    .toResolvedValue(
+      (db: Knex, signal: OutboxSignal, config: ServiceConfig) => serviceUnitOfWork(config.database.kind, db, signal),
+      [TYPES.Database, TYPES.OutboxSignal, TYPES.Config],
+    )
+    .inSingletonScope();
+  bind(TYPES.CampaignReader)
+    .toResolvedValue((db: Knex) => new KnexCampaignReader(db), [TYPES.Database])
+    .inSingletonScope();
+  bind(TYPES.CampaignHistory)
+    .toResolvedValue((db: Knex) => new KnexCampaignHistory(db), [TYPES.Database])
+    .inSingletonScope();
+  bind(TYPES.DatabaseProbe)
+    .toResolvedValue((db: Knex) => new KnexDatabaseProbe(db), [TYPES.Database])
+    .inSingletonScope();
+  bind(TYPES.IdempotencyJanitor)
+    .toResolvedValue(
+      (db: Knex, config: ServiceConfig) => new KnexIdempotencyJanitor(db, config.idempotencyRetentionHours * HOUR_MS),
+      [TYPES.Database, TYPES.Config],
+    )
+    .inSingletonScope();
+  bind(TYPES.OutboxJanitor)
+    .toResolvedValue(
+      (db: Knex, config: ServiceConfig) => new KnexOutboxJanitor(db, config.outboxRetentionHours * HOUR_MS),
+      [TYPES.Database, TYPES.Config],
+    )
+    .inSingletonScope();
+});
