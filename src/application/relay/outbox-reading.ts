@@ -35,8 +35,10 @@ export class OutboxReading {
     return this.held.has(lane);
   }
 
+  /** Holds the lane from `leftAt`, or from where it was held already if that is earlier. */
   hold(lane: string, leftAt: bigint): void {
-    if (!this.held.has(lane)) this.held.set(lane, leftAt);
+    const held = this.held.get(lane);
+    if (held === undefined || leftAt < held) this.held.set(lane, leftAt);
   }
 
   /** The lane may take events again: the reading goes back to the first one it left, if that is earlier. */

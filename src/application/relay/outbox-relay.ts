@@ -36,7 +36,9 @@ export class PublishStalled extends Error {
 }
 
 /** What became of a lane's batch, or that a lane waiting to retry may publish again. */
-type LaneNews = { lane: string; published: number; failure?: unknown; leftBehind?: true } | { lane: string; retryDue: true };
+type LaneNews =
+  | { lane: string; published: number; failure?: unknown; leftBehind?: true; from: bigint }
+  | { lane: string; retryDue: true };
 
 interface WaitingLane {
   timer: ReturnType<typeof setTimeout>;
@@ -86,6 +88,8 @@ export class OutboxRelay {
   /** Failed attempts in a row, per lane; the delay of its next retry grows with them. */
   private readonly laneFailures = new Map<string, number>();
   private readonly news: LaneNews[] = [];
+  /** While lanes wait to retry: the watch that retries them all as soon as the broker shows it takes writes. */
+  private writableWatch: AbortController | undefined;
   /** When the reading last started from the oldest, and how long it then took to reach the newest event. */
   private readingStartedAt = 0;
   private readingToNewest: { pages: number; ms: number } | undefined;
@@ -224,7 +228,11 @@ export class OutboxRelay {
       } else {
         this.inFlight.delete(news.lane);
         round.published += news.published;
-        if (news.failure !== undefined) round.failures.push(news.failure);
+        if (news.failure !== undefined) {
+          round.failures.push(news.failure);
+          // Its batch is read again when it retries, from its first event.
+          this.reading.hold(news.lane, news.from);
+        }
         // A row committed late below the reading: read again from the oldest, so that it goes first.
         if (news.leftBehind) this.restartReading();
       }
@@ -243,12 +251,13 @@ export class OutboxRelay {
 
   /** Publishes and marks one lane's batch; never rejects: a failure is the lane's news. */
   private async publishBatch(lane: string, batch: readonly PendingEvent[], readPast: boolean): Promise<LaneNews> {
+    const from = batch[0]!.sequence;
     try {
-      if (readPast && (await this.pending.leftBehind(batch))) return { lane, published: 0, leftBehind: true };
+      if (readPast && (await this.pending.leftBehind(batch))) return { lane, published: 0, leftBehind: true, from };
       await this.publishWatched(lane, batch);
       await this.pending.markPublished(batch.map((event) => event.sequence), this.clock.now());
       this.acknowledged(lane);
-      return { lane, published: batch.length };
+      return { lane, published: batch.length, from };
     } catch (error) {
       let published = 0;
       let failure = error;
@@ -261,7 +270,7 @@ export class OutboxRelay {
         }
       }
       this.laneFailed(lane, failure);
-      return { lane, published, failure };
+      return { lane, published, failure, from };
     }
   }
 
@@ -303,6 +312,20 @@ export class OutboxRelay {
     const delayMs = retryDelay(failures, this.settings.retry);
     this.log.retryScheduled(outage.failedAttempts, delayMs, error);
     this.waiting.set(lane, { timer: setTimeout(() => this.retryDue(lane), delayMs), dueAt: performance.now() + delayMs });
+    this.watchWritable();
+  }
+
+  /** Retries every waiting lane as soon as the broker shows it takes writes again, not at the end of its backoff. */
+  private watchWritable(): void {
+    if (this.writableWatch !== undefined) return;
+    const watch = new AbortController();
+    this.writableWatch = watch;
+    const dueAt = Math.max(...[...this.waiting.values()].map((lane) => lane.dueAt));
+    void this.publisher.whenWritable(Math.max(dueAt - performance.now(), 0), watch.signal).then(() => {
+      if (this.writableWatch === watch) this.writableWatch = undefined;
+      if (watch.signal.aborted) return;
+      for (const lane of [...this.waiting.keys()]) this.retryDue(lane);
+    });
   }
 
   private retryDue(lane: string): void {
@@ -315,6 +338,8 @@ export class OutboxRelay {
 
   /** A relay that no longer leads retries nothing: the lanes are the new holder's. */
   private forgetWaitingLanes(): void {
+    this.writableWatch?.abort();
+    this.writableWatch = undefined;
     for (const { timer } of this.waiting.values()) clearTimeout(timer);
     this.waiting.clear();
     this.laneFailures.clear();
@@ -355,26 +380,10 @@ export class OutboxRelay {
     await this.leadership.stepDown().catch(() => undefined);
   }
 
-  /**
-   * Waits for news (a commit, a retry due) or the poll interval; with lanes waiting to retry, they retry as soon
-   * as the broker shows it takes writes again.
-   */
+  /** Waits for news (a commit, a lane's retry due, the broker writable again) or the poll interval. */
   private async untilNextRound(): Promise<void> {
     if (this.stopping) return;
-    const dueAt = Math.max(...[...this.waiting.values()].map((lane) => lane.dueAt));
-    if (this.waiting.size === 0) {
-      await this.wake.wait(this.settings.pollIntervalMs);
-      return;
-    }
-    const abandon = new AbortController();
-    const writable = this.publisher.whenWritable(Math.max(dueAt - performance.now(), 0), abandon.signal).then(() => {
-      if (!abandon.signal.aborted) for (const lane of [...this.waiting.keys()]) this.retryDue(lane);
-    });
-    try {
-      await Promise.race([this.wake.wait(this.settings.pollIntervalMs), writable]);
-    } finally {
-      abandon.abort();
-    }
+    await this.wake.wait(this.settings.pollIntervalMs);
   }
 
   private beginOutage(error: unknown): Outage {

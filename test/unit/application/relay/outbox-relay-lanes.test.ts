@@ -103,6 +103,18 @@ describe('OutboxRelay lanes (one per partition)', () => {
     await eventually('the outage is reported ended', () => log.outagesEnded.length === 1);
   });
 
+  it('retries a refused lane as soon as the broker shows it takes writes again, while the other lanes keep the relay busy', async () => {
+    relay = relayWith({ retry: { initialDelayMs: 3_600_000, maxDelayMs: 3_600_000 } });
+    appendInTurn(2, ['a', 'b']);
+    broker.refuseLane('lane of a');
+    broker.stick('lane of b');
+    relay.start();
+    await eventually('the refused lane failed once', () => log.retryDelays.length === 1);
+    broker.acceptLane('lane of a');
+    await eventually('the refused lane publishes long before its backoff ends', () => (deliveredPerCampaign().a ?? []).length === 2);
+    expect(deliveredPerCampaign().a).to.deep.equal([1n, 3n]);
+  });
+
   it('throws the failure of a lane from a drain only after the other lanes are published and marked', async () => {
     appendInTurn(2, ['a', 'b']);
     broker.refuseLane('lane of a');
