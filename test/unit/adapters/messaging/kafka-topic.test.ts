@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { brokerLossRisk, replicationFor, type TopicLayout } from '../../../src/adapters/messaging/kafka-topic.js';
-import { oneLineCause } from '../../../src/adapters/logging/one-line-cause.js';
+import { brokerLossRisk, replicationFor, type TopicLayout } from '../../../../src/adapters/messaging/kafka-topic.js';
+import { oneLineCause } from '../../../../src/adapters/logging/one-line-cause.js';
 import kafkajs from 'kafkajs';
-import { expect } from '../../support/expect.js';
+import { expect } from '../../../support/expect.js';
 
 const { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded } = kafkajs;
 

@@ -1,5 +1,5 @@
-import { traceContextColumn, traceContextFromColumn } from '../../../src/adapters/persistence/rows/outbox-rows.js';
-import { expect } from '../../support/expect.js';
+import { traceContextColumn, traceContextFromColumn } from '../../../../../src/adapters/persistence/rows/outbox-rows.js';
+import { expect } from '../../../../support/expect.js';
 
 describe('The trace context kept with an outbox row', () => {
   const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';

@@ -1,6 +1,6 @@
 import type { Admin, Kafka, PartitionMetadata } from 'kafkajs';
-import { isWritable, WriteReadiness } from '../../../src/adapters/messaging/write-readiness.js';
-import { expect } from '../../support/expect.js';
+import { isWritable, WriteReadiness } from '../../../../src/adapters/messaging/write-readiness.js';
+import { expect } from '../../../support/expect.js';
 
 const partition = (partitionId: number, leader: number, isr: number[]): PartitionMetadata =>
   ({ partitionId, leader, isr, replicas: [1, 2, 3], offlineReplicas: [], partitionErrorCode: 0 }) as PartitionMetadata;

@@ -1,9 +1,9 @@
-import { ALL_SCOPES } from '../../../src/adapters/auth/principal.js';
-import { TokenRejected, TokenVerifier } from '../../../src/adapters/auth/token-verifier.js';
-import { VerifiedTokenCache } from '../../../src/adapters/auth/verified-token-cache.js';
-import { expect } from '../../support/expect.js';
-import { nowSeconds, tokenWithPayload } from '../../support/raw-token.js';
-import { TEST_SECRET } from '../../support/test-service.js';
+import { ALL_SCOPES } from '../../../../src/adapters/auth/principal.js';
+import { TokenRejected, TokenVerifier } from '../../../../src/adapters/auth/token-verifier.js';
+import { VerifiedTokenCache } from '../../../../src/adapters/auth/verified-token-cache.js';
+import { expect } from '../../../support/expect.js';
+import { nowSeconds, tokenWithPayload } from '../../../support/raw-token.js';
+import { TEST_SECRET } from '../../../support/test-service.js';
 
 const RULES = { issuer: undefined, audience: undefined, clockToleranceSeconds: 5 };
 const scope = ALL_SCOPES.join(' ');

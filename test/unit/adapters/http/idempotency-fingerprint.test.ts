@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { parse, parseNumberAndBigInt } from 'lossless-json';
-import { canonicalJson, requestFingerprint } from '../../../src/adapters/http/idempotency-fingerprint.js';
-import { expect } from '../../support/expect.js';
-import { propertyParameters } from '../../support/property-runs.js';
+import { canonicalJson, requestFingerprint } from '../../../../src/adapters/http/idempotency-fingerprint.js';
+import { expect } from '../../../support/expect.js';
+import { propertyParameters } from '../../../support/property-runs.js';
 
 const parsed = (text: string) => ({ json: parse(text, null, parseNumberAndBigInt) });
 const fingerprint = (query: string, body?: string) => requestFingerprint('POST', '/campaigns/42/modify', query, body === undefined ? undefined : parsed(body));

@@ -1,7 +1,7 @@
-import type { OutboxBacklog, RelayStatus } from '../../../src/adapters/observability/relay-status.js';
-import { ReadinessCheck, type ReadinessSources } from '../../../src/adapters/observability/readiness-check.js';
-import type { DatabaseProbeResult } from '../../../src/adapters/persistence/knex/knex-database-probe.js';
-import { expect } from '../../support/expect.js';
+import type { OutboxBacklog, RelayStatus } from '../../../../src/adapters/observability/relay-status.js';
+import { ReadinessCheck, type ReadinessSources } from '../../../../src/adapters/observability/readiness-check.js';
+import type { DatabaseProbeResult } from '../../../../src/adapters/persistence/knex/knex-database-probe.js';
+import { expect } from '../../../support/expect.js';
 
 const NOW = new Date('2030-01-01T12:00:00.000Z');
 

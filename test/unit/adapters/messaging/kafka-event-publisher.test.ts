@@ -1,11 +1,11 @@
 import kafkajs, { type Admin, type ITopicConfig, type Kafka, type Producer, type ProducerConfig, type ProducerRecord } from 'kafkajs';
 import fc from 'fast-check';
-import { PartlyPublished, type PendingEvent } from '../../../src/application/index.js';
-import { toKafkaMessage } from '../../../src/adapters/messaging/cloud-event-message.js';
-import { KafkaEventPublisher, type PublishSettings } from '../../../src/adapters/messaging/kafka-event-publisher.js';
-import type { TopicLayout } from '../../../src/adapters/messaging/kafka-topic.js';
-import { isFatalForProducer } from '../../../src/adapters/messaging/producer-errors.js';
-import { expect } from '../../support/expect.js';
+import { PartlyPublished, type PendingEvent } from '../../../../src/application/index.js';
+import { toKafkaMessage } from '../../../../src/adapters/messaging/cloud-event-message.js';
+import { KafkaEventPublisher, type PublishSettings } from '../../../../src/adapters/messaging/kafka-event-publisher.js';
+import type { TopicLayout } from '../../../../src/adapters/messaging/kafka-topic.js';
+import { isFatalForProducer } from '../../../../src/adapters/messaging/producer-errors.js';
+import { expect } from '../../../support/expect.js';
 
 const { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } = kafkajs;
 

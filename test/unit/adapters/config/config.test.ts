@@ -1,10 +1,10 @@
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadOrCreateDevelopmentSecret } from '../../../src/adapters/auth/development-secret.js';
-import { loadConfig } from '../../../src/adapters/config/config.js';
-import { configProblems } from '../../support/config-problems.js';
-import { expect } from '../../support/expect.js';
+import { loadOrCreateDevelopmentSecret } from '../../../../src/adapters/auth/development-secret.js';
+import { loadConfig } from '../../../../src/adapters/config/config.js';
+import { configProblems } from '../../../support/config-problems.js';
+import { expect } from '../../../support/expect.js';
 
 
 describe('Configuration', () => {

@@ -1,6 +1,6 @@
-import type { OutboxBacklog } from '../../../src/adapters/observability/relay-status.js';
-import { ServiceMetrics } from '../../../src/adapters/observability/service-metrics.js';
-import { expect } from '../../support/expect.js';
+import type { OutboxBacklog } from '../../../../src/adapters/observability/relay-status.js';
+import { ServiceMetrics } from '../../../../src/adapters/observability/service-metrics.js';
+import { expect } from '../../../support/expect.js';
 
 function line(text: string, name: string): string | undefined {
   return text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));

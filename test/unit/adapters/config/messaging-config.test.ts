@@ -1,6 +1,6 @@
-import { loadConfig } from '../../../src/adapters/config/config.js';
-import { configProblems } from '../../support/config-problems.js';
-import { expect } from '../../support/expect.js';
+import { loadConfig } from '../../../../src/adapters/config/config.js';
+import { configProblems } from '../../../support/config-problems.js';
+import { expect } from '../../../support/expect.js';
 
 
 describe('Configuration of Kafka and the outbox relay', () => {

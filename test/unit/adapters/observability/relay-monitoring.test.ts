@@ -1,9 +1,9 @@
-import { MeasuredEventPublisher } from '../../../src/adapters/observability/measured-event-publisher.js';
-import { PublishStalled, type PendingEvent, type RelayLog } from '../../../src/application/index.js';
-import { RelayStatusTracker } from '../../../src/adapters/observability/relay-status-tracker.js';
-import { ServiceMetrics } from '../../../src/adapters/observability/service-metrics.js';
-import { RecordingPublisher } from '../../fakes/recording-publisher.js';
-import { expect } from '../../support/expect.js';
+import { MeasuredEventPublisher } from '../../../../src/adapters/observability/measured-event-publisher.js';
+import { PublishStalled, type PendingEvent, type RelayLog } from '../../../../src/application/index.js';
+import { RelayStatusTracker } from '../../../../src/adapters/observability/relay-status-tracker.js';
+import { ServiceMetrics } from '../../../../src/adapters/observability/service-metrics.js';
+import { RecordingPublisher } from '../../../fakes/recording-publisher.js';
+import { expect } from '../../../support/expect.js';
 
 class KafkaJSConnectionError extends Error {
   override name = 'KafkaJSConnectionError';

@@ -1,15 +1,15 @@
-import type { EventPublisher, PendingEvent, Transaction, UnitOfWork } from '../../../src/application/index.js';
+import type { EventPublisher, PendingEvent, Transaction, UnitOfWork } from '../../../../src/application/index.js';
 import {
   carriedTraceContext,
   carrying,
   continuedTraceContext,
   newTraceContext,
   samplingFrom,
-} from '../../../src/adapters/tracing/carried-trace-context.js';
-import { activeTraceContext } from '../../../src/adapters/tracing/trace-context.js';
-import { TraceCarryingEventPublisher } from '../../../src/adapters/tracing/trace-carrying-event-publisher.js';
-import { TraceCarryingUnitOfWork } from '../../../src/adapters/tracing/traced-unit-of-work.js';
-import { expect } from '../../support/expect.js';
+} from '../../../../src/adapters/tracing/carried-trace-context.js';
+import { activeTraceContext } from '../../../../src/adapters/tracing/trace-context.js';
+import { TraceCarryingEventPublisher } from '../../../../src/adapters/tracing/trace-carrying-event-publisher.js';
+import { TraceCarryingUnitOfWork } from '../../../../src/adapters/tracing/traced-unit-of-work.js';
+import { expect } from '../../../support/expect.js';
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-(0[01])$/;
 const CALLER = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';

@@ -1,5 +1,5 @@
-import { TimeOrderedIdGenerator } from '../../../src/adapters/system/time-ordered-id-generator.js';
-import { expect } from '../../support/expect.js';
+import { TimeOrderedIdGenerator } from '../../../../src/adapters/system/time-ordered-id-generator.js';
+import { expect } from '../../../support/expect.js';
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

@@ -1,9 +1,9 @@
 import type { Context } from 'koa';
-import type { Principal } from '../../../src/adapters/auth/principal.js';
-import { TokenRejected, type TokenVerifier } from '../../../src/adapters/auth/token-verifier.js';
-import { authorized } from '../../../src/adapters/http/auth-middleware.js';
-import { RequestRefused } from '../../../src/adapters/http/request-refused.js';
-import { expect } from '../../support/expect.js';
+import type { Principal } from '../../../../src/adapters/auth/principal.js';
+import { TokenRejected, type TokenVerifier } from '../../../../src/adapters/auth/token-verifier.js';
+import { authorized } from '../../../../src/adapters/http/auth-middleware.js';
+import { RequestRefused } from '../../../../src/adapters/http/request-refused.js';
+import { expect } from '../../../support/expect.js';
 
 const alice: Principal = { subject: 'alice', scopes: new Set(['campaigns:read']) };
 const verifier = {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../../src/adapters/http/json-depth.js';
-import { expect } from '../../support/expect.js';
-import { propertyParameters } from '../../support/property-runs.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../../../src/adapters/http/json-depth.js';
+import { expect } from '../../../support/expect.js';
+import { propertyParameters } from '../../../support/property-runs.js';
 
 function depthOf(value: unknown): number {
   if (Array.isArray(value)) return 1 + Math.max(0, ...value.map(depthOf));

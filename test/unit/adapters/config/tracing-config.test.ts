@@ -1,6 +1,6 @@
-import { loadConfig } from '../../../src/adapters/config/config.js';
-import { configProblems } from '../../support/config-problems.js';
-import { expect } from '../../support/expect.js';
+import { loadConfig } from '../../../../src/adapters/config/config.js';
+import { configProblems } from '../../../support/config-problems.js';
+import { expect } from '../../../support/expect.js';
 
 describe('Configuration of trace export (the standard OTEL_* variables)', () => {
   const tracing = (env: Record<string, string>) => loadConfig(env).tracing;

@@ -1,13 +1,13 @@
-import { CampaignCommandRunner, StartCampaign, type CampaignCommand, type CommandAnswer, type UseCase } from '../../../src/application/index.js';
-import { CountingStartRefusals } from '../../../src/adapters/observability/counting-start-refusals.js';
-import { CountingUnitOfWork } from '../../../src/adapters/observability/counting-unit-of-work.js';
-import { ServiceMetrics } from '../../../src/adapters/observability/service-metrics.js';
-import { Campaign, CampaignId } from '../../../src/domain/index.js';
-import { startedEvent } from '../../mothers/campaign-event-mother.js';
-import { FixedClock } from '../../fakes/fixed-clock.js';
-import { InMemoryUnitOfWork } from '../../fakes/in-memory-unit-of-work.js';
-import { SequentialIds } from '../../fakes/sequential-ids.js';
-import { expect } from '../../support/expect.js';
+import { CampaignCommandRunner, StartCampaign, type CampaignCommand, type CommandAnswer, type UseCase } from '../../../../src/application/index.js';
+import { CountingStartRefusals } from '../../../../src/adapters/observability/counting-start-refusals.js';
+import { CountingUnitOfWork } from '../../../../src/adapters/observability/counting-unit-of-work.js';
+import { ServiceMetrics } from '../../../../src/adapters/observability/service-metrics.js';
+import { Campaign, CampaignId } from '../../../../src/domain/index.js';
+import { startedEvent } from '../../../mothers/campaign-event-mother.js';
+import { FixedClock } from '../../../fakes/fixed-clock.js';
+import { InMemoryUnitOfWork } from '../../../fakes/in-memory-unit-of-work.js';
+import { SequentialIds } from '../../../fakes/sequential-ids.js';
+import { expect } from '../../../support/expect.js';
 
 const id = CampaignId.parse('42');
 
