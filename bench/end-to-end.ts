@@ -49,7 +49,12 @@ async function main(): Promise<void> {
   const broker = process.env.KAFKA_BROKERS ? undefined : await LocalKafkaBroker.launch();
   const brokers = process.env.KAFKA_BROKERS || broker!.brokers;
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-e2e-'));
-  const kafka = new KafkaClient({ clientId: 'bench-e2e', brokers: brokers.split(','), logLevel: logLevel.NOTHING, retry: KAFKAJS_RETRY });
+  const kafka = new KafkaClient({
+    clientId: 'bench-e2e',
+    brokers: brokers.split(','),
+    logLevel: logLevel.NOTHING,
+    retry: KAFKAJS_RETRY,
+  });
   const perRound = Math.round(RATE * SECONDS);
   const warmup = Math.round(RATE * WARMUP_SECONDS);
   const service: Run[] = [];
@@ -73,7 +78,11 @@ async function main(): Promise<void> {
       KAFKA_TOPIC: serviceTopic,
       KAFKA_TOPIC_PARTITIONS: String(PARTITIONS),
     });
-    const starts = new StartClient(app.url, await mintToken({ secret: SECRET, subject: 'bench', ttlSeconds: 3600 }), 512);
+    const starts = new StartClient(
+      app.url,
+      await mintToken({ secret: SECRET, subject: 'bench', ttlSeconds: 3600 }),
+      512,
+    );
     const serviceConsumer = await TimedConsumer.open(kafka, serviceTopic);
 
     const bareTopic = `bench.e2e.bare.${randomUUID().slice(0, 8)}`;
@@ -184,7 +193,13 @@ class BareProducer {
           type: 'CampaignStarted',
           aggregateId: key,
           occurredAt: now,
-          payloadJson: JSON.stringify({ campaignId: key, startedAt: now.toISOString(), scheduledStartAt: null, trigger: 'manual', startedBy: 'bench' }),
+          payloadJson: JSON.stringify({
+            campaignId: key,
+            startedAt: now.toISOString(),
+            scheduledStartAt: null,
+            trigger: 'manual',
+            startedBy: 'bench',
+          }),
         },
         SOURCE,
       ),
@@ -259,11 +274,18 @@ async function pacedStarts(client: StartClient, consumer: TimedConsumer, firstId
   await Promise.all(answers);
   const keys = [...answered.keys()];
   const missing = await consumer.waitFor(keys);
-  const hop = keys.filter((key) => consumer.arrivals.has(key)).map((key) => consumer.arrivals.get(key)! - answered.get(key)!);
+  const hop = keys
+    .filter((key) => consumer.arrivals.has(key))
+    .map((key) => consumer.arrivals.get(key)! - answered.get(key)!);
   return { hop, http, late, sent: count, failed, missing, secondsTaken };
 }
 
-async function pacedProduce(producer: BareProducer, consumer: TimedConsumer, prefix: string, count: number): Promise<Run> {
+async function pacedProduce(
+  producer: BareProducer,
+  consumer: TimedConsumer,
+  prefix: string,
+  count: number,
+): Promise<Run> {
   const produced = new Map<string, number>();
   const late: number[] = [];
   const secondsTaken = await pace(count, (n, dueAt) => {
@@ -274,7 +296,9 @@ async function pacedProduce(producer: BareProducer, consumer: TimedConsumer, pre
   });
   const keys = [...produced.keys()];
   const missing = await consumer.waitFor(keys);
-  const hop = keys.filter((key) => consumer.arrivals.has(key)).map((key) => consumer.arrivals.get(key)! - produced.get(key)!);
+  const hop = keys
+    .filter((key) => consumer.arrivals.has(key))
+    .map((key) => consumer.arrivals.get(key)! - produced.get(key)!);
   return { hop, http: [], late, sent: count, failed: 0, missing, secondsTaken };
 }
 
@@ -306,7 +330,8 @@ async function waitForTopic(kafka: Kafka, topic: string): Promise<void> {
 /** The relay's own account from /metrics: batches sent, events per batch, time per send. */
 async function relayFigures(url: string): Promise<string> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  const value = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  const value = (name: string) =>
+    Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
   const sends = value('outbox_relay_publish_duration_seconds_count');
   const events = value('outbox_relay_published_events_total');
   const seconds = value('outbox_relay_publish_duration_seconds_sum');
@@ -322,7 +347,8 @@ function fmt(ms: number): string {
 }
 
 function report(service: Run[], bare: Run[], relayStats: string): void {
-  const pick = (runs: Run[], of: (run: Run) => number[], q: number) => median(runs.map((run) => percentile(of(run), q)));
+  const pick = (runs: Run[], of: (run: Run) => number[], q: number) =>
+    median(runs.map((run) => percentile(of(run), q)));
   const hop50 = pick(service, (r) => r.hop, 0.5);
   const hop99 = pick(service, (r) => r.hop, 0.99);
   const hopMax = pick(service, (r) => r.hop, 1);

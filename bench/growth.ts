@@ -20,7 +20,9 @@ const DAY_MS = 86_400_000;
 const RETENTION_DAYS = 7;
 const FLAT = 0.2;
 /** BENCH_CPU_PROF_DIR: each service process writes a CPU profile there when it stops (node --cpu-prof). */
-const SERVICE_NODE_ARGS = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+const SERVICE_NODE_ARGS = process.env.BENCH_CPU_PROF_DIR
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
+  : [];
 
 type Pattern = 'recent' | 'spread';
 
@@ -63,7 +65,8 @@ async function main(): Promise<void> {
   const stores: Store[] = [];
   try {
     for (const campaigns of SIZES) {
-      if (campaigns < ROUND_STARTS) throw new Error(`every size needs at least BENCH_GROWTH_ROUND_STARTS (${ROUND_STARTS}) campaigns`);
+      if (campaigns < ROUND_STARTS)
+        throw new Error(`every size needs at least BENCH_GROWTH_ROUND_STARTS (${ROUND_STARTS}) campaigns`);
       stores.push(await Store.open(campaigns, token));
     }
     // Every size's service stays up and the sizes take their rounds in turn, so a noisy neighbour on the machine
@@ -106,16 +109,27 @@ class Store {
     const db = openDatabase({ kind: 'sqlite', filename });
     await migrateToLatest(db);
     await db.destroy();
-    process.stdout.write(`${campaigns.toLocaleString('en')} campaigns: seeding them and ${(2 * campaigns).toLocaleString('en')} published outbox rows\n`);
+    process.stdout.write(
+      `${campaigns.toLocaleString('en')} campaigns: seeding them and ${(2 * campaigns).toLocaleString('en')} published outbox rows\n`,
+    );
     seedSqlite(filename, { campaigns, publishedEvents: 2 * campaigns, publishedOverMs: 2 * RETENTION_DAYS * DAY_MS });
     const fileMb = statSync(filename).size / 1e6;
     const env = { DATABASE_URL: `sqlite:${filename}`, DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET, KAFKA_BROKERS: '' };
     const service = await ServiceProcess.start(env, 20_000, SERVICE_NODE_ARGS);
     const pruned = pruneLine(service);
-    const store = new Store(campaigns, dataDir, filename, fileMb, service, new StartClient(service.url, token, CONNECTIONS), new Resetter(filename), {
-      recent: new Picker(campaigns - ROUND_STARTS + 1, ROUND_STARTS),
-      spread: new Picker(1, campaigns),
-    });
+    const store = new Store(
+      campaigns,
+      dataDir,
+      filename,
+      fileMb,
+      service,
+      new StartClient(service.url, token, CONNECTIONS),
+      new Resetter(filename),
+      {
+        recent: new Picker(campaigns - ROUND_STARTS + 1, ROUND_STARTS),
+        spread: new Picker(1, campaigns),
+      },
+    );
     let pruneDone = false;
     void pruned.then(
       () => (pruneDone = true),
@@ -146,7 +160,9 @@ class Store {
     await this.service.stop();
     for (const pattern of ['recent', 'spread'] as const) {
       const f = figuresOf(this.rounds[pattern]);
-      process.stdout.write(`${this.campaigns.toLocaleString('en')} campaigns, ${pattern}: ${f.rps.toFixed(0)} starts/s, p50 ${ms(f.p50)} ms, p99 ${ms(f.p99)} ms\n`);
+      process.stdout.write(
+        `${this.campaigns.toLocaleString('en')} campaigns, ${pattern}: ${f.rps.toFixed(0)} starts/s, p50 ${ms(f.p50)} ms, p99 ${ms(f.p99)} ms\n`,
+      );
     }
     return {
       campaigns: this.campaigns,
@@ -184,7 +200,9 @@ function pruneLine(service: ServiceProcess): Promise<PruneLine> {
     };
     service.child.stdout.on('data', onData);
     onData(Buffer.alloc(0));
-    service.child.once('exit', () => reject(new Error(`the service exited before pruning:\n${service.output.join('')}`)));
+    service.child.once('exit', () =>
+      reject(new Error(`the service exited before pruning:\n${service.output.join('')}`)),
+    );
   });
 }
 
@@ -222,7 +240,9 @@ class Resetter {
   constructor(filename: string) {
     this.db = new Database(filename);
     this.db.pragma('busy_timeout = 5000');
-    this.update = this.db.prepare("UPDATE campaigns SET status = 'scheduled', started_at = NULL, version = version + 1 WHERE id = ?");
+    this.update = this.db.prepare(
+      "UPDATE campaigns SET status = 'scheduled', started_at = NULL, version = version + 1 WHERE id = ?",
+    );
   }
 
   reset(ids: readonly number[]): void {
@@ -287,7 +307,10 @@ const pct = (value: number, of: number) => `${((value / of) * 100).toFixed(0)}%`
 const atLeast = (value: number, of: number) => value >= of * (1 - FLAT);
 const atMost = (value: number, of: number) => value <= of * (1 + FLAT);
 
-function startsTable(sizes: Size[], pattern: Pattern): { table: string; flat: boolean; p99Flat: boolean; figures: Figures[] } {
+function startsTable(
+  sizes: Size[],
+  pattern: Pattern,
+): { table: string; flat: boolean; p99Flat: boolean; figures: Figures[] } {
   const figures = sizes.map((size) => figuresOf(size.rounds[pattern]));
   const base = figures[0]!;
   const table = [
@@ -311,7 +334,11 @@ function report(sizes: Size[]): void {
   const spread = startsTable(sizes, 'spread');
   const verdict = recent.flat ? 'met' : 'missed';
   const flatText = (t: ReturnType<typeof startsTable>) => {
-    const of = (pick: (f: Figures) => number) => t.figures.slice(1).map((f) => pct(pick(f), pick(t.figures[0]!))).join(', ');
+    const of = (pick: (f: Figures) => number) =>
+      t.figures
+        .slice(1)
+        .map((f) => pct(pick(f), pick(t.figures[0]!)))
+        .join(', ');
     return (
       `Against the smallest store: starts/s ${of((f) => f.rps)}, p50 ${of((f) => f.p50)}, p99 ${of((f) => f.p99)}; ` +
       `${t.flat ? 'flat' : 'not flat'} (starts/s at least ${100 - FLAT * 100}% and p50 at most ${100 + FLAT * 100}% of the smallest store's)` +
@@ -323,7 +350,10 @@ function report(sizes: Size[]): void {
     '|---|---|---|---|---|---|---|---|',
     ...sizes.map((s) => {
       const during = s.duringPrune.flatMap((r) => r.latenciesMs);
-      const duringText = during.length === 0 ? 'pass over before the first round' : `${ms(percentile(during, 0.5))} / ${ms(percentile(during, 0.99))} (${during.length} starts)`;
+      const duringText =
+        during.length === 0
+          ? 'pass over before the first round'
+          : `${ms(percentile(during, 0.5))} / ${ms(percentile(during, 0.99))} (${during.length} starts)`;
       return `| ${s.campaigns.toLocaleString('en')} | ${s.outboxBefore.toLocaleString('en')} | ${s.outboxAfterPrune.toLocaleString('en')} | ${s.prune.statements} | ${s.prune.longestStatementMs} ms | ${(s.prune.durationMs / 1000).toFixed(1)} s | ${duringText} | ${s.outboxAfterRun.published.toLocaleString('en')} + ${s.outboxAfterRun.unpublished.toLocaleString('en')} |`;
     }),
   ].join('\n');
@@ -378,7 +408,9 @@ ${machineLine()}
     target: `flat within ${FLAT * 100}%`,
     verdict,
   });
-  process.stdout.write(`\nnewest campaigns:\n${recent.table}\n\nspread:\n${spread.table}\n\n${outbox}\n${verdict}; written to docs/performance.md\n`);
+  process.stdout.write(
+    `\nnewest campaigns:\n${recent.table}\n\nspread:\n${spread.table}\n\n${outbox}\n${verdict}; written to docs/performance.md\n`,
+  );
 }
 
 await main();

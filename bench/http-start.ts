@@ -1,17 +1,17 @@
+import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawn } from 'node:child_process';
 import { mintToken } from '../src/adapters/auth/token-minter.js';
 import { openDatabase } from '../src/adapters/persistence/knex/open-database.js';
 import { migrateToLatest } from '../src/adapters/persistence/migrations/index.js';
 import { ServiceProcess } from '../test/support/service-process.js';
 import { measuringCpu } from './support/cpu-usage.js';
-import { load, type LoadOptions, type LoadResult } from './support/load.js';
+import { type LoadOptions, type LoadResult, load } from './support/load.js';
 import { loadAverage } from './support/machine-load.js';
+import { type OtlpSink, startOtlpSink } from './support/otlp-sink.js';
 import { machineLine, median, printSummary, writeSection } from './support/performance-report.js';
-import { startOtlpSink, type OtlpSink } from './support/otlp-sink.js';
 import { seedScheduledCampaigns } from './support/seed.js';
 
 const SECRET = 'bench-secret-that-is-long-enough-for-hs256-000000';
@@ -38,7 +38,9 @@ const SECTION = TRACING ? 'HTTP start path vs bare Koa, every request traced' : 
 
 async function startBareKoa(): Promise<{ url: string; stop: () => void }> {
   const child = spawn(process.execPath, [resolve(here, 'servers/bare-koa.js')]);
-  const url = await new Promise<string>((ok) => child.stdout.on('data', (d: Buffer) => ok(/"url":"([^"]+)"/.exec(d.toString())![1]!)));
+  const url = await new Promise<string>((ok) =>
+    child.stdout.on('data', (d: Buffer) => ok(/"url":"([^"]+)"/.exec(d.toString())![1]!)),
+  );
   return { url, stop: () => child.kill('SIGTERM') };
 }
 
@@ -56,24 +58,39 @@ async function main(): Promise<void> {
 
   const token = await mintToken({ secret: SECRET, subject: 'bench', ttlSeconds: 3600 });
   const sink = TRACING ? await startOtlpSink() : undefined;
-  const service = await ServiceProcess.start({
-    ...(sink === undefined
-      ? {}
-      : { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER: 'always_on', OTEL_SERVICE_NAME: 'campaign-service-bench' }),
-    DATABASE_URL: `sqlite:${filename}`,
-    DATA_DIR: dataDir,
-    AUTH_JWT_SECRET: SECRET,
-    SCHEDULER: 'off',
-    LOG_LEVEL: 'info',
-    KAFKA_BROKERS: '',
-  }, 20_000, CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR] : []);
+  const service = await ServiceProcess.start(
+    {
+      ...(sink === undefined
+        ? {}
+        : {
+            OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+            OTEL_TRACES_SAMPLER: 'always_on',
+            OTEL_SERVICE_NAME: 'campaign-service-bench',
+          }),
+      DATABASE_URL: `sqlite:${filename}`,
+      DATA_DIR: dataDir,
+      AUTH_JWT_SECRET: SECRET,
+      SCHEDULER: 'off',
+      LOG_LEVEL: 'info',
+      KAFKA_BROKERS: '',
+    },
+    20_000,
+    CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR] : [],
+  );
   // A server that fails to start must not leave the ones already started running after the benchmark exits.
   let sqlite3Service: ServiceProcess | undefined;
   let baselineService: ServiceProcess | undefined;
   try {
     sqlite3Service = SQLITE3
       ? await ServiceProcess.start(
-          { DATABASE_URL: `sqlite:${sqlite3File}`, DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET, SCHEDULER: 'off', LOG_LEVEL: 'info', KAFKA_BROKERS: '' },
+          {
+            DATABASE_URL: `sqlite:${sqlite3File}`,
+            DATA_DIR: dataDir,
+            AUTH_JWT_SECRET: SECRET,
+            SCHEDULER: 'off',
+            LOG_LEVEL: 'info',
+            KAFKA_BROKERS: '',
+          },
           20_000,
           [],
           resolve(here, 'servers/sqlite3-service.js'),
@@ -81,7 +98,14 @@ async function main(): Promise<void> {
       : undefined;
     baselineService = BASELINE_MAIN
       ? await ServiceProcess.start(
-          { DATABASE_URL: `sqlite:${baselineFile}`, DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET, SCHEDULER: 'off', LOG_LEVEL: 'info', KAFKA_BROKERS: '' },
+          {
+            DATABASE_URL: `sqlite:${baselineFile}`,
+            DATA_DIR: dataDir,
+            AUTH_JWT_SECRET: SECRET,
+            SCHEDULER: 'off',
+            LOG_LEVEL: 'info',
+            KAFKA_BROKERS: '',
+          },
           20_000,
           [],
           BASELINE_MAIN,
@@ -101,7 +125,13 @@ async function main(): Promise<void> {
   const results: Round[] = [];
   try {
     for (let round = 1; round <= ROUNDS; round++) {
-      const bareResult = await load({ url: bare.url, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, headers, pathOf: (n) => `/api/v1/campaigns/${n + 1}/start` });
+      const bareResult = await load({
+        url: bare.url,
+        connections: CONNECTIONS,
+        durationSeconds: DURATION_SECONDS,
+        headers,
+        pathOf: (n) => `/api/v1/campaigns/${n + 1}/start`,
+      });
       const serviceResult = await loadMeasuringCpu(service.child.pid!, {
         url: service.url,
         connections: CONNECTIONS,
@@ -110,15 +140,32 @@ async function main(): Promise<void> {
         pathOf: () => `/api/v1/campaigns/${nextId++}/start`,
       });
       const sqlite3Result = sqlite3Service
-        ? await load({ url: sqlite3Service.url, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, headers, pathOf: () => `/api/v1/campaigns/${nextSqlite3Id++}/start` })
+        ? await load({
+            url: sqlite3Service.url,
+            connections: CONNECTIONS,
+            durationSeconds: DURATION_SECONDS,
+            headers,
+            pathOf: () => `/api/v1/campaigns/${nextSqlite3Id++}/start`,
+          })
         : undefined;
       const baselineResult = baselineService
-        ? await loadMeasuringCpu(baselineService.child.pid!, { url: baselineService.url, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, headers, pathOf: () => `/api/v1/campaigns/${nextBaselineId++}/start` })
+        ? await loadMeasuringCpu(baselineService.child.pid!, {
+            url: baselineService.url,
+            connections: CONNECTIONS,
+            durationSeconds: DURATION_SECONDS,
+            headers,
+            pathOf: () => `/api/v1/campaigns/${nextBaselineId++}/start`,
+          })
         : undefined;
-      if (Math.max(nextId, nextSqlite3Id, nextBaselineId) > CAMPAIGNS) throw new Error(`ran out of seeded campaigns: raise BENCH_CAMPAIGNS above ${CAMPAIGNS}`);
+      if (Math.max(nextId, nextSqlite3Id, nextBaselineId) > CAMPAIGNS)
+        throw new Error(`ran out of seeded campaigns: raise BENCH_CAMPAIGNS above ${CAMPAIGNS}`);
       results.push({ bare: bareResult, service: serviceResult, sqlite3: sqlite3Result, baseline: baselineResult });
-      const sqlite3Line = sqlite3Result ? `, on sqlite3 ${sqlite3Result.requestsPerSecond.toFixed(0)} req/s (p99 ${sqlite3Result.p99Ms} ms, non-2xx ${sqlite3Result.non2xx})` : '';
-      process.stdout.write(`round ${round}: bare ${bareResult.requestsPerSecond.toFixed(0)} req/s, start path ${serviceResult.requestsPerSecond.toFixed(0)} req/s (p99 ${serviceResult.p99Ms} ms, CPU ${serviceResult.cpuMsPerStart.toFixed(3)} ms/start, non-2xx ${serviceResult.non2xx})${sqlite3Line}${baselineResult ? `, baseline build ${baselineResult.requestsPerSecond.toFixed(0)} req/s (p99 ${baselineResult.p99Ms} ms, CPU ${baselineResult.cpuMsPerStart.toFixed(3)} ms/start)` : ''}\n`);
+      const sqlite3Line = sqlite3Result
+        ? `, on sqlite3 ${sqlite3Result.requestsPerSecond.toFixed(0)} req/s (p99 ${sqlite3Result.p99Ms} ms, non-2xx ${sqlite3Result.non2xx})`
+        : '';
+      process.stdout.write(
+        `round ${round}: bare ${bareResult.requestsPerSecond.toFixed(0)} req/s, start path ${serviceResult.requestsPerSecond.toFixed(0)} req/s (p99 ${serviceResult.p99Ms} ms, CPU ${serviceResult.cpuMsPerStart.toFixed(3)} ms/start, non-2xx ${serviceResult.non2xx})${sqlite3Line}${baselineResult ? `, baseline build ${baselineResult.requestsPerSecond.toFixed(0)} req/s (p99 ${baselineResult.p99Ms} ms, CPU ${baselineResult.cpuMsPerStart.toFixed(3)} ms/start)` : ''}\n`,
+      );
     }
   } finally {
     bare.stop();
@@ -138,7 +185,10 @@ interface MeasuredLoad extends LoadResult {
 
 async function loadMeasuringCpu(pid: number, options: LoadOptions): Promise<MeasuredLoad> {
   const { result, seconds } = await measuringCpu({ service: () => [pid] }, () => load(options));
-  return { ...result, cpuMsPerStart: (seconds.service! * 1000) / Math.max(1, result.total - result.non2xx - result.errors) };
+  return {
+    ...result,
+    cpuMsPerStart: (seconds.service! * 1000) / Math.max(1, result.total - result.non2xx - result.errors),
+  };
 }
 
 interface Round {
@@ -161,8 +211,16 @@ function report(results: Round[], sink: OtlpSink | undefined): void {
     '|---|---|---|---|---|',
     `| bare Koa + @koa/router, same body | ${bareRps.toFixed(0)} | ${m((r) => r.bare.p50Ms)} | ${m((r) => r.bare.p99Ms)} | |`,
     `| full start path (auth, SQLite transaction, outbox) | ${serviceRps.toFixed(0)} | ${m((r) => r.service.p50Ms)} | ${p99} | ${m((r) => r.service.cpuMsPerStart).toFixed(3)} ms |`,
-    ...(BASELINE_MAIN ? [`| baseline build (${BASELINE_MAIN}) | ${m((r) => r.baseline!.requestsPerSecond).toFixed(0)} | ${m((r) => r.baseline!.p50Ms)} | ${m((r) => r.baseline!.p99Ms)} | ${m((r) => r.baseline!.cpuMsPerStart).toFixed(3)} ms |`] : []),
-    ...(SQLITE3 ? [`| the same, its writes on the \`sqlite3\` driver (same group commit, statements prepared once) | ${m((r) => r.sqlite3!.requestsPerSecond).toFixed(0)} | ${m((r) => r.sqlite3!.p50Ms)} | ${m((r) => r.sqlite3!.p99Ms)} | |`] : []),
+    ...(BASELINE_MAIN
+      ? [
+          `| baseline build (${BASELINE_MAIN}) | ${m((r) => r.baseline!.requestsPerSecond).toFixed(0)} | ${m((r) => r.baseline!.p50Ms)} | ${m((r) => r.baseline!.p99Ms)} | ${m((r) => r.baseline!.cpuMsPerStart).toFixed(3)} ms |`,
+        ]
+      : []),
+    ...(SQLITE3
+      ? [
+          `| the same, its writes on the \`sqlite3\` driver (same group commit, statements prepared once) | ${m((r) => r.sqlite3!.requestsPerSecond).toFixed(0)} | ${m((r) => r.sqlite3!.p50Ms)} | ${m((r) => r.sqlite3!.p99Ms)} | |`,
+        ]
+      : []),
   ].join('\n');
   const body = `${machineLine()}
 \`npm run bench:http\` (bench/http-start.ts): autocannon, ${CONNECTIONS} connections, ${DURATION_SECONDS} s per run, ${results.length} rounds taking the servers in turn, each in
@@ -193,7 +251,8 @@ ${loadAverage()}`;
 
 function baselineLine(results: Round[]): string {
   if (!BASELINE_MAIN) return '';
-  const perRound = (pick: (r: MeasuredLoad) => number) => median(results.map((r) => pick(r.service) / pick(r.baseline!)));
+  const perRound = (pick: (r: MeasuredLoad) => number) =>
+    median(results.map((r) => pick(r.service) / pick(r.baseline!)));
   return `
 This build / the baseline build (median of each round's ratio): starts/s **${(perRound((r) => r.requestsPerSecond) * 100).toFixed(0)}%**, p99 **${(perRound((r) => r.p99Ms) * 100).toFixed(0)}%**, service CPU per start **${(perRound((r) => r.cpuMsPerStart) * 100).toFixed(0)}%**.`;
 }

@@ -4,10 +4,10 @@ import { KnexCampaignReader } from '../src/adapters/persistence/knex/knex-campai
 import { migrateToLatest } from '../src/adapters/persistence/migrations/index.js';
 import { BUCKET_OF } from '../src/adapters/persistence/rows/campaign-buckets.js';
 import { selectCampaignColumns } from '../src/adapters/persistence/rows/campaign-rows.js';
-import { openTestDatabase, POSTGRES, SQLITE, type DatabaseKind } from '../test/support/databases.js';
+import { type DatabaseKind, openTestDatabase, POSTGRES, SQLITE } from '../test/support/databases.js';
+import { loadAverage } from './support/machine-load.js';
 import { machineLine, median, percentile, printSummary, writeSection } from './support/performance-report.js';
 import { seedSqlite } from './support/sqlite-seed.js';
-import { loadAverage } from './support/machine-load.js';
 
 const CAMPAIGNS = Number(process.env.BENCH_LIST_CAMPAIGNS ?? 1_000_000);
 const CALLS = Number(process.env.BENCH_LIST_CALLS ?? 30);
@@ -98,11 +98,14 @@ async function measure(kind: DatabaseKind): Promise<Row[]> {
         t = performance.now();
         const page = await reader.list({ offset, limit: PAGE_SIZE, order: 'id' });
         rows[i]!.after.push(performance.now() - t);
-        if (page.total !== CAMPAIGNS || page.campaigns.length !== PAGE_SIZE) throw new Error(`wrong page at ${offset}: ${page.total}`);
+        if (page.total !== CAMPAIGNS || page.campaigns.length !== PAGE_SIZE)
+          throw new Error(`wrong page at ${offset}: ${page.total}`);
       }
     }
     for (const row of rows) {
-      process.stdout.write(`${kind.name} ${row.depth}: before ${median(row.before).toFixed(2)} ms, after ${median(row.after).toFixed(2)} ms\n`);
+      process.stdout.write(
+        `${kind.name} ${row.depth}: before ${median(row.before).toFixed(2)} ms, after ${median(row.after).toFixed(2)} ms\n`,
+      );
     }
     return rows;
   } finally {
@@ -121,7 +124,9 @@ async function seed(kind: DatabaseKind, db: Knex, url: string): Promise<void> {
   await db.raw(`INSERT INTO campaigns (id, name, status, start_at, end_at, created_at, created_by, updated_at, updated_by, version)
     SELECT n, 'Bench ' || n, 'scheduled', now() + interval '1 day', now() + interval '30 days', now(), 'bench', now(), 'bench', 1
     FROM generate_series(1, ${CAMPAIGNS}) AS n`);
-  await db.raw(`INSERT INTO campaign_buckets (bucket, campaigns) SELECT ${BUCKET_OF('id')}, count(*) FROM campaigns GROUP BY 1`);
+  await db.raw(
+    `INSERT INTO campaign_buckets (bucket, campaigns) SELECT ${BUCKET_OF('id')}, count(*) FROM campaigns GROUP BY 1`,
+  );
   await db.raw('ALTER TABLE campaigns ENABLE TRIGGER campaigns_counted');
   await db.raw('VACUUM ANALYZE campaigns');
   await db.raw('VACUUM ANALYZE campaign_buckets');

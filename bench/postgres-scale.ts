@@ -3,10 +3,10 @@ import { migrateToLatest } from '../src/adapters/persistence/migrations/index.js
 import { openTestDatabase, POSTGRES, SQLITE, type TestDatabase } from '../test/support/databases.js';
 import { ServiceProcess } from '../test/support/service-process.js';
 import { measuringCpu } from './support/cpu-usage.js';
-import { load, type LoadResult } from './support/load.js';
+import { type LoadResult, load } from './support/load.js';
+import { loadAverage } from './support/machine-load.js';
 import { machineLine, median, printSummary, writeSection } from './support/performance-report.js';
 import { seedScheduledCampaigns } from './support/seed.js';
-import { loadAverage } from './support/machine-load.js';
 
 const SECRET = 'bench-secret-that-is-long-enough-for-hs256-000000';
 const CONNECTIONS = 50;
@@ -30,7 +30,9 @@ const SETUPS: readonly Setup[] = [
   { label: 'SQLite, 1 instance', database: 'sqlite', instances: 1 },
   { label: 'PostgreSQL, 1 instance', database: 'postgres', instances: 1 },
   { label: 'PostgreSQL, 2 instances', database: 'postgres', instances: 2 },
-  ...(BASELINE_MAIN ? [{ label: 'PostgreSQL, 1 instance, baseline build', database: 'baseline' as const, instances: 1 }] : []),
+  ...(BASELINE_MAIN
+    ? [{ label: 'PostgreSQL, 1 instance, baseline build', database: 'baseline' as const, instances: 1 }]
+    : []),
 ];
 
 /** One run of one setup: the instances' results summed (throughput) or taken at their worst (latency). */
@@ -57,7 +59,9 @@ async function main(): Promise<void> {
   // KAFKA_BROKERS empty: no relay, even when `npm run bench` started a broker for the other benchmarks.
   const env = (database: TestDatabase) => ({
     ...database.env,
-    ...(database.env.DATABASE_SCHEMA ? { DATABASE_URL: `${database.env.DATABASE_URL}?application_name=${APPLICATION_NAME}` } : {}),
+    ...(database.env.DATABASE_SCHEMA
+      ? { DATABASE_URL: `${database.env.DATABASE_URL}?application_name=${APPLICATION_NAME}` }
+      : {}),
     AUTH_JWT_SECRET: SECRET,
     SCHEDULER: 'off',
     LOG_LEVEL: 'info',
@@ -65,7 +69,10 @@ async function main(): Promise<void> {
   });
   const instances = {
     sqlite: [await ServiceProcess.start(env(databases.sqlite))],
-    postgres: [await ServiceProcess.start(env(databases.postgres)), await ServiceProcess.start(env(databases.postgres))],
+    postgres: [
+      await ServiceProcess.start(env(databases.postgres)),
+      await ServiceProcess.start(env(databases.postgres)),
+    ],
     baseline: BASELINE_MAIN ? [await ServiceProcess.start(env(databases.postgres), 20_000, [], BASELINE_MAIN)] : [],
   };
   const admin = openTestDatabase(databases.postgres);
@@ -74,7 +81,9 @@ async function main(): Promise<void> {
     const { rows } = await admin.raw('SELECT pid FROM pg_stat_activity WHERE application_name = ?', [APPLICATION_NAME]);
     backends = (rows as Array<{ pid: number }>).map((row) => Number(row.pid));
   };
-  const headers = { authorization: `Bearer ${await mintToken({ secret: SECRET, subject: 'bench', ttlSeconds: 3600 })}` };
+  const headers = {
+    authorization: `Bearer ${await mintToken({ secret: SECRET, subject: 'bench', ttlSeconds: 3600 })}`,
+  };
   const nextId = { sqlite: 1, postgres: 1 };
   const idsOf = (database: Setup['database']) => (database === 'sqlite' ? 'sqlite' : 'postgres');
   const runs = new Map<string, Run[]>(SETUPS.map((setup) => [setup.label, []]));
@@ -101,7 +110,8 @@ async function main(): Promise<void> {
             return results;
           },
         );
-        if (nextId[idsOf(setup.database)] > CAMPAIGNS) throw new Error(`ran out of seeded campaigns: raise BENCH_CAMPAIGNS above ${CAMPAIGNS}`);
+        if (nextId[idsOf(setup.database)] > CAMPAIGNS)
+          throw new Error(`ran out of seeded campaigns: raise BENCH_CAMPAIGNS above ${CAMPAIGNS}`);
         const run = combined(measured.result, measured.seconds, measured.machineBusy);
         runs.get(setup.label)!.push(run);
         process.stdout.write(
@@ -113,7 +123,9 @@ async function main(): Promise<void> {
     }
   } finally {
     await admin.destroy();
-    await Promise.all([...instances.sqlite, ...instances.postgres, ...instances.baseline].map((instance) => instance.stop()));
+    await Promise.all(
+      [...instances.sqlite, ...instances.postgres, ...instances.baseline].map((instance) => instance.stop()),
+    );
     await Promise.all([databases.sqlite.drop(), databases.postgres.drop()]);
   }
   report(runs);
@@ -148,7 +160,12 @@ function combined(results: readonly LoadResult[], cpuSeconds: Record<string, num
 function report(runs: Map<string, Run[]>): void {
   const m = (label: string, pick: (run: Run) => number) => median(runs.get(label)!.map(pick));
   const rps = (label: string) => m(label, (run) => run.startsPerSecond);
-  const [sqlite, one, two, baseline] = SETUPS.map((setup) => setup.label) as [string, string, string, string | undefined];
+  const [sqlite, one, two, baseline] = SETUPS.map((setup) => setup.label) as [
+    string,
+    string,
+    string,
+    string | undefined,
+  ];
   const cpuPerStart = (label: string) => m(label, (r) => r.cpuMsPerStart) + m(label, (r) => r.postgresCpuMsPerStart);
   const againstBaseline = baseline
     ? `\nAgainst the baseline build (BENCH_POSTGRES_BASELINE_MAIN, the same database, in turn in the same run): starts/s ` +

@@ -9,9 +9,9 @@ import { migrateToLatest } from '../src/adapters/persistence/migrations/index.js
 import { outboxRows } from '../src/adapters/persistence/rows/outbox-rows.js';
 import { buildContainer } from '../src/composition/service.js';
 import { TYPES } from '../src/composition/types.js';
-import { CampaignId, EMPTY_CONTENT, type CampaignStarted } from '../src/domain/index.js';
+import { CampaignId, type CampaignStarted, EMPTY_CONTENT } from '../src/domain/index.js';
+import { type DatabaseKind, POSTGRES, SQLITE, type TestDatabase } from '../test/support/databases.js';
 import { LocalKafkaBroker } from '../test/support/local-kafka-broker.js';
-import { POSTGRES, SQLITE, type DatabaseKind, type TestDatabase } from '../test/support/databases.js';
 import { loadAverage } from './support/machine-load.js';
 import { machineLine, median, printSummary, writeSection } from './support/performance-report.js';
 
@@ -68,20 +68,28 @@ async function main(): Promise<void> {
         await relay.maintain();
         relaySeconds[relay.name] = await timed(async () => {
           const published = await relay.drain();
-          if (published !== EVENTS) throw new Error(`the relay published ${published} of ${EVENTS} events (${relay.name})`);
+          if (published !== EVENTS)
+            throw new Error(`the relay published ${published} of ${EVENTS} events (${relay.name})`);
         });
       }
       const rawSeconds = await timed(() => raw.send(messages));
       rounds.push({ relaySeconds, rawSeconds });
-      const relayRates = relays.map((r) => `relay on ${r.name} ${rate(relaySeconds[r.name]!)} events/s (${relaySeconds[r.name]!.toFixed(2)} s)`);
-      process.stdout.write(`round ${round}: ${relayRates.join(', ')}, raw kafkajs ${rate(rawSeconds)} events/s (${rawSeconds.toFixed(2)} s)\n`);
+      const relayRates = relays.map(
+        (r) => `relay on ${r.name} ${rate(relaySeconds[r.name]!)} events/s (${relaySeconds[r.name]!.toFixed(2)} s)`,
+      );
+      process.stdout.write(
+        `round ${round}: ${relayRates.join(', ')}, raw kafkajs ${rate(rawSeconds)} events/s (${rawSeconds.toFixed(2)} s)\n`,
+      );
     }
     await raw.close();
   } finally {
     for (const relay of relays) await relay.close();
     await broker?.remove();
   }
-  report(relays.map((r) => r.name), rounds);
+  report(
+    relays.map((r) => r.name),
+    rounds,
+  );
 }
 
 /** The service's relay, as the composition root builds it, on a migrated database of `kind` of its own. */
@@ -122,18 +130,21 @@ async function relayOn(kind: DatabaseKind, brokers: string): Promise<RelayUnderT
 /** CampaignStarted rows as the service writes them, spread over CAMPAIGNS campaigns; answers them as Kafka messages. */
 async function seedOutbox(db: Knex, count: number, source: string): Promise<Message[]> {
   const now = new Date();
-  const events = Array.from({ length: count }, (_, n): CampaignStarted => ({
-    type: 'CampaignStarted',
-    eventId: randomUUID(),
-    campaignId: CampaignId.parse(String(913_681_391_525_380_096n + BigInt(n % CAMPAIGNS))),
-    occurredAt: now,
-    scheduledStartAt: new Date(now.getTime() + 86_400_000),
-    trigger: 'manual',
-    startedBy: 'bench',
-    name: 'Bench',
-    endAt: null,
-    content: EMPTY_CONTENT,
-  }));
+  const events = Array.from(
+    { length: count },
+    (_, n): CampaignStarted => ({
+      type: 'CampaignStarted',
+      eventId: randomUUID(),
+      campaignId: CampaignId.parse(String(913_681_391_525_380_096n + BigInt(n % CAMPAIGNS))),
+      occurredAt: now,
+      scheduledStartAt: new Date(now.getTime() + 86_400_000),
+      trigger: 'manual',
+      startedBy: 'bench',
+      name: 'Bench',
+      endAt: null,
+      content: EMPTY_CONTENT,
+    }),
+  );
   const rows = outboxRows(events, now, undefined);
   await db.transaction(async (trx) => {
     for (let i = 0; i < rows.length; i += 200) await trx('outbox').insert(rows.slice(i, i + 200));
@@ -155,7 +166,12 @@ async function seedOutbox(db: Knex, count: number, source: string): Promise<Mess
 
 /** A bare kafkajs producer with the relay's settings, sending prepared messages batch after batch. */
 async function rawProducer(brokers: string) {
-  const kafka = new Kafka({ clientId: 'bench-raw', brokers: brokers.split(','), logLevel: logLevel.NOTHING, retry: KAFKAJS_RETRY });
+  const kafka = new Kafka({
+    clientId: 'bench-raw',
+    brokers: brokers.split(','),
+    logLevel: logLevel.NOTHING,
+    retry: KAFKAJS_RETRY,
+  });
   const topic = `bench.raw.${randomUUID().slice(0, 8)}`;
   const admin = kafka.admin();
   await admin.connect();
@@ -196,12 +212,22 @@ function report(names: readonly string[], rounds: Round[]): void {
     const ratio = median(rounds.map((r) => r.rawSeconds / r.relaySeconds[name]!));
     const floor = name === 'SQLite' ? 20_000 : 0;
     const verdict: 'met' | 'missed' = EVENTS / relaySeconds >= floor && ratio >= 0.5 ? 'met' : 'missed';
-    return { name, relaySeconds, ratio, verdict, target: floor > 0 ? 'at least 20,000 events/s and 50% of the bare producer' : '50% of the bare producer' };
+    return {
+      name,
+      relaySeconds,
+      ratio,
+      verdict,
+      target: floor > 0 ? 'at least 20,000 events/s and 50% of the bare producer' : '50% of the bare producer',
+    };
   });
   const rows = measured.map(
-    (m) => `| outbox relay on ${m.name} (a batch in flight per partition, each one send and one UPDATE; the outbox read on past the lanes in flight) | ${(EVENTS / m.relaySeconds).toFixed(0)} | ${m.relaySeconds.toFixed(2)} s | ${(m.ratio * 100).toFixed(0)}% |`,
+    (m) =>
+      `| outbox relay on ${m.name} (a batch in flight per partition, each one send and one UPDATE; the outbox read on past the lanes in flight) | ${(EVENTS / m.relaySeconds).toFixed(0)} | ${m.relaySeconds.toFixed(2)} s | ${(m.ratio * 100).toFixed(0)}% |`,
   );
-  const verdicts = measured.map((m) => `On ${m.name} the relay runs at ${(m.ratio * 100).toFixed(0)}% of the bare producer. Target (${m.target}): ${m.verdict}.`);
+  const verdicts = measured.map(
+    (m) =>
+      `On ${m.name} the relay runs at ${(m.ratio * 100).toFixed(0)}% of the bare producer. Target (${m.target}): ${m.verdict}.`,
+  );
   writeSection(
     'Relay',
     `
@@ -234,7 +260,9 @@ ${machineLine()} The broker and PostgreSQL run on the same machine. ${loadAverag
       verdict: m.verdict,
     });
   }
-  process.stdout.write(`${measured.map((m) => `relay on ${m.name} ${(EVENTS / m.relaySeconds).toFixed(0)} events/s (${(m.ratio * 100).toFixed(0)}%)`).join(', ')}, raw ${(EVENTS / rawSeconds).toFixed(0)} events/s; written to docs/performance.md\n`);
+  process.stdout.write(
+    `${measured.map((m) => `relay on ${m.name} ${(EVENTS / m.relaySeconds).toFixed(0)} events/s (${(m.ratio * 100).toFixed(0)}%)`).join(', ')}, raw ${(EVENTS / rawSeconds).toFixed(0)} events/s; written to docs/performance.md\n`,
+  );
 }
 
 await main();

@@ -57,7 +57,10 @@ async function main(): Promise<void> {
     await broker?.remove();
   }
   process.stdout.write(`\n${table(rows)}\n\n${machineLine()}\n`);
-  if (rows.length > 0) process.stdout.write('Sections rewritten in docs/performance.md: ' + selected.map((b) => `"${b.section}"`).join(', ') + '\n');
+  if (rows.length > 0)
+    process.stdout.write(
+      `Sections rewritten in docs/performance.md: ${selected.map((b) => `"${b.section}"`).join(', ')}\n`,
+    );
   if (failed.length > 0) {
     process.stderr.write(`failed: ${failed.join(', ')}\n`);
     process.exitCode = 1;
@@ -68,7 +71,9 @@ function select(names: string[]): Benchmark[] {
   if (names.length === 0) return [...BENCHMARKS];
   const unknown = names.filter((name) => !BENCHMARKS.some((b) => b.name === name));
   if (unknown.length > 0) {
-    process.stderr.write(`unknown benchmark ${unknown.join(', ')}; choose from ${BENCHMARKS.map((b) => b.name).join(', ')}\n`);
+    process.stderr.write(
+      `unknown benchmark ${unknown.join(', ')}; choose from ${BENCHMARKS.map((b) => b.name).join(', ')}\n`,
+    );
     process.exit(2);
   }
   return BENCHMARKS.filter((b) => names.includes(b.name));
@@ -90,7 +95,10 @@ async function launchBroker(): Promise<LocalKafkaBroker> {
 
 /** Runs one benchmark in a process of its own, passing its output through and keeping its summary lines. */
 function runBenchmark(benchmark: Benchmark, env: NodeJS.ProcessEnv): Promise<{ code: number; rows: SummaryRow[] }> {
-  const child = spawn(process.execPath, [resolve(here, benchmark.script)], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [resolve(here, benchmark.script)], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const rows: SummaryRow[] = [];
   let pending = '';
   child.stdout.on('data', (chunk: Buffer) => {

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { Knex } from 'knex';
 import { mintToken } from '../src/adapters/auth/token-minter.js';
 import { migrateToLatest } from '../src/adapters/persistence/migrations/index.js';
-import { openTestDatabase, POSTGRES, SQLITE, type DatabaseKind } from '../test/support/databases.js';
+import { type DatabaseKind, openTestDatabase, POSTGRES, SQLITE } from '../test/support/databases.js';
 import { ServiceProcess } from '../test/support/service-process.js';
 import { loadAverage } from './support/machine-load.js';
 import { machineLine, percentile, printSummary, writeSection } from './support/performance-report.js';
@@ -64,10 +64,22 @@ async function soak(kind: DatabaseKind): Promise<Soak> {
   process.stdout.write(`${kind.name}: seeding ${seeded} scheduled campaigns\n`);
   await seedScheduledCampaigns(db, 1, seeded);
   const maintenance = kind === POSTGRES ? await postgresMaintenance(db) : undefined;
-  const service = await ServiceProcess.start({ ...database.env, AUTH_JWT_SECRET: SECRET, SCHEDULER: 'off', LOG_LEVEL: 'info', KAFKA_BROKERS: '' });
+  const service = await ServiceProcess.start({
+    ...database.env,
+    AUTH_JWT_SECRET: SECRET,
+    SCHEDULER: 'off',
+    LOG_LEVEL: 'info',
+    KAFKA_BROKERS: '',
+  });
   const token = await mintToken({ secret: SECRET, subject: 'bench', ttlSeconds: SECONDS + 3600 });
   const client = new SoakClient(service.url, token);
-  const result: Soak = { database: kind.name, samples: [], rssMb: [], maintenance: maintenance?.description ?? 'SQLite needs none', vacuums: 0 };
+  const result: Soak = {
+    database: kind.name,
+    samples: [],
+    rssMb: [],
+    maintenance: maintenance?.description ?? 'SQLite needs none',
+    vacuums: 0,
+  };
   try {
     await pace(client, result, seeded, service.child.pid!);
   } finally {
@@ -94,7 +106,8 @@ async function postgresMaintenance(db: Knex): Promise<{ description: string; sto
     if (running) return;
     running = true;
     void (async () => {
-      for (const table of ['campaigns', 'campaign_buckets', 'outbox', 'idempotency_keys']) await db.raw(`VACUUM ANALYZE ${table}`);
+      for (const table of ['campaigns', 'campaign_buckets', 'outbox', 'idempotency_keys'])
+        await db.raw(`VACUUM ANALYZE ${table}`);
       runs++;
     })().finally(() => (running = false));
   }, VACUUM_SECONDS * 1000);
@@ -114,7 +127,13 @@ async function pace(client: SoakClient, soak: Soak, seeded: number, pid: number)
   let nextSeeded = 1;
   let total = seeded;
   const inFlight = new Set<Promise<void>>();
-  const send = (kind: Kind, method: 'GET' | 'POST', path: string, body?: string, after?: (status: number, text: string) => void) => {
+  const send = (
+    kind: Kind,
+    method: 'GET' | 'POST',
+    path: string,
+    body?: string,
+    after?: (status: number, text: string) => void,
+  ) => {
     const sentAt = performance.now();
     const done = client
       .call(method, path, body)
@@ -131,17 +150,24 @@ async function pace(client: SoakClient, soak: Soak, seeded: number, pid: number)
   const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
   const issue: Record<Kind, () => void> = {
     create: () =>
-      send('create', 'POST', '/api/v1/campaigns', JSON.stringify({ name: 'Soak', startAt: inDays(1), endAt: inDays(2) }), (_, text) => {
-        created.push(String(JSON.parse(text).id));
-        total++;
-      }),
+      send(
+        'create',
+        'POST',
+        '/api/v1/campaigns',
+        JSON.stringify({ name: 'Soak', startAt: inDays(1), endAt: inDays(2) }),
+        (_, text) => {
+          created.push(String(JSON.parse(text).id));
+          total++;
+        },
+      ),
     start: () => {
       const id = nextSeeded++;
       send('start', 'POST', `/api/v1/campaigns/${id}/start`, undefined, () => started.push(id));
     },
     get: () => send('get', 'GET', `/api/v1/campaigns/${1 + Math.floor(Math.random() * seeded)}`),
     'list first page': () => send('list first page', 'GET', '/api/v1/campaigns?start=0&pageSize=10'),
-    'list deep page': () => send('list deep page', 'GET', `/api/v1/campaigns?start=${Math.floor(Math.random() * (total - 10))}&pageSize=10`),
+    'list deep page': () =>
+      send('list deep page', 'GET', `/api/v1/campaigns?start=${Math.floor(Math.random() * (total - 10))}&pageSize=10`),
     pause: () => {
       const id = started.shift();
       if (id !== undefined) send('pause', 'POST', `/api/v1/campaigns/${id}/pause`, undefined, () => paused.push(id));
@@ -182,7 +208,9 @@ async function pace(client: SoakClient, soak: Soak, seeded: number, pid: number)
 }
 
 function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'))!;
   return Number(line.split(/\s+/)[1]) / 1024;
 }
 
@@ -199,14 +227,20 @@ class SoakClient {
 
   call(method: 'GET' | 'POST', path: string, body?: string): Promise<{ status: number; text: string }> {
     return new Promise((resolveCall, reject) => {
-      const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, 'content-length': String(Buffer.byteLength(body ?? '')) };
+      const headers: Record<string, string> = {
+        authorization: `Bearer ${this.token}`,
+        'content-length': String(Buffer.byteLength(body ?? '')),
+      };
       if (body !== undefined) headers['content-type'] = 'application/json';
-      const req = request({ agent: this.agent, host: this.url.hostname, port: this.url.port, method, path, headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.once('end', () => resolveCall({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-        res.once('error', reject);
-      });
+      const req = request(
+        { agent: this.agent, host: this.url.hostname, port: this.url.port, method, path, headers },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.once('end', () => resolveCall({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+          res.once('error', reject);
+        },
+      );
       req.once('error', reject);
       req.end(body);
     });
@@ -223,7 +257,9 @@ function report(soaks: Soak[]): void {
   for (const soak of soaks) {
     const p99 = (kind: Kind, window: number) =>
       percentile(
-        soak.samples.filter((s) => s.kind === kind && Math.floor(s.sentAt / 1000 / WINDOW_SECONDS) === window).map((s) => s.ms),
+        soak.samples
+          .filter((s) => s.kind === kind && Math.floor(s.sentAt / 1000 / WINDOW_SECONDS) === window)
+          .map((s) => s.ms),
         0.99,
       );
     const header = `| | ${Array.from({ length: windows }, (_, w) => `${w + 1}`).join(' | ')} | last / second |`;

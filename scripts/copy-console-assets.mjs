@@ -6,7 +6,8 @@ const out = new URL('dist/console/', root);
 const vendor = new URL('vendor/', out);
 mkdirSync(vendor, { recursive: true });
 
-for (const file of ['index.html', 'console.css', 'icon.svg']) copyFileSync(new URL(`console/${file}`, root), new URL(file, out));
+for (const file of ['index.html', 'console.css', 'icon.svg'])
+  copyFileSync(new URL(`console/${file}`, root), new URL(file, out));
 
 const libraries = [
   { from: 'preact/dist/preact.mjs', to: 'preact.js', imports: {} },
@@ -18,7 +19,8 @@ for (const library of libraries) {
   // Browsers resolve only relative specifiers without an import map (an inline script the CSP forbids).
   for (const [specifier, relative] of Object.entries(library.imports)) {
     const bare = new RegExp(`from\\s*"${specifier}"`, 'g');
-    if ((text.match(bare) ?? []).length !== 1) throw new Error(`${library.from}: expected one import of "${specifier}"`);
+    if ((text.match(bare) ?? []).length !== 1)
+      throw new Error(`${library.from}: expected one import of "${specifier}"`);
     text = text.replace(bare, `from"${relative}"`);
   }
   text = text.replace(/\n\/\/# sourceMappingURL=.*\n?$/, '\n');

@@ -2,7 +2,7 @@ import { mintToken } from './adapters/auth/token-minter.js';
 import { ConfigError, loadConfig } from './adapters/config/config.js';
 import { DatabaseFileUnusable } from './adapters/persistence/sqlite/writable-file.js';
 import { createLogger } from './composition/logger.js';
-import { startService, type RunningService } from './composition/service.js';
+import { type RunningService, startService } from './composition/service.js';
 
 async function main(): Promise<void> {
   const config = loadOrExit();

@@ -10,6 +10,7 @@ router.post('/campaigns/:id/start', (ctx) => {
 app.use(router.routes());
 const server = app.listen(0, '127.0.0.1', () => {
   const address = server.address();
-  if (address && typeof address === 'object') process.stdout.write(`{"url":"http://127.0.0.1:${address.port}","msg":"campaign service listening"}\n`);
+  if (address && typeof address === 'object')
+    process.stdout.write(`{"url":"http://127.0.0.1:${address.port}","msg":"campaign service listening"}\n`);
 });
 process.once('SIGTERM', () => server.close(() => process.exit(0)));

@@ -55,7 +55,10 @@ export interface CpuUsed<T> {
  * Measures the CPU that groups of processes, and the whole machine, use while `work` runs. A group is named by a
  * function that lists its processes, asked before and after, so processes started meanwhile count too.
  */
-export async function measuringCpu<T>(groups: Record<string, () => number[]>, work: () => Promise<T>): Promise<CpuUsed<T>> {
+export async function measuringCpu<T>(
+  groups: Record<string, () => number[]>,
+  work: () => Promise<T>,
+): Promise<CpuUsed<T>> {
   const before = Object.fromEntries(Object.entries(groups).map(([name, pids]) => [name, cpuSecondsOf(pids())]));
   const machineBefore = machineCpuTicks();
   const result = await work();
@@ -66,5 +69,9 @@ export async function measuringCpu<T>(groups: Record<string, () => number[]>, wo
       return [name, [...after].reduce((sum, [pid, used]) => sum + used - (before[name]!.get(pid) ?? 0), 0)];
     }),
   );
-  return { result, seconds, machineBusy: (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total) };
+  return {
+    result,
+    seconds,
+    machineBusy: (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total),
+  };
 }

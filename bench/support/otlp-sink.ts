@@ -17,7 +17,9 @@ export async function startOtlpSink(): Promise<OtlpSink> {
     req.on('end', () => {
       requests++;
       const json = (req.headers['content-type'] ?? '').startsWith('application/json');
-      res.writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' }).end(json ? '{}' : undefined);
+      res
+        .writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' })
+        .end(json ? '{}' : undefined);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

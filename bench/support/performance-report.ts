@@ -4,7 +4,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** docs/performance.md, or BENCH_REPORT (a quick run that should not replace the recorded figures). */
-const REPORT = process.env.BENCH_REPORT || resolve(dirname(fileURLToPath(import.meta.url)), '../../../docs/performance.md');
+const REPORT =
+  process.env.BENCH_REPORT || resolve(dirname(fileURLToPath(import.meta.url)), '../../../docs/performance.md');
 
 const HEADER = `# Performance
 
@@ -35,7 +36,10 @@ export function writeSection(title: string, body: string): void {
   }
   const next = current.indexOf('\n## ', start + heading.length);
   const end = next === -1 ? current.length : next + 1;
-  writeFileSync(REPORT, `${current.slice(0, start)}${section}${next === -1 ? '' : '\n'}${current.slice(end)}`.trimEnd() + '\n');
+  writeFileSync(
+    REPORT,
+    `${`${current.slice(0, start)}${section}${next === -1 ? '' : '\n'}${current.slice(end)}`.trimEnd()}\n`,
+  );
 }
 
 export function median(values: number[]): number {

@@ -1,18 +1,8 @@
-import { context, type Context } from '@opentelemetry/api';
+import { type Context, context } from '@opentelemetry/api';
 import sqlite3 from 'sqlite3';
-import {
-  CampaignAlreadyExists,
-  IdempotencyKeyTaken,
-  type IdempotencyKey,
-  type OutboxSignal,
-  type StoredOutcome,
-  type Transaction,
-  type UnitOfWork,
-} from '../../src/application/index.js';
-import { Campaign, type CampaignId, type CampaignEvent } from '../../src/domain/index.js';
-import { toRow, toSnapshot, type CampaignRow } from '../../src/adapters/persistence/rows/campaign-rows.js';
+import { type CampaignRow, toRow, toSnapshot } from '../../src/adapters/persistence/rows/campaign-rows.js';
 import { isUniqueViolation } from '../../src/adapters/persistence/rows/database-values.js';
-import { storedOutcome, type IdempotencyRow } from '../../src/adapters/persistence/rows/idempotency-rows.js';
+import { type IdempotencyRow, storedOutcome } from '../../src/adapters/persistence/rows/idempotency-rows.js';
 import { outboxRows } from '../../src/adapters/persistence/rows/outbox-rows.js';
 import { bindable } from '../../src/adapters/persistence/sqlite/prepared-statements.js';
 import {
@@ -25,6 +15,16 @@ import {
   UPDATE_CAMPAIGN,
 } from '../../src/adapters/persistence/sqlite/sqlite-transaction.js';
 import { activeTraceContext } from '../../src/adapters/tracing/trace-context.js';
+import {
+  CampaignAlreadyExists,
+  type IdempotencyKey,
+  IdempotencyKeyTaken,
+  type OutboxSignal,
+  type StoredOutcome,
+  type Transaction,
+  type UnitOfWork,
+} from '../../src/application/index.js';
+import { Campaign, type CampaignEvent, type CampaignId } from '../../src/domain/index.js';
 
 interface Pending {
   work: (tx: Transaction) => Promise<unknown>;
@@ -58,7 +58,9 @@ export class Sqlite3GroupCommitUnitOfWork implements UnitOfWork {
       const db: sqlite3.Database = new sqlite3.Database(filename, (error) => (error ? reject(error) : resolve(db)));
     });
     await new Promise<void>((resolve, reject) =>
-      connection.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;', (e) => (e ? reject(e) : resolve())),
+      connection.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;', (e) =>
+        e ? reject(e) : resolve(),
+      ),
     );
     return new Sqlite3GroupCommitUnitOfWork(connection, outboxSignal);
   }
@@ -142,12 +144,15 @@ export class Sqlite3GroupCommitUnitOfWork implements UnitOfWork {
 
   private get<T>(sql: string, parameters: unknown[]): Promise<T | undefined> {
     return new Promise((resolve, reject) =>
-      this.prepared(sql).get(parameters, (error: Error | null, row: T | undefined) => (error ? reject(error) : resolve(row))),
+      this.prepared(sql).get(parameters, (error: Error | null, row: T | undefined) =>
+        error ? reject(error) : resolve(row),
+      ),
     );
   }
 
   private transaction(onAppend: () => void): Transaction {
-    const named = (row: Record<string, unknown>) => Object.fromEntries(Object.entries(bindable(row)).map(([k, v]) => [`@${k}`, v]));
+    const named = (row: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(bindable(row)).map(([k, v]) => [`@${k}`, v]));
     return {
       campaigns: {
         find: async (id: CampaignId) => {
@@ -163,14 +168,18 @@ export class Sqlite3GroupCommitUnitOfWork implements UnitOfWork {
           }
         },
         update: async (campaign: Campaign, expectedVersion: number) =>
-          (await this.execute(UPDATE_CAMPAIGN, { ...named(toRow(campaign.snapshot())), '@expectedVersion': expectedVersion })) === 1,
+          (await this.execute(UPDATE_CAMPAIGN, {
+            ...named(toRow(campaign.snapshot())),
+            '@expectedVersion': expectedVersion,
+          })) === 1,
         remove: async (campaign: Campaign, expectedVersion: number) =>
           (await this.execute(DELETE_CAMPAIGN, [campaign.id.toString(), expectedVersion])) === 1,
       },
       outbox: {
         append: async (events: readonly CampaignEvent[]) => {
           if (events.length === 0) return;
-          for (const row of outboxRows(events, new Date(), activeTraceContext())) await this.execute(INSERT_OUTBOX, named(row));
+          for (const row of outboxRows(events, new Date(), activeTraceContext()))
+            await this.execute(INSERT_OUTBOX, named(row));
           onAppend();
         },
       },
@@ -181,7 +190,13 @@ export class Sqlite3GroupCommitUnitOfWork implements UnitOfWork {
         },
         remember: async (key: IdempotencyKey, outcome: StoredOutcome, at: Date) => {
           try {
-            await this.execute(INSERT_OUTCOME, [key.owner, key.key, key.fingerprint, JSON.stringify(outcome), at.getTime()]);
+            await this.execute(INSERT_OUTCOME, [
+              key.owner,
+              key.key,
+              key.fingerprint,
+              JSON.stringify(outcome),
+              at.getTime(),
+            ]);
           } catch (error) {
             if (isUniqueViolation(error)) throw new IdempotencyKeyTaken();
             throw error;

@@ -73,7 +73,13 @@ export class Api {
     private readonly onUnauthorized: () => void,
   ) {}
 
-  listCampaigns(query: { start: number; pageSize: number; status: string; search: string; sort: string }): Promise<CampaignPage> {
+  listCampaigns(query: {
+    start: number;
+    pageSize: number;
+    status: string;
+    search: string;
+    sort: string;
+  }): Promise<CampaignPage> {
     return this.call('GET', 'campaigns', { query: { ...SERVICE_VIEW, ...stringsOf(query) } });
   }
 
@@ -89,7 +95,12 @@ export class Api {
     return this.call('POST', 'campaigns', { body: fields });
   }
 
-  modify(id: string, changes: Record<string, unknown>, restart: boolean, idempotencyKey: string): Promise<{ id: string }> {
+  modify(
+    id: string,
+    changes: Record<string, unknown>,
+    restart: boolean,
+    idempotencyKey: string,
+  ): Promise<{ id: string }> {
     return this.call('POST', `campaigns/${encodeURIComponent(id)}/modify`, {
       body: changes,
       idempotencyKey,
@@ -141,7 +152,11 @@ export class Api {
 }
 
 function stringsOf(values: Record<string, string | number>): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== '').map(([k, v]) => [k, String(v)]));
+  return Object.fromEntries(
+    Object.entries(values)
+      .filter(([, v]) => v !== '')
+      .map(([k, v]) => [k, String(v)]),
+  );
 }
 
 /** One key per intended action: a second click on the same button, on the same state, repeats the same request. */

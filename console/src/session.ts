@@ -39,7 +39,8 @@ export function mayUse(session: Session, scope: string): boolean {
 
 function sessionOf(token: string): Session {
   const claims = claimsOf(token);
-  const scopes = typeof claims?.scope === 'string' ? claims.scope.split(' ') : Array.isArray(claims?.scp) ? claims.scp : undefined;
+  const scopes =
+    typeof claims?.scope === 'string' ? claims.scope.split(' ') : Array.isArray(claims?.scp) ? claims.scp : undefined;
   return {
     token,
     subject: typeof claims?.sub === 'string' ? claims.sub : undefined,
@@ -51,7 +52,9 @@ function sessionOf(token: string): Session {
 function claimsOf(token: string): Record<string, unknown> | undefined {
   try {
     const payload = token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
-    const claims: unknown = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(payload), (c) => c.charCodeAt(0))));
+    const claims: unknown = JSON.parse(
+      new TextDecoder().decode(Uint8Array.from(atob(payload), (c) => c.charCodeAt(0))),
+    );
     return typeof claims === 'object' && claims !== null ? (claims as Record<string, unknown>) : undefined;
   } catch {
     return undefined;

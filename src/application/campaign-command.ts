@@ -1,6 +1,6 @@
 import type { Act, Campaign, CampaignId } from '../domain/index.js';
 import { changeCampaign } from './campaign-change.js';
-import { idempotencyKey, runIdempotently, type IdempotentRequest } from './idempotency.js';
+import { type IdempotentRequest, idempotencyKey, runIdempotently } from './idempotency.js';
 import type { Clock } from './ports/clock.js';
 import type { IdGenerator } from './ports/id-generator.js';
 import type { UnitOfWork } from './ports/unit-of-work.js';

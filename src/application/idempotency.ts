@@ -15,7 +15,9 @@ export function idempotencyKey(owner: string, request: IdempotentRequest | undef
 /** True when a request with fingerprint `given` is the one that stored `stored`. */
 export function sameRequest(stored: string, given: string): boolean {
   if (stored === given) return true;
-  return stored.endsWith(' *') && given.startsWith(stored.slice(0, -1)) && !given.slice(stored.length - 1).includes(' ');
+  return (
+    stored.endsWith(' *') && given.startsWith(stored.slice(0, -1)) && !given.slice(stored.length - 1).includes(' ')
+  );
 }
 
 type Refusal = DomainError | ApplicationError;
@@ -85,6 +87,7 @@ async function replayStored<T>(unitOfWork: UnitOfWork, key: IdempotencyKey): Pro
 
 function replay<T>(earlier: StoredOutcome, key: IdempotencyKey): T {
   if (!sameRequest(earlier.fingerprint, key.fingerprint)) throw new IdempotencyKeyReused();
-  if (earlier.kind === 'refusal') throw new ReplayedRefusal(earlier.code, earlier.message, earlier.details, earlier.requestId);
+  if (earlier.kind === 'refusal')
+    throw new ReplayedRefusal(earlier.code, earlier.message, earlier.details, earlier.requestId);
   return earlier.value as T;
 }

@@ -28,7 +28,11 @@ async function main(): Promise<void> {
   const { kafka: settings } = loadConfig();
   if (settings === undefined) throw new ConfigError(['KAFKA_BROKERS is required, e.g. KAFKA_BROKERS=127.0.0.1:9092']);
 
-  const kafka = new KafkaClient({ clientId: `${settings.clientId}-tail`, brokers: settings.brokers, logLevel: logLevel.NOTHING });
+  const kafka = new KafkaClient({
+    clientId: `${settings.clientId}-tail`,
+    brokers: settings.brokers,
+    logLevel: logLevel.NOTHING,
+  });
   await waitForTopic(kafka, settings.topic);
   const consumer = kafka.consumer({ groupId: values.group ?? `events-tail-${randomUUID()}`, maxWaitTimeInMs: 500 });
   await consumer.connect();

@@ -19,7 +19,8 @@ async function main(): Promise<void> {
   });
   if (values.help) return void process.stdout.write(`${usage}\n`);
   const ttlSeconds = Number(values.ttl);
-  if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds <= 0) throw new ConfigError(['--ttl must be a positive number of seconds']);
+  if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds <= 0)
+    throw new ConfigError(['--ttl must be a positive number of seconds']);
   const config = loadConfig();
   if (config.auth.mode === 'jwks') {
     throw new ConfigError(['AUTH_JWKS_URL is set: tokens come from your identity provider, not from this command']);

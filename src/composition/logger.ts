@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { trace } from '@opentelemetry/api';
-import { pino, type DestinationStream, type Logger } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
 
 /** Never logged, even if some code passes a request, its headers or a credential to the logger. */
 const REDACTED_PATHS = [
@@ -40,7 +40,11 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info', options: L
 function traceFields(): { trace_id?: string; span_id?: string; trace_flags?: string } {
   const spanContext = trace.getActiveSpan()?.spanContext();
   if (spanContext === undefined || !trace.isSpanContextValid(spanContext)) return {};
-  return { trace_id: spanContext.traceId, span_id: spanContext.spanId, trace_flags: `0${spanContext.traceFlags.toString(16)}` };
+  return {
+    trace_id: spanContext.traceId,
+    span_id: spanContext.spanId,
+    trace_flags: `0${spanContext.traceFlags.toString(16)}`,
+  };
 }
 
 /** A production install (`npm ci --omit=dev`) has no pino-pretty: it then logs JSON. */

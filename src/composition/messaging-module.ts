@@ -4,15 +4,6 @@ import { ContainerModule } from 'inversify';
 import type { Kafka } from 'kafkajs';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import {
-  OutboxRelay,
-  RelayLeadership,
-  type Clock,
-  type EventPublisher,
-  type OutboxSignal,
-  type PendingEvents,
-  type RelayLog,
-} from '../application/index.js';
 import type { KafkaSettings, RelaySettings } from '../adapters/config/config.js';
 import { PinoRelayLog } from '../adapters/logging/pino-relay-log.js';
 import { createKafka } from '../adapters/messaging/kafka-client.js';
@@ -20,6 +11,15 @@ import { KafkaEventPublisher } from '../adapters/messaging/kafka-event-publisher
 import { logTopicLayout } from '../adapters/messaging/topic-log.js';
 import { KnexPendingEvents } from '../adapters/persistence/knex/knex-pending-events.js';
 import { KnexRelayLease } from '../adapters/persistence/knex/knex-relay-lease.js';
+import {
+  type Clock,
+  type EventPublisher,
+  OutboxRelay,
+  type OutboxSignal,
+  type PendingEvents,
+  RelayLeadership,
+  type RelayLog,
+} from '../application/index.js';
 import { TYPES } from './types.js';
 
 /** How long the relay waits before retrying a failed batch: 100 ms at first, doubling up to 5 s. */
@@ -39,8 +39,12 @@ export function messagingModule(kafka: KafkaSettings, relay: RelaySettings): Con
   /** This relay's name in the lease table and in its log lines. */
   const relayId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   return new ContainerModule(({ bind }) => {
-    bind(TYPES.PendingEvents).toResolvedValue((db: Knex) => new KnexPendingEvents(db), [TYPES.Database]).inSingletonScope();
-    bind(TYPES.Kafka).toResolvedValue((logger: Logger) => createKafka(kafka, logger), [TYPES.Logger]).inSingletonScope();
+    bind(TYPES.PendingEvents)
+      .toResolvedValue((db: Knex) => new KnexPendingEvents(db), [TYPES.Database])
+      .inSingletonScope();
+    bind(TYPES.Kafka)
+      .toResolvedValue((logger: Logger) => createKafka(kafka, logger), [TYPES.Logger])
+      .inSingletonScope();
     bind(TYPES.KafkaEventPublisher)
       .toResolvedValue(
         (client: Kafka, logger: Logger) =>
@@ -67,7 +71,14 @@ export function messagingModule(kafka: KafkaSettings, relay: RelaySettings): Con
       .inSingletonScope();
     bind(TYPES.OutboxRelay)
       .toResolvedValue(
-        (pending: PendingEvents, publisher: EventPublisher, db: Knex, clock: Clock, log: RelayLog, signal: OutboxSignal) => {
+        (
+          pending: PendingEvents,
+          publisher: EventPublisher,
+          db: Knex,
+          clock: Clock,
+          log: RelayLog,
+          signal: OutboxSignal,
+        ) => {
           const leadership = new RelayLeadership(new KnexRelayLease(db, relayId, RELAY_LEASE.ttlMs), RELAY_LEASE);
           const settings = { ...relay, retry: RELAY_RETRY, handOverAfterMs: RELAY_HAND_OVER_AFTER_MS };
           return new OutboxRelay(pending, publisher, leadership, clock, log, settings, signal);

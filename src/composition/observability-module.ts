@@ -1,9 +1,9 @@
 import { ContainerModule } from 'inversify';
 import type { Knex } from 'knex';
-import type { OutboxBacklogSource } from '../adapters/observability/relay-status.js';
-import { CountingUnitOfWork } from '../adapters/observability/counting-unit-of-work.js';
 import { CountingStartRefusals } from '../adapters/observability/counting-start-refusals.js';
+import { CountingUnitOfWork } from '../adapters/observability/counting-unit-of-work.js';
 import { MeasuredEventPublisher } from '../adapters/observability/measured-event-publisher.js';
+import type { OutboxBacklogSource } from '../adapters/observability/relay-status.js';
 import { RelayStatusTracker } from '../adapters/observability/relay-status-tracker.js';
 import { ServiceMetrics } from '../adapters/observability/service-metrics.js';
 import { KnexOutboxBacklog } from '../adapters/persistence/knex/knex-outbox-backlog.js';
@@ -14,15 +14,23 @@ import { TYPES } from './types.js';
  * start use case, a timing wrapper around the relay's publisher, and a tracker listening in on the relay's log.
  */
 export const observabilityModule = new ContainerModule(({ bind, onActivation }) => {
-  bind(TYPES.OutboxBacklog).toResolvedValue((db: Knex) => new KnexOutboxBacklog(db), [TYPES.Database]).inSingletonScope();
+  bind(TYPES.OutboxBacklog)
+    .toResolvedValue((db: Knex) => new KnexOutboxBacklog(db), [TYPES.Database])
+    .inSingletonScope();
   bind(TYPES.Metrics)
     .toResolvedValue((backlog: OutboxBacklogSource) => new ServiceMetrics(backlog), [TYPES.OutboxBacklog])
     .inSingletonScope();
   bind(TYPES.RelayStatus)
     .toResolvedValue((metrics: ServiceMetrics) => new RelayStatusTracker(metrics), [TYPES.Metrics])
     .inSingletonScope();
-  onActivation(TYPES.UnitOfWork, (context, unitOfWork) => new CountingUnitOfWork(unitOfWork, context.get(TYPES.Metrics)));
+  onActivation(
+    TYPES.UnitOfWork,
+    (context, unitOfWork) => new CountingUnitOfWork(unitOfWork, context.get(TYPES.Metrics)),
+  );
   onActivation(TYPES.StartCampaign, (context, start) => new CountingStartRefusals(start, context.get(TYPES.Metrics)));
-  onActivation(TYPES.EventPublisher, (context, publisher) => new MeasuredEventPublisher(publisher, context.get(TYPES.Metrics)));
+  onActivation(
+    TYPES.EventPublisher,
+    (context, publisher) => new MeasuredEventPublisher(publisher, context.get(TYPES.Metrics)),
+  );
   onActivation(TYPES.RelayLog, (context, log) => context.get(TYPES.RelayStatus).listeningTo(log));
 });

@@ -35,10 +35,16 @@ export class ScheduleLoop {
     try {
       const run = await this.schedule.execute();
       if (run.started.length + run.completed.length > 0) {
-        this.logger.info({ started: run.started, completed: run.completed, skipped: run.skipped.length }, 'schedule ran');
+        this.logger.info(
+          { started: run.started, completed: run.completed, skipped: run.skipped.length },
+          'schedule ran',
+        );
       }
       if (run.impossible.length > 0) {
-        this.logger.error({ campaigns: run.impossible }, 'due campaigns in an impossible state (corrupt data) were left alone');
+        this.logger.error(
+          { campaigns: run.impossible },
+          'due campaigns in an impossible state (corrupt data) were left alone',
+        );
       }
     } catch (err) {
       this.logger.warn({ err }, 'schedule run failed; retrying at the next interval');

@@ -2,20 +2,20 @@ import 'reflect-metadata';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Container } from 'inversify';
+import type { Knex } from 'knex';
 import type Koa from 'koa';
 import type { Logger } from 'pino';
-import type { Knex } from 'knex';
-import type { Clock, OutboxSignal, UnitOfWork } from '../application/index.js';
 import { loadOrCreateDevelopmentSecret } from '../adapters/auth/development-secret.js';
 import type { ServiceConfig } from '../adapters/config/config.js';
 import { createHttpApp } from '../adapters/http/app.js';
-import { loadOpenApiDocument } from '../adapters/http/openapi-document.js';
 import { answerClientErrorsAsJson } from '../adapters/http/client-errors.js';
 import { loadConsoleAssets } from '../adapters/http/console-routes.js';
-import { serverOptions, type ConnectionTimeouts } from '../adapters/http/server-limits.js';
+import { loadOpenApiDocument } from '../adapters/http/openapi-document.js';
+import { type ConnectionTimeouts, serverOptions } from '../adapters/http/server-limits.js';
 import { closeSilentConnections } from '../adapters/http/silent-connections.js';
-import { installTracing } from '../adapters/tracing/tracing-sdk.js';
 import { migrateToLatest } from '../adapters/persistence/migrations/index.js';
+import { installTracing } from '../adapters/tracing/tracing-sdk.js';
+import type { Clock, OutboxSignal, UnitOfWork } from '../application/index.js';
 import { authModule } from './auth-module.js';
 import { databaseModule } from './database-module.js';
 import { messagingModule } from './messaging-module.js';
@@ -25,8 +25,8 @@ import { startRelayInProcess } from './relay-process.js';
 import { serviceModule } from './service-module.js';
 import { systemModule } from './system-module.js';
 import { tracingModule } from './tracing-module.js';
-import { useCaseModule } from './use-case-module.js';
 import { TYPES } from './types.js';
+import { useCaseModule } from './use-case-module.js';
 
 export interface RunningService {
   url: string;
@@ -45,7 +45,11 @@ export interface ServiceOverrides {
   unitOfWork?: (db: Knex, signal: OutboxSignal) => UnitOfWork;
 }
 
-export function buildContainer(config: ServiceConfig, logger: Logger, developmentSecret: string | undefined): Container {
+export function buildContainer(
+  config: ServiceConfig,
+  logger: Logger,
+  developmentSecret: string | undefined,
+): Container {
   const container = new Container();
   container.bind(TYPES.Config).toConstantValue(config);
   container.bind(TYPES.Logger).toConstantValue(logger);

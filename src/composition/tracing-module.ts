@@ -20,11 +20,15 @@ export const tracingModule = new ContainerModule(({ onActivation }) => {
     onActivation(TYPES.EventPublisher, (_context, publisher) => new TraceCarryingEventPublisher(publisher));
     return;
   }
-  onActivation(TYPES.UnitOfWork, (context, unitOfWork) =>
-    new TracedUnitOfWork(unitOfWork, context.get(TYPES.Config).database.kind === 'sqlite' ? 'sqlite' : 'postgresql'),
+  onActivation(
+    TYPES.UnitOfWork,
+    (context, unitOfWork) =>
+      new TracedUnitOfWork(unitOfWork, context.get(TYPES.Config).database.kind === 'sqlite' ? 'sqlite' : 'postgresql'),
   );
   onActivation(TYPES.CampaignUseCases, (_context, useCases) => tracedUseCases(useCases));
-  onActivation(TYPES.EventPublisher, (context, publisher) =>
-    new TracedEventPublisher(publisher, context.get(TYPES.Config).kafka?.topic ?? 'campaign-events'),
+  onActivation(
+    TYPES.EventPublisher,
+    (context, publisher) =>
+      new TracedEventPublisher(publisher, context.get(TYPES.Config).kafka?.topic ?? 'campaign-events'),
   );
 });

@@ -1,7 +1,18 @@
 import type { ServiceIdentifier } from 'inversify';
-import type { Knex } from 'knex';
 import type { Kafka } from 'kafkajs';
+import type { Knex } from 'knex';
 import type { Logger } from 'pino';
+import type { TokenVerifier } from '../adapters/auth/token-verifier.js';
+import type { ServiceConfig } from '../adapters/config/config.js';
+import type { CampaignUseCases } from '../adapters/http/campaign-routes.js';
+import type { KafkaEventPublisher } from '../adapters/messaging/kafka-event-publisher.js';
+import type { ReadinessCheck } from '../adapters/observability/readiness-check.js';
+import type { OutboxBacklogSource } from '../adapters/observability/relay-status.js';
+import type { RelayStatusTracker } from '../adapters/observability/relay-status-tracker.js';
+import type { ServiceMetrics } from '../adapters/observability/service-metrics.js';
+import type { KnexDatabaseProbe } from '../adapters/persistence/knex/knex-database-probe.js';
+import type { KnexIdempotencyJanitor } from '../adapters/persistence/knex/knex-idempotency-janitor.js';
+import type { KnexOutboxJanitor } from '../adapters/persistence/knex/knex-outbox-janitor.js';
 import type {
   CampaignCommandRunner,
   CampaignHistory,
@@ -16,17 +27,6 @@ import type {
   RunSchedule,
   UnitOfWork,
 } from '../application/index.js';
-import type { CampaignUseCases } from '../adapters/http/campaign-routes.js';
-import type { ServiceConfig } from '../adapters/config/config.js';
-import type { TokenVerifier } from '../adapters/auth/token-verifier.js';
-import type { ReadinessCheck } from '../adapters/observability/readiness-check.js';
-import type { KnexDatabaseProbe } from '../adapters/persistence/knex/knex-database-probe.js';
-import type { KnexIdempotencyJanitor } from '../adapters/persistence/knex/knex-idempotency-janitor.js';
-import type { KnexOutboxJanitor } from '../adapters/persistence/knex/knex-outbox-janitor.js';
-import type { KafkaEventPublisher } from '../adapters/messaging/kafka-event-publisher.js';
-import type { OutboxBacklogSource } from '../adapters/observability/relay-status.js';
-import type { RelayStatusTracker } from '../adapters/observability/relay-status-tracker.js';
-import type { ServiceMetrics } from '../adapters/observability/service-metrics.js';
 import type { PeriodicPruning } from './periodic-pruning.js';
 import type { ScheduleLoop } from './schedule-loop.js';
 import type { ShutdownState } from './shutdown-state.js';

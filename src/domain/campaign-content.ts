@@ -131,7 +131,10 @@ export function contentProblems(content: CampaignContent): FieldProblem[] {
   }
   const bytes = new TextEncoder().encode(JSON.stringify(content)).length;
   if (bytes > CONTENT_LIMITS.totalBytes) {
-    problems.push({ field: 'content', message: `must be at most ${CONTENT_LIMITS.totalBytes} bytes as JSON (is ${bytes})` });
+    problems.push({
+      field: 'content',
+      message: `must be at most ${CONTENT_LIMITS.totalBytes} bytes as JSON (is ${bytes})`,
+    });
   }
   return problems;
 }

@@ -1,5 +1,5 @@
 import { endsBeforeItStarts } from './campaign-rules.js';
-import { isCampaignStatus, type CampaignStatus } from './campaign-status.js';
+import { type CampaignStatus, isCampaignStatus } from './campaign-status.js';
 import type { FieldProblem } from './domain-errors.js';
 
 type Moment = 'startedAt' | 'pausedAt' | 'terminatedAt' | 'completedAt';
@@ -40,15 +40,26 @@ export function invariantViolations(state: CampaignState): FieldProblem[] {
   if (!isCampaignStatus(status)) return [{ field: 'status', message: `is not a campaign status` }];
   for (const [moment, required] of Object.entries(MOMENTS_BY_STATUS[status]) as Array<[Moment, boolean]>) {
     if (required && state[moment] === null) violations.push({ field: moment, message: `is required while ${status}` });
-    if (!required && state[moment] !== null) violations.push({ field: moment, message: `must be empty while ${status}` });
+    if (!required && state[moment] !== null)
+      violations.push({ field: moment, message: `must be empty while ${status}` });
   }
-  for (const field of ['startAt', 'endAt', 'startedAt', 'pausedAt', 'terminatedAt', 'completedAt', 'createdAt', 'updatedAt'] as const) {
+  for (const field of [
+    'startAt',
+    'endAt',
+    'startedAt',
+    'pausedAt',
+    'terminatedAt',
+    'completedAt',
+    'createdAt',
+    'updatedAt',
+  ] as const) {
     const value = state[field];
     if (value !== null && !(value instanceof Date && !Number.isNaN(value.getTime()))) {
       violations.push({ field, message: 'must be a valid instant' });
     }
   }
   if (endsBeforeItStarts(state)) violations.push({ field: 'endAt', message: 'must be after startAt' });
-  if (!Number.isSafeInteger(state.version) || state.version < 1) violations.push({ field: 'version', message: 'must be a positive integer' });
+  if (!Number.isSafeInteger(state.version) || state.version < 1)
+    violations.push({ field: 'version', message: 'must be a positive integer' });
   return violations;
 }

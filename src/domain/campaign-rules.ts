@@ -33,7 +33,7 @@ export function textProblems(fields: object, limitOf: (field: string) => number 
       const message = storableTextProblem(value, limit);
       if (message !== undefined) problems.push({ field: path, message });
     } else if (Array.isArray(value)) {
-      value.forEach((item, index) => visit(item, `${path}[${index}]`, limit));
+      for (const [index, item] of value.entries()) visit(item, `${path}[${index}]`, limit);
     } else if (isPlainObject(value)) {
       for (const [key, item] of Object.entries(value)) visit(item, `${path}.${key}`, limit);
     }

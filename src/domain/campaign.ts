@@ -1,19 +1,19 @@
-import type { CampaignId } from './campaign-id.js';
-import { CONTENT_PARTS, contentProblems, EMPTY_CONTENT, samePart, type CampaignContent } from './campaign-content.js';
+import { type CampaignContent, CONTENT_PARTS, contentProblems, EMPTY_CONTENT, samePart } from './campaign-content.js';
 import type { CampaignEvent, StartTrigger } from './campaign-events.js';
+import type { CampaignId } from './campaign-id.js';
 import { invariantViolations } from './campaign-invariants.js';
 import { scheduleProblems, textProblems } from './campaign-rules.js';
 import type { CampaignStatus } from './campaign-status.js';
-import { AggregateRoot } from './domain-event.js';
 import {
+  type CampaignAction,
   CampaignExpired,
   CampaignInvalid,
   CampaignNotDueForCompletion,
   CampaignStateImpossible,
-  transitionRefused,
-  type CampaignAction,
   type FieldProblem,
+  transitionRefused,
 } from './domain-errors.js';
+import { AggregateRoot } from './domain-event.js';
 
 export { ACTOR_MAX_LENGTH, DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH, ZONE_MAX_LENGTH } from './campaign-rules.js';
 
@@ -276,7 +276,13 @@ export class Campaign extends AggregateRoot<CampaignEvent> {
     ];
     if (changes.content !== undefined) problems.push(...contentProblems(next.content));
     const status = this.state.status;
-    if (changes.status !== undefined && changes.status !== status && !restarting && status !== 'draft' && status !== 'scheduled') {
+    if (
+      changes.status !== undefined &&
+      changes.status !== status &&
+      !restarting &&
+      status !== 'draft' &&
+      status !== 'scheduled'
+    ) {
       problems.push({ field: 'status', message: `cannot change while the campaign is ${status}` });
     } else {
       problems.push(...invariantViolations(next));
@@ -297,18 +303,36 @@ export class Campaign extends AggregateRoot<CampaignEvent> {
     const next: CampaignSnapshot = { ...this.state, ...fields };
     this.validateModification(changes, next, act.now, restarting);
     const changedFields = [
-      ...(Object.keys(given) as Array<keyof typeof given>).filter((field) => !sameValue(this.state[field], next[field])),
+      ...(Object.keys(given) as Array<keyof typeof given>).filter(
+        (field) => !sameValue(this.state[field], next[field]),
+      ),
       ...CONTENT_PARTS.filter((part) => !samePart(this.state.content, next.content, part)),
     ];
     this.change(fields, act.now, act.by);
-    if (restarting) this.record({ type: 'CampaignRestarted', ...this.eventFacts(act), restartedBy: act.by, previousStatus, changedFields });
+    if (restarting)
+      this.record({
+        type: 'CampaignRestarted',
+        ...this.eventFacts(act),
+        restartedBy: act.by,
+        previousStatus,
+        changedFields,
+      });
     else this.record({ type: 'CampaignModified', ...this.eventFacts(act), modifiedBy: act.by, changedFields });
   }
 
   /** Every change goes through here: it stamps who changed the campaign and when, and checks the invariants. */
   private change(fields: ChangeableFields, now: Date, by: string): void {
     const { id, createdAt, createdBy, version } = this.state;
-    const next: CampaignSnapshot = { ...this.state, ...fields, id, createdAt, createdBy, updatedAt: now, updatedBy: by, version: version + 1 };
+    const next: CampaignSnapshot = {
+      ...this.state,
+      ...fields,
+      id,
+      createdAt,
+      createdBy,
+      updatedAt: now,
+      updatedBy: by,
+      version: version + 1,
+    };
     const violations = invariantViolations(next);
     if (violations.length > 0) throw new CampaignStateImpossible(next.id.toString(), violations);
     this.state = next;
@@ -331,11 +355,20 @@ function storedTextProblems(fields: { content?: Partial<CampaignContent> | undef
 }
 
 /** The details a modify may change besides the content. */
-const DETAILS: ReadonlySet<string> = new Set(['name', 'description', 'startAt', 'endAt', 'zone', 'status'] satisfies Array<keyof CampaignChanges>);
+const DETAILS: ReadonlySet<string> = new Set([
+  'name',
+  'description',
+  'startAt',
+  'endAt',
+  'zone',
+  'status',
+] satisfies Array<keyof CampaignChanges>);
 
 /** The details given, in the order given (the event names them so); anything else a caller slipped in is dropped. */
 function givenDetails(changes: Omit<CampaignChanges, 'content'>): Omit<CampaignChanges, 'content'> {
-  return Object.fromEntries(Object.entries(changes).filter(([field, value]) => DETAILS.has(field) && value !== undefined));
+  return Object.fromEntries(
+    Object.entries(changes).filter(([field, value]) => DETAILS.has(field) && value !== undefined),
+  );
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

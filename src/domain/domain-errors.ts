@@ -106,13 +106,19 @@ export class CampaignStateImpossible extends Error {
     readonly campaignId: string,
     readonly violations: readonly FieldProblem[],
   ) {
-    super(`Campaign ${campaignId} is in an impossible state: ${violations.map((v) => `${v.field} ${v.message}`).join('; ')}`);
+    super(
+      `Campaign ${campaignId} is in an impossible state: ${violations.map((v) => `${v.field} ${v.message}`).join('; ')}`,
+    );
   }
 }
 
 export class CampaignExpired extends DomainError {
   readonly code = 'CAMPAIGN_EXPIRED';
-  constructor(readonly campaignId: string, readonly endAt: Date, action = 'be started') {
+  constructor(
+    readonly campaignId: string,
+    readonly endAt: Date,
+    action = 'be started',
+  ) {
     super(`Campaign ${campaignId} cannot ${action}: its end date ${endAt.toISOString()} has passed`);
   }
   override details(): Record<string, unknown> {

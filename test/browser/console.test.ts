@@ -42,7 +42,8 @@ describe('The operator console in Chromium', function () {
     await page.locator('h1.campaign-title').waitFor();
   }
 
-  const statusBadge = (page: Page, status: string) => page.locator('h1.campaign-title .badge', { hasText: new RegExp(`^${status}$`) });
+  const statusBadge = (page: Page, status: string) =>
+    page.locator('h1.campaign-title .badge', { hasText: new RegExp(`^${status}$`) });
   const rowOf = (page: Page, id: string) => page.locator(`tr[data-campaign-id="${id}"]`);
 
   it('serves the console with a strict Content-Security-Policy and no framing, in under 80 KiB', async () => {
@@ -95,13 +96,22 @@ describe('The operator console in Chromium', function () {
   it('filters the list by status, searches it, sorts it and pages through it', async () => {
     const mark = `Paging-${Date.now()}`;
     const ids: string[] = [];
-    for (let i = 0; i < 12; i++) ids.push(await service.createCampaign({ name: `${mark} ${String(i).padStart(2, '0')}`, startAt: inDays(1 + i), endAt: inDays(40) }));
+    for (let i = 0; i < 12; i++)
+      ids.push(
+        await service.createCampaign({
+          name: `${mark} ${String(i).padStart(2, '0')}`,
+          startAt: inDays(1 + i),
+          endAt: inDays(40),
+        }),
+      );
     await service.request('POST', `/api/v1/campaigns/${ids[5]}/start`);
     const page = await signedIn();
     /** The list shows exactly these names (the answer to the last change of the controls has arrived). */
     const listed = (names: string[]) =>
       page.waitForFunction(
-        (expected) => JSON.stringify([...document.querySelectorAll('table.campaigns tbody a')].map((a) => a.textContent)) === expected,
+        (expected) =>
+          JSON.stringify([...document.querySelectorAll('table.campaigns tbody a')].map((a) => a.textContent)) ===
+          expected,
         JSON.stringify(names),
       );
     const named = (...numbers: number[]) => numbers.map((n) => `${mark} ${String(n).padStart(2, '0')}`);
@@ -187,13 +197,17 @@ describe('The operator console in Chromium', function () {
     });
     await page.getByRole('link', { name: 'Modify', exact: true }).click();
     const name = page.getByLabel('Name', { exact: true });
-    await page.waitForFunction(() => (document.getElementById('field-name') as HTMLInputElement | null)?.value === 'Before the change');
+    await page.waitForFunction(
+      () => (document.getElementById('field-name') as HTMLInputElement | null)?.value === 'Before the change',
+    );
     await name.fill('After the change');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.locator('h1.campaign-title', { hasText: 'After the change' }).waitFor();
     await page.locator('table.events tr', { hasText: 'CampaignModified' }).waitFor();
     expect(bodies).to.deep.equal([{ name: 'After the change' }]);
-    expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.description).to.equal('Stays as it is');
+    expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.description).to.equal(
+      'Stays as it is',
+    );
     await page.close();
   });
 
@@ -234,8 +248,11 @@ describe('The operator console in Chromium', function () {
     await page.getByRole('button', { name: 'Start', exact: true }).dblclick();
     await statusBadge(page, 'running').waitFor();
     expect(starts).to.not.be.empty;
-    for (const request of starts) expect(await request.headerValue('idempotency-key')).to.match(/^console-[0-9a-f]{32}$/);
-    const events = (await service.outboxRows()).filter((row) => row.aggregate_id === id && row.event_type === 'CampaignStarted');
+    for (const request of starts)
+      expect(await request.headerValue('idempotency-key')).to.match(/^console-[0-9a-f]{32}$/);
+    const events = (await service.outboxRows()).filter(
+      (row) => row.aggregate_id === id && row.event_type === 'CampaignStarted',
+    );
     expect(events).to.have.length(1);
     await page.close();
   });
@@ -337,7 +354,11 @@ describe('The operator console in Chromium', function () {
 
     const starter = await signedIn({ token: await service.token('starter', ['campaigns:read', 'campaigns:execute']) });
     await openCampaign(starter, id);
-    expect(await starter.locator('.actions button, .actions a').allTextContents()).to.deep.equal(['Start', 'Pause', 'Resume']);
+    expect(await starter.locator('.actions button, .actions a').allTextContents()).to.deep.equal([
+      'Start',
+      'Pause',
+      'Resume',
+    ]);
     await Promise.all([auditor.close(), starter.close()]);
   });
 
@@ -348,7 +369,8 @@ describe('The operator console in Chromium', function () {
       page.evaluate(() =>
         [...document.querySelectorAll('input, select, textarea, button, a')]
           .filter((element) => {
-            if (element.tagName === 'BUTTON' || element.tagName === 'A') return (element.textContent ?? '').trim() === '';
+            if (element.tagName === 'BUTTON' || element.tagName === 'A')
+              return (element.textContent ?? '').trim() === '';
             return ((element as HTMLInputElement).labels?.length ?? 0) === 0 && !element.getAttribute('aria-label');
           })
           .map((element) => element.outerHTML),
@@ -375,7 +397,8 @@ describe('The operator console in Chromium', function () {
     const id = await service.createCampaign({ name: 'A campaign with a rather long name for a small phone screen' });
     const page = await signedIn({ viewport: { width: 390, height: 844 } });
     await rowOf(page, id).waitFor();
-    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = () =>
+      page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(await overflow()).to.equal(0);
     await openCampaign(page, id);
     await page.locator('section[aria-labelledby="history-heading"]').waitFor();

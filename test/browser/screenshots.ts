@@ -9,10 +9,24 @@ const OUT = new URL('../../../docs/images/', import.meta.url);
 
 async function seed(service: TestService): Promise<string> {
   const as = async (who: string) => ({ token: await service.token(who) });
-  const verb = async (id: string, name: string, who: string) => service.request('POST', `/api/v1/campaigns/${id}/${name}`, await as(who));
-  const spring = await service.createCampaign({ name: 'Spring sale', description: 'Push and in-app, all markets', zone: '(GMT+01:00) Paris' });
-  const kabul = await service.createCampaign({ name: 'Kabul launch', startAt: inDays(3), endAt: inDays(40), zone: '(GMT+04:30) Kabul' });
-  const loyalty = await service.createCampaign({ name: 'Loyalty points reminder', startAt: inDays(1), endAt: inDays(10) });
+  const verb = async (id: string, name: string, who: string) =>
+    service.request('POST', `/api/v1/campaigns/${id}/${name}`, await as(who));
+  const spring = await service.createCampaign({
+    name: 'Spring sale',
+    description: 'Push and in-app, all markets',
+    zone: '(GMT+01:00) Paris',
+  });
+  const kabul = await service.createCampaign({
+    name: 'Kabul launch',
+    startAt: inDays(3),
+    endAt: inDays(40),
+    zone: '(GMT+04:30) Kabul',
+  });
+  const loyalty = await service.createCampaign({
+    name: 'Loyalty points reminder',
+    startAt: inDays(1),
+    endAt: inDays(10),
+  });
   await service.createCampaign({ name: 'Black Friday teaser', status: 'draft', startAt: null, endAt: null });
   const winter = await service.createCampaign({ name: 'Winter clearance', startAt: inDays(2), endAt: inDays(12) });
   await verb(spring, 'start', 'alice');
@@ -21,7 +35,11 @@ async function seed(service: TestService): Promise<string> {
   await verb(loyalty, 'start', 'scheduler-ops');
   await verb(winter, 'start', 'carol');
   await verb(winter, 'terminate', 'carol');
-  await service.db('outbox').where('aggregate_id', spring).andWhere('event_type', 'CampaignStarted').update({ published_at: new Date() });
+  await service
+    .db('outbox')
+    .where('aggregate_id', spring)
+    .andWhere('event_type', 'CampaignStarted')
+    .update({ published_at: new Date() });
   void kabul;
   return spring;
 }

@@ -3,7 +3,7 @@ import { FixedClock } from '../fakes/fixed-clock.js';
 import { CREATE_CAMPAIGN, CREATE_FROM_READ_SAMPLES } from '../fixtures/volt-mx-bodies.js';
 import { SQLITE } from '../support/databases.js';
 import { expect } from '../support/expect.js';
-import { OpenApiContract, servedRoutes, type Operation } from '../support/openapi-contract.js';
+import { OpenApiContract, type Operation, servedRoutes } from '../support/openapi-contract.js';
 import type { Answer, RequestOptions } from '../support/test-service.js';
 import { TestService } from '../support/test-service.js';
 
@@ -39,8 +39,15 @@ const SERVICE_VIEW = 'application/vnd.campaign-service+json';
 
 /** A campaign with every kind of content the original documents (its Create Campaign and Get samples). */
 async function withContent(service: TestService, clock: FixedClock): Promise<string> {
-  const id = await service.createCampaign({ ...CREATE_FROM_READ_SAMPLES, startDateStr: undefined, endDateStr: undefined, ...validCampaign(clock) });
-  await service.request('POST', `/api/v1/campaigns/${id}/modify`, { body: { campaignPasses: CREATE_CAMPAIGN.campaignPasses, campaignChannelPriorities: [{ messageChannel: 'SMS' }] } });
+  const id = await service.createCampaign({
+    ...CREATE_FROM_READ_SAMPLES,
+    startDateStr: undefined,
+    endDateStr: undefined,
+    ...validCampaign(clock),
+  });
+  await service.request('POST', `/api/v1/campaigns/${id}/modify`, {
+    body: { campaignPasses: CREATE_CAMPAIGN.campaignPasses, campaignChannelPriorities: [{ messageChannel: 'SMS' }] },
+  });
   return id;
 }
 
@@ -53,10 +60,7 @@ const validCampaign = (clock: FixedClock) => ({
 /** The requests that make each documented answer of one operation, beyond those every operation shares. */
 const SCENARIOS: Record<string, Scenario[]> = {
   'POST /api/v1/campaigns 200': [({ call, clock }) => call({ body: validCampaign(clock) })],
-  'POST /api/v1/campaigns 400': [
-    ({ call }) => call({ body: [1, 2] }),
-    ({ call }) => call({ body: { name: 7 } }),
-  ],
+  'POST /api/v1/campaigns 400': [({ call }) => call({ body: [1, 2] }), ({ call }) => call({ body: { name: 7 } })],
   'POST /api/v1/campaigns 409': [
     async ({ call, clock }) => {
       await call({ body: { ...validCampaign(clock), id: '4242424242' } });
@@ -92,7 +96,9 @@ const SCENARIOS: Record<string, Scenario[]> = {
     async ({ call, campaign }) => call({ id: await campaign('paused') }),
     async ({ call, campaign }) => call({ id: await campaign('scheduled'), query: '?start=0&pageSize=5' }),
   ],
-  'GET /api/v1/campaigns/{id}/events 400': [async ({ call, campaign }) => call({ id: await campaign('paused'), query: '?pageSize=0' })],
+  'GET /api/v1/campaigns/{id}/events 400': [
+    async ({ call, campaign }) => call({ id: await campaign('paused'), query: '?pageSize=0' }),
+  ],
 
   'POST /api/v1/campaigns/{id}/start 200': [async ({ call, campaign }) => call({ id: await campaign('scheduled') })],
   'POST /api/v1/campaigns/{id}/start 409': [
@@ -107,7 +113,9 @@ const SCENARIOS: Record<string, Scenario[]> = {
     async ({ call, campaign }) => call({ id: await campaign('paused-expired') }),
   ],
   'POST /api/v1/campaigns/{id}/terminate 200': [async ({ call, campaign }) => call({ id: await campaign('running') })],
-  'POST /api/v1/campaigns/{id}/terminate 409': [async ({ call, campaign }) => call({ id: await campaign('scheduled') })],
+  'POST /api/v1/campaigns/{id}/terminate 409': [
+    async ({ call, campaign }) => call({ id: await campaign('scheduled') }),
+  ],
   'POST /api/v1/campaigns/{id}/delete 200': [async ({ call, campaign }) => call({ id: await campaign('scheduled') })],
   'POST /api/v1/campaigns/{id}/delete 409': [async ({ call, campaign }) => call({ id: await campaign('running') })],
   'POST /api/v1/campaigns/{id}/modify 200': [
@@ -140,25 +148,41 @@ function sharedScenarios(operation: Operation): Record<string, Scenario[]> {
     '400': [
       ...(hasId ? [({ call }: Scene) => call({ id: '007' })] : []),
       ...(takesKey ? [({ call }: Scene) => call({ id: '1', headers: { 'idempotency-key': 'has spaces' } })] : []),
-      ...(ignoresBody ? [({ call }: Scene) => call({ id: '1', rawBody: '{"oops', headers: { 'content-type': 'application/json' } })] : []),
+      ...(ignoresBody
+        ? [({ call }: Scene) => call({ id: '1', rawBody: '{"oops', headers: { 'content-type': 'application/json' } })]
+        : []),
     ],
     '401': [({ call }) => call({ id: '1', token: null })],
     '403': [async ({ call, service }) => call({ id: '1', token: await service.token('nobody', []) })],
-    '404': hasId ? [({ call }) => call({ id: NO_SUCH_ID, ...(operation.path.endsWith('/modify') ? { body: {} } : {}) })] : [],
+    '404': hasId
+      ? [({ call }) => call({ id: NO_SUCH_ID, ...(operation.path.endsWith('/modify') ? { body: {} } : {}) })]
+      : [],
     '413': takesBody ? [({ call }) => call({ id: '1', body: { padding: 'x'.repeat(1_100_000) } })] : [],
     '415': takesBody ? [({ call }) => call({ id: '1', rawBody: 'go', headers: { 'content-type': 'text/plain' } })] : [],
     '422': takesKey
       ? [
           async ({ call }) => {
             const key = { 'idempotency-key': `contract-${operation.path}` };
-            await call({ id: '9000000000000000001', headers: key, ...(operation.path.endsWith('/modify') ? { body: {} } : {}) });
-            return call({ id: '9000000000000000002', headers: key, ...(operation.path.endsWith('/modify') ? { body: {} } : {}) });
+            await call({
+              id: '9000000000000000001',
+              headers: key,
+              ...(operation.path.endsWith('/modify') ? { body: {} } : {}),
+            });
+            return call({
+              id: '9000000000000000002',
+              headers: key,
+              ...(operation.path.endsWith('/modify') ? { body: {} } : {}),
+            });
           },
         ]
       : [],
     '500': [
       async ({ call, broken, clock }) =>
-        call({ on: await broken(), id: '1', ...(takesBody ? { body: operation.path.endsWith('/campaigns') ? validCampaign(clock) : {} } : {}) }),
+        call({
+          on: await broken(),
+          id: '1',
+          ...(takesBody ? { body: operation.path.endsWith('/campaigns') ? validCampaign(clock) : {} } : {}),
+        }),
     ],
   };
   if (!operation.secured) return {};
@@ -179,10 +203,12 @@ function routeScenarios(operation: Operation): Record<string, Scenario[]> {
 /** Every request this test makes of one operation, by the status it should get. */
 function scenariosOf(operation: Operation): Record<string, Scenario[]> {
   const byStatus = sharedScenarios(operation);
-  for (const [status, scenarios] of Object.entries(routeScenarios(operation))) byStatus[status] = [...(byStatus[status] ?? []), ...scenarios];
+  for (const [status, scenarios] of Object.entries(routeScenarios(operation)))
+    byStatus[status] = [...(byStatus[status] ?? []), ...scenarios];
   for (const [key, scenarios] of Object.entries(SCENARIOS)) {
     const status = key.slice(operation.key.length + 1);
-    if (key.startsWith(`${operation.key} `) && /^\d{3}$/.test(status)) byStatus[status] = [...scenarios, ...(byStatus[status] ?? [])];
+    if (key.startsWith(`${operation.key} `) && /^\d{3}$/.test(status))
+      byStatus[status] = [...scenarios, ...(byStatus[status] ?? [])];
   }
   return byStatus;
 }
@@ -247,13 +273,20 @@ describe('The OpenAPI contract (docs/openapi.yaml against the running service)',
   });
 
   it('documents every route the app serves, and the app serves every route it documents', () => {
-    const documented = contract.operations().map((o) => o.key).sort();
+    const documented = contract
+      .operations()
+      .map((o) => o.key)
+      .sort();
     expect(servedRoutes(service.running.app)).to.deep.equal(documented);
   });
 
   it('makes requests only of operations the document lists', () => {
     const documented = new Set(contract.operations().map((o) => o.key));
-    expect(Object.keys(SCENARIOS).map((key) => key.replace(/ \d{3}$/, '')).filter((op) => !documented.has(op))).to.deep.equal([]);
+    expect(
+      Object.keys(SCENARIOS)
+        .map((key) => key.replace(/ \d{3}$/, ''))
+        .filter((op) => !documented.has(op)),
+    ).to.deep.equal([]);
   });
 
   // Every documented status, and every status a request here produces (documented or not, so a real answer
@@ -263,8 +296,10 @@ describe('The OpenAPI contract (docs/openapi.yaml against the running service)',
     const statuses = [...new Set([...Object.keys(operation.responses), ...Object.keys(scenarios)])].sort();
     for (const status of statuses) {
       it(`${operation.key} answers ${status} as documented`, async () => {
-        expect(scenarios[status] ?? [], `no request in this test produces ${status} for ${operation.key}: add one, or drop the answer from the document`)
-          .not.to.be.empty;
+        expect(
+          scenarios[status] ?? [],
+          `no request in this test produces ${status} for ${operation.key}: add one, or drop the answer from the document`,
+        ).not.to.be.empty;
         const answers: Answer[] = [];
         for (const scenario of scenarios[status]!) answers.push(await scenario(scene(operation)));
         await expectDocumented(operation.key, operation.responses, status, answers);
@@ -274,7 +309,8 @@ describe('The OpenAPI contract (docs/openapi.yaml against the running service)',
 
   it('answers a path that is no route at all as NoSuchRoute documents', async () => {
     const answer = await scene({ method: 'GET', path: '/no/such/route' }).call();
-    await expectDocumented('GET /no/such/route', { '404': { $ref: '#/components/responses/NoSuchRoute' } }, '404', [answer]);
+    await expectDocumented('GET /no/such/route', { '404': { $ref: '#/components/responses/NoSuchRoute' } }, '404', [
+      answer,
+    ]);
   });
-
 });

@@ -1,4 +1,4 @@
-import { RelayLeadership, type LeadershipSettings, type RelayLease } from '../../src/application/index.js';
+import { type LeadershipSettings, RelayLeadership, type RelayLease } from '../../src/application/index.js';
 
 export const LEASE_SETTINGS: LeadershipSettings = { ttlMs: 5_000, renewEveryMs: 1_000 };
 

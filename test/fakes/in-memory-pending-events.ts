@@ -50,7 +50,9 @@ export class InMemoryPendingEvents implements PendingEvents {
   async leftBehind(batch: readonly PendingEvent[]): Promise<boolean> {
     const aggregates = new Set(batch.map((event) => event.aggregateId));
     const last = batch[batch.length - 1]!.sequence;
-    const unpublished = this.rows.filter((row) => row.publishedAt === null && aggregates.has(row.aggregateId) && row.sequence <= last);
+    const unpublished = this.rows.filter(
+      (row) => row.publishedAt === null && aggregates.has(row.aggregateId) && row.sequence <= last,
+    );
     return unpublished.length > batch.length;
   }
 

@@ -1,11 +1,11 @@
 import {
   CampaignAlreadyExists,
-  IdempotencyKeyTaken,
   type CampaignOrder,
   type CampaignPage,
   type CampaignQuery,
   type CampaignReader,
   type IdempotencyKey,
+  IdempotencyKeyTaken,
   type StoredOutcome,
   type Transaction,
   type UnitOfWork,
@@ -145,7 +145,8 @@ function recordKey(key: IdempotencyKey): string {
 const ORDERS: Record<CampaignOrder, (a: CampaignSnapshot, b: CampaignSnapshot) => number> = {
   id: (a, b) => compareIds(a.id, b.id),
   newest: (a, b) => b.createdAt.getTime() - a.createdAt.getTime() || compareIds(b.id, a.id),
-  nextStart: (a, b) => (a.startAt?.getTime() ?? Infinity) - (b.startAt?.getTime() ?? Infinity) || compareIds(a.id, b.id),
+  nextStart: (a, b) =>
+    (a.startAt?.getTime() ?? Infinity) - (b.startAt?.getTime() ?? Infinity) || compareIds(a.id, b.id),
 };
 
 function compareIds(a: CampaignId, b: CampaignId): number {

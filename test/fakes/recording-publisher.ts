@@ -1,4 +1,4 @@
-import { PartlyPublished, type EventPublisher, type PendingEvent } from '../../src/application/index.js';
+import { type EventPublisher, PartlyPublished, type PendingEvent } from '../../src/application/index.js';
 
 /**
  * A broker in memory: records acknowledged batches, can be taken down, and can hold its acknowledgements.

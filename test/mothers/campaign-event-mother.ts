@@ -1,7 +1,12 @@
-import { CampaignId, EMPTY_CONTENT, type CampaignPaused, type CampaignStarted } from '../../src/domain/index.js';
+import { CampaignId, type CampaignPaused, type CampaignStarted, EMPTY_CONTENT } from '../../src/domain/index.js';
 
 /** A manual start of a campaign with no content, as the outbox and the relay see any other. */
-export function startedEvent(eventId: string, campaignId: string, at = new Date(), overrides: Partial<CampaignStarted> = {}): CampaignStarted {
+export function startedEvent(
+  eventId: string,
+  campaignId: string,
+  at = new Date(),
+  overrides: Partial<CampaignStarted> = {},
+): CampaignStarted {
   return {
     type: 'CampaignStarted',
     eventId,

@@ -1,4 +1,4 @@
-import { Campaign, CampaignId, type Act, type CampaignStatus, type NewCampaign } from '../../src/domain/index.js';
+import { type Act, Campaign, CampaignId, type CampaignStatus, type NewCampaign } from '../../src/domain/index.js';
 
 /** When the campaigns of this mother are created, unless a test says otherwise. */
 export const CREATED_AT = new Date('2030-01-01T00:00:00.000Z');

@@ -28,7 +28,10 @@ function anyCase(segment: string): fc.Arbitrary<string> {
 
 /** A path built from the service's own routes, then bent the ways clients and attackers bend paths. */
 function pathArbitrary(id: string): fc.Arbitrary<string> {
-  const mount = fc.oneof(fc.constant([] as string[]), anyCase('vpns').map((m) => [m]));
+  const mount = fc.oneof(
+    fc.constant([] as string[]),
+    anyCase('vpns').map((m) => [m]),
+  );
   const api = fc.oneof(
     { arbitrary: fc.tuple(anyCase('api'), anyCase('v1')).map((a) => [...a]), weight: 5 },
     { arbitrary: fc.constantFrom(['api'], ['v1'], [], ['api', 'v2']), weight: 1 },
@@ -37,9 +40,29 @@ function pathArbitrary(id: string): fc.Arbitrary<string> {
     { arbitrary: anyCase('campaigns'), weight: 5 },
     { arbitrary: fc.constantFrom('campaign', 'health', 'metrics', 'openapi.json'), weight: 1 },
   );
-  const idSegment = fc.constantFrom(id, '1', '0', '-1', 'abc', '99999999999999999999', '%31', '%20', '%00', '%ff', '%', '..', '%2e%2e');
-  const verb = fc.constantFrom('start', 'pause', 'resume', 'terminate', 'delete', 'modify', 'complete', '').chain(anyCase);
-  const tail = fc.oneof(fc.constant([] as string[]), idSegment.map((s) => [s]), fc.tuple(idSegment, verb).map((s) => [...s]));
+  const idSegment = fc.constantFrom(
+    id,
+    '1',
+    '0',
+    '-1',
+    'abc',
+    '99999999999999999999',
+    '%31',
+    '%20',
+    '%00',
+    '%ff',
+    '%',
+    '..',
+    '%2e%2e',
+  );
+  const verb = fc
+    .constantFrom('start', 'pause', 'resume', 'terminate', 'delete', 'modify', 'complete', '')
+    .chain(anyCase);
+  const tail = fc.oneof(
+    fc.constant([] as string[]),
+    idSegment.map((s) => [s]),
+    fc.tuple(idSegment, verb).map((s) => [...s]),
+  );
   const segments = fc.tuple(mount, api, resource, tail).map(([m, a, r, t]) => [...m, ...a, r, ...t]);
   const bend = fc.record({
     percentEncodeAt: sometimes(fc.nat()),
@@ -47,7 +70,15 @@ function pathArbitrary(id: string): fc.Arbitrary<string> {
     dotSegmentAt: sometimes(fc.tuple(fc.nat(), fc.constantFrom('.', '..', '%2e', '%2E%2E', '.%2e'))),
     doubleSlashAt: sometimes(fc.nat()),
     trailingSlash: sometimes(fc.constant(true)),
-    query: fc.constantFrom('', '?restart=true', '?restart=TRUE', '?start=0&pageSize=5', '?pageSize=-1', '?%zz', '?restart=true&restart=false'),
+    query: fc.constantFrom(
+      '',
+      '?restart=true',
+      '?restart=TRUE',
+      '?start=0&pageSize=5',
+      '?pageSize=-1',
+      '?%zz',
+      '?restart=true&restart=false',
+    ),
   });
   return fc.tuple(segments, bend).map(([parts, b]) => {
     const out = [...parts];
@@ -78,7 +109,10 @@ for (const kind of DATABASE_KINDS) {
       tokens.valid = await mintToken({ secret: TEST_SECRET, subject: 'prober', scopes: ALL_SCOPES });
       tokens['no scopes'] = await mintToken({ secret: TEST_SECRET, subject: 'prober', scopes: [] });
       tokens.garbage = 'not.a.token';
-      tokens['other secret'] = await mintToken({ secret: 'another-secret-that-is-long-enough-for-hs256', subject: 'prober' });
+      tokens['other secret'] = await mintToken({
+        secret: 'another-secret-that-is-long-enough-for-hs256',
+        subject: 'prober',
+      });
       tokens.expired = await mintToken({ secret: TEST_SECRET, subject: 'prober', ttlSeconds: -60 });
       const created = await service.request(
         'POST',
@@ -92,7 +126,10 @@ for (const kind of DATABASE_KINDS) {
 
     it('never answers 5xx, reaches no handler without a verified principal holding the scope, and refuses in JSON', async () => {
       const request = fc.record({
-        method: fc.oneof({ arbitrary: fc.constantFrom('GET', 'POST'), weight: 4 }, fc.constantFrom('PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD')),
+        method: fc.oneof(
+          { arbitrary: fc.constantFrom('GET', 'POST'), weight: 4 },
+          fc.constantFrom('PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'),
+        ),
         path: pathArbitrary(id),
         token: fc.constantFrom<TokenKind>('none', 'valid', 'no scopes', 'garbage', 'other secret', 'expired'),
         header: fc.constantFrom('Authorization', 'X-VoltMX-Authorization'),
@@ -113,7 +150,12 @@ for (const kind of DATABASE_KINDS) {
             expect(error.message, context).to.be.a('string');
             expect(error.requestId, context).to.equal(answer.headers['x-request-id']);
           }
-          if (answer.status < 400 && method !== 'OPTIONS' && !path.startsWith('/health') && !path.startsWith('/metrics')) {
+          if (
+            answer.status < 400 &&
+            method !== 'OPTIONS' &&
+            !path.startsWith('/health') &&
+            !path.startsWith('/metrics')
+          ) {
             expect(token, context).to.equal('valid');
           }
         }),

@@ -19,7 +19,12 @@ const claim = (json: string | undefined, acceptable: boolean): Claim => ({ json,
 
 /** `exp`: required, a whole number of seconds in the future. */
 const exp = fc.oneof(
-  { arbitrary: fc.integer({ min: 60, max: 10 * 365 * 86_400 }).map((ahead) => claim(String(nowSeconds() + ahead), true)), weight: 4 },
+  {
+    arbitrary: fc
+      .integer({ min: 60, max: 10 * 365 * 86_400 })
+      .map((ahead) => claim(String(nowSeconds() + ahead), true)),
+    weight: 4,
+  },
   fc.integer({ min: 60, max: 10 * 365 * 86_400 }).map((ago) => claim(String(nowSeconds() - ago), false)),
   fc.constantFrom(
     claim(undefined, false),
@@ -40,14 +45,26 @@ const nbf = fc.oneof(
   { arbitrary: fc.constant(claim(undefined, true)), weight: 3 },
   fc.integer({ min: 60, max: 86_400 }).map((ago) => claim(String(nowSeconds() - ago), true)),
   fc.integer({ min: 60, max: 86_400 }).map((ahead) => claim(String(nowSeconds() + ahead), false)),
-  fc.constantFrom(claim('-1e400', false), claim('1e400', false), claim(`${nowSeconds() - 60}.25`, false), claim('"0"', false), claim('null', false)),
+  fc.constantFrom(
+    claim('-1e400', false),
+    claim('1e400', false),
+    claim(`${nowSeconds() - 60}.25`, false),
+    claim('"0"', false),
+    claim('null', false),
+  ),
 );
 
 /** `iat`: optional, a whole number of seconds. */
 const iat = fc.oneof(
   { arbitrary: fc.constant(claim(undefined, true)), weight: 3 },
   fc.integer({ min: -86_400, max: 60 }).map((offset) => claim(String(nowSeconds() + offset), true)),
-  fc.constantFrom(claim('1e400', false), claim('-1e400', false), claim('0.5', false), claim('"now"', false), claim('{}', false)),
+  fc.constantFrom(
+    claim('1e400', false),
+    claim('-1e400', false),
+    claim('0.5', false),
+    claim('"now"', false),
+    claim('{}', false),
+  ),
 );
 
 /** The control characters the text rules refuse: C0 but tab, line feed and carriage return; DEL; C1. */
@@ -55,7 +72,9 @@ const CONTROL = fc
   .oneof(fc.integer({ min: 0, max: 0x1f }), fc.integer({ min: 0x7f, max: 0x9f }))
   .filter((c) => c !== 0x09 && c !== 0x0a && c !== 0x0d)
   .map((c) => String.fromCharCode(c));
-const subjectText = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }).filter((s) => !/[\u0000-\u001f\u007f-\u009f]/.test(s));
+const subjectText = fc
+  .string({ unit: 'grapheme', minLength: 1, maxLength: 40 })
+  .filter((s) => !/[\u0000-\u001f\u007f-\u009f]/.test(s));
 
 /** `sub`: required, 1 to 255 code points of well-formed text without control characters (the stored-text rules). */
 const sub = fc.oneof(
@@ -104,7 +123,13 @@ for (const kind of DATABASE_KINDS) {
     it('let through only a well-formed, current token with the scope, and record its subject exactly', async () => {
       await fc.assert(
         fc.asyncProperty(exp, nbf, iat, sub, scopes, async (e, n, i, s, sc) => {
-          const members: Record<string, string | undefined> = { exp: e.json, nbf: n.json, iat: i.json, sub: s.json, ...sc.members };
+          const members: Record<string, string | undefined> = {
+            exp: e.json,
+            nbf: n.json,
+            iat: i.json,
+            sub: s.json,
+            ...sc.members,
+          };
           const payload = `{${Object.entries(members)
             .filter(([, json]) => json !== undefined)
             .map(([name, json]) => `"${name}":${json}`)

@@ -21,7 +21,12 @@ export class LocalKafkaBroker {
   static async launch(): Promise<LocalKafkaBroker> {
     const dataDir = mkdtempSync(join(tmpdir(), 'campaign-kafka-test-'));
     const [port, controllerPort] = await freePorts(2);
-    const env = { ...process.env, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(controllerPort), KAFKA_DATA_DIR: dataDir };
+    const env = {
+      ...process.env,
+      KAFKA_PORT: String(port),
+      KAFKA_CONTROLLER_PORT: String(controllerPort),
+      KAFKA_DATA_DIR: dataDir,
+    };
     const broker = new LocalKafkaBroker(`127.0.0.1:${port}`, env, dataDir);
     LocalKafkaBroker.running.add(broker);
     await broker.start();
@@ -71,11 +76,15 @@ export class LocalKafkaBroker {
 
 export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve(server));
-    })),
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+          const server = createServer();
+          server.once('error', reject);
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
+    ),
   );
   const ports = servers.map((server) => (server.address() as { port: number }).port);
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));

@@ -38,7 +38,12 @@ export class LocalKafkaCluster {
       KAFKA_DATA_DIR: dataDir,
       KAFKA_HEAP_OPTS: '-Xms128m -Xmx256m',
     };
-    const cluster = new LocalKafkaCluster(clientPorts.map((port) => `127.0.0.1:${port}`).join(','), clientPorts, env, dataDir);
+    const cluster = new LocalKafkaCluster(
+      clientPorts.map((port) => `127.0.0.1:${port}`).join(','),
+      clientPorts,
+      env,
+      dataDir,
+    );
     LocalKafkaCluster.running.add(cluster);
     await cluster.startAll();
     return cluster;
@@ -97,7 +102,9 @@ export class LocalKafkaCluster {
     return new Promise((resolve, reject) => {
       execFile('bash', [KAFKA_SCRIPT, ...args], { env: this.env }, (error, stdout, stderr) => {
         if (error === null) return resolve(stdout);
-        reject(new Error(`scripts/kafka.sh ${args.join(' ')} failed (${error.message.split('\n')[0]}):\n${stdout}${stderr}`));
+        reject(
+          new Error(`scripts/kafka.sh ${args.join(' ')} failed (${error.message.split('\n')[0]}):\n${stdout}${stderr}`),
+        );
       });
     });
   }

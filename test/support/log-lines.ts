@@ -6,7 +6,10 @@ export class LogLines extends Writable {
   readonly raw: string[] = [];
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
-    for (const text of chunk.toString().split('\n').filter((l) => l.trim() !== '')) {
+    for (const text of chunk
+      .toString()
+      .split('\n')
+      .filter((l) => l.trim() !== '')) {
       this.raw.push(text);
       this.lines.push(JSON.parse(text));
     }

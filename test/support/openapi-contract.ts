@@ -58,7 +58,10 @@ export class OpenApiContract {
   compileAll(): number {
     const schemas: object[] = [];
     const collect = (node: unknown): void => {
-      if (Array.isArray(node)) return node.forEach(collect);
+      if (Array.isArray(node)) {
+        for (const item of node) collect(item);
+        return;
+      }
       if (typeof node !== 'object' || node === null) return;
       for (const [key, value] of Object.entries(node)) {
         if (key === 'schema') schemas.push(value as object);
@@ -76,7 +79,9 @@ export class OpenApiContract {
   problemsWith(label: string, responses: Record<string, Json>, answer: Answer): string[] {
     const listed = responses[String(answer.status)];
     if (listed === undefined) {
-      return [`${label} answered ${answer.status}, a status the document does not list for it (${Object.keys(responses).join(', ')}): ${answer.text.slice(0, 300)}`];
+      return [
+        `${label} answered ${answer.status}, a status the document does not list for it (${Object.keys(responses).join(', ')}): ${answer.text.slice(0, 300)}`,
+      ];
     }
     const documented = this.resolve(listed);
     const problems: string[] = [];
@@ -97,12 +102,16 @@ export class OpenApiContract {
     }
     const described = content[mediaType];
     if (described === undefined) {
-      return [...problems, `${label} ${answer.status}: media type "${mediaType}" is not documented (${Object.keys(content).join(', ')})`];
+      return [
+        ...problems,
+        `${label} ${answer.status}: media type "${mediaType}" is not documented (${Object.keys(content).join(', ')})`,
+      ];
     }
     const json = mediaType === 'application/json' || mediaType.endsWith('+json');
     // Schemas check types and shapes: a JSON number past 2^53 is a number here, whatever its exact digits.
     const body = json ? (answer.text === '' ? undefined : JSON.parse(answer.text)) : answer.text;
-    if (described.schema !== undefined) problems.push(...this.validate(`${label} ${answer.status} body`, described.schema, body));
+    if (described.schema !== undefined)
+      problems.push(...this.validate(`${label} ${answer.status} body`, described.schema, body));
     return problems;
   }
 
@@ -121,8 +130,12 @@ export class OpenApiContract {
   private validate(label: string, schema: object, value: unknown): string[] {
     const validator = this.validator(schema);
     if (validator(value)) return [];
-    const errors = (validator.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
-    return [`${label} does not match the document: ${errors.join('; ')}\n  value: ${JSON.stringify(value)?.slice(0, 400)}`];
+    const errors = (validator.errors ?? []).map(
+      (e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`,
+    );
+    return [
+      `${label} does not match the document: ${errors.join('; ')}\n  value: ${JSON.stringify(value)?.slice(0, 400)}`,
+    ];
   }
 
   private validator(schema: object): ValidateFunction {
@@ -151,10 +164,13 @@ function toLocalRefs<T>(node: T, base = ''): T {
 /** Every `METHOD /path` the app's routers serve, with `:id` written `{id}` as in the document (HEAD left out). */
 export function servedRoutes(app: Koa): string[] {
   const layers = app.middleware.flatMap(
-    (middleware) => ((middleware as { router?: { stack: Array<{ path: string; methods: string[] }> } }).router?.stack ?? []),
+    (middleware) =>
+      (middleware as { router?: { stack: Array<{ path: string; methods: string[] }> } }).router?.stack ?? [],
   );
   const routes = layers.flatMap((layer) =>
-    layer.methods.filter((method) => method !== 'HEAD').map((method) => `${method} ${layer.path.replace(/:(\w+)/g, '{$1}')}`),
+    layer.methods
+      .filter((method) => method !== 'HEAD')
+      .map((method) => `${method} ${layer.path.replace(/:(\w+)/g, '{$1}')}`),
   );
   return [...new Set(routes)].filter((route) => !CONSOLE_ROUTE.test(route)).sort();
 }

@@ -148,13 +148,14 @@ function fields(buffer: Buffer): Field[] {
     const key = varint();
     const no = Number(key >> 3n);
     const wire = Number(key & 7n);
-    if (wire === 0) out.push({ no, varint: varint() });
-    else if (wire === 1) out.push({ no, bytes: buffer.subarray(at, (at += 8)) });
-    else if (wire === 5) out.push({ no, bytes: buffer.subarray(at, (at += 4)) });
-    else if (wire === 2) {
-      const length = Number(varint());
-      out.push({ no, bytes: buffer.subarray(at, (at += length)) });
-    } else throw new Error(`unexpected protobuf wire type ${wire}`);
+    if (wire === 0) {
+      out.push({ no, varint: varint() });
+      continue;
+    }
+    const length = wire === 1 ? 8 : wire === 5 ? 4 : wire === 2 ? Number(varint()) : undefined;
+    if (length === undefined) throw new Error(`unexpected protobuf wire type ${wire}`);
+    out.push({ no, bytes: buffer.subarray(at, at + length) });
+    at += length;
   }
   return out;
 }

@@ -17,7 +17,8 @@ export function propertyParameters<T = unknown>(defaultRuns: number): fc.Paramet
     verbose: 1,
     reporter(details) {
       if (details.failed) {
-        const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+        const cause =
+          details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
         throw new Error(
           `${fc.defaultReportMessage(details)}\n${cause}\nReplay with PROPERTY_SEED=${details.seed} PROPERTY_PATH=${details.counterexamplePath}`,
         );

@@ -1,5 +1,5 @@
-import type { EventPublisher } from '../../src/application/index.js';
 import { loadConfig } from '../../src/adapters/config/config.js';
+import type { EventPublisher } from '../../src/application/index.js';
 import { createLogger } from '../../src/composition/logger.js';
 import { buildRelayContainer, startOutboxRelay } from '../../src/composition/relay-process.js';
 import { TYPES } from '../../src/composition/types.js';

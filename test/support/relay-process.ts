@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
@@ -29,7 +29,9 @@ export class RelayProcess {
   }
 
   static start(script: keyof typeof SCRIPTS, env: Record<string, string>): RelayProcess {
-    return new RelayProcess(spawn(process.execPath, [SCRIPTS[script]], { env: { ...process.env, LOG_LEVEL: 'warn', ...env } }));
+    return new RelayProcess(
+      spawn(process.execPath, [SCRIPTS[script]], { env: { ...process.env, LOG_LEVEL: 'warn', ...env } }),
+    );
   }
 
   exited(): Promise<Exit> {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,12 @@ export class ServiceProcess {
    * `nodeArgs` go to node before the script (a benchmark profiles the service with `--cpu-prof`); `main` is another
    * build's entry point (a benchmark's baseline).
    */
-  static async start(env: Record<string, string>, readyTimeoutMs = 20_000, nodeArgs: readonly string[] = [], main = MAIN): Promise<ServiceProcess> {
+  static async start(
+    env: Record<string, string>,
+    readyTimeoutMs = 20_000,
+    nodeArgs: readonly string[] = [],
+    main = MAIN,
+  ): Promise<ServiceProcess> {
     const child = spawn(process.execPath, [...nodeArgs, main], {
       env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     });

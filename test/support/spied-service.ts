@@ -1,9 +1,9 @@
-import { createServer, request as httpRequest, Agent, type Server } from 'node:http';
+import { Agent, createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Knex } from 'knex';
 import { loadConfig } from '../../src/adapters/config/config.js';
-import type { CampaignUseCases } from '../../src/adapters/http/campaign-routes.js';
 import { createHttpApp } from '../../src/adapters/http/app.js';
+import type { CampaignUseCases } from '../../src/adapters/http/campaign-routes.js';
 import { answerClientErrorsAsJson } from '../../src/adapters/http/client-errors.js';
 import { serverOptions } from '../../src/adapters/http/server-limits.js';
 import { closeSilentConnections } from '../../src/adapters/http/silent-connections.js';

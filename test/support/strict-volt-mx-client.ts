@@ -8,20 +8,40 @@ interface Fields {
 }
 
 const PUSH_TEXT: Record<string, Spec> = {
-  name: 'string', message: 'string', richContent: 'string', subscribers: 'int', pushesSent: 'int', pushesOpened: 'int',
+  name: 'string',
+  message: 'string',
+  richContent: 'string',
+  subscribers: 'int',
+  pushesSent: 'int',
+  pushesOpened: 'int',
   platformSpecificProps: 'stringOrMap',
 };
 const REPEAT: Record<string, Spec> = { interval: 'int', intervalUnit: 'string' };
 const MAIL_TEXT: Record<string, Spec> = {
-  subject: 'string', contentType: 'string', senderEmail: 'string', senderName: 'string', content: 'string', mailsSent: 'int', mailsOpened: 'int',
+  subject: 'string',
+  contentType: 'string',
+  senderEmail: 'string',
+  senderName: 'string',
+  content: 'string',
+  mailsSent: 'int',
+  mailsOpened: 'int',
 };
 const SMS_TEXT: Record<string, Spec> = { name: 'string', smsMessage: 'string', smsSent: 'int', smsOpened: 'int' };
 
 export const VOLT_MX_CAMPAIGN: Fields = {
   fields: {
-    id: 'long', name: 'string', campaignType: 'string', zone: 'string', startDateStr: 'string', endDateStr: 'string',
-    terminatedDateStr: 'string', pausedDateStr: 'string', lastModifiedBy: 'string', lastModifiedDateStr: 'string',
-    createdBy: 'string', createdDateStr: 'string',
+    id: 'long',
+    name: 'string',
+    campaignType: 'string',
+    zone: 'string',
+    startDateStr: 'string',
+    endDateStr: 'string',
+    terminatedDateStr: 'string',
+    pausedDateStr: 'string',
+    lastModifiedBy: 'string',
+    lastModifiedDateStr: 'string',
+    createdBy: 'string',
+    createdDateStr: 'string',
     campaignSegments: { array: { fields: { segment: { fields: { id: 'long', name: 'string' } } } } },
     campaignMessages: {
       array: {
@@ -36,7 +56,16 @@ export const VOLT_MX_CAMPAIGN: Fields = {
     campaignSms: { array: { fields: { ...SMS_TEXT, repeatMessage: { fields: { ...SMS_TEXT, ...REPEAT } } } } },
     campaignVoiceSms: { array: { fields: SMS_TEXT } },
     campaignPasses: {
-      array: { fields: { passName: 'string', passType: 'string', passOpened: 'int', passSent: 'int', passIntegrationConfig: 'map', passContent: 'map' } },
+      array: {
+        fields: {
+          passName: 'string',
+          passType: 'string',
+          passOpened: 'int',
+          passSent: 'int',
+          passIntegrationConfig: 'map',
+          passContent: 'map',
+        },
+      },
     },
     campaignChannelPriorities: { array: { fields: { messageChannel: 'string' } } },
     status: 'string',
@@ -54,16 +83,23 @@ export function readStrictly(value: unknown, spec: Spec, path = '$'): void {
   if (spec === 'string') {
     if (typeof value !== 'string') throw new Error(`${path}: expected a string, got ${typeof value}`);
   } else if (spec === 'long' || spec === 'int') {
-    const whole = typeof value === 'bigint' ? value : typeof value === 'number' && Number.isInteger(value) ? BigInt(value) : undefined;
+    const whole =
+      typeof value === 'bigint'
+        ? value
+        : typeof value === 'number' && Number.isInteger(value)
+          ? BigInt(value)
+          : undefined;
     const [min, max] = spec === 'int' ? [-(2n ** 31n), 2n ** 31n - 1n] : [LONG_MIN, LONG_MAX];
-    if (whole === undefined || whole < min || whole > max) throw new Error(`${path}: expected a Java ${spec}, got ${String(value)}`);
+    if (whole === undefined || whole < min || whole > max)
+      throw new Error(`${path}: expected a Java ${spec}, got ${String(value)}`);
   } else if (spec === 'map') {
     if (typeof value !== 'object' || Array.isArray(value)) throw new Error(`${path}: expected an object`);
   } else if (spec === 'stringOrMap') {
-    if (typeof value !== 'string' && (typeof value !== 'object' || Array.isArray(value))) throw new Error(`${path}: expected a string or an object`);
+    if (typeof value !== 'string' && (typeof value !== 'object' || Array.isArray(value)))
+      throw new Error(`${path}: expected a string or an object`);
   } else if ('array' in spec) {
     if (!Array.isArray(value)) throw new Error(`${path}: expected an array`);
-    value.forEach((item, index) => readStrictly(item, spec.array, `${path}[${index}]`));
+    for (const [index, item] of value.entries()) readStrictly(item, spec.array, `${path}[${index}]`);
   } else {
     if (typeof value !== 'object' || Array.isArray(value)) throw new Error(`${path}: expected an object`);
     for (const [key, item] of Object.entries(value as Record<string, unknown>)) {

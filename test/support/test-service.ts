@@ -1,13 +1,13 @@
 import type { Knex } from 'knex';
 import { parse } from 'lossless-json';
-import { jsonNumber } from '../../src/adapters/http/json-body.js';
 import type { Logger } from 'pino';
-import type { Clock } from '../../src/application/index.js';
 import { ALL_SCOPES } from '../../src/adapters/auth/principal.js';
 import { mintToken } from '../../src/adapters/auth/token-minter.js';
 import { loadConfig } from '../../src/adapters/config/config.js';
+import { jsonNumber } from '../../src/adapters/http/json-body.js';
+import type { Clock } from '../../src/application/index.js';
 import { createLogger } from '../../src/composition/logger.js';
-import { startService, type RunningService } from '../../src/composition/service.js';
+import { type RunningService, startService } from '../../src/composition/service.js';
 import { TYPES } from '../../src/composition/types.js';
 import type { DatabaseKind, TestDatabase } from './databases.js';
 
@@ -40,7 +40,14 @@ export class TestService {
     options: { clock?: Clock; env?: Record<string, string>; database?: TestDatabase; logger?: Logger } = {},
   ): Promise<TestService> {
     const database = options.database ?? (await kind.create());
-    const env = { AUTH_JWT_SECRET: TEST_SECRET, PORT: '0', HOST: '127.0.0.1', SCHEDULER: 'off', ...database.env, ...options.env };
+    const env = {
+      AUTH_JWT_SECRET: TEST_SECRET,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SCHEDULER: 'off',
+      ...database.env,
+      ...options.env,
+    };
     const logger = options.logger ?? createLogger('silent');
     const running = await startService(loadConfig(env), logger, options.clock ? { clock: options.clock } : {});
     const token = await mintToken({ secret: TEST_SECRET, subject: 'tester' });
@@ -93,7 +100,9 @@ export class TestService {
   }
 
   async outboxRows(): Promise<Array<Record<string, unknown>>> {
-    return this.db('outbox').select('event_id', 'event_type', this.db.raw('CAST(aggregate_id AS TEXT) AS aggregate_id'), 'payload').orderBy('sequence');
+    return this.db('outbox')
+      .select('event_id', 'event_type', this.db.raw('CAST(aggregate_id AS TEXT) AS aggregate_id'), 'payload')
+      .orderBy('sequence');
   }
 
   /** Stops the service and keeps its database, so another service can start on it (a restart). */

@@ -45,7 +45,9 @@ export class TopicReader {
           partition,
           offset: Number(message.offset),
           key: message.key?.toString(),
-          headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)])),
+          headers: Object.fromEntries(
+            Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]),
+          ),
           value: message.value?.toString(),
         });
       },
@@ -61,14 +63,20 @@ export class TopicReader {
 
   /** Waits until at least `count` messages with these keys arrived, and answers them. */
   async waitForKeys(keys: readonly string[], count = keys.length, timeoutMs = 60_000): Promise<ReadMessage[]> {
-    await eventually(`${count} messages arrived on ${this.topic}`, () => this.withKeys(keys).length >= count, { timeoutMs, intervalMs: 50 });
+    await eventually(`${count} messages arrived on ${this.topic}`, () => this.withKeys(keys).length >= count, {
+      timeoutMs,
+      intervalMs: 50,
+    });
     return this.withKeys(keys);
   }
 
   /** Waits until every message the topic holds now has been read. */
   async catchUp(timeoutMs = 30_000): Promise<void> {
     const total = await messagesOnTopic(this.kafka, this.topic);
-    await eventually(`the reader read all ${total} messages of ${this.topic}`, () => this.messages.length >= total, { timeoutMs, intervalMs: 50 });
+    await eventually(`the reader read all ${total} messages of ${this.topic}`, () => this.messages.length >= total, {
+      timeoutMs,
+      intervalMs: 50,
+    });
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 import { Api } from '../api.js';
-import { html } from '../html.js';
 import { useRoute } from '../hooks.js';
-import { currentSession, mayUse, signOut, type Session } from '../session.js';
+import { html } from '../html.js';
+import { currentSession, mayUse, type Session, signOut } from '../session.js';
 import { useMemo, useState } from '../vendor/preact-hooks.js';
 import { CampaignForm } from './campaign-form.js';
 import { CampaignList } from './campaign-list.js';
@@ -25,7 +25,10 @@ export function App() {
   );
 
   if (session === undefined || api === undefined) {
-    return html`<${SignIn} notice=${notice} onSignedIn=${(s: Session) => (setNotice(undefined), setSession(s))} />`;
+    return html`<${SignIn} notice=${notice} onSignedIn=${(s: Session) => {
+      setNotice(undefined);
+      setSession(s);
+    }} />`;
   }
   const leave = () => {
     signOut();

@@ -1,7 +1,7 @@
-import { ApiError, newIdempotencyKey, type Api, type Campaign, type Verb } from '../api.js';
+import { type Api, ApiError, type Campaign, newIdempotencyKey, type Verb } from '../api.js';
 import { describeError } from '../format.js';
-import { html } from '../html.js';
 import { go } from '../hooks.js';
+import { html } from '../html.js';
 import { mayUse, type Session } from '../session.js';
 import { useEffect, useRef, useState } from '../vendor/preact-hooks.js';
 
@@ -11,9 +11,21 @@ const ACTIONS: ReadonlyArray<{ action: Action; label: string; scope: string; con
   { action: 'start', label: 'Start', scope: 'campaigns:execute', done: 'Started.' },
   { action: 'pause', label: 'Pause', scope: 'campaigns:execute', done: 'Paused.' },
   { action: 'resume', label: 'Resume', scope: 'campaigns:execute', done: 'Resumed.' },
-  { action: 'terminate', label: 'Terminate', scope: 'campaigns:terminate', confirm: 'Terminate it? A terminated campaign stops for good unless it is restarted.', done: 'Terminated.' },
+  {
+    action: 'terminate',
+    label: 'Terminate',
+    scope: 'campaigns:terminate',
+    confirm: 'Terminate it? A terminated campaign stops for good unless it is restarted.',
+    done: 'Terminated.',
+  },
   { action: 'restart', label: 'Restart', scope: 'campaigns:write', done: 'Restarted: scheduled again.' },
-  { action: 'delete', label: 'Delete', scope: 'campaigns:write', confirm: 'Delete it? It is removed for good; its event history stays.', done: 'Deleted.' },
+  {
+    action: 'delete',
+    label: 'Delete',
+    scope: 'campaigns:write',
+    confirm: 'Delete it? It is removed for good; its event history stays.',
+    done: 'Deleted.',
+  },
 ];
 
 /**
@@ -21,7 +33,17 @@ const ACTIONS: ReadonlyArray<{ action: Action; label: string; scope: string; con
  * and a refusal is shown as the service words it. One Idempotency-Key per action and state of the campaign, so
  * a double click, or a retry after a lost answer, does the thing once.
  */
-export function CampaignActions({ api, campaign, session, onChanged }: { api: Api; campaign: Campaign; session: Session; onChanged: () => void }) {
+export function CampaignActions({
+  api,
+  campaign,
+  session,
+  onChanged,
+}: {
+  api: Api;
+  campaign: Campaign;
+  session: Session;
+  onChanged: () => void;
+}) {
   const [busy, setBusy] = useState<Action | undefined>();
   const [asking, setAsking] = useState<(typeof ACTIONS)[number] | undefined>();
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | undefined>();
@@ -62,14 +84,26 @@ export function CampaignActions({ api, campaign, session, onChanged }: { api: Ap
         ${mayUse(session, 'campaigns:write') ? html`<a class="button" href=${`#/campaigns/${campaign.id}/edit`}>Modify</a>` : null}
       </div>
       ${asking ? html`<${Confirm} entry=${asking} name=${campaign.name} onYes=${() => run(asking)} onNo=${() => setAsking(undefined)} />` : null}
-      ${outcome
-        ? html`<p class=${outcome.ok ? 'success' : 'error'} role=${outcome.ok ? 'status' : 'alert'} data-outcome>${outcome.text}</p>`
-        : null}
+      ${
+        outcome
+          ? html`<p class=${outcome.ok ? 'success' : 'error'} role=${outcome.ok ? 'status' : 'alert'} data-outcome>${outcome.text}</p>`
+          : null
+      }
     </section>
   `;
 }
 
-function Confirm({ entry, name, onYes, onNo }: { entry: (typeof ACTIONS)[number]; name: string; onYes: () => void; onNo: () => void }) {
+function Confirm({
+  entry,
+  name,
+  onYes,
+  onNo,
+}: {
+  entry: (typeof ACTIONS)[number];
+  name: string;
+  onYes: () => void;
+  onNo: () => void;
+}) {
   const cancel = useRef<HTMLButtonElement>(null);
   useEffect(() => cancel.current?.focus(), []);
   return html`
@@ -84,5 +118,5 @@ function Confirm({ entry, name, onYes, onNo }: { entry: (typeof ACTIONS)[number]
 function refusalText(label: string, error: unknown): string {
   if (!(error instanceof ApiError)) return `${label} failed: ${describeError(error)}`;
   const status = error.facts.status ? ` The campaign is ${error.facts.status}.` : '';
-  return `${label} refused (${error.status} ${error.code}): ${error.message.replace(/\.$/, "")}.${status}`;
+  return `${label} refused (${error.status} ${error.code}): ${error.message.replace(/\.$/, '')}.${status}`;
 }

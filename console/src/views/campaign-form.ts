@@ -1,7 +1,7 @@
-import { ApiError, newIdempotencyKey, type Api, type Campaign, type FieldError } from '../api.js';
+import { type Api, ApiError, type Campaign, type FieldError, newIdempotencyKey } from '../api.js';
 import { describeError } from '../format.js';
-import { html } from '../html.js';
 import { go } from '../hooks.js';
+import { html } from '../html.js';
 import { useEffect, useRef, useState } from '../vendor/preact-hooks.js';
 
 type DateStyle = 'iso' | 'voltmx';
@@ -29,7 +29,14 @@ const INPUT_OF_FIELD: Record<string, keyof Values> = {
   status: 'status',
 };
 
-const ZONES = ['(GMT) UTC', '(GMT+01:00) Paris', '(GMT+04:30) Kabul', '(GMT+05:30) Kolkata', '(GMT-05:00) New York', '(GMT-08:00) Los Angeles'];
+const ZONES = [
+  '(GMT) UTC',
+  '(GMT+01:00) Paris',
+  '(GMT+04:30) Kabul',
+  '(GMT+05:30) Kolkata',
+  '(GMT-05:00) New York',
+  '(GMT-08:00) Los Angeles',
+];
 
 /** Create a campaign (no id) or modify one: a modification sends only the fields that changed. */
 export function CampaignForm({ api, id }: { api: Api; id?: string }) {
@@ -43,7 +50,10 @@ export function CampaignForm({ api, id }: { api: Api; id?: string }) {
   useEffect(() => {
     if (id === undefined) return;
     api.campaign(id).then(
-      (campaign) => (setOriginal(campaign), setValues(valuesOf(campaign, 'iso'))),
+      (campaign) => {
+        setOriginal(campaign);
+        setValues(valuesOf(campaign, 'iso'));
+      },
       (error) => setProblem(`Could not load the campaign: ${describeError(error)}`),
     );
   }, [api, id]);
@@ -99,7 +109,9 @@ export function CampaignForm({ api, id }: { api: Api; id?: string }) {
   const fieldError = (field: keyof Values) =>
     errors[field] ? html`<p class="field-error" id=${`error-${field}`}>${errors[field]}</p>` : null;
   const volt = values.dateStyle === 'voltmx';
-  const dateHelp = volt ? 'MM/dd/yyyy hh:mm:ss AM, in the zone below' : 'ISO-8601 with an offset, e.g. 2030-01-01T09:00:00Z';
+  const dateHelp = volt
+    ? 'MM/dd/yyyy hh:mm:ss AM, in the zone below'
+    : 'ISO-8601 with an offset, e.g. 2030-01-01T09:00:00Z';
   const restartable = original !== undefined && (original.status === 'terminated' || original.status === 'completed');
 
   return html`
@@ -141,8 +153,9 @@ export function CampaignForm({ api, id }: { api: Api; id?: string }) {
         <p class="help" id="help-zone">The Volt MX zone the campaign's dates are shown in; empty: UTC.</p>
         ${fieldError('zone')}
       </div>
-      ${original === undefined || original.status === 'draft' || original.status === 'scheduled'
-        ? html`
+      ${
+        original === undefined || original.status === 'draft' || original.status === 'scheduled'
+          ? html`
             <div class="field">
               <label for="field-status">Status</label>
               <select ...${input('status')} onChange=${(e: Event) => set('status', (e.target as HTMLSelectElement).value)}>
@@ -152,10 +165,13 @@ export function CampaignForm({ api, id }: { api: Api; id?: string }) {
               ${fieldError('status')}
             </div>
           `
-        : null}
-      ${restartable
-        ? html`<label class="inline"><input type="checkbox" checked=${values.restart} onChange=${(e: Event) => set('restart', (e.target as HTMLInputElement).checked)} /> Restart: schedule it again with these dates</label>`
-        : null}
+          : null
+      }
+      ${
+        restartable
+          ? html`<label class="inline"><input type="checkbox" checked=${values.restart} onChange=${(e: Event) => set('restart', (e.target as HTMLInputElement).checked)} /> Restart: schedule it again with these dates</label>`
+          : null
+      }
       <div class="buttons">
         <button type="submit" disabled=${busy}>${id === undefined ? 'Create campaign' : 'Save changes'}</button>
       </div>
@@ -164,7 +180,16 @@ export function CampaignForm({ api, id }: { api: Api; id?: string }) {
 }
 
 function emptyValues(): Values {
-  return { name: '', description: '', dateStyle: 'iso', start: '', end: '', zone: '', status: 'scheduled', restart: false };
+  return {
+    name: '',
+    description: '',
+    dateStyle: 'iso',
+    start: '',
+    end: '',
+    zone: '',
+    status: 'scheduled',
+    restart: false,
+  };
 }
 
 function valuesOf(campaign: Campaign, dateStyle: DateStyle): Values {
@@ -202,11 +227,18 @@ function changesOf(original: Campaign | undefined, values: Values): Record<strin
   const before = valuesOf(original, values.dateStyle);
   const changes: Record<string, unknown> = {};
   if (values.name !== before.name) changes.name = values.name;
-  if (values.description !== before.description) changes.description = values.description === '' ? null : values.description;
+  if (values.description !== before.description)
+    changes.description = values.description === '' ? null : values.description;
   if (values.zone !== before.zone) changes.zone = values.zone.trim() === '' ? null : values.zone.trim();
   if (values.status !== before.status) changes.status = values.status;
   const zoneChanged = values.zone !== before.zone && values.dateStyle === 'voltmx';
-  Object.assign(changes, dateFields(values, { start: values.start !== before.start || zoneChanged, end: values.end !== before.end || zoneChanged }));
+  Object.assign(
+    changes,
+    dateFields(values, {
+      start: values.start !== before.start || zoneChanged,
+      end: values.end !== before.end || zoneChanged,
+    }),
+  );
   return changes;
 }
 
@@ -225,7 +257,9 @@ function showRefusal(
   }
   setErrors(byInput);
   const others = elsewhere.map((e) => `${e.field} ${e.message}`).join('; ');
-  setProblem(`${error.status === 400 ? 'Please correct the marked fields.' : `Refused (${error.status} ${error.code}): ${error.message}`}${others ? ` ${others}` : ''}`);
+  setProblem(
+    `${error.status === 400 ? 'Please correct the marked fields.' : `Refused (${error.status} ${error.code}): ${error.message}`}${others ? ` ${others}` : ''}`,
+  );
   const first = Object.keys(byInput)[0];
   if (first !== undefined) document.getElementById(`field-${first}`)?.focus();
 }

@@ -1,7 +1,7 @@
 import type { Api, CampaignPage } from '../api.js';
 import { describeError, zoned } from '../format.js';
-import { html } from '../html.js';
 import { usePolling } from '../hooks.js';
+import { html } from '../html.js';
 import { useState } from '../vendor/preact-hooks.js';
 import { StatusBadge } from './status-badge.js';
 
@@ -28,18 +28,20 @@ export function CampaignList({ api }: { api: Api }) {
     REFRESH_MS,
     Object.values(query),
   );
-  const refine = <T,>(set: (value: T) => void) => (value: T) => {
-    set(value);
-    setStart(0);
-  };
-  const valueOf = (event: Event) => (event.target as HTMLInputElement | HTMLSelectElement).value;
+  const refine =
+    <T>(set: (value: T) => void) =>
+    (value: T) => {
+      set(value);
+      setStart(0);
+    };
+  const inputValue = (event: Event) => (event.target as HTMLInputElement | HTMLSelectElement).value;
 
   return html`
     <h1 tabindex="-1">Campaigns</h1>
     <form class="filters" role="search" onSubmit=${(e: Event) => e.preventDefault()}>
       <div class="field">
         <label for="filter-status">Status</label>
-        <select id="filter-status" value=${status} onChange=${(e: Event) => refine(setStatus)(valueOf(e))}>
+        <select id="filter-status" value=${status} onChange=${(e: Event) => refine(setStatus)(inputValue(e))}>
           <option value="">Any status</option>
           ${STATUSES.map((s) => html`<option value=${s}>${s}</option>`)}
         </select>
@@ -47,26 +49,28 @@ export function CampaignList({ api }: { api: Api }) {
       <div class="field grow">
         <label for="filter-search">Search by name or id</label>
         <input id="filter-search" type="search" value=${search} autocomplete="off"
-          onInput=${(e: Event) => refine(setSearch)(valueOf(e))} />
+          onInput=${(e: Event) => refine(setSearch)(inputValue(e))} />
       </div>
       <div class="field">
         <label for="filter-sort">Sort</label>
-        <select id="filter-sort" value=${sort} onChange=${(e: Event) => refine(setSort)(valueOf(e))}>
+        <select id="filter-sort" value=${sort} onChange=${(e: Event) => refine(setSort)(inputValue(e))}>
           ${SORTS.map(([value, label]) => html`<option value=${value}>${label}</option>`)}
         </select>
       </div>
       <div class="field">
         <label for="filter-size">Per page</label>
-        <select id="filter-size" value=${String(pageSize)} onChange=${(e: Event) => refine(setPageSize)(Number(valueOf(e)))}>
+        <select id="filter-size" value=${String(pageSize)} onChange=${(e: Event) => refine(setPageSize)(Number(inputValue(e)))}>
           ${PAGE_SIZES.map((n) => html`<option value=${String(n)}>${n}</option>`)}
         </select>
       </div>
     </form>
     ${error ? html`<p class="error" role="alert">Could not load campaigns: ${describeError(error)}</p>` : null}
     ${shown === undefined ? html`<p>Loading…</p>` : html`<${CampaignTable} page=${shown.page} />`}
-    ${shown === undefined
-      ? null
-      : html`<${Pager} total=${shown.page.total} start=${shown.start} shown=${shown.page.campaigns.length} pageSize=${pageSize} onStart=${setStart} />`}
+    ${
+      shown === undefined
+        ? null
+        : html`<${Pager} total=${shown.page.total} start=${shown.start} shown=${shown.page.campaigns.length} pageSize=${pageSize} onStart=${setStart} />`
+    }
   `;
 }
 
@@ -96,7 +100,13 @@ function CampaignTable({ page }: { page: CampaignPage }) {
   `;
 }
 
-function Pager(props: { total: number; start: number; shown: number; pageSize: number; onStart: (start: number) => void }) {
+function Pager(props: {
+  total: number;
+  start: number;
+  shown: number;
+  pageSize: number;
+  onStart: (start: number) => void;
+}) {
   const { total, start, shown, pageSize, onStart } = props;
   const last = start + shown;
   return html`

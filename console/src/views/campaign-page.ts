@@ -1,7 +1,7 @@
-import { ApiError, type Api, type Campaign } from '../api.js';
+import { type Api, ApiError, type Campaign } from '../api.js';
 import { describeError, instant } from '../format.js';
-import { html } from '../html.js';
 import { usePolling } from '../hooks.js';
+import { html } from '../html.js';
 import type { Session } from '../session.js';
 import { CampaignActions } from './campaign-actions.js';
 import { REFRESH_MS } from './campaign-list.js';
@@ -52,13 +52,15 @@ export function CampaignPage({ api, id, session }: { api: Api; id: string; sessi
     ${campaign === undefined && !error ? html`<p>Loading…</p>` : null}
     ${gone ? html`<h1 tabindex="-1">Campaign ${id}</h1><p class="notice" role="status">This campaign no longer exists.</p>` : null}
     ${error && !gone ? html`<p class="error" role="alert">Could not load the campaign: ${describeError(error)}</p>` : null}
-    ${campaign && !gone
-      ? html`
+    ${
+      campaign && !gone
+        ? html`
           <h1 tabindex="-1" class="campaign-title"><span class="name">${campaign.name}</span> <${StatusBadge} status=${campaign.status} /></h1>
           <${CampaignActions} api=${api} campaign=${campaign} session=${session} onChanged=${reload} />
           <${CampaignFields} campaign=${campaign} />
         `
-      : null}
+        : null
+    }
     <${EventHistory} api=${api} id=${id} />
   `;
 }
@@ -68,14 +70,16 @@ function CampaignFields({ campaign }: { campaign: Campaign }) {
     <section aria-labelledby="fields-heading">
       <h2 id="fields-heading">Fields</h2>
       <dl class="fields">
-        ${Object.entries(campaign).sort(([a], [b]) => rank(a) - rank(b)).map(
-          ([field, value]) => html`
+        ${Object.entries(campaign)
+          .sort(([a], [b]) => rank(a) - rank(b))
+          .map(
+            ([field, value]) => html`
             <div data-field=${field}>
               <dt>${LABELS[field] ?? field}</dt>
               <dd class=${show(field, value) === '—' ? 'none' : ''}>${show(field, value)}</dd>
             </div>
           `,
-        )}
+          )}
       </dl>
     </section>
   `;

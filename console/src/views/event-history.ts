@@ -1,7 +1,7 @@
 import type { Api, EventPage } from '../api.js';
 import { describeError, instant } from '../format.js';
-import { html } from '../html.js';
 import { usePolling } from '../hooks.js';
+import { html } from '../html.js';
 import { useState } from '../vendor/preact-hooks.js';
 import { REFRESH_MS } from './campaign-list.js';
 
@@ -10,14 +10,19 @@ const PAGE_SIZE = 20;
 /** What happened to the campaign, newest first, and whether each event reached Kafka or still waits in the outbox. */
 export function EventHistory({ api, id }: { api: Api; id: string }) {
   const [start, setStart] = useState(0);
-  const { value: page, error } = usePolling<EventPage>(() => api.events(id, { start, pageSize: PAGE_SIZE }), REFRESH_MS, [api, id, start]);
+  const { value: page, error } = usePolling<EventPage>(
+    () => api.events(id, { start, pageSize: PAGE_SIZE }),
+    REFRESH_MS,
+    [api, id, start],
+  );
   return html`
     <section aria-labelledby="history-heading">
       <h2 id="history-heading">Event history</h2>
       ${error ? html`<p class="error" role="alert">Could not load the history: ${describeError(error)}</p>` : null}
       ${page?.total === 0 ? html`<p class="empty">No events yet: a campaign records one at each change of its lifecycle.</p>` : null}
-      ${page && page.total > 0
-        ? html`
+      ${
+        page && page.total > 0
+          ? html`
             <table class="events">
               <thead><tr><th scope="col">Event</th><th scope="col">Time</th><th scope="col">By</th><th scope="col">Kafka</th></tr></thead>
               <tbody>
@@ -28,9 +33,11 @@ export function EventHistory({ api, id }: { api: Api; id: string }) {
                       <td data-label="Time">${instant(e.occurredAt)}</td>
                       <td data-label="By">${e.by ?? 'the schedule'}</td>
                       <td data-label="Kafka">
-                        ${e.published
-                          ? html`<span class="published">published ${instant(e.publishedAt)}</span>`
-                          : html`<span class="waiting">waiting in the outbox</span>`}
+                        ${
+                          e.published
+                            ? html`<span class="published">published ${instant(e.publishedAt)}</span>`
+                            : html`<span class="waiting">waiting in the outbox</span>`
+                        }
                       </td>
                     </tr>
                   `,
@@ -43,7 +50,8 @@ export function EventHistory({ api, id }: { api: Api; id: string }) {
               <button type="button" disabled=${start + PAGE_SIZE >= page.total} onClick=${() => setStart(start + PAGE_SIZE)}>Older</button>
             </nav>
           `
-        : null}
+          : null
+      }
     </section>
   `;
 }

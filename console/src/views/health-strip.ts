@@ -1,7 +1,7 @@
 import type { Api, Readiness } from '../api.js';
 import { age } from '../format.js';
-import { html } from '../html.js';
 import { usePolling } from '../hooks.js';
+import { html } from '../html.js';
 
 /** Readiness at a glance: the service, its database, the relay to Kafka and what waits in the outbox. */
 export function HealthStrip({ api }: { api: Api }) {

@@ -1,5 +1,5 @@
 import { html } from '../html.js';
-import { signIn, type Session } from '../session.js';
+import { type Session, signIn } from '../session.js';
 import { useState } from '../vendor/preact-hooks.js';
 
 export function SignIn({ notice, onSignedIn }: { notice: string | undefined; onSignedIn: (session: Session) => void }) {

@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import type { Principal } from './principal.js';
 import { claimProblem, principalOf } from './token-claims.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';

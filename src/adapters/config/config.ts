@@ -1,8 +1,12 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_CONNECTION_TIMEOUTS, NODE_KEEP_ALIVE_BUFFER_MS, type ConnectionTimeouts } from '../http/server-limits.js';
+import {
+  type ConnectionTimeouts,
+  DEFAULT_CONNECTION_TIMEOUTS,
+  NODE_KEEP_ALIVE_BUFFER_MS,
+} from '../http/server-limits.js';
 import type { DatabaseLocation } from '../persistence/knex/open-database.js';
-import { tracingSettings, type TracingSettings } from './tracing-config.js';
+import { type TracingSettings, tracingSettings } from './tracing-config.js';
 
 export type AuthSettings =
   | { mode: 'secret'; secret: string }
@@ -96,15 +100,31 @@ const schema = z.object({
   AUTH_ISSUER: optionalText,
   AUTH_AUDIENCE: optionalText,
   AUTH_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
-  IDEMPOTENCY_RETENTION_HOURS: z.coerce.number().int().min(24).max(24 * 90).default(24),
-  OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(1).max(24 * 3650).default(168),
-  KAFKA_BROKERS: optionalText.refine((v) => v === undefined || v.split(',').every((b) => /^[^\s:,]+:\d{1,5}$/.test(b.trim())), {
-    message: 'must be a comma-separated list of host:port, e.g. 127.0.0.1:9092',
-  }),
+  IDEMPOTENCY_RETENTION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(24)
+    .max(24 * 90)
+    .default(24),
+  OUTBOX_RETENTION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 3650)
+    .default(168),
+  KAFKA_BROKERS: optionalText.refine(
+    (v) => v === undefined || v.split(',').every((b) => /^[^\s:,]+:\d{1,5}$/.test(b.trim())),
+    {
+      message: 'must be a comma-separated list of host:port, e.g. 127.0.0.1:9092',
+    },
+  ),
   KAFKA_CLIENT_ID: optionalText,
-  KAFKA_TOPIC: optionalText.refine((v) => v === undefined || (/^[A-Za-z0-9._-]{1,249}$/.test(v) && v !== '.' && v !== '..'), {
-    message: 'must be a Kafka topic name: up to 249 letters, digits, dots, underscores and dashes',
-  }),
+  KAFKA_TOPIC: optionalText.refine(
+    (v) => v === undefined || (/^[A-Za-z0-9._-]{1,249}$/.test(v) && v !== '.' && v !== '..'),
+    {
+      message: 'must be a Kafka topic name: up to 249 letters, digits, dots, underscores and dashes',
+    },
+  ),
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(10_000).default(3),
   KAFKA_TOPIC_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(32).optional(),
   KAFKA_TOPIC_MIN_INSYNC_REPLICAS: z.coerce.number().int().min(1).max(32).optional(),
@@ -119,11 +139,20 @@ const schema = z.object({
   SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
   LOG_LEVEL: optionalText.transform((v) => v?.toLowerCase()).pipe(z.enum(LOG_LEVELS).default('info')),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
-  CORS_ORIGINS: optionalText.refine((v) => v === undefined || v.split(',').every((o) => /^https?:\/\/[^\s/,]+$/.test(o.trim())), {
-    message: 'must be a comma-separated list of origins (scheme://host[:port], no path), e.g. https://app.example.com',
-  }),
+  CORS_ORIGINS: optionalText.refine(
+    (v) => v === undefined || v.split(',').every((o) => /^https?:\/\/[^\s/,]+$/.test(o.trim())),
+    {
+      message:
+        'must be a comma-separated list of origins (scheme://host[:port], no path), e.g. https://app.example.com',
+    },
+  ),
   METRICS: z.enum(['on', 'off']).default('on'),
-  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(DEFAULT_CONNECTION_TIMEOUTS.headersTimeoutMs),
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(600_000)
+    .default(DEFAULT_CONNECTION_TIMEOUTS.headersTimeoutMs),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce
     .number()
     .int()
@@ -137,7 +166,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
   const tracingProblems: string[] = [];
   const tracing = tracingSettings(env, tracingProblems);
   if (!parsed.success || tracingProblems.length > 0) {
-    const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`);
+    const problems = parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`);
     throw new ConfigError([...problems, ...tracingProblems]);
   }
   const v = parsed.data;
@@ -168,7 +199,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
     corsOrigins: v.CORS_ORIGINS?.split(',').map((origin) => origin.trim()) ?? [],
     metricsEnabled: v.METRICS === 'on',
-    connectionTimeouts: { headersTimeoutMs: v.HTTP_HEADERS_TIMEOUT_MS, keepAliveTimeoutMs: v.HTTP_KEEP_ALIVE_TIMEOUT_MS },
+    connectionTimeouts: {
+      headersTimeoutMs: v.HTTP_HEADERS_TIMEOUT_MS,
+      keepAliveTimeoutMs: v.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    },
     tracing,
   };
 }
@@ -207,12 +241,15 @@ function authSettings(secret: string | undefined, jwksUrl: string | undefined, p
   return { mode: 'development' };
 }
 
-export function databaseLocation(url: string | undefined, schema: string | undefined, dataDir: string): DatabaseLocation {
+export function databaseLocation(
+  url: string | undefined,
+  schema: string | undefined,
+  dataDir: string,
+): DatabaseLocation {
   if (url === undefined) return { kind: 'sqlite', filename: resolve(dataDir, 'campaigns.sqlite') };
-  if (/^postgres(ql)?:\/\//.test(url)) return { kind: 'postgres', connectionString: url, ...(schema ? { schema } : {}) };
+  if (/^postgres(ql)?:\/\//.test(url))
+    return { kind: 'postgres', connectionString: url, ...(schema ? { schema } : {}) };
   const sqlitePath = /^(sqlite|file):(\/\/)?(.+)$/.exec(url)?.[3];
   if (sqlitePath !== undefined) return { kind: 'sqlite', filename: resolve(sqlitePath) };
-  throw new ConfigError([
-    'DATABASE_URL must be postgres://user@host:port/database or sqlite:path/to/file.sqlite',
-  ]);
+  throw new ConfigError(['DATABASE_URL must be postgres://user@host:port/database or sqlite:path/to/file.sqlite']);
 }

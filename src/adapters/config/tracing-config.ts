@@ -26,9 +26,12 @@ export function tracingSettings(env: NodeJS.ProcessEnv, problems: string[]): Tra
     const value = text(name);
     if (value !== undefined && !/^https?:\/\//.test(value)) problems.push(`${name} must be an http:// or https:// URL`);
   }
-  const protocolName = text('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL';
+  const protocolName = text('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL')
+    ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL'
+    : 'OTEL_EXPORTER_OTLP_PROTOCOL';
   const protocol = text(protocolName) ?? 'http/protobuf';
-  if (!PROTOCOLS.includes(protocol)) problems.push(`${protocolName} must be http/protobuf or http/json (OTLP over HTTP, port 4318)`);
+  if (!PROTOCOLS.includes(protocol))
+    problems.push(`${protocolName} must be http/protobuf or http/json (OTLP over HTTP, port 4318)`);
 
   let exporters: SpanExporterName[];
   const listed = text('OTEL_TRACES_EXPORTER');

@@ -2,13 +2,13 @@ import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { httpServerSpans } from '../tracing/http-server-spans.js';
-import { campaignRouter, type CampaignUseCases } from './campaign-routes.js';
+import { type CampaignUseCases, campaignRouter } from './campaign-routes.js';
 import { closeConnectionsWhileDraining } from './connection-draining.js';
-import { consoleRouter, type ConsoleAsset } from './console-routes.js';
+import { type ConsoleAsset, consoleRouter } from './console-routes.js';
 import { cors } from './cors.js';
 import { errorMiddleware } from './error-middleware.js';
 import { httpConformance } from './http-conformance.js';
-import { operationsRouter, type OperationsEndpoints } from './operations-routes.js';
+import { type OperationsEndpoints, operationsRouter } from './operations-routes.js';
 import { requestIdMiddleware } from './request-id.js';
 import { requestLogging } from './request-logging.js';
 import { requestMetrics } from './request-metrics.js';
@@ -49,7 +49,12 @@ export function createHttpApp(options: HttpAppOptions): Koa {
     if (ctx.status === 404) throw new RequestRefused('NOT_FOUND', 'No such route');
     if (ctx.status === 405) {
       const allow = ctx.response.get('Allow');
-      throw new RequestRefused('METHOD_NOT_ALLOWED', `${ctx.method} is not allowed here; use ${allow}`, {}, { Allow: allow });
+      throw new RequestRefused(
+        'METHOD_NOT_ALLOWED',
+        `${ctx.method} is not allowed here; use ${allow}`,
+        {},
+        { Allow: allow },
+      );
     }
     if (ctx.status === 501) throw new RequestRefused('NOT_IMPLEMENTED', `The method ${ctx.method} is not implemented`);
   });

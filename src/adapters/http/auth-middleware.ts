@@ -17,9 +17,14 @@ export function authorized(verifier: TokenVerifier, scope: string, handler: Prot
   return async (ctx) => {
     const principal = await authenticate(ctx, verifier);
     if (!principal.scopes.has(scope)) {
-      throw new RequestRefused('FORBIDDEN', `The token lacks the ${scope} scope`, { requiredScope: scope }, {
-        'WWW-Authenticate': `${CHALLENGE}, error="insufficient_scope", scope="${scope}"`,
-      });
+      throw new RequestRefused(
+        'FORBIDDEN',
+        `The token lacks the ${scope} scope`,
+        { requiredScope: scope },
+        {
+          'WWW-Authenticate': `${CHALLENGE}, error="insufficient_scope", scope="${scope}"`,
+        },
+      );
     }
     await handler(ctx, principal);
   };
@@ -28,17 +33,27 @@ export function authorized(verifier: TokenVerifier, scope: string, handler: Prot
 async function authenticate(ctx: Context, verifier: TokenVerifier): Promise<Principal> {
   const token = bearerToken(ctx.get('Authorization')) ?? bearerToken(ctx.get('X-VoltMX-Authorization'), true);
   if (token === undefined) {
-    throw new RequestRefused('UNAUTHORIZED', 'A bearer token is required (Authorization: Bearer <token>)', {}, {
-      'WWW-Authenticate': CHALLENGE,
-    });
+    throw new RequestRefused(
+      'UNAUTHORIZED',
+      'A bearer token is required (Authorization: Bearer <token>)',
+      {},
+      {
+        'WWW-Authenticate': CHALLENGE,
+      },
+    );
   }
   try {
     return await verifier.verify(token);
   } catch (error) {
     if (!(error instanceof TokenRejected)) throw error;
-    throw new RequestRefused('UNAUTHORIZED', `The bearer token was refused: ${error.message}`, {}, {
-      'WWW-Authenticate': `${CHALLENGE}, error="invalid_token"`,
-    });
+    throw new RequestRefused(
+      'UNAUTHORIZED',
+      `The bearer token was refused: ${error.message}`,
+      {},
+      {
+        'WWW-Authenticate': `${CHALLENGE}, error="invalid_token"`,
+      },
+    );
   }
 }
 

@@ -1,13 +1,13 @@
 import {
+  type CampaignContent,
   CampaignId,
   INTERVAL_UNITS,
-  MESSAGE_CHANNELS,
-  type CampaignContent,
   type IntervalUnit,
   type JsonObject,
   type JsonValue,
   type Mail,
   type MailText,
+  MESSAGE_CHANNELS,
   type MessageChannel,
   type Pass,
   type PushMessage,
@@ -39,7 +39,9 @@ export function readContent(fields: Record<string, unknown>, problem: Problem): 
     const type = fields.campaignType === null ? '' : reader.text(fields.campaignType, 'campaignType', SHORT_TEXT_MAX);
     if (type !== undefined) content.campaignType = type;
   }
-  const lists: { [P in keyof CampaignContent]?: (item: Record<string, unknown>, path: string) => CampaignContent[P][number] } = {
+  const lists: {
+    [P in keyof CampaignContent]?: (item: Record<string, unknown>, path: string) => CampaignContent[P][number];
+  } = {
     campaignSegments: (item, path) => reader.segment(item, path),
     campaignMessages: (item, path) => reader.push(item, path),
     campaignMails: (item, path) => reader.mail(item, path),
@@ -48,7 +50,9 @@ export function readContent(fields: Record<string, unknown>, problem: Problem): 
     campaignPasses: (item, path) => reader.pass(item, path),
     campaignChannelPriorities: (item, path) => reader.channel(item, path),
   };
-  for (const [part, readItem] of Object.entries(lists) as Array<[keyof CampaignContent, (item: Record<string, unknown>, path: string) => never]>) {
+  for (const [part, readItem] of Object.entries(lists) as Array<
+    [keyof CampaignContent, (item: Record<string, unknown>, path: string) => never]
+  >) {
     const value = fields[part];
     if (value === undefined) continue;
     if (value === null) {
@@ -61,7 +65,9 @@ export function readContent(fields: Record<string, unknown>, problem: Problem): 
     }
     (content as Record<string, unknown>)[part] = value.map((item, index) => {
       const path = `${part}[${index}]`;
-      return isObject(item) ? readItem(item, path) : (problem(path, 'must be an object'), undefined);
+      if (isObject(item)) return readItem(item, path);
+      problem(path, 'must be an object');
+      return undefined;
     });
   }
   return content;
@@ -71,7 +77,15 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-const PUSH_TEXT_FIELDS = ['name', 'message', 'richContent', 'platformSpecificProps', 'subscribers', 'pushesSent', 'pushesOpened'];
+const PUSH_TEXT_FIELDS = [
+  'name',
+  'message',
+  'richContent',
+  'platformSpecificProps',
+  'subscribers',
+  'pushesSent',
+  'pushesOpened',
+];
 const MAIL_TEXT_FIELDS = ['subject', 'contentType', 'senderEmail', 'senderName', 'content', 'mailsSent', 'mailsOpened'];
 const SMS_TEXT_FIELDS = ['name', 'smsMessage', 'smsSent', 'smsOpened'];
 const REPEAT_FIELDS = ['interval', 'intervalUnit'];
@@ -87,7 +101,10 @@ class ItemReader {
       return { id: '', name: null };
     }
     this.only(segment, `${path}.segment`, ['id', 'name']);
-    return { id: this.longId(segment.id, `${path}.segment.id`), name: this.optionalText(segment.name, `${path}.segment.name`) };
+    return {
+      id: this.longId(segment.id, `${path}.segment.id`),
+      name: this.optionalText(segment.name, `${path}.segment.name`),
+    };
   }
 
   push(item: Record<string, unknown>, path: string): PushMessage {
@@ -102,17 +119,33 @@ class ItemReader {
         applicationName: this.optionalText(application.applicationName, `${path}.application.applicationName`),
       };
     }
-    return { ...this.pushText(item, path), application: app, repeatMessage: this.repeat(item.repeatMessage, `${path}.repeatMessage`, PUSH_TEXT_FIELDS, (r, p) => this.pushText(r, p)) };
+    return {
+      ...this.pushText(item, path),
+      application: app,
+      repeatMessage: this.repeat(item.repeatMessage, `${path}.repeatMessage`, PUSH_TEXT_FIELDS, (r, p) =>
+        this.pushText(r, p),
+      ),
+    };
   }
 
   mail(item: Record<string, unknown>, path: string): Mail {
     this.only(item, path, [...MAIL_TEXT_FIELDS, 'repeatMessage']);
-    return { ...this.mailText(item, path), repeatMessage: this.repeat(item.repeatMessage, `${path}.repeatMessage`, MAIL_TEXT_FIELDS, (r, p) => this.mailText(r, p)) };
+    return {
+      ...this.mailText(item, path),
+      repeatMessage: this.repeat(item.repeatMessage, `${path}.repeatMessage`, MAIL_TEXT_FIELDS, (r, p) =>
+        this.mailText(r, p),
+      ),
+    };
   }
 
   sms(item: Record<string, unknown>, path: string): Sms {
     this.only(item, path, [...SMS_TEXT_FIELDS, 'repeatMessage']);
-    return { ...this.smsText(item, path), repeatMessage: this.repeat(item.repeatMessage, `${path}.repeatMessage`, SMS_TEXT_FIELDS, (r, p) => this.smsText(r, p)) };
+    return {
+      ...this.smsText(item, path),
+      repeatMessage: this.repeat(item.repeatMessage, `${path}.repeatMessage`, SMS_TEXT_FIELDS, (r, p) =>
+        this.smsText(r, p),
+      ),
+    };
   }
 
   voiceSms(item: Record<string, unknown>, path: string): SmsText {
@@ -134,7 +167,8 @@ class ItemReader {
   channel(item: Record<string, unknown>, path: string): MessageChannel {
     this.only(item, path, ['messageChannel']);
     const raw = item.messageChannel;
-    const channel = typeof raw === 'string' ? MESSAGE_CHANNELS.find((c) => c.toLowerCase() === raw.toLowerCase()) : undefined;
+    const channel =
+      typeof raw === 'string' ? MESSAGE_CHANNELS.find((c) => c.toLowerCase() === raw.toLowerCase()) : undefined;
     if (channel === undefined) this.problem(`${path}.messageChannel`, `must be one of ${MESSAGE_CHANNELS.join(', ')}`);
     return channel ?? 'PUSH';
   }
@@ -147,7 +181,9 @@ class ItemReader {
       message: this.requiredText(item.message, `${path}.message`, LONG_TEXT_MAX),
       richContent: this.textOr(item.richContent, `${path}.richContent`, LONG_TEXT_MAX, ''),
       platformSpecificProps:
-        props === undefined || props === null || props === '' ? '' : this.freeFormObject(props, `${path}.platformSpecificProps`),
+        props === undefined || props === null || props === ''
+          ? ''
+          : this.freeFormObject(props, `${path}.platformSpecificProps`),
     };
   }
 
@@ -198,23 +234,28 @@ class ItemReader {
     for (const name of names) {
       const value = item[name];
       if (value === undefined || value === null) continue;
-      const count = typeof value === 'bigint' ? value : typeof value === 'number' && Number.isInteger(value) ? value : undefined;
+      const count =
+        typeof value === 'bigint' ? value : typeof value === 'number' && Number.isInteger(value) ? value : undefined;
       if (count === undefined || count < 0) this.problem(`${path}.${name}`, 'must be a whole number of at least 0');
     }
   }
 
   private only(item: Record<string, unknown>, path: string, known: string[]): void {
     for (const key of Object.keys(item)) {
-      if (!known.includes(key)) this.problem(`${path}.${key}`, `is not a field of this item (known: ${known.join(', ')})`);
+      if (!known.includes(key))
+        this.problem(`${path}.${key}`, `is not a field of this item (known: ${known.join(', ')})`);
     }
   }
 
   private longId(value: unknown, path: string): string {
     const decimal =
-      typeof value === 'bigint' ? value.toString()
-      : typeof value === 'number' && Number.isSafeInteger(value) ? String(value)
-      : typeof value === 'string' ? value
-      : undefined;
+      typeof value === 'bigint'
+        ? value.toString()
+        : typeof value === 'number' && Number.isSafeInteger(value)
+          ? String(value)
+          : typeof value === 'string'
+            ? value
+            : undefined;
     if (decimal === undefined || !CampaignId.isCanonical(decimal)) {
       this.problem(path, 'must be a positive 64-bit integer (1 to 9223372036854775807)');
       return '';

@@ -1,18 +1,19 @@
 import type { CreateCampaignCommand } from '../../application/index.js';
 import {
+  type CampaignChanges,
   CampaignId,
   CampaignInvalid,
-  type CampaignChanges,
   type CampaignSnapshot,
   type FieldProblem,
 } from '../../domain/index.js';
-import { readContent, type Problem } from './campaign-content-input.js';
+import { type Problem, readContent } from './campaign-content-input.js';
 import { originalCampaign, serviceCampaign } from './campaign-json.js';
 import { RequestRefused } from './request-refused.js';
 import { storableText } from './storable-text-field.js';
 import { parseVoltMxDate, VOLT_MX_DATE_FORMAT, zoneOffsetMinutes } from './volt-mx-dates.js';
 
-const ISO_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/i;
+const ISO_WITH_OFFSET =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/i;
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** The status a create or modify may ask for, in the original's spellings and the service's own. */
@@ -30,8 +31,20 @@ const PUBLISHING: Record<string, 'draft' | 'scheduled'> = {
  * the field.
  */
 const READ_ONLY_FIELDS = [
-  'createdAt', 'createdBy', 'createdDateStr', 'updatedAt', 'updatedBy', 'lastModifiedBy', 'lastModifiedDateStr',
-  'startedAt', 'pausedAt', 'pausedDateStr', 'terminatedAt', 'terminatedDateStr', 'completedAt', 'version',
+  'createdAt',
+  'createdBy',
+  'createdDateStr',
+  'updatedAt',
+  'updatedBy',
+  'lastModifiedBy',
+  'lastModifiedDateStr',
+  'startedAt',
+  'pausedAt',
+  'pausedDateStr',
+  'terminatedAt',
+  'terminatedDateStr',
+  'completedAt',
+  'version',
 ] as const;
 
 /** A create or modify body read: what it asks for, and under which names the client gave the dates. */
@@ -51,7 +64,8 @@ export function createCampaignInput(body: unknown, actor: string): ReadBody<Crea
   const status = fields.status;
   if (status !== undefined && status !== null) {
     const publishing = typeof status === 'string' ? PUBLISHING[status] : undefined;
-    if (publishing === undefined) problem('status', 'must be Draft, Pending or Running (a create never starts a campaign)');
+    if (publishing === undefined)
+      problem('status', 'must be Draft, Pending or Running (a create never starts a campaign)');
     else changes.status = publishing;
   }
   const id = optionalId(fields.id, problem);
@@ -68,7 +82,10 @@ export function createCampaignInput(body: unknown, actor: string): ReadBody<Crea
  * unchanged, or spelled as read), so the answer is a function of the stored campaign, applied inside the change.
  * The `id`, which the path names, is checked here.
  */
-export function modifyCampaignInput(body: unknown, campaignId: CampaignId): ReadBody<(current: CampaignSnapshot) => CampaignChanges> {
+export function modifyCampaignInput(
+  body: unknown,
+  campaignId: CampaignId,
+): ReadBody<(current: CampaignSnapshot) => CampaignChanges> {
   const fields = jsonObject(body);
   const problems: FieldProblem[] = [];
   const changes = readChanges(fields, (field, message) => problems.push({ field, message }));
@@ -91,7 +108,8 @@ export function modifyCampaignInput(body: unknown, campaignId: CampaignId): Read
     const status = fields.status;
     if (status !== undefined && status !== null && !shown.some((view) => view.status === status)) {
       const publishing = typeof status === 'string' ? PUBLISHING[status] : undefined;
-      if (publishing === undefined) refused.push({ field: 'status', message: `cannot be set to ${String(status)} by modify (use the verbs)` });
+      if (publishing === undefined)
+        refused.push({ field: 'status', message: `cannot be set to ${String(status)} by modify (use the verbs)` });
       else resolved.status = publishing;
     }
     if (refused.length > 0) throw new CampaignInvalid(refused);
@@ -109,14 +127,18 @@ export function inClientTerms(error: unknown, fieldNames: Record<string, string>
 
 function fieldNamesOf(fields: Record<string, unknown>): Record<string, string> {
   const names: Record<string, string> = {};
-  for (const [iso, volt] of [['startAt', 'startDateStr'], ['endAt', 'endDateStr']] as const) {
+  for (const [iso, volt] of [
+    ['startAt', 'startDateStr'],
+    ['endAt', 'endDateStr'],
+  ] as const) {
     if (fields[iso] === undefined && fields[volt] !== undefined) names[iso] = volt;
   }
   return names;
 }
 
 function sameJson(shown: unknown, sent: unknown): boolean {
-  if (typeof sent === 'bigint' || (typeof sent === 'number' && typeof shown === 'bigint')) return String(sent) === String(shown);
+  if (typeof sent === 'bigint' || (typeof sent === 'number' && typeof shown === 'bigint'))
+    return String(sent) === String(shown);
   if (typeof shown === 'bigint') return typeof sent === 'string' ? false : String(sent) === String(shown);
   return shown === sent;
 }
@@ -141,7 +163,10 @@ function readChanges(fields: Record<string, unknown>, problem: Problem): Campaig
     if (text !== undefined) changes.description = text;
   }
   const offset = readZone(fields, changes, problem);
-  for (const [iso, volt] of [['startAt', 'startDateStr'], ['endAt', 'endDateStr']] as const) {
+  for (const [iso, volt] of [
+    ['startAt', 'startDateStr'],
+    ['endAt', 'endDateStr'],
+  ] as const) {
     const instant = readInstant(fields, iso, volt, offset, problem);
     if (instant !== undefined) changes[iso] = instant;
   }
@@ -186,12 +211,16 @@ function readInstant(
   if (iso !== undefined) {
     fromIso = typeof iso === 'string' ? parseIso(iso) : undefined;
     if (fromIso === undefined) {
-      problem(isoField, 'must be an ISO-8601 date-time with an offset, e.g. 2030-05-24T16:38:51Z or 2030-05-24T21:08:51+04:30');
+      problem(
+        isoField,
+        'must be an ISO-8601 date-time with an offset, e.g. 2030-05-24T16:38:51Z or 2030-05-24T21:08:51+04:30',
+      );
     }
   }
   if (volt !== undefined) {
     fromVolt = typeof volt === 'string' ? parseVoltMxDate(volt, offsetMinutes) : undefined;
-    if (fromVolt === undefined) problem(voltField, `must be in the format ${VOLT_MX_DATE_FORMAT}, e.g. 05/24/2030 04:38:51 PM`);
+    if (fromVolt === undefined)
+      problem(voltField, `must be in the format ${VOLT_MX_DATE_FORMAT}, e.g. 05/24/2030 04:38:51 PM`);
   }
   if (fromIso !== undefined && fromVolt !== undefined && fromIso.getTime() !== fromVolt.getTime()) {
     problem(voltField, `names another instant than ${isoField} (give one of them, or both alike)`);
@@ -213,8 +242,14 @@ function parseIso(text: string): Date | undefined {
   const [, year, month, day, hour, minute, second, offsetHours, offsetMinutes] = parts.map(Number);
   const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
   const fieldsValid =
-    month! >= 1 && month! <= 12 && day! >= 1 && day! <= daysInMonth && hour! <= 23 && minute! <= 59 &&
-    (Number.isNaN(second) || second! <= 59) && (Number.isNaN(offsetHours) || offsetHours! <= 23) &&
+    month! >= 1 &&
+    month! <= 12 &&
+    day! >= 1 &&
+    day! <= daysInMonth &&
+    hour! <= 23 &&
+    minute! <= 59 &&
+    (Number.isNaN(second) || second! <= 59) &&
+    (Number.isNaN(offsetHours) || offsetHours! <= 23) &&
     (Number.isNaN(offsetMinutes) || offsetMinutes! <= 59);
   const instant = new Date(text);
   return fieldsValid && !Number.isNaN(instant.getTime()) ? instant : undefined;
@@ -223,10 +258,13 @@ function parseIso(text: string): Date | undefined {
 function optionalId(value: unknown, problem: Problem): CampaignId | undefined {
   if (value === undefined || value === null) return undefined;
   const decimal =
-    typeof value === 'string' ? value
-    : typeof value === 'bigint' ? value.toString()
-    : typeof value === 'number' && Number.isSafeInteger(value) ? String(value)
-    : undefined;
+    typeof value === 'string'
+      ? value
+      : typeof value === 'bigint'
+        ? value.toString()
+        : typeof value === 'number' && Number.isSafeInteger(value)
+          ? String(value)
+          : undefined;
   if (decimal === undefined || !CampaignId.isCanonical(decimal)) {
     const hint = typeof value === 'bigint' && value > MAX_SAFE ? ' (send large ids as strings)' : '';
     problem('id', `must be a positive 64-bit integer (1 to 9223372036854775807) as a string or number${hint}`);

@@ -85,27 +85,46 @@ function contentJson(content: CampaignContent, segmentId: (decimal: string) => u
   const push = { subscribers: 0, pushesSent: 0, pushesOpened: 0 };
   const mail = { mailsSent: 0, mailsOpened: 0 };
   const sms = { smsSent: 0, smsOpened: 0 };
-  const repeat = <T extends object>(value: T | null, counters: object) => (value === null ? {} : { repeatMessage: { ...value, ...counters } });
+  const repeat = <T extends object>(value: T | null, counters: object) =>
+    value === null ? {} : { repeatMessage: { ...value, ...counters } };
   return {
     campaignSegments: content.campaignSegments.map((s) => ({ segment: { id: segmentId(s.id), name: s.name ?? '' } })),
-    campaignMessages: content.campaignMessages.map(({ repeatMessage, platformSpecificProps, application, ...text }) => ({
+    campaignMessages: content.campaignMessages.map(
+      ({ repeatMessage, platformSpecificProps, application, ...text }) => ({
+        ...text,
+        application: { appId: application.appId, applicationName: application.applicationName ?? '' },
+        ...(repeatMessage === null ? {} : { repeatMessage: pushRepeat(repeatMessage, push) }),
+        ...push,
+        platformSpecificProps,
+      }),
+    ),
+    campaignMails: content.campaignMails.map(({ repeatMessage, ...text }) => ({
       ...text,
-      application: { appId: application.appId, applicationName: application.applicationName ?? '' },
-      ...(repeatMessage === null ? {} : { repeatMessage: pushRepeat(repeatMessage, push) }),
-      ...push,
-      platformSpecificProps,
+      ...mail,
+      ...repeat(repeatMessage, mail),
     })),
-    campaignMails: content.campaignMails.map(({ repeatMessage, ...text }) => ({ ...text, ...mail, ...repeat(repeatMessage, mail) })),
-    campaignSms: content.campaignSms.map(({ repeatMessage, ...text }) => ({ ...text, ...sms, ...repeat(repeatMessage, sms) })),
+    campaignSms: content.campaignSms.map(({ repeatMessage, ...text }) => ({
+      ...text,
+      ...sms,
+      ...repeat(repeatMessage, sms),
+    })),
     campaignVoiceSms: content.campaignVoiceSms.map((text) => ({ ...text, ...sms })),
     campaignPasses: content.campaignPasses.map(({ passName, passType, passIntegrationConfig, passContent }) => ({
-      passName, passType, passOpened: 0, passSent: 0, passIntegrationConfig, passContent,
+      passName,
+      passType,
+      passOpened: 0,
+      passSent: 0,
+      passIntegrationConfig,
+      passContent,
     })),
     campaignChannelPriorities: content.campaignChannelPriorities.map((messageChannel) => ({ messageChannel })),
   };
 }
 
-function pushRepeat(repeat: NonNullable<CampaignContent['campaignMessages'][number]['repeatMessage']>, counters: object) {
+function pushRepeat(
+  repeat: NonNullable<CampaignContent['campaignMessages'][number]['repeatMessage']>,
+  counters: object,
+) {
   const { interval, intervalUnit, platformSpecificProps, ...text } = repeat;
   return { ...text, ...counters, platformSpecificProps, interval, intervalUnit };
 }

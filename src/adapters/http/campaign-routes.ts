@@ -1,8 +1,7 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { Context } from 'koa';
 import {
   CAMPAIGN_ORDERS,
-  IDEMPOTENCY_KEY_MAX_LENGTH,
   type CampaignCommand,
   type CampaignEventsQuery,
   type CampaignHistoryEntry,
@@ -12,6 +11,7 @@ import {
   type CampaignQuery,
   type CommandAnswer,
   type CreateCampaignCommand,
+  IDEMPOTENCY_KEY_MAX_LENGTH,
   type ModifyCampaignCommand,
   type UseCase,
 } from '../../application/index.js';
@@ -19,12 +19,12 @@ import {
   CAMPAIGN_STATUSES,
   CampaignId,
   CampaignInvalid,
-  isCampaignStatus,
   type CampaignSnapshot,
   type CampaignStatus,
   type FieldProblem,
+  isCampaignStatus,
 } from '../../domain/index.js';
-import { SCOPES, type Principal } from '../auth/principal.js';
+import { type Principal, SCOPES } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { inRequestTrace } from '../tracing/http-server-spans.js';
 import { createCampaignInput, inClientTerms, modifyCampaignInput } from './campaign-input.js';
@@ -80,7 +80,9 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
     routes.post(`/campaigns/:id/${name}`, scope, async (ctx, principal) => {
       const campaignId = CampaignId.parse(ctx.params.id!);
       const body = await readJsonBody(ctx);
-      const { id } = await inRequestTrace(ctx, () => useCase.execute(verbCommand(ctx, principal, campaignId, name, body)));
+      const { id } = await inRequestTrace(ctx, () =>
+        useCase.execute(verbCommand(ctx, principal, campaignId, name, body)),
+      );
       ctx.body = { id, message: MESSAGES[name] };
     });
   }
@@ -90,9 +92,14 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
     const restart = restartFlag(ctx);
     const body = await readJsonBody(ctx);
     if (isAbsent(body) && !restart) {
-      throw new RequestRefused('INVALID_REQUEST', 'A JSON body with the fields to change is required (a restart needs none)');
+      throw new RequestRefused(
+        'INVALID_REQUEST',
+        'A JSON body with the fields to change is required (a restart needs none)',
+      );
     }
-    const { input: changes, fieldNames } = isAbsent(body) ? { input: {}, fieldNames: {} } : modifyCampaignInput(body, campaignId);
+    const { input: changes, fieldNames } = isAbsent(body)
+      ? { input: {}, fieldNames: {} }
+      : modifyCampaignInput(body, campaignId);
     try {
       const useCase = restart ? useCases.restartCampaign : useCases.modifyCampaign;
       const command = { ...verbCommand(ctx, principal, campaignId, 'modify', body), changes };
@@ -192,12 +199,23 @@ function eventJson(event: CampaignHistoryEntry) {
 }
 
 /** The command of a verb; with an Idempotency-Key, bound to this method, resource, query and body. */
-function verbCommand(ctx: Context, principal: Principal, campaignId: CampaignId, verb: string, body: unknown): CampaignCommand {
+function verbCommand(
+  ctx: Context,
+  principal: Principal,
+  campaignId: CampaignId,
+  verb: string,
+  body: unknown,
+): CampaignCommand {
   const command: CampaignCommand = { campaignId, actor: principal.subject };
   const key = idempotencyKeyOf(ctx);
   if (key === undefined) return command;
   const resource = `/campaigns/${campaignId}/${verb}`;
-  const fingerprint = requestFingerprint(ctx.method, resource, ctx.querystring, isAbsent(body) ? undefined : { json: body });
+  const fingerprint = requestFingerprint(
+    ctx.method,
+    resource,
+    ctx.querystring,
+    isAbsent(body) ? undefined : { json: body },
+  );
   return { ...command, idempotency: { key, fingerprint, requestId: ctx.state.requestId as string } };
 }
 

@@ -32,8 +32,11 @@ export interface ConsoleAsset {
 }
 
 /** The built console (`npm run build` puts it in dist/console), read once into memory: a few dozen KiB. */
-export function loadConsoleAssets(dir = fileURLToPath(new URL('../../../console/', import.meta.url))): Map<string, ConsoleAsset> {
-  if (!existsSync(join(dir, 'index.html'))) throw new Error(`The console is not built: ${dir} has no index.html (run npm run build)`);
+export function loadConsoleAssets(
+  dir = fileURLToPath(new URL('../../../console/', import.meta.url)),
+): Map<string, ConsoleAsset> {
+  if (!existsSync(join(dir, 'index.html')))
+    throw new Error(`The console is not built: ${dir} has no index.html (run npm run build)`);
   const assets = new Map<string, ConsoleAsset>();
   for (const file of filesBelow(dir)) {
     const type = CONTENT_TYPES[extname(file)];

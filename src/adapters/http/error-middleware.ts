@@ -11,7 +11,11 @@ export function errorMiddleware(logger: Logger): Middleware {
     } catch (error) {
       const answer = answerFor(error);
       const requestId = ctx.state.requestId as string;
-      if (answer.unexpected) logger.error({ err: error, requestId, method: ctx.method, path: ctx.path, ...requestTraceFields(ctx) }, 'request failed');
+      if (answer.unexpected)
+        logger.error(
+          { err: error, requestId, method: ctx.method, path: ctx.path, ...requestTraceFields(ctx) },
+          'request failed',
+        );
       ctx.status = answer.status;
       ctx.set(answer.headers);
       ctx.body = { ...answer.body, requestId: answer.requestId ?? requestId };

@@ -13,7 +13,10 @@ export function httpConformance(): Middleware {
     }
     const expectation = headers.expect;
     if (expectation !== undefined && expectation.toLowerCase() !== '100-continue') {
-      throw new RequestRefused('EXPECTATION_FAILED', `Expect: ${expectation} cannot be met; only 100-continue is understood`);
+      throw new RequestRefused(
+        'EXPECTATION_FAILED',
+        `Expect: ${expectation} cannot be met; only 100-continue is understood`,
+      );
     }
     await next();
   };

@@ -7,7 +7,12 @@ import { createHash } from 'node:crypto';
  * the body's object keys sorted at every depth, no whitespace, strings and numbers by value. A request without
  * a body and one whose body is only whitespace are the same request.
  */
-export function requestFingerprint(method: string, resource: string, querystring: string, body: { json: unknown } | undefined): string {
+export function requestFingerprint(
+  method: string,
+  resource: string,
+  querystring: string,
+  body: { json: unknown } | undefined,
+): string {
   const digest = createHash('sha256')
     .update(canonicalQuery(querystring))
     .update('\n')
@@ -28,7 +33,9 @@ export function canonicalJson(value: unknown): string {
   if (typeof value === 'number') return Number.isFinite(value) ? JSON.stringify(value) : String(value);
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (typeof value === 'object') {
-    const entries = Object.keys(value).sort(compare).map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+    const entries = Object.keys(value)
+      .sort(compare)
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
     return `{${entries.join(',')}}`;
   }
   throw new TypeError(`not a JSON value: ${typeof value}`);

@@ -23,7 +23,10 @@ export function hasBody(ctx: Context): boolean {
 export async function readJsonBody(ctx: Context): Promise<unknown | typeof NO_BODY> {
   if (!hasBody(ctx)) return NO_BODY;
   if (ctx.get('Content-Type') !== '' && ctx.is('json') === false) {
-    throw new RequestRefused('UNSUPPORTED_MEDIA_TYPE', 'The request body must be JSON (Content-Type: application/json)');
+    throw new RequestRefused(
+      'UNSUPPORTED_MEDIA_TYPE',
+      'The request body must be JSON (Content-Type: application/json)',
+    );
   }
   const charset = ctx.request.charset;
   if (charset !== '' && charset.toLowerCase() !== 'utf-8') {
@@ -32,7 +35,10 @@ export async function readJsonBody(ctx: Context): Promise<unknown | typeof NO_BO
   const text = decodeUtf8(await readBytes(ctx));
   if (text.trim() === '') return NO_BODY;
   if (nestsDeeperThan(text)) {
-    throw new RequestRefused('INVALID_REQUEST', `The request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`);
+    throw new RequestRefused(
+      'INVALID_REQUEST',
+      `The request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`,
+    );
   }
   try {
     return parse(text, null, jsonNumber);

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
-import { EXACT_PATHS } from './exact-paths.js';
 import type { ReadinessCheck } from '../observability/readiness-check.js';
 import type { ServiceMetrics } from '../observability/service-metrics.js';
+import { EXACT_PATHS } from './exact-paths.js';
 
 export interface OperationsEndpoints {
   readiness: ReadinessCheck;

@@ -22,7 +22,14 @@ export function zoneOffsetMinutes(zone: string): number | undefined {
 export function parseVoltMxDate(text: string, offsetMinutes: number): Date | undefined {
   const parts = DATE.exec(text);
   if (!parts) return undefined;
-  const [month, day, year, hour12, minute, second] = parts.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const [month, day, year, hour12, minute, second] = parts.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const pm = parts[7]!.toUpperCase() === 'PM';
   if (month < 1 || month > 12 || hour12 < 1 || hour12 > 12 || minute > 59 || second > 59) return undefined;
   if (day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;

@@ -29,7 +29,12 @@ export function campaignEventPayload(event: CampaignEvent): Record<string, unkno
     case 'CampaignModified':
       return { campaignId, modifiedBy: event.modifiedBy, changedFields: event.changedFields };
     case 'CampaignRestarted':
-      return { campaignId, restartedBy: event.restartedBy, previousStatus: event.previousStatus, changedFields: event.changedFields };
+      return {
+        campaignId,
+        restartedBy: event.restartedBy,
+        previousStatus: event.previousStatus,
+        changedFields: event.changedFields,
+      };
     case 'CampaignDeleted':
       return { campaignId, deletedBy: event.deletedBy, previousStatus: event.previousStatus };
     case 'CampaignCompleted':

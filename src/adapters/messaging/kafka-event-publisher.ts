@@ -1,10 +1,10 @@
 import kafkajs, { type Kafka, type Message, type Producer } from 'kafkajs';
-import { PartlyPublished, type EventPublisher, type PendingEvent } from '../../application/index.js';
+import { type EventPublisher, PartlyPublished, type PendingEvent } from '../../application/index.js';
 import { toKafkaMessage } from './cloud-event-message.js';
 import { KAFKAJS_RETRY } from './kafka-client.js';
 import { ensureTopic, type TopicLayout } from './kafka-topic.js';
-import { WriteReadiness } from './write-readiness.js';
 import { isFatalForProducer } from './producer-errors.js';
+import { WriteReadiness } from './write-readiness.js';
 
 const { Partitioners } = kafkajs;
 
@@ -31,7 +31,9 @@ export class KafkaEventPublisher implements EventPublisher {
   private readonly partitioner = Partitioners.DefaultPartitioner();
   private topic: TopicLayout | undefined;
   /** What the partitioner needs to know of the topic: how many partitions it has. */
-  private partitionMetadata: Parameters<ReturnType<typeof Partitioners.DefaultPartitioner>>[0]['partitionMetadata'] | undefined;
+  private partitionMetadata:
+    | Parameters<ReturnType<typeof Partitioners.DefaultPartitioner>>[0]['partitionMetadata']
+    | undefined;
   private readonly writeReadiness: WriteReadiness;
 
   constructor(
@@ -52,12 +54,20 @@ export class KafkaEventPublisher implements EventPublisher {
     const producer = await this.connectedProducer();
     const partitions = [...this.byPartition(events)];
     const sends = await Promise.allSettled(
-      partitions.map(([partition, messages]) => producer.send({ topic: this.settings.topic, acks: -1, messages: messages.map(({ message }) => ({ ...message, partition })) })),
+      partitions.map(([partition, messages]) =>
+        producer.send({
+          topic: this.settings.topic,
+          acks: -1,
+          messages: messages.map(({ message }) => ({ ...message, partition })),
+        }),
+      ),
     );
     const refusals = sends.flatMap((send) => (send.status === 'rejected' ? [send.reason as unknown] : []));
     if (refusals.length === 0) return;
     if (refusals.some(isFatalForProducer)) await this.discardProducer(producer);
-    const acknowledged = partitions.flatMap(([, messages], i) => (sends[i]!.status === 'fulfilled' ? messages.map(({ event }) => event) : []));
+    const acknowledged = partitions.flatMap(([, messages], i) =>
+      sends[i]!.status === 'fulfilled' ? messages.map(({ event }) => event) : [],
+    );
     throw acknowledged.length === 0 ? refusals[0] : new PartlyPublished(acknowledged, refusals[0]);
   }
 
@@ -67,7 +77,8 @@ export class KafkaEventPublisher implements EventPublisher {
   }
 
   private partitionOf(message: Message): number {
-    if (this.partitionMetadata === undefined) throw new Error('the partitions of the topic are not known before the publisher connected');
+    if (this.partitionMetadata === undefined)
+      throw new Error('the partitions of the topic are not known before the publisher connected');
     return this.partitioner({ topic: this.settings.topic, partitionMetadata: this.partitionMetadata, message });
   }
 
@@ -97,7 +108,10 @@ export class KafkaEventPublisher implements EventPublisher {
   private async connectedProducer(): Promise<Producer> {
     if (this.topic === undefined) {
       this.topic = await this.createTopicIfMissing();
-      this.partitionMetadata = Array.from({ length: this.topic.partitions }, (_, partitionId) => ({ partitionId, leader: 0 })) as never;
+      this.partitionMetadata = Array.from({ length: this.topic.partitions }, (_, partitionId) => ({
+        partitionId,
+        leader: 0,
+      })) as never;
       this.topicFound(this.topic);
     }
     this.producer ??= this.newProducer().catch((error: unknown) => {

@@ -27,7 +27,10 @@ export interface TopicLayout {
   brokers: number;
 }
 
-export function replicationFor(settings: TopicSettings, brokers: number): { replicationFactor: number; minInsyncReplicas: number } {
+export function replicationFor(
+  settings: TopicSettings,
+  brokers: number,
+): { replicationFactor: number; minInsyncReplicas: number } {
   const replicationFactor = settings.replicationFactor ?? Math.max(1, Math.min(DEFAULT_REPLICATION_FACTOR, brokers));
   const minInsyncReplicas = settings.minInsyncReplicas ?? Math.max(1, replicationFactor - 1);
   return { replicationFactor, minInsyncReplicas };
@@ -61,7 +64,9 @@ async function readTopic(admin: Admin, topic: string): Promise<Omit<TopicLayout,
     resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['min.insync.replicas'] }],
     includeSynonyms: false,
   });
-  const minInsync = resources[0]?.configEntries.find((entry) => entry.configName === 'min.insync.replicas')?.configValue;
+  const minInsync = resources[0]?.configEntries.find(
+    (entry) => entry.configName === 'min.insync.replicas',
+  )?.configValue;
   return {
     topic,
     partitions: partitions.length,

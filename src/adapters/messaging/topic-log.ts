@@ -5,7 +5,7 @@ import { brokerLossRisk, type TopicLayout } from './kafka-topic.js';
 export function logTopicLayout(logger: Logger, layout: TopicLayout): void {
   const { topic, created, partitions, replicationFactor, minInsyncReplicas, brokers } = layout;
   const fields = { topic, partitions, replicationFactor, minInsyncReplicas, brokers };
-  logger.info(fields, created ? 'Kafka topic created' : 'Kafka topic found; its settings are the cluster\'s');
+  logger.info(fields, created ? 'Kafka topic created' : "Kafka topic found; its settings are the cluster's");
   const risk = brokerLossRisk(layout);
   if (risk !== undefined) {
     logger.warn(

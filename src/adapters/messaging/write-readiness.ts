@@ -60,7 +60,8 @@ export class WriteReadiness {
     const live = new Set(brokers.map((broker) => broker.nodeId));
     const partitions = topics[0]?.partitions ?? [];
     return {
-      writable: partitions.length > 0 && partitions.every((partition) => isWritable(partition, live, minInsyncReplicas)),
+      writable:
+        partitions.length > 0 && partitions.every((partition) => isWritable(partition, live, minInsyncReplicas)),
       leaders: partitions.map((partition) => `${partition.partitionId}:${partition.leader}`).join(','),
     };
   }
@@ -73,7 +74,11 @@ interface PartitionState {
 }
 
 /** A partition takes acks=all writes when its leader is a live broker and enough replicas are in sync. */
-export function isWritable(partition: PartitionMetadata, liveBrokers: ReadonlySet<number>, minInsyncReplicas: number): boolean {
+export function isWritable(
+  partition: PartitionMetadata,
+  liveBrokers: ReadonlySet<number>,
+  minInsyncReplicas: number,
+): boolean {
   return partition.leader >= 0 && liveBrokers.has(partition.leader) && partition.isr.length >= minInsyncReplicas;
 }
 

@@ -16,7 +16,8 @@ export class CountingStartRefusals<Command, Answer> implements UseCase<Command, 
     try {
       return await this.start.execute(command);
     } catch (error) {
-      if (error instanceof DomainError || error instanceof ApplicationError) this.metrics.startRefusals.inc({ code: error.code });
+      if (error instanceof DomainError || error instanceof ApplicationError)
+        this.metrics.startRefusals.inc({ code: error.code });
       throw error;
     }
   }

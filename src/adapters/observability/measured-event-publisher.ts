@@ -1,4 +1,4 @@
-import { PartlyPublished, type EventPublisher, type PendingEvent } from '../../application/index.js';
+import { type EventPublisher, PartlyPublished, type PendingEvent } from '../../application/index.js';
 import type { ServiceMetrics } from './service-metrics.js';
 
 /** The same publisher, timing each acknowledged batch and counting its events. Failures are counted by the relay's log. */

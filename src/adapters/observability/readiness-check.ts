@@ -1,5 +1,5 @@
-import type { OutboxBacklogSource, RelayState, RelayStatusSource } from './relay-status.js';
 import type { DatabaseProbeResult } from '../persistence/knex/knex-database-probe.js';
+import type { OutboxBacklogSource, RelayState, RelayStatusSource } from './relay-status.js';
 
 /**
  * `ready`: take traffic. `degraded`: take traffic, but events wait in the outbox (the broker is unreachable;
@@ -37,7 +37,11 @@ export class ReadinessCheck {
     const probe = await database.check();
     const report: ReadinessReport = {
       status: 'ready',
-      database: { status: probe.up ? 'up' : 'down', latencyMs: probe.latencyMs, ...(probe.error ? { error: probe.error } : {}) },
+      database: {
+        status: probe.up ? 'up' : 'down',
+        latencyMs: probe.latencyMs,
+        ...(probe.error ? { error: probe.error } : {}),
+      },
     };
     if (probe.up) {
       const waiting = await backlog.backlog().catch(() => undefined);
@@ -45,7 +49,8 @@ export class ReadinessCheck {
         const oldest = waiting.oldestCreatedAt;
         report.outbox = {
           backlog: waiting.count,
-          oldestUnpublishedAgeSeconds: oldest === null ? null : Math.max(0, (now().getTime() - oldest.getTime()) / 1000),
+          oldestUnpublishedAgeSeconds:
+            oldest === null ? null : Math.max(0, (now().getTime() - oldest.getTime()) / 1000),
         };
       }
     }

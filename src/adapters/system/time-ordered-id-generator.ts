@@ -71,6 +71,8 @@ export class TimeOrderedIdGenerator implements IdGenerator {
     }
     this.lastMs = ms;
     const elapsed = BigInt(ms - EPOCH_MS);
-    return CampaignId.fromBigInt((elapsed << (INSTANCE_BITS + SEQUENCE_BITS)) | (this.instance << SEQUENCE_BITS) | this.sequence);
+    return CampaignId.fromBigInt(
+      (elapsed << (INSTANCE_BITS + SEQUENCE_BITS)) | (this.instance << SEQUENCE_BITS) | this.sequence,
+    );
   }
 }

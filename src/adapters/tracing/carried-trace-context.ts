@@ -47,7 +47,10 @@ const ZERO_SPAN_ID = '0'.repeat(16);
  * flag and gets this service's span id as parent id (with the valid members of `tracestate`); a missing or
  * invalid one starts a new trace.
  */
-export function continuedTraceContext(headers: { traceparent?: string | undefined; tracestate?: string | undefined }): CarriedTraceContext {
+export function continuedTraceContext(headers: {
+  traceparent?: string | undefined;
+  tracestate?: string | undefined;
+}): CarriedTraceContext {
   const parsed = parsedTraceparent(headers.traceparent);
   if (parsed === undefined) return newTraceContext();
   const { traceId, flags } = parsed;
@@ -64,8 +67,21 @@ export function isValidTraceparent(traceparent: string): boolean {
 function parsedTraceparent(traceparent: string | undefined): { traceId: string; flags: string } | undefined {
   const match = traceparent === undefined ? null : TRACEPARENT.exec(traceparent);
   if (match === null) return undefined;
-  const [, version, traceId, parentId, flags, rest] = match as unknown as [string, string, string, string, string, string | undefined];
-  if (version === 'ff' || (version === '00' && rest !== undefined) || traceId === ZERO_TRACE_ID || parentId === ZERO_SPAN_ID) return undefined;
+  const [, version, traceId, parentId, flags, rest] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string | undefined,
+  ];
+  if (
+    version === 'ff' ||
+    (version === '00' && rest !== undefined) ||
+    traceId === ZERO_TRACE_ID ||
+    parentId === ZERO_SPAN_ID
+  )
+    return undefined;
   return { traceId, flags };
 }
 
@@ -78,7 +94,12 @@ export function newTraceContext(): CarriedTraceContext {
 function traceContextOf(traceId: string, spanId: string, sampled: boolean, tracestate: string): CarriedTraceContext {
   const traceFlags = sampled ? '01' : '00';
   const traceparent = `00-${traceId}-${spanId}-${traceFlags}`;
-  return { traceContext: tracestate === '' ? { traceparent } : { traceparent, tracestate }, traceId, spanId, traceFlags };
+  return {
+    traceContext: tracestate === '' ? { traceparent } : { traceparent, tracestate },
+    traceId,
+    spanId,
+    traceFlags,
+  };
 }
 
 /** Random bytes drawn from the system 256 ids at a time, as the SDK's id generator would draw them one by one. */

@@ -1,4 +1,4 @@
-import { context, ROOT_CONTEXT, SpanKind, trace, type Context, type Span } from '@opentelemetry/api';
+import { type Context, context, ROOT_CONTEXT, type Span, SpanKind, trace } from '@opentelemetry/api';
 import { markFailed, spansExported, startEntrySpan } from './spans.js';
 
 /**
@@ -8,7 +8,9 @@ import { markFailed, spansExported, startEntrySpan } from './spans.js';
  */
 export async function traceBatch<T>(units: readonly Context[], commit: () => Promise<T>): Promise<T> {
   if (!spansExported()) return commit();
-  const unitSpans = units.map((unit) => trace.getSpan(unit)).filter((span): span is Span => span?.isRecording() === true);
+  const unitSpans = units
+    .map((unit) => trace.getSpan(unit))
+    .filter((span): span is Span => span?.isRecording() === true);
   if (unitSpans.length === 0) return commit();
   const batch = startEntrySpan(
     'group commit',

@@ -1,7 +1,7 @@
-import { context, SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
+import { type Attributes, context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Context as KoaContext, Middleware } from 'koa';
 import { matchedRoute } from '../http/matched-route.js';
-import { carrying, continuedTraceContext, type CarriedTraceContext } from './carried-trace-context.js';
+import { type CarriedTraceContext, carrying, continuedTraceContext } from './carried-trace-context.js';
 import { spansExported, startEntrySpan } from './spans.js';
 import { incomingContext } from './trace-context.js';
 
@@ -23,10 +23,17 @@ export function httpServerSpans(): Middleware {
   if (!spansExported()) return requestTraceContexts;
   return async (ctx, next) => {
     if (UNTRACED_PATHS.has(ctx.path)) return next();
-    const parent = incomingContext({ traceparent: single(ctx.req.headers.traceparent), tracestate: single(ctx.req.headers.tracestate) });
+    const parent = incomingContext({
+      traceparent: single(ctx.req.headers.traceparent),
+      tracestate: single(ctx.req.headers.tracestate),
+    });
     const method = KNOWN_METHODS.has(ctx.method) ? ctx.method : '_OTHER';
     const recorded = spansExported();
-    const span = startEntrySpan(method, { kind: SpanKind.SERVER, ...(recorded ? { attributes: requestAttributes(ctx, method) } : {}) }, parent);
+    const span = startEntrySpan(
+      method,
+      { kind: SpanKind.SERVER, ...(recorded ? { attributes: requestAttributes(ctx, method) } : {}) },
+      parent,
+    );
     try {
       await context.with(trace.setSpan(parent, span), next);
     } finally {
@@ -49,7 +56,10 @@ export function httpServerSpans(): Middleware {
 
 const requestTraceContexts: Middleware = (ctx, next) => {
   if (!UNTRACED_PATHS.has(ctx.path)) {
-    ctx.state.trace = continuedTraceContext({ traceparent: single(ctx.req.headers.traceparent), tracestate: single(ctx.req.headers.tracestate) });
+    ctx.state.trace = continuedTraceContext({
+      traceparent: single(ctx.req.headers.traceparent),
+      tracestate: single(ctx.req.headers.tracestate),
+    });
   }
   return next();
 };
@@ -64,9 +74,13 @@ export function inRequestTrace<T>(ctx: KoaContext, call: () => T): T {
 }
 
 /** The ids a request's own log lines name, when its trace context is carried as data (else the logger's mixin adds them). */
-export function requestTraceFields(ctx: KoaContext): { trace_id: string; span_id: string; trace_flags: string } | undefined {
+export function requestTraceFields(
+  ctx: KoaContext,
+): { trace_id: string; span_id: string; trace_flags: string } | undefined {
   const carried = ctx.state.trace as CarriedTraceContext | undefined;
-  return carried === undefined ? undefined : { trace_id: carried.traceId, span_id: carried.spanId, trace_flags: carried.traceFlags };
+  return carried === undefined
+    ? undefined
+    : { trace_id: carried.traceId, span_id: carried.spanId, trace_flags: carried.traceFlags };
 }
 
 function requestAttributes(ctx: KoaContext, method: string): Attributes {

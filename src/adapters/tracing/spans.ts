@@ -1,11 +1,4 @@
-import {
-  context,
-  SpanStatusCode,
-  trace,
-  type Context,
-  type Span,
-  type SpanOptions,
-} from '@opentelemetry/api';
+import { type Context, context, type Span, type SpanOptions, SpanStatusCode, trace } from '@opentelemetry/api';
 
 const tracer = trace.getTracer('campaign-service');
 
@@ -26,7 +19,11 @@ export function startEntrySpan(name: string, options: SpanOptions, parent: Conte
  * Runs `work` in a child span of the active span, when spans are exported and that trace is recorded here;
  * otherwise in the active context as it is, since a span nobody can see would only cost.
  */
-export async function inChildSpan<T>(name: string, options: SpanOptions, work: (span: Span | undefined) => Promise<T>): Promise<T> {
+export async function inChildSpan<T>(
+  name: string,
+  options: SpanOptions,
+  work: (span: Span | undefined) => Promise<T>,
+): Promise<T> {
   const parent = context.active();
   if (!exported || trace.getSpan(parent)?.isRecording() !== true) return work(undefined);
   const span = tracer.startSpan(name, options, parent);

@@ -23,9 +23,9 @@ export class TraceCarryingEventPublisher implements EventPublisher {
 
   publish(events: readonly PendingEvent[]): Promise<void> {
     if (events.every(carriesTrace)) return this.inner.publish(events);
-    let publishTrace: TraceContext | undefined;
+    const publishTrace: TraceContext = newTraceContext().traceContext;
     return this.inner.publish(
-      events.map((event) => (carriesTrace(event) ? event : { ...event, traceContext: (publishTrace ??= newTraceContext().traceContext) })),
+      events.map((event) => (carriesTrace(event) ? event : { ...event, traceContext: publishTrace })),
     );
   }
 }

@@ -1,4 +1,4 @@
-import { context, ROOT_CONTEXT, SpanKind, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { type Attributes, context, ROOT_CONTEXT, type Span, SpanKind, trace } from '@opentelemetry/api';
 import type { EventPublisher, PendingEvent } from '../../application/index.js';
 import { markFailed, spansExported, startEntrySpan } from './spans.js';
 import { activeTraceContext, spanContextOf } from './trace-context.js';
@@ -37,14 +37,20 @@ export class TracedEventPublisher implements EventPublisher {
 
   async publish(events: readonly PendingEvent[]): Promise<void> {
     const exporting = spansExported();
-    const producers = events.map((event) => (event.traceContext === undefined ? undefined : spanContextOf(event.traceContext)));
-    const creates = events.map((event, i) => (exporting && producers[i] !== undefined ? this.createSpan(event, producers[i]) : undefined));
+    const producers = events.map((event) =>
+      event.traceContext === undefined ? undefined : spanContextOf(event.traceContext),
+    );
+    const creates = events.map((event, i) =>
+      exporting && producers[i] !== undefined ? this.createSpan(event, producers[i]) : undefined,
+    );
     const send = startEntrySpan(
       `send ${this.topic}`,
       {
         kind: SpanKind.PRODUCER,
         root: true,
-        links: creates.filter((span): span is Span => span !== undefined).map((span) => ({ context: span.spanContext() })),
+        links: creates
+          .filter((span): span is Span => span !== undefined)
+          .map((span) => ({ context: span.spanContext() })),
         attributes: {
           ...this.attributes,
           'messaging.operation.name': 'send',
@@ -57,7 +63,11 @@ export class TracedEventPublisher implements EventPublisher {
     const sending = trace.setSpan(ROOT_CONTEXT, send);
     const carried = events.map((event, i) => {
       const create = creates[i];
-      if (create !== undefined) return { ...event, traceContext: activeTraceContext(trace.setSpan(ROOT_CONTEXT, create)) ?? event.traceContext };
+      if (create !== undefined)
+        return {
+          ...event,
+          traceContext: activeTraceContext(trace.setSpan(ROOT_CONTEXT, create)) ?? event.traceContext,
+        };
       if (producers[i] !== undefined) return event;
       const own = activeTraceContext(sending);
       return own === undefined ? event : { ...event, traceContext: own };

@@ -1,6 +1,5 @@
 import { context, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
-import type { Transaction, UnitOfWork } from '../../application/index.js';
-import type { TraceContext } from '../../application/index.js';
+import type { TraceContext, Transaction, UnitOfWork } from '../../application/index.js';
 import { carriedTraceContext, carrying, newTraceContext } from './carried-trace-context.js';
 import { inChildSpan, markFailed, spansExported, startEntrySpan } from './spans.js';
 
@@ -16,7 +15,9 @@ export class TracedUnitOfWork implements UnitOfWork {
   }
 
   run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    return inChildSpan('unit of work', { kind: SpanKind.INTERNAL, attributes: this.attributes }, () => this.inner.run(work));
+    return inChildSpan('unit of work', { kind: SpanKind.INTERNAL, attributes: this.attributes }, () =>
+      this.inner.run(work),
+    );
   }
 }
 

@@ -17,7 +17,8 @@ export function tracedUseCases<T extends { [K in keyof T]: AnyUseCase }>(useCase
       execute: (command: never) => {
         if (!spansExported()) return useCase.execute(command);
         const given = command as unknown;
-        const campaignId = given instanceof CampaignId ? given : (given as { campaignId?: unknown } | undefined)?.campaignId;
+        const campaignId =
+          given instanceof CampaignId ? given : (given as { campaignId?: unknown } | undefined)?.campaignId;
         const attributes = campaignId instanceof CampaignId ? { 'campaign.id': campaignId.toString() } : {};
         return inChildSpan(name, { kind: SpanKind.INTERNAL, attributes }, () => useCase.execute(command));
       },

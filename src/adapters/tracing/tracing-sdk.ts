@@ -1,4 +1,4 @@
-import { context, diag, DiagLogLevel, propagation, trace } from '@opentelemetry/api';
+import { context, DiagLogLevel, diag, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
@@ -59,7 +59,9 @@ async function install(settings: TracingSettings, logger: Logger): Promise<Traci
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   const exporters = await Promise.all(settings.exporters.map((name) => exporterFor(name, settings)));
   const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': DEFAULT_SERVICE_NAME }).merge(detectResources({ detectors: [envDetector] })),
+    resource: resourceFromAttributes({ 'service.name': DEFAULT_SERVICE_NAME }).merge(
+      detectResources({ detectors: [envDetector] }),
+    ),
     spanProcessors: exporters.map((exporter) => new BatchSpanProcessor(exporter)),
     // A relay's publish links to every event of its batch (up to OUTBOX_BATCH_SIZE, at most 10,000), not 128.
     ...(process.env.OTEL_SPAN_LINK_COUNT_LIMIT === undefined ? { spanLimits: { linkCountLimit: 10_000 } } : {}),
@@ -89,6 +91,7 @@ async function flushWithin(provider: BasicTracerProvider, limitMs: number): Prom
 
 async function exporterFor(name: 'otlp' | 'console', settings: TracingSettings): Promise<SpanExporter> {
   if (name === 'console') return new ConsoleSpanExporter();
-  if (settings.otlpProtocol === 'http/json') return new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter();
+  if (settings.otlpProtocol === 'http/json')
+    return new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter();
   return new (await import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter();
 }

@@ -34,6 +34,8 @@ export class PartlyPublished extends Error {
     readonly acknowledged: readonly PendingEvent[],
     override readonly cause: unknown,
   ) {
-    super(`${acknowledged.length} events of the batch acknowledged, the rest not: ${cause instanceof Error ? cause.message : String(cause)}`);
+    super(
+      `${acknowledged.length} events of the batch acknowledged, the rest not: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
   }
 }

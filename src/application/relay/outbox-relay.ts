@@ -1,12 +1,12 @@
 import type { Clock } from '../ports/clock.js';
-import { PartlyPublished, type EventPublisher } from '../ports/event-publisher.js';
+import { type EventPublisher, PartlyPublished } from '../ports/event-publisher.js';
+import type { OutboxSignal } from '../ports/outbox-signal.js';
 import type { PendingEvent, PendingEvents } from '../ports/pending-events.js';
 import type { RelayLog } from '../ports/relay-log.js';
 import { Doorbell } from './doorbell.js';
 import { OutboxReading } from './outbox-reading.js';
-import type { OutboxSignal } from '../ports/outbox-signal.js';
 import type { RelayLeadership } from './relay-leadership.js';
-import { retryDelay, type RetryPolicy } from './retry-policy.js';
+import { type RetryPolicy, retryDelay } from './retry-policy.js';
 
 export interface OutboxRelaySettings {
   /** The most events one lane publishes at once, and the most events read from the outbox at once. */
@@ -193,7 +193,11 @@ export class OutboxRelay {
         forming.delete(lane);
         this.startBatch(lane, batch.events, batch.readPast);
       }
-      if (page.length > 0) this.reading.readTo(page[page.length - 1]!.sequence, (lane) => this.inFlight.has(lane) || this.waiting.has(lane));
+      if (page.length > 0)
+        this.reading.readTo(
+          page[page.length - 1]!.sequence,
+          (lane) => this.inFlight.has(lane) || this.waiting.has(lane),
+        );
       if (page.length < batchSize) break;
       // The batches not yet started are read again by the next round.
       if (this.stopping || !(await this.lead())) return;
@@ -255,7 +259,10 @@ export class OutboxRelay {
     try {
       if (readPast && (await this.pending.leftBehind(batch))) return { lane, published: 0, leftBehind: true, from };
       await this.publishWatched(lane, batch);
-      await this.pending.markPublished(batch.map((event) => event.sequence), this.clock.now());
+      await this.pending.markPublished(
+        batch.map((event) => event.sequence),
+        this.clock.now(),
+      );
       this.acknowledged(lane);
       return { lane, published: batch.length, from };
     } catch (error) {
@@ -263,7 +270,10 @@ export class OutboxRelay {
       let failure = error;
       if (error instanceof PartlyPublished && error.acknowledged.length > 0) {
         try {
-          await this.pending.markPublished(error.acknowledged.map((event) => event.sequence), this.clock.now());
+          await this.pending.markPublished(
+            error.acknowledged.map((event) => event.sequence),
+            this.clock.now(),
+          );
           published = error.acknowledged.length;
         } catch (markError) {
           failure = markError;
@@ -311,7 +321,10 @@ export class OutboxRelay {
     this.laneFailures.set(lane, failures);
     const delayMs = retryDelay(failures, this.settings.retry);
     this.log.retryScheduled(outage.failedAttempts, delayMs, error);
-    this.waiting.set(lane, { timer: setTimeout(() => this.retryDue(lane), delayMs), dueAt: performance.now() + delayMs });
+    this.waiting.set(lane, {
+      timer: setTimeout(() => this.retryDue(lane), delayMs),
+      dueAt: performance.now() + delayMs,
+    });
     this.watchWritable();
   }
 

@@ -1,6 +1,6 @@
 import { Campaign, type CampaignId, type NewCampaign } from '../../domain/index.js';
-import type { CommandAnswer } from '../campaign-command.js';
 import { CampaignAlreadyExists } from '../application-errors.js';
+import type { CommandAnswer } from '../campaign-command.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { UnitOfWork } from '../ports/unit-of-work.js';

@@ -12,7 +12,9 @@ export class ModifyCampaign implements UseCase<ModifyCampaignCommand, CommandAns
   constructor(private readonly commands: CampaignCommandRunner) {}
 
   execute(command: ModifyCampaignCommand): Promise<CommandAnswer> {
-    return this.commands.run(command, (campaign, act) => campaign.modify(changesFor(campaign.snapshot(), command), act));
+    return this.commands.run(command, (campaign, act) =>
+      campaign.modify(changesFor(campaign.snapshot(), command), act),
+    );
   }
 }
 

@@ -10,6 +10,8 @@ export class RestartCampaign implements UseCase<ModifyCampaignCommand, CommandAn
   constructor(private readonly commands: CampaignCommandRunner) {}
 
   execute(command: ModifyCampaignCommand): Promise<CommandAnswer> {
-    return this.commands.run(command, (campaign, act) => campaign.restart(changesFor(campaign.snapshot(), command), act));
+    return this.commands.run(command, (campaign, act) =>
+      campaign.restart(changesFor(campaign.snapshot(), command), act),
+    );
   }
 }

@@ -1,6 +1,6 @@
-import { CampaignStateImpossible, DomainError, type Campaign, type CampaignId } from '../../domain/index.js';
-import { changeCampaign } from '../campaign-change.js';
+import { type Campaign, type CampaignId, CampaignStateImpossible, DomainError } from '../../domain/index.js';
 import { ApplicationError } from '../application-errors.js';
+import { changeCampaign } from '../campaign-change.js';
 import type { CampaignReader } from '../ports/campaign-reader.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/id-generator.js';
@@ -62,7 +62,8 @@ export class RunSchedule implements UseCase<void, ScheduleRun> {
         run.impossible.push(id.toString());
         return;
       }
-      if (!(error instanceof DomainError || error instanceof ApplicationError || error instanceof NothingDue)) throw error;
+      if (!(error instanceof DomainError || error instanceof ApplicationError || error instanceof NothingDue))
+        throw error;
       run.skipped.push(id.toString());
     }
   }

@@ -5,7 +5,7 @@ import { expect } from '../../support/expect.js';
 import { CLUSTER_START_TIMEOUT_MS, stopTestKafkaCluster, testKafkaCluster } from '../../support/kafka-global.js';
 import type { LocalKafkaCluster } from '../../support/local-kafka-cluster.js';
 import { inDays, TestService } from '../../support/test-service.js';
-import { testKafkaClient, TopicReader, uniqueTopic, type ReadMessage } from '../../support/topic-reader.js';
+import { type ReadMessage, TopicReader, testKafkaClient, uniqueTopic } from '../../support/topic-reader.js';
 
 const { ConfigResourceTypes, Partitioners } = kafkajs;
 const murmur2Partitioner = Partitioners.DefaultPartitioner();
@@ -60,7 +60,9 @@ describe('On three brokers', () => {
           resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['min.insync.replicas'] }],
           includeSynonyms: false,
         });
-        expect(resources[0]!.configEntries.find((entry) => entry.configName === 'min.insync.replicas')?.configValue).to.equal('2');
+        expect(
+          resources[0]!.configEntries.find((entry) => entry.configName === 'min.insync.replicas')?.configValue,
+        ).to.equal('2');
       });
 
       it('publishes every event once, in order per campaign, while the broker leading the most partitions is killed (SIGKILL)', async function () {
@@ -79,22 +81,34 @@ describe('On three brokers', () => {
           flow.stop();
           await flowing;
 
-          await eventually('every event is marked published', async () => (await unpublished(service)) === 0, { timeoutMs: 30_000 });
+          await eventually('every event is marked published', async () => (await unpublished(service)) === 0, {
+            timeoutMs: 30_000,
+          });
           const rows = await outbox(service);
           const committedBefore = rows.filter((row) => row.createdAt < writableAt);
           const recoveredAt = Math.max(...committedBefore.map((row) => row.publishedAt));
           const degradedAfterMs = health.degradedAt === undefined ? undefined : health.degradedAt - killedAt;
           // The stall is the time without an acknowledgement: from the last batch acknowledged before the report.
-          const lastAcknowledged = Math.max(killedAt, ...rows.map((row) => row.publishedAt).filter((at) => at < (health.degradedAt ?? 0)));
-          const reportedAfterSilenceMs = health.degradedAt === undefined ? undefined : health.degradedAt - lastAcknowledged;
+          const lastAcknowledged = Math.max(
+            killedAt,
+            ...rows.map((row) => row.publishedAt).filter((at) => at < (health.degradedAt ?? 0)),
+          );
+          const reportedAfterSilenceMs =
+            health.degradedAt === undefined ? undefined : health.degradedAt - lastAcknowledged;
           const resumedAfterMs = recoveredAt - writableAt;
 
           await readAll(reader, admin, topic);
           const repeats = checkDelivered(reader.messages, rows, flow.started);
-          this.test!.title += ` (${flow.started.size} campaigns, ${rows.length} events; writable again ${((writableAt - killedAt) / 1000).toFixed(1)} s after the kill; degraded ${degradedAfterMs} ms after the kill, ${reportedAfterSilenceMs} ms after the last acknowledgement (${health.cause}); all published ${resumedAfterMs} ms after writable; ${repeats} repeated)`;
+          this.test!.title +=
+            ` (${flow.started.size} campaigns, ${rows.length} events; writable again ${((writableAt - killedAt) / 1000).toFixed(1)} s after the kill; degraded ${degradedAfterMs} ms after the kill, ${reportedAfterSilenceMs} ms after the last acknowledgement (${health.cause}); all published ${resumedAfterMs} ms after writable; ${repeats} repeated)`;
           expect(reportedAfterSilenceMs, '/health/ready reports the stall').to.be.a('number');
-          expect(reportedAfterSilenceMs!, '/health/ready reports the stall within the threshold').to.be.at.most(STALL_MS + 1_000);
-          expect(resumedAfterMs, 'every event committed before the cluster took writes again is published within 2 s').to.be.at.most(RESUME_WITHIN_MS);
+          expect(reportedAfterSilenceMs!, '/health/ready reports the stall within the threshold').to.be.at.most(
+            STALL_MS + 1_000,
+          );
+          expect(
+            resumedAfterMs,
+            'every event committed before the cluster took writes again is published within 2 s',
+          ).to.be.at.most(RESUME_WITHIN_MS);
           expect(repeats, 'events published more than once').to.equal(0);
         } finally {
           flow.stop();
@@ -112,24 +126,34 @@ describe('On three brokers', () => {
         try {
           const answers = await Promise.all(ids.map((id) => service.request('POST', `/api/v1/campaigns/${id}/start`)));
           expect(answers.map((answer) => answer.status)).to.deep.equal(Array(20).fill(200));
-          await eventually('/health/ready reports the relay degraded', async () => (await service.request('GET', '/health/ready')).body.status === 'degraded', {
-            timeoutMs: STALL_MS + 5_000,
-            intervalMs: 100,
-          });
+          await eventually(
+            '/health/ready reports the relay degraded',
+            async () => (await service.request('GET', '/health/ready')).body.status === 'degraded',
+            {
+              timeoutMs: STALL_MS + 5_000,
+              intervalMs: 100,
+            },
+          );
           expect(await unpublished(service)).to.equal(20);
         } finally {
           restartedAt = Date.now();
           await cluster.start(2);
         }
-        await eventually('every event is marked published', async () => (await unpublished(service)) === 0, { timeoutMs: 90_000, intervalMs: 100 });
+        await eventually('every event is marked published', async () => (await unpublished(service)) === 0, {
+          timeoutMs: 90_000,
+          intervalMs: 100,
+        });
         const publishedAfterMs = Date.now() - restartedAt;
         const messages = await reader.waitForKeys(ids, 20, 90_000);
         const started = new Set(ids);
-        const eventIds = (await service.outboxRows()).filter((row) => started.has(String(row.aggregate_id))).map((row) => row.event_id);
+        const eventIds = (await service.outboxRows())
+          .filter((row) => started.has(String(row.aggregate_id)))
+          .map((row) => row.event_id);
         expect(eventIds).to.have.length(20);
         expect(new Set(messages.map((m) => m.headers.ce_id))).to.deep.equal(new Set(eventIds));
         expect(new Set(messages.map((m) => `${m.partition}:${m.offset}`)).size, 'each event once').to.equal(20);
-        this.test!.title += ` (all 20 published ${(publishedAfterMs / 1000).toFixed(1)} s after the second node was started again)`;
+        this.test!.title +=
+          ` (all 20 published ${(publishedAfterMs / 1000).toFixed(1)} s after the second node was started again)`;
         await cluster.start(3);
       });
     });
@@ -151,10 +175,14 @@ describe('On three brokers', () => {
         // One replica each (a topic as a stock cluster makes it; KRaft takes no manual assignment with uneven
         // replica counts): partition 0 on node 3, 1 on node 1, 2 on node 2, so node 3 is in no other's replicas.
         // A node started again by the suite before is refused replicas until it is registered and unfenced.
-        await eventually('the three nodes are registered', async () => (await admin.describeCluster()).brokers.length === 3, {
-          timeoutMs: 120_000,
-          intervalMs: 500,
-        });
+        await eventually(
+          'the three nodes are registered',
+          async () => (await admin.describeCluster()).brokers.length === 3,
+          {
+            timeoutMs: 120_000,
+            intervalMs: 500,
+          },
+        );
         await eventually(
           `${topic} is created`,
           () =>
@@ -190,7 +218,7 @@ describe('On three brokers', () => {
         await cluster?.startAll();
       });
 
-      it('publishes the other partitions\' campaigns meanwhile, each event once and in order per campaign, and the held ones within 2 s of the partition taking writes again', async function () {
+      it("publishes the other partitions' campaigns meanwhile, each event once and in order per campaign, and the held ones within 2 s of the partition taking writes again", async function () {
         const flow = new CampaignFlow(service);
         const flowing = flow.run(4);
         let restartedAt = 0;
@@ -208,26 +236,38 @@ describe('On three brokers', () => {
           flow.stop();
           await flowing;
 
-          await eventually('every event is marked published', async () => (await unpublished(service)) === 0, { timeoutMs: 30_000 });
+          await eventually('every event is marked published', async () => (await unpublished(service)) === 0, {
+            timeoutMs: 30_000,
+          });
           const rows = await outbox(service);
           // Committed while partition 0 had no leader, a second or more before its node was started again.
           const duringOutage = rows.filter((row) => row.createdAt > killedAt && row.createdAt < restartedAt - 1_000);
           const elsewhere = duringOutage.filter((row) => partitionOf(row.campaignId) !== 0);
           const held = duringOutage.filter((row) => partitionOf(row.campaignId) === 0);
-          const resumedAfterMs = Math.max(...rows.filter((row) => row.createdAt < writableAt).map((row) => row.publishedAt)) - writableAt;
+          const resumedAfterMs =
+            Math.max(...rows.filter((row) => row.createdAt < writableAt).map((row) => row.publishedAt)) - writableAt;
           const degradedAfterMs = health.degradedAt === undefined ? undefined : health.degradedAt - killedAt;
 
           await readAll(reader, admin, topic);
           const repeats = checkDelivered(reader.messages, rows, flow.started);
-          this.test!.title += ` (${rows.length} events; ${elsewhere.length} of partitions 1 and 2 committed during the outage, the slowest published ${Math.max(...elsewhere.map((row) => row.publishedAt - row.createdAt))} ms after its commit; ${held.length} held on partition 0; degraded ${degradedAfterMs} ms after the kill (${health.cause}); all published ${resumedAfterMs} ms after writable; ${repeats} repeated)`;
+          this.test!.title +=
+            ` (${rows.length} events; ${elsewhere.length} of partitions 1 and 2 committed during the outage, the slowest published ${Math.max(...elsewhere.map((row) => row.publishedAt - row.createdAt))} ms after its commit; ${held.length} held on partition 0; degraded ${degradedAfterMs} ms after the kill (${health.cause}); all published ${resumedAfterMs} ms after writable; ${repeats} repeated)`;
           expect(elsewhere.length, 'campaigns of partitions 1 and 2 were started during the outage').to.be.above(0);
           expect(held.length, 'campaigns of partition 0 were started during the outage').to.be.above(0);
-          expect(elsewhere.filter((row) => row.publishedAt >= restartedAt), 'events of partitions 1 and 2 waiting for partition 0').to.deep.equal([]);
+          expect(
+            elsewhere.filter((row) => row.publishedAt >= restartedAt),
+            'events of partitions 1 and 2 waiting for partition 0',
+          ).to.deep.equal([]);
           expect(degradedAfterMs, '/health/ready reports the stall').to.be.a('number');
           // A send to the dead node fails once kafkajs's retries (about 2 s) are spent, or stalls past the threshold,
           // whichever comes first; it may start a moment after the kill, and the readiness poll adds its own delay.
-          expect(degradedAfterMs!, '/health/ready reports the stall within the threshold').to.be.at.most(STALL_MS + 2_000);
-          expect(resumedAfterMs, 'every event committed before partition 0 took writes again is published within 2 s').to.be.at.most(RESUME_WITHIN_MS);
+          expect(degradedAfterMs!, '/health/ready reports the stall within the threshold').to.be.at.most(
+            STALL_MS + 2_000,
+          );
+          expect(
+            resumedAfterMs,
+            'every event committed before partition 0 took writes again is published within 2 s',
+          ).to.be.at.most(RESUME_WITHIN_MS);
           expect(repeats, 'events published more than once').to.equal(0);
         } finally {
           flow.stop();
@@ -241,7 +281,11 @@ describe('On three brokers', () => {
 
 /** The partition kafkajs' (and Java's) default partitioner gives a campaign of a 3-partition topic. */
 function partitionOf(campaignId: string): number {
-  return murmur2Partitioner({ topic: 'any', partitionMetadata: THREE_PARTITIONS as never, message: { key: campaignId, value: null } });
+  return murmur2Partitioner({
+    topic: 'any',
+    partitionMetadata: THREE_PARTITIONS as never,
+    message: { key: campaignId, value: null },
+  });
 }
 
 /** Workers that each create a campaign, then start, pause and resume it, again and again until stopped. */
@@ -277,7 +321,10 @@ class CampaignFlow {
 async function everyReplicaInSync(admin: Admin, topic: string): Promise<void> {
   await eventually(
     `every partition of ${topic} has its 3 replicas in sync`,
-    async () => (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]!.partitions.every((partition) => partition.isr.length === 3),
+    async () =>
+      (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]!.partitions.every(
+        (partition) => partition.isr.length === 3,
+      ),
     { timeoutMs: 60_000, intervalMs: 200 },
   );
 }
@@ -291,12 +338,18 @@ async function nodeLeadingMostPartitions(admin: Admin, topic: string): Promise<n
 }
 
 /** Polls /health/ready until stopped, and keeps the first time it answered `degraded`. */
-function watchReadiness(service: TestService): { degradedAt: number | undefined; cause: string | undefined; stop(): void } {
+function watchReadiness(service: TestService): {
+  degradedAt: number | undefined;
+  cause: string | undefined;
+  stop(): void;
+} {
   const watch = {
     degradedAt: undefined as number | undefined,
     cause: undefined as string | undefined,
     stopped: false,
-    stop: () => void (watch.stopped = true),
+    stop: () => {
+      watch.stopped = true;
+    },
   };
   void (async () => {
     while (!watch.stopped && watch.degradedAt === undefined) {
@@ -316,12 +369,20 @@ function watchReadiness(service: TestService): { degradedAt: number | undefined;
  * acknowledged by all in-sync replicas, answers the time of that acknowledgement.
  */
 async function whenEveryPartitionTakesWrites(brokers: string, topic: string): Promise<number> {
-  const producer: Producer = testKafkaClient(brokers).producer({ allowAutoTopicCreation: false, retry: { retries: 0 } });
+  const producer: Producer = testKafkaClient(brokers).producer({
+    allowAutoTopicCreation: false,
+    retry: { retries: 0 },
+  });
   await producer.connect();
   try {
     for (;;) {
       try {
-        await producer.send({ topic, acks: -1, timeout: 30_000, messages: [0, 1, 2].map((partition) => ({ key: PROBE_KEY, value: 'probe', partition })) });
+        await producer.send({
+          topic,
+          acks: -1,
+          timeout: 30_000,
+          messages: [0, 1, 2].map((partition) => ({ key: PROBE_KEY, value: 'probe', partition })),
+        });
         return Date.now();
       } catch {
         await new Promise((resolve) => setTimeout(resolve, 100));
@@ -343,7 +404,13 @@ interface OutboxEntry {
 async function outbox(service: TestService): Promise<OutboxEntry[]> {
   const db = service.db;
   const rows = await db('outbox')
-    .select('event_id', 'event_type', db.raw('CAST(aggregate_id AS TEXT) AS aggregate_id'), 'created_at', 'published_at')
+    .select(
+      'event_id',
+      'event_type',
+      db.raw('CAST(aggregate_id AS TEXT) AS aggregate_id'),
+      'created_at',
+      'published_at',
+    )
     .orderBy('sequence');
   return rows.map((row) => ({
     eventId: row.event_id,
@@ -363,7 +430,10 @@ async function readAll(reader: TopicReader, admin: Admin, topic: string): Promis
   const offsets = await admin.fetchTopicOffsets(topic);
   const total = offsets.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0);
   const distinct = () => new Set(reader.messages.map((m) => `${m.partition}:${m.offset}`)).size;
-  await eventually(`the reader read all ${total} records of ${topic}`, () => distinct() >= total, { timeoutMs: 60_000, intervalMs: 100 });
+  await eventually(`the reader read all ${total} records of ${topic}`, () => distinct() >= total, {
+    timeoutMs: 60_000,
+    intervalMs: 100,
+  });
 }
 
 /** Milliseconds since the epoch of a stored time, as either database gives it back. */
@@ -374,15 +444,24 @@ function instant(value: Date | string | number): number {
 }
 
 /** Every committed event delivered, each campaign's in commit order; answers how many deliveries were repeats. */
-function checkDelivered(messages: readonly ReadMessage[], rows: readonly OutboxEntry[], started: ReadonlySet<string>): number {
+function checkDelivered(
+  messages: readonly ReadMessage[],
+  rows: readonly OutboxEntry[],
+  started: ReadonlySet<string>,
+): number {
   // A consumer whose group coordinator died reads again from its last committed offset: the same record twice
   // in the reader is not a repeat on the topic. Records are told apart by partition and offset.
   const records = new Map(messages.map((m) => [`${m.partition}:${m.offset}`, m]));
   const delivered = [...records.values()].filter((m) => m.key !== PROBE_KEY);
-  expect(new Set(delivered.map((m) => m.headers.ce_id)), 'every committed event arrived, and nothing else').to.deep.equal(
-    new Set(rows.map((row) => row.eventId)),
-  );
-  for (const id of started) expect(rows.some((row) => row.campaignId === id && row.type === 'CampaignStarted'), `start of ${id} kept`).to.equal(true);
+  expect(
+    new Set(delivered.map((m) => m.headers.ce_id)),
+    'every committed event arrived, and nothing else',
+  ).to.deep.equal(new Set(rows.map((row) => row.eventId)));
+  for (const id of started)
+    expect(
+      rows.some((row) => row.campaignId === id && row.type === 'CampaignStarted'),
+      `start of ${id} kept`,
+    ).to.equal(true);
   for (const id of new Set(rows.map((row) => row.campaignId))) {
     const committed = rows.filter((row) => row.campaignId === id).map((row) => row.type);
     const seen = new Set<string>();

@@ -1,6 +1,6 @@
+import { readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { mintToken } from '../../../src/adapters/auth/token-minter.js';
@@ -20,7 +20,9 @@ describe('The authentication gateway filter', () => {
   let campaignId: string;
 
   before(async () => {
-    service = await TestService.start(SQLITE, { env: { AUTH_ISSUER: 'https://id.example.test', AUTH_AUDIENCE: 'campaigns' } });
+    service = await TestService.start(SQLITE, {
+      env: { AUTH_ISSUER: 'https://id.example.test', AUTH_AUDIENCE: 'campaigns' },
+    });
     (service as unknown as { defaultToken: string }).defaultToken = await mintToken({
       secret: TEST_SECRET,
       subject: 'tester',
@@ -51,7 +53,9 @@ describe('The authentication gateway filter', () => {
   it('refuses a token that is not a JWT', () => expectUnauthorized({ token: 'not-a-token' }));
 
   it('refuses a token signed with another secret', async () => {
-    await expectUnauthorized({ token: await signed({ ...good, exp: nowSeconds() + 60 }, 'another-secret-that-is-also-long-enough-000') });
+    await expectUnauthorized({
+      token: await signed({ ...good, exp: nowSeconds() + 60 }, 'another-secret-that-is-also-long-enough-000'),
+    });
   });
 
   it('refuses an expired token', async () => {
@@ -68,7 +72,9 @@ describe('The authentication gateway filter', () => {
   });
 
   it('refuses a token from another issuer', async () => {
-    await expectUnauthorized({ token: await signed({ ...good, iss: 'https://evil.example.test', exp: nowSeconds() + 60 }) });
+    await expectUnauthorized({
+      token: await signed({ ...good, iss: 'https://evil.example.test', exp: nowSeconds() + 60 }),
+    });
   });
 
   it('refuses a token for another audience', async () => {
@@ -83,7 +89,9 @@ describe('The authentication gateway filter', () => {
   it('accepts the token in X-VoltMX-Authorization, bare or as Bearer', async () => {
     const token = await signed({ ...good, exp: nowSeconds() + 60 });
     expect((await read({ token: null, headers: { 'x-voltmx-authorization': token } })).status).to.equal(200);
-    expect((await read({ token: null, headers: { 'x-voltmx-authorization': `Bearer ${token}` } })).status).to.equal(200);
+    expect((await read({ token: null, headers: { 'x-voltmx-authorization': `Bearer ${token}` } })).status).to.equal(
+      200,
+    );
   });
 
   it('answers 403 FORBIDDEN when the token lacks the scope of the route', async () => {
@@ -95,7 +103,9 @@ describe('The authentication gateway filter', () => {
     expect(create.status).to.equal(403);
     const writeOnly = await signed({ ...good, scope: 'campaigns:write', exp: nowSeconds() + 60 });
     expect((await read({ token: writeOnly })).status).to.equal(403);
-    expect((await service.request('GET', `/api/v1/campaigns/${campaignId}?view=service`)).body.status).to.equal('scheduled');
+    expect((await service.request('GET', `/api/v1/campaigns/${campaignId}?view=service`)).body.status).to.equal(
+      'scheduled',
+    );
   });
 
   it('takes scopes from an scp array too', async () => {
@@ -121,10 +131,14 @@ describe('Tokens verified against a JWKS (RS256)', () => {
     const pair = await generateKeyPair('RS256');
     privateKey = pair.privateKey;
     const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
-    jwks = createServer((_req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify({ keys: [jwk] })));
+    jwks = createServer((_req, res) =>
+      res.setHeader('content-type', 'application/json').end(JSON.stringify({ keys: [jwk] })),
+    );
     await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
     const { port } = jwks.address() as AddressInfo;
-    service = await TestService.start(SQLITE, { env: { AUTH_JWT_SECRET: '', AUTH_JWKS_URL: `http://127.0.0.1:${port}/jwks.json` } });
+    service = await TestService.start(SQLITE, {
+      env: { AUTH_JWT_SECRET: '', AUTH_JWKS_URL: `http://127.0.0.1:${port}/jwks.json` },
+    });
   });
   after(async () => {
     await service.stop();
@@ -155,8 +169,16 @@ describe('Development mode (no auth configured, NODE_ENV not production)', () =>
       expect(statSync(path).mode & 0o777).to.equal(0o600);
       expect(readFileSync(path, 'utf8').trim()).to.equal(service.running.developmentSecret);
       const token = await mintToken({ secret: readFileSync(path, 'utf8').trim(), subject: 'dev' });
-      expect((await service.request('POST', '/api/v1/campaigns', { token, body: { name: 'Dev' } })).status).to.equal(200);
-      expect((await service.request('GET', '/api/v1/campaigns', { token: await signed({ sub: 'x', exp: nowSeconds() + 60 }) })).status).to.equal(401);
+      expect((await service.request('POST', '/api/v1/campaigns', { token, body: { name: 'Dev' } })).status).to.equal(
+        200,
+      );
+      expect(
+        (
+          await service.request('GET', '/api/v1/campaigns', {
+            token: await signed({ sub: 'x', exp: nowSeconds() + 60 }),
+          })
+        ).status,
+      ).to.equal(401);
     } finally {
       await service.stop();
     }

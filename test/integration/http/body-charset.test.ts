@@ -25,7 +25,12 @@ for (const kind of DATABASE_KINDS) {
     const json = (name: string) => Buffer.from(JSON.stringify({ name, ...fields }));
     const count = async () => Number((await service.db('campaigns').count({ n: '*' }).first())!.n);
 
-    for (const contentType of ['application/json', 'application/json; charset=utf-8', 'application/json; charset=UTF-8', 'application/json;charset="Utf-8"']) {
+    for (const contentType of [
+      'application/json',
+      'application/json; charset=utf-8',
+      'application/json; charset=UTF-8',
+      'application/json;charset="Utf-8"',
+    ]) {
       it(`accepts ${contentType} and stores the text exactly`, async () => {
         const answer = await create(contentType, json('café 😀'));
         expect(answer.status).to.equal(200);
@@ -37,7 +42,11 @@ for (const kind of DATABASE_KINDS) {
     for (const charset of ['iso-8859-1', 'utf-16', 'us-ascii', 'utf8', 'latin1']) {
       it(`refuses charset=${charset} with 415 UNSUPPORTED_MEDIA_TYPE and stores nothing`, async () => {
         const before = await count();
-        const body = Buffer.concat([Buffer.from('{"name":"caf'), Buffer.from([0xe9]), Buffer.from(`","startAt":"${fields.startAt}","endAt":"${fields.endAt}"}`)]);
+        const body = Buffer.concat([
+          Buffer.from('{"name":"caf'),
+          Buffer.from([0xe9]),
+          Buffer.from(`","startAt":"${fields.startAt}","endAt":"${fields.endAt}"}`),
+        ]);
         const answer = await create(`application/json; charset=${charset}`, body);
         expect(answer.status).to.equal(415);
         expect(answer.body).to.include({ code: 'UNSUPPORTED_MEDIA_TYPE' });
@@ -54,7 +63,11 @@ for (const kind of DATABASE_KINDS) {
     ] as const) {
       it(`refuses a body with ${label} (not UTF-8) with 400, never replacing it`, async () => {
         const before = await count();
-        const body = Buffer.concat([Buffer.from('{"name":"caf'), Buffer.from(bytes), Buffer.from(`","startAt":"${fields.startAt}","endAt":"${fields.endAt}"}`)]);
+        const body = Buffer.concat([
+          Buffer.from('{"name":"caf'),
+          Buffer.from(bytes),
+          Buffer.from(`","startAt":"${fields.startAt}","endAt":"${fields.endAt}"}`),
+        ]);
         const answer = await create('application/json', body);
         expect(answer.status).to.equal(400);
         expect(answer.body).to.include({ code: 'INVALID_REQUEST' });

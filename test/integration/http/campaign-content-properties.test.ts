@@ -13,7 +13,9 @@ const RUNS = Number(process.env.PROPERTY_RUNS ?? 15);
  * control characters and unpaired surrogates they refuse (test/integration/properties/text-and-bodies tests those).
  */
 const text = (maxLength = 40) =>
-  fc.string({ unit: 'binary', maxLength }).filter((candidate) => storableTextProblem(candidate, Number.POSITIVE_INFINITY) === undefined);
+  fc
+    .string({ unit: 'binary', maxLength })
+    .filter((candidate) => storableTextProblem(candidate, Number.POSITIVE_INFINITY) === undefined);
 const counter = fc.option(fc.nat({ max: 1_000_000 }), { nil: undefined });
 /** Numbers a free-form object keeps: doubles, and integers a double holds exactly (others are refused, as documented). */
 const keptNumber = fc.oneof(
@@ -23,7 +25,10 @@ const keptNumber = fc.oneof(
 const { json } = fc.letrec<{ json: unknown }>((tie) => ({
   json: fc.oneof(
     { depthSize: 'small', maxDepth: 3 },
-    fc.constant(null), fc.boolean(), keptNumber, text(),
+    fc.constant(null),
+    fc.boolean(),
+    keptNumber,
+    text(),
     fc.array(tie('json'), { maxLength: 3 }),
     fc.dictionary(text(8), tie('json'), { maxKeys: 3 }),
   ),
@@ -42,7 +47,12 @@ const pushText = {
 const content = fc.record({
   campaignType: text(),
   campaignSegments: fc.array(
-    fc.record({ segment: fc.record({ id: fc.bigInt({ min: 1n, max: 2n ** 63n - 1n }), name: fc.option(text(), { nil: undefined }) }) }),
+    fc.record({
+      segment: fc.record({
+        id: fc.bigInt({ min: 1n, max: 2n ** 63n - 1n }),
+        name: fc.option(text(), { nil: undefined }),
+      }),
+    }),
     { maxLength: 5 },
   ),
   campaignMessages: fc.array(
@@ -54,16 +64,33 @@ const content = fc.record({
     { maxLength: 3 },
   ),
   campaignMails: fc.array(
-    fc.record({ subject: text(), contentType: fc.constant('text.html'), senderEmail: text(), senderName: text(), content: text(200), mailsSent: counter }),
+    fc.record({
+      subject: text(),
+      contentType: fc.constant('text.html'),
+      senderEmail: text(),
+      senderName: text(),
+      content: text(200),
+      mailsSent: counter,
+    }),
     { maxLength: 3 },
   ),
   campaignSms: fc.array(
-    fc.record({ name: text(), smsMessage: text(), smsSent: counter, repeatMessage: fc.option(fc.record({ smsMessage: text(), name: text(), ...repeat }), { nil: undefined }) }),
+    fc.record({
+      name: text(),
+      smsMessage: text(),
+      smsSent: counter,
+      repeatMessage: fc.option(fc.record({ smsMessage: text(), name: text(), ...repeat }), { nil: undefined }),
+    }),
     { maxLength: 3 },
   ),
   campaignVoiceSms: fc.array(fc.record({ name: text(), smsMessage: text() }), { maxLength: 2 }),
-  campaignPasses: fc.array(fc.record({ passName: text(), passType: text(), passContent: freeForm, passIntegrationConfig: freeForm }), { maxLength: 2 }),
-  campaignChannelPriorities: fc.shuffledSubarray(['PUSH', 'Email', 'SMS']).map((channels) => channels.map((messageChannel) => ({ messageChannel }))),
+  campaignPasses: fc.array(
+    fc.record({ passName: text(), passType: text(), passContent: freeForm, passIntegrationConfig: freeForm }),
+    { maxLength: 2 },
+  ),
+  campaignChannelPriorities: fc
+    .shuffledSubarray(['PUSH', 'Email', 'SMS'])
+    .map((channels) => channels.map((messageChannel) => ({ messageChannel }))),
 });
 
 /** What the original's read form shows for what was sent: counters 0, names that were left out "". */
@@ -76,14 +103,19 @@ function expectedReadForm(sent: Record<string, any>): Record<string, unknown> {
   const sms = ['smsSent', 'smsOpened'];
   return {
     campaignType: sent.campaignType,
-    campaignSegments: sent.campaignSegments.map((s: any) => ({ segment: { id: s.segment.id, name: s.segment.name ?? '' } })),
+    campaignSegments: sent.campaignSegments.map((s: any) => ({
+      segment: { id: s.segment.id, name: s.segment.name ?? '' },
+    })),
     campaignMessages: sent.campaignMessages.map((m: any) => ({
       ...zeroed(m, push),
       application: { appId: m.application.appId, applicationName: m.application.applicationName ?? '' },
       ...(m.repeatMessage === undefined ? {} : { repeatMessage: zeroed(m.repeatMessage, push) }),
     })),
     campaignMails: sent.campaignMails.map((m: any) => zeroed(m, ['mailsSent', 'mailsOpened'])),
-    campaignSms: sent.campaignSms.map((m: any) => ({ ...zeroed(m, sms), ...(m.repeatMessage === undefined ? {} : { repeatMessage: zeroed(m.repeatMessage, sms) }) })),
+    campaignSms: sent.campaignSms.map((m: any) => ({
+      ...zeroed(m, sms),
+      ...(m.repeatMessage === undefined ? {} : { repeatMessage: zeroed(m.repeatMessage, sms) }),
+    })),
     campaignVoiceSms: sent.campaignVoiceSms.map((m: any) => zeroed(m, sms)),
     campaignPasses: sent.campaignPasses.map((p: any) => zeroed(p, ['passOpened', 'passSent'])),
     campaignChannelPriorities: sent.campaignChannelPriorities,
@@ -92,10 +124,15 @@ function expectedReadForm(sent: Record<string, any>): Record<string, unknown> {
 
 /** JSON as a strict client compares it: an integer by its digits (number or bigint alike, -0 as 0), key order ignored. */
 function canonical(value: unknown): unknown {
-  if (typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value))) return `integer ${BigInt(value)}`;
+  if (typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value)))
+    return `integer ${BigInt(value)}`;
   if (Array.isArray(value)) return value.map(canonical);
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, canonical(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, v]) => [k, canonical(v)]),
+    );
   }
   return value;
 }
@@ -123,7 +160,9 @@ for (const kind of DATABASE_KINDS) {
           const shown = Object.fromEntries(Object.keys(expectedReadForm(generated)).map((key) => [key, read[key]]));
           expect(canonical(shown)).to.deep.equal(canonical(expectedReadForm(generated)));
           const own = (await service.request('GET', `/api/v1/campaigns/${created.body.id}?view=service`)).body;
-          expect(own.campaignSegments.map((s: any) => s.segment.id)).to.deep.equal(generated.campaignSegments.map((s) => String(s.segment.id)));
+          expect(own.campaignSegments.map((s: any) => s.segment.id)).to.deep.equal(
+            generated.campaignSegments.map((s) => String(s.segment.id)),
+          );
           expect(canonical(own.campaignMessages)).to.deep.equal(canonical(shown.campaignMessages));
         }),
         { numRuns: RUNS },

@@ -18,9 +18,12 @@ for (const kind of DATABASE_KINDS) {
     after(() => service.stop());
     beforeEach(() => clock.set(new Date()));
 
-    const verb = (id: string, name: string, options = {}) => service.request('POST', `/api/v1/campaigns/${id}/${name}`, options);
-    const statusOf = async (id: string) => (await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.status;
-    const eventsOf = async (id: string) => (await service.outboxRows()).filter((r) => r.aggregate_id === id).map((r) => r.event_type);
+    const verb = (id: string, name: string, options = {}) =>
+      service.request('POST', `/api/v1/campaigns/${id}/${name}`, options);
+    const statusOf = async (id: string) =>
+      (await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.status;
+    const eventsOf = async (id: string) =>
+      (await service.outboxRows()).filter((r) => r.aggregate_id === id).map((r) => r.event_type);
 
     async function running(): Promise<string> {
       const id = await service.createCampaign({ startAt: later(10), endAt: later(100) });
@@ -30,13 +33,24 @@ for (const kind of DATABASE_KINDS) {
 
     it('pauses, resumes and terminates with the exact Volt MX bodies and one event each', async () => {
       const id = await running();
-      expect((await verb(id, 'pause')).text).to.equal(`{"id":"${id}","message":"Campaign execution paused successfully. "}`);
+      expect((await verb(id, 'pause')).text).to.equal(
+        `{"id":"${id}","message":"Campaign execution paused successfully. "}`,
+      );
       expect(await statusOf(id)).to.equal('paused');
-      expect((await verb(id, 'resume')).text).to.equal(`{"id":"${id}","message":"Campaign execution resumed successfully. "}`);
+      expect((await verb(id, 'resume')).text).to.equal(
+        `{"id":"${id}","message":"Campaign execution resumed successfully. "}`,
+      );
       expect(await statusOf(id)).to.equal('running');
-      expect((await verb(id, 'terminate')).text).to.equal(`{"id":"${id}","message":"Campaign execution stopped successfully. "}`);
+      expect((await verb(id, 'terminate')).text).to.equal(
+        `{"id":"${id}","message":"Campaign execution stopped successfully. "}`,
+      );
       expect(await statusOf(id)).to.equal('terminated');
-      expect(await eventsOf(id)).to.deep.equal(['CampaignStarted', 'CampaignPaused', 'CampaignResumed', 'CampaignTerminated']);
+      expect(await eventsOf(id)).to.deep.equal([
+        'CampaignStarted',
+        'CampaignPaused',
+        'CampaignResumed',
+        'CampaignTerminated',
+      ]);
     });
 
     it('refuses a verb the state does not allow with 409, its code and the current status', async () => {
@@ -79,8 +93,15 @@ for (const kind of DATABASE_KINDS) {
     });
 
     it('modifies only the fields sent and answers the Volt MX body', async () => {
-      const id = await service.createCampaign({ name: 'Before', description: 'keep me', startAt: later(10), endAt: later(100) });
-      const answer = await service.request('POST', `/api/v1/campaigns/${id}/modify`, { body: { name: 'After', endAt: later(200) } });
+      const id = await service.createCampaign({
+        name: 'Before',
+        description: 'keep me',
+        startAt: later(10),
+        endAt: later(100),
+      });
+      const answer = await service.request('POST', `/api/v1/campaigns/${id}/modify`, {
+        body: { name: 'After', endAt: later(200) },
+      });
       expect(answer.text).to.equal(`{"message":"Details updated successfully","id":"${id}"}`);
       const got = (await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body;
       expect(got).to.include({ name: 'After', description: 'keep me', status: 'scheduled', endAt: later(200) });
@@ -89,7 +110,9 @@ for (const kind of DATABASE_KINDS) {
 
     it('validates a modify like a create, naming each bad field, and changes nothing', async () => {
       const id = await service.createCampaign({ name: 'Same' });
-      const answer = await service.request('POST', `/api/v1/campaigns/${id}/modify`, { body: { name: 7, startAt: 'soon', id: '5' } });
+      const answer = await service.request('POST', `/api/v1/campaigns/${id}/modify`, {
+        body: { name: 7, startAt: 'soon', id: '5' },
+      });
       expect(answer.status).to.equal(400);
       expect(answer.body.errors.map((e: { field: string }) => e.field)).to.have.members(['name', 'startAt', 'id']);
       expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.name).to.equal('Same');
@@ -152,8 +175,14 @@ for (const kind of DATABASE_KINDS) {
     });
 
     it('reads Volt MX dates as UTC when no zone is given', async () => {
-      const id = await service.createCampaign({ startAt: undefined, endAt: undefined, startDateStr: '01/02/2032 12:30:00 PM' });
-      expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.startAt).to.equal('2032-01-02T12:30:00.000Z');
+      const id = await service.createCampaign({
+        startAt: undefined,
+        endAt: undefined,
+        startDateStr: '01/02/2032 12:30:00 PM',
+      });
+      expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.startAt).to.equal(
+        '2032-01-02T12:30:00.000Z',
+      );
     });
 
     it('names the field and the expected format when a Volt MX date is malformed', async () => {
@@ -161,7 +190,9 @@ for (const kind of DATABASE_KINDS) {
         body: { name: 'x', startDateStr: '2031-05-24 16:38', endDateStr: '13/01/2031 01:00:00 PM', zone: 'Kabul' },
       });
       expect(answer.status).to.equal(400);
-      const messages = Object.fromEntries(answer.body.errors.map((e: { field: string; message: string }) => [e.field, e.message]));
+      const messages = Object.fromEntries(
+        answer.body.errors.map((e: { field: string; message: string }) => [e.field, e.message]),
+      );
       expect(Object.keys(messages)).to.have.members(['startDateStr', 'endDateStr', 'zone']);
       expect(messages.startDateStr).to.contain('MM/dd/yyyy hh:mm:ss aa');
     });
@@ -194,7 +225,9 @@ for (const kind of DATABASE_KINDS) {
       clock.advance(5 * MINUTE);
       const [, manual] = await Promise.all([tick(), service.request('POST', `/api/v1/campaigns/${id}/start`)]);
       expect([200, 409]).to.include(manual.status);
-      const starts = (await service.outboxRows()).filter((r) => r.aggregate_id === id && r.event_type === 'CampaignStarted');
+      const starts = (await service.outboxRows()).filter(
+        (r) => r.aggregate_id === id && r.event_type === 'CampaignStarted',
+      );
       expect(starts).to.have.length(1);
     });
 
@@ -206,13 +239,23 @@ for (const kind of DATABASE_KINDS) {
       const future = await before.createCampaign({ startAt: later(500), endAt: later(600) });
       const database = await before.stopKeepingDatabase();
       clock.advance(60 * MINUTE);
-      const after = await TestService.start(kind, { clock, database, env: { SCHEDULER: 'on', SCHEDULER_INTERVAL_MS: '3600000' } });
+      const after = await TestService.start(kind, {
+        clock,
+        database,
+        env: { SCHEDULER: 'on', SCHEDULER_INTERVAL_MS: '3600000' },
+      });
       try {
         const events = (await after.outboxRows()).map((r) => `${r.event_type} ${r.aggregate_id}`);
-        expect(events).to.deep.equal([`CampaignCompleted ${passed}`, `CampaignStarted ${first}`, `CampaignStarted ${second}`]);
+        expect(events).to.deep.equal([
+          `CampaignCompleted ${passed}`,
+          `CampaignStarted ${first}`,
+          `CampaignStarted ${second}`,
+        ]);
         const [completed] = await after.outboxRows();
         expect(JSON.parse(completed!.payload as string)).to.include({ started: false });
-        expect((await after.request('GET', `/api/v1/campaigns/${future}?view=service`)).body.status).to.equal('scheduled');
+        expect((await after.request('GET', `/api/v1/campaigns/${future}?view=service`)).body.status).to.equal(
+          'scheduled',
+        );
       } finally {
         await after.stop();
       }

@@ -53,7 +53,11 @@ for (const kind of DATABASE_KINDS) {
       const answer = await list(`status=running,sleeping&sort=oldest&search=${'x'.repeat(256)}`);
       expect(answer.status).to.equal(400);
       expect(answer.body.code).to.equal('VALIDATION_FAILED');
-      expect(answer.body.errors.map((e: { field: string }) => e.field).sort()).to.deep.equal(['search', 'sort', 'status']);
+      expect(answer.body.errors.map((e: { field: string }) => e.field).sort()).to.deep.equal([
+        'search',
+        'sort',
+        'status',
+      ]);
     });
   });
 
@@ -96,10 +100,14 @@ for (const kind of DATABASE_KINDS) {
 
     it('pages through the history', async () => {
       const id = await service.createCampaign();
-      for (const verb of ['start', 'pause', 'resume', 'pause']) await service.request('POST', `/api/v1/campaigns/${id}/${verb}`);
+      for (const verb of ['start', 'pause', 'resume', 'pause'])
+        await service.request('POST', `/api/v1/campaigns/${id}/${verb}`);
       const page = await history(id, '?start=1&pageSize=2');
       expect(page.body.total).to.equal(4);
-      expect(page.body.events.map((e: { type: string }) => e.type)).to.deep.equal(['CampaignResumed', 'CampaignPaused']);
+      expect(page.body.events.map((e: { type: string }) => e.type)).to.deep.equal([
+        'CampaignResumed',
+        'CampaignPaused',
+      ]);
     });
 
     it('keeps the history of a deleted campaign, and an empty one for a campaign without events', async () => {

@@ -22,9 +22,12 @@ for (const kind of DATABASE_KINDS) {
 
     it('shows a created campaign with every field, times in ISO-8601 UTC', async () => {
       const startAt = '2031-05-24T21:08:51+04:30';
-      const { body } = await create({ name: 'Kabul launch', description: 'Push only', startAt, endAt: '2031-06-01T00:00:00Z' }, {
-        token: await service.token('alice'),
-      });
+      const { body } = await create(
+        { name: 'Kabul launch', description: 'Push only', startAt, endAt: '2031-06-01T00:00:00Z' },
+        {
+          token: await service.token('alice'),
+        },
+      );
       const got = await service.request('GET', `/api/v1/campaigns/${body.id}?view=service`);
       expect(got.status).to.equal(200);
       expect(got.body).to.deep.include({
@@ -57,7 +60,9 @@ for (const kind of DATABASE_KINDS) {
       });
       expect(answer.status).to.equal(200);
       expect(answer.text).to.contain('"id":"9007199254740995"');
-      expect((await service.request('GET', '/api/v1/campaigns/9007199254740995?view=service')).body.name).to.equal('From Volt MX');
+      expect((await service.request('GET', '/api/v1/campaigns/9007199254740995?view=service')).body.name).to.equal(
+        'From Volt MX',
+      );
     });
 
     it('refuses an id that exists with 409 CAMPAIGN_EXISTS and keeps the original', async () => {
@@ -128,7 +133,9 @@ for (const kind of DATABASE_KINDS) {
     });
 
     it('answers 404 CAMPAIGN_NOT_FOUND for an unknown campaign and 400 for a bad id', async () => {
-      expect((await service.request('GET', '/api/v1/campaigns/123456789?view=service')).body.code).to.equal('CAMPAIGN_NOT_FOUND');
+      expect((await service.request('GET', '/api/v1/campaigns/123456789?view=service')).body.code).to.equal(
+        'CAMPAIGN_NOT_FOUND',
+      );
       expect((await service.request('GET', '/api/v1/campaigns/12x')).body.code).to.equal('INVALID_CAMPAIGN_ID');
     });
 

@@ -23,7 +23,13 @@ describe('Paths are matched exactly as written, on both mounts', () => {
     expect((await service.request('GET', `/vpns/api/v1/campaigns/${id}`)).status).to.equal(200);
   });
 
-  for (const path of ['/API/V1/campaigns', '/api/v1/Campaigns', '/Api/v1/campaigns', '/VPNS/api/v1/campaigns', '/vpns/API/v1/campaigns']) {
+  for (const path of [
+    '/API/V1/campaigns',
+    '/api/v1/Campaigns',
+    '/Api/v1/campaigns',
+    '/VPNS/api/v1/campaigns',
+    '/vpns/API/v1/campaigns',
+  ]) {
     it(`answers ${path} with 404 NOT_FOUND, with a token or without`, async () => {
       expectNotFound(await service.request('GET', path, { token: null }));
       expectNotFound(await service.request('GET', path));
@@ -31,7 +37,11 @@ describe('Paths are matched exactly as written, on both mounts', () => {
   }
 
   it('starts nothing through a mount written in another letter case', async () => {
-    for (const path of [`/VPNS/api/v1/campaigns/${id}/start`, `/API/V1/campaigns/${id}/start`, `/api/v1/campaigns/${id}/START`]) {
+    for (const path of [
+      `/VPNS/api/v1/campaigns/${id}/start`,
+      `/API/V1/campaigns/${id}/start`,
+      `/api/v1/campaigns/${id}/START`,
+    ]) {
       expectNotFound(await service.request('POST', path, { token: null }));
       expectNotFound(await service.request('POST', path));
     }

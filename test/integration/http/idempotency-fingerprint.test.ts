@@ -1,7 +1,7 @@
 import { migrationSource } from '../../../src/adapters/persistence/migrations/index.js';
 import { DATABASE_KINDS, openTestDatabase } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
-import { inDays, TestService, type RequestOptions } from '../../support/test-service.js';
+import { inDays, type RequestOptions, TestService } from '../../support/test-service.js';
 
 for (const kind of DATABASE_KINDS) {
   describe(`An Idempotency-Key is bound to the whole request: method, resource, query and body (${kind.name})`, () => {
@@ -29,7 +29,10 @@ for (const kind of DATABASE_KINDS) {
     it('replays a modify whose body differs only in key order and whitespace, byte for byte', async () => {
       const id = await service.createCampaign();
       const endAt = inDays(40);
-      const first = await post(`/api/v1/campaigns/${id}/modify`, `o-${id}`, { rawBody: `{"name":"N","endAt":"${endAt}"}`, headers: json });
+      const first = await post(`/api/v1/campaigns/${id}/modify`, `o-${id}`, {
+        rawBody: `{"name":"N","endAt":"${endAt}"}`,
+        headers: json,
+      });
       const events = (await service.outboxRows()).length;
       const again = await post(`/api/v1/campaigns/${id}/modify`, `o-${id}`, {
         rawBody: ` {\n  "endAt" : "${endAt}",\t"name": "N" }\n`,
@@ -96,10 +99,15 @@ for (const kind of DATABASE_KINDS) {
     after(() => service.stop());
 
     const start = (id: string, options: RequestOptions = {}) =>
-      service.request('POST', `/api/v1/campaigns/${id}/start`, { ...options, headers: { 'idempotency-key': 'stored-before' } });
+      service.request('POST', `/api/v1/campaigns/${id}/start`, {
+        ...options,
+        headers: { 'idempotency-key': 'stored-before' },
+      });
 
     it('are rewritten to the request form, with a digest that matches any query and body', async () => {
-      expect((await service.db('idempotency_keys').where({ key: 'stored-before' }).first()).fingerprint).to.equal('POST /campaigns/42/start *');
+      expect((await service.db('idempotency_keys').where({ key: 'stored-before' }).first()).fingerprint).to.equal(
+        'POST /campaigns/42/start *',
+      );
     });
 
     it('still answer a repeat of their request as before, whatever its body', async () => {
@@ -112,7 +120,9 @@ for (const kind of DATABASE_KINDS) {
 
     it('still refuse another campaign or verb with 422', async () => {
       expect((await start('43')).status).to.equal(422);
-      const pause = await service.request('POST', '/api/v1/campaigns/42/pause', { headers: { 'idempotency-key': 'stored-before' } });
+      const pause = await service.request('POST', '/api/v1/campaigns/42/pause', {
+        headers: { 'idempotency-key': 'stored-before' },
+      });
       expect(pause.status).to.equal(422);
     });
   });

@@ -17,7 +17,10 @@ for (const kind of DATABASE_KINDS) {
       expect(answer.status).to.equal(500);
       expect(answer.body.code).to.equal('INTERNAL');
       expect((await service.outboxRows()).filter((row) => row.aggregate_id === id)).to.deep.equal([]);
-      expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body).to.include({ status: 'running', pausedAt: null });
+      expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body).to.include({
+        status: 'running',
+        pausedAt: null,
+      });
     });
   });
 }

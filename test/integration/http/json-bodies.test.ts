@@ -19,7 +19,9 @@ for (const kind of DATABASE_KINDS) {
       const answer = await create(nested(5000));
       expect(answer.status).to.equal(400);
       expect(answer.body.code).to.equal('INVALID_REQUEST');
-      expect(answer.body.message).to.equal(`The request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`);
+      expect(answer.body.message).to.equal(
+        `The request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`,
+      );
     });
 
     it(`takes a body nested ${MAX_JSON_DEPTH} levels deep`, async () => {
@@ -34,7 +36,10 @@ for (const kind of DATABASE_KINDS) {
     it('reads __proto__ as an ordinary unknown field: it sets nothing', async () => {
       const answer = await create('{"name":"proto","__proto__":{"status":"draft","description":"from the prototype"}}');
       expect(answer.status).to.equal(200);
-      expect((await service.request('GET', `/api/v1/campaigns/${answer.body.id}?view=service`)).body).to.include({ status: 'scheduled', description: null });
+      expect((await service.request('GET', `/api/v1/campaigns/${answer.body.id}?view=service`)).body).to.include({
+        status: 'scheduled',
+        description: null,
+      });
     });
   });
 }

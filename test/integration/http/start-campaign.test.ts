@@ -34,7 +34,10 @@ for (const kind of DATABASE_KINDS) {
       expect(id).to.equal('9007199254740993');
       const answer = await start('9007199254740993');
       expect(answer.text).to.equal(START_BODY('9007199254740993'));
-      const [row] = await service.db('campaigns').select(service.db.raw('CAST(id AS TEXT) AS id')).where('id', '9007199254740993');
+      const [row] = await service
+        .db('campaigns')
+        .select(service.db.raw('CAST(id AS TEXT) AS id'))
+        .where('id', '9007199254740993');
       expect(row.id).to.equal('9007199254740993');
       const got = await service.request('GET', '/api/v1/campaigns/9007199254740993?view=service');
       expect(got.text).to.contain('"id":"9007199254740993"');
@@ -46,7 +49,11 @@ for (const kind of DATABASE_KINDS) {
       const rows = (await service.outboxRows()).filter((row) => row.aggregate_id === id);
       expect(rows).to.have.length(1);
       expect(rows[0]!.event_type).to.equal('CampaignStarted');
-      expect(JSON.parse(rows[0]!.payload as string)).to.include({ campaignId: id, trigger: 'manual', startedBy: 'alice' });
+      expect(JSON.parse(rows[0]!.payload as string)).to.include({
+        campaignId: id,
+        trigger: 'manual',
+        startedBy: 'alice',
+      });
     });
 
     it('accepts an empty JSON object as the body', async () => {
@@ -106,7 +113,10 @@ for (const kind of DATABASE_KINDS) {
     });
 
     it('refuses a campaign whose end date has passed with 409 CAMPAIGN_EXPIRED and changes nothing', async () => {
-      const id = await service.createCampaign({ startAt: new Date(clock.now().getTime() + 60_000).toISOString(), endAt: new Date(clock.now().getTime() + 120_000).toISOString() });
+      const id = await service.createCampaign({
+        startAt: new Date(clock.now().getTime() + 60_000).toISOString(),
+        endAt: new Date(clock.now().getTime() + 120_000).toISOString(),
+      });
       clock.advance(120_000);
       const answer = await start(id);
       expect(answer.status).to.equal(409);
@@ -142,7 +152,10 @@ for (const kind of DATABASE_KINDS) {
     });
 
     describe('with an Idempotency-Key', () => {
-      const withKey = (key: string, token?: string) => ({ headers: { 'idempotency-key': key }, ...(token ? { token } : {}) });
+      const withKey = (key: string, token?: string) => ({
+        headers: { 'idempotency-key': key },
+        ...(token ? { token } : {}),
+      });
 
       it('answers a repeat with the first status and body and writes nothing', async () => {
         const id = await service.createCampaign();
@@ -169,10 +182,12 @@ for (const kind of DATABASE_KINDS) {
         const answer = await start(two, withKey(`shared-${one}`));
         expect(answer.status).to.equal(422);
         expect(answer.body.code).to.equal('IDEMPOTENCY_KEY_REUSED');
-        expect((await service.request('GET', `/api/v1/campaigns/${two}?view=service`)).body.status).to.equal('scheduled');
+        expect((await service.request('GET', `/api/v1/campaigns/${two}?view=service`)).body.status).to.equal(
+          'scheduled',
+        );
       });
 
-      it('keeps one caller\'s keys apart from another\'s', async () => {
+      it("keeps one caller's keys apart from another's", async () => {
         const id = await service.createCampaign();
         await start(id, withKey(`mine-${id}`, await service.token('alice')));
         const answer = await start(id, withKey(`mine-${id}`, await service.token('bob')));

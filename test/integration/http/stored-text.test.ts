@@ -13,10 +13,16 @@ for (const kind of DATABASE_KINDS) {
 
     const create = (fields: Record<string, unknown>, token?: string) =>
       service.request('POST', '/api/v1/campaigns', { body: { name: 'Sale', ...fields }, ...(token ? { token } : {}) });
-    const fieldsOf = (answer: { body: { errors?: Array<{ field: string }> } }) => (answer.body.errors ?? []).map((e) => e.field);
+    const fieldsOf = (answer: { body: { errors?: Array<{ field: string }> } }) =>
+      (answer.body.errors ?? []).map((e) => e.field);
     const count = async () => Number((await service.db('campaigns').count({ n: '*' }).first())!.n);
 
-    const controls = [['name', 'a\u0000b', 'NUL'], ['description', 'a\u0000b', 'NUL'], ['name', 'bell\u0007', 'U+0007'], ['description', 'C1 \u0085', 'U+0085']] as const;
+    const controls = [
+      ['name', 'a\u0000b', 'NUL'],
+      ['description', 'a\u0000b', 'NUL'],
+      ['name', 'bell\u0007', 'U+0007'],
+      ['description', 'C1 \u0085', 'U+0085'],
+    ] as const;
     for (const [field, value, what] of controls) {
       it(`refuses ${what} in ${field} with 400 VALIDATION_FAILED naming it, and stores nothing`, async () => {
         const before = await count();
@@ -38,10 +44,15 @@ for (const kind of DATABASE_KINDS) {
 
     it('refuses the same texts in a modify, changing nothing', async () => {
       const id = await service.createCampaign({ description: 'kept' });
-      const answer = await service.request('POST', `/api/v1/campaigns/${id}/modify`, { body: { description: 'x\u0000', name: '\ud83d' } });
+      const answer = await service.request('POST', `/api/v1/campaigns/${id}/modify`, {
+        body: { description: 'x\u0000', name: '\ud83d' },
+      });
       expect(answer.status).to.equal(400);
       expect(fieldsOf(answer)).to.have.members(['name', 'description']);
-      expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body).to.include({ name: 'Spring sale', description: 'kept' });
+      expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body).to.include({
+        name: 'Spring sale',
+        description: 'kept',
+      });
     });
 
     it('counts lengths in code points: a name of 255 astral characters is kept exactly, 256 are refused', async () => {
@@ -56,12 +67,20 @@ for (const kind of DATABASE_KINDS) {
     it('keeps tabs, line breaks, combining marks and astral characters exactly', async () => {
       const description = 'line one\r\n\tline two: e\u0301 𝄞 \u{10ffff} \ufeff';
       const id = (await create({ description, startAt: inDays(1) })).body.id as string;
-      expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.description).to.equal(description);
+      expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.description).to.equal(
+        description,
+      );
     });
 
     it('applies the same rules to the content, naming the text by its path', async () => {
       const answer = await create({
-        campaignMessages: [{ message: 'a\u0000b', application: { appId: 'app' }, platformSpecificProps: { 'k\u0001': 'v', ok: '\ud800' } }],
+        campaignMessages: [
+          {
+            message: 'a\u0000b',
+            application: { appId: 'app' },
+            platformSpecificProps: { 'k\u0001': 'v', ok: '\ud800' },
+          },
+        ],
       });
       expect(answer.status).to.equal(400);
       expect(fieldsOf(answer)).to.have.members([
@@ -77,7 +96,11 @@ for (const kind of DATABASE_KINDS) {
       expect(fieldsOf(answer)).to.deep.equal(['zone']);
     });
 
-    for (const [what, subject] of [['a NUL', 'ali\u0000ce'], ['256 characters', 's'.repeat(256)], ['a lone surrogate', 'bob\ud800']] as const) {
+    for (const [what, subject] of [
+      ['a NUL', 'ali\u0000ce'],
+      ['256 characters', 's'.repeat(256)],
+      ['a lone surrogate', 'bob\ud800'],
+    ] as const) {
       it(`refuses a token whose subject has ${what} at the door with 401, storing nothing`, async () => {
         const before = await count();
         const answer = await create({}, await mintToken({ secret: TEST_SECRET, subject }));
@@ -92,7 +115,9 @@ for (const kind of DATABASE_KINDS) {
       const subject = '👤'.repeat(255);
       const answer = await create({}, await mintToken({ secret: TEST_SECRET, subject }));
       expect(answer.status).to.equal(200);
-      expect((await service.request('GET', `/api/v1/campaigns/${answer.body.id}?view=service`)).body.createdBy).to.equal(subject);
+      expect(
+        (await service.request('GET', `/api/v1/campaigns/${answer.body.id}?view=service`)).body.createdBy,
+      ).to.equal(subject);
     });
   });
 }

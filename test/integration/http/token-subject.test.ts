@@ -1,8 +1,8 @@
+import { ALL_SCOPES } from '../../../src/adapters/auth/principal.js';
 import { DATABASE_KINDS } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
 import { nowSeconds, tokenWithPayload } from '../../support/raw-token.js';
 import { TestService } from '../../support/test-service.js';
-import { ALL_SCOPES } from '../../../src/adapters/auth/principal.js';
 
 for (const kind of DATABASE_KINDS) {
   describe(`The token subject at the door (${kind.name})`, () => {
@@ -24,19 +24,26 @@ for (const kind of DATABASE_KINDS) {
     ] as const) {
       it(`refuses a subject with ${label} with 401, before anything is written`, async () => {
         const token = tokenFor(subJson);
-        const create = await service.request('POST', '/api/v1/campaigns', { token, body: { name: 'x', startAt: '2031-01-01T00:00:00Z', endAt: '2031-02-01T00:00:00Z' } });
+        const create = await service.request('POST', '/api/v1/campaigns', {
+          token,
+          body: { name: 'x', startAt: '2031-01-01T00:00:00Z', endAt: '2031-02-01T00:00:00Z' },
+        });
         const start = await service.request('POST', `/api/v1/campaigns/${id}/start`, { token });
         for (const answer of [create, start]) {
           expect(answer.status).to.equal(401);
           expect(answer.body).to.include({ code: 'UNAUTHORIZED' });
         }
-        expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.status).to.equal('scheduled');
+        expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.status).to.equal(
+          'scheduled',
+        );
       });
     }
 
     it('records a subject of 255 characters exactly', async () => {
       const sub = 'ü'.repeat(255);
-      const answer = await service.request('POST', `/api/v1/campaigns/${id}/start`, { token: tokenFor(JSON.stringify(sub)) });
+      const answer = await service.request('POST', `/api/v1/campaigns/${id}/start`, {
+        token: tokenFor(JSON.stringify(sub)),
+      });
       expect(answer.status).to.equal(200);
       const row = await service.db('campaigns').where({ id }).first();
       expect(row.updated_by).to.equal(sub);

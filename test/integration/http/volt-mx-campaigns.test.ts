@@ -1,4 +1,10 @@
-import { CREATE_BODIES, CREATE_CAMPAIGN, CREATE_WITH_RICH_PUSH, MODIFY_WITH_PLATFORM_PROPERTIES, MODIFY_WITH_RICH_PUSH } from '../../fixtures/volt-mx-bodies.js';
+import {
+  CREATE_BODIES,
+  CREATE_CAMPAIGN,
+  CREATE_WITH_RICH_PUSH,
+  MODIFY_WITH_PLATFORM_PROPERTIES,
+  MODIFY_WITH_RICH_PUSH,
+} from '../../fixtures/volt-mx-bodies.js';
 import { DATABASE_KINDS } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
 import { readStrictly, VOLT_MX_CAMPAIGN, VOLT_MX_PAGE } from '../../support/strict-volt-mx-client.js';
@@ -10,7 +16,14 @@ const SERVICE_MEDIA_TYPE = 'application/vnd.campaign-service+json';
 
 /** What reading a campaign back must show of each content item the client sent (counters aside). */
 function sentContent(body: Record<string, any>) {
-  const lists = ['campaignMessages', 'campaignMails', 'campaignSms', 'campaignVoiceSms', 'campaignPasses', 'campaignChannelPriorities'];
+  const lists = [
+    'campaignMessages',
+    'campaignMails',
+    'campaignSms',
+    'campaignVoiceSms',
+    'campaignPasses',
+    'campaignChannelPriorities',
+  ];
   return Object.fromEntries(lists.map((list) => [list, (body[list] ?? []) as Array<Record<string, unknown>>]));
 }
 
@@ -20,7 +33,7 @@ const COUNTERS = /^(subscribers|pushesSent|pushesOpened|mailsSent|mailsOpened|sm
 function expectContains(read: unknown, sent: unknown, path: string): void {
   if (Array.isArray(sent)) {
     expect(read, path).to.be.an('array').with.length(sent.length);
-    sent.forEach((item, index) => expectContains((read as unknown[])[index], item, `${path}[${index}]`));
+    for (const [index, item] of sent.entries()) expectContains((read as unknown[])[index], item, `${path}[${index}]`);
   } else if (typeof sent === 'object' && sent !== null) {
     for (const [key, value] of Object.entries(sent)) {
       if (COUNTERS.test(key)) expect((read as Record<string, unknown>)[key], `${path}.${key}`).to.equal(0);
@@ -69,9 +82,11 @@ for (const kind of DATABASE_KINDS) {
         });
         expect(got.body.createdDateStr).to.match(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2} [AP]M UTC$/);
         expect(got.body.lastModifiedDateStr).to.equal(got.body.createdDateStr);
-        const segments = (body.campaignSegments as Array<{ segment: { id: number; name?: string } }>).map(({ segment }) => ({
-          segment: { id: segment.id, name: segment.name ?? '' },
-        }));
+        const segments = (body.campaignSegments as Array<{ segment: { id: number; name?: string } }>).map(
+          ({ segment }) => ({
+            segment: { id: segment.id, name: segment.name ?? '' },
+          }),
+        );
         expect(got.body.campaignSegments).to.deep.equal(segments);
         expectContains(got.body, sentContent(body), '$');
       });
@@ -91,37 +106,56 @@ for (const kind of DATABASE_KINDS) {
       const body = {
         ...CREATE_WITH_RICH_PUSH,
         id: LONG_MAX,
-        campaignSegments: [{ segment: { id: 9223372036854775807n, name: 'Everyone' } }, { segment: { id: '9007199254740993' } }],
+        campaignSegments: [
+          { segment: { id: 9223372036854775807n, name: 'Everyone' } },
+          { segment: { id: '9007199254740993' } },
+        ],
       };
       const created = await service.request('POST', '/api/v1/campaigns', {
-        rawBody: JSON.stringify(body, (_key, value) => (typeof value === 'bigint' ? `@${value}@` : value)).replace(/"@(\d+)@"/g, '$1'),
+        rawBody: JSON.stringify(body, (_key, value) => (typeof value === 'bigint' ? `@${value}@` : value)).replace(
+          /"@(\d+)@"/g,
+          '$1',
+        ),
         headers: { 'content-type': 'application/json' },
       });
       expect(created.status, created.text).to.equal(200);
       expect(created.text).to.equal(`{"message":"Details added successfully","id":"${LONG_MAX}"}`);
       const got = await read(LONG_MAX);
       expect(got.text).to.match(new RegExp(`^\\{"id":${LONG_MAX},`));
-      expect(got.text).to.contain(`"campaignSegments":[{"segment":{"id":${LONG_MAX},"name":"Everyone"}},{"segment":{"id":9007199254740993,"name":""}}]`);
+      expect(got.text).to.contain(
+        `"campaignSegments":[{"segment":{"id":${LONG_MAX},"name":"Everyone"}},{"segment":{"id":9007199254740993,"name":""}}]`,
+      );
       readStrictly(got.body, VOLT_MX_CAMPAIGN);
       const own = await read(LONG_MAX, '?view=service');
       expect(own.body.id).to.equal(LONG_MAX);
       expect(own.body.campaignSegments.map((s: any) => s.segment.id)).to.deep.equal([LONG_MAX, '9007199254740993']);
     });
 
-    it('answers the service\'s own view on ?view=service and on its media type, with the content', async () => {
+    it("answers the service's own view on ?view=service and on its media type, with the content", async () => {
       const created = await create({ ...CREATE_CAMPAIGN, description: 'Shopping week' });
       const byQuery = await read(created.body.id, '?view=service');
       expect(byQuery.headers.get('content-type')).to.match(/^application\/json/);
-      expect(byQuery.body).to.include({ id: created.body.id, status: 'scheduled', description: 'Shopping week', version: 1 });
+      expect(byQuery.body).to.include({
+        id: created.body.id,
+        status: 'scheduled',
+        description: 'Shopping week',
+        version: 1,
+      });
       expect(byQuery.body.startAt).to.equal('2036-05-24T12:08:51.000Z');
       expect(byQuery.body.campaignMessages[0].application.appId).to.equal('1464041244280');
-      const byMediaType = await service.request('GET', `/api/v1/campaigns/${created.body.id}`, { headers: { accept: SERVICE_MEDIA_TYPE } });
-      expect(byMediaType.headers.get('content-type')).to.match(new RegExp(`^${SERVICE_MEDIA_TYPE.replace(/[.+]/g, '\\$&')}`));
+      const byMediaType = await service.request('GET', `/api/v1/campaigns/${created.body.id}`, {
+        headers: { accept: SERVICE_MEDIA_TYPE },
+      });
+      expect(byMediaType.headers.get('content-type')).to.match(
+        new RegExp(`^${SERVICE_MEDIA_TYPE.replace(/[.+]/g, '\\$&')}`),
+      );
       expect(byMediaType.body).to.deep.equal(byQuery.body);
       expect(byMediaType.headers.get('vary')).to.match(/Accept/i);
       const bad = await read(created.body.id, '?view=everything');
       expect(bad.status).to.equal(400);
-      expect(bad.body.errors).to.deep.equal([{ field: 'view', message: 'must be "original" (the default) or "service"' }]);
+      expect(bad.body.errors).to.deep.equal([
+        { field: 'view', message: 'must be "original" (the default) or "service"' },
+      ]);
     });
 
     it('publishes CampaignStarted with the audience, the messages and the channel order as they were at the start', async () => {
@@ -129,13 +163,25 @@ for (const kind of DATABASE_KINDS) {
       expect((await service.request('POST', `/api/v1/campaigns/${created.body.id}/start`)).status).to.equal(200);
       const modified = await modify(created.body.id, { campaignMessages: [] });
       expect(modified.status).to.equal(409);
-      const [started] = (await service.outboxRows()).filter((r) => r.aggregate_id === created.body.id && r.event_type === 'CampaignStarted');
+      const [started] = (await service.outboxRows()).filter(
+        (r) => r.aggregate_id === created.body.id && r.event_type === 'CampaignStarted',
+      );
       const payload = JSON.parse(started!.payload as string);
-      expect(payload.campaignSegments).to.deep.equal([{ id: '2', name: 'sample segment' }, { id: '1', name: 'All Users' }]);
-      expect(payload.campaignMessages[0].platformSpecificProps).to.deep.equal(MODIFY_WITH_PLATFORM_PROPERTIES.campaignMessages[0]!.platformSpecificProps);
-      expect(payload.campaignMessages[0].application).to.deep.equal({ appId: '20096-6548262167', applicationName: 'AppforAll' });
+      expect(payload.campaignSegments).to.deep.equal([
+        { id: '2', name: 'sample segment' },
+        { id: '1', name: 'All Users' },
+      ]);
+      expect(payload.campaignMessages[0].platformSpecificProps).to.deep.equal(
+        MODIFY_WITH_PLATFORM_PROPERTIES.campaignMessages[0]!.platformSpecificProps,
+      );
+      expect(payload.campaignMessages[0].application).to.deep.equal({
+        appId: '20096-6548262167',
+        applicationName: 'AppforAll',
+      });
       expect(payload.campaignMails[0].content).to.equal('##First Name####Email##');
-      expect(payload.campaignPasses[0].passContent).to.deep.equal(MODIFY_WITH_PLATFORM_PROPERTIES.campaignPasses[0]!.passContent);
+      expect(payload.campaignPasses[0].passContent).to.deep.equal(
+        MODIFY_WITH_PLATFORM_PROPERTIES.campaignPasses[0]!.passContent,
+      );
       expect(payload).to.include({ name: 'Validate Campaign API 2', campaignType: '' });
     });
 
@@ -150,7 +196,10 @@ for (const kind of DATABASE_KINDS) {
         const created = await create({ ...CREATE_WITH_RICH_PUSH, zone });
         expect(created.status, zone).to.equal(200);
         expect((await read(created.body.id, '?view=service')).body.startAt, zone).to.equal(startAt);
-        expect((await read(created.body.id)).body).to.include({ zone, startDateStr: CREATE_WITH_RICH_PUSH.startDateStr });
+        expect((await read(created.body.id)).body).to.include({
+          zone,
+          startDateStr: CREATE_WITH_RICH_PUSH.startDateStr,
+        });
       }
     });
 
@@ -173,7 +222,8 @@ for (const kind of DATABASE_KINDS) {
     it('changes what a later start sends, never what an earlier start sent', async () => {
       const created = await create({ ...CREATE_WITH_RICH_PUSH, campaignSegments: [{ segment: { id: 7 } }] });
       const id = created.body.id;
-      const verb = async (name: string) => expect((await service.request('POST', `/api/v1/campaigns/${id}/${name}`)).status, name).to.equal(200);
+      const verb = async (name: string) =>
+        expect((await service.request('POST', `/api/v1/campaigns/${id}/${name}`)).status, name).to.equal(200);
       await verb('start');
       await verb('pause');
       expect((await modify(id, { campaignSegments: [{ segment: { id: 8 } }] })).status).to.equal(200);
@@ -199,7 +249,9 @@ for (const kind of DATABASE_KINDS) {
           expect(answer.status, answer.text).to.equal(200);
           const after = (await read(created.body.id)).body;
           expect(after.name).to.equal('Renamed');
-          expect({ ...after, name: before.name, lastModifiedDateStr: before.lastModifiedDateStr }).to.deep.equal(before);
+          expect({ ...after, name: before.name, lastModifiedDateStr: before.lastModifiedDateStr }).to.deep.equal(
+            before,
+          );
           expect((await read(created.body.id, '?view=service')).body.version).to.equal(2);
         });
       }
@@ -207,7 +259,12 @@ for (const kind of DATABASE_KINDS) {
       it('refuses a read-only field sent with another value than stored, naming it', async () => {
         const created = await create(CREATE_CAMPAIGN);
         const got = (await read(created.body.id)).body;
-        for (const [field, value] of [['createdBy', 'mallory'], ['status', 'Completed'], ['pausedDateStr', '01/01/2037 10:00:00 AM'], ['id', 5]] as const) {
+        for (const [field, value] of [
+          ['createdBy', 'mallory'],
+          ['status', 'Completed'],
+          ['pausedDateStr', '01/01/2037 10:00:00 AM'],
+          ['id', 5],
+        ] as const) {
           const answer = await modify(created.body.id, { ...got, id: undefined, [field]: value });
           expect(answer.status, field).to.equal(400);
           expect(answer.body.errors.map((e: { field: string }) => e.field)).to.deep.equal([field]);
@@ -232,17 +289,26 @@ for (const kind of DATABASE_KINDS) {
       it('refuses a malformed body before any work, so the same Idempotency-Key serves the corrected request', async () => {
         const created = await create(CREATE_CAMPAIGN);
         const key = { 'idempotency-key': `fix-${created.body.id}` };
-        const bad = await service.request('POST', `/api/v1/campaigns/${created.body.id}/modify`, { body: { name: 7, id: 1 }, headers: key });
+        const bad = await service.request('POST', `/api/v1/campaigns/${created.body.id}/modify`, {
+          body: { name: 7, id: 1 },
+          headers: key,
+        });
         expect(bad.status).to.equal(400);
         expect(bad.body.errors.map((e: { field: string }) => e.field)).to.deep.equal(['name', 'id']);
-        const good = await service.request('POST', `/api/v1/campaigns/${created.body.id}/modify`, { body: { name: 'Fixed' }, headers: key });
+        const good = await service.request('POST', `/api/v1/campaigns/${created.body.id}/modify`, {
+          body: { name: 'Fixed' },
+          headers: key,
+        });
         expect(good.status, good.text).to.equal(200);
         expect((await read(created.body.id)).body.name).to.equal('Fixed');
       });
 
       it('names the field the client sent: a past startDateStr is reported as startDateStr', async () => {
         const created = await create(CREATE_CAMPAIGN);
-        const answer = await modify(created.body.id, { startDateStr: '01/01/2001 10:00:00 AM', zone: '(GMT) Casablanca' });
+        const answer = await modify(created.body.id, {
+          startDateStr: '01/01/2001 10:00:00 AM',
+          zone: '(GMT) Casablanca',
+        });
         expect(answer.status).to.equal(400);
         expect(answer.body.errors).to.deep.equal([{ field: 'startDateStr', message: 'must be in the future' }]);
       });
@@ -263,14 +329,38 @@ for (const kind of DATABASE_KINDS) {
         ['an end date before the start date', { endDateStr: '05/01/2036 12:00:00 AM' }, 'endDateStr'],
         ['no name', { name: undefined }, 'name'],
         ['a date not in MM/dd/yyyy hh:mm:ss aa', { startDateStr: '2036-05-24 16:38' }, 'startDateStr'],
-        ['an email without content', { campaignMails: [{ subject: 'Hi', contentType: 'text.html' }] }, 'campaignMails[0].content'],
-        ['a segment without an id', { campaignSegments: [{ segment: { name: 'No id' } }] }, 'campaignSegments[0].segment.id'],
-        ['a push message without an application', { campaignMessages: [{ name: 'x', message: 'y' }] }, 'campaignMessages[0].application'],
-        ['a field the original does not have inside a message', { campaignSms: [{ smsMessage: 'Hi', smsBody: 'Hi' }] }, 'campaignSms[0].smsBody'],
+        [
+          'an email without content',
+          { campaignMails: [{ subject: 'Hi', contentType: 'text.html' }] },
+          'campaignMails[0].content',
+        ],
+        [
+          'a segment without an id',
+          { campaignSegments: [{ segment: { name: 'No id' } }] },
+          'campaignSegments[0].segment.id',
+        ],
+        [
+          'a push message without an application',
+          { campaignMessages: [{ name: 'x', message: 'y' }] },
+          'campaignMessages[0].application',
+        ],
+        [
+          'a field the original does not have inside a message',
+          { campaignSms: [{ smsMessage: 'Hi', smsBody: 'Hi' }] },
+          'campaignSms[0].smsBody',
+        ],
         ['a status a create cannot give', { status: 'Completed' }, 'status'],
         ['a zone of no known form', { zone: 'Kabul' }, 'zone'],
-        ['an unknown channel', { campaignChannelPriorities: [{ messageChannel: 'FAX' }] }, 'campaignChannelPriorities[0].messageChannel'],
-        ['a repeat without its unit', { campaignSms: [{ smsMessage: 'Hi', repeatMessage: { smsMessage: 'Again', interval: 2 } }] }, 'campaignSms[0].repeatMessage.intervalUnit'],
+        [
+          'an unknown channel',
+          { campaignChannelPriorities: [{ messageChannel: 'FAX' }] },
+          'campaignChannelPriorities[0].messageChannel',
+        ],
+        [
+          'a repeat without its unit',
+          { campaignSms: [{ smsMessage: 'Hi', repeatMessage: { smsMessage: 'Again', interval: 2 } }] },
+          'campaignSms[0].repeatMessage.intervalUnit',
+        ],
       ];
       for (const [what, change, field] of refusals) {
         it(`refuses ${what}`, async () => {

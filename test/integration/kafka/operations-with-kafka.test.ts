@@ -51,9 +51,13 @@ describe('Readiness and metrics while the relay publishes to Kafka (SQLite)', fu
     await broker.stop();
     try {
       await startOne();
-      await eventually('readiness reports the broker unreachable', async () => (await ready()).body.status === 'degraded', {
-        timeoutMs: 30_000,
-      });
+      await eventually(
+        'readiness reports the broker unreachable',
+        async () => (await ready()).body.status === 'degraded',
+        {
+          timeoutMs: 30_000,
+        },
+      );
       const answer = await ready();
       expect(answer.status).to.equal(200);
       expect(answer.body.relay).to.include({ state: 'broker-unreachable' });
@@ -63,9 +67,13 @@ describe('Readiness and metrics while the relay publishes to Kafka (SQLite)', fu
     } finally {
       await broker.start();
     }
-    await eventually('the relay publishes again', async () => {
-      const { body } = await ready();
-      return body.status === 'ready' && body.outbox.backlog === 0;
-    }, { timeoutMs: 60_000 });
+    await eventually(
+      'the relay publishes again',
+      async () => {
+        const { body } = await ready();
+        return body.status === 'ready' && body.outbox.backlog === 0;
+      },
+      { timeoutMs: 60_000 },
+    );
   });
 });

@@ -4,13 +4,19 @@ import formats from 'ajv-formats';
 import type { Kafka } from 'kafkajs';
 import { parse } from 'yaml';
 import { FixedClock } from '../../fakes/fixed-clock.js';
+import { CREATE_FROM_READ_SAMPLES } from '../../fixtures/volt-mx-bodies.js';
 import { SQLITE } from '../../support/databases.js';
 import { eventually } from '../../support/eventually.js';
-import { CREATE_FROM_READ_SAMPLES } from '../../fixtures/volt-mx-bodies.js';
 import { expect } from '../../support/expect.js';
 import { BROKER_START_TIMEOUT_MS, testKafkaBrokers } from '../../support/kafka-global.js';
 import { TestService } from '../../support/test-service.js';
-import { partitionsOf, testKafkaClient, TopicReader, uniqueTopic, type ReadMessage } from '../../support/topic-reader.js';
+import {
+  partitionsOf,
+  type ReadMessage,
+  TopicReader,
+  testKafkaClient,
+  uniqueTopic,
+} from '../../support/topic-reader.js';
 
 describe('Publishing campaign events to Kafka (SQLite)', function () {
   this.timeout(60_000);
@@ -27,7 +33,12 @@ describe('Publishing campaign events to Kafka (SQLite)', function () {
     service = await TestService.start(SQLITE, {
       clock,
       // The relay polls once an hour here: every event below reaches Kafka because its commit woke the relay.
-      env: { KAFKA_BROKERS: brokers, KAFKA_TOPIC: topic, KAFKA_TOPIC_PARTITIONS: '4', OUTBOX_POLL_INTERVAL_MS: '3600000' },
+      env: {
+        KAFKA_BROKERS: brokers,
+        KAFKA_TOPIC: topic,
+        KAFKA_TOPIC_PARTITIONS: '4',
+        OUTBOX_POLL_INTERVAL_MS: '3600000',
+      },
     });
     reader = await TopicReader.open(brokers, topic);
   });
@@ -42,8 +53,11 @@ describe('Publishing campaign events to Kafka (SQLite)', function () {
     const answer = await service.request('POST', `/api/v1/campaigns/${id}/${verb}`);
     if (answer.status !== 200) throw new Error(`${verb} ${id} answered ${answer.status}: ${answer.text}`);
   };
-  const outbox = async (): Promise<Array<{ sequence: bigint; eventId: string; campaignId: string; published: boolean; traceContext: string | null }>> => {
-    const rows = await service.db('outbox')
+  const outbox = async (): Promise<
+    Array<{ sequence: bigint; eventId: string; campaignId: string; published: boolean; traceContext: string | null }>
+  > => {
+    const rows = await service
+      .db('outbox')
       .select(
         service.db.raw('CAST(sequence AS TEXT) AS sequence_text'),
         'event_id',
@@ -60,7 +74,8 @@ describe('Publishing campaign events to Kafka (SQLite)', function () {
       traceContext: row.trace_context as string | null,
     }));
   };
-  const everyEventPublished = () => eventually('every outbox row is marked published', async () => (await outbox()).every((row) => row.published));
+  const everyEventPublished = () =>
+    eventually('every outbox row is marked published', async () => (await outbox()).every((row) => row.published));
 
   it('creates the topic with KAFKA_TOPIC_PARTITIONS partitions when it starts', async () => {
     expect(await partitionsOf(kafka, topic)).to.equal(4);
@@ -98,23 +113,34 @@ describe('Publishing campaign events to Kafka (SQLite)', function () {
 
   it('publishes a start with everything a sender needs: the audience, every message and the channel order', async () => {
     const { startDateStr: _start, endDateStr: _end, ...body } = CREATE_FROM_READ_SAMPLES;
-    const id = await createCampaign({ ...body, campaignChannelPriorities: [{ messageChannel: 'SMS' }, { messageChannel: 'PUSH' }] });
+    const id = await createCampaign({
+      ...body,
+      campaignChannelPriorities: [{ messageChannel: 'SMS' }, { messageChannel: 'PUSH' }],
+    });
     await act('start', id);
     const [message] = await reader.waitForKeys([id]);
     const value = JSON.parse(message!.value!);
-    expect(value.campaignSegments).to.deep.equal([{ id: '2', name: 'SegGeolocation152' }, { id: '1', name: 'SegEmailContiansCom173' }]);
+    expect(value.campaignSegments).to.deep.equal([
+      { id: '2', name: 'SegGeolocation152' },
+      { id: '1', name: 'SegEmailContiansCom173' },
+    ]);
     expect(value.campaignMessages[0].repeatMessage.platformSpecificProps).to.deep.equal(
       CREATE_FROM_READ_SAMPLES.campaignMessages[0]!.repeatMessage.platformSpecificProps,
     );
     expect(value.campaignMails[0]).to.deep.include({ content: 'DiffRepeatAllEmail' });
-    expect(value.campaignSms[0].repeatMessage).to.deep.include({ smsMessage: 'DiffReAllSmsRepeat', interval: 15, intervalUnit: 'Hours' });
+    expect(value.campaignSms[0].repeatMessage).to.deep.include({
+      smsMessage: 'DiffReAllSmsRepeat',
+      interval: 15,
+      intervalUnit: 'Hours',
+    });
     expect(value.campaignChannelPriorities).to.deep.equal(['SMS', 'PUSH']);
     expect(value).to.include({ campaignType: 'Promotions', name: 'CompleteAPIForCampaign' });
   });
 
-  it('publishes 200 starts made at once as 200 messages with 200 distinct ids, each campaign\'s events in order', async () => {
+  it("publishes 200 starts made at once as 200 messages with 200 distinct ids, each campaign's events in order", async () => {
     const ids: string[] = [];
-    for (let chunk = 0; chunk < 10; chunk++) ids.push(...(await Promise.all(Array.from({ length: 20 }, () => createCampaign()))));
+    for (let chunk = 0; chunk < 10; chunk++)
+      ids.push(...(await Promise.all(Array.from({ length: 20 }, () => createCampaign()))));
     const alsoPausedAndResumed = new Set(ids.slice(0, 50));
     await Promise.all(
       ids.map(async (id) => {
@@ -134,13 +160,21 @@ describe('Publishing campaign events to Kafka (SQLite)', function () {
     expect(new Set(starts.map((m) => m.key))).to.deep.equal(new Set(ids));
 
     for (const id of alsoPausedAndResumed) {
-      const types = messages.filter((m) => m.key === id).sort(byOffset).map((m) => m.headers.ce_type);
+      const types = messages
+        .filter((m) => m.key === id)
+        .sort(byOffset)
+        .map((m) => m.headers.ce_type);
       expect(types, `events of campaign ${id}`).to.deep.equal(['CampaignStarted', 'CampaignPaused', 'CampaignResumed']);
     }
     const sequenceOf = new Map((await outbox()).map((row) => [row.eventId, row.sequence]));
     for (const partition of new Set(messages.map((m) => m.partition))) {
-      const sequences = messages.filter((m) => m.partition === partition).sort(byOffset).map((m) => sequenceOf.get(m.headers.ce_id!)!);
-      expect(sequences, `partition ${partition} in outbox order`).to.deep.equal([...sequences].sort((a, b) => (a < b ? -1 : 1)));
+      const sequences = messages
+        .filter((m) => m.partition === partition)
+        .sort(byOffset)
+        .map((m) => sequenceOf.get(m.headers.ce_id!)!);
+      expect(sequences, `partition ${partition} in outbox order`).to.deep.equal(
+        [...sequences].sort((a, b) => (a < b ? -1 : 1)),
+      );
     }
   });
 
@@ -153,7 +187,10 @@ describe('Publishing campaign events to Kafka (SQLite)', function () {
         ...schemaOf('CloudEventHeaders')(message.headers),
         ...schemaOf(message.headers.ce_type!)(JSON.parse(message.value!)),
       ];
-      expect(problems, `${message.headers.ce_type} at offset ${message.offset} of partition ${message.partition}`).to.deep.equal([]);
+      expect(
+        problems,
+        `${message.headers.ce_type} at offset ${message.offset} of partition ${message.partition}`,
+      ).to.deep.equal([]);
     }
   });
 });

@@ -28,9 +28,10 @@ describe('`npm run relay` beside a service that relays too, on one SQLite file',
     await service?.stop();
   });
 
-  const unpublished = async (db: Knex) => Number((await db('outbox').whereNull('published_at').count({ n: '*' }))[0]!.n);
+  const unpublished = async (db: Knex) =>
+    Number((await db('outbox').whereNull('published_at').count({ n: '*' }))[0]!.n);
 
-  it('stands by while the service\'s relay publishes: every event once, and the service\'s relay still holds the lease', async () => {
+  it("stands by while the service's relay publishes: every event once, and the service's relay still holds the lease", async () => {
     const database = service.running.container.get(TYPES.Config).database;
     if (database.kind !== 'sqlite') throw new Error('this test runs on SQLite');
     relay = RelayProcess.start('cli', {
@@ -40,7 +41,9 @@ describe('`npm run relay` beside a service that relays too, on one SQLite file',
       KAFKA_TOPIC: topic,
       LOG_LEVEL: 'info',
     });
-    await eventually('the relay process stands by', () => relay!.output.join('').includes('outbox relay standing by'), { timeoutMs: 20_000 });
+    await eventually('the relay process stands by', () => relay!.output.join('').includes('outbox relay standing by'), {
+      timeoutMs: 20_000,
+    });
 
     const ids = await Promise.all(Array.from({ length: 50 }, () => service.createCampaign()));
     for (const id of ids) expect((await service.request('POST', `/api/v1/campaigns/${id}/start`)).status).to.equal(200);
@@ -50,6 +53,8 @@ describe('`npm run relay` beside a service that relays too, on one SQLite file',
     expect(reader.withKeys(ids)).to.have.length(50);
     expect(new Set(reader.withKeys(ids).map((m) => m.headers.ce_id)).size).to.equal(50);
     expect((await service.request('GET', '/health/ready')).body.relay.state).to.equal('running');
-    expect(relay.output.join(''), 'the relay process never took the lease').not.to.include('outbox relay took the lease');
+    expect(relay.output.join(''), 'the relay process never took the lease').not.to.include(
+      'outbox relay took the lease',
+    );
   });
 });

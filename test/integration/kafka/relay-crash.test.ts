@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { CampaignEvent } from '../../../src/domain/index.js';
 import { TYPES } from '../../../src/composition/types.js';
+import type { CampaignEvent } from '../../../src/domain/index.js';
 import { startedEvent } from '../../mothers/campaign-event-mother.js';
 import { SQLITE } from '../../support/databases.js';
 import { eventually } from '../../support/eventually.js';
@@ -8,7 +8,7 @@ import { expect } from '../../support/expect.js';
 import { BROKER_START_TIMEOUT_MS, testKafkaBrokers } from '../../support/kafka-global.js';
 import { RelayProcess } from '../../support/relay-process.js';
 import { TestService } from '../../support/test-service.js';
-import { TopicReader, uniqueTopic, type ReadMessage } from '../../support/topic-reader.js';
+import { type ReadMessage, TopicReader, uniqueTopic } from '../../support/topic-reader.js';
 
 describe('A relay process killed between publish and mark (SQLite)', function () {
   this.timeout(90_000);
@@ -48,11 +48,13 @@ describe('A relay process killed between publish and mark (SQLite)', function ()
     readers.push(reader);
     return reader;
   };
-  const unpublished = async () => Number((await service.db('outbox').whereNull('published_at').count({ n: '*' }).first())?.n);
-  const published = async () => Number((await service.db('outbox').whereNotNull('published_at').count({ n: '*' }).first())?.n);
+  const unpublished = async () =>
+    Number((await service.db('outbox').whereNull('published_at').count({ n: '*' }).first())?.n);
+  const published = async () =>
+    Number((await service.db('outbox').whereNotNull('published_at').count({ n: '*' }).first())?.n);
   const outboxEventIds = async () => (await service.outboxRows()).map((row) => row.event_id as string);
 
-  it('publishes the unmarked batches again after a restart: nothing lost, at most one batch per partition repeated, each the partition\'s first events', async function () {
+  it("publishes the unmarked batches again after a restart: nothing lost, at most one batch per partition repeated, each the partition's first events", async function () {
     const topic = uniqueTopic('crash-after-publish');
     const ids = await Promise.all(Array.from({ length: 30 }, () => service.createCampaign()));
     for (const id of ids) expect((await service.request('POST', `/api/v1/campaigns/${id}/start`)).status).to.equal(200);
@@ -62,7 +64,9 @@ describe('A relay process killed between publish and mark (SQLite)', function ()
     expect(await unpublished()).to.equal(30);
 
     const restarted = relay('cli', topic, 10);
-    await eventually('the restarted relay marked every event published', async () => (await unpublished()) === 0, { timeoutMs: 30_000 });
+    await eventually('the restarted relay marked every event published', async () => (await unpublished()) === 0, {
+      timeoutMs: 30_000,
+    });
     expect(await restarted.stop(), restarted.output.join('')).to.deep.equal({ code: 0, signal: null });
 
     const reader = await read(topic);
@@ -77,7 +81,9 @@ describe('A relay process killed between publish and mark (SQLite)', function ()
     // partitions in flight at that moment are repeated if the broker had acknowledged them. Each is the first
     // events of its partition, at most 10.
     const repeatsPerPartition = partitions.map((partition) => {
-      const partitionEvents = outboxIds.filter((id) => reader.messages.some((m) => m.partition === partition && m.headers.ce_id === id));
+      const partitionEvents = outboxIds.filter((id) =>
+        reader.messages.some((m) => m.partition === partition && m.headers.ce_id === id),
+      );
       const repeats = partitionEvents.filter((id) => repeated.has(id));
       expect(repeats, `partition ${partition}`).to.deep.equal(partitionEvents.slice(0, repeats.length));
       expect(repeats.length, `partition ${partition}`).to.be.at.most(10);
@@ -98,15 +104,21 @@ describe('A relay process killed between publish and mark (SQLite)', function ()
 
     const first = relay('cli', topic, 10);
     const publishedBefore = await published();
-    await eventually('the relay published part of the backlog', async () => (await published()) - publishedBefore >= 300, {
-      timeoutMs: 30_000,
-      intervalMs: 5,
-    });
+    await eventually(
+      'the relay published part of the backlog',
+      async () => (await published()) - publishedBefore >= 300,
+      {
+        timeoutMs: 30_000,
+        intervalMs: 5,
+      },
+    );
     expect((await first.kill()).signal).to.equal('SIGKILL');
     expect(await unpublished(), 'the relay was killed before it finished').to.be.above(0);
 
     const restarted = relay('cli', topic, 10);
-    await eventually('the restarted relay marked every event published', async () => (await unpublished()) === 0, { timeoutMs: 60_000 });
+    await eventually('the restarted relay marked every event published', async () => (await unpublished()) === 0, {
+      timeoutMs: 60_000,
+    });
     expect(await restarted.stop(), restarted.output.join('')).to.deep.equal({ code: 0, signal: null });
 
     const reader = await read(topic);
@@ -115,7 +127,10 @@ describe('A relay process killed between publish and mark (SQLite)', function ()
     expect(new Set(delivered.map((m) => m.headers.ce_id))).to.deep.equal(new Set(backlog.map((e) => e.eventId)));
     const repeats = delivered.length - backlog.length;
     const partitions = new Set(delivered.map((m) => m.partition)).size;
-    expect(repeats, 'at most the batch in flight on each partition is published twice').to.be.within(0, 10 * partitions);
+    expect(repeats, 'at most the batch in flight on each partition is published twice').to.be.within(
+      0,
+      10 * partitions,
+    );
     expect(firstDeliveriesInBacklogOrderPerPartition(delivered, backlog)).to.equal(true);
     this.test!.title += ` (${backlog.length} events, ${repeats} repeated)`;
   });
@@ -129,11 +144,17 @@ function backlogEvent(campaignId: string): CampaignEvent {
 function repeatedIds(messages: readonly ReadMessage[]): string[] {
   const counts = new Map<string, number>();
   for (const m of messages) counts.set(m.headers.ce_id!, (counts.get(m.headers.ce_id!) ?? 0) + 1);
-  return [...counts].filter(([, n]) => n > 1).map(([id]) => id).sort();
+  return [...counts]
+    .filter(([, n]) => n > 1)
+    .map(([id]) => id)
+    .sort();
 }
 
 /** Dropping repeats by id, as consumers do, leaves each partition in the order the events were committed. */
-function firstDeliveriesInBacklogOrderPerPartition(messages: readonly ReadMessage[], backlog: readonly CampaignEvent[]): boolean {
+function firstDeliveriesInBacklogOrderPerPartition(
+  messages: readonly ReadMessage[],
+  backlog: readonly CampaignEvent[],
+): boolean {
   const position = new Map(backlog.map((event, index) => [event.eventId, index]));
   for (const partition of new Set(messages.map((m) => m.partition))) {
     const seen = new Set<string>();

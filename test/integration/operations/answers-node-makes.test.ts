@@ -1,6 +1,6 @@
 import { SQLITE } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
-import { rawExchange, type RawAnswer } from '../../support/raw-http.js';
+import { type RawAnswer, rawExchange } from '../../support/raw-http.js';
 import { TestService } from '../../support/test-service.js';
 
 function expectJsonRefusal(answer: RawAnswer, status: number, code: string): void {
@@ -31,7 +31,10 @@ describe('Answers to requests that never reach a route', () => {
   });
 
   it('answers headers over the limit with a 431 JSON refusal', async () => {
-    const answer = await rawExchange(service.url, `GET /health/live HTTP/1.1\r\nHost: x\r\nX-Pad: ${'p'.repeat(20_000)}\r\n\r\n`);
+    const answer = await rawExchange(
+      service.url,
+      `GET /health/live HTTP/1.1\r\nHost: x\r\nX-Pad: ${'p'.repeat(20_000)}\r\n\r\n`,
+    );
     expectJsonRefusal(answer, 431, 'HEADERS_TOO_LARGE');
   });
 
@@ -46,7 +49,10 @@ describe('Answers to requests that never reach a route', () => {
   });
 
   it('answers an Expect header it cannot meet with a 417 JSON refusal', async () => {
-    const answer = await rawExchange(service.url, 'GET /health/live HTTP/1.1\r\nHost: x\r\nExpect: magic\r\nConnection: close\r\n\r\n');
+    const answer = await rawExchange(
+      service.url,
+      'GET /health/live HTTP/1.1\r\nHost: x\r\nExpect: magic\r\nConnection: close\r\n\r\n',
+    );
     expectJsonRefusal(answer, 417, 'EXPECTATION_FAILED');
   });
 

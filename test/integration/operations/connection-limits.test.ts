@@ -45,7 +45,10 @@ describe('Connection time limits set through configuration', () => {
 
   before(async () => {
     service = await TestService.start(SQLITE, {
-      env: { HTTP_HEADERS_TIMEOUT_MS: String(headersTimeoutMs), HTTP_KEEP_ALIVE_TIMEOUT_MS: String(keepAliveTimeoutMs) },
+      env: {
+        HTTP_HEADERS_TIMEOUT_MS: String(headersTimeoutMs),
+        HTTP_KEEP_ALIVE_TIMEOUT_MS: String(keepAliveTimeoutMs),
+      },
     });
   });
   after(() => service.stop());

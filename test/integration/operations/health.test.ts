@@ -20,7 +20,10 @@ for (const kind of DATABASE_KINDS) {
     it('answers ready with the database up and an empty outbox, without a token', async () => {
       const answer = await service.request('GET', '/health/ready', { token: null });
       expect(answer.status).to.equal(200);
-      expect(answer.body).to.deep.include({ status: 'ready', outbox: { backlog: 0, oldestUnpublishedAgeSeconds: null } });
+      expect(answer.body).to.deep.include({
+        status: 'ready',
+        outbox: { backlog: 0, oldestUnpublishedAgeSeconds: null },
+      });
       expect(answer.body.database.status).to.equal('up');
       expect(answer.body.database.latencyMs).to.be.a('number');
     });

@@ -39,7 +39,10 @@ describe('HTTP hardening', () => {
   });
 
   it('refuses request headers over 16 KiB with 431 before they reach the app', async () => {
-    const answer = await service.request('GET', '/health/live', { token: null, headers: { 'x-padding': 'x'.repeat(17 * 1024) } });
+    const answer = await service.request('GET', '/health/live', {
+      token: null,
+      headers: { 'x-padding': 'x'.repeat(17 * 1024) },
+    });
     expect(answer.status).to.equal(431);
     expect(answer.body.code).to.equal('HEADERS_TOO_LARGE');
   });
@@ -70,7 +73,11 @@ describe('CORS with CORS_ORIGINS set', () => {
   it('answers the preflight of a listed origin with 204, the methods and the headers, before authentication', async () => {
     const answer = await service.request('OPTIONS', '/api/v1/campaigns/42/start', {
       token: null,
-      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,idempotency-key' },
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,idempotency-key',
+      },
     });
     expect(answer.status).to.equal(204);
     expect(answer.headers.get('access-control-allow-origin')).to.equal(origin);
@@ -91,7 +98,9 @@ describe('CORS with CORS_ORIGINS set', () => {
     const preflight = await service.request('OPTIONS', '/api/v1/campaigns', { token: null, headers });
     expect(preflight.status).not.to.equal(204);
     expect(preflight.headers.get('access-control-allow-origin')).to.equal(null);
-    const read = await service.request('GET', '/api/v1/campaigns', { headers: { origin: 'https://evil.example.test' } });
+    const read = await service.request('GET', '/api/v1/campaigns', {
+      headers: { origin: 'https://evil.example.test' },
+    });
     expect(read.headers.get('access-control-allow-origin')).to.equal(null);
     expect(read.headers.get('vary')).to.contain('Origin');
   });

@@ -29,8 +29,12 @@ describe('GET /metrics', () => {
     await service.request('GET', '/api/v1/campaigns/777000777');
     await service.request('GET', '/no/such/route/777000777');
     const text = await scrape();
-    expect(sample(text, 'http_request_duration_seconds_count{method="GET",route="/api/v1/campaigns/:id",status="404"}')).to.equal(1);
-    expect(sample(text, 'http_request_duration_seconds_count{method="GET",route="unmatched",status="404"}')).to.equal(1);
+    expect(
+      sample(text, 'http_request_duration_seconds_count{method="GET",route="/api/v1/campaigns/:id",status="404"}'),
+    ).to.equal(1);
+    expect(sample(text, 'http_request_duration_seconds_count{method="GET",route="unmatched",status="404"}')).to.equal(
+      1,
+    );
     expect(text).not.to.contain('777000777');
   });
 
@@ -47,7 +51,14 @@ describe('GET /metrics', () => {
   });
 
   it('reads the outbox backlog and the age of its oldest event at each scrape', async () => {
-    const backlog = Number(await service.db('outbox').whereNull('published_at').count({ n: '*' }).first().then((r) => r?.n));
+    const backlog = Number(
+      await service
+        .db('outbox')
+        .whereNull('published_at')
+        .count({ n: '*' })
+        .first()
+        .then((r) => r?.n),
+    );
     const text = await scrape();
     expect(sample(text, 'outbox_backlog_events')).to.equal(backlog);
     expect(sample(text, 'outbox_oldest_unpublished_age_seconds')).to.be.at.least(0);

@@ -18,7 +18,9 @@ describe('Request logs', () => {
 
   it('logs one line per request: method, route pattern, status, duration and the request id', async () => {
     const id = await service.createCampaign();
-    const answer = await service.request('POST', `/api/v1/campaigns/${id}/start`, { headers: { 'x-request-id': 'trace-start-1' } });
+    const answer = await service.request('POST', `/api/v1/campaigns/${id}/start`, {
+      headers: { 'x-request-id': 'trace-start-1' },
+    });
     const line = requestLines().find((l) => l.requestId === 'trace-start-1');
     expect(answer.headers.get('x-request-id')).to.equal('trace-start-1');
     expect(line).to.include({ level: 30, method: 'POST', route: '/api/v1/campaigns/:id/start', status: 200 });
@@ -28,7 +30,10 @@ describe('Request logs', () => {
   it('logs refused requests with their status and the route pattern, and unknown routes with none', async () => {
     await service.request('GET', '/api/v1/campaigns/12', { token: null, headers: { 'x-request-id': 'trace-401' } });
     await service.request('GET', '/wp-admin/setup.php', { headers: { 'x-request-id': 'trace-404' } });
-    expect(requestLines().find((l) => l.requestId === 'trace-401')).to.include({ route: '/api/v1/campaigns/:id', status: 401 });
+    expect(requestLines().find((l) => l.requestId === 'trace-401')).to.include({
+      route: '/api/v1/campaigns/:id',
+      status: 401,
+    });
     expect(requestLines().find((l) => l.requestId === 'trace-404')).to.include({ route: null, status: 404 });
   });
 

@@ -1,21 +1,24 @@
 import fc from 'fast-check';
 import type { Knex } from 'knex';
-import { SqliteGroupCommitUnitOfWork } from '../../../src/adapters/persistence/sqlite/sqlite-group-commit-unit-of-work.js';
 import { KnexCampaignReader } from '../../../src/adapters/persistence/knex/knex-campaign-reader.js';
-import { PostgresUnitOfWork } from '../../../src/adapters/persistence/postgres/postgres-unit-of-work.js';
 import { migrationSource } from '../../../src/adapters/persistence/migrations/index.js';
+import { PostgresUnitOfWork } from '../../../src/adapters/persistence/postgres/postgres-unit-of-work.js';
+import { SqliteGroupCommitUnitOfWork } from '../../../src/adapters/persistence/sqlite/sqlite-group-commit-unit-of-work.js';
 import type { UnitOfWork } from '../../../src/application/index.js';
 import { Campaign, CampaignId } from '../../../src/domain/index.js';
 import { DATABASE_KINDS, useMigratedDatabase } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
 
-const newCampaign = (id: bigint) => Campaign.create({ id: CampaignId.fromBigInt(id), name: `c${id}`, createdBy: 'test' }, new Date());
+const newCampaign = (id: bigint) =>
+  Campaign.create({ id: CampaignId.fromBigInt(id), name: `c${id}`, createdBy: 'test' }, new Date());
 
 /** Ids a client picks (small) and ids the service generates (milliseconds << 22), a few in the same range. */
 const anId = fc.oneof(
   fc.bigInt({ min: 1n, max: 5000n }),
   fc.bigInt({ min: 0n, max: 20n }).map((n) => (1n << 40n) - 10n + n),
-  fc.tuple(fc.bigInt({ min: 1n << 38n, max: (1n << 38n) + 50n }), fc.bigInt({ min: 0n, max: (1n << 22n) - 1n })).map(([ms, low]) => (ms << 22n) | low),
+  fc
+    .tuple(fc.bigInt({ min: 1n << 38n, max: (1n << 38n) + 50n }), fc.bigInt({ min: 0n, max: (1n << 22n) - 1n }))
+    .map(([ms, low]) => (ms << 22n) | low),
   fc.bigInt({ min: 9223372036854775000n, max: 9223372036854775807n }),
 );
 
@@ -27,7 +30,8 @@ for (const kind of DATABASE_KINDS) {
     let reader: KnexCampaignReader;
 
     before(() => {
-      unitOfWork = kind.name === 'SQLite' ? new SqliteGroupCommitUnitOfWork(database()) : new PostgresUnitOfWork(database());
+      unitOfWork =
+        kind.name === 'SQLite' ? new SqliteGroupCommitUnitOfWork(database()) : new PostgresUnitOfWork(database());
       reader = new KnexCampaignReader(database());
     });
     afterEach(() => database()('campaigns').delete());
@@ -46,7 +50,11 @@ for (const kind of DATABASE_KINDS) {
             await Promise.all(ids.map((id) => unitOfWork.run((tx) => tx.campaigns.insert(newCampaign(id)))));
             const gone = ids.filter((_, i) => removed[i]);
             await Promise.all(
-              gone.map((id) => unitOfWork.run(async (tx) => tx.campaigns.remove((await tx.campaigns.find(CampaignId.fromBigInt(id)))!, 1))),
+              gone.map((id) =>
+                unitOfWork.run(async (tx) =>
+                  tx.campaigns.remove((await tx.campaigns.find(CampaignId.fromBigInt(id)))!, 1),
+                ),
+              ),
             );
             const all = await storedIds(database());
             for (const [offset, limit] of pages) {
@@ -64,8 +72,24 @@ for (const kind of DATABASE_KINDS) {
       const db = database();
       await db.migrate.down({ migrationSource, name: '007-campaign-buckets' });
       await db('campaigns').insert([
-        { id: '7', name: 'a', status: 'scheduled', created_at: new Date(), created_by: 't', updated_at: new Date(), version: 1 },
-        { id: '9007199254740993', name: 'b', status: 'scheduled', created_at: new Date(), created_by: 't', updated_at: new Date(), version: 1 },
+        {
+          id: '7',
+          name: 'a',
+          status: 'scheduled',
+          created_at: new Date(),
+          created_by: 't',
+          updated_at: new Date(),
+          version: 1,
+        },
+        {
+          id: '9007199254740993',
+          name: 'b',
+          status: 'scheduled',
+          created_at: new Date(),
+          created_by: 't',
+          updated_at: new Date(),
+          version: 1,
+        },
       ]);
       await db.migrate.latest({ migrationSource });
       const page = await reader.list({ offset: 1, limit: 5, order: 'id' });

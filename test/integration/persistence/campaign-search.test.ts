@@ -5,7 +5,8 @@ import { DATABASE_KINDS, useMigratedDatabase } from '../../support/databases.js'
 import { expect } from '../../support/expect.js';
 
 /** Names and searches drawn from letters of both cases and every character LIKE treats specially. */
-const text = (max: number) => fc.string({ unit: fc.constantFrom('a', 'B', 'b', '%', '_', '\\', ' ', 'é'), maxLength: max });
+const text = (max: number) =>
+  fc.string({ unit: fc.constantFrom('a', 'B', 'b', '%', '_', '\\', ' ', 'é'), maxLength: max });
 
 for (const kind of DATABASE_KINDS) {
   describe(`Searching campaigns by name (${kind.name})`, () => {
@@ -18,25 +19,35 @@ for (const kind of DATABASE_KINDS) {
     it('finds exactly the names that contain the search text, ignoring the case of letters A to Z', async () => {
       const reader = new KnexCampaignReader(db);
       await fc.assert(
-        fc.asyncProperty(fc.array(text(8).filter((n) => n.trim() !== ''), { minLength: 1, maxLength: 6 }), text(3), async (names, search) => {
-          await db('campaigns').delete();
-          const now = new Date('2030-01-01T00:00:00Z');
-          await db('campaigns').insert(
-            names.map((name, i) => ({
-              id: String(i + 1),
-              name,
-              status: 'draft',
-              created_at: now,
-              created_by: 'property',
-              updated_at: now,
-              version: 1,
-            })),
-          );
-          const page = await reader.list({ offset: 0, limit: 100, order: 'id', search });
-          const expected = search.trim() === '' ? names : names.filter((name) => asciiLower(name).includes(asciiLower(search.trim())));
-          expect(page.campaigns.map((c) => c.name)).to.deep.equal(expected);
-          expect(page.total).to.equal(expected.length);
-        }),
+        fc.asyncProperty(
+          fc.array(
+            text(8).filter((n) => n.trim() !== ''),
+            { minLength: 1, maxLength: 6 },
+          ),
+          text(3),
+          async (names, search) => {
+            await db('campaigns').delete();
+            const now = new Date('2030-01-01T00:00:00Z');
+            await db('campaigns').insert(
+              names.map((name, i) => ({
+                id: String(i + 1),
+                name,
+                status: 'draft',
+                created_at: now,
+                created_by: 'property',
+                updated_at: now,
+                version: 1,
+              })),
+            );
+            const page = await reader.list({ offset: 0, limit: 100, order: 'id', search });
+            const expected =
+              search.trim() === ''
+                ? names
+                : names.filter((name) => asciiLower(name).includes(asciiLower(search.trim())));
+            expect(page.campaigns.map((c) => c.name)).to.deep.equal(expected);
+            expect(page.total).to.equal(expected.length);
+          },
+        ),
         { numRuns: 60 },
       );
     });

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { migrateToLatest, migrationSource } from '../../../src/adapters/persistence/migrations/index.js';
-import { openTestDatabase, POSTGRES, SQLITE, type DatabaseKind } from '../../support/databases.js';
+import { type DatabaseKind, openTestDatabase, POSTGRES, SQLITE } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
 
 const INSTANCES = 10;
@@ -22,7 +22,10 @@ for (const kind of [POSTGRES, SQLITE] as DatabaseKind[]) {
         try {
           const outcomes = await Promise.allSettled(pools.map((db) => migrateToLatest(db)));
           const failures = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
-          expect(failures.map((f) => String(f.reason)), `round ${round}`).to.deep.equal([]);
+          expect(
+            failures.map((f) => String(f.reason)),
+            `round ${round}`,
+          ).to.deep.equal([]);
           const applied = outcomes.map((o) => (o as PromiseFulfilledResult<string[]>).value);
           expect(applied.flat(), `round ${round}`).to.deep.equal(await compiledIn());
           const rows = await pools[0]!('knex_migrations').select('name').orderBy('id');

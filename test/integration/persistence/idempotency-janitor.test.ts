@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
-import type { UnitOfWork } from '../../../src/application/index.js';
 import { KnexIdempotencyJanitor } from '../../../src/adapters/persistence/knex/knex-idempotency-janitor.js';
-import { serviceUnitOfWork } from '../../../src/adapters/persistence/service-unit-of-work.js';
 import { migrateToLatest } from '../../../src/adapters/persistence/migrations/index.js';
+import { serviceUnitOfWork } from '../../../src/adapters/persistence/service-unit-of-work.js';
+import type { UnitOfWork } from '../../../src/application/index.js';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
 
@@ -37,7 +37,8 @@ for (const kind of DATABASE_KINDS) {
           new Date(NOW.getTime() - age),
         ),
       );
-    const remaining = async () => (await db('idempotency_keys').select('key').orderBy('key')).map((row) => row.key as string);
+    const remaining = async () =>
+      (await db('idempotency_keys').select('key').orderBy('key')).map((row) => row.key as string);
 
     it('deletes the keys stored longer ago than the retention and keeps the others', async () => {
       await remember('two-days-old', 48 * HOUR);
@@ -65,7 +66,9 @@ for (const kind of DATABASE_KINDS) {
     it('answers a key that survived pruning with its stored outcome', async () => {
       await remember('an-hour-old', HOUR);
       await new KnexIdempotencyJanitor(db, RETENTION_MS).prune(NOW);
-      const outcome = await unitOfWork.run((tx) => tx.idempotency.find({ owner: 'alice', key: 'an-hour-old', fingerprint: 'start an-hour-old' }));
+      const outcome = await unitOfWork.run((tx) =>
+        tx.idempotency.find({ owner: 'alice', key: 'an-hour-old', fingerprint: 'start an-hour-old' }),
+      );
       expect(outcome).to.deep.equal({ fingerprint: 'start an-hour-old', kind: 'result', value: { id: 'an-hour-old' } });
     });
   });

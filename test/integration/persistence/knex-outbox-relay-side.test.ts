@@ -1,11 +1,11 @@
 import type { Knex } from 'knex';
+import { KnexPendingEvents } from '../../../src/adapters/persistence/knex/knex-pending-events.js';
+import { serviceUnitOfWork } from '../../../src/adapters/persistence/service-unit-of-work.js';
 import { InProcessOutboxSignal } from '../../../src/adapters/system/in-process-outbox-signal.js';
 import type { OutboxSignal, UnitOfWork } from '../../../src/application/index.js';
 import type { CampaignEvent } from '../../../src/domain/index.js';
-import { KnexPendingEvents } from '../../../src/adapters/persistence/knex/knex-pending-events.js';
-import { serviceUnitOfWork } from '../../../src/adapters/persistence/service-unit-of-work.js';
-import { DATABASE_KINDS, useMigratedDatabase } from '../../support/databases.js';
 import { pausedEvent } from '../../mothers/campaign-event-mother.js';
+import { DATABASE_KINDS, useMigratedDatabase } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
 
 const OCCURRED_AT = new Date('2030-01-01T12:00:00.000Z');
@@ -71,23 +71,32 @@ for (const kind of DATABASE_KINDS) {
       });
 
       it('reads on after a given sequence, leaving out the events before it and those published', async () => {
-        await append(paused('e-1', '1'), paused('e-2', '2'), paused('e-3', '3'), paused('e-4', '4'), paused('e-5', '5'));
+        await append(
+          paused('e-1', '1'),
+          paused('e-2', '2'),
+          paused('e-3', '3'),
+          paused('e-4', '4'),
+          paused('e-5', '5'),
+        );
         const [, second, third] = await pending.next(3);
         await pending.markPublished([third!.sequence], new Date());
         const after = await pending.next(10, second!.sequence);
         expect(after.map((e) => e.eventId)).to.deep.equal(['e-4', 'e-5']);
       });
 
-      it(kind.name === 'PostgreSQL'
-        ? 'says when a batch leaves an earlier unpublished event of its campaigns out, and not when it holds them all'
-        : 'never says a batch left an earlier event out: SQLite commits one writer at a time, in sequence order', async () => {
-        await append(paused('e-1', '1'), paused('e-2', '2'), paused('e-3', '1'));
-        const [first, second, third] = await pending.next(3);
-        expect(await pending.leftBehind([third!])).to.equal(kind.name === 'PostgreSQL');
-        expect(await pending.leftBehind([first!, third!])).to.equal(false);
-        await pending.markPublished([first!.sequence], new Date());
-        expect(await pending.leftBehind([second!, third!])).to.equal(false);
-      });
+      it(
+        kind.name === 'PostgreSQL'
+          ? 'says when a batch leaves an earlier unpublished event of its campaigns out, and not when it holds them all'
+          : 'never says a batch left an earlier event out: SQLite commits one writer at a time, in sequence order',
+        async () => {
+          await append(paused('e-1', '1'), paused('e-2', '2'), paused('e-3', '1'));
+          const [first, second, third] = await pending.next(3);
+          expect(await pending.leftBehind([third!])).to.equal(kind.name === 'PostgreSQL');
+          expect(await pending.leftBehind([first!, third!])).to.equal(false);
+          await pending.markPublished([first!.sequence], new Date());
+          expect(await pending.leftBehind([second!, third!])).to.equal(false);
+        },
+      );
     });
 
     describe('The unit of work the service runs', () => {

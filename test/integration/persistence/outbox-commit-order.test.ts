@@ -1,13 +1,13 @@
 import type { Knex } from 'knex';
-import { OutboxRelay } from '../../../src/application/index.js';
 import { KnexPendingEvents } from '../../../src/adapters/persistence/knex/knex-pending-events.js';
-import { serviceUnitOfWork } from '../../../src/adapters/persistence/service-unit-of-work.js';
 import { migrateToLatest } from '../../../src/adapters/persistence/migrations/index.js';
-import { startedEvent } from '../../mothers/campaign-event-mother.js';
+import { serviceUnitOfWork } from '../../../src/adapters/persistence/service-unit-of-work.js';
+import { OutboxRelay } from '../../../src/application/index.js';
 import { FixedClock } from '../../fakes/fixed-clock.js';
 import { soleLeadership } from '../../fakes/in-memory-lease-table.js';
 import { RecordingPublisher } from '../../fakes/recording-publisher.js';
 import { RecordingRelayLog } from '../../fakes/recording-relay-log.js';
+import { startedEvent } from '../../mothers/campaign-event-mother.js';
 import { openTestDatabase, POSTGRES, type TestDatabase } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
 
@@ -35,11 +35,18 @@ describe('An outbox event committed after a later one (PostgreSQL)', () => {
   it('is published once it commits, although an event with a higher sequence was published before it', async () => {
     const unitOfWork = serviceUnitOfWork('postgres', db);
     const broker = new RecordingPublisher();
-    const relay = new OutboxRelay(new KnexPendingEvents(db), broker, soleLeadership(), new FixedClock(new Date()), new RecordingRelayLog(), {
-      batchSize: 10,
-      pollIntervalMs: 60_000,
-      retry: { initialDelayMs: 1, maxDelayMs: 1 },
-    });
+    const relay = new OutboxRelay(
+      new KnexPendingEvents(db),
+      broker,
+      soleLeadership(),
+      new FixedClock(new Date()),
+      new RecordingRelayLog(),
+      {
+        batchSize: 10,
+        pollIntervalMs: 60_000,
+        retry: { initialDelayMs: 1, maxDelayMs: 1 },
+      },
+    );
     let commitSlowOne!: () => void;
     let slowOneAppended!: () => void;
     const appended = new Promise<void>((resolve) => (slowOneAppended = resolve));

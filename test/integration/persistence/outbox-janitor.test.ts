@@ -33,7 +33,8 @@ for (const kind of DATABASE_KINDS) {
       });
     }
 
-    const remaining = async () => (await db('outbox').select('event_id').orderBy('sequence')).map((r) => r.event_id as string);
+    const remaining = async () =>
+      (await db('outbox').select('event_id').orderBy('sequence')).map((r) => r.event_id as string);
 
     it('deletes the rows published longer ago than the retention, and keeps those published since', async () => {
       await row('published-8-days-ago', 9 * 24 * HOUR, 8 * 24 * HOUR);

@@ -1,5 +1,10 @@
 import { PostgresUnitOfWork } from '../../../src/adapters/persistence/postgres/postgres-unit-of-work.js';
-import { selectCampaignColumns, toRow, toSnapshot, type CampaignRow } from '../../../src/adapters/persistence/rows/campaign-rows.js';
+import {
+  type CampaignRow,
+  selectCampaignColumns,
+  toRow,
+  toSnapshot,
+} from '../../../src/adapters/persistence/rows/campaign-rows.js';
 import { changeCampaign, type UnitOfWork } from '../../../src/application/index.js';
 import { Campaign, CampaignId } from '../../../src/domain/index.js';
 import { POSTGRES, useMigratedDatabase } from '../../support/databases.js';
@@ -7,7 +12,10 @@ import { expect } from '../../support/expect.js';
 
 const now = new Date();
 const newCampaign = (id: string) =>
-  Campaign.create({ id: CampaignId.parse(id), name: 'same', createdBy: 'test', startAt: new Date(now.getTime() + 86_400_000) }, now);
+  Campaign.create(
+    { id: CampaignId.parse(id), name: 'same', createdBy: 'test', startAt: new Date(now.getTime() + 86_400_000) },
+    now,
+  );
 
 describe('Units of work on PostgreSQL with statements prepared once', () => {
   const database = useMigratedDatabase(POSTGRES);
@@ -15,7 +23,9 @@ describe('Units of work on PostgreSQL with statements prepared once', () => {
   before(() => (unitOfWork = new PostgresUnitOfWork(database())));
 
   const startOf = (id: string) => (tx: Parameters<Parameters<UnitOfWork['run']>[0]>[0]) =>
-    changeCampaign(tx, CampaignId.parse(id), (c) => c.start({ now: new Date(), eventId: `e-${id}-${Math.random()}`, by: 't', trigger: 'manual' }));
+    changeCampaign(tx, CampaignId.parse(id), (c) =>
+      c.start({ now: new Date(), eventId: `e-${id}-${Math.random()}`, by: 't', trigger: 'manual' }),
+    );
 
   const storedRow = async (id: string): Promise<CampaignRow> =>
     database()('campaigns').select(selectCampaignColumns(database())).where('campaigns.id', id).first();
@@ -32,7 +42,9 @@ describe('Units of work on PostgreSQL with statements prepared once', () => {
   it('reads a stored row back as the campaign it holds', async () => {
     const campaign = newCampaign('102');
     await database()('campaigns').insert(toRow(campaign.snapshot()));
-    expect((await unitOfWork.run((tx) => tx.campaigns.find(CampaignId.parse('102'))))!.snapshot()).to.deep.equal(campaign.snapshot());
+    expect((await unitOfWork.run((tx) => tx.campaigns.find(CampaignId.parse('102'))))!.snapshot()).to.deep.equal(
+      campaign.snapshot(),
+    );
   });
 
   it('lets exactly one of many concurrent starts of a campaign win, with one outbox row', async () => {

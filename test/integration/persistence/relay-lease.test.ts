@@ -16,7 +16,8 @@ for (const kind of DATABASE_KINDS) {
     beforeEach(() => db('relay_lease').update({ holder: null, acquired_at: null, expires_at: null }));
 
     const lease = (holder: string, ttlMs = LONG_MS) => new KnexRelayLease(db, holder, ttlMs);
-    const holder = async () => ((await db('relay_lease').where('name', 'outbox').first()) as { holder: string | null }).holder;
+    const holder = async () =>
+      ((await db('relay_lease').where('name', 'outbox').first()) as { holder: string | null }).holder;
 
     it('gives a free lease to the first relay that asks, and not to a second one', async () => {
       expect(await lease('a').acquire()).to.equal(true);
@@ -39,7 +40,10 @@ for (const kind of DATABASE_KINDS) {
     it('lets another relay take the lease once its holder stopped renewing it for longer than its time to live', async () => {
       expect(await lease('a', 300).acquire()).to.equal(true);
       expect(await lease('b', 300).acquire()).to.equal(false);
-      await eventually('b takes the expired lease', () => lease('b', 300).acquire(), { timeoutMs: 5_000, intervalMs: 50 });
+      await eventually('b takes the expired lease', () => lease('b', 300).acquire(), {
+        timeoutMs: 5_000,
+        intervalMs: 50,
+      });
       expect(await holder()).to.equal('b');
       expect(await lease('a', 300).acquire()).to.equal(false);
     });

@@ -25,7 +25,9 @@ function post(agent: Agent, url: string, path: string, token: string, body?: unk
         agent,
         headers: {
           authorization: `Bearer ${token}`,
-          ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}),
+          ...(payload !== undefined
+            ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) }
+            : {}),
         },
       },
       (res) => {
@@ -66,7 +68,11 @@ for (const kind of DATABASE_KINDS) {
           while (ids.length < CAMPAIGNS) {
             const batch = await Promise.all(
               Array.from({ length: CONNECTIONS }, () =>
-                post(agent, service.url, '/api/v1/campaigns', token, { name: 'Crash', startAt: inDays(1), endAt: inDays(2) }),
+                post(agent, service.url, '/api/v1/campaigns', token, {
+                  name: 'Crash',
+                  startAt: inDays(1),
+                  endAt: inDays(2),
+                }),
               ),
             );
             ids.push(...batch.map((answer) => JSON.parse(answer.body).id as string));

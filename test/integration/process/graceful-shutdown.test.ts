@@ -41,7 +41,11 @@ describe('Graceful shutdown of the service process (node dist/src/main.js)', fun
     while (ids.length < count) {
       const batch = await Promise.all(
         Array.from({ length: Math.min(20, count - ids.length) }, async () => {
-          const answer = await call(service, 'POST', '/api/v1/campaigns', { name: 'Burst', startAt: inDays(1), endAt: inDays(2) });
+          const answer = await call(service, 'POST', '/api/v1/campaigns', {
+            name: 'Burst',
+            startAt: inDays(1),
+            endAt: inDays(2),
+          });
           expect(answer.status).to.equal(200);
           return ((await answer.json()) as { id: string }).id;
         }),
@@ -62,9 +66,16 @@ describe('Graceful shutdown of the service process (node dist/src/main.js)', fun
 
   /** What the SQLite file holds once the process is gone: each campaign's status and its CampaignStarted rows. */
   async function stored(): Promise<Map<string, { status: string; starts: number }>> {
-    const db = knex({ client: 'better-sqlite3', connection: { filename: join(database.dataDir, 'campaigns.sqlite') }, useNullAsDefault: true });
+    const db = knex({
+      client: 'better-sqlite3',
+      connection: { filename: join(database.dataDir, 'campaigns.sqlite') },
+      useNullAsDefault: true,
+    });
     try {
-      const campaigns: Array<{ id: string; status: string }> = await db('campaigns').select(db.raw('CAST(id AS TEXT) AS id'), 'status');
+      const campaigns: Array<{ id: string; status: string }> = await db('campaigns').select(
+        db.raw('CAST(id AS TEXT) AS id'),
+        'status',
+      );
       const starts: Array<{ id: string; n: number }> = await db('outbox')
         .where('event_type', 'CampaignStarted')
         .groupBy('aggregate_id')
@@ -100,7 +111,10 @@ describe('Graceful shutdown of the service process (node dist/src/main.js)', fun
 
     expect(code, service.output.join('').slice(-2000)).to.equal(0);
     const acknowledged = outcomes.filter((o): o is Extract<Outcome, { status: number }> => 'status' in o);
-    expect(acknowledged.filter((o) => o.status !== 200), 'every answer the service gave is a success').to.deep.equal([]);
+    expect(
+      acknowledged.filter((o) => o.status !== 200),
+      'every answer the service gave is a success',
+    ).to.deep.equal([]);
     expect(answeredAfterSignal, 'requests in flight at SIGTERM were finished, not dropped').to.be.greaterThan(0);
 
     const rows = await stored();
@@ -108,7 +122,10 @@ describe('Graceful shutdown of the service process (node dist/src/main.js)', fun
       expect(rows.get(id), `acknowledged start of ${id}`).to.deep.equal({ status: 'running', starts: 1 });
     }
     for (const { id } of outcomes.filter((o) => 'failure' in o)) {
-      expect(rows.get(id), `refused start of ${id} left nothing behind`).to.deep.equal({ status: 'scheduled', starts: 0 });
+      expect(rows.get(id), `refused start of ${id} left nothing behind`).to.deep.equal({
+        status: 'scheduled',
+        starts: 0,
+      });
     }
     expect(service.output.join('')).to.match(/"msg":"stopped"/);
   });
@@ -119,7 +136,9 @@ describe('Graceful shutdown of the service process (node dist/src/main.js)', fun
     try {
       const code = await service.stop();
       expect(code).to.equal(1);
-      expect(service.output.join('')).to.match(/"level":50[^\n]*"msg":"shutdown timed out: exiting with work still open"/);
+      expect(service.output.join('')).to.match(
+        /"level":50[^\n]*"msg":"shutdown timed out: exiting with work still open"/,
+      );
     } finally {
       stuck.destroy();
     }

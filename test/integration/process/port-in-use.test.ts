@@ -19,7 +19,10 @@ async function occupyAPort(): Promise<{ server: Server; port: number }> {
   return { server, port: address.port };
 }
 
-async function runServiceOn(port: number, dataDir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+async function runServiceOn(
+  port: number,
+  dataDir: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [MAIN], {
     cwd: dataDir,
     env: {
@@ -59,6 +62,6 @@ describe('The service started on a port that is already in use', () => {
 
     expect(run.code, run.stdout + run.stderr).to.equal(1);
     expect(run.stderr).to.equal(`port ${occupied.port} is in use: set PORT\n`);
-    expect(run.stdout, run.stdout).not.to.match(/EADDRINUSE|    at /);
+    expect(run.stdout, run.stdout).not.to.match(/EADDRINUSE| {4}at /);
   });
 });

@@ -40,7 +40,7 @@ function expectOneLineNaming(run: { code: number | null; lines: string[] }, file
   expect(line).to.include({ level: 60, file });
   expect(line.error).to.match(osError);
   expect(line.msg).to.match(/SQLite database file/);
-  expect(run.lines[0]).not.to.match(/migrat|knex|    at /i);
+  expect(run.lines[0]).not.to.match(/migrat|knex| {4}at /i);
 }
 
 describe('A SQLite database the service cannot use', () => {

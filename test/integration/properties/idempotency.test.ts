@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { DATABASE_KINDS } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
 import { propertyParameters, propertyTimeoutMs } from '../../support/property-runs.js';
-import { TestService, type Answer } from '../../support/test-service.js';
+import { type Answer, TestService } from '../../support/test-service.js';
 
 type Verb = 'start' | 'pause' | 'resume' | 'terminate' | 'modify' | 'delete';
 
@@ -20,7 +20,11 @@ interface Step {
 const bodyFor = (verb: Verb): fc.Arbitrary<Record<string, unknown> | undefined> =>
   verb === 'modify'
     ? fc.record(
-        { name: fc.constantFrom('A', 'B'), description: fc.constantFrom(null, 'x', 'é🎉'), tags: fc.constantFrom(['a', 'b'], { z: 1, a: [2] }) },
+        {
+          name: fc.constantFrom('A', 'B'),
+          description: fc.constantFrom(null, 'x', 'é🎉'),
+          tags: fc.constantFrom(['a', 'b'], { z: 1, a: [2] }),
+        },
         { requiredKeys: ['name'] },
       )
     : fc.option(fc.constantFrom({}, { note: 'n' }, { note: 'n', at: 1 }), { nil: undefined });
@@ -33,7 +37,10 @@ const step: fc.Arbitrary<Step> = fc
       key: fc.option(fc.constantFrom('k1', 'k2'), { nil: undefined, freq: 5 }),
       campaign: fc.constantFrom<0 | 1>(0, 1),
       verb: fc.constant(verb),
-      query: verb === 'modify' ? fc.constantFrom<Step['query']>('', '', 'restart=true', 'restart=false') : fc.constant<Step['query']>(''),
+      query:
+        verb === 'modify'
+          ? fc.constantFrom<Step['query']>('', '', 'restart=true', 'restart=false')
+          : fc.constant<Step['query']>(''),
       body: bodyFor(verb),
       spelling: fc.record({ reversed: fc.boolean(), indent: fc.constantFrom<0 | 2>(0, 2), padded: fc.boolean() }),
     }),
@@ -43,7 +50,10 @@ const step: fc.Arbitrary<Step> = fc
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }
@@ -53,7 +63,9 @@ function spelled(body: Record<string, unknown>, { reversed, indent, padded }: St
     if (Array.isArray(value)) return value.map(reorder);
     if (value !== null && typeof value === 'object') {
       const keys = Object.keys(value);
-      return Object.fromEntries((reversed ? keys.reverse() : keys).map((k) => [k, reorder((value as Record<string, unknown>)[k])]));
+      return Object.fromEntries(
+        (reversed ? keys.reverse() : keys).map((k) => [k, reorder((value as Record<string, unknown>)[k])]),
+      );
     }
     return value;
   };
@@ -85,7 +97,8 @@ for (const kind of DATABASE_KINDS) {
           for (const s of steps) {
             const id = ids[s.campaign]!;
             const path = `/api/v1/campaigns/${id}/${s.verb}${s.query ? `?${s.query}` : ''}`;
-            const headers: Record<string, string> = s.key === undefined ? {} : { 'idempotency-key': `${s.key}-${round}` };
+            const headers: Record<string, string> =
+              s.key === undefined ? {} : { 'idempotency-key': `${s.key}-${round}` };
             if (s.body !== undefined) headers['content-type'] = 'application/json';
             const answer = await service.request('POST', path, {
               token: tokens[s.caller]!,
@@ -111,7 +124,10 @@ for (const kind of DATABASE_KINDS) {
           }
           const events = await service.outboxRows();
           for (const id of ids) {
-            expect(events.filter((e) => e.aggregate_id === id), `events of campaign ${id}`).to.have.length(changes.get(id)!);
+            expect(
+              events.filter((e) => e.aggregate_id === id),
+              `events of campaign ${id}`,
+            ).to.have.length(changes.get(id)!);
           }
         }),
         propertyParameters(30),
@@ -126,7 +142,10 @@ for (const kind of DATABASE_KINDS) {
           await service.request('POST', `/api/v1/campaigns/${id}/start`);
           const send = (s: Step) =>
             service.request('POST', `/api/v1/campaigns/${id}/${s.verb}${s.query ? `?${s.query}` : ''}`, {
-              headers: { 'idempotency-key': `race-${round}`, ...(s.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+              headers: {
+                'idempotency-key': `race-${round}`,
+                ...(s.body !== undefined ? { 'content-type': 'application/json' } : {}),
+              },
               ...(s.body !== undefined ? { rawBody: spelled(s.body, s.spelling) } : {}),
             });
           const answers = await Promise.all([send(one), send(other)]);
@@ -137,11 +156,16 @@ for (const kind of DATABASE_KINDS) {
             expect(b.status).to.equal(a.status);
             expect(b.text).to.equal(a.text);
           } else {
-            expect([a.status, b.status].filter((status) => status === 422), `${a.text} / ${b.text}`).to.have.length(1);
+            expect(
+              [a.status, b.status].filter((status) => status === 422),
+              `${a.text} / ${b.text}`,
+            ).to.have.length(1);
           }
           const decided = answers.filter((answer) => answer.status !== 422);
           const events = (await service.outboxRows()).filter((e) => e.aggregate_id === id);
-          expect(events, 'the start and at most the one decided change').to.have.length(1 + (decided[0]!.status === 200 ? 1 : 0));
+          expect(events, 'the start and at most the one decided change').to.have.length(
+            1 + (decided[0]!.status === 200 ? 1 : 0),
+          );
         }),
         propertyParameters(30),
       );

@@ -1,6 +1,6 @@
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 import { loadConfig } from '../../../src/adapters/config/config.js';
-import { startService, type RunningService } from '../../../src/composition/service.js';
+import { type RunningService, startService } from '../../../src/composition/service.js';
 import { SQLITE, type TestDatabase } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
 import { TEST_SECRET } from '../../support/test-service.js';
@@ -8,7 +8,10 @@ import { TEST_SECRET } from '../../support/test-service.js';
 /** A logger that keeps the messages of its lines. */
 function recordingLogger(): { logger: Logger; messages: string[] } {
   const messages: string[] = [];
-  const logger = pino({ level: 'info' }, { write: (line: string) => void messages.push(JSON.parse(line).msg as string) });
+  const logger = pino(
+    { level: 'info' },
+    { write: (line: string) => void messages.push(JSON.parse(line).msg as string) },
+  );
   return { logger, messages };
 }
 
@@ -27,7 +30,14 @@ describe('The service without a relay in its process (SQLite)', () => {
 
   const start = async (env: Record<string, string>) => {
     const { logger, messages } = recordingLogger();
-    const config = loadConfig({ AUTH_JWT_SECRET: TEST_SECRET, PORT: '0', HOST: '127.0.0.1', SCHEDULER: 'off', ...database.env, ...env });
+    const config = loadConfig({
+      AUTH_JWT_SECRET: TEST_SECRET,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SCHEDULER: 'off',
+      ...database.env,
+      ...env,
+    });
     running = await startService(config, logger);
     return messages;
   };

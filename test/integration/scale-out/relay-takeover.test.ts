@@ -4,11 +4,11 @@ import { mintToken } from '../../../src/adapters/auth/token-minter.js';
 import { openTestDatabase, POSTGRES, type TestDatabase } from '../../support/databases.js';
 import { eventually } from '../../support/eventually.js';
 import { expect } from '../../support/expect.js';
-import { instanceClient, relayStateOf, type InstanceAnswer } from '../../support/instance-client.js';
+import { type InstanceAnswer, instanceClient, relayStateOf } from '../../support/instance-client.js';
 import { BROKER_START_TIMEOUT_MS, testKafkaBrokers } from '../../support/kafka-global.js';
 import { ServiceProcess } from '../../support/service-process.js';
 import { inDays, TEST_SECRET } from '../../support/test-service.js';
-import { TopicReader, uniqueTopic, type ReadMessage } from '../../support/topic-reader.js';
+import { type ReadMessage, TopicReader, uniqueTopic } from '../../support/topic-reader.js';
 
 const WORKERS = 6;
 const STEPS = ['start', 'pause', 'resume'] as const;
@@ -28,7 +28,13 @@ describe('The relay of a killed instance taken over by the other (PostgreSQL, tw
     database = await POSTGRES.create();
     db = openTestDatabase(database);
     // The defaults operators get: the lease, the poll interval and the batch size are not shortened.
-    const env = { ...database.env, AUTH_JWT_SECRET: TEST_SECRET, SCHEDULER: 'off', KAFKA_BROKERS: brokers, KAFKA_TOPIC: topic };
+    const env = {
+      ...database.env,
+      AUTH_JWT_SECRET: TEST_SECRET,
+      SCHEDULER: 'off',
+      KAFKA_BROKERS: brokers,
+      KAFKA_TOPIC: topic,
+    };
     instances = [await ServiceProcess.start(env), await ServiceProcess.start(env)];
     call = instanceClient(await mintToken({ secret: TEST_SECRET, subject: 'takeover-test' }));
     reader = await TopicReader.open(brokers, topic);
@@ -40,7 +46,7 @@ describe('The relay of a killed instance taken over by the other (PostgreSQL, tw
     await database?.drop();
   });
 
-  it('delivers every event, each campaign\'s in order, when the relaying instance is killed (SIGKILL) while events flow', async function () {
+  it("delivers every event, each campaign's in order, when the relaying instance is killed (SIGKILL) while events flow", async function () {
     let leader: ServiceProcess | undefined;
     await eventually('one relay leads and the other stands by', async () => {
       const states = await Promise.all(instances.map(relayStateOf));
@@ -66,10 +72,13 @@ describe('The relay of a killed instance taken over by the other (PostgreSQL, tw
     };
     const flow = async (worker: number) => {
       for (let turn = worker; !(takenOver && flowsAfterTakeover >= 30); turn++) {
-        const created = await call(survivor, 'POST', '/api/v1/campaigns', { body: { name: 'Flow', startAt: inDays(1), endAt: inDays(2) } });
+        const created = await call(survivor, 'POST', '/api/v1/campaigns', {
+          body: { name: 'Flow', startAt: inDays(1), endAt: inDays(2) },
+        });
         for (const verb of STEPS) {
           const answer = await step(created.body.id, verb, turn);
-          if (answer.status !== 200) throw new Error(`${verb} ${created.body.id} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+          if (answer.status !== 200)
+            throw new Error(`${verb} ${created.body.id} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
         }
         if (takenOver) flowsAfterTakeover++;
       }
@@ -98,17 +107,25 @@ describe('The relay of a killed instance taken over by the other (PostgreSQL, tw
       .select('event_id', 'event_type', db.raw('CAST(aggregate_id AS TEXT) AS campaign_id'))
       .orderBy('sequence');
     const delivered = reader.messages;
-    expect(new Set(delivered.map((m) => m.headers.ce_id)), 'every committed event arrived, and nothing else').to.deep.equal(
-      new Set(outbox.map((row) => row.event_id)),
-    );
+    expect(
+      new Set(delivered.map((m) => m.headers.ce_id)),
+      'every committed event arrived, and nothing else',
+    ).to.deep.equal(new Set(outbox.map((row) => row.event_id)));
     const campaigns = new Set(outbox.map((row) => row.campaign_id));
     for (const id of campaigns) {
       const committed = outbox.filter((row) => row.campaign_id === id).map((row) => row.event_type);
-      expect(committed, `campaign ${id} went through every step`).to.deep.equal(['CampaignStarted', 'CampaignPaused', 'CampaignResumed']);
-      expect(firstDeliveries(delivered.filter((m) => m.key === id)), `events of campaign ${id} on Kafka`).to.deep.equal(committed);
+      expect(committed, `campaign ${id} went through every step`).to.deep.equal([
+        'CampaignStarted',
+        'CampaignPaused',
+        'CampaignResumed',
+      ]);
+      expect(firstDeliveries(delivered.filter((m) => m.key === id)), `events of campaign ${id} on Kafka`).to.deep.equal(
+        committed,
+      );
     }
     const repeats = delivered.length - outbox.length;
-    this.test!.title += ` (${campaigns.size} campaigns, ${outbox.length} events; taken over ${(takeoverMs / 1000).toFixed(1)} s after the kill; ${repeats} repeated)`;
+    this.test!.title +=
+      ` (${campaigns.size} campaigns, ${outbox.length} events; taken over ${(takeoverMs / 1000).toFixed(1)} s after the kill; ${repeats} repeated)`;
   });
 });
 

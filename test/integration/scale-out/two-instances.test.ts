@@ -24,7 +24,13 @@ describe('Two service instances on one PostgreSQL database, each with its relay 
     const brokers = await testKafkaBrokers();
     database = await POSTGRES.create();
     db = openTestDatabase(database);
-    const env = { ...database.env, AUTH_JWT_SECRET: TEST_SECRET, SCHEDULER: 'off', KAFKA_BROKERS: brokers, KAFKA_TOPIC: topic };
+    const env = {
+      ...database.env,
+      AUTH_JWT_SECRET: TEST_SECRET,
+      SCHEDULER: 'off',
+      KAFKA_BROKERS: brokers,
+      KAFKA_TOPIC: topic,
+    };
     // Both at once on an empty schema: their migrations race.
     instances = await Promise.all([ServiceProcess.start(env), ServiceProcess.start(env)]);
     call = instanceClient(await mintToken({ secret: TEST_SECRET, subject: 'scale-test' }));
@@ -38,7 +44,9 @@ describe('Two service instances on one PostgreSQL database, each with its relay 
   });
 
   const createCampaign = async (fields: Record<string, unknown> = {}) => {
-    const created = await call(instances[0]!, 'POST', '/api/v1/campaigns', { body: { name: 'Both', startAt: inDays(1), endAt: inDays(2), ...fields } });
+    const created = await call(instances[0]!, 'POST', '/api/v1/campaigns', {
+      body: { name: 'Both', startAt: inDays(1), endAt: inDays(2), ...fields },
+    });
     return created.body.id as string;
   };
   const outboxRowsOf = (id: string) => db('outbox').where('aggregate_id', id);
@@ -46,7 +54,9 @@ describe('Two service instances on one PostgreSQL database, each with its relay 
 
   it('migrates an empty database once when both start at the same time', async () => {
     const applied = await db('knex_migrations').select('name').orderBy('id');
-    const compiledIn = (await migrationSource.getMigrations([])).map((migration) => migrationSource.getMigrationName(migration));
+    const compiledIn = (await migrationSource.getMigrations([])).map((migration) =>
+      migrationSource.getMigrationName(migration),
+    );
     expect(applied.map((row) => row.name)).to.deep.equal(compiledIn);
   });
 
@@ -60,7 +70,9 @@ describe('Two service instances on one PostgreSQL database, each with its relay 
   it('gives exactly one 200 to 200 concurrent starts of one campaign spread over both: one outbox row, one Kafka message', async () => {
     const id = await createCampaign();
     const statuses = await Promise.all(
-      Array.from({ length: 200 }, (_, n) => call(instances[n % 2]!, 'POST', `/api/v1/campaigns/${id}/start`).then((a) => a.status)),
+      Array.from({ length: 200 }, (_, n) =>
+        call(instances[n % 2]!, 'POST', `/api/v1/campaigns/${id}/start`).then((a) => a.status),
+      ),
     );
     expect(statuses.filter((s) => s === 200)).to.have.length(1);
     expect(statuses.filter((s) => s === 409)).to.have.length(199);
@@ -75,7 +87,9 @@ describe('Two service instances on one PostgreSQL database, each with its relay 
     const id = await createCampaign();
     const answers = await Promise.all(
       Array.from({ length: 20 }, (_, n) =>
-        call(instances[n % 2]!, 'POST', `/api/v1/campaigns/${id}/start`, { headers: { 'idempotency-key': `both-${id}` } }),
+        call(instances[n % 2]!, 'POST', `/api/v1/campaigns/${id}/start`, {
+          headers: { 'idempotency-key': `both-${id}` },
+        }),
       ),
     );
     expect(answers.map((a) => a.status)).to.deep.equal(Array(20).fill(200));
@@ -87,7 +101,9 @@ describe('Two service instances on one PostgreSQL database, each with its relay 
   });
 
   it('shows a campaign created through one instance through the other, id exact', async () => {
-    const created = await call(instances[0]!, 'POST', '/api/v1/campaigns', { body: { id: '9007199254740993', name: 'Exact' } });
+    const created = await call(instances[0]!, 'POST', '/api/v1/campaigns', {
+      body: { id: '9007199254740993', name: 'Exact' },
+    });
     expect(created.status).to.equal(200);
     const got = await call(instances[1]!, 'GET', '/api/v1/campaigns/9007199254740993?view=service');
     expect(got.body.id).to.equal('9007199254740993');

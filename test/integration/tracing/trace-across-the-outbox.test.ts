@@ -4,10 +4,10 @@ import { POSTGRES, SQLITE, type TestDatabase } from '../../support/databases.js'
 import { eventually } from '../../support/eventually.js';
 import { expect } from '../../support/expect.js';
 import { BROKER_START_TIMEOUT_MS, testKafkaBrokers } from '../../support/kafka-global.js';
-import { OtlpReceiver, SPAN_KIND, type ReceivedSpan } from '../../support/otlp-receiver.js';
+import { OtlpReceiver, type ReceivedSpan, SPAN_KIND } from '../../support/otlp-receiver.js';
 import { ServiceProcess } from '../../support/service-process.js';
 import { inDays, TEST_SECRET } from '../../support/test-service.js';
-import { TopicReader, uniqueTopic, type ReadMessage } from '../../support/topic-reader.js';
+import { type ReadMessage, TopicReader, uniqueTopic } from '../../support/topic-reader.js';
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
@@ -61,9 +61,20 @@ for (const { database: kind, protocol, contentType } of CASES) {
       return { status: response.status, body: (await response.json()) as Record<string, string> };
     };
     const createCampaign = async (fields: Record<string, unknown> = {}) =>
-      (await call('POST', '/api/v1/campaigns', {}, { name: 'Traced', startAt: inDays(1), endAt: inDays(30), ...fields })).body.id!;
+      (
+        await call(
+          'POST',
+          '/api/v1/campaigns',
+          {},
+          { name: 'Traced', startAt: inDays(1), endAt: inDays(30), ...fields },
+        )
+      ).body.id!;
     const started = async (id: string): Promise<ReadMessage> => {
-      await eventually(`CampaignStarted of ${id} on Kafka`, () => reader.withKeys([id]).some((m) => m.headers.ce_type === 'CampaignStarted'), { timeoutMs: 30_000 });
+      await eventually(
+        `CampaignStarted of ${id} on Kafka`,
+        () => reader.withKeys([id]).some((m) => m.headers.ce_type === 'CampaignStarted'),
+        { timeoutMs: 30_000 },
+      );
       return reader.withKeys([id]).find((m) => m.headers.ce_type === 'CampaignStarted')!;
     };
     const spanWhere = async (what: string, matches: (span: ReceivedSpan) => boolean): Promise<ReceivedSpan> => {
@@ -71,7 +82,10 @@ for (const { database: kind, protocol, contentType } of CASES) {
       return receiver.spans.find(matches)!;
     };
     const childOf = (parent: ReceivedSpan, name: string) =>
-      spanWhere(`${name} under ${parent.name}`, (s) => s.name === name && s.traceId === parent.traceId && s.parentSpanId === parent.spanId);
+      spanWhere(
+        `${name} under ${parent.name}`,
+        (s) => s.name === name && s.traceId === parent.traceId && s.parentSpanId === parent.spanId,
+      );
 
     it("continues the caller's traceparent through the request, the use case, the unit of work and the relay, to the message's ce_traceparent", async () => {
       const id = await createCampaign();
@@ -103,10 +117,17 @@ for (const { database: kind, protocol, contentType } of CASES) {
       const unitOfWork = await childOf(useCase, 'unit of work');
       const create = await childOf(unitOfWork, `create ${topic}`);
       expect(create.kind).to.equal(SPAN_KIND.producer);
-      expect(create.attributes).to.include({ 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.message.id': message.headers.ce_id });
+      expect(create.attributes).to.include({
+        'messaging.system': 'kafka',
+        'messaging.destination.name': topic,
+        'messaging.message.id': message.headers.ce_id,
+      });
       expect(messageParentId, 'the message names the create span as its parent').to.equal(create.spanId);
 
-      const send = await spanWhere('the send span of the batch', (s) => s.name === `send ${topic}` && s.links.some((l) => l.spanId === create.spanId));
+      const send = await spanWhere(
+        'the send span of the batch',
+        (s) => s.name === `send ${topic}` && s.links.some((l) => l.spanId === create.spanId),
+      );
       expect(send.kind).to.equal(SPAN_KIND.producer);
       expect(send.parentSpanId, 'a batch is a trace of its own').to.equal('');
       expect(send.links).to.deep.include({ traceId, spanId: create.spanId });
@@ -115,11 +136,20 @@ for (const { database: kind, protocol, contentType } of CASES) {
       expect([...receiver.contentTypes]).to.deep.equal([contentType]);
 
       if (kind === SQLITE) {
-        const batch = await spanWhere('the group commit', (s) => s.name === 'group commit' && s.links.some((l) => l.spanId === unitOfWork.spanId));
+        const batch = await spanWhere(
+          'the group commit',
+          (s) => s.name === 'group commit' && s.links.some((l) => l.spanId === unitOfWork.spanId),
+        );
         expect(batch.parentSpanId).to.equal('');
-        expect(unitOfWork.links, 'the unit of work links to its commit').to.deep.include({ traceId: batch.traceId, spanId: batch.spanId });
+        expect(unitOfWork.links, 'the unit of work links to its commit').to.deep.include({
+          traceId: batch.traceId,
+          spanId: batch.spanId,
+        });
       } else {
-        const query = await spanWhere('a PostgreSQL query of the unit of work', (s) => s.parentSpanId === unitOfWork.spanId && s.kind === SPAN_KIND.client);
+        const query = await spanWhere(
+          'a PostgreSQL query of the unit of work',
+          (s) => s.parentSpanId === unitOfWork.spanId && s.kind === SPAN_KIND.client,
+        );
         expect(query.traceId).to.equal(traceId);
       }
 
@@ -129,7 +159,10 @@ for (const { database: kind, protocol, contentType } of CASES) {
         .filter((line) => line.startsWith('{'))
         .map((line) => JSON.parse(line) as Record<string, unknown>)
         .find((line) => line.msg === 'request' && line.trace_id === traceId);
-      expect(requestLine, 'the request log line names the trace and the request span').to.include({ span_id: request.spanId, trace_flags: '01' });
+      expect(requestLine, 'the request log line names the trace and the request span').to.include({
+        span_id: request.spanId,
+        trace_flags: '01',
+      });
     });
 
     it('starts a trace for a request that brings none, and the message carries it', async () => {
@@ -142,21 +175,29 @@ for (const { database: kind, protocol, contentType } of CASES) {
     });
 
     it('leaves the probes and the metrics scrape out of the traces', async () => {
-      for (const path of ['/health/live', '/health/ready', '/metrics']) expect((await fetch(`${service.url}${path}`)).status, path).to.equal(200);
+      for (const path of ['/health/live', '/health/ready', '/metrics'])
+        expect((await fetch(`${service.url}${path}`)).status, path).to.equal(200);
       const marker = randomBytes(16).toString('hex');
-      await call('GET', '/api/v1/campaigns?start=0&pageSize=1', { traceparent: `00-${marker}-${randomBytes(8).toString('hex')}-01` });
+      await call('GET', '/api/v1/campaigns?start=0&pageSize=1', {
+        traceparent: `00-${marker}-${randomBytes(8).toString('hex')}-01`,
+      });
       await spanWhere('the request after the probes', (s) => s.traceId === marker);
-      const probed = receiver.spans.filter((s) => ['/health/live', '/health/ready', '/metrics'].includes(String(s.attributes['url.path'])));
+      const probed = receiver.spans.filter((s) =>
+        ['/health/live', '/health/ready', '/metrics'].includes(String(s.attributes['url.path'])),
+      );
       expect(probed).to.deep.equal([]);
     });
 
-    it("gives each scheduled start a trace of its own, which the message carries", async () => {
+    it('gives each scheduled start a trace of its own, which the message carries', async () => {
       const id = await createCampaign({ startAt: new Date(Date.now() + 1_500).toISOString() });
       const [, traceId] = TRACEPARENT.exec((await started(id)).headers.ce_traceparent ?? '') ?? [];
       const schedule = await spanWhere('the scheduled start', (s) => s.traceId === traceId && s.name === 'RunSchedule');
       expect(schedule.parentSpanId).to.equal('');
       await childOf(schedule, 'unit of work');
-      expect(receiver.inTrace(traceId).some((s) => s.kind === SPAN_KIND.server), 'no request in that trace').to.equal(false);
+      expect(
+        receiver.inTrace(traceId).some((s) => s.kind === SPAN_KIND.server),
+        'no request in that trace',
+      ).to.equal(false);
     });
   });
 }
@@ -187,7 +228,9 @@ describe('A collector that refuses the spans', function () {
 
   it('leaves the requests alone, says so in the log, and does not hold up the shutdown', async () => {
     const token = await mintToken({ secret: TEST_SECRET, subject: 'tester' });
-    const answer = await fetch(`${service.url}/api/v1/campaigns?start=0&pageSize=1`, { headers: { authorization: `Bearer ${token}` } });
+    const answer = await fetch(`${service.url}/api/v1/campaigns?start=0&pageSize=1`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(answer.status).to.equal(200);
     const sdkLines = () =>
       service.output
@@ -196,7 +239,9 @@ describe('A collector that refuses the spans', function () {
         .filter((line) => line.startsWith('{'))
         .map((line) => JSON.parse(line) as Record<string, unknown>)
         .filter((line) => line.component === 'opentelemetry');
-    await eventually('the service logged the refused export', () => sdkLines().some((line) => line.level === 50), { timeoutMs: 20_000 });
+    await eventually('the service logged the refused export', () => sdkLines().some((line) => line.level === 50), {
+      timeoutMs: 20_000,
+    });
     const began = Date.now();
     expect(await service.stop()).to.equal(0);
     expect(Date.now() - began).to.be.below(5_000);

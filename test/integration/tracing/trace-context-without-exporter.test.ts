@@ -8,7 +8,7 @@ import { expect } from '../../support/expect.js';
 import { BROKER_START_TIMEOUT_MS, testKafkaBrokers } from '../../support/kafka-global.js';
 import { LogLines } from '../../support/log-lines.js';
 import { TestService } from '../../support/test-service.js';
-import { TopicReader, uniqueTopic, type ReadMessage } from '../../support/topic-reader.js';
+import { type ReadMessage, TopicReader, uniqueTopic } from '../../support/topic-reader.js';
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
@@ -26,7 +26,13 @@ for (const kind of DATABASE_KINDS) {
       brokers = await testKafkaBrokers();
       logs = new LogLines();
       service = await TestService.start(kind, {
-        env: { KAFKA_BROKERS: brokers, KAFKA_TOPIC: topic, OUTBOX_POLL_INTERVAL_MS: '100', SCHEDULER: 'on', SCHEDULER_INTERVAL_MS: '100' },
+        env: {
+          KAFKA_BROKERS: brokers,
+          KAFKA_TOPIC: topic,
+          OUTBOX_POLL_INTERVAL_MS: '100',
+          SCHEDULER: 'on',
+          SCHEDULER_INTERVAL_MS: '100',
+        },
         logger: createLogger('info', { destination: logs }),
       });
       reader = await TopicReader.open(brokers, topic);
@@ -62,7 +68,10 @@ for (const kind of DATABASE_KINDS) {
       expect(carried.parentId, "the service's own request span, not the caller's").to.not.equal(callerSpanId);
       expect(carried.flags).to.equal('01');
       expect(received.headers.ce_tracestate).to.equal('caller=kept');
-      expect(await storedTraceContext(id)).to.deep.equal({ traceparent: received.headers.ce_traceparent, tracestate: 'caller=kept' });
+      expect(await storedTraceContext(id)).to.deep.equal({
+        traceparent: received.headers.ce_traceparent,
+        tracestate: 'caller=kept',
+      });
     });
 
     it('starts a trace for a request without traceparent and writes its ids on the request log line', async () => {
@@ -94,11 +103,15 @@ for (const kind of DATABASE_KINDS) {
       });
     }
 
-    it("gives a scheduled start a trace of its own, not the trace of the request that created the campaign", async () => {
+    it('gives a scheduled start a trace of its own, not the trace of the request that created the campaign', async () => {
       const traceId = randomBytes(16).toString('hex');
       const created = await service.request('POST', '/api/v1/campaigns', {
         headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
-        body: { name: 'Scheduled', startAt: new Date(Date.now() + 1_000).toISOString(), endAt: new Date(Date.now() + 86_400_000).toISOString() },
+        body: {
+          name: 'Scheduled',
+          startAt: new Date(Date.now() + 1_000).toISOString(),
+          endAt: new Date(Date.now() + 86_400_000).toISOString(),
+        },
       });
       expect(created.status, created.text).to.equal(200);
       const id = (created.body as { id: string }).id;
@@ -113,7 +126,9 @@ for (const kind of DATABASE_KINDS) {
     it('keeps each request its own trace when their starts share one commit', async () => {
       const ids = await Promise.all(Array.from({ length: 20 }, () => service.createCampaign()));
       const traceIds = ids.map(() => randomBytes(16).toString('hex'));
-      await Promise.all(ids.map((id, i) => start(id, { traceparent: `00-${traceIds[i]}-${randomBytes(8).toString('hex')}-01` })));
+      await Promise.all(
+        ids.map((id, i) => start(id, { traceparent: `00-${traceIds[i]}-${randomBytes(8).toString('hex')}-01` })),
+      );
       const messages = await reader.waitForKeys(ids);
       for (const [i, id] of ids.entries()) {
         expect(traceparentOf(messages.find((m) => m.key === id)!).traceId, `campaign ${id}`).to.equal(traceIds[i]);
@@ -127,13 +142,22 @@ for (const kind of DATABASE_KINDS) {
         const traceId = randomBytes(16).toString('hex');
         await start(id, { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` });
         await message(id);
-        const tail = spawn(process.execPath, [fileURLToPath(new URL('../../../src/cli/events-tail.js', import.meta.url)), '--from-beginning'], {
-          env: { ...process.env, KAFKA_BROKERS: brokers, KAFKA_TOPIC: topic },
-        });
+        const tail = spawn(
+          process.execPath,
+          [fileURLToPath(new URL('../../../src/cli/events-tail.js', import.meta.url)), '--from-beginning'],
+          {
+            env: { ...process.env, KAFKA_BROKERS: brokers, KAFKA_TOPIC: topic },
+          },
+        );
         let printed = '';
         tail.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
         try {
-          const lineOf = () => printed.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((l) => l.key === id);
+          const lineOf = () =>
+            printed
+              .split('\n')
+              .filter((l) => l.startsWith('{'))
+              .map((l) => JSON.parse(l))
+              .find((l) => l.key === id);
           await eventually('events:tail printed the start', () => lineOf() !== undefined, { timeoutMs: 45_000 });
           expect(lineOf()).to.include({ type: 'CampaignStarted', traceId });
         } finally {
@@ -154,7 +178,9 @@ for (const kind of DATABASE_KINDS) {
         created_at: new Date(),
         trace_context: null,
       });
-      await eventually('the relay published the row', async () => reader.withKeys([id]).length === 1, { timeoutMs: 30_000 });
+      await eventually('the relay published the row', async () => reader.withKeys([id]).length === 1, {
+        timeoutMs: 30_000,
+      });
       traceparentOf(reader.withKeys([id])[0]!);
     });
   });

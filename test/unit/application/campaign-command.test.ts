@@ -1,5 +1,5 @@
 import { CampaignCommandRunner, CampaignNotFound, IdempotencyKeyReused } from '../../../src/application/index.js';
-import { CampaignId, type Act } from '../../../src/domain/index.js';
+import { type Act, CampaignId } from '../../../src/domain/index.js';
 import { FixedClock } from '../../fakes/fixed-clock.js';
 import { InMemoryUnitOfWork } from '../../fakes/in-memory-unit-of-work.js';
 import { SequentialIds } from '../../fakes/sequential-ids.js';
@@ -58,8 +58,8 @@ describe('CampaignCommandRunner', () => {
     expect(decisions).to.equal(1);
     expect(store.outbox).to.have.length(1);
     const resume = { key: 'p-1', fingerprint: 'POST /campaigns/11/resume -' };
-    await expect(commands.run({ campaignId: id, actor: 'bob', idempotency: resume }, (c, act) => c.resume(act))).to.be.rejectedWith(
-      IdempotencyKeyReused,
-    );
+    await expect(
+      commands.run({ campaignId: id, actor: 'bob', idempotency: resume }, (c, act) => c.resume(act)),
+    ).to.be.rejectedWith(IdempotencyKeyReused);
   });
 });

@@ -1,4 +1,10 @@
-import { CampaignCommandRunner, IdempotencyKeyReused, ReplayedRefusal, sameRequest, StartCampaign } from '../../../src/application/index.js';
+import {
+  CampaignCommandRunner,
+  IdempotencyKeyReused,
+  ReplayedRefusal,
+  StartCampaign,
+  sameRequest,
+} from '../../../src/application/index.js';
 import { Campaign, CampaignId } from '../../../src/domain/index.js';
 import { FixedClock } from '../../fakes/fixed-clock.js';
 import { InMemoryUnitOfWork } from '../../fakes/in-memory-unit-of-work.js';
@@ -31,8 +37,12 @@ describe('Idempotency fingerprints', () => {
 
     beforeEach(() => {
       store = new InMemoryUnitOfWork();
-      start = new StartCampaign(new CampaignCommandRunner(store, new FixedClock(new Date('2030-01-01T12:00:00Z')), new SequentialIds()));
-      store.put(Campaign.create({ id, name: 'Sale', status: 'draft', createdBy: 'alice' }, new Date('2030-01-01T00:00:00Z')));
+      start = new StartCampaign(
+        new CampaignCommandRunner(store, new FixedClock(new Date('2030-01-01T12:00:00Z')), new SequentialIds()),
+      );
+      store.put(
+        Campaign.create({ id, name: 'Sale', status: 'draft', createdBy: 'alice' }, new Date('2030-01-01T00:00:00Z')),
+      );
     });
 
     it('replay a stored refusal with the id of the request that was refused first', async () => {
@@ -44,7 +54,9 @@ describe('Idempotency fingerprints', () => {
 
     it('refuse another request under the key, whatever it would have done', async () => {
       await expect(start.execute(request('POST /campaigns/42/start a', 'first'))).to.be.rejected;
-      await expect(start.execute(request('POST /campaigns/42/start b', 'second'))).to.be.rejectedWith(IdempotencyKeyReused);
+      await expect(start.execute(request('POST /campaigns/42/start b', 'second'))).to.be.rejectedWith(
+        IdempotencyKeyReused,
+      );
     });
   });
 });

@@ -6,13 +6,21 @@ describe('The logger', () => {
   it('writes one JSON object per line, naming the service', () => {
     const out = new LogLines();
     createLogger('info', { destination: out }).info({ campaignId: '42' }, 'campaign started');
-    expect(out.lines[0]).to.include({ level: 30, service: 'campaign-service', campaignId: '42', msg: 'campaign started' });
+    expect(out.lines[0]).to.include({
+      level: 30,
+      service: 'campaign-service',
+      campaignId: '42',
+      msg: 'campaign started',
+    });
   });
 
   it('never writes a credential, even when a caller passes one', () => {
     const out = new LogLines();
     const logger = createLogger('info', { destination: out });
-    logger.info({ req: { headers: { authorization: 'Bearer eyJ.secret.token', 'x-voltmx-authorization': 'eyJ.other' } } }, 'request');
+    logger.info(
+      { req: { headers: { authorization: 'Bearer eyJ.secret.token', 'x-voltmx-authorization': 'eyJ.other' } } },
+      'request',
+    );
     logger.info({ token: 'eyJ.secret.token', auth: { secret: 'hs256-secret' } }, 'oops');
     expect(out.raw.join('\n')).not.to.match(/eyJ|hs256-secret/);
     expect(out.lines[0]!.req.headers.authorization).to.equal('[redacted]');

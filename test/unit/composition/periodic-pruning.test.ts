@@ -56,7 +56,12 @@ describe('PeriodicPruning', () => {
 
   it('logs a pass that deleted rows, with how long the longest statement took', async () => {
     const out = new LogLines();
-    pruning = new PeriodicPruning('outbox', new CountingJanitor(0, 1200), 1_000, createLogger('info', { destination: out }));
+    pruning = new PeriodicPruning(
+      'outbox',
+      new CountingJanitor(0, 1200),
+      1_000,
+      createLogger('info', { destination: out }),
+    );
     pruning.start();
     await pruning.stop();
     expect(out.withMessage('outbox pruned')[0]).to.include({ deleted: 1200, statements: 1, longestStatementMs: 0 });

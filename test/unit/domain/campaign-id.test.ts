@@ -10,7 +10,19 @@ describe('CampaignId', () => {
     expect(CampaignId.parse('9223372036854775807').toString()).to.equal('9223372036854775807');
   });
 
-  for (const raw of ['0', '-1', '007', '+5', '1.0', '1e3', ' 1', 'abc', '', '9223372036854775808', '99999999999999999999']) {
+  for (const raw of [
+    '0',
+    '-1',
+    '007',
+    '+5',
+    '1.0',
+    '1e3',
+    ' 1',
+    'abc',
+    '',
+    '9223372036854775808',
+    '99999999999999999999',
+  ]) {
     it(`refuses ${JSON.stringify(raw)}`, () => {
       expect(() => CampaignId.parse(raw)).to.throw(InvalidCampaignId);
     });

@@ -1,17 +1,17 @@
 import fc from 'fast-check';
+import { invariantViolations } from '../../../src/domain/campaign-invariants.js';
 import {
   allowedFrom,
+  CAMPAIGN_STATUSES,
   Campaign,
+  type CampaignAction,
   CampaignId,
   CampaignInvalid,
-  CampaignStateImpossible,
-  CAMPAIGN_STATUSES,
-  DomainError,
-  type CampaignAction,
   type CampaignSnapshot,
+  CampaignStateImpossible,
   type CampaignStatus,
+  DomainError,
 } from '../../../src/domain/index.js';
-import { invariantViolations } from '../../../src/domain/campaign-invariants.js';
 import { campaignIn } from '../../mothers/campaign-mother.js';
 import { expect } from '../../support/expect.js';
 import { propertyParameters } from '../../support/property-runs.js';
@@ -22,11 +22,18 @@ const at = (hours: number) => new Date(now.getTime() + hours * hour);
 
 /** Campaign 21 led to `status` by its own verbs, acting at `actedAt`. */
 function walkedTo(status: CampaignStatus, actedAt: Date): Campaign {
-  return campaignIn(status, { id: CampaignId.parse('21'), name: 'Sale', startAt: at(24), endAt: at(48) }, { createdAt: now, at: actedAt });
+  return campaignIn(
+    status,
+    { id: CampaignId.parse('21'), name: 'Sale', startAt: at(24), endAt: at(48) },
+    { createdAt: now, at: actedAt },
+  );
 }
 
 function created(): CampaignSnapshot {
-  return Campaign.create({ id: CampaignId.parse('21'), name: 'Sale', startAt: at(24), endAt: at(48), createdBy: 'alice' }, now).snapshot();
+  return Campaign.create(
+    { id: CampaignId.parse('21'), name: 'Sale', startAt: at(24), endAt: at(48), createdBy: 'alice' },
+    now,
+  ).snapshot();
 }
 
 describe('The campaign invariants', () => {
@@ -35,7 +42,11 @@ describe('The campaign invariants', () => {
       ['a running campaign with no startedAt', { status: 'running', startedAt: null }, 'startedAt'],
       ['a running campaign with a pausedAt', { status: 'running', startedAt: at(1), pausedAt: at(2) }, 'pausedAt'],
       ['a paused campaign with no pausedAt', { status: 'paused', startedAt: at(1), pausedAt: null }, 'pausedAt'],
-      ['a terminated campaign with no terminatedAt', { status: 'terminated', startedAt: at(1), terminatedAt: null }, 'terminatedAt'],
+      [
+        'a terminated campaign with no terminatedAt',
+        { status: 'terminated', startedAt: at(1), terminatedAt: null },
+        'terminatedAt',
+      ],
       ['a completed campaign with no completedAt', { status: 'completed', completedAt: null }, 'completedAt'],
       ['a scheduled campaign with a startedAt', { status: 'scheduled', startedAt: at(1) }, 'startedAt'],
       ['a draft with a terminatedAt', { status: 'draft', terminatedAt: at(1) }, 'terminatedAt'],
@@ -71,7 +82,9 @@ describe('The campaign invariants', () => {
 
   describe('Campaign.create', () => {
     it('refuses an end before the start through the same invariant, naming endAt', () => {
-      expect(() => Campaign.create({ id: CampaignId.parse('2'), name: 'x', startAt: at(48), endAt: at(24), createdBy: 'a' }, now))
+      expect(() =>
+        Campaign.create({ id: CampaignId.parse('2'), name: 'x', startAt: at(48), endAt: at(24), createdBy: 'a' }, now),
+      )
         .to.throw(CampaignInvalid)
         .with.property('problems')
         .that.deep.includes({ field: 'endAt', message: 'must be after startAt' });
@@ -97,8 +110,10 @@ describe('The campaign invariants', () => {
           if (allowed) {
             expect(() => perform(campaign, 2), `${action} from ${status}`).not.to.throw();
           } else {
-            expect(() => perform(campaign, 2), `${action} from ${status}`)
-              .to.throw(DomainError, `cannot ${action}: it is ${status}; allowed only when ${allowedFrom(action).join(' or ')}`);
+            expect(() => perform(campaign, 2), `${action} from ${status}`).to.throw(
+              DomainError,
+              `cannot ${action}: it is ${status}; allowed only when ${allowedFrom(action).join(' or ')}`,
+            );
           }
         }
       });
@@ -108,14 +123,24 @@ describe('The campaign invariants', () => {
   describe('after every change', () => {
     type Step = { verb: CampaignAction; hours: number };
     const step: fc.Arbitrary<Step> = fc.record({
-      verb: fc.constantFrom<CampaignAction>('start', 'pause', 'resume', 'terminate', 'modify', 'restart', 'delete', 'complete'),
+      verb: fc.constantFrom<CampaignAction>(
+        'start',
+        'pause',
+        'resume',
+        'terminate',
+        'modify',
+        'restart',
+        'delete',
+        'complete',
+      ),
       hours: fc.integer({ min: 1, max: 30 }),
     });
 
     function apply(campaign: Campaign, { verb, hours }: Step, clockHours: number): void {
       const act = { now: at(clockHours), eventId: `e-${clockHours}`, by: 'bob' };
       if (verb === 'start') campaign.start({ now: act.now, eventId: act.eventId, by: 'bob', trigger: 'manual' });
-      else if (verb === 'modify') campaign.modify({ startAt: at(clockHours + hours), endAt: at(clockHours + 2 * hours) }, act);
+      else if (verb === 'modify')
+        campaign.modify({ startAt: at(clockHours + hours), endAt: at(clockHours + 2 * hours) }, act);
       else if (verb === 'restart') campaign.restart({ endAt: at(clockHours + hours) }, act);
       else if (verb === 'complete') campaign.complete(act);
       else campaign[verb](act);
@@ -123,26 +148,37 @@ describe('The campaign invariants', () => {
 
     it('holds them whatever the verbs and the times: an accepted verb keeps them, a refused one changes nothing', () => {
       fc.assert(
-        fc.property(fc.constantFrom<CampaignStatus>('draft', 'scheduled'), fc.array(step, { maxLength: 25 }), (status, steps) => {
-          const campaign = Campaign.create(
-            { id: CampaignId.parse('21'), name: 'Sale', status: status as 'draft' | 'scheduled', startAt: at(24), endAt: at(48), createdBy: 'alice' },
-            now,
-          );
-          let clockHours = 0;
-          for (const next of steps) {
-            clockHours += next.hours;
-            const before = campaign.snapshot();
-            try {
-              apply(campaign, next, clockHours);
-            } catch (error) {
-              expect(error).to.be.instanceOf(DomainError);
-              expect(campaign.snapshot()).to.deep.equal(before);
-              continue;
+        fc.property(
+          fc.constantFrom<CampaignStatus>('draft', 'scheduled'),
+          fc.array(step, { maxLength: 25 }),
+          (status, steps) => {
+            const campaign = Campaign.create(
+              {
+                id: CampaignId.parse('21'),
+                name: 'Sale',
+                status: status as 'draft' | 'scheduled',
+                startAt: at(24),
+                endAt: at(48),
+                createdBy: 'alice',
+              },
+              now,
+            );
+            let clockHours = 0;
+            for (const next of steps) {
+              clockHours += next.hours;
+              const before = campaign.snapshot();
+              try {
+                apply(campaign, next, clockHours);
+              } catch (error) {
+                expect(error).to.be.instanceOf(DomainError);
+                expect(campaign.snapshot()).to.deep.equal(before);
+                continue;
+              }
+              expect(invariantViolations(campaign.snapshot()), `${next.verb} from ${before.status}`).to.deep.equal([]);
+              if (campaign.isDeleted) break;
             }
-            expect(invariantViolations(campaign.snapshot()), `${next.verb} from ${before.status}`).to.deep.equal([]);
-            if (campaign.isDeleted) break;
-          }
-        }),
+          },
+        ),
         propertyParameters(300),
       );
     });

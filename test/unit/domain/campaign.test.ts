@@ -1,16 +1,16 @@
 import {
   Campaign,
+  type CampaignChanges,
   CampaignExpired,
   CampaignId,
   CampaignInvalid,
   CampaignNotDueForCompletion,
   CampaignNotStartable,
+  type CampaignStatus,
   CampaignTransitionRefused,
   EMPTY_CONTENT,
-  type CampaignChanges,
-  type CampaignStatus,
 } from '../../../src/domain/index.js';
-import { aCampaign, campaignIn, CREATED_AT as now, hoursLater } from '../../mothers/campaign-mother.js';
+import { aCampaign, campaignIn, hoursLater, CREATED_AT as now } from '../../mothers/campaign-mother.js';
 import { expect } from '../../support/expect.js';
 
 const startBy = (who: string, at = now) => ({ now: at, eventId: 'e-1', by: who, trigger: 'manual' as const });
@@ -41,10 +41,13 @@ describe('Campaign.create', () => {
   });
 
   it('refuses a blank name', () => {
-    expect(() => aCampaign({ name: '   ' })).to.throw(CampaignInvalid).with.property('problems').that.deep.includes({
-      field: 'name',
-      message: 'must not be blank',
-    });
+    expect(() => aCampaign({ name: '   ' }))
+      .to.throw(CampaignInvalid)
+      .with.property('problems')
+      .that.deep.includes({
+        field: 'name',
+        message: 'must not be blank',
+      });
   });
 
   it('refuses a name longer than 255 characters', () => {
@@ -60,7 +63,10 @@ describe('Campaign.create', () => {
   });
 
   it('refuses an end date in the past when no start date is given', () => {
-    expect(() => aCampaign({ startAt: null, endAt: hoursLater(-1) })).to.throw(CampaignInvalid, /endAt must be in the future/);
+    expect(() => aCampaign({ startAt: null, endAt: hoursLater(-1) })).to.throw(
+      CampaignInvalid,
+      /endAt must be in the future/,
+    );
   });
 
   it('names every problem at once', () => {
@@ -126,13 +132,16 @@ describe('Campaign.start', () => {
     expect(started).to.have.nested.property('content.campaignMails').that.deep.equals([]);
   });
 
-  it('keeps a started campaign\'s event as it was when the campaign is modified later', () => {
+  it("keeps a started campaign's event as it was when the campaign is modified later", () => {
     const campaign = aCampaign({ content: { campaignSegments: [{ id: '51', name: 'Seg' }] } });
     campaign.start(startBy('bob'));
     const started = campaign.pullEvents()[0]!;
     const before = JSON.stringify(started);
     campaign.pause({ now: hoursLater(1), eventId: 'e-2', by: 'bob' });
-    campaign.modify({ content: { campaignSegments: [{ id: '52', name: 'Other' }] } }, { now: hoursLater(2), eventId: 'e-3', by: 'bob' });
+    campaign.modify(
+      { content: { campaignSegments: [{ id: '52', name: 'Other' }] } },
+      { now: hoursLater(2), eventId: 'e-3', by: 'bob' },
+    );
     expect(JSON.stringify(started)).to.equal(before);
     expect(campaign.snapshot().content.campaignSegments).to.deep.equal([{ id: '52', name: 'Other' }]);
     expect(campaign.pullEvents().at(-1)).to.deep.include({ changedFields: ['campaignSegments'] });
@@ -140,11 +149,20 @@ describe('Campaign.start', () => {
 
   it('refuses content over its bounds, naming the part', () => {
     const segments = Array.from({ length: 101 }, (_, n) => ({ id: String(n + 1), name: null }));
-    expect(() => aCampaign({ content: { campaignSegments: segments } })).to.throw(CampaignInvalid, /campaignSegments must hold at most 100 items/);
+    expect(() => aCampaign({ content: { campaignSegments: segments } })).to.throw(
+      CampaignInvalid,
+      /campaignSegments must hold at most 100 items/,
+    );
     const huge = 'x'.repeat(100_000);
     const sms = Array.from({ length: 6 }, () => ({ name: '', smsMessage: huge, repeatMessage: null }));
-    expect(() => aCampaign({ content: { campaignSms: sms } })).to.throw(CampaignInvalid, /content must be at most 524288 bytes/);
-    expect(() => aCampaign({ content: { campaignChannelPriorities: ['SMS', 'SMS'] } })).to.throw(CampaignInvalid, /each channel at most once/);
+    expect(() => aCampaign({ content: { campaignSms: sms } })).to.throw(
+      CampaignInvalid,
+      /content must be at most 524288 bytes/,
+    );
+    expect(() => aCampaign({ content: { campaignChannelPriorities: ['SMS', 'SMS'] } })).to.throw(
+      CampaignInvalid,
+      /each channel at most once/,
+    );
   });
 
   it('starts a campaign that has no end date', () => {
@@ -162,7 +180,9 @@ describe('Campaign.start', () => {
   for (const status of ['draft', 'running', 'paused', 'terminated', 'completed'] as const) {
     it(`refuses a campaign that is ${status}, naming the status`, () => {
       const campaign = campaignIn(status);
-      expect(() => campaign.start(startBy('bob'))).to.throw(CampaignNotStartable).with.property('status', status);
+      expect(() => campaign.start(startBy('bob')))
+        .to.throw(CampaignNotStartable)
+        .with.property('status', status);
       expect(campaign.status).to.equal(status);
       expect(campaign.pullEvents()).to.deep.equal([]);
     });
@@ -178,7 +198,9 @@ describe('Campaign.start', () => {
   it('refuses a second start', () => {
     const campaign = aCampaign();
     campaign.start(startBy('bob'));
-    expect(() => campaign.start(startBy('bob'))).to.throw(CampaignNotStartable).with.property('status', 'running');
+    expect(() => campaign.start(startBy('bob')))
+      .to.throw(CampaignNotStartable)
+      .with.property('status', 'running');
   });
 });
 
@@ -188,7 +210,9 @@ function refusesOutside(action: string, allowed: CampaignStatus[], perform: (c: 
   for (const status of ALL.filter((s) => !allowed.includes(s))) {
     it(`refuses to ${action} a ${status} campaign with ${code}, naming the status`, () => {
       const campaign = sale(status);
-      expect(() => perform(campaign)).to.throw(CampaignTransitionRefused).with.property('code', code);
+      expect(() => perform(campaign))
+        .to.throw(CampaignTransitionRefused)
+        .with.property('code', code);
       expect(campaign.status).to.equal(status);
       expect(campaign.pullEvents()).to.deep.equal([]);
     });
@@ -202,7 +226,13 @@ describe('Campaign.pause', () => {
     expect(campaign.snapshot()).to.include({ status: 'paused', updatedBy: 'bob' });
     expect(campaign.snapshot().pausedAt).to.deep.equal(at(30));
     const [event] = campaign.pullEvents();
-    expect(event).to.deep.equal({ type: 'CampaignPaused', eventId: 'e-30', campaignId: CampaignId.parse('8'), occurredAt: at(30), pausedBy: 'bob' });
+    expect(event).to.deep.equal({
+      type: 'CampaignPaused',
+      eventId: 'e-30',
+      campaignId: CampaignId.parse('8'),
+      occurredAt: at(30),
+      pausedBy: 'bob',
+    });
   });
   refusesOutside('pause', ['running'], (c) => c.pause(act()), 'CAMPAIGN_NOT_PAUSABLE');
 });
@@ -228,7 +258,11 @@ describe('Campaign.terminate', () => {
       campaign.terminate(act(30));
       expect(campaign.status).to.equal('terminated');
       expect(campaign.snapshot().terminatedAt).to.deep.equal(at(30));
-      expect(campaign.pullEvents()[0]).to.include({ type: 'CampaignTerminated', terminatedBy: 'bob', previousStatus: status });
+      expect(campaign.pullEvents()[0]).to.include({
+        type: 'CampaignTerminated',
+        terminatedBy: 'bob',
+        previousStatus: status,
+      });
     });
   }
   refusesOutside('terminate', ['running', 'paused'], (c) => c.terminate(act()), 'CAMPAIGN_NOT_TERMINABLE');
@@ -264,7 +298,10 @@ describe('Campaign.modify', () => {
 
   it('validates like create: a new start date must be in the future and before the end', () => {
     expect(() => sale('scheduled').modify({ startAt: at(-1) }, act(1))).to.throw(CampaignInvalid, /startAt/);
-    expect(() => sale('scheduled').modify({ startAt: at(60) }, act(1))).to.throw(CampaignInvalid, /endAt must be after startAt/);
+    expect(() => sale('scheduled').modify({ startAt: at(60) }, act(1))).to.throw(
+      CampaignInvalid,
+      /endAt must be after startAt/,
+    );
   });
 
   it('lets a campaign whose start date has passed change its name', () => {
@@ -278,15 +315,29 @@ describe('Campaign.modify', () => {
     campaign.modify({ name: 'Renamed', startAt: at(24), endAt: at(48) }, act(30));
     expect(campaign.snapshot()).to.include({ name: 'Renamed' });
     expect(campaign.pullEvents().at(-1)).to.deep.include({ changedFields: ['name'] });
-    expect(() => sale('paused').modify({ startAt: at(25) }, act(30))).to.throw(CampaignInvalid, /startAt must be in the future/);
+    expect(() => sale('paused').modify({ startAt: at(25) }, act(30))).to.throw(
+      CampaignInvalid,
+      /startAt must be in the future/,
+    );
   });
 
-  refusesOutside('modify', ['draft', 'scheduled', 'paused'], (c) => c.modify({ name: 'x' }, act()), 'CAMPAIGN_NOT_MODIFIABLE');
+  refusesOutside(
+    'modify',
+    ['draft', 'scheduled', 'paused'],
+    (c) => c.modify({ name: 'x' }, act()),
+    'CAMPAIGN_NOT_MODIFIABLE',
+  );
 
   it('keeps its id, its creation and its own count of versions, whatever a change carries', () => {
     const campaign = sale('scheduled');
     const before = campaign.snapshot();
-    const smuggled = { name: 'Renamed', id: CampaignId.parse('9'), version: 40, createdBy: 'mallory', createdAt: at(-100) };
+    const smuggled = {
+      name: 'Renamed',
+      id: CampaignId.parse('9'),
+      version: 40,
+      createdBy: 'mallory',
+      createdAt: at(-100),
+    };
     campaign.modify(smuggled as CampaignChanges, act(1));
     expect(campaign.snapshot()).to.deep.include({
       name: 'Renamed',
@@ -304,9 +355,20 @@ describe('Campaign.restart', () => {
     it(`takes a ${status} campaign back to scheduled, its moments cleared, and records CampaignRestarted`, () => {
       const campaign = sale(status);
       campaign.restart({ startAt: at(100), endAt: at(200) }, act(50));
-      expect(campaign.snapshot()).to.include({ status: 'scheduled', startedAt: null, pausedAt: null, terminatedAt: null, completedAt: null });
+      expect(campaign.snapshot()).to.include({
+        status: 'scheduled',
+        startedAt: null,
+        pausedAt: null,
+        terminatedAt: null,
+        completedAt: null,
+      });
       const [event] = campaign.pullEvents();
-      expect(event).to.deep.include({ type: 'CampaignRestarted', previousStatus: status, restartedBy: 'bob', changedFields: ['startAt', 'endAt'] });
+      expect(event).to.deep.include({
+        type: 'CampaignRestarted',
+        previousStatus: status,
+        restartedBy: 'bob',
+        changedFields: ['startAt', 'endAt'],
+      });
     });
   }
 
@@ -327,7 +389,12 @@ describe('Campaign.restart', () => {
     expect(() => sale('completed').restart({}, act(50))).to.throw(CampaignInvalid, /endAt must be in the future/);
   });
 
-  refusesOutside('restart', ['draft', 'scheduled', 'paused', 'terminated', 'completed'], (c) => c.restart({}, act(1)), 'CAMPAIGN_NOT_RESTARTABLE');
+  refusesOutside(
+    'restart',
+    ['draft', 'scheduled', 'paused', 'terminated', 'completed'],
+    (c) => c.restart({}, act(1)),
+    'CAMPAIGN_NOT_RESTARTABLE',
+  );
 });
 
 describe('Campaign.delete', () => {
@@ -336,7 +403,11 @@ describe('Campaign.delete', () => {
       const campaign = sale(status);
       campaign.delete(act(1));
       expect(campaign.isDeleted).to.equal(true);
-      expect(campaign.pullEvents()[0]).to.include({ type: 'CampaignDeleted', deletedBy: 'bob', previousStatus: status });
+      expect(campaign.pullEvents()[0]).to.include({
+        type: 'CampaignDeleted',
+        deletedBy: 'bob',
+        previousStatus: status,
+      });
     });
   }
   refusesOutside('delete', ['draft', 'scheduled', 'paused'], (c) => c.delete(act()), 'CAMPAIGN_NOT_DELETABLE');
@@ -363,13 +434,22 @@ describe('Campaign.complete', () => {
 
   it('refuses to complete before the end date, saying which date it waits for', () => {
     expect(() => sale('running').complete(act(10)))
-      .to.throw(CampaignNotDueForCompletion, 'Campaign 8 cannot complete: its end date 2030-01-03T00:00:00.000Z has not come')
+      .to.throw(
+        CampaignNotDueForCompletion,
+        'Campaign 8 cannot complete: its end date 2030-01-03T00:00:00.000Z has not come',
+      )
       .with.property('code', 'CAMPAIGN_NOT_COMPLETABLE');
   });
 
   it('refuses to complete a campaign without an end date, saying so', () => {
-    const created = Campaign.create({ id: CampaignId.parse('8'), name: 'Sale', startAt: at(24), createdBy: 'alice' }, now);
-    expect(() => created.complete(act(100))).to.throw(CampaignNotDueForCompletion, /cannot complete: it has no end date$/);
+    const created = Campaign.create(
+      { id: CampaignId.parse('8'), name: 'Sale', startAt: at(24), createdBy: 'alice' },
+      now,
+    );
+    expect(() => created.complete(act(100))).to.throw(
+      CampaignNotDueForCompletion,
+      /cannot complete: it has no end date$/,
+    );
   });
 
   it('knows when a scheduled campaign is due to start', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { Campaign, CampaignId, CampaignInvalid } from '../../../src/domain/index.js';
 import { textProblems } from '../../../src/domain/campaign-rules.js';
+import { Campaign, CampaignId, CampaignInvalid } from '../../../src/domain/index.js';
 import { codePointLength, storableTextProblem } from '../../../src/domain/storable-text.js';
 import { expect } from '../../support/expect.js';
 import { propertyParameters } from '../../support/property-runs.js';
@@ -45,9 +45,13 @@ describe('Storable text', () => {
 
   it('accepts exactly the texts that are well formed, free of disallowed controls and within the limit', () => {
     const text = fc.oneof(
-      fc.array(fc.integer({ min: 0, max: 0x10ffff }), { maxLength: 300 }).map((points) => String.fromCodePoint(...points)),
+      fc
+        .array(fc.integer({ min: 0, max: 0x10ffff }), { maxLength: 300 })
+        .map((points) => String.fromCodePoint(...points)),
       fc.string({ unit: 'grapheme', maxLength: 300 }),
-      fc.array(fc.constantFrom('a', '\u0000', '\ud800', '\udc00', '🎉', 'e\u0301', '\t', '\u009f'), { maxLength: 300 }).map((parts) => parts.join('')),
+      fc
+        .array(fc.constantFrom('a', '\u0000', '\ud800', '\udc00', '🎉', 'e\u0301', '\t', '\u009f'), { maxLength: 300 })
+        .map((parts) => parts.join('')),
     );
     fc.assert(
       fc.property(text, (candidate) => {
@@ -61,13 +65,18 @@ describe('Storable text', () => {
   });
 
   it('names the field of every text that breaks the rules, nested ones by their path', () => {
-    expect(textProblems({ name: 'a\u0000', tags: ['ok', '\ud800'], content: { title: 'x\u0007' }, count: 3 }).map((p) => p.field))
-      .to.deep.equal(['name', 'tags[1]', 'content.title']);
+    expect(
+      textProblems({ name: 'a\u0000', tags: ['ok', '\ud800'], content: { title: 'x\u0007' }, count: 3 }).map(
+        (p) => p.field,
+      ),
+    ).to.deep.equal(['name', 'tags[1]', 'content.title']);
   });
 
   describe('in Campaign.create and modify', () => {
     it('refuses a NUL in the name or the description, naming each', () => {
-      expect(problemsOf(() => create({ name: 'a\u0000b', description: 'c\u0000d' })).map((p) => p.field)).to.deep.equal(['name', 'description']);
+      expect(problemsOf(() => create({ name: 'a\u0000b', description: 'c\u0000d' })).map((p) => p.field)).to.deep.equal(
+        ['name', 'description'],
+      );
     });
 
     it('refuses a lone surrogate in the name', () => {
@@ -78,18 +87,25 @@ describe('Storable text', () => {
     });
 
     it('refuses a creator longer than 255 characters', () => {
-      expect(problemsOf(() => create({ createdBy: 'x'.repeat(256) })).map((p) => p.field)).to.deep.equal(['createdBy', 'updatedBy']);
+      expect(problemsOf(() => create({ createdBy: 'x'.repeat(256) })).map((p) => p.field)).to.deep.equal([
+        'createdBy',
+        'updatedBy',
+      ]);
     });
 
     it('keeps a description of 10,000 astral characters and refuses 10,001', () => {
       expect(create({ description: '𝄞'.repeat(10_000) }).snapshot().description).to.have.length(20_000);
-      expect(problemsOf(() => create({ description: '𝄞'.repeat(10_001) })).map((p) => p.field)).to.deep.equal(['description']);
+      expect(problemsOf(() => create({ description: '𝄞'.repeat(10_001) })).map((p) => p.field)).to.deep.equal([
+        'description',
+      ]);
     });
 
     it('refuses a modify that would store a control character, changing nothing', () => {
       const campaign = create({});
       const before = campaign.snapshot();
-      expect(() => campaign.modify({ description: 'tab\tok but bell \u0007 not' }, { now, eventId: 'e', by: 'bob' })).to.throw(CampaignInvalid, /description must not contain/);
+      expect(() =>
+        campaign.modify({ description: 'tab\tok but bell \u0007 not' }, { now, eventId: 'e', by: 'bob' }),
+      ).to.throw(CampaignInvalid, /description must not contain/);
       expect(campaign.snapshot()).to.deep.equal(before);
     });
   });

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { CampaignOrder, CampaignPage, CampaignQuery, CampaignReader } from '../../../application/index.js';
 import { CampaignId, type CampaignSnapshot } from '../../../domain/index.js';
 import { firstIdOf } from '../rows/campaign-buckets.js';
-import { selectCampaignColumns, toSnapshot, type CampaignRow } from '../rows/campaign-rows.js';
+import { type CampaignRow, selectCampaignColumns, toSnapshot } from '../rows/campaign-rows.js';
 
 export class KnexCampaignReader implements CampaignReader {
   constructor(private readonly db: Knex) {}
@@ -28,7 +28,11 @@ export class KnexCampaignReader implements CampaignReader {
    */
   private async pageInIdOrder(offset: number, limit: number): Promise<CampaignPage> {
     const located = await this.db.raw(LOCATE_PAGE, [offset]);
-    const found = (Array.isArray(located) ? located[0] : located.rows[0]) as { total: unknown; bucket: unknown; before: unknown };
+    const found = (Array.isArray(located) ? located[0] : located.rows[0]) as {
+      total: unknown;
+      bucket: unknown;
+      before: unknown;
+    };
     const total = Number(found.total);
     if (found.bucket === null || found.bucket === undefined) return { total, campaigns: [] };
     const rows = await this.db('campaigns')
@@ -45,7 +49,11 @@ export class KnexCampaignReader implements CampaignReader {
     const matching = () => this.db('campaigns').where((where) => filter(where, query));
     const [counted, rows] = await Promise.all([
       matching().count({ total: '*' }).first(),
-      matching().select(selectCampaignColumns(this.db)).orderByRaw(ORDER_BY[query.order]).offset(query.offset).limit(query.limit),
+      matching()
+        .select(selectCampaignColumns(this.db))
+        .orderByRaw(ORDER_BY[query.order])
+        .offset(query.offset)
+        .limit(query.limit),
     ]);
     return { total: Number(counted?.total ?? 0), campaigns: (rows as CampaignRow[]).map(toSnapshot) };
   }
@@ -55,7 +63,9 @@ export class KnexCampaignReader implements CampaignReader {
       .select(this.db.raw('CAST(id AS TEXT) AS id'))
       .where((due) =>
         due
-          .where((q) => q.where('status', 'scheduled').andWhere((w) => w.where('start_at', '<=', now).orWhere('end_at', '<=', now)))
+          .where((q) =>
+            q.where('status', 'scheduled').andWhere((w) => w.where('start_at', '<=', now).orWhere('end_at', '<=', now)),
+          )
           .orWhere((q) => q.whereIn('status', ['running', 'paused']).andWhere('end_at', '<=', now)),
       )
       .orderByRaw('start_at IS NULL, start_at, end_at, campaigns.id')

@@ -1,10 +1,10 @@
 import type { Knex } from 'knex';
 import {
+  type BatchedPruningOptions,
   PRUNING_DEFAULTS,
+  type PruneResult,
   pruneInBatches,
   timedDelete,
-  type BatchedPruningOptions,
-  type PruneResult,
 } from './batched-pruning.js';
 
 /**

@@ -56,9 +56,7 @@ export class KnexPendingEvents implements PendingEvents {
   /** One UPDATE for the whole batch; the exact sequences, never a range, so a row committed late is not skipped. */
   async markPublished(sequences: readonly bigint[], at: Date): Promise<void> {
     if (sequences.length === 0) return;
-    await this.db('outbox')
-      .whereIn('sequence', sequences.map(String))
-      .update({ published_at: at });
+    await this.db('outbox').whereIn('sequence', sequences.map(String)).update({ published_at: at });
   }
 }
 

@@ -31,7 +31,9 @@ export class KnexRelayLease implements RelayLease {
   async acquire(): Promise<boolean> {
     const updated = await this.db('relay_lease')
       .where('name', LEASE)
-      .andWhere((lease) => lease.where('holder', this.holder).orWhereNull('holder').orWhere('expires_at', '<', this.now))
+      .andWhere((lease) =>
+        lease.where('holder', this.holder).orWhereNull('holder').orWhere('expires_at', '<', this.now),
+      )
       .update({
         holder: this.holder,
         acquired_at: this.db.raw('CASE WHEN holder = ? THEN acquired_at ELSE ? END', [this.holder, this.now]),

@@ -11,7 +11,9 @@ export const idempotencyRequestFingerprints: Knex.Migration = {
     const legacy = db('idempotency_keys').whereNot('fingerprint', 'like', 'POST %');
     if (db.client.config.client === 'pg') {
       await legacy.update({
-        fingerprint: db.raw(`'POST /campaigns/' || split_part(fingerprint, ' ', 2) || '/' || split_part(fingerprint, ' ', 1) || ' *'`),
+        fingerprint: db.raw(
+          `'POST /campaigns/' || split_part(fingerprint, ' ', 2) || '/' || split_part(fingerprint, ' ', 1) || ' *'`,
+        ),
       });
     } else {
       await legacy.update({
@@ -23,10 +25,14 @@ export const idempotencyRequestFingerprints: Knex.Migration = {
   },
   async down(db) {
     const migrated = db('idempotency_keys').where('fingerprint', 'like', 'POST /campaigns/%');
-    const rows: Array<{ owner: string; key: string; fingerprint: string }> = await migrated.clone().select('owner', 'key', 'fingerprint');
+    const rows: Array<{ owner: string; key: string; fingerprint: string }> = await migrated
+      .clone()
+      .select('owner', 'key', 'fingerprint');
     for (const row of rows) {
       const [, , id, verb] = row.fingerprint.split(' ')[1]!.split('/');
-      await db('idempotency_keys').where({ owner: row.owner, key: row.key }).update({ fingerprint: `${verb} ${id}` });
+      await db('idempotency_keys')
+        .where({ owner: row.owner, key: row.key })
+        .update({ fingerprint: `${verb} ${id}` });
     }
   },
 };

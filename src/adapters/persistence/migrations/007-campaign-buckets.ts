@@ -12,7 +12,9 @@ export const campaignBuckets: Knex.Migration = {
       t.bigInteger('bucket').primary();
       t.bigInteger('campaigns').notNullable();
     });
-    await db.raw(`INSERT INTO campaign_buckets (bucket, campaigns) SELECT ${BUCKET_OF('id')}, count(*) FROM campaigns GROUP BY 1`);
+    await db.raw(
+      `INSERT INTO campaign_buckets (bucket, campaigns) SELECT ${BUCKET_OF('id')}, count(*) FROM campaigns GROUP BY 1`,
+    );
     if (db.client.config.client === 'pg') await postgresTriggers(db);
     else await sqliteTriggers(db);
   },
@@ -31,7 +33,8 @@ export const campaignBuckets: Knex.Migration = {
 
 const add = (id: string) => `INSERT INTO campaign_buckets (bucket, campaigns) VALUES (${BUCKET_OF(id)}, 1)
   ON CONFLICT (bucket) DO UPDATE SET campaigns = campaign_buckets.campaigns + 1`;
-const subtract = (id: string) => `UPDATE campaign_buckets SET campaigns = campaigns - 1 WHERE bucket = ${BUCKET_OF(id)}`;
+const subtract = (id: string) =>
+  `UPDATE campaign_buckets SET campaigns = campaigns - 1 WHERE bucket = ${BUCKET_OF(id)}`;
 
 async function sqliteTriggers(db: Knex): Promise<void> {
   await db.raw(`CREATE TRIGGER campaigns_counted_insert AFTER INSERT ON campaigns BEGIN ${add('NEW.id')}; END`);

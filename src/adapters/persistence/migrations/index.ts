@@ -1,13 +1,13 @@
 import type { Knex } from 'knex';
 import { initialSchema } from './001-initial-schema.js';
 import { lifecycleColumns } from './002-lifecycle-columns.js';
-import { whileHoldingMigrationLock } from './migration-lock.js';
 import { relayLease } from './003-relay-lease.js';
 import { campaignContent } from './004-campaign-content.js';
 import { outboxTraceContext } from './005-outbox-trace-context.js';
 import { idempotencyRequestFingerprints } from './006-idempotency-request-fingerprints.js';
 import { campaignBuckets } from './007-campaign-buckets.js';
 import { historyIndexes } from './008-history-indexes.js';
+import { whileHoldingMigrationLock } from './migration-lock.js';
 
 const MIGRATIONS: ReadonlyArray<[name: string, migration: Knex.Migration]> = [
   ['001-initial-schema', initialSchema],

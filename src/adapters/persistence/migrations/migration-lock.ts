@@ -35,7 +35,8 @@ async function withAdvisoryLock<T>(db: Knex, work: () => Promise<T>): Promise<T>
 async function withLockFile<T>(path: string, work: () => Promise<T>): Promise<T> {
   const giveUpAt = Date.now() + SQLITE_WAIT_LIMIT_MS;
   while (!tryCreate(path)) {
-    if (Date.now() > giveUpAt) throw new Error(`migrations of ${path.replace(/\.migration-lock$/, '')} stayed locked by ${path}`);
+    if (Date.now() > giveUpAt)
+      throw new Error(`migrations of ${path.replace(/\.migration-lock$/, '')} stayed locked by ${path}`);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
   try {

@@ -1,15 +1,15 @@
 import {
   CampaignAlreadyExists,
-  IdempotencyKeyTaken,
   type IdempotencyKey,
+  IdempotencyKeyTaken,
   type StoredOutcome,
   type Transaction,
 } from '../../../application/index.js';
-import { Campaign, type CampaignId, type CampaignEvent } from '../../../domain/index.js';
-import { CAMPAIGN_COLUMNS, toRow, toSnapshot, type CampaignRow } from '../rows/campaign-rows.js';
-import { isUniqueViolation } from '../rows/database-values.js';
-import { storedOutcome, type IdempotencyRow } from '../rows/idempotency-rows.js';
+import { Campaign, type CampaignEvent, type CampaignId } from '../../../domain/index.js';
 import { activeTraceContext } from '../../tracing/trace-context.js';
+import { CAMPAIGN_COLUMNS, type CampaignRow, toRow, toSnapshot } from '../rows/campaign-rows.js';
+import { isUniqueViolation } from '../rows/database-values.js';
+import { type IdempotencyRow, storedOutcome } from '../rows/idempotency-rows.js';
 import { outboxRows } from '../rows/outbox-rows.js';
 
 /** What the service uses of a `pg` client: queries, named ones prepared once per connection. */
@@ -24,7 +24,16 @@ interface QueryConfig {
 }
 
 const CHANGED = CAMPAIGN_COLUMNS.filter((c) => c !== 'id');
-const OUTBOX_COLUMNS = ['event_id', 'aggregate_type', 'aggregate_id', 'event_type', 'payload', 'occurred_at', 'created_at', 'trace_context'] as const;
+const OUTBOX_COLUMNS = [
+  'event_id',
+  'aggregate_type',
+  'aggregate_id',
+  'event_type',
+  'payload',
+  'occurred_at',
+  'created_at',
+  'trace_context',
+] as const;
 
 /**
  * Named statements: PostgreSQL parses and plans each once per connection, and the service skips Knex's query
@@ -37,10 +46,15 @@ const STATEMENTS = {
   removeCampaign: 'DELETE FROM campaigns WHERE id = $1 AND version = $2',
   appendEvent: `INSERT INTO outbox (${OUTBOX_COLUMNS.join(', ')}) VALUES (${OUTBOX_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`,
   findOutcome: 'SELECT fingerprint, outcome FROM idempotency_keys WHERE owner = $1 AND key = $2',
-  rememberOutcome: 'INSERT INTO idempotency_keys (owner, key, fingerprint, outcome, created_at) VALUES ($1, $2, $3, $4, $5)',
+  rememberOutcome:
+    'INSERT INTO idempotency_keys (owner, key, fingerprint, outcome, created_at) VALUES ($1, $2, $3, $4, $5)',
 } as const;
 
-const named = (name: keyof typeof STATEMENTS, values: unknown[]): QueryConfig => ({ name: `campaigns_${name}`, text: STATEMENTS[name], values });
+const named = (name: keyof typeof STATEMENTS, values: unknown[]): QueryConfig => ({
+  name: `campaigns_${name}`,
+  text: STATEMENTS[name],
+  values,
+});
 
 /** The ports of one transaction on a raw PostgreSQL connection, with statements prepared once per connection. */
 export function postgresTransaction(connection: PgConnection, onAppend: () => void): Transaction {
@@ -53,7 +67,12 @@ export function postgresTransaction(connection: PgConnection, onAppend: () => vo
       async insert(campaign: Campaign) {
         const row = toRow(campaign.snapshot());
         try {
-          await connection.query(named('insertCampaign', CAMPAIGN_COLUMNS.map((c) => row[c])));
+          await connection.query(
+            named(
+              'insertCampaign',
+              CAMPAIGN_COLUMNS.map((c) => row[c]),
+            ),
+          );
         } catch (error) {
           if (isUniqueViolation(error)) throw new CampaignAlreadyExists(campaign.id.toString());
           throw error;
@@ -61,7 +80,9 @@ export function postgresTransaction(connection: PgConnection, onAppend: () => vo
       },
       async update(campaign: Campaign, expectedVersion: number) {
         const row = toRow(campaign.snapshot());
-        const result = await connection.query(named('updateCampaign', [row.id, ...CHANGED.map((c) => row[c]), expectedVersion]));
+        const result = await connection.query(
+          named('updateCampaign', [row.id, ...CHANGED.map((c) => row[c]), expectedVersion]),
+        );
         return result.rowCount === 1;
       },
       async remove(campaign: Campaign, expectedVersion: number) {
@@ -73,7 +94,12 @@ export function postgresTransaction(connection: PgConnection, onAppend: () => vo
       async append(events: readonly CampaignEvent[]) {
         if (events.length === 0) return;
         for (const row of outboxRows(events, new Date(), activeTraceContext())) {
-          await connection.query(named('appendEvent', OUTBOX_COLUMNS.map((c) => row[c])));
+          await connection.query(
+            named(
+              'appendEvent',
+              OUTBOX_COLUMNS.map((c) => row[c]),
+            ),
+          );
         }
         onAppend();
       },
@@ -85,7 +111,9 @@ export function postgresTransaction(connection: PgConnection, onAppend: () => vo
       },
       async remember(key: IdempotencyKey, outcome: StoredOutcome, at: Date) {
         try {
-          await connection.query(named('rememberOutcome', [key.owner, key.key, key.fingerprint, JSON.stringify(outcome), at]));
+          await connection.query(
+            named('rememberOutcome', [key.owner, key.key, key.fingerprint, JSON.stringify(outcome), at]),
+          );
         } catch (error) {
           if (isUniqueViolation(error)) throw new IdempotencyKeyTaken();
           throw error;

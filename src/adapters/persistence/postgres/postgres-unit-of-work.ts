@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { OutboxSignal, Transaction, UnitOfWork } from '../../../application/index.js';
-import { postgresTransaction, type PgConnection } from './postgres-transaction.js';
+import { type PgConnection, postgresTransaction } from './postgres-transaction.js';
 
 /**
  * One transaction per unit of work on a connection of Knex's pool, with statements prepared once per connection:

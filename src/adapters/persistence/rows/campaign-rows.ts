@@ -1,5 +1,11 @@
 import type { Knex } from 'knex';
-import { CampaignId, EMPTY_CONTENT, isCampaignStatus, type CampaignContent, type CampaignSnapshot } from '../../../domain/index.js';
+import {
+  type CampaignContent,
+  CampaignId,
+  type CampaignSnapshot,
+  EMPTY_CONTENT,
+  isCampaignStatus,
+} from '../../../domain/index.js';
 import { toDate, toDateOrNull } from './database-values.js';
 
 export interface CampaignRow {
@@ -23,8 +29,23 @@ export interface CampaignRow {
 }
 
 export const CAMPAIGN_COLUMNS = [
-  'id', 'name', 'description', 'status', 'start_at', 'end_at', 'zone', 'started_at', 'paused_at',
-  'terminated_at', 'completed_at', 'created_at', 'created_by', 'updated_at', 'updated_by', 'version', 'content',
+  'id',
+  'name',
+  'description',
+  'status',
+  'start_at',
+  'end_at',
+  'zone',
+  'started_at',
+  'paused_at',
+  'terminated_at',
+  'completed_at',
+  'created_at',
+  'created_by',
+  'updated_at',
+  'updated_by',
+  'version',
+  'content',
 ] as const;
 
 /** Ids are read as text: the sqlite drivers would round an INTEGER above 2^53 to a JS number. */
@@ -50,7 +71,10 @@ export function toSnapshot(row: CampaignRow): CampaignSnapshot {
     createdBy: row.created_by,
     updatedAt: toDate(row.updated_at),
     updatedBy: row.updated_by ?? row.created_by,
-    content: row.content === null ? EMPTY_CONTENT : { ...EMPTY_CONTENT, ...(JSON.parse(row.content) as Partial<CampaignContent>) },
+    content:
+      row.content === null
+        ? EMPTY_CONTENT
+        : { ...EMPTY_CONTENT, ...(JSON.parse(row.content) as Partial<CampaignContent>) },
     version: Number(row.version),
   };
 }
@@ -86,8 +110,13 @@ function contentText(content: CampaignContent): string | null {
 
 function isEmpty(content: CampaignContent): boolean {
   return (
-    content.campaignType === '' && content.campaignSegments.length === 0 && content.campaignMessages.length === 0 &&
-    content.campaignMails.length === 0 && content.campaignSms.length === 0 && content.campaignVoiceSms.length === 0 &&
-    content.campaignPasses.length === 0 && content.campaignChannelPriorities.length === 0
+    content.campaignType === '' &&
+    content.campaignSegments.length === 0 &&
+    content.campaignMessages.length === 0 &&
+    content.campaignMails.length === 0 &&
+    content.campaignSms.length === 0 &&
+    content.campaignVoiceSms.length === 0 &&
+    content.campaignPasses.length === 0 &&
+    content.campaignChannelPriorities.length === 0
   );
 }

@@ -1,27 +1,30 @@
 import type { Database } from 'better-sqlite3';
 import {
   CampaignAlreadyExists,
-  IdempotencyKeyTaken,
   type IdempotencyKey,
+  IdempotencyKeyTaken,
   type StoredOutcome,
   type Transaction,
 } from '../../../application/index.js';
-import { Campaign, type CampaignId, type CampaignEvent } from '../../../domain/index.js';
-import { storedOutcome, type IdempotencyRow } from '../rows/idempotency-rows.js';
-import { CAMPAIGN_COLUMNS, toRow, toSnapshot, type CampaignRow } from '../rows/campaign-rows.js';
-import { isUniqueViolation } from '../rows/database-values.js';
+import { Campaign, type CampaignEvent, type CampaignId } from '../../../domain/index.js';
 import { activeTraceContext } from '../../tracing/trace-context.js';
+import { CAMPAIGN_COLUMNS, type CampaignRow, toRow, toSnapshot } from '../rows/campaign-rows.js';
+import { isUniqueViolation } from '../rows/database-values.js';
+import { type IdempotencyRow, storedOutcome } from '../rows/idempotency-rows.js';
 import { outboxRows } from '../rows/outbox-rows.js';
 import { bindable, prepared } from './prepared-statements.js';
 
 export const SELECT_CAMPAIGN = `SELECT ${CAMPAIGN_COLUMNS.map((c) => (c === 'id' ? 'CAST(id AS TEXT) AS id' : c)).join(', ')} FROM campaigns WHERE id = ?`;
 export const INSERT_CAMPAIGN = `INSERT INTO campaigns (${CAMPAIGN_COLUMNS.join(', ')}) VALUES (${CAMPAIGN_COLUMNS.map((c) => `@${c}`).join(', ')})`;
-export const UPDATE_CAMPAIGN = `UPDATE campaigns SET ${CAMPAIGN_COLUMNS.filter((c) => c !== 'id').map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id AND version = @expectedVersion`;
+export const UPDATE_CAMPAIGN = `UPDATE campaigns SET ${CAMPAIGN_COLUMNS.filter((c) => c !== 'id')
+  .map((c) => `${c} = @${c}`)
+  .join(', ')} WHERE id = @id AND version = @expectedVersion`;
 export const DELETE_CAMPAIGN = 'DELETE FROM campaigns WHERE id = ? AND version = ?';
 export const INSERT_OUTBOX = `INSERT INTO outbox (event_id, aggregate_type, aggregate_id, event_type, payload, occurred_at, created_at, trace_context)
   VALUES (@event_id, @aggregate_type, @aggregate_id, @event_type, @payload, @occurred_at, @created_at, @trace_context)`;
 export const SELECT_OUTCOME = 'SELECT fingerprint, outcome FROM idempotency_keys WHERE owner = ? AND key = ?';
-export const INSERT_OUTCOME = 'INSERT INTO idempotency_keys (owner, key, fingerprint, outcome, created_at) VALUES (?, ?, ?, ?, ?)';
+export const INSERT_OUTCOME =
+  'INSERT INTO idempotency_keys (owner, key, fingerprint, outcome, created_at) VALUES (?, ?, ?, ?, ?)';
 
 /**
  * The ports of one transaction on a raw SQLite connection, with statements compiled once: the hot path of every
@@ -65,7 +68,13 @@ export function sqliteTransaction(connection: Database, onAppend: () => void): T
       },
       async remember(key: IdempotencyKey, outcome: StoredOutcome, at: Date) {
         try {
-          prepared(connection, INSERT_OUTCOME).run(key.owner, key.key, key.fingerprint, JSON.stringify(outcome), at.getTime());
+          prepared(connection, INSERT_OUTCOME).run(
+            key.owner,
+            key.key,
+            key.fingerprint,
+            JSON.stringify(outcome),
+            at.getTime(),
+          );
         } catch (error) {
           if (isUniqueViolation(error)) throw new IdempotencyKeyTaken();
           throw error;

@@ -6,18 +6,24 @@ import { loadConfig } from '../../../../src/adapters/config/config.js';
 import { configProblems } from '../../../support/config-problems.js';
 import { expect } from '../../../support/expect.js';
 
-
 describe('Configuration', () => {
   it('defaults to port 8080 and an SQLite file in ./data', () => {
     const config = loadConfig({});
     expect(config.port).to.equal(8080);
-    expect(config.database).to.deep.equal({ kind: 'sqlite', filename: join(process.cwd(), 'data', 'campaigns.sqlite') });
+    expect(config.database).to.deep.equal({
+      kind: 'sqlite',
+      filename: join(process.cwd(), 'data', 'campaigns.sqlite'),
+    });
     expect(config.auth).to.deep.equal({ mode: 'development' });
   });
 
   it('selects PostgreSQL from a postgres:// DATABASE_URL', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://app@db:5432/campaigns', DATABASE_SCHEMA: 'engagement' });
-    expect(config.database).to.deep.equal({ kind: 'postgres', connectionString: 'postgres://app@db:5432/campaigns', schema: 'engagement' });
+    expect(config.database).to.deep.equal({
+      kind: 'postgres',
+      connectionString: 'postgres://app@db:5432/campaigns',
+      schema: 'engagement',
+    });
   });
 
   it('names the variable that is wrong', () => {
@@ -33,9 +39,9 @@ describe('Configuration', () => {
   });
 
   it('refuses both a secret and a JWKS URL', () => {
-    expect(configProblems({ AUTH_JWT_SECRET: 'x'.repeat(32), AUTH_JWKS_URL: 'https://id.example.test/jwks' })[0]).to.match(
-      /both set/,
-    );
+    expect(
+      configProblems({ AUTH_JWT_SECRET: 'x'.repeat(32), AUTH_JWKS_URL: 'https://id.example.test/jwks' })[0],
+    ).to.match(/both set/);
   });
 });
 

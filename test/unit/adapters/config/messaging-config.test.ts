@@ -2,7 +2,6 @@ import { loadConfig } from '../../../../src/adapters/config/config.js';
 import { configProblems } from '../../../support/config-problems.js';
 import { expect } from '../../../support/expect.js';
 
-
 describe('Configuration of Kafka and the outbox relay', () => {
   it('has no Kafka without KAFKA_BROKERS, and the relay on with its defaults', () => {
     const config = loadConfig({});
@@ -49,7 +48,9 @@ describe('Configuration of Kafka and the outbox relay', () => {
   });
 
   it('names the variable that is wrong', () => {
-    expect(configProblems({ KAFKA_BROKERS: 'localhost' })[0]).to.match(/^KAFKA_BROKERS must be a comma-separated list of host:port/);
+    expect(configProblems({ KAFKA_BROKERS: 'localhost' })[0]).to.match(
+      /^KAFKA_BROKERS must be a comma-separated list of host:port/,
+    );
     expect(configProblems({ KAFKA_TOPIC: 'campaign events' })[0]).to.match(/^KAFKA_TOPIC must be a Kafka topic name/);
     expect(configProblems({ KAFKA_TOPIC_PARTITIONS: '0' })[0]).to.match(/^KAFKA_TOPIC_PARTITIONS /);
     expect(configProblems({ CLOUDEVENTS_SOURCE: 'campaign service' })[0]).to.match(/^CLOUDEVENTS_SOURCE /);
@@ -62,7 +63,13 @@ describe('Configuration of Kafka and the outbox relay', () => {
   });
 
   it('refuses a min.insync.replicas above the replication factor, which no write could ever meet', () => {
-    const problems = configProblems({ KAFKA_BROKERS: '127.0.0.1:9092', KAFKA_TOPIC_REPLICATION_FACTOR: '2', KAFKA_TOPIC_MIN_INSYNC_REPLICAS: '3' });
-    expect(problems[0]).to.match(/^KAFKA_TOPIC_MIN_INSYNC_REPLICAS \(3\) must not exceed KAFKA_TOPIC_REPLICATION_FACTOR \(2\)/);
+    const problems = configProblems({
+      KAFKA_BROKERS: '127.0.0.1:9092',
+      KAFKA_TOPIC_REPLICATION_FACTOR: '2',
+      KAFKA_TOPIC_MIN_INSYNC_REPLICAS: '3',
+    });
+    expect(problems[0]).to.match(
+      /^KAFKA_TOPIC_MIN_INSYNC_REPLICAS \(3\) must not exceed KAFKA_TOPIC_REPLICATION_FACTOR \(2\)/,
+    );
   });
 });

@@ -2,7 +2,6 @@ import { loadConfig } from '../../../../src/adapters/config/config.js';
 import { configProblems } from '../../../support/config-problems.js';
 import { expect } from '../../../support/expect.js';
 
-
 describe('Configuration for operating the service', () => {
   it('defaults to info logs, a 10 s shutdown bound, metrics on and CORS off', () => {
     const config = loadConfig({});
@@ -28,7 +27,9 @@ describe('Configuration for operating the service', () => {
   });
 
   it('refuses a CORS origin with a path or without a scheme', () => {
-    expect(configProblems({ CORS_ORIGINS: 'https://app.example.test/' })[0]).to.match(/^CORS_ORIGINS must be a comma-separated list of origins/);
+    expect(configProblems({ CORS_ORIGINS: 'https://app.example.test/' })[0]).to.match(
+      /^CORS_ORIGINS must be a comma-separated list of origins/,
+    );
     expect(configProblems({ CORS_ORIGINS: 'app.example.test' })[0]).to.match(/^CORS_ORIGINS /);
     expect(configProblems({ CORS_ORIGINS: '*' })[0]).to.match(/^CORS_ORIGINS /);
   });

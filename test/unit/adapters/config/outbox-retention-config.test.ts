@@ -2,7 +2,6 @@ import { loadConfig } from '../../../../src/adapters/config/config.js';
 import { configProblems } from '../../../support/config-problems.js';
 import { expect } from '../../../support/expect.js';
 
-
 describe('OUTBOX_RETENTION_HOURS', () => {
   it('keeps published outbox rows 168 hours (7 days) by default', () => {
     expect(loadConfig({}).outboxRetentionHours).to.equal(168);

@@ -5,7 +5,8 @@ import { expect } from '../../../support/expect.js';
 import { propertyParameters } from '../../../support/property-runs.js';
 
 const parsed = (text: string) => ({ json: parse(text, null, parseNumberAndBigInt) });
-const fingerprint = (query: string, body?: string) => requestFingerprint('POST', '/campaigns/42/modify', query, body === undefined ? undefined : parsed(body));
+const fingerprint = (query: string, body?: string) =>
+  requestFingerprint('POST', '/campaigns/42/modify', query, body === undefined ? undefined : parsed(body));
 
 describe('The request fingerprint of an Idempotency-Key', () => {
   it('names the method and the resource, then a digest', () => {
@@ -13,17 +14,28 @@ describe('The request fingerprint of an Idempotency-Key', () => {
   });
 
   it('ignores key order and whitespace in the body', () => {
-    expect(fingerprint('', '{"a":1,"b":{"c":[1,2],"d":"x"}}')).to.equal(fingerprint('', ' {\n "b" : { "d":"x", "c":[ 1, 2 ] },\t"a":1 } '));
+    expect(fingerprint('', '{"a":1,"b":{"c":[1,2],"d":"x"}}')).to.equal(
+      fingerprint('', ' {\n "b" : { "d":"x", "c":[ 1, 2 ] },\t"a":1 } '),
+    );
   });
 
   it('tells apart another value, another array order, a body from none, and {} from none', () => {
-    const all = [fingerprint('', '{"a":1}'), fingerprint('', '{"a":2}'), fingerprint('', '[1,2]'), fingerprint('', '[2,1]'), fingerprint(''), fingerprint('', '{}')];
+    const all = [
+      fingerprint('', '{"a":1}'),
+      fingerprint('', '{"a":2}'),
+      fingerprint('', '[1,2]'),
+      fingerprint('', '[2,1]'),
+      fingerprint(''),
+      fingerprint('', '{}'),
+    ];
     expect(new Set(all).size).to.equal(all.length);
   });
 
   it('reads the query decoded and in any order, and tells restart=true from none and from restart=false', () => {
     expect(fingerprint('restart=true&x=1', '{}')).to.equal(fingerprint('x=1&restart=%74rue', '{}'));
-    expect(new Set([fingerprint('restart=true', '{}'), fingerprint('', '{}'), fingerprint('restart=false', '{}')]).size).to.equal(3);
+    expect(
+      new Set([fingerprint('restart=true', '{}'), fingerprint('', '{}'), fingerprint('restart=false', '{}')]).size,
+    ).to.equal(3);
   });
 
   it('keeps 64-bit integers exact', () => {
@@ -33,7 +45,12 @@ describe('The request fingerprint of an Idempotency-Key', () => {
   it('gives any JSON value, reordered and reformatted, the same canonical form', () => {
     const shuffled = (value: unknown): unknown => {
       if (Array.isArray(value)) return value.map(shuffled);
-      if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, shuffled(v)]));
+      if (value !== null && typeof value === 'object')
+        return Object.fromEntries(
+          Object.entries(value)
+            .reverse()
+            .map(([k, v]) => [k, shuffled(v)]),
+        );
       return value;
     };
     fc.assert(

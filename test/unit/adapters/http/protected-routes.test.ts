@@ -33,7 +33,9 @@ describe('A protected route', () => {
     it(`never runs its handler for ${label}`, async () => {
       let ran = false;
       const scope = code === 'FORBIDDEN' ? 'campaigns:write' : 'campaigns:read';
-      const route = authorized(verifier, scope, async () => void (ran = true));
+      const route = authorized(verifier, scope, async () => {
+        ran = true;
+      });
       const refusal = await route(contextWith(headers), async () => undefined).then(
         () => undefined,
         (error: unknown) => error,

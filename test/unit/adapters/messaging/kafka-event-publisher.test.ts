@@ -1,18 +1,30 @@
-import kafkajs, { type Admin, type ITopicConfig, type Kafka, type Producer, type ProducerConfig, type ProducerRecord } from 'kafkajs';
 import fc from 'fast-check';
-import { PartlyPublished, type PendingEvent } from '../../../../src/application/index.js';
+import kafkajs, {
+  type Admin,
+  type ITopicConfig,
+  type Kafka,
+  type Producer,
+  type ProducerConfig,
+  type ProducerRecord,
+} from 'kafkajs';
 import { toKafkaMessage } from '../../../../src/adapters/messaging/cloud-event-message.js';
 import { KafkaEventPublisher, type PublishSettings } from '../../../../src/adapters/messaging/kafka-event-publisher.js';
 import type { TopicLayout } from '../../../../src/adapters/messaging/kafka-topic.js';
 import { isFatalForProducer } from '../../../../src/adapters/messaging/producer-errors.js';
+import { PartlyPublished, type PendingEvent } from '../../../../src/application/index.js';
 import { expect } from '../../../support/expect.js';
 
-const { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } = kafkajs;
+const { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } =
+  kafkajs;
 
 const murmur2Partitioner = kafkajs.Partitioners.DefaultPartitioner();
 const THREE_PARTITIONS = [0, 1, 2].map((partitionId) => ({ partitionId, leader: 0 }));
 function partitionOf(key: string): number {
-  return murmur2Partitioner({ topic: 'campaign-events', partitionMetadata: THREE_PARTITIONS as never, message: { key, value: null } });
+  return murmur2Partitioner({
+    topic: 'campaign-events',
+    partitionMetadata: THREE_PARTITIONS as never,
+    message: { key, value: null },
+  });
 }
 
 const EVENT: PendingEvent = {
@@ -45,10 +57,13 @@ class FakeKafka {
     this.producers.push(made);
     return {
       connect: async () => undefined,
-      disconnect: async () => void (made.disconnected = true),
+      disconnect: async () => {
+        made.disconnected = true;
+      },
       send: async (record: ProducerRecord) => {
         if (this.sendFailure !== undefined) throw this.sendFailure;
-        if (record.messages.some((m) => m.partition === this.failingPartition)) throw new KafkaJSConnectionError('connect ECONNREFUSED');
+        if (record.messages.some((m) => m.partition === this.failingPartition))
+          throw new KafkaJSConnectionError('connect ECONNREFUSED');
         made.sent.push(record);
         return [];
       },
@@ -69,7 +84,14 @@ class FakeKafka {
         return true;
       },
       fetchTopicMetadata: async () => ({
-        topics: [{ partitions: [0, 1, 2].map((partitionId) => ({ partitionId, replicas: Array(this.existing!.replicas).fill(0) })) }],
+        topics: [
+          {
+            partitions: [0, 1, 2].map((partitionId) => ({
+              partitionId,
+              replicas: Array(this.existing!.replicas).fill(0),
+            })),
+          },
+        ],
       }),
       describeConfigs: async () => ({
         resources: [{ configEntries: [{ configName: 'min.insync.replicas', configValue: this.existing!.minInsync }] }],
@@ -99,23 +121,41 @@ describe('KafkaEventPublisher', () => {
     await publisher.connect();
     await publisher.publish([EVENT]);
     expect(kafka.createdTopics).to.deep.equal([
-      { topic: 'campaign-events', numPartitions: 3, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] },
+      {
+        topic: 'campaign-events',
+        numPartitions: 3,
+        replicationFactor: 3,
+        configEntries: [{ name: 'min.insync.replicas', value: '2' }],
+      },
     ]);
     expect(layouts).to.deep.equal([
-      { topic: 'campaign-events', created: true, partitions: 3, replicationFactor: 3, minInsyncReplicas: 2, brokers: 3 },
+      {
+        topic: 'campaign-events',
+        created: true,
+        partitions: 3,
+        replicationFactor: 3,
+        minInsyncReplicas: 2,
+        brokers: 3,
+      },
     ]);
   });
 
   it('creates the topic with as many replicas as the cluster has brokers when it has fewer than 3', async () => {
     kafka.brokers = 1;
     await publisher.connect();
-    expect(kafka.createdTopics[0]).to.deep.include({ replicationFactor: 1, configEntries: [{ name: 'min.insync.replicas', value: '1' }] });
+    expect(kafka.createdTopics[0]).to.deep.include({
+      replicationFactor: 1,
+      configEntries: [{ name: 'min.insync.replicas', value: '1' }],
+    });
   });
 
   it('creates the topic with the configured replication factor and min.insync.replicas', async () => {
     kafka.brokers = 5;
     await publisherWith({ topicReplicationFactor: 5, topicMinInsyncReplicas: 3 }).connect();
-    expect(kafka.createdTopics[0]).to.deep.include({ replicationFactor: 5, configEntries: [{ name: 'min.insync.replicas', value: '3' }] });
+    expect(kafka.createdTopics[0]).to.deep.include({
+      replicationFactor: 5,
+      configEntries: [{ name: 'min.insync.replicas', value: '3' }],
+    });
   });
 
   it('reads the settings of a topic that exists, and reports them as the cluster has them', async () => {
@@ -123,7 +163,14 @@ describe('KafkaEventPublisher', () => {
     await publisher.connect();
     expect(kafka.createdTopics).to.deep.equal([]);
     expect(layouts).to.deep.equal([
-      { topic: 'campaign-events', created: false, partitions: 3, replicationFactor: 1, minInsyncReplicas: 1, brokers: 3 },
+      {
+        topic: 'campaign-events',
+        created: false,
+        partitions: 3,
+        replicationFactor: 1,
+        minInsyncReplicas: 1,
+        brokers: 3,
+      },
     ]);
   });
 
@@ -131,50 +178,84 @@ describe('KafkaEventPublisher', () => {
     await publisher.publish([EVENT]);
     await publisher.publish([EVENT]);
     expect(kafka.producers).to.have.length(1);
-    expect(kafka.producers[0]!.config).to.include({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    expect(kafka.producers[0]!.config).to.include({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
   });
 
-  it('sends each partition\'s events of a batch in one request naming the partition, acknowledged by all in-sync replicas', async () => {
+  it("sends each partition's events of a batch in one request naming the partition, acknowledged by all in-sync replicas", async () => {
     await publisher.publish([EVENT, { ...EVENT, sequence: 13n, eventId: 'another' }]);
     const [record] = kafka.producers[0]!.sent;
     expect(record).to.deep.include({ topic: 'campaign-events', acks: -1 });
     expect(record!.messages.map((m) => m.headers?.ce_id)).to.deep.equal([EVENT.eventId, 'another']);
-    expect(record!.messages.map((m) => m.partition)).to.deep.equal([partitionOf(EVENT.aggregateId), partitionOf(EVENT.aggregateId)]);
+    expect(record!.messages.map((m) => m.partition)).to.deep.equal([
+      partitionOf(EVENT.aggregateId),
+      partitionOf(EVENT.aggregateId),
+    ]);
   });
 
   it('puts every campaign on the partition the murmur2 partitioner gives its id, one send per partition, in batch order', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.bigInt({ min: 1n, max: 2n ** 63n - 1n }), { minLength: 1, maxLength: 30 }), async (ids) => {
-        kafka = new FakeKafka();
-        const events = ids.map((id, i) => ({ ...EVENT, sequence: BigInt(i), eventId: `e${i}`, aggregateId: String(id) }));
-        await publisherWith().publish(events);
-        const sent = kafka.producers[0]!.sent;
-        expect(new Set(sent.map((record) => record.messages[0]!.partition)).size).to.equal(sent.length);
-        for (const record of sent) {
-          for (const message of record.messages) expect(message.partition).to.equal(partitionOf(String(message.key)));
-          const sequences = record.messages.map((m) => Number(String(m.headers!.ce_id).slice(1)));
-          expect(sequences).to.deep.equal([...sequences].sort((a, b) => a - b));
-        }
-        expect(sent.flatMap((record) => record.messages)).to.have.length(events.length);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.bigInt({ min: 1n, max: 2n ** 63n - 1n }), { minLength: 1, maxLength: 30 }),
+        async (ids) => {
+          kafka = new FakeKafka();
+          const events = ids.map((id, i) => ({
+            ...EVENT,
+            sequence: BigInt(i),
+            eventId: `e${i}`,
+            aggregateId: String(id),
+          }));
+          await publisherWith().publish(events);
+          const sent = kafka.producers[0]!.sent;
+          expect(new Set(sent.map((record) => record.messages[0]!.partition)).size).to.equal(sent.length);
+          for (const record of sent) {
+            for (const message of record.messages) expect(message.partition).to.equal(partitionOf(String(message.key)));
+            const sequences = record.messages.map((m) => Number(String(m.headers!.ce_id).slice(1)));
+            expect(sequences).to.deep.equal([...sequences].sort((a, b) => a - b));
+          }
+          expect(sent.flatMap((record) => record.messages)).to.have.length(events.length);
+        },
+      ),
       { numRuns: 50 },
     );
   });
 
-  it('gives as an event\'s lane the partition its message is sent to, once connected', async () => {
+  it("gives as an event's lane the partition its message is sent to, once connected", async () => {
     expect(() => publisher.laneOf(EVENT)).to.throw('not known before the publisher connected');
-    const events = Array.from({ length: 30 }, (_, i) => ({ ...EVENT, sequence: BigInt(i), eventId: `e${i}`, aggregateId: String(7_000_000 + i * 31) }));
+    const events = Array.from({ length: 30 }, (_, i) => ({
+      ...EVENT,
+      sequence: BigInt(i),
+      eventId: `e${i}`,
+      aggregateId: String(7_000_000 + i * 31),
+    }));
     await publisher.connect();
     await publisher.publish(events);
-    const sentTo = new Map(kafka.producers[0]!.sent.flatMap((record) => record.messages.map((m) => [m.headers!.ce_id, String(m.partition)] as const)));
-    expect(events.map((event) => publisher.laneOf(event))).to.deep.equal(events.map((event) => sentTo.get(event.eventId)));
+    const sentTo = new Map(
+      kafka.producers[0]!.sent.flatMap((record) =>
+        record.messages.map((m) => [m.headers!.ce_id, String(m.partition)] as const),
+      ),
+    );
+    expect(events.map((event) => publisher.laneOf(event))).to.deep.equal(
+      events.map((event) => sentTo.get(event.eventId)),
+    );
     expect(new Set(sentTo.values()).size).to.equal(3);
   });
 
   it('says which events were acknowledged when a partition refuses its send and the others acknowledge theirs', async () => {
-    const events = Array.from({ length: 12 }, (_, i) => ({ ...EVENT, sequence: BigInt(i), eventId: `e${i}`, aggregateId: String(1000 + i) }));
+    const events = Array.from({ length: 12 }, (_, i) => ({
+      ...EVENT,
+      sequence: BigInt(i),
+      eventId: `e${i}`,
+      aggregateId: String(1000 + i),
+    }));
     kafka.failingPartition = partitionOf(events[0]!.aggregateId);
-    const error = await publisher.publish(events).then(() => undefined, (refusal: unknown) => refusal);
+    const error = await publisher.publish(events).then(
+      () => undefined,
+      (refusal: unknown) => refusal,
+    );
     expect(error).to.be.instanceOf(PartlyPublished);
     const acknowledged = (error as PartlyPublished).acknowledged.map((event) => event.eventId);
     expect(new Set(acknowledged)).to.deep.equal(
@@ -193,12 +274,17 @@ describe('KafkaEventPublisher', () => {
     expect(kafka.producers[1]!.sent).to.have.length(1);
   });
 
-  it('makes one producer for the partitions\' concurrent sends after a fatal error, not one each', async () => {
+  it("makes one producer for the partitions' concurrent sends after a fatal error, not one each", async () => {
     await publisher.publish([EVENT]);
     kafka.sendFailure = protocolError('OUT_OF_ORDER_SEQUENCE_NUMBER', false);
     await expect(publisher.publish([EVENT])).to.be.rejected;
     kafka.sendFailure = undefined;
-    const events = Array.from({ length: 12 }, (_, i) => ({ ...EVENT, sequence: BigInt(i), eventId: `e${i}`, aggregateId: String(1000 + i) }));
+    const events = Array.from({ length: 12 }, (_, i) => ({
+      ...EVENT,
+      sequence: BigInt(i),
+      eventId: `e${i}`,
+      aggregateId: String(1000 + i),
+    }));
     await Promise.all(events.map((event) => publisher.publish([event])));
     expect(kafka.producers).to.have.length(2);
     expect(kafka.producers[1]!.sent.flatMap((record) => record.messages)).to.have.length(12);
@@ -206,7 +292,10 @@ describe('KafkaEventPublisher', () => {
 
   it('keeps the producer (and its producer id) after running out of retries, so a resend is recognised as a repeat', async () => {
     await publisher.publish([EVENT]);
-    kafka.sendFailure = new KafkaJSNumberOfRetriesExceeded(new KafkaJSConnectionError('connect ECONNREFUSED'), { retryCount: 3, retryTime: 800 });
+    kafka.sendFailure = new KafkaJSNumberOfRetriesExceeded(new KafkaJSConnectionError('connect ECONNREFUSED'), {
+      retryCount: 3,
+      retryTime: 800,
+    });
     await expect(publisher.publish([EVENT])).to.be.rejectedWith('ECONNREFUSED');
     kafka.sendFailure = undefined;
     await publisher.publish([EVENT]);
@@ -250,7 +339,10 @@ describe('A campaign event as a Kafka message', () => {
     const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
     const headers = (traceContext: PendingEvent['traceContext']) =>
       toKafkaMessage({ ...EVENT, ...(traceContext ? { traceContext } : {}) }, '/campaign-service').headers!;
-    expect(headers({ traceparent, tracestate: 'rojo=00f067aa0ba902b7' })).to.include({ ce_traceparent: traceparent, ce_tracestate: 'rojo=00f067aa0ba902b7' });
+    expect(headers({ traceparent, tracestate: 'rojo=00f067aa0ba902b7' })).to.include({
+      ce_traceparent: traceparent,
+      ce_tracestate: 'rojo=00f067aa0ba902b7',
+    });
     expect(headers({ traceparent })).to.include({ ce_traceparent: traceparent }).and.not.have.property('ce_tracestate');
     expect(headers(undefined)).to.not.have.any.keys('ce_traceparent', 'ce_tracestate');
   });
@@ -258,7 +350,12 @@ describe('A campaign event as a Kafka message', () => {
 
 describe('isFatalForProducer', () => {
   it('is true for the idempotence errors of the broker', () => {
-    for (const type of ['OUT_OF_ORDER_SEQUENCE_NUMBER', 'INVALID_PRODUCER_EPOCH', 'UNKNOWN_PRODUCER_ID', 'PRODUCER_FENCED']) {
+    for (const type of [
+      'OUT_OF_ORDER_SEQUENCE_NUMBER',
+      'INVALID_PRODUCER_EPOCH',
+      'UNKNOWN_PRODUCER_ID',
+      'PRODUCER_FENCED',
+    ]) {
       expect(isFatalForProducer(protocolError(type, true)), type).to.equal(true);
     }
   });
@@ -268,10 +365,15 @@ describe('isFatalForProducer', () => {
   });
 
   it('is false for running out of retries on errors that could be retried, and true when an idempotence error ran out', () => {
-    const refused = new KafkaJSNumberOfRetriesExceeded(new KafkaJSConnectionError('refused'), { retryCount: 3, retryTime: 800 });
+    const refused = new KafkaJSNumberOfRetriesExceeded(new KafkaJSConnectionError('refused'), {
+      retryCount: 3,
+      retryTime: 800,
+    });
     expect(isFatalForProducer(refused)).to.equal(false);
     const outOfOrder = protocolError('OUT_OF_ORDER_SEQUENCE_NUMBER', true);
-    expect(isFatalForProducer(new KafkaJSNumberOfRetriesExceeded(outOfOrder, { retryCount: 3, retryTime: 800 }))).to.equal(true);
+    expect(
+      isFatalForProducer(new KafkaJSNumberOfRetriesExceeded(outOfOrder, { retryCount: 3, retryTime: 800 })),
+    ).to.equal(true);
   });
 
   it('is false for an error kafkajs may retry', () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { brokerLossRisk, replicationFor, type TopicLayout } from '../../../../src/adapters/messaging/kafka-topic.js';
-import { oneLineCause } from '../../../../src/adapters/logging/one-line-cause.js';
 import kafkajs from 'kafkajs';
+import { oneLineCause } from '../../../../src/adapters/logging/one-line-cause.js';
+import { brokerLossRisk, replicationFor, type TopicLayout } from '../../../../src/adapters/messaging/kafka-topic.js';
 import { expect } from '../../../support/expect.js';
 
 const { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded } = kafkajs;
@@ -17,9 +17,18 @@ const layout = (replicationFactor: number, minInsyncReplicas: number): TopicLayo
 
 describe('Replication of the topic the service creates', () => {
   it('is 3 replicas with min.insync.replicas 2 by default, fewer replicas on a smaller cluster', () => {
-    expect(replicationFor({ topic: 't', partitions: 3 }, 5)).to.deep.equal({ replicationFactor: 3, minInsyncReplicas: 2 });
-    expect(replicationFor({ topic: 't', partitions: 3 }, 2)).to.deep.equal({ replicationFactor: 2, minInsyncReplicas: 1 });
-    expect(replicationFor({ topic: 't', partitions: 3 }, 1)).to.deep.equal({ replicationFactor: 1, minInsyncReplicas: 1 });
+    expect(replicationFor({ topic: 't', partitions: 3 }, 5)).to.deep.equal({
+      replicationFactor: 3,
+      minInsyncReplicas: 2,
+    });
+    expect(replicationFor({ topic: 't', partitions: 3 }, 2)).to.deep.equal({
+      replicationFactor: 2,
+      minInsyncReplicas: 1,
+    });
+    expect(replicationFor({ topic: 't', partitions: 3 }, 1)).to.deep.equal({
+      replicationFactor: 1,
+      minInsyncReplicas: 1,
+    });
   });
 
   it('takes the configured values as they are', () => {
@@ -42,7 +51,9 @@ describe('Replication of the topic the service creates', () => {
 describe('The risk a topic runs when a broker is lost', () => {
   it('is named for a single replica and for min.insync.replicas equal to the replicas', () => {
     expect(brokerLossRisk(layout(1, 1))).to.match(/^replication factor 1: .*loses acknowledged events/);
-    expect(brokerLossRisk(layout(3, 3))).to.match(/^min.insync.replicas 3 of 3 replicas: losing any one broker stops publishing/);
+    expect(brokerLossRisk(layout(3, 3))).to.match(
+      /^min.insync.replicas 3 of 3 replicas: losing any one broker stops publishing/,
+    );
   });
 
   it('is none with 3 replicas and min.insync.replicas 2', () => {
@@ -61,17 +72,20 @@ describe('The cause in an outage log line', () => {
 
   it('never has a line break and never exceeds 300 characters, whatever the errors say', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.string(), fc.string({ maxLength: 400 })), { minLength: 1, maxLength: 6 }), (links) => {
-        let error: Error | undefined;
-        for (const [name, message] of links.reverse()) {
-          const next: Error = new Error(message, error === undefined ? undefined : { cause: error });
-          next.name = name;
-          error = next;
-        }
-        const line = oneLineCause(error);
-        expect(line).not.to.match(/[\r\n]/);
-        expect(line.length).to.be.at.most(300);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.string(), fc.string({ maxLength: 400 })), { minLength: 1, maxLength: 6 }),
+        (links) => {
+          let error: Error | undefined;
+          for (const [name, message] of links.reverse()) {
+            const next: Error = new Error(message, error === undefined ? undefined : { cause: error });
+            next.name = name;
+            error = next;
+          }
+          const line = oneLineCause(error);
+          expect(line).not.to.match(/[\r\n]/);
+          expect(line.length).to.be.at.most(300);
+        },
+      ),
     );
   });
 });

@@ -1,12 +1,18 @@
-import { CampaignCommandRunner, StartCampaign, type CampaignCommand, type CommandAnswer, type UseCase } from '../../../../src/application/index.js';
 import { CountingStartRefusals } from '../../../../src/adapters/observability/counting-start-refusals.js';
 import { CountingUnitOfWork } from '../../../../src/adapters/observability/counting-unit-of-work.js';
 import { ServiceMetrics } from '../../../../src/adapters/observability/service-metrics.js';
+import {
+  type CampaignCommand,
+  CampaignCommandRunner,
+  type CommandAnswer,
+  StartCampaign,
+  type UseCase,
+} from '../../../../src/application/index.js';
 import { Campaign, CampaignId } from '../../../../src/domain/index.js';
-import { startedEvent } from '../../../mothers/campaign-event-mother.js';
 import { FixedClock } from '../../../fakes/fixed-clock.js';
 import { InMemoryUnitOfWork } from '../../../fakes/in-memory-unit-of-work.js';
 import { SequentialIds } from '../../../fakes/sequential-ids.js';
+import { startedEvent } from '../../../mothers/campaign-event-mother.js';
 import { expect } from '../../../support/expect.js';
 
 const id = CampaignId.parse('42');
@@ -26,8 +32,16 @@ describe('Counting starts and start refusals', () => {
     metrics = new ServiceMetrics();
     const clock = new FixedClock(new Date('2030-01-01T12:00:00Z'));
     const uow = new CountingUnitOfWork(store, metrics);
-    startCampaign = new CountingStartRefusals(new StartCampaign(new CampaignCommandRunner(uow, clock, new SequentialIds())), metrics);
-    store.put(Campaign.create({ id, name: 'Spring sale', endAt: new Date('2030-03-01T00:00:00Z'), createdBy: 'alice' }, clock.now()));
+    startCampaign = new CountingStartRefusals(
+      new StartCampaign(new CampaignCommandRunner(uow, clock, new SequentialIds())),
+      metrics,
+    );
+    store.put(
+      Campaign.create(
+        { id, name: 'Spring sale', endAt: new Date('2030-03-01T00:00:00Z'), createdBy: 'alice' },
+        clock.now(),
+      ),
+    );
   });
 
   it('counts a committed start once, by its trigger', async () => {
@@ -37,8 +51,16 @@ describe('Counting starts and start refusals', () => {
   });
 
   it('counts nothing more when an idempotent repeat answers the first start again', async () => {
-    await startCampaign.execute({ campaignId: id, actor: 'bob', idempotency: { key: 'k-1', fingerprint: `POST /campaigns/${id}/start -` } });
-    await startCampaign.execute({ campaignId: id, actor: 'bob', idempotency: { key: 'k-1', fingerprint: `POST /campaigns/${id}/start -` } });
+    await startCampaign.execute({
+      campaignId: id,
+      actor: 'bob',
+      idempotency: { key: 'k-1', fingerprint: `POST /campaigns/${id}/start -` },
+    });
+    await startCampaign.execute({
+      campaignId: id,
+      actor: 'bob',
+      idempotency: { key: 'k-1', fingerprint: `POST /campaigns/${id}/start -` },
+    });
     expect(await count('campaigns_started_total{trigger="manual"}')).to.equal(1);
     expect(await count('campaign_start_refusals_total')).to.equal(0);
   });

@@ -1,16 +1,18 @@
-import type { OutboxBacklog, RelayStatus } from '../../../../src/adapters/observability/relay-status.js';
 import { ReadinessCheck, type ReadinessSources } from '../../../../src/adapters/observability/readiness-check.js';
+import type { OutboxBacklog, RelayStatus } from '../../../../src/adapters/observability/relay-status.js';
 import type { DatabaseProbeResult } from '../../../../src/adapters/persistence/knex/knex-database-probe.js';
 import { expect } from '../../../support/expect.js';
 
 const NOW = new Date('2030-01-01T12:00:00.000Z');
 
-function sources(overrides: {
-  database?: DatabaseProbeResult;
-  backlog?: OutboxBacklog | Error;
-  relay?: RelayStatus;
-  stopping?: boolean;
-} = {}): ReadinessSources {
+function sources(
+  overrides: {
+    database?: DatabaseProbeResult;
+    backlog?: OutboxBacklog | Error;
+    relay?: RelayStatus;
+    stopping?: boolean;
+  } = {},
+): ReadinessSources {
   const backlog = overrides.backlog ?? { count: 0, oldestCreatedAt: null };
   return {
     database: { check: async () => overrides.database ?? { up: true, latencyMs: 0.4 } },
@@ -34,8 +36,13 @@ describe('ReadinessCheck', () => {
   });
 
   it('is unavailable when the database does not answer, saying why and leaving the backlog out', async () => {
-    const report = await new ReadinessCheck(sources({ database: { up: false, latencyMs: 2000, error: 'ECONNREFUSED' } })).check();
-    expect(report).to.deep.equal({ status: 'unavailable', database: { status: 'down', latencyMs: 2000, error: 'ECONNREFUSED' } });
+    const report = await new ReadinessCheck(
+      sources({ database: { up: false, latencyMs: 2000, error: 'ECONNREFUSED' } }),
+    ).check();
+    expect(report).to.deep.equal({
+      status: 'unavailable',
+      database: { status: 'down', latencyMs: 2000, error: 'ECONNREFUSED' },
+    });
   });
 
   it('includes the relay state when a relay runs, and is ready while it publishes', async () => {
@@ -44,14 +51,19 @@ describe('ReadinessCheck', () => {
     expect(report.relay).to.deep.equal({ state: 'running', since: NOW.toISOString() });
   });
 
-  it('is ready while the relay stands by for another instance\'s, which publishes', async () => {
+  it("is ready while the relay stands by for another instance's, which publishes", async () => {
     const report = await new ReadinessCheck(sources({ relay: { state: 'standby', since: NOW } })).check();
     expect(report.status).to.equal('ready');
     expect(report.relay).to.deep.equal({ state: 'standby', since: NOW.toISOString() });
   });
 
   it('is degraded (not unavailable) while the broker is unreachable, so probes do not fail for a broker outage', async () => {
-    const relay: RelayStatus = { state: 'broker-unreachable', since: NOW, failedAttempts: 4, lastError: 'KafkaJSConnectionError' };
+    const relay: RelayStatus = {
+      state: 'broker-unreachable',
+      since: NOW,
+      failedAttempts: 4,
+      lastError: 'KafkaJSConnectionError',
+    };
     const report = await new ReadinessCheck(sources({ relay })).check();
     expect(report.status).to.equal('degraded');
     expect(report.relay).to.deep.equal({ ...relay, since: NOW.toISOString() });

@@ -1,7 +1,7 @@
 import { MeasuredEventPublisher } from '../../../../src/adapters/observability/measured-event-publisher.js';
-import { PublishStalled, type PendingEvent, type RelayLog } from '../../../../src/application/index.js';
 import { RelayStatusTracker } from '../../../../src/adapters/observability/relay-status-tracker.js';
 import { ServiceMetrics } from '../../../../src/adapters/observability/service-metrics.js';
+import { type PendingEvent, PublishStalled, type RelayLog } from '../../../../src/application/index.js';
 import { RecordingPublisher } from '../../../fakes/recording-publisher.js';
 import { expect } from '../../../support/expect.js';
 
@@ -44,7 +44,12 @@ describe('RelayStatusTracker', () => {
 
   it('reports a stalled publish as degraded in the status and the metrics, counted as one error, until it ends', async () => {
     relayLog.outageBegan(new PublishStalled(3_000));
-    expect(tracker.relayStatus()).to.deep.equal({ state: 'broker-unreachable', since: now, failedAttempts: 0, lastError: 'PublishStalled' });
+    expect(tracker.relayStatus()).to.deep.equal({
+      state: 'broker-unreachable',
+      since: now,
+      failedAttempts: 0,
+      lastError: 'PublishStalled',
+    });
     expect(await sampleValue(metrics, 'outbox_relay_degraded')).to.equal(1);
     expect(await sampleValue(metrics, 'outbox_relay_errors_total')).to.equal(1);
     relayLog.outageEnded(0, 4_000);

@@ -20,7 +20,7 @@ describe('TimeOrderedIdGenerator', () => {
       expect(new Set(made).size).to.equal(made.length);
     });
 
-    it('never repeat their random part, across many draws of the system\'s randomness, nor between generators', () => {
+    it("never repeat their random part, across many draws of the system's randomness, nor between generators", () => {
       const randomPart = (id: string) => id.replace(/-/g, '').slice(17);
       const made = [new TimeOrderedIdGenerator(), new TimeOrderedIdGenerator()].flatMap((ids) =>
         Array.from({ length: 5_000 }, () => randomPart(ids.newEventId())),

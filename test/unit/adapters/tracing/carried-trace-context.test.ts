@@ -1,4 +1,3 @@
-import type { EventPublisher, PendingEvent, Transaction, UnitOfWork } from '../../../../src/application/index.js';
 import {
   carriedTraceContext,
   carrying,
@@ -6,9 +5,10 @@ import {
   newTraceContext,
   samplingFrom,
 } from '../../../../src/adapters/tracing/carried-trace-context.js';
-import { activeTraceContext } from '../../../../src/adapters/tracing/trace-context.js';
 import { TraceCarryingEventPublisher } from '../../../../src/adapters/tracing/trace-carrying-event-publisher.js';
+import { activeTraceContext } from '../../../../src/adapters/tracing/trace-context.js';
 import { TraceCarryingUnitOfWork } from '../../../../src/adapters/tracing/traced-unit-of-work.js';
+import type { EventPublisher, PendingEvent, Transaction, UnitOfWork } from '../../../../src/application/index.js';
 import { expect } from '../../../support/expect.js';
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-(0[01])$/;
@@ -17,7 +17,10 @@ const CALLER = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 describe('The trace context carried as data when no span is exported', () => {
   describe('a request', () => {
     it("continues the caller's trace with a span id of its own, keeping its sampled flag and tracestate", () => {
-      const carried = continuedTraceContext({ traceparent: CALLER, tracestate: 'rojo=00f067aa0ba902b7,congo=t61rcWkgMzE' });
+      const carried = continuedTraceContext({
+        traceparent: CALLER,
+        tracestate: 'rojo=00f067aa0ba902b7,congo=t61rcWkgMzE',
+      });
       const [, traceId, spanId, flags] = TRACEPARENT.exec(carried.traceContext.traceparent)!;
       expect(traceId).to.equal('4bf92f3577b34da6a3ce929d0e0e4736');
       expect(spanId).to.not.equal('00f067aa0ba902b7');
@@ -36,8 +39,12 @@ describe('The trace context carried as data when no span is exported', () => {
     });
 
     it('drops the members of tracestate that are not valid, and an empty one altogether', () => {
-      expect(continuedTraceContext({ traceparent: CALLER, tracestate: 'ok=1,NOT VALID' }).traceContext.tracestate).to.equal('ok=1');
-      expect(continuedTraceContext({ traceparent: CALLER, tracestate: '' }).traceContext).to.not.have.property('tracestate');
+      expect(
+        continuedTraceContext({ traceparent: CALLER, tracestate: 'ok=1,NOT VALID' }).traceContext.tracestate,
+      ).to.equal('ok=1');
+      expect(continuedTraceContext({ traceparent: CALLER, tracestate: '' }).traceContext).to.not.have.property(
+        'tracestate',
+      );
     });
 
     for (const [what, traceparent] of [
@@ -71,27 +78,58 @@ describe('The trace context carried as data when no span is exported', () => {
   describe('the sampled flag, as OTEL_TRACES_SAMPLER names the sampler', () => {
     const decisions = (env: NodeJS.ProcessEnv) => {
       const sampling = samplingFrom(env);
-      return { root: sampling.root('a'.repeat(32)), sampledParent: sampling.continued(true, 'a'.repeat(32)), unsampledParent: sampling.continued(false, 'a'.repeat(32)) };
+      return {
+        root: sampling.root('a'.repeat(32)),
+        sampledParent: sampling.continued(true, 'a'.repeat(32)),
+        unsampledParent: sampling.continued(false, 'a'.repeat(32)),
+      };
     };
 
     it('follows the caller and samples a new trace by default (parentbased_always_on)', () => {
       expect(decisions({})).to.deep.equal({ root: true, sampledParent: true, unsampledParent: false });
-      expect(decisions({ OTEL_TRACES_SAMPLER: 'no-such-sampler' })).to.deep.equal({ root: true, sampledParent: true, unsampledParent: false });
+      expect(decisions({ OTEL_TRACES_SAMPLER: 'no-such-sampler' })).to.deep.equal({
+        root: true,
+        sampledParent: true,
+        unsampledParent: false,
+      });
     });
 
     it('samples nothing of its own with parentbased_always_off, and nothing at all with always_off', () => {
-      expect(decisions({ OTEL_TRACES_SAMPLER: 'parentbased_always_off' })).to.deep.equal({ root: false, sampledParent: true, unsampledParent: false });
-      expect(decisions({ OTEL_TRACES_SAMPLER: 'always_off' })).to.deep.equal({ root: false, sampledParent: false, unsampledParent: false });
-      expect(decisions({ OTEL_TRACES_SAMPLER: 'always_on' })).to.deep.equal({ root: true, sampledParent: true, unsampledParent: true });
+      expect(decisions({ OTEL_TRACES_SAMPLER: 'parentbased_always_off' })).to.deep.equal({
+        root: false,
+        sampledParent: true,
+        unsampledParent: false,
+      });
+      expect(decisions({ OTEL_TRACES_SAMPLER: 'always_off' })).to.deep.equal({
+        root: false,
+        sampledParent: false,
+        unsampledParent: false,
+      });
+      expect(decisions({ OTEL_TRACES_SAMPLER: 'always_on' })).to.deep.equal({
+        root: true,
+        sampledParent: true,
+        unsampledParent: true,
+      });
     });
 
     it('samples by trace id with traceidratio, as the SDK does', () => {
       const low = '00000000000000000000000000000001';
       const high = 'ffffffff000000000000000000000000';
-      expect(samplingFrom({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.5' }).root(low)).to.equal(true);
-      expect(samplingFrom({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.5' }).root(high)).to.equal(false);
-      expect(samplingFrom({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '1' }).root(high)).to.equal(true);
-      expect(samplingFrom({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0' }).continued(true, high)).to.equal(true);
+      expect(samplingFrom({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.5' }).root(low)).to.equal(
+        true,
+      );
+      expect(samplingFrom({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.5' }).root(high)).to.equal(
+        false,
+      );
+      expect(samplingFrom({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '1' }).root(high)).to.equal(
+        true,
+      );
+      expect(
+        samplingFrom({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0' }).continued(
+          true,
+          high,
+        ),
+      ).to.equal(true);
     });
   });
 
@@ -117,7 +155,11 @@ describe('The trace context carried as data when no span is exported', () => {
       const later: UnitOfWork = {
         run: async (work) => {
           await new Promise((resolve) => setImmediate(resolve));
-          const tx = { campaigns: {}, idempotency: {}, outbox: { append: async () => void appendedWith.push(activeTraceContext()) } };
+          const tx = {
+            campaigns: {},
+            idempotency: {},
+            outbox: { append: async () => void appendedWith.push(activeTraceContext()) },
+          };
           return work(tx as unknown as Transaction);
         },
       };
@@ -146,7 +188,9 @@ describe('The trace context carried as data when no span is exported', () => {
     });
     const publishing = () => {
       const published: PendingEvent[][] = [];
-      const inner = { publish: async (events: readonly PendingEvent[]) => void published.push([...events]) } as unknown as EventPublisher;
+      const inner = {
+        publish: async (events: readonly PendingEvent[]) => void published.push([...events]),
+      } as unknown as EventPublisher;
       return { publisher: new TraceCarryingEventPublisher(inner), published };
     };
 
@@ -159,7 +203,11 @@ describe('The trace context carried as data when no span is exported', () => {
 
     it('gives the events without a readable one a trace started for the publish, one for the batch', async () => {
       const { publisher, published } = publishing();
-      await publisher.publish([event(1n), event(2n, { traceparent: CALLER }), event(3n, { traceparent: 'unreadable' })]);
+      await publisher.publish([
+        event(1n),
+        event(2n, { traceparent: CALLER }),
+        event(3n, { traceparent: 'unreadable' }),
+      ]);
       const [first, second, third] = published[0]!;
       expect(first!.traceContext!.traceparent).to.match(TRACEPARENT);
       expect(second!.traceContext).to.deep.equal({ traceparent: CALLER });

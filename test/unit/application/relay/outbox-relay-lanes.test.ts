@@ -1,5 +1,11 @@
 import { InProcessOutboxSignal } from '../../../../src/adapters/system/in-process-outbox-signal.js';
-import { OutboxRelay, PublishStalled, type OutboxRelaySettings, type OutboxSignal, type PendingEvent } from '../../../../src/application/index.js';
+import {
+  OutboxRelay,
+  type OutboxRelaySettings,
+  type OutboxSignal,
+  type PendingEvent,
+  PublishStalled,
+} from '../../../../src/application/index.js';
 import { FixedClock } from '../../../fakes/fixed-clock.js';
 import { soleLeadership } from '../../../fakes/in-memory-lease-table.js';
 import { InMemoryPendingEvents } from '../../../fakes/in-memory-pending-events.js';
@@ -8,7 +14,11 @@ import { RecordingRelayLog } from '../../../fakes/recording-relay-log.js';
 import { eventually } from '../../../support/eventually.js';
 import { expect } from '../../../support/expect.js';
 
-const QUICK: OutboxRelaySettings = { batchSize: 3, pollIntervalMs: 60_000, retry: { initialDelayMs: 1, maxDelayMs: 4 } };
+const QUICK: OutboxRelaySettings = {
+  batchSize: 3,
+  pollIntervalMs: 60_000,
+  retry: { initialDelayMs: 1, maxDelayMs: 4 },
+};
 
 describe('OutboxRelay lanes (one per partition)', () => {
   let outbox: InMemoryPendingEvents;
@@ -18,11 +28,20 @@ describe('OutboxRelay lanes (one per partition)', () => {
   let relay: OutboxRelay;
 
   const relayWith = (settings: Partial<OutboxRelaySettings> = {}) =>
-    new OutboxRelay(outbox, broker, soleLeadership(), new FixedClock(new Date('2030-01-01T12:00:00Z')), log, { ...QUICK, ...settings }, signal);
+    new OutboxRelay(
+      outbox,
+      broker,
+      soleLeadership(),
+      new FixedClock(new Date('2030-01-01T12:00:00Z')),
+      log,
+      { ...QUICK, ...settings },
+      signal,
+    );
   /** Each campaign's events in the order the broker acknowledged them, by campaign id. */
   const deliveredPerCampaign = () => {
     const delivered = new Map<string, bigint[]>();
-    for (const event of broker.events) delivered.set(event.aggregateId, [...(delivered.get(event.aggregateId) ?? []), event.sequence]);
+    for (const event of broker.events)
+      delivered.set(event.aggregateId, [...(delivered.get(event.aggregateId) ?? []), event.sequence]);
     return Object.fromEntries(delivered);
   };
   const sequencesOf = (events: readonly PendingEvent[]) => events.map((event) => event.sequence);
@@ -48,13 +67,18 @@ describe('OutboxRelay lanes (one per partition)', () => {
     appendInTurn(4, ['a', 'b', 'c']);
     broker.stick('lane of a');
     relay.start();
-    await eventually('the events of b and c are published and marked', () => outbox.unpublished.every((sequence) => sequence % 3n === 1n));
+    await eventually('the events of b and c are published and marked', () =>
+      outbox.unpublished.every((sequence) => sequence % 3n === 1n),
+    );
     expect(deliveredPerCampaign()).to.deep.equal({ b: [2n, 5n, 8n, 11n], c: [3n, 6n, 9n, 12n] });
     expect(outbox.unpublished).to.deep.equal([1n, 4n, 7n, 10n]);
 
     outbox.append(1, 'b');
     signal.notify();
-    await eventually('an event committed meanwhile is published too', () => outbox.unpublished.length === 4 && broker.events.length === 9);
+    await eventually(
+      'an event committed meanwhile is published too',
+      () => outbox.unpublished.length === 4 && broker.events.length === 9,
+    );
 
     broker.unstick('lane of a');
     await eventually('the stuck lane publishes once it is acknowledged', () => outbox.unpublished.length === 0);
@@ -75,7 +99,7 @@ describe('OutboxRelay lanes (one per partition)', () => {
 
   it('keeps each lane to one batch in flight and publishes its events in outbox order, however the lanes interleave', async () => {
     broker.acknowledgeLater = true;
-    for (let i = 0; i < 60; i++) outbox.append(1, ['a', 'b', 'c'][(i * 7) % 5 % 3]!);
+    for (let i = 0; i < 60; i++) outbox.append(1, ['a', 'b', 'c'][((i * 7) % 5) % 3]!);
     expect(await relay.drain()).to.equal(60);
     for (const [campaign, sequences] of Object.entries(deliveredPerCampaign())) {
       expect(sequences, campaign).to.deep.equal([...sequences].sort((x, y) => (x < y ? -1 : 1)));
@@ -93,9 +117,12 @@ describe('OutboxRelay lanes (one per partition)', () => {
     for (let more = 1; more <= 10; more++) {
       outbox.append(1, 'b');
       signal.notify();
-      await eventually('the other lane publishes meanwhile', () => (deliveredPerCampaign().b ?? []).length === 3 + more);
+      await eventually(
+        'the other lane publishes meanwhile',
+        () => (deliveredPerCampaign().b ?? []).length === 3 + more,
+      );
     }
-    expect(log.outagesBegun, 'one outage, however many retries and other lanes\' acknowledgements').to.have.length(1);
+    expect(log.outagesBegun, "one outage, however many retries and other lanes' acknowledgements").to.have.length(1);
     expect(log.outagesEnded).to.deep.equal([]);
     broker.acceptLane('lane of a');
     await eventually('the refused lane publishes', () => outbox.unpublished.length === 0);
@@ -111,7 +138,10 @@ describe('OutboxRelay lanes (one per partition)', () => {
     relay.start();
     await eventually('the refused lane failed once', () => log.retryDelays.length === 1);
     broker.acceptLane('lane of a');
-    await eventually('the refused lane publishes long before its backoff ends', () => (deliveredPerCampaign().a ?? []).length === 2);
+    await eventually(
+      'the refused lane publishes long before its backoff ends',
+      () => (deliveredPerCampaign().a ?? []).length === 2,
+    );
     expect(deliveredPerCampaign().a).to.deep.equal([1n, 3n]);
   });
 

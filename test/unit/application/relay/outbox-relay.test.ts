@@ -1,5 +1,12 @@
 import { InProcessOutboxSignal } from '../../../../src/adapters/system/in-process-outbox-signal.js';
-import { OutboxRelay, PartlyPublished, PublishStalled, retryDelay, type OutboxRelaySettings, type OutboxSignal } from '../../../../src/application/index.js';
+import {
+  OutboxRelay,
+  type OutboxRelaySettings,
+  type OutboxSignal,
+  PartlyPublished,
+  PublishStalled,
+  retryDelay,
+} from '../../../../src/application/index.js';
 import { FixedClock } from '../../../fakes/fixed-clock.js';
 import { soleLeadership } from '../../../fakes/in-memory-lease-table.js';
 import { InMemoryPendingEvents } from '../../../fakes/in-memory-pending-events.js';
@@ -8,7 +15,11 @@ import { RecordingRelayLog } from '../../../fakes/recording-relay-log.js';
 import { eventually } from '../../../support/eventually.js';
 import { expect } from '../../../support/expect.js';
 
-const QUICK: OutboxRelaySettings = { batchSize: 3, pollIntervalMs: 60_000, retry: { initialDelayMs: 1, maxDelayMs: 4 } };
+const QUICK: OutboxRelaySettings = {
+  batchSize: 3,
+  pollIntervalMs: 60_000,
+  retry: { initialDelayMs: 1, maxDelayMs: 4 },
+};
 
 describe('OutboxRelay', () => {
   let outbox: InMemoryPendingEvents;
@@ -65,7 +76,10 @@ describe('OutboxRelay', () => {
       await expect(relay.drain()).to.be.rejectedWith('broker refused the batch');
       expect(outbox.unpublished).to.deep.equal([4n, 5n]);
       expect(await relay.drain()).to.equal(2);
-      expect(sequencesOf(broker.acknowledged)).to.deep.equal([[1n, 2n, 3n], [4n, 5n]]);
+      expect(sequencesOf(broker.acknowledged)).to.deep.equal([
+        [1n, 2n, 3n],
+        [4n, 5n],
+      ]);
     });
 
     it('marks the events the broker acknowledged of a partly refused batch, so that only the others are sent again', async () => {
@@ -80,7 +94,14 @@ describe('OutboxRelay', () => {
     it('reads on past a lane whose batch is in flight, and goes back to the first event it left once that batch is marked', async () => {
       outbox.append(4);
       await relay.drain();
-      expect(outbox.journal).to.deep.equal(['next 3', 'mark 1,2,3', 'next 3 after 3', 'next 3 after 3', 'mark 4', 'next 3 after 4']);
+      expect(outbox.journal).to.deep.equal([
+        'next 3',
+        'mark 1,2,3',
+        'next 3 after 3',
+        'next 3 after 3',
+        'mark 4',
+        'next 3 after 4',
+      ]);
     });
 
     it('sends the next batch only once the batch before it is marked, so at most one batch is published but unmarked', async () => {
@@ -93,7 +114,10 @@ describe('OutboxRelay', () => {
       outbox.releaseMarks();
       expect(await draining).to.equal(6);
       expect(outbox.journal.filter((entry) => entry.startsWith('mark'))).to.deep.equal(['mark 1,2,3', 'mark 4,5,6']);
-      expect(sequencesOf(broker.acknowledged)).to.deep.equal([[1n, 2n, 3n], [4n, 5n, 6n]]);
+      expect(sequencesOf(broker.acknowledged)).to.deep.equal([
+        [1n, 2n, 3n],
+        [4n, 5n, 6n],
+      ]);
     });
 
     it('fails when a mark fails, after which the next drain publishes that batch again', async () => {
@@ -102,7 +126,10 @@ describe('OutboxRelay', () => {
       await expect(relay.drain()).to.be.rejectedWith('database unavailable');
       expect(outbox.unpublished).to.deep.equal([1n, 2n]);
       await relay.drain();
-      expect(sequencesOf(broker.acknowledged)).to.deep.equal([[1n, 2n], [1n, 2n]]);
+      expect(sequencesOf(broker.acknowledged)).to.deep.equal([
+        [1n, 2n],
+        [1n, 2n],
+      ]);
       expect(outbox.unpublished).to.deep.equal([]);
     });
 
@@ -228,6 +255,8 @@ describe('OutboxRelay', () => {
 describe('retryDelay', () => {
   it('waits the initial delay first, doubles it after each failure, and stops at the maximum', () => {
     const policy = { initialDelayMs: 100, maxDelayMs: 1_000 };
-    expect([1, 2, 3, 4, 5, 60].map((failures) => retryDelay(failures, policy))).to.deep.equal([100, 200, 400, 800, 1_000, 1_000]);
+    expect([1, 2, 3, 4, 5, 60].map((failures) => retryDelay(failures, policy))).to.deep.equal([
+      100, 200, 400, 800, 1_000, 1_000,
+    ]);
   });
 });

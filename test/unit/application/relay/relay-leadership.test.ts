@@ -31,7 +31,13 @@ describe('RelayLeadership', () => {
   it('takes a free lease, and answers yes without asking again while more than a renewal period of it is left', async () => {
     const questions: string[] = [];
     const lease = table.leaseFor('a');
-    const a = leadershipOf('a', { acquire: () => (questions.push('acquire'), lease.acquire()), release: () => lease.release() });
+    const a = leadershipOf('a', {
+      acquire: () => {
+        questions.push('acquire');
+        return lease.acquire();
+      },
+      release: () => lease.release(),
+    });
     expect(await a.mayPublish()).to.equal(true);
     now += ttlMs - renewEveryMs - 1;
     expect(await a.mayPublish()).to.equal(true);
@@ -84,7 +90,13 @@ describe('RelayLeadership', () => {
   it('renews the lease in the background while held, so a relay busy with a long batch keeps it', async () => {
     let renewals = 0;
     const lease = table.leaseFor('a');
-    const counted: RelayLease = { acquire: () => (renewals++, lease.acquire()), release: () => lease.release() };
+    const counted: RelayLease = {
+      acquire: () => {
+        renewals++;
+        return lease.acquire();
+      },
+      release: () => lease.release(),
+    };
     const a = new RelayLeadership(counted, { ttlMs: 500, renewEveryMs: 5 }, () => now);
     leaderships.push(a);
     expect(await a.mayPublish()).to.equal(true);

@@ -19,7 +19,14 @@ describe('Outbox relays sharing one outbox (one per service instance)', () => {
 
   const relay = (name: string) => {
     logs[name] = new RecordingRelayLog();
-    const created = new OutboxRelay(outbox, broker, table.leadershipFor(name), new FixedClock(new Date(now)), logs[name], QUICK);
+    const created = new OutboxRelay(
+      outbox,
+      broker,
+      table.leadershipFor(name),
+      new FixedClock(new Date(now)),
+      logs[name],
+      QUICK,
+    );
     relays.push(created);
     return created;
   };
@@ -83,7 +90,11 @@ describe('Outbox relays sharing one outbox (one per service instance)', () => {
     expect(logs.a!.leadership).to.deep.equal(['leading', 'standing by']);
     expect(outbox.unpublished).to.deep.equal([4n, 5n, 6n, 7n, 8n, 9n]);
     expect(await b.drain()).to.equal(6);
-    expect(published()).to.deep.equal([[1n, 2n, 3n], [4n, 5n, 6n], [7n, 8n, 9n]]);
+    expect(published()).to.deep.equal([
+      [1n, 2n, 3n],
+      [4n, 5n, 6n],
+      [7n, 8n, 9n],
+    ]);
   });
 
   it('stands by, without reporting the end of an outage, when another relay took the lease while the broker was down', async () => {
@@ -142,7 +153,10 @@ describe('Outbox relays sharing one outbox (one per service instance)', () => {
     const cutOffBroker = new RecordingPublisher();
     cutOffBroker.goDown(new Error('connect ETIMEDOUT'));
     logs.a = new RecordingRelayLog();
-    const a = new OutboxRelay(outbox, cutOffBroker, table.leadershipFor('a'), clock, logs.a, { ...QUICK, handOverAfterMs: 30_000 });
+    const a = new OutboxRelay(outbox, cutOffBroker, table.leadershipFor('a'), clock, logs.a, {
+      ...QUICK,
+      handOverAfterMs: 30_000,
+    });
     relays.push(a);
     outbox.append(3);
     a.start();
@@ -163,7 +177,10 @@ describe('Outbox relays sharing one outbox (one per service instance)', () => {
     const cutOffBroker = new RecordingPublisher();
     cutOffBroker.goDown(new Error('connect ETIMEDOUT'));
     logs.a = new RecordingRelayLog();
-    const a = new OutboxRelay(outbox, cutOffBroker, table.leadershipFor('a'), clock, logs.a, { ...QUICK, handOverAfterMs: 30_000 });
+    const a = new OutboxRelay(outbox, cutOffBroker, table.leadershipFor('a'), clock, logs.a, {
+      ...QUICK,
+      handOverAfterMs: 30_000,
+    });
     relays.push(a);
     outbox.append(2);
     a.start();

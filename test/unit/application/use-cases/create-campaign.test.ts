@@ -31,7 +31,11 @@ describe('CreateCampaign', () => {
   });
 
   it('keeps an imported id exactly', async () => {
-    const { id } = await createCampaign.execute({ actor: 'alice', name: 'Imported', id: CampaignId.parse('9007199254740993') });
+    const { id } = await createCampaign.execute({
+      actor: 'alice',
+      name: 'Imported',
+      id: CampaignId.parse('9007199254740993'),
+    });
     expect(id).to.equal('9007199254740993');
   });
 

@@ -22,7 +22,11 @@ describe('ModifyCampaign', () => {
     store.put(campaignIn('paused', { id, name: 'Sale' }, { at: hoursLater(25) }));
     await modify.execute({ campaignId: id, actor: 'bob', changes: { description: 'with email' } });
     expect(store.snapshotOf(id)).to.include({ name: 'Sale', description: 'with email', status: 'paused' });
-    expect(store.outbox[0]).to.deep.include({ type: 'CampaignModified', modifiedBy: 'bob', changedFields: ['description'] });
+    expect(store.outbox[0]).to.deep.include({
+      type: 'CampaignModified',
+      modifiedBy: 'bob',
+      changedFields: ['description'],
+    });
   });
 
   it('derives the changes from the campaign as stored when it is read, inside the transaction', async () => {

@@ -23,7 +23,12 @@ describe('PauseCampaign', () => {
     expect(await pause.execute({ campaignId: id, actor: 'bob' })).to.deep.equal({ id: '11' });
     expect(store.snapshotOf(id)).to.deep.include({ status: 'paused', pausedAt: clock.now(), updatedBy: 'bob' });
     expect(store.outbox).to.have.length(1);
-    expect(store.outbox[0]).to.deep.include({ type: 'CampaignPaused', campaignId: id, pausedBy: 'bob', occurredAt: clock.now() });
+    expect(store.outbox[0]).to.deep.include({
+      type: 'CampaignPaused',
+      campaignId: id,
+      pausedBy: 'bob',
+      occurredAt: clock.now(),
+    });
   });
 
   it('refuses a scheduled campaign with CAMPAIGN_NOT_PAUSABLE and writes nothing', async () => {

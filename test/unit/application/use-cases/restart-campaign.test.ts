@@ -23,8 +23,19 @@ describe('RestartCampaign', () => {
     it(`takes a ${status} campaign back to scheduled with its new dates and writes CampaignRestarted`, async () => {
       store.put(campaignIn(status, { id }, { at: hoursLater(25) }));
       await restart.execute({ campaignId: id, actor: 'bob', changes: newDates });
-      expect(store.snapshotOf(id)).to.deep.include({ status: 'scheduled', startedAt: null, terminatedAt: null, completedAt: null, ...newDates });
-      expect(store.outbox[0]).to.deep.include({ type: 'CampaignRestarted', restartedBy: 'bob', previousStatus: status, changedFields: ['startAt', 'endAt'] });
+      expect(store.snapshotOf(id)).to.deep.include({
+        status: 'scheduled',
+        startedAt: null,
+        terminatedAt: null,
+        completedAt: null,
+        ...newDates,
+      });
+      expect(store.outbox[0]).to.deep.include({
+        type: 'CampaignRestarted',
+        restartedBy: 'bob',
+        previousStatus: status,
+        changedFields: ['startAt', 'endAt'],
+      });
     });
   }
 

@@ -3,8 +3,8 @@ import { CampaignId, type CampaignStatus } from '../../../../src/domain/index.js
 import { FixedClock } from '../../../fakes/fixed-clock.js';
 import { InMemoryUnitOfWork } from '../../../fakes/in-memory-unit-of-work.js';
 import { SequentialIds } from '../../../fakes/sequential-ids.js';
-import { expect } from '../../../support/expect.js';
 import { campaignIn } from '../../../mothers/campaign-mother.js';
+import { expect } from '../../../support/expect.js';
 
 const t0 = new Date('2030-01-01T00:00:00Z');
 const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
@@ -15,8 +15,16 @@ describe('RunSchedule', () => {
   let ids: SequentialIds;
   let schedule: RunSchedule;
 
-  function put(id: string, startMinutes: number | null, endMinutes: number | null, status: CampaignStatus = 'scheduled') {
-    const dates = { startAt: startMinutes === null ? null : at(startMinutes), endAt: endMinutes === null ? null : at(endMinutes) };
+  function put(
+    id: string,
+    startMinutes: number | null,
+    endMinutes: number | null,
+    status: CampaignStatus = 'scheduled',
+  ) {
+    const dates = {
+      startAt: startMinutes === null ? null : at(startMinutes),
+      endAt: endMinutes === null ? null : at(endMinutes),
+    };
     store.put(campaignIn(status, { id: CampaignId.parse(id), name: `c${id}`, ...dates }, { createdAt: at(-1) }));
   }
   const statusOf = (id: string) => store.snapshotOf(CampaignId.parse(id))?.status;
@@ -41,7 +49,12 @@ describe('RunSchedule', () => {
   it('leaves a due campaign whose stored state is impossible alone, reporting it, and runs the others', async () => {
     put('1', 10, 100);
     put('2', 20, 100);
-    store.putSnapshot({ ...store.snapshotOf(CampaignId.parse('1'))!, status: 'running', startedAt: null, endAt: at(5) });
+    store.putSnapshot({
+      ...store.snapshotOf(CampaignId.parse('1'))!,
+      status: 'running',
+      startedAt: null,
+      endAt: at(5),
+    });
     clock.set(at(30));
     const run = await schedule.execute();
     expect(run.impossible).to.deep.equal(['1']);
@@ -85,7 +98,10 @@ describe('RunSchedule', () => {
     put('1', 10, 100);
     clock.set(at(10));
     const manual = new StartCampaign(new CampaignCommandRunner(store, clock, ids));
-    const outcomes = await Promise.allSettled([schedule.execute(), manual.execute({ campaignId: CampaignId.parse('1'), actor: 'bob' })]);
+    const outcomes = await Promise.allSettled([
+      schedule.execute(),
+      manual.execute({ campaignId: CampaignId.parse('1'), actor: 'bob' }),
+    ]);
     expect(store.outbox.filter((e) => e.type === 'CampaignStarted')).to.have.length(1);
     expect(outcomes[0].status).to.equal('fulfilled');
   });

@@ -1,4 +1,10 @@
-import { CampaignCommandRunner, CampaignNotFound, IdempotencyKeyReused, ReplayedRefusal, StartCampaign } from '../../../../src/application/index.js';
+import {
+  CampaignCommandRunner,
+  CampaignNotFound,
+  IdempotencyKeyReused,
+  ReplayedRefusal,
+  StartCampaign,
+} from '../../../../src/application/index.js';
 import { Campaign, CampaignExpired, CampaignId, CampaignNotStartable } from '../../../../src/domain/index.js';
 import { FixedClock } from '../../../fakes/fixed-clock.js';
 import { InMemoryUnitOfWork } from '../../../fakes/in-memory-unit-of-work.js';
@@ -30,12 +36,19 @@ describe('StartCampaign', () => {
   it('writes one CampaignStarted to the outbox in the same transaction, naming who started it', async () => {
     await startCampaign.execute({ campaignId: id, actor: 'bob' });
     expect(store.outbox).to.have.length(1);
-    expect(store.outbox[0]).to.deep.include({ type: 'CampaignStarted', campaignId: id, startedBy: 'bob', trigger: 'manual' });
+    expect(store.outbox[0]).to.deep.include({
+      type: 'CampaignStarted',
+      campaignId: id,
+      startedBy: 'bob',
+      trigger: 'manual',
+    });
     expect(store.transactionsRun).to.equal(1);
   });
 
   it('refuses an unknown campaign as not found', async () => {
-    await expect(startCampaign.execute({ campaignId: CampaignId.parse('4'), actor: 'bob' })).to.be.rejectedWith(CampaignNotFound);
+    await expect(startCampaign.execute({ campaignId: CampaignId.parse('4'), actor: 'bob' })).to.be.rejectedWith(
+      CampaignNotFound,
+    );
     expect(store.outbox).to.have.length(0);
   });
 
@@ -100,7 +113,9 @@ describe('StartCampaign', () => {
     it('refuses the same key for another campaign', async () => {
       store.put(aCampaign({ id: CampaignId.parse('5'), name: 'Other' }));
       await startCampaign.execute(withKey('k-3'));
-      await expect(startCampaign.execute(withKey('k-3', CampaignId.parse('5')))).to.be.rejectedWith(IdempotencyKeyReused);
+      await expect(startCampaign.execute(withKey('k-3', CampaignId.parse('5')))).to.be.rejectedWith(
+        IdempotencyKeyReused,
+      );
       expect(store.snapshotOf(CampaignId.parse('5'))?.status).to.equal('scheduled');
     });
 
