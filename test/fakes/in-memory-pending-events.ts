@@ -2,6 +2,8 @@ import type { PendingEvent, PendingEvents } from '../../src/application/index.js
 
 interface Row extends PendingEvent {
   publishedAt: Date | null;
+  /** False while the row's transaction has its sequence but has not committed: no reader sees it yet. */
+  committed: boolean;
 }
 
 /** An outbox in memory: rows get increasing sequences, and every read and mark is written in a journal. */
@@ -14,20 +16,37 @@ export class InMemoryPendingEvents implements PendingEvents {
 
   /** Appends `count` events of one campaign and answers them. */
   append(count: number, aggregateId = '42'): PendingEvent[] {
-    return Array.from({ length: count }, () => {
-      const sequence = BigInt(this.rows.length + 1);
-      const row: Row = {
-        sequence,
-        eventId: `event-${sequence}`,
-        type: 'CampaignStarted',
-        aggregateId,
-        occurredAt: new Date('2030-01-01T12:00:00Z'),
-        payloadJson: `{"campaignId":"${aggregateId}"}`,
-        publishedAt: null,
-      };
-      this.rows.push(row);
-      return row;
-    });
+    return Array.from({ length: count }, () => this.appendRow(aggregateId, true));
+  }
+
+  /**
+   * Appends one event whose sequence is handed out now but which readers see only once `commit()` is called, as
+   * PostgreSQL hands sequences out before commit: a row may appear below rows that were read already.
+   */
+  appendUncommitted(aggregateId: string): { event: PendingEvent; commit: () => void } {
+    const row = this.appendRow(aggregateId, false);
+    return {
+      event: row,
+      commit: () => {
+        row.committed = true;
+      },
+    };
+  }
+
+  private appendRow(aggregateId: string, committed: boolean): Row {
+    const sequence = BigInt(this.rows.length + 1);
+    const row: Row = {
+      sequence,
+      eventId: `event-${sequence}`,
+      type: 'CampaignStarted',
+      aggregateId,
+      occurredAt: new Date('2030-01-01T12:00:00Z'),
+      payloadJson: `{"campaignId":"${aggregateId}"}`,
+      publishedAt: null,
+      committed,
+    };
+    this.rows.push(row);
+    return row;
   }
 
   get unpublished(): bigint[] {
@@ -41,17 +60,17 @@ export class InMemoryPendingEvents implements PendingEvents {
   async next(limit: number, after?: bigint): Promise<PendingEvent[]> {
     this.journal.push(`next ${limit}${after !== undefined ? ` after ${after}` : ''}`);
     return this.rows
-      .filter((row) => row.publishedAt === null && (after === undefined || row.sequence > after))
+      .filter((row) => row.committed && row.publishedAt === null && (after === undefined || row.sequence > after))
       .slice(0, limit)
-      .map(({ publishedAt: _, ...event }) => event);
+      .map(({ publishedAt: _, committed: __, ...event }) => event);
   }
 
-  /** Rows appear here in sequence order, but it looks as a database where they do not would. */
+  /** Looks as a database where rows appear out of sequence order would: only committed rows count. */
   async leftBehind(batch: readonly PendingEvent[]): Promise<boolean> {
     const aggregates = new Set(batch.map((event) => event.aggregateId));
     const last = batch[batch.length - 1]!.sequence;
     const unpublished = this.rows.filter(
-      (row) => row.publishedAt === null && aggregates.has(row.aggregateId) && row.sequence <= last,
+      (row) => row.committed && row.publishedAt === null && aggregates.has(row.aggregateId) && row.sequence <= last,
     );
     return unpublished.length > batch.length;
   }

@@ -37,7 +37,15 @@ export class PublishStalled extends Error {
 
 /** What became of a lane's batch, or that a lane waiting to retry may publish again. */
 type LaneNews =
-  | { lane: string; published: number; failure?: unknown; leftBehind?: true; from: bigint }
+  | {
+      lane: string;
+      published: number;
+      failure?: unknown;
+      /** The events of a failed batch that are not marked published: the lane's retry sends them again as they are. */
+      unsettled?: readonly PendingEvent[];
+      leftBehind?: true;
+      from: bigint;
+    }
   | { lane: string; retryDue: true };
 
 interface WaitingLane {
@@ -58,9 +66,11 @@ const HAND_OVER_PAUSE_POLLS = 3;
  * Publishes committed outbox events lane by lane, and marks a batch published only after the broker acknowledged
  * it. A lane is what the publisher says an event goes through (for Kafka: the partition its campaign's key maps
  * to); each lane has at most one batch in flight and publishes its events in outbox order, and lanes progress
- * independently: one that is stuck or refused holds only its own events. A crash between publish and mark
- * publishes those batches again, at most one per lane: delivery is at-least-once and consumers drop repeats by
- * event id.
+ * independently: one that is stuck or refused holds only its own events. A batch that failed may have been
+ * written all the same (its acknowledgement lost), so the lane's retry sends exactly its unmarked events again,
+ * no more and no fewer, before any other: an idempotent producer recognises such a copy and does not write it
+ * twice, where a batch formed anew would overlap it. A crash between publish and mark publishes those batches
+ * again, at most one per lane: delivery is at-least-once and consumers drop repeats by event id.
  *
  * Several relays may share one outbox (one per service instance); only the one that holds the lease publishes.
  * It asks before each page of the outbox it reads, and once the answer is no it lets the batches in flight
@@ -85,6 +95,8 @@ export class OutboxRelay {
   private readonly stalled = new Set<string>();
   /** Lanes whose last batch failed, until their retry is due. */
   private readonly waiting = new Map<string, WaitingLane>();
+  /** Per lane, the events of its failed batch that are not marked published: its next batch, unchanged. */
+  private readonly unsettled = new Map<string, readonly PendingEvent[]>();
   /** Failed attempts in a row, per lane; the delay of its next retry grows with them. */
   private readonly laneFailures = new Map<string, number>();
   private readonly news: LaneNews[] = [];
@@ -170,6 +182,7 @@ export class OutboxRelay {
    */
   private async readAndStart(): Promise<void> {
     const { batchSize } = this.settings;
+    this.retryUnsettled();
     const forming = new Map<string, { events: PendingEvent[]; readPast: boolean }>();
     for (;;) {
       const readPast = this.reading.position !== undefined;
@@ -181,7 +194,7 @@ export class OutboxRelay {
       for (const event of page) {
         const lane = this.publisher.laneOf(event);
         if (this.reading.holds(lane)) continue;
-        if (this.inFlight.has(lane) || this.waiting.has(lane)) {
+        if (this.busy(lane)) {
           this.reading.hold(lane, event.sequence);
           continue;
         }
@@ -193,16 +206,27 @@ export class OutboxRelay {
         forming.delete(lane);
         this.startBatch(lane, batch.events, batch.readPast);
       }
-      if (page.length > 0)
-        this.reading.readTo(
-          page[page.length - 1]!.sequence,
-          (lane) => this.inFlight.has(lane) || this.waiting.has(lane),
-        );
+      if (page.length > 0) this.reading.readTo(page[page.length - 1]!.sequence, (lane) => this.busy(lane));
       if (page.length < batchSize) break;
       // The batches not yet started are read again by the next round.
       if (this.stopping || !(await this.lead())) return;
     }
     for (const [lane, batch] of forming) this.startBatch(lane, batch.events, batch.readPast);
+  }
+
+  /** Sends again, as they were, the failed batches of the lanes whose retry is due. */
+  private retryUnsettled(): void {
+    for (const [lane, batch] of this.unsettled) {
+      if (this.inFlight.has(lane) || this.waiting.has(lane)) continue;
+      this.unsettled.delete(lane);
+      // Checked before its first send already; a second check could only divide what the broker may hold.
+      this.startBatch(lane, batch, false);
+    }
+  }
+
+  /** The lane takes no events from the reading: a batch of its own is in flight, waits to retry, or is due. */
+  private busy(lane: string): boolean {
+    return this.inFlight.has(lane) || this.waiting.has(lane) || this.unsettled.has(lane);
   }
 
   private restartReading(): void {
@@ -234,13 +258,13 @@ export class OutboxRelay {
         round.published += news.published;
         if (news.failure !== undefined) {
           round.failures.push(news.failure);
-          // Its batch is read again when it retries, from its first event.
           this.reading.hold(news.lane, news.from);
+          if (news.unsettled !== undefined && news.unsettled.length > 0) this.unsettled.set(news.lane, news.unsettled);
         }
         // A row committed late below the reading: read again from the oldest, so that it goes first.
         if (news.leftBehind) this.restartReading();
       }
-      if (!this.waiting.has(news.lane)) this.reading.release(news.lane);
+      if (!this.busy(news.lane)) this.reading.release(news.lane);
     }
   }
 
@@ -268,19 +292,20 @@ export class OutboxRelay {
     } catch (error) {
       let published = 0;
       let failure = error;
+      // Whatever is not marked goes again as it was (an acknowledged batch whose mark failed, too).
+      let unsettled = batch;
       if (error instanceof PartlyPublished && error.acknowledged.length > 0) {
+        const acknowledged = new Set(error.acknowledged.map((event) => event.sequence));
         try {
-          await this.pending.markPublished(
-            error.acknowledged.map((event) => event.sequence),
-            this.clock.now(),
-          );
-          published = error.acknowledged.length;
+          await this.pending.markPublished([...acknowledged], this.clock.now());
+          published = acknowledged.size;
+          unsettled = batch.filter((event) => !acknowledged.has(event.sequence));
         } catch (markError) {
           failure = markError;
         }
       }
       this.laneFailed(lane, failure);
-      return { lane, published, failure, from };
+      return { lane, published, failure, unsettled, from };
     }
   }
 
@@ -355,6 +380,7 @@ export class OutboxRelay {
     this.writableWatch = undefined;
     for (const { timer } of this.waiting.values()) clearTimeout(timer);
     this.waiting.clear();
+    this.unsettled.clear();
     this.laneFailures.clear();
     this.news.splice(0, this.news.length, ...this.news.filter((news) => !('retryDue' in news)));
   }
