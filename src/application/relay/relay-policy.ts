@@ -45,7 +45,8 @@ export type AfterFailedRound = { kind: 'hand over' } | { kind: 'retry'; delayMs:
 type LaneNews = ({ lane: string; from: bigint } & BatchOutcome) | { lane: string; retryDue: true };
 
 /**
- * Decides what the outbox relay does; the driver runs it (RelayLoop: the loop, the timers and the waits).
+ * Decides what the outbox relay does; a driver runs it and keeps its time (see RelayDriver): the loop, the timers
+ * and the waits are the composition root's.
  *
  * Publishes committed outbox events lane by lane, and marks a batch published only after the broker acknowledged
  * it. A lane is what the publisher says an event goes through (for Kafka: the partition its campaign's key maps
