@@ -17,18 +17,22 @@ export class LaneRetryTimers {
 
   constructor(
     private readonly broker: Pick<EventPublisher, 'whenWritable'>,
-    private readonly due: (lane: string) => void,
+    /** `brokerWritable`: due because the broker shows it takes writes again, not because the delay ended. */
+    private readonly due: (lane: string, brokerWritable: boolean) => void,
   ) {}
 
   retryAfter(lane: string, delayMs: number): void {
     clearTimeout(this.timers.get(lane)?.timer);
-    this.timers.set(lane, { timer: setTimeout(() => this.dueNow(lane), delayMs), dueAt: performance.now() + delayMs });
+    this.timers.set(lane, {
+      timer: setTimeout(() => this.dueNow(lane, false), delayMs),
+      dueAt: performance.now() + delayMs,
+    });
     this.watchWritable();
   }
 
   /** Every waiting lane's retry falls due at once. */
-  allDueNow(): void {
-    for (const lane of [...this.timers.keys()]) this.dueNow(lane);
+  allDueNow(brokerWritable = false): void {
+    for (const lane of [...this.timers.keys()]) this.dueNow(lane, brokerWritable);
   }
 
   cancelAll(): void {
@@ -38,12 +42,12 @@ export class LaneRetryTimers {
     this.timers.clear();
   }
 
-  private dueNow(lane: string): void {
+  private dueNow(lane: string, brokerWritable: boolean): void {
     const waiting = this.timers.get(lane);
     if (waiting === undefined) return;
     clearTimeout(waiting.timer);
     this.timers.delete(lane);
-    this.due(lane);
+    this.due(lane, brokerWritable);
   }
 
   private watchWritable(): void {
@@ -53,7 +57,7 @@ export class LaneRetryTimers {
     const dueAt = Math.max(...[...this.timers.values()].map((lane) => lane.dueAt));
     void this.broker.whenWritable(Math.max(dueAt - performance.now(), 0), watch.signal).then(() => {
       if (this.writableWatch === watch) this.writableWatch = undefined;
-      if (!watch.signal.aborted) this.allDueNow();
+      if (!watch.signal.aborted) this.allDueNow(true);
     });
   }
 }

@@ -42,7 +42,9 @@ export class RelayLoop {
     private readonly signal?: OutboxSignal,
   ) {
     this.broker = ports.publisher;
-    this.retries = new LaneRetryTimers(ports.publisher, (lane) => this.policy.retryDue(lane));
+    this.retries = new LaneRetryTimers(ports.publisher, (lane, brokerWritable) =>
+      this.policy.retryDue(lane, brokerWritable),
+    );
     this.leaseRenewal = new LeaseRenewal(ports.leadership);
     this.policy = new RelayPolicy(ports, settings, {
       wake: () => this.wake.ring(),

@@ -5,7 +5,10 @@
 export interface RelayDriver {
   /** A batch settled, or a lane's retry fell due: the policy has news to take in at the next turn. */
   wake(): void;
-  /** Calls the policy's `retryDue(lane)` after `delayMs`, or sooner once the broker shows it takes writes again. */
+  /**
+   * Calls the policy's `retryDue(lane, false)` after `delayMs`, or `retryDue(lane, true)` sooner, once the broker
+   * shows it takes writes again.
+   */
   retryAfter(lane: string, delayMs: number): void;
   /** Calls back no lane's retry any more: the lanes waiting to retry are forgotten. */
   cancelRetries(): void;

@@ -54,6 +54,11 @@ export class RelayLanes {
     return failures;
   }
 
+  /** The lane's next failure waits the first delay again; it still counts as failed until acknowledged. */
+  restartBackoff(lane: string): void {
+    if (this.failures.has(lane)) this.failures.set(lane, 0);
+  }
+
   waits(lane: string): boolean {
     return this.waiting.has(lane);
   }

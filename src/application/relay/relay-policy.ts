@@ -182,9 +182,14 @@ export class RelayPolicy {
     if (this.lap.restartDue()) this.restartReading();
   }
 
-  /** The lane's retry fell due (its backoff ended, or the broker takes writes again): it may publish again. */
-  retryDue(lane: string): void {
+  /**
+   * The lane's retry fell due (its backoff ended, or the broker shows it takes writes again): it may publish again.
+   * After the broker came back, a retry that still fails (a client whose metadata lags a moment behind) waits the
+   * first delay again, not the longest one the outage reached: the cluster may not announce itself a second time.
+   */
+  retryDue(lane: string, brokerWritable = false): void {
     if (!this.lanes.waits(lane)) return;
+    if (brokerWritable) this.lanes.restartBackoff(lane);
     this.news.push({ lane, retryDue: true });
     this.driver.wake();
   }

@@ -8,12 +8,18 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('LaneRetryTimers', () => {
   let broker: RecordingPublisher;
   let due: string[];
+  /** The lanes made due because the broker shows it takes writes again. */
+  let dueOnWritable: string[];
   let timers: LaneRetryTimers;
 
   beforeEach(() => {
     broker = new RecordingPublisher();
     due = [];
-    timers = new LaneRetryTimers(broker, (lane) => due.push(lane));
+    dueOnWritable = [];
+    timers = new LaneRetryTimers(broker, (lane, brokerWritable) => {
+      due.push(lane);
+      if (brokerWritable) dueOnWritable.push(lane);
+    });
   });
   afterEach(() => timers.cancelAll());
 
@@ -23,15 +29,17 @@ describe('LaneRetryTimers', () => {
     await eventually('a is due', () => due.length === 1);
     await pause(20);
     expect(due).to.deep.equal(['a']);
+    expect(dueOnWritable).to.deep.equal([]);
   });
 
-  it('makes every waiting lane due at once when the broker shows it takes writes again', async () => {
+  it('makes every waiting lane due at once when the broker shows it takes writes again, saying so', async () => {
     broker.goDown();
     timers.retryAfter('a', 3_600_000);
     timers.retryAfter('b', 3_600_000);
     broker.recover();
     await eventually('both lanes are due', () => due.length === 2);
     expect(due).to.deep.equal(['a', 'b']);
+    expect(dueOnWritable).to.deep.equal(['a', 'b']);
   });
 
   it('makes every waiting lane due when asked, and none twice', async () => {

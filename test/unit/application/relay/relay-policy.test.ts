@@ -129,6 +129,28 @@ describe('RelayPolicy (what the relay does, whoever runs it)', () => {
     expect(sequencesOf(broker.acknowledged)).to.deep.equal([[3n]]);
   });
 
+  it('waits the first delay again after a retry the broker’s return made due fails, not the longest the outage reached', async () => {
+    policy = policyWith({ retry: { initialDelayMs: 1, maxDelayMs: 64 } });
+    outbox.append(1, 'a');
+    broker.refuseLane('lane of a');
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const wakes = driver.wakes;
+      await turn();
+      await newsSince(wakes, 1);
+      policy.takeNews(round);
+      policy.retryDue('lane of a');
+    }
+    expect(driver.retries.map((retry) => retry.delayMs)).to.deep.equal([1, 2, 4, 8]);
+    const wakes = driver.wakes;
+    policy.retryDue('lane of a', true);
+    await turn();
+    await newsSince(wakes, 1);
+    policy.takeNews(round);
+    expect(driver.retries.map((retry) => retry.delayMs)).to.deep.equal([1, 2, 4, 8, 1]);
+    policy.afterRound(round);
+    expect(log.outagesEnded, 'the outage goes on: the lane still counts as failing').to.deep.equal([]);
+  });
+
   it('sends a failed batch again exactly as it was once its retry is due, before the events its lane got meanwhile', async () => {
     policy = policyWith({ batchSize: 10 });
     outbox.append(2, 'a');
