@@ -31,6 +31,10 @@ export class OutboxReading {
     this.goneBackFor.clear();
   }
 
+  heldLanes(): string[] {
+    return [...this.held.keys()];
+  }
+
   holds(lane: string): boolean {
     return this.held.has(lane);
   }

@@ -26,6 +26,11 @@ export class RelayLanes {
     return this.inFlight.has(lane) || this.waiting.has(lane) || this.unsettled.has(lane);
   }
 
+  /** A batch of the lane is in flight, and nothing of it failed yet. */
+  onlyInFlight(lane: string): boolean {
+    return this.inFlight.has(lane) && !this.waiting.has(lane) && !this.unsettled.has(lane);
+  }
+
   started(lane: string): void {
     this.inFlight.add(lane);
   }

@@ -4,6 +4,7 @@ import type { PendingEvent, PendingEvents } from '../ports/pending-events.js';
 import type { RelayLog } from '../ports/relay-log.js';
 import { type BatchOutcome, publishAndMark } from './batch-publication.js';
 import { OutboxReading } from './outbox-reading.js';
+import { LaneGathering } from './lane-gathering.js';
 import { ReadingLap } from './reading-lap.js';
 import type { RelayDriver } from './relay-driver.js';
 import { RelayLanes } from './relay-lanes.js';
@@ -67,6 +68,9 @@ export class RelayPolicy {
   private readonly outages: RelayOutages;
   private readonly reading = new OutboxReading();
   private readonly lanes = new RelayLanes();
+  private readonly gathering: LaneGathering;
+  /** Per lane with a batch in flight, the sequence of its last event. */
+  private readonly inFlightUpTo = new Map<string, bigint>();
   private readonly lap: ReadingLap;
   private readonly news: LaneNews[] = [];
 
@@ -79,6 +83,7 @@ export class RelayPolicy {
   ) {
     this.outages = new RelayOutages(ports.clock, ports.log);
     this.lap = new ReadingLap(settings.pollIntervalMs, now);
+    this.gathering = new LaneGathering(settings.batchSize);
   }
 
   /** The relay (re)starts: it knows nothing of the lease yet, and no outage of before is its to report. */
@@ -126,55 +131,57 @@ export class RelayPolicy {
         this.lanes.retryDue(news.lane);
       } else {
         this.lanes.settled(news.lane);
+        this.inFlightUpTo.delete(news.lane);
         round.published += news.published;
         if (news.failure !== undefined) {
           round.failures.push(news.failure);
           this.reading.hold(news.lane, news.from);
+          // Its failed batch goes again first, unchanged; what it read ahead is read again after it.
+          this.gathering.drop(news.lane);
           this.lanes.keepUnsettled(news.lane, news.unsettled);
         }
         // A row committed late below the reading: read again from the oldest, so that it goes first.
         if (news.leftBehind) this.restartReading();
       }
-      if (!this.lanes.busy(news.lane)) this.reading.release(news.lane);
+      // A lane whose next batch is not read yet: the reading goes back for it, and for every lane with room.
+      if (!this.lanes.busy(news.lane) && !this.gathering.full(news.lane)) this.goBackForLanesWithRoom();
     }
   }
 
   /**
-   * Sends again the failed batches whose retry is due, then reads pages until the newest event. A lane's batch is
-   * its oldest events, gathered over the pages, and starts as soon as it holds `batchSize` of them, or once the
-   * reading reached the newest; a lane busy is held (see OutboxReading). Before each page after the first it asks
-   * the lease again, and stops when the answer is no or `stopping()` is true: the next round reads on.
+   * Sends again the failed batches whose retry is due and starts the batches read ahead in full, then reads pages
+   * until the newest event. A lane's batch is its oldest events, gathered over the pages, and starts as soon as it
+   * holds `batchSize` of them, or once the reading reached the newest. A lane with a batch in flight reads its next
+   * batch ahead; a lane that takes no more (its next batch read, or its last one failed) is held (see
+   * OutboxReading). Before each page after the first it asks the lease again, and stops when the answer is no or
+   * `stopping()` is true: what it gathered starts once a later reading reaches the newest.
    */
   async readAndStart(stopping: () => boolean): Promise<void> {
     const { batchSize } = this.settings;
     // Checked before their first send already; a second check could only divide what the broker may hold.
     for (const [lane, batch] of this.lanes.takeUnsettledDue()) this.startBatch(lane, batch, false);
-    const forming = new Map<string, { events: PendingEvent[]; readPast: boolean }>();
+    for (const lane of this.gathering.lanes()) if (this.gathering.full(lane)) this.startGathered(lane);
     for (;;) {
       const readPast = this.reading.position !== undefined;
       const page = await this.ports.pending.next(batchSize, this.reading.position);
       this.lap.pageRead(page.length === batchSize);
       for (const event of page) {
         const lane = this.ports.publisher.laneOf(event);
-        if (this.reading.holds(lane)) continue;
-        if (this.lanes.busy(lane)) {
+        if (this.reading.holds(lane) || this.gathering.took(lane, event)) continue;
+        if (!this.takesEvents(lane)) {
           this.reading.hold(lane, event.sequence);
           continue;
         }
-        const batch = forming.get(lane) ?? { events: [], readPast };
-        batch.events.push(event);
-        batch.readPast ||= readPast;
-        forming.set(lane, batch);
-        if (batch.events.length < batchSize) continue;
-        forming.delete(lane);
-        this.startBatch(lane, batch.events, batch.readPast);
+        this.gathering.add(lane, event, readPast);
+        if (this.gathering.full(lane)) this.startGathered(lane);
       }
-      if (page.length > 0) this.reading.readTo(page[page.length - 1]!.sequence, (lane) => this.lanes.busy(lane));
+      if (page.length > 0) {
+        this.reading.readTo(page[page.length - 1]!.sequence, (lane) => !this.takesEvents(lane));
+      }
       if (page.length < batchSize) break;
-      // The batches not yet started are read again by the next round.
       if (stopping() || !(await this.lead())) return;
     }
-    for (const [lane, batch] of forming) this.startBatch(lane, batch.events, batch.readPast);
+    for (const lane of this.gathering.lanes()) this.startGathered(lane);
   }
 
   /** Reads from the oldest unpublished event again, when that is due (see ReadingLap). */
@@ -237,12 +244,36 @@ export class RelayPolicy {
 
   private restartReading(): void {
     this.reading.restart();
+    this.gathering.restart(this.inFlightUpTo);
     this.lap.started();
+  }
+
+  /**
+   * The lane takes the events the reading meets: it is free and its batch not full yet, or its batch is in flight
+   * and its next one not read in full yet.
+   */
+  private takesEvents(lane: string): boolean {
+    if (this.gathering.full(lane)) return false;
+    return !this.lanes.busy(lane) || this.lanes.onlyInFlight(lane);
+  }
+
+  /** Releases every held lane that takes events again, so that one reading back serves them all. */
+  private goBackForLanesWithRoom(): void {
+    for (const lane of this.reading.heldLanes()) if (this.takesEvents(lane)) this.reading.release(lane);
+  }
+
+  /** Starts the lane's gathered batch, if it is free to publish. */
+  private startGathered(lane: string): void {
+    if (this.lanes.busy(lane)) return;
+    const batch = this.gathering.take(lane);
+    if (batch !== undefined) this.startBatch(lane, batch.events, batch.readPast);
   }
 
   /** `readPast`: the batch was read after a sequence, so a row committed late below it may be missing from it. */
   private startBatch(lane: string, batch: readonly PendingEvent[], readPast: boolean): void {
     this.lanes.started(lane);
+    this.inFlightUpTo.set(lane, batch[batch.length - 1]!.sequence);
+    this.gathering.started(lane, batch);
     void this.publishBatch(lane, batch, readPast).then((news) => {
       this.news.push(news);
       this.driver.wake();
@@ -288,6 +319,7 @@ export class RelayPolicy {
   private forgetWaitingLanes(): void {
     this.driver.cancelRetries();
     this.lanes.forgetFailures();
+    this.restartReading();
     this.news.splice(0, this.news.length, ...this.news.filter((news) => !('retryDue' in news)));
   }
 

@@ -89,14 +89,14 @@ describe('The outbox relay, run by RelayLoop', () => {
       expect(sequencesOf(broker.acknowledged)).to.deep.equal([[1n, 3n], [2n]]);
     });
 
-    it('reads on past a lane whose batch is in flight, and goes back to the first event it left once that batch is marked', async () => {
+    it('reads on past a lane whose batch is in flight, keeping the events it read for the lane’s next batch', async () => {
       outbox.append(4);
       await relay.drain();
       expect(outbox.journal).to.deep.equal([
         'next 3',
         'mark 1,2,3',
         'next 3 after 3',
-        'next 3 after 3',
+        'next 3 after 4',
         'mark 4',
         'next 3 after 4',
       ]);
