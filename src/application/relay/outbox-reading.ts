@@ -1,13 +1,13 @@
 /**
  * Where the relay reads the outbox, page after page in sequence order, and which lanes take no more events for
- * now. A lane that meets an event it cannot take (its batch is in flight, or it waits to retry) is held from that
- * event on: it takes none of the later ones either, so each lane publishes in outbox order.
+ * now. A lane that meets an event it cannot take (its next batch is read already, or it waits to retry) is held
+ * from that event on: it takes none of the later ones either, so each lane publishes in outbox order.
  *
  * The reading never waits on a held lane: it goes on past its events to the newest, so one lane's backlog,
- * however long, cannot keep the other lanes from theirs. A lane released goes back to the first event it left:
- * the reading returns there, until each lane it went back for has taken a batch (or is held again), then goes
- * on from the furthest event read. So each event is read about once on the way forward and once per lane that
- * goes back for it, not once per batch.
+ * however long, cannot keep the other lanes from theirs. Lanes released go back to the first event they left:
+ * the reading returns to the earliest, until each lane it went back for takes no more (or is held again), then
+ * goes on from the furthest event read. The relay releases every lane with room at once, so that one reading
+ * back serves them all.
  */
 export class OutboxReading {
   /** The last sequence read; undefined: the next page starts with the oldest unpublished event. */
@@ -56,8 +56,8 @@ export class OutboxReading {
   }
 
   /**
-   * A page up to `sequence` was read and its batches started. Once every lane the reading went back for is busy
-   * again (`busy`: in flight or waiting), those lanes are held after this page and the reading jumps forward.
+   * A page up to `sequence` was read and its batches started. Once every lane the reading went back for takes no
+   * more (`busy`), those lanes are held after this page and the reading jumps forward.
    */
   readTo(sequence: bigint, busy: (lane: string) => boolean): void {
     this.after = sequence;
