@@ -12,24 +12,27 @@ export interface GatheredBatch {
  * starts as soon as that batch is marked. Kept across pages and across the lane's batches, so that the reading
  * need not go back for events it read already.
  *
- * The reading may go back past events a lane took (for another lane): `taken` tells them apart, so that none is
- * taken twice.
+ * The reading may meet events a lane took already (going back for another lane, or from the oldest again while
+ * batches are in flight): `took` tells them apart, so that none is taken twice.
  */
 export class LaneGathering {
-  private readonly gathered = new Map<string, GatheredBatch>();
-  /** Per lane, the last sequence it took: into its batch in flight or its next one. */
-  private readonly takenUpTo = new Map<string, bigint>();
+  private readonly gathered = new Map<string, GatheredBatch & { sequences: Set<bigint> }>();
+  /** Per lane with a batch in flight, the sequences of its events. */
+  private readonly inFlight = new Map<string, ReadonlySet<bigint>>();
 
   constructor(private readonly batchSize: number) {}
 
-  /** The lane took this event already (it is in flight, or gathered). */
+  /** The lane took this event already: it is in flight, or gathered. */
   took(lane: string, event: PendingEvent): boolean {
-    const upTo = this.takenUpTo.get(lane);
-    return upTo !== undefined && event.sequence <= upTo;
+    return (
+      this.inFlight.get(lane)?.has(event.sequence) || this.gathered.get(lane)?.sequences.has(event.sequence) || false
+    );
   }
 
-  has(lane: string): boolean {
-    return (this.gathered.get(lane)?.events.length ?? 0) > 0;
+  /** The lane gathered events after this one, which it did not take: a row committed late below them. */
+  gatheredAfter(lane: string, event: PendingEvent): boolean {
+    const events = this.gathered.get(lane)?.events;
+    return events !== undefined && events[events.length - 1]!.sequence > event.sequence;
   }
 
   full(lane: string): boolean {
@@ -37,11 +40,11 @@ export class LaneGathering {
   }
 
   add(lane: string, event: PendingEvent, readPast: boolean): void {
-    const batch = this.gathered.get(lane) ?? { events: [], readPast };
+    const batch = this.gathered.get(lane) ?? { events: [], readPast, sequences: new Set<bigint>() };
     batch.events.push(event);
+    batch.sequences.add(event.sequence);
     batch.readPast ||= readPast;
     this.gathered.set(lane, batch);
-    this.takenUpTo.set(lane, event.sequence);
   }
 
   /** Takes the lane's gathered batch, to start it. */
@@ -56,23 +59,23 @@ export class LaneGathering {
     return [...this.gathered.keys()];
   }
 
-  /** A batch of the lane starts: its events count as taken (a failed batch sent again, too). */
+  /** A batch of the lane starts (a failed batch sent again, too). */
   started(lane: string, batch: readonly PendingEvent[]): void {
-    const last = batch[batch.length - 1]!.sequence;
-    const upTo = this.takenUpTo.get(lane);
-    if (upTo === undefined || last > upTo) this.takenUpTo.set(lane, last);
+    this.inFlight.set(lane, new Set(batch.map((event) => event.sequence)));
   }
 
-  /** The lane's batch failed: what it gathered is read again once its failed batch went (the reading holds it). */
+  /** The lane's batch settled: marked, failed, or not sent. */
+  settled(lane: string): void {
+    this.inFlight.delete(lane);
+  }
+
+  /** Forgets what the lane gathered: the reading reads it again (its failed batch goes first, or a late row). */
   drop(lane: string): void {
     this.gathered.delete(lane);
-    this.takenUpTo.delete(lane);
   }
 
-  /** The reading starts from the oldest again: only the batches in flight (`inFlight`, up to) count as taken. */
-  restart(inFlight: ReadonlyMap<string, bigint>): void {
+  /** The reading starts from the oldest again: only the batches in flight count as taken. */
+  restart(): void {
     this.gathered.clear();
-    this.takenUpTo.clear();
-    for (const [lane, upTo] of inFlight) this.takenUpTo.set(lane, upTo);
   }
 }

@@ -69,8 +69,6 @@ export class RelayPolicy {
   private readonly reading = new OutboxReading();
   private readonly lanes = new RelayLanes();
   private readonly gathering: LaneGathering;
-  /** Per lane with a batch in flight, the sequence of its last event. */
-  private readonly inFlightUpTo = new Map<string, bigint>();
   private readonly lap: ReadingLap;
   private readonly news: LaneNews[] = [];
 
@@ -131,7 +129,7 @@ export class RelayPolicy {
         this.lanes.retryDue(news.lane);
       } else {
         this.lanes.settled(news.lane);
-        this.inFlightUpTo.delete(news.lane);
+        this.gathering.settled(news.lane);
         round.published += news.published;
         if (news.failure !== undefined) {
           round.failures.push(news.failure);
@@ -165,9 +163,17 @@ export class RelayPolicy {
       const readPast = this.reading.position !== undefined;
       const page = await this.ports.pending.next(batchSize, this.reading.position);
       this.lap.pageRead(page.length === batchSize);
+      let committedLate = false;
       for (const event of page) {
         const lane = this.ports.publisher.laneOf(event);
         if (this.reading.holds(lane) || this.gathering.took(lane, event)) continue;
+        if (this.gathering.gatheredAfter(lane, event)) {
+          // It goes before them: they are read again after it.
+          this.gathering.drop(lane);
+          this.reading.hold(lane, event.sequence);
+          committedLate = true;
+          continue;
+        }
         if (!this.takesEvents(lane)) {
           this.reading.hold(lane, event.sequence);
           continue;
@@ -178,6 +184,7 @@ export class RelayPolicy {
       if (page.length > 0) {
         this.reading.readTo(page[page.length - 1]!.sequence, (lane) => !this.takesEvents(lane));
       }
+      if (committedLate) this.goBackForLanesWithRoom();
       if (page.length < batchSize) break;
       if (stopping() || !(await this.lead())) return;
     }
@@ -244,7 +251,7 @@ export class RelayPolicy {
 
   private restartReading(): void {
     this.reading.restart();
-    this.gathering.restart(this.inFlightUpTo);
+    this.gathering.restart();
     this.lap.started();
   }
 
@@ -272,7 +279,6 @@ export class RelayPolicy {
   /** `readPast`: the batch was read after a sequence, so a row committed late below it may be missing from it. */
   private startBatch(lane: string, batch: readonly PendingEvent[], readPast: boolean): void {
     this.lanes.started(lane);
-    this.inFlightUpTo.set(lane, batch[batch.length - 1]!.sequence);
     this.gathering.started(lane, batch);
     void this.publishBatch(lane, batch, readPast).then((news) => {
       this.news.push(news);
