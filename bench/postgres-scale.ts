@@ -25,6 +25,10 @@ interface Setup {
 const BASELINE_MAIN = process.env.BENCH_POSTGRES_BASELINE_MAIN;
 /** The service's PostgreSQL connections carry this name, so their server processes can be told from others'. */
 const APPLICATION_NAME = 'campaign-bench';
+/** BENCH_CPU_PROF_DIR=dir: this build's PostgreSQL instances write a CPU profile there when they stop. */
+const POSTGRES_NODE_ARGS = process.env.BENCH_CPU_PROF_DIR
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
+  : [];
 
 const SETUPS: readonly Setup[] = [
   { label: 'SQLite, 1 instance', database: 'sqlite', instances: 1 },
@@ -70,8 +74,8 @@ async function main(): Promise<void> {
   const instances = {
     sqlite: [await ServiceProcess.start(env(databases.sqlite))],
     postgres: [
-      await ServiceProcess.start(env(databases.postgres)),
-      await ServiceProcess.start(env(databases.postgres)),
+      await ServiceProcess.start(env(databases.postgres), 20_000, POSTGRES_NODE_ARGS),
+      await ServiceProcess.start(env(databases.postgres), 20_000, POSTGRES_NODE_ARGS),
     ],
     baseline: BASELINE_MAIN ? [await ServiceProcess.start(env(databases.postgres), 20_000, [], BASELINE_MAIN)] : [],
   };

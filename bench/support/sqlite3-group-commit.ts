@@ -21,6 +21,7 @@ import {
   IdempotencyKeyTaken,
   type OutboxSignal,
   type StoredOutcome,
+  saveChangeInTurn,
   type Transaction,
   type UnitOfWork,
 } from '../../src/application/index.js';
@@ -153,7 +154,7 @@ export class Sqlite3GroupCommitUnitOfWork implements UnitOfWork {
   private transaction(onAppend: () => void): Transaction {
     const named = (row: Record<string, unknown>) =>
       Object.fromEntries(Object.entries(bindable(row)).map(([k, v]) => [`@${k}`, v]));
-    return {
+    const tx: Transaction = {
       campaigns: {
         find: async (id: CampaignId) => {
           const row = await this.get<CampaignRow>(SELECT_CAMPAIGN, [id.toString()]);
@@ -174,6 +175,7 @@ export class Sqlite3GroupCommitUnitOfWork implements UnitOfWork {
           })) === 1,
         remove: async (campaign: Campaign, expectedVersion: number) =>
           (await this.execute(DELETE_CAMPAIGN, [campaign.id.toString(), expectedVersion])) === 1,
+        saveChange: (campaign, expectedVersion, events) => saveChangeInTurn(tx, campaign, expectedVersion, events),
       },
       outbox: {
         append: async (events: readonly CampaignEvent[]) => {
@@ -204,5 +206,6 @@ export class Sqlite3GroupCommitUnitOfWork implements UnitOfWork {
         },
       },
     };
+    return tx;
   }
 }

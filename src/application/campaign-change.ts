@@ -1,4 +1,4 @@
-import type { Campaign, CampaignId } from '../domain/index.js';
+import type { Campaign, CampaignEvent, CampaignId } from '../domain/index.js';
 import { CampaignNotFound } from './application-errors.js';
 import type { Transaction } from './ports/unit-of-work.js';
 
@@ -20,13 +20,24 @@ export async function changeCampaign(
     if (campaign === undefined) throw new CampaignNotFound(id.toString());
     const readVersion = campaign.version;
     decide(campaign);
-    const written = campaign.isDeleted
-      ? await tx.campaigns.remove(campaign, readVersion)
-      : await tx.campaigns.update(campaign, readVersion);
-    if (written) {
-      await tx.outbox.append(campaign.pullEvents());
-      return campaign;
-    }
+    if (await tx.campaigns.saveChange(campaign, readVersion, campaign.pullEvents())) return campaign;
     if (attempt >= MAX_ATTEMPTS) throw new Error(`campaign ${id} kept changing while it was being changed`);
   }
+}
+
+/**
+ * `saveChange` as the version-checked `update` (or `remove`) followed by `Outbox.append`, for a store whose
+ * statements cost no round trip of their own, inside the same transaction.
+ */
+export async function saveChangeInTurn(
+  tx: Pick<Transaction, 'campaigns' | 'outbox'>,
+  campaign: Campaign,
+  expectedVersion: number,
+  events: readonly CampaignEvent[],
+): Promise<boolean> {
+  const written = campaign.isDeleted
+    ? await tx.campaigns.remove(campaign, expectedVersion)
+    : await tx.campaigns.update(campaign, expectedVersion);
+  if (written) await tx.outbox.append(events);
+  return written;
 }

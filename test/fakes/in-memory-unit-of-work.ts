@@ -7,6 +7,7 @@ import {
   type IdempotencyKey,
   IdempotencyKeyTaken,
   type StoredOutcome,
+  saveChangeInTurn,
   type Transaction,
   type UnitOfWork,
 } from '../../src/application/index.js';
@@ -99,7 +100,7 @@ export class InMemoryUnitOfWork implements UnitOfWork, CampaignReader {
 }
 
 function transactionOver(draft: State): Transaction {
-  return {
+  const tx: Transaction = {
     campaigns: {
       async find(id) {
         const snapshot = draft.campaigns.get(id.toString());
@@ -120,6 +121,7 @@ function transactionOver(draft: State): Transaction {
         draft.campaigns.delete(campaign.id.toString());
         return true;
       },
+      saveChange: (campaign, expectedVersion, events) => saveChangeInTurn(tx, campaign, expectedVersion, events),
     },
     outbox: {
       async append(events) {
@@ -136,6 +138,7 @@ function transactionOver(draft: State): Transaction {
       },
     },
   };
+  return tx;
 }
 
 function recordKey(key: IdempotencyKey): string {

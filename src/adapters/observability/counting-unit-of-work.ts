@@ -17,6 +17,14 @@ export class CountingUnitOfWork implements UnitOfWork {
     const result = await this.inner.run((tx) =>
       work({
         ...tx,
+        campaigns: {
+          ...tx.campaigns,
+          saveChange: async (campaign, expectedVersion, events) => {
+            const written = await tx.campaigns.saveChange(campaign, expectedVersion, events);
+            if (written) appended.push(...events);
+            return written;
+          },
+        },
         outbox: {
           append: async (events) => {
             await tx.outbox.append(events);

@@ -23,7 +23,8 @@ export class TracedUnitOfWork implements UnitOfWork {
 
 /**
  * With nothing exported: each unit of work keeps the trace context carried when it was asked for (the request's or
- * the scheduler's), and its outbox appends run with that context current, whenever the unit itself runs.
+ * the scheduler's), and its outbox appends (and changes saved with their events) run with that context current,
+ * whenever the unit itself runs.
  */
 export class TraceCarryingUnitOfWork implements UnitOfWork {
   constructor(private readonly inner: UnitOfWork) {}
@@ -36,8 +37,16 @@ export class TraceCarryingUnitOfWork implements UnitOfWork {
 }
 
 function appendingIn(traceContext: TraceContext, tx: Transaction): Transaction {
-  const outbox = tx.outbox;
-  return { ...tx, outbox: { append: (events) => carrying(traceContext, () => outbox.append(events)) } };
+  const { campaigns, outbox } = tx;
+  return {
+    ...tx,
+    campaigns: {
+      ...campaigns,
+      saveChange: (campaign, expectedVersion, events) =>
+        carrying(traceContext, () => campaigns.saveChange(campaign, expectedVersion, events)),
+    },
+    outbox: { append: (events) => carrying(traceContext, () => outbox.append(events)) },
+  };
 }
 
 /**

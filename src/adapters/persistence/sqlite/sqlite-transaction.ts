@@ -4,6 +4,7 @@ import {
   type IdempotencyKey,
   IdempotencyKeyTaken,
   type StoredOutcome,
+  saveChangeInTurn,
   type Transaction,
 } from '../../../application/index.js';
 import { Campaign, type CampaignEvent, type CampaignId } from '../../../domain/index.js';
@@ -31,7 +32,7 @@ export const INSERT_OUTCOME =
  * write on SQLite. Knex's query building and per-query compilation cost several times the SQL itself.
  */
 export function sqliteTransaction(connection: Database, onAppend: () => void): Transaction {
-  return {
+  const tx: Transaction = {
     campaigns: {
       async find(id: CampaignId) {
         const row = prepared(connection, SELECT_CAMPAIGN).get(id.toString()) as CampaignRow | undefined;
@@ -52,6 +53,7 @@ export function sqliteTransaction(connection: Database, onAppend: () => void): T
       async remove(campaign: Campaign, expectedVersion: number) {
         return prepared(connection, DELETE_CAMPAIGN).run(campaign.id.toString(), expectedVersion).changes === 1;
       },
+      saveChange: (campaign, expectedVersion, events) => saveChangeInTurn(tx, campaign, expectedVersion, events),
     },
     outbox: {
       async append(events: readonly CampaignEvent[]) {
@@ -82,4 +84,5 @@ export function sqliteTransaction(connection: Database, onAppend: () => void): T
       },
     },
   };
+  return tx;
 }
