@@ -1,6 +1,9 @@
 import type { Campaign, CampaignEvent, CampaignId } from '../domain/index.js';
 import { CampaignNotFound } from './application-errors.js';
-import type { Transaction } from './ports/unit-of-work.js';
+import type { Transaction, UnitOfWorkOptions } from './ports/unit-of-work.js';
+
+/** The unit of a `changeCampaign` that writes nothing else: its `saveChange` is the one write. */
+export const ONE_CHANGE: UnitOfWorkOptions = { singleWrite: true };
 
 /** How many times a change re-reads the campaign after losing a write race to another change. */
 const MAX_ATTEMPTS = 5;

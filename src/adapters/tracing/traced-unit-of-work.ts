@@ -1,5 +1,5 @@
 import { context, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
-import type { TraceContext, Transaction, UnitOfWork } from '../../application/index.js';
+import type { TraceContext, Transaction, UnitOfWork, UnitOfWorkOptions } from '../../application/index.js';
 import { carriedTraceContext, carrying, newTraceContext } from './carried-trace-context.js';
 import { inChildSpan, markFailed, spansExported, startEntrySpan } from './spans.js';
 
@@ -14,9 +14,9 @@ export class TracedUnitOfWork implements UnitOfWork {
     this.attributes = { 'db.system.name': databaseSystem };
   }
 
-  run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+  run<T>(work: (tx: Transaction) => Promise<T>, options?: UnitOfWorkOptions): Promise<T> {
     return inChildSpan('unit of work', { kind: SpanKind.INTERNAL, attributes: this.attributes }, () =>
-      this.inner.run(work),
+      this.inner.run(work, options),
     );
   }
 }
@@ -29,10 +29,10 @@ export class TracedUnitOfWork implements UnitOfWork {
 export class TraceCarryingUnitOfWork implements UnitOfWork {
   constructor(private readonly inner: UnitOfWork) {}
 
-  run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+  run<T>(work: (tx: Transaction) => Promise<T>, options?: UnitOfWorkOptions): Promise<T> {
     const carried = carriedTraceContext();
-    if (carried === undefined) return this.inner.run(work);
-    return this.inner.run((tx) => work(appendingIn(carried, tx)));
+    if (carried === undefined) return this.inner.run(work, options);
+    return this.inner.run((tx) => work(appendingIn(carried, tx)), options);
   }
 }
 
@@ -54,12 +54,14 @@ function appendingIn(traceContext: TraceContext, tx: Transaction): Transaction {
  * its own, named `name`, so its event carries a trace context to the broker like a request's does.
  */
 export function inTraceOfItsOwn(name: string, inner: UnitOfWork): UnitOfWork {
-  if (!spansExported()) return { run: (work) => carrying(newTraceContext().traceContext, () => inner.run(work)) };
+  if (!spansExported()) {
+    return { run: (work, options) => carrying(newTraceContext().traceContext, () => inner.run(work, options)) };
+  }
   return {
-    async run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    async run<T>(work: (tx: Transaction) => Promise<T>, options?: UnitOfWorkOptions): Promise<T> {
       const span = startEntrySpan(name, { kind: SpanKind.INTERNAL, root: true }, ROOT_CONTEXT);
       try {
-        return await context.with(trace.setSpan(ROOT_CONTEXT, span), () => inner.run(work));
+        return await context.with(trace.setSpan(ROOT_CONTEXT, span), () => inner.run(work, options));
       } catch (error) {
         markFailed(span, error);
         throw error;

@@ -2,6 +2,7 @@ import {
   CampaignAlreadyExists,
   type IdempotencyKey,
   IdempotencyKeyTaken,
+  ONE_CHANGE,
   type StoredOutcome,
   type UnitOfWork,
 } from '../../../src/application/index.js';
@@ -271,6 +272,51 @@ export function writePortContract(implementation: WritePortImplementation): void
         ).to.be.rejectedWith('changed its mind');
         expect(await stored(campaign.id)).to.include({ status: 'scheduled', version: 1 });
         expect(await eventsOf([`saved-failed-${campaign.id}`])).to.deep.equal([]);
+      });
+    });
+
+    describe('a unit told that its one write is a saved change', () => {
+      const startAlone = (campaign: Campaign, eventId: string) =>
+        unitOfWork.run(async (tx) => {
+          const found = (await tx.campaigns.find(campaign.id))!;
+          const readVersion = found.version;
+          start(found, eventId);
+          return (await tx.campaigns.saveChange(found, readVersion, found.pullEvents())) ? eventId : undefined;
+        }, ONE_CHANGE);
+
+      it('keeps the change and its events once it has answered', async () => {
+        const campaign = scheduledCampaign();
+        await unitOfWork.run((tx) => tx.campaigns.insert(campaign));
+        expect(await startAlone(campaign, `alone-${campaign.id}`)).to.equal(`alone-${campaign.id}`);
+        expect(await stored(campaign.id)).to.include({ status: 'running', version: 2 });
+        expect(await eventsOf([`alone-${campaign.id}`])).to.deep.equal([`alone-${campaign.id}`]);
+      });
+
+      it('lets exactly one of several concurrent units from the same version win, with its event alone', async () => {
+        const campaign = scheduledCampaign();
+        await unitOfWork.run((tx) => tx.campaigns.insert(campaign));
+        const eventIds = Array.from({ length: 6 }, (_, i) => `alone-race-${campaign.id}-${i}`);
+        const outcomes = await Promise.allSettled(eventIds.map((eventId) => startAlone(campaign, eventId)));
+        const winners = outcomes.flatMap((outcome) =>
+          outcome.status === 'fulfilled' && outcome.value !== undefined ? [outcome.value] : [],
+        );
+        expect(winners).to.have.length(1);
+        expect(await eventsOf(eventIds)).to.deep.equal(winners);
+        expect(await stored(campaign.id)).to.include({ status: 'running', version: 2 });
+      });
+
+      it('keeps nothing of a unit that fails before its write', async () => {
+        const campaign = scheduledCampaign();
+        await unitOfWork.run((tx) => tx.campaigns.insert(campaign));
+        await expect(
+          unitOfWork.run(async (tx) => {
+            const found = (await tx.campaigns.find(campaign.id))!;
+            start(found, `alone-failed-${campaign.id}`);
+            throw new Error('changed its mind');
+          }, ONE_CHANGE),
+        ).to.be.rejectedWith('changed its mind');
+        expect(await stored(campaign.id)).to.include({ status: 'scheduled', version: 1 });
+        expect(await eventsOf([`alone-failed-${campaign.id}`])).to.deep.equal([]);
       });
     });
 
