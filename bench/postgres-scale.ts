@@ -191,11 +191,13 @@ function report(runs: Map<string, Run[]>): void {
   ].join('\n');
   const body = `${machineLine()}
 \`npm run bench:postgres\` (bench/postgres-scale.ts): autocannon, ${CONNECTIONS} connections in all (split evenly over the
-instances), ${DURATION_SECONDS} s per run, ${ROUNDS} rounds taking the three setups in turn; each instance is \`node dist/src/main.js\`
+instances), ${DURATION_SECONDS} s per run, ${ROUNDS} rounds taking the ${SETUPS.length} setups in turn; each instance is \`node dist/src/main.js\`
 in its own process, every request starts a different pre-created scheduled campaign with a valid token, no broker
 (events stay in the outbox). PostgreSQL, the instances and the load generator share the machine's cores. With two
 instances, p50 and p99 are the worse of the two. CPU per start is the CPU time (user and system) of the service
 processes, and of the PostgreSQL server processes serving their connections (found by the connections' application_name), divided by the starts answered; "machine busy" counts every core.
+Shorter: BENCH_ROUNDS, BENCH_DURATION_SECONDS, BENCH_CAMPAIGNS; BENCH_POSTGRES_BASELINE_MAIN=<another build's
+dist/src/main.js> runs that build as one more setup, BENCH_CPU_PROF_DIR=dir profiles this build's PostgreSQL instances.
 
 ${table}
 
