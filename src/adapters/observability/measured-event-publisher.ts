@@ -1,23 +1,14 @@
 import { type EventPublisher, PartlyPublished, type PendingEvent } from '../../application/index.js';
+import { EventPublisherDecorator } from '../messaging/event-publisher-decorator.js';
 import type { ServiceMetrics } from './service-metrics.js';
 
 /** The same publisher, timing each acknowledged batch and counting its events. Failures are counted by the relay's log. */
-export class MeasuredEventPublisher implements EventPublisher {
+export class MeasuredEventPublisher extends EventPublisherDecorator {
   constructor(
-    private readonly inner: EventPublisher,
+    inner: EventPublisher,
     private readonly metrics: ServiceMetrics,
-  ) {}
-
-  connect(): Promise<void> {
-    return this.inner.connect();
-  }
-
-  whenWritable(withinMs: number, abandon: AbortSignal): Promise<void> {
-    return this.inner.whenWritable(withinMs, abandon);
-  }
-
-  laneOf(event: PendingEvent): string {
-    return this.inner.laneOf(event);
+  ) {
+    super(inner);
   }
 
   async publish(events: readonly PendingEvent[]): Promise<void> {

@@ -1,4 +1,5 @@
-import type { EventPublisher, PendingEvent, TraceContext } from '../../application/index.js';
+import type { PendingEvent, TraceContext } from '../../application/index.js';
+import { EventPublisherDecorator } from '../messaging/event-publisher-decorator.js';
 import { isValidTraceparent, newTraceContext } from './carried-trace-context.js';
 
 /**
@@ -6,21 +7,7 @@ import { isValidTraceparent, newTraceContext } from './carried-trace-context.js'
  * event without a readable one (written before the outbox kept them) gets a trace started for its batch's
  * publish, so every message has a `ce_traceparent`. No spans, no OpenTelemetry context.
  */
-export class TraceCarryingEventPublisher implements EventPublisher {
-  constructor(private readonly inner: EventPublisher) {}
-
-  connect(): Promise<void> {
-    return this.inner.connect();
-  }
-
-  whenWritable(withinMs: number, abandon: AbortSignal): Promise<void> {
-    return this.inner.whenWritable(withinMs, abandon);
-  }
-
-  laneOf(event: PendingEvent): string {
-    return this.inner.laneOf(event);
-  }
-
+export class TraceCarryingEventPublisher extends EventPublisherDecorator {
   publish(events: readonly PendingEvent[]): Promise<void> {
     if (events.every(carriesTrace)) return this.inner.publish(events);
     const publishTrace: TraceContext = newTraceContext().traceContext;

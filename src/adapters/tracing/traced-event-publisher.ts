@@ -1,5 +1,6 @@
 import { type Attributes, context, ROOT_CONTEXT, type Span, SpanKind, trace } from '@opentelemetry/api';
 import type { EventPublisher, PendingEvent } from '../../application/index.js';
+import { EventPublisherDecorator } from '../messaging/event-publisher-decorator.js';
 import { markFailed, spansExported, startEntrySpan } from './spans.js';
 import { activeTraceContext, spanContextOf } from './trace-context.js';
 
@@ -13,26 +14,15 @@ import { activeTraceContext, spanContextOf } from './trace-context.js';
  * An event without a readable context (written before the outbox kept them) carries the `send` span's, so every
  * message has a `ce_traceparent`. Used when spans are exported; TraceCarryingEventPublisher otherwise.
  */
-export class TracedEventPublisher implements EventPublisher {
+export class TracedEventPublisher extends EventPublisherDecorator {
   private readonly attributes: Attributes;
 
   constructor(
-    private readonly inner: EventPublisher,
+    inner: EventPublisher,
     private readonly topic: string,
   ) {
+    super(inner);
     this.attributes = { 'messaging.system': 'kafka', 'messaging.destination.name': topic };
-  }
-
-  connect(): Promise<void> {
-    return this.inner.connect();
-  }
-
-  whenWritable(withinMs: number, abandon: AbortSignal): Promise<void> {
-    return this.inner.whenWritable(withinMs, abandon);
-  }
-
-  laneOf(event: PendingEvent): string {
-    return this.inner.laneOf(event);
   }
 
   async publish(events: readonly PendingEvent[]): Promise<void> {

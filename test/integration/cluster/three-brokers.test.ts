@@ -73,24 +73,14 @@ describe('On three brokers', () => {
 
       it('publishes every event once, in order per campaign, while the broker leading the most partitions is killed (SIGKILL)', async function () {
         await everyReplicaInSync(admin, topic);
-        const flow = new CampaignFlow(service);
-        const flowing = flow.run(4);
         try {
-          await eventually('60 events arrived', () => reader.messages.length >= 60, { timeoutMs: 30_000 });
-          const node = await nodeLeadingMostPartitions(admin, topic);
-          const health = watchReadiness(service);
-          const killedAt = Date.now();
-          await cluster.kill(node);
-          const writableAt = await whenEveryPartitionTakesWrites(cluster.brokers, topic);
-          health.stop();
-          await new Promise((resolve) => setTimeout(resolve, 1_000));
-          flow.stop();
-          await flowing;
-
-          await eventually('every event is marked published', async () => (await unpublished(service)) === 0, {
-            timeoutMs: 30_000,
-          });
-          const rows = await outbox(service);
+          const { flow, health, killedAt, writableAt, rows, repeats } = await flowThroughOutage(
+            { service, reader, admin, topic },
+            async () => {
+              await cluster.kill(await nodeLeadingMostPartitions(admin, topic));
+              return whenEveryPartitionTakesWrites(cluster.brokers, topic);
+            },
+          );
           const committedBefore = rows.filter((row) => row.createdAt < writableAt);
           const recoveredAt = Math.max(...committedBefore.map((row) => row.publishedAt));
           const degradedAfterMs = health.degradedAt === undefined ? undefined : health.degradedAt - killedAt;
@@ -102,9 +92,6 @@ describe('On three brokers', () => {
           const reportedAfterSilenceMs =
             health.degradedAt === undefined ? undefined : health.degradedAt - lastAcknowledged;
           const resumedAfterMs = recoveredAt - writableAt;
-
-          await readAll(reader, admin, topic);
-          const repeats = checkDelivered(reader.messages, rows, flow.started);
           this.test!.title +=
             ` (${flow.started.size} campaigns, ${rows.length} events; writable again ${((writableAt - killedAt) / 1000).toFixed(1)} s after the kill; degraded ${degradedAfterMs} ms after the kill, ${reportedAfterSilenceMs} ms after the last acknowledgement (${health.cause}); all published ${resumedAfterMs} ms after writable; ${repeats} repeated)`;
           expect(reportedAfterSilenceMs, '/health/ready reports the stall').to.be.a('number');
@@ -117,8 +104,6 @@ describe('On three brokers', () => {
           ).to.be.at.most(RESUME_WITHIN_MS);
           expect(repeats, 'events published more than once').to.equal(0);
         } finally {
-          flow.stop();
-          await flowing.catch(() => undefined);
           await cluster.startAll();
         }
       });
@@ -225,27 +210,18 @@ describe('On three brokers', () => {
       });
 
       it("publishes the other partitions' campaigns meanwhile, each event once and in order per campaign, and the held ones within 10 s of the partition taking writes again", async function () {
-        const flow = new CampaignFlow(service);
-        const flowing = flow.run(4);
         let restartedAt = 0;
         try {
-          await eventually('60 events arrived', () => reader.messages.length >= 60, { timeoutMs: 30_000 });
-          const health = watchReadiness(service);
-          const killedAt = Date.now();
-          await cluster.kill(3);
-          await new Promise((resolve) => setTimeout(resolve, 3 * STALL_MS));
-          restartedAt = Date.now();
-          await cluster.start(3);
-          const writableAt = await whenEveryPartitionTakesWrites(cluster.brokers, topic);
-          health.stop();
-          await new Promise((resolve) => setTimeout(resolve, 1_000));
-          flow.stop();
-          await flowing;
-
-          await eventually('every event is marked published', async () => (await unpublished(service)) === 0, {
-            timeoutMs: 30_000,
-          });
-          const rows = await outbox(service);
+          const { flow, health, killedAt, writableAt, rows, repeats } = await flowThroughOutage(
+            { service, reader, admin, topic },
+            async () => {
+              await cluster.kill(3);
+              await new Promise((resolve) => setTimeout(resolve, 3 * STALL_MS));
+              restartedAt = Date.now();
+              await cluster.start(3);
+              return whenEveryPartitionTakesWrites(cluster.brokers, topic);
+            },
+          );
           // Committed while partition 0 had no leader, a second or more before its node was started again.
           const duringOutage = rows.filter((row) => row.createdAt > killedAt && row.createdAt < restartedAt - 1_000);
           const elsewhere = duringOutage.filter((row) => partitionOf(row.campaignId) !== 0);
@@ -253,11 +229,8 @@ describe('On three brokers', () => {
           const resumedAfterMs =
             Math.max(...rows.filter((row) => row.createdAt < writableAt).map((row) => row.publishedAt)) - writableAt;
           const degradedAfterMs = health.degradedAt === undefined ? undefined : health.degradedAt - killedAt;
-
-          await readAll(reader, admin, topic);
-          const repeats = checkDelivered(reader.messages, rows, flow.started);
           this.test!.title +=
-            ` (${rows.length} events; ${elsewhere.length} of partitions 1 and 2 committed during the outage, the slowest published ${Math.max(...elsewhere.map((row) => row.publishedAt - row.createdAt))} ms after its commit; ${held.length} held on partition 0; degraded ${degradedAfterMs} ms after the kill (${health.cause}); all published ${resumedAfterMs} ms after writable; ${repeats} repeated)`;
+            ` (${flow.started.size} campaigns, ${rows.length} events; ${elsewhere.length} of partitions 1 and 2 committed during the outage, the slowest published ${Math.max(...elsewhere.map((row) => row.publishedAt - row.createdAt))} ms after its commit; ${held.length} held on partition 0; degraded ${degradedAfterMs} ms after the kill (${health.cause}); all published ${resumedAfterMs} ms after writable; ${repeats} repeated)`;
           expect(elsewhere.length, 'campaigns of partitions 1 and 2 were started during the outage').to.be.above(0);
           expect(held.length, 'campaigns of partition 0 were started during the outage').to.be.above(0);
           expect(
@@ -276,14 +249,56 @@ describe('On three brokers', () => {
           ).to.be.at.most(HELD_BACKLOG_WITHIN_MS);
           expect(repeats, 'events published more than once').to.equal(0);
         } finally {
-          flow.stop();
-          await flowing.catch(() => undefined);
           if (restartedAt === 0) await cluster.startAll();
         }
       });
     });
   }
 });
+
+interface OutageRun {
+  flow: CampaignFlow;
+  health: ReturnType<typeof watchReadiness>;
+  killedAt: number;
+  writableAt: number;
+  /** Every outbox row, once all were published. */
+  rows: OutboxEntry[];
+  /** Events read from the topic more than once (after every event was checked delivered, in order per campaign). */
+  repeats: number;
+}
+
+/**
+ * Starts, pauses and resumes campaigns on four workers, lets 60 events arrive, watches /health/ready while
+ * `outage` breaks the cluster and answers when it takes writes again, goes on a second, then waits until every
+ * event is published and reads the topic back.
+ */
+async function flowThroughOutage(
+  { service, reader, admin, topic }: { service: TestService; reader: TopicReader; admin: Admin; topic: string },
+  outage: () => Promise<number>,
+): Promise<OutageRun> {
+  const flow = new CampaignFlow(service);
+  const flowing = flow.run(4);
+  try {
+    await eventually('60 events arrived', () => reader.messages.length >= 60, { timeoutMs: 30_000 });
+    const health = watchReadiness(service);
+    const killedAt = Date.now();
+    const writableAt = await outage();
+    health.stop();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    flow.stop();
+    await flowing;
+    await eventually('every event is marked published', async () => (await unpublished(service)) === 0, {
+      timeoutMs: 30_000,
+    });
+    const rows = await outbox(service);
+    await readAll(reader, admin, topic);
+    const repeats = checkDelivered(reader.messages, rows, flow.started);
+    return { flow, health, killedAt, writableAt, rows, repeats };
+  } finally {
+    flow.stop();
+    await flowing.catch(() => undefined);
+  }
+}
 
 /** The partition kafkajs' (and Java's) default partitioner gives a campaign of a 3-partition topic. */
 function partitionOf(campaignId: string): number {

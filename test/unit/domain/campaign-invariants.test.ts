@@ -183,4 +183,46 @@ describe('The campaign invariants', () => {
       );
     });
   });
+
+  describe('a modify given more than it may change', () => {
+    const DETAILS = ['name', 'description', 'startAt', 'endAt', 'zone', 'status'];
+    const KEPT = ['id', 'version', 'createdAt', 'createdBy', 'startedAt', 'pausedAt', 'terminatedAt', 'completedAt'];
+    const slipped = fc.dictionary(
+      fc.constantFrom(...KEPT, 'updatedAt', 'updatedBy', 'deleted', 'unknownField', 'toString'),
+      fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.date({ noInvalidDate: true })),
+      { maxKeys: 4 },
+    );
+    const details = fc.record(
+      { name: fc.string({ minLength: 1, maxLength: 20 }), description: fc.string({ maxLength: 20 }) },
+      { requiredKeys: [] },
+    );
+
+    it('changes only the details and the content, and names only what it changed in its event', () => {
+      fc.assert(
+        fc.property(details, slipped, (given, extra) => {
+          const campaign = walkedTo('scheduled', at(1));
+          campaign.pullEvents();
+          const before = campaign.snapshot();
+          try {
+            campaign.modify({ ...extra, ...given } as never, { now: at(2), eventId: 'e-modify', by: 'bob' });
+          } catch (error) {
+            expect(error).to.be.instanceOf(DomainError);
+            expect(campaign.snapshot()).to.deep.equal(before);
+            return;
+          }
+          const after = campaign.snapshot();
+          for (const field of KEPT.filter((field) => field !== 'version'))
+            expect(after[field as keyof CampaignSnapshot], field).to.deep.equal(
+              before[field as keyof CampaignSnapshot],
+            );
+          expect(after.version).to.equal(before.version + 1);
+          const [event] = campaign.pullEvents() as unknown as Array<{ changedFields: string[] }>;
+          const changed = Object.keys(given).filter((field) => given[field as 'name'] !== before[field as 'name']);
+          expect(event!.changedFields).to.deep.equal(changed);
+          for (const field of event!.changedFields) expect(DETAILS).to.include(field);
+        }),
+        propertyParameters(300),
+      );
+    });
+  });
 });

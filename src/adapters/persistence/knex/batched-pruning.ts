@@ -52,3 +52,25 @@ export async function timedDelete(query: { on(event: 'query', listener: () => vo
   });
   return { deleted: Number(deleted), ms: performance.now() - sentAt };
 }
+
+/**
+ * Deletes the rows of one kind older than the retention, a bounded batch per statement: `deleteBatch` deletes at
+ * most `limit` of the oldest rows from before `cutoff` and answers how many.
+ */
+export class RetentionJanitor {
+  private readonly options: BatchedPruningOptions;
+
+  constructor(
+    private readonly retentionMs: number,
+    options: Partial<BatchedPruningOptions>,
+    private readonly deleteBatch: (cutoff: Date, limit: number) => Promise<{ deleted: number; ms: number }>,
+  ) {
+    this.options = { ...PRUNING_DEFAULTS, ...options };
+  }
+
+  /** One pass: batch after batch until none is left older than `now` minus the retention, or `stopping()` says so. */
+  async prune(now: Date, stopping: () => boolean = () => false): Promise<PruneResult> {
+    const cutoff = new Date(now.getTime() - this.retentionMs);
+    return pruneInBatches(() => this.deleteBatch(cutoff, this.options.batchSize), this.options, stopping);
+  }
+}

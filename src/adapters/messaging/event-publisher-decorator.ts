@@ -1,0 +1,20 @@
+import type { EventPublisher, PendingEvent } from '../../application/index.js';
+
+/** A publisher wrapped around another: all but `publish` is the inner one's, unchanged. */
+export abstract class EventPublisherDecorator implements EventPublisher {
+  constructor(protected readonly inner: EventPublisher) {}
+
+  connect(): Promise<void> {
+    return this.inner.connect();
+  }
+
+  whenWritable(withinMs: number, abandon: AbortSignal): Promise<void> {
+    return this.inner.whenWritable(withinMs, abandon);
+  }
+
+  laneOf(event: PendingEvent): string {
+    return this.inner.laneOf(event);
+  }
+
+  abstract publish(events: readonly PendingEvent[]): Promise<void>;
+}
