@@ -21,7 +21,6 @@ import {
   IdempotencyKeyTaken,
   type OutboxSignal,
   type StoredOutcome,
-  saveChangeInTurn,
   type Transaction,
   type UnitOfWork,
 } from '../../src/application/index.js';
@@ -175,7 +174,17 @@ export class Sqlite3GroupCommitUnitOfWork implements UnitOfWork {
           })) === 1,
         remove: async (campaign: Campaign, expectedVersion: number) =>
           (await this.execute(DELETE_CAMPAIGN, [campaign.id.toString(), expectedVersion])) === 1,
-        saveChange: (campaign, expectedVersion, events) => saveChangeInTurn(tx, campaign, expectedVersion, events),
+        saveChange: async (campaign: Campaign, expectedVersion: number, events: readonly CampaignEvent[]) => {
+          // The rows first: the trace context is current only until the first await (carried-trace-context.ts).
+          const rows = outboxRows(events, new Date(), activeTraceContext());
+          const written = campaign.isDeleted
+            ? await tx.campaigns.remove(campaign, expectedVersion)
+            : await tx.campaigns.update(campaign, expectedVersion);
+          if (!written || rows.length === 0) return written;
+          for (const row of rows) await this.execute(INSERT_OUTBOX, named(row));
+          onAppend();
+          return true;
+        },
       },
       outbox: {
         append: async (events: readonly CampaignEvent[]) => {

@@ -1,4 +1,4 @@
-import type { Campaign, CampaignEvent, CampaignId } from '../domain/index.js';
+import type { Campaign, CampaignId } from '../domain/index.js';
 import { CampaignNotFound } from './application-errors.js';
 import type { Transaction, UnitOfWorkOptions } from './ports/unit-of-work.js';
 
@@ -26,21 +26,4 @@ export async function changeCampaign(
     if (await tx.campaigns.saveChange(campaign, readVersion, campaign.pullEvents())) return campaign;
     if (attempt >= MAX_ATTEMPTS) throw new Error(`campaign ${id} kept changing while it was being changed`);
   }
-}
-
-/**
- * `saveChange` as the version-checked `update` (or `remove`) followed by `Outbox.append`, for a store whose
- * statements cost no round trip of their own, inside the same transaction.
- */
-export async function saveChangeInTurn(
-  tx: Pick<Transaction, 'campaigns' | 'outbox'>,
-  campaign: Campaign,
-  expectedVersion: number,
-  events: readonly CampaignEvent[],
-): Promise<boolean> {
-  const written = campaign.isDeleted
-    ? await tx.campaigns.remove(campaign, expectedVersion)
-    : await tx.campaigns.update(campaign, expectedVersion);
-  if (written) await tx.outbox.append(events);
-  return written;
 }

@@ -7,7 +7,6 @@ import {
   type IdempotencyKey,
   IdempotencyKeyTaken,
   type StoredOutcome,
-  saveChangeInTurn,
   type Transaction,
   type UnitOfWork,
 } from '../../src/application/index.js';
@@ -121,7 +120,13 @@ function transactionOver(draft: State): Transaction {
         draft.campaigns.delete(campaign.id.toString());
         return true;
       },
-      saveChange: (campaign, expectedVersion, events) => saveChangeInTurn(tx, campaign, expectedVersion, events),
+      async saveChange(campaign, expectedVersion, events) {
+        const written = campaign.isDeleted
+          ? await tx.campaigns.remove(campaign, expectedVersion)
+          : await tx.campaigns.update(campaign, expectedVersion);
+        if (written) await tx.outbox.append(events);
+        return written;
+      },
     },
     outbox: {
       async append(events) {

@@ -4,7 +4,6 @@ import {
   type IdempotencyKey,
   IdempotencyKeyTaken,
   type StoredOutcome,
-  saveChangeInTurn,
   type Transaction,
 } from '../../../application/index.js';
 import { Campaign, type CampaignEvent, type CampaignId } from '../../../domain/index.js';
@@ -32,7 +31,7 @@ export const INSERT_OUTCOME =
  * write on SQLite. Knex's query building and per-query compilation cost several times the SQL itself.
  */
 export function sqliteTransaction(connection: Database, onAppend: () => void): Transaction {
-  const tx: Transaction = {
+  return {
     campaigns: {
       async find(id: CampaignId) {
         const row = prepared(connection, SELECT_CAMPAIGN).get(id.toString()) as CampaignRow | undefined;
@@ -53,7 +52,19 @@ export function sqliteTransaction(connection: Database, onAppend: () => void): T
       async remove(campaign: Campaign, expectedVersion: number) {
         return prepared(connection, DELETE_CAMPAIGN).run(campaign.id.toString(), expectedVersion).changes === 1;
       },
-      saveChange: (campaign, expectedVersion, events) => saveChangeInTurn(tx, campaign, expectedVersion, events),
+      async saveChange(campaign: Campaign, expectedVersion: number, events: readonly CampaignEvent[]) {
+        // The rows first: the trace context is current only until the first await (carried-trace-context.ts).
+        const rows = outboxRows(events, new Date(), activeTraceContext());
+        const written = campaign.isDeleted
+          ? prepared(connection, DELETE_CAMPAIGN).run(campaign.id.toString(), expectedVersion).changes === 1
+          : prepared(connection, UPDATE_CAMPAIGN).run({ ...bindable(toRow(campaign.snapshot())), expectedVersion })
+              .changes === 1;
+        if (!written || rows.length === 0) return written;
+        const insert = prepared(connection, INSERT_OUTBOX);
+        for (const row of rows) insert.run(bindable(row));
+        onAppend();
+        return true;
+      },
     },
     outbox: {
       async append(events: readonly CampaignEvent[]) {
@@ -84,5 +95,4 @@ export function sqliteTransaction(connection: Database, onAppend: () => void): T
       },
     },
   };
-  return tx;
 }
