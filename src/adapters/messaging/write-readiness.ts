@@ -19,12 +19,12 @@ export class WriteReadiness {
   ) {}
 
   /**
-   * Resolves once the metadata shows the topic writable after a change (a partition moved to another leader,
-   * or became writable after not being), or after `withinMs` at the latest, or when `abandon` fires. Metadata
+   * Answers true once the metadata shows the topic writable after a change (a partition moved to another leader,
+   * or became writable after not being), false after `withinMs` or when `abandon` fires first. Metadata
    * that never changes proves nothing (a broker that died still leads its partitions until the controller fences
    * it), so the backoff applies then. Never rejects: an unreachable cluster is waited out.
    */
-  async whenWritable(minInsyncReplicas: number, withinMs: number, abandon: AbortSignal): Promise<void> {
+  async whenWritable(minInsyncReplicas: number, withinMs: number, abandon: AbortSignal): Promise<boolean> {
     const deadline = Date.now() + withinMs;
     let first: string | undefined;
     let sawUnwritable = false;
@@ -38,10 +38,11 @@ export class WriteReadiness {
       if (state !== undefined) {
         first ??= state.leaders;
         if (!state.writable) sawUnwritable = true;
-        else if (sawUnwritable || state.leaders !== first) return;
+        else if (sawUnwritable || state.leaders !== first) return true;
       }
       await pause(Math.min(this.pollMs, Math.max(0, deadline - Date.now())), abandon);
     }
+    return false;
   }
 
   async close(): Promise<void> {
