@@ -14,12 +14,12 @@ import { KnexRelayLease } from '../adapters/persistence/knex/knex-relay-lease.js
 import {
   type Clock,
   type EventPublisher,
-  OutboxRelay,
   type OutboxSignal,
   type PendingEvents,
   RelayLeadership,
   type RelayLog,
 } from '../application/index.js';
+import { RelayLoop } from './relay-loop.js';
 import { TYPES } from './types.js';
 
 /** How long the relay waits before retrying a failed batch: 100 ms at first, doubling up to 5 s. */
@@ -81,7 +81,7 @@ export function messagingModule(kafka: KafkaSettings, relay: RelaySettings): Con
         ) => {
           const leadership = new RelayLeadership(new KnexRelayLease(db, relayId, RELAY_LEASE.ttlMs), RELAY_LEASE);
           const settings = { ...relay, retry: RELAY_RETRY, handOverAfterMs: RELAY_HAND_OVER_AFTER_MS };
-          return new OutboxRelay(pending, publisher, leadership, clock, log, settings, signal);
+          return new RelayLoop({ pending, publisher, leadership, clock, log }, settings, signal);
         },
         [TYPES.PendingEvents, TYPES.EventPublisher, TYPES.Database, TYPES.Clock, TYPES.RelayLog, TYPES.OutboxSignal],
       )

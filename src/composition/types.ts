@@ -20,7 +20,6 @@ import type {
   Clock,
   EventPublisher,
   IdGenerator,
-  OutboxRelay,
   OutboxSignal,
   PendingEvents,
   RelayLog,
@@ -28,6 +27,7 @@ import type {
   UnitOfWork,
 } from '../application/index.js';
 import type { PeriodicPruning } from './periodic-pruning.js';
+import type { RelayLoop } from './relay-loop.js';
 import type { ScheduleLoop } from './schedule-loop.js';
 import type { ShutdownState } from './shutdown-state.js';
 
@@ -49,7 +49,7 @@ export const TYPES = {
   /** What the relay publishes through: the Kafka publisher, or a wrapper around it. */
   EventPublisher: Symbol.for('EventPublisher') as ServiceIdentifier<EventPublisher>,
   RelayLog: Symbol.for('RelayLog') as ServiceIdentifier<RelayLog>,
-  OutboxRelay: Symbol.for('OutboxRelay') as ServiceIdentifier<OutboxRelay>,
+  OutboxRelay: Symbol.for('OutboxRelay') as ServiceIdentifier<RelayLoop>,
   TokenVerifier: Symbol.for('TokenVerifier') as ServiceIdentifier<TokenVerifier>,
   /** Loads a campaign, lets a command decide, saves it and remembers the Idempotency-Key: shared by the verbs. */
   CampaignCommandRunner: Symbol.for('CampaignCommandRunner') as ServiceIdentifier<CampaignCommandRunner>,

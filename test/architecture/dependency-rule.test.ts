@@ -87,6 +87,16 @@ function sharedNames(files: string[]): string[] {
   return [...folders.values()].filter((places) => places.length > 1).map((places) => places.join(' and '));
 }
 
+/** A call that schedules work on wall-clock time: a timer. */
+const TIMER = /\b(?:setTimeout|setInterval|setImmediate)\s*\(/g;
+
+/** Every timer that a file below `layer` of src sets, as the file and the call. */
+function timers(layer: string): string[] {
+  return sourceFiles(join(root, 'src', layer)).flatMap((file) =>
+    [...readFileSync(file, 'utf8').matchAll(TIMER)].map((m) => `${relative(root, file)} calls ${m[0]}`),
+  );
+}
+
 /** The compiled files `entry` loads when it runs, and the packages they import; type-only imports are gone from them. */
 function loadedBy(entry: string): { files: string[]; packages: string[] } {
   const files = new Set<string>();
@@ -151,6 +161,24 @@ describe('The dependency rule', () => {
 
   it('gives no two files of src the same name, whatever their layers', () => {
     expect(sharedNames(sourceFiles(join(root, 'src')))).to.deep.equal([]);
+  });
+
+  it('keeps timers out of src/application: it decides how long to wait, a driver of the composition root waits', () => {
+    expect(timers('application')).to.deep.equal([]);
+    expect(timers('domain')).to.deep.equal([]);
+  });
+
+  it('is really checked for timers: a timeout, an interval and an immediate are each seen', () => {
+    const sample =
+      'setTimeout(wake, ms);\nconst renewal = setInterval (renew, 5);\nsetImmediate(resolve);\nclearTimeout(t);\n';
+    expect(sample.match(TIMER)).to.deep.equal(['setTimeout(', 'setInterval (', 'setImmediate(']);
+  });
+
+  it('runs the relay from the composition root: its policy is built beside the loop that drives it, nowhere else', () => {
+    const builders = sourceFiles(join(root, 'src'))
+      .filter((file) => /\bnew RelayPolicy\(/.test(readFileSync(file, 'utf8')))
+      .map((file) => relative(root, file));
+    expect(builders).to.deep.equal(['src/composition/relay-loop.ts']);
   });
 
   it('is really checked: an import of a framework is seen as a leak', () => {

@@ -11,14 +11,13 @@ export interface LeadershipSettings {
  * Answers the relay's one question, "may I publish now?", from a lease that one relay at a time holds.
  *
  * The lease is held for `ttlMs` from the moment this relay asked for it: the database lets it expire no sooner.
- * While held it is renewed every `renewEveryMs`, apart from the relay's own loop, so a broker outage and its backoff
- * do not cost it. The answer is yes only while more than `renewEveryMs` of the lease is left, so a relay whose
- * renewals fail (the database out of reach, the process paused) stops starting batches before any other relay can
- * take the lease over.
+ * While held it is renewed every `renewEveryMs` (`renew`, which the relay's driver calls apart from its rounds), so
+ * a broker outage and its backoff do not cost it. The answer is yes only while more than `renewEveryMs` of the
+ * lease is left, so a relay whose renewals fail (the database out of reach, the process paused) stops starting
+ * batches before any other relay can take the lease over.
  */
 export class RelayLeadership {
   private heldUntil: number | undefined;
-  private renewal: ReturnType<typeof setInterval> | undefined;
   private asking: Promise<boolean> | undefined;
 
   constructor(
@@ -34,9 +33,19 @@ export class RelayLeadership {
     return (await this.ask()) && this.holdsWithTimeToSpare();
   }
 
-  /** Stops renewing and gives the lease up, if held, so a standby takes over at once. */
+  /** How often the lease is to be renewed while held. */
+  get renewEveryMs(): number {
+    return this.settings.renewEveryMs;
+  }
+
+  /** Renews the lease if held (a failure only shows in the answers that follow); does nothing otherwise. */
+  async renew(): Promise<void> {
+    if (this.heldUntil === undefined) return;
+    await this.ask().catch(() => undefined);
+  }
+
+  /** Gives the lease up, if held, so a standby takes over at once; renewals do nothing until it is taken again. */
   async stepDown(): Promise<void> {
-    this.stopRenewing();
     await this.asking?.catch(() => undefined);
     if (this.heldUntil === undefined) return;
     this.heldUntil = undefined;
@@ -58,18 +67,7 @@ export class RelayLeadership {
   private async acquire(): Promise<boolean> {
     const askedAt = this.now();
     const held = await this.lease.acquire();
-    if (held) {
-      this.heldUntil = askedAt + this.settings.ttlMs;
-      this.renewal ??= setInterval(() => void this.ask().catch(() => undefined), this.settings.renewEveryMs).unref();
-    } else {
-      this.heldUntil = undefined;
-      this.stopRenewing();
-    }
+    this.heldUntil = held ? askedAt + this.settings.ttlMs : undefined;
     return held;
-  }
-
-  private stopRenewing(): void {
-    clearInterval(this.renewal);
-    this.renewal = undefined;
   }
 }

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { KnexPendingEvents } from '../../../src/adapters/persistence/knex/knex-pending-events.js';
 import { migrateToLatest } from '../../../src/adapters/persistence/migrations/index.js';
 import { serviceUnitOfWork } from '../../../src/adapters/persistence/service-unit-of-work.js';
-import { OutboxRelay } from '../../../src/application/index.js';
+import { RelayLoop } from '../../../src/composition/relay-loop.js';
 import { FixedClock } from '../../fakes/fixed-clock.js';
 import { soleLeadership } from '../../fakes/in-memory-lease-table.js';
 import { RecordingPublisher } from '../../fakes/recording-publisher.js';
@@ -35,12 +35,14 @@ describe('An outbox event committed after a later one (PostgreSQL)', () => {
   it('is published once it commits, although an event with a higher sequence was published before it', async () => {
     const unitOfWork = serviceUnitOfWork('postgres', db);
     const broker = new RecordingPublisher();
-    const relay = new OutboxRelay(
-      new KnexPendingEvents(db),
-      broker,
-      soleLeadership(),
-      new FixedClock(new Date()),
-      new RecordingRelayLog(),
+    const relay = new RelayLoop(
+      {
+        pending: new KnexPendingEvents(db),
+        publisher: broker,
+        leadership: soleLeadership(),
+        clock: new FixedClock(new Date()),
+        log: new RecordingRelayLog(),
+      },
       {
         batchSize: 10,
         pollIntervalMs: 60_000,

@@ -1,6 +1,5 @@
 import { RelayLeadership, type RelayLease } from '../../../../src/application/index.js';
 import { InMemoryLeaseTable, LEASE_SETTINGS } from '../../../fakes/in-memory-lease-table.js';
-import { eventually } from '../../../support/eventually.js';
 import { expect } from '../../../support/expect.js';
 
 const { ttlMs, renewEveryMs } = LEASE_SETTINGS;
@@ -87,20 +86,29 @@ describe('RelayLeadership', () => {
     expect(table.holder).to.equal('b');
   });
 
-  it('renews the lease in the background while held, so a relay busy with a long batch keeps it', async () => {
-    let renewals = 0;
+  it('renews the lease when asked while it holds it, and does nothing when asked while it does not', async () => {
+    let questions = 0;
     const lease = table.leaseFor('a');
     const counted: RelayLease = {
       acquire: () => {
-        renewals++;
+        questions++;
         return lease.acquire();
       },
       release: () => lease.release(),
     };
-    const a = new RelayLeadership(counted, { ttlMs: 500, renewEveryMs: 5 }, () => now);
-    leaderships.push(a);
+    const a = leadershipOf('a', counted);
+    await a.renew();
+    expect(questions, 'renewals before the lease was taken').to.equal(0);
     expect(await a.mayPublish()).to.equal(true);
-    await eventually('the lease was renewed three times without being asked', () => renewals >= 4);
+    now += renewEveryMs;
+    await a.renew();
+    expect(questions).to.equal(2);
+    now += ttlMs - renewEveryMs - 1;
+    expect(await a.mayPublish()).to.equal(true);
+    expect(questions, 'no question more: the renewal extended the lease').to.equal(2);
+    await a.stepDown();
+    await a.renew();
+    expect(questions, 'renewals after stepping down').to.equal(2);
   });
 
   it('gives the lease up when stepping down, so another relay may publish at once', async () => {

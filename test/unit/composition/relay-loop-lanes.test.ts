@@ -1,18 +1,13 @@
-import { InProcessOutboxSignal } from '../../../../src/adapters/system/in-process-outbox-signal.js';
-import {
-  OutboxRelay,
-  type OutboxRelaySettings,
-  type OutboxSignal,
-  type PendingEvent,
-  PublishStalled,
-} from '../../../../src/application/index.js';
-import { FixedClock } from '../../../fakes/fixed-clock.js';
-import { soleLeadership } from '../../../fakes/in-memory-lease-table.js';
-import { InMemoryPendingEvents } from '../../../fakes/in-memory-pending-events.js';
-import { RecordingPublisher } from '../../../fakes/recording-publisher.js';
-import { RecordingRelayLog } from '../../../fakes/recording-relay-log.js';
-import { eventually } from '../../../support/eventually.js';
-import { expect } from '../../../support/expect.js';
+import { InProcessOutboxSignal } from '../../../src/adapters/system/in-process-outbox-signal.js';
+import { type OutboxSignal, type PendingEvent, PublishStalled } from '../../../src/application/index.js';
+import { type OutboxRelaySettings, RelayLoop } from '../../../src/composition/relay-loop.js';
+import { FixedClock } from '../../fakes/fixed-clock.js';
+import { soleLeadership } from '../../fakes/in-memory-lease-table.js';
+import { InMemoryPendingEvents } from '../../fakes/in-memory-pending-events.js';
+import { RecordingPublisher } from '../../fakes/recording-publisher.js';
+import { RecordingRelayLog } from '../../fakes/recording-relay-log.js';
+import { eventually } from '../../support/eventually.js';
+import { expect } from '../../support/expect.js';
 
 const QUICK: OutboxRelaySettings = {
   batchSize: 3,
@@ -20,20 +15,22 @@ const QUICK: OutboxRelaySettings = {
   retry: { initialDelayMs: 1, maxDelayMs: 4 },
 };
 
-describe('OutboxRelay lanes (one per partition)', () => {
+describe('The outbox relay’s lanes (one per partition)', () => {
   let outbox: InMemoryPendingEvents;
   let broker: RecordingPublisher;
   let log: RecordingRelayLog;
   let signal: OutboxSignal;
-  let relay: OutboxRelay;
+  let relay: RelayLoop;
 
   const relayWith = (settings: Partial<OutboxRelaySettings> = {}) =>
-    new OutboxRelay(
-      outbox,
-      broker,
-      soleLeadership(),
-      new FixedClock(new Date('2030-01-01T12:00:00Z')),
-      log,
+    new RelayLoop(
+      {
+        pending: outbox,
+        publisher: broker,
+        leadership: soleLeadership(),
+        clock: new FixedClock(new Date('2030-01-01T12:00:00Z')),
+        log,
+      },
       { ...QUICK, ...settings },
       signal,
     );

@@ -1,19 +1,13 @@
-import { InProcessOutboxSignal } from '../../../../src/adapters/system/in-process-outbox-signal.js';
-import {
-  OutboxRelay,
-  type OutboxRelaySettings,
-  type OutboxSignal,
-  PartlyPublished,
-  PublishStalled,
-  retryDelay,
-} from '../../../../src/application/index.js';
-import { FixedClock } from '../../../fakes/fixed-clock.js';
-import { soleLeadership } from '../../../fakes/in-memory-lease-table.js';
-import { InMemoryPendingEvents } from '../../../fakes/in-memory-pending-events.js';
-import { RecordingPublisher } from '../../../fakes/recording-publisher.js';
-import { RecordingRelayLog } from '../../../fakes/recording-relay-log.js';
-import { eventually } from '../../../support/eventually.js';
-import { expect } from '../../../support/expect.js';
+import { InProcessOutboxSignal } from '../../../src/adapters/system/in-process-outbox-signal.js';
+import { type OutboxSignal, PartlyPublished, PublishStalled } from '../../../src/application/index.js';
+import { type OutboxRelaySettings, RelayLoop } from '../../../src/composition/relay-loop.js';
+import { FixedClock } from '../../fakes/fixed-clock.js';
+import { soleLeadership } from '../../fakes/in-memory-lease-table.js';
+import { InMemoryPendingEvents } from '../../fakes/in-memory-pending-events.js';
+import { RecordingPublisher } from '../../fakes/recording-publisher.js';
+import { RecordingRelayLog } from '../../fakes/recording-relay-log.js';
+import { eventually } from '../../support/eventually.js';
+import { expect } from '../../support/expect.js';
 
 const QUICK: OutboxRelaySettings = {
   batchSize: 3,
@@ -21,16 +15,20 @@ const QUICK: OutboxRelaySettings = {
   retry: { initialDelayMs: 1, maxDelayMs: 4 },
 };
 
-describe('OutboxRelay', () => {
+describe('The outbox relay, run by RelayLoop', () => {
   let outbox: InMemoryPendingEvents;
   let broker: RecordingPublisher;
   let log: RecordingRelayLog;
   let clock: FixedClock;
   let signal: OutboxSignal;
-  let relay: OutboxRelay;
+  let relay: RelayLoop;
 
   const relayWith = (settings: Partial<OutboxRelaySettings> = {}) =>
-    new OutboxRelay(outbox, broker, soleLeadership(), clock, log, { ...QUICK, ...settings }, signal);
+    new RelayLoop(
+      { pending: outbox, publisher: broker, leadership: soleLeadership(), clock, log },
+      { ...QUICK, ...settings },
+      signal,
+    );
   const sequencesOf = (batches: ReadonlyArray<ReadonlyArray<{ sequence: bigint }>>) =>
     batches.map((batch) => batch.map((event) => event.sequence));
 
@@ -249,14 +247,5 @@ describe('OutboxRelay', () => {
       await relay.stop();
       expect(Date.now() - started).to.be.below(1_000);
     });
-  });
-});
-
-describe('retryDelay', () => {
-  it('waits the initial delay first, doubles it after each failure, and stops at the maximum', () => {
-    const policy = { initialDelayMs: 100, maxDelayMs: 1_000 };
-    expect([1, 2, 3, 4, 5, 60].map((failures) => retryDelay(failures, policy))).to.deep.equal([
-      100, 200, 400, 800, 1_000, 1_000,
-    ]);
   });
 });

@@ -1,11 +1,11 @@
-import { OutboxRelay, type OutboxRelaySettings } from '../../../../src/application/index.js';
-import { FixedClock } from '../../../fakes/fixed-clock.js';
-import { InMemoryLeaseTable, LEASE_SETTINGS } from '../../../fakes/in-memory-lease-table.js';
-import { InMemoryPendingEvents } from '../../../fakes/in-memory-pending-events.js';
-import { RecordingPublisher } from '../../../fakes/recording-publisher.js';
-import { RecordingRelayLog } from '../../../fakes/recording-relay-log.js';
-import { eventually } from '../../../support/eventually.js';
-import { expect } from '../../../support/expect.js';
+import { type OutboxRelaySettings, RelayLoop } from '../../../src/composition/relay-loop.js';
+import { FixedClock } from '../../fakes/fixed-clock.js';
+import { InMemoryLeaseTable, LEASE_SETTINGS } from '../../fakes/in-memory-lease-table.js';
+import { InMemoryPendingEvents } from '../../fakes/in-memory-pending-events.js';
+import { RecordingPublisher } from '../../fakes/recording-publisher.js';
+import { RecordingRelayLog } from '../../fakes/recording-relay-log.js';
+import { eventually } from '../../support/eventually.js';
+import { expect } from '../../support/expect.js';
 
 const QUICK: OutboxRelaySettings = { batchSize: 3, pollIntervalMs: 1, retry: { initialDelayMs: 1, maxDelayMs: 2 } };
 
@@ -14,17 +14,19 @@ describe('Outbox relays sharing one outbox (one per service instance)', () => {
   let table: InMemoryLeaseTable;
   let outbox: InMemoryPendingEvents;
   let broker: RecordingPublisher;
-  let relays: OutboxRelay[];
+  let relays: RelayLoop[];
   let logs: Record<string, RecordingRelayLog>;
 
   const relay = (name: string) => {
     logs[name] = new RecordingRelayLog();
-    const created = new OutboxRelay(
-      outbox,
-      broker,
-      table.leadershipFor(name),
-      new FixedClock(new Date(now)),
-      logs[name],
+    const created = new RelayLoop(
+      {
+        pending: outbox,
+        publisher: broker,
+        leadership: table.leadershipFor(name),
+        clock: new FixedClock(new Date(now)),
+        log: logs[name],
+      },
       QUICK,
     );
     relays.push(created);
@@ -153,10 +155,13 @@ describe('Outbox relays sharing one outbox (one per service instance)', () => {
     const cutOffBroker = new RecordingPublisher();
     cutOffBroker.goDown(new Error('connect ETIMEDOUT'));
     logs.a = new RecordingRelayLog();
-    const a = new OutboxRelay(outbox, cutOffBroker, table.leadershipFor('a'), clock, logs.a, {
-      ...QUICK,
-      handOverAfterMs: 30_000,
-    });
+    const a = new RelayLoop(
+      { pending: outbox, publisher: cutOffBroker, leadership: table.leadershipFor('a'), clock, log: logs.a },
+      {
+        ...QUICK,
+        handOverAfterMs: 30_000,
+      },
+    );
     relays.push(a);
     outbox.append(3);
     a.start();
@@ -177,10 +182,13 @@ describe('Outbox relays sharing one outbox (one per service instance)', () => {
     const cutOffBroker = new RecordingPublisher();
     cutOffBroker.goDown(new Error('connect ETIMEDOUT'));
     logs.a = new RecordingRelayLog();
-    const a = new OutboxRelay(outbox, cutOffBroker, table.leadershipFor('a'), clock, logs.a, {
-      ...QUICK,
-      handOverAfterMs: 30_000,
-    });
+    const a = new RelayLoop(
+      { pending: outbox, publisher: cutOffBroker, leadership: table.leadershipFor('a'), clock, log: logs.a },
+      {
+        ...QUICK,
+        handOverAfterMs: 30_000,
+      },
+    );
     relays.push(a);
     outbox.append(2);
     a.start();

@@ -1,0 +1,299 @@
+import type { Clock } from '../ports/clock.js';
+import type { EventPublisher } from '../ports/event-publisher.js';
+import type { PendingEvent, PendingEvents } from '../ports/pending-events.js';
+import type { RelayLog } from '../ports/relay-log.js';
+import { type BatchOutcome, publishAndMark } from './batch-publication.js';
+import { OutboxReading } from './outbox-reading.js';
+import { ReadingLap } from './reading-lap.js';
+import type { RelayDriver } from './relay-driver.js';
+import { RelayLanes } from './relay-lanes.js';
+import type { RelayLeadership } from './relay-leadership.js';
+import { PublishStalled, RelayOutages } from './relay-outages.js';
+import { type RetryPolicy, retryDelay } from './retry-policy.js';
+
+export interface RelayPorts {
+  pending: PendingEvents;
+  publisher: EventPublisher;
+  leadership: RelayLeadership;
+  clock: Clock;
+  log: RelayLog;
+}
+
+export interface RelayPolicySettings {
+  /** The most events one lane publishes at once, and the most events read from the outbox at once. */
+  batchSize: number;
+  /** How often the relay looks for events committed elsewhere; the reading starts again from the oldest no oftener. */
+  pollIntervalMs: number;
+  retry: RetryPolicy;
+  /** A relay that has not published for this long while holding the lease hands it over to another relay. */
+  handOverAfterMs?: number;
+}
+
+/** What the batches of a round came to: how many events were published and marked, and the failures. */
+export interface Round {
+  published: number;
+  failures: unknown[];
+}
+
+/** What the relay does once a round is over: ask the lease again, give it up for a while, or wait for news. */
+export type AfterRound = 'ask again' | 'hand over' | 'wait for news';
+
+/** What the relay does after a round that failed as a whole (the outbox or the broker out of reach). */
+export type AfterFailedRound = { kind: 'hand over' } | { kind: 'retry'; delayMs: number };
+
+/** What became of a lane's batch (from the sequence of its first event), or that a lane's retry is due. */
+type LaneNews = ({ lane: string; from: bigint } & BatchOutcome) | { lane: string; retryDue: true };
+
+/**
+ * Decides what the outbox relay does; a driver runs it and keeps its time (see RelayDriver): the loop, the timers
+ * and the waits are the composition root's.
+ *
+ * Publishes committed outbox events lane by lane, and marks a batch published only after the broker acknowledged
+ * it. A lane is what the publisher says an event goes through (for Kafka: the partition its campaign's key maps
+ * to); each lane has at most one batch in flight and publishes its events in outbox order, and lanes progress
+ * independently: one that is stuck or refused holds only its own events. A batch that failed may have been
+ * written all the same (its acknowledgement lost), so the lane's retry sends exactly its unmarked events again,
+ * no more and no fewer, before any other: an idempotent producer recognises such a copy and does not write it
+ * twice, where a batch formed anew would overlap it. A crash between publish and mark publishes those batches
+ * again, at most one per lane: delivery is at-least-once and consumers drop repeats by event id.
+ *
+ * Several relays may share one outbox (one per service instance); only the one that holds the lease publishes.
+ * It asks before each page of the outbox it reads, and once the answer is no it lets the batches in flight
+ * finish and starts none. The others stand by and ask again at every poll interval.
+ */
+export class RelayPolicy {
+  /** The last answer to "may I publish?", so that only a change is reported. */
+  private leading: boolean | undefined;
+  private readonly outages: RelayOutages;
+  private readonly reading = new OutboxReading();
+  private readonly lanes = new RelayLanes();
+  private readonly lap: ReadingLap;
+  private readonly news: LaneNews[] = [];
+
+  constructor(
+    private readonly ports: RelayPorts,
+    private readonly settings: RelayPolicySettings,
+    private readonly driver: RelayDriver,
+    /** Milliseconds on a clock that never goes back. */
+    now: () => number = () => performance.now(),
+  ) {
+    this.outages = new RelayOutages(ports.clock, ports.log);
+    this.lap = new ReadingLap(settings.pollIntervalMs, now);
+  }
+
+  /** The relay (re)starts: it knows nothing of the lease yet, and no outage of before is its to report. */
+  begin(): void {
+    this.leading = undefined;
+    this.outages.forget();
+  }
+
+  /** Asks whether this relay may publish now, and reports when the answer changes: taking over, or standing by. */
+  async lead(): Promise<boolean> {
+    const leading = await this.ports.leadership.mayPublish();
+    if (leading !== this.leading) {
+      this.leading = leading;
+      if (leading) this.ports.log.leading();
+      else this.ports.log.standingBy();
+    }
+    return leading;
+  }
+
+  /** Another relay holds the lease: this one no longer tries to publish, and an outage it saw is the holder's. */
+  standBy(): void {
+    this.outages.forget();
+    this.forgetWaitingLanes();
+  }
+
+  /**
+   * A round reads the outbox from its oldest unpublished event and starts a batch on every free lane, then reads
+   * on each time a batch settles or events are committed, until no batch is in flight (`roundOver`).
+   */
+  async beginRound(): Promise<Round> {
+    await this.ports.publisher.connect();
+    this.restartReading();
+    return { published: 0, failures: [] };
+  }
+
+  /** No batch is in flight, and nothing happened on the lanes that the round has not taken in. */
+  get roundOver(): boolean {
+    return !this.lanes.anyInFlight && this.news.length === 0;
+  }
+
+  /** Takes what happened on the lanes since the last page: counts it, and lets the lanes free take events again. */
+  takeNews(round: Round): void {
+    for (const news of this.news.splice(0)) {
+      if ('retryDue' in news) {
+        this.lanes.retryDue(news.lane);
+      } else {
+        this.lanes.settled(news.lane);
+        round.published += news.published;
+        if (news.failure !== undefined) {
+          round.failures.push(news.failure);
+          this.reading.hold(news.lane, news.from);
+          this.lanes.keepUnsettled(news.lane, news.unsettled);
+        }
+        // A row committed late below the reading: read again from the oldest, so that it goes first.
+        if (news.leftBehind) this.restartReading();
+      }
+      if (!this.lanes.busy(news.lane)) this.reading.release(news.lane);
+    }
+  }
+
+  /**
+   * Sends again the failed batches whose retry is due, then reads pages until the newest event. A lane's batch is
+   * its oldest events, gathered over the pages, and starts as soon as it holds `batchSize` of them, or once the
+   * reading reached the newest; a lane busy is held (see OutboxReading). Before each page after the first it asks
+   * the lease again, and stops when the answer is no or `stopping()` is true: the next round reads on.
+   */
+  async readAndStart(stopping: () => boolean): Promise<void> {
+    const { batchSize } = this.settings;
+    // Checked before their first send already; a second check could only divide what the broker may hold.
+    for (const [lane, batch] of this.lanes.takeUnsettledDue()) this.startBatch(lane, batch, false);
+    const forming = new Map<string, { events: PendingEvent[]; readPast: boolean }>();
+    for (;;) {
+      const readPast = this.reading.position !== undefined;
+      const page = await this.ports.pending.next(batchSize, this.reading.position);
+      this.lap.pageRead(page.length === batchSize);
+      for (const event of page) {
+        const lane = this.ports.publisher.laneOf(event);
+        if (this.reading.holds(lane)) continue;
+        if (this.lanes.busy(lane)) {
+          this.reading.hold(lane, event.sequence);
+          continue;
+        }
+        const batch = forming.get(lane) ?? { events: [], readPast };
+        batch.events.push(event);
+        batch.readPast ||= readPast;
+        forming.set(lane, batch);
+        if (batch.events.length < batchSize) continue;
+        forming.delete(lane);
+        this.startBatch(lane, batch.events, batch.readPast);
+      }
+      if (page.length > 0) this.reading.readTo(page[page.length - 1]!.sequence, (lane) => this.lanes.busy(lane));
+      if (page.length < batchSize) break;
+      // The batches not yet started are read again by the next round.
+      if (stopping() || !(await this.lead())) return;
+    }
+    for (const [lane, batch] of forming) this.startBatch(lane, batch.events, batch.readPast);
+  }
+
+  /** Reads from the oldest unpublished event again, when that is due (see ReadingLap). */
+  restartReadingIfDue(): void {
+    if (this.lap.restartDue()) this.restartReading();
+  }
+
+  /**
+   * The lane's retry fell due (its backoff ended, or the broker shows it takes writes again): it may publish again.
+   * After the broker came back, a retry that still fails (a client whose metadata lags a moment behind) waits the
+   * first delay again, not the longest one the outage reached: the cluster may not announce itself a second time.
+   */
+  retryDue(lane: string, brokerWritable = false): void {
+    if (!this.lanes.waits(lane)) return;
+    if (brokerWritable) this.lanes.restartBackoff(lane);
+    this.news.push({ lane, retryDue: true });
+    this.driver.wake();
+  }
+
+  /** A publish of the lane is still not acknowledged after `waitedMs`: an outage begins while it waits on. */
+  publishStalled(lane: string, waitedMs: number): void {
+    this.lanes.stalls(lane);
+    this.outages.begin(new PublishStalled(waitedMs));
+  }
+
+  /** Decides what follows a round: standing by, handing the lease over after a long outage, or publishing on. */
+  afterRound(round: Round): AfterRound {
+    if (!this.leading) return 'ask again';
+    if (round.failures.length > 0 && this.outageOutlastsLease()) {
+      this.forgetWaitingLanes();
+      return 'hand over';
+    }
+    if (this.lanes.allWell()) this.outages.end();
+    return 'wait for news';
+  }
+
+  /** Decides what follows a round that failed as a whole: a retry after a growing delay, or handing over. */
+  afterFailedRound(error: unknown): AfterFailedRound {
+    const failedAttempts = this.outages.failedAttempt(error);
+    const delayMs = retryDelay(failedAttempts, this.settings.retry);
+    this.ports.log.retryScheduled(failedAttempts, delayMs, error);
+    return this.outageOutlastsLease() ? { kind: 'hand over' } : { kind: 'retry', delayMs };
+  }
+
+  /**
+   * This relay cannot publish, maybe because only it cannot reach the brokers: it gives the lease up, for the
+   * other relays to take. When none does, it takes the lease back and goes on trying.
+   */
+  async handOver(): Promise<void> {
+    this.outages.handingOver();
+    await this.ports.leadership.stepDown().catch(() => undefined);
+  }
+
+  /** The relay stops: it retries nothing more and gives the lease up. */
+  async stepDown(): Promise<void> {
+    this.forgetWaitingLanes();
+    // Not given up (the database is out of reach), the lease expires by itself within its time to live.
+    await this.ports.leadership.stepDown().catch(() => undefined);
+  }
+
+  private restartReading(): void {
+    this.reading.restart();
+    this.lap.started();
+  }
+
+  /** `readPast`: the batch was read after a sequence, so a row committed late below it may be missing from it. */
+  private startBatch(lane: string, batch: readonly PendingEvent[], readPast: boolean): void {
+    this.lanes.started(lane);
+    void this.publishBatch(lane, batch, readPast).then((news) => {
+      this.news.push(news);
+      this.driver.wake();
+    });
+  }
+
+  /** Publishes and marks one lane's batch; never rejects: a failure is the lane's news. */
+  private async publishBatch(lane: string, batch: readonly PendingEvent[], readPast: boolean): Promise<LaneNews> {
+    const { pending, clock } = this.ports;
+    const publish = (events: readonly PendingEvent[]) => this.publishWatched(lane, events);
+    const outcome = await publishAndMark(batch, { pending, clock, publish, readPast });
+    if (outcome.failure !== undefined) this.laneFailed(lane, outcome.failure);
+    else if (!outcome.leftBehind) this.acknowledged(lane);
+    return { lane, from: batch[0]!.sequence, ...outcome };
+  }
+
+  /** Publishes one batch, the driver watching for a stall meanwhile. */
+  private async publishWatched(lane: string, batch: readonly PendingEvent[]): Promise<void> {
+    const endWatch = this.driver.watchPublish(lane);
+    try {
+      await this.ports.publisher.publish(batch);
+    } finally {
+      endWatch();
+      this.lanes.answered(lane);
+    }
+  }
+
+  private acknowledged(lane: string): void {
+    this.lanes.acknowledged(lane);
+    this.outages.acknowledged();
+    if (this.lanes.allWell()) this.outages.end();
+  }
+
+  /** The lane takes no events until its retry is due, after a delay that grows with its failures in a row. */
+  private laneFailed(lane: string, error: unknown): void {
+    const failedAttempts = this.outages.failedAttempt(error);
+    const delayMs = retryDelay(this.lanes.failed(lane), this.settings.retry);
+    this.ports.log.retryScheduled(failedAttempts, delayMs, error);
+    this.driver.retryAfter(lane, delayMs);
+  }
+
+  /** A relay that no longer leads retries nothing: the lanes are the new holder's. */
+  private forgetWaitingLanes(): void {
+    this.driver.cancelRetries();
+    this.lanes.forgetFailures();
+    this.news.splice(0, this.news.length, ...this.news.filter((news) => !('retryDue' in news)));
+  }
+
+  /** The outage has lasted the bound with no batch acknowledged since it began (or since the lease came back). */
+  private outageOutlastsLease(): boolean {
+    const { handOverAfterMs } = this.settings;
+    return handOverAfterMs !== undefined && this.leading === true && this.outages.lasted(handOverAfterMs);
+  }
+}
