@@ -25,6 +25,10 @@ interface Setup {
 const BASELINE_MAIN = process.env.BENCH_POSTGRES_BASELINE_MAIN;
 /** The service's PostgreSQL connections carry this name, so their server processes can be told from others'. */
 const APPLICATION_NAME = 'campaign-bench';
+/** BENCH_CPU_PROF_DIR=dir: this build's PostgreSQL instances write a CPU profile there when they stop. */
+const POSTGRES_NODE_ARGS = process.env.BENCH_CPU_PROF_DIR
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
+  : [];
 
 const SETUPS: readonly Setup[] = [
   { label: 'SQLite, 1 instance', database: 'sqlite', instances: 1 },
@@ -70,8 +74,8 @@ async function main(): Promise<void> {
   const instances = {
     sqlite: [await ServiceProcess.start(env(databases.sqlite))],
     postgres: [
-      await ServiceProcess.start(env(databases.postgres)),
-      await ServiceProcess.start(env(databases.postgres)),
+      await ServiceProcess.start(env(databases.postgres), 20_000, POSTGRES_NODE_ARGS),
+      await ServiceProcess.start(env(databases.postgres), 20_000, POSTGRES_NODE_ARGS),
     ],
     baseline: BASELINE_MAIN ? [await ServiceProcess.start(env(databases.postgres), 20_000, [], BASELINE_MAIN)] : [],
   };
@@ -89,7 +93,8 @@ async function main(): Promise<void> {
   const runs = new Map<string, Run[]>(SETUPS.map((setup) => [setup.label, []]));
   try {
     for (let round = 1; round <= ROUNDS; round++) {
-      for (const setup of SETUPS) {
+      // Every other round in reverse, so no setup always runs in the same place (right after SQLite's, say).
+      for (const setup of round % 2 === 1 ? SETUPS : [...SETUPS].reverse()) {
         const targets = instances[setup.database].slice(0, setup.instances);
         await refreshBackends();
         const measured = await measuringCpu(
@@ -187,11 +192,13 @@ function report(runs: Map<string, Run[]>): void {
   ].join('\n');
   const body = `${machineLine()}
 \`npm run bench:postgres\` (bench/postgres-scale.ts): autocannon, ${CONNECTIONS} connections in all (split evenly over the
-instances), ${DURATION_SECONDS} s per run, ${ROUNDS} rounds taking the three setups in turn; each instance is \`node dist/src/main.js\`
+instances), ${DURATION_SECONDS} s per run, ${ROUNDS} rounds taking the ${SETUPS.length} setups in turn (every other round in reverse order); each instance is \`node dist/src/main.js\`
 in its own process, every request starts a different pre-created scheduled campaign with a valid token, no broker
 (events stay in the outbox). PostgreSQL, the instances and the load generator share the machine's cores. With two
 instances, p50 and p99 are the worse of the two. CPU per start is the CPU time (user and system) of the service
 processes, and of the PostgreSQL server processes serving their connections (found by the connections' application_name), divided by the starts answered; "machine busy" counts every core.
+Shorter: BENCH_ROUNDS, BENCH_DURATION_SECONDS, BENCH_CAMPAIGNS; BENCH_POSTGRES_BASELINE_MAIN=<another build's
+dist/src/main.js> runs that build as one more setup, BENCH_CPU_PROF_DIR=dir profiles this build's PostgreSQL instances.
 
 ${table}
 

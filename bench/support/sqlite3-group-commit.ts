@@ -153,7 +153,7 @@ export class Sqlite3GroupCommitUnitOfWork implements UnitOfWork {
   private transaction(onAppend: () => void): Transaction {
     const named = (row: Record<string, unknown>) =>
       Object.fromEntries(Object.entries(bindable(row)).map(([k, v]) => [`@${k}`, v]));
-    return {
+    const tx: Transaction = {
       campaigns: {
         find: async (id: CampaignId) => {
           const row = await this.get<CampaignRow>(SELECT_CAMPAIGN, [id.toString()]);
@@ -174,6 +174,17 @@ export class Sqlite3GroupCommitUnitOfWork implements UnitOfWork {
           })) === 1,
         remove: async (campaign: Campaign, expectedVersion: number) =>
           (await this.execute(DELETE_CAMPAIGN, [campaign.id.toString(), expectedVersion])) === 1,
+        saveChange: async (campaign: Campaign, expectedVersion: number, events: readonly CampaignEvent[]) => {
+          // The rows first: the trace context is current only until the first await (carried-trace-context.ts).
+          const rows = outboxRows(events, new Date(), activeTraceContext());
+          const written = campaign.isDeleted
+            ? await tx.campaigns.remove(campaign, expectedVersion)
+            : await tx.campaigns.update(campaign, expectedVersion);
+          if (!written || rows.length === 0) return written;
+          for (const row of rows) await this.execute(INSERT_OUTBOX, named(row));
+          onAppend();
+          return true;
+        },
       },
       outbox: {
         append: async (events: readonly CampaignEvent[]) => {
@@ -204,5 +215,6 @@ export class Sqlite3GroupCommitUnitOfWork implements UnitOfWork {
         },
       },
     };
+    return tx;
   }
 }

@@ -1,6 +1,9 @@
 import type { Campaign, CampaignId } from '../domain/index.js';
 import { CampaignNotFound } from './application-errors.js';
-import type { Transaction } from './ports/unit-of-work.js';
+import type { Transaction, UnitOfWorkOptions } from './ports/unit-of-work.js';
+
+/** The unit of a `changeCampaign` that writes nothing else: its `saveChange` is the one write. */
+export const ONE_CHANGE: UnitOfWorkOptions = { singleWrite: true };
 
 /** How many times a change re-reads the campaign after losing a write race to another change. */
 const MAX_ATTEMPTS = 5;
@@ -20,13 +23,7 @@ export async function changeCampaign(
     if (campaign === undefined) throw new CampaignNotFound(id.toString());
     const readVersion = campaign.version;
     decide(campaign);
-    const written = campaign.isDeleted
-      ? await tx.campaigns.remove(campaign, readVersion)
-      : await tx.campaigns.update(campaign, readVersion);
-    if (written) {
-      await tx.outbox.append(campaign.pullEvents());
-      return campaign;
-    }
+    if (await tx.campaigns.saveChange(campaign, readVersion, campaign.pullEvents())) return campaign;
     if (attempt >= MAX_ATTEMPTS) throw new Error(`campaign ${id} kept changing while it was being changed`);
   }
 }

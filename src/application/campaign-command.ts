@@ -1,9 +1,9 @@
 import type { Act, Campaign, CampaignId } from '../domain/index.js';
-import { changeCampaign } from './campaign-change.js';
+import { changeCampaign, ONE_CHANGE } from './campaign-change.js';
 import { type IdempotentRequest, idempotencyKey, runIdempotently } from './idempotency.js';
 import type { Clock } from './ports/clock.js';
 import type { IdGenerator } from './ports/id-generator.js';
-import type { UnitOfWork } from './ports/unit-of-work.js';
+import type { Transaction, UnitOfWork } from './ports/unit-of-work.js';
 
 /** A caller's command to one campaign. */
 export interface CampaignCommand {
@@ -34,11 +34,15 @@ export class CampaignCommandRunner {
   run(command: CampaignCommand, decide: (campaign: Campaign, act: Act) => void): Promise<CommandAnswer> {
     const now = this.clock.now();
     const key = idempotencyKey(command.actor, command.idempotency);
-    return runIdempotently(this.unitOfWork, key, now, async (tx) => {
+    const change = async (tx: Transaction) => {
       await changeCampaign(tx, command.campaignId, (campaign) =>
         decide(campaign, { now, eventId: this.ids.newEventId(), by: command.actor }),
       );
       return { id: command.campaignId.toString() };
-    });
+    };
+    // With a key, the remembered answer is a second write in the same unit.
+    return key === undefined
+      ? this.unitOfWork.run(change, ONE_CHANGE)
+      : runIdempotently(this.unitOfWork, key, now, change);
   }
 }

@@ -55,9 +55,9 @@ export class LaneRetryTimers {
     const watch = new AbortController();
     this.writableWatch = watch;
     const dueAt = Math.max(...[...this.timers.values()].map((lane) => lane.dueAt));
-    void this.broker.whenWritable(Math.max(dueAt - performance.now(), 0), watch.signal).then(() => {
+    void this.broker.whenWritable(Math.max(dueAt - performance.now(), 0), watch.signal).then((writable) => {
       if (this.writableWatch === watch) this.writableWatch = undefined;
-      if (!watch.signal.aborted) this.allDueNow(true);
+      if (!watch.signal.aborted) this.allDueNow(writable);
     });
   }
 }

@@ -33,12 +33,13 @@ export class DeduplicatingBroker implements EventPublisher {
 
   async connect(): Promise<void> {}
 
-  whenWritable(withinMs: number, abandon: AbortSignal): Promise<void> {
+  /** Shows nothing of the broker: answers false after `withinMs`, or once abandoned. */
+  whenWritable(withinMs: number, abandon: AbortSignal): Promise<boolean> {
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, withinMs);
+      const timer = setTimeout(() => resolve(false), withinMs);
       abandon.addEventListener('abort', () => {
         clearTimeout(timer);
-        resolve();
+        resolve(false);
       });
     });
   }

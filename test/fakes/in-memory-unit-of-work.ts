@@ -99,7 +99,7 @@ export class InMemoryUnitOfWork implements UnitOfWork, CampaignReader {
 }
 
 function transactionOver(draft: State): Transaction {
-  return {
+  const tx: Transaction = {
     campaigns: {
       async find(id) {
         const snapshot = draft.campaigns.get(id.toString());
@@ -120,6 +120,13 @@ function transactionOver(draft: State): Transaction {
         draft.campaigns.delete(campaign.id.toString());
         return true;
       },
+      async saveChange(campaign, expectedVersion, events) {
+        const written = campaign.isDeleted
+          ? await tx.campaigns.remove(campaign, expectedVersion)
+          : await tx.campaigns.update(campaign, expectedVersion);
+        if (written) await tx.outbox.append(events);
+        return written;
+      },
     },
     outbox: {
       async append(events) {
@@ -136,6 +143,7 @@ function transactionOver(draft: State): Transaction {
       },
     },
   };
+  return tx;
 }
 
 function recordKey(key: IdempotencyKey): string {

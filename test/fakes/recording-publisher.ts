@@ -89,15 +89,15 @@ export class RecordingPublisher implements EventPublisher {
     if (this.down !== undefined) throw this.down;
   }
 
-  /** Like a broker's metadata: resolves when `recover()` is called, or after `withinMs`. */
-  whenWritable(withinMs: number, abandon: AbortSignal): Promise<void> {
+  /** Like a broker's metadata: answers true when `recover()` is called, false after `withinMs` or once abandoned. */
+  whenWritable(withinMs: number, abandon: AbortSignal): Promise<boolean> {
     return new Promise((resolve) => {
-      const timer = setTimeout(wake, withinMs);
-      abandon.addEventListener('abort', wake, { once: true });
-      this.writableWaiters.push(wake);
-      function wake(): void {
+      const timer = setTimeout(() => wake(false), withinMs);
+      abandon.addEventListener('abort', () => wake(false), { once: true });
+      this.writableWaiters.push(() => wake(true));
+      function wake(writable: boolean): void {
         clearTimeout(timer);
-        resolve();
+        resolve(writable);
       }
     });
   }

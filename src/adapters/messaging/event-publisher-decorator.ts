@@ -8,7 +8,7 @@ export abstract class EventPublisherDecorator implements EventPublisher {
     return this.inner.connect();
   }
 
-  whenWritable(withinMs: number, abandon: AbortSignal): Promise<void> {
+  whenWritable(withinMs: number, abandon: AbortSignal): Promise<boolean> {
     return this.inner.whenWritable(withinMs, abandon);
   }
 

@@ -95,7 +95,7 @@ export class KafkaEventPublisher implements EventPublisher {
     return partitions;
   }
 
-  whenWritable(withinMs: number, abandon: AbortSignal): Promise<void> {
+  whenWritable(withinMs: number, abandon: AbortSignal): Promise<boolean> {
     return this.writeReadiness.whenWritable(this.topic?.minInsyncReplicas ?? 1, withinMs, abandon);
   }
 

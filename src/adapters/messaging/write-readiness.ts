@@ -2,6 +2,8 @@ import type { Admin, Kafka, PartitionMetadata } from 'kafkajs';
 
 /** How often the cluster's metadata is read while the relay waits to retry. */
 export const METADATA_POLL_MS = 250;
+/** How long metadata that shows the topic writable, unchanged, is doubted before it is taken at its word. */
+export const UNCHANGED_WRITABLE_DOUBT_MS = 1_000;
 
 /**
  * Watches the cluster's metadata while the relay waits to retry, so that it retries as soon as the topic can
@@ -16,18 +18,23 @@ export class WriteReadiness {
     private readonly kafka: Pick<Kafka, 'admin'>,
     private readonly topic: string,
     private readonly pollMs = METADATA_POLL_MS,
+    private readonly doubtMs = UNCHANGED_WRITABLE_DOUBT_MS,
   ) {}
 
   /**
-   * Resolves once the metadata shows the topic writable after a change (a partition moved to another leader,
-   * or became writable after not being), or after `withinMs` at the latest, or when `abandon` fires. Metadata
-   * that never changes proves nothing (a broker that died still leads its partitions until the controller fences
-   * it), so the backoff applies then. Never rejects: an unreachable cluster is waited out.
+   * Answers true once the metadata shows the topic writable after a change (a partition moved to another leader,
+   * or became writable after not being), false after `withinMs` or when `abandon` fires first. Metadata that
+   * shows it writable from the start proves little: a broker that died still leads its partitions until the
+   * controller fences it, and a broker started again is named leader a moment before it takes writes. So it is
+   * believed only after `doubtMs` of reading it unchanged: the relay then retries about once a second while the
+   * metadata says the topic is writable, instead of waiting out a backoff of up to several seconds.
+   * Never rejects: an unreachable cluster is waited out.
    */
-  async whenWritable(minInsyncReplicas: number, withinMs: number, abandon: AbortSignal): Promise<void> {
+  async whenWritable(minInsyncReplicas: number, withinMs: number, abandon: AbortSignal): Promise<boolean> {
     const deadline = Date.now() + withinMs;
     let first: string | undefined;
     let sawUnwritable = false;
+    let writableSince: number | undefined;
     while (!abandon.aborted && Date.now() < deadline) {
       this.reading ??= this.partitionState(minInsyncReplicas)
         .catch(() => undefined)
@@ -37,11 +44,17 @@ export class WriteReadiness {
       const state = await readingUntil(this.reading, deadline, abandon);
       if (state !== undefined) {
         first ??= state.leaders;
-        if (!state.writable) sawUnwritable = true;
-        else if (sawUnwritable || state.leaders !== first) return;
+        if (!state.writable) {
+          sawUnwritable = true;
+          writableSince = undefined;
+        } else {
+          writableSince ??= Date.now();
+          if (sawUnwritable || state.leaders !== first || Date.now() - writableSince >= this.doubtMs) return true;
+        }
       }
       await pause(Math.min(this.pollMs, Math.max(0, deadline - Date.now())), abandon);
     }
+    return false;
   }
 
   async close(): Promise<void> {

@@ -16,11 +16,11 @@ export interface EventPublisher {
    */
   laneOf(event: PendingEvent): string;
   /**
-   * Resolves when the broker shows it can take writes again after a failure, or after `withinMs` at the latest,
-   * or when `abandon` fires; lets a retry start as soon as the cluster recovers instead of at the end of its
-   * backoff. Never rejects.
+   * Answers true as soon as the broker shows it can take writes again after a failure, false once `withinMs`
+   * passed or `abandon` fired first; lets a retry start as soon as the cluster recovers instead of at the end of
+   * its backoff. Never rejects.
    */
-  whenWritable(withinMs: number, abandon: AbortSignal): Promise<void>;
+  whenWritable(withinMs: number, abandon: AbortSignal): Promise<boolean>;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { type Campaign, type CampaignId, CampaignStateImpossible, DomainError } from '../../domain/index.js';
 import { ApplicationError } from '../application-errors.js';
-import { changeCampaign } from '../campaign-change.js';
+import { changeCampaign, ONE_CHANGE } from '../campaign-change.js';
 import type { CampaignReader } from '../ports/campaign-reader.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/id-generator.js';
@@ -55,7 +55,7 @@ export class RunSchedule implements UseCase<void, ScheduleRun> {
           done = this.decide(campaign, now);
         });
         return done;
-      });
+      }, ONE_CHANGE);
       run[outcome].push(id.toString());
     } catch (error) {
       if (error instanceof CampaignStateImpossible) {

@@ -1,11 +1,12 @@
 import { PostgresUnitOfWork } from '../../../src/adapters/persistence/postgres/postgres-unit-of-work.js';
+import { SecondWriteRefused } from '../../../src/adapters/persistence/postgres/single-write-transaction.js';
 import {
   type CampaignRow,
   selectCampaignColumns,
   toRow,
   toSnapshot,
 } from '../../../src/adapters/persistence/rows/campaign-rows.js';
-import { changeCampaign, type UnitOfWork } from '../../../src/application/index.js';
+import { changeCampaign, ONE_CHANGE, type UnitOfWork } from '../../../src/application/index.js';
 import { Campaign, CampaignId } from '../../../src/domain/index.js';
 import { POSTGRES, useMigratedDatabase } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
@@ -53,5 +54,35 @@ describe('Units of work on PostgreSQL with statements prepared once', () => {
     expect(outcomes.filter((o) => o.status === 'fulfilled')).to.have.length(1);
     expect(await database()('outbox').where({ aggregate_id: '201' })).to.have.length(1);
     expect((await database()('campaigns').where({ id: '201' }).first()).version).to.equal(2);
+  });
+
+  it('lets exactly one of many concurrent starts told they write once win, with one outbox row', async () => {
+    await unitOfWork.run((tx) => tx.campaigns.insert(newCampaign('202')));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 8 }, () => unitOfWork.run(startOf('202'), ONE_CHANGE)),
+    );
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).to.have.length(1);
+    expect(await database()('outbox').where({ aggregate_id: '202' })).to.have.length(1);
+    expect((await database()('campaigns').where({ id: '202' }).first()).version).to.equal(2);
+  });
+
+  it('refuses, before it reaches the database, any write of a unit told it writes once but its saved change', async () => {
+    const campaign = newCampaign('203');
+    await expect(unitOfWork.run((tx) => tx.campaigns.insert(campaign), ONE_CHANGE)).to.be.rejectedWith(
+      SecondWriteRefused,
+    );
+    await unitOfWork.run((tx) => tx.campaigns.insert(campaign));
+    await expect(
+      unitOfWork.run(async (tx) => {
+        await startOf('203')(tx);
+        await tx.idempotency.remember(
+          { owner: 'o', key: 'k', fingerprint: 'f' },
+          { fingerprint: 'f', kind: 'result', value: 1 },
+          now,
+        );
+      }, ONE_CHANGE),
+    ).to.be.rejectedWith(SecondWriteRefused);
+    expect(await database()('campaigns').where({ id: '203' }).first()).to.include({ status: 'running' });
+    expect(await database()('idempotency_keys').where({ owner: 'o' })).to.deep.equal([]);
   });
 });

@@ -2,6 +2,7 @@ import {
   CampaignAlreadyExists,
   type IdempotencyKey,
   IdempotencyKeyTaken,
+  ONE_CHANGE,
   type StoredOutcome,
   type UnitOfWork,
 } from '../../../src/application/index.js';
@@ -170,6 +171,152 @@ export function writePortContract(implementation: WritePortImplementation): void
         expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).to.have.length(1);
         expect(await eventsOf(eventIds)).to.have.length(1);
         expect(await stored(campaign.id)).to.include({ status: 'running', version: 2 });
+      });
+    });
+
+    describe('saving a change with its events', () => {
+      const save = (campaign: Campaign, readVersion: number) =>
+        unitOfWork.run((tx) => tx.campaigns.saveChange(campaign, readVersion, campaign.pullEvents()));
+      const readBack = (campaign: Campaign) => unitOfWork.run(async (tx) => (await tx.campaigns.find(campaign.id))!);
+
+      it('writes a change made from the stored version and its events, in the order the change raised them', async () => {
+        const campaign = scheduledCampaign();
+        await unitOfWork.run((tx) => tx.campaigns.insert(campaign));
+        const found = await readBack(campaign);
+        start(found, `saved-start-${campaign.id}`);
+        found.pause({ now: LATER, eventId: `saved-pause-${campaign.id}`, by: 'operator' });
+        expect(await save(found, 1)).to.equal(true);
+        expect(await stored(campaign.id)).to.include({ status: 'paused', version: found.version });
+        const expected = [`saved-start-${campaign.id}`, `saved-pause-${campaign.id}`];
+        expect(await eventsOf(expected)).to.deep.equal(expected);
+      });
+
+      it('writes neither the campaign nor its events, and answers false, when another writer came first', async () => {
+        const campaign = scheduledCampaign();
+        await unitOfWork.run((tx) => tx.campaigns.insert(campaign));
+        const readEarlier = await readBack(campaign);
+        const first = await readBack(campaign);
+        start(first, `saved-first-${campaign.id}`);
+        expect(await save(first, 1)).to.equal(true);
+        readEarlier.modify({ name: 'stale edit' }, { now: LATER, eventId: `saved-stale-${campaign.id}`, by: 'late' });
+        expect(await save(readEarlier, 1)).to.equal(false);
+        expect(await stored(campaign.id)).to.include({ name: campaign.snapshot().name, status: 'running', version: 2 });
+        expect(await eventsOf([`saved-stale-${campaign.id}`])).to.deep.equal([]);
+      });
+
+      it('answers false for a campaign that is not stored, and writes no event', async () => {
+        const campaign = scheduledCampaign();
+        start(campaign, `saved-missing-${campaign.id}`);
+        expect(await save(campaign, 1)).to.equal(false);
+        expect(await eventsOf([`saved-missing-${campaign.id}`])).to.deep.equal([]);
+      });
+
+      it('removes a deleted campaign with its event at the version read, and only at that version', async () => {
+        const campaign = scheduledCampaign();
+        await unitOfWork.run((tx) => tx.campaigns.insert(campaign));
+        const stale = await readBack(campaign);
+        stale.delete({ now: LATER, eventId: `saved-stale-delete-${campaign.id}`, by: 'operator' });
+        expect(await save(stale, 7)).to.equal(false);
+        expect(await stored(campaign.id)).to.not.equal(undefined);
+        const found = await readBack(campaign);
+        found.delete({ now: LATER, eventId: `saved-delete-${campaign.id}`, by: 'operator' });
+        expect(await save(found, 1)).to.equal(true);
+        expect(await stored(campaign.id)).to.equal(undefined);
+        expect(await eventsOf([`saved-stale-delete-${campaign.id}`, `saved-delete-${campaign.id}`])).to.deep.equal([
+          `saved-delete-${campaign.id}`,
+        ]);
+      });
+
+      it('writes a change that raised no event', async () => {
+        const campaign = scheduledCampaign();
+        await unitOfWork.run((tx) => tx.campaigns.insert(campaign));
+        const found = await readBack(campaign);
+        start(found, `saved-quiet-${campaign.id}`);
+        expect(await unitOfWork.run((tx) => tx.campaigns.saveChange(found, 1, []))).to.equal(true);
+        expect(await stored(campaign.id)).to.include({ status: 'running', version: 2 });
+        expect(await eventsOf([`saved-quiet-${campaign.id}`])).to.deep.equal([]);
+      });
+
+      it('lets exactly one of several concurrent saves from the same version win, with its event alone', async () => {
+        const campaign = scheduledCampaign();
+        await unitOfWork.run((tx) => tx.campaigns.insert(campaign));
+        const eventIds = Array.from({ length: 6 }, (_, i) => `saved-race-${campaign.id}-${i}`);
+        const outcomes = await Promise.allSettled(
+          eventIds.map((eventId) =>
+            unitOfWork.run(async (tx) => {
+              const found = (await tx.campaigns.find(campaign.id))!;
+              const readVersion = found.version;
+              start(found, eventId);
+              return (await tx.campaigns.saveChange(found, readVersion, found.pullEvents())) ? eventId : undefined;
+            }),
+          ),
+        );
+        const winners = outcomes.flatMap((outcome) =>
+          outcome.status === 'fulfilled' && outcome.value !== undefined ? [outcome.value] : [],
+        );
+        expect(winners).to.have.length(1);
+        expect(await eventsOf(eventIds)).to.deep.equal(winners);
+        expect(await stored(campaign.id)).to.include({ status: 'running', version: 2 });
+      });
+
+      it('keeps neither the change nor its events when the unit fails after saving them', async () => {
+        const campaign = scheduledCampaign();
+        await unitOfWork.run((tx) => tx.campaigns.insert(campaign));
+        await expect(
+          unitOfWork.run(async (tx) => {
+            const found = (await tx.campaigns.find(campaign.id))!;
+            start(found, `saved-failed-${campaign.id}`);
+            await tx.campaigns.saveChange(found, 1, found.pullEvents());
+            throw new Error('changed its mind');
+          }),
+        ).to.be.rejectedWith('changed its mind');
+        expect(await stored(campaign.id)).to.include({ status: 'scheduled', version: 1 });
+        expect(await eventsOf([`saved-failed-${campaign.id}`])).to.deep.equal([]);
+      });
+    });
+
+    describe('a unit told that its one write is a saved change', () => {
+      const startAlone = (campaign: Campaign, eventId: string) =>
+        unitOfWork.run(async (tx) => {
+          const found = (await tx.campaigns.find(campaign.id))!;
+          const readVersion = found.version;
+          start(found, eventId);
+          return (await tx.campaigns.saveChange(found, readVersion, found.pullEvents())) ? eventId : undefined;
+        }, ONE_CHANGE);
+
+      it('keeps the change and its events once it has answered', async () => {
+        const campaign = scheduledCampaign();
+        await unitOfWork.run((tx) => tx.campaigns.insert(campaign));
+        expect(await startAlone(campaign, `alone-${campaign.id}`)).to.equal(`alone-${campaign.id}`);
+        expect(await stored(campaign.id)).to.include({ status: 'running', version: 2 });
+        expect(await eventsOf([`alone-${campaign.id}`])).to.deep.equal([`alone-${campaign.id}`]);
+      });
+
+      it('lets exactly one of several concurrent units from the same version win, with its event alone', async () => {
+        const campaign = scheduledCampaign();
+        await unitOfWork.run((tx) => tx.campaigns.insert(campaign));
+        const eventIds = Array.from({ length: 6 }, (_, i) => `alone-race-${campaign.id}-${i}`);
+        const outcomes = await Promise.allSettled(eventIds.map((eventId) => startAlone(campaign, eventId)));
+        const winners = outcomes.flatMap((outcome) =>
+          outcome.status === 'fulfilled' && outcome.value !== undefined ? [outcome.value] : [],
+        );
+        expect(winners).to.have.length(1);
+        expect(await eventsOf(eventIds)).to.deep.equal(winners);
+        expect(await stored(campaign.id)).to.include({ status: 'running', version: 2 });
+      });
+
+      it('keeps nothing of a unit that fails before its write', async () => {
+        const campaign = scheduledCampaign();
+        await unitOfWork.run((tx) => tx.campaigns.insert(campaign));
+        await expect(
+          unitOfWork.run(async (tx) => {
+            const found = (await tx.campaigns.find(campaign.id))!;
+            start(found, `alone-failed-${campaign.id}`);
+            throw new Error('changed its mind');
+          }, ONE_CHANGE),
+        ).to.be.rejectedWith('changed its mind');
+        expect(await stored(campaign.id)).to.include({ status: 'scheduled', version: 1 });
+        expect(await eventsOf([`alone-failed-${campaign.id}`])).to.deep.equal([]);
       });
     });
 

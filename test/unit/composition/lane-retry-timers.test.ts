@@ -42,6 +42,14 @@ describe('LaneRetryTimers', () => {
     expect(dueOnWritable).to.deep.equal(['a', 'b']);
   });
 
+  it('makes the lanes due at the end of their delay, not as writable, when the watch ends without the broker showing anything', async () => {
+    broker.goDown();
+    timers.retryAfter('a', 10);
+    await eventually('a is due', () => due.length === 1);
+    await pause(20);
+    expect(dueOnWritable).to.deep.equal([]);
+  });
+
   it('makes every waiting lane due when asked, and none twice', async () => {
     timers.retryAfter('a', 5);
     timers.allDueNow();

@@ -35,6 +35,36 @@ const OUTBOX_COLUMNS = [
   'trace_context',
 ] as const;
 
+/** The SQL array type of each outbox column, for the rows of one change passed as one array per column. */
+const OUTBOX_ARRAY_TYPES: Record<(typeof OUTBOX_COLUMNS)[number], string> = {
+  event_id: 'text[]',
+  aggregate_type: 'text[]',
+  aggregate_id: 'bigint[]',
+  event_type: 'text[]',
+  payload: 'text[]',
+  occurred_at: 'timestamptz[]',
+  created_at: 'timestamptz[]',
+  trace_context: 'text[]',
+};
+
+/**
+ * One statement that writes a change and its outbox rows, or neither: `changed` is the version-checked write
+ * (`$1` the id), and the rows are the arrays from `$first` on, one per outbox column, inserted in their order
+ * once per row `changed` returned. It answers how many campaigns it wrote (1, or 0 when the version moved on).
+ */
+function changeWithEvents(changed: string, first: number): string {
+  const arrays = OUTBOX_COLUMNS.map((c, i) => `$${first + i}::${OUTBOX_ARRAY_TYPES[c]}`).join(', ');
+  return (
+    `WITH changed AS (${changed} RETURNING id), appended AS (INSERT INTO outbox (${OUTBOX_COLUMNS.join(', ')}) ` +
+    `SELECT ${OUTBOX_COLUMNS.map((c) => `e.${c}`).join(', ')} FROM changed, ` +
+    `unnest(${arrays}) WITH ORDINALITY AS e(${OUTBOX_COLUMNS.join(', ')}, position) ORDER BY e.position) ` +
+    'SELECT count(*)::int AS written FROM changed'
+  );
+}
+
+const UPDATE_CAMPAIGN = `UPDATE campaigns SET ${CHANGED.map((c, i) => `${c} = $${i + 2}`).join(', ')} WHERE id = $1 AND version = $${CHANGED.length + 2}`;
+const REMOVE_CAMPAIGN = 'DELETE FROM campaigns WHERE id = $1 AND version = $2';
+
 /**
  * Named statements: PostgreSQL parses and plans each once per connection, and the service skips Knex's query
  * building; the SQL is the same as the Knex adapter's.
@@ -42,8 +72,10 @@ const OUTBOX_COLUMNS = [
 const STATEMENTS = {
   findCampaign: `SELECT ${CAMPAIGN_COLUMNS.map((c) => (c === 'id' ? 'CAST(id AS TEXT) AS id' : c)).join(', ')} FROM campaigns WHERE id = $1`,
   insertCampaign: `INSERT INTO campaigns (${CAMPAIGN_COLUMNS.join(', ')}) VALUES (${CAMPAIGN_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`,
-  updateCampaign: `UPDATE campaigns SET ${CHANGED.map((c, i) => `${c} = $${i + 2}`).join(', ')} WHERE id = $1 AND version = $${CHANGED.length + 2}`,
-  removeCampaign: 'DELETE FROM campaigns WHERE id = $1 AND version = $2',
+  updateCampaign: UPDATE_CAMPAIGN,
+  removeCampaign: REMOVE_CAMPAIGN,
+  updateWithEvents: changeWithEvents(UPDATE_CAMPAIGN, CHANGED.length + 3),
+  removeWithEvents: changeWithEvents(REMOVE_CAMPAIGN, 3),
   appendEvent: `INSERT INTO outbox (${OUTBOX_COLUMNS.join(', ')}) VALUES (${OUTBOX_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`,
   findOutcome: 'SELECT fingerprint, outcome FROM idempotency_keys WHERE owner = $1 AND key = $2',
   rememberOutcome:
@@ -79,15 +111,23 @@ export function postgresTransaction(connection: PgConnection, onAppend: () => vo
         }
       },
       async update(campaign: Campaign, expectedVersion: number) {
-        const row = toRow(campaign.snapshot());
-        const result = await connection.query(
-          named('updateCampaign', [row.id, ...CHANGED.map((c) => row[c]), expectedVersion]),
-        );
+        const result = await connection.query(named('updateCampaign', updateValues(campaign, expectedVersion)));
         return result.rowCount === 1;
       },
       async remove(campaign: Campaign, expectedVersion: number) {
         const result = await connection.query(named('removeCampaign', [campaign.id.toString(), expectedVersion]));
         return result.rowCount === 1;
+      },
+      async saveChange(campaign: Campaign, expectedVersion: number, events: readonly CampaignEvent[]) {
+        const rows = outboxRows(events, new Date(), activeTraceContext());
+        const columns = OUTBOX_COLUMNS.map((c) => rows.map((row) => row[c]));
+        const write = campaign.isDeleted
+          ? named('removeWithEvents', [campaign.id.toString(), expectedVersion, ...columns])
+          : named('updateWithEvents', [...updateValues(campaign, expectedVersion), ...columns]);
+        const { rows: answer } = await connection.query<{ written: number }>(write);
+        const written = answer[0]?.written === 1;
+        if (written && events.length > 0) onAppend();
+        return written;
       },
     },
     outbox: {
@@ -121,4 +161,9 @@ export function postgresTransaction(connection: PgConnection, onAppend: () => vo
       },
     },
   };
+}
+
+function updateValues(campaign: Campaign, expectedVersion: number): unknown[] {
+  const row = toRow(campaign.snapshot());
+  return [row.id, ...CHANGED.map((c) => row[c]), expectedVersion];
 }

@@ -52,6 +52,19 @@ export function sqliteTransaction(connection: Database, onAppend: () => void): T
       async remove(campaign: Campaign, expectedVersion: number) {
         return prepared(connection, DELETE_CAMPAIGN).run(campaign.id.toString(), expectedVersion).changes === 1;
       },
+      async saveChange(campaign: Campaign, expectedVersion: number, events: readonly CampaignEvent[]) {
+        // The rows first: the trace context is current only until the first await (carried-trace-context.ts).
+        const rows = outboxRows(events, new Date(), activeTraceContext());
+        const written = campaign.isDeleted
+          ? prepared(connection, DELETE_CAMPAIGN).run(campaign.id.toString(), expectedVersion).changes === 1
+          : prepared(connection, UPDATE_CAMPAIGN).run({ ...bindable(toRow(campaign.snapshot())), expectedVersion })
+              .changes === 1;
+        if (!written || rows.length === 0) return written;
+        const insert = prepared(connection, INSERT_OUTBOX);
+        for (const row of rows) insert.run(bindable(row));
+        onAppend();
+        return true;
+      },
     },
     outbox: {
       async append(events: readonly CampaignEvent[]) {

@@ -38,11 +38,22 @@ describe('Watching whether the topic takes writes again', () => {
   });
   afterEach(() => watch.close());
 
-  it('waits the whole time while the metadata does not change: a dead broker leads its partitions until it is fenced', async () => {
+  it('doubts metadata that shows the topic writable without a change: a dead broker leads its partitions until it is fenced', async () => {
     const started = Date.now();
-    await watch.whenWritable(2, 150, never);
+    expect(await watch.whenWritable(2, 150, never), 'writable').to.equal(false);
     expect(Date.now() - started).to.be.at.least(140);
     expect(metadata.reads).to.be.above(3);
+  });
+
+  it('takes unchanged metadata at its word once it showed the topic writable for the doubt period', async () => {
+    const believing = new WriteReadiness(metadata.kafka(), 'campaign-events', 5, 60);
+    try {
+      const started = Date.now();
+      expect(await believing.whenWritable(2, 5_000, never), 'writable').to.equal(true);
+      expect(Date.now() - started).to.be.within(55, 1_000);
+    } finally {
+      await believing.close();
+    }
   });
 
   it('answers as soon as a partition moved to a live leader with enough replicas in sync', async () => {
@@ -51,7 +62,7 @@ describe('Watching whether the topic takes writes again', () => {
       metadata.partitions[0] = partition(0, 2, [2, 3]);
     }, 30);
     const started = Date.now();
-    await watch.whenWritable(2, 5_000, never);
+    expect(await watch.whenWritable(2, 5_000, never), 'writable').to.equal(true);
     expect(Date.now() - started).to.be.below(1_000);
   });
 
@@ -59,7 +70,7 @@ describe('Watching whether the topic takes writes again', () => {
     metadata.partitions[1] = partition(1, 2, [2]);
     setTimeout(() => (metadata.partitions[1] = partition(1, 2, [2, 3])), 30);
     const started = Date.now();
-    await watch.whenWritable(2, 5_000, never);
+    expect(await watch.whenWritable(2, 5_000, never), 'writable').to.equal(true);
     expect(Date.now() - started).to.be.below(1_000);
   });
 
@@ -67,7 +78,7 @@ describe('Watching whether the topic takes writes again', () => {
     const abandon = new AbortController();
     setTimeout(() => abandon.abort(), 20);
     const started = Date.now();
-    await watch.whenWritable(2, 5_000, abandon.signal);
+    expect(await watch.whenWritable(2, 5_000, abandon.signal), 'writable').to.equal(false);
     expect(Date.now() - started).to.be.below(1_000);
   });
 });
