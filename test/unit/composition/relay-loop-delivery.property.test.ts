@@ -1,15 +1,12 @@
 import fc from 'fast-check';
 import { InProcessOutboxSignal } from '../../../src/adapters/system/in-process-outbox-signal.js';
 import type { PendingEvent } from '../../../src/application/index.js';
-import { RelayLoop } from '../../../src/composition/relay-loop.js';
 import { DeduplicatingBroker, type Outcome } from '../../fakes/deduplicating-broker.js';
-import { FixedClock } from '../../fakes/fixed-clock.js';
-import { soleLeadership } from '../../fakes/in-memory-lease-table.js';
 import { InMemoryPendingEvents } from '../../fakes/in-memory-pending-events.js';
-import { RecordingRelayLog } from '../../fakes/recording-relay-log.js';
 import { eventually } from '../../support/eventually.js';
 import { expect } from '../../support/expect.js';
 import { propertyParameters, propertyTimeoutMs } from '../../support/property-runs.js';
+import { relayLoopOn } from '../../support/relay-loop-on-fakes.js';
 
 const RUNS = 150;
 const CAMPAIGNS = 6;
@@ -59,14 +56,9 @@ describe('The outbox relay’s delivery, generated: any commits, any broker fail
       }
       return publish(events);
     };
-    const relay = new RelayLoop(
-      {
-        pending: outbox,
-        publisher: broker,
-        leadership: soleLeadership(),
-        clock: new FixedClock(new Date('2030-01-01T12:00:00Z')),
-        log: new RecordingRelayLog(),
-      },
+    const relay = relayLoopOn(
+      outbox,
+      broker,
       { batchSize: 10, pollIntervalMs: 60_000, retry: { initialDelayMs: 20, maxDelayMs: 20 } },
       signal,
     );
@@ -95,14 +87,9 @@ describe('The outbox relay’s delivery, generated: any commits, any broker fail
           const outbox = new InMemoryPendingEvents();
           const broker = new DeduplicatingBroker(outcomes, laneOf);
           const signal = new InProcessOutboxSignal();
-          const relay = new RelayLoop(
-            {
-              pending: outbox,
-              publisher: broker,
-              leadership: soleLeadership(),
-              clock: new FixedClock(new Date('2030-01-01T12:00:00Z')),
-              log: new RecordingRelayLog(),
-            },
+          const relay = relayLoopOn(
+            outbox,
+            broker,
             { batchSize, pollIntervalMs: 5, retry: { initialDelayMs: 1, maxDelayMs: 4 } },
             signal,
           );

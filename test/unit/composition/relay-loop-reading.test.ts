@@ -1,11 +1,8 @@
 import type { PendingEvent } from '../../../src/application/index.js';
-import { RelayLoop } from '../../../src/composition/relay-loop.js';
 import { DeduplicatingBroker } from '../../fakes/deduplicating-broker.js';
-import { FixedClock } from '../../fakes/fixed-clock.js';
-import { soleLeadership } from '../../fakes/in-memory-lease-table.js';
 import { InMemoryPendingEvents } from '../../fakes/in-memory-pending-events.js';
-import { RecordingRelayLog } from '../../fakes/recording-relay-log.js';
 import { expect } from '../../support/expect.js';
+import { relayLoopOn } from '../../support/relay-loop-on-fakes.js';
 
 const LANES = 3;
 const laneOf = (event: PendingEvent) => `lane ${Number(event.aggregateId) % LANES}`;
@@ -15,16 +12,11 @@ async function drainBacklog(events: number, campaigns: number, batchSize: number
   const outbox = new InMemoryPendingEvents();
   for (let n = 0; n < events; n++) outbox.append(1, String(n % campaigns));
   const broker = new DeduplicatingBroker([], laneOf);
-  const relay = new RelayLoop(
-    {
-      pending: outbox,
-      publisher: broker,
-      leadership: soleLeadership(),
-      clock: new FixedClock(new Date('2030-01-01T12:00:00Z')),
-      log: new RecordingRelayLog(),
-    },
-    { batchSize, pollIntervalMs: 60_000, retry: { initialDelayMs: 1, maxDelayMs: 4 } },
-  );
+  const relay = relayLoopOn(outbox, broker, {
+    batchSize,
+    pollIntervalMs: 60_000,
+    retry: { initialDelayMs: 1, maxDelayMs: 4 },
+  });
   expect(await relay.drain()).to.equal(events);
   const reads = outbox.journal.filter((entry) => entry.startsWith('next')).length;
   const batches = outbox.journal.filter((entry) => entry.startsWith('mark')).length;
