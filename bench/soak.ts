@@ -83,7 +83,7 @@ async function soak(kind: DatabaseKind): Promise<Soak> {
   try {
     await pace(client, result, seeded, service.child.pid!);
   } finally {
-    maintenance?.stop();
+    await maintenance?.stop();
     result.vacuums = maintenance?.runs() ?? 0;
     client.close();
     await service.stop();
@@ -98,22 +98,28 @@ async function soak(kind: DatabaseKind): Promise<Soak> {
  * off (a CI setting), and then `ALTER TABLE ... SET (autovacuum_enabled = true)` does nothing, so the bench runs
  * `VACUUM ANALYZE` on the service's tables itself on a schedule.
  */
-async function postgresMaintenance(db: Knex): Promise<{ description: string; stop: () => void; runs: () => number }> {
+async function postgresMaintenance(
+  db: Knex,
+): Promise<{ description: string; stop: () => Promise<void>; runs: () => number }> {
   const autovacuum = String((await db.raw('SHOW autovacuum')).rows[0].autovacuum);
   let runs = 0;
-  let running = false;
+  /** The pass in progress, which the bench waits for before it closes the pool. */
+  let pass: Promise<void> | undefined;
   const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    void (async () => {
+    pass ??= (async () => {
       for (const table of ['campaigns', 'campaign_buckets', 'outbox', 'idempotency_keys'])
         await db.raw(`VACUUM ANALYZE ${table}`);
       runs++;
-    })().finally(() => (running = false));
+    })().finally(() => {
+      pass = undefined;
+    });
   }, VACUUM_SECONDS * 1000);
   return {
     description: `the server's autovacuum is ${autovacuum}; the bench runs VACUUM ANALYZE on the service's tables every ${VACUUM_SECONDS} s`,
-    stop: () => clearInterval(timer),
+    stop: async () => {
+      clearInterval(timer);
+      await pass;
+    },
     runs: () => runs,
   };
 }
