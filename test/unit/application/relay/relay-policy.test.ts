@@ -232,7 +232,7 @@ describe('RelayPolicy (what the relay does, whoever runs it)', () => {
     expect(log.outagesEnded).to.have.length(1);
   });
 
-  it('forgets the lanes waiting to retry when it stands by: the driver drops their retries, and one falling due starts nothing', async () => {
+  it("stops retrying when it stands by: the driver drops the lanes' retries, and one falling due starts nothing", async () => {
     outbox.append(1, 'a');
     broker.refuseLane('lane of a');
     await turn();
@@ -243,5 +243,48 @@ describe('RelayPolicy (what the relay does, whoever runs it)', () => {
     const wakes = driver.wakes;
     policy.retryDue('lane of a');
     expect(driver.wakes).to.equal(wakes);
+  });
+
+  it('keeps a failed batch while it stands by and, leading again, sends it exactly as it was once the outbox shows none of it published', async () => {
+    policy = policyWith({ batchSize: 10 });
+    outbox.append(2, 'a');
+    broker.refuseLane('lane of a');
+    await turn();
+    await newsSince(0, 1);
+    policy.takeNews(round);
+    policy.standBy();
+    outbox.append(2, 'a');
+    broker.acceptLane('lane of a');
+    round = await policy.beginRound();
+    await turn();
+    await newsSince(1, 1);
+    await turn();
+    await newsSince(2, 1);
+    policy.takeNews(round);
+    expect(sequencesOf(broker.acknowledged)).to.deep.equal([
+      [1n, 2n],
+      [3n, 4n],
+    ]);
+    expect(outbox.journal).to.include('check 1,2');
+    expect(outbox.unpublished).to.deep.equal([]);
+  });
+
+  it('drops a batch it kept while standing by once another relay published any of it, and reads that lane anew', async () => {
+    policy = policyWith({ batchSize: 10 });
+    outbox.append(2, 'a');
+    broker.refuseLane('lane of a');
+    await turn();
+    await newsSince(0, 1);
+    policy.takeNews(round);
+    policy.standBy();
+    outbox.markedElsewhere([1n]);
+    outbox.append(1, 'a');
+    broker.acceptLane('lane of a');
+    round = await policy.beginRound();
+    await turn();
+    await newsSince(1, 1);
+    policy.takeNews(round);
+    expect(sequencesOf(broker.acknowledged)).to.deep.equal([[2n, 3n]]);
+    expect(outbox.unpublished).to.deep.equal([]);
   });
 });
