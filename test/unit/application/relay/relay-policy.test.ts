@@ -232,13 +232,18 @@ describe('RelayPolicy (what the relay does, whoever runs it)', () => {
     expect(log.outagesEnded).to.have.length(1);
   });
 
-  it("stops retrying when it stands by: the driver drops the lanes' retries, and one falling due starts nothing", async () => {
-    outbox.append(1, 'a');
+  /** Lane a's batch of `events` is refused, then the relay stands by (another relay took the lease). */
+  const failThenStandBy = async (events: number) => {
+    outbox.append(events, 'a');
     broker.refuseLane('lane of a');
     await turn();
     await newsSince(0, 1);
     policy.takeNews(round);
     policy.standBy();
+  };
+
+  it("stops retrying when it stands by: the driver drops the lanes' retries, and one falling due starts nothing", async () => {
+    await failThenStandBy(1);
     expect(driver.cancellations).to.equal(1);
     const wakes = driver.wakes;
     policy.retryDue('lane of a');
@@ -247,12 +252,7 @@ describe('RelayPolicy (what the relay does, whoever runs it)', () => {
 
   it('keeps a failed batch while it stands by and, leading again, sends it exactly as it was once the outbox shows none of it published', async () => {
     policy = policyWith({ batchSize: 10 });
-    outbox.append(2, 'a');
-    broker.refuseLane('lane of a');
-    await turn();
-    await newsSince(0, 1);
-    policy.takeNews(round);
-    policy.standBy();
+    await failThenStandBy(2);
     outbox.append(2, 'a');
     broker.acceptLane('lane of a');
     round = await policy.beginRound();
@@ -271,12 +271,7 @@ describe('RelayPolicy (what the relay does, whoever runs it)', () => {
 
   it('drops a batch it kept while standing by once another relay published any of it, and reads that lane anew', async () => {
     policy = policyWith({ batchSize: 10 });
-    outbox.append(2, 'a');
-    broker.refuseLane('lane of a');
-    await turn();
-    await newsSince(0, 1);
-    policy.takeNews(round);
-    policy.standBy();
+    await failThenStandBy(2);
     outbox.markedElsewhere([1n]);
     outbox.append(1, 'a');
     broker.acceptLane('lane of a');
