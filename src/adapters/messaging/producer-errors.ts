@@ -9,11 +9,12 @@ const FATAL_FOR_IDEMPOTENCE = new Set([
 
 /**
  * True when the producer must be thrown away and a new one created: the broker refused its idempotence state,
- * anywhere in the chain of causes. Nothing else is a reason, not even an error kafkajs will not retry (a lock it
- * waited too long for while a broker came up, running out of retries): kafkajs hands out a partition's sequence
- * numbers only to a request it sends and takes them back when the request fails, so the same producer sends the
- * events again under the same producer id and sequence, and the broker drops a copy it already wrote. A new
- * producer has a new producer id: the broker could not recognise its copy, and the events would be written twice.
+ * anywhere in the chain of causes. Nothing else is a reason, not even an error kafkajs will not retry (its send
+ * wraps a metadata request that ran out of retries, while a partition has no leader, as one): kafkajs hands out a
+ * partition's sequence numbers only to a request it sends and takes them back when the request fails, so the same
+ * producer sends the events again under the same producer id and sequence, and the broker drops a copy it already
+ * wrote. A new producer has a new producer id: the broker could not recognise its copy, and the events would be
+ * written twice.
  */
 export function isFatalForProducer(error: unknown): boolean {
   for (let current = error; current instanceof Error; current = current.cause) {

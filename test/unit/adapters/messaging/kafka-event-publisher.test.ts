@@ -329,8 +329,12 @@ describe('KafkaEventPublisher', () => {
     expect(kafka.producers).to.have.length(1);
   });
 
-  it('keeps the producer after an error kafkajs will not retry that is no verdict on its idempotence (a lock it waited too long for while a broker came up)', async () => {
+  it('keeps the producer after an error kafkajs will not retry that is no verdict on its idempotence (its metadata ran out of retries while a partition had no leader)', async () => {
     await publisher.publish([EVENT]);
+    const noLeader = protocolError('LEADER_NOT_AVAILABLE', true);
+    const metadataGaveUp = new KafkaJSNumberOfRetriesExceeded(noLeader, { retryCount: 5, retryTime: 800 });
+    kafka.sendFailure = nonRetriable(metadataGaveUp);
+    await expect(publisher.publish([EVENT])).to.be.rejectedWith('LEADER_NOT_AVAILABLE');
     kafka.sendFailure = nonRetriable(lockTimeout('Timeout while acquiring lock (connect to broker 127.0.0.1:9194)'));
     await expect(publisher.publish([EVENT])).to.be.rejectedWith('Timeout while acquiring lock');
     kafka.sendFailure = undefined;
