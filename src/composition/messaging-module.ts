@@ -8,6 +8,7 @@ import type { KafkaSettings, RelaySettings } from '../adapters/config/config.js'
 import { PinoRelayLog } from '../adapters/logging/pino-relay-log.js';
 import { createKafka } from '../adapters/messaging/kafka-client.js';
 import { KafkaEventPublisher } from '../adapters/messaging/kafka-event-publisher.js';
+import { logProducerReplaced } from '../adapters/messaging/producer-log.js';
 import { logTopicLayout } from '../adapters/messaging/topic-log.js';
 import { KnexPendingEvents } from '../adapters/persistence/knex/knex-pending-events.js';
 import { KnexRelayLease } from '../adapters/persistence/knex/knex-relay-lease.js';
@@ -58,6 +59,7 @@ export function messagingModule(kafka: KafkaSettings, relay: RelaySettings): Con
               eventSource: kafka.eventSource,
             },
             (layout) => logTopicLayout(logger, layout),
+            (cause) => logProducerReplaced(logger, cause),
           ),
         [TYPES.Kafka, TYPES.Logger],
       )

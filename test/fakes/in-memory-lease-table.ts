@@ -36,6 +36,22 @@ export class InMemoryLeaseTable {
     };
   }
 
+  /** The relay's lease, counting in `questions.asked` every time it is asked for (taken or renewed). */
+  countedLeaseFor(relay: string): { lease: RelayLease; questions: { asked: number } } {
+    const lease = this.leaseFor(relay);
+    const questions = { asked: 0 };
+    return {
+      lease: {
+        acquire: () => {
+          questions.asked++;
+          return lease.acquire();
+        },
+        release: () => lease.release(),
+      },
+      questions,
+    };
+  }
+
   /** A relay with a leadership of its own over this table. */
   leadershipFor(relay: string, settings: LeadershipSettings = LEASE_SETTINGS): RelayLeadership {
     return new RelayLeadership(this.leaseFor(relay), settings, this.now);

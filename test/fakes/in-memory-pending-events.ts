@@ -75,6 +75,17 @@ export class InMemoryPendingEvents implements PendingEvents {
     return unpublished.length > batch.length;
   }
 
+  async noneMarkedPublished(batch: readonly PendingEvent[]): Promise<boolean> {
+    this.journal.push(`check ${batch.map((event) => event.sequence).join(',')}`);
+    const sequences = new Set(batch.map((event) => event.sequence));
+    return this.rows.every((row) => !sequences.has(row.sequence) || row.publishedAt === null);
+  }
+
+  /** Marks these events published as another relay would, without this relay's knowing. */
+  markedElsewhere(sequences: readonly bigint[]): void {
+    for (const row of this.rows) if (sequences.includes(row.sequence)) row.publishedAt = new Date(0);
+  }
+
   /** The next mark fails with this error and changes nothing. */
   refuseNextMark(error = new Error('database unavailable')): void {
     this.markFailure = error;

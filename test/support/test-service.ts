@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { parse } from 'lossless-json';
-import type { Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 import { ALL_SCOPES } from '../../src/adapters/auth/principal.js';
 import { mintToken } from '../../src/adapters/auth/token-minter.js';
 import { loadConfig } from '../../src/adapters/config/config.js';
@@ -48,7 +48,7 @@ export class TestService {
       ...database.env,
       ...options.env,
     };
-    const logger = options.logger ?? createLogger('silent');
+    const logger = options.logger ?? serviceLogger();
     const running = await startService(loadConfig(env), logger, options.clock ? { clock: options.clock } : {});
     const token = await mintToken({ secret: TEST_SECRET, subject: 'tester' });
     return new TestService(running, database, token);
@@ -122,4 +122,15 @@ export class TestService {
 
 export function inDays(days: number, from = Date.now()): string {
   return new Date(from + days * 86_400_000).toISOString();
+}
+
+/**
+ * Silent, unless TEST_SERVICE_LOG=<path prefix> is set: then each service the tests start writes its debug log,
+ * kafkajs's included, to a file of its own (`<prefix>-<pid>-<start time>.log`).
+ */
+function serviceLogger(): Logger {
+  const prefix = process.env.TEST_SERVICE_LOG;
+  if (prefix === undefined || prefix === '') return createLogger('silent');
+  const destination = pino.destination({ dest: `${prefix}-${process.pid}-${Date.now()}.log`, sync: true });
+  return createLogger('debug', { destination });
 }

@@ -41,6 +41,8 @@ export class KafkaEventPublisher implements EventPublisher {
     private readonly settings: PublishSettings,
     /** Told what the topic really is once, when it is first created or found. */
     private readonly topicFound: (layout: TopicLayout) => void = () => undefined,
+    /** Told when the broker's refusal makes a new producer (a new producer id) necessary, and why. */
+    private readonly producerReplaced: (cause: unknown) => void = () => undefined,
   ) {
     this.writeReadiness = new WriteReadiness(kafka, settings.topic);
   }
@@ -64,7 +66,8 @@ export class KafkaEventPublisher implements EventPublisher {
     );
     const refusals = sends.flatMap((send) => (send.status === 'rejected' ? [send.reason as unknown] : []));
     if (refusals.length === 0) return;
-    if (refusals.some(isFatalForProducer)) await this.discardProducer(producer);
+    const fatal = refusals.find(isFatalForProducer);
+    if (fatal !== undefined && (await this.discardProducer(producer))) this.producerReplaced(fatal);
     const acknowledged = partitions.flatMap(([, messages], i) =>
       sends[i]!.status === 'fulfilled' ? messages.map(({ event }) => event) : [],
     );
@@ -154,10 +157,12 @@ export class KafkaEventPublisher implements EventPublisher {
     }
   }
 
-  /** Another lane may have replaced it already: only the one in use is dropped, once. */
-  private async discardProducer(failed: Producer): Promise<void> {
+  /** Another lane may have replaced it already: only the one in use is dropped, once; answers whether this call did. */
+  private async discardProducer(failed: Producer): Promise<boolean> {
     const current = this.producer;
-    if ((await current?.catch(() => undefined)) === failed && this.producer === current) this.producer = undefined;
+    const inUse = (await current?.catch(() => undefined)) === failed && this.producer === current;
+    if (inUse) this.producer = undefined;
     await failed.disconnect().catch(() => undefined);
+    return inUse;
   }
 }

@@ -1,4 +1,4 @@
-/** Errors after which an idempotent producer's sequence numbers can no longer be trusted. */
+/** The broker's verdicts that an idempotent producer's id, epoch or sequence numbers can no longer be used. */
 const FATAL_FOR_IDEMPOTENCE = new Set([
   'OUT_OF_ORDER_SEQUENCE_NUMBER',
   'INVALID_PRODUCER_EPOCH',
@@ -8,17 +8,18 @@ const FATAL_FOR_IDEMPOTENCE = new Set([
 ]);
 
 /**
- * True when the producer must be thrown away and a new one created: an idempotence error, or an error kafkajs
- * will not retry, anywhere in the chain of causes. Running out of retries on errors that could be retried is
- * not one: kafkajs takes back the sequence numbers of a produce request that failed, so the same producer sends
- * the events again under the same producer id and sequence, and the broker drops a copy it already has. A new
- * producer (a new producer id) could not be recognised that way, so it is made only when it must be.
+ * True when the producer must be thrown away and a new one created: the broker refused its idempotence state,
+ * anywhere in the chain of causes. Nothing else is a reason, not even an error kafkajs will not retry (its send
+ * wraps a metadata request that ran out of retries, while a partition has no leader, as one): kafkajs hands out a
+ * partition's sequence numbers only to a request it sends and takes them back when the request fails, so the same
+ * producer sends the events again under the same producer id and sequence, and the broker drops a copy it already
+ * wrote. A new producer has a new producer id: the broker could not recognise its copy, and the events would be
+ * written twice.
  */
 export function isFatalForProducer(error: unknown): boolean {
   for (let current = error; current instanceof Error; current = current.cause) {
-    const { type, retriable, name } = current as Error & { type?: string; retriable?: boolean };
+    const { type } = current as Error & { type?: string };
     if (type !== undefined && FATAL_FOR_IDEMPOTENCE.has(type)) return true;
-    if (retriable === false && name !== 'KafkaJSNumberOfRetriesExceeded') return true;
   }
   return false;
 }

@@ -33,4 +33,6 @@ export interface PendingEvents {
    * commit lets a row appear below rows read already). Always false where rows appear in sequence order.
    */
   leftBehind(batch: readonly PendingEvent[]): Promise<boolean>;
+  /** Whether no event of the batch has been marked published since it was read, by this relay or another. */
+  noneMarkedPublished(batch: readonly PendingEvent[]): Promise<boolean>;
 }

@@ -14,6 +14,8 @@ export class RelayLanes {
   private readonly waiting = new Set<string>();
   /** Per lane, the events of its failed batch that are not marked published: its next batch, unchanged. */
   private readonly unsettled = new Map<string, readonly PendingEvent[]>();
+  /** Lanes whose failed batch was kept while the relay stood by: another relay may have published it meanwhile. */
+  private readonly keptWhileStandingBy = new Set<string>();
   /** Failed attempts in a row, per lane; the delay of its next retry grows with them. */
   private readonly failures = new Map<string, number>();
 
@@ -72,14 +74,21 @@ export class RelayLanes {
     this.waiting.delete(lane);
   }
 
-  keepUnsettled(lane: string, events: readonly PendingEvent[]): void {
-    if (events.length > 0) this.unsettled.set(lane, events);
+  keepUnsettled(lane: string, events: readonly PendingEvent[], keptWhileStandingBy = false): void {
+    if (events.length === 0) return;
+    this.unsettled.set(lane, events);
+    if (keptWhileStandingBy) this.keptWhileStandingBy.add(lane);
   }
 
   /** Takes the failed batches whose lanes may send them again now: none in flight, the retry due. */
-  takeUnsettledDue(): Array<[lane: string, batch: readonly PendingEvent[]]> {
-    const due = [...this.unsettled].filter(([lane]) => !this.inFlight.has(lane) && !this.waiting.has(lane));
-    for (const [lane] of due) this.unsettled.delete(lane);
+  takeUnsettledDue(): UnsettledBatch[] {
+    const due = [...this.unsettled]
+      .filter(([lane]) => !this.inFlight.has(lane) && !this.waiting.has(lane))
+      .map(([lane, batch]) => ({ lane, batch, keptWhileStandingBy: this.keptWhileStandingBy.has(lane) }));
+    for (const { lane } of due) {
+      this.unsettled.delete(lane);
+      this.keptWhileStandingBy.delete(lane);
+    }
     return due;
   }
 
@@ -88,10 +97,29 @@ export class RelayLanes {
     return this.failures.size === 0 && this.stalled.size === 0;
   }
 
-  /** A relay that no longer leads retries nothing: the lanes are the new holder's. */
-  forgetFailures(): void {
+  /**
+   * The relay no longer leads: it retries nothing, and its failures are the past. Each failed batch is kept, to be
+   * sent again as it was should the lease come back (the same producer's copy of a batch the broker wrote is
+   * recognised; a batch formed anew would overlap it), once the outbox shows no other relay published any of it.
+   */
+  standBy(): void {
     this.waiting.clear();
-    this.unsettled.clear();
     this.failures.clear();
+    for (const lane of this.unsettled.keys()) this.keptWhileStandingBy.add(lane);
   }
+
+  /** The relay stops: nothing of the lanes is kept. */
+  forget(): void {
+    this.standBy();
+    this.unsettled.clear();
+    this.keptWhileStandingBy.clear();
+  }
+}
+
+/** A lane's failed batch, due to be sent again exactly as it was. */
+export interface UnsettledBatch {
+  lane: string;
+  batch: readonly PendingEvent[];
+  /** The relay stood by since the batch failed: another relay may have published some of it meanwhile. */
+  keptWhileStandingBy: boolean;
 }

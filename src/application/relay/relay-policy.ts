@@ -104,7 +104,7 @@ export class RelayPolicy {
   /** Another relay holds the lease: this one no longer tries to publish, and an outage it saw is the holder's. */
   standBy(): void {
     this.outages.forget();
-    this.forgetWaitingLanes();
+    this.stopRetrying();
   }
 
   /**
@@ -156,8 +156,7 @@ export class RelayPolicy {
    */
   async readAndStart(stopping: () => boolean): Promise<void> {
     const { batchSize } = this.settings;
-    // Checked before their first send already; a second check could only divide what the broker may hold.
-    for (const [lane, batch] of this.lanes.takeUnsettledDue()) this.startBatch(lane, batch, false);
+    await this.sendUnsettledDue();
     for (const lane of this.gathering.lanes()) if (this.gathering.full(lane)) this.startGathered(lane);
     for (;;) {
       const readPast = this.reading.position !== undefined;
@@ -218,7 +217,7 @@ export class RelayPolicy {
   afterRound(round: Round): AfterRound {
     if (!this.leading) return 'ask again';
     if (round.failures.length > 0 && this.outageOutlastsLease()) {
-      this.forgetWaitingLanes();
+      this.stopRetrying();
       return 'hand over';
     }
     if (this.lanes.allWell()) this.outages.end();
@@ -244,7 +243,8 @@ export class RelayPolicy {
 
   /** The relay stops: it retries nothing more and gives the lease up. */
   async stepDown(): Promise<void> {
-    this.forgetWaitingLanes();
+    this.stopRetrying();
+    this.lanes.forget();
     // Not given up (the database is out of reach), the lease expires by itself within its time to live.
     await this.ports.leadership.stepDown().catch(() => undefined);
   }
@@ -321,12 +321,33 @@ export class RelayPolicy {
     this.driver.retryAfter(lane, delayMs);
   }
 
-  /** A relay that no longer leads retries nothing: the lanes are the new holder's. */
-  private forgetWaitingLanes(): void {
+  /** A relay that no longer leads retries nothing: the lanes are the new holder's (see RelayLanes.standBy). */
+  private stopRetrying(): void {
     this.driver.cancelRetries();
-    this.lanes.forgetFailures();
+    this.lanes.standBy();
     this.restartReading();
     this.news.splice(0, this.news.length, ...this.news.filter((news) => !('retryDue' in news)));
+  }
+
+  /**
+   * Sends again, exactly as they were, the failed batches whose retry is due. One kept while the relay stood by
+   * goes only if the outbox shows none of it published since (by another relay); otherwise the lane reads anew.
+   * The others were checked before their first send already: a second check could only divide what the broker
+   * may hold.
+   */
+  private async sendUnsettledDue(): Promise<void> {
+    const due = this.lanes.takeUnsettledDue();
+    for (const [i, { lane, batch, keptWhileStandingBy }] of due.entries()) {
+      let unpublished: boolean;
+      try {
+        unpublished = !keptWhileStandingBy || (await this.ports.pending.noneMarkedPublished(batch));
+      } catch (error) {
+        for (const kept of due.slice(i)) this.lanes.keepUnsettled(kept.lane, kept.batch, kept.keptWhileStandingBy);
+        throw error;
+      }
+      if (unpublished) this.startBatch(lane, batch, false);
+      else this.goBackForLanesWithRoom();
+    }
   }
 
   /** The outage has lasted the bound with no batch acknowledged since it began (or since the lease came back). */

@@ -97,6 +97,16 @@ for (const kind of DATABASE_KINDS) {
           expect(await pending.leftBehind([second!, third!])).to.equal(false);
         },
       );
+
+      it('tells whether any event of a batch read earlier has been marked published since', async () => {
+        await append(paused('e-1', '1'), paused('e-2', '2'), paused('e-3', '1'));
+        const batch = await pending.next(3);
+        expect(await pending.noneMarkedPublished(batch)).to.equal(true);
+        await pending.markPublished([batch[1]!.sequence], new Date());
+        expect(await pending.noneMarkedPublished(batch)).to.equal(false);
+        expect(await pending.noneMarkedPublished([batch[0]!, batch[2]!])).to.equal(true);
+        expect(await pending.noneMarkedPublished([])).to.equal(true);
+      });
     });
 
     describe('The unit of work the service runs', () => {

@@ -3,6 +3,7 @@ import { InProcessOutboxSignal } from '../../../src/adapters/system/in-process-o
 import type { PendingEvent } from '../../../src/application/index.js';
 import { DeduplicatingBroker, type Outcome } from '../../fakes/deduplicating-broker.js';
 import { InMemoryPendingEvents } from '../../fakes/in-memory-pending-events.js';
+import { SwitchableLeadership } from '../../fakes/switchable-leadership.js';
 import { eventually } from '../../support/eventually.js';
 import { expect } from '../../support/expect.js';
 import { propertyParameters, propertyTimeoutMs } from '../../support/property-runs.js';
@@ -17,7 +18,9 @@ type Step =
   /** A transaction that has its sequence and commits later (PostgreSQL): the row appears below rows read already. */
   | { kind: 'appendLate'; campaign: number }
   | { kind: 'commitLate' }
-  | { kind: 'pause'; ms: number };
+  | { kind: 'pause'; ms: number }
+  /** Another relay holds the lease for a while (it publishes nothing here): this one stands by, then leads again. */
+  | { kind: 'leaseLost'; ms: number };
 
 const campaign = fc.integer({ min: 0, max: CAMPAIGNS - 1 });
 const step: fc.Arbitrary<Step> = fc.oneof(
@@ -28,6 +31,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('appendLate' as const), campaign }),
   fc.record({ kind: fc.constant('commitLate' as const) }),
   { arbitrary: fc.record({ kind: fc.constant('pause' as const), ms: fc.integer({ min: 0, max: 6 }) }), weight: 2 },
+  fc.record({ kind: fc.constant('leaseLost' as const), ms: fc.integer({ min: 0, max: 12 }) }),
 );
 const outcome: fc.Arbitrary<Outcome> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('ack' as const), afterMs: fc.integer({ min: 0, max: 4 }) }), weight: 3 },
@@ -38,7 +42,7 @@ const outcome: fc.Arbitrary<Outcome> = fc.oneof(
 const laneOf = (event: PendingEvent) => `lane ${Number(event.aggregateId) % LANES}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('The outbox relay’s delivery, generated: any commits, any broker failures', function () {
+describe('The outbox relay’s delivery, generated: any commits, any broker failures, the lease lost and taken back', function () {
   this.timeout(propertyTimeoutMs(120_000));
 
   it('sends a failed batch again exactly as it was, though more events of its lane were committed meanwhile', async () => {
@@ -87,11 +91,13 @@ describe('The outbox relay’s delivery, generated: any commits, any broker fail
           const outbox = new InMemoryPendingEvents();
           const broker = new DeduplicatingBroker(outcomes, laneOf);
           const signal = new InProcessOutboxSignal();
+          const lease = new SwitchableLeadership();
           const relay = relayLoopOn(
             outbox,
             broker,
             { batchSize, pollIntervalMs: 5, retry: { initialDelayMs: 1, maxDelayMs: 4 } },
             signal,
+            lease.leadership,
           );
           const committed: PendingEvent[] = [];
           // At most one uncommitted row per campaign: its next change waits for that transaction (the row lock).
@@ -115,6 +121,10 @@ describe('The outbox relay’s delivery, generated: any commits, any broker fail
               } else if (next.kind === 'commitLate') {
                 const [oldest] = uncommitted.keys();
                 if (oldest !== undefined) commit(oldest);
+              } else if (next.kind === 'leaseLost') {
+                lease.takeAway();
+                await sleep(next.ms);
+                lease.giveBack();
               } else {
                 await sleep(next.ms);
               }

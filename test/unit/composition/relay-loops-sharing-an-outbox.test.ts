@@ -150,19 +150,22 @@ describe('Outbox relays sharing one outbox (one per service instance)', () => {
     expect(firstDeliveries).to.deep.equal(Array.from({ length: 600 }, (_, i) => BigInt(i + 1)));
   });
 
-  it('hands the lease over when its holder cannot reach the brokers for longer than the bound, and the other relay publishes', async () => {
+  /** Relay a, which reaches the database but not the brokers, and hands the lease over after 30 s of that. */
+  const relayCutOffFromBrokers = () => {
     const clock = new FixedClock(new Date(now));
     const cutOffBroker = new RecordingPublisher();
     cutOffBroker.goDown(new Error('connect ETIMEDOUT'));
     logs.a = new RecordingRelayLog();
     const a = new RelayLoop(
       { pending: outbox, publisher: cutOffBroker, leadership: table.leadershipFor('a'), clock, log: logs.a },
-      {
-        ...QUICK,
-        handOverAfterMs: 30_000,
-      },
+      { ...QUICK, handOverAfterMs: 30_000 },
     );
     relays.push(a);
+    return { clock, cutOffBroker, a };
+  };
+
+  it('hands the lease over when its holder cannot reach the brokers for longer than the bound, and the other relay publishes', async () => {
+    const { clock, cutOffBroker, a } = relayCutOffFromBrokers();
     outbox.append(3);
     a.start();
     await eventually('a holds the lease and fails', () => logs.a!.outagesBegun.length === 1);
@@ -178,18 +181,7 @@ describe('Outbox relays sharing one outbox (one per service instance)', () => {
   });
 
   it('takes the lease back when no other relay took it, and reports the outage ended once it publishes again', async () => {
-    const clock = new FixedClock(new Date(now));
-    const cutOffBroker = new RecordingPublisher();
-    cutOffBroker.goDown(new Error('connect ETIMEDOUT'));
-    logs.a = new RecordingRelayLog();
-    const a = new RelayLoop(
-      { pending: outbox, publisher: cutOffBroker, leadership: table.leadershipFor('a'), clock, log: logs.a },
-      {
-        ...QUICK,
-        handOverAfterMs: 30_000,
-      },
-    );
-    relays.push(a);
+    const { clock, cutOffBroker, a } = relayCutOffFromBrokers();
     outbox.append(2);
     a.start();
     await eventually('a fails', () => logs.a!.outagesBegun.length === 1);

@@ -53,6 +53,18 @@ export class KnexPendingEvents implements PendingEvents {
     return Number(row?.n) > batch.length;
   }
 
+  async noneMarkedPublished(batch: readonly PendingEvent[]): Promise<boolean> {
+    if (batch.length === 0) return true;
+    const [row] = await this.db('outbox')
+      .count({ n: '*' })
+      .whereNotNull('published_at')
+      .whereIn(
+        'sequence',
+        batch.map((event) => event.sequence.toString()),
+      );
+    return Number(row?.n) === 0;
+  }
+
   /** One UPDATE for the whole batch; the exact sequences, never a range, so a row committed late is not skipped. */
   async markPublished(sequences: readonly bigint[], at: Date): Promise<void> {
     if (sequences.length === 0) return;

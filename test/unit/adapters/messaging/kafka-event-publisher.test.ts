@@ -13,9 +13,15 @@ import type { TopicLayout } from '../../../../src/adapters/messaging/kafka-topic
 import { isFatalForProducer } from '../../../../src/adapters/messaging/producer-errors.js';
 import { PartlyPublished, type PendingEvent } from '../../../../src/application/index.js';
 import { expect } from '../../../support/expect.js';
+import { propertyParameters } from '../../../support/property-runs.js';
 
-const { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } =
-  kafkajs;
+const {
+  KafkaJSConnectionError,
+  KafkaJSLockTimeout,
+  KafkaJSNonRetriableError,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSProtocolError,
+} = kafkajs;
 
 const murmur2Partitioner = kafkajs.Partitioners.DefaultPartitioner();
 const THREE_PARTITIONS = [0, 1, 2].map((partitionId) => ({ partitionId, leader: 0 }));
@@ -37,6 +43,17 @@ const EVENT: PendingEvent = {
 };
 
 /** The error kafkajs makes of a broker's error code. */
+/** kafkajs's own wrapping of an error it will not retry (its types omit the constructors' arguments). */
+function nonRetriable(cause: Error): Error {
+  return new (KafkaJSNonRetriableError as unknown as new (e: Error, options: { cause: Error }) => Error)(cause, {
+    cause,
+  });
+}
+
+function lockTimeout(message: string): Error {
+  return new (KafkaJSLockTimeout as unknown as new (message: string) => Error)(message);
+}
+
 function protocolError(type: string, retriable: boolean): Error {
   return new KafkaJSProtocolError({ message: `broker answered ${type}`, type, code: 0, retriable } as unknown as Error);
 }
@@ -264,7 +281,14 @@ describe('KafkaEventPublisher', () => {
     expect(kafka.producers).to.have.length(1);
   });
 
-  it('recreates the producer after a fatal idempotence error', async () => {
+  it('recreates the producer after a fatal idempotence error, and says why once', async () => {
+    const replaced: unknown[] = [];
+    publisher = new KafkaEventPublisher(
+      kafka as unknown as Kafka,
+      { topic: 'campaign-events', topicPartitions: 3, eventSource: '/campaign-service' },
+      undefined,
+      (cause) => replaced.push(cause),
+    );
     await publisher.publish([EVENT]);
     kafka.sendFailure = protocolError('OUT_OF_ORDER_SEQUENCE_NUMBER', false);
     await expect(publisher.publish([EVENT])).to.be.rejectedWith('OUT_OF_ORDER_SEQUENCE_NUMBER');
@@ -272,6 +296,9 @@ describe('KafkaEventPublisher', () => {
     await publisher.publish([EVENT]);
     expect(kafka.producers.map((p) => p.disconnected)).to.deep.equal([true, false]);
     expect(kafka.producers[1]!.sent).to.have.length(1);
+    expect(replaced.map((cause) => (cause as Error).message)).to.deep.equal([
+      'broker answered OUT_OF_ORDER_SEQUENCE_NUMBER',
+    ]);
   });
 
   it("makes one producer for the partitions' concurrent sends after a fatal error, not one each", async () => {
@@ -300,6 +327,20 @@ describe('KafkaEventPublisher', () => {
     kafka.sendFailure = undefined;
     await publisher.publish([EVENT]);
     expect(kafka.producers).to.have.length(1);
+  });
+
+  it('keeps the producer after an error kafkajs will not retry that is no verdict on its idempotence (its metadata ran out of retries while a partition had no leader)', async () => {
+    await publisher.publish([EVENT]);
+    const noLeader = protocolError('LEADER_NOT_AVAILABLE', true);
+    const metadataGaveUp = new KafkaJSNumberOfRetriesExceeded(noLeader, { retryCount: 5, retryTime: 800 });
+    kafka.sendFailure = nonRetriable(metadataGaveUp);
+    await expect(publisher.publish([EVENT])).to.be.rejectedWith('LEADER_NOT_AVAILABLE');
+    kafka.sendFailure = nonRetriable(lockTimeout('Timeout while acquiring lock (connect to broker 127.0.0.1:9194)'));
+    await expect(publisher.publish([EVENT])).to.be.rejectedWith('Timeout while acquiring lock');
+    kafka.sendFailure = undefined;
+    await publisher.publish([EVENT]);
+    expect(kafka.producers).to.have.length(1);
+    expect(kafka.producers[0]!.sent).to.have.length(2);
   });
 
   it('keeps the producer after an error kafkajs may retry', async () => {
@@ -360,8 +401,60 @@ describe('isFatalForProducer', () => {
     }
   });
 
-  it('is true for an error kafkajs will not retry', () => {
-    expect(isFatalForProducer(new KafkaJSNonRetriableError('gave up'))).to.equal(true);
+  it('is false for an error kafkajs will not retry that is no verdict of the broker on the producer', () => {
+    expect(isFatalForProducer(new KafkaJSNonRetriableError('gave up'))).to.equal(false);
+    expect(isFatalForProducer(lockTimeout('Timeout while acquiring lock'))).to.equal(false);
+  });
+
+  it('is true exactly when an idempotence error of the broker is somewhere in the chain of causes, however kafkajs wrapped it (generated)', () => {
+    const idempotence = [
+      'OUT_OF_ORDER_SEQUENCE_NUMBER',
+      'INVALID_PRODUCER_EPOCH',
+      'INVALID_PRODUCER_ID_MAPPING',
+      'UNKNOWN_PRODUCER_ID',
+      'PRODUCER_FENCED',
+    ];
+    const other = [
+      'NOT_LEADER_OR_FOLLOWER',
+      'LEADER_NOT_AVAILABLE',
+      'REQUEST_TIMED_OUT',
+      'NOT_ENOUGH_REPLICAS',
+      'UNKNOWN_TOPIC_OR_PARTITION',
+      'CORRUPT_MESSAGE',
+      'INVALID_REQUEST',
+    ];
+    const root = fc.oneof(
+      fc.record({
+        kind: fc.constant('protocol' as const),
+        type: fc.constantFrom(...idempotence, ...other),
+        retriable: fc.boolean(),
+      }),
+      fc.constantFrom({ kind: 'connection' as const }, { kind: 'lock' as const }, { kind: 'plain' as const }),
+    );
+    const wrapper = fc.constantFrom('retries exceeded', 'non-retriable', 'plain cause');
+    fc.assert(
+      fc.property(root, fc.array(wrapper, { maxLength: 4 }), (cause, wrappers) => {
+        let error: Error =
+          cause.kind === 'protocol'
+            ? protocolError(cause.type, cause.retriable)
+            : cause.kind === 'connection'
+              ? new KafkaJSConnectionError('connect ECONNREFUSED')
+              : cause.kind === 'lock'
+                ? lockTimeout('Timeout while acquiring lock')
+                : new Error('socket hang up');
+        for (const wrap of wrappers) {
+          error =
+            wrap === 'retries exceeded'
+              ? new KafkaJSNumberOfRetriesExceeded(error, { retryCount: 5, retryTime: 800, cause: error } as never)
+              : wrap === 'non-retriable'
+                ? nonRetriable(error)
+                : new Error('send failed', { cause: error });
+        }
+        const expected = cause.kind === 'protocol' && idempotence.includes(cause.type);
+        expect(isFatalForProducer(error)).to.equal(expected);
+      }),
+      propertyParameters(300),
+    );
   });
 
   it('is false for running out of retries on errors that could be retried, and true when an idempotence error ran out', () => {

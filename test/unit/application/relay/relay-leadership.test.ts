@@ -1,4 +1,4 @@
-import { RelayLeadership, type RelayLease } from '../../../../src/application/index.js';
+import { RelayLeadership } from '../../../../src/application/index.js';
 import { InMemoryLeaseTable, LEASE_SETTINGS } from '../../../fakes/in-memory-lease-table.js';
 import { expect } from '../../../support/expect.js';
 
@@ -28,22 +28,15 @@ describe('RelayLeadership', () => {
   });
 
   it('takes a free lease, and answers yes without asking again while more than a renewal period of it is left', async () => {
-    const questions: string[] = [];
-    const lease = table.leaseFor('a');
-    const a = leadershipOf('a', {
-      acquire: () => {
-        questions.push('acquire');
-        return lease.acquire();
-      },
-      release: () => lease.release(),
-    });
+    const { lease, questions } = table.countedLeaseFor('a');
+    const a = leadershipOf('a', lease);
     expect(await a.mayPublish()).to.equal(true);
     now += ttlMs - renewEveryMs - 1;
     expect(await a.mayPublish()).to.equal(true);
-    expect(questions).to.deep.equal(['acquire']);
+    expect(questions.asked).to.equal(1);
     now += 1;
     expect(await a.mayPublish()).to.equal(true);
-    expect(questions).to.deep.equal(['acquire', 'acquire']);
+    expect(questions.asked).to.equal(2);
   });
 
   it('answers no while another relay holds the lease, and yes once that lease expired', async () => {
@@ -87,28 +80,20 @@ describe('RelayLeadership', () => {
   });
 
   it('renews the lease when asked while it holds it, and does nothing when asked while it does not', async () => {
-    let questions = 0;
-    const lease = table.leaseFor('a');
-    const counted: RelayLease = {
-      acquire: () => {
-        questions++;
-        return lease.acquire();
-      },
-      release: () => lease.release(),
-    };
-    const a = leadershipOf('a', counted);
+    const { lease, questions } = table.countedLeaseFor('a');
+    const a = leadershipOf('a', lease);
     await a.renew();
-    expect(questions, 'renewals before the lease was taken').to.equal(0);
+    expect(questions.asked, 'renewals before the lease was taken').to.equal(0);
     expect(await a.mayPublish()).to.equal(true);
     now += renewEveryMs;
     await a.renew();
-    expect(questions).to.equal(2);
+    expect(questions.asked).to.equal(2);
     now += ttlMs - renewEveryMs - 1;
     expect(await a.mayPublish()).to.equal(true);
-    expect(questions, 'no question more: the renewal extended the lease').to.equal(2);
+    expect(questions.asked, 'no question more: the renewal extended the lease').to.equal(2);
     await a.stepDown();
     await a.renew();
-    expect(questions, 'renewals after stepping down').to.equal(2);
+    expect(questions.asked, 'renewals after stepping down').to.equal(2);
   });
 
   it('gives the lease up when stepping down, so another relay may publish at once', async () => {

@@ -62,6 +62,15 @@ describe('RelayPolicy (what the relay does, whoever runs it)', () => {
   const newsSince = (wakes: number, count: number) =>
     eventually(`${count} pieces of news`, () => driver.wakes >= wakes + count);
 
+  /** Lane a's first batch, of `events`, is refused, and the policy took that in. */
+  const refuseLaneA = async (events: number) => {
+    outbox.append(events, 'a');
+    broker.refuseLane('lane of a');
+    await turn();
+    await newsSince(0, 1);
+    policy.takeNews(round);
+  };
+
   beforeEach(async () => {
     outbox = new InMemoryPendingEvents();
     broker = new RecordingPublisher();
@@ -153,10 +162,7 @@ describe('RelayPolicy (what the relay does, whoever runs it)', () => {
 
   it('sends a failed batch again exactly as it was once its retry is due, before the events its lane got meanwhile', async () => {
     policy = policyWith({ batchSize: 10 });
-    outbox.append(2, 'a');
-    broker.refuseLane('lane of a');
-    await turn();
-    await newsSince(0, 1);
+    await refuseLaneA(2);
     outbox.append(2, 'a');
     broker.acceptLane('lane of a');
     policy.retryDue('lane of a');
@@ -189,11 +195,7 @@ describe('RelayPolicy (what the relay does, whoever runs it)', () => {
 
   it('waits for news after a round, or hands the lease over once a failing outage outlasted the bound, giving up its retries', async () => {
     policy = policyWith({ handOverAfterMs: 30_000 });
-    outbox.append(1, 'a');
-    broker.refuseLane('lane of a');
-    await turn();
-    await newsSince(0, 1);
-    policy.takeNews(round);
+    await refuseLaneA(1);
     expect(policy.afterRound(round)).to.equal('wait for news');
     clock.advance(30_000);
     expect(policy.afterRound(round)).to.equal('hand over');
@@ -218,11 +220,7 @@ describe('RelayPolicy (what the relay does, whoever runs it)', () => {
   });
 
   it('ends an outage after a round only when every lane is well again', async () => {
-    outbox.append(1, 'a');
-    broker.refuseLane('lane of a');
-    await turn();
-    await newsSince(0, 1);
-    policy.takeNews(round);
+    await refuseLaneA(1);
     expect(policy.afterRound(round)).to.equal('wait for news');
     expect(log.outagesEnded, 'a lane still waits to retry').to.deep.equal([]);
     broker.acceptLane('lane of a');
@@ -232,16 +230,47 @@ describe('RelayPolicy (what the relay does, whoever runs it)', () => {
     expect(log.outagesEnded).to.have.length(1);
   });
 
-  it('forgets the lanes waiting to retry when it stands by: the driver drops their retries, and one falling due starts nothing', async () => {
-    outbox.append(1, 'a');
-    broker.refuseLane('lane of a');
-    await turn();
-    await newsSince(0, 1);
-    policy.takeNews(round);
+  it("stops retrying when it stands by: the driver drops the lanes' retries, and one falling due starts nothing", async () => {
+    await refuseLaneA(1);
     policy.standBy();
     expect(driver.cancellations).to.equal(1);
     const wakes = driver.wakes;
     policy.retryDue('lane of a');
     expect(driver.wakes).to.equal(wakes);
+  });
+
+  it('keeps a failed batch while it stands by and, leading again, sends it exactly as it was once the outbox shows none of it published', async () => {
+    policy = policyWith({ batchSize: 10 });
+    await refuseLaneA(2);
+    policy.standBy();
+    outbox.append(2, 'a');
+    broker.acceptLane('lane of a');
+    round = await policy.beginRound();
+    await turn();
+    await newsSince(1, 1);
+    await turn();
+    await newsSince(2, 1);
+    policy.takeNews(round);
+    expect(sequencesOf(broker.acknowledged)).to.deep.equal([
+      [1n, 2n],
+      [3n, 4n],
+    ]);
+    expect(outbox.journal).to.include('check 1,2');
+    expect(outbox.unpublished).to.deep.equal([]);
+  });
+
+  it('drops a batch it kept while standing by once another relay published any of it, and reads that lane anew', async () => {
+    policy = policyWith({ batchSize: 10 });
+    await refuseLaneA(2);
+    policy.standBy();
+    outbox.markedElsewhere([1n]);
+    outbox.append(1, 'a');
+    broker.acceptLane('lane of a');
+    round = await policy.beginRound();
+    await turn();
+    await newsSince(1, 1);
+    policy.takeNews(round);
+    expect(sequencesOf(broker.acknowledged)).to.deep.equal([[2n, 3n]]);
+    expect(outbox.unpublished).to.deep.equal([]);
   });
 });
