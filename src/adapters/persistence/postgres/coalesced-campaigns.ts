@@ -6,6 +6,7 @@ import { activeTraceContext } from '../../tracing/trace-context.js';
 import { type CampaignRow, toRow, toSnapshot } from '../rows/campaign-rows.js';
 import { outboxRows } from '../rows/outbox-rows.js';
 import { type CampaignChange, changeCampaigns, findCampaigns } from './coalesced-statements.js';
+import { onPooledConnection } from './pooled-connection.js';
 import type { PgConnection } from './postgres-transaction.js';
 import { type BatchLimits, TurnBatcher } from './turn-batcher.js';
 
@@ -29,7 +30,7 @@ export class CoalescedCampaigns {
   private readonly changes: TurnBatcher<Traced<CampaignChange>, boolean>;
 
   constructor(db: Knex, limits: BatchLimits = COALESCING_LIMITS) {
-    const onConnection = pooled(db);
+    const onConnection = <T>(use: (connection: PgConnection) => Promise<T>) => onPooledConnection(db, use);
     this.finds = new TurnBatcher(
       (batch) => traced('coalesced find', batch, () => onConnection((connection) => findAll(connection, batch))),
       limits,
@@ -85,17 +86,6 @@ const DEADLOCK_DETECTED = '40P01';
 /** Canonical decimal ids: the shorter is the smaller, and equal lengths compare as text. */
 function compareIds(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-}
-
-function pooled(db: Knex) {
-  return async <T>(use: (connection: PgConnection) => Promise<T>): Promise<T> => {
-    const connection = (await db.client.acquireConnection()) as PgConnection;
-    try {
-      return await use(connection);
-    } finally {
-      await db.client.releaseConnection(connection);
-    }
-  };
 }
 
 function traced<T>(name: string, batch: readonly Traced<unknown>[], run: () => Promise<T>): Promise<T> {

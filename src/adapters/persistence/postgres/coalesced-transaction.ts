@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import type { Transaction } from '../../../application/index.js';
 import { carriedTraceContext, carrying } from '../../tracing/carried-trace-context.js';
 import type { CoalescedCampaigns } from './coalesced-campaigns.js';
-import { type PgConnection, postgresTransaction } from './postgres-transaction.js';
+import { onPooledConnection } from './pooled-connection.js';
+import { postgresTransaction } from './postgres-transaction.js';
 
 /**
  * The ports of a unit run outside any transaction whose campaign reads and changes join the statements of other
@@ -10,15 +11,12 @@ import { type PgConnection, postgresTransaction } from './postgres-transaction.j
  * pooled connection. Wrapped in `singleWriteTransaction`, which refuses every write but one `saveChange`.
  */
 export function coalescedTransaction(db: Knex, coalesced: CoalescedCampaigns, onAppend: () => void): Transaction {
-  const alone = async <T>(use: (tx: Transaction) => Promise<T>): Promise<T> => {
+  const alone = <T>(use: (tx: Transaction) => Promise<T>): Promise<T> => {
     // The trace context carried to this call is current only until its first await.
     const traceContext = carriedTraceContext();
-    const connection = (await db.client.acquireConnection()) as PgConnection;
-    try {
-      return await carrying(traceContext, () => use(postgresTransaction(connection, onAppend)));
-    } finally {
-      await db.client.releaseConnection(connection);
-    }
+    return onPooledConnection(db, (connection) =>
+      carrying(traceContext, () => use(postgresTransaction(connection, onAppend))),
+    );
   };
   return {
     campaigns: {

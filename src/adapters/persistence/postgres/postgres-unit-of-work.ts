@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import type { OutboxSignal, Transaction, UnitOfWork, UnitOfWorkOptions } from '../../../application/index.js';
 import { CoalescedCampaigns } from './coalesced-campaigns.js';
 import { coalescedTransaction } from './coalesced-transaction.js';
-import { type PgConnection, postgresTransaction } from './postgres-transaction.js';
+import { onPooledConnection } from './pooled-connection.js';
+import { postgresTransaction } from './postgres-transaction.js';
 import { singleWriteTransaction } from './single-write-transaction.js';
 
 /**
@@ -36,8 +37,7 @@ export class PostgresUnitOfWork implements UnitOfWork {
   }
 
   private async inTransaction<T>(work: (tx: Transaction) => Promise<T>, onAppend: () => void): Promise<T> {
-    const connection = (await this.db.client.acquireConnection()) as PgConnection;
-    try {
+    return onPooledConnection(this.db, async (connection) => {
       await connection.query('BEGIN');
       try {
         const result = await work(postgresTransaction(connection, onAppend));
@@ -47,8 +47,6 @@ export class PostgresUnitOfWork implements UnitOfWork {
         await connection.query('ROLLBACK').catch(() => undefined);
         throw error;
       }
-    } finally {
-      await this.db.client.releaseConnection(connection);
-    }
+    });
   }
 }

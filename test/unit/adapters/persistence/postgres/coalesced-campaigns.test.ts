@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { CoalescedCampaigns } from '../../../../../src/adapters/persistence/postgres/coalesced-campaigns.js';
 import type { QueryConfig } from '../../../../../src/adapters/persistence/postgres/postgres-transaction.js';
+import { CAMPAIGN_COLUMNS } from '../../../../../src/adapters/persistence/rows/campaign-rows.js';
 import { Campaign, CampaignId } from '../../../../../src/domain/index.js';
 import { expect } from '../../../../support/expect.js';
 
@@ -56,8 +57,9 @@ describe('Campaign reads and changes coalesced into one statement per turn', () 
     const coalesced = new CoalescedCampaigns(db);
     await Promise.all(['9', '8'].map((id) => save(coalesced, startedCampaign(id))));
     const values = statements[0]!.values;
-    const changeOfEvent = values[18];
-    const eventIds = values[19];
+    // The campaign columns and the expected versions come first, then the events' change numbers and event ids.
+    const changeOfEvent = values[CAMPAIGN_COLUMNS.length + 1];
+    const eventIds = values[CAMPAIGN_COLUMNS.length + 2];
     expect(changeOfEvent).to.deep.equal([1, 2]);
     expect(eventIds).to.deep.equal(['start-8', 'start-9']);
   });
