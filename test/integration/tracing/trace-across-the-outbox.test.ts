@@ -135,22 +135,22 @@ for (const { database: kind, protocol, contentType } of CASES) {
       expect(receiver.inTrace(traceId).every((s) => s.service === 'campaigns-under-test')).to.equal(true);
       expect([...receiver.contentTypes]).to.deep.equal([contentType]);
 
-      if (kind === SQLITE) {
-        const batch = await spanWhere(
-          'the group commit',
-          (s) => s.name === 'group commit' && s.links.some((l) => l.spanId === unitOfWork.spanId),
-        );
-        expect(batch.parentSpanId).to.equal('');
-        expect(unitOfWork.links, 'the unit of work links to its commit').to.deep.include({
-          traceId: batch.traceId,
-          spanId: batch.spanId,
-        });
-      } else {
+      const batchName = kind === SQLITE ? 'group commit' : 'coalesced change';
+      const batch = await spanWhere(
+        `the ${batchName}`,
+        (s) => s.name === batchName && s.links.some((l) => l.spanId === unitOfWork.spanId),
+      );
+      expect(batch.parentSpanId).to.equal('');
+      expect(unitOfWork.links, 'the unit of work links to the batch that wrote its change').to.deep.include({
+        traceId: batch.traceId,
+        spanId: batch.spanId,
+      });
+      if (kind !== SQLITE) {
         const query = await spanWhere(
-          'a PostgreSQL query of the unit of work',
-          (s) => s.parentSpanId === unitOfWork.spanId && s.kind === SPAN_KIND.client,
+          'the PostgreSQL statement of the batch',
+          (s) => s.parentSpanId === batch.spanId && s.kind === SPAN_KIND.client,
         );
-        expect(query.traceId).to.equal(traceId);
+        expect(query.traceId).to.equal(batch.traceId);
       }
 
       const requestLine = service.output

@@ -11,41 +11,18 @@ import { CAMPAIGN_COLUMNS, type CampaignRow, toRow, toSnapshot } from '../rows/c
 import { isUniqueViolation } from '../rows/database-values.js';
 import { type IdempotencyRow, storedOutcome } from '../rows/idempotency-rows.js';
 import { outboxRows } from '../rows/outbox-rows.js';
+import { CHANGED, OUTBOX_ARRAY_TYPES, OUTBOX_COLUMNS } from './statement-columns.js';
 
 /** What the service uses of a `pg` client: queries, named ones prepared once per connection. */
 export interface PgConnection {
   query<R = Record<string, unknown>>(query: string | QueryConfig): Promise<{ rows: R[]; rowCount: number | null }>;
 }
 
-interface QueryConfig {
+export interface QueryConfig {
   name: string;
   text: string;
   values: unknown[];
 }
-
-const CHANGED = CAMPAIGN_COLUMNS.filter((c) => c !== 'id');
-const OUTBOX_COLUMNS = [
-  'event_id',
-  'aggregate_type',
-  'aggregate_id',
-  'event_type',
-  'payload',
-  'occurred_at',
-  'created_at',
-  'trace_context',
-] as const;
-
-/** The SQL array type of each outbox column, for the rows of one change passed as one array per column. */
-const OUTBOX_ARRAY_TYPES: Record<(typeof OUTBOX_COLUMNS)[number], string> = {
-  event_id: 'text[]',
-  aggregate_type: 'text[]',
-  aggregate_id: 'bigint[]',
-  event_type: 'text[]',
-  payload: 'text[]',
-  occurred_at: 'timestamptz[]',
-  created_at: 'timestamptz[]',
-  trace_context: 'text[]',
-};
 
 /**
  * One statement that writes a change and its outbox rows, or neither: `changed` is the version-checked write

@@ -1,0 +1,57 @@
+import { CAMPAIGN_COLUMNS, type toRow } from '../rows/campaign-rows.js';
+import type { outboxRows } from '../rows/outbox-rows.js';
+import type { QueryConfig } from './postgres-transaction.js';
+import { CAMPAIGN_ARRAY_TYPES, CHANGED, OUTBOX_ARRAY_TYPES, OUTBOX_COLUMNS } from './statement-columns.js';
+
+/** One unit's version-checked change of a campaign, with the outbox rows of its events in the order raised. */
+export interface CampaignChange {
+  row: ReturnType<typeof toRow>;
+  expectedVersion: number;
+  events: ReturnType<typeof outboxRows>;
+}
+
+const FIND_CAMPAIGNS = `SELECT ${CAMPAIGN_COLUMNS.map((c) => (c === 'id' ? 'CAST(id AS TEXT) AS id' : c)).join(', ')} FROM campaigns WHERE id = ANY($1::bigint[])`;
+
+const CHANGE_INPUT = [...CAMPAIGN_COLUMNS, 'expected_version'] as const;
+const INPUT_TYPES = [...CAMPAIGN_COLUMNS.map((c) => CAMPAIGN_ARRAY_TYPES[c]), 'int[]'];
+const EVENT_INPUT = ['change', ...OUTBOX_COLUMNS] as const;
+const EVENT_TYPES = ['bigint[]', ...OUTBOX_COLUMNS.map((c) => OUTBOX_ARRAY_TYPES[c])];
+const parameters = (types: readonly string[], first: number) => types.map((t, i) => `$${first + i}::${t}`).join(', ');
+
+/**
+ * One statement for the changes of a batch: each change is a row of `changes`, numbered by `position`, and the
+ * version-checked UPDATE writes the campaigns whose version is still the one their change was made from. Only the
+ * events of a change whose row was written are inserted, all in the order of `ordinal` (the batch's changes in
+ * turn, each one's events in the order raised), so the outbox sequence keeps them in that order. It answers the
+ * positions of the changes written. Two changes of the same campaign in one batch write it once: the row is
+ * updated by one of them, the second finds it already changed by this statement and is skipped, so exactly one
+ * position is answered for that campaign and only that change's events are inserted.
+ */
+const CHANGE_CAMPAIGNS =
+  `WITH changes AS (SELECT * FROM unnest(${parameters(INPUT_TYPES, 1)}) WITH ORDINALITY ` +
+  `AS i(${CHANGE_INPUT.join(', ')}, position)), ` +
+  `changed AS (UPDATE campaigns c SET ${CHANGED.map((column) => `${column} = changes.${column}`).join(', ')} ` +
+  'FROM changes WHERE c.id = changes.id AND c.version = changes.expected_version RETURNING changes.position), ' +
+  `appended AS (INSERT INTO outbox (${OUTBOX_COLUMNS.join(', ')}) ` +
+  `SELECT ${OUTBOX_COLUMNS.map((c) => `e.${c}`).join(', ')} ` +
+  `FROM unnest(${parameters(EVENT_TYPES, INPUT_TYPES.length + 1)}) WITH ORDINALITY AS e(${EVENT_INPUT.join(', ')}, ordinal) ` +
+  'JOIN changed ON changed.position = e.change ORDER BY e.ordinal) ' +
+  'SELECT position::int AS position FROM changed';
+
+/** The campaigns stored under some ids (decimal text), each id asked once. */
+export function findCampaigns(ids: readonly string[]): QueryConfig {
+  return { name: 'campaigns_findCampaigns', text: FIND_CAMPAIGNS, values: [ids] };
+}
+
+/** The statement writing `changes`; a change's position is its index here plus one. */
+export function changeCampaigns(changes: readonly CampaignChange[]): QueryConfig {
+  const campaignArrays = CAMPAIGN_COLUMNS.map((column) => changes.map((change) => change.row[column]));
+  const expectedVersions = changes.map((change) => change.expectedVersion);
+  const events = changes.flatMap((change, i) => change.events.map((event) => ({ ...event, change: i + 1 })));
+  const eventArrays = EVENT_INPUT.map((column) => events.map((event) => event[column]));
+  return {
+    name: 'campaigns_changeCampaigns',
+    text: CHANGE_CAMPAIGNS,
+    values: [...campaignArrays, expectedVersions, ...eventArrays],
+  };
+}

@@ -1,0 +1,48 @@
+import { CAMPAIGN_COLUMNS } from '../rows/campaign-rows.js';
+
+/** The columns a change of a campaign writes: all but its id. */
+export const CHANGED = CAMPAIGN_COLUMNS.filter((c) => c !== 'id');
+
+export const OUTBOX_COLUMNS = [
+  'event_id',
+  'aggregate_type',
+  'aggregate_id',
+  'event_type',
+  'payload',
+  'occurred_at',
+  'created_at',
+  'trace_context',
+] as const;
+
+/** The SQL array type of each outbox column, for rows passed as one array per column. */
+export const OUTBOX_ARRAY_TYPES: Record<(typeof OUTBOX_COLUMNS)[number], string> = {
+  event_id: 'text[]',
+  aggregate_type: 'text[]',
+  aggregate_id: 'bigint[]',
+  event_type: 'text[]',
+  payload: 'text[]',
+  occurred_at: 'timestamptz[]',
+  created_at: 'timestamptz[]',
+  trace_context: 'text[]',
+};
+
+/** The SQL array type of each campaign column, for campaigns passed as one array per column. */
+export const CAMPAIGN_ARRAY_TYPES: Record<(typeof CAMPAIGN_COLUMNS)[number], string> = {
+  id: 'bigint[]',
+  name: 'text[]',
+  description: 'text[]',
+  status: 'text[]',
+  start_at: 'timestamptz[]',
+  end_at: 'timestamptz[]',
+  zone: 'text[]',
+  started_at: 'timestamptz[]',
+  paused_at: 'timestamptz[]',
+  terminated_at: 'timestamptz[]',
+  completed_at: 'timestamptz[]',
+  created_at: 'timestamptz[]',
+  created_by: 'text[]',
+  updated_at: 'timestamptz[]',
+  updated_by: 'text[]',
+  version: 'int[]',
+  content: 'text[]',
+};

@@ -1,0 +1,129 @@
+import type { Knex } from 'knex';
+import { CoalescedCampaigns } from '../../../../../src/adapters/persistence/postgres/coalesced-campaigns.js';
+import type { QueryConfig } from '../../../../../src/adapters/persistence/postgres/postgres-transaction.js';
+import { CAMPAIGN_COLUMNS } from '../../../../../src/adapters/persistence/rows/campaign-rows.js';
+import { Campaign, CampaignId } from '../../../../../src/domain/index.js';
+import { expect } from '../../../../support/expect.js';
+
+const now = new Date('2026-12-01T10:00:00Z');
+const startedCampaign = (id: string) => {
+  const campaign = Campaign.create(
+    { id: CampaignId.parse(id), name: 'n', createdBy: 't', startAt: new Date(now.getTime() + 86_400_000) },
+    now,
+  );
+  campaign.pullEvents();
+  campaign.start({ now, eventId: `start-${id}`, by: 't', trigger: 'manual' });
+  return campaign;
+};
+
+/** A pool of fake connections: each statement is recorded and answered by `answer`. */
+function fakePool(answer: (query: QueryConfig) => Promise<{ rows: unknown[] }>) {
+  const statements: QueryConfig[] = [];
+  let held = 0;
+  const connection = {
+    query: (query: QueryConfig) => {
+      statements.push(query);
+      return answer(query);
+    },
+  };
+  const pool = {
+    acquireConnection: async () => {
+      held++;
+      return connection;
+    },
+    releaseConnection: async () => {
+      held--;
+    },
+  };
+  return { db: { client: pool } as unknown as Knex, statements, pool, held: () => held };
+}
+
+const save = (coalesced: CoalescedCampaigns, campaign: Campaign) =>
+  coalesced.saveChange(campaign, 1, campaign.pullEvents());
+
+describe('Campaign reads and changes coalesced into one statement per turn', () => {
+  it('sends the changes of one turn in ascending id order and tells each caller whether its own was written', async () => {
+    const { db, statements } = fakePool(async () => ({ rows: [{ position: 1 }, { position: 3 }] }));
+    const coalesced = new CoalescedCampaigns(db);
+    const written = await Promise.all(['30', '4', '200'].map((id) => save(coalesced, startedCampaign(id))));
+    expect(statements).to.have.length(1);
+    expect(statements[0]!.values[0]).to.deep.equal(['4', '30', '200']);
+    // Positions 1 and 3 are campaigns 4 and 200.
+    expect(written).to.deep.equal([false, true, true]);
+  });
+
+  it('numbers each event with the position of its change, in the order of the changes', async () => {
+    const { db, statements } = fakePool(async () => ({ rows: [] }));
+    const coalesced = new CoalescedCampaigns(db);
+    await Promise.all(['9', '8'].map((id) => save(coalesced, startedCampaign(id))));
+    const values = statements[0]!.values;
+    // The campaign columns and the expected versions come first, then the events' change numbers and event ids.
+    const changeOfEvent = values[CAMPAIGN_COLUMNS.length + 1];
+    const eventIds = values[CAMPAIGN_COLUMNS.length + 2];
+    expect(changeOfEvent).to.deep.equal([1, 2]);
+    expect(eventIds).to.deep.equal(['start-8', 'start-9']);
+  });
+
+  it('answers every change of a statement PostgreSQL ended as a deadlock as lost: it wrote nothing', async () => {
+    const { db, held } = fakePool(() => Promise.reject(Object.assign(new Error('deadlock'), { code: '40P01' })));
+    const coalesced = new CoalescedCampaigns(db);
+    expect(await Promise.all(['1', '2'].map((id) => save(coalesced, startedCampaign(id))))).to.deep.equal([
+      false,
+      false,
+    ]);
+    expect(held()).to.equal(0);
+  });
+
+  it('fails every change of a failing statement with its error, and gives its connection back', async () => {
+    const { db, held } = fakePool(() => Promise.reject(new Error('connection terminated')));
+    const coalesced = new CoalescedCampaigns(db);
+    const calls = ['1', '2'].map((id) => save(coalesced, startedCampaign(id)));
+    for (const call of calls) await expect(call).to.be.rejectedWith('connection terminated');
+    expect(held()).to.equal(0);
+  });
+
+  it('fails every call of a batch that gets no connection', async () => {
+    const { db, pool } = fakePool(async () => ({ rows: [] }));
+    pool.acquireConnection = () => Promise.reject(new Error('pool timed out'));
+    const coalesced = new CoalescedCampaigns(db);
+    const calls = [coalesced.find(CampaignId.parse('1')), save(coalesced, startedCampaign('2'))];
+    for (const call of calls) await expect(call).to.be.rejectedWith('pool timed out');
+  });
+
+  it('reads the campaigns of one turn with one statement, each id once, and gives each caller a campaign of its own', async () => {
+    const row = { ...startedCampaign('5').snapshot() };
+    const { db, statements } = fakePool(async () => ({
+      rows: [
+        {
+          id: '5',
+          name: row.name,
+          description: null,
+          status: row.status,
+          start_at: row.startAt,
+          end_at: null,
+          zone: null,
+          started_at: row.startedAt,
+          paused_at: null,
+          terminated_at: null,
+          completed_at: null,
+          created_at: row.createdAt,
+          created_by: row.createdBy,
+          updated_at: row.updatedAt,
+          updated_by: row.updatedBy,
+          version: row.version,
+          content: null,
+        },
+      ],
+    }));
+    const coalesced = new CoalescedCampaigns(db);
+    const [first, second, missing] = await Promise.all(
+      ['5', '5', '6'].map((id) => coalesced.find(CampaignId.parse(id))),
+    );
+    expect(statements).to.have.length(1);
+    expect(statements[0]!.values).to.deep.equal([['5', '6']]);
+    expect(first!.status).to.equal('running');
+    expect(first).not.to.equal(second);
+    expect(second!.snapshot()).to.deep.equal(first!.snapshot());
+    expect(missing).to.equal(undefined);
+  });
+});
