@@ -27,7 +27,7 @@ interface Traced<T> {
  */
 export class CoalescedCampaigns {
   private readonly finds: TurnBatcher<Traced<string>, CampaignRow | undefined>;
-  private readonly changes: TurnBatcher<Traced<CampaignChange>, boolean>;
+  private readonly changes: TurnBatcher<Traced<CampaignChange>, ChangeOutcome>;
 
   constructor(db: Knex, limits: BatchLimits = COALESCING_LIMITS) {
     const onConnection = <T>(use: (connection: PgConnection) => Promise<T>) => onPooledConnection(db, use);
@@ -53,9 +53,20 @@ export class CoalescedCampaigns {
       expectedVersion,
       events: outboxRows(events, new Date(), activeTraceContext()),
     };
-    return this.changes.add({ call: change, context: context.active() });
+    return this.changes.add({ call: change, context: context.active() }).then((outcome) => {
+      if (outcome instanceof ChangeRefused) throw outcome.error;
+      return outcome;
+    });
   }
 }
+
+/** A change PostgreSQL refused when it ran alone: its own error, for its own unit. */
+class ChangeRefused {
+  constructor(readonly error: unknown) {}
+}
+
+/** Written, lost the race (false), or refused. */
+type ChangeOutcome = boolean | ChangeRefused;
 
 async function findAll(connection: PgConnection, batch: readonly Traced<string>[]) {
   const ids = [...new Set(batch.map(({ call }) => call))];
@@ -67,18 +78,36 @@ async function findAll(connection: PgConnection, batch: readonly Traced<string>[
 /**
  * The changes go in ascending id order, so that two batches on other connections that share campaigns lock them
  * in the same order. Should PostgreSQL still find a deadlock, it undoes the statement that it ends, which then
- * wrote nothing: each of its changes lost a race, and its unit reads again and decides again.
+ * wrote nothing: each of its changes lost a race, and its unit reads again and decides again. A statement that
+ * fails otherwise wrote nothing either; its changes then run one by one, so that a change PostgreSQL refuses fails
+ * only its own unit.
  */
-async function changeAll(connection: PgConnection, batch: readonly Traced<CampaignChange>[]): Promise<boolean[]> {
+async function changeAll(connection: PgConnection, batch: readonly Traced<CampaignChange>[]): Promise<ChangeOutcome[]> {
   const order = batch.map((_, i) => i).sort((a, b) => compareIds(batch[a]!.call.row.id, batch[b]!.call.row.id));
   try {
     const { rows } = await connection.query<{ position: number }>(changeCampaigns(order.map((i) => batch[i]!.call)));
     const written = new Set(rows.map((row) => order[row.position - 1]));
     return batch.map((_, i) => written.has(i));
   } catch (error) {
-    if ((error as { code?: string }).code === DEADLOCK_DETECTED) return batch.map(() => false);
-    throw error;
+    if (isDeadlock(error)) return batch.map(() => false);
+    if (batch.length === 1) throw error;
+    const outcomes: ChangeOutcome[] = [];
+    for (const { call } of batch) outcomes.push(await changeAlone(connection, call));
+    return outcomes;
   }
+}
+
+async function changeAlone(connection: PgConnection, change: CampaignChange): Promise<ChangeOutcome> {
+  try {
+    const { rows } = await connection.query<{ position: number }>(changeCampaigns([change]));
+    return rows.length > 0;
+  } catch (error) {
+    return isDeadlock(error) ? false : new ChangeRefused(error);
+  }
+}
+
+function isDeadlock(error: unknown): boolean {
+  return (error as { code?: string }).code === DEADLOCK_DETECTED;
 }
 
 const DEADLOCK_DETECTED = '40P01';

@@ -74,11 +74,27 @@ describe('Campaign reads and changes coalesced into one statement per turn', () 
     expect(held()).to.equal(0);
   });
 
-  it('fails every change of a failing statement with its error, and gives its connection back', async () => {
+  it('fails every change of a statement that fails alone too with its error, and gives its connection back', async () => {
     const { db, held } = fakePool(() => Promise.reject(new Error('connection terminated')));
     const coalesced = new CoalescedCampaigns(db);
     const calls = ['1', '2'].map((id) => save(coalesced, startedCampaign(id)));
     for (const call of calls) await expect(call).to.be.rejectedWith('connection terminated');
+    expect(held()).to.equal(0);
+  });
+
+  it('runs the changes of a failing statement one by one, so that a change PostgreSQL refuses fails only its own caller', async () => {
+    const { db, statements, held } = fakePool(async (query) => {
+      const ids = query.values[0] as string[];
+      if (ids.includes('2'))
+        throw Object.assign(new Error('value too long for type character varying(64)'), { code: '22001' });
+      return { rows: ids.map((_, i) => ({ position: i + 1 })) };
+    });
+    const coalesced = new CoalescedCampaigns(db);
+    const calls = ['1', '2', '3'].map((id) => save(coalesced, startedCampaign(id)));
+    expect(await calls[0]).to.equal(true);
+    await expect(calls[1]).to.be.rejectedWith('value too long');
+    expect(await calls[2]).to.equal(true);
+    expect(statements.map((statement) => statement.values[0])).to.deep.equal([['1', '2', '3'], ['1'], ['2'], ['3']]);
     expect(held()).to.equal(0);
   });
 
