@@ -96,29 +96,40 @@ async function soak(kind: DatabaseKind): Promise<Soak> {
 /**
  * PostgreSQL maintained as production maintains it. Production runs autovacuum; this machine's server may have it
  * off (a CI setting), and then `ALTER TABLE ... SET (autovacuum_enabled = true)` does nothing, so the bench runs
- * `VACUUM ANALYZE` on the service's tables itself on a schedule.
+ * `VACUUM ANALYZE` on the service's tables itself on a schedule, paced as autovacuum paces itself: a manual VACUUM
+ * runs unthrottled (`vacuum_cost_delay` 0), which autovacuum never does, so its session takes autovacuum's cost
+ * delay and limit.
  */
 async function postgresMaintenance(
   db: Knex,
 ): Promise<{ description: string; stop: () => Promise<void>; runs: () => number }> {
-  const autovacuum = String((await db.raw('SHOW autovacuum')).rows[0].autovacuum);
+  const setting = async (name: string) => String((await db.raw(`SHOW ${name}`)).rows[0][name]);
+  const autovacuum = await setting('autovacuum');
+  const costDelay = await setting('autovacuum_vacuum_cost_delay');
+  const costLimit = await setting('autovacuum_vacuum_cost_limit');
+  // -1: autovacuum takes vacuum_cost_limit's value.
+  const limit = costLimit === '-1' ? await setting('vacuum_cost_limit') : costLimit;
+  const connection = (await db.client.acquireConnection()) as { query(sql: string): Promise<unknown> };
+  await connection.query(`SET vacuum_cost_delay = '${costDelay}'`);
+  await connection.query(`SET vacuum_cost_limit = ${Number(limit)}`);
   let runs = 0;
-  /** The pass in progress, which the bench waits for before it closes the pool. */
+  /** The pass in progress, which the bench waits for before it gives the connection back. */
   let pass: Promise<void> | undefined;
   const timer = setInterval(() => {
     pass ??= (async () => {
       for (const table of ['campaigns', 'campaign_buckets', 'outbox', 'idempotency_keys'])
-        await db.raw(`VACUUM ANALYZE ${table}`);
+        await connection.query(`VACUUM ANALYZE ${table}`);
       runs++;
     })().finally(() => {
       pass = undefined;
     });
   }, VACUUM_SECONDS * 1000);
   return {
-    description: `the server's autovacuum is ${autovacuum}; the bench runs VACUUM ANALYZE on the service's tables every ${VACUUM_SECONDS} s`,
+    description: `the server's autovacuum is ${autovacuum}; the bench runs VACUUM ANALYZE on the service's tables every ${VACUUM_SECONDS} s, paced as autovacuum is (cost delay ${costDelay}, cost limit ${limit})`,
     stop: async () => {
       clearInterval(timer);
       await pass;
+      await db.client.releaseConnection(connection);
     },
     runs: () => runs,
   };
