@@ -3,8 +3,9 @@ import { markFailed, spansExported, startEntrySpan } from './spans.js';
 
 /**
  * A batch (SQLite's group commit, a coalesced statement on PostgreSQL) as a span of its own trace: it carried units
- * of work from several requests, so it belongs to none of them. It links to each unit's span, and each unit's span links back to it, so a request's
- * trace leads to the commit that made it durable (and to the requests it shared that commit with).
+ * of work from several requests, so it belongs to none of them. It links to each unit's span, and each unit's span
+ * links back to it, so a request's trace leads to the commit that made it durable (and to the requests it shared
+ * that commit with).
  */
 export async function traceBatch<T>(
   units: readonly Context[],

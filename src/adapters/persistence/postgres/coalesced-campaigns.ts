@@ -23,7 +23,8 @@ interface Traced<T> {
  * The reads and version-checked changes of campaigns that units of work make in one turn of the event loop, each
  * kind as one statement on one pooled connection: every unit still gets its own campaign to decide on, and learns
  * whether its own change was written. A statement is atomic, so a batch writes all of its winning changes with
- * their events, or nothing, and a failing statement fails every call of its batch.
+ * their events, or nothing; a read that fails fails every call of its batch, and a change statement that fails is
+ * run again change by change (see changeAll).
  */
 export class CoalescedCampaigns {
   private readonly finds: TurnBatcher<Traced<string>, CampaignRow | undefined>;
