@@ -62,6 +62,34 @@ describe('Group commit on SQLite', () => {
     expect(await storedIds()).to.deep.equal(['10', '12']);
   });
 
+  it('keeps the writes of a batch whatever its other units did: read only, failed before writing, failed after', async () => {
+    await unitOfWork.run((tx) => tx.campaigns.insert(newCampaign('13')));
+    const outcomes = await Promise.allSettled([
+      unitOfWork.run((tx) => tx.campaigns.insert(newCampaign('14'))),
+      unitOfWork.run((tx) => tx.campaigns.find(CampaignId.parse('13'))),
+      unitOfWork.run(async (tx) => {
+        await tx.campaigns.find(CampaignId.parse('13'));
+        throw new Error('refused before writing');
+      }),
+      unitOfWork.run((tx) => tx.campaigns.insert(newCampaign('15'))),
+      unitOfWork.run(async (tx) => {
+        await tx.campaigns.insert(newCampaign('16'));
+        await tx.campaigns.insert(newCampaign('17'));
+        throw new Error('refused after writing twice');
+      }),
+      unitOfWork.run((tx) => tx.campaigns.insert(newCampaign('18'))),
+    ]);
+    expect(outcomes.map((o) => o.status)).to.deep.equal([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ]);
+    expect(await storedIds()).to.deep.equal(['13', '14', '15', '18']);
+  });
+
   it('answers a unit only once its writes are committed and visible to another connection', async () => {
     await unitOfWork.run((tx) => tx.campaigns.insert(newCampaign('20')));
     const other = new Database(filename, { readonly: true });

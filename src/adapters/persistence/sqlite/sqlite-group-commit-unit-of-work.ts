@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
 import type { OutboxSignal, Transaction, UnitOfWork } from '../../../application/index.js';
 import { traceBatch } from '../../tracing/group-commit-span.js';
 import { prepared } from './prepared-statements.js';
-import { sqliteTransaction } from './sqlite-transaction.js';
+import { sqliteTransaction, type UnitWriteHooks } from './sqlite-transaction.js';
 
 interface Pending {
   work: (tx: Transaction) => Promise<unknown>;
@@ -94,18 +94,15 @@ export class SqliteGroupCommitUnitOfWork implements UnitOfWork {
       return;
     }
     let appended = false;
-    let unitAppended = false;
-    const tx = sqliteTransaction(connection, () => {
-      unitAppended = true;
-    });
+    const unit = new UnitWrites(connection);
+    const tx = sqliteTransaction(connection, unit);
     const outcomes: Outcome[] = [];
     try {
       prepared(connection, 'BEGIN IMMEDIATE').run();
       for (const pending of batch) {
-        unitAppended = false;
-        const outcome = await runInSavepoint(connection, pending, tx);
+        const outcome = await runUnit(pending, tx, unit);
         // A unit rolled back to its savepoint left no event behind.
-        if (outcome.ok && unitAppended) appended = true;
+        if (outcome.ok && unit.appended) appended = true;
         outcomes.push(outcome);
       }
       prepared(connection, 'COMMIT').run();
@@ -125,15 +122,51 @@ export class SqliteGroupCommitUnitOfWork implements UnitOfWork {
   }
 }
 
-async function runInSavepoint(connection: Database, pending: Pending, tx: Transaction): Promise<Outcome> {
-  prepared(connection, 'SAVEPOINT unit').run();
+/**
+ * The savepoint of the unit running: opened just before its first write, so a unit that only reads, or is refused
+ * before it writes, costs no savepoint; released when it succeeds, rolled back to when it fails.
+ */
+class UnitWrites implements UnitWriteHooks {
+  private savepointOpen = false;
+  appended = false;
+
+  constructor(private readonly connection: Database) {}
+
+  begin(): void {
+    this.savepointOpen = false;
+    this.appended = false;
+  }
+
+  beforeWrite(): void {
+    if (this.savepointOpen) return;
+    prepared(this.connection, 'SAVEPOINT unit').run();
+    this.savepointOpen = true;
+  }
+
+  eventsAppended(): void {
+    this.appended = true;
+  }
+
+  release(): void {
+    if (this.savepointOpen) prepared(this.connection, 'RELEASE unit').run();
+  }
+
+  rollBack(): void {
+    if (!this.savepointOpen) return;
+    prepared(this.connection, 'ROLLBACK TO unit').run();
+    prepared(this.connection, 'RELEASE unit').run();
+  }
+}
+
+async function runUnit(pending: Pending, tx: Transaction, unit: UnitWrites): Promise<Outcome> {
+  unit.begin();
   try {
     const value = await context.with(pending.context, () => insideUnit.run(true, () => pending.work(tx)));
-    prepared(connection, 'RELEASE unit').run();
+    unit.release();
     return { ok: true, value };
   } catch (error) {
-    prepared(connection, 'ROLLBACK TO unit').run();
-    prepared(connection, 'RELEASE unit').run();
+    unit.rollBack();
+    unit.appended = false;
     return { ok: false, error };
   }
 }

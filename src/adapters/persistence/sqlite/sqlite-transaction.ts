@@ -12,6 +12,7 @@ import { CAMPAIGN_COLUMNS, type CampaignRow, toRow, toSnapshot } from '../rows/c
 import { isUniqueViolation } from '../rows/database-values.js';
 import { type IdempotencyRow, storedOutcome } from '../rows/idempotency-rows.js';
 import { outboxRows } from '../rows/outbox-rows.js';
+import { changedColumnsUpdate } from './changed-columns-update.js';
 import { bindable, prepared } from './prepared-statements.js';
 
 export const SELECT_CAMPAIGN = `SELECT ${CAMPAIGN_COLUMNS.map((c) => (c === 'id' ? 'CAST(id AS TEXT) AS id' : c)).join(', ')} FROM campaigns WHERE id = ?`;
@@ -26,18 +27,41 @@ export const SELECT_OUTCOME = 'SELECT fingerprint, outcome FROM idempotency_keys
 export const INSERT_OUTCOME =
   'INSERT INTO idempotency_keys (owner, key, fingerprint, outcome, created_at) VALUES (?, ?, ?, ?, ?)';
 
+/** What the transaction tells whoever runs the unit: a write is about to run; events were appended. */
+export interface UnitWriteHooks {
+  beforeWrite(): void;
+  eventsAppended(): void;
+}
+
 /**
  * The ports of one transaction on a raw SQLite connection, with statements compiled once: the hot path of every
  * write on SQLite. Knex's query building and per-query compilation cost several times the SQL itself.
  */
-export function sqliteTransaction(connection: Database, onAppend: () => void): Transaction {
+export function sqliteTransaction(connection: Database, unit: UnitWriteHooks): Transaction {
+  /** Each campaign read here, with its row as read: its update sets only the columns that changed since. */
+  const rowsRead = new WeakMap<Campaign, CampaignRow>();
+  const updateCampaign = (campaign: Campaign, expectedVersion: number): boolean => {
+    unit.beforeWrite();
+    const row = bindable(toRow(campaign.snapshot()));
+    const read = rowsRead.get(campaign);
+    rowsRead.delete(campaign);
+    const sql =
+      read !== undefined && Number(read.version) === expectedVersion
+        ? changedColumnsUpdate(read as unknown as Record<string, unknown>, row)
+        : UPDATE_CAMPAIGN;
+    return prepared(connection, sql).run({ ...row, expectedVersion }).changes === 1;
+  };
   return {
     campaigns: {
       async find(id: CampaignId) {
         const row = prepared(connection, SELECT_CAMPAIGN).get(id.toString()) as CampaignRow | undefined;
-        return row === undefined ? undefined : Campaign.restore(toSnapshot(row));
+        if (row === undefined) return undefined;
+        const campaign = Campaign.restore(toSnapshot(row));
+        rowsRead.set(campaign, row);
+        return campaign;
       },
       async insert(campaign: Campaign) {
+        unit.beforeWrite();
         try {
           prepared(connection, INSERT_CAMPAIGN).run(bindable(toRow(campaign.snapshot())));
         } catch (error) {
@@ -46,32 +70,33 @@ export function sqliteTransaction(connection: Database, onAppend: () => void): T
         }
       },
       async update(campaign: Campaign, expectedVersion: number) {
-        const row = { ...bindable(toRow(campaign.snapshot())), expectedVersion };
-        return prepared(connection, UPDATE_CAMPAIGN).run(row).changes === 1;
+        return updateCampaign(campaign, expectedVersion);
       },
       async remove(campaign: Campaign, expectedVersion: number) {
+        unit.beforeWrite();
         return prepared(connection, DELETE_CAMPAIGN).run(campaign.id.toString(), expectedVersion).changes === 1;
       },
       async saveChange(campaign: Campaign, expectedVersion: number, events: readonly CampaignEvent[]) {
         // The rows first: the trace context is current only until the first await (carried-trace-context.ts).
         const rows = outboxRows(events, new Date(), activeTraceContext());
+        unit.beforeWrite();
         const written = campaign.isDeleted
           ? prepared(connection, DELETE_CAMPAIGN).run(campaign.id.toString(), expectedVersion).changes === 1
-          : prepared(connection, UPDATE_CAMPAIGN).run({ ...bindable(toRow(campaign.snapshot())), expectedVersion })
-              .changes === 1;
+          : updateCampaign(campaign, expectedVersion);
         if (!written || rows.length === 0) return written;
         const insert = prepared(connection, INSERT_OUTBOX);
         for (const row of rows) insert.run(bindable(row));
-        onAppend();
+        unit.eventsAppended();
         return true;
       },
     },
     outbox: {
       async append(events: readonly CampaignEvent[]) {
         if (events.length === 0) return;
+        unit.beforeWrite();
         const insert = prepared(connection, INSERT_OUTBOX);
         for (const row of outboxRows(events, new Date(), activeTraceContext())) insert.run(bindable(row));
-        onAppend();
+        unit.eventsAppended();
       },
     },
     idempotency: {
@@ -80,6 +105,7 @@ export function sqliteTransaction(connection: Database, onAppend: () => void): T
         return row === undefined ? undefined : storedOutcome(row);
       },
       async remember(key: IdempotencyKey, outcome: StoredOutcome, at: Date) {
+        unit.beforeWrite();
         try {
           prepared(connection, INSERT_OUTCOME).run(
             key.owner,
