@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { mintToken } from './adapters/auth/token-minter.js';
 import { ConfigError, loadConfig } from './adapters/config/config.js';
 import { DatabaseFileUnusable } from './adapters/persistence/sqlite/writable-file.js';
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
     throw error;
   });
   logger.info({ url: service.url, database: config.database.kind }, 'campaign service listening');
-  if (service.developmentSecret !== undefined) await printDevelopmentHelp(service);
+  if (service.developmentSecret !== undefined) await printDevelopmentHelp(service, logger);
   stopOnSignals(service, logger, config.shutdownTimeoutMs);
 }
 
@@ -37,8 +38,10 @@ function isPortInUse(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE';
 }
 
-async function printDevelopmentHelp(service: RunningService): Promise<void> {
+async function printDevelopmentHelp(service: RunningService, logger: Logger): Promise<void> {
   const token = await mintToken({ secret: service.developmentSecret!, ttlSeconds: 3600 });
+  // The log lines go first, so the help reads after the line saying the service listens.
+  await new Promise<void>((written) => logger.flush(() => written()));
   const api = `${service.url}/api/v1`;
   process.stdout.write(
     [

@@ -23,7 +23,10 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
-/** JSON lines on stdout, one object per event. */
+/**
+ * JSON lines on stdout, one object per event, written off the event loop: a line waits in memory only while the
+ * write before it is in flight, and whatever waits is written before the process exits.
+ */
 export function createLogger(level = process.env.LOG_LEVEL ?? 'info', options: LoggerOptions = {}): Logger {
   const settings = {
     level,
@@ -33,7 +36,7 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info', options: L
   };
   if (options.destination !== undefined) return pino(settings, options.destination);
   if (options.pretty && prettyPrinterInstalled()) return pino({ ...settings, transport: { target: 'pino-pretty' } });
-  return pino(settings);
+  return pino(settings, pino.destination({ dest: 1, sync: false }));
 }
 
 /** A line written inside a traced request or publish names its trace and span, so logs and traces meet. */
