@@ -36,6 +36,19 @@ const BASELINE_MAIN = process.env.BENCH_HTTP_BASELINE_MAIN;
 const SQLITE3 = !TRACING && process.env.BENCH_SQLITE3 !== 'off';
 const SECTION = TRACING ? 'HTTP start path vs bare Koa, every request traced' : 'HTTP start path vs bare Koa';
 
+/** Every server runs as in production: NODE_ENV=production, a configured secret, request lines logged at info. */
+function serviceEnvironment(databaseFile: string, dataDir: string): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    DATABASE_URL: `sqlite:${databaseFile}`,
+    DATA_DIR: dataDir,
+    AUTH_JWT_SECRET: SECRET,
+    SCHEDULER: 'off',
+    LOG_LEVEL: 'info',
+    KAFKA_BROKERS: '',
+  };
+}
+
 async function startBareKoa(): Promise<{ url: string; stop: () => void }> {
   const child = spawn(process.execPath, [resolve(here, 'servers/bare-koa.js')]);
   const url = await new Promise<string>((ok) =>
@@ -67,12 +80,7 @@ async function main(): Promise<void> {
             OTEL_TRACES_SAMPLER: 'always_on',
             OTEL_SERVICE_NAME: 'campaign-service-bench',
           }),
-      DATABASE_URL: `sqlite:${filename}`,
-      DATA_DIR: dataDir,
-      AUTH_JWT_SECRET: SECRET,
-      SCHEDULER: 'off',
-      LOG_LEVEL: 'info',
-      KAFKA_BROKERS: '',
+      ...serviceEnvironment(filename, dataDir),
     },
     20_000,
     CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR] : [],
@@ -84,12 +92,7 @@ async function main(): Promise<void> {
     sqlite3Service = SQLITE3
       ? await ServiceProcess.start(
           {
-            DATABASE_URL: `sqlite:${sqlite3File}`,
-            DATA_DIR: dataDir,
-            AUTH_JWT_SECRET: SECRET,
-            SCHEDULER: 'off',
-            LOG_LEVEL: 'info',
-            KAFKA_BROKERS: '',
+            ...serviceEnvironment(sqlite3File, dataDir),
           },
           20_000,
           [],
@@ -99,12 +102,7 @@ async function main(): Promise<void> {
     baselineService = BASELINE_MAIN
       ? await ServiceProcess.start(
           {
-            DATABASE_URL: `sqlite:${baselineFile}`,
-            DATA_DIR: dataDir,
-            AUTH_JWT_SECRET: SECRET,
-            SCHEDULER: 'off',
-            LOG_LEVEL: 'info',
-            KAFKA_BROKERS: '',
+            ...serviceEnvironment(baselineFile, dataDir),
           },
           20_000,
           [],
@@ -224,7 +222,8 @@ function report(results: Round[], sink: OtlpSink | undefined): void {
   ].join('\n');
   const body = `${machineLine()}
 \`npm run bench:http\` (bench/http-start.ts): autocannon, ${CONNECTIONS} connections, ${DURATION_SECONDS} s per run, ${results.length} rounds taking the servers in turn, each in
-its own process; every start request hits a different pre-created scheduled campaign with a valid token. Service
+its own process, the services as in production (\`NODE_ENV=production\`, a configured secret, a line logged per
+request); every start request hits a different pre-created scheduled campaign with a valid token. Service
 CPU per start: the CPU time (user and system) of the service's process during its run, divided by the starts it
 answered; it counts the work the process did, not the time it waited for the disk or for a core, so it moves less
 with the machine's load than starts/s.

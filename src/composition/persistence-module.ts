@@ -16,7 +16,8 @@ const HOUR_MS = 3_600_000;
 export const persistenceModule = new ContainerModule(({ bind }) => {
   bind(TYPES.UnitOfWork)
     .toResolvedValue(
-      (db: Knex, signal: OutboxSignal, config: ServiceConfig) => serviceUnitOfWork(config.database.kind, db, signal),
+      (db: Knex, signal: OutboxSignal, config: ServiceConfig) =>
+        serviceUnitOfWork(config.database.kind, db, signal, { guardUnits: !config.production }),
       [TYPES.Database, TYPES.OutboxSignal, TYPES.Config],
     )
     .inSingletonScope();

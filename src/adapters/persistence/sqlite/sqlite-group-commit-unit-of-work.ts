@@ -30,6 +30,17 @@ export class ConnectionWantedInsideUnit extends Error {
   override readonly name = 'ConnectionWantedInsideUnit';
 }
 
+export interface GroupCommitOptions {
+  /**
+   * Refuse at once, with `ConnectionWantedInsideUnit`, a unit that reaches past its transaction; without the guard
+   * such a unit waits for its own batch until Knex's acquire timeout fails it. The guard follows every unit through
+   * an AsyncLocalStorage, which on Node.js 20 hooks every promise of the process and costs about a tenth of a
+   * start's CPU (docs/performance.md), so the service leaves it off in production (`NODE_ENV=production`); tests
+   * and development keep it. Default: on.
+   */
+  guardUnits?: boolean;
+}
+
 /**
  * Group commit on SQLite's single writer. The units of work that arrive in one turn of the event loop run together
  * in one transaction, each inside a savepoint of its own, and share one commit (one fsync); a unit that fails rolls
@@ -44,16 +55,19 @@ export class ConnectionWantedInsideUnit extends Error {
 export class SqliteGroupCommitUnitOfWork implements UnitOfWork {
   private queue: Pending[] = [];
   private flushing = false;
+  private readonly guardUnits: boolean;
 
   constructor(
     private readonly db: Knex,
     private readonly outboxSignal?: OutboxSignal,
+    options: GroupCommitOptions = {},
   ) {
-    refuseConnectionsInsideUnits(db);
+    this.guardUnits = options.guardUnits ?? true;
+    if (this.guardUnits) refuseConnectionsInsideUnits(db);
   }
 
   run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    if (insideUnit.getStore()) {
+    if (this.guardUnits && insideUnit.getStore()) {
       return Promise.reject(
         new ConnectionWantedInsideUnit(
           'a unit of work started another unit of work on SQLite; it would wait for the batch that waits for it. ' +
@@ -100,7 +114,7 @@ export class SqliteGroupCommitUnitOfWork implements UnitOfWork {
     try {
       prepared(connection, 'BEGIN IMMEDIATE').run();
       for (const pending of batch) {
-        const outcome = await runUnit(pending, tx, unit);
+        const outcome = await runUnit(pending, tx, unit, this.guardUnits);
         // A unit rolled back to its savepoint left no event behind.
         if (outcome.ok && unit.appended) appended = true;
         outcomes.push(outcome);
@@ -158,10 +172,12 @@ class UnitWrites implements UnitWriteHooks {
   }
 }
 
-async function runUnit(pending: Pending, tx: Transaction, unit: UnitWrites): Promise<Outcome> {
+async function runUnit(pending: Pending, tx: Transaction, unit: UnitWrites, guarded: boolean): Promise<Outcome> {
   unit.begin();
   try {
-    const value = await context.with(pending.context, () => insideUnit.run(true, () => pending.work(tx)));
+    const value = await context.with(pending.context, () =>
+      guarded ? insideUnit.run(true, () => pending.work(tx)) : pending.work(tx),
+    );
     unit.release();
     return { ok: true, value };
   } catch (error) {
