@@ -20,6 +20,9 @@ export function prepared(connection: Database, sql: string): Statement {
 /** better-sqlite3 binds numbers, strings, bigints and null; times are stored as epoch milliseconds. */
 export function bindable<T extends Record<string, unknown>>(row: T): Record<keyof T, unknown> {
   const out = {} as Record<keyof T, unknown>;
-  for (const [key, value] of Object.entries(row)) out[key as keyof T] = value instanceof Date ? value.getTime() : value;
+  for (const key in row) {
+    const value = row[key];
+    out[key] = value instanceof Date ? value.getTime() : value;
+  }
   return out;
 }
