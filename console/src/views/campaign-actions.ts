@@ -3,7 +3,7 @@ import { describeError } from '../format.js';
 import { go } from '../hooks.js';
 import { html } from '../html.js';
 import { mayUse, type Session } from '../session.js';
-import { useEffect, useRef, useState } from '../vendor/preact-hooks.js';
+import { useLayoutEffect, useRef, useState } from '../vendor/preact-hooks.js';
 
 type Action = Verb | 'restart';
 
@@ -105,7 +105,8 @@ function Confirm({
   onNo: () => void;
 }) {
   const cancel = useRef<HTMLButtonElement>(null);
-  useEffect(() => cancel.current?.focus(), []);
+  // Before the dialog is painted: a key pressed as soon as it shows (Escape) already reaches it.
+  useLayoutEffect(() => cancel.current?.focus(), []);
   return html`
     <div class="confirm" role="alertdialog" aria-labelledby="confirm-text" onKeyDown=${(e: KeyboardEvent) => e.key === 'Escape' && onNo()}>
       <p id="confirm-text"><strong>${name}</strong>: ${entry.confirm}</p>
