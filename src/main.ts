@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { mintToken } from './adapters/auth/token-minter.js';
 import { ConfigError, loadConfig } from './adapters/config/config.js';
 import { DatabaseFileUnusable } from './adapters/persistence/sqlite/writable-file.js';
-import { createLogger } from './composition/logger.js';
+import { createLogger, writeAfterLogLines } from './composition/logger.js';
 import { type RunningService, startService } from './composition/service.js';
 
 async function main(): Promise<void> {
@@ -40,10 +40,10 @@ function isPortInUse(error: unknown): boolean {
 
 async function printDevelopmentHelp(service: RunningService, logger: Logger): Promise<void> {
   const token = await mintToken({ secret: service.developmentSecret!, ttlSeconds: 3600 });
-  // The log lines go first, so the help reads after the line saying the service listens.
-  await new Promise<void>((written) => logger.flush(() => written()));
   const api = `${service.url}/api/v1`;
-  process.stdout.write(
+  // After the log lines, so the help reads after the line saying the service listens.
+  writeAfterLogLines(
+    logger,
     [
       '',
       'Development mode: no AUTH_JWT_SECRET or AUTH_JWKS_URL is set, so tokens are signed with a secret kept in the',

@@ -36,7 +36,22 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info', options: L
   };
   if (options.destination !== undefined) return pino(settings, options.destination);
   if (options.pretty && prettyPrinterInstalled()) return pino({ ...settings, transport: { target: 'pino-pretty' } });
-  return pino(settings, pino.destination({ dest: 1, sync: false }));
+  const stdout = pino.destination({ dest: 1, sync: false });
+  const logger = pino(settings, stdout);
+  stdoutOf.set(logger, stdout);
+  return logger;
+}
+
+const stdoutOf = new WeakMap<Logger, DestinationStream>();
+
+/**
+ * Writes `text` to stdout after every line `logger` has logged so far: through the same asynchronous destination
+ * when the logger writes to stdout itself, straight to stdout otherwise.
+ */
+export function writeAfterLogLines(logger: Logger, text: string): void {
+  const stdout = stdoutOf.get(logger);
+  if (stdout === undefined) process.stdout.write(text);
+  else stdout.write(text);
 }
 
 /** A line written inside a traced request or publish names its trace and span, so logs and traces meet. */
