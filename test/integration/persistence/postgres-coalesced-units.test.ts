@@ -183,6 +183,29 @@ describe('Units of work told they write once, coalesced per turn on PostgreSQL',
     expect([await storedVersion(good), await storedVersion(bad)]).to.deep.equal([2, 1]);
   });
 
+  it('fails exactly the changes PostgreSQL refuses, wherever they sit among the changes of one statement', async function () {
+    this.timeout(propertyTimeoutMs(120_000));
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.boolean(), { minLength: 1, maxLength: 12 }), async (refusedAt) => {
+        const ids = await Promise.all(refusedAt.map(scheduled));
+        // An event id longer than the outbox's 64 characters: a value the database itself refuses.
+        const changes = await Promise.all(
+          ids.map((id, i) => decided(id, act('start', refusedAt[i] ? `${id}-${'x'.repeat(64)}` : `${id}-fits`))),
+        );
+        const outcomes = await Promise.allSettled(
+          changes.map(({ campaign, readVersion, events }) => coalesced.saveChange(campaign, readVersion, events)),
+        );
+        expect(outcomes.map((outcome) => outcome.status)).to.deep.equal(
+          refusedAt.map((refused) => (refused ? 'rejected' : 'fulfilled')),
+        );
+        const kept = ids.filter((_, i) => !refusedAt[i]).map((id) => id.toString());
+        expect((await eventsOf(ids)).map((event) => event.campaign).sort()).to.deep.equal([...kept].sort());
+        for (const [i, id] of ids.entries()) expect(await storedVersion(id)).to.equal(refusedAt[i] ? 1 : 2);
+      }),
+      propertyParameters(25),
+    );
+  });
+
   it('removes a deleted campaign with its event in a unit told it writes once', async () => {
     const id = await scheduled();
     await unitOfWork.run(
