@@ -33,8 +33,15 @@ const TRACING = process.env.BENCH_TRACING === 'on' || process.argv.includes('--t
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF_DIR;
 /** BENCH_HTTP_BASELINE_MAIN=<another build's dist/src/main.js>: that build as one more server in every round, on a copy of the file. */
 const BASELINE_MAIN = process.env.BENCH_HTTP_BASELINE_MAIN;
+/** BENCH_SERVICE_NODE_ARGS / BENCH_BASELINE_NODE_ARGS="--flag ...": node options of the service / the baseline build. */
+const SERVICE_NODE_ARGS = nodeArgs(process.env.BENCH_SERVICE_NODE_ARGS);
+const BASELINE_NODE_ARGS = nodeArgs(process.env.BENCH_BASELINE_NODE_ARGS);
 const SQLITE3 = !TRACING && process.env.BENCH_SQLITE3 !== 'off';
 const SECTION = TRACING ? 'HTTP start path vs bare Koa, every request traced' : 'HTTP start path vs bare Koa';
+
+function nodeArgs(value: string | undefined): string[] {
+  return (value ?? '').split(' ').filter((arg) => arg !== '');
+}
 
 /** Every server runs as in production: NODE_ENV=production, a configured secret, request lines logged at info. */
 function serviceEnvironment(databaseFile: string, dataDir: string): Record<string, string> {
@@ -83,7 +90,7 @@ async function main(): Promise<void> {
       ...serviceEnvironment(filename, dataDir),
     },
     20_000,
-    CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR] : [],
+    [...SERVICE_NODE_ARGS, ...(CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR] : [])],
   );
   // A server that fails to start must not leave the ones already started running after the benchmark exits.
   let sqlite3Service: ServiceProcess | undefined;
@@ -105,7 +112,7 @@ async function main(): Promise<void> {
             ...serviceEnvironment(baselineFile, dataDir),
           },
           20_000,
-          [],
+          BASELINE_NODE_ARGS,
           BASELINE_MAIN,
         )
       : undefined;
@@ -229,7 +236,8 @@ answered; it counts the work the process did, not the time it waited for the dis
 with the machine's load than starts/s.
 Shorter: BENCH_DURATION_SECONDS=5 BENCH_ROUNDS=1 BENCH_CAMPAIGNS=100000 (seconds a run, rounds, campaigns seeded);
 BENCH_SQLITE3=off leaves the \`sqlite3\` server out, BENCH_TRACING=on traces every request, BENCH_CPU_PROF_DIR=dir profiles
-the service, BENCH_HTTP_BASELINE_MAIN=<another build's dist/src/main.js> runs that build as one more server.
+the service, BENCH_HTTP_BASELINE_MAIN=<another build's dist/src/main.js> runs that build as one more server,
+BENCH_SERVICE_NODE_ARGS and BENCH_BASELINE_NODE_ARGS give node options to the service and to that build.
 
 ${table}
 
