@@ -75,7 +75,7 @@ describe('A campaign written on SQLite', () => {
       .select(CAMPAIGN_COLUMNS.map((c) => (c === 'id' ? db.raw('CAST(id AS TEXT) AS id') : c)))
       .where({ id: id.toString() })
       .first()) as Record<string, unknown> | undefined;
-  const rowOf = (snapshot: CampaignSnapshot) => ({ ...bindable(toRow(snapshot)) });
+  const rowOf = (snapshot: CampaignSnapshot) => bindable(toRow(snapshot));
 
   it('is stored exactly as the aggregate holds it after any sequence of verbs and changes', async function () {
     this.timeout(propertyTimeoutMs(60_000));

@@ -165,7 +165,9 @@ class UnitWrites implements UnitWriteHooks {
     if (this.savepointOpen) prepared(this.connection, 'RELEASE unit').run();
   }
 
+  /** Undoes the unit's writes: the events it appended are gone with them. */
   rollBack(): void {
+    this.appended = false;
     if (!this.savepointOpen) return;
     prepared(this.connection, 'ROLLBACK TO unit').run();
     prepared(this.connection, 'RELEASE unit').run();
@@ -182,7 +184,6 @@ async function runUnit(pending: Pending, tx: Transaction, unit: UnitWrites, guar
     return { ok: true, value };
   } catch (error) {
     unit.rollBack();
-    unit.appended = false;
     return { ok: false, error };
   }
 }

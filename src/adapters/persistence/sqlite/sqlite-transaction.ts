@@ -41,15 +41,15 @@ export function sqliteTransaction(connection: Database, unit: UnitWriteHooks): T
   /** Each campaign read here, with its row as read: its update sets only the columns that changed since. */
   const rowsRead = new WeakMap<Campaign, CampaignRow>();
   const updateCampaign = (campaign: Campaign, expectedVersion: number): boolean => {
-    unit.beforeWrite();
-    const row = bindable(toRow(campaign.snapshot()));
+    const row: Record<string, unknown> = bindable(toRow(campaign.snapshot()));
     const read = rowsRead.get(campaign);
     rowsRead.delete(campaign);
     const sql =
       read !== undefined && Number(read.version) === expectedVersion
         ? changedColumnsUpdate(read as unknown as Record<string, unknown>, row)
         : UPDATE_CAMPAIGN;
-    return prepared(connection, sql).run({ ...row, expectedVersion }).changes === 1;
+    row.expectedVersion = expectedVersion;
+    return prepared(connection, sql).run(row).changes === 1;
   };
   return {
     campaigns: {
@@ -70,6 +70,7 @@ export function sqliteTransaction(connection: Database, unit: UnitWriteHooks): T
         }
       },
       async update(campaign: Campaign, expectedVersion: number) {
+        unit.beforeWrite();
         return updateCampaign(campaign, expectedVersion);
       },
       async remove(campaign: Campaign, expectedVersion: number) {
