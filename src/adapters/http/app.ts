@@ -3,17 +3,10 @@ import type { Logger } from 'pino';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { httpServerSpans } from '../tracing/http-server-spans.js';
 import { type CampaignUseCases, campaignRouter } from './campaign-routes.js';
-import { closeConnectionsWhileDraining } from './connection-draining.js';
 import { type ConsoleAsset, consoleRouter } from './console-routes.js';
 import { cors } from './cors.js';
-import { errorMiddleware } from './error-middleware.js';
-import { httpConformance } from './http-conformance.js';
 import { type OperationsEndpoints, operationsRouter } from './operations-routes.js';
-import { requestIdMiddleware } from './request-id.js';
-import { requestLogging } from './request-logging.js';
-import { requestMetrics } from './request-metrics.js';
-import { RequestRefused } from './request-refused.js';
-import { securityHeaders } from './security-headers.js';
+import { requestEnvelope } from './request-envelope.js';
 
 export interface HttpAppOptions {
   useCases: CampaignUseCases;
@@ -35,41 +28,23 @@ export function createHttpApp(options: HttpAppOptions): Koa {
   const app = new Koa();
   app.silent = true;
   app.use(httpServerSpans());
-  app.use(requestIdMiddleware());
-  if (options.draining) app.use(closeConnectionsWhileDraining(options.draining));
-  app.use(requestLogging(options.logger));
-  if (options.operations?.metrics) app.use(requestMetrics(options.operations.metrics));
-  app.use(securityHeaders());
-  app.use(cors(options.corsOrigins ?? []));
-  app.use(errorMiddleware(options.logger));
-  app.use(httpConformance());
-  app.use(async (ctx, next) => {
-    await next();
-    if (ctx.body !== undefined) return;
-    if (ctx.status === 404) throw new RequestRefused('NOT_FOUND', 'No such route');
-    if (ctx.status === 405) {
-      const allow = ctx.response.get('Allow');
-      throw new RequestRefused(
-        'METHOD_NOT_ALLOWED',
-        `${ctx.method} is not allowed here; use ${allow}`,
-        {},
-        { Allow: allow },
-      );
-    }
-    if (ctx.status === 501) throw new RequestRefused('NOT_IMPLEMENTED', `The method ${ctx.method} is not implemented`);
-  });
-  if (options.operations) {
-    const operations = operationsRouter(options.operations);
-    app.use(operations.routes());
-    app.use(operations.allowedMethods());
-  }
+  app.use(
+    requestEnvelope({ logger: options.logger, metrics: options.operations?.metrics, draining: options.draining }),
+  );
+  // Inside the envelope, so that its answers carry the request id and leave as JSON; only when origins are listed.
+  if (options.corsOrigins && options.corsOrigins.length > 0) app.use(cors(options.corsOrigins));
   const prefixes = ['/api/v1', ...(options.basePath ? [`${options.basePath}/api/v1`] : [])];
   for (const prefix of prefixes) {
     const router = campaignRouter(prefix, options.useCases, options.verifier);
     app.use(router.routes());
     app.use(router.allowedMethods());
   }
-  // After the API, so that no API request pays for matching the console's paths.
+  // After the API, so that no API request pays for matching the operations' or the console's paths.
+  if (options.operations) {
+    const operations = operationsRouter(options.operations);
+    app.use(operations.routes());
+    app.use(operations.allowedMethods());
+  }
   if (options.consoleAssets) {
     const console = consoleRouter(['', ...(options.basePath ? [options.basePath] : [])], options.consoleAssets);
     app.use(console.routes());
