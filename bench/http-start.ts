@@ -37,6 +37,11 @@ const BASELINE_MAIN = process.env.BENCH_HTTP_BASELINE_MAIN;
 const SERVICE_NODE_ARGS = nodeArgs(process.env.BENCH_SERVICE_NODE_ARGS);
 const BASELINE_NODE_ARGS = nodeArgs(process.env.BENCH_BASELINE_NODE_ARGS);
 const SQLITE3 = !TRACING && process.env.BENCH_SQLITE3 !== 'off';
+/**
+ * The service with a start answered without its use case (bench/servers/http-layer-service.ts) as one more server in
+ * every round: what the HTTP layer alone costs. BENCH_HTTP_LAYER=off leaves it out. Not with tracing.
+ */
+const HTTP_LAYER = !TRACING && process.env.BENCH_HTTP_LAYER !== 'off';
 const SECTION = TRACING ? 'HTTP start path vs bare Koa, every request traced' : 'HTTP start path vs bare Koa';
 
 function nodeArgs(value: string | undefined): string[] {
@@ -95,7 +100,16 @@ async function main(): Promise<void> {
   // A server that fails to start must not leave the ones already started running after the benchmark exits.
   let sqlite3Service: ServiceProcess | undefined;
   let baselineService: ServiceProcess | undefined;
+  let httpLayerService: ServiceProcess | undefined;
   try {
+    httpLayerService = HTTP_LAYER
+      ? await ServiceProcess.start(
+          serviceEnvironment(join(dataDir, 'campaigns-http-layer.sqlite'), dataDir),
+          20_000,
+          [],
+          resolve(here, 'servers/http-layer-service.js'),
+        )
+      : undefined;
     sqlite3Service = SQLITE3
       ? await ServiceProcess.start(
           {
@@ -118,6 +132,7 @@ async function main(): Promise<void> {
       : undefined;
   } catch (error) {
     await service.stop();
+    await httpLayerService?.stop();
     await sqlite3Service?.stop();
     await sink?.stop();
     throw error;
@@ -144,6 +159,15 @@ async function main(): Promise<void> {
         headers,
         pathOf: () => `/api/v1/campaigns/${nextId++}/start`,
       });
+      const httpLayerResult = httpLayerService
+        ? await loadMeasuringCpu(httpLayerService.child.pid!, {
+            url: httpLayerService.url,
+            connections: CONNECTIONS,
+            durationSeconds: DURATION_SECONDS,
+            headers,
+            pathOf: (n) => `/api/v1/campaigns/${n + 1}/start`,
+          })
+        : undefined;
       const sqlite3Result = sqlite3Service
         ? await load({
             url: sqlite3Service.url,
@@ -164,17 +188,24 @@ async function main(): Promise<void> {
         : undefined;
       if (Math.max(nextId, nextSqlite3Id, nextBaselineId) > CAMPAIGNS)
         throw new Error(`ran out of seeded campaigns: raise BENCH_CAMPAIGNS above ${CAMPAIGNS}`);
-      results.push({ bare: bareResult, service: serviceResult, sqlite3: sqlite3Result, baseline: baselineResult });
+      results.push({
+        bare: bareResult,
+        service: serviceResult,
+        httpLayer: httpLayerResult,
+        sqlite3: sqlite3Result,
+        baseline: baselineResult,
+      });
       const sqlite3Line = sqlite3Result
         ? `, on sqlite3 ${sqlite3Result.requestsPerSecond.toFixed(0)} req/s (p99 ${sqlite3Result.p99Ms} ms, non-2xx ${sqlite3Result.non2xx})`
         : '';
       process.stdout.write(
-        `round ${round}: bare ${bareResult.requestsPerSecond.toFixed(0)} req/s, start path ${serviceResult.requestsPerSecond.toFixed(0)} req/s (p99 ${serviceResult.p99Ms} ms, CPU ${serviceResult.cpuMsPerStart.toFixed(3)} ms/start, non-2xx ${serviceResult.non2xx})${sqlite3Line}${baselineResult ? `, baseline build ${baselineResult.requestsPerSecond.toFixed(0)} req/s (p99 ${baselineResult.p99Ms} ms, CPU ${baselineResult.cpuMsPerStart.toFixed(3)} ms/start)` : ''}\n`,
+        `round ${round}: bare ${bareResult.requestsPerSecond.toFixed(0)} req/s, start path ${serviceResult.requestsPerSecond.toFixed(0)} req/s (p99 ${serviceResult.p99Ms} ms, CPU ${serviceResult.cpuMsPerStart.toFixed(3)} ms/start, non-2xx ${serviceResult.non2xx})${httpLayerResult ? `, HTTP layer alone ${httpLayerResult.requestsPerSecond.toFixed(0)} req/s (CPU ${httpLayerResult.cpuMsPerStart.toFixed(3)} ms/request)` : ''}${sqlite3Line}${baselineResult ? `, baseline build ${baselineResult.requestsPerSecond.toFixed(0)} req/s (p99 ${baselineResult.p99Ms} ms, CPU ${baselineResult.cpuMsPerStart.toFixed(3)} ms/start)` : ''}\n`,
       );
     }
   } finally {
     bare.stop();
     await service.stop();
+    await httpLayerService?.stop();
     await sqlite3Service?.stop();
     await baselineService?.stop();
     await sink?.stop();
@@ -199,6 +230,7 @@ async function loadMeasuringCpu(pid: number, options: LoadOptions): Promise<Meas
 interface Round {
   bare: LoadResult;
   service: MeasuredLoad;
+  httpLayer: MeasuredLoad | undefined;
   sqlite3: LoadResult | undefined;
   baseline: MeasuredLoad | undefined;
 }
@@ -216,6 +248,11 @@ function report(results: Round[], sink: OtlpSink | undefined): void {
     '|---|---|---|---|---|',
     `| bare Koa + @koa/router, same body | ${bareRps.toFixed(0)} | ${m((r) => r.bare.p50Ms)} | ${m((r) => r.bare.p99Ms)} | |`,
     `| full start path (auth, SQLite transaction, outbox) | ${serviceRps.toFixed(0)} | ${m((r) => r.service.p50Ms)} | ${p99} | ${m((r) => r.service.cpuMsPerStart).toFixed(3)} ms |`,
+    ...(HTTP_LAYER
+      ? [
+          `| the service's HTTP layer alone (token check, request envelope, router; the start answered without its use case) | ${m((r) => r.httpLayer!.requestsPerSecond).toFixed(0)} | ${m((r) => r.httpLayer!.p50Ms)} | ${m((r) => r.httpLayer!.p99Ms)} | ${m((r) => r.httpLayer!.cpuMsPerStart).toFixed(3)} ms |`,
+        ]
+      : []),
     ...(BASELINE_MAIN
       ? [
           `| baseline build (${BASELINE_MAIN}) | ${m((r) => r.baseline!.requestsPerSecond).toFixed(0)} | ${m((r) => r.baseline!.p50Ms)} | ${m((r) => r.baseline!.p99Ms)} | ${m((r) => r.baseline!.cpuMsPerStart).toFixed(3)} ms |`,
@@ -235,14 +272,14 @@ CPU per start: the CPU time (user and system) of the service's process during it
 answered; it counts the work the process did, not the time it waited for the disk or for a core, so it moves less
 with the machine's load than starts/s.
 Shorter: BENCH_DURATION_SECONDS=5 BENCH_ROUNDS=1 BENCH_CAMPAIGNS=100000 (seconds a run, rounds, campaigns seeded);
-BENCH_SQLITE3=off leaves the \`sqlite3\` server out, BENCH_TRACING=on traces every request, BENCH_CPU_PROF_DIR=dir profiles
+BENCH_SQLITE3=off leaves the \`sqlite3\` server out, BENCH_HTTP_LAYER=off the HTTP layer alone, BENCH_TRACING=on traces every request, BENCH_CPU_PROF_DIR=dir profiles
 the service, BENCH_HTTP_BASELINE_MAIN=<another build's dist/src/main.js> runs that build as one more server,
 BENCH_SERVICE_NODE_ARGS and BENCH_BASELINE_NODE_ARGS give node options to the service and to that build.
 
 ${table}
 
 Ratio start path / bare Koa: **${(ratio * 100).toFixed(1)}%** (target ≥ 40% with p99 ≤ 15 ms: ${verdict}).
-Non-2xx answers or errors on the start path: ${non2xx}.${baselineLine(results)}${driverLine(results)}${tracingLine(sink)}
+Non-2xx answers or errors on the start path: ${non2xx}.${httpLayerLine(results)}${baselineLine(results)}${driverLine(results)}${tracingLine(sink)}
 ${loadAverage()}`;
   writeSection(SECTION, body);
   printSummary({
@@ -254,6 +291,21 @@ ${loadAverage()}`;
     verdict,
   });
   process.stdout.write(`\n${table}\nratio ${(ratio * 100).toFixed(1)}%, p99 ${p99} ms: ${verdict}\n`);
+}
+
+/** Where the start path's cost sits: the HTTP layer against bare Koa, the use case and its transaction on top. */
+function httpLayerLine(results: Round[]): string {
+  if (!HTTP_LAYER) return '';
+  const perRound = (pick: (r: Round) => number) => median(results.map(pick));
+  const layer = perRound((r) => r.httpLayer!.requestsPerSecond / r.bare.requestsPerSecond);
+  const start = perRound((r) => r.service.requestsPerSecond / r.httpLayer!.requestsPerSecond);
+  const layerCpu = perRound((r) => r.httpLayer!.cpuMsPerStart);
+  const startCpu = perRound((r) => r.service.cpuMsPerStart - r.httpLayer!.cpuMsPerStart);
+  const non2xx = results.reduce((sum, r) => sum + r.httpLayer!.non2xx + r.httpLayer!.errors, 0);
+  return `
+The HTTP layer alone / bare Koa (median of each round's ratio): **${(layer * 100).toFixed(1)}%**, at ${layerCpu.toFixed(3)} ms of CPU a
+request; the full start path / the HTTP layer alone: **${(start * 100).toFixed(1)}%** (the use case, its transaction and outbox row: ${startCpu.toFixed(3)} ms
+of CPU a start on top). Non-2xx answers or errors on the HTTP layer alone: ${non2xx}.`;
 }
 
 function baselineLine(results: Round[]): string {

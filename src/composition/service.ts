@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { loadOrCreateDevelopmentSecret } from '../adapters/auth/development-secret.js';
 import type { ServiceConfig } from '../adapters/config/config.js';
 import { createHttpApp } from '../adapters/http/app.js';
+import type { CampaignUseCases } from '../adapters/http/campaign-routes.js';
 import { answerClientErrorsAsJson } from '../adapters/http/client-errors.js';
 import { loadConsoleAssets } from '../adapters/http/console-routes.js';
 import { loadOpenApiDocument } from '../adapters/http/openapi-document.js';
@@ -43,6 +44,8 @@ export interface ServiceOverrides {
   clock?: Clock;
   /** Another unit of work on the service's database (a benchmark compares SQLite drivers with it). */
   unitOfWork?: (db: Knex, signal: OutboxSignal) => UnitOfWork;
+  /** The use cases the routes call, given the service's own (a benchmark measures the HTTP layer alone with it). */
+  campaignUseCases?: (own: CampaignUseCases) => CampaignUseCases;
 }
 
 export function buildContainer(
@@ -99,8 +102,9 @@ export async function startService(
   await scheduleLoop?.start();
 
   const shutdown = container.get(TYPES.ShutdownState);
+  const useCases = container.get(TYPES.CampaignUseCases);
   const app = createHttpApp({
-    useCases: container.get(TYPES.CampaignUseCases),
+    useCases: overrides.campaignUseCases ? overrides.campaignUseCases(useCases) : useCases,
     verifier: container.get(TYPES.TokenVerifier),
     logger,
     basePath: config.basePath,
