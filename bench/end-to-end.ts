@@ -12,6 +12,7 @@ import { migrateToLatest } from '../src/adapters/persistence/migrations/index.js
 import { LocalKafkaBroker } from '../test/support/local-kafka-broker.js';
 import { ServiceProcess } from '../test/support/service-process.js';
 import { machineLine, median, percentile, printSummary, writeSection } from './support/performance-report.js';
+import { asInProduction } from './support/production.js';
 import { seedScheduledCampaigns } from './support/seed.js';
 import { StartClient } from './support/start-client.js';
 
@@ -69,15 +70,17 @@ async function main(): Promise<void> {
     await db.destroy();
 
     const serviceTopic = `bench.e2e.service.${randomUUID().slice(0, 8)}`;
-    app = await ServiceProcess.start({
-      DATABASE_URL: `sqlite:${filename}`,
-      DATA_DIR: dataDir,
-      AUTH_JWT_SECRET: SECRET,
-      SCHEDULER: 'off',
-      KAFKA_BROKERS: brokers,
-      KAFKA_TOPIC: serviceTopic,
-      KAFKA_TOPIC_PARTITIONS: String(PARTITIONS),
-    });
+    app = await ServiceProcess.start(
+      asInProduction({
+        DATABASE_URL: `sqlite:${filename}`,
+        DATA_DIR: dataDir,
+        AUTH_JWT_SECRET: SECRET,
+        SCHEDULER: 'off',
+        KAFKA_BROKERS: brokers,
+        KAFKA_TOPIC: serviceTopic,
+        KAFKA_TOPIC_PARTITIONS: String(PARTITIONS),
+      }),
+    );
     const starts = new StartClient(
       app.url,
       await mintToken({ secret: SECRET, subject: 'bench', ttlSeconds: 3600 }),

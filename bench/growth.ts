@@ -7,6 +7,7 @@ import { openDatabase } from '../src/adapters/persistence/knex/open-database.js'
 import { migrateToLatest } from '../src/adapters/persistence/migrations/index.js';
 import { ServiceProcess } from '../test/support/service-process.js';
 import { machineLine, median, percentile, printSummary, writeSection } from './support/performance-report.js';
+import { asInProduction } from './support/production.js';
 import { outboxCounts, seedSqlite } from './support/sqlite-seed.js';
 import { StartClient } from './support/start-client.js';
 
@@ -114,7 +115,12 @@ class Store {
     );
     seedSqlite(filename, { campaigns, publishedEvents: 2 * campaigns, publishedOverMs: 2 * RETENTION_DAYS * DAY_MS });
     const fileMb = statSync(filename).size / 1e6;
-    const env = { DATABASE_URL: `sqlite:${filename}`, DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET, KAFKA_BROKERS: '' };
+    const env = asInProduction({
+      DATABASE_URL: `sqlite:${filename}`,
+      DATA_DIR: dataDir,
+      AUTH_JWT_SECRET: SECRET,
+      KAFKA_BROKERS: '',
+    });
     const service = await ServiceProcess.start(env, 20_000, SERVICE_NODE_ARGS);
     const pruned = pruneLine(service);
     const store = new Store(

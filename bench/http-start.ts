@@ -12,6 +12,7 @@ import { type LoadOptions, type LoadResult, load } from './support/load.js';
 import { loadAverage } from './support/machine-load.js';
 import { type OtlpSink, startOtlpSink } from './support/otlp-sink.js';
 import { machineLine, median, printSummary, writeSection } from './support/performance-report.js';
+import { asInProduction } from './support/production.js';
 import { seedScheduledCampaigns } from './support/seed.js';
 
 const SECRET = 'bench-secret-that-is-long-enough-for-hs256-000000';
@@ -50,15 +51,14 @@ function nodeArgs(value: string | undefined): string[] {
 
 /** Every server runs as in production: NODE_ENV=production, a configured secret, request lines logged at info. */
 function serviceEnvironment(databaseFile: string, dataDir: string): Record<string, string> {
-  return {
-    NODE_ENV: 'production',
+  return asInProduction({
     DATABASE_URL: `sqlite:${databaseFile}`,
     DATA_DIR: dataDir,
     AUTH_JWT_SECRET: SECRET,
     SCHEDULER: 'off',
     LOG_LEVEL: 'info',
     KAFKA_BROKERS: '',
-  };
+  });
 }
 
 async function startBareKoa(): Promise<{ url: string; stop: () => void }> {

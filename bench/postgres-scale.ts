@@ -6,6 +6,7 @@ import { measuringCpu } from './support/cpu-usage.js';
 import { type LoadResult, load } from './support/load.js';
 import { loadAverage } from './support/machine-load.js';
 import { machineLine, median, printSummary, writeSection } from './support/performance-report.js';
+import { asInProduction } from './support/production.js';
 import { seedScheduledCampaigns } from './support/seed.js';
 
 const SECRET = 'bench-secret-that-is-long-enough-for-hs256-000000';
@@ -61,16 +62,17 @@ interface Run {
 async function main(): Promise<void> {
   const databases = { sqlite: await seeded(SQLITE.create()), postgres: await seeded(POSTGRES.create()) };
   // KAFKA_BROKERS empty: no relay, even when `npm run bench` started a broker for the other benchmarks.
-  const env = (database: TestDatabase) => ({
-    ...database.env,
-    ...(database.env.DATABASE_SCHEMA
-      ? { DATABASE_URL: `${database.env.DATABASE_URL}?application_name=${APPLICATION_NAME}` }
-      : {}),
-    AUTH_JWT_SECRET: SECRET,
-    SCHEDULER: 'off',
-    LOG_LEVEL: 'info',
-    KAFKA_BROKERS: '',
-  });
+  const env = (database: TestDatabase) =>
+    asInProduction({
+      ...database.env,
+      ...(database.env.DATABASE_SCHEMA
+        ? { DATABASE_URL: `${database.env.DATABASE_URL}?application_name=${APPLICATION_NAME}` }
+        : {}),
+      AUTH_JWT_SECRET: SECRET,
+      SCHEDULER: 'off',
+      LOG_LEVEL: 'info',
+      KAFKA_BROKERS: '',
+    });
   const instances = {
     sqlite: [await ServiceProcess.start(env(databases.sqlite))],
     postgres: [

@@ -8,6 +8,7 @@ import { type DatabaseKind, openTestDatabase, POSTGRES, SQLITE } from '../test/s
 import { ServiceProcess } from '../test/support/service-process.js';
 import { loadAverage } from './support/machine-load.js';
 import { machineLine, percentile, printSummary, writeSection } from './support/performance-report.js';
+import { asInProduction } from './support/production.js';
 import { seedScheduledCampaigns } from './support/seed.js';
 
 const SECRET = 'bench-secret-that-is-long-enough-for-hs256-000000';
@@ -64,13 +65,15 @@ async function soak(kind: DatabaseKind): Promise<Soak> {
   process.stdout.write(`${kind.name}: seeding ${seeded} scheduled campaigns\n`);
   await seedScheduledCampaigns(db, 1, seeded);
   const maintenance = kind === POSTGRES ? await postgresMaintenance(db) : undefined;
-  const service = await ServiceProcess.start({
-    ...database.env,
-    AUTH_JWT_SECRET: SECRET,
-    SCHEDULER: 'off',
-    LOG_LEVEL: 'info',
-    KAFKA_BROKERS: '',
-  });
+  const service = await ServiceProcess.start(
+    asInProduction({
+      ...database.env,
+      AUTH_JWT_SECRET: SECRET,
+      SCHEDULER: 'off',
+      LOG_LEVEL: 'info',
+      KAFKA_BROKERS: '',
+    }),
+  );
   const token = await mintToken({ secret: SECRET, subject: 'bench', ttlSeconds: SECONDS + 3600 });
   const client = new SoakClient(service.url, token);
   const result: Soak = {
