@@ -139,52 +139,37 @@ async function main(): Promise<void> {
   }
   const bare = await startBareKoa();
   const headers = { authorization: `Bearer ${token}` };
+  const startsOn = (url: string, pathOf: (n: number) => string): LoadOptions => ({
+    url,
+    connections: CONNECTIONS,
+    durationSeconds: DURATION_SECONDS,
+    headers,
+    pathOf,
+  });
+  /** The servers that answer without a database take any id; the others start each seeded campaign once. */
+  const anyCampaign = (n: number) => `/api/v1/campaigns/${n + 1}/start`;
   let nextId = 1;
   let nextSqlite3Id = 1;
   let nextBaselineId = 1;
   const results: Round[] = [];
   try {
     for (let round = 1; round <= ROUNDS; round++) {
-      const bareResult = await load({
-        url: bare.url,
-        connections: CONNECTIONS,
-        durationSeconds: DURATION_SECONDS,
-        headers,
-        pathOf: (n) => `/api/v1/campaigns/${n + 1}/start`,
-      });
-      const serviceResult = await loadMeasuringCpu(service.child.pid!, {
-        url: service.url,
-        connections: CONNECTIONS,
-        durationSeconds: DURATION_SECONDS,
-        headers,
-        pathOf: () => `/api/v1/campaigns/${nextId++}/start`,
-      });
+      const bareResult = await load(startsOn(bare.url, anyCampaign));
+      const serviceResult = await loadMeasuringCpu(
+        service,
+        startsOn(service.url, () => `/api/v1/campaigns/${nextId++}/start`),
+      );
       const httpLayerResult = httpLayerService
-        ? await loadMeasuringCpu(httpLayerService.child.pid!, {
-            url: httpLayerService.url,
-            connections: CONNECTIONS,
-            durationSeconds: DURATION_SECONDS,
-            headers,
-            pathOf: (n) => `/api/v1/campaigns/${n + 1}/start`,
-          })
+        ? await loadMeasuringCpu(httpLayerService, startsOn(httpLayerService.url, anyCampaign))
         : undefined;
       const sqlite3Result = sqlite3Service
-        ? await load({
-            url: sqlite3Service.url,
-            connections: CONNECTIONS,
-            durationSeconds: DURATION_SECONDS,
-            headers,
-            pathOf: () => `/api/v1/campaigns/${nextSqlite3Id++}/start`,
-          })
+        ? await load(startsOn(sqlite3Service.url, () => `/api/v1/campaigns/${nextSqlite3Id++}/start`))
         : undefined;
       const baselineResult = baselineService
-        ? await loadMeasuringCpu(baselineService.child.pid!, {
-            url: baselineService.url,
-            connections: CONNECTIONS,
-            durationSeconds: DURATION_SECONDS,
-            headers,
-            pathOf: () => `/api/v1/campaigns/${nextBaselineId++}/start`,
-          })
+        ? await loadMeasuringCpu(
+            baselineService,
+            startsOn(baselineService.url, () => `/api/v1/campaigns/${nextBaselineId++}/start`),
+          )
         : undefined;
       if (Math.max(nextId, nextSqlite3Id, nextBaselineId) > CAMPAIGNS)
         throw new Error(`ran out of seeded campaigns: raise BENCH_CAMPAIGNS above ${CAMPAIGNS}`);
@@ -219,7 +204,8 @@ interface MeasuredLoad extends LoadResult {
   cpuMsPerStart: number;
 }
 
-async function loadMeasuringCpu(pid: number, options: LoadOptions): Promise<MeasuredLoad> {
+async function loadMeasuringCpu(server: ServiceProcess, options: LoadOptions): Promise<MeasuredLoad> {
+  const pid = server.child.pid!;
   const { result, seconds } = await measuringCpu({ service: () => [pid] }, () => load(options));
   return {
     ...result,
