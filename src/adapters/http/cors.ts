@@ -5,14 +5,13 @@ const ALLOWED_HEADERS = 'Authorization, X-VoltMX-Authorization, Content-Type, Id
 const PREFLIGHT_MAX_AGE_SECONDS = '600';
 
 /**
- * CORS for the listed origins only (exact `scheme://host[:port]` matches). Without origins it adds nothing,
- * so browsers on other sites cannot read the answers. A preflight from a listed origin is answered here,
- * before authentication, since browsers send it without credentials.
+ * CORS for the listed origins only (exact `scheme://host[:port]` matches). The app adds it only when origins are
+ * listed; without it browsers on other sites cannot read the answers. A preflight from a listed origin is answered
+ * here, before authentication, since browsers send it without credentials.
  */
 export function cors(allowedOrigins: readonly string[]): Middleware {
   const allowed = new Set(allowedOrigins);
   return async (ctx, next) => {
-    if (allowed.size === 0) return next();
     ctx.vary('Origin');
     const origin = ctx.get('Origin');
     if (!allowed.has(origin)) return next();
