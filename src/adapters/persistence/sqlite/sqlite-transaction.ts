@@ -51,6 +51,8 @@ export function sqliteTransaction(connection: Database, unit: UnitWriteHooks): T
     row.expectedVersion = expectedVersion;
     return prepared(connection, sql).run(row).changes === 1;
   };
+  const removeCampaign = (campaign: Campaign, expectedVersion: number): boolean =>
+    prepared(connection, DELETE_CAMPAIGN).run(campaign.id.toString(), expectedVersion).changes === 1;
   return {
     campaigns: {
       async find(id: CampaignId) {
@@ -75,14 +77,14 @@ export function sqliteTransaction(connection: Database, unit: UnitWriteHooks): T
       },
       async remove(campaign: Campaign, expectedVersion: number) {
         unit.beforeWrite();
-        return prepared(connection, DELETE_CAMPAIGN).run(campaign.id.toString(), expectedVersion).changes === 1;
+        return removeCampaign(campaign, expectedVersion);
       },
       async saveChange(campaign: Campaign, expectedVersion: number, events: readonly CampaignEvent[]) {
         // The rows first: the trace context is current only until the first await (carried-trace-context.ts).
         const rows = outboxRows(events, new Date(), activeTraceContext());
         unit.beforeWrite();
         const written = campaign.isDeleted
-          ? prepared(connection, DELETE_CAMPAIGN).run(campaign.id.toString(), expectedVersion).changes === 1
+          ? removeCampaign(campaign, expectedVersion)
           : updateCampaign(campaign, expectedVersion);
         if (!written || rows.length === 0) return written;
         const insert = prepared(connection, INSERT_OUTBOX);
