@@ -5,9 +5,9 @@
  *
  * The reading never waits on a held lane: it goes on past its events to the newest, so one lane's backlog,
  * however long, cannot keep the other lanes from theirs. Lanes released go back to the first event they left:
- * the reading returns to the earliest, until each lane it went back for takes no more (or is held again), then
- * goes on from the furthest event read. The relay releases every lane with room at once, so that one reading
- * back serves them all.
+ * the reading returns to the earliest, until each lane released since it went back takes no more (or is held
+ * again), then goes on from the furthest event read. The relay releases every lane with room at once, so that one
+ * reading back serves them all.
  */
 export class OutboxReading {
   /** The last sequence read; undefined: the next page starts with the oldest unpublished event. */
@@ -45,14 +45,18 @@ export class OutboxReading {
     if (held === undefined || leftAt < held) this.held.set(lane, leftAt);
   }
 
-  /** The lane may take events again: the reading goes back to the first one it left, if that is earlier. */
+  /**
+   * The lane may take events again. When the reading went past the first one it left, it owes the lane every
+   * event from there: it goes back to it if that is earlier than where it is, and jumps forward again only once the
+   * lane takes no more (see readTo). A lane that left an event the reading has not reached yet needs nothing.
+   */
   release(lane: string): void {
     const leftAt = this.held.get(lane);
     if (leftAt === undefined) return;
     this.held.delete(lane);
-    if (this.after === undefined || leftAt > this.after) return;
+    if (this.after === undefined || this.furthest === undefined || leftAt > this.furthest) return;
     this.goneBackFor.add(lane);
-    this.after = leftAt - 1n;
+    if (leftAt <= this.after) this.after = leftAt - 1n;
   }
 
   /**
