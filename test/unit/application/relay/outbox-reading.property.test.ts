@@ -12,6 +12,8 @@ type Step =
   | { kind: 'free'; lane: number; room: number }
   /** Every lane's batch settled at once (the broker is back): each takes `room` more, then the held ones are released. */
   | { kind: 'freeAll'; room: number }
+  /** A lane's batch failed: what it read ahead is dropped, to be read again, and it takes nothing until freed. */
+  | { kind: 'fail'; lane: number; dropped: number }
   /** The reading starts again from the oldest event. */
   | { kind: 'restart' };
 
@@ -26,6 +28,11 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     weight: 3,
   },
   fc.record({ kind: fc.constant('freeAll' as const), room: fc.integer({ min: 1, max: 2 }) }),
+  fc.record({
+    kind: fc.constant('fail' as const),
+    lane: fc.integer({ min: 0, max: LANES - 1 }),
+    dropped: fc.integer({ min: 1, max: 3 }),
+  }),
   fc.record({ kind: fc.constant('restart' as const) }),
 );
 
@@ -70,6 +77,15 @@ class ReadingModel {
     for (const held of this.reading.heldLanes()) if ((this.room.get(held) ?? 0) > 0) this.reading.release(held);
   }
 
+  /** The lane's last `dropped` events taken are read again later; it is held from the first of them. */
+  fail(lane: string, dropped: number): void {
+    const taken = this.taken.get(lane);
+    if (taken === undefined) return;
+    const readAgain = taken.splice(Math.max(0, taken.length - dropped));
+    this.room.set(lane, 0);
+    if (readAgain.length > 0) this.reading.hold(lane, readAgain[0]!);
+  }
+
   /** Every lane takes everything that is left: the reading goes back for each and reads to the newest. */
   drain(): void {
     this.free([...this.room.keys()], this.lanes.length);
@@ -104,6 +120,7 @@ describe('The outbox reading, generated: any pages, lanes held and released in a
             if (next.kind === 'read') model.read(next.pageSize);
             else if (next.kind === 'free') model.free([`lane ${next.lane}`], next.room);
             else if (next.kind === 'freeAll') model.free([...model.taken.keys()], next.room);
+            else if (next.kind === 'fail') model.fail(`lane ${next.lane}`, next.dropped);
             else model.reading.restart();
             inOrderWithoutGaps(`after ${JSON.stringify(next)}`);
           }
