@@ -16,7 +16,7 @@ export class OutboxReading {
   private furthest: bigint | undefined;
   /** Each held lane with the first sequence it left behind. */
   private readonly held = new Map<string, bigint>();
-  /** Released lanes the reading went back for and that have not taken a batch yet. */
+  /** Released lanes owed events the reading had passed: it jumps forward again only once each takes no more. */
   private readonly goneBackFor = new Set<string>();
 
   get position(): bigint | undefined {
