@@ -18,6 +18,8 @@ const RESUME_WITHIN_MS = 2_000;
 /** The key of the test's own probe messages, which tell when every partition takes writes; not a campaign. */
 const PROBE_KEY = 'cluster-probe';
 const STEPS = ['start', 'pause', 'resume'] as const;
+/** CLUSTER_KILL_ROUNDS=<n> kills the leading broker n times in a row (once by default), to hunt a rare failure. */
+const KILL_ROUNDS = Math.max(1, Number(process.env.CLUSTER_KILL_ROUNDS ?? 1) || 1);
 
 describe('On three brokers', () => {
   after(async function () {
@@ -65,42 +67,43 @@ describe('On three brokers', () => {
         ).to.equal('2');
       });
 
-      it('publishes every event once, in order per campaign, while the broker leading the most partitions is killed (SIGKILL)', async function () {
-        await everyReplicaInSync(admin, topic);
-        try {
-          const { flow, health, killedAt, writableAt, rows, repeats } = await flowThroughOutage(
-            { service, reader, admin, topic },
-            async () => {
-              await cluster.kill(await nodeLeadingMostPartitions(admin, topic));
-              return whenEveryPartitionTakesWrites(cluster.brokers, topic);
-            },
-          );
-          const committedBefore = rows.filter((row) => row.createdAt < writableAt);
-          const recoveredAt = Math.max(...committedBefore.map((row) => row.publishedAt));
-          const degradedAfterMs = health.degradedAt === undefined ? undefined : health.degradedAt - killedAt;
-          // The stall is the time without an acknowledgement: from the last batch acknowledged before the report.
-          const lastAcknowledged = Math.max(
-            killedAt,
-            ...rows.map((row) => row.publishedAt).filter((at) => at < (health.degradedAt ?? 0)),
-          );
-          const reportedAfterSilenceMs =
-            health.degradedAt === undefined ? undefined : health.degradedAt - lastAcknowledged;
-          const resumedAfterMs = recoveredAt - writableAt;
-          this.test!.title +=
-            ` (${flow.started.size} campaigns, ${rows.length} events; writable again ${((writableAt - killedAt) / 1000).toFixed(1)} s after the kill; degraded ${degradedAfterMs} ms after the kill, ${reportedAfterSilenceMs} ms after the last acknowledgement (${health.cause}); all published ${resumedAfterMs} ms after writable; ${repeats} repeated)`;
-          expect(reportedAfterSilenceMs, '/health/ready reports the stall').to.be.a('number');
-          expect(reportedAfterSilenceMs!, '/health/ready reports the stall within the threshold').to.be.at.most(
-            STALL_MS + 1_000,
-          );
-          expect(
-            resumedAfterMs,
-            'every event committed before the cluster took writes again is published within 2 s',
-          ).to.be.at.most(RESUME_WITHIN_MS);
-          expect(repeats, 'events published more than once').to.equal(0);
-        } finally {
-          await cluster.startAll();
-        }
-      });
+      for (let round = 1; round <= KILL_ROUNDS; round++)
+        it(`publishes every event once, in order per campaign, while the broker leading the most partitions is killed (SIGKILL)${KILL_ROUNDS > 1 ? `, round ${round}` : ''}`, async function () {
+          await everyReplicaInSync(admin, topic);
+          try {
+            const { flow, health, killedAt, writableAt, rows, repeats } = await flowThroughOutage(
+              { service, reader, admin, topic },
+              async () => {
+                await cluster.kill(await nodeLeadingMostPartitions(admin, topic));
+                return whenEveryPartitionTakesWrites(cluster.brokers, topic);
+              },
+            );
+            const committedBefore = rows.filter((row) => row.createdAt < writableAt);
+            const recoveredAt = Math.max(...committedBefore.map((row) => row.publishedAt));
+            const degradedAfterMs = health.degradedAt === undefined ? undefined : health.degradedAt - killedAt;
+            // The stall is the time without an acknowledgement: from the last batch acknowledged before the report.
+            const lastAcknowledged = Math.max(
+              killedAt,
+              ...rows.map((row) => row.publishedAt).filter((at) => at < (health.degradedAt ?? 0)),
+            );
+            const reportedAfterSilenceMs =
+              health.degradedAt === undefined ? undefined : health.degradedAt - lastAcknowledged;
+            const resumedAfterMs = recoveredAt - writableAt;
+            this.test!.title +=
+              ` (${flow.started.size} campaigns, ${rows.length} events; writable again ${((writableAt - killedAt) / 1000).toFixed(1)} s after the kill; degraded ${degradedAfterMs} ms after the kill, ${reportedAfterSilenceMs} ms after the last acknowledgement (${health.cause}); all published ${resumedAfterMs} ms after writable; ${repeats} repeated)`;
+            expect(reportedAfterSilenceMs, '/health/ready reports the stall').to.be.a('number');
+            expect(reportedAfterSilenceMs!, '/health/ready reports the stall within the threshold').to.be.at.most(
+              STALL_MS + 1_000,
+            );
+            expect(
+              resumedAfterMs,
+              'every event committed before the cluster took writes again is published within 2 s',
+            ).to.be.at.most(RESUME_WITHIN_MS);
+            expect(repeats, 'events published more than once').to.equal(0);
+          } finally {
+            await cluster.startAll();
+          }
+        });
 
       it('answers starts with 200 while two of the three brokers are down, and publishes their events once one is back', async function () {
         await everyReplicaInSync(admin, topic);
