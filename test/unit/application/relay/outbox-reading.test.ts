@@ -3,6 +3,16 @@ import { expect } from '../../../support/expect.js';
 
 const never = () => false;
 
+/** The reading at 10, lane a held from 2 and lane b from 7, then both released in the given order. */
+function readTo10ThenRelease(...order: ReadonlyArray<'a' | 'b'>): OutboxReading {
+  const reading = new OutboxReading();
+  reading.readTo(10n, never);
+  reading.hold('a', 2n);
+  reading.hold('b', 7n);
+  for (const lane of order) reading.release(lane);
+  return reading;
+}
+
 describe('The outbox reading', () => {
   it('goes back to the first event a released lane left, when that is earlier than where it is', () => {
     const reading = new OutboxReading();
@@ -23,12 +33,7 @@ describe('The outbox reading', () => {
   });
 
   it('does not jump past the events of a lane released after it went back for an earlier one', () => {
-    const reading = new OutboxReading();
-    reading.readTo(10n, never);
-    reading.hold('a', 2n);
-    reading.hold('b', 7n);
-    reading.release('a');
-    reading.release('b');
+    const reading = readTo10ThenRelease('a', 'b');
     // Lane a takes no more after the first page back; lane b has not met its events yet.
     reading.readTo(4n, (lane) => lane === 'a');
     expect(reading.position, 'the reading goes on to the events lane b left').to.equal(4n);
@@ -39,12 +44,7 @@ describe('The outbox reading', () => {
   });
 
   it('holds every lane it went back for that takes no more when it jumps ahead', () => {
-    const reading = new OutboxReading();
-    reading.readTo(10n, never);
-    reading.hold('a', 2n);
-    reading.hold('b', 7n);
-    reading.release('b');
-    reading.release('a');
+    const reading = readTo10ThenRelease('b', 'a');
     reading.readTo(8n, () => true);
     expect(reading.position).to.equal(10n);
     expect(reading.heldLanes().sort()).to.deep.equal(['a', 'b']);
