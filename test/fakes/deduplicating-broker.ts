@@ -24,7 +24,13 @@ export class DeduplicatingBroker implements EventPublisher {
   constructor(
     private readonly outcomes: readonly Outcome[],
     readonly laneOf: (event: PendingEvent) => string,
+    /** How many lanes `laneOf` maps events to; undefined: the broker does not tell. */
+    private readonly lanesInAll?: number,
   ) {}
+
+  laneCount(): number | undefined {
+    return this.lanesInAll;
+  }
 
   /** Every event written, in write order per lane, lanes one after another. */
   get written(): PendingEvent[] {

@@ -7,6 +7,8 @@ import { type EventPublisher, PartlyPublished, type PendingEvent } from '../../s
 export class RecordingPublisher implements EventPublisher {
   readonly acknowledged: PendingEvent[][] = [];
   lanes: (event: PendingEvent) => string = () => 'the only lane';
+  /** How many lanes `lanes` maps events to, when the test tells. */
+  lanesInAll: number | undefined;
   attempts = 0;
   /** The most publishes that were ever waiting for their acknowledgement at the same time. */
   mostInFlight = 0;
@@ -77,6 +79,10 @@ export class RecordingPublisher implements EventPublisher {
 
   laneOf(event: PendingEvent): string {
     return this.lanes(event);
+  }
+
+  laneCount(): number | undefined {
+    return this.lanesInAll;
   }
 
   releaseAcks(): void {

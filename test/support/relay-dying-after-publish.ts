@@ -15,6 +15,7 @@ const dyingAfterPublish: EventPublisher = {
   connect: () => kafka.connect(),
   whenWritable: (withinMs, abandon) => kafka.whenWritable(withinMs, abandon),
   laneOf: (event) => kafka.laneOf(event),
+  laneCount: () => kafka.laneCount(),
   async publish(events) {
     await kafka.publish(events);
     process.kill(process.pid, 'SIGKILL');

@@ -16,5 +16,9 @@ export abstract class EventPublisherDecorator implements EventPublisher {
     return this.inner.laneOf(event);
   }
 
+  laneCount(): number | undefined {
+    return this.inner.laneCount();
+  }
+
   abstract publish(events: readonly PendingEvent[]): Promise<void>;
 }

@@ -79,6 +79,10 @@ export class KafkaEventPublisher implements EventPublisher {
     return String(this.partitionOf({ key: event.aggregateId, value: null }));
   }
 
+  laneCount(): number | undefined {
+    return this.topic?.partitions;
+  }
+
   private partitionOf(message: Message): number {
     if (this.partitionMetadata === undefined)
       throw new Error('the partitions of the topic are not known before the publisher connected');

@@ -16,6 +16,11 @@ export interface EventPublisher {
    */
   laneOf(event: PendingEvent): string;
   /**
+   * How many lanes there are (for a broker: the topic's partitions), known once connected; undefined when the
+   * publisher cannot tell. Once every lane takes no more events, the relay stops reading until one does.
+   */
+  laneCount(): number | undefined;
+  /**
    * Answers true as soon as the broker shows it can take writes again after a failure, false once `withinMs`
    * passed or `abandon` fired first; lets a retry start as soon as the cluster recovers instead of at the end of
    * its backoff. Never rejects.

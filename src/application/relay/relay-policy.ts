@@ -152,13 +152,15 @@ export class RelayPolicy {
    * holds `batchSize` of them, or once the reading reached the newest. A lane with a batch in flight reads its next
    * batch ahead; a lane that takes no more (its next batch read, or its last one failed) is held (see
    * OutboxReading). Before each page after the first it asks the lease again, and stops when the answer is no or
-   * `stopping()` is true: what it gathered starts once a later reading reaches the newest.
+   * `stopping()` is true: what it gathered starts once a later reading reaches the newest. It stops too once
+   * every lane is held: no page could give any of them an event, until news releases one.
    */
   async readAndStart(stopping: () => boolean): Promise<void> {
     const { batchSize } = this.settings;
     await this.sendUnsettledDue();
     for (const lane of this.gathering.lanes()) if (this.gathering.full(lane)) this.startGathered(lane);
     for (;;) {
+      if (this.everyLaneHeld()) return;
       const readPast = this.reading.position !== undefined;
       const page = await this.ports.pending.next(batchSize, this.reading.position);
       this.lap.pageRead(page.length === batchSize);
@@ -262,6 +264,11 @@ export class RelayPolicy {
   private takesEvents(lane: string): boolean {
     if (this.gathering.full(lane)) return false;
     return !this.lanes.busy(lane) || this.lanes.onlyInFlight(lane);
+  }
+
+  private everyLaneHeld(): boolean {
+    const lanes = this.ports.publisher.laneCount();
+    return lanes !== undefined && this.reading.heldLanes().length >= lanes;
   }
 
   /** Releases every held lane that takes events again, so that one reading back serves them all. */

@@ -87,9 +87,11 @@ describe('The outbox relay’s delivery, generated: any commits, any broker fail
         fc.array(step, { minLength: 1, maxLength: 40 }),
         fc.array(outcome, { maxLength: 30 }),
         fc.integer({ min: 1, max: 5 }),
-        async (steps, outcomes, batchSize) => {
+        // A broker that tells how many lanes it has lets the reading stop once every lane is held.
+        fc.boolean(),
+        async (steps, outcomes, batchSize, lanesTold) => {
           const outbox = new InMemoryPendingEvents();
-          const broker = new DeduplicatingBroker(outcomes, laneOf);
+          const broker = new DeduplicatingBroker(outcomes, laneOf, lanesTold ? LANES : undefined);
           const signal = new InProcessOutboxSignal();
           const lease = new SwitchableLeadership();
           const relay = relayLoopOn(

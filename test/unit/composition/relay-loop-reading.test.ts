@@ -7,11 +7,14 @@ import { relayLoopOn } from '../../support/relay-loop-on-fakes.js';
 const LANES = 3;
 const laneOf = (event: PendingEvent) => `lane ${Number(event.aggregateId) % LANES}`;
 
-/** Drains a backlog of `events` spread over `campaigns` campaigns; answers the outbox and the broker. */
-async function drainBacklog(events: number, campaigns: number, batchSize: number) {
+/**
+ * Drains a backlog of `events` spread over `campaigns` campaigns; answers the outbox and the broker. The broker
+ * tells how many lanes it has only when `lanesTold`.
+ */
+async function drainBacklog(events: number, campaigns: number, batchSize: number, lanesTold = false) {
   const outbox = new InMemoryPendingEvents();
   for (let n = 0; n < events; n++) outbox.append(1, String(n % campaigns));
-  const broker = new DeduplicatingBroker([], laneOf);
+  const broker = new DeduplicatingBroker([], laneOf, lanesTold ? LANES : undefined);
   const relay = relayLoopOn(outbox, broker, {
     batchSize,
     pollIntervalMs: 60_000,
@@ -33,13 +36,24 @@ describe('The outbox relay’s reading of a backlog spread over several lanes', 
     expect(reads, `${reads} page reads for ${batches} batches`).to.be.at.most(150);
   });
 
-  it('publishes each lane’s events once and in outbox order, however far it read ahead', async () => {
-    const { broker } = await drainBacklog(2_000, 7, 10);
-    for (const log of broker.logs.values()) {
-      const sequences = log.map((event) => event.sequence);
-      expect(sequences).to.deep.equal([...sequences].sort((a, b) => (a < b ? -1 : 1)));
-      expect(new Set(sequences).size).to.equal(sequences.length);
-    }
-    expect(broker.written).to.have.length(2_000);
+  it('stops reading once every lane takes no more events, when the broker tells how many lanes it has, and goes on from there once one takes events again', async () => {
+    const { reads, batches, broker } = await drainBacklog(6_000, 3_000, 150, true);
+    expect(broker.written).to.have.length(6_000);
+    expect(new Set(broker.written.map((event) => event.eventId)).size).to.equal(6_000);
+    expect(batches).to.equal(42);
+    // Reading on to the newest while every lane is held read the whole backlog once more for nothing (about 130).
+    expect(reads, `${reads} page reads for ${batches} batches`).to.be.at.most(90);
   });
+
+  for (const lanesTold of [false, true]) {
+    it(`publishes each lane’s events once and in outbox order, however far it read ahead (the broker ${lanesTold ? 'tells' : 'does not tell'} how many lanes it has)`, async () => {
+      const { broker } = await drainBacklog(2_000, 7, 10, lanesTold);
+      for (const log of broker.logs.values()) {
+        const sequences = log.map((event) => event.sequence);
+        expect(sequences).to.deep.equal([...sequences].sort((a, b) => (a < b ? -1 : 1)));
+        expect(new Set(sequences).size).to.equal(sequences.length);
+      }
+      expect(broker.written).to.have.length(2_000);
+    });
+  }
 });

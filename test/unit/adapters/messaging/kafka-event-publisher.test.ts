@@ -240,8 +240,9 @@ describe('KafkaEventPublisher', () => {
     );
   });
 
-  it("gives as an event's lane the partition its message is sent to, once connected", async () => {
+  it("gives as an event's lane the partition its message is sent to, and as many lanes as the topic has partitions, once connected", async () => {
     expect(() => publisher.laneOf(EVENT)).to.throw('not known before the publisher connected');
+    expect(publisher.laneCount()).to.equal(undefined);
     const events = Array.from({ length: 30 }, (_, i) => ({
       ...EVENT,
       sequence: BigInt(i),
@@ -259,6 +260,7 @@ describe('KafkaEventPublisher', () => {
       events.map((event) => sentTo.get(event.eventId)),
     );
     expect(new Set(sentTo.values()).size).to.equal(3);
+    expect(publisher.laneCount()).to.equal(3);
   });
 
   it('says which events were acknowledged when a partition refuses its send and the others acknowledge theirs', async () => {
