@@ -7,6 +7,7 @@ import { outboxTraceContext } from './005-outbox-trace-context.js';
 import { idempotencyRequestFingerprints } from './006-idempotency-request-fingerprints.js';
 import { campaignBuckets } from './007-campaign-buckets.js';
 import { historyIndexes } from './008-history-indexes.js';
+import { unpublishedByAggregate } from './009-unpublished-by-aggregate.js';
 import { whileHoldingMigrationLock } from './migration-lock.js';
 
 const MIGRATIONS: ReadonlyArray<[name: string, migration: Knex.Migration]> = [
@@ -18,6 +19,7 @@ const MIGRATIONS: ReadonlyArray<[name: string, migration: Knex.Migration]> = [
   ['006-idempotency-request-fingerprints', idempotencyRequestFingerprints],
   ['007-campaign-buckets', campaignBuckets],
   ['008-history-indexes', historyIndexes],
+  ['009-unpublished-by-aggregate', unpublishedByAggregate],
 ];
 
 /** Migrations compiled into the service, so they run the same from `dist/` on SQLite and PostgreSQL. */
