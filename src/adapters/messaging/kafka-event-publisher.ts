@@ -3,6 +3,7 @@ import { type EventPublisher, PartlyPublished, type PendingEvent } from '../../a
 import { toKafkaMessage } from './cloud-event-message.js';
 import { KAFKAJS_RETRY } from './kafka-client.js';
 import { ensureTopic, type TopicLayout } from './kafka-topic.js';
+import { partitionOfKey } from './key-partition.js';
 import { isFatalForProducer } from './producer-errors.js';
 import { WriteReadiness } from './write-readiness.js';
 
@@ -27,13 +28,7 @@ export interface PublishSettings {
 export class KafkaEventPublisher implements EventPublisher {
   /** The producer in use, or being connected: the lanes' concurrent sends share it, never make one each. */
   private producer: Promise<Producer> | undefined;
-  /** Java's murmur2 partitioner: a campaign lands on the same partition whatever client produces it. */
-  private readonly partitioner = Partitioners.DefaultPartitioner();
   private topic: TopicLayout | undefined;
-  /** What the partitioner needs to know of the topic: how many partitions it has. */
-  private partitionMetadata:
-    | Parameters<ReturnType<typeof Partitioners.DefaultPartitioner>>[0]['partitionMetadata']
-    | undefined;
   private readonly writeReadiness: WriteReadiness;
 
   constructor(
@@ -76,17 +71,18 @@ export class KafkaEventPublisher implements EventPublisher {
 
   /** The partition the event's key maps to, as text: the relay publishes each partition's events in order. */
   laneOf(event: PendingEvent): string {
-    return String(this.partitionOf({ key: event.aggregateId, value: null }));
+    return String(this.partitionOf(event.aggregateId));
   }
 
   laneCount(): number | undefined {
     return this.topic?.partitions;
   }
 
-  private partitionOf(message: Message): number {
-    if (this.partitionMetadata === undefined)
+  /** Java's murmur2 partitioner: a campaign lands on the same partition whatever client produces it. */
+  private partitionOf(key: string): number {
+    if (this.topic === undefined)
       throw new Error('the partitions of the topic are not known before the publisher connected');
-    return this.partitioner({ topic: this.settings.topic, partitionMetadata: this.partitionMetadata, message });
+    return partitionOfKey(key, this.topic.partitions);
   }
 
   /** The batch's messages by partition, each partition's in batch order. */
@@ -94,7 +90,7 @@ export class KafkaEventPublisher implements EventPublisher {
     const partitions = new Map<number, Array<{ event: PendingEvent; message: Message }>>();
     for (const event of events) {
       const message = toKafkaMessage(event, this.settings.eventSource);
-      const partition = this.partitionOf(message);
+      const partition = this.partitionOf(event.aggregateId);
       const group = partitions.get(partition) ?? [];
       group.push({ event, message });
       partitions.set(partition, group);
@@ -115,10 +111,6 @@ export class KafkaEventPublisher implements EventPublisher {
   private async connectedProducer(): Promise<Producer> {
     if (this.topic === undefined) {
       this.topic = await this.createTopicIfMissing();
-      this.partitionMetadata = Array.from({ length: this.topic.partitions }, (_, partitionId) => ({
-        partitionId,
-        leader: 0,
-      })) as never;
       this.topicFound(this.topic);
     }
     this.producer ??= this.newProducer().catch((error: unknown) => {
