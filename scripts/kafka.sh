@@ -212,6 +212,10 @@ num.network.threads=2
 num.io.threads=4
 log.retention.hours=24
 log.segment.bytes=67108864
+# The log cleaner's offset map takes 128 MB by default, half of a cluster node's heap: a node started again after a
+# SIGKILL allocates it on top of its log recovery and was seen to run out of heap. The compacted topics here (the
+# consumer offsets) need far less.
+log.cleaner.dedupe.buffer.size=16777216
 EOF
 }
 
