@@ -8,6 +8,7 @@ import type { CampaignEvent } from '../../../src/domain/index.js';
 import { pausedEvent } from '../../mothers/campaign-event-mother.js';
 import { DATABASE_KINDS, useMigratedDatabase } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
+import { blocksTouchedBy } from '../../support/postgres-blocks.js';
 
 const OCCURRED_AT = new Date('2030-01-01T12:00:00.000Z');
 
@@ -101,25 +102,31 @@ for (const kind of DATABASE_KINDS) {
 
       if (kind.name === 'PostgreSQL') {
         it('checks a batch for an event left out by reading only unpublished rows: the published history the outbox keeps adds nothing to its cost, whatever the statistics say', async () => {
-          // A backlog of 20,000 events, analyzed while unpublished (as after an outage), then published.
-          const backlog = Array.from({ length: 20_000 }, (_, n) => paused(`h-${n}`, String(1 + (n % 50))));
-          const rows = outboxRows(backlog, OCCURRED_AT, undefined);
-          for (let i = 0; i < rows.length; i += 1_000) await db('outbox').insert(rows.slice(i, i + 1_000));
-          await db.raw('ANALYZE outbox');
-          await db('outbox').update({ published_at: OCCURRED_AT });
-          // Vacuumed since, as autovacuum does, but not analyzed again: the statistics still say unpublished.
-          await db.raw('VACUUM outbox');
+          await publishedHistoryAnalyzedWhileWaiting(db, 20_000);
           await append(
             paused('u-first', '1'),
             ...Array.from({ length: 50 }, (_, n) => paused(`u-${n}`, String(1 + n))),
           );
           const batch = await pending.next(51);
           expect(batch).to.have.length(51);
-          const blocks = await blocksTouchedBy(db, () => pending.leftBehind(batch.slice(1)));
+          const { blocks, queries } = await blocksTouchedBy(db, () => pending.leftBehind(batch.slice(1)));
+          expect(queries).to.equal(1);
           // Read through the history: about 930 blocks. Through the unpublished rows alone: a descent per campaign.
           expect(blocks, `${blocks} blocks read`).to.be.below(200);
           expect(await pending.leftBehind(batch.slice(1))).to.equal(true);
           expect(await pending.leftBehind(batch)).to.equal(false);
+        });
+
+        it('reads a page of unpublished events along their index: the published history before them adds nothing to its cost, whatever the statistics say', async () => {
+          await publishedHistoryAnalyzedWhileWaiting(db, 20_000);
+          await append(...Array.from({ length: 600 }, (_, n) => paused(`u-${n}`, String(1 + (n % 50)))));
+          const { blocks } = await blocksTouchedBy(db, () => pending.next(500));
+          // Walking the primary key through the 20,000 published rows first: about 600 blocks. Along the index: about 15.
+          expect(blocks, `${blocks} blocks read`).to.be.below(100);
+          const page = await pending.next(500);
+          expect(page.map((e) => e.eventId)).to.deep.equal(Array.from({ length: 500 }, (_, n) => `u-${n}`));
+          const after = await pending.next(500, page[499]!.sequence);
+          expect(after.map((e) => e.eventId)).to.deep.equal(Array.from({ length: 100 }, (_, n) => `u-${500 + n}`));
         });
       }
 
@@ -158,21 +165,15 @@ for (const kind of DATABASE_KINDS) {
   });
 }
 
-/** The blocks PostgreSQL reads (from its buffers or the disk) to run the one query `work` sends, as EXPLAIN counts them. */
-async function blocksTouchedBy(db: Knex, work: () => Promise<unknown>): Promise<number> {
-  const queries: Array<{ sql: string; bindings: readonly Knex.RawBinding[] }> = [];
-  const listener = (query: { sql: string; bindings?: readonly Knex.RawBinding[] }) =>
-    queries.push({ sql: query.sql, bindings: query.bindings ?? [] });
-  db.on('query', listener);
-  try {
-    await work();
-  } finally {
-    db.off('query', listener);
-  }
-  expect(queries).to.have.length(1);
-  // The event gives the statement as sent, with PostgreSQL's numbered placeholders: back to Knex's.
-  const sql = queries[0]!.sql.replace(/\$\d+/g, '?');
-  const { rows } = await db.raw(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`, queries[0]!.bindings);
-  const plan = (rows as Array<{ 'QUERY PLAN': Array<{ Plan: Record<string, number> }> }>)[0]!['QUERY PLAN'][0]!.Plan;
-  return plan['Shared Hit Blocks']! + plan['Shared Read Blocks']!;
+/**
+ * A backlog of `events`, analyzed while unpublished (as after an outage), then published and vacuumed, as
+ * autovacuum does, but not analyzed again: the statistics still say unpublished.
+ */
+async function publishedHistoryAnalyzedWhileWaiting(db: Knex, events: number): Promise<void> {
+  const backlog = Array.from({ length: events }, (_, n) => paused(`h-${n}`, String(1 + (n % 50))));
+  const rows = outboxRows(backlog, OCCURRED_AT, undefined);
+  for (let i = 0; i < rows.length; i += 1_000) await db('outbox').insert(rows.slice(i, i + 1_000));
+  await db.raw('ANALYZE outbox');
+  await db('outbox').update({ published_at: OCCURRED_AT });
+  await db.raw('VACUUM outbox');
 }

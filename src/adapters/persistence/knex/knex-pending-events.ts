@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { PendingEvent, PendingEvents } from '../../../application/index.js';
 import { toDate } from '../rows/database-values.js';
 import { traceContextFromColumn } from '../rows/outbox-rows.js';
+import { unpublishedInSequenceOrder } from './unpublished-rows.js';
 
 interface OutboxRow {
   sequence_text: string;
@@ -24,7 +25,7 @@ export class KnexPendingEvents implements PendingEvents {
   async next(limit: number, after?: bigint): Promise<PendingEvent[]> {
     // Sequences and ids are read as text (the SQLite driver would round an INTEGER above 2^53), under other
     // names than the columns: ORDER BY and WHERE must see the numbers.
-    const query = this.db('outbox')
+    const query = unpublishedInSequenceOrder(this.db)
       .select(
         this.db.raw('CAST(sequence AS TEXT) AS sequence_text'),
         'event_id',
@@ -34,8 +35,6 @@ export class KnexPendingEvents implements PendingEvents {
         'payload',
         'trace_context',
       )
-      .whereNull('published_at')
-      .orderBy('sequence')
       .limit(limit);
     if (after !== undefined) query.where('sequence', '>', after.toString());
     const rows: OutboxRow[] = await query;
