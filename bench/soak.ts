@@ -17,6 +17,8 @@ const WINDOW_SECONDS = Number(process.env.BENCH_SOAK_WINDOW_SECONDS ?? 60);
 const SCALE = Number(process.env.BENCH_SOAK_SCALE ?? 1);
 const VACUUM_SECONDS = Number(process.env.BENCH_SOAK_VACUUM_SECONDS ?? 60);
 const DATABASES = (process.env.BENCH_SOAK_DATABASES ?? 'SQLite,PostgreSQL').split(',');
+/** How often the bench scrapes `/metrics`, as Prometheus would. */
+const SCRAPE_SECONDS = Number(process.env.BENCH_SOAK_SCRAPE_SECONDS ?? 15);
 
 /** Requests per second of each kind at BENCH_SOAK_SCALE=1. */
 const RATES = {
@@ -43,6 +45,10 @@ interface Soak {
   database: string;
   samples: Sample[];
   rssMb: number[];
+  /** The service's CPU seconds (user and system) at the end of each window. */
+  cpuSeconds: number[];
+  /** Each scrape of `/metrics`: when it was sent and how long it took. */
+  scrapes: Array<{ sentAt: number; ms: number }>;
   maintenance: string;
   vacuums: number;
 }
@@ -80,6 +86,8 @@ async function soak(kind: DatabaseKind): Promise<Soak> {
     database: kind.name,
     samples: [],
     rssMb: [],
+    cpuSeconds: [],
+    scrapes: [],
     maintenance: maintenance?.description ?? 'SQLite needs none',
     vacuums: 0,
   };
@@ -202,6 +210,8 @@ async function pace(client: SoakClient, soak: Soak, seeded: number, pid: number)
     },
   };
   let nextWindow = WINDOW_SECONDS;
+  let nextScrape = SCRAPE_SECONDS;
+  const cpuAtStart = cpuSeconds(pid);
   await new Promise<void>((resolveDone) => {
     const tick = setInterval(() => {
       const elapsed = (performance.now() - began) / 1000;
@@ -212,7 +222,18 @@ async function pace(client: SoakClient, soak: Soak, seeded: number, pid: number)
       }
       if (elapsed >= nextWindow) {
         soak.rssMb.push(rssMb(pid));
+        soak.cpuSeconds.push(cpuSeconds(pid) - cpuAtStart);
         nextWindow += WINDOW_SECONDS;
+      }
+      if (elapsed >= nextScrape) {
+        nextScrape += SCRAPE_SECONDS;
+        const sentAt = performance.now();
+        const scraped = () => {
+          soak.scrapes.push({ sentAt: sentAt - began, ms: performance.now() - sentAt });
+        };
+        const done = client.call('GET', '/metrics').then(scraped, scraped);
+        inFlight.add(done);
+        void done.finally(() => inFlight.delete(done));
       }
       for (const kind of KINDS) {
         const due = Math.floor(elapsed * RATES[kind] * SCALE);
@@ -224,7 +245,14 @@ async function pace(client: SoakClient, soak: Soak, seeded: number, pid: number)
     }, 5);
   });
   soak.rssMb.push(rssMb(pid));
+  soak.cpuSeconds.push(cpuSeconds(pid) - cpuAtStart);
   await Promise.all(inFlight);
+}
+
+/** User and system time of the process so far, from /proc (in clock ticks of 10 ms). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function rssMb(pid: number): number {
@@ -289,6 +317,15 @@ function report(soaks: Soak[]): void {
     });
     const worst = Math.max(...KINDS.map((kind) => p99(kind, windows - 1) / p99(kind, 1)));
     const failed = soak.samples.filter((s) => !s.ok).length;
+    const inWindow = (sentAt: number, window: number) => Math.floor(sentAt / 1000 / WINDOW_SECONDS) === window;
+    const cpuPerRequest = Array.from({ length: windows }, (_, w) => {
+      const requests = soak.samples.filter((s) => inWindow(s.sentAt, w)).length;
+      const cpu = (soak.cpuSeconds[w] ?? Number.NaN) - (w === 0 ? 0 : (soak.cpuSeconds[w - 1] ?? Number.NaN));
+      return ((cpu * 1000) / requests).toFixed(3);
+    });
+    const slowestScrape = Array.from({ length: windows }, (_, w) =>
+      Math.max(...soak.scrapes.filter((s) => inWindow(s.sentAt, w)).map((s) => s.ms)).toFixed(1),
+    );
     sections.push(`**${soak.database}** (${soak.maintenance}; ${soak.vacuums} passes ran). p99 ms per ${WINDOW_SECONDS}-second window:
 
 ${header}
@@ -296,6 +333,8 @@ ${header}
 ${rows.join('\n')}
 
 Requests answered: ${soak.samples.length - failed}, non-200 or failed: ${failed}. Service memory (RSS) per window: ${soak.rssMb.map((m) => m.toFixed(0)).join(', ')} MB.
+Service CPU per request (its user and system time in the window over the requests sent in it) per window: ${cpuPerRequest.join(', ')} ms.
+Slowest \`/metrics\` scrape (one every ${SCRAPE_SECONDS} s, the outbox backlog included) per window: ${slowestScrape.join(', ')} ms.
 Worst last / second window p99: ${(worst * 100).toFixed(0)}% (target ≤ 120%: ${worst <= 1.2 ? 'met' : 'missed'}).`);
     printSummary({
       benchmark: `soak (${soak.database})`,
@@ -311,10 +350,12 @@ Worst last / second window p99: ${(worst * 100).toFixed(0)}% (target ≤ 120%: $
     'Soak: flat over time',
     `\`npm run bench:soak\` (bench/soak.ts): the service as operators run it (\`node dist/src/main.js\`, scheduler off, no
 broker: the events stay in the outbox) under mixed traffic from an open-loop pacer (each request leaves at its due time,
-keep-alive connections): ${mix}; a deep page starts at a random position in the whole store. Each database in turn for
+keep-alive connections): ${mix}; a deep page starts at a random position in the whole store; \`/metrics\` is scraped every
+${SCRAPE_SECONDS} s, as Prometheus would (its answers are not counted among the requests). Each database in turn for
 ${SECONDS} s (default 600), seeded with enough scheduled campaigns for the starts. Latency is counted in the window the
 request was sent in; the target compares the last window's p99 with the second's (the first holds the warm-up).
-Shorter: BENCH_SOAK_SECONDS, BENCH_SOAK_WINDOW_SECONDS, BENCH_SOAK_SCALE (multiplies every rate), BENCH_SOAK_DATABASES=SQLite.
+Shorter: BENCH_SOAK_SECONDS, BENCH_SOAK_WINDOW_SECONDS, BENCH_SOAK_SCALE (multiplies every rate), BENCH_SOAK_DATABASES=SQLite;
+BENCH_SOAK_SCRAPE_SECONDS sets the scrapes' period.
 
 ${sections.join('\n\n')}
 
