@@ -74,6 +74,14 @@ for (const kind of DATABASE_KINDS) {
       expect(read.oldestCreatedAt).to.deep.equal(new Date(Date.UTC(2030, 0, 1, 0, 0, 0)));
     });
 
+    it('keeps the span exact with sequence numbers above 2^53', async () => {
+      for (let n = 0; n <= EXACT_UP_TO; n++) {
+        const [row] = outboxRows([pausedEvent(`big-${n}`, '1')], new Date(Date.UTC(2030, 0, 1)), undefined);
+        await db('outbox').insert({ ...row, sequence: db.raw(`${9007199254740993n + BigInt(n)}`) });
+      }
+      expect((await new KnexOutboxBacklog(db, EXACT_UP_TO).backlog()).count).to.equal(EXACT_UP_TO + 1);
+    });
+
     if (kind.name === 'PostgreSQL') {
       it('reads a bounded part of the outbox however many events wait and however many were published before them', async () => {
         await db.raw(

@@ -3,6 +3,9 @@ import type { OutboxBacklog, OutboxBacklogSource } from '../../observability/rel
 import { toDateOrNull } from '../rows/database-values.js';
 import { unpublishedInSequenceOrder } from './unpublished-rows.js';
 
+/** As text, which the SQLite driver does not round above 2^53; under another name, so ORDER BY sees the number. */
+const SEQUENCE_TEXT = 'CAST(sequence AS TEXT) AS sequence_text';
+
 /** Up to this many waiting events the backlog is counted one by one. */
 export const EXACT_BACKLOG_UP_TO = 10_000;
 
@@ -22,7 +25,7 @@ export class KnexOutboxBacklog implements OutboxBacklogSource {
   ) {}
 
   async backlog(): Promise<OutboxBacklog> {
-    const oldest = await unpublishedInSequenceOrder(this.db).first('sequence', 'created_at');
+    const oldest = await unpublishedInSequenceOrder(this.db).first(this.db.raw(SEQUENCE_TEXT), 'created_at');
     if (oldest === undefined) return { count: 0, oldestCreatedAt: null };
     const oldestCreatedAt = toDateOrNull(oldest.created_at);
     const counted = await this.db
@@ -36,9 +39,9 @@ export class KnexOutboxBacklog implements OutboxBacklogSource {
       .first(this.db.raw('count(*) AS count'));
     const count = Number(counted?.count ?? 0);
     if (count <= this.exactUpTo) return { count, oldestCreatedAt };
-    const newest = await unpublishedInSequenceOrder(this.db, 'desc').first('sequence');
+    const newest = await unpublishedInSequenceOrder(this.db, 'desc').first(this.db.raw(SEQUENCE_TEXT));
     // Published meanwhile: what was counted is all that can be said.
     if (newest === undefined) return { count, oldestCreatedAt };
-    return { count: Number(BigInt(newest.sequence) - BigInt(oldest.sequence)) + 1, oldestCreatedAt };
+    return { count: Number(BigInt(newest.sequence_text) - BigInt(oldest.sequence_text)) + 1, oldestCreatedAt };
   }
 }
