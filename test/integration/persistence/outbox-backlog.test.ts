@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { Knex } from 'knex';
 import { KnexOutboxBacklog } from '../../../src/adapters/persistence/knex/knex-outbox-backlog.js';
+import { toDate } from '../../../src/adapters/persistence/rows/database-values.js';
 import { outboxRows } from '../../../src/adapters/persistence/rows/outbox-rows.js';
 import { pausedEvent } from '../../mothers/campaign-event-mother.js';
 import { DATABASE_KINDS, useMigratedDatabase } from '../../support/databases.js';
@@ -37,7 +38,7 @@ for (const kind of DATABASE_KINDS) {
       (await db('outbox').select('sequence', 'created_at').whereNull('published_at').orderBy('sequence')).map(
         (row) => ({
           sequence: BigInt(row.sequence),
-          createdAt: new Date(kind.name === 'SQLite' ? Number(row.created_at) : row.created_at).getTime(),
+          createdAt: toDate(row.created_at).getTime(),
         }),
       );
 

@@ -1,10 +1,7 @@
 import type { Knex } from 'knex';
 import type { OutboxBacklog, OutboxBacklogSource } from '../../observability/relay-status.js';
 import { toDateOrNull } from '../rows/database-values.js';
-import { unpublishedInSequenceOrder } from './unpublished-rows.js';
-
-/** As text, which the SQLite driver does not round above 2^53; under another name, so ORDER BY sees the number. */
-const SEQUENCE_TEXT = 'CAST(sequence AS TEXT) AS sequence_text';
+import { sequenceAsText, unpublishedInSequenceOrder, unpublishedRows } from './unpublished-rows.js';
 
 /** Up to this many waiting events the backlog is counted one by one. */
 export const EXACT_BACKLOG_UP_TO = 10_000;
@@ -25,13 +22,12 @@ export class KnexOutboxBacklog implements OutboxBacklogSource {
   ) {}
 
   async backlog(): Promise<OutboxBacklog> {
-    const oldest = await unpublishedInSequenceOrder(this.db).first(this.db.raw(SEQUENCE_TEXT), 'created_at');
+    const oldest = await unpublishedInSequenceOrder(this.db).first(sequenceAsText(this.db), 'created_at');
     if (oldest === undefined) return { count: 0, oldestCreatedAt: null };
     const oldestCreatedAt = toDateOrNull(oldest.created_at);
     const counted = await this.db
       .from(
-        this.db('outbox')
-          .whereNull('published_at')
+        unpublishedRows(this.db)
           .select('sequence')
           .limit(this.exactUpTo + 1)
           .as('waiting'),
@@ -39,7 +35,7 @@ export class KnexOutboxBacklog implements OutboxBacklogSource {
       .first(this.db.raw('count(*) AS count'));
     const count = Number(counted?.count ?? 0);
     if (count <= this.exactUpTo) return { count, oldestCreatedAt };
-    const newest = await unpublishedInSequenceOrder(this.db, 'desc').first(this.db.raw(SEQUENCE_TEXT));
+    const newest = await unpublishedInSequenceOrder(this.db, 'desc').first(sequenceAsText(this.db));
     // Published meanwhile: what was counted is all that can be said.
     if (newest === undefined) return { count, oldestCreatedAt };
     return { count: Number(BigInt(newest.sequence_text) - BigInt(oldest.sequence_text)) + 1, oldestCreatedAt };

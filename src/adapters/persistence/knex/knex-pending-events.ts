@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { PendingEvent, PendingEvents } from '../../../application/index.js';
 import { toDate } from '../rows/database-values.js';
 import { traceContextFromColumn } from '../rows/outbox-rows.js';
-import { unpublishedInSequenceOrder } from './unpublished-rows.js';
+import { sequenceAsText, unpublishedInSequenceOrder } from './unpublished-rows.js';
 
 interface OutboxRow {
   sequence_text: string;
@@ -27,7 +27,7 @@ export class KnexPendingEvents implements PendingEvents {
     // names than the columns: ORDER BY and WHERE must see the numbers.
     const query = unpublishedInSequenceOrder(this.db)
       .select(
-        this.db.raw('CAST(sequence AS TEXT) AS sequence_text'),
+        sequenceAsText(this.db),
         'event_id',
         'event_type',
         this.db.raw('CAST(aggregate_id AS TEXT) AS aggregate_id_text'),
