@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { OutboxBacklog, OutboxBacklogSource } from '../../observability/relay-status.js';
 import { toDateOrNull } from '../rows/database-values.js';
-import { sequenceAsText, unpublishedInSequenceOrder, unpublishedRows } from './unpublished-rows.js';
+import { sequenceAsText, unpublishedInSequenceOrder } from './unpublished-rows.js';
 
 /** Up to this many waiting events the backlog is counted one by one. */
 export const EXACT_BACKLOG_UP_TO = 10_000;
@@ -27,7 +27,7 @@ export class KnexOutboxBacklog implements OutboxBacklogSource {
     const oldestCreatedAt = toDateOrNull(oldest.created_at);
     const counted = await this.db
       .from(
-        unpublishedRows(this.db)
+        unpublishedInSequenceOrder(this.db)
           .select('sequence')
           .limit(this.exactUpTo + 1)
           .as('waiting'),

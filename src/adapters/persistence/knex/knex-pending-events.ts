@@ -48,15 +48,19 @@ export class KnexPendingEvents implements PendingEvents {
       .count({ n: '*' })
       .whereNull('published_at')
       .whereIn('aggregate_id', aggregates)
+      // Implied, and said so that no plan walks the campaigns' published history (through the index of their
+      // whole history, which PostgreSQL may prefer when its statistics are stale): nothing before it waits.
+      .where('sequence', '>=', unpublishedInSequenceOrder(this.db).select('sequence').limit(1))
       .where('sequence', '<=', batch[batch.length - 1]!.sequence.toString());
     return Number(row?.n) > batch.length;
   }
 
   async noneMarkedPublished(batch: readonly PendingEvent[]): Promise<boolean> {
     if (batch.length === 0) return true;
+    // By primary key alone: given `published_at IS NOT NULL` as a condition, PostgreSQL may walk every published
+    // row in `outbox_unpublished` when its statistics say there are none.
     const [row] = await this.db('outbox')
-      .count({ n: '*' })
-      .whereNotNull('published_at')
+      .select(this.db.raw('count(published_at) AS n'))
       .whereIn(
         'sequence',
         batch.map((event) => event.sequence.toString()),
