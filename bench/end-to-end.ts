@@ -11,7 +11,14 @@ import { openDatabase } from '../src/adapters/persistence/knex/open-database.js'
 import { migrateToLatest } from '../src/adapters/persistence/migrations/index.js';
 import { LocalKafkaBroker } from '../test/support/local-kafka-broker.js';
 import { ServiceProcess } from '../test/support/service-process.js';
-import { machineLine, median, percentile, printSummary, writeSection } from './support/performance-report.js';
+import {
+  machineLine,
+  median,
+  percentile,
+  printSummary,
+  REPORT_NAME,
+  writeSection,
+} from './support/performance-report.js';
 import { asInProduction } from './support/production.js';
 import { seedScheduledCampaigns } from './support/seed.js';
 import { StartClient } from './support/start-client.js';
@@ -408,7 +415,7 @@ ${machineLine()} The broker, the service and the pacer share the machine.
     target: `p99 ≤ ${TARGET_P99_MS} ms`,
     verdict,
   });
-  process.stdout.write(`\n${table}\n${verdict}; written to docs/performance.md\n`);
+  process.stdout.write(`\n${table}\n${verdict}; written to ${REPORT_NAME}\n`);
 }
 
 await main();

@@ -6,7 +6,14 @@ import { mintToken } from '../src/adapters/auth/token-minter.js';
 import { openDatabase } from '../src/adapters/persistence/knex/open-database.js';
 import { migrateToLatest } from '../src/adapters/persistence/migrations/index.js';
 import { ServiceProcess } from '../test/support/service-process.js';
-import { machineLine, median, percentile, printSummary, writeSection } from './support/performance-report.js';
+import {
+  machineLine,
+  median,
+  percentile,
+  printSummary,
+  REPORT_NAME,
+  writeSection,
+} from './support/performance-report.js';
 import { asInProduction } from './support/production.js';
 import { outboxCounts, seedSqlite } from './support/sqlite-seed.js';
 import { StartClient } from './support/start-client.js';
@@ -415,7 +422,7 @@ ${machineLine()}
     verdict,
   });
   process.stdout.write(
-    `\nnewest campaigns:\n${recent.table}\n\nspread:\n${spread.table}\n\n${outbox}\n${verdict}; written to docs/performance.md\n`,
+    `\nnewest campaigns:\n${recent.table}\n\nspread:\n${spread.table}\n\n${outbox}\n${verdict}; written to ${REPORT_NAME}\n`,
   );
 }
 

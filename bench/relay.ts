@@ -13,7 +13,7 @@ import { CampaignId, type CampaignStarted, EMPTY_CONTENT } from '../src/domain/i
 import { type DatabaseKind, POSTGRES, SQLITE, type TestDatabase } from '../test/support/databases.js';
 import { LocalKafkaBroker } from '../test/support/local-kafka-broker.js';
 import { loadAverage } from './support/machine-load.js';
-import { machineLine, median, printSummary, writeSection } from './support/performance-report.js';
+import { machineLine, median, printSummary, REPORT_NAME, writeSection } from './support/performance-report.js';
 
 const { Kafka, Partitioners, logLevel } = kafkajs;
 
@@ -261,7 +261,7 @@ ${machineLine()} The broker and PostgreSQL run on the same machine. ${loadAverag
     });
   }
   process.stdout.write(
-    `${measured.map((m) => `relay on ${m.name} ${(EVENTS / m.relaySeconds).toFixed(0)} events/s (${(m.ratio * 100).toFixed(0)}%)`).join(', ')}, raw ${(EVENTS / rawSeconds).toFixed(0)} events/s; written to docs/performance.md\n`,
+    `${measured.map((m) => `relay on ${m.name} ${(EVENTS / m.relaySeconds).toFixed(0)} events/s (${(m.ratio * 100).toFixed(0)}%)`).join(', ')}, raw ${(EVENTS / rawSeconds).toFixed(0)} events/s; written to ${REPORT_NAME}\n`,
   );
 }
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalKafkaBroker } from '../test/support/local-kafka-broker.js';
-import { machineLine, SUMMARY_MARK, type SummaryRow } from './support/performance-report.js';
+import { machineLine, REPORT_NAME, SUMMARY_MARK, type SummaryRow } from './support/performance-report.js';
 
 interface Benchmark {
   name: string;
@@ -58,9 +58,7 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`\n${table(rows)}\n\n${machineLine()}\n`);
   if (rows.length > 0)
-    process.stdout.write(
-      `Sections rewritten in docs/performance.md: ${selected.map((b) => `"${b.section}"`).join(', ')}\n`,
-    );
+    process.stdout.write(`Sections rewritten in ${REPORT_NAME}: ${selected.map((b) => `"${b.section}"`).join(', ')}\n`);
   if (failed.length > 0) {
     process.stderr.write(`failed: ${failed.join(', ')}\n`);
     process.exitCode = 1;

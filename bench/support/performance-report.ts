@@ -7,6 +7,9 @@ import { fileURLToPath } from 'node:url';
 const REPORT =
   process.env.BENCH_REPORT || resolve(dirname(fileURLToPath(import.meta.url)), '../../../docs/performance.md');
 
+/** Where the sections go, as a run names it to its reader. */
+export const REPORT_NAME = process.env.BENCH_REPORT || 'docs/performance.md';
+
 const HEADER = `# Performance
 
 Figures written by \`npm run bench\`: it builds, runs every benchmark one after the other (each in a process of its
