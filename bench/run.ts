@@ -32,7 +32,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   { name: 'growth', script: 'growth.js', section: 'Growth', needsKafka: false },
   { name: 'postgres', script: 'postgres-scale.js', section: 'Scale-out on PostgreSQL', needsKafka: false },
   { name: 'list', script: 'list-depth.js', section: 'Listing: total and deep pages', needsKafka: false },
-  { name: 'soak', script: 'soak.js', section: 'Soak: flat over time', needsKafka: false },
+  { name: 'soak', script: 'soak.js', section: 'Soak: flat over time', needsKafka: true },
 ];
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -1,11 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import kafkajs from 'kafkajs';
 import type { Knex } from 'knex';
 import { mintToken } from '../src/adapters/auth/token-minter.js';
+import { KAFKAJS_RETRY } from '../src/adapters/messaging/kafka-client.js';
 import { migrateToLatest } from '../src/adapters/persistence/migrations/index.js';
 import { type DatabaseKind, openTestDatabase, POSTGRES, SQLITE } from '../test/support/databases.js';
+import { LocalKafkaBroker } from '../test/support/local-kafka-broker.js';
 import { ServiceProcess } from '../test/support/service-process.js';
+import { messagesOnTopic } from '../test/support/topic-reader.js';
 import { loadAverage } from './support/machine-load.js';
 import { machineLine, percentile, printSummary, writeSection } from './support/performance-report.js';
 import { asInProduction } from './support/production.js';
@@ -19,6 +24,10 @@ const VACUUM_SECONDS = Number(process.env.BENCH_SOAK_VACUUM_SECONDS ?? 60);
 const DATABASES = (process.env.BENCH_SOAK_DATABASES ?? 'SQLite,PostgreSQL').split(',');
 /** How often the bench scrapes `/metrics`, as Prometheus would. */
 const SCRAPE_SECONDS = Number(process.env.BENCH_SOAK_SCRAPE_SECONDS ?? 15);
+/** With a broker (the default) the service's relay publishes as it runs; BENCH_SOAK_KAFKA=off leaves it out. */
+const WITH_BROKER = process.env.BENCH_SOAK_KAFKA !== 'off';
+/** How long the relay gets, after the traffic, to publish what is left before the events are counted. */
+const DRAIN_SECONDS = 120;
 
 /** Requests per second of each kind at BENCH_SOAK_SCALE=1. */
 const RATES = {
@@ -47,8 +56,10 @@ interface Soak {
   rssMb: number[];
   /** The service's CPU seconds (user and system) at the end of each window. */
   cpuSeconds: number[];
-  /** Each scrape of `/metrics`: when it was sent and how long it took. */
-  scrapes: Array<{ sentAt: number; ms: number }>;
+  /** Each scrape of `/metrics`: when it was sent, how long it took and the outbox backlog it gave. */
+  scrapes: Array<{ sentAt: number; ms: number; backlog: number }>;
+  /** With a broker: the events the outbox holds, and the messages on the topic once the relay was given time. */
+  events?: { written: number; onTopic: number; drainSeconds: number };
   maintenance: string;
   vacuums: number;
 }
@@ -58,12 +69,19 @@ interface Soak {
  * before it) against the service as operators run it, minute by minute, on each database in turn.
  */
 async function main(): Promise<void> {
+  const broker = WITH_BROKER && !process.env.KAFKA_BROKERS ? await LocalKafkaBroker.launch() : undefined;
+  const brokers = WITH_BROKER ? process.env.KAFKA_BROKERS || broker!.brokers : undefined;
   const soaks: Soak[] = [];
-  for (const kind of [SQLITE, POSTGRES].filter((k) => DATABASES.includes(k.name))) soaks.push(await soak(kind));
+  try {
+    for (const kind of [SQLITE, POSTGRES].filter((k) => DATABASES.includes(k.name)))
+      soaks.push(await soak(kind, brokers));
+  } finally {
+    await broker?.remove();
+  }
   report(soaks);
 }
 
-async function soak(kind: DatabaseKind): Promise<Soak> {
+async function soak(kind: DatabaseKind, brokers: string | undefined): Promise<Soak> {
   const database = await kind.create();
   const db = openTestDatabase(database);
   const seeded = Math.ceil(RATES.start * SCALE * SECONDS * 1.1) + 1000;
@@ -71,13 +89,15 @@ async function soak(kind: DatabaseKind): Promise<Soak> {
   process.stdout.write(`${kind.name}: seeding ${seeded} scheduled campaigns\n`);
   await seedScheduledCampaigns(db, 1, seeded);
   const maintenance = kind === POSTGRES ? await postgresMaintenance(db) : undefined;
+  const topic = `bench.soak.${randomUUID().slice(0, 8)}`;
   const service = await ServiceProcess.start(
     asInProduction({
       ...database.env,
       AUTH_JWT_SECRET: SECRET,
       SCHEDULER: 'off',
       LOG_LEVEL: 'info',
-      KAFKA_BROKERS: '',
+      KAFKA_BROKERS: brokers ?? '',
+      KAFKA_TOPIC: topic,
     }),
   );
   const token = await mintToken({ secret: SECRET, subject: 'bench', ttlSeconds: SECONDS + 3600 });
@@ -93,6 +113,7 @@ async function soak(kind: DatabaseKind): Promise<Soak> {
   };
   try {
     await pace(client, result, seeded, service.child.pid!);
+    if (brokers !== undefined) result.events = await publishedEvents(client, db, brokers, topic);
   } finally {
     await maintenance?.stop();
     result.vacuums = maintenance?.runs() ?? 0;
@@ -228,10 +249,11 @@ async function pace(client: SoakClient, soak: Soak, seeded: number, pid: number)
       if (elapsed >= nextScrape) {
         nextScrape += SCRAPE_SECONDS;
         const sentAt = performance.now();
-        const scraped = () => {
-          soak.scrapes.push({ sentAt: sentAt - began, ms: performance.now() - sentAt });
+        const scraped = (answer?: { text: string }) => {
+          const backlog = answer === undefined ? Number.NaN : backlogIn(answer.text);
+          soak.scrapes.push({ sentAt: sentAt - began, ms: performance.now() - sentAt, backlog });
         };
-        const done = client.call('GET', '/metrics').then(scraped, scraped);
+        const done = client.call('GET', '/metrics').then(scraped, () => scraped());
         inFlight.add(done);
         void done.finally(() => inFlight.delete(done));
       }
@@ -247,6 +269,39 @@ async function pace(client: SoakClient, soak: Soak, seeded: number, pid: number)
   soak.rssMb.push(rssMb(pid));
   soak.cpuSeconds.push(cpuSeconds(pid) - cpuAtStart);
   await Promise.all(inFlight);
+}
+
+/** The `outbox_backlog_events` gauge of a `/metrics` answer. */
+function backlogIn(metrics: string): number {
+  const line = metrics.split('\n').find((l) => l.startsWith('outbox_backlog_events'));
+  return line === undefined ? Number.NaN : Number(line.split(' ').at(-1));
+}
+
+/**
+ * Waits, after the traffic, until the relay reports an empty outbox backlog (at most DRAIN_SECONDS), then counts the
+ * events the outbox holds and the messages on the topic: equal when every event went out once.
+ */
+async function publishedEvents(
+  client: SoakClient,
+  db: Knex,
+  brokers: string,
+  topic: string,
+): Promise<NonNullable<Soak['events']>> {
+  const began = performance.now();
+  while ((performance.now() - began) / 1000 < DRAIN_SECONDS) {
+    const backlog = backlogIn((await client.call('GET', '/metrics')).text);
+    if (backlog === 0) break;
+    await new Promise((resolveWait) => setTimeout(resolveWait, 500));
+  }
+  const drainSeconds = (performance.now() - began) / 1000;
+  const [row] = await db('outbox').count({ n: '*' });
+  const kafka = new kafkajs.Kafka({
+    clientId: 'bench-soak',
+    brokers: brokers.split(','),
+    logLevel: kafkajs.logLevel.NOTHING,
+    retry: KAFKAJS_RETRY,
+  });
+  return { written: Number(row?.n), onTopic: await messagesOnTopic(kafka, topic), drainSeconds };
 }
 
 /** User and system time of the process so far, from /proc (in clock ticks of 10 ms). */
@@ -323,9 +378,18 @@ function report(soaks: Soak[]): void {
       const cpu = (soak.cpuSeconds[w] ?? Number.NaN) - (w === 0 ? 0 : (soak.cpuSeconds[w - 1] ?? Number.NaN));
       return ((cpu * 1000) / requests).toFixed(3);
     });
-    const slowestScrape = Array.from({ length: windows }, (_, w) =>
-      Math.max(...soak.scrapes.filter((s) => inWindow(s.sentAt, w)).map((s) => s.ms)).toFixed(1),
-    );
+    /** The largest of a figure over the window's scrapes; a dash for a window no scrape fell in. */
+    const largestPerWindow = (figure: (scrape: Soak['scrapes'][number]) => number, digits: number) =>
+      Array.from({ length: windows }, (_, w) => {
+        const figures = soak.scrapes.filter((s) => inWindow(s.sentAt, w)).map(figure);
+        return figures.length === 0 ? '–' : Math.max(...figures).toFixed(digits);
+      });
+    const slowestScrape = largestPerWindow((s) => s.ms, 1);
+    const largestBacklog = largestPerWindow((s) => s.backlog, 0);
+    const events =
+      soak.events === undefined
+        ? 'No broker: the events stayed in the outbox.'
+        : `Events written to the outbox: ${soak.events.written}; messages on the topic ${soak.events.drainSeconds.toFixed(1)} s after the traffic: ${soak.events.onTopic} (${soak.events.onTopic === soak.events.written ? 'every event once' : 'NOT every event once'}).`;
     sections.push(`**${soak.database}** (${soak.maintenance}; ${soak.vacuums} passes ran). p99 ms per ${WINDOW_SECONDS}-second window:
 
 ${header}
@@ -335,6 +399,7 @@ ${rows.join('\n')}
 Requests answered: ${soak.samples.length - failed}, non-200 or failed: ${failed}. Service memory (RSS) per window: ${soak.rssMb.map((m) => m.toFixed(0)).join(', ')} MB.
 Service CPU per request (its user and system time in the window over the requests sent in it) per window: ${cpuPerRequest.join(', ')} ms.
 Slowest \`/metrics\` scrape (one every ${SCRAPE_SECONDS} s, the outbox backlog included) per window: ${slowestScrape.join(', ')} ms.
+Largest outbox backlog a scrape saw per window: ${largestBacklog.join(', ')} events. ${events}
 Worst last / second window p99: ${(worst * 100).toFixed(0)}% (target ≤ 120%: ${worst <= 1.2 ? 'met' : 'missed'}).`);
     printSummary({
       benchmark: `soak (${soak.database})`,
@@ -348,14 +413,14 @@ Worst last / second window p99: ${(worst * 100).toFixed(0)}% (target ≤ 120%: $
   const mix = KINDS.map((k) => `${k} ${RATES[k] * SCALE}/s`).join(', ');
   writeSection(
     'Soak: flat over time',
-    `\`npm run bench:soak\` (bench/soak.ts): the service as operators run it (\`node dist/src/main.js\`, scheduler off, no
-broker: the events stay in the outbox) under mixed traffic from an open-loop pacer (each request leaves at its due time,
+    `\`npm run bench:soak\` (bench/soak.ts): the service as operators run it (\`node dist/src/main.js\`, scheduler off, ${WITH_BROKER ? 'its relay publishing to a local broker, a topic of its own per database' : 'no broker (BENCH_SOAK_KAFKA=off): the events stay in the outbox'}) under mixed traffic from an open-loop pacer (each request leaves at its due time,
 keep-alive connections): ${mix}; a deep page starts at a random position in the whole store; \`/metrics\` is scraped every
 ${SCRAPE_SECONDS} s, as Prometheus would (its answers are not counted among the requests). Each database in turn for
 ${SECONDS} s (default 600), seeded with enough scheduled campaigns for the starts. Latency is counted in the window the
 request was sent in; the target compares the last window's p99 with the second's (the first holds the warm-up).
 Shorter: BENCH_SOAK_SECONDS, BENCH_SOAK_WINDOW_SECONDS, BENCH_SOAK_SCALE (multiplies every rate), BENCH_SOAK_DATABASES=SQLite;
-BENCH_SOAK_SCRAPE_SECONDS sets the scrapes' period.
+BENCH_SOAK_SCRAPE_SECONDS sets the scrapes' period; BENCH_SOAK_KAFKA=off runs without a broker. With a broker, the
+bench then gives the relay up to ${DRAIN_SECONDS} s to empty the outbox and compares the events written with the messages on the topic.
 
 ${sections.join('\n\n')}
 
