@@ -47,7 +47,8 @@ interface Sample {
   kind: Kind;
   sentAt: number;
   ms: number;
-  ok: boolean;
+  /** The answer's HTTP status; 0 when the call failed without one (refused, reset, timed out). */
+  status: number;
 }
 
 interface Soak {
@@ -187,11 +188,11 @@ async function pace(client: SoakClient, soak: Soak, seeded: number, pid: number)
     const done = client
       .call(method, path, body)
       .then(({ status, text }) => {
-        soak.samples.push({ kind, sentAt: sentAt - began, ms: performance.now() - sentAt, ok: status === 200 });
+        soak.samples.push({ kind, sentAt: sentAt - began, ms: performance.now() - sentAt, status });
         if (status === 200) after?.(status, text);
       })
       .catch(() => {
-        soak.samples.push({ kind, sentAt: sentAt - began, ms: performance.now() - sentAt, ok: false });
+        soak.samples.push({ kind, sentAt: sentAt - began, ms: performance.now() - sentAt, status: 0 });
       })
       .finally(() => inFlight.delete(done));
     inFlight.add(done);
@@ -354,6 +355,16 @@ class SoakClient {
   }
 }
 
+/** The requests not answered 200, counted by kind and status: `pause 409 ×2, start failed ×1`. */
+function unanswered(samples: Sample[]): string {
+  const counts = new Map<string, number>();
+  for (const { kind, status } of samples.filter((s) => s.status !== 200)) {
+    const key = `${kind} ${status === 0 ? 'failed' : status}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].map(([key, count]) => `${key} ×${count}`).join(', ');
+}
+
 function report(soaks: Soak[]): void {
   const windows = Math.floor(SECONDS / WINDOW_SECONDS);
   const sections: string[] = [];
@@ -371,7 +382,7 @@ function report(soaks: Soak[]): void {
       return `| ${kind} | ${Array.from({ length: windows }, (_, w) => p99(kind, w).toFixed(1)).join(' | ')} | ${(ratio * 100).toFixed(0)}% |`;
     });
     const worst = Math.max(...KINDS.map((kind) => p99(kind, windows - 1) / p99(kind, 1)));
-    const failed = soak.samples.filter((s) => !s.ok).length;
+    const failed = soak.samples.filter((s) => s.status !== 200).length;
     const inWindow = (sentAt: number, window: number) => Math.floor(sentAt / 1000 / WINDOW_SECONDS) === window;
     const cpuPerRequest = Array.from({ length: windows }, (_, w) => {
       const requests = soak.samples.filter((s) => inWindow(s.sentAt, w)).length;
@@ -396,7 +407,7 @@ ${header}
 |---|${Array.from({ length: windows }, () => '---').join('|')}|---|
 ${rows.join('\n')}
 
-Requests answered: ${soak.samples.length - failed}, non-200 or failed: ${failed}. Service memory (RSS) per window: ${soak.rssMb.map((m) => m.toFixed(0)).join(', ')} MB.
+Requests answered: ${soak.samples.length - failed}, non-200 or failed: ${failed}${failed === 0 ? '' : ` (${unanswered(soak.samples)})`}. Service memory (RSS) per window: ${soak.rssMb.map((m) => m.toFixed(0)).join(', ')} MB.
 Service CPU per request (its user and system time in the window over the requests sent in it) per window: ${cpuPerRequest.join(', ')} ms.
 Slowest \`/metrics\` scrape (one every ${SCRAPE_SECONDS} s, the outbox backlog included) per window: ${slowestScrape.join(', ')} ms.
 Largest outbox backlog a scrape saw per window: ${largestBacklog.join(', ')} events. ${events}
