@@ -355,10 +355,10 @@ class SoakClient {
   }
 }
 
-/** The requests not answered 200, counted by kind and status: `pause 409 ×2, start failed ×1`. */
-function unanswered(samples: Sample[]): string {
+/** Requests not answered 200, counted by kind and status: `pause 409 ×2, start failed ×1`. */
+function byKindAndStatus(unanswered: Sample[]): string {
   const counts = new Map<string, number>();
-  for (const { kind, status } of samples.filter((s) => s.status !== 200)) {
+  for (const { kind, status } of unanswered) {
     const key = `${kind} ${status === 0 ? 'failed' : status}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
@@ -382,7 +382,8 @@ function report(soaks: Soak[]): void {
       return `| ${kind} | ${Array.from({ length: windows }, (_, w) => p99(kind, w).toFixed(1)).join(' | ')} | ${(ratio * 100).toFixed(0)}% |`;
     });
     const worst = Math.max(...KINDS.map((kind) => p99(kind, windows - 1) / p99(kind, 1)));
-    const failed = soak.samples.filter((s) => s.status !== 200).length;
+    const unanswered = soak.samples.filter((s) => s.status !== 200);
+    const failed = unanswered.length;
     const inWindow = (sentAt: number, window: number) => Math.floor(sentAt / 1000 / WINDOW_SECONDS) === window;
     const cpuPerRequest = Array.from({ length: windows }, (_, w) => {
       const requests = soak.samples.filter((s) => inWindow(s.sentAt, w)).length;
@@ -407,7 +408,7 @@ ${header}
 |---|${Array.from({ length: windows }, () => '---').join('|')}|---|
 ${rows.join('\n')}
 
-Requests answered: ${soak.samples.length - failed}, non-200 or failed: ${failed}${failed === 0 ? '' : ` (${unanswered(soak.samples)})`}. Service memory (RSS) per window: ${soak.rssMb.map((m) => m.toFixed(0)).join(', ')} MB.
+Requests answered: ${soak.samples.length - failed}, non-200 or failed: ${failed}${failed === 0 ? '' : ` (${byKindAndStatus(unanswered)})`}. Service memory (RSS) per window: ${soak.rssMb.map((m) => m.toFixed(0)).join(', ')} MB.
 Service CPU per request (its user and system time in the window over the requests sent in it) per window: ${cpuPerRequest.join(', ')} ms.
 Slowest \`/metrics\` scrape (one every ${SCRAPE_SECONDS} s, the outbox backlog included) per window: ${slowestScrape.join(', ')} ms.
 Largest outbox backlog a scrape saw per window: ${largestBacklog.join(', ')} events. ${events}
