@@ -30,8 +30,9 @@ const TRACING = process.env.BENCH_TRACING === 'on' || process.argv.includes('--t
  * The same service with its writes on the \`sqlite3\` driver (bench/servers/sqlite3-service.ts) as a third server in
  * every round, on a copy of the seeded file; BENCH_SQLITE3=off leaves it out. Not with tracing.
  */
-/** BENCH_CPU_PROF_DIR=dir: the service (better-sqlite3) writes a CPU profile there when it stops. */
+/** BENCH_CPU_PROF_DIR=dir: the service (better-sqlite3), the HTTP layer alone and bare Koa write a CPU profile there when they stop. */
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF_DIR;
+const PROFILED = CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR] : [];
 /** BENCH_HTTP_BASELINE_MAIN=<another build's dist/src/main.js>: that build as one more server in every round, on a copy of the file. */
 const BASELINE_MAIN = process.env.BENCH_HTTP_BASELINE_MAIN;
 /** BENCH_SERVICE_NODE_ARGS / BENCH_BASELINE_NODE_ARGS="--flag ...": node options of the service / the baseline build. */
@@ -62,7 +63,7 @@ function serviceEnvironment(databaseFile: string, dataDir: string): Record<strin
 }
 
 async function startBareKoa(): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, [resolve(here, 'servers/bare-koa.js')]);
+  const child = spawn(process.execPath, [...PROFILED, resolve(here, 'servers/bare-koa.js')]);
   const url = await new Promise<string>((ok) =>
     child.stdout.on('data', (d: Buffer) => ok(/"url":"([^"]+)"/.exec(d.toString())![1]!)),
   );
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
       ...serviceEnvironment(filename, dataDir),
     },
     20_000,
-    [...SERVICE_NODE_ARGS, ...(CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR] : [])],
+    [...SERVICE_NODE_ARGS, ...PROFILED],
   );
   // A server that fails to start must not leave the ones already started running after the benchmark exits.
   let sqlite3Service: ServiceProcess | undefined;
@@ -106,7 +107,7 @@ async function main(): Promise<void> {
       ? await ServiceProcess.start(
           serviceEnvironment(join(dataDir, 'campaigns-http-layer.sqlite'), dataDir),
           20_000,
-          [],
+          PROFILED,
           resolve(here, 'servers/http-layer-service.js'),
         )
       : undefined;
@@ -259,7 +260,7 @@ answered; it counts the work the process did, not the time it waited for the dis
 with the machine's load than starts/s.
 Shorter: BENCH_DURATION_SECONDS=5 BENCH_ROUNDS=1 BENCH_CAMPAIGNS=100000 (seconds a run, rounds, campaigns seeded);
 BENCH_SQLITE3=off leaves the \`sqlite3\` server out, BENCH_HTTP_LAYER=off the HTTP layer alone, BENCH_TRACING=on traces every request, BENCH_CPU_PROF_DIR=dir profiles
-the service, BENCH_HTTP_BASELINE_MAIN=<another build's dist/src/main.js> runs that build as one more server,
+the three servers (not the baseline build or \`sqlite3\`), BENCH_HTTP_BASELINE_MAIN=<another build's dist/src/main.js> runs that build as one more server,
 BENCH_SERVICE_NODE_ARGS and BENCH_BASELINE_NODE_ARGS give node options to the service and to that build.
 
 ${table}
