@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import kafkajs from 'kafkajs';
 import type { Knex } from 'knex';
 import { mintToken } from '../src/adapters/auth/token-minter.js';
@@ -22,6 +22,8 @@ const WINDOW_SECONDS = Number(process.env.BENCH_SOAK_WINDOW_SECONDS ?? 60);
 const SCALE = Number(process.env.BENCH_SOAK_SCALE ?? 1);
 const VACUUM_SECONDS = Number(process.env.BENCH_SOAK_VACUUM_SECONDS ?? 60);
 const DATABASES = (process.env.BENCH_SOAK_DATABASES ?? 'SQLite,PostgreSQL').split(',');
+/** BENCH_CPU_PROF_DIR=dir: the service writes a CPU profile there when it stops. */
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF_DIR;
 /** How often the bench scrapes `/metrics`, as Prometheus would. */
 const SCRAPE_SECONDS = Number(process.env.BENCH_SOAK_SCRAPE_SECONDS ?? 15);
 /** With a broker (the default) the service's relay publishes as it runs; BENCH_SOAK_KAFKA=off leaves it out. */
@@ -58,7 +60,9 @@ interface Soak {
   /** The service's CPU seconds (user and system) at the end of each window. */
   cpuSeconds: number[];
   /** Each scrape of `/metrics`: when it was sent, how long it took and the outbox backlog it gave. */
-  scrapes: Array<{ sentAt: number; ms: number; backlog: number }>;
+  scrapes: Array<{ sentAt: number; ms: number; backlog: number; serviceLoopMaxMs: number }>;
+  /** The pacer's own event-loop delay per window, p99 and largest, in ms: how late it could have seen an answer. */
+  pacerLoopDelay: Array<{ p99: number; max: number }>;
   /** With a broker: the events the outbox holds, and the messages on the topic once the relay was given time. */
   events?: { written: number; onTopic: number; drainSeconds: number };
   maintenance: string;
@@ -100,6 +104,8 @@ async function soak(kind: DatabaseKind, brokers: string | undefined): Promise<So
       KAFKA_BROKERS: brokers ?? '',
       KAFKA_TOPIC: topic,
     }),
+    20_000,
+    CPU_PROF_DIR === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR],
   );
   const token = await mintToken({ secret: SECRET, subject: 'bench', ttlSeconds: SECONDS + 3600 });
   const client = new SoakClient(service.url, token);
@@ -109,6 +115,7 @@ async function soak(kind: DatabaseKind, brokers: string | undefined): Promise<So
     rssMb: [],
     cpuSeconds: [],
     scrapes: [],
+    pacerLoopDelay: [],
     maintenance: maintenance?.description ?? 'SQLite needs none',
     vacuums: 0,
   };
@@ -234,6 +241,14 @@ async function pace(client: SoakClient, soak: Soak, seeded: number, pid: number)
   let nextWindow = WINDOW_SECONDS;
   let nextScrape = SCRAPE_SECONDS;
   const cpuAtStart = cpuSeconds(pid);
+  const pacerLoop = monitorEventLoopDelay({ resolution: 1 });
+  const closeWindow = () => {
+    soak.rssMb.push(rssMb(pid));
+    soak.cpuSeconds.push(cpuSeconds(pid) - cpuAtStart);
+    soak.pacerLoopDelay.push({ p99: pacerLoop.percentile(99) / 1e6, max: pacerLoop.max / 1e6 });
+    pacerLoop.reset();
+  };
+  pacerLoop.enable();
   await new Promise<void>((resolveDone) => {
     const tick = setInterval(() => {
       const elapsed = (performance.now() - began) / 1000;
@@ -243,16 +258,16 @@ async function pace(client: SoakClient, soak: Soak, seeded: number, pid: number)
         return;
       }
       if (elapsed >= nextWindow) {
-        soak.rssMb.push(rssMb(pid));
-        soak.cpuSeconds.push(cpuSeconds(pid) - cpuAtStart);
+        closeWindow();
         nextWindow += WINDOW_SECONDS;
       }
       if (elapsed >= nextScrape) {
         nextScrape += SCRAPE_SECONDS;
         const sentAt = performance.now();
         const scraped = (answer?: { text: string }) => {
-          const backlog = answer === undefined ? Number.NaN : backlogIn(answer.text);
-          soak.scrapes.push({ sentAt: sentAt - began, ms: performance.now() - sentAt, backlog });
+          const backlog = gauge(answer?.text, 'outbox_backlog_events');
+          const serviceLoopMaxMs = gauge(answer?.text, 'nodejs_eventloop_lag_max_seconds') * 1000;
+          soak.scrapes.push({ sentAt: sentAt - began, ms: performance.now() - sentAt, backlog, serviceLoopMaxMs });
         };
         const done = client.call('GET', '/metrics').then(scraped, () => scraped());
         inFlight.add(done);
@@ -267,14 +282,14 @@ async function pace(client: SoakClient, soak: Soak, seeded: number, pid: number)
       }
     }, 5);
   });
-  soak.rssMb.push(rssMb(pid));
-  soak.cpuSeconds.push(cpuSeconds(pid) - cpuAtStart);
+  closeWindow();
+  pacerLoop.disable();
   await Promise.all(inFlight);
 }
 
-/** The `outbox_backlog_events` gauge of a `/metrics` answer. */
-function backlogIn(metrics: string): number {
-  const line = metrics.split('\n').find((l) => l.startsWith('outbox_backlog_events'));
+/** A gauge of a `/metrics` answer (NaN when there was no answer or no such line). */
+function gauge(metrics: string | undefined, name: string): number {
+  const line = metrics?.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
   return line === undefined ? Number.NaN : Number(line.split(' ').at(-1));
 }
 
@@ -290,7 +305,7 @@ async function publishedEvents(
 ): Promise<NonNullable<Soak['events']>> {
   const began = performance.now();
   while ((performance.now() - began) / 1000 < DRAIN_SECONDS) {
-    const backlog = backlogIn((await client.call('GET', '/metrics')).text);
+    const backlog = gauge((await client.call('GET', '/metrics')).text, 'outbox_backlog_events');
     if (backlog === 0) break;
     await new Promise((resolveWait) => setTimeout(resolveWait, 500));
   }
@@ -398,6 +413,8 @@ function report(soaks: Soak[]): void {
       });
     const slowestScrape = largestPerWindow((s) => s.ms, 1);
     const largestBacklog = largestPerWindow((s) => s.backlog, 0);
+    const serviceLoopMax = largestPerWindow((s) => s.serviceLoopMaxMs, 1);
+    const pacerLoop = soak.pacerLoopDelay.map(({ p99, max }) => `${p99.toFixed(1)}/${max.toFixed(1)}`);
     const events =
       soak.events === undefined
         ? 'No broker: the events stayed in the outbox.'
@@ -412,6 +429,8 @@ Requests answered: ${soak.samples.length - failed}, non-200 or failed: ${failed}
 Service CPU per request (its user and system time in the window over the requests sent in it) per window: ${cpuPerRequest.join(', ')} ms.
 Slowest \`/metrics\` scrape (one every ${SCRAPE_SECONDS} s, the outbox backlog included) per window: ${slowestScrape.join(', ')} ms.
 Largest outbox backlog a scrape saw per window: ${largestBacklog.join(', ')} events. ${events}
+The service's longest event-loop delay (\`nodejs_eventloop_lag_max_seconds\`, over the ${SCRAPE_SECONDS} s before each scrape) per window: ${serviceLoopMax.join(', ')} ms.
+The pacer's own event-loop delay (p99/largest; an answer that arrived while its loop was held counts that long) per window: ${pacerLoop.join(', ')} ms.
 Worst last / second window p99: ${(worst * 100).toFixed(0)}% (target ≤ 120%: ${worst <= 1.2 ? 'met' : 'missed'}).`);
     printSummary({
       benchmark: `soak (${soak.database})`,
@@ -431,7 +450,7 @@ ${SCRAPE_SECONDS} s, as Prometheus would (its answers are not counted among the 
 ${SECONDS} s (default 600), seeded with enough scheduled campaigns for the starts. Latency is counted in the window the
 request was sent in; the target compares the last window's p99 with the second's (the first holds the warm-up).
 Shorter: BENCH_SOAK_SECONDS, BENCH_SOAK_WINDOW_SECONDS, BENCH_SOAK_SCALE (multiplies every rate), BENCH_SOAK_DATABASES=SQLite;
-BENCH_SOAK_SCRAPE_SECONDS sets the scrapes' period; BENCH_SOAK_KAFKA=off runs without a broker. With a broker, the
+BENCH_SOAK_SCRAPE_SECONDS sets the scrapes' period; BENCH_SOAK_KAFKA=off runs without a broker; BENCH_CPU_PROF_DIR=dir profiles the service. With a broker, the
 bench then gives the relay up to ${DRAIN_SECONDS} s to empty the outbox and compares the events written with the messages on the topic.
 
 ${sections.join('\n\n')}
