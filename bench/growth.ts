@@ -6,6 +6,7 @@ import { mintToken } from '../src/adapters/auth/token-minter.js';
 import { openDatabase } from '../src/adapters/persistence/knex/open-database.js';
 import { migrateToLatest } from '../src/adapters/persistence/migrations/index.js';
 import { ServiceProcess } from '../test/support/service-process.js';
+import { cpuProfileArgs } from './support/cpu-profile.js';
 import {
   machineLine,
   median,
@@ -28,9 +29,7 @@ const DAY_MS = 86_400_000;
 const RETENTION_DAYS = 7;
 const FLAT = 0.2;
 /** BENCH_CPU_PROF_DIR: each service process writes a CPU profile there when it stops (node --cpu-prof). */
-const SERVICE_NODE_ARGS = process.env.BENCH_CPU_PROF_DIR
-  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
-  : [];
+const SERVICE_NODE_ARGS = cpuProfileArgs();
 
 type Pattern = 'recent' | 'spread';
 

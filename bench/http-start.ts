@@ -7,6 +7,7 @@ import { mintToken } from '../src/adapters/auth/token-minter.js';
 import { openDatabase } from '../src/adapters/persistence/knex/open-database.js';
 import { migrateToLatest } from '../src/adapters/persistence/migrations/index.js';
 import { ServiceProcess } from '../test/support/service-process.js';
+import { cpuProfileArgs } from './support/cpu-profile.js';
 import { measuringCpu } from './support/cpu-usage.js';
 import { type LoadOptions, type LoadResult, load } from './support/load.js';
 import { loadAverage } from './support/machine-load.js';
@@ -31,8 +32,7 @@ const TRACING = process.env.BENCH_TRACING === 'on' || process.argv.includes('--t
  * every round, on a copy of the seeded file; BENCH_SQLITE3=off leaves it out. Not with tracing.
  */
 /** BENCH_CPU_PROF_DIR=dir: the service (better-sqlite3), the HTTP layer alone and bare Koa write a CPU profile there when they stop. */
-const CPU_PROF_DIR = process.env.BENCH_CPU_PROF_DIR;
-const PROFILED = CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR] : [];
+const PROFILED = cpuProfileArgs();
 /** BENCH_HTTP_BASELINE_MAIN=<another build's dist/src/main.js>: that build as one more server in every round, on a copy of the file. */
 const BASELINE_MAIN = process.env.BENCH_HTTP_BASELINE_MAIN;
 /** BENCH_SERVICE_NODE_ARGS / BENCH_BASELINE_NODE_ARGS="--flag ...": node options of the service / the baseline build. */

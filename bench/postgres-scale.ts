@@ -2,6 +2,7 @@ import { mintToken } from '../src/adapters/auth/token-minter.js';
 import { migrateToLatest } from '../src/adapters/persistence/migrations/index.js';
 import { openTestDatabase, POSTGRES, SQLITE, type TestDatabase } from '../test/support/databases.js';
 import { ServiceProcess } from '../test/support/service-process.js';
+import { cpuProfileArgs } from './support/cpu-profile.js';
 import { measuringCpu } from './support/cpu-usage.js';
 import { type LoadResult, load } from './support/load.js';
 import { loadAverage } from './support/machine-load.js';
@@ -29,9 +30,7 @@ const BASELINE_MAIN = process.env.BENCH_POSTGRES_BASELINE_MAIN;
 /** The service's PostgreSQL connections carry this name, so their server processes can be told from others'. */
 const APPLICATION_NAME = 'campaign-bench';
 /** BENCH_CPU_PROF_DIR=dir: this build's PostgreSQL instances write a CPU profile there when they stop. */
-const POSTGRES_NODE_ARGS = process.env.BENCH_CPU_PROF_DIR
-  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
-  : [];
+const POSTGRES_NODE_ARGS = cpuProfileArgs();
 
 const SETUPS: readonly Setup[] = [
   { label: 'SQLite, 1 instance', database: 'sqlite', instances: 1 },

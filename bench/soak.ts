@@ -11,6 +11,7 @@ import { type DatabaseKind, openTestDatabase, POSTGRES, SQLITE } from '../test/s
 import { LocalKafkaBroker } from '../test/support/local-kafka-broker.js';
 import { ServiceProcess } from '../test/support/service-process.js';
 import { messagesOnTopic } from '../test/support/topic-reader.js';
+import { cpuProfileArgs } from './support/cpu-profile.js';
 import { loadAverage } from './support/machine-load.js';
 import { machineLine, percentile, printSummary, writeSection } from './support/performance-report.js';
 import { asInProduction } from './support/production.js';
@@ -22,8 +23,6 @@ const WINDOW_SECONDS = Number(process.env.BENCH_SOAK_WINDOW_SECONDS ?? 60);
 const SCALE = Number(process.env.BENCH_SOAK_SCALE ?? 1);
 const VACUUM_SECONDS = Number(process.env.BENCH_SOAK_VACUUM_SECONDS ?? 60);
 const DATABASES = (process.env.BENCH_SOAK_DATABASES ?? 'SQLite,PostgreSQL').split(',');
-/** BENCH_CPU_PROF_DIR=dir: the service writes a CPU profile there when it stops. */
-const CPU_PROF_DIR = process.env.BENCH_CPU_PROF_DIR;
 /** How often the bench scrapes `/metrics`, as Prometheus would. */
 const SCRAPE_SECONDS = Number(process.env.BENCH_SOAK_SCRAPE_SECONDS ?? 15);
 /** With a broker (the default) the service's relay publishes as it runs; BENCH_SOAK_KAFKA=off leaves it out. */
@@ -105,7 +104,8 @@ async function soak(kind: DatabaseKind, brokers: string | undefined): Promise<So
       KAFKA_TOPIC: topic,
     }),
     20_000,
-    CPU_PROF_DIR === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR],
+    // BENCH_CPU_PROF_DIR=dir: the service writes a CPU profile there when it stops.
+    cpuProfileArgs(),
   );
   const token = await mintToken({ secret: SECRET, subject: 'bench', ttlSeconds: SECONDS + 3600 });
   const client = new SoakClient(service.url, token);
