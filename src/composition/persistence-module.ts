@@ -1,6 +1,7 @@
 import { ContainerModule } from 'inversify';
 import type { Knex } from 'knex';
 import type { ServiceConfig } from '../adapters/config/config.js';
+import type { ServiceMetrics } from '../adapters/observability/service-metrics.js';
 import { KnexCampaignHistory } from '../adapters/persistence/knex/knex-campaign-history.js';
 import { KnexCampaignReader } from '../adapters/persistence/knex/knex-campaign-reader.js';
 import { KnexDatabaseProbe } from '../adapters/persistence/knex/knex-database-probe.js';
@@ -16,9 +17,12 @@ const HOUR_MS = 3_600_000;
 export const persistenceModule = new ContainerModule(({ bind }) => {
   bind(TYPES.UnitOfWork)
     .toResolvedValue(
-      (db: Knex, signal: OutboxSignal, config: ServiceConfig) =>
-        serviceUnitOfWork(config.database.kind, db, signal, { guardUnits: !config.production }),
-      [TYPES.Database, TYPES.OutboxSignal, TYPES.Config],
+      (db: Knex, signal: OutboxSignal, config: ServiceConfig, metrics: ServiceMetrics) =>
+        serviceUnitOfWork(config.database.kind, db, signal, {
+          guardUnits: !config.production,
+          onCommit: (seconds) => metrics.sqliteCommitDuration.observe(seconds),
+        }),
+      [TYPES.Database, TYPES.OutboxSignal, TYPES.Config, TYPES.Metrics],
     )
     .inSingletonScope();
   bind(TYPES.CampaignReader)

@@ -2,6 +2,8 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 import type { OutboxBacklog, OutboxBacklogSource } from './relay-status.js';
 
 const LATENCY_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** A disk's sync takes a fraction of a millisecond when it is well, hundreds when it stalls. */
+const SYNC_BUCKETS_SECONDS = [0.00025, 0.0005, ...LATENCY_BUCKETS_SECONDS];
 
 /**
  * Every metric the service exposes, in a registry of its own (not prom-client's global one), so each
@@ -29,6 +31,13 @@ export class ServiceMetrics {
     name: 'campaign_start_refusals_total',
     help: 'Starts the service refused, by error code (CAMPAIGN_NOT_STARTABLE, CAMPAIGN_EXPIRED, ...)',
     labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+
+  readonly sqliteCommitDuration = new Histogram({
+    name: 'sqlite_commit_duration_seconds',
+    help: "Each SQLite group commit's COMMIT (WAL writes, fsync, any checkpoint), which holds the event loop; none on PostgreSQL",
+    buckets: SYNC_BUCKETS_SECONDS,
     registers: [this.registry],
   });
 

@@ -50,6 +50,17 @@ describe('GET /metrics', () => {
     expect(sample(text, 'campaign_start_refusals_total{code="CAMPAIGN_NOT_FOUND"}')).to.equal(1);
   });
 
+  it("times each SQLite commit, the event loop's wait for the disk", async () => {
+    const before = sample(await scrape(), 'sqlite_commit_duration_seconds_count') ?? 0;
+    await service.request('POST', `/api/v1/campaigns/${await service.createCampaign()}/start`);
+    const text = await scrape();
+    expect(sample(text, 'sqlite_commit_duration_seconds_count')).to.be.at.least(before + 2);
+    expect(sample(text, 'sqlite_commit_duration_seconds_bucket{le="+Inf"}')).to.equal(
+      sample(text, 'sqlite_commit_duration_seconds_count'),
+    );
+    expect(sample(text, 'sqlite_commit_duration_seconds_sum')).to.be.greaterThan(0);
+  });
+
   it('reads the outbox backlog and the age of its oldest event at each scrape', async () => {
     const backlog = Number(
       await service

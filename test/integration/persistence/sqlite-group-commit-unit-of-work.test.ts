@@ -159,6 +159,31 @@ for (const guardUnits of [true, false]) {
         });
       }
 
+      it("times each batch's commit once, after its writes are visible to another connection", async () => {
+        const commits: Array<{ seconds: number; visible: string[] }> = [];
+        const other = new Database(filename, { readonly: true });
+        const visibleIds = () =>
+          other
+            .prepare('SELECT CAST(id AS TEXT) AS id FROM campaigns ORDER BY id')
+            .all()
+            .map((row) => (row as { id: string }).id);
+        const timed = new SqliteGroupCommitUnitOfWork(db, undefined, {
+          guardUnits,
+          onCommit: (seconds) => commits.push({ seconds, visible: visibleIds() }),
+        });
+        try {
+          await Promise.all(['40', '41', '42'].map((id) => timed.run((tx) => tx.campaigns.insert(newCampaign(id)))));
+          await timed.run((tx) => tx.campaigns.insert(newCampaign('43')));
+        } finally {
+          other.close();
+        }
+        expect(commits.map((commit) => commit.visible)).to.deep.equal([
+          ['40', '41', '42'],
+          ['40', '41', '42', '43'],
+        ]);
+        for (const { seconds } of commits) expect(seconds).to.be.greaterThan(0).and.lessThan(60);
+      });
+
       it('keeps 64-bit ids exact through the prepared statements', async () => {
         await unitOfWork.run((tx) => tx.campaigns.insert(newCampaign('9223372036854775807')));
         const found = await unitOfWork.run((tx) => tx.campaigns.find(CampaignId.parse('9223372036854775807')));
