@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import type { Knex } from 'knex';
 import { KnexPendingEvents } from '../../../src/adapters/persistence/knex/knex-pending-events.js';
+import { toDate } from '../../../src/adapters/persistence/rows/database-values.js';
 import { outboxRows } from '../../../src/adapters/persistence/rows/outbox-rows.js';
 import { serviceUnitOfWork } from '../../../src/adapters/persistence/service-unit-of-work.js';
 import { InProcessOutboxSignal } from '../../../src/adapters/system/in-process-outbox-signal.js';
@@ -70,6 +72,41 @@ for (const kind of DATABASE_KINDS) {
         db.off('query', listen);
         expect(statements.filter((sql) => /^update/i.test(sql))).to.have.length(1);
         expect((await pending.next(10)).map((e) => e.eventId)).to.deep.equal(['e-2']);
+      });
+
+      it('marks any subset of the waiting events, and only it, published at the given time', async () => {
+        await fc.assert(
+          fc.asyncProperty(fc.array(fc.boolean(), { minLength: 1, maxLength: 12 }), async (chosen) => {
+            await db('outbox').delete();
+            await append(...chosen.map((_, n) => paused(`p-${n}`, String(n + 1))));
+            const waiting = await pending.next(20);
+            const at = new Date('2030-01-01T12:00:02.345Z');
+            await pending.markPublished(
+              waiting.filter((_, n) => chosen[n]).map((event) => event.sequence),
+              at,
+            );
+            expect((await pending.next(20)).map((e) => e.eventId)).to.deep.equal(
+              waiting.filter((_, n) => !chosen[n]).map((e) => e.eventId),
+            );
+            const stamps = await db('outbox').whereNotNull('published_at').select('published_at');
+            expect(stamps.map((row) => toDate(row.published_at).getTime())).to.deep.equal(
+              chosen.filter(Boolean).map(() => at.getTime()),
+            );
+          }),
+          { numRuns: 15 },
+        );
+      });
+
+      it('marks sequences above 2^53 exactly', async () => {
+        const rows = outboxRows([paused('big-1', '1'), paused('big-2', '1')], OCCURRED_AT, undefined);
+        await db('outbox').insert([
+          { ...rows[0], sequence: '9007199254740992' },
+          { ...rows[1], sequence: '9007199254740993' },
+        ]);
+        await pending.markPublished([9007199254740993n], new Date());
+        expect((await pending.next(10)).map((e) => [e.eventId, e.sequence])).to.deep.equal([
+          ['big-1', 9007199254740992n],
+        ]);
       });
 
       it('reads on after a given sequence, leaving out the events before it and those published', async () => {
