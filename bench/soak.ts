@@ -12,6 +12,7 @@ import { LocalKafkaBroker } from '../test/support/local-kafka-broker.js';
 import { ServiceProcess } from '../test/support/service-process.js';
 import { messagesOnTopic } from '../test/support/topic-reader.js';
 import { cpuProfileArgs } from './support/cpu-profile.js';
+import { DiskSyncProbe } from './support/disk-sync-probe.js';
 import { loadAverage } from './support/machine-load.js';
 import { machineLine, percentile, printSummary, writeSection } from './support/performance-report.js';
 import { asInProduction } from './support/production.js';
@@ -52,6 +53,13 @@ interface Sample {
   status: number;
 }
 
+/** SQLite's commits so far (`sqlite_commit_duration_seconds`): how many, how long in all, how many past 50 ms. */
+interface CommitTotals {
+  count: number;
+  seconds: number;
+  over50ms: number;
+}
+
 interface Soak {
   database: string;
   samples: Sample[];
@@ -59,9 +67,11 @@ interface Soak {
   /** The service's CPU seconds (user and system) at the end of each window. */
   cpuSeconds: number[];
   /** Each scrape of `/metrics`: when it was sent, how long it took and the outbox backlog it gave. */
-  scrapes: Array<{ sentAt: number; ms: number; backlog: number; serviceLoopMaxMs: number }>;
+  scrapes: Array<{ sentAt: number; ms: number; backlog: number; serviceLoopMaxMs: number; commits: CommitTotals }>;
   /** The pacer's own event-loop delay per window, p99 and largest, in ms: how late it could have seen an answer. */
   pacerLoopDelay: Array<{ p99: number; max: number }>;
+  /** The disk's own sync latency per window, p99 and largest, in ms, timed beside the service (DiskSyncProbe). */
+  diskSync: Array<{ p99: number; max: number }>;
   /** With a broker: the events the outbox holds, and the messages on the topic once the relay was given time. */
   events?: { written: number; onTopic: number; drainSeconds: number };
   maintenance: string;
@@ -116,6 +126,7 @@ async function soak(kind: DatabaseKind, brokers: string | undefined): Promise<So
     cpuSeconds: [],
     scrapes: [],
     pacerLoopDelay: [],
+    diskSync: [],
     maintenance: maintenance?.description ?? 'SQLite needs none',
     vacuums: 0,
   };
@@ -242,11 +253,13 @@ async function pace(client: SoakClient, soak: Soak, seeded: number, pid: number)
   let nextScrape = SCRAPE_SECONDS;
   const cpuAtStart = cpuSeconds(pid);
   const pacerLoop = monitorEventLoopDelay({ resolution: 1 });
+  const diskSync = new DiskSyncProbe();
   const closeWindow = () => {
     soak.rssMb.push(rssMb(pid));
     soak.cpuSeconds.push(cpuSeconds(pid) - cpuAtStart);
     soak.pacerLoopDelay.push({ p99: pacerLoop.percentile(99) / 1e6, max: pacerLoop.max / 1e6 });
     pacerLoop.reset();
+    soak.diskSync.push(diskSync.takeWindow());
   };
   pacerLoop.enable();
   await new Promise<void>((resolveDone) => {
@@ -267,7 +280,14 @@ async function pace(client: SoakClient, soak: Soak, seeded: number, pid: number)
         const scraped = (answer?: { text: string }) => {
           const backlog = gauge(answer?.text, 'outbox_backlog_events');
           const serviceLoopMaxMs = gauge(answer?.text, 'nodejs_eventloop_lag_max_seconds') * 1000;
-          soak.scrapes.push({ sentAt: sentAt - began, ms: performance.now() - sentAt, backlog, serviceLoopMaxMs });
+          const commits = commitTotals(answer?.text);
+          soak.scrapes.push({
+            sentAt: sentAt - began,
+            ms: performance.now() - sentAt,
+            backlog,
+            serviceLoopMaxMs,
+            commits,
+          });
         };
         const done = client.call('GET', '/metrics').then(scraped, () => scraped());
         inFlight.add(done);
@@ -284,13 +304,38 @@ async function pace(client: SoakClient, soak: Soak, seeded: number, pid: number)
   });
   closeWindow();
   pacerLoop.disable();
-  await Promise.all(inFlight);
+  await Promise.all([...inFlight, diskSync.stop()]);
+}
+
+/**
+ * SQLite's commits between the last scrape of the window before and the last one of this window: how many, the time
+ * they held the service's event loop, and how many took over 50 ms. Empty on PostgreSQL, which commits off the loop.
+ */
+function commitsInWindows(soak: Soak, windows: number, inWindow: (sentAt: number, w: number) => boolean): string {
+  const totalsAtEnd = (w: number) => soak.scrapes.filter((s) => inWindow(s.sentAt, w) && s.commits.count >= 0).at(-1);
+  if (!((totalsAtEnd(windows - 1)?.commits.count ?? 0) > 0)) return '';
+  const figures = Array.from({ length: windows }, (_, w) => {
+    const end = totalsAtEnd(w)?.commits;
+    const start = w === 0 ? { count: 0, seconds: 0, over50ms: 0 } : totalsAtEnd(w - 1)?.commits;
+    if (end === undefined || start === undefined) return '–';
+    return `${end.count - start.count}/${(end.seconds - start.seconds).toFixed(1)} s/${end.over50ms - start.over50ms}`;
+  });
+  return `\nSQLite's commits (\`sqlite_commit_duration_seconds\`: each holds the event loop for its WAL writes and fsync) per window (up to its last scrape from the one before): how many / their time in all / how many took over 50 ms: ${figures.join(', ')}.`;
 }
 
 /** A gauge of a `/metrics` answer (NaN when there was no answer or no such line). */
 function gauge(metrics: string | undefined, name: string): number {
   const line = metrics?.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
   return line === undefined ? Number.NaN : Number(line.split(' ').at(-1));
+}
+
+function commitTotals(metrics: string | undefined): CommitTotals {
+  const count = gauge(metrics, 'sqlite_commit_duration_seconds_count');
+  return {
+    count,
+    seconds: gauge(metrics, 'sqlite_commit_duration_seconds_sum'),
+    over50ms: count - gauge(metrics, 'sqlite_commit_duration_seconds_bucket{le="0.05"}'),
+  };
 }
 
 /**
@@ -414,7 +459,9 @@ function report(soaks: Soak[]): void {
     const slowestScrape = largestPerWindow((s) => s.ms, 1);
     const largestBacklog = largestPerWindow((s) => s.backlog, 0);
     const serviceLoopMax = largestPerWindow((s) => s.serviceLoopMaxMs, 1);
+    const commitsPerWindow = commitsInWindows(soak, windows, inWindow);
     const pacerLoop = soak.pacerLoopDelay.map(({ p99, max }) => `${p99.toFixed(1)}/${max.toFixed(1)}`);
+    const diskSync = soak.diskSync.map(({ p99, max }) => `${p99.toFixed(1)}/${max.toFixed(1)}`);
     const events =
       soak.events === undefined
         ? 'No broker: the events stayed in the outbox.'
@@ -430,7 +477,8 @@ Service CPU per request (its user and system time in the window over the request
 Slowest \`/metrics\` scrape (one every ${SCRAPE_SECONDS} s, the outbox backlog included) per window: ${slowestScrape.join(', ')} ms.
 Largest outbox backlog a scrape saw per window: ${largestBacklog.join(', ')} events. ${events}
 The service's longest event-loop delay (\`nodejs_eventloop_lag_max_seconds\`, over the ${SCRAPE_SECONDS} s before each scrape) per window: ${serviceLoopMax.join(', ')} ms.
-The pacer's own event-loop delay (p99/largest; an answer that arrived while its loop was held counts that long) per window: ${pacerLoop.join(', ')} ms.
+The pacer's own event-loop delay (p99/largest; an answer that arrived while its loop was held counts that long) per window: ${pacerLoop.join(', ')} ms.${commitsPerWindow}
+The disk's own sync beside the service (8 KiB written and \`fdatasync\`ed every 100 ms in the databases' temporary directory, off the pacer's loop), p99/largest per window: ${diskSync.join(', ')} ms.
 Worst last / second window p99: ${(worst * 100).toFixed(0)}% (target ≤ 120%: ${worst <= 1.2 ? 'met' : 'missed'}).`);
     printSummary({
       benchmark: `soak (${soak.database})`,
@@ -449,6 +497,8 @@ keep-alive connections): ${mix}; a deep page starts at a random position in the 
 ${SCRAPE_SECONDS} s, as Prometheus would (its answers are not counted among the requests). Each database in turn for
 ${SECONDS} s (default 600), seeded with enough scheduled campaigns for the starts. Latency is counted in the window the
 request was sent in; the target compares the last window's p99 with the second's (the first holds the warm-up).
+A SQLite commit's fsync holds the service's event loop, so a window's p99 there is read beside the disk's own sync,
+timed by the pacer through the run, and the commits' time (\`sqlite_commit_duration_seconds\`).
 Shorter: BENCH_SOAK_SECONDS, BENCH_SOAK_WINDOW_SECONDS, BENCH_SOAK_SCALE (multiplies every rate), BENCH_SOAK_DATABASES=SQLite;
 BENCH_SOAK_SCRAPE_SECONDS sets the scrapes' period; BENCH_SOAK_KAFKA=off runs without a broker; BENCH_CPU_PROF_DIR=dir profiles the service. With a broker, the
 bench then gives the relay up to ${DRAIN_SECONDS} s to empty the outbox and compares the events written with the messages on the topic.
