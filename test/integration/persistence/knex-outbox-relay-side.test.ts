@@ -11,6 +11,7 @@ import { pausedEvent } from '../../mothers/campaign-event-mother.js';
 import { DATABASE_KINDS, useMigratedDatabase } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
 import { blocksTouchedBy } from '../../support/postgres-blocks.js';
+import { propertyParameters } from '../../support/property-runs.js';
 
 const OCCURRED_AT = new Date('2030-01-01T12:00:00.000Z');
 
@@ -93,7 +94,7 @@ for (const kind of DATABASE_KINDS) {
               chosen.filter(Boolean).map(() => at.getTime()),
             );
           }),
-          { numRuns: 15 },
+          propertyParameters(15),
         );
       });
 
