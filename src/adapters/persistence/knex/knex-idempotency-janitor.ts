@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { type BatchedPruningOptions, RetentionJanitor, timedDelete } from './batched-pruning.js';
+import { whileWriting } from './write-share.js';
 
 /**
  * Forgets idempotency keys once they are older than the retention (at least 24 hours by default), a bounded
@@ -14,7 +15,7 @@ export class KnexIdempotencyJanitor extends RetentionJanitor {
         .where('created_at', '<', cutoff)
         .orderBy('created_at')
         .limit(limit);
-      return timedDelete(db('idempotency_keys').whereIn(['owner', 'key'], expired).delete());
+      return whileWriting(db, () => timedDelete(db('idempotency_keys').whereIn(['owner', 'key'], expired).delete()));
     });
   }
 }

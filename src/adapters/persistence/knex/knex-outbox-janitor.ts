@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { type BatchedPruningOptions, RetentionJanitor, timedDelete } from './batched-pruning.js';
+import { whileWriting } from './write-share.js';
 
 /**
  * Deletes outbox rows that were published longer ago than the retention, a bounded batch per statement, so the
@@ -16,7 +17,7 @@ export class KnexOutboxJanitor extends RetentionJanitor {
         .where('published_at', '<', cutoff)
         .orderBy('published_at')
         .limit(limit);
-      return timedDelete(db('outbox').whereIn('sequence', expired).delete());
+      return whileWriting(db, () => timedDelete(db('outbox').whereIn('sequence', expired).delete()));
     });
   }
 }

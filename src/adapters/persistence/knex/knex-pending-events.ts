@@ -3,6 +3,7 @@ import type { PendingEvent, PendingEvents } from '../../../application/index.js'
 import { toDate } from '../rows/database-values.js';
 import { traceContextFromColumn } from '../rows/outbox-rows.js';
 import { sequenceAsText, unpublishedInSequenceOrder } from './unpublished-rows.js';
+import { whileWriting } from './write-share.js';
 
 interface OutboxRow {
   sequence_text: string;
@@ -71,7 +72,9 @@ export class KnexPendingEvents implements PendingEvents {
   /** One UPDATE for the whole batch; the exact sequences, never a range, so a row committed late is not skipped. */
   async markPublished(sequences: readonly bigint[], at: Date): Promise<void> {
     if (sequences.length === 0) return;
-    await this.db('outbox').whereIn('sequence', sequences.map(String)).update({ published_at: at });
+    await whileWriting(this.db, () =>
+      this.db('outbox').whereIn('sequence', sequences.map(String)).update({ published_at: at }),
+    );
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { RelayLease } from '../../../application/index.js';
+import { whileWriting } from './write-share.js';
 
 const LEASE = 'outbox';
 /** SQLite keeps times as epoch milliseconds; julianday('now') is the same for every use within one statement. */
@@ -29,22 +30,26 @@ export class KnexRelayLease implements RelayLease {
   }
 
   async acquire(): Promise<boolean> {
-    const updated = await this.db('relay_lease')
-      .where('name', LEASE)
-      .andWhere((lease) =>
-        lease.where('holder', this.holder).orWhereNull('holder').orWhere('expires_at', '<', this.now),
-      )
-      .update({
-        holder: this.holder,
-        acquired_at: this.db.raw('CASE WHEN holder = ? THEN acquired_at ELSE ? END', [this.holder, this.now]),
-        expires_at: this.expiry,
-      });
+    const updated = await whileWriting(this.db, () =>
+      this.db('relay_lease')
+        .where('name', LEASE)
+        .andWhere((lease) =>
+          lease.where('holder', this.holder).orWhereNull('holder').orWhere('expires_at', '<', this.now),
+        )
+        .update({
+          holder: this.holder,
+          acquired_at: this.db.raw('CASE WHEN holder = ? THEN acquired_at ELSE ? END', [this.holder, this.now]),
+          expires_at: this.expiry,
+        }),
+    );
     return Number(updated) === 1;
   }
 
   async release(): Promise<void> {
-    await this.db('relay_lease')
-      .where({ name: LEASE, holder: this.holder })
-      .update({ holder: null, acquired_at: null, expires_at: null });
+    await whileWriting(this.db, () =>
+      this.db('relay_lease')
+        .where({ name: LEASE, holder: this.holder })
+        .update({ holder: null, acquired_at: null, expires_at: null }),
+    );
   }
 }

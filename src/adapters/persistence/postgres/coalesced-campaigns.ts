@@ -6,7 +6,7 @@ import { activeTraceContext } from '../../tracing/trace-context.js';
 import { type CampaignRow, toRow, toSnapshot } from '../rows/campaign-rows.js';
 import { outboxRows } from '../rows/outbox-rows.js';
 import { type CampaignChange, changeCampaigns, findCampaigns } from './coalesced-statements.js';
-import { onPooledConnection } from './pooled-connection.js';
+import { onPooledConnection, writeOnPooledConnection } from './pooled-connection.js';
 import type { PgConnection } from './postgres-transaction.js';
 import { type BatchLimits, TurnBatcher } from './turn-batcher.js';
 
@@ -31,13 +31,16 @@ export class CoalescedCampaigns {
   private readonly changes: TurnBatcher<Traced<CampaignChange>, ChangeOutcome>;
 
   constructor(db: Knex, limits: BatchLimits = COALESCING_LIMITS) {
-    const onConnection = <T>(use: (connection: PgConnection) => Promise<T>) => onPooledConnection(db, use);
     this.finds = new TurnBatcher(
-      (batch) => traced('coalesced find', batch, () => onConnection((connection) => findAll(connection, batch))),
+      (batch) =>
+        traced('coalesced find', batch, () => onPooledConnection(db, (connection) => findAll(connection, batch))),
       limits,
     );
     this.changes = new TurnBatcher(
-      (batch) => traced('coalesced change', batch, () => onConnection((connection) => changeAll(connection, batch))),
+      (batch) =>
+        traced('coalesced change', batch, () =>
+          writeOnPooledConnection(db, (connection) => changeAll(connection, batch)),
+        ),
       limits,
     );
   }

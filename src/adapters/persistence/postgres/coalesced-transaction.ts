@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Transaction } from '../../../application/index.js';
 import { carriedTraceContext, carrying } from '../../tracing/carried-trace-context.js';
 import type { CoalescedCampaigns } from './coalesced-campaigns.js';
-import { onPooledConnection } from './pooled-connection.js';
+import { writeOnPooledConnection } from './pooled-connection.js';
 import { postgresTransaction } from './postgres-transaction.js';
 
 /**
@@ -14,7 +14,7 @@ export function coalescedTransaction(db: Knex, coalesced: CoalescedCampaigns, on
   const alone = <T>(use: (tx: Transaction) => Promise<T>): Promise<T> => {
     // The trace context carried to this call is current only until its first await.
     const traceContext = carriedTraceContext();
-    return onPooledConnection(db, (connection) =>
+    return writeOnPooledConnection(db, (connection) =>
       carrying(traceContext, () => use(postgresTransaction(connection, onAppend))),
     );
   };

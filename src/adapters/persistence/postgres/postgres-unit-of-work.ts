@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { OutboxSignal, Transaction, UnitOfWork, UnitOfWorkOptions } from '../../../application/index.js';
 import { CoalescedCampaigns } from './coalesced-campaigns.js';
 import { coalescedTransaction } from './coalesced-transaction.js';
-import { onPooledConnection } from './pooled-connection.js';
+import { writeOnPooledConnection } from './pooled-connection.js';
 import { postgresTransaction } from './postgres-transaction.js';
 import { singleWriteTransaction } from './single-write-transaction.js';
 
@@ -37,7 +37,7 @@ export class PostgresUnitOfWork implements UnitOfWork {
   }
 
   private async inTransaction<T>(work: (tx: Transaction) => Promise<T>, onAppend: () => void): Promise<T> {
-    return onPooledConnection(this.db, async (connection) => {
+    return writeOnPooledConnection(this.db, async (connection) => {
       await connection.query('BEGIN');
       try {
         const result = await work(postgresTransaction(connection, onAppend));

@@ -1,0 +1,38 @@
+import knex, { type Knex } from 'knex';
+import { CountingGate } from './counting-gate.js';
+
+/**
+ * Connections of a pool that writes never take: a write holds its connection until its commit, so when commits
+ * stall (a slow disk, a lock an operator holds), writes would otherwise fill the pool, and a campaign's read, a
+ * list, the readiness probe and `/metrics` would wait behind them as if the database were down.
+ */
+export const CONNECTIONS_KEPT_FOR_READS = 2;
+
+const gates = new WeakMap<Knex, CountingGate | undefined>();
+
+/**
+ * Runs `write` once fewer writes than the pool's size less CONNECTIONS_KEPT_FOR_READS are running on `db`; every
+ * statement that writes goes through here, and none that only reads. A write waits for its place at most as long
+ * as Knex waits for a connection, and then fails as Knex does. A pool too small to keep any (SQLite's one
+ * connection) lets every write through at once.
+ */
+export function whileWriting<T>(db: Knex, write: () => Promise<T>): Promise<T> {
+  if (!gates.has(db)) gates.set(db, writeGate(db));
+  const gate = gates.get(db);
+  return gate === undefined ? write() : gate.through(write);
+}
+
+function writeGate(db: Knex): CountingGate | undefined {
+  const config = (db.client as { config?: Knex.Config } | undefined)?.config;
+  const poolSize = config?.pool?.max;
+  if (poolSize === undefined || poolSize <= CONNECTIONS_KEPT_FOR_READS) return undefined;
+  const timeoutMs = config?.acquireConnectionTimeout ?? 60_000;
+  return new CountingGate(
+    poolSize - CONNECTIONS_KEPT_FOR_READS,
+    timeoutMs,
+    () =>
+      new knex.KnexTimeoutError(
+        `no connection for a write within ${timeoutMs} ms: the ${poolSize - CONNECTIONS_KEPT_FOR_READS} that writes may hold are all waiting for their commits`,
+      ),
+  );
+}

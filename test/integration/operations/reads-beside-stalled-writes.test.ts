@@ -1,0 +1,72 @@
+import type { Knex } from 'knex';
+import { CONNECTIONS_KEPT_FOR_READS } from '../../../src/adapters/persistence/knex/write-share.js';
+import { openTestDatabase, POSTGRES } from '../../support/databases.js';
+import { eventually } from '../../support/eventually.js';
+import { expect } from '../../support/expect.js';
+import { inDays, TestService } from '../../support/test-service.js';
+
+const POOL_SIZE = 10;
+
+/** `answer` if it comes before the writes are let go; 'not before the writes' otherwise. */
+function beforeRelease<T>(answer: Promise<T>): Promise<T | 'not before the writes'> {
+  return Promise.race([
+    answer,
+    new Promise<'not before the writes'>((ok) => setTimeout(ok, 8_000, 'not before the writes')),
+  ]);
+}
+
+describe('Reads while PostgreSQL holds every write', () => {
+  let service: TestService;
+  let outside: Knex;
+  before(async () => {
+    const database = await POSTGRES.create();
+    service = await TestService.start(POSTGRES, { database });
+    outside = openTestDatabase(database);
+  });
+  after(async () => {
+    await outside.destroy();
+    await service.stop();
+  });
+
+  it('answer a campaign, the list and readiness at once, and every write held meanwhile is answered once they go on', async () => {
+    const scheduled = await Promise.all(Array.from({ length: 20 }, () => service.createCampaign()));
+    const lock = await outside.transaction();
+    let writes: Promise<number>[] = [];
+    try {
+      // Writes wait for this lock as they would for a stalled disk; reads (ACCESS SHARE) go on.
+      await lock.raw('LOCK TABLE campaigns, outbox IN EXCLUSIVE MODE');
+      const holder = (await lock.raw('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
+      const creates = Array.from({ length: 20 }, () =>
+        service.request('POST', '/api/v1/campaigns', { body: { name: 'held', startAt: inDays(1) } }),
+      );
+      const starts = scheduled.map((id) => service.request('POST', `/api/v1/campaigns/${id}/start`));
+      writes = [...creates, ...starts].map((answer) => answer.then((a) => a.status));
+      await eventually('the writes hold every connection they may', async () => {
+        const { rows } = await lock.raw(
+          'SELECT count(*)::int AS n FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))',
+          [holder],
+        );
+        return rows[0].n >= POOL_SIZE - CONNECTIONS_KEPT_FOR_READS;
+      });
+
+      const campaign = await beforeRelease(service.request('GET', `/api/v1/campaigns/${scheduled[0]}?view=service`));
+      const list = await beforeRelease(service.request('GET', '/api/v1/campaigns'));
+      const ready = await beforeRelease(service.request('GET', '/health/ready'));
+      expect(campaign === 'not before the writes' ? campaign : [campaign.status, campaign.body.status]).to.deep.equal([
+        200,
+        'scheduled',
+      ]);
+      expect(list === 'not before the writes' ? list : list.status).to.equal(200);
+      expect(ready === 'not before the writes' ? ready : [ready.status, ready.body.status]).to.deep.equal([
+        200,
+        'ready',
+      ]);
+    } finally {
+      await lock.rollback();
+    }
+    expect(await Promise.all(writes)).to.deep.equal(Array.from({ length: 40 }, () => 200));
+    for (const id of scheduled) {
+      expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.status).to.equal('running');
+    }
+  });
+});
