@@ -3,10 +3,11 @@ import { stringify } from 'lossless-json';
 import { storableTextProblem } from '../../../src/domain/storable-text.js';
 import { DATABASE_KINDS } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
+import { propertyParameters } from '../../support/property-runs.js';
 import { readStrictly, VOLT_MX_CAMPAIGN } from '../../support/strict-volt-mx-client.js';
 import { inDays, TestService } from '../../support/test-service.js';
 
-const RUNS = Number(process.env.PROPERTY_RUNS ?? 15);
+const RUNS = propertyParameters(15).numRuns;
 
 /**
  * Any text the text rules let a client store: astral characters, combining marks, any code point but the
@@ -165,7 +166,7 @@ for (const kind of DATABASE_KINDS) {
           );
           expect(canonical(own.campaignMessages)).to.deep.equal(canonical(shown.campaignMessages));
         }),
-        { numRuns: RUNS },
+        propertyParameters(15),
       );
     });
   });

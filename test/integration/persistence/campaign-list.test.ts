@@ -8,6 +8,7 @@ import type { UnitOfWork } from '../../../src/application/index.js';
 import { Campaign, CampaignId } from '../../../src/domain/index.js';
 import { DATABASE_KINDS, useMigratedDatabase } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
+import { propertyParameters } from '../../support/property-runs.js';
 
 const newCampaign = (id: bigint) =>
   Campaign.create({ id: CampaignId.fromBigInt(id), name: `c${id}`, createdBy: 'test' }, new Date());
@@ -64,7 +65,7 @@ for (const kind of DATABASE_KINDS) {
             }
           },
         ),
-        { numRuns: 25 },
+        propertyParameters(25),
       );
     });
 

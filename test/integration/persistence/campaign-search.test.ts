@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { KnexCampaignReader } from '../../../src/adapters/persistence/knex/knex-campaign-reader.js';
 import { DATABASE_KINDS, useMigratedDatabase } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
+import { propertyParameters } from '../../support/property-runs.js';
 
 /** Names and searches drawn from letters of both cases and every character LIKE treats specially. */
 const text = (max: number) =>
@@ -48,7 +49,7 @@ for (const kind of DATABASE_KINDS) {
             expect(page.total).to.equal(expected.length);
           },
         ),
-        { numRuns: 60 },
+        propertyParameters(60),
       );
     });
   });

@@ -236,7 +236,7 @@ describe('KafkaEventPublisher', () => {
           expect(sent.flatMap((record) => record.messages)).to.have.length(events.length);
         },
       ),
-      { numRuns: 50 },
+      propertyParameters(50),
     );
   });
 
