@@ -7,6 +7,7 @@ import type { OutboxBacklogSource } from '../adapters/observability/relay-status
 import { RelayStatusTracker } from '../adapters/observability/relay-status-tracker.js';
 import { ServiceMetrics } from '../adapters/observability/service-metrics.js';
 import { KnexOutboxBacklog } from '../adapters/persistence/knex/knex-outbox-backlog.js';
+import { writesOn } from '../adapters/persistence/knex/write-share.js';
 import { TYPES } from './types.js';
 
 /**
@@ -18,7 +19,10 @@ export const observabilityModule = new ContainerModule(({ bind, onActivation }) 
     .toResolvedValue((db: Knex) => new KnexOutboxBacklog(db), [TYPES.Database])
     .inSingletonScope();
   bind(TYPES.Metrics)
-    .toResolvedValue((backlog: OutboxBacklogSource) => new ServiceMetrics(backlog), [TYPES.OutboxBacklog])
+    .toResolvedValue(
+      (backlog: OutboxBacklogSource, db: Knex) => new ServiceMetrics(backlog, () => writesOn(db)),
+      [TYPES.OutboxBacklog, TYPES.Database],
+    )
     .inSingletonScope();
   bind(TYPES.RelayStatus)
     .toResolvedValue((metrics: ServiceMetrics) => new RelayStatusTracker(metrics), [TYPES.Metrics])

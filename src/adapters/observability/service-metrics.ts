@@ -1,6 +1,9 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { OutboxBacklog, OutboxBacklogSource } from './relay-status.js';
 
+/** The writes running now and those waiting for a connection (see write-share.ts). */
+export type WritesSource = () => { running: number; waiting: number };
+
 const LATENCY_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** A disk's sync takes a fraction of a millisecond when it is well, hundreds when it stalls. */
 const SYNC_BUCKETS_SECONDS = [0.00025, 0.0005, ...LATENCY_BUCKETS_SECONDS];
@@ -72,10 +75,11 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
-  constructor(backlog?: OutboxBacklogSource) {
+  constructor(backlog?: OutboxBacklogSource, writes?: WritesSource) {
     collectDefaultMetrics({ register: this.registry });
     for (const trigger of ['manual', 'schedule']) this.campaignsStarted.inc({ trigger }, 0);
     if (backlog !== undefined) this.measureBacklogOnScrape(backlog);
+    if (writes !== undefined) this.countWritesOnScrape(writes);
   }
 
   /** The Prometheus text exposition of every metric. */
@@ -85,6 +89,25 @@ export class ServiceMetrics {
 
   get contentType(): string {
     return this.registry.contentType;
+  }
+
+  private countWritesOnScrape(writes: WritesSource): void {
+    new Gauge({
+      name: 'database_writes_in_progress',
+      help: 'Writes holding one of the database connections writes may take (PostgreSQL: all but two of the pool)',
+      registers: [this.registry],
+      collect() {
+        this.set(writes().running);
+      },
+    });
+    new Gauge({
+      name: 'database_writes_waiting',
+      help: 'Writes waiting for one of those connections: above 0 for long, commits are stalling',
+      registers: [this.registry],
+      collect() {
+        this.set(writes().waiting);
+      },
+    });
   }
 
   private measureBacklogOnScrape(source: OutboxBacklogSource): void {

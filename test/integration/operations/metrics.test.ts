@@ -38,6 +38,13 @@ describe('GET /metrics', () => {
     expect(text).not.to.contain('777000777');
   });
 
+  it('shows no write counted on SQLite, whose one connection keeps none for reads', async () => {
+    await service.createCampaign();
+    const text = await scrape();
+    expect(sample(text, 'database_writes_in_progress')).to.equal(0);
+    expect(sample(text, 'database_writes_waiting')).to.equal(0);
+  });
+
   it('counts each committed start by trigger and each refused start by code', async () => {
     const id = await service.createCampaign();
     await service.request('POST', `/api/v1/campaigns/${id}/start`);

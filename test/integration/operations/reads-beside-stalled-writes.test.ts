@@ -7,6 +7,12 @@ import { inDays, TestService } from '../../support/test-service.js';
 
 const POOL_SIZE = 10;
 
+/** The writes' gauges of a `/metrics` answer. */
+function writeGauges(metrics: string): { running: number; waiting: number } {
+  const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1]);
+  return { running: gauge('database_writes_in_progress'), waiting: gauge('database_writes_waiting') };
+}
+
 /** `answer` if it comes before the writes are let go; 'not before the writes' otherwise. */
 function beforeRelease<T>(answer: Promise<T>): Promise<T | 'not before the writes'> {
   return Promise.race([
@@ -28,7 +34,7 @@ describe('Reads while PostgreSQL holds every write', () => {
     await service.stop();
   });
 
-  it('answer a campaign, the list and readiness at once, and every write held meanwhile is answered once they go on', async () => {
+  it('answer a campaign, the list, readiness and metrics at once, and every write held meanwhile is answered once they go on', async () => {
     const scheduled = await Promise.all(Array.from({ length: 20 }, () => service.createCampaign()));
     const lock = await outside.transaction();
     let writes: Promise<number>[] = [];
@@ -52,6 +58,7 @@ describe('Reads while PostgreSQL holds every write', () => {
       const campaign = await beforeRelease(service.request('GET', `/api/v1/campaigns/${scheduled[0]}?view=service`));
       const list = await beforeRelease(service.request('GET', '/api/v1/campaigns'));
       const ready = await beforeRelease(service.request('GET', '/health/ready'));
+      const metrics = await beforeRelease(service.request('GET', '/metrics', { token: null }));
       expect(campaign === 'not before the writes' ? campaign : [campaign.status, campaign.body.status]).to.deep.equal([
         200,
         'scheduled',
@@ -61,10 +68,17 @@ describe('Reads while PostgreSQL holds every write', () => {
         200,
         'ready',
       ]);
+      const held = metrics === 'not before the writes' ? metrics : writeGauges(metrics.text);
+      expect(held).to.include({ running: POOL_SIZE - CONNECTIONS_KEPT_FOR_READS });
+      expect(held).to.have.property('waiting').above(0);
     } finally {
       await lock.rollback();
     }
     expect(await Promise.all(writes)).to.deep.equal(Array.from({ length: 40 }, () => 200));
+    expect(writeGauges((await service.request('GET', '/metrics', { token: null })).text)).to.deep.equal({
+      running: 0,
+      waiting: 0,
+    });
     for (const id of scheduled) {
       expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.status).to.equal('running');
     }

@@ -16,6 +16,16 @@ export class CountingGate {
     private readonly timedOut: () => Error,
   ) {}
 
+  /** Callers inside now. */
+  get running(): number {
+    return this.inside;
+  }
+
+  /** Callers waiting for a place now. */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
   async through<T>(work: () => Promise<T>): Promise<T> {
     await this.enter();
     try {

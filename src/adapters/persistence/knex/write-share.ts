@@ -17,9 +17,19 @@ const gates = new WeakMap<Knex, CountingGate | undefined>();
  * connection) lets every write through at once.
  */
 export function whileWriting<T>(db: Knex, write: () => Promise<T>): Promise<T> {
-  if (!gates.has(db)) gates.set(db, writeGate(db));
-  const gate = gates.get(db);
+  const gate = gateOf(db);
   return gate === undefined ? write() : gate.through(write);
+}
+
+/** The writes running on `db` and those waiting for their place; both 0 where writes are not counted. */
+export function writesOn(db: Knex): { running: number; waiting: number } {
+  const gate = gateOf(db);
+  return { running: gate?.running ?? 0, waiting: gate?.queued ?? 0 };
+}
+
+function gateOf(db: Knex): CountingGate | undefined {
+  if (!gates.has(db)) gates.set(db, writeGate(db));
+  return gates.get(db);
 }
 
 function writeGate(db: Knex): CountingGate | undefined {

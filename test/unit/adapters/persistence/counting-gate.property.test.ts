@@ -32,7 +32,7 @@ async function runThrough(capacity: number, schedule: readonly Caller[]) {
   const admitted: number[] = [];
   const running = new Map<number, { endsAt: number; end: () => void }>();
   const outcomes: Array<'done' | 'failed'> = [];
-  const seen = { mostInside: 0, idleWhileWaiting: false };
+  const seen = { mostInside: 0, idleWhileWaiting: false, countsOff: false };
   let step = 0;
   let asked = 0;
   const askedAt = new Map<number, number>();
@@ -68,6 +68,7 @@ async function runThrough(capacity: number, schedule: readonly Caller[]) {
     await settled();
     const waiting = asked - admitted.length;
     if (running.size < capacity && waiting > 0) seen.idleWhileWaiting = true;
+    if (gate.running !== running.size || gate.queued !== waiting) seen.countsOff = true;
     for (const [i, work] of running) {
       if (work.endsAt > step) continue;
       running.delete(i);
@@ -81,12 +82,13 @@ async function runThrough(capacity: number, schedule: readonly Caller[]) {
 }
 
 describe('A counting gate', () => {
-  it('lets at most its capacity in at once, in arrival order, never leaves a place idle while callers wait, and answers each with its own outcome', async () => {
+  it('lets at most its capacity in at once, in arrival order, never leaves a place idle while callers wait, counts both, and answers each with its own outcome', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 5 }), callers, async (capacity, schedule) => {
         const { admitted, outcomes, seen, askedAt } = await runThrough(capacity, schedule);
         expect(seen.mostInside).to.be.at.most(capacity);
         expect(seen.idleWhileWaiting).to.equal(false);
+        expect(seen.countsOff, 'the gate counts those inside and those waiting as they are').to.equal(false);
         expect(admitted.map((i) => askedAt.get(i))).to.deep.equal(admitted.map((_, n) => n + 1));
         expect(outcomes).to.deep.equal(schedule.map((caller) => (caller.fails ? 'failed' : 'done')));
       }),
