@@ -5,8 +5,6 @@ import { eventually } from '../../support/eventually.js';
 import { expect } from '../../support/expect.js';
 import { inDays, TestService } from '../../support/test-service.js';
 
-const POOL_SIZE = 10;
-
 /** The writes' gauges of a `/metrics` answer. */
 function writeGauges(metrics: string): { running: number; waiting: number } {
   const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1]);
@@ -24,10 +22,13 @@ function beforeRelease<T>(answer: Promise<T>): Promise<T | 'not before the write
 describe('Reads while PostgreSQL holds every write', () => {
   let service: TestService;
   let outside: Knex;
+  /** The connections writes may hold: the service's pool less those kept for reads. */
+  let writePlaces: number;
   before(async () => {
     const database = await POSTGRES.create();
     service = await TestService.start(POSTGRES, { database });
     outside = openTestDatabase(database);
+    writePlaces = (service.db.client.config as Knex.Config).pool!.max! - CONNECTIONS_KEPT_FOR_READS;
   });
   after(async () => {
     await outside.destroy();
@@ -52,7 +53,7 @@ describe('Reads while PostgreSQL holds every write', () => {
           'SELECT count(*)::int AS n FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))',
           [holder],
         );
-        return rows[0].n >= POOL_SIZE - CONNECTIONS_KEPT_FOR_READS;
+        return rows[0].n >= writePlaces;
       });
 
       const campaign = await beforeRelease(service.request('GET', `/api/v1/campaigns/${scheduled[0]}?view=service`));
@@ -69,7 +70,7 @@ describe('Reads while PostgreSQL holds every write', () => {
         'ready',
       ]);
       const held = metrics === 'not before the writes' ? metrics : writeGauges(metrics.text);
-      expect(held).to.include({ running: POOL_SIZE - CONNECTIONS_KEPT_FOR_READS });
+      expect(held).to.include({ running: writePlaces });
       expect(held).to.have.property('waiting').above(0);
     } finally {
       await lock.rollback();
