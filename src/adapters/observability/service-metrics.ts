@@ -92,20 +92,25 @@ export class ServiceMetrics {
   }
 
   private countWritesOnScrape(writes: WritesSource): void {
+    this.gaugeReadOnScrape(
+      'database_writes_in_progress',
+      'Writes holding one of the database connections writes may take (PostgreSQL: all but two of the pool)',
+      () => writes().running,
+    );
+    this.gaugeReadOnScrape(
+      'database_writes_waiting',
+      'Writes waiting for one of those connections: above 0 for long, commits are stalling',
+      () => writes().waiting,
+    );
+  }
+
+  private gaugeReadOnScrape(name: string, help: string, read: () => number): void {
     new Gauge({
-      name: 'database_writes_in_progress',
-      help: 'Writes holding one of the database connections writes may take (PostgreSQL: all but two of the pool)',
+      name,
+      help,
       registers: [this.registry],
       collect() {
-        this.set(writes().running);
-      },
-    });
-    new Gauge({
-      name: 'database_writes_waiting',
-      help: 'Writes waiting for one of those connections: above 0 for long, commits are stalling',
-      registers: [this.registry],
-      collect() {
-        this.set(writes().waiting);
+        this.set(read());
       },
     });
   }
