@@ -11,7 +11,8 @@ const MAX_ATTEMPTS = 5;
 /**
  * Loads a campaign, lets `decide` change it (the aggregate refuses what its rules forbid), and writes the
  * result only if nobody changed the campaign in between; its events go to the outbox in the same transaction.
- * A lost race re-reads and decides again, so the refusal names the state that won.
+ * A lost race re-reads and decides again, so the refusal names the state that won. A decision that changed
+ * nothing writes nothing.
  */
 export async function changeCampaign(
   tx: Transaction,
@@ -23,6 +24,7 @@ export async function changeCampaign(
     if (campaign === undefined) throw new CampaignNotFound(id.toString());
     const readVersion = campaign.version;
     decide(campaign);
+    if (campaign.version === readVersion) return campaign;
     if (await tx.campaigns.saveChange(campaign, readVersion, campaign.pullEvents())) return campaign;
     if (attempt >= MAX_ATTEMPTS) throw new Error(`campaign ${id} kept changing while it was being changed`);
   }

@@ -170,12 +170,16 @@ export class Campaign extends AggregateRoot<CampaignEvent> {
     return { ...this.state };
   }
 
-  /** Runs a scheduled campaign now, before its end date, and records CampaignStarted. */
+  /**
+   * Runs a scheduled campaign now, before its end date, and records CampaignStarted. Started by hand, its start
+   * date becomes now, as the original's Start sets it; the scheduler starts it on its start date, which stays.
+   */
   start(act: StartAct): void {
     const { startAt, endAt, name, content } = this.state;
     this.allow('start');
     this.refuseIfEnded(act.now, 'be started');
-    this.change({ status: 'running', startedAt: act.now }, act.now, act.by);
+    const schedule = act.trigger === 'manual' ? { startAt: act.now } : {};
+    this.change({ status: 'running', startedAt: act.now, ...schedule }, act.now, act.by);
     this.record({
       type: 'CampaignStarted',
       ...this.eventFacts(act),
@@ -290,7 +294,10 @@ export class Campaign extends AggregateRoot<CampaignEvent> {
     if (problems.length > 0) throw new CampaignInvalid(problems);
   }
 
-  /** Modify and restart alike: the changes are checked as a client's input, and the event names what changed. */
+  /**
+   * Modify and restart alike: the changes are checked as a client's input, and the event names what changed. A
+   * modify that changes nothing changes nothing: no new version, no event.
+   */
   private changeDetails(changes: CampaignChanges, act: Act, restarting: boolean): void {
     const previousStatus = this.state.status;
     const { content: contentChanges, ...detailChanges } = changes;
@@ -308,6 +315,7 @@ export class Campaign extends AggregateRoot<CampaignEvent> {
       ),
       ...CONTENT_PARTS.filter((part) => !samePart(this.state.content, next.content, part)),
     ];
+    if (!restarting && changedFields.length === 0) return;
     this.change(fields, act.now, act.by);
     if (restarting)
       this.record({

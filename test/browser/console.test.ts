@@ -125,7 +125,8 @@ describe('The operator console in Chromium', function () {
     await page.getByText('11–12 of 12').waitFor();
 
     await page.getByLabel('Sort').selectOption('nextStart');
-    await listed(named(0, 1, 2, 3, 4, 5, 6, 7, 8, 9));
+    // 05 was started by hand: its start date is the moment it started, before every other one's
+    await listed(named(5, 0, 1, 2, 3, 4, 6, 7, 8, 9));
 
     await page.getByLabel('Status').selectOption('running');
     await listed(named(5));

@@ -18,7 +18,7 @@ const startBy = (who: string, at = now) => ({ now: at, eventId: 'e-1', by: who, 
 const at = (hours: number) => hoursLater(hours);
 const act = (hours = 0, by = 'bob') => ({ now: at(hours), eventId: `e-${hours}`, by });
 
-/** Campaign 8, "Sale": it starts in 24 hours and ends in 48; the verbs that led it to `status` acted at hour 25. */
+/** Campaign 8, "Sale": it starts in 24 hours and ends in 48; the verbs that led it to `status` acted at hour 25 (a start then moved its start date there). */
 function sale(status: CampaignStatus): Campaign {
   return campaignIn(status, { id: CampaignId.parse('8'), name: 'Sale' }, { at: at(25) });
 }
@@ -80,6 +80,19 @@ describe('Campaign.create', () => {
 });
 
 describe('Campaign.start', () => {
+  it("started by hand, takes the moment it started as its start date, as the original's Start sets it", () => {
+    const campaign = aCampaign();
+    campaign.start(startBy('bob', hoursLater(2)));
+    expect(campaign.snapshot()).to.deep.include({ startAt: hoursLater(2), startedAt: hoursLater(2) });
+    expect(campaign.pullEvents()[0]).to.deep.include({ scheduledStartAt: hoursLater(24) });
+  });
+
+  it('started by the scheduler, keeps the start date it was due at', () => {
+    const campaign = aCampaign();
+    campaign.start({ ...startBy('scheduler', hoursLater(24.5)), trigger: 'schedule' });
+    expect(campaign.snapshot()).to.deep.include({ startAt: hoursLater(24), startedAt: hoursLater(24.5) });
+  });
+
   it('moves a scheduled campaign to running and sets startedAt to now', () => {
     const campaign = aCampaign();
     campaign.start(startBy('bob'));
@@ -272,11 +285,24 @@ describe('Campaign.modify', () => {
   for (const status of ['draft', 'scheduled', 'paused'] as const) {
     it(`changes the given fields of a ${status} campaign and keeps the rest`, () => {
       const campaign = sale(status);
+      const startAt = campaign.snapshot().startAt;
       campaign.modify({ name: 'Bigger sale', description: 'now with push' }, act(1));
       expect(campaign.snapshot()).to.include({ name: 'Bigger sale', description: 'now with push', status });
-      expect(campaign.snapshot().startAt).to.deep.equal(at(24));
+      expect(campaign.snapshot().startAt).to.deep.equal(startAt);
       const [event] = campaign.pullEvents();
       expect(event).to.deep.include({ type: 'CampaignModified', changedFields: ['name', 'description'] });
+    });
+  }
+
+  for (const status of ['draft', 'scheduled', 'paused'] as const) {
+    it(`changes nothing of a ${status} campaign given only what it holds: no new version, no event`, () => {
+      const campaign = sale(status);
+      const { name, startAt, endAt, zone, description } = campaign.snapshot();
+      const before = campaign.snapshot();
+      campaign.modify({ name, startAt, endAt, zone, description, content: EMPTY_CONTENT }, act(30));
+      campaign.modify({}, act(31));
+      expect(campaign.snapshot()).to.deep.equal(before);
+      expect(campaign.pullEvents()).to.deep.equal([]);
     });
   }
 
@@ -312,10 +338,10 @@ describe('Campaign.modify', () => {
 
   it('takes back a start date that has passed when it is the stored one (a client posting what it read)', () => {
     const campaign = sale('paused');
-    campaign.modify({ name: 'Renamed', startAt: at(24), endAt: at(48) }, act(30));
+    campaign.modify({ name: 'Renamed', startAt: at(25), endAt: at(48) }, act(30));
     expect(campaign.snapshot()).to.include({ name: 'Renamed' });
     expect(campaign.pullEvents().at(-1)).to.deep.include({ changedFields: ['name'] });
-    expect(() => sale('paused').modify({ startAt: at(25) }, act(30))).to.throw(
+    expect(() => sale('paused').modify({ startAt: at(26) }, act(30))).to.throw(
       CampaignInvalid,
       /startAt must be in the future/,
     );
