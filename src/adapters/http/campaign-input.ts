@@ -7,14 +7,10 @@ import {
   type FieldProblem,
 } from '../../domain/index.js';
 import { type Problem, readContent } from './campaign-content-input.js';
+import { type DatesContext, readDates } from './campaign-dates-input.js';
 import { originalCampaign, serviceCampaign } from './campaign-json.js';
 import { RequestRefused } from './request-refused.js';
 import { storableText } from './storable-text-field.js';
-import { parseVoltMxDate, VOLT_MX_DATE_FORMAT, zoneOffsetMinutes } from './volt-mx-dates.js';
-
-const ISO_WITH_OFFSET =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/i;
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** The status a create or modify may ask for, in the original's spellings and the service's own. */
 const PUBLISHING: Record<string, 'draft' | 'scheduled'> = {
@@ -60,7 +56,7 @@ export function createCampaignInput(body: unknown, actor: string): ReadBody<Crea
   const problems: FieldProblem[] = [];
   const problem: Problem = (field, message) => problems.push({ field, message });
   if (fields.name === undefined || fields.name === null) problem('name', 'is required');
-  const changes = readChanges(fields, problem);
+  const changes = readChanges(fields, problem, { stored: undefined });
   const status = fields.status;
   if (status !== undefined && status !== null) {
     const publishing = typeof status === 'string' ? PUBLISHING[status] : undefined;
@@ -88,7 +84,7 @@ export function modifyCampaignInput(
 ): ReadBody<(current: CampaignSnapshot) => CampaignChanges> {
   const fields = jsonObject(body);
   const problems: FieldProblem[] = [];
-  const changes = readChanges(fields, (field, message) => problems.push({ field, message }));
+  const changes = readChanges(fields, (field, message) => problems.push({ field, message }), 'zone not known yet');
   if (fields.name === null) problems.push({ field: 'name', message: 'cannot be removed' });
   const id = fields.id;
   if (id !== undefined && id !== null && String(id) !== campaignId.toString()) {
@@ -104,7 +100,8 @@ export function modifyCampaignInput(
         refused.push({ field, message: 'cannot be changed (send it as read, or leave it out)' });
       }
     }
-    const resolved = { ...changes };
+    const refuse: Problem = (field, message) => refused.push({ field, message });
+    const resolved = { ...changes, ...readDates(fields, refuse, { stored: current }) };
     const status = fields.status;
     if (status !== undefined && status !== null && !shown.some((view) => view.status === status)) {
       const publishing = typeof status === 'string' ? PUBLISHING[status] : undefined;
@@ -150,7 +147,7 @@ function jsonObject(body: unknown): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
-function readChanges(fields: Record<string, unknown>, problem: Problem): CampaignChanges {
+function readChanges(fields: Record<string, unknown>, problem: Problem, dates: DatesContext): CampaignChanges {
   const changes: CampaignChanges = {};
   const { name, description } = fields;
   if (name !== undefined && name !== null) {
@@ -162,97 +159,10 @@ function readChanges(fields: Record<string, unknown>, problem: Problem): Campaig
     const text = description === null ? null : storableText(description, 'description', problem);
     if (text !== undefined) changes.description = text;
   }
-  const offset = readZone(fields, changes, problem);
-  for (const [iso, volt] of [
-    ['startAt', 'startDateStr'],
-    ['endAt', 'endDateStr'],
-  ] as const) {
-    const instant = readInstant(fields, iso, volt, offset, problem);
-    if (instant !== undefined) changes[iso] = instant;
-  }
+  Object.assign(changes, readDates(fields, problem, dates));
   const content = readContent(fields, problem);
   if (Object.keys(content).length > 0) changes.content = content;
   return changes;
-}
-
-function readZone(fields: Record<string, unknown>, changes: CampaignChanges, problem: Problem): number {
-  const zone = fields.zone;
-  if (zone === undefined) return 0;
-  if (zone === null || zone === '') {
-    changes.zone = null;
-    return 0;
-  }
-  const text = storableText(zone, 'zone', problem);
-  if (text === undefined) return 0;
-  const offset = zoneOffsetMinutes(text);
-  if (offset === undefined) {
-    problem('zone', 'must look like "(GMT+04:30) Kabul", "(GMT) Casablanca" or "GMT-05:00"');
-    return 0;
-  }
-  changes.zone = text;
-  return offset;
-}
-
-/**
- * An instant from the ISO field or the Volt MX field (both may be given when they name the same instant);
- * undefined when absent, null when cleared.
- */
-function readInstant(
-  fields: Record<string, unknown>,
-  isoField: string,
-  voltField: string,
-  offsetMinutes: number,
-  problem: Problem,
-): Date | null | undefined {
-  const iso = present(fields[isoField]);
-  const volt = present(fields[voltField]);
-  let fromIso: Date | undefined;
-  let fromVolt: Date | undefined;
-  if (iso !== undefined) {
-    fromIso = typeof iso === 'string' ? parseIso(iso) : undefined;
-    if (fromIso === undefined) {
-      problem(
-        isoField,
-        'must be an ISO-8601 date-time with an offset, e.g. 2030-05-24T16:38:51Z or 2030-05-24T21:08:51+04:30',
-      );
-    }
-  }
-  if (volt !== undefined) {
-    fromVolt = typeof volt === 'string' ? parseVoltMxDate(volt, offsetMinutes) : undefined;
-    if (fromVolt === undefined)
-      problem(voltField, `must be in the format ${VOLT_MX_DATE_FORMAT}, e.g. 05/24/2030 04:38:51 PM`);
-  }
-  if (fromIso !== undefined && fromVolt !== undefined && fromIso.getTime() !== fromVolt.getTime()) {
-    problem(voltField, `names another instant than ${isoField} (give one of them, or both alike)`);
-    return undefined;
-  }
-  if (iso !== undefined || volt !== undefined) return fromIso ?? fromVolt;
-  const cleared = fields[isoField] === null || fields[voltField] === null || fields[voltField] === '';
-  return cleared ? null : undefined;
-}
-
-/** A date field's value, or undefined when it is absent, null or (as the original writes a missing date) "". */
-function present(value: unknown): unknown {
-  return value === undefined || value === null || value === '' ? undefined : value;
-}
-
-function parseIso(text: string): Date | undefined {
-  const parts = ISO_WITH_OFFSET.exec(text);
-  if (!parts) return undefined;
-  const [, year, month, day, hour, minute, second, offsetHours, offsetMinutes] = parts.map(Number);
-  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
-  const fieldsValid =
-    month! >= 1 &&
-    month! <= 12 &&
-    day! >= 1 &&
-    day! <= daysInMonth &&
-    hour! <= 23 &&
-    minute! <= 59 &&
-    (Number.isNaN(second) || second! <= 59) &&
-    (Number.isNaN(offsetHours) || offsetHours! <= 23) &&
-    (Number.isNaN(offsetMinutes) || offsetMinutes! <= 59);
-  const instant = new Date(text);
-  return fieldsValid && !Number.isNaN(instant.getTime()) ? instant : undefined;
 }
 
 function optionalId(value: unknown, problem: Problem): CampaignId | undefined {
@@ -266,8 +176,7 @@ function optionalId(value: unknown, problem: Problem): CampaignId | undefined {
           ? String(value)
           : undefined;
   if (decimal === undefined || !CampaignId.isCanonical(decimal)) {
-    const hint = typeof value === 'bigint' && value > MAX_SAFE ? ' (send large ids as strings)' : '';
-    problem('id', `must be a positive 64-bit integer (1 to 9223372036854775807) as a string or number${hint}`);
+    problem('id', 'must be a positive 64-bit integer (1 to 9223372036854775807) as a string or number');
     return undefined;
   }
   return CampaignId.parse(decimal);

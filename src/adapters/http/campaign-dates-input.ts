@@ -1,0 +1,151 @@
+import type { CampaignSnapshot } from '../../domain/index.js';
+import type { Problem } from './campaign-content-input.js';
+import { storableText } from './storable-text-field.js';
+import { parseVoltMxDate, VOLT_MX_DATE_FORMAT, zoneOffsetMinutes } from './volt-mx-dates.js';
+
+const ISO_WITH_OFFSET =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/i;
+
+/**
+ * The latest date a campaign may hold: the last second that every zone the service accepts (up to GMT+14:00)
+ * shows with a four-digit year, as the `MM/dd/yyyy` form needs. A zone can change after the date is set, so the
+ * bound is the same for every zone.
+ */
+export const LATEST_DATE = new Date('9999-12-31T09:59:59.999Z');
+
+/** The zone and dates a body gives: absent fields stay absent, `null` clears. */
+export interface DatesGiven {
+  zone?: string | null;
+  startAt?: Date | null;
+  endAt?: Date | null;
+}
+
+/** The campaign a modify's dates are read against; a create has none. */
+export type DatesContext = { stored: CampaignSnapshot } | { stored: undefined } | 'zone not known yet';
+
+/**
+ * Reads `zone`, `startAt`/`startDateStr` and `endAt`/`endDateStr`. A `…DateStr` is read in the zone the body gives,
+ * else in the campaign's own. It names a whole second, so when it names the second of the stored date, it names
+ * the stored date: a client posting back what it read changes nothing. With 'zone not known yet' (a modify checked
+ * before its campaign is read) only the forms are checked.
+ */
+export function readDates(fields: Record<string, unknown>, problem: Problem, context: DatesContext): DatesGiven {
+  const given: DatesGiven = {};
+  const zone = readZone(fields, problem);
+  if (zone !== undefined) given.zone = zone.text;
+  const stored = context === 'zone not known yet' ? undefined : context.stored;
+  const offset = zone?.offset ?? (stored ? offsetOf(stored.zone) : 0);
+  const zoneKnown = zone !== undefined || context !== 'zone not known yet';
+  for (const [iso, volt] of [
+    ['startAt', 'startDateStr'],
+    ['endAt', 'endDateStr'],
+  ] as const) {
+    const sameZone = zone === undefined || zone.text === stored?.zone;
+    const storedDate = sameZone ? stored?.[iso] : undefined;
+    const instant = readInstant(fields, iso, volt, { offset, zoneKnown, stored: storedDate ?? null }, problem);
+    if (instant !== undefined) given[iso] = instant;
+  }
+  return given;
+}
+
+function offsetOf(zone: string | null): number {
+  return zone === null ? 0 : (zoneOffsetMinutes(zone) ?? 0);
+}
+
+function readZone(
+  fields: Record<string, unknown>,
+  problem: Problem,
+): { text: string | null; offset: number } | undefined {
+  const zone = fields.zone;
+  if (zone === undefined) return undefined;
+  if (zone === null || zone === '') return { text: null, offset: 0 };
+  const text = storableText(zone, 'zone', problem);
+  if (text === undefined) return undefined;
+  const offset = zoneOffsetMinutes(text);
+  if (offset === undefined) {
+    problem('zone', 'must look like "(GMT+04:30) Kabul", "(GMT) Casablanca" or "GMT-05:00"');
+    return undefined;
+  }
+  return { text, offset };
+}
+
+interface InstantContext {
+  offset: number;
+  zoneKnown: boolean;
+  stored: Date | null;
+}
+
+/**
+ * An instant from the ISO field or the Volt MX field (both may be given when they name the same second);
+ * undefined when absent, null when cleared.
+ */
+function readInstant(
+  fields: Record<string, unknown>,
+  isoField: string,
+  voltField: string,
+  context: InstantContext,
+  problem: Problem,
+): Date | null | undefined {
+  const iso = present(fields[isoField]);
+  const volt = present(fields[voltField]);
+  let fromIso: Date | undefined;
+  let fromVolt: Date | undefined;
+  if (iso !== undefined) {
+    fromIso = typeof iso === 'string' ? parseIso(iso) : undefined;
+    if (fromIso === undefined) {
+      problem(
+        isoField,
+        'must be an ISO-8601 date-time with an offset, e.g. 2030-05-24T16:38:51Z or 2030-05-24T21:08:51+04:30',
+      );
+    }
+  }
+  if (volt !== undefined) {
+    fromVolt = typeof volt === 'string' ? parseVoltMxDate(volt, context.offset) : undefined;
+    if (fromVolt === undefined)
+      problem(voltField, `must be in the format ${VOLT_MX_DATE_FORMAT}, e.g. 05/24/2030 04:38:51 PM`);
+  }
+  if (iso === undefined && volt === undefined) {
+    const cleared = fields[isoField] === null || fields[voltField] === null || fields[voltField] === '';
+    return cleared ? null : undefined;
+  }
+  if (!context.zoneKnown) return undefined;
+  if (fromIso !== undefined && fromVolt !== undefined && !sameSecond(fromIso, fromVolt)) {
+    problem(voltField, `names another instant than ${isoField} (give one of them, or both alike)`);
+    return undefined;
+  }
+  const instant =
+    fromIso ?? (fromVolt && context.stored && sameSecond(fromVolt, context.stored) ? context.stored : fromVolt);
+  if (instant !== undefined && instant > LATEST_DATE) {
+    problem(fromIso ? isoField : voltField, `must be at most ${LATEST_DATE.toISOString().replace('.999', '')}`);
+    return undefined;
+  }
+  return instant;
+}
+
+function sameSecond(a: Date, b: Date): boolean {
+  return Math.floor(a.getTime() / 1000) === Math.floor(b.getTime() / 1000);
+}
+
+/** A date field's value, or undefined when it is absent, null or (as the original writes a missing date) "". */
+function present(value: unknown): unknown {
+  return value === undefined || value === null || value === '' ? undefined : value;
+}
+
+function parseIso(text: string): Date | undefined {
+  const parts = ISO_WITH_OFFSET.exec(text);
+  if (!parts) return undefined;
+  const [, year, month, day, hour, minute, second, offsetHours, offsetMinutes] = parts.map(Number);
+  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
+  const fieldsValid =
+    month! >= 1 &&
+    month! <= 12 &&
+    day! >= 1 &&
+    day! <= daysInMonth &&
+    hour! <= 23 &&
+    minute! <= 59 &&
+    (Number.isNaN(second) || second! <= 59) &&
+    (Number.isNaN(offsetHours) || offsetHours! <= 23) &&
+    (Number.isNaN(offsetMinutes) || offsetMinutes! <= 59);
+  const instant = new Date(text);
+  return fieldsValid && !Number.isNaN(instant.getTime()) ? instant : undefined;
+}

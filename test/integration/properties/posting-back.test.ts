@@ -1,0 +1,84 @@
+import fc from 'fast-check';
+import { LATEST_DATE } from '../../../src/adapters/http/campaign-dates-input.js';
+import { POSTGRES, SQLITE } from '../../support/databases.js';
+import { expect } from '../../support/expect.js';
+import { propertyParameters, propertyTimeoutMs } from '../../support/property-runs.js';
+import { TestService } from '../../support/test-service.js';
+
+const DAY_MS = 86_400_000;
+const ZONES = [null, 'GMT+14:00', 'GMT-12:00', '(GMT+04:30) Kabul', '(GMT) Casablanca', '(GMT+05:45) Kathmandu'];
+
+/** A date from tomorrow to a few days past the latest a campaign may hold, with its milliseconds. */
+const date = fc.integer({ min: 0, max: Math.floor((LATEST_DATE.getTime() - Date.now()) / DAY_MS) + 3 }).chain((days) =>
+  fc.oneof(
+    fc.integer({ min: DAY_MS, max: 2 * DAY_MS }).map((ms) => Date.now() + ms),
+    fc.integer({ min: 0, max: DAY_MS - 1 }).map((ms) => Date.now() + DAY_MS + days * DAY_MS + ms),
+  ),
+);
+
+const campaign = fc.record({
+  zone: fc.constantFrom(...ZONES),
+  startAt: fc.option(date, { nil: null }),
+  endAfterMs: fc.option(fc.integer({ min: 1, max: 400 * DAY_MS }), { nil: null }),
+  state: fc.constantFrom('Draft', 'Pending', 'started and paused'),
+});
+
+describe('Posting back a campaign as read changes nothing, whatever its dates, zone and state', function () {
+  this.timeout(propertyTimeoutMs(180_000));
+  for (const kind of [SQLITE, POSTGRES]) {
+    describe(kind.name, () => {
+      let service: TestService;
+      before(async () => {
+        service = await TestService.start(kind);
+      });
+      after(() => service.stop());
+
+      const read = (id: string, view = '') => service.request('GET', `/api/v1/campaigns/${id}${view}`);
+
+      it('refuses a date past the latest every zone shows with four digits, and keeps every other one to the millisecond', async () => {
+        await fc.assert(
+          fc.asyncProperty(campaign, async ({ zone, startAt, endAfterMs, state }) => {
+            const endAt = startAt !== null && endAfterMs !== null ? startAt + endAfterMs : null;
+            const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+            const tooLate = [startAt, endAt].some((ms) => ms !== null && ms > LATEST_DATE.getTime());
+            const created = await service.request('POST', '/api/v1/campaigns', {
+              body: {
+                name: 'Back',
+                zone,
+                startAt: iso(startAt),
+                endAt: iso(endAt),
+                status: state === 'Draft' ? 'Draft' : 'Pending',
+              },
+            });
+            if (tooLate) {
+              expect(created.status, created.text).to.equal(400);
+              return;
+            }
+            expect(created.status, created.text).to.equal(200);
+            const id = created.body.id as string;
+            if (state === 'started and paused') {
+              for (const verb of ['start', 'pause']) {
+                const answer = await service.request('POST', `/api/v1/campaigns/${id}/${verb}`);
+                expect(answer.status, answer.text).to.equal(200);
+              }
+            }
+            const before = (await read(id, '?view=service')).body;
+            if (state !== 'started and paused') expect(before).to.include({ startAt: iso(startAt), endAt: iso(endAt) });
+            const events = (await service.request('GET', `/api/v1/campaigns/${id}/events`)).body.total;
+            for (const view of ['', '?view=service']) {
+              const shown = await read(id, view);
+              const answer = await service.request('POST', `/api/v1/campaigns/${id}/modify`, {
+                rawBody: shown.text,
+                headers: { 'content-type': 'application/json' },
+              });
+              expect(answer.status, `${view || 'original form'}: ${answer.text}`).to.equal(200);
+            }
+            expect((await read(id, '?view=service')).body).to.deep.equal(before);
+            expect((await service.request('GET', `/api/v1/campaigns/${id}/events`)).body.total).to.equal(events);
+          }),
+          propertyParameters(40),
+        );
+      });
+    });
+  }
+});
