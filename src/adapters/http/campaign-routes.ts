@@ -24,6 +24,7 @@ import {
   type FieldProblem,
   isCampaignStatus,
 } from '../../domain/index.js';
+import { storableTextProblem } from '../../domain/storable-text.js';
 import { type Principal, SCOPES } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { inRequestTrace } from '../tracing/http-server-spans.js';
@@ -180,10 +181,12 @@ function statusesOf(ctx: Context): CampaignStatus[] | FieldProblem {
   return { field: 'status', message: `must be one or more of ${CAMPAIGN_STATUSES.join(', ')}, separated by commas` };
 }
 
+/** A search is held to the rules of the names it searches: a NUL or another control character matches none. */
 function searchOf(ctx: Context): string | FieldProblem {
   const raw = ctx.query.search ?? '';
-  if (typeof raw === 'string' && raw.length <= MAX_SEARCH_LENGTH) return raw;
-  return { field: 'search', message: `must be one text of at most ${MAX_SEARCH_LENGTH} characters` };
+  if (typeof raw !== 'string') return { field: 'search', message: 'must be given once' };
+  const problem = storableTextProblem(raw, MAX_SEARCH_LENGTH);
+  return problem === undefined ? raw : { field: 'search', message: problem };
 }
 
 function eventJson(event: CampaignHistoryEntry) {

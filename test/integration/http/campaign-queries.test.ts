@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { DATABASE_KINDS } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
+import { propertyParameters } from '../../support/property-runs.js';
 import { inDays, TestService } from '../../support/test-service.js';
 
 const ids = (answer: { body: { campaigns: Array<{ id: string }> } }) => answer.body.campaigns.map((c) => c.id);
@@ -32,6 +34,42 @@ for (const kind of DATABASE_KINDS) {
       expect(ids(await list(`search=${encodeURIComponent('n_l')}`))).to.deep.equal(['30']);
       expect(ids(await list(`search=${encodeURIComponent('%')}`))).to.deep.equal(['20']);
       expect(ids(await list(`search=${encodeURIComponent('_')}`))).to.deep.equal(['30']);
+    });
+
+    it('ignores case in every script: any part of a name, in any mix of cases, finds it', async () => {
+      /** Letters whose capital and small forms map one to one, in Latin, Greek and Cyrillic. */
+      const letter = fc.constantFrom(...'aZéÉçÇñÑüÜøØαΑβΒγΓδΔжЖзЗяЯ'.split(''));
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(letter, { minLength: 3, maxLength: 12 }),
+          fc.nat(),
+          fc.nat(),
+          fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
+          async (letters, from, length, capitals) => {
+            const name = `Ω ${letters.join('')}`;
+            const id = await service.createCampaign({ name, startAt: null, endAt: null, status: 'draft' });
+            const start = from % letters.length;
+            const part = letters.slice(start, start + 1 + (length % (letters.length - start)));
+            const search = part.map((c, i) => (capitals[i] ? c.toUpperCase() : c.toLowerCase())).join('');
+            try {
+              const found = await list(`search=${encodeURIComponent(search)}&status=draft&pageSize=100&sort=newest`);
+              expect(found.status, found.text).to.equal(200);
+              expect(ids(found), `${name} by ${search}`).to.include(id);
+            } finally {
+              await service.request('POST', `/api/v1/campaigns/${id}/delete`);
+            }
+          },
+        ),
+        propertyParameters(25),
+      );
+    });
+
+    it('refuses a search holding NUL or another control character, which no stored name holds', async () => {
+      for (const search of ['%00', 'sale%00xyz', '%1B']) {
+        const answer = await list(`search=${search}`);
+        expect(answer.status, search).to.equal(400);
+        expect(answer.body.errors.map((e: { field: string }) => e.field)).to.deep.equal(['search']);
+      }
     });
 
     it('finds a campaign by its exact id, even one above 2^53', async () => {

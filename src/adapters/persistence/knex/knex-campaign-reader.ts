@@ -3,6 +3,7 @@ import type { CampaignOrder, CampaignPage, CampaignQuery, CampaignReader } from 
 import { CampaignId, type CampaignSnapshot } from '../../../domain/index.js';
 import { firstIdOf } from '../rows/campaign-buckets.js';
 import { type CampaignRow, selectCampaignColumns, toSnapshot } from '../rows/campaign-rows.js';
+import { caseFoldFunction } from './case-folding.js';
 
 export class KnexCampaignReader implements CampaignReader {
   constructor(private readonly db: Knex) {}
@@ -46,7 +47,8 @@ export class KnexCampaignReader implements CampaignReader {
 
   /** Filtered by status or name, or ordered otherwise: counted and skipped through the matching campaigns. */
   private async matchingPage(query: CampaignQuery): Promise<CampaignPage> {
-    const matching = () => this.db('campaigns').where((where) => filter(where, query));
+    const fold = caseFoldFunction(this.db);
+    const matching = () => this.db('campaigns').where((where) => filter(where, query, fold));
     const [counted, rows] = await Promise.all([
       matching().count({ total: '*' }).first(),
       matching()
@@ -88,12 +90,13 @@ const ORDER_BY: Record<CampaignOrder, string> = {
   nextStart: 'start_at IS NULL, start_at, campaigns.id',
 };
 
-function filter(where: Knex.QueryBuilder, query: CampaignQuery): void {
+/** `fold`: the database's case folding, applied to the name and the search alike. */
+function filter(where: Knex.QueryBuilder, query: CampaignQuery, fold: string): void {
   if (query.statuses !== undefined && query.statuses.length > 0) where.whereIn('status', [...query.statuses]);
   const search = query.search?.trim();
   if (search === undefined || search === '') return;
   where.andWhere((text) => {
-    text.whereRaw("LOWER(name) LIKE ? ESCAPE '\\'", [`%${escapeLike(search.toLowerCase())}%`]);
+    text.whereRaw(`${fold}(name) LIKE ${fold}(?) ESCAPE '\\'`, [`%${escapeLike(search)}%`]);
     if (CampaignId.isCanonical(search)) text.orWhere('campaigns.id', search);
   });
 }

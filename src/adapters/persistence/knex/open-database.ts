@@ -1,5 +1,6 @@
 import knex, { type Knex } from 'knex';
 import { ensureUsableDatabaseFile } from '../sqlite/writable-file.js';
+import { addCaseFolding, type SqliteFunctions } from './case-folding.js';
 
 export type DatabaseLocation =
   | { kind: 'sqlite'; filename: string }
@@ -26,6 +27,7 @@ function openSqlite(filename: string): Knex {
       afterCreate(connection: SqliteConnection, done: (error: Error | null, connection: unknown) => void) {
         try {
           connection.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;');
+          addCaseFolding(connection);
           done(null, connection);
         } catch (error) {
           done(error as Error, connection);
@@ -44,6 +46,6 @@ function openPostgres(location: { connectionString: string; schema?: string }): 
   });
 }
 
-interface SqliteConnection {
+interface SqliteConnection extends SqliteFunctions {
   exec(sql: string): void;
 }
