@@ -263,8 +263,9 @@ class ItemReader {
     return decimal;
   }
 
+  /** A text the item cannot go without: absent, null or only white space is refused alike. */
   private requiredText(value: unknown, path: string, max: number): string {
-    if (value === undefined || value === null) {
+    if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
       this.problem(path, 'is required');
       return '';
     }

@@ -17,6 +17,9 @@ const text = (maxLength = 40) =>
   fc
     .string({ unit: 'binary', maxLength })
     .filter((candidate) => storableTextProblem(candidate, Number.POSITIVE_INFINITY) === undefined);
+/** A text an item cannot go without: not empty, not only white space (those are refused, tested below). */
+const required = (maxLength = 40) => text(maxLength).filter((candidate) => candidate.trim() !== '');
+
 const counter = fc.option(fc.nat({ max: 1_000_000 }), { nil: undefined });
 /** Numbers a free-form object keeps: doubles, and integers a double holds exactly (others are refused, as documented). */
 const keptNumber = fc.oneof(
@@ -38,7 +41,7 @@ const freeForm = fc.dictionary(text(8), json, { maxKeys: 4 });
 const repeat = { interval: fc.integer({ min: 1, max: 500 }), intervalUnit: fc.constantFrom('Hours', 'Days', 'Weeks') };
 const pushText = {
   name: text(),
-  message: text(200),
+  message: required(200),
   richContent: text(200),
   platformSpecificProps: fc.oneof(fc.constant(''), freeForm),
   subscribers: counter,
@@ -59,7 +62,7 @@ const content = fc.record({
   campaignMessages: fc.array(
     fc.record({
       ...pushText,
-      application: fc.record({ appId: text(), applicationName: fc.option(text(), { nil: undefined }) }),
+      application: fc.record({ appId: required(), applicationName: fc.option(text(), { nil: undefined }) }),
       repeatMessage: fc.option(fc.record({ ...pushText, ...repeat }), { nil: undefined }),
     }),
     { maxLength: 3 },
@@ -70,7 +73,7 @@ const content = fc.record({
       contentType: fc.constant('text.html'),
       senderEmail: text(),
       senderName: text(),
-      content: text(200),
+      content: required(200),
       mailsSent: counter,
     }),
     { maxLength: 3 },
@@ -78,15 +81,15 @@ const content = fc.record({
   campaignSms: fc.array(
     fc.record({
       name: text(),
-      smsMessage: text(),
+      smsMessage: required(),
       smsSent: counter,
-      repeatMessage: fc.option(fc.record({ smsMessage: text(), name: text(), ...repeat }), { nil: undefined }),
+      repeatMessage: fc.option(fc.record({ smsMessage: required(), name: text(), ...repeat }), { nil: undefined }),
     }),
     { maxLength: 3 },
   ),
-  campaignVoiceSms: fc.array(fc.record({ name: text(), smsMessage: text() }), { maxLength: 2 }),
+  campaignVoiceSms: fc.array(fc.record({ name: text(), smsMessage: required() }), { maxLength: 2 }),
   campaignPasses: fc.array(
-    fc.record({ passName: text(), passType: text(), passContent: freeForm, passIntegrationConfig: freeForm }),
+    fc.record({ passName: required(), passType: text(), passContent: freeForm, passIntegrationConfig: freeForm }),
     { maxLength: 2 },
   ),
   campaignChannelPriorities: fc
@@ -168,6 +171,22 @@ for (const kind of DATABASE_KINDS) {
         }),
         propertyParameters(15),
       );
+    });
+
+    it('refuses a required text of the content given empty or only white space, naming it, as one left out', async () => {
+      const items: Array<[string, Record<string, unknown>, string]> = [
+        ['campaignMails', { content: '' }, 'content'],
+        ['campaignMessages', { message: ' ', application: { appId: 'a' } }, 'message'],
+        ['campaignMessages', { message: 'm', application: { appId: '\t' } }, 'application.appId'],
+        ['campaignSms', { smsMessage: '' }, 'smsMessage'],
+        ['campaignVoiceSms', { smsMessage: '\n ' }, 'smsMessage'],
+        ['campaignPasses', { passName: '' }, 'passName'],
+      ];
+      for (const [part, item, field] of items) {
+        const answer = await service.request('POST', '/api/v1/campaigns', { body: { name: 'Blank', [part]: [item] } });
+        expect(answer.status, answer.text).to.equal(400);
+        expect(answer.body.errors).to.deep.equal([{ field: `${part}[0].${field}`, message: 'is required' }]);
+      }
     });
   });
 }
