@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import { CampaignInvalid, type CampaignSnapshot } from '../../domain/index.js';
 import { originalCampaign, serviceCampaign, toJsonText } from './campaign-json.js';
+import { acceptsMediaType } from './media-ranges.js';
 
 /** The media type of the service's own view of a campaign. */
 export const SERVICE_VIEW_MEDIA_TYPE = 'application/vnd.campaign-service+json';
@@ -33,7 +34,7 @@ const serviceView = (mediaType: string): CampaignReadForm => ({
 export function campaignReadForm(ctx: Context): CampaignReadForm {
   ctx.vary('Accept');
   const view = ctx.query.view;
-  const accepts = (ctx.get('Accept') ?? '').toLowerCase().includes(SERVICE_VIEW_MEDIA_TYPE);
+  const accepts = acceptsMediaType(ctx.get('Accept') ?? '', SERVICE_VIEW_MEDIA_TYPE);
   if (view === undefined) return accepts ? serviceView(SERVICE_VIEW_MEDIA_TYPE) : ORIGINAL;
   if (view === 'original') return ORIGINAL;
   if (view === 'service') return serviceView(accepts ? SERVICE_VIEW_MEDIA_TYPE : 'application/json');
