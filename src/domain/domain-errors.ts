@@ -22,10 +22,14 @@ export interface FieldProblem {
   message: string;
 }
 
+/** Fields refused, each named; `subject` says what they belong to (a campaign, or a list's query). */
 export class CampaignInvalid extends DomainError {
   readonly code = 'VALIDATION_FAILED';
-  constructor(readonly problems: FieldProblem[]) {
-    super(`Invalid campaign: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`);
+  constructor(
+    readonly problems: FieldProblem[],
+    subject = 'campaign',
+  ) {
+    super(`Invalid ${subject}: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`);
   }
   override details(): Record<string, unknown> {
     return { errors: this.problems };

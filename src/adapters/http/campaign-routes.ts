@@ -151,7 +151,7 @@ type Checked<T> = { [K in keyof T]: T[K] | FieldProblem };
 /** The values when none is a problem; otherwise every problem at once, as one 400. */
 function valid<T extends object>(values: Checked<T>): T {
   const problems = Object.values(values).filter(isProblem);
-  if (problems.length > 0) throw new CampaignInvalid(problems);
+  if (problems.length > 0) throw new CampaignInvalid(problems, 'query');
   return values as T;
 }
 

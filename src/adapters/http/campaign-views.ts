@@ -38,5 +38,5 @@ export function campaignReadForm(ctx: Context): CampaignReadForm {
   if (view === undefined) return accepts ? serviceView(SERVICE_VIEW_MEDIA_TYPE) : ORIGINAL;
   if (view === 'original') return ORIGINAL;
   if (view === 'service') return serviceView(accepts ? SERVICE_VIEW_MEDIA_TYPE : 'application/json');
-  throw new CampaignInvalid([{ field: 'view', message: 'must be "original" (the default) or "service"' }]);
+  throw new CampaignInvalid([{ field: 'view', message: 'must be "original" (the default) or "service"' }], 'query');
 }

@@ -91,6 +91,7 @@ for (const kind of DATABASE_KINDS) {
       const answer = await list(`status=running,sleeping&sort=oldest&search=${'x'.repeat(256)}`);
       expect(answer.status).to.equal(400);
       expect(answer.body.code).to.equal('VALIDATION_FAILED');
+      expect(answer.body.message).to.match(/^Invalid query: /);
       expect(answer.body.errors.map((e: { field: string }) => e.field).sort()).to.deep.equal([
         'search',
         'sort',
