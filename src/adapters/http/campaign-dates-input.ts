@@ -36,11 +36,11 @@ export function readDates(fields: Record<string, unknown>, problem: Problem, con
   const stored = context === 'zone not known yet' ? undefined : context.stored;
   const offset = zone?.offset ?? (stored ? offsetOf(stored.zone) : 0);
   const zoneKnown = zone !== undefined || context !== 'zone not known yet';
+  const sameZone = zone === undefined || zone.text === stored?.zone;
   for (const [iso, volt] of [
     ['startAt', 'startDateStr'],
     ['endAt', 'endDateStr'],
   ] as const) {
-    const sameZone = zone === undefined || zone.text === stored?.zone;
     const storedDate = sameZone ? stored?.[iso] : undefined;
     const instant = readInstant(fields, iso, volt, { offset, zoneKnown, stored: storedDate ?? null }, problem);
     if (instant !== undefined) given[iso] = instant;
