@@ -303,6 +303,17 @@ for (const kind of DATABASE_KINDS) {
         expect((await read(created.body.id)).body.name).to.equal('Fixed');
       });
 
+      it("reads a startDateStr sent without a zone in the campaign's own zone, and one sent with a zone in that zone", async () => {
+        const created = await create({ ...CREATE_CAMPAIGN, zone: '(GMT+04:30) Kabul' });
+        const moved = await modify(created.body.id, { startDateStr: '01/02/2031 09:00:00 AM' });
+        expect(moved.status, moved.text).to.equal(200);
+        expect((await read(created.body.id)).body).to.include({ startDateStr: '01/02/2031 09:00:00 AM' });
+        expect((await read(created.body.id, '?view=service')).body.startAt).to.equal('2031-01-02T04:30:00.000Z');
+        const rezoned = await modify(created.body.id, { startDateStr: '01/02/2031 09:00:00 AM', zone: 'GMT' });
+        expect(rezoned.status, rezoned.text).to.equal(200);
+        expect((await read(created.body.id, '?view=service')).body.startAt).to.equal('2031-01-02T09:00:00.000Z');
+      });
+
       it('names the field the client sent: a past startDateStr is reported as startDateStr', async () => {
         const created = await create(CREATE_CAMPAIGN);
         const answer = await modify(created.body.id, {
