@@ -244,22 +244,33 @@ class Picker {
   }
 }
 
-/** Puts the campaigns a round started back to scheduled between rounds (the service is idle then). */
+/**
+ * Puts the campaigns a round started back to scheduled between rounds (the service is idle then), with the start
+ * date they had: a start by hand moves it to the moment of the start, and the service's scheduler would then find
+ * them due.
+ */
 class Resetter {
   private readonly db: Database.Database;
+  private readonly startDate: Database.Statement<[number], { start_at: number | null }>;
   private readonly update: Database.Statement;
 
   constructor(filename: string) {
     this.db = new Database(filename);
     this.db.pragma('busy_timeout = 5000');
+    this.startDate = this.db.prepare('SELECT start_at FROM campaigns WHERE id = ?');
     this.update = this.db.prepare(
-      "UPDATE campaigns SET status = 'scheduled', started_at = NULL, version = version + 1 WHERE id = ?",
+      "UPDATE campaigns SET status = 'scheduled', start_at = ?, started_at = NULL, version = version + 1 WHERE id = ?",
     );
   }
 
-  reset(ids: readonly number[]): void {
+  /** The start dates of `ids`, read before a round. */
+  startDates(ids: readonly number[]): Array<number | null> {
+    return ids.map((id) => this.startDate.get(id)?.start_at ?? null);
+  }
+
+  reset(ids: readonly number[], startDates: ReadonlyArray<number | null>): void {
     this.db.transaction(() => {
-      for (const id of ids) this.update.run(id);
+      for (const [i, id] of ids.entries()) this.update.run(startDates[i], id);
     })();
   }
 
@@ -277,6 +288,7 @@ async function round(client: StartClient, ids: number[], resetter: Resetter): Pr
   const latenciesMs: number[] = [];
   let next = 0;
   let non2xx = 0;
+  const startDates = resetter.startDates(ids);
   const began = performance.now();
   const worker = async () => {
     while (next < ids.length) {
@@ -289,7 +301,7 @@ async function round(client: StartClient, ids: number[], resetter: Resetter): Pr
   };
   await Promise.all(Array.from({ length: CONNECTIONS }, worker));
   const seconds = (performance.now() - began) / 1_000;
-  resetter.reset(ids);
+  resetter.reset(ids, startDates);
   return { requestsPerSecond: ids.length / seconds, latenciesMs, non2xx };
 }
 
