@@ -10,7 +10,7 @@ export interface SqliteFunctions {
   function(name: string, options: { deterministic: boolean }, fn: (value: unknown) => unknown): unknown;
 }
 
-/** Gives a new SQLite connection the case folding that `caseFolded` names. */
+/** Gives a new SQLite connection the case folding that `caseFoldFunction` names. */
 export function addCaseFolding(connection: SqliteFunctions): void {
   connection.function(SQLITE_FOLD, { deterministic: true }, (value) =>
     typeof value === 'string' ? value.toLowerCase() : value,
