@@ -73,6 +73,12 @@ describe('Posting back a campaign as read changes nothing, whatever its dates, z
               });
               expect(answer.status, `${view || 'original form'}: ${answer.text}`).to.equal(200);
             }
+            // the dates alone, as read, without the zone they are written in: read in the campaign's own zone
+            const { startDateStr, endDateStr } = (await read(id)).body;
+            const datesAlone = await service.request('POST', `/api/v1/campaigns/${id}/modify`, {
+              body: { startDateStr, endDateStr },
+            });
+            expect(datesAlone.status, `the dates alone: ${datesAlone.text}`).to.equal(200);
             expect((await read(id, '?view=service')).body).to.deep.equal(before);
             expect((await service.request('GET', `/api/v1/campaigns/${id}/events`)).body.total).to.equal(events);
           }),
