@@ -174,19 +174,28 @@ for (const kind of DATABASE_KINDS) {
     });
 
     it('refuses a required text of the content given empty or only white space, naming it, as one left out', async () => {
-      const items: Array<[string, Record<string, unknown>, string]> = [
-        ['campaignMails', { content: '' }, 'content'],
-        ['campaignMessages', { message: ' ', application: { appId: 'a' } }, 'message'],
-        ['campaignMessages', { message: 'm', application: { appId: '\t' } }, 'application.appId'],
-        ['campaignSms', { smsMessage: '' }, 'smsMessage'],
-        ['campaignVoiceSms', { smsMessage: '\n ' }, 'smsMessage'],
-        ['campaignPasses', { passName: '' }, 'passName'],
+      /** Each required text, placed in an item that is valid but for it. */
+      const places: Array<[string, (blank: string) => Record<string, unknown>, string]> = [
+        ['campaignMails', (blank) => ({ content: blank }), 'content'],
+        ['campaignMessages', (blank) => ({ message: blank, application: { appId: 'a' } }), 'message'],
+        ['campaignMessages', (blank) => ({ message: 'm', application: { appId: blank } }), 'application.appId'],
+        ['campaignSms', (blank) => ({ smsMessage: blank }), 'smsMessage'],
+        ['campaignVoiceSms', (blank) => ({ smsMessage: blank }), 'smsMessage'],
+        ['campaignPasses', (blank) => ({ passName: blank }), 'passName'],
       ];
-      for (const [part, item, field] of items) {
-        const answer = await service.request('POST', '/api/v1/campaigns', { body: { name: 'Blank', [part]: [item] } });
-        expect(answer.status, answer.text).to.equal(400);
-        expect(answer.body.errors).to.deep.equal([{ field: `${part}[0].${field}`, message: 'is required' }]);
-      }
+      const blank = fc
+        .array(fc.constantFrom(' ', '\t', '\n', '\r', '\u00a0', '\u2003', '\u3000', '\ufeff'), { maxLength: 6 })
+        .map((spaces) => spaces.join(''));
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...places), blank, async ([part, item, field], text) => {
+          const answer = await service.request('POST', '/api/v1/campaigns', {
+            body: { name: 'Blank', [part]: [item(text)] },
+          });
+          expect(answer.status, `${JSON.stringify(text)}: ${answer.text}`).to.equal(400);
+          expect(answer.body.errors).to.deep.equal([{ field: `${part}[0].${field}`, message: 'is required' }]);
+        }),
+        propertyParameters(30),
+      );
     });
   });
 }
