@@ -6,7 +6,12 @@ import { type CampaignRow, selectCampaignColumns, toSnapshot } from '../rows/cam
 import { caseFoldFunction } from './case-folding.js';
 
 export class KnexCampaignReader implements CampaignReader {
-  constructor(private readonly db: Knex) {}
+  /** The database's case folding, applied to a name and a search alike. */
+  private readonly fold: string;
+
+  constructor(private readonly db: Knex) {
+    this.fold = caseFoldFunction(db);
+  }
 
   async findById(id: CampaignId): Promise<CampaignSnapshot | undefined> {
     const row: CampaignRow | undefined = await this.db('campaigns')
@@ -47,8 +52,7 @@ export class KnexCampaignReader implements CampaignReader {
 
   /** Filtered by status or name, or ordered otherwise: counted and skipped through the matching campaigns. */
   private async matchingPage(query: CampaignQuery): Promise<CampaignPage> {
-    const fold = caseFoldFunction(this.db);
-    const matching = () => this.db('campaigns').where((where) => filter(where, query, fold));
+    const matching = () => this.db('campaigns').where((where) => filter(where, query, this.fold));
     const [counted, rows] = await Promise.all([
       matching().count({ total: '*' }).first(),
       matching()
