@@ -18,7 +18,10 @@ const startBy = (who: string, at = now) => ({ now: at, eventId: 'e-1', by: who, 
 const at = (hours: number) => hoursLater(hours);
 const act = (hours = 0, by = 'bob') => ({ now: at(hours), eventId: `e-${hours}`, by });
 
-/** Campaign 8, "Sale": it starts in 24 hours and ends in 48; the verbs that led it to `status` acted at hour 25 (a start then moved its start date there). */
+/**
+ * Campaign 8, "Sale": it starts in 24 hours and ends in 48; the verbs that led it to `status` acted at hour 25 (a
+ * start by hand then moved its start date there).
+ */
 function sale(status: CampaignStatus): Campaign {
   return campaignIn(status, { id: CampaignId.parse('8'), name: 'Sale' }, { at: at(25) });
 }
