@@ -156,6 +156,15 @@ for (const kind of DATABASE_KINDS) {
       expect((await history(id)).body.events.map((e: { type: string }) => e.type)).to.deep.equal(['CampaignDeleted']);
     });
 
+    it('keeps the history of a deleted campaign under its id when a campaign is imported with that id again', async () => {
+      const id = await service.createCampaign();
+      await service.request('POST', `/api/v1/campaigns/${id}/delete`);
+      await service.createCampaign({ id, name: 'Imported again' });
+      await service.request('POST', `/api/v1/campaigns/${id}/start`);
+      const types = (await history(id)).body.events.map((e: { type: string }) => e.type);
+      expect(types).to.deep.equal(['CampaignStarted', 'CampaignDeleted']);
+    });
+
     it('answers 404 for an id with neither a campaign nor events, 400 for a bad id or page, 403 without campaigns:read', async () => {
       expect((await history('123456789')).body.code).to.equal('CAMPAIGN_NOT_FOUND');
       expect((await history('12x')).body.code).to.equal('INVALID_CAMPAIGN_ID');
