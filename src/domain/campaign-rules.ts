@@ -1,3 +1,4 @@
+import type { CampaignStatus } from './campaign-status.js';
 import type { FieldProblem } from './domain-errors.js';
 import { storableTextProblem } from './storable-text.js';
 
@@ -78,4 +79,20 @@ export function scheduleProblems(
     problems.push({ field: 'endAt', message: 'must be in the future' });
   }
   return problems;
+}
+
+/**
+ * A campaign made scheduled (a draft published, a campaign restarted) starts when its start date comes: a date
+ * that has passed already would start it at once, which is what `start` is for.
+ */
+export function publishingProblems(
+  previousStatus: CampaignStatus,
+  next: { status: CampaignStatus; startAt: Date | null },
+  now: Date,
+): FieldProblem[] {
+  if (previousStatus === 'scheduled' || next.status !== 'scheduled' || next.startAt === null || next.startAt > now)
+    return [];
+  return [
+    { field: 'startAt', message: 'has passed: publish with a start date still to come, or null to start by hand' },
+  ];
 }

@@ -2,7 +2,7 @@ import { type CampaignContent, CONTENT_PARTS, contentProblems, EMPTY_CONTENT, sa
 import type { CampaignEvent, StartTrigger } from './campaign-events.js';
 import type { CampaignId } from './campaign-id.js';
 import { invariantViolations } from './campaign-invariants.js';
-import { scheduleProblems, textProblems } from './campaign-rules.js';
+import { publishingProblems, scheduleProblems, textProblems } from './campaign-rules.js';
 import type { CampaignStatus } from './campaign-status.js';
 import {
   type CampaignAction,
@@ -289,7 +289,7 @@ export class Campaign extends AggregateRoot<CampaignEvent> {
     ) {
       problems.push({ field: 'status', message: `cannot change while the campaign is ${status}` });
     } else {
-      problems.push(...invariantViolations(next));
+      problems.push(...invariantViolations(next), ...publishingProblems(status, next, now));
     }
     if (problems.length > 0) throw new CampaignInvalid(problems);
   }
@@ -301,7 +301,7 @@ export class Campaign extends AggregateRoot<CampaignEvent> {
   private changeDetails(changes: CampaignChanges, act: Act, restarting: boolean): void {
     const previousStatus = this.state.status;
     const { content: contentChanges, ...detailChanges } = changes;
-    const given = givenDetails(detailChanges);
+    const given = { ...givenDetails(detailChanges), ...(restarting ? this.passedStartCleared(changes, act.now) : {}) };
     const fields: ChangeableFields = {
       ...given,
       content: { ...this.state.content, ...contentChanges },
@@ -326,6 +326,16 @@ export class Campaign extends AggregateRoot<CampaignEvent> {
         changedFields,
       });
     else this.record({ type: 'CampaignModified', ...this.eventFacts(act), modifiedBy: act.by, changedFields });
+  }
+
+  /**
+   * A restart without a new start date drops one that has passed: it was the last run's, and kept it would make the
+   * restarted campaign due at once, so the scheduler would start it again before anyone could change it.
+   */
+  private passedStartCleared(changes: CampaignChanges, now: Date): { startAt?: null } {
+    const { startAt } = this.state;
+    const kept = changes.startAt === undefined || sameValue(changes.startAt, startAt);
+    return kept && startAt !== null && startAt <= now ? { startAt: null } : {};
   }
 
   /** Every change goes through here: it stamps who changed the campaign and when, and checks the invariants. */

@@ -220,6 +220,19 @@ for (const kind of DATABASE_KINDS) {
       expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.status).to.equal('completed');
     });
 
+    it('leaves a campaign restarted without a new start date pending until it is started: the date of the last run is dropped', async () => {
+      const id = await service.createCampaign({ startAt: later(5), endAt: later(600) });
+      await service.request('POST', `/api/v1/campaigns/${id}/start`);
+      await service.request('POST', `/api/v1/campaigns/${id}/terminate`);
+      clock.advance(MINUTE);
+      const restart = await service.request('POST', `/api/v1/campaigns/${id}/modify?restart=true`);
+      expect(restart.status, restart.text).to.equal(200);
+      clock.advance(MINUTE);
+      expect((await tick()).started).not.to.include(id);
+      const read = await service.request('GET', `/api/v1/campaigns/${id}`);
+      expect(read.body).to.include({ status: 'Pending', startDateStr: '' });
+    });
+
     it('gives one start and one event when a manual start races the scheduler', async () => {
       const id = await service.createCampaign({ startAt: later(5), endAt: later(60) });
       clock.advance(5 * MINUTE);

@@ -5,6 +5,7 @@ import {
   CAMPAIGN_STATUSES,
   Campaign,
   type CampaignAction,
+  type CampaignChanges,
   CampaignId,
   CampaignInvalid,
   type CampaignSnapshot,
@@ -139,14 +140,21 @@ describe('The campaign invariants', () => {
     function apply(campaign: Campaign, { verb, hours }: Step, clockHours: number): void {
       const act = { now: at(clockHours), eventId: `e-${clockHours}`, by: 'bob' };
       if (verb === 'start') campaign.start({ now: act.now, eventId: act.eventId, by: 'bob', trigger: 'manual' });
-      else if (verb === 'modify')
-        campaign.modify({ startAt: at(clockHours + hours), endAt: at(clockHours + 2 * hours) }, act);
-      else if (verb === 'restart') campaign.restart({ endAt: at(clockHours + hours) }, act);
+      else if (verb === 'modify') campaign.modify(modification(hours, clockHours), act);
+      else if (verb === 'restart')
+        campaign.restart({ endAt: at(clockHours + hours), ...(hours % 2 === 0 ? { status: 'draft' } : {}) }, act);
       else if (verb === 'complete') campaign.complete(act);
       else campaign[verb](act);
     }
 
-    it('holds them whatever the verbs and the times: an accepted verb keeps them, a refused one changes nothing', () => {
+    /** New dates, or a draft published or a campaign made a draft again, keeping its dates. */
+    function modification(hours: number, clockHours: number): CampaignChanges {
+      if (hours % 3 === 1) return { status: 'scheduled' };
+      if (hours % 3 === 2) return { status: 'draft' };
+      return { startAt: at(clockHours + hours), endAt: at(clockHours + 2 * hours) };
+    }
+
+    it('holds them whatever the verbs and the times: an accepted verb keeps them, a refused one changes nothing, and a campaign made scheduled has a start date still to come or none', () => {
       fc.assert(
         fc.property(
           fc.constantFrom<CampaignStatus>('draft', 'scheduled'),
@@ -174,7 +182,12 @@ describe('The campaign invariants', () => {
                 expect(campaign.snapshot()).to.deep.equal(before);
                 continue;
               }
-              expect(invariantViolations(campaign.snapshot()), `${next.verb} from ${before.status}`).to.deep.equal([]);
+              const after = campaign.snapshot();
+              expect(invariantViolations(after), `${next.verb} from ${before.status}`).to.deep.equal([]);
+              if (before.status !== 'scheduled' && after.status === 'scheduled' && after.startAt !== null)
+                expect(after.startAt, `the start date of a campaign made scheduled by ${next.verb}`).to.be.above(
+                  at(clockHours),
+                );
               if (campaign.isDeleted) break;
             }
           },

@@ -321,6 +321,15 @@ describe('Campaign.modify', () => {
     expect(campaign.status).to.equal('scheduled');
   });
 
+  it('refuses to publish a draft whose start date has passed, naming startAt, and publishes it with a new one or none', () => {
+    const stale = sale('draft');
+    const before = stale.snapshot();
+    expect(() => stale.modify({ status: 'scheduled' }, act(30))).to.throw(CampaignInvalid, /startAt has passed/);
+    expect(stale.snapshot()).to.deep.equal(before);
+    stale.modify({ status: 'scheduled', startAt: null }, act(30));
+    expect(stale.snapshot()).to.include({ status: 'scheduled', startAt: null });
+  });
+
   it('refuses to change the status of a paused campaign', () => {
     expect(() => sale('paused').modify({ status: 'draft' }, act(1))).to.throw(CampaignInvalid, /status/);
   });
@@ -398,6 +407,16 @@ describe('Campaign.restart', () => {
         restartedBy: 'bob',
         changedFields: ['startAt', 'endAt'],
       });
+    });
+  }
+
+  for (const status of ['terminated', 'completed'] as const) {
+    it(`drops the start date of a ${status} campaign when none is given: it waits for a start instead of running again at once`, () => {
+      const campaign = sale(status);
+      campaign.restart({ endAt: at(200) }, act(50));
+      expect(campaign.snapshot()).to.include({ status: 'scheduled', startAt: null });
+      expect(campaign.isDueToStart(at(51))).to.equal(false);
+      expect(campaign.pullEvents().at(-1)).to.deep.include({ changedFields: ['endAt', 'startAt'] });
     });
   }
 

@@ -101,7 +101,7 @@ describe('campaignEventPayload', () => {
       ],
       [
         'CampaignRestarted',
-        '{"campaignId":"9007199254740993","restartedBy":"bob","previousStatus":"completed","changedFields":["endAt"]}',
+        '{"campaignId":"9007199254740993","restartedBy":"bob","previousStatus":"completed","changedFields":["endAt","startAt"]}',
       ],
       ['CampaignDeleted', '{"campaignId":"9007199254740993","deletedBy":"bob","previousStatus":"scheduled"}'],
       [
