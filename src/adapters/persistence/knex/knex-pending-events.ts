@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { PendingEvent, PendingEvents } from '../../../application/index.js';
 import { toDate } from '../rows/database-values.js';
 import { traceContextFromColumn } from '../rows/outbox-rows.js';
+import { markPublishedWithoutSync } from '../sqlite/unsynced-mark.js';
 import { sequenceAsText, unpublishedInSequenceOrder } from './unpublished-rows.js';
 import { whileWriting } from './write-share.js';
 
@@ -18,9 +19,11 @@ interface OutboxRow {
 export class KnexPendingEvents implements PendingEvents {
   /** PostgreSQL hands sequences out before commit; SQLite commits one writer at a time, in sequence order. */
   private readonly rowsAppearOutOfOrder: boolean;
+  private readonly onBetterSqlite: boolean;
 
   constructor(private readonly db: Knex) {
     this.rowsAppearOutOfOrder = db.client.config.client === 'pg';
+    this.onBetterSqlite = db.client.config.client === 'better-sqlite3';
   }
 
   async next(limit: number, after?: bigint): Promise<PendingEvent[]> {
@@ -72,6 +75,7 @@ export class KnexPendingEvents implements PendingEvents {
   /** One UPDATE for the whole batch; the exact sequences, never a range, so a row committed late is not skipped. */
   async markPublished(sequences: readonly bigint[], at: Date): Promise<void> {
     if (sequences.length === 0) return;
+    if (this.onBetterSqlite) return markPublishedWithoutSync(this.db, sequences, at);
     await whileWriting(this.db, () =>
       this.db('outbox').whereIn('sequence', sequences.map(String)).update({ published_at: at }),
     );
