@@ -18,7 +18,12 @@ const ACTIONS: ReadonlyArray<{ action: Action; label: string; scope: string; con
     confirm: 'Terminate it? A terminated campaign stops for good unless it is restarted.',
     done: 'Terminated.',
   },
-  { action: 'restart', label: 'Restart', scope: 'campaigns:write', done: 'Restarted: scheduled again.' },
+  {
+    action: 'restart',
+    label: 'Restart',
+    scope: 'campaigns:write',
+    done: 'Restarted: pending again. A start date that had passed is dropped: start it, or modify it to set one.',
+  },
   {
     action: 'delete',
     label: 'Delete',

@@ -169,7 +169,7 @@ export function CampaignForm({ api, id }: { api: Api; id?: string }) {
       }
       ${
         restartable
-          ? html`<label class="inline"><input type="checkbox" checked=${values.restart} onChange=${(e: Event) => set('restart', (e.target as HTMLInputElement).checked)} /> Restart: schedule it again with these dates</label>`
+          ? html`<label class="inline"><input type="checkbox" checked=${values.restart} onChange=${(e: Event) => set('restart', (e.target as HTMLInputElement).checked)} /> Restart: schedule it again (a start date that has passed is dropped: give a new one, or start it by hand)</label>`
           : null
       }
       <div class="buttons">
