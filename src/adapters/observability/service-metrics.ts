@@ -32,7 +32,7 @@ export class ServiceMetrics {
 
   readonly startRefusals = new Counter({
     name: 'campaign_start_refusals_total',
-    help: 'Starts the service refused, by error code (CAMPAIGN_NOT_STARTABLE, CAMPAIGN_EXPIRED, ...)',
+    help: 'Starts the service refused, by error code (CAMPAIGN_NOT_STARTABLE, CAMPAIGN_EXPIRED, ...); not counted again when an Idempotency-Key answers one again',
     labelNames: ['code'] as const,
     registers: [this.registry],
   });

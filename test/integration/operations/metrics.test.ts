@@ -57,6 +57,18 @@ describe('GET /metrics', () => {
     expect(sample(text, 'campaign_start_refusals_total{code="CAMPAIGN_NOT_FOUND"}')).to.equal(1);
   });
 
+  it('counts a start or a refusal once, however often an Idempotency-Key answers it again', async () => {
+    const id = await service.createCampaign();
+    const before = await scrape();
+    for (const key of ['start-once', 'start-once', 'refused-once', 'refused-once', 'refused-once', 'refused-once']) {
+      await service.request('POST', `/api/v1/campaigns/${id}/start`, { headers: { 'idempotency-key': key } });
+    }
+    const after = await scrape();
+    const added = (series: string) => (sample(after, series) ?? 0) - (sample(before, series) ?? 0);
+    expect(added('campaigns_started_total{trigger="manual"}')).to.equal(1);
+    expect(added('campaign_start_refusals_total{code="CAMPAIGN_NOT_STARTABLE"}')).to.equal(1);
+  });
+
   it("times each SQLite commit, the event loop's wait for the disk", async () => {
     const before = sample(await scrape(), 'sqlite_commit_duration_seconds_count') ?? 0;
     await service.request('POST', `/api/v1/campaigns/${await service.createCampaign()}/start`);

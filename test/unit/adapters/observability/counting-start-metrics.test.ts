@@ -89,6 +89,29 @@ describe('Counting starts and start refusals', () => {
     expect((await metrics.exposition()).match(/^campaign_start_refusals_total\{/gm)).to.have.length(2);
   });
 
+  it('counts a refusal once, not again when an idempotent repeat answers it again', async () => {
+    const repeat = {
+      campaignId: CampaignId.parse('7'),
+      actor: 'bob',
+      idempotency: { key: 'k-2', fingerprint: 'POST /campaigns/7/start -' },
+    };
+    for (let attempt = 0; attempt < 4; attempt++) await expect(startCampaign.execute(repeat)).to.be.rejected;
+    expect(await count('campaign_start_refusals_total{code="CAMPAIGN_NOT_FOUND"}')).to.equal(1);
+  });
+
+  it('counts a reused key each time, since each is refused anew', async () => {
+    const first = { key: 'k-3', fingerprint: `POST /campaigns/${id}/start -` };
+    await startCampaign.execute({ campaignId: id, actor: 'bob', idempotency: first });
+    const reused = {
+      campaignId: id,
+      actor: 'bob',
+      idempotency: { ...first, fingerprint: 'POST /campaigns/7/start -' },
+    };
+    await expect(startCampaign.execute(reused)).to.be.rejected;
+    await expect(startCampaign.execute(reused)).to.be.rejected;
+    expect(await count('campaign_start_refusals_total{code="IDEMPOTENCY_KEY_REUSED"}')).to.equal(2);
+  });
+
   it('answers exactly what the use case answers', async () => {
     expect(await startCampaign.execute({ campaignId: id, actor: 'bob' })).to.deep.equal({ id: '42' });
   });
