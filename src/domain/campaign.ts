@@ -266,8 +266,8 @@ export class Campaign extends AggregateRoot<CampaignEvent> {
   }
 
   private refuseIfEnded(now: Date, action: string): void {
-    const { id, endAt } = this.state;
-    if (endAt !== null && now >= endAt) throw new CampaignExpired(id.toString(), endAt, action);
+    const { id, status, endAt } = this.state;
+    if (endAt !== null && now >= endAt) throw new CampaignExpired(id.toString(), status, endAt, action);
   }
 
   private validateModification(changes: CampaignChanges, next: CampaignSnapshot, now: Date, restarting: boolean): void {

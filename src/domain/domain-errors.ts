@@ -116,16 +116,18 @@ export class CampaignStateImpossible extends Error {
   }
 }
 
+/** A verb the status allows, refused because the campaign's end date has passed. */
 export class CampaignExpired extends DomainError {
   readonly code = 'CAMPAIGN_EXPIRED';
   constructor(
     readonly campaignId: string,
+    readonly status: CampaignStatus,
     readonly endAt: Date,
     action = 'be started',
   ) {
     super(`Campaign ${campaignId} cannot ${action}: its end date ${endAt.toISOString()} has passed`);
   }
   override details(): Record<string, unknown> {
-    return { id: this.campaignId, endAt: this.endAt.toISOString() };
+    return { id: this.campaignId, status: this.status, endAt: this.endAt.toISOString() };
   }
 }

@@ -63,13 +63,14 @@ for (const kind of DATABASE_KINDS) {
       expect(await eventsOf(id)).to.deep.equal([]);
     });
 
-    it('refuses to resume a paused campaign after its end date with CAMPAIGN_EXPIRED', async () => {
+    it('refuses to resume a paused campaign after its end date with CAMPAIGN_EXPIRED and its status', async () => {
       const id = await running();
       await verb(id, 'pause');
       clock.advance(100 * MINUTE);
       const answer = await verb(id, 'resume');
       expect(answer.status).to.equal(409);
-      expect(answer.body.code).to.equal('CAMPAIGN_EXPIRED');
+      expect(answer.body).to.include({ code: 'CAMPAIGN_EXPIRED', id, status: 'paused' });
+      expect(answer.body.endAt).to.be.a('string');
     });
 
     it('needs campaigns:terminate to terminate', async () => {

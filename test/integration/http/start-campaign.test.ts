@@ -112,15 +112,16 @@ for (const kind of DATABASE_KINDS) {
       expect(answer.body).to.include({ code: 'CAMPAIGN_NOT_STARTABLE', status: 'draft' });
     });
 
-    it('refuses a campaign whose end date has passed with 409 CAMPAIGN_EXPIRED and changes nothing', async () => {
+    it('refuses a campaign whose end date has passed with 409 CAMPAIGN_EXPIRED, its status, and changes nothing', async () => {
+      const endAt = new Date(clock.now().getTime() + 120_000).toISOString();
       const id = await service.createCampaign({
         startAt: new Date(clock.now().getTime() + 60_000).toISOString(),
-        endAt: new Date(clock.now().getTime() + 120_000).toISOString(),
+        endAt,
       });
       clock.advance(120_000);
       const answer = await start(id);
       expect(answer.status).to.equal(409);
-      expect(answer.body.code).to.equal('CAMPAIGN_EXPIRED');
+      expect(answer.body).to.include({ code: 'CAMPAIGN_EXPIRED', id, status: 'scheduled', endAt });
       expect((await service.outboxRows()).filter((row) => row.aggregate_id === id)).to.have.length(0);
     });
 

@@ -204,9 +204,11 @@ describe('Campaign.start', () => {
     });
   }
 
-  it('refuses a campaign whose end date has passed, as expired', () => {
+  it('refuses a campaign whose end date has passed, as expired, naming its status', () => {
     const campaign = aCampaign();
-    expect(() => campaign.start(startBy('bob', hoursLater(48)))).to.throw(CampaignExpired);
+    expect(() => campaign.start(startBy('bob', hoursLater(48))))
+      .to.throw(CampaignExpired)
+      .with.property('status', 'scheduled');
     expect(campaign.status).to.equal('scheduled');
     expect(campaign.pullEvents()).to.deep.equal([]);
   });
@@ -261,8 +263,10 @@ describe('Campaign.resume', () => {
     expect(campaign.snapshot().pausedAt).to.equal(null);
     expect(campaign.pullEvents().map((e) => e.type)).to.deep.equal(['CampaignResumed']);
   });
-  it('refuses to resume after the end date, as expired', () => {
-    expect(() => sale('paused').resume(act(48))).to.throw(CampaignExpired);
+  it('refuses to resume after the end date, as expired, naming its status', () => {
+    expect(() => sale('paused').resume(act(48)))
+      .to.throw(CampaignExpired)
+      .with.property('status', 'paused');
   });
   refusesOutside('resume', ['paused'], (c) => c.resume(act()), 'CAMPAIGN_NOT_RESUMABLE');
 });
