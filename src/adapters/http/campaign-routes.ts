@@ -124,8 +124,9 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
   });
 
   routes.get('/campaigns/:id', SCOPES.read, async (ctx) => {
-    const form = campaignReadForm(ctx);
-    const campaign = await useCases.getCampaign.execute(CampaignId.parse(ctx.params.id!));
+    const campaignId = CampaignId.parse(ctx.params.id!);
+    const { form } = valid({ form: campaignReadForm(ctx) });
+    const campaign = await useCases.getCampaign.execute(campaignId);
     form.answer(ctx, form.campaign(campaign));
   });
 
@@ -137,8 +138,13 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
   });
 
   routes.get('/campaigns', SCOPES.read, async (ctx) => {
-    const query = valid({ ...pageOf(ctx, 10), order: orderOf(ctx), statuses: statusesOf(ctx), search: searchOf(ctx) });
-    const form = campaignReadForm(ctx);
+    const { form, ...query } = valid({
+      ...pageOf(ctx, 10),
+      order: orderOf(ctx),
+      statuses: statusesOf(ctx),
+      search: searchOf(ctx),
+      form: campaignReadForm(ctx),
+    });
     const page = await useCases.listCampaigns.execute(query);
     form.answer(ctx, { total: page.total, campaigns: page.campaigns.map(form.campaign) });
   });
@@ -226,7 +232,7 @@ function restartFlag(ctx: Context): boolean {
   const raw = ctx.query.restart;
   if (raw === undefined || raw === 'false') return false;
   if (raw === 'true') return true;
-  throw new CampaignInvalid([{ field: 'restart', message: 'must be true or false' }]);
+  throw new CampaignInvalid([{ field: 'restart', message: 'must be true or false' }], 'query');
 }
 
 function idempotencyKeyOf(ctx: Context): string | undefined {

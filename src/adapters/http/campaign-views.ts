@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { CampaignInvalid, type CampaignSnapshot } from '../../domain/index.js';
+import type { CampaignSnapshot, FieldProblem } from '../../domain/index.js';
 import { originalCampaign, serviceCampaign, toJsonText } from './campaign-json.js';
 import { acceptsMediaType } from './media-ranges.js';
 
@@ -30,13 +30,14 @@ const serviceView = (mediaType: string): CampaignReadForm => ({
 /**
  * The read form a request asks for: the original's by default; the service's own with `?view=service` or
  * `Accept: application/vnd.campaign-service+json` (answered in that media type). `?view=original` wins over Accept.
+ * Another `view` is a problem of the query, refused with the query's other problems.
  */
-export function campaignReadForm(ctx: Context): CampaignReadForm {
+export function campaignReadForm(ctx: Context): CampaignReadForm | FieldProblem {
   ctx.vary('Accept');
   const view = ctx.query.view;
   const accepts = acceptsMediaType(ctx.get('Accept') ?? '', SERVICE_VIEW_MEDIA_TYPE);
   if (view === undefined) return accepts ? serviceView(SERVICE_VIEW_MEDIA_TYPE) : ORIGINAL;
   if (view === 'original') return ORIGINAL;
   if (view === 'service') return serviceView(accepts ? SERVICE_VIEW_MEDIA_TYPE : 'application/json');
-  throw new CampaignInvalid([{ field: 'view', message: 'must be "original" (the default) or "service"' }], 'query');
+  return { field: 'view', message: 'must be "original" (the default) or "service"' };
 }

@@ -100,6 +100,52 @@ for (const kind of DATABASE_KINDS) {
     });
   });
 
+  describe(`Refusing a list's bad query parameters (${kind.name})`, () => {
+    let service: TestService;
+
+    before(async () => {
+      service = await TestService.start(kind);
+      await service.createCampaign({ name: 'Spring sale' });
+    });
+    after(() => service.stop());
+
+    it('answers any mix of good, bad and absent parameters with 400 naming exactly the bad ones, or 200 when none is', async () => {
+      const parameter = (good: string[], bad: string[]) =>
+        fc.oneof(
+          fc.constant({ given: [] as string[], bad: false }),
+          fc.constantFrom(...good).map((value) => ({ given: [value], bad: false })),
+          fc.constantFrom(...bad).map((value) => ({ given: [value], bad: true })),
+          fc.constantFrom(...good).map((value) => ({ given: [value, value], bad: true })),
+        );
+      const query = fc.record({
+        start: parameter(['0', '3'], ['-1', '', 'x', '1.5', '99999999999999999']),
+        pageSize: parameter(['1', '10', '500'], ['0', '501', 'abc', '']),
+        status: parameter(['', 'running', 'draft%2Cpaused'], ['sleeping', 'running%2C', '%2C', 'Running']),
+        search: parameter(['', 'sale', '100%25'], ['x'.repeat(256), 'sale%00', '%1B']),
+        sort: parameter(['id', 'newest', 'nextStart'], ['oldest', 'ID', '']),
+        view: parameter(['original', 'service'], ['x', 'Service', '', 'all']),
+      });
+      await fc.assert(
+        fc.asyncProperty(query, async (parameters) => {
+          const entries = Object.entries(parameters);
+          const text = entries.flatMap(([name, { given }]) => given.map((value) => `${name}=${value}`)).join('&');
+          const bad = entries.filter(([, { bad }]) => bad).map(([name]) => name);
+          const answer = await service.request('GET', `/api/v1/campaigns?${text}`);
+          if (bad.length === 0) {
+            expect(answer.status, `${text}: ${answer.text}`).to.equal(200);
+            return;
+          }
+          expect(answer.status, text).to.equal(400);
+          expect(answer.body.code, text).to.equal('VALIDATION_FAILED');
+          expect(answer.body.message, text).to.match(/^Invalid query: /);
+          const named = answer.body.errors.map((e: { field: string }) => e.field);
+          expect(named.sort(), text).to.deep.equal(bad.sort());
+        }),
+        propertyParameters(60),
+      );
+    });
+  });
+
   describe(`A campaign's event history (${kind.name})`, () => {
     let service: TestService;
     const history = (id: string, query = '', token?: string) =>

@@ -139,6 +139,18 @@ for (const kind of DATABASE_KINDS) {
       expect((await service.request('GET', '/api/v1/campaigns/12x')).body.code).to.equal('INVALID_CAMPAIGN_ID');
     });
 
+    it('checks the id before the query: a bad id with a bad view is 400 INVALID_CAMPAIGN_ID', async () => {
+      const badId = await service.request('GET', '/api/v1/campaigns/abc?view=x');
+      expect(badId.status).to.equal(400);
+      expect(badId.body.code).to.equal('INVALID_CAMPAIGN_ID');
+      const badView = await service.request('GET', '/api/v1/campaigns/123456789?view=x');
+      expect(badView.status).to.equal(400);
+      expect(badView.body).to.include({ code: 'VALIDATION_FAILED' });
+      expect(badView.body.errors).to.deep.equal([
+        { field: 'view', message: 'must be "original" (the default) or "service"' },
+      ]);
+    });
+
     describe('listing', () => {
       let lister: TestService;
       before(async () => {
