@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { SCOPES } from '../../src/adapters/auth/principal.js';
+import { ALL_SCOPES, SCOPES } from '../../src/adapters/auth/principal.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { expect } from '../support/expect.js';
 import { propertyParameters, propertyTimeout } from '../support/property-runs.js';
@@ -95,20 +95,34 @@ const sub = fc.oneof(
   ),
 );
 
-/** The scope the create route needs, in `scope` (space-separated) or `scp` (an array), or missing. */
-const scopes = fc.oneof(
+/** A scope claim's value as raw JSON and the scopes it grants: a space-separated string or an array of strings. */
+const scopeClaim = fc.oneof(
+  {
+    arbitrary: fc
+      .tuple(
+        fc.subarray([...ALL_SCOPES, SCOPES.write.toUpperCase(), `${SCOPES.write}x`, 'openid']),
+        fc.constantFrom('string', 'array'),
+      )
+      .map(([granted, form]) => ({
+        json: JSON.stringify(form === 'string' ? granted.join(' ') : granted),
+        granted,
+      })),
+    weight: 4,
+  },
   fc.constantFrom(
-    { members: { scope: JSON.stringify(SCOPES.write) }, grants: true },
-    { members: { scope: JSON.stringify(`${SCOPES.read} ${SCOPES.write}`) }, grants: true },
-    { members: { scp: JSON.stringify([SCOPES.write]) }, grants: true },
-    { members: { scope: JSON.stringify(SCOPES.read) }, grants: false },
-    { members: { scope: JSON.stringify(SCOPES.write.toUpperCase()) }, grants: false },
-    { members: { scope: JSON.stringify(`${SCOPES.write}x`) }, grants: false },
-    { members: { scp: JSON.stringify(SCOPES.write) }, grants: false },
-    { members: { scope: JSON.stringify([SCOPES.write]) }, grants: false },
-    { members: {}, grants: false },
+    ...['42', 'null', 'true', `{"${SCOPES.write}":true}`, `[["${SCOPES.write}"]]`, `["${SCOPES.write}",1]`].map(
+      (json) => ({ json, granted: [] as string[] }),
+    ),
   ),
 );
+
+/** Both claims that carry scopes, each absent or in any form: the create route needs campaigns:write in either. */
+const scopes = fc
+  .record({ scope: fc.option(scopeClaim, { nil: undefined }), scp: fc.option(scopeClaim, { nil: undefined }) })
+  .map(({ scope, scp }) => ({
+    members: { scope: scope?.json, scp: scp?.json },
+    grants: [...(scope?.granted ?? []), ...(scp?.granted ?? [])].includes(SCOPES.write),
+  }));
 
 for (const kind of DATABASE_KINDS) {
   describe(`Generated token claims (${kind.name})`, function () {

@@ -29,9 +29,15 @@ export function principalOf(payload: JWTPayload): Principal {
   return { subject: payload.sub as string, scopes: new Set(scopesOf(payload)) };
 }
 
+/** The scopes of both claims that carry them: `scope` (RFC 8693) and `scp` (Azure AD, Okta, ...), in either form. */
 function scopesOf(payload: JWTPayload): string[] {
   const { scope, scp } = payload as { scope?: unknown; scp?: unknown };
-  const fromScope = typeof scope === 'string' ? scope.split(' ').filter(Boolean) : [];
-  const fromScp = Array.isArray(scp) ? scp.filter((s): s is string => typeof s === 'string') : [];
-  return [...fromScope, ...fromScp];
+  return [...scopesIn(scope), ...scopesIn(scp)];
+}
+
+/** A space-separated string or an array of strings, as issuers write either claim; anything else grants none. */
+function scopesIn(claim: unknown): string[] {
+  if (typeof claim === 'string') return claim.split(' ').filter(Boolean);
+  if (Array.isArray(claim) && claim.every((scope) => typeof scope === 'string')) return claim;
+  return [];
 }

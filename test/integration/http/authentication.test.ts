@@ -108,9 +108,25 @@ describe('The authentication gateway filter', () => {
     );
   });
 
-  it('takes scopes from an scp array too', async () => {
-    const token = await signed({ ...good, scope: undefined, scp: ['campaigns:read'], exp: nowSeconds() + 60 });
-    expect((await read({ token })).status).to.equal(200);
+  it('takes scopes from scope and scp alike, each a space-separated string or an array of strings', async () => {
+    for (const claims of [
+      { scp: ['campaigns:read'] },
+      { scp: 'campaigns:read campaigns:write' },
+      { scope: ['campaigns:read'] },
+      { scope: 'campaigns:write campaigns:read' },
+    ]) {
+      const token = await signed({ ...good, scope: undefined, ...claims, exp: nowSeconds() + 60 });
+      expect((await read({ token })).status, JSON.stringify(claims)).to.equal(200);
+    }
+  });
+
+  it('grants no scope from a claim in another form: 403, never 500', async () => {
+    for (const claims of [{ scp: 42 }, { scope: { 'campaigns:read': true } }, { scp: ['campaigns:read', 7] }]) {
+      const token = await signed({ ...good, scope: undefined, ...claims, exp: nowSeconds() + 60 });
+      const answer = await read({ token });
+      expect(answer.status, JSON.stringify(claims)).to.equal(403);
+      expect(answer.body).to.include({ code: 'FORBIDDEN', requiredScope: 'campaigns:read' });
+    }
   });
 
   it('records the token subject as who started the campaign', async () => {
