@@ -10,6 +10,7 @@ import {
   CampaignInvalid,
   CampaignNotDueForCompletion,
   CampaignStateImpossible,
+  ChangesRequired,
   type FieldProblem,
   transitionRefused,
 } from './domain-errors.js';
@@ -219,11 +220,14 @@ export class Campaign extends AggregateRoot<CampaignEvent> {
 
   /**
    * Lets a terminated or completed campaign run again: back to scheduled (or to draft, when `changes` says so)
-   * with the changes given and its moments cleared. A campaign that has not ended is modified instead.
+   * with the changes given, if any, and its moments cleared. A campaign that has not ended is modified instead,
+   * and needs changes as a modify does.
    */
-  restart(changes: CampaignChanges, act: Act): void {
+  restart(changes: CampaignChanges | undefined, act: Act): void {
     const previousStatus = this.allow('restart');
-    this.changeDetails(changes, act, previousStatus === 'terminated' || previousStatus === 'completed');
+    const ended = previousStatus === 'terminated' || previousStatus === 'completed';
+    if (!ended && changes === undefined) throw new ChangesRequired(this.state.id.toString(), previousStatus);
+    this.changeDetails(changes ?? {}, act, ended);
   }
 
   delete(act: Act): void {

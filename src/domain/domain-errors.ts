@@ -84,6 +84,22 @@ export function transitionRefused(
     : new CampaignTransitionRefused(campaignId, action, status, allowedFrom);
 }
 
+/** A restart without changes of a campaign that has not ended: it is modified instead, and a modify needs them. */
+export class ChangesRequired extends DomainError {
+  readonly code = 'INVALID_REQUEST';
+  constructor(
+    readonly campaignId: string,
+    readonly status: CampaignStatus,
+  ) {
+    super(
+      `Campaign ${campaignId} is ${status}, so a restart modifies it: a JSON body with the fields to change is required (only a terminated or completed campaign restarts without one)`,
+    );
+  }
+  override details(): Record<string, unknown> {
+    return { id: this.campaignId, status: this.status };
+  }
+}
+
 /** complete() on a campaign whose status allows it but whose end date has not come (or that has none). */
 export class CampaignNotDueForCompletion extends DomainError {
   readonly code = 'CAMPAIGN_NOT_COMPLETABLE';

@@ -125,10 +125,12 @@ const SCENARIOS: Record<string, Scenario[]> = {
     async ({ call, campaign }) => call({ id: await campaign('scheduled'), body: { name: 7 } }),
     async ({ call, campaign }) => call({ id: await campaign('scheduled') }),
     async ({ call, campaign }) => call({ id: await campaign('scheduled'), query: '?restart=maybe', body: {} }),
+    async ({ call, campaign }) => call({ id: await campaign('paused'), query: '?restart=true' }),
   ],
   'POST /api/v1/campaigns/{id}/modify 409': [
     async ({ call, campaign }) => call({ id: await campaign('running'), body: { name: 'Renamed' } }),
     async ({ call, campaign }) => call({ id: await campaign('running'), query: '?restart=true', body: {} }),
+    async ({ call, campaign }) => call({ id: await campaign('running'), query: '?restart=true' }),
   ],
 
   'GET /health/live 200': [({ call }) => call()],

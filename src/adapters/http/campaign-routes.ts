@@ -13,6 +13,7 @@ import {
   type CreateCampaignCommand,
   IDEMPOTENCY_KEY_MAX_LENGTH,
   type ModifyCampaignCommand,
+  type RestartCampaignCommand,
   type UseCase,
 } from '../../application/index.js';
 import {
@@ -50,7 +51,7 @@ export interface CampaignUseCases {
   deleteCampaign: CampaignVerb;
   modifyCampaign: UseCase<ModifyCampaignCommand, CommandAnswer>;
   /** `POST /campaigns/{id}/modify?restart=true`: the original's route for a restart. */
-  restartCampaign: UseCase<ModifyCampaignCommand, CommandAnswer>;
+  restartCampaign: UseCase<RestartCampaignCommand, CommandAnswer>;
 }
 
 /** The success messages of the original API, byte for byte ("intiated" and the trailing spaces included). */
@@ -98,13 +99,17 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
         'A JSON body with the fields to change is required (a restart needs none)',
       );
     }
+    // A restart may come without a body: the campaign decides whether it needs changes (one that has not ended does).
     const { input: changes, fieldNames } = isAbsent(body)
-      ? { input: {}, fieldNames: {} }
+      ? { input: undefined, fieldNames: {} }
       : modifyCampaignInput(body, campaignId);
     try {
-      const useCase = restart ? useCases.restartCampaign : useCases.modifyCampaign;
       const command = { ...verbCommand(ctx, principal, campaignId, 'modify', body), changes };
-      const { id } = await inRequestTrace(ctx, () => useCase.execute(command));
+      const { id } = await inRequestTrace(ctx, () =>
+        restart || changes === undefined
+          ? useCases.restartCampaign.execute(command)
+          : useCases.modifyCampaign.execute({ ...command, changes }),
+      );
       ctx.body = { message: MESSAGES.modify, id };
     } catch (error) {
       throw inClientTerms(error, fieldNames);

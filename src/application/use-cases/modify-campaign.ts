@@ -13,12 +13,12 @@ export class ModifyCampaign implements UseCase<ModifyCampaignCommand, CommandAns
 
   execute(command: ModifyCampaignCommand): Promise<CommandAnswer> {
     return this.commands.run(command, (campaign, act) =>
-      campaign.modify(changesFor(campaign.snapshot(), command), act),
+      campaign.modify(changesFor(campaign.snapshot(), command.changes), act),
     );
   }
 }
 
 /** The changes a command asks for, given the campaign as it is stored now. */
-export function changesFor(current: CampaignSnapshot, command: ModifyCampaignCommand): CampaignChanges {
-  return typeof command.changes === 'function' ? command.changes(current) : command.changes;
+export function changesFor(current: CampaignSnapshot, changes: ModifyCampaignCommand['changes']): CampaignChanges {
+  return typeof changes === 'function' ? changes(current) : changes;
 }

@@ -119,6 +119,38 @@ for (const kind of DATABASE_KINDS) {
       expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.name).to.equal('Same');
     });
 
+    it('answers a restart without a body of a campaign that has not ended as a modify without one: 400, nothing written', async () => {
+      const draft = await service.createCampaign({ status: 'draft' });
+      const scheduled = await service.createCampaign();
+      const paused = await running();
+      await verb(paused, 'pause');
+      for (const [id, status] of [
+        [draft, 'draft'],
+        [scheduled, 'scheduled'],
+        [paused, 'paused'],
+      ] as const) {
+        const before = (await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body;
+        const events = await eventsOf(id);
+        for (const query of ['', '?restart=true']) {
+          const answer = await service.request('POST', `/api/v1/campaigns/${id}/modify${query}`);
+          expect(answer.status, `${status}${query}`).to.equal(400);
+          expect(answer.body.code, `${status}${query}`).to.equal('INVALID_REQUEST');
+          expect(answer.body.message, `${status}${query}`).to.match(/JSON body with the fields to change is required/);
+        }
+        expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body).to.deep.equal(before);
+        expect(await eventsOf(id)).to.deep.equal(events);
+      }
+    });
+
+    it('refuses a restart of a running campaign, with a body or without, as CAMPAIGN_NOT_RESTARTABLE', async () => {
+      const id = await running();
+      for (const options of [{}, { body: { name: 'Again' } }]) {
+        const answer = await verb(id, 'modify?restart=true', options);
+        expect(answer.status).to.equal(409);
+        expect(answer.body).to.include({ code: 'CAMPAIGN_NOT_RESTARTABLE', status: 'running', id });
+      }
+    });
+
     it('refuses to modify a terminated campaign unless it is a restart', async () => {
       const id = await running();
       await verb(id, 'terminate');

@@ -8,6 +8,7 @@ import {
   CampaignNotStartable,
   type CampaignStatus,
   CampaignTransitionRefused,
+  ChangesRequired,
   EMPTY_CONTENT,
 } from '../../../src/domain/index.js';
 import { aCampaign, campaignIn, hoursLater, CREATED_AT as now } from '../../mothers/campaign-mother.js';
@@ -435,6 +436,32 @@ describe('Campaign.restart', () => {
     campaign.restart({ name: 'Renamed' }, act(30));
     expect(campaign.snapshot()).to.include({ status: 'paused', name: 'Renamed' });
     expect(campaign.pullEvents()).to.have.length(1).and.to.have.nested.property('[0].type', 'CampaignModified');
+  });
+
+  for (const status of ['draft', 'scheduled', 'paused'] as const) {
+    it(`refuses to restart a ${status} campaign without changes, as a modify without them is refused`, () => {
+      const campaign = sale(status);
+      expect(() => campaign.restart(undefined, act(30)))
+        .to.throw(ChangesRequired)
+        .with.property('code', 'INVALID_REQUEST');
+      expect(campaign.status).to.equal(status);
+      expect(campaign.pullEvents()).to.deep.equal([]);
+    });
+  }
+
+  it('restarts an ended campaign without changes while its end date lies ahead', () => {
+    const campaign = sale('terminated');
+    campaign.restart(undefined, act(30));
+    expect(campaign.status).to.equal('scheduled');
+    expect(campaign.pullEvents()).to.have.nested.property('[0].type', 'CampaignRestarted');
+  });
+
+  it('refuses a running campaign as not restartable, with changes or without', () => {
+    for (const changes of [undefined, {}]) {
+      expect(() => sale('running').restart(changes, act(30)))
+        .to.throw(CampaignTransitionRefused)
+        .with.property('code', 'CAMPAIGN_NOT_RESTARTABLE');
+    }
   });
 
   it('refuses a restart whose end date has already passed', () => {

@@ -1,5 +1,5 @@
 import { CampaignCommandRunner, RestartCampaign } from '../../../../src/application/index.js';
-import { CampaignId, CampaignTransitionRefused } from '../../../../src/domain/index.js';
+import { CampaignId, CampaignTransitionRefused, ChangesRequired } from '../../../../src/domain/index.js';
 import { FixedClock } from '../../../fakes/fixed-clock.js';
 import { InMemoryUnitOfWork } from '../../../fakes/in-memory-unit-of-work.js';
 import { SequentialIds } from '../../../fakes/sequential-ids.js';
@@ -44,6 +44,22 @@ describe('RestartCampaign', () => {
     await restart.execute({ campaignId: id, actor: 'bob', changes: { name: 'Renamed' } });
     expect(store.snapshotOf(id)).to.include({ status: 'paused', name: 'Renamed' });
     expect(store.outbox[0]).to.deep.include({ type: 'CampaignModified', changedFields: ['name'] });
+  });
+
+  it('restarts an ended campaign given no changes', async () => {
+    store.put(campaignIn('terminated', { id, endAt: hoursLater(100) }, { at: hoursLater(25) }));
+    await restart.execute({ campaignId: id, actor: 'bob' });
+    expect(store.snapshotOf(id)).to.include({ status: 'scheduled' });
+    expect(store.outbox[0]).to.deep.include({ type: 'CampaignRestarted', previousStatus: 'terminated' });
+  });
+
+  it('refuses a campaign that has not ended given no changes, as modify would, and writes nothing', async () => {
+    store.put(campaignIn('paused', { id }, { at: hoursLater(25) }));
+    await expect(restart.execute({ campaignId: id, actor: 'bob' }))
+      .to.be.rejectedWith(ChangesRequired)
+      .and.eventually.have.property('code', 'INVALID_REQUEST');
+    expect(store.snapshotOf(id)).to.include({ status: 'paused' });
+    expect(store.outbox).to.have.length(0);
   });
 
   it('refuses a running campaign with CAMPAIGN_NOT_RESTARTABLE and writes nothing', async () => {
