@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import type { ServiceMetrics } from '../observability/service-metrics.js';
+import { completeAllowHeader } from './allow-header.js';
 import { closeConnectionWhileDraining } from './connection-draining.js';
 import { answerWithError } from './error-answers.js';
 import { refuseNonConformingRequest } from './http-conformance.js';
@@ -21,10 +22,10 @@ export interface RequestEnvelopeOptions {
 
 /**
  * What every request gets around its route, in this order: a request id and the security headers; the HTTP
- * conformance checks; then, after the routes, a JSON refusal for a request none of them answered and a JSON
- * answer for any failure; last `Connection: close` while draining, the duration histogram and the request's log
- * line. One middleware rather than one per concern: each Koa middleware adds promises and a turn of `await` to
- * every request (docs/performance.md).
+ * conformance checks; then, after the routes, OPTIONS in `Allow`, a JSON refusal for a request none of them
+ * answered and a JSON answer for any failure; last `Connection: close` while draining, the duration histogram and
+ * the request's log line. One middleware rather than one per concern: each Koa middleware adds promises and a
+ * turn of `await` to every request (docs/performance.md).
  */
 export function requestEnvelope(options: RequestEnvelopeOptions): Middleware {
   const { logger, metrics, draining } = options;
@@ -36,6 +37,7 @@ export function requestEnvelope(options: RequestEnvelopeOptions): Middleware {
     try {
       refuseNonConformingRequest(ctx);
       await next();
+      completeAllowHeader(ctx);
       refuseUnansweredRequest(ctx);
     } catch (error) {
       answerWithError(ctx, error, logger, requestId);
