@@ -1,38 +1,55 @@
 import { randomUUID } from 'node:crypto';
-import { type Server, STATUS_CODES } from 'node:http';
+import { METHODS, type Server, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { STATUS_BY_CODE } from './error-statuses.js';
 
-const CODE_BY_PARSER_ERROR: Readonly<Record<string, string>> = {
-  HPE_HEADER_OVERFLOW: 'HEADERS_TOO_LARGE',
-  ERR_HTTP_REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
+/** What node:http tells of a request it refused: its parser's error code, the bytes and where it stopped. */
+export interface ClientError {
+  code?: string | undefined;
+  rawPacket?: Buffer | undefined;
+  bytesParsed?: number | undefined;
+}
+
+interface Refusal {
+  code: string;
+  message: string;
+}
+
+const REFUSAL_BY_PARSER_ERROR: Readonly<Record<string, Refusal>> = {
+  HPE_HEADER_OVERFLOW: {
+    code: 'HEADERS_TOO_LARGE',
+    message: 'The request headers are larger than the server accepts',
+  },
+  ERR_HTTP_REQUEST_TIMEOUT: { code: 'REQUEST_TIMEOUT', message: 'The request did not arrive in time' },
 };
 
-const MESSAGES: Readonly<Record<string, string>> = {
-  HEADERS_TOO_LARGE: 'The request headers are larger than the server accepts',
-  REQUEST_TIMEOUT: 'The request did not arrive in time',
-  INVALID_REQUEST: 'The request is not valid HTTP',
-};
+const NOT_HTTP: Refusal = { code: 'INVALID_REQUEST', message: 'The request is not valid HTTP' };
+
+/** The parser's errors for a method it does not know: any token, or one of RTSP's (PLAY) in an HTTP request. */
+const METHOD_ERRORS = new Set(['HPE_INVALID_METHOD', 'HPE_INVALID_CONSTANT']);
+
+/** An HTTP/1 request line (RFC 9112 §3): a method token, the target and the version. */
+const REQUEST_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) \S+ HTTP\/1\.[01]\r?$/;
 
 /**
- * Requests that node:http refuses before they reach the app (headers too large, too slow, not HTTP) get the
- * same answer as every other refusal: a JSON body with code, message and requestId, and the headers every
- * answer carries.
+ * Requests that node:http refuses before they reach the app (headers too large, too slow, a method it does not
+ * know, not HTTP) get the same answer as every other refusal: a JSON body with code, message and requestId, and
+ * the headers every answer carries.
  */
 export function answerClientErrorsAsJson(server: Server): void {
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+  server.on('clientError', (error: NodeJS.ErrnoException & ClientError, socket: Duplex) => {
     if (!socket.writable || error.code === 'ECONNRESET') {
       socket.destroy();
       return;
     }
-    socket.end(clientErrorAnswer(error.code));
+    socket.end(clientErrorAnswer(error));
   });
 }
 
-export function clientErrorAnswer(parserErrorCode: string | undefined, requestId: string = randomUUID()): string {
-  const code = CODE_BY_PARSER_ERROR[parserErrorCode ?? ''] ?? 'INVALID_REQUEST';
+export function clientErrorAnswer(error: ClientError, requestId: string = randomUUID()): string {
+  const { code, message } = refusalOf(error);
   const status = STATUS_BY_CODE[code] ?? 400;
-  const body = JSON.stringify({ code, message: MESSAGES[code], requestId });
+  const body = JSON.stringify({ code, message, requestId });
   return (
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
     'Content-Type: application/json; charset=utf-8\r\n' +
@@ -42,4 +59,25 @@ export function clientErrorAnswer(parserErrorCode: string | undefined, requestId
     'X-Content-Type-Options: nosniff\r\n' +
     `Connection: close\r\n\r\n${body}`
   );
+}
+
+function refusalOf(error: ClientError): Refusal {
+  const refusal = REFUSAL_BY_PARSER_ERROR[error.code ?? ''];
+  if (refusal !== undefined) return refusal;
+  const method = unknownMethod(error);
+  if (method !== undefined) return { code: 'NOT_IMPLEMENTED', message: `The method ${method} is not implemented` };
+  return NOT_HTTP;
+}
+
+/**
+ * The method of a well-formed request line that the parser stopped at because it does not know the method, as
+ * the app answers a method no route knows (501); anything else it stopped at is not HTTP (400).
+ */
+function unknownMethod({ code, rawPacket, bytesParsed = 0 }: ClientError): string | undefined {
+  if (rawPacket === undefined || !METHOD_ERRORS.has(code ?? '')) return undefined;
+  const lineStart = bytesParsed > 0 ? rawPacket.lastIndexOf(0x0a, bytesParsed - 1) + 1 : 0;
+  const lineEnd = rawPacket.indexOf(0x0a, lineStart);
+  if (lineEnd < 0) return undefined;
+  const method = rawPacket.toString('latin1', lineStart, lineEnd).match(REQUEST_LINE)?.[1];
+  return method !== undefined && !METHODS.includes(method) ? method : undefined;
 }

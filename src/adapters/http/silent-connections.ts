@@ -19,7 +19,7 @@ export function closeSilentConnections(server: Server, headersTimeoutMs: number)
   // With a listener here node leaves every socket timeout to it, the keep-alive ones included.
   server.on('timeout', (socket: Socket) => {
     if (!served.has(socket) && socket.bytesRead > 0 && socket.writable) {
-      socket.end(clientErrorAnswer('ERR_HTTP_REQUEST_TIMEOUT'));
+      socket.end(clientErrorAnswer({ code: 'ERR_HTTP_REQUEST_TIMEOUT' }));
     } else {
       socket.destroy();
     }

@@ -1,5 +1,8 @@
+import { METHODS } from 'node:http';
+import fc from 'fast-check';
 import { SQLITE } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
+import { propertyParameters } from '../../support/property-runs.js';
 import { type RawAnswer, rawExchange } from '../../support/raw-http.js';
 import { TestService } from '../../support/test-service.js';
 
@@ -55,6 +58,38 @@ describe('Answers to requests that never reach a route', () => {
     );
     expectJsonRefusal(answer, 417, 'EXPECTATION_FAILED');
   });
+
+  for (const method of ['FOO', 'get', 'PLAY']) {
+    it(`answers ${method}, a method node:http does not know, with a 501 JSON refusal as the app answers PURGE`, async () => {
+      const answer = await rawExchange(service.url, `${method} /health/live HTTP/1.1\r\nHost: x\r\n\r\n`);
+      expectJsonRefusal(answer, 501, 'NOT_IMPLEMENTED');
+      expect(JSON.parse(answer.body).message).to.equal(`The method ${method} is not implemented`);
+      expect(answer.headers).not.to.have.property('allow');
+    });
+  }
+
+  it('answers any method token node:http does not know with a 501 naming it, on any path (generated)', async () => {
+    // PRI opens the HTTP/2 preface: the parser knows it and refuses the version that follows.
+    const token = fc
+      .stringMatching(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,24}$/)
+      .filter((method) => !METHODS.includes(method) && method !== 'PRI');
+    const path = fc.constantFrom('/api/v1/campaigns', '/api/v1/campaigns/7/start', '/health/live', '/nope', '*');
+    await fc.assert(
+      fc.asyncProperty(token, path, fc.constantFrom('1.0', '1.1'), async (method, target, version) => {
+        const answer = await rawExchange(service.url, `${method} ${target} HTTP/${version}\r\nHost: x\r\n\r\n`);
+        expectJsonRefusal(answer, 501, 'NOT_IMPLEMENTED');
+        expect(JSON.parse(answer.body).message).to.equal(`The method ${method} is not implemented`);
+      }),
+      propertyParameters(100),
+    );
+  });
+
+  for (const line of ['NOT HTTP AT ALL', 'FOO /', 'FOO  / HTTP/1.1', 'FOO / HTTP/9.9', '\x00\x01 / HTTP/1.1']) {
+    it(`answers ${JSON.stringify(line)}, which is no request line, with a 400 JSON refusal`, async () => {
+      const answer = await rawExchange(service.url, Buffer.from(`${line}\r\nHost: x\r\n\r\n`, 'latin1'));
+      expectJsonRefusal(answer, 400, 'INVALID_REQUEST');
+    });
+  }
 
   it('still serves HTTP/1.0 requests, which need no Host', async () => {
     const answer = await rawExchange(service.url, 'GET /health/live HTTP/1.0\r\n\r\n');
