@@ -160,7 +160,13 @@ function sharedScenarios(operation: Operation): Record<string, Scenario[]> {
       ? [({ call }) => call({ id: NO_SUCH_ID, ...(operation.path.endsWith('/modify') ? { body: {} } : {}) })]
       : [],
     '413': takesBody ? [({ call }) => call({ id: '1', body: { padding: 'x'.repeat(1_100_000) } })] : [],
-    '415': takesBody ? [({ call }) => call({ id: '1', rawBody: 'go', headers: { 'content-type': 'text/plain' } })] : [],
+    '415': takesBody
+      ? [
+          ({ call }) => call({ id: '1', rawBody: 'go', headers: { 'content-type': 'text/plain' } }),
+          ({ call }) =>
+            call({ id: '1', rawBody: '{}', headers: { 'content-type': 'application/json', 'content-encoding': 'br' } }),
+        ]
+      : [],
     '422': takesKey
       ? [
           async ({ call }) => {

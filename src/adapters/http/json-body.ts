@@ -32,6 +32,15 @@ export async function readJsonBody(ctx: Context): Promise<unknown | typeof NO_BO
   if (charset !== '' && charset.toLowerCase() !== 'utf-8') {
     throw new RequestRefused('UNSUPPORTED_MEDIA_TYPE', `JSON bodies are UTF-8; charset=${charset} is not accepted`);
   }
+  const codings = unsupportedCodings(ctx.get('Content-Encoding'));
+  if (codings !== '') {
+    throw new RequestRefused(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `Content-Encoding: ${codings} is not supported; send the body unencoded (no Content-Encoding, or identity)`,
+      {},
+      { 'Accept-Encoding': 'identity' },
+    );
+  }
   const text = decodeUtf8(await readBytes(ctx));
   if (text.trim() === '') return NO_BODY;
   if (nestsDeeperThan(text)) {
@@ -54,6 +63,15 @@ export function jsonNumber(text: string): number | bigint {
 
 export function isAbsent(body: unknown): body is typeof NO_BODY {
   return body === NO_BODY;
+}
+
+/** The content codings of a Content-Encoding header other than identity, the only one read (RFC 9110 §8.4.1). */
+function unsupportedCodings(header: string): string {
+  return header
+    .split(',')
+    .map((coding) => coding.trim())
+    .filter((coding) => coding !== '' && coding.toLowerCase() !== 'identity')
+    .join(', ');
 }
 
 /** Bytes that are not UTF-8 are refused, never replaced by U+FFFD. */
