@@ -34,16 +34,35 @@ const REQUEST_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) \S+ HTTP\/1\.[01]\r?$/;
 /**
  * Requests that node:http refuses before they reach the app (headers too large, too slow, a method it does not
  * know, not HTTP) get the same answer as every other refusal: a JSON body with code, message and requestId, and
- * the headers every answer carries.
+ * the headers every answer carries. A request that already has an answer gets no other: its connection is closed.
  */
 export function answerClientErrorsAsJson(server: Server): void {
   server.on('clientError', (error: NodeJS.ErrnoException & ClientError, socket: Duplex) => {
-    if (!socket.writable || error.code === 'ECONNRESET') {
+    if (!socket.writable || error.code === 'ECONNRESET' || answerAlreadyWritten(socket)) {
       socket.destroy();
       return;
     }
     socket.end(clientErrorAnswer(error));
   });
+}
+
+/** The state node:http keeps on a connection's socket, which its own answer to a client error reads too. */
+interface HttpConnection {
+  /** The response being written, until it is all written. */
+  _httpMessage?: { headersSent: boolean } | null;
+  /** The request being received, until its body has all arrived and been read. */
+  parser?: { incoming?: { complete: boolean } | null } | null;
+}
+
+/**
+ * Whether the request being received already has an answer on the wire, begun or whole: one more would be a
+ * second answer to it, or cut into the first. The app may answer before a body has all arrived (413, 401, 415):
+ * node:http then detaches the response from the socket, while its parser still holds the request.
+ */
+function answerAlreadyWritten(socket: Duplex): boolean {
+  const { _httpMessage: response, parser } = socket as Duplex & HttpConnection;
+  if (response) return response.headersSent;
+  return parser?.incoming?.complete === false;
 }
 
 export function clientErrorAnswer(error: ClientError, requestId: string = randomUUID()): string {
