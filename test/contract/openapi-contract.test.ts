@@ -4,6 +4,7 @@ import { CREATE_CAMPAIGN, CREATE_FROM_READ_SAMPLES } from '../fixtures/volt-mx-b
 import { SQLITE } from '../support/databases.js';
 import { expect } from '../support/expect.js';
 import { OpenApiContract, type Operation, servedRoutes } from '../support/openapi-contract.js';
+import { rawExchange } from '../support/raw-http.js';
 import type { Answer, RequestOptions } from '../support/test-service.js';
 import { TestService } from '../support/test-service.js';
 
@@ -31,6 +32,22 @@ interface Scene {
   campaign(state: 'scheduled' | 'running' | 'paused' | 'expired' | 'paused-expired'): Promise<string>;
   /** A second service whose database is gone, started the first time a scenario needs it. */
   broken(): Promise<TestService>;
+  /** The operation under test, sent over a socket of its own with the token (id 1). */
+  raw(call?: RawCall): Promise<Answer>;
+  /** A third service that waits for headers only 300 ms, started the first time a scenario needs it. */
+  impatient(): Promise<TestService>;
+}
+
+/** A request of the operation written byte for byte: fetch() sends no request without Host, nor an Expect. */
+interface RawCall {
+  on?: TestService;
+  /** Another method than the operation's. */
+  method?: string;
+  /** Header lines added as written. */
+  headers?: string[];
+  withoutHost?: boolean;
+  /** Stops before the blank line that ends the headers, as a client that stalls. */
+  stall?: boolean;
 }
 
 type Scenario = (scene: Scene) => Promise<Answer>;
@@ -208,11 +225,21 @@ function routeScenarios(operation: Operation): Record<string, Scenario[]> {
   };
 }
 
+/** The requests that make the answers every path gives before a route looks at them: the HTTP layer's refusals. */
+const HTTP_LAYER_SCENARIOS: Record<string, Scenario[]> = {
+  '400': [({ raw }) => raw({ withoutHost: true }), ({ raw }) => raw({ headers: ['Idempotency-Key: a\x7fb'] })],
+  '408': [async ({ raw, impatient }) => raw({ on: await impatient(), stall: true })],
+  '417': [({ raw }) => raw({ headers: ['Expect: foo'] })],
+  '431': [({ raw }) => raw({ headers: [`X-Padding: ${'p'.repeat(20_000)}`] })],
+  '501': [({ raw }) => raw({ method: 'FOO' })],
+};
+
 /** Every request this test makes of one operation, by the status it should get. */
 function scenariosOf(operation: Operation): Record<string, Scenario[]> {
   const byStatus = sharedScenarios(operation);
-  for (const [status, scenarios] of Object.entries(routeScenarios(operation)))
-    byStatus[status] = [...(byStatus[status] ?? []), ...scenarios];
+  for (const more of [routeScenarios(operation), HTTP_LAYER_SCENARIOS])
+    for (const [status, scenarios] of Object.entries(more))
+      byStatus[status] = [...(byStatus[status] ?? []), ...scenarios];
   for (const [key, scenarios] of Object.entries(SCENARIOS)) {
     const status = key.slice(operation.key.length + 1);
     if (key.startsWith(`${operation.key} `) && /^\d{3}$/.test(status))
@@ -224,6 +251,7 @@ function scenariosOf(operation: Operation): Record<string, Scenario[]> {
 describe('The OpenAPI contract (docs/openapi.yaml against the running service)', () => {
   let service: TestService;
   let brokenService: TestService | undefined;
+  let impatientService: TestService | undefined;
   const clock = new FixedClock(new Date());
 
   before(async () => {
@@ -232,6 +260,7 @@ describe('The OpenAPI contract (docs/openapi.yaml against the running service)',
   after(async () => {
     await service.stop();
     await brokenService?.stop();
+    await impatientService?.stop();
   });
   beforeEach(() => clock.set(new Date()));
 
@@ -258,6 +287,30 @@ describe('The OpenAPI contract (docs/openapi.yaml against the running service)',
           await brokenService.db.destroy();
         }
         return brokenService;
+      },
+      async raw({ on = service, method = operation.method, headers = [], withoutHost = false, stall = false } = {}) {
+        const lines = [
+          `${method} ${operation.path.replace('{id}', '1')} HTTP/1.1`,
+          ...(withoutHost ? [] : ['Host: contract.test']),
+          `Authorization: Bearer ${on.defaultToken}`,
+          ...headers,
+          'Connection: close',
+        ];
+        const answer = await rawExchange(
+          on.url,
+          Buffer.from(`${lines.join('\r\n')}\r\n${stall ? '' : '\r\n'}`, 'latin1'),
+        );
+        const text = Buffer.from(answer.body, 'latin1').toString('utf8');
+        return {
+          status: answer.status,
+          headers: new Headers(answer.headers),
+          text,
+          body: text === '' ? undefined : JSON.parse(text),
+        };
+      },
+      async impatient() {
+        impatientService ??= await TestService.start(SQLITE, { env: { HTTP_HEADERS_TIMEOUT_MS: '300' } });
+        return impatientService;
       },
     };
     return scene;
