@@ -1,7 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
+import type { Knex } from 'knex';
+import { openDatabase } from '../../../src/adapters/persistence/knex/open-database.js';
 import { migrateToLatest, migrationSource } from '../../../src/adapters/persistence/migrations/index.js';
-import { type DatabaseKind, openTestDatabase, POSTGRES, SQLITE } from '../../support/databases.js';
+import { type DatabaseKind, openTestDatabase, POSTGRES, SQLITE, TEST_POSTGRES_URL } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
 
 const INSTANCES = 10;
@@ -52,6 +55,76 @@ describe('The SQLite migration lock file', () => {
     } finally {
       await db.destroy();
       await database.drop();
+    }
+  });
+});
+
+describe('A PostgreSQL schema named in DATABASE_SCHEMA that does not exist yet', function () {
+  this.timeout(60_000);
+
+  it('is created by the first migration, once, when instances migrate at the same moment', async () => {
+    const database = await POSTGRES.create();
+    const schema = `${database.env.DATABASE_SCHEMA!}_new`;
+    const pools = Array.from({ length: 5 }, () =>
+      openTestDatabase({ ...database, env: { ...database.env, DATABASE_SCHEMA: schema } }),
+    );
+    try {
+      const outcomes = await Promise.allSettled(pools.map((db) => migrateToLatest(db)));
+      expect(outcomes.filter((o) => o.status === 'rejected').map((o) => String(o.reason))).to.deep.equal([]);
+      const tables = await pools[0]!.raw('SELECT table_name FROM information_schema.tables WHERE table_schema = ?', [
+        schema,
+      ]);
+      expect(tables.rows.map((row: { table_name: string }) => row.table_name)).to.include.members([
+        'campaigns',
+        'outbox',
+      ]);
+    } finally {
+      await pools[0]!.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]);
+      await Promise.all(pools.map((db) => db.destroy()));
+      await database.drop();
+    }
+  });
+});
+
+describe('A PostgreSQL role that may not create schemas', function () {
+  this.timeout(60_000);
+  const role = `campaigns_${randomBytes(4).toString('hex')}`;
+  const schema = `${role}_own`;
+  const asRole = (schemaName: string) =>
+    openDatabase({
+      kind: 'postgres',
+      connectionString: TEST_POSTGRES_URL.replace('//postgres@', `//${role}@`),
+      schema: schemaName,
+    });
+  let admin: Knex;
+  before(async () => {
+    admin = openDatabase({ kind: 'postgres', connectionString: TEST_POSTGRES_URL });
+    await admin.raw('CREATE ROLE ?? LOGIN', [role]);
+    await admin.raw('CREATE SCHEMA ?? AUTHORIZATION ??', [schema, role]);
+  });
+  after(async () => {
+    await admin.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]);
+    await admin.raw('DROP ROLE IF EXISTS ??', [role]);
+    await admin.destroy();
+  });
+
+  it('migrates in the schema it was given, without asking to create it', async () => {
+    const db = asRole(schema);
+    try {
+      expect(await migrateToLatest(db)).to.deep.equal(await compiledIn());
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('is told which schema is missing and why it could not be created', async () => {
+    const db = asRole(`${role}_missing`);
+    try {
+      await expect(migrateToLatest(db)).to.be.rejectedWith(
+        new RegExp(`DATABASE_SCHEMA "${role}_missing" does not exist and could not be created: .*permission denied`),
+      );
+    } finally {
+      await db.destroy();
     }
   });
 });

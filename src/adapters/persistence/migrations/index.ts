@@ -9,6 +9,7 @@ import { campaignBuckets } from './007-campaign-buckets.js';
 import { historyIndexes } from './008-history-indexes.js';
 import { unpublishedByAggregate } from './009-unpublished-by-aggregate.js';
 import { whileHoldingMigrationLock } from './migration-lock.js';
+import { ensureNamedSchema } from './named-schema.js';
 
 const MIGRATIONS: ReadonlyArray<[name: string, migration: Knex.Migration]> = [
   ['001-initial-schema', initialSchema],
@@ -29,8 +30,12 @@ export const migrationSource: Knex.MigrationSource<[string, Knex.Migration]> = {
   getMigration: async ([, migration]) => migration,
 };
 
-/** Migrates to the latest schema; instances starting together take turns (see migration-lock.ts). */
+/**
+ * Migrates to the latest schema, in the PostgreSQL schema it is told to use, created if need be; instances starting
+ * together take turns (see migration-lock.ts).
+ */
 export async function migrateToLatest(db: Knex): Promise<string[]> {
+  await ensureNamedSchema(db);
   return whileHoldingMigrationLock(db, async () => {
     const [, applied] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
     return applied;
