@@ -7,7 +7,7 @@ type AnyUseCase = UseCase<never, unknown>;
 
 /**
  * The same use cases, each run in a span named after it (`startCampaign` runs as `StartCampaign`), with the
- * campaign id when the command names one (`campaign.id`).
+ * campaign id (`campaign.id`) that the command names, or else the one its answer names (a create's new campaign).
  */
 export function tracedUseCases<T extends { [K in keyof T]: AnyUseCase }>(useCases: T): T {
   const traced = {} as Record<string, AnyUseCase>;
@@ -20,7 +20,13 @@ export function tracedUseCases<T extends { [K in keyof T]: AnyUseCase }>(useCase
         const campaignId =
           given instanceof CampaignId ? given : (given as { campaignId?: unknown } | undefined)?.campaignId;
         const attributes = campaignId instanceof CampaignId ? { 'campaign.id': campaignId.toString() } : {};
-        return inChildSpan(name, { kind: SpanKind.INTERNAL, attributes }, () => useCase.execute(command));
+        return inChildSpan(name, { kind: SpanKind.INTERNAL, attributes }, async (span) => {
+          const answer = await useCase.execute(command);
+          const answered = (answer as { id?: unknown } | undefined)?.id;
+          if (!('campaign.id' in attributes) && typeof answered === 'string')
+            span?.setAttribute('campaign.id', answered);
+          return answer;
+        });
       },
     };
   }

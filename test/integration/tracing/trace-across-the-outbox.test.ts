@@ -165,6 +165,18 @@ for (const { database: kind, protocol, contentType } of CASES) {
       });
     });
 
+    it('names the campaign a create made in its use case span, whether its id was generated or imported', async () => {
+      const imported = '9007199254740993';
+      for (const fields of [{}, { id: imported }]) {
+        const id = await createCampaign(fields);
+        const create = await spanWhere(
+          `the CreateCampaign span of ${id}`,
+          (s) => s.name === 'CreateCampaign' && s.attributes['campaign.id'] === id,
+        );
+        expect(create.kind).to.equal(SPAN_KIND.internal);
+      }
+    });
+
     it('starts a trace for a request that brings none, and the message carries it', async () => {
       const id = await createCampaign();
       expect((await call('POST', `/api/v1/campaigns/${id}/start`)).status).to.equal(200);
