@@ -27,7 +27,10 @@ export async function markPublishedWithoutSync(db: Knex, sequences: readonly big
 /** Runs `write` at synchronous=NORMAL when the connection is in WAL mode at a stricter level, and puts that level back. */
 export function withoutSync(connection: Database, write: () => void): void {
   const level = connection.pragma('synchronous', { simple: true }) as number;
-  if (level <= NORMAL || connection.pragma('journal_mode', { simple: true }) !== 'wal') return write();
+  if (level <= NORMAL || connection.pragma('journal_mode', { simple: true }) !== 'wal') {
+    write();
+    return;
+  }
   connection.pragma(`synchronous = ${NORMAL}`);
   try {
     write();
