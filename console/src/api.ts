@@ -95,16 +95,16 @@ export class Api {
     return this.call('POST', 'campaigns', { body: fields });
   }
 
-  modify(
-    id: string,
-    changes: Record<string, unknown>,
-    restart: boolean,
-    idempotencyKey: string,
-  ): Promise<{ id: string }> {
+  modify(id: string, changes: Record<string, unknown>, idempotencyKey: string): Promise<{ id: string }> {
+    return this.call('POST', `campaigns/${encodeURIComponent(id)}/modify`, { body: changes, idempotencyKey });
+  }
+
+  /** Restarts a terminated or completed campaign: no body, or the changes to make with it. */
+  restart(id: string, idempotencyKey: string, changes?: Record<string, unknown>): Promise<{ id: string }> {
     return this.call('POST', `campaigns/${encodeURIComponent(id)}/modify`, {
-      body: changes,
+      query: { restart: 'true' },
       idempotencyKey,
-      ...(restart ? { query: { restart: 'true' } } : {}),
+      ...(changes !== undefined ? { body: changes } : {}),
     });
   }
 

@@ -283,6 +283,41 @@ describe('The operator console in Chromium', function () {
     await page.close();
   });
 
+  it('offers Restart only on a terminated or completed campaign, and restarts it with no body', async () => {
+    const draft = await service.createCampaign({ name: 'Draft, not restartable', status: 'draft' });
+    const id = await service.createCampaign({ name: 'Restartable once ended' });
+    const page = await signedIn();
+    const restart = page.getByRole('button', { name: 'Restart', exact: true });
+    await openCampaign(page, draft);
+    await statusBadge(page, 'draft').waitFor();
+    expect(await restart.count()).to.equal(0);
+
+    await openCampaign(page, id);
+    for (const [verb, status] of [
+      [undefined, 'scheduled'],
+      ['start', 'running'],
+      ['pause', 'paused'],
+    ] as const) {
+      if (verb) await service.request('POST', `/api/v1/campaigns/${id}/${verb}`);
+      await statusBadge(page, status).waitFor();
+      expect(await restart.count(), `Restart offered on a ${status} campaign`).to.equal(0);
+    }
+
+    await service.request('POST', `/api/v1/campaigns/${id}/terminate`);
+    await statusBadge(page, 'terminated').waitFor();
+    const sent: Request[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes(`/${id}/modify`)) sent.push(request);
+    });
+    await restart.click();
+    await statusBadge(page, 'scheduled').waitFor();
+    await page.getByRole('status').filter({ hasText: 'Restarted' }).waitFor();
+    expect(sent).to.have.length(1);
+    expect(new URL(sent[0]!.url()).search).to.equal('?restart=true');
+    expect(sent[0]!.postData()).to.equal(null);
+    await page.close();
+  });
+
   it('asks before deleting, then goes back to the list without it', async () => {
     const id = await service.createCampaign({ name: 'Delete me' });
     const page = await signedIn();

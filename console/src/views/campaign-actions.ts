@@ -7,7 +7,17 @@ import { useLayoutEffect, useRef, useState } from '../vendor/preact-hooks.js';
 
 type Action = Verb | 'restart';
 
-const ACTIONS: ReadonlyArray<{ action: Action; label: string; scope: string; confirm?: string; done: string }> = [
+interface ActionEntry {
+  action: Action;
+  label: string;
+  scope: string;
+  /** The statuses it is offered in, when the same request means something else in the others. */
+  only?: readonly string[];
+  confirm?: string;
+  done: string;
+}
+
+const ACTIONS: readonly ActionEntry[] = [
   { action: 'start', label: 'Start', scope: 'campaigns:execute', done: 'Started.' },
   { action: 'pause', label: 'Pause', scope: 'campaigns:execute', done: 'Paused.' },
   { action: 'resume', label: 'Resume', scope: 'campaigns:execute', done: 'Resumed.' },
@@ -22,6 +32,8 @@ const ACTIONS: ReadonlyArray<{ action: Action; label: string; scope: string; con
     action: 'restart',
     label: 'Restart',
     scope: 'campaigns:write',
+    // modify?restart=true on any other status is a plain modify, or refused on a running campaign.
+    only: ['terminated', 'completed'],
     done: 'Restarted: pending again. A start date that had passed is dropped: start it, or modify it to set one.',
   },
   {
@@ -34,7 +46,7 @@ const ACTIONS: ReadonlyArray<{ action: Action; label: string; scope: string; con
 ];
 
 /**
- * Every action the token's scopes allow is offered; the service decides whether the campaign's state allows it
+ * Every action the token's scopes allow is offered (Restart only where it restarts); the service decides whether the campaign's state allows it
  * and a refusal is shown as the service words it. One Idempotency-Key per action and state of the campaign, so
  * a double click, or a retry after a lost answer, does the thing once.
  */
@@ -50,7 +62,7 @@ export function CampaignActions({
   onChanged: () => void;
 }) {
   const [busy, setBusy] = useState<Action | undefined>();
-  const [asking, setAsking] = useState<(typeof ACTIONS)[number] | undefined>();
+  const [asking, setAsking] = useState<ActionEntry | undefined>();
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | undefined>();
   const keys = useRef(new Map<string, string>());
   const keyFor = (action: Action) => {
@@ -59,12 +71,12 @@ export function CampaignActions({
     return keys.current.get(intent)!;
   };
 
-  const run = async (entry: (typeof ACTIONS)[number]) => {
+  const run = async (entry: ActionEntry) => {
     setAsking(undefined);
     setBusy(entry.action);
     setOutcome(undefined);
     try {
-      if (entry.action === 'restart') await api.modify(campaign.id, {}, true, keyFor('restart'));
+      if (entry.action === 'restart') await api.restart(campaign.id, keyFor('restart'));
       else await api.act(campaign.id, entry.action, keyFor(entry.action));
       setOutcome({ ok: true, text: entry.done });
       if (entry.action === 'delete') go('#/');
@@ -75,7 +87,9 @@ export function CampaignActions({
       setBusy(undefined);
     }
   };
-  const offered = ACTIONS.filter((entry) => mayUse(session, entry.scope));
+  const offered = ACTIONS.filter(
+    (entry) => mayUse(session, entry.scope) && (entry.only?.includes(campaign.status) ?? true),
+  );
 
   return html`
     <section class="actions" aria-label="Actions">
@@ -104,7 +118,7 @@ function Confirm({
   onYes,
   onNo,
 }: {
-  entry: (typeof ACTIONS)[number];
+  entry: ActionEntry;
   name: string;
   onYes: () => void;
   onNo: () => void;

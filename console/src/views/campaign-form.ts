@@ -83,11 +83,13 @@ export function CampaignForm({ api, id }: { api: Api; id?: string }) {
         go(`#/campaigns/${created.id}`);
       } else {
         const changes = changesOf(original, values);
-        if (Object.keys(changes).length === 0 && !values.restart) {
+        const changed = Object.keys(changes).length > 0;
+        if (!changed && !values.restart) {
           setProblem('Nothing changed.');
           return;
         }
-        await api.modify(id, changes, values.restart, key.current);
+        if (values.restart) await api.restart(id, key.current, changed ? changes : undefined);
+        else await api.modify(id, changes, key.current);
         go(`#/campaigns/${id}`);
       }
     } catch (error) {
