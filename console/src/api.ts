@@ -159,6 +159,14 @@ function stringsOf(values: Record<string, string | number>): Record<string, stri
   );
 }
 
+/**
+ * The service answered (any HTTP status), so the request reached it: a repeat under the same Idempotency-Key would
+ * get that answer again. Only a request whose answer never came may be sent again under its key.
+ */
+export function answered(error: unknown): boolean {
+  return error instanceof ApiError || error instanceof Unauthorized;
+}
+
 /** One key per intended action: a second click on the same button, on the same state, repeats the same request. */
 export function newIdempotencyKey(): string {
   const random = crypto.getRandomValues(new Uint8Array(16));

@@ -212,6 +212,38 @@ describe('The operator console in Chromium', function () {
     await page.close();
   });
 
+  it('saves a modification refused before under a new Idempotency-Key, and one whose answer never came under the same', async () => {
+    const id = await service.createCampaign({ name: 'Running, then paused elsewhere' });
+    await service.request('POST', `/api/v1/campaigns/${id}/start`);
+    const page = await signedIn();
+    await page.evaluate((hash) => (location.hash = hash), `#/campaigns/${id}/edit`);
+    await page.waitForFunction(
+      (name) => (document.getElementById('field-name') as HTMLInputElement | null)?.value === name,
+      'Running, then paused elsewhere',
+    );
+    await page.getByLabel('Name', { exact: true }).fill('Renamed once paused');
+    const keys: Array<string | null> = [];
+    page.on('request', (request) => {
+      if (request.url().includes(`/${id}/modify`)) keys.push(request.headers()['idempotency-key'] ?? null);
+    });
+    const save = page.getByRole('button', { name: 'Save changes' });
+
+    await page.route(`**/${id}/modify`, (route) => route.abort(), { times: 1 });
+    await save.click();
+    await page.getByRole('alert').filter({ hasText: 'Failed to fetch' }).waitFor();
+    const [refused] = await Promise.all([page.waitForResponse((r) => r.url().endsWith(`/${id}/modify`)), save.click()]);
+    expect(refused.status()).to.equal(409);
+
+    await service.request('POST', `/api/v1/campaigns/${id}/pause`);
+    const [saved] = await Promise.all([page.waitForResponse((r) => r.url().endsWith(`/${id}/modify`)), save.click()]);
+    expect(saved.status()).to.equal(200);
+    await page.locator('h1.campaign-title', { hasText: 'Renamed once paused' }).waitFor();
+    expect(keys).to.have.length(3);
+    expect(keys[1]).to.equal(keys[0]);
+    expect(keys[2]).to.not.equal(keys[1]);
+    await page.close();
+  });
+
   it('starts a campaign and shows running, pauses it, and shows a refusal plainly', async () => {
     const id = await service.createCampaign({ name: 'Lifecycle sale' });
     const page = await signedIn();
@@ -255,6 +287,35 @@ describe('The operator console in Chromium', function () {
       (row) => row.aggregate_id === id && row.event_type === 'CampaignStarted',
     );
     expect(events).to.have.length(1);
+    await page.close();
+  });
+
+  it('sends an action refused before under a new Idempotency-Key, even while the page still shows the campaign as it was', async () => {
+    const id = await service.createCampaign({ name: 'Paused elsewhere' });
+    await service.request('POST', `/api/v1/campaigns/${id}/start`);
+    const page = await signedIn();
+    await openCampaign(page, id);
+    await statusBadge(page, 'running').waitFor();
+    await page.route(
+      (url) => url.pathname.endsWith(`/campaigns/${id}`),
+      (route) => route.abort(),
+    );
+    const pause = async () => {
+      const [answer] = await Promise.all([
+        page.waitForResponse((response) => response.url().endsWith(`/${id}/pause`)),
+        page.getByRole('button', { name: 'Pause', exact: true }).click(),
+      ]);
+      return { status: answer.status(), key: await answer.request().headerValue('idempotency-key') };
+    };
+
+    await service.request('POST', `/api/v1/campaigns/${id}/pause`);
+    const refused = await pause();
+    expect(refused.status).to.equal(409);
+    await service.request('POST', `/api/v1/campaigns/${id}/resume`);
+    const paused = await pause();
+    expect(paused.key).to.not.equal(refused.key);
+    expect(paused.status).to.equal(200);
+    expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.status).to.equal('paused');
     await page.close();
   });
 

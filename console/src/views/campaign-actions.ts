@@ -1,4 +1,4 @@
-import { type Api, ApiError, type Campaign, newIdempotencyKey, type Verb } from '../api.js';
+import { type Api, ApiError, answered, type Campaign, newIdempotencyKey, type Verb } from '../api.js';
 import { describeError } from '../format.js';
 import { go } from '../hooks.js';
 import { html } from '../html.js';
@@ -46,9 +46,10 @@ const ACTIONS: readonly ActionEntry[] = [
 ];
 
 /**
- * Every action the token's scopes allow is offered (Restart only where it restarts); the service decides whether the campaign's state allows it
- * and a refusal is shown as the service words it. One Idempotency-Key per action and state of the campaign, so
- * a double click, or a retry after a lost answer, does the thing once.
+ * Every action the token's scopes allow is offered (Restart only where it restarts); the service decides whether
+ * the campaign's state allows it and a refusal is shown as the service words it. One Idempotency-Key per action and
+ * state of the campaign, so a double click, or a retry after a lost answer, does the thing once; after a refusal
+ * the next try has a new one.
  */
 export function CampaignActions({
   api,
@@ -65,8 +66,7 @@ export function CampaignActions({
   const [asking, setAsking] = useState<ActionEntry | undefined>();
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | undefined>();
   const keys = useRef(new Map<string, string>());
-  const keyFor = (action: Action) => {
-    const intent = `${action} ${campaign.id} ${campaign.updatedAt}`;
+  const keyFor = (intent: string) => {
     if (!keys.current.has(intent)) keys.current.set(intent, newIdempotencyKey());
     return keys.current.get(intent)!;
   };
@@ -75,13 +75,16 @@ export function CampaignActions({
     setAsking(undefined);
     setBusy(entry.action);
     setOutcome(undefined);
+    const intent = `${entry.action} ${campaign.id} ${campaign.updatedAt}`;
     try {
-      if (entry.action === 'restart') await api.restart(campaign.id, keyFor('restart'));
-      else await api.act(campaign.id, entry.action, keyFor(entry.action));
+      if (entry.action === 'restart') await api.restart(campaign.id, keyFor(intent));
+      else await api.act(campaign.id, entry.action, keyFor(intent));
       setOutcome({ ok: true, text: entry.done });
       if (entry.action === 'delete') go('#/');
       else onChanged();
     } catch (error) {
+      // A refusal is final under its key: trying again, even on a campaign that looks the same, is a new request.
+      if (answered(error)) keys.current.delete(intent);
       setOutcome({ ok: false, text: refusalText(entry.label, error) });
     } finally {
       setBusy(undefined);

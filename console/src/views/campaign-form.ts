@@ -1,4 +1,4 @@
-import { type Api, ApiError, type Campaign, type FieldError, newIdempotencyKey } from '../api.js';
+import { type Api, ApiError, answered, type Campaign, type FieldError, newIdempotencyKey } from '../api.js';
 import { describeError } from '../format.js';
 import { go } from '../hooks.js';
 import { html } from '../html.js';
@@ -93,6 +93,7 @@ export function CampaignForm({ api, id }: { api: Api; id?: string }) {
         go(`#/campaigns/${id}`);
       }
     } catch (error) {
+      if (answered(error)) key.current = newIdempotencyKey();
       showRefusal(error, setErrors, setProblem);
     } finally {
       submitting.current = false;
