@@ -212,6 +212,57 @@ describe('The operator console in Chromium', function () {
     await page.close();
   });
 
+  it('clears an emptied end date and description, sending null in the date style the form uses', async () => {
+    const id = await service.createCampaign({ name: 'Open ended', description: 'To be removed' });
+    const page = await signedIn();
+    const bodies: unknown[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes(`/${id}/modify`)) bodies.push(request.postDataJSON());
+    });
+    await page.evaluate((hash) => (location.hash = hash), `#/campaigns/${id}/edit`);
+    await page.waitForFunction(
+      () => (document.getElementById('field-description') as HTMLTextAreaElement | null)?.value === 'To be removed',
+    );
+    await page.getByLabel('Volt MX date strings and zone').check();
+    await page.getByLabel('End', { exact: true }).fill('');
+    await page.getByLabel('Description').fill('');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.locator('table.events tr', { hasText: 'CampaignModified' }).waitFor();
+    expect(bodies).to.deep.equal([{ description: null, endDateStr: null }]);
+    const stored = (await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body;
+    expect(stored).to.deep.include({ description: null, endAt: null });
+    await page.close();
+  });
+
+  it('publishes a draft whose start date has passed once its start date is cleared', async () => {
+    const startAt = new Date(Date.now() + 1500);
+    const id = await service.createCampaign({
+      name: 'Draft left too long',
+      status: 'draft',
+      startAt: startAt.toISOString(),
+    });
+    const page = await signedIn();
+    const bodies: unknown[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes(`/${id}/modify`)) bodies.push(request.postDataJSON());
+    });
+    await page.evaluate((hash) => (location.hash = hash), `#/campaigns/${id}/edit`);
+    await page.waitForFunction(
+      () => (document.getElementById('field-name') as HTMLInputElement | null)?.value === 'Draft left too long',
+    );
+    await page.getByLabel('Status').selectOption('scheduled');
+    await page.getByLabel('Start', { exact: true }).fill('');
+    await new Promise((passed) => setTimeout(passed, startAt.getTime() - Date.now() + 100));
+    const [answer] = await Promise.all([
+      page.waitForResponse((response) => response.url().endsWith(`/${id}/modify`)),
+      page.getByRole('button', { name: 'Save changes' }).click(),
+    ]);
+    expect(bodies).to.deep.equal([{ status: 'scheduled', startAt: null }]);
+    expect(answer.status()).to.equal(200);
+    await statusBadge(page, 'scheduled').waitFor();
+    await page.close();
+  });
+
   it('saves a modification refused before under a new Idempotency-Key, and one whose answer never came under the same', async () => {
     const id = await service.createCampaign({ name: 'Running, then paused elsewhere' });
     await service.request('POST', `/api/v1/campaigns/${id}/start`);

@@ -217,11 +217,15 @@ function createBody(values: Values): Record<string, unknown> {
   return body;
 }
 
-function dateFields(values: Values, only?: { start: boolean; end: boolean }): Record<string, string> {
-  const [startField, endField] = values.dateStyle === 'voltmx' ? ['startDateStr', 'endDateStr'] : ['startAt', 'endAt'];
+function dateFieldNames(dateStyle: DateStyle): { start: string; end: string } {
+  return dateStyle === 'voltmx' ? { start: 'startDateStr', end: 'endDateStr' } : { start: 'startAt', end: 'endAt' };
+}
+
+function dateFields(values: Values): Record<string, string> {
+  const names = dateFieldNames(values.dateStyle);
   const fields: Record<string, string> = {};
-  if (values.start.trim() !== '' && (only?.start ?? true)) fields[startField] = values.start.trim();
-  if (values.end.trim() !== '' && (only?.end ?? true)) fields[endField] = values.end.trim();
+  if (values.start.trim() !== '') fields[names.start] = values.start.trim();
+  if (values.end.trim() !== '') fields[names.end] = values.end.trim();
   return fields;
 }
 
@@ -234,14 +238,14 @@ function changesOf(original: Campaign | undefined, values: Values): Record<strin
     changes.description = values.description === '' ? null : values.description;
   if (values.zone !== before.zone) changes.zone = values.zone.trim() === '' ? null : values.zone.trim();
   if (values.status !== before.status) changes.status = values.status;
+  // A date string is read in the zone sent with it: a new zone sends the dates again.
   const zoneChanged = values.zone !== before.zone && values.dateStyle === 'voltmx';
-  Object.assign(
-    changes,
-    dateFields(values, {
-      start: values.start !== before.start || zoneChanged,
-      end: values.end !== before.end || zoneChanged,
-    }),
-  );
+  const names = dateFieldNames(values.dateStyle);
+  for (const input of ['start', 'end'] as const) {
+    const now = values[input].trim();
+    if (now === '' && before[input] !== '') changes[names[input]] = null;
+    else if (now !== '' && (now !== before[input] || zoneChanged)) changes[names[input]] = now;
+  }
   return changes;
 }
 
