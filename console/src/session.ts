@@ -1,10 +1,12 @@
+import { claimsOf, scopesOf } from './token-claims.js';
+
 const TOKEN_KEY = 'campaign-console.token';
 
 export interface Session {
   token: string;
   /** The token's subject, when the token is a JWT that names one. */
   subject: string | undefined;
-  /** The token's scopes; undefined when they cannot be read, and then every control is offered. */
+  /** The token's scopes; undefined when its claims cannot be read, and then every control is offered. */
   scopes: ReadonlySet<string> | undefined;
 }
 
@@ -39,24 +41,9 @@ export function mayUse(session: Session, scope: string): boolean {
 
 function sessionOf(token: string): Session {
   const claims = claimsOf(token);
-  const scopes =
-    typeof claims?.scope === 'string' ? claims.scope.split(' ') : Array.isArray(claims?.scp) ? claims.scp : undefined;
   return {
     token,
     subject: typeof claims?.sub === 'string' ? claims.sub : undefined,
-    scopes: scopes === undefined ? undefined : new Set(scopes.filter((s): s is string => typeof s === 'string')),
+    scopes: claims === undefined ? undefined : scopesOf(claims),
   };
-}
-
-/** The JWT's claims, read only to decide which controls to offer; the service verifies the token on every call. */
-function claimsOf(token: string): Record<string, unknown> | undefined {
-  try {
-    const payload = token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
-    const claims: unknown = JSON.parse(
-      new TextDecoder().decode(Uint8Array.from(atob(payload), (c) => c.charCodeAt(0))),
-    );
-    return typeof claims === 'object' && claims !== null ? (claims as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }

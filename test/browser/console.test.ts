@@ -1,11 +1,30 @@
+import * as fc from 'fast-check';
 import type { Page, Request } from 'playwright-core';
+import { ALL_SCOPES } from '../../src/adapters/auth/principal.js';
+import { principalOf } from '../../src/adapters/auth/token-claims.js';
 import { mintToken } from '../../src/adapters/auth/token-minter.js';
 import { Browser } from '../support/browser.js';
 import { SQLITE } from '../support/databases.js';
 import { eventually } from '../support/eventually.js';
 import { expect } from '../support/expect.js';
+import { propertyParameters } from '../support/property-runs.js';
+import { nowSeconds, tokenWithPayload } from '../support/raw-token.js';
 import { ServiceProcess } from '../support/service-process.js';
 import { inDays, TestService } from '../support/test-service.js';
+
+const SCOPE_CLAIM_RUNS = 200;
+const scopeWord = fc.oneof(fc.constantFrom(...ALL_SCOPES, 'Campaigns:Read', ''), fc.string({ maxLength: 12 }));
+const scopeString = fc
+  .array(fc.tuple(fc.constantFrom(' ', '  ', '\t', ',', '\n', ''), scopeWord), { maxLength: 5 })
+  .map((parts) => parts.map(([separator, word]) => separator + word).join(''));
+/** `scope` or `scp` in the forms issuers write (a string, an array of strings) and in any other. */
+const scopeClaim = fc.oneof(
+  scopeString,
+  fc.array(scopeWord, { maxLength: 5 }),
+  fc.array(fc.oneof(scopeWord, fc.jsonValue({ maxDepth: 1 })), { maxLength: 5 }),
+  fc.jsonValue({ maxDepth: 2 }),
+);
+const scopeClaims = fc.record({ scope: scopeClaim, scp: scopeClaim }, { requiredKeys: [] });
 
 const HOSTILE_NAME = '<img src=x onerror=alert(1)>';
 /** The console promises that a change by someone else shows within this time. */
@@ -508,6 +527,53 @@ describe('The operator console in Chromium', function () {
       'Resume',
     ]);
     await Promise.all([auditor.close(), starter.close()]);
+  });
+
+  it('offers the controls of the scopes in scope and scp together, each a string or an array of strings', async () => {
+    const id = await service.createCampaign({ name: 'Scopes in every form' });
+    const executor = ['Start', 'Pause', 'Resume'];
+    const cases: Array<{ claims: Record<string, unknown>; controls: string[]; newCampaign?: boolean }> = [
+      { claims: { scope: 'campaigns:read', scp: ['campaigns:execute'] }, controls: executor },
+      { claims: { scp: 'campaigns:read campaigns:execute' }, controls: executor },
+      { claims: { scope: ['campaigns:read', 'campaigns:terminate'] }, controls: ['Terminate'] },
+      { claims: { scp: ['campaigns:read', 'campaigns:write'] }, controls: ['Delete', 'Modify'], newCampaign: true },
+      { claims: { scope: ['campaigns:read', 'campaigns:execute', 7], scp: 'campaigns:read' }, controls: [] },
+      { claims: { scope: 'campaigns:read', scp: { all: true } }, controls: [] },
+      { claims: { sub: 'no scope claim' }, controls: [] },
+    ];
+    for (const { claims, controls, newCampaign = false } of cases) {
+      const token = tokenWithPayload(JSON.stringify({ sub: 'scoped', exp: nowSeconds() + 600, ...claims }));
+      const page = await signedIn({ token });
+      await page.evaluate((hash) => (location.hash = hash), `#/campaigns/${id}`);
+      // Without campaigns:read the campaign is refused (403) and shown as an error.
+      await page.locator('h1.campaign-title, main .error').first().waitFor();
+      const shown = {
+        controls: await page.locator('.actions button, .actions a').allTextContents(),
+        newCampaign: false,
+      };
+      shown.newCampaign = (await page.getByRole('link', { name: 'New campaign' }).count()) === 1;
+      expect(shown, JSON.stringify(claims)).to.deep.equal({ controls, newCampaign });
+      await page.close();
+    }
+  });
+
+  it('reads a token’s scopes as the service does, whatever form its scope and scp claims take', async () => {
+    const page = await browser.newPage();
+    await page.goto(consoleUrl());
+    const scopesInConsole = (token: string) =>
+      page.evaluate(async (token) => {
+        const claims = await import(new URL('token-claims.js', location.href).href);
+        return [...claims.scopesOf(claims.claimsOf(token))].sort();
+      }, token);
+    await fc.assert(
+      fc.asyncProperty(scopeClaims, async (claims) => {
+        const payload = JSON.parse(JSON.stringify({ sub: 'generated', exp: nowSeconds() + 600, ...claims }));
+        const granted = [...principalOf(payload).scopes].sort();
+        expect(await scopesInConsole(tokenWithPayload(JSON.stringify(payload)))).to.deep.equal(granted);
+      }),
+      propertyParameters(SCOPE_CLAIM_RUNS),
+    );
+    await page.close();
   });
 
   it('labels every control and is usable from the keyboard', async () => {
