@@ -12,13 +12,14 @@ export interface Session {
 
 /**
  * A link printed at startup carries the token in the fragment (`#token=...`), which browsers never send to a
- * server; it is moved into sessionStorage and removed from the address bar and the history.
+ * server; it is moved into sessionStorage and removed from the address bar and the history. True when one was.
  */
-export function takeTokenFromFragment(): void {
+export function takeTokenFromFragment(): boolean {
   const match = /^#token=([^&]+)/.exec(location.hash);
-  if (!match) return;
+  if (!match) return false;
   sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(match[1]!));
   history.replaceState(null, '', `${location.pathname}#/`);
+  return true;
 }
 
 export function currentSession(): Session | undefined {

@@ -112,6 +112,31 @@ describe('The operator console in Chromium', function () {
     await page.close();
   });
 
+  it('takes the token of a link opened in a tab where the console is open, and removes it from the address bar and the history', async () => {
+    const page = await signedIn();
+    await page.evaluate(() => Object.assign(window, { openedOnce: true }));
+    const openLink = async (linkToken: string) => {
+      await page.evaluate((link) => location.assign(link), `${consoleUrl()}#token=${linkToken}`);
+      await page.waitForFunction(() => !location.hash.startsWith('#token='), null, { timeout: 5000 });
+    };
+
+    const newcomer = await service.token('newcomer');
+    await openLink(newcomer);
+    await page.getByText('Signed in as').locator('strong', { hasText: 'newcomer' }).waitFor();
+    expect(await page.evaluate(() => Object.values(sessionStorage))).to.deep.equal([newcomer]);
+    expect(page.url()).to.equal(`${consoleUrl()}#/`);
+    await page.goBack();
+    expect(page.url()).to.not.include(newcomer);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    const returning = await service.token('returning');
+    await openLink(returning);
+    await page.getByText('Signed in as').locator('strong', { hasText: 'returning' }).waitFor();
+    expect(page.url()).to.not.include(returning);
+    expect(await page.evaluate(() => 'openedOnce' in window)).to.equal(true);
+    await page.close();
+  });
+
   it('filters the list by status, searches it, sorts it and pages through it', async () => {
     const mark = `Paging-${Date.now()}`;
     const ids: string[] = [];

@@ -1,8 +1,8 @@
 import { Api } from '../api.js';
 import { useRoute } from '../hooks.js';
 import { html } from '../html.js';
-import { currentSession, mayUse, type Session, signOut } from '../session.js';
-import { useMemo, useState } from '../vendor/preact-hooks.js';
+import { currentSession, mayUse, type Session, signOut, takeTokenFromFragment } from '../session.js';
+import { useEffect, useMemo, useState } from '../vendor/preact-hooks.js';
 import { CampaignForm } from './campaign-form.js';
 import { CampaignList } from './campaign-list.js';
 import { CampaignPage } from './campaign-page.js';
@@ -13,6 +13,16 @@ export function App() {
   const [session, setSession] = useState<Session | undefined>(currentSession);
   const [notice, setNotice] = useState<string | undefined>();
   const route = useRoute();
+  // A link opened in this tab while the console is open changes only the fragment: the page is not loaded again.
+  useEffect(() => {
+    const takeLinkedToken = () => {
+      if (!takeTokenFromFragment()) return;
+      setNotice(undefined);
+      setSession(currentSession());
+    };
+    addEventListener('hashchange', takeLinkedToken);
+    return () => removeEventListener('hashchange', takeLinkedToken);
+  }, []);
   const api = useMemo(
     () =>
       session &&
