@@ -474,13 +474,17 @@ describe('The operator console in Chromium', function () {
     await page.close();
   });
 
-  it('asks before deleting, then goes back to the list without it', async () => {
+  it('asks before deleting, then goes back to the list without it and says it was deleted', async () => {
     const id = await service.createCampaign({ name: 'Delete me' });
     const page = await signedIn();
     await openCampaign(page, id);
     await page.getByRole('button', { name: 'Delete', exact: true }).click();
     await page.getByRole('button', { name: 'Yes, delete' }).click();
     await page.getByRole('heading', { name: 'Campaigns', level: 1, exact: true }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Deleted Delete me (${id}).` })
+      .waitFor({ timeout: 5000 });
     expect((await service.request('GET', `/api/v1/campaigns/${id}`)).status).to.equal(404);
     expect(await rowOf(page, id).count()).to.equal(0);
     await page.close();

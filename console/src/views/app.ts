@@ -12,7 +12,11 @@ import { SignIn } from './sign-in.js';
 export function App() {
   const [session, setSession] = useState<Session | undefined>(currentSession);
   const [notice, setNotice] = useState<string | undefined>();
+  const [listNotice, setListNotice] = useState<string | undefined>();
   const route = useRoute();
+  useEffect(() => {
+    if (route.page !== 'list') setListNotice(undefined);
+  }, [route.page]);
   // A link opened in this tab while the console is open changes only the fragment: the page is not loaded again.
   useEffect(() => {
     const takeLinkedToken = () => {
@@ -57,9 +61,9 @@ export function App() {
     </header>
     <${HealthStrip} api=${api} />
     <main id="main">
-      ${route.page === 'list' ? html`<${CampaignList} api=${api} />` : null}
+      ${route.page === 'list' ? html`<${CampaignList} api=${api} notice=${listNotice} />` : null}
       ${route.page === 'new' ? html`<${CampaignForm} api=${api} />` : null}
-      ${route.page === 'campaign' ? html`<${CampaignPage} key=${route.id} api=${api} id=${route.id} session=${session} />` : null}
+      ${route.page === 'campaign' ? html`<${CampaignPage} key=${route.id} api=${api} id=${route.id} session=${session} onDeleted=${setListNotice} />` : null}
       ${route.page === 'edit' ? html`<${CampaignForm} key=${route.id} api=${api} id=${route.id} />` : null}
     </main>
   `;

@@ -14,7 +14,8 @@ interface ActionEntry {
   /** The statuses it is offered in, when the same request means something else in the others. */
   only?: readonly string[];
   confirm?: string;
-  done: string;
+  /** What the page says once it is done; a deleted campaign has no page, and the list says it instead. */
+  done?: string;
 }
 
 const ACTIONS: readonly ActionEntry[] = [
@@ -41,7 +42,6 @@ const ACTIONS: readonly ActionEntry[] = [
     label: 'Delete',
     scope: 'campaigns:write',
     confirm: 'Delete it? It is removed for good; its event history stays.',
-    done: 'Deleted.',
   },
 ];
 
@@ -56,11 +56,14 @@ export function CampaignActions({
   campaign,
   session,
   onChanged,
+  onDeleted,
 }: {
   api: Api;
   campaign: Campaign;
   session: Session;
   onChanged: () => void;
+  /** The campaign is gone, and so is its page: the list says so. */
+  onDeleted: (notice: string) => void;
 }) {
   const [busy, setBusy] = useState<Action | undefined>();
   const [asking, setAsking] = useState<ActionEntry | undefined>();
@@ -79,9 +82,13 @@ export function CampaignActions({
     try {
       if (entry.action === 'restart') await api.restart(campaign.id, keyFor(intent));
       else await api.act(campaign.id, entry.action, keyFor(intent));
-      setOutcome({ ok: true, text: entry.done });
-      if (entry.action === 'delete') go('#/');
-      else onChanged();
+      if (entry.action === 'delete') {
+        onDeleted(`Deleted ${campaign.name} (${campaign.id}).`);
+        go('#/');
+      } else {
+        setOutcome({ ok: true, text: entry.done ?? `${entry.label}: done.` });
+        onChanged();
+      }
     } catch (error) {
       // A refusal is final under its key: trying again, even on a campaign that looks the same, is a new request.
       if (answered(error)) keys.current.delete(intent);

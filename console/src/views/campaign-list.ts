@@ -15,7 +15,7 @@ const PAGE_SIZES = [10, 25, 50, 100];
 /** A change made by anyone shows within this time. */
 export const REFRESH_MS = 1000;
 
-export function CampaignList({ api }: { api: Api }) {
+export function CampaignList({ api, notice }: { api: Api; notice?: string | undefined }) {
   const [status, setStatus] = useState('');
   const [search, setSearch] = useState('');
   const [sort, setSort] = useState('newest');
@@ -38,6 +38,7 @@ export function CampaignList({ api }: { api: Api }) {
 
   return html`
     <h1 tabindex="-1">Campaigns</h1>
+    ${notice ? html`<p class="success" role="status">${notice}</p>` : null}
     <form class="filters" role="search" onSubmit=${(e: Event) => e.preventDefault()}>
       <div class="field">
         <label for="filter-status">Status</label>

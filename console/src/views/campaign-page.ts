@@ -44,7 +44,17 @@ const LABELS: Record<string, string> = {
 };
 const ORDER = Object.keys(LABELS);
 
-export function CampaignPage({ api, id, session }: { api: Api; id: string; session: Session }) {
+export function CampaignPage({
+  api,
+  id,
+  session,
+  onDeleted,
+}: {
+  api: Api;
+  id: string;
+  session: Session;
+  onDeleted: (notice: string) => void;
+}) {
   const { value: campaign, error, reload } = usePolling<Campaign>(() => api.campaign(id), REFRESH_MS, [api, id]);
   const gone = error instanceof ApiError && error.status === 404;
   return html`
@@ -56,7 +66,7 @@ export function CampaignPage({ api, id, session }: { api: Api; id: string; sessi
       campaign && !gone
         ? html`
           <h1 tabindex="-1" class="campaign-title"><span class="name">${campaign.name}</span> <${StatusBadge} status=${campaign.status} /></h1>
-          <${CampaignActions} api=${api} campaign=${campaign} session=${session} onChanged=${reload} />
+          <${CampaignActions} api=${api} campaign=${campaign} session=${session} onChanged=${reload} onDeleted=${onDeleted} />
           <${CampaignFields} campaign=${campaign} />
         `
         : null
