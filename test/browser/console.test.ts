@@ -182,6 +182,41 @@ describe('The operator console in Chromium', function () {
     await page.close();
   });
 
+  it('keeps the list’s filter, search, order and page when going back to it from a campaign', async () => {
+    const mark = `Kept-${Date.now()}`;
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push(await service.createCampaign({ name: `${mark} ${i}` }));
+    const page = await signedIn();
+    await page.getByLabel('Status').selectOption('scheduled');
+    await page.getByLabel('Search by name or id').fill(mark);
+    await page.getByLabel('Sort').selectOption('id');
+    await page.getByLabel('Per page').selectOption('10');
+    await page.getByText('1–10 of 12').waitFor();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText('11–12 of 12').waitFor();
+    const listAsLeft = async () => {
+      await rowOf(page, ids[11]!).waitFor({ timeout: 5000 });
+      expect({
+        status: await page.getByLabel('Status').inputValue(),
+        search: await page.getByLabel('Search by name or id').inputValue(),
+        sort: await page.getByLabel('Sort').inputValue(),
+        pageSize: await page.getByLabel('Per page').inputValue(),
+        shown: await page.locator('.pager [aria-live]').textContent(),
+      }).to.deep.equal({ status: 'scheduled', search: mark, sort: 'id', pageSize: '10', shown: '11–12 of 12' });
+    };
+
+    await rowOf(page, ids[11]!).getByRole('link').click();
+    await page.locator('h1.campaign-title').waitFor();
+    await page.goBack();
+    await listAsLeft();
+
+    await rowOf(page, ids[10]!).getByRole('link').click();
+    await page.locator('h1.campaign-title').waitFor();
+    await page.getByRole('link', { name: '← All campaigns' }).click();
+    await listAsLeft();
+    await page.close();
+  });
+
   it('creates one campaign through the form, even on a double click, and shows it in the list', async () => {
     const page = await signedIn();
     await page.getByRole('link', { name: 'New campaign' }).click();

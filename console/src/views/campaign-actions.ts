@@ -2,6 +2,7 @@ import { type Api, ApiError, answered, type Campaign, newIdempotencyKey, type Ve
 import { describeError } from '../format.js';
 import { go } from '../hooks.js';
 import { html } from '../html.js';
+import { listAddress } from '../list-address.js';
 import { mayUse, type Session } from '../session.js';
 import { useLayoutEffect, useRef, useState } from '../vendor/preact-hooks.js';
 
@@ -84,7 +85,7 @@ export function CampaignActions({
       else await api.act(campaign.id, entry.action, keyFor(intent));
       if (entry.action === 'delete') {
         onDeleted(`Deleted ${campaign.name} (${campaign.id}).`);
-        go('#/');
+        go(listAddress());
       } else {
         setOutcome({ ok: true, text: entry.done ?? `${entry.label}: done.` });
         onChanged();

@@ -1,26 +1,28 @@
 import type { Api, CampaignPage } from '../api.js';
 import { describeError, zoned } from '../format.js';
-import { usePolling } from '../hooks.js';
+import { routeOf, usePolling } from '../hooks.js';
 import { html } from '../html.js';
-import { useState } from '../vendor/preact-hooks.js';
+import { filtersOf, type ListFilters, PAGE_SIZES, SORTS, STATUSES, showListAddress } from '../list-address.js';
+import { useEffect, useState } from '../vendor/preact-hooks.js';
 import { StatusBadge } from './status-badge.js';
 
-const STATUSES = ['draft', 'scheduled', 'running', 'paused', 'terminated', 'completed'];
-const SORTS = [
-  ['newest', 'Newest first'],
-  ['nextStart', 'Next to start'],
-  ['id', 'Id'],
-] as const;
-const PAGE_SIZES = [10, 25, 50, 100];
 /** A change made by anyone shows within this time. */
 export const REFRESH_MS = 1000;
 
+/** The filters live in the address (`#/?status=paused&start=25`), so going back to the list finds them as they were. */
 export function CampaignList({ api, notice }: { api: Api; notice?: string | undefined }) {
-  const [status, setStatus] = useState('');
-  const [search, setSearch] = useState('');
-  const [sort, setSort] = useState('newest');
-  const [pageSize, setPageSize] = useState(25);
-  const [start, setStart] = useState(0);
+  const [filters, setFilters] = useState(() => filtersOf(location.hash));
+  useEffect(() => {
+    const follow = () => {
+      if (routeOf(location.hash).page === 'list') setFilters(filtersOf(location.hash));
+    };
+    addEventListener('hashchange', follow);
+    return () => removeEventListener('hashchange', follow);
+  }, []);
+  useEffect(() => {
+    if (routeOf(location.hash).page === 'list') showListAddress(filters);
+  }, [filters]);
+  const { status, search, sort, pageSize, start } = filters;
   const query = { start, pageSize, status, search: search.trim(), sort };
   // The page on screen carries the offset it was read at, so the pager never describes a page still loading.
   const { value: shown, error } = usePolling<{ page: CampaignPage; start: number }>(
@@ -28,12 +30,8 @@ export function CampaignList({ api, notice }: { api: Api; notice?: string | unde
     REFRESH_MS,
     Object.values(query),
   );
-  const refine =
-    <T>(set: (value: T) => void) =>
-    (value: T) => {
-      set(value);
-      setStart(0);
-    };
+  const refine = (change: Partial<ListFilters>) => setFilters((previous) => ({ ...previous, ...change, start: 0 }));
+  const setStart = (start: number) => setFilters((previous) => ({ ...previous, start }));
   const inputValue = (event: Event) => (event.target as HTMLInputElement | HTMLSelectElement).value;
 
   return html`
@@ -42,7 +40,7 @@ export function CampaignList({ api, notice }: { api: Api; notice?: string | unde
     <form class="filters" role="search" onSubmit=${(e: Event) => e.preventDefault()}>
       <div class="field">
         <label for="filter-status">Status</label>
-        <select id="filter-status" value=${status} onChange=${(e: Event) => refine(setStatus)(inputValue(e))}>
+        <select id="filter-status" value=${status} onChange=${(e: Event) => refine({ status: inputValue(e) })}>
           <option value="">Any status</option>
           ${STATUSES.map((s) => html`<option value=${s}>${s}</option>`)}
         </select>
@@ -50,17 +48,17 @@ export function CampaignList({ api, notice }: { api: Api; notice?: string | unde
       <div class="field grow">
         <label for="filter-search">Search by name or id</label>
         <input id="filter-search" type="search" value=${search} autocomplete="off"
-          onInput=${(e: Event) => refine(setSearch)(inputValue(e))} />
+          onInput=${(e: Event) => refine({ search: inputValue(e) })} />
       </div>
       <div class="field">
         <label for="filter-sort">Sort</label>
-        <select id="filter-sort" value=${sort} onChange=${(e: Event) => refine(setSort)(inputValue(e))}>
+        <select id="filter-sort" value=${sort} onChange=${(e: Event) => refine({ sort: inputValue(e) })}>
           ${SORTS.map(([value, label]) => html`<option value=${value}>${label}</option>`)}
         </select>
       </div>
       <div class="field">
         <label for="filter-size">Per page</label>
-        <select id="filter-size" value=${String(pageSize)} onChange=${(e: Event) => refine(setPageSize)(Number(inputValue(e)))}>
+        <select id="filter-size" value=${String(pageSize)} onChange=${(e: Event) => refine({ pageSize: Number(inputValue(e)) })}>
           ${PAGE_SIZES.map((n) => html`<option value=${String(n)}>${n}</option>`)}
         </select>
       </div>

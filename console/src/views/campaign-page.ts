@@ -2,6 +2,7 @@ import { type Api, ApiError, type Campaign } from '../api.js';
 import { describeError, instant } from '../format.js';
 import { usePolling } from '../hooks.js';
 import { html } from '../html.js';
+import { listAddress } from '../list-address.js';
 import type { Session } from '../session.js';
 import { CampaignActions } from './campaign-actions.js';
 import { REFRESH_MS } from './campaign-list.js';
@@ -58,7 +59,7 @@ export function CampaignPage({
   const { value: campaign, error, reload } = usePolling<Campaign>(() => api.campaign(id), REFRESH_MS, [api, id]);
   const gone = error instanceof ApiError && error.status === 404;
   return html`
-    <p><a href="#/">← All campaigns</a></p>
+    <p><a href=${listAddress()}>← All campaigns</a></p>
     ${campaign === undefined && !error ? html`<p>Loading…</p>` : null}
     ${gone ? html`<h1 tabindex="-1">Campaign ${id}</h1><p class="notice" role="status">This campaign no longer exists.</p>` : null}
     ${error && !gone ? html`<p class="error" role="alert">Could not load the campaign: ${describeError(error)}</p>` : null}
