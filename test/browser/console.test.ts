@@ -291,17 +291,30 @@ describe('The operator console in Chromium', function () {
     await page.close();
   });
 
-  it('clears an emptied end date and description, sending null in the date style the form uses', async () => {
-    const id = await service.createCampaign({ name: 'Open ended', description: 'To be removed' });
+  /** A signed-in page on the campaign's edit form, once the form shows `value` in the field `fieldId`. */
+  async function onEditForm(id: string, fieldId: string, value: string): Promise<Page> {
     const page = await signedIn();
+    await page.evaluate((hash) => (location.hash = hash), `#/campaigns/${id}/edit`);
+    await page.waitForFunction(
+      ([field, shown]) => (document.getElementById(field) as HTMLInputElement | null)?.value === shown,
+      [fieldId, value] as const,
+    );
+    return page;
+  }
+
+  /** The bodies of the modifies of the campaign that the page sends from now on. */
+  function modifyBodies(page: Page, id: string): unknown[] {
     const bodies: unknown[] = [];
     page.on('request', (request) => {
       if (request.url().includes(`/${id}/modify`)) bodies.push(request.postDataJSON());
     });
-    await page.evaluate((hash) => (location.hash = hash), `#/campaigns/${id}/edit`);
-    await page.waitForFunction(
-      () => (document.getElementById('field-description') as HTMLTextAreaElement | null)?.value === 'To be removed',
-    );
+    return bodies;
+  }
+
+  it('clears an emptied end date and description, sending null in the date style the form uses', async () => {
+    const id = await service.createCampaign({ name: 'Open ended', description: 'To be removed' });
+    const page = await onEditForm(id, 'field-description', 'To be removed');
+    const bodies = modifyBodies(page, id);
     await page.getByLabel('Volt MX date strings and zone').check();
     await page.getByLabel('End', { exact: true }).fill('');
     await page.getByLabel('Description').fill('');
@@ -320,15 +333,8 @@ describe('The operator console in Chromium', function () {
       status: 'draft',
       startAt: startAt.toISOString(),
     });
-    const page = await signedIn();
-    const bodies: unknown[] = [];
-    page.on('request', (request) => {
-      if (request.url().includes(`/${id}/modify`)) bodies.push(request.postDataJSON());
-    });
-    await page.evaluate((hash) => (location.hash = hash), `#/campaigns/${id}/edit`);
-    await page.waitForFunction(
-      () => (document.getElementById('field-name') as HTMLInputElement | null)?.value === 'Draft left too long',
-    );
+    const page = await onEditForm(id, 'field-name', 'Draft left too long');
+    const bodies = modifyBodies(page, id);
     await page.getByLabel('Status').selectOption('scheduled');
     await page.getByLabel('Start', { exact: true }).fill('');
     await new Promise((passed) => setTimeout(passed, startAt.getTime() - Date.now() + 100));
@@ -345,12 +351,7 @@ describe('The operator console in Chromium', function () {
   it('saves a modification refused before under a new Idempotency-Key, and one whose answer never came under the same', async () => {
     const id = await service.createCampaign({ name: 'Running, then paused elsewhere' });
     await service.request('POST', `/api/v1/campaigns/${id}/start`);
-    const page = await signedIn();
-    await page.evaluate((hash) => (location.hash = hash), `#/campaigns/${id}/edit`);
-    await page.waitForFunction(
-      (name) => (document.getElementById('field-name') as HTMLInputElement | null)?.value === name,
-      'Running, then paused elsewhere',
-    );
+    const page = await onEditForm(id, 'field-name', 'Running, then paused elsewhere');
     await page.getByLabel('Name', { exact: true }).fill('Renamed once paused');
     const keys: Array<string | null> = [];
     page.on('request', (request) => {
@@ -420,12 +421,18 @@ describe('The operator console in Chromium', function () {
     await page.close();
   });
 
-  it('sends an action refused before under a new Idempotency-Key, even while the page still shows the campaign as it was', async () => {
-    const id = await service.createCampaign({ name: 'Paused elsewhere' });
+  /** A campaign started through the API, open in a signed-in page once the page shows it running. */
+  async function openRunning(name: string): Promise<{ id: string; page: Page }> {
+    const id = await service.createCampaign({ name });
     await service.request('POST', `/api/v1/campaigns/${id}/start`);
     const page = await signedIn();
     await openCampaign(page, id);
     await statusBadge(page, 'running').waitFor();
+    return { id, page };
+  }
+
+  it('sends an action refused before under a new Idempotency-Key, even while the page still shows the campaign as it was', async () => {
+    const { id, page } = await openRunning('Paused elsewhere');
     await page.route(
       (url) => url.pathname.endsWith(`/campaigns/${id}`),
       (route) => route.abort(),
@@ -450,11 +457,7 @@ describe('The operator console in Chromium', function () {
   });
 
   it('asks before terminating, does nothing when the operator cancels, and restarts a terminated campaign', async () => {
-    const id = await service.createCampaign({ name: 'Terminate me' });
-    await service.request('POST', `/api/v1/campaigns/${id}/start`);
-    const page = await signedIn();
-    await openCampaign(page, id);
-    await statusBadge(page, 'running').waitFor();
+    const { id, page } = await openRunning('Terminate me');
 
     await page.getByRole('button', { name: 'Terminate', exact: true }).click();
     const dialog = page.getByRole('alertdialog');
