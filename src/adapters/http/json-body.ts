@@ -67,6 +67,7 @@ export function isAbsent(body: unknown): body is typeof NO_BODY {
 
 /** The content codings of a Content-Encoding header other than identity, the only one read (RFC 9110 §8.4.1). */
 function unsupportedCodings(header: string): string {
+  if (header === '') return '';
   return header
     .split(',')
     .map((coding) => coding.trim())
