@@ -26,8 +26,8 @@ export async function markPublishedWithoutSync(db: Knex, sequences: readonly big
 
 /** Runs `write` at synchronous=NORMAL when the connection is in WAL mode at a stricter level, and puts that level back. */
 export function withoutSync(connection: Database, write: () => void): void {
-  const level = connection.pragma('synchronous', { simple: true }) as number;
-  if (level <= NORMAL || connection.pragma('journal_mode', { simple: true }) !== 'wal') {
+  const level = levelToRestore(connection);
+  if (level === undefined) {
     write();
     return;
   }
@@ -37,4 +37,19 @@ export function withoutSync(connection: Database, write: () => void): void {
   } finally {
     connection.pragma(`synchronous = ${level}`);
   }
+}
+
+const restoredLevels = new WeakMap<Database, number | undefined>();
+
+/**
+ * The connection's synchronous level when a write may go below it: in WAL mode, above NORMAL. Both are set when the
+ * connection opens, so they are read once per connection, not on every mark.
+ */
+function levelToRestore(connection: Database): number | undefined {
+  if (!restoredLevels.has(connection)) {
+    const level = connection.pragma('synchronous', { simple: true }) as number;
+    const wal = connection.pragma('journal_mode', { simple: true }) === 'wal';
+    restoredLevels.set(connection, wal && level > NORMAL ? level : undefined);
+  }
+  return restoredLevels.get(connection);
 }
