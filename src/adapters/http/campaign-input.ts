@@ -22,6 +22,12 @@ const PUBLISHING: Record<string, 'draft' | 'scheduled'> = {
 };
 
 /**
+ * The original's words for a published campaign, as its create and modify samples send them. On a campaign that is
+ * published already and past its draft (a paused one) they ask for nothing: it stays as it is.
+ */
+const ORIGINAL_PUBLISHED: ReadonlySet<unknown> = new Set(['Pending', 'Running']);
+
+/**
  * Fields a client reads but cannot write. A modify may carry them back unchanged (a client that posts the whole
  * object it read) or as null (a client object whose field was never set); a different value is refused, naming
  * the field.
@@ -103,7 +109,8 @@ export function modifyCampaignInput(
     const refuse: Problem = (field, message) => refused.push({ field, message });
     const resolved = { ...changes, ...readDates(fields, refuse, { stored: current }) };
     const status = fields.status;
-    if (status !== undefined && status !== null && !shown.some((view) => view.status === status)) {
+    const publishedAlready = ORIGINAL_PUBLISHED.has(status) && current.status !== 'draft';
+    if (status !== undefined && status !== null && !publishedAlready && !shown.some((view) => view.status === status)) {
       const publishing = typeof status === 'string' ? PUBLISHING[status] : undefined;
       if (publishing === undefined)
         refused.push({ field: 'status', message: `cannot be set to ${String(status)} by modify (use the verbs)` });

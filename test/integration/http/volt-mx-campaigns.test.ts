@@ -324,6 +324,44 @@ for (const kind of DATABASE_KINDS) {
         expect(answer.body.errors).to.deep.equal([{ field: 'startDateStr', message: 'must be in the future' }]);
       });
 
+      it('takes the documented modify body, which says "status": "Running", on a paused campaign, and keeps it paused', async () => {
+        const created = await create(CREATE_CAMPAIGN);
+        const id = created.body.id;
+        for (const verb of ['start', 'pause']) {
+          expect((await service.request('POST', `/api/v1/campaigns/${id}/${verb}`)).status, verb).to.equal(200);
+        }
+        const answer = await modify(id, MODIFY_WITH_PLATFORM_PROPERTIES);
+        expect(answer.status, answer.text).to.equal(200);
+        expect((await read(id)).body).to.include({ name: MODIFY_WITH_PLATFORM_PROPERTIES.name, status: 'Paused' });
+        for (const status of ['Pending', 'Running']) {
+          const asRead = (await read(id)).text;
+          const posted = await service.request('POST', `/api/v1/campaigns/${id}/modify`, {
+            rawBody: asRead
+              .replace('"status":"Paused"', `"status":"${status}"`)
+              .replace(/"name":"[^"]*"/, `"name":"Back as ${status}"`),
+            headers: { 'content-type': 'application/json' },
+          });
+          expect(posted.status, posted.text).to.equal(200);
+          expect((await read(id)).body).to.include({ name: `Back as ${status}`, status: 'Paused' });
+        }
+        expect((await service.request('POST', `/api/v1/campaigns/${id}/resume`)).status).to.equal(200);
+      });
+
+      it('refuses to make a paused campaign a draft or scheduled, naming status, and changes nothing', async () => {
+        const created = await create(CREATE_CAMPAIGN);
+        const id = created.body.id;
+        for (const verb of ['start', 'pause']) {
+          expect((await service.request('POST', `/api/v1/campaigns/${id}/${verb}`)).status, verb).to.equal(200);
+        }
+        const before = (await read(id, '?view=service')).body;
+        for (const status of ['Draft', 'draft', 'scheduled']) {
+          const answer = await modify(id, { name: 'Changed', status });
+          expect(answer.status, status).to.equal(400);
+          expect(answer.body.errors.map((e: { field: string }) => e.field)).to.deep.equal(['status']);
+        }
+        expect((await read(id, '?view=service')).body).to.deep.equal(before);
+      });
+
       it('restarts a terminated campaign with no body', async () => {
         const created = await create(CREATE_CAMPAIGN);
         for (const verb of ['start', 'terminate']) {

@@ -85,6 +85,41 @@ describe('Posting back a campaign as read changes nothing, whatever its dates, z
           propertyParameters(40),
         );
       });
+
+      it('takes "status": "Running" or "Pending", as the original\'s bodies send it, as no change on a published campaign', async () => {
+        const published = fc.record({
+          zone: fc.constantFrom(...ZONES),
+          state: fc.constantFrom('Pending', 'started and paused'),
+          status: fc.constantFrom('Running', 'Pending'),
+          view: fc.constantFrom('', '?view=service'),
+        });
+        await fc.assert(
+          fc.asyncProperty(published, async ({ zone, state, status, view }) => {
+            const startAt = new Date(Date.now() + 2 * DAY_MS).toISOString();
+            const created = await service.request('POST', '/api/v1/campaigns', {
+              body: { name: 'Published', zone, startAt, status: 'Running' },
+            });
+            expect(created.status, created.text).to.equal(200);
+            const id = created.body.id as string;
+            if (state === 'started and paused') {
+              for (const verb of ['start', 'pause']) {
+                const answer = await service.request('POST', `/api/v1/campaigns/${id}/${verb}`);
+                expect(answer.status, answer.text).to.equal(200);
+              }
+            }
+            const before = (await read(id, '?view=service')).body;
+            const shown = await read(id, view);
+            const asRead = JSON.stringify(shown.body.status);
+            const answer = await service.request('POST', `/api/v1/campaigns/${id}/modify`, {
+              rawBody: shown.text.replace(`"status":${asRead}`, `"status":"${status}"`),
+              headers: { 'content-type': 'application/json' },
+            });
+            expect(answer.status, answer.text).to.equal(200);
+            expect((await read(id, '?view=service')).body).to.deep.equal(before);
+          }),
+          propertyParameters(20),
+        );
+      });
     });
   }
 });
