@@ -316,7 +316,10 @@ class ItemReader {
     }
     if (Array.isArray(value)) return value.map((item, index) => this.freeForm(item, `${path}[${index}]`, depth + 1));
     if (typeof value === 'number' && !Number.isFinite(value)) {
-      this.problem(path, 'must be a finite number');
+      this.problem(
+        path,
+        'is a number a double cannot hold exactly (more digits than it keeps, or beyond its range): send it as a string',
+      );
       return null;
     }
     if (isObject(value)) {

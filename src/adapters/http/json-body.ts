@@ -56,9 +56,14 @@ export async function readJsonBody(ctx: Context): Promise<unknown | typeof NO_BO
   }
 }
 
-/** A JSON number as a JS number, except an integer a double cannot hold exactly, which becomes a bigint. */
+/**
+ * A JSON number as the value it writes, never rounded: a JS number when a double holds it (its shortest form reads
+ * back as written), a bigint for an integer beyond 2^53, and NaN for any other (more digits than a double keeps,
+ * beyond its range, or below its smallest), which every field that reads a number refuses, naming itself.
+ */
 export function jsonNumber(text: string): number | bigint {
-  return isInteger(text) && !isSafeNumber(text) ? BigInt(text) : Number(text);
+  if (isSafeNumber(text)) return Number(text);
+  return isInteger(text) ? BigInt(text) : Number.NaN;
 }
 
 export function isAbsent(body: unknown): body is typeof NO_BODY {
