@@ -34,6 +34,12 @@ describe('Posting back a campaign as read changes nothing, whatever its dates, z
       after(() => service.stop());
 
       const read = (id: string, view = '') => service.request('GET', `/api/v1/campaigns/${id}${view}`);
+      async function startAndPause(id: string): Promise<void> {
+        for (const verb of ['start', 'pause']) {
+          const answer = await service.request('POST', `/api/v1/campaigns/${id}/${verb}`);
+          expect(answer.status, answer.text).to.equal(200);
+        }
+      }
 
       it('refuses a date past the latest every zone shows with four digits, and keeps every other one to the millisecond', async () => {
         await fc.assert(
@@ -56,12 +62,7 @@ describe('Posting back a campaign as read changes nothing, whatever its dates, z
             }
             expect(created.status, created.text).to.equal(200);
             const id = created.body.id as string;
-            if (state === 'started and paused') {
-              for (const verb of ['start', 'pause']) {
-                const answer = await service.request('POST', `/api/v1/campaigns/${id}/${verb}`);
-                expect(answer.status, answer.text).to.equal(200);
-              }
-            }
+            if (state === 'started and paused') await startAndPause(id);
             const before = (await read(id, '?view=service')).body;
             if (state !== 'started and paused') expect(before).to.include({ startAt: iso(startAt), endAt: iso(endAt) });
             const events = (await service.request('GET', `/api/v1/campaigns/${id}/events`)).body.total;
@@ -101,12 +102,7 @@ describe('Posting back a campaign as read changes nothing, whatever its dates, z
             });
             expect(created.status, created.text).to.equal(200);
             const id = created.body.id as string;
-            if (state === 'started and paused') {
-              for (const verb of ['start', 'pause']) {
-                const answer = await service.request('POST', `/api/v1/campaigns/${id}/${verb}`);
-                expect(answer.status, answer.text).to.equal(200);
-              }
-            }
+            if (state === 'started and paused') await startAndPause(id);
             const before = (await read(id, '?view=service')).body;
             const shown = await read(id, view);
             const asRead = JSON.stringify(shown.body.status);
