@@ -3,14 +3,14 @@ import type { CampaignOrder, CampaignPage, CampaignQuery, CampaignReader } from 
 import { CampaignId, type CampaignSnapshot } from '../../../domain/index.js';
 import { firstIdOf } from '../rows/campaign-buckets.js';
 import { type CampaignRow, selectCampaignColumns, toSnapshot } from '../rows/campaign-rows.js';
-import { caseFoldFunction } from './case-folding.js';
+import { caseFolded } from './case-folding.js';
 
 export class KnexCampaignReader implements CampaignReader {
-  /** The database's case folding, applied to a name and a search alike. */
-  private readonly fold: string;
+  /** A name matches a search when its folded case holds the search's (`case-folding.ts`). */
+  private readonly nameHolds: string;
 
   constructor(private readonly db: Knex) {
-    this.fold = caseFoldFunction(db);
+    this.nameHolds = `${caseFolded(db, 'name')} LIKE ${caseFolded(db, '?')} ESCAPE '\\'`;
   }
 
   async findById(id: CampaignId): Promise<CampaignSnapshot | undefined> {
@@ -52,7 +52,7 @@ export class KnexCampaignReader implements CampaignReader {
 
   /** Filtered by status or name, or ordered otherwise: counted and skipped through the matching campaigns. */
   private async matchingPage(query: CampaignQuery): Promise<CampaignPage> {
-    const matching = () => this.db('campaigns').where((where) => filter(where, query, this.fold));
+    const matching = () => this.db('campaigns').where((where) => filter(where, query, this.nameHolds));
     const [counted, rows] = await Promise.all([
       matching().count({ total: '*' }).first(),
       matching()
@@ -94,13 +94,13 @@ const ORDER_BY: Record<CampaignOrder, string> = {
   nextStart: 'start_at IS NULL, start_at, campaigns.id',
 };
 
-/** `fold`: the database's case folding, applied to the name and the search alike. */
-function filter(where: Knex.QueryBuilder, query: CampaignQuery, fold: string): void {
+/** `nameHolds`: the condition, with one `?` for the LIKE pattern, that a name holds the search whatever its case. */
+function filter(where: Knex.QueryBuilder, query: CampaignQuery, nameHolds: string): void {
   if (query.statuses !== undefined && query.statuses.length > 0) where.whereIn('status', [...query.statuses]);
   const search = query.search?.trim();
   if (search === undefined || search === '') return;
   where.andWhere((text) => {
-    text.whereRaw(`${fold}(name) LIKE ${fold}(?) ESCAPE '\\'`, [`%${escapeLike(search)}%`]);
+    text.whereRaw(nameHolds, [`%${escapeLike(search)}%`]);
     if (CampaignId.isCanonical(search)) text.orWhere('campaigns.id', search);
   });
 }
