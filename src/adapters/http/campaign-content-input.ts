@@ -277,8 +277,12 @@ class ItemReader {
     return this.text(value, path, max) ?? fallback;
   }
 
+  /**
+   * A name the item may go without (a segment's, an application's). Both read forms write a missing name as `""`,
+   * so `""` is no name too: a client posting back what it read sends the name as it was, not a new one.
+   */
   private optionalText(value: unknown, path: string): string | null {
-    if (value === undefined || value === null) return null;
+    if (value === undefined || value === null || value === '') return null;
     return this.text(value, path, SHORT_TEXT_MAX) ?? null;
   }
 

@@ -116,6 +116,55 @@ describe('Posting back a campaign as read changes nothing, whatever its dates, z
           propertyParameters(20),
         );
       });
+
+      it('changes nothing whatever content it holds, a segment or application named, left unnamed or named ""', async () => {
+        const name = fc.constantFrom(undefined, null, '', 'Newsletter readers', ' ');
+        const withName = <T extends object>(item: T, key: string, value: string | null | undefined) =>
+          value === undefined ? item : { ...item, [key]: value };
+        const content = fc.record({
+          campaignSegments: fc.array(
+            fc.tuple(fc.bigInt({ min: 1n, max: 2n ** 63n - 1n }), name).map(([id, n]) => ({
+              segment: withName({ id: id.toString() }, 'name', n),
+            })),
+            { maxLength: 3 },
+          ),
+          campaignMessages: fc.array(
+            name.map((n) => ({
+              message: 'Hi',
+              application: withName({ appId: '1464041244280' }, 'applicationName', n),
+            })),
+            { maxLength: 3 },
+          ),
+          campaignMails: fc.array(
+            fc.record(
+              { content: fc.constant('Hello'), subject: name, contentType: name },
+              { requiredKeys: ['content'] },
+            ),
+            { maxLength: 2 },
+          ),
+          campaignSms: fc.array(fc.record({ smsMessage: fc.constant('Hey'), name }, { requiredKeys: ['smsMessage'] }), {
+            maxLength: 2,
+          }),
+          view: fc.constantFrom('', '?view=service'),
+        });
+        await fc.assert(
+          fc.asyncProperty(content, async ({ view, ...parts }) => {
+            const created = await service.request('POST', '/api/v1/campaigns', { body: { name: 'Content', ...parts } });
+            expect(created.status, created.text).to.equal(200);
+            const id = created.body.id as string;
+            const before = (await read(id, '?view=service')).body;
+            const shown = await read(id, view);
+            const answer = await service.request('POST', `/api/v1/campaigns/${id}/modify`, {
+              rawBody: shown.text,
+              headers: { 'content-type': 'application/json' },
+            });
+            expect(answer.status, answer.text).to.equal(200);
+            expect((await read(id, '?view=service')).body).to.deep.equal(before);
+            expect((await service.request('GET', `/api/v1/campaigns/${id}/events`)).body.total).to.equal(0);
+          }),
+          propertyParameters(30),
+        );
+      });
     });
   }
 });
