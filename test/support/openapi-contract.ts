@@ -115,6 +115,11 @@ export class OpenApiContract {
     return problems;
   }
 
+  /** Whether `value` is valid under `schema` (a schema of the document, `{ $ref: '#/components/schemas/X' }` too). */
+  accepts(schema: object, value: unknown): boolean {
+    return this.validator(schema)(value) === true;
+  }
+
   /** The object a `$ref` (`#/components/...`) points at, or the object itself. */
   resolve(node: Json): Json {
     if (typeof node.$ref !== 'string') return node;
