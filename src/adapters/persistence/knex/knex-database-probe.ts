@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { answerWithin, DATABASE_ANSWER_TIMEOUT_MS, NoAnswerWithin } from './answer-within.js';
 
 export interface DatabaseProbeResult {
   up: boolean;
@@ -11,22 +12,16 @@ export interface DatabaseProbeResult {
 export class KnexDatabaseProbe {
   constructor(
     private readonly db: Knex,
-    private readonly timeoutMs = 2_000,
+    private readonly timeoutMs = DATABASE_ANSWER_TIMEOUT_MS,
   ) {}
 
   async check(): Promise<DatabaseProbeResult> {
     const started = performance.now();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new ProbeTimeout(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
-    });
     try {
-      await Promise.race([this.db.raw('SELECT 1'), timeout]);
+      await answerWithin(this.db.raw('SELECT 1'), this.timeoutMs);
       return { up: true, latencyMs: elapsed(started) };
     } catch (error) {
       return { up: false, latencyMs: elapsed(started), error: describe(error) };
-    } finally {
-      clearTimeout(timer);
     }
   }
 }
@@ -35,10 +30,8 @@ function elapsed(started: number): number {
   return Math.round((performance.now() - started) * 10) / 10;
 }
 
-class ProbeTimeout extends Error {}
-
 function describe(error: unknown): string {
-  if (error instanceof ProbeTimeout) return error.message;
+  if (error instanceof NoAnswerWithin) return error.message;
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : 'the query failed';
 }

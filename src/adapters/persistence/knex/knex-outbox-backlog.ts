@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { OutboxBacklog, OutboxBacklogSource } from '../../observability/relay-status.js';
 import { toDateOrNull } from '../rows/database-values.js';
+import { answerWithin, DATABASE_ANSWER_TIMEOUT_MS } from './answer-within.js';
 import { sequenceAsText, unpublishedInSequenceOrder } from './unpublished-rows.js';
 
 /** Up to this many waiting events the backlog is counted one by one. */
@@ -13,15 +14,21 @@ export const EXACT_BACKLOG_UP_TO = 10_000;
  * (published_at, sequence)` index from one end. Up to `exactUpTo` waiting events the count is exact; beyond, it is
  * the span of sequence numbers from the oldest waiting event to the newest, which counts the events published in
  * between (none while the broker is down) and sequence numbers never used, so it never falls below the true count.
- * The oldest is the waiting event with the lowest sequence.
+ * The oldest is the waiting event with the lowest sequence. A database that does not answer within `timeoutMs`
+ * fails the read, as it fails the readiness probe: a scrape then shows NaN instead of waiting for it.
  */
 export class KnexOutboxBacklog implements OutboxBacklogSource {
   constructor(
     private readonly db: Knex,
     private readonly exactUpTo = EXACT_BACKLOG_UP_TO,
+    private readonly timeoutMs = DATABASE_ANSWER_TIMEOUT_MS,
   ) {}
 
-  async backlog(): Promise<OutboxBacklog> {
+  backlog(): Promise<OutboxBacklog> {
+    return answerWithin(this.read(), this.timeoutMs);
+  }
+
+  private async read(): Promise<OutboxBacklog> {
     const oldest = await unpublishedInSequenceOrder(this.db).first(sequenceAsText(this.db), 'created_at');
     if (oldest === undefined) return { count: 0, oldestCreatedAt: null };
     const oldestCreatedAt = toDateOrNull(oldest.created_at);
