@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './adapters/config/config.js';
 import { DatabaseFileUnusable } from './adapters/persistence/sqlite/writable-file.js';
 import { createLogger, writeAfterLogLines } from './composition/logger.js';
 import { type RunningService, startService } from './composition/service.js';
+import { StartupFailure } from './composition/startup-failure.js';
 
 async function main(): Promise<void> {
   const config = loadOrExit();
@@ -17,7 +18,12 @@ async function main(): Promise<void> {
       process.stderr.write(`port ${config.port} is in use: set PORT\n`);
       process.exit(1);
     }
-    throw error;
+    if (error instanceof StartupFailure) {
+      logger.fatal({ setting: error.setting, error: error.reason }, error.what);
+    } else {
+      logger.fatal({ err: error }, 'the service could not start');
+    }
+    process.exit(1);
   });
   logger.info({ url: service.url, database: config.database.kind }, 'campaign service listening');
   if (service.developmentSecret !== undefined) await printDevelopmentHelp(service, logger);

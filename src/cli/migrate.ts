@@ -1,12 +1,13 @@
-import { ConfigError, loadConfig } from '../adapters/config/config.js';
+import { loadConfig } from '../adapters/config/config.js';
 import { openDatabase } from '../adapters/persistence/knex/open-database.js';
-import { migrateToLatest } from '../adapters/persistence/migrations/index.js';
+import { createLogger } from '../composition/logger.js';
+import { migrateOrExplain } from '../composition/startup-failure.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const db = openDatabase(config.database);
+  const db = openDatabase(config.database, createLogger(config.logLevel));
   try {
-    const applied = await migrateToLatest(db);
+    const applied = await migrateOrExplain(db, config);
     process.stdout.write(applied.length > 0 ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
   } finally {
     await db.destroy();
@@ -14,6 +15,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

@@ -1,8 +1,8 @@
 import { ConfigError, loadConfig } from '../adapters/config/config.js';
-import { migrateToLatest } from '../adapters/persistence/migrations/index.js';
 import { installTracing } from '../adapters/tracing/tracing-sdk.js';
 import { createLogger } from '../composition/logger.js';
 import { buildRelayContainer, startOutboxRelay } from '../composition/relay-process.js';
+import { migrateOrExplain } from '../composition/startup-failure.js';
 import { TYPES } from '../composition/types.js';
 
 /** The outbox relay on its own, for when the service runs with OUTBOX_RELAY=off or without Kafka. */
@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const tracing = await installTracing(config.tracing, logger);
   const container = buildRelayContainer(config, logger);
   const db = container.get(TYPES.Database);
-  await migrateToLatest(db);
+  await migrateOrExplain(db, config);
   const relay = startOutboxRelay(container);
   logger.info({ brokers: config.kafka.brokers, topic: config.kafka.topic }, 'outbox relay publishing to Kafka');
 

@@ -1,4 +1,5 @@
 import { ContainerModule } from 'inversify';
+import type { Logger } from 'pino';
 import type { ServiceConfig } from '../adapters/config/config.js';
 import { openDatabase } from '../adapters/persistence/knex/open-database.js';
 import { InProcessOutboxSignal } from '../adapters/system/in-process-outbox-signal.js';
@@ -10,7 +11,10 @@ import { TYPES } from './types.js';
  */
 export const databaseModule = new ContainerModule(({ bind }) => {
   bind(TYPES.Database)
-    .toResolvedValue((config: ServiceConfig) => openDatabase(config.database), [TYPES.Config])
+    .toResolvedValue(
+      (config: ServiceConfig, logger: Logger) => openDatabase(config.database, logger),
+      [TYPES.Config, TYPES.Logger],
+    )
     .inSingletonScope();
   bind(TYPES.OutboxSignal)
     .toResolvedValue(() => new InProcessOutboxSignal())

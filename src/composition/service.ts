@@ -14,7 +14,6 @@ import { loadConsoleAssets } from '../adapters/http/console-routes.js';
 import { loadOpenApiDocument } from '../adapters/http/openapi-document.js';
 import { type ConnectionTimeouts, serverOptions } from '../adapters/http/server-limits.js';
 import { closeSilentConnections } from '../adapters/http/silent-connections.js';
-import { migrateToLatest } from '../adapters/persistence/migrations/index.js';
 import { installTracing } from '../adapters/tracing/tracing-sdk.js';
 import type { Clock, OutboxSignal, UnitOfWork } from '../application/index.js';
 import { authModule } from './auth-module.js';
@@ -24,6 +23,7 @@ import { observabilityModule } from './observability-module.js';
 import { persistenceModule } from './persistence-module.js';
 import { startRelayInProcess } from './relay-process.js';
 import { serviceModule } from './service-module.js';
+import { listenFailure, migrateOrExplain, StartupFailure } from './startup-failure.js';
 import { systemModule } from './system-module.js';
 import { tracingModule } from './tracing-module.js';
 import { TYPES } from './types.js';
@@ -78,8 +78,7 @@ export async function startService(
 ): Promise<RunningService> {
   // Before the database opens: the PostgreSQL instrumentation hooks `pg` when knex first loads it.
   const tracing = await installTracing(config.tracing, logger);
-  const developmentSecret =
-    config.auth.mode === 'development' ? loadOrCreateDevelopmentSecret(config.dataDir) : undefined;
+  const developmentSecret = config.auth.mode === 'development' ? developmentSecretIn(config.dataDir) : undefined;
   const container = buildContainer(config, logger, developmentSecret);
   if (overrides.clock) container.rebind(TYPES.Clock).toConstantValue(overrides.clock);
   if (overrides.unitOfWork) {
@@ -91,7 +90,7 @@ export async function startService(
   }
 
   const db = container.get(TYPES.Database);
-  const applied = await migrateToLatest(db);
+  const applied = await migrateOrExplain(db, config);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
 
   const pruning = [container.get(TYPES.IdempotencyKeyPruning), container.get(TYPES.OutboxPruning)];
@@ -117,7 +116,11 @@ export async function startService(
       openApiDocument: loadOpenApiDocument(),
     },
   });
-  const server = await listen(app.callback(), config.port, config.host, config.connectionTimeouts);
+  const server = await listen(app.callback(), config.port, config.host, config.connectionTimeouts).catch(
+    (error: unknown) => {
+      throw listenFailure(error, config);
+    },
+  );
   const { port } = server.address() as AddressInfo;
 
   return {
@@ -142,6 +145,14 @@ export async function startService(
       await tracing.flush();
     },
   };
+}
+
+function developmentSecretIn(dataDir: string): string {
+  try {
+    return loadOrCreateDevelopmentSecret(dataDir);
+  } catch (error) {
+    throw new StartupFailure('DATA_DIR', `the development secret cannot be kept in ${dataDir}`, error);
+  }
 }
 
 function listen(

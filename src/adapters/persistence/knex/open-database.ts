@@ -1,4 +1,5 @@
 import knex, { type Knex } from 'knex';
+import type { Logger } from 'pino';
 import { ensureUsableDatabaseFile } from '../sqlite/writable-file.js';
 import { addCaseFolding, type SqliteFunctions } from './case-folding.js';
 
@@ -6,8 +7,24 @@ export type DatabaseLocation =
   | { kind: 'sqlite'; filename: string }
   | { kind: 'postgres'; connectionString: string; schema?: string };
 
-export function openDatabase(location: DatabaseLocation): Knex {
-  return location.kind === 'sqlite' ? openSqlite(location.filename) : openPostgres(location);
+/**
+ * Opens the database. What knex itself reports (a connection that failed, say) goes to `logger` as one JSON line
+ * each, never as a stack trace; without a logger, knex writes it to the console.
+ */
+export function openDatabase(location: DatabaseLocation, logger?: Logger): Knex {
+  const log = logger === undefined ? {} : { log: knexLog(logger) };
+  return location.kind === 'sqlite' ? openSqlite(location.filename, log) : openPostgres(location, log);
+}
+
+/** Knex's log functions, writing the first line of each message to `logger`. */
+function knexLog(logger: Logger): Knex.Logger {
+  const line = (message: unknown) => (typeof message === 'string' ? message.split('\n')[0]!.trim() : String(message));
+  return {
+    warn: (message: unknown) => logger.warn({ component: 'knex' }, line(message)),
+    error: (message: unknown) => logger.error({ component: 'knex' }, line(message)),
+    debug: (message: unknown) => logger.debug({ component: 'knex' }, line(message)),
+    deprecate: (message: unknown) => logger.warn({ component: 'knex' }, line(message)),
+  };
 }
 
 /**
@@ -15,12 +32,13 @@ export function openDatabase(location: DatabaseLocation): Knex {
  * sqlite3 driver pays a thread-pool round trip per statement. WAL with synchronous=FULL: a committed change
  * survives a crash of the process and of the machine.
  */
-function openSqlite(filename: string): Knex {
+function openSqlite(filename: string, log: Pick<Knex.Config, 'log'>): Knex {
   if (filename !== ':memory:') ensureUsableDatabaseFile(filename);
   return knex({
     client: 'better-sqlite3',
     connection: { filename },
     useNullAsDefault: true,
+    ...log,
     pool: {
       min: 1,
       max: 1,
@@ -37,12 +55,13 @@ function openSqlite(filename: string): Knex {
   });
 }
 
-function openPostgres(location: { connectionString: string; schema?: string }): Knex {
+function openPostgres(location: { connectionString: string; schema?: string }, log: Pick<Knex.Config, 'log'>): Knex {
   return knex({
     client: 'pg',
     connection: { connectionString: location.connectionString },
     ...(location.schema ? { searchPath: [location.schema] } : {}),
     pool: { min: 0, max: 10 },
+    ...log,
   });
 }
 
