@@ -81,9 +81,30 @@ const optionalText = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
+/**
+ * A whole decimal number from `min` to `max`: `8080`, not `8080.0`, `0x1f90` or `8e3`. An empty value is unset, as
+ * for every variable, and reads as `unset`.
+ */
+function wholeNumber(min: number, max: number, unset: number) {
+  return optionalWholeNumber(min, max).transform((v) => v ?? unset);
+}
+
+/** The same, for a setting without a default: unset reads as undefined. */
+function optionalWholeNumber(min: number, max: number) {
+  const message = `must be a whole number from ${min} to ${max}`;
+  return optionalText
+    .refine((v) => v === undefined || (/^\d{1,16}$/.test(v) && Number(v) >= min && Number(v) <= max), { message })
+    .transform((v) => (v === undefined ? undefined : Number(v)));
+}
+
+/** One of `values`; an empty value is unset and reads as `unset`. */
+function oneOf<const T extends readonly [string, ...string[]]>(values: T, unset: T[number]) {
+  return optionalText.pipe(z.enum(values).optional()).transform((v) => v ?? unset);
+}
+
 const schema = z.object({
   NODE_ENV: optionalText,
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  PORT: wholeNumber(0, 65_535, 8080),
   HOST: optionalText,
   BASE_PATH: optionalText.refine((v) => v === undefined || /^(\/[A-Za-z0-9._~-]+)+$/.test(v), {
     message: 'must look like /vpns (a leading slash, no trailing slash)',
@@ -99,19 +120,9 @@ const schema = z.object({
   AUTH_JWKS_URL: optionalText.refine((v) => v === undefined || URL.canParse(v), { message: 'must be a URL' }),
   AUTH_ISSUER: optionalText,
   AUTH_AUDIENCE: optionalText,
-  AUTH_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
-  IDEMPOTENCY_RETENTION_HOURS: z.coerce
-    .number()
-    .int()
-    .min(24)
-    .max(24 * 90)
-    .default(24),
-  OUTBOX_RETENTION_HOURS: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 3650)
-    .default(168),
+  AUTH_CLOCK_TOLERANCE_SECONDS: wholeNumber(0, 300, 5),
+  IDEMPOTENCY_RETENTION_HOURS: wholeNumber(24, 24 * 90, 24),
+  OUTBOX_RETENTION_HOURS: wholeNumber(1, 24 * 3650, 168),
   KAFKA_BROKERS: optionalText.refine(
     (v) => v === undefined || v.split(',').every((b) => /^[^\s:,]+:\d{1,5}$/.test(b.trim())),
     {
@@ -125,20 +136,20 @@ const schema = z.object({
       message: 'must be a Kafka topic name: up to 249 letters, digits, dots, underscores and dashes',
     },
   ),
-  KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(10_000).default(3),
-  KAFKA_TOPIC_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(32).optional(),
-  KAFKA_TOPIC_MIN_INSYNC_REPLICAS: z.coerce.number().int().min(1).max(32).optional(),
+  KAFKA_TOPIC_PARTITIONS: wholeNumber(1, 10_000, 3),
+  KAFKA_TOPIC_REPLICATION_FACTOR: optionalWholeNumber(1, 32),
+  KAFKA_TOPIC_MIN_INSYNC_REPLICAS: optionalWholeNumber(1, 32),
   CLOUDEVENTS_SOURCE: optionalText.refine((v) => v === undefined || /^\S+$/.test(v), {
     message: 'must be a URI reference without spaces, e.g. /campaign-service',
   }),
-  OUTBOX_RELAY: z.enum(['on', 'off']).default('on'),
-  OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
-  OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
-  OUTBOX_PUBLISH_STALL_MS: z.coerce.number().int().min(100).max(600_000).default(3_000),
-  SCHEDULER: z.enum(['on', 'off']).default('on'),
-  SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
+  OUTBOX_RELAY: oneOf(['on', 'off'], 'on'),
+  OUTBOX_POLL_INTERVAL_MS: wholeNumber(10, 3_600_000, 1000),
+  OUTBOX_BATCH_SIZE: wholeNumber(1, 10_000, 500),
+  OUTBOX_PUBLISH_STALL_MS: wholeNumber(100, 600_000, 3_000),
+  SCHEDULER: oneOf(['on', 'off'], 'on'),
+  SCHEDULER_INTERVAL_MS: wholeNumber(10, 3_600_000, 1000),
   LOG_LEVEL: optionalText.transform((v) => v?.toLowerCase()).pipe(z.enum(LOG_LEVELS).default('info')),
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  SHUTDOWN_TIMEOUT_MS: wholeNumber(100, 600_000, 10_000),
   CORS_ORIGINS: optionalText.refine(
     (v) => v === undefined || v.split(',').every((o) => /^https?:\/\/[^\s/,]+$/.test(o.trim())),
     {
@@ -146,19 +157,13 @@ const schema = z.object({
         'must be a comma-separated list of origins (scheme://host[:port], no path), e.g. https://app.example.com',
     },
   ),
-  METRICS: z.enum(['on', 'off']).default('on'),
-  HTTP_HEADERS_TIMEOUT_MS: z.coerce
-    .number()
-    .int()
-    .min(100)
-    .max(600_000)
-    .default(DEFAULT_CONNECTION_TIMEOUTS.headersTimeoutMs),
-  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce
-    .number()
-    .int()
-    .min(NODE_KEEP_ALIVE_BUFFER_MS + 100)
-    .max(3_600_000)
-    .default(DEFAULT_CONNECTION_TIMEOUTS.keepAliveTimeoutMs),
+  METRICS: oneOf(['on', 'off'], 'on'),
+  HTTP_HEADERS_TIMEOUT_MS: wholeNumber(100, 600_000, DEFAULT_CONNECTION_TIMEOUTS.headersTimeoutMs),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: wholeNumber(
+    NODE_KEEP_ALIVE_BUFFER_MS + 100,
+    3_600_000,
+    DEFAULT_CONNECTION_TIMEOUTS.keepAliveTimeoutMs,
+  ),
 });
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
