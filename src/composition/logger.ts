@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { trace } from '@opentelemetry/api';
 import { type DestinationStream, type Logger, pino } from 'pino';
+import { OffLoopWriter } from '../adapters/logging/off-loop-writer.js';
 
 /** Never logged, even if some code passes a request, its headers or a credential to the logger. */
 const REDACTED_PATHS = [
@@ -25,7 +26,8 @@ export interface LoggerOptions {
 
 /**
  * JSON lines on stdout, one object per event, written off the event loop: a line waits in memory only while the
- * write before it is in flight, and whatever waits is written before the process exits.
+ * write before it is in flight, and whatever waits is written before the process exits (unless nothing reads stdout
+ * any more: the process then stops and exits all the same, its lines lost).
  */
 export function createLogger(level = process.env.LOG_LEVEL ?? 'info', options: LoggerOptions = {}): Logger {
   const settings = {
@@ -36,13 +38,21 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info', options: L
   };
   if (options.destination !== undefined) return pino(settings, options.destination);
   if (options.pretty && prettyPrinterInstalled()) return pino({ ...settings, transport: { target: 'pino-pretty' } });
-  const stdout = pino.destination({ dest: 1, sync: false });
+  const stdout = sharedStdout();
   const logger = pino(settings, stdout);
   stdoutOf.set(logger, stdout);
   return logger;
 }
 
-const stdoutOf = new WeakMap<Logger, DestinationStream>();
+const stdoutOf = new WeakMap<Logger, OffLoopWriter>();
+
+/** One writer for stdout, however many loggers write to it: their lines keep one order. */
+let stdoutWriter: OffLoopWriter | undefined;
+
+function sharedStdout(): OffLoopWriter {
+  stdoutWriter ??= new OffLoopWriter(1);
+  return stdoutWriter;
+}
 
 /**
  * Writes `text` to stdout after every line `logger` has logged so far: through the same asynchronous destination
