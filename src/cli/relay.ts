@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   if (config.kafka === undefined) {
     throw new ConfigError(['KAFKA_BROKERS is required to run the relay, e.g. KAFKA_BROKERS=127.0.0.1:9092']);
   }
-  const logger = createLogger();
+  const logger = createLogger(config.logLevel);
   const tracing = await installTracing(config.tracing, logger);
   const container = buildRelayContainer(config, logger);
   const db = container.get(TYPES.Database);

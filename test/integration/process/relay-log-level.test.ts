@@ -1,0 +1,44 @@
+import { SQLITE, type TestDatabase } from '../../support/databases.js';
+import { eventually } from '../../support/eventually.js';
+import { expect } from '../../support/expect.js';
+import { RelayProcess } from '../../support/relay-process.js';
+
+/** A broker address nothing answers on: the relay starts, and waits for it. */
+const NO_BROKER = '127.0.0.1:9';
+
+describe('npm run relay reads LOG_LEVEL as the service does', function () {
+  this.timeout(20_000);
+  let database: TestDatabase;
+  let relay: RelayProcess | undefined;
+
+  beforeEach(async () => {
+    database = await SQLITE.create();
+  });
+  afterEach(async () => {
+    await relay?.kill();
+    await database.drop();
+  });
+
+  const levelsLogged = () =>
+    relay!.output
+      .join('')
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => (JSON.parse(line) as { level: number }).level);
+
+  for (const written of ['warn ', ' WARN', 'Warn']) {
+    it(`runs at warn with LOG_LEVEL=${JSON.stringify(written)}, logging none of its info lines`, async () => {
+      relay = RelayProcess.start('cli', { ...database.env, KAFKA_BROKERS: NO_BROKER, LOG_LEVEL: written });
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      expect(await Promise.race([relay.exited(), 'running']), relay.output.join('')).to.equal('running');
+      expect(levelsLogged(), relay.output.join('')).not.to.include(30);
+      expect((await relay.stop()).code, relay.output.join('')).to.equal(0);
+    });
+  }
+
+  it('runs at info with LOG_LEVEL empty, as when it is unset', async () => {
+    relay = RelayProcess.start('cli', { ...database.env, KAFKA_BROKERS: NO_BROKER, LOG_LEVEL: '' });
+    await eventually('an info line is logged', () => levelsLogged().includes(30));
+    expect((await relay.stop()).code, relay.output.join('')).to.equal(0);
+  });
+});
