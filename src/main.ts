@@ -78,6 +78,15 @@ async function printDevelopmentHelp(service: RunningService, logger: Logger): Pr
 function stopOnSignals(service: RunningService, logger: ReturnType<typeof createLogger>, timeoutMs: number): void {
   const stop = (signal: string) => {
     const began = Date.now();
+    // From now on any signal, SIGINT after SIGTERM as well as the same one again, ends the process at once.
+    process.removeListener('SIGTERM', stop);
+    process.removeListener('SIGINT', stop);
+    const endNow = (again: string) => {
+      logger.warn({ signal: again }, 'second signal while stopping: exiting at once');
+      process.exit(1);
+    };
+    process.once('SIGTERM', endNow);
+    process.once('SIGINT', endNow);
     logger.info({ signal, timeoutMs }, 'stopping');
     setTimeout(() => {
       logger.error({ timeoutMs }, 'shutdown timed out: exiting with work still open');
@@ -94,8 +103,8 @@ function stopOnSignals(service: RunningService, logger: ReturnType<typeof create
       },
     );
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 await main();
