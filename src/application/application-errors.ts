@@ -34,6 +34,20 @@ export class IdempotencyKeyReused extends ApplicationError {
   }
 }
 
+/** A page whose rows hold more than one answer carries (page-bytes.ts); `fits`: how many of them would fit. */
+export class PageTooLarge extends ApplicationError {
+  readonly code = 'PAGE_TOO_LARGE';
+  constructor(
+    message: string,
+    readonly fits: number,
+  ) {
+    super(message);
+  }
+  override details(): Record<string, unknown> {
+    return { pageSize: this.fits };
+  }
+}
+
 /** Another request stored an outcome under the same key first. */
 export class IdempotencyKeyTaken extends Error {
   constructor() {

@@ -2,6 +2,7 @@ export * from './application-errors.js';
 export * from './campaign-change.js';
 export * from './campaign-command.js';
 export * from './idempotency.js';
+export * from './page-bytes.js';
 export * from './ports/campaign-history.js';
 export * from './ports/campaign-reader.js';
 export * from './ports/campaign-repository.js';

@@ -77,12 +77,23 @@ export class InMemoryUnitOfWork implements UnitOfWork, CampaignReader {
   }
 
   async list(query: CampaignQuery): Promise<CampaignPage> {
+    const all = this.matching(query);
+    return { total: all.length, campaigns: all.slice(query.offset, query.offset + query.limit) };
+  }
+
+  /** Each campaign's content and description as UTF-8 JSON, as a database would store them. */
+  async pageBytes(query: CampaignQuery): Promise<number[]> {
+    return this.matching(query)
+      .slice(query.offset, query.offset + query.limit)
+      .map((c) => Buffer.byteLength(JSON.stringify(c.content)) + Buffer.byteLength(c.description ?? ''));
+  }
+
+  private matching(query: CampaignQuery): CampaignSnapshot[] {
     const search = query.search?.trim().toLowerCase() ?? '';
-    const all = [...this.state.campaigns.values()]
+    return [...this.state.campaigns.values()]
       .filter((c) => !query.statuses?.length || query.statuses.includes(c.status))
       .filter((c) => search === '' || c.name.toLowerCase().includes(search) || c.id.toString() === search)
       .sort(ORDERS[query.order]);
-    return { total: all.length, campaigns: all.slice(query.offset, query.offset + query.limit) };
   }
 
   async findDue(now: Date, limit: number): Promise<CampaignId[]> {

@@ -20,4 +20,6 @@ export interface CampaignHistoryPage {
 /** A campaign's events, newest first, as long as the outbox keeps them (published ones for the retention period). */
 export interface CampaignHistory {
   eventsOf(id: CampaignId, offset: number, limit: number): Promise<CampaignHistoryPage>;
+  /** The stored bytes of each event `eventsOf` would answer (its payload), in the page's order. */
+  pageBytes(id: CampaignId, offset: number, limit: number): Promise<number[]>;
 }

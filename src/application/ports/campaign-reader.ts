@@ -23,6 +23,8 @@ export interface CampaignQuery {
 export interface CampaignReader {
   findById(id: CampaignId): Promise<CampaignSnapshot | undefined>;
   list(query: CampaignQuery): Promise<CampaignPage>;
+  /** The stored bytes of each campaign `list` would answer (its content and description), in the page's order. */
+  pageBytes(query: CampaignQuery): Promise<number[]>;
   /**
    * Campaigns the schedule must act on at `now`, earliest start first: scheduled ones whose start or end time
    * has come, running or paused ones whose end time has come.

@@ -1,5 +1,6 @@
 import type { CampaignId } from '../../domain/index.js';
 import { CampaignNotFound } from '../application-errors.js';
+import { mayExceedPageBudget, refuseOverBudget } from '../page-bytes.js';
 import type { CampaignHistory, CampaignHistoryPage } from '../ports/campaign-history.js';
 import type { CampaignReader } from '../ports/campaign-reader.js';
 import type { UseCase } from '../use-case.js';
@@ -22,6 +23,9 @@ export class ListCampaignEvents implements UseCase<CampaignEventsQuery, Campaign
 
   async execute(query: CampaignEventsQuery): Promise<CampaignHistoryPage> {
     const { campaignId, offset, limit } = query;
+    if (mayExceedPageBudget(limit)) {
+      refuseOverBudget(await this.history.pageBytes(campaignId, offset, limit), { rows: 'events', offset });
+    }
     const events = await this.history.eventsOf(campaignId, offset, limit);
     if (events.total === 0 && (await this.reader.findById(campaignId)) === undefined) {
       throw new CampaignNotFound(campaignId.toString());

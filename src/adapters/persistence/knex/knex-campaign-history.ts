@@ -16,16 +16,26 @@ export class KnexCampaignHistory implements CampaignHistory {
   constructor(private readonly db: Knex) {}
 
   async eventsOf(id: CampaignId, offset: number, limit: number): Promise<CampaignHistoryPage> {
-    const ofCampaign = () => this.db('outbox').where('aggregate_id', id.toString());
     const [counted, rows] = await Promise.all([
-      ofCampaign().count({ total: '*' }).first(),
-      ofCampaign()
-        .select('event_id', 'event_type', 'payload', 'occurred_at', 'published_at')
-        .orderBy('sequence', 'desc')
-        .offset(offset)
-        .limit(limit),
+      this.ofCampaign(id).count({ total: '*' }).first(),
+      this.page(id, offset, limit).select('event_id', 'event_type', 'payload', 'occurred_at', 'published_at'),
     ]);
     return { total: Number(counted?.total ?? 0), events: (rows as HistoryRow[]).map(toEntry) };
+  }
+
+  async pageBytes(id: CampaignId, offset: number, limit: number): Promise<number[]> {
+    const rows: Array<{ bytes: unknown }> = await this.page(id, offset, limit).select(
+      this.db.raw('octet_length(payload) AS bytes'),
+    );
+    return rows.map((row) => Number(row.bytes));
+  }
+
+  private ofCampaign(id: CampaignId): Knex.QueryBuilder {
+    return this.db('outbox').where('aggregate_id', id.toString());
+  }
+
+  private page(id: CampaignId, offset: number, limit: number): Knex.QueryBuilder {
+    return this.ofCampaign(id).orderBy('sequence', 'desc').offset(offset).limit(limit);
   }
 }
 

@@ -21,10 +21,25 @@ export class KnexCampaignReader implements CampaignReader {
     return row === undefined ? undefined : toSnapshot(row);
   }
 
-  /** The original's list (every campaign, by id) takes the counted ranges; a filtered or reordered one is a query of its own. */
-  list(query: CampaignQuery): Promise<CampaignPage> {
+  async list(query: CampaignQuery): Promise<CampaignPage> {
+    const { total, rows } = await this.page(query, selectCampaignColumns(this.db), COUNTED);
+    return { total: total ?? 0, campaigns: (rows as CampaignRow[]).map(toSnapshot) };
+  }
+
+  async pageBytes(query: CampaignQuery): Promise<number[]> {
+    const { rows } = await this.page(query, [this.db.raw(`${STORED_BYTES} AS bytes`)], !COUNTED);
+    return (rows as Array<{ bytes: unknown }>).map((row) => Number(row.bytes));
+  }
+
+  /**
+   * The page's rows with `columns`, and its total when `counted`. The original's list (every campaign, by id) takes
+   * the counted ranges; a filtered or reordered one is a query of its own.
+   */
+  private page(query: CampaignQuery, columns: Columns, counted: boolean): Promise<Page> {
     const everyCampaignById = query.order === 'id' && !query.statuses?.length && !query.search?.trim();
-    return everyCampaignById ? this.pageInIdOrder(query.offset, query.limit) : this.matchingPage(query);
+    return everyCampaignById
+      ? this.pageInIdOrder(query.offset, query.limit, columns)
+      : this.matchingPage(query, columns, counted);
   }
 
   /**
@@ -32,7 +47,7 @@ export class KnexCampaignReader implements CampaignReader {
    * walks the campaigns before the page: the page is read from the first id of its range, skipping only the
    * campaigns of that range that come before it.
    */
-  private async pageInIdOrder(offset: number, limit: number): Promise<CampaignPage> {
+  private async pageInIdOrder(offset: number, limit: number, columns: Columns): Promise<Page> {
     const located = await this.db.raw(LOCATE_PAGE, [offset]);
     const found = (Array.isArray(located) ? located[0] : located.rows[0]) as {
       total: unknown;
@@ -40,28 +55,24 @@ export class KnexCampaignReader implements CampaignReader {
       before: unknown;
     };
     const total = Number(found.total);
-    if (found.bucket === null || found.bucket === undefined) return { total, campaigns: [] };
+    if (found.bucket === null || found.bucket === undefined) return { total, rows: [] };
     const rows = await this.db('campaigns')
-      .select(selectCampaignColumns(this.db))
+      .select(columns)
       .where('campaigns.id', '>=', firstIdOf(BigInt(found.bucket as string | number)).toString())
       .orderBy('campaigns.id')
       .offset(offset - Number(found.before))
       .limit(limit);
-    return { total, campaigns: (rows as CampaignRow[]).map(toSnapshot) };
+    return { total, rows };
   }
 
   /** Filtered by status or name, or ordered otherwise: counted and skipped through the matching campaigns. */
-  private async matchingPage(query: CampaignQuery): Promise<CampaignPage> {
+  private async matchingPage(query: CampaignQuery, columns: Columns, counted: boolean): Promise<Page> {
     const matching = () => this.db('campaigns').where((where) => filter(where, query, this.nameHolds));
-    const [counted, rows] = await Promise.all([
-      matching().count({ total: '*' }).first(),
-      matching()
-        .select(selectCampaignColumns(this.db))
-        .orderByRaw(ORDER_BY[query.order])
-        .offset(query.offset)
-        .limit(query.limit),
+    const [total, rows] = await Promise.all([
+      counted ? matching().count({ total: '*' }).first() : undefined,
+      matching().select(columns).orderByRaw(ORDER_BY[query.order]).offset(query.offset).limit(query.limit),
     ]);
-    return { total: Number(counted?.total ?? 0), campaigns: (rows as CampaignRow[]).map(toSnapshot) };
+    return { total: total === undefined ? undefined : Number(total.total ?? 0), rows };
   }
 
   async findDue(now: Date, limit: number): Promise<CampaignId[]> {
@@ -79,6 +90,19 @@ export class KnexCampaignReader implements CampaignReader {
     return rows.map((row) => CampaignId.parse(String(row.id)));
   }
 }
+
+interface Page {
+  /** Undefined when not counted. */
+  total: number | undefined;
+  rows: unknown[];
+}
+
+const COUNTED = true;
+
+type Columns = Array<string | Knex.Raw>;
+
+/** What a campaign's row holds beyond a few hundred bytes: its content and description, in stored (UTF-8) bytes. */
+const STORED_BYTES = 'COALESCE(octet_length(content), 0) + COALESCE(octet_length(description), 0)';
 
 /** The total, and the id range holding the campaign at position `?` in id order with how many campaigns come before that range. */
 const LOCATE_PAGE = `WITH ranked AS (

@@ -25,6 +25,10 @@ function historyOf(entries: Record<string, CampaignHistoryEntry[]>): CampaignHis
       const all = entries[id.toString()] ?? [];
       return { total: all.length, events: all.slice(offset, offset + limit) };
     },
+    async pageBytes(id, offset, limit) {
+      const page = (entries[id.toString()] ?? []).slice(offset, offset + limit);
+      return page.map((entry) => Buffer.byteLength(JSON.stringify(entry.payload)));
+    },
   };
 }
 
