@@ -63,7 +63,7 @@ function readZone(
   if (text === undefined) return undefined;
   const offset = zoneOffsetMinutes(text);
   if (offset === undefined) {
-    problem('zone', 'must look like "(GMT+04:30) Kabul", "(GMT) Casablanca" or "GMT-05:00"');
+    problem('zone', 'must look like "(GMT+04:30) Kabul", "(GMT) Casablanca" or "GMT-05:00", at most 14 hours from UTC');
     return undefined;
   }
   return { text, offset };

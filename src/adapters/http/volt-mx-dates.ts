@@ -5,18 +5,24 @@ const DATE = /^(\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2}):(\d{2}) (AM|PM)$/i;
 const ZONE = /^(?:\(GMT(?:([+-])(\d{2}):(\d{2}))?\)(?: .*)?|GMT(?:([+-])(\d{2}):(\d{2}))?)$/;
 
 /**
+ * The farthest a zone may lie from UTC, either way: 14 hours, as the farthest real one (GMT+14:00, Kiritimati). A
+ * zone farther east would write the latest date a campaign may hold with a five-digit year.
+ */
+export const MAX_ZONE_OFFSET_MINUTES = 14 * 60;
+
+/**
  * A zone such as `(GMT+04:30) Kabul`, `(GMT) Casablanca` or bare `GMT-05:00` as minutes east of UTC; undefined
- * when it is not of one of these forms.
+ * when it is not of one of these forms or lies more than 14 hours from UTC.
  */
 export function zoneOffsetMinutes(zone: string): number | undefined {
   const parts = ZONE.exec(zone);
   if (!parts) return undefined;
   const [sign, hh, mm] = parts[1] !== undefined ? parts.slice(1, 4) : parts.slice(4, 7);
   if (sign === undefined) return 0;
-  const hours = Number(hh);
   const minutes = Number(mm);
-  if (hours > 14 || minutes > 59) return undefined;
-  return (sign === '-' ? -1 : 1) * (hours * 60 + minutes);
+  const offset = Number(hh) * 60 + minutes;
+  if (minutes > 59 || offset > MAX_ZONE_OFFSET_MINUTES) return undefined;
+  return (sign === '-' ? -1 : 1) * offset;
 }
 
 export function parseVoltMxDate(text: string, offsetMinutes: number): Date | undefined {
