@@ -38,7 +38,10 @@ export class RunSchedule implements UseCase<void, ScheduleRun> {
     const run: ScheduleRun = { started: [], completed: [], skipped: [], impossible: [] };
     const seen = new Set<string>();
     for (;;) {
-      const due = (await this.reader.findDue(now, BATCH)).filter((id) => !seen.has(id.toString()));
+      // A campaign left alone (impossible, or changed by another writer) may still be due and come back first:
+      // the batch is read past as many of them as there are, so the ones after them still run.
+      const leftBehind = run.skipped.length + run.impossible.length;
+      const due = (await this.reader.findDue(now, BATCH + leftBehind)).filter((id) => !seen.has(id.toString()));
       if (due.length === 0) return run;
       for (const id of due) {
         seen.add(id.toString());

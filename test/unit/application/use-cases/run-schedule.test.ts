@@ -62,6 +62,23 @@ describe('RunSchedule', () => {
     expect(store.snapshotOf(CampaignId.parse('1'))).to.include({ status: 'running', startedAt: null });
   });
 
+  it('runs every other due campaign even when more than a batch of those due first are impossible', async () => {
+    for (let n = 1; n <= 101; n++) put(String(n), 10, 100);
+    put('102', 20, 100);
+    for (let n = 1; n <= 101; n++)
+      store.putSnapshot({
+        ...store.snapshotOf(CampaignId.parse(String(n)))!,
+        status: 'running',
+        startedAt: null,
+        endAt: at(5),
+      });
+    clock.set(at(30));
+    const run = await schedule.execute();
+    expect(run.impossible).to.have.length(101);
+    expect(run.started).to.deep.equal(['102']);
+    expect(statusOf('102')).to.equal('running');
+  });
+
   it('completes a running or paused campaign when its end time passes', async () => {
     put('1', 10, 100, 'running');
     put('2', 10, 100, 'paused');
