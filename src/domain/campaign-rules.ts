@@ -82,17 +82,23 @@ export function scheduleProblems(
 }
 
 /**
- * A campaign made scheduled (a draft published, a campaign restarted) starts when its start date comes: a date
- * that has passed already would start it at once, which is what `start` is for.
+ * A campaign made scheduled (a draft published, a campaign restarted) starts when its start date comes and runs
+ * until its end date: a start date that has passed already would start it at once, which is what `start` is for,
+ * and an end date that has passed would complete it unstarted at once.
  */
 export function publishingProblems(
   previousStatus: CampaignStatus,
-  next: { status: CampaignStatus; startAt: Date | null },
+  next: { status: CampaignStatus; startAt: Date | null; endAt: Date | null },
   now: Date,
 ): FieldProblem[] {
-  if (previousStatus === 'scheduled' || next.status !== 'scheduled' || next.startAt === null || next.startAt > now)
-    return [];
-  return [
-    { field: 'startAt', message: 'has passed: publish with a start date still to come, or null to start by hand' },
-  ];
+  if (previousStatus === 'scheduled' || next.status !== 'scheduled') return [];
+  const problems: FieldProblem[] = [];
+  if (next.startAt !== null && next.startAt <= now)
+    problems.push({
+      field: 'startAt',
+      message: 'has passed: publish with a start date still to come, or null to start by hand',
+    });
+  if (next.endAt !== null && next.endAt <= now)
+    problems.push({ field: 'endAt', message: 'has passed: publish with an end date still to come, or null' });
+  return problems;
 }

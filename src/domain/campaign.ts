@@ -293,7 +293,11 @@ export class Campaign extends AggregateRoot<CampaignEvent> {
     ) {
       problems.push({ field: 'status', message: `cannot change while the campaign is ${status}` });
     } else {
-      problems.push(...invariantViolations(next), ...publishingProblems(status, next, now));
+      // A date refused already as set now is not named again for publishing.
+      const publishing = publishingProblems(status, next, now).filter(
+        (p) => !problems.some((q) => q.field === p.field),
+      );
+      problems.push(...invariantViolations(next), ...publishing);
     }
     if (problems.length > 0) throw new CampaignInvalid(problems);
   }

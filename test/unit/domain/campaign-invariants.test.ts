@@ -154,7 +154,7 @@ describe('The campaign invariants', () => {
       return { startAt: at(clockHours + hours), endAt: at(clockHours + 2 * hours) };
     }
 
-    it('holds them whatever the verbs and the times: an accepted verb keeps them, a refused one changes nothing, and a campaign made scheduled has a start date still to come or none', () => {
+    it('holds them whatever the verbs and the times: an accepted verb keeps them, a refused one changes nothing, and a campaign made scheduled has its start and end dates still to come, or none', () => {
       fc.assert(
         fc.property(
           fc.constantFrom<CampaignStatus>('draft', 'scheduled'),
@@ -184,10 +184,13 @@ describe('The campaign invariants', () => {
               }
               const after = campaign.snapshot();
               expect(invariantViolations(after), `${next.verb} from ${before.status}`).to.deep.equal([]);
-              if (before.status !== 'scheduled' && after.status === 'scheduled' && after.startAt !== null)
-                expect(after.startAt, `the start date of a campaign made scheduled by ${next.verb}`).to.be.above(
-                  at(clockHours),
-                );
+              const madeScheduled = before.status !== 'scheduled' && after.status === 'scheduled';
+              for (const date of ['startAt', 'endAt'] as const) {
+                if (madeScheduled && after[date] !== null)
+                  expect(after[date], `the ${date} of a campaign made scheduled by ${next.verb}`).to.be.above(
+                    at(clockHours),
+                  );
+              }
               if (campaign.isDeleted) break;
             }
           },

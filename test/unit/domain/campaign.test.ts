@@ -335,6 +335,17 @@ describe('Campaign.modify', () => {
     expect(stale.snapshot()).to.include({ status: 'scheduled', startAt: null });
   });
 
+  it('refuses to publish a draft whose end date has passed, naming endAt, and publishes it with a new one or none', () => {
+    const ended = sale('draft');
+    const before = ended.snapshot();
+    const publishing = { status: 'scheduled', startAt: null } as const;
+    expect(() => ended.modify(publishing, act(50))).to.throw(CampaignInvalid, /endAt has passed/);
+    expect(ended.snapshot()).to.deep.equal(before);
+    ended.modify({ ...publishing, endAt: at(60) }, act(50));
+    expect(ended.snapshot()).to.include({ status: 'scheduled', startAt: null });
+    expect(ended.snapshot().endAt).to.deep.equal(at(60));
+  });
+
   it('refuses to change the status of a paused campaign', () => {
     expect(() => sale('paused').modify({ status: 'draft' }, act(1))).to.throw(CampaignInvalid, /status/);
   });
