@@ -10,7 +10,7 @@ export interface TopicSettings {
   partitions: number;
   /** Undefined: 3, or the cluster's broker count when it has fewer brokers. */
   replicationFactor?: number | undefined;
-  /** Undefined: the replication factor less one, at least 1. */
+  /** Undefined: the replication factor less one, at least 1. Never more than the replication factor. */
   minInsyncReplicas?: number | undefined;
 }
 
@@ -32,7 +32,11 @@ export function replicationFor(
   brokers: number,
 ): { replicationFactor: number; minInsyncReplicas: number } {
   const replicationFactor = settings.replicationFactor ?? Math.max(1, Math.min(DEFAULT_REPLICATION_FACTOR, brokers));
-  const minInsyncReplicas = settings.minInsyncReplicas ?? Math.max(1, replicationFactor - 1);
+  // A configured value above a replication factor taken from a small cluster would let no write be acknowledged.
+  const minInsyncReplicas = Math.min(
+    settings.minInsyncReplicas ?? Math.max(1, replicationFactor - 1),
+    replicationFactor,
+  );
   return { replicationFactor, minInsyncReplicas };
 }
 

@@ -38,6 +38,21 @@ describe('Replication of the topic the service creates', () => {
     });
   });
 
+  it('lowers a configured min.insync.replicas to the replication factor a smaller cluster gives', () => {
+    expect(replicationFor({ topic: 't', partitions: 3, minInsyncReplicas: 5 }, 1)).to.deep.equal({
+      replicationFactor: 1,
+      minInsyncReplicas: 1,
+    });
+    expect(replicationFor({ topic: 't', partitions: 3, minInsyncReplicas: 3 }, 2)).to.deep.equal({
+      replicationFactor: 2,
+      minInsyncReplicas: 2,
+    });
+    expect(replicationFor({ topic: 't', partitions: 3, minInsyncReplicas: 2 }, 5)).to.deep.equal({
+      replicationFactor: 3,
+      minInsyncReplicas: 2,
+    });
+  });
+
   it('by default, always survives the loss of one broker when the cluster has at least two', () => {
     fc.assert(
       fc.property(fc.integer({ min: 2, max: 50 }), (brokers) => {
