@@ -186,18 +186,18 @@ function sharedScenarios(operation: Operation): Record<string, Scenario[]> {
       : [],
     '422': takesKey
       ? [
-          async ({ call }) => {
+          async ({ call, clock }) => {
             const key = { 'idempotency-key': `contract-${operation.path}` };
-            await call({
-              id: '9000000000000000001',
-              headers: key,
-              ...(operation.path.endsWith('/modify') ? { body: {} } : {}),
-            });
-            return call({
-              id: '9000000000000000002',
-              headers: key,
-              ...(operation.path.endsWith('/modify') ? { body: {} } : {}),
-            });
+            // Two requests under one key that differ: the campaign (a verb) or the body (a create).
+            const creates = operation.path.endsWith('/campaigns');
+            const body = (name: string) =>
+              creates
+                ? { body: { ...validCampaign(clock), name } }
+                : operation.path.endsWith('/modify')
+                  ? { body: {} }
+                  : {};
+            await call({ id: '9000000000000000001', headers: key, ...body('First') });
+            return call({ id: '9000000000000000002', headers: key, ...body('Second') });
           },
         ]
       : [],

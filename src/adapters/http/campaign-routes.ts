@@ -12,6 +12,7 @@ import {
   type CommandAnswer,
   type CreateCampaignCommand,
   IDEMPOTENCY_KEY_MAX_LENGTH,
+  type IdempotentRequest,
   type ModifyCampaignCommand,
   type RestartCampaignCommand,
   type UseCase,
@@ -121,7 +122,9 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
     if (isAbsent(body)) throw new RequestRefused('INVALID_REQUEST', 'A JSON body describing the campaign is required');
     const { input, fieldNames } = createCampaignInput(body, principal.subject);
     try {
-      const { id } = await inRequestTrace(ctx, () => useCases.createCampaign.execute(input));
+      const idempotency = idempotentRequest(ctx, '/campaigns', body);
+      const command = idempotency === undefined ? input : { ...input, idempotency };
+      const { id } = await inRequestTrace(ctx, () => useCases.createCampaign.execute(command));
       ctx.body = { message: MESSAGES.create, id };
     } catch (error) {
       throw inClientTerms(error, fieldNames);
@@ -221,16 +224,21 @@ function verbCommand(
   body: unknown,
 ): CampaignCommand {
   const command: CampaignCommand = { campaignId, actor: principal.subject };
+  const idempotency = idempotentRequest(ctx, `/campaigns/${campaignId}/${verb}`, body);
+  return idempotency === undefined ? command : { ...command, idempotency };
+}
+
+/** With an Idempotency-Key, what the key binds: this method, `resource` (the path without its mount), query and body. */
+function idempotentRequest(ctx: Context, resource: string, body: unknown): IdempotentRequest | undefined {
   const key = idempotencyKeyOf(ctx);
-  if (key === undefined) return command;
-  const resource = `/campaigns/${campaignId}/${verb}`;
+  if (key === undefined) return undefined;
   const fingerprint = requestFingerprint(
     ctx.method,
     resource,
     ctx.querystring,
     isAbsent(body) ? undefined : { json: body },
   );
-  return { ...command, idempotency: { key, fingerprint, requestId: ctx.state.requestId as string } };
+  return { key, fingerprint, requestId: ctx.state.requestId as string };
 }
 
 function restartFlag(ctx: Context): boolean {

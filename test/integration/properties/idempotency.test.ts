@@ -156,6 +156,66 @@ for (const kind of DATABASE_KINDS) {
       );
     });
 
+    it('take creates under keys too: a repeat answers the first id and creates nothing, another create under the key is 422, concurrent ones make one campaign', async () => {
+      const create = fc.record({
+        caller: fc.constantFrom<'alice' | 'bob'>('alice', 'alice', 'bob'),
+        key: fc.option(fc.constantFrom('k1', 'k2'), { nil: undefined, freq: 5 }),
+        body: fc.record(
+          { name: fc.constantFrom('A', 'B'), description: fc.constantFrom(null, 'x', 'é🎉') },
+          { requiredKeys: ['name'] },
+        ),
+        together: fc.boolean(),
+        spelling: fc.record({ reversed: fc.boolean(), indent: fc.constantFrom<0 | 2>(0, 2), padded: fc.boolean() }),
+      });
+      await fc.assert(
+        fc.asyncProperty(fc.array(create, { minLength: 1, maxLength: 10 }), async (creates) => {
+          round++;
+          const send = (c: (typeof creates)[number]) =>
+            service.request('POST', '/api/v1/campaigns', {
+              token: tokens[c.caller]!,
+              headers: {
+                'content-type': 'application/json',
+                ...(c.key === undefined ? {} : { 'idempotency-key': `create-${c.key}-${round}` }),
+              },
+              rawBody: spelled(c.body, c.spelling),
+            });
+          const created = new Set<string>();
+          const firstAnswers = new Map<string, { request: string; text: string }>();
+          for (let i = 0; i < creates.length; i++) {
+            const c = creates[i]!;
+            // A create sent together with an identical one under the same key: one of them decides.
+            const answers = c.together && c.key !== undefined ? await Promise.all([send(c), send(c)]) : [await send(c)];
+            const request = canonical(c.body);
+            const keyOfCaller = c.key === undefined ? undefined : `${c.caller} ${c.key}`;
+            const first = keyOfCaller === undefined ? undefined : firstAnswers.get(keyOfCaller);
+            for (const answer of answers) {
+              if (first !== undefined && first.request !== request) {
+                expect(answer.status, `${request} under the key of ${first.request}`).to.equal(422);
+                expect(answer.body.code).to.equal('IDEMPOTENCY_KEY_REUSED');
+                continue;
+              }
+              expect(answer.status, answer.text).to.equal(200);
+              if (first !== undefined) expect(answer.text, `replay of ${request}`).to.equal(first.text);
+              created.add(answer.body.id);
+            }
+            if (keyOfCaller !== undefined && first === undefined)
+              firstAnswers.set(keyOfCaller, { request, text: answers[0]!.text });
+            if (answers.length === 2 && answers[0]!.status === 200)
+              expect(answers[1]!.text, 'two identical creates at once').to.equal(answers[0]!.text);
+          }
+          const expected = creates.filter((c, i) => {
+            if (c.key === undefined) return true;
+            return creates.findIndex((earlier) => earlier.key === c.key && earlier.caller === c.caller) === i;
+          }).length;
+          expect(created.size, 'campaigns created').to.equal(expected);
+          for (const id of created) {
+            expect((await service.request('GET', `/api/v1/campaigns/${id}`)).status).to.equal(200);
+          }
+        }),
+        propertyParameters(30),
+      );
+    });
+
     it('let one of two concurrent requests under a fresh key decide: the other replays its answer or, if it differs, gets 422', async () => {
       await fc.assert(
         fc.asyncProperty(step, step, async (one, other) => {

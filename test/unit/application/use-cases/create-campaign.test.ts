@@ -57,4 +57,32 @@ describe('CreateCampaign', () => {
     ).to.be.rejectedWith(CampaignInvalid);
     expect((await store.list({ offset: 0, limit: 10, order: 'id' })).total).to.equal(0);
   });
+
+  describe('under an Idempotency-Key', () => {
+    const keyed = (fingerprint: string) => ({ idempotency: { key: 'k', fingerprint } });
+
+    it('answers a repeat with the first id and creates nothing more', async () => {
+      const first = await createCampaign.execute({ actor: 'alice', name: 'Once', ...keyed('POST /campaigns a') });
+      const again = await createCampaign.execute({ actor: 'alice', name: 'Once', ...keyed('POST /campaigns a') });
+      expect(again).to.deep.equal(first);
+      expect((await store.list({ offset: 0, limit: 10, order: 'id' })).total).to.equal(1);
+    });
+
+    it('answers the id drawn again after a collision, never the collision, to the request and to its repeat', async () => {
+      await createCampaign.execute({ actor: 'alice', name: 'Taken', id: CampaignId.parse('100') });
+      const first = await createCampaign.execute({ actor: 'alice', name: 'Fresh', ...keyed('POST /campaigns b') });
+      expect(first.id).to.equal('101');
+      const again = await createCampaign.execute({ actor: 'alice', name: 'Fresh', ...keyed('POST /campaigns b') });
+      expect(again).to.deep.equal(first);
+    });
+
+    it('binds no key with a campaign refused as asked for: the corrected one may use it', async () => {
+      const late = { actor: 'alice', name: 'Late', startAt: new Date('2029-01-01T00:00:00Z') };
+      await expect(createCampaign.execute({ ...late, ...keyed('POST /campaigns c') })).to.be.rejectedWith(
+        CampaignInvalid,
+      );
+      const { id } = await createCampaign.execute({ actor: 'alice', name: 'On time', ...keyed('POST /campaigns d') });
+      expect(store.snapshotOf(CampaignId.parse(id))?.name).to.equal('On time');
+    });
+  });
 });
