@@ -91,8 +91,8 @@ export class Api {
     return this.call('GET', `campaigns/${encodeURIComponent(id)}/events`, { query: stringsOf(page) });
   }
 
-  create(fields: Record<string, unknown>): Promise<{ id: string }> {
-    return this.call('POST', 'campaigns', { body: fields });
+  create(fields: Record<string, unknown>, idempotencyKey: string): Promise<{ id: string }> {
+    return this.call('POST', 'campaigns', { body: fields, idempotencyKey });
   }
 
   modify(id: string, changes: Record<string, unknown>, idempotencyKey: string): Promise<{ id: string }> {

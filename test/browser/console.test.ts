@@ -236,6 +236,32 @@ describe('The operator console in Chromium', function () {
     await page.close();
   });
 
+  it('creates one campaign when the answer to a create is lost and the operator sends it again', async () => {
+    const page = await signedIn();
+    const keys: Array<string | undefined> = [];
+    let lost = false;
+    await page.route('**/api/v1/campaigns', async (route) => {
+      if (route.request().method() !== 'POST') return route.fallback();
+      keys.push(route.request().headers()['idempotency-key']);
+      const answer = await route.fetch();
+      if (lost) return route.fulfill({ response: answer });
+      lost = true;
+      return route.abort('connectionreset');
+    });
+    await page.evaluate(() => (location.hash = '#/new'));
+    await page.getByLabel('Name', { exact: true }).fill('Answer lost once');
+    await page.getByLabel('Start', { exact: true }).fill(inDays(2));
+    await page.getByRole('button', { name: 'Create campaign' }).click();
+    await page.getByRole('alert').waitFor();
+    await page.getByRole('button', { name: 'Create campaign' }).click();
+    await page.locator('h1.campaign-title', { hasText: 'Answer lost once' }).waitFor();
+    expect(keys).to.have.length(2);
+    expect(keys[0]).to.be.a('string').and.equal(keys[1]);
+    const listed = await service.request('GET', '/api/v1/campaigns?search=Answer%20lost%20once');
+    expect(listed.body.total).to.equal(1);
+    await page.close();
+  });
+
   it('accepts Volt MX date strings with a zone', async () => {
     const page = await signedIn();
     await page.evaluate(() => (location.hash = '#/new'));

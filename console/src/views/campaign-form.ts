@@ -71,7 +71,7 @@ export function CampaignForm({ api, id }: { api: Api; id?: string }) {
   const submitting = useRef(false);
   const submit = async (event: Event) => {
     event.preventDefault();
-    // Create takes no Idempotency-Key: a second submit before the first answer must not make a second campaign.
+    // One submit at a time; a create sent again after a lost answer carries the same key, so it makes one campaign.
     if (submitting.current) return;
     submitting.current = true;
     setBusy(true);
@@ -79,7 +79,7 @@ export function CampaignForm({ api, id }: { api: Api; id?: string }) {
     setProblem(undefined);
     try {
       if (id === undefined) {
-        const created = await api.create(createBody(values));
+        const created = await api.create(createBody(values), key.current);
         go(`#/campaigns/${created.id}`);
       } else {
         const changes = changesOf(original, values);
