@@ -17,6 +17,23 @@ for (const kind of DATABASE_KINDS) {
       db = migrated();
     });
 
+    /** The campaigns are drafts with these names, ids 1, 2, ... in that order, and no others. */
+    async function storeOnly(names: string[]): Promise<void> {
+      await db('campaigns').delete();
+      const now = new Date('2030-01-01T00:00:00Z');
+      await db('campaigns').insert(
+        names.map((name, i) => ({
+          id: String(i + 1),
+          name,
+          status: 'draft',
+          created_at: now,
+          created_by: 'property',
+          updated_at: now,
+          version: 1,
+        })),
+      );
+    }
+
     it('finds exactly the names that contain the search text, ignoring the case of letters A to Z', async () => {
       const reader = new KnexCampaignReader(db);
       await fc.assert(
@@ -27,19 +44,7 @@ for (const kind of DATABASE_KINDS) {
           ),
           text(3),
           async (names, search) => {
-            await db('campaigns').delete();
-            const now = new Date('2030-01-01T00:00:00Z');
-            await db('campaigns').insert(
-              names.map((name, i) => ({
-                id: String(i + 1),
-                name,
-                status: 'draft',
-                created_at: now,
-                created_by: 'property',
-                updated_at: now,
-                version: 1,
-              })),
-            );
+            await storeOnly(names);
             const page = await reader.list({ offset: 0, limit: 100, order: 'id', search });
             const expected =
               search.trim() === ''
@@ -63,19 +68,7 @@ for (const kind of DATABASE_KINDS) {
           ),
           letters(3),
           async (names, search) => {
-            await db('campaigns').delete();
-            const now = new Date('2030-01-01T00:00:00Z');
-            await db('campaigns').insert(
-              names.map((name, i) => ({
-                id: String(i + 1),
-                name,
-                status: 'draft',
-                created_at: now,
-                created_by: 'property',
-                updated_at: now,
-                version: 1,
-              })),
-            );
+            await storeOnly(names);
             const page = await reader.list({ offset: 0, limit: 100, order: 'id', search });
             const expected =
               search.trim() === '' ? names : names.filter((name) => sameCase(name).includes(sameCase(search.trim())));

@@ -1,43 +1,19 @@
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { TEST_POSTGRES_URL } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
-import { TEST_SECRET } from '../../support/test-service.js';
+import { type Exit, runToExit } from '../../support/run-to-exit.js';
 
-const DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../../src');
-
-interface Run {
-  code: number | null;
-  lines: string[];
-}
-
-async function run(script: string, env: Record<string, string>): Promise<Run> {
+async function run(script: string, env: Record<string, string>): Promise<Exit> {
   const dataDir = mkdtempSync(join(tmpdir(), 'campaigns-startup-'));
-  const child = spawn(process.execPath, [join(DIST, script)], {
-    cwd: dataDir,
-    env: {
-      PATH: process.env.PATH ?? '',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      AUTH_JWT_SECRET: TEST_SECRET,
-      DATA_DIR: dataDir,
-      SCHEDULER: 'off',
-      ...env,
-    },
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  const [code] = (await once(child, 'exit')) as [number | null];
-  clearTimeout(timer);
-  rmSync(dataDir, { recursive: true, force: true });
-  return { code, lines: output.split('\n').filter((line) => line.trim() !== '') };
+  try {
+    return await runToExit(script, { DATA_DIR: dataDir, SCHEDULER: 'off', ...env }, { cwd: dataDir });
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 
 /** A port nothing listens on: taken from the system, then let go. */
@@ -51,7 +27,7 @@ async function closedPort(): Promise<number> {
 }
 
 /** Exit 1, every line JSON, no stack trace, and one line at level fatal naming `setting` and the cause. */
-function expectFatalLineNaming(result: Run, setting: string, cause: RegExp): void {
+function expectFatalLineNaming(result: Exit, setting: string, cause: RegExp): void {
   const output = result.lines.join('\n');
   expect(result.code, output).to.equal(1);
   expect(output, output).not.to.match(/^\s+at /m);

@@ -1,39 +1,21 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { expect } from '../../support/expect.js';
-import { TEST_SECRET } from '../../support/test-service.js';
+import { type Exit, runToExit } from '../../support/run-to-exit.js';
 
-const MAIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../../src/main.js');
 /** Permissions bind root only on a read-only file system, so as root the service runs as nobody. */
 const UNPRIVILEGED = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
 
-async function runService(databaseFile: string, dataDir: string): Promise<{ code: number | null; lines: string[] }> {
-  const child = spawn(process.execPath, [MAIN], {
-    ...UNPRIVILEGED,
-    cwd: tmpdir(),
-    env: {
-      PATH: process.env.PATH ?? '',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      AUTH_JWT_SECRET: TEST_SECRET,
-      DATA_DIR: dataDir,
-      DATABASE_URL: `sqlite:${databaseFile}`,
-    },
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  const [code] = (await once(child, 'exit')) as [number | null];
-  clearTimeout(timer);
-  return { code, lines: output.split('\n').filter((line) => line.trim() !== '') };
+function runService(databaseFile: string, dataDir: string): Promise<Exit> {
+  return runToExit(
+    'main.js',
+    { DATA_DIR: dataDir, DATABASE_URL: `sqlite:${databaseFile}` },
+    { ...UNPRIVILEGED, cwd: tmpdir() },
+  );
 }
 
-function expectOneLineNaming(run: { code: number | null; lines: string[] }, file: string, osError: RegExp): void {
+function expectOneLineNaming(run: Exit, file: string, osError: RegExp): void {
   expect(run.code, run.lines.join('\n')).to.equal(1);
   expect(run.lines, run.lines.join('\n')).to.have.length(1);
   const line = JSON.parse(run.lines[0]!);
