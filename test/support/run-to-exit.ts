@@ -11,6 +11,8 @@ export interface Exit {
   code: number | null;
   /** What it wrote on stdout and stderr, line by line, empty lines left out. */
   lines: string[];
+  stdout: string;
+  stderr: string;
 }
 
 /**
@@ -26,11 +28,17 @@ export async function runToExit(
     ...options,
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', AUTH_JWT_SECRET: TEST_SECRET, ...env },
   });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  let [output, stdout, stderr] = ['', '', ''];
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    stderr += chunk.toString();
+  });
   const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
   const [code] = (await once(child, 'exit')) as [number | null];
   clearTimeout(timer);
-  return { code, lines: output.split('\n').filter((line) => line.trim() !== '') };
+  return { code, lines: output.split('\n').filter((line) => line.trim() !== ''), stdout, stderr };
 }

@@ -1,14 +1,10 @@
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { expect } from '../../support/expect.js';
-import { TEST_SECRET } from '../../support/test-service.js';
-
-const MAIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../../src/main.js');
+import { type Exit, runToExit } from '../../support/run-to-exit.js';
 
 async function occupyAPort(): Promise<{ server: Server; port: number }> {
   const server = createServer();
@@ -19,29 +15,8 @@ async function occupyAPort(): Promise<{ server: Server; port: number }> {
   return { server, port: address.port };
 }
 
-async function runServiceOn(
-  port: number,
-  dataDir: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [MAIN], {
-    cwd: dataDir,
-    env: {
-      PATH: process.env.PATH ?? '',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      AUTH_JWT_SECRET: TEST_SECRET,
-      DATA_DIR: dataDir,
-      SCHEDULER: 'off',
-    },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  const [code] = (await once(child, 'exit')) as [number | null];
-  clearTimeout(timer);
-  return { code, stdout, stderr };
+function runServiceOn(port: number, dataDir: string): Promise<Exit> {
+  return runToExit('main.js', { PORT: String(port), DATA_DIR: dataDir, SCHEDULER: 'off' }, { cwd: dataDir });
 }
 
 describe('The service started on a port that is already in use', () => {
