@@ -38,13 +38,12 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info', options: L
   };
   if (options.destination !== undefined) return pino(settings, options.destination);
   if (options.pretty && prettyPrinterInstalled()) return pino({ ...settings, transport: { target: 'pino-pretty' } });
-  const stdout = sharedStdout();
-  const logger = pino(settings, stdout);
-  stdoutOf.set(logger, stdout);
+  const logger = pino(settings, sharedStdout());
+  writingToStdout.add(logger);
   return logger;
 }
 
-const stdoutOf = new WeakMap<Logger, OffLoopWriter>();
+const writingToStdout = new WeakSet<Logger>();
 
 /** One writer for stdout, however many loggers write to it: their lines keep one order. */
 let stdoutWriter: OffLoopWriter | undefined;
@@ -59,9 +58,8 @@ function sharedStdout(): OffLoopWriter {
  * when the logger writes to stdout itself, straight to stdout otherwise.
  */
 export function writeAfterLogLines(logger: Logger, text: string): void {
-  const stdout = stdoutOf.get(logger);
-  if (stdout === undefined) process.stdout.write(text);
-  else stdout.write(text);
+  if (writingToStdout.has(logger)) sharedStdout().write(text);
+  else process.stdout.write(text);
 }
 
 /** A line written inside a traced request or publish names its trace and span, so logs and traces meet. */
