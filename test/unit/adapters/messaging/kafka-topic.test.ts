@@ -53,6 +53,23 @@ describe('Replication of the topic the service creates', () => {
     });
   });
 
+  it('never asks for more in-sync replicas than the topic has, whatever is configured and however large the cluster (generated)', () => {
+    fc.assert(
+      fc.property(
+        fc.option(fc.integer({ min: 1, max: 32 }), { nil: undefined }),
+        fc.integer({ min: 1, max: 32 }),
+        fc.integer({ min: 1, max: 50 }),
+        (minInsyncReplicas, configuredReplicas, brokers) => {
+          // A replication factor is configured only when the configuration check let it through: at least the minimum.
+          for (const replicationFactor of [undefined, Math.max(configuredReplicas, minInsyncReplicas ?? 1)]) {
+            const chosen = replicationFor({ topic: 't', partitions: 3, replicationFactor, minInsyncReplicas }, brokers);
+            expect(chosen.minInsyncReplicas).to.be.within(1, chosen.replicationFactor);
+          }
+        },
+      ),
+    );
+  });
+
   it('by default, always survives the loss of one broker when the cluster has at least two', () => {
     fc.assert(
       fc.property(fc.integer({ min: 2, max: 50 }), (brokers) => {
