@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { CampaignCommandRunner, RunSchedule, StartCampaign } from '../../../../src/application/index.js';
 import { CampaignId, type CampaignStatus } from '../../../../src/domain/index.js';
 import { FixedClock } from '../../../fakes/fixed-clock.js';
@@ -5,6 +6,7 @@ import { InMemoryUnitOfWork } from '../../../fakes/in-memory-unit-of-work.js';
 import { SequentialIds } from '../../../fakes/sequential-ids.js';
 import { campaignIn } from '../../../mothers/campaign-mother.js';
 import { expect } from '../../../support/expect.js';
+import { propertyParameters } from '../../../support/property-runs.js';
 
 const t0 = new Date('2030-01-01T00:00:00Z');
 const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
@@ -77,6 +79,36 @@ describe('RunSchedule', () => {
     expect(run.impossible).to.have.length(101);
     expect(run.started).to.deep.equal(['102']);
     expect(statusOf('102')).to.equal('running');
+  });
+
+  it('starts every due campaign it can, however many it must leave alone and wherever they stand in start order (generated)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: 10 }), { maxLength: 250, size: 'max' }),
+        fc.array(fc.integer({ min: 1, max: 20 }), { minLength: 1, maxLength: 20 }),
+        async (impossibleAt, startableAt) => {
+          store = new InMemoryUnitOfWork();
+          schedule = new RunSchedule(store, store, clock, ids);
+          clock.set(t0);
+          const due = [
+            ...impossibleAt.map((m) => ({ m, impossible: true })),
+            ...startableAt.map((m) => ({ m, impossible: false })),
+          ];
+          for (const [i, { m, impossible }] of due.entries()) {
+            const id = String(i + 1);
+            put(id, m, 100);
+            const stored = store.snapshotOf(CampaignId.parse(id))!;
+            if (impossible) store.putSnapshot({ ...stored, status: 'running', startedAt: null, endAt: at(m) });
+          }
+          clock.set(at(30));
+          const run = await schedule.execute();
+          const startable = due.flatMap(({ impossible }, i) => (impossible ? [] : [String(i + 1)]));
+          expect([...run.started].sort()).to.deep.equal([...startable].sort());
+          for (const id of startable) expect(statusOf(id)).to.equal('running');
+        },
+      ),
+      propertyParameters(40),
+    );
   });
 
   it('completes a running or paused campaign when its end time passes', async () => {
