@@ -103,7 +103,7 @@ export class InMemoryUnitOfWork implements UnitOfWork, CampaignReader {
         const endDue = ['scheduled', 'running', 'paused'].includes(c.status) && c.endAt !== null && c.endAt <= now;
         return startDue || endDue;
       })
-      .sort((a, b) => (a.startAt?.getTime() ?? Infinity) - (b.startAt?.getTime() ?? Infinity))
+      .sort(byDueOrder)
       .slice(0, limit)
       .map((c) => c.id);
   }
@@ -167,6 +167,15 @@ const ORDERS: Record<CampaignOrder, (a: CampaignSnapshot, b: CampaignSnapshot) =
   nextStart: (a, b) =>
     (a.startAt?.getTime() ?? Infinity) - (b.startAt?.getTime() ?? Infinity) || compareIds(a.id, b.id),
 };
+
+const latestLast = (date: Date | null) => date?.getTime() ?? Number.POSITIVE_INFINITY;
+
+/** The order the schedule handles due campaigns in: earliest start, then earliest end (none last), then lowest id. */
+export function byDueOrder(a: CampaignSnapshot, b: CampaignSnapshot): number {
+  return (
+    latestLast(a.startAt) - latestLast(b.startAt) || latestLast(a.endAt) - latestLast(b.endAt) || compareIds(a.id, b.id)
+  );
+}
 
 function compareIds(a: CampaignId, b: CampaignId): number {
   const x = BigInt(a.toString());

@@ -26,8 +26,9 @@ export interface CampaignReader {
   /** The stored bytes of each campaign `list` would answer (its content and description), in the page's order. */
   pageBytes(query: CampaignQuery): Promise<number[]>;
   /**
-   * Campaigns the schedule must act on at `now`, earliest start first: scheduled ones whose start or end time
-   * has come, running or paused ones whose end time has come.
+   * Campaigns the schedule must act on at `now`: scheduled ones whose start or end time has come, running or
+   * paused ones whose end time has come. Earliest start first, then earliest end, then lowest id; a campaign
+   * without a start or an end date comes after those with one.
    */
   findDue(now: Date, limit: number): Promise<CampaignId[]>;
 }

@@ -85,7 +85,7 @@ export class KnexCampaignReader implements CampaignReader {
           )
           .orWhere((q) => q.whereIn('status', ['running', 'paused']).andWhere('end_at', '<=', now)),
       )
-      .orderByRaw('start_at IS NULL, start_at, end_at, campaigns.id')
+      .orderByRaw('start_at IS NULL, start_at, end_at IS NULL, end_at, campaigns.id')
       .limit(limit);
     return rows.map((row) => CampaignId.parse(String(row.id)));
   }

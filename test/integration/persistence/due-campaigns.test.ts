@@ -1,0 +1,79 @@
+import fc from 'fast-check';
+import { KnexCampaignReader } from '../../../src/adapters/persistence/knex/knex-campaign-reader.js';
+import { PostgresUnitOfWork } from '../../../src/adapters/persistence/postgres/postgres-unit-of-work.js';
+import { SqliteGroupCommitUnitOfWork } from '../../../src/adapters/persistence/sqlite/sqlite-group-commit-unit-of-work.js';
+import type { UnitOfWork } from '../../../src/application/index.js';
+import { type Campaign, CampaignId, type CampaignStatus } from '../../../src/domain/index.js';
+import { byDueOrder, InMemoryUnitOfWork } from '../../fakes/in-memory-unit-of-work.js';
+import { campaignIn } from '../../mothers/campaign-mother.js';
+import { DATABASE_KINDS, useMigratedDatabase } from '../../support/databases.js';
+import { expect } from '../../support/expect.js';
+import { propertyParameters } from '../../support/property-runs.js';
+
+const t0 = new Date('2030-01-01T00:00:00Z');
+const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
+const NOW = at(10);
+
+/** Few distinct dates, so that ties between starts and between ends are common; some ends still to come. */
+const aCampaignMaybeDue = fc.record({
+  id: fc.bigInt({ min: 1n, max: 9223372036854775807n }),
+  status: fc.constantFrom<CampaignStatus>('scheduled', 'running', 'paused'),
+  start: fc.option(fc.integer({ min: 1, max: 3 }), { nil: null }),
+  end: fc.option(fc.constantFrom(4, 5, 6, 20), { nil: null }),
+});
+type Planned = typeof aCampaignMaybeDue extends fc.Arbitrary<infer T> ? T : never;
+
+function planned({ id, status, start, end }: Planned): Campaign {
+  const dates = { startAt: start === null ? null : at(start), endAt: end === null ? null : at(end) };
+  return campaignIn(status, { id: CampaignId.fromBigInt(id), name: `c${id}`, ...dates }, { createdAt: at(-60) });
+}
+
+for (const kind of DATABASE_KINDS) {
+  describe(`Campaigns due to the schedule (${kind.name})`, function () {
+    this.timeout(180_000);
+    const database = useMigratedDatabase(kind);
+    let unitOfWork: UnitOfWork;
+    let reader: KnexCampaignReader;
+
+    before(() => {
+      unitOfWork =
+        kind.name === 'SQLite' ? new SqliteGroupCommitUnitOfWork(database()) : new PostgresUnitOfWork(database());
+      reader = new KnexCampaignReader(database());
+    });
+    afterEach(async () => {
+      await database()('campaigns').delete();
+      await database()('outbox').delete();
+    });
+
+    async function store(campaigns: Campaign[]): Promise<void> {
+      await database()('campaigns').delete();
+      await database()('outbox').delete();
+      await Promise.all(campaigns.map((campaign) => unitOfWork.run((tx) => tx.campaigns.insert(campaign))));
+    }
+
+    it('are found earliest start first, then earliest end, then lowest id, a campaign without the date after those with one', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.uniqueArray(aCampaignMaybeDue, { maxLength: 30, selector: (c) => c.id }),
+          fc.integer({ min: 1, max: 31 }),
+          async (plans, limit) => {
+            const campaigns = plans.map(planned);
+            await store(campaigns);
+            const expected = campaigns
+              .map((campaign) => campaign.snapshot())
+              .filter((c) => (c.status === 'scheduled' && c.startAt !== null) || (c.endAt !== null && c.endAt <= NOW))
+              .sort(byDueOrder)
+              .map((c) => c.id.toString());
+            const found = (await reader.findDue(NOW, limit)).map(String);
+            expect(found).to.deep.equal(expected.slice(0, limit));
+
+            const memory = new InMemoryUnitOfWork();
+            for (const campaign of campaigns) memory.put(campaign);
+            expect((await memory.findDue(NOW, limit)).map(String)).to.deep.equal(found);
+          },
+        ),
+        propertyParameters(40),
+      );
+    });
+  });
+}
