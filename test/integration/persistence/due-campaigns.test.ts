@@ -2,9 +2,11 @@ import fc from 'fast-check';
 import { KnexCampaignReader } from '../../../src/adapters/persistence/knex/knex-campaign-reader.js';
 import { PostgresUnitOfWork } from '../../../src/adapters/persistence/postgres/postgres-unit-of-work.js';
 import { SqliteGroupCommitUnitOfWork } from '../../../src/adapters/persistence/sqlite/sqlite-group-commit-unit-of-work.js';
-import type { UnitOfWork } from '../../../src/application/index.js';
+import { RunSchedule, type UnitOfWork } from '../../../src/application/index.js';
 import { type Campaign, CampaignId, type CampaignStatus } from '../../../src/domain/index.js';
+import { FixedClock } from '../../fakes/fixed-clock.js';
 import { byDueOrder, InMemoryUnitOfWork } from '../../fakes/in-memory-unit-of-work.js';
+import { SequentialIds } from '../../fakes/sequential-ids.js';
 import { campaignIn } from '../../mothers/campaign-mother.js';
 import { DATABASE_KINDS, useMigratedDatabase } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
@@ -26,6 +28,21 @@ type Planned = typeof aCampaignMaybeDue extends fc.Arbitrary<infer T> ? T : neve
 function planned({ id, status, start, end }: Planned): Campaign {
   const dates = { startAt: start === null ? null : at(start), endAt: end === null ? null : at(end) };
   return campaignIn(status, { id: CampaignId.fromBigInt(id), name: `c${id}`, ...dates }, { createdAt: at(-60) });
+}
+
+/** What a row's content column holds when it is not a campaign's content: not JSON, or JSON but not an object. */
+const unreadableContent = fc.oneof(
+  fc.string().filter((text) => !isJsonObject(text)),
+  fc.constantFrom('{', '[]', '[{"channel":"push"}]', 'null', '5', '"text"', 'true'),
+);
+
+function isJsonObject(text: string): boolean {
+  try {
+    const value = JSON.parse(text) as unknown;
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
 }
 
 for (const kind of DATABASE_KINDS) {
@@ -73,6 +90,30 @@ for (const kind of DATABASE_KINDS) {
           },
         ),
         propertyParameters(40),
+      );
+    });
+
+    it('leaves a due campaign whose stored content cannot be read alone, reporting it, and starts every other one', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.uniqueArray(fc.bigInt({ min: 1n, max: 1000n }), { minLength: 1, maxLength: 12 }),
+          fc.array(fc.option(unreadableContent, { freq: 2 }), { minLength: 12, maxLength: 12 }),
+          async (ids, contents) => {
+            await store(ids.map((id, n) => planned({ id, status: 'scheduled', start: 1 + (n % 3), end: 20 })));
+            const unreadable = ids.filter((_, n) => contents[n] !== null).map(String);
+            for (const [n, id] of ids.entries()) {
+              if (contents[n] !== null)
+                await database()('campaigns').where('id', String(id)).update({ content: contents[n] });
+            }
+
+            const run = await new RunSchedule(unitOfWork, reader, new FixedClock(NOW), new SequentialIds()).execute();
+
+            expect([...run.impossible].sort()).to.deep.equal([...unreadable].sort());
+            const readable = ids.map(String).filter((id) => !unreadable.includes(id));
+            expect([...run.started].sort()).to.deep.equal([...readable].sort());
+          },
+        ),
+        propertyParameters(25),
       );
     });
   });

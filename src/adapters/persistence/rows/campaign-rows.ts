@@ -3,6 +3,7 @@ import {
   type CampaignContent,
   CampaignId,
   type CampaignSnapshot,
+  CampaignStateImpossible,
   EMPTY_CONTENT,
   isCampaignStatus,
 } from '../../../domain/index.js';
@@ -54,7 +55,7 @@ export function selectCampaignColumns(db: Knex) {
 }
 
 export function toSnapshot(row: CampaignRow): CampaignSnapshot {
-  if (!isCampaignStatus(row.status)) throw new Error(`campaign ${row.id} has unknown status ${row.status}`);
+  if (!isCampaignStatus(row.status)) throw unreadable(row, 'status', 'is not a campaign status');
   return {
     id: CampaignId.parse(String(row.id)),
     name: row.name,
@@ -71,12 +72,26 @@ export function toSnapshot(row: CampaignRow): CampaignSnapshot {
     createdBy: row.created_by,
     updatedAt: toDate(row.updated_at),
     updatedBy: row.updated_by ?? row.created_by,
-    content:
-      row.content === null
-        ? EMPTY_CONTENT
-        : { ...EMPTY_CONTENT, ...(JSON.parse(row.content) as Partial<CampaignContent>) },
+    content: row.content === null ? EMPTY_CONTENT : { ...EMPTY_CONTENT, ...storedContent(row) },
     version: Number(row.version),
   };
+}
+
+/** A campaign's content as stored: a JSON object, or the row is no campaign the service can read. */
+function storedContent(row: CampaignRow): Partial<CampaignContent> {
+  let content: unknown;
+  try {
+    content = JSON.parse(row.content as string);
+  } catch {
+    throw unreadable(row, 'content', 'is not JSON');
+  }
+  if (typeof content !== 'object' || content === null || Array.isArray(content))
+    throw unreadable(row, 'content', 'is not a JSON object');
+  return content as Partial<CampaignContent>;
+}
+
+function unreadable(row: CampaignRow, field: string, message: string): CampaignStateImpossible {
+  return new CampaignStateImpossible(String(row.id), [{ field, message }]);
 }
 
 /** Ids are written as decimal text; the INTEGER/bigint column stores them as exact 64-bit integers. */
