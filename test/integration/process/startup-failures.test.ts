@@ -78,6 +78,15 @@ describe('A service that cannot start', () => {
     expectFatalLineNaming(result, 'DATA_DIR', /ENOTDIR/);
   });
 
+  it('names DATA_DIR when the system will not make that directory, rather than waiting for ever', async () => {
+    const result = await run('main.js', {
+      AUTH_JWT_SECRET: '',
+      DATA_DIR: '/proc/1/campaigns',
+      DATABASE_URL: 'sqlite::memory:',
+    });
+    expectFatalLineNaming(result, 'DATA_DIR', /ENOENT/);
+  });
+
   it('names DATABASE_URL from npm run relay too, in one line on stderr, and exits 1', async () => {
     const result = await run('cli/relay.js', { DATABASE_URL: unreachable, KAFKA_BROKERS: '127.0.0.1:9' });
     expect(result.code, result.lines.join('\n')).to.equal(1);

@@ -56,6 +56,11 @@ describe('A SQLite database the service cannot use', () => {
     expectOneLineNaming(await runService(file, root), file, /^SQLITE_NOTADB: file is not a database/);
   });
 
+  it('does the same for a directory the system will not make, rather than waiting for ever', async () => {
+    const file = '/proc/1/campaigns/campaigns.sqlite';
+    expectOneLineNaming(await runService(file, root), file, /^ENOENT: no such file or directory, mkdir /);
+  });
+
   it('does the same when a path component is a file, not a directory', async () => {
     const notADirectory = join(root, 'plain-file');
     writeFileSync(notADirectory, '');

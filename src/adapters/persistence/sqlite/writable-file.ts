@@ -1,6 +1,7 @@
-import { accessSync, closeSync, constants, mkdirSync, openSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { makeDirectories } from '../../system/directories.js';
 
 /** The SQLite database cannot be used: the file or its directory cannot be created, read or written. */
 export class DatabaseFileUnusable extends Error {
@@ -35,7 +36,7 @@ export function ensureUsableDatabaseFile(filename: string): void {
 function ensureWritable(filename: string): void {
   const directory = dirname(filename);
   try {
-    mkdirSync(directory, { recursive: true });
+    makeDirectories(directory);
     accessSync(directory, constants.W_OK | constants.X_OK);
     closeSync(openSync(filename, constants.O_RDWR | constants.O_CREAT));
   } catch (error) {
