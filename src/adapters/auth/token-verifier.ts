@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { isCanonicalCompactToken } from './compact-token.js';
 import type { Principal } from './principal.js';
 import { claimProblem, principalOf } from './token-claims.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
@@ -38,6 +39,7 @@ export class TokenVerifier {
   async verify(token: string, nowMs = Date.now()): Promise<Principal> {
     const known = this.verified.get(token, nowMs);
     if (known !== undefined) return known;
+    if (!isCanonicalCompactToken(token)) throw new TokenRejected(MALFORMED);
     const payload = await this.verifySignatureAndClaims(token, nowMs);
     const problem = claimProblem(payload);
     if (problem !== undefined) throw new TokenRejected(problem);
@@ -67,12 +69,14 @@ export class TokenVerifier {
   }
 }
 
+const MALFORMED = 'the token is malformed or cannot be verified';
+
 function describe(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'the token has expired';
   if (error instanceof errors.JWTClaimValidationFailed) return `the token's ${error.claim} claim is not accepted`;
   if (error instanceof errors.JOSEAlgNotAllowed) return 'the token is signed with an algorithm that is not accepted';
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'the token signature is invalid';
   if (error instanceof errors.JWKSNoMatchingKey) return 'no known key matches the token';
-  if (error instanceof errors.JOSEError) return 'the token is malformed or cannot be verified';
+  if (error instanceof errors.JOSEError) return MALFORMED;
   return 'the token cannot be verified';
 }

@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { ALL_SCOPES } from '../../../../src/adapters/auth/principal.js';
 import { TokenRejected, TokenVerifier } from '../../../../src/adapters/auth/token-verifier.js';
 import { VerifiedTokenCache } from '../../../../src/adapters/auth/verified-token-cache.js';
 import { expect } from '../../../support/expect.js';
+import { propertyParameters } from '../../../support/property-runs.js';
 import { nowSeconds, tokenWithPayload } from '../../../support/raw-token.js';
 import { TEST_SECRET } from '../../../support/test-service.js';
 
@@ -67,6 +69,34 @@ describe('TokenVerifier', () => {
     const sub = '😀'.repeat(100) + 's'.repeat(55);
     const principal = await verifier().verify(tokenWithPayload(payload({ sub: JSON.stringify(sub) })));
     expect(principal.subject).to.equal(sub);
+  });
+
+  it('accepts a signed token in its one spelling only: another string that decodes to the same bytes is refused', async () => {
+    const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const respelling = fc.oneof(
+      fc.constantFrom('=', '==').map((padding) => (part: string) => part + padding),
+      fc.constantFrom(...BASE64URL).map((last) => (part: string) => part.slice(0, -1) + last),
+      fc.constant((part: string) => part.replaceAll('-', '+').replaceAll('_', '/')),
+      fc.tuple(fc.constantFrom(' ', '\n', '\t', '!', '*', '='), fc.nat()).map(
+        ([extra, at]) =>
+          (part: string) =>
+            part.slice(0, at % (part.length + 1)) + extra + part.slice(at % (part.length + 1)),
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 20 }), fc.nat(2), respelling, async (subject, which, respell) => {
+        const token = tokenWithPayload(payload({ sub: JSON.stringify(`u${subject}`) }));
+        const parts = token.split('.');
+        const respelled = parts.map((part, n) => (n === which ? respell(part) : part));
+        fc.pre(respelled.join('.') !== token);
+        fc.pre(
+          respelled.every((part, n) => Buffer.from(part, 'base64url').equals(Buffer.from(parts[n]!, 'base64url'))),
+        );
+        expect((await verifier().verify(token)).subject).to.equal(`u${subject}`);
+        await expect(verifier().verify(respelled.join('.'))).to.be.rejectedWith(TokenRejected);
+      }),
+      propertyParameters(200),
+    );
   });
 
   it('keeps no verified token past its expiry (plus the clock tolerance)', async () => {
