@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import knex from 'knex';
 import { openDatabase } from '../../src/adapters/persistence/knex/open-database.js';
 import { migrateToLatest } from '../../src/adapters/persistence/migrations/index.js';
+import { PostgresUnitOfWork } from '../../src/adapters/persistence/postgres/postgres-unit-of-work.js';
+import { SqliteGroupCommitUnitOfWork } from '../../src/adapters/persistence/sqlite/sqlite-group-commit-unit-of-work.js';
+import type { UnitOfWork } from '../../src/application/index.js';
 
 /** The PostgreSQL server the tests use; every test database lives in a schema of its own. */
 export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -63,6 +66,11 @@ export function openTestDatabase(database: TestDatabase): knex.Knex {
       ? { kind: 'sqlite', filename: url.slice('sqlite:'.length) }
       : { kind: 'postgres', connectionString: url, schema: database.env.DATABASE_SCHEMA! },
   );
+}
+
+/** The unit of work the service runs on a database of `kind`. */
+export function serviceUnitOfWork(kind: DatabaseKind, db: knex.Knex): UnitOfWork {
+  return kind.name === 'SQLite' ? new SqliteGroupCommitUnitOfWork(db) : new PostgresUnitOfWork(db);
 }
 
 async function withAdmin(work: (db: knex.Knex) => Promise<unknown>): Promise<void> {

@@ -2,11 +2,9 @@ import fc from 'fast-check';
 import type { Knex } from 'knex';
 import { KnexCampaignReader } from '../../../src/adapters/persistence/knex/knex-campaign-reader.js';
 import { migrationSource } from '../../../src/adapters/persistence/migrations/index.js';
-import { PostgresUnitOfWork } from '../../../src/adapters/persistence/postgres/postgres-unit-of-work.js';
-import { SqliteGroupCommitUnitOfWork } from '../../../src/adapters/persistence/sqlite/sqlite-group-commit-unit-of-work.js';
 import type { UnitOfWork } from '../../../src/application/index.js';
 import { Campaign, CampaignId } from '../../../src/domain/index.js';
-import { DATABASE_KINDS, useMigratedDatabase } from '../../support/databases.js';
+import { DATABASE_KINDS, serviceUnitOfWork, useMigratedDatabase } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
 import { propertyParameters } from '../../support/property-runs.js';
 
@@ -31,8 +29,7 @@ for (const kind of DATABASE_KINDS) {
     let reader: KnexCampaignReader;
 
     before(() => {
-      unitOfWork =
-        kind.name === 'SQLite' ? new SqliteGroupCommitUnitOfWork(database()) : new PostgresUnitOfWork(database());
+      unitOfWork = serviceUnitOfWork(kind, database());
       reader = new KnexCampaignReader(database());
     });
     afterEach(() => database()('campaigns').delete());

@@ -1,14 +1,12 @@
 import fc from 'fast-check';
 import { KnexCampaignReader } from '../../../src/adapters/persistence/knex/knex-campaign-reader.js';
-import { PostgresUnitOfWork } from '../../../src/adapters/persistence/postgres/postgres-unit-of-work.js';
-import { SqliteGroupCommitUnitOfWork } from '../../../src/adapters/persistence/sqlite/sqlite-group-commit-unit-of-work.js';
 import { RunSchedule, type UnitOfWork } from '../../../src/application/index.js';
 import { type Campaign, CampaignId, type CampaignStatus } from '../../../src/domain/index.js';
 import { FixedClock } from '../../fakes/fixed-clock.js';
 import { byDueOrder, InMemoryUnitOfWork } from '../../fakes/in-memory-unit-of-work.js';
 import { SequentialIds } from '../../fakes/sequential-ids.js';
 import { campaignIn } from '../../mothers/campaign-mother.js';
-import { DATABASE_KINDS, useMigratedDatabase } from '../../support/databases.js';
+import { DATABASE_KINDS, serviceUnitOfWork, useMigratedDatabase } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
 import { propertyParameters } from '../../support/property-runs.js';
 
@@ -53,8 +51,7 @@ for (const kind of DATABASE_KINDS) {
     let reader: KnexCampaignReader;
 
     before(() => {
-      unitOfWork =
-        kind.name === 'SQLite' ? new SqliteGroupCommitUnitOfWork(database()) : new PostgresUnitOfWork(database());
+      unitOfWork = serviceUnitOfWork(kind, database());
       reader = new KnexCampaignReader(database());
     });
     afterEach(async () => {
