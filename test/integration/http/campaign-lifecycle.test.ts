@@ -109,6 +109,18 @@ for (const kind of DATABASE_KINDS) {
       expect(await eventsOf(id)).to.deep.equal(['CampaignModified']);
     });
 
+    it('writes every one of 40 concurrent modifies of one campaign, each answered 200 with its own event', async () => {
+      const id = await service.createCampaign({ startAt: later(10) });
+      const answers = await Promise.all(
+        Array.from({ length: 40 }, (_, n) =>
+          service.request('POST', `/api/v1/campaigns/${id}/modify`, { body: { name: `Name ${n}` } }),
+        ),
+      );
+      expect(answers.map((a) => a.status)).to.deep.equal(Array(40).fill(200));
+      expect(await eventsOf(id)).to.deep.equal(Array(40).fill('CampaignModified'));
+      expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.version).to.equal(41);
+    });
+
     it('validates a modify like a create, naming each bad field, and changes nothing', async () => {
       const id = await service.createCampaign({ name: 'Same' });
       const answer = await service.request('POST', `/api/v1/campaigns/${id}/modify`, {
