@@ -34,9 +34,11 @@ export class CampaignCommandRunner {
   run(command: CampaignCommand, decide: (campaign: Campaign, act: Act) => void): Promise<CommandAnswer> {
     const now = this.clock.now();
     const key = idempotencyKey(command.actor, command.idempotency);
+    // The time of the change is read when the aggregate decides, after any race it lost: read before, it could
+    // fall before the change that won, and the campaign's history would go back in time.
     const change = async (tx: Transaction) => {
       await changeCampaign(tx, command.campaignId, (campaign) =>
-        decide(campaign, { now, eventId: this.ids.newEventId(), by: command.actor }),
+        decide(campaign, { now: this.clock.now(), eventId: this.ids.newEventId(), by: command.actor }),
       );
       return { id: command.campaignId.toString() };
     };

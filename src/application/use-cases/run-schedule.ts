@@ -34,28 +34,30 @@ export class RunSchedule implements UseCase<void, ScheduleRun> {
   ) {}
 
   async execute(): Promise<ScheduleRun> {
-    const now = this.clock.now();
+    const dueAsOf = this.clock.now();
     const run: ScheduleRun = { started: [], completed: [], skipped: [], impossible: [] };
     const seen = new Set<string>();
     for (;;) {
       // A campaign left alone (impossible, or changed by another writer) may still be due and come back first:
       // the batch is read past as many of them as there are, so the ones after them still run.
       const leftBehind = run.skipped.length + run.impossible.length;
-      const due = (await this.reader.findDue(now, BATCH + leftBehind)).filter((id) => !seen.has(id.toString()));
+      const due = (await this.reader.findDue(dueAsOf, BATCH + leftBehind)).filter((id) => !seen.has(id.toString()));
       if (due.length === 0) return run;
       for (const id of due) {
         seen.add(id.toString());
-        await this.actOn(id, now, run);
+        await this.actOn(id, run);
       }
     }
   }
 
-  private async actOn(id: CampaignId, now: Date, run: ScheduleRun): Promise<void> {
+  private async actOn(id: CampaignId, run: ScheduleRun): Promise<void> {
     try {
       const outcome = await this.unitOfWork.run(async (tx) => {
         let done: keyof ScheduleRun = 'skipped';
+        // Due as of the run's start, changed as of now: a long run must not stamp a change before the changes
+        // other writers made to the campaign meanwhile.
         await changeCampaign(tx, id, (campaign) => {
-          done = this.decide(campaign, now);
+          done = this.decide(campaign, this.clock.now());
         });
         return done;
       }, ONE_CHANGE);

@@ -1,4 +1,10 @@
-import { CampaignCommandRunner, CampaignNotFound, IdempotencyKeyReused } from '../../../src/application/index.js';
+import {
+  CampaignCommandRunner,
+  CampaignNotFound,
+  IdempotencyKeyReused,
+  type Transaction,
+  type UnitOfWork,
+} from '../../../src/application/index.js';
 import { type Act, CampaignId } from '../../../src/domain/index.js';
 import { FixedClock } from '../../fakes/fixed-clock.js';
 import { InMemoryUnitOfWork } from '../../fakes/in-memory-unit-of-work.js';
@@ -62,4 +68,51 @@ describe('CampaignCommandRunner', () => {
       commands.run({ campaignId: id, actor: 'bob', idempotency: resume }, (c, act) => c.resume(act)),
     ).to.be.rejectedWith(IdempotencyKeyReused);
   });
+
+  it('stamps a change with the time it is decided after the race it lost, never before the change that won', async () => {
+    store.put(campaignIn('paused', { id }, { at: hoursLater(25) }));
+    const ticking = new FixedClock(hoursLater(30));
+    const racing = new CampaignCommandRunner(losingOnceTo(renamedAnHourLater(ticking)), ticking, new SequentialIds());
+    await racing.run({ campaignId: id, actor: 'bob' }, (campaign, act) =>
+      campaign.modify({ description: 'mine' }, act),
+    );
+    const [theirs, mine] = store.outbox;
+    expect(theirs).to.include({ type: 'CampaignModified', modifiedBy: 'carol' });
+    expect(mine).to.include({ type: 'CampaignModified', modifiedBy: 'bob' });
+    expect(mine!.occurredAt.getTime()).to.be.at.least(theirs!.occurredAt.getTime());
+    expect(store.snapshotOf(id)?.updatedAt.getTime()).to.equal(mine!.occurredAt.getTime());
+  });
+
+  /** Another writer, an hour after the clock read, renames the campaign. */
+  function renamedAnHourLater(clock: FixedClock) {
+    return async (tx: Transaction) => {
+      clock.advance(3_600_000);
+      const theirs = (await tx.campaigns.find(id))!;
+      const version = theirs.version;
+      theirs.modify({ name: 'Renamed' }, { now: clock.now(), eventId: 'theirs', by: 'carol' });
+      await tx.campaigns.saveChange(theirs, version, theirs.pullEvents());
+    };
+  }
+
+  /** The store, whose first `saveChange` finds that `competitor` changed the campaign first. */
+  function losingOnceTo(competitor: (tx: Transaction) => Promise<void>): UnitOfWork {
+    let lost = false;
+    return {
+      run: (work) =>
+        store.run((tx) =>
+          work({
+            ...tx,
+            campaigns: {
+              ...tx.campaigns,
+              async saveChange(campaign, expectedVersion, events) {
+                if (lost) return tx.campaigns.saveChange(campaign, expectedVersion, events);
+                lost = true;
+                await competitor(tx);
+                return false;
+              },
+            },
+          }),
+        ),
+    };
+  }
 });

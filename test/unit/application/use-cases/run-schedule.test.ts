@@ -163,4 +163,27 @@ describe('RunSchedule', () => {
     expect([...a.started, ...b.started].sort()).to.deep.equal(['1', '2', '3']);
     expect(store.outbox).to.have.length(3);
   });
+
+  it('stamps each change with the time it makes it, never before a change another writer made to the campaign during the run', async () => {
+    for (const id of ['1', '2', '3']) put(id, 10, 100);
+    clock.set(at(10));
+    store.beforeWork = async (tx) => {
+      clock.advance(60_000);
+      for (const id of ['1', '2', '3']) {
+        const campaign = (await tx.campaigns.find(CampaignId.parse(id)))!;
+        if (campaign.status !== 'scheduled') continue;
+        const version = campaign.version;
+        campaign.modify(
+          { description: `at ${clock.now().toISOString()}` },
+          { now: clock.now(), eventId: 'e', by: 'carol' },
+        );
+        await tx.campaigns.saveChange(campaign, version, campaign.pullEvents());
+      }
+    };
+    expect((await schedule.execute()).started).to.deep.equal(['1', '2', '3']);
+    for (const id of ['1', '2', '3']) {
+      const times = store.outbox.filter((e) => e.campaignId.toString() === id).map((e) => e.occurredAt.getTime());
+      expect(times).to.deep.equal([...times].sort((a, b) => a - b));
+    }
+  });
 });
