@@ -132,11 +132,10 @@ export async function startService(
     /** Stops taking connections, lets every request in flight finish, then releases the rest. */
     async stop() {
       shutdown.stopping = true;
-      await scheduleLoop?.stop();
-      await Promise.all(pruning.map((pass) => pass.stop()));
+      // Connections first: the scheduler's run may take a while to stop, and none may be taken meanwhile.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await closed;
+      await Promise.all([closed, scheduleLoop?.stop(), ...pruning.map((pass) => pass.stop())]);
       if (relay !== undefined) {
         await relay.stop();
         container.get(TYPES.RelayStatus).stopped();
