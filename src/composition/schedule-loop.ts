@@ -33,7 +33,7 @@ export class ScheduleLoop {
 
   private async runOnce(): Promise<void> {
     try {
-      const run = await this.schedule.execute();
+      const run = await this.schedule.execute({ stopped: () => this.stopped });
       if (run.started.length + run.completed.length > 0) {
         this.logger.info(
           { started: run.started, completed: run.completed, skipped: run.skipped.length },

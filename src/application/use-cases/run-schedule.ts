@@ -20,12 +20,17 @@ export interface ScheduleRun {
 
 const BATCH = 100;
 
+/** What a run is told: when to end early, between two campaigns (the service is stopping). */
+export interface ScheduleRunRequest {
+  stopped?: () => boolean;
+}
+
 /**
  * Starts scheduled campaigns whose start time has come and completes those whose end time has passed, in
- * start-time order, until nothing is due. Each campaign changes in its own transaction with the same
+ * start-time order, until nothing is due or the request says the run is stopped. Each campaign changes in its own transaction with the same
  * conditional write as a manual start, so racing a manual call or another instance's schedule is harmless.
  */
-export class RunSchedule implements UseCase<void, ScheduleRun> {
+export class RunSchedule implements UseCase<ScheduleRunRequest | undefined, ScheduleRun> {
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly reader: CampaignReader,
@@ -33,7 +38,7 @@ export class RunSchedule implements UseCase<void, ScheduleRun> {
     private readonly ids: IdGenerator,
   ) {}
 
-  async execute(): Promise<ScheduleRun> {
+  async execute(request: ScheduleRunRequest = {}): Promise<ScheduleRun> {
     const dueAsOf = this.clock.now();
     const run: ScheduleRun = { started: [], completed: [], skipped: [], impossible: [] };
     const seen = new Set<string>();
@@ -44,6 +49,7 @@ export class RunSchedule implements UseCase<void, ScheduleRun> {
       const due = (await this.reader.findDue(dueAsOf, BATCH + leftBehind)).filter((id) => !seen.has(id.toString()));
       if (due.length === 0) return run;
       for (const id of due) {
+        if (request.stopped?.()) return run;
         seen.add(id.toString());
         await this.actOn(id, run);
       }

@@ -186,4 +186,17 @@ describe('RunSchedule', () => {
       expect(times).to.deep.equal([...times].sort((a, b) => a - b));
     }
   });
+
+  it('ends its run between two campaigns once it is told the run is stopped, leaving the rest due for the next run', async () => {
+    for (const id of ['1', '2', '3', '4', '5']) put(id, 10, 100);
+    clock.set(at(10));
+    let stopped = false;
+    store.beforeWork = async () => {
+      if (store.outbox.length === 1) stopped = true;
+    };
+    const run = await schedule.execute({ stopped: () => stopped });
+    expect(run.started).to.deep.equal(['1', '2']);
+    expect(['3', '4', '5'].map(statusOf)).to.deep.equal(['scheduled', 'scheduled', 'scheduled']);
+    expect((await schedule.execute()).started).to.deep.equal(['3', '4', '5']);
+  });
 });
