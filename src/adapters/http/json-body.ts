@@ -9,6 +9,12 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 const NO_BODY = Symbol('no body');
 
+/**
+ * `application/json` and every type with the `+json` suffix (RFC 6839), such as the service view's own
+ * `application/vnd.campaign-service+json`: each declares JSON.
+ */
+const JSON_MEDIA_TYPES = ['application/json', '+json'];
+
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 export function hasBody(ctx: Context): boolean {
@@ -22,10 +28,10 @@ export function hasBody(ctx: Context): boolean {
  */
 export async function readJsonBody(ctx: Context): Promise<unknown | typeof NO_BODY> {
   if (!hasBody(ctx)) return NO_BODY;
-  if (ctx.get('Content-Type') !== '' && ctx.is('json') === false) {
+  if (ctx.get('Content-Type') !== '' && ctx.is(JSON_MEDIA_TYPES) === false) {
     throw new RequestRefused(
       'UNSUPPORTED_MEDIA_TYPE',
-      'The request body must be JSON (Content-Type: application/json)',
+      'The request body must be JSON (Content-Type: application/json, or a type with the +json suffix)',
     );
   }
   const charset = ctx.request.charset;
