@@ -5,6 +5,7 @@ import { KAFKAJS_RETRY } from './kafka-client.js';
 import { ensureTopic, type TopicLayout } from './kafka-topic.js';
 import { partitionOfKey } from './key-partition.js';
 import { isFatalForProducer } from './producer-errors.js';
+import { RECORD_BATCH_BYTES, recordBytes, runsWithin } from './record-batches.js';
 import { WriteReadiness } from './write-readiness.js';
 
 const { Partitioners } = kafkajs;
@@ -21,9 +22,11 @@ export interface PublishSettings {
 }
 
 /**
- * Publishes with one idempotent producer (acks from all in-sync replicas, one request in flight), one send per
- * partition, so that each send is acknowledged or refused as a whole: the partitions the broker acknowledged are
- * known when another fails, and are not sent again (a second send of them would be a new write, not a retry).
+ * Publishes with one idempotent producer (acks from all in-sync replicas, one request in flight), each partition's
+ * events in sends of their own, so that each send is acknowledged or refused as a whole: the partitions (and the
+ * first sends of a partition) the broker acknowledged are known when another fails, and are not sent again (a
+ * second send of them would be a new write, not a retry). A partition's events go in as few sends as fit under the
+ * broker's size limit of a record batch, one after the other.
  */
 export class KafkaEventPublisher implements EventPublisher {
   /** The producer in use, or being connected: the lanes' concurrent sends share it, never make one each. */
@@ -49,24 +52,40 @@ export class KafkaEventPublisher implements EventPublisher {
   async publish(events: readonly PendingEvent[]): Promise<void> {
     if (events.length === 0) return;
     const producer = await this.connectedProducer();
-    const partitions = [...this.byPartition(events)];
-    const sends = await Promise.allSettled(
-      partitions.map(([partition, messages]) =>
-        producer.send({
-          topic: this.settings.topic,
-          acks: -1,
-          messages: messages.map(({ message }) => ({ ...message, partition })),
-        }),
-      ),
+    const sends = await Promise.all(
+      [...this.byPartition(events)].map(([partition, messages]) => this.sendInTurn(producer, partition, messages)),
     );
-    const refusals = sends.flatMap((send) => (send.status === 'rejected' ? [send.reason as unknown] : []));
+    const refusals = sends.flatMap((send) => (send.refusal === undefined ? [] : [send.refusal]));
     if (refusals.length === 0) return;
     const fatal = refusals.find(isFatalForProducer);
     if (fatal !== undefined && (await this.discardProducer(producer))) this.producerReplaced(fatal);
-    const acknowledged = partitions.flatMap(([, messages], i) =>
-      sends[i]!.status === 'fulfilled' ? messages.map(({ event }) => event) : [],
-    );
+    const acknowledged = sends.flatMap((send) => send.acknowledged);
     throw acknowledged.length === 0 ? refusals[0] : new PartlyPublished(acknowledged, refusals[0]);
+  }
+
+  /**
+   * Sends a partition's messages in order, in sends of at most RECORD_BATCH_BYTES each, one after the other: the
+   * first refused send stops it. Answers the events acknowledged (the partition's first ones) and the refusal.
+   */
+  private async sendInTurn(
+    producer: Producer,
+    partition: number,
+    messages: ReadonlyArray<{ event: PendingEvent; message: Message }>,
+  ): Promise<{ acknowledged: PendingEvent[]; refusal?: unknown }> {
+    const acknowledged: PendingEvent[] = [];
+    for (const run of runsWithin(messages, RECORD_BATCH_BYTES, ({ message }) => recordBytes(message))) {
+      try {
+        await producer.send({
+          topic: this.settings.topic,
+          acks: -1,
+          messages: run.map(({ message }) => ({ ...message, partition })),
+        });
+      } catch (refusal) {
+        return { acknowledged, refusal };
+      }
+      acknowledged.push(...run.map(({ event }) => event));
+    }
+    return { acknowledged };
   }
 
   /** The partition the event's key maps to, as text: the relay publishes each partition's events in order. */

@@ -6,7 +6,7 @@ export interface EventPublisher {
   connect(): Promise<void>;
   /**
    * Resolves only after the broker acknowledged every event of the batch; keeps their order per aggregate.
-   * Throws `PartlyPublished` when the broker acknowledged some of them (whole aggregates' worth) but not all.
+   * Throws `PartlyPublished` when the broker acknowledged some of them (the first ones of each lane) but not all.
    */
   publish(events: readonly PendingEvent[]): Promise<void>;
   /**
@@ -30,8 +30,8 @@ export interface EventPublisher {
 
 /**
  * Some events of a batch were acknowledged and the others not: the acknowledged ones must be marked published
- * (sending them again would repeat them), the others are sent again. An aggregate's events are either all
- * acknowledged or none of them, so their order holds.
+ * (sending them again would repeat them), the others are sent again. Of each lane, the acknowledged events are
+ * the first of its events in the batch, so their order holds: the others go again before any later event.
  */
 export class PartlyPublished extends Error {
   override readonly name = 'PartlyPublished';

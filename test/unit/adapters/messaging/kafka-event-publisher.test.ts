@@ -58,6 +58,22 @@ function protocolError(type: string, retriable: boolean): Error {
   return new KafkaJSProtocolError({ message: `broker answered ${type}`, type, code: 0, retriable } as unknown as Error);
 }
 
+/** A broker's default `message.max.bytes`: the most a record batch, one send to a partition, may hold. */
+const BROKER_MAX_MESSAGE_BYTES = 1_048_588;
+
+/** The least a send takes on the wire: the batch's header and each record's key, value and headers. */
+function batchBytes(record: ProducerRecord): number {
+  const bytes = (value: unknown) => (value === undefined || value === null ? 0 : Buffer.byteLength(value as string));
+  return record.messages.reduce(
+    (sum, m) =>
+      sum +
+      bytes(m.key) +
+      bytes(m.value) +
+      Object.entries(m.headers ?? {}).reduce((headers, [name, value]) => headers + bytes(name) + bytes(value), 0),
+    61,
+  );
+}
+
 /** kafkajs in memory: the producers it made, what they sent, and the topics created. */
 class FakeKafka {
   readonly producers: Array<{ config: ProducerConfig; sent: ProducerRecord[]; disconnected: boolean }> = [];
@@ -68,6 +84,8 @@ class FakeKafka {
   brokers = 3;
   /** The topic as it already exists on the cluster, if it does. */
   existing: { replicas: number; minInsync: string } | undefined;
+  /** Sends after this many acknowledged ones fail, as a connection lost between two sends does. */
+  acknowledgedSendsBeforeFailing: number | undefined;
 
   producer(config: ProducerConfig = {}): Producer {
     const made = { config, sent: [] as ProducerRecord[], disconnected: false };
@@ -81,6 +99,12 @@ class FakeKafka {
         if (this.sendFailure !== undefined) throw this.sendFailure;
         if (record.messages.some((m) => m.partition === this.failingPartition))
           throw new KafkaJSConnectionError('connect ECONNREFUSED');
+        if (batchBytes(record) > BROKER_MAX_MESSAGE_BYTES) throw protocolError('MESSAGE_TOO_LARGE', false);
+        if (
+          this.acknowledgedSendsBeforeFailing !== undefined &&
+          made.sent.length >= this.acknowledgedSendsBeforeFailing
+        )
+          throw new KafkaJSConnectionError('Connection error: read ECONNRESET');
         made.sent.push(record);
         return [];
       },
@@ -281,6 +305,58 @@ describe('KafkaEventPublisher', () => {
       new Set(events.filter((e) => partitionOf(e.aggregateId) !== kafka.failingPartition).map((e) => e.eventId)),
     );
     expect(kafka.producers).to.have.length(1);
+  });
+
+  it('publishes every batch, however large its events, in sends the broker takes, each partition in order (generated)', async () => {
+    const sizes = fc.constantFrom(200, 40_000, 300_000, 599_000);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 4 }), sizes), { minLength: 1, maxLength: 12 }),
+        async (picks) => {
+          kafka = new FakeKafka();
+          const events = picks.map(([campaign, size], i) => ({
+            ...EVENT,
+            sequence: BigInt(i),
+            eventId: `e${i}`,
+            aggregateId: String(9_000_000_000_000_000_000n + BigInt(campaign)),
+            payloadJson: JSON.stringify({ n: 'x'.repeat(size) }),
+          }));
+          await publisherWith().publish(events);
+          const sent = kafka.producers[0]!.sent;
+          for (const record of sent) expect(batchBytes(record)).to.be.at.most(BROKER_MAX_MESSAGE_BYTES);
+          for (const partition of [0, 1, 2]) {
+            const received = sent.flatMap((r) => r.messages.filter((m) => m.partition === partition));
+            const expected = events.filter((e) => partitionOf(e.aggregateId) === partition);
+            expect(received.map((m) => m.headers!.ce_id)).to.deep.equal(expected.map((e) => e.eventId));
+          }
+        },
+      ),
+      propertyParameters(40),
+    );
+  });
+
+  it("says which of a partition's events were acknowledged when a later send of its batch fails, and sends the rest again as before", async () => {
+    const events = Array.from({ length: 4 }, (_, i) => ({
+      ...EVENT,
+      sequence: BigInt(i),
+      eventId: `e${i}`,
+      payloadJson: JSON.stringify({ n: 'x'.repeat(400_000) }),
+    }));
+    kafka.acknowledgedSendsBeforeFailing = 1;
+    const error = await publisher.publish(events).then(
+      () => undefined,
+      (refusal: unknown) => refusal,
+    );
+    expect(error).to.be.instanceOf(PartlyPublished);
+    const acknowledged = (error as PartlyPublished).acknowledged;
+    expect(acknowledged.map((event) => event.eventId)).to.deep.equal(['e0', 'e1']);
+    kafka.acknowledgedSendsBeforeFailing = undefined;
+    await publisher.publish(events.slice(acknowledged.length));
+    const sends = kafka.producers[0]!.sent.map((record) => record.messages.map((m) => m.headers!.ce_id));
+    expect(sends).to.deep.equal([
+      ['e0', 'e1'],
+      ['e2', 'e3'],
+    ]);
   });
 
   it('recreates the producer after a fatal idempotence error, and says why once', async () => {
