@@ -21,6 +21,7 @@ const REFUSAL_BY_PARSER_ERROR: Readonly<Record<string, Refusal>> = {
     message: 'The request headers are larger than the server accepts',
   },
   ERR_HTTP_REQUEST_TIMEOUT: { code: 'REQUEST_TIMEOUT', message: 'The request did not arrive in time' },
+  CONNECT: { code: 'NOT_IMPLEMENTED', message: 'The method CONNECT is not implemented' },
 };
 
 const NOT_HTTP: Refusal = { code: 'INVALID_REQUEST', message: 'The request is not valid HTTP' };
@@ -33,7 +34,7 @@ const REQUEST_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) \S+ HTTP\/1\.[01]\r?$/;
 
 /**
  * Requests that node:http refuses before they reach the app (headers too large, too slow, a method it does not
- * know, not HTTP) get the same answer as every other refusal: a JSON body with code, message and requestId, and
+ * know, not HTTP) and CONNECT requests get the same answer as every other refusal: a JSON body with code, message and requestId, and
  * the headers every answer carries. A request that already has an answer gets no other: its connection is closed.
  */
 export function answerClientErrorsAsJson(server: Server): void {
@@ -43,6 +44,12 @@ export function answerClientErrorsAsJson(server: Server): void {
       return;
     }
     socket.end(clientErrorAnswer(error));
+  });
+  // node:http hands a CONNECT (a tunnel, no request for a resource) to this event and, without a listener, closes
+  // the connection unanswered: it is refused as every method the server does not implement is.
+  server.on('connect', (_request: unknown, socket: Duplex) => {
+    socket.on('error', () => socket.destroy());
+    socket.end(clientErrorAnswer({ code: 'CONNECT' }));
   });
 }
 

@@ -68,6 +68,14 @@ describe('Answers to requests that never reach a route', () => {
     });
   }
 
+  for (const target of ['127.0.0.1:443', '/api/v1/campaigns/7/start', '/health/live']) {
+    it(`answers CONNECT ${target}, a tunnel the server does not open, with a 501 JSON refusal`, async () => {
+      const answer = await rawExchange(service.url, `CONNECT ${target} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      expectJsonRefusal(answer, 501, 'NOT_IMPLEMENTED');
+      expect(JSON.parse(answer.body).message).to.equal('The method CONNECT is not implemented');
+    });
+  }
+
   it('answers any method token node:http does not know with a 501 naming it, on any path (generated)', async () => {
     // PRI opens the HTTP/2 preface: the parser knows it and refuses the version that follows.
     const token = fc
