@@ -131,6 +131,17 @@ function present(value: unknown): unknown {
   return value === undefined || value === null || value === '' ? undefined : value;
 }
 
+/**
+ * Whether `sent` names exactly the instant `shown` (as the service writes it, to the millisecond) names, however it
+ * is written: `2030-01-01T09:00:00Z`, `2030-01-01T09:00:00.000Z`, `2030-01-01T10:00:00.000000+01:00`.
+ */
+export function sameInstant(shown: unknown, sent: unknown): boolean {
+  if (typeof shown !== 'string' || typeof sent !== 'string') return false;
+  const instant = parseIso(sent);
+  const finerThanMilliseconds = /\.\d{3}(\d*)/.exec(sent)?.[1] ?? '';
+  return instant !== undefined && !/[1-9]/.test(finerThanMilliseconds) && instant.getTime() === Date.parse(shown);
+}
+
 function parseIso(text: string): Date | undefined {
   const parts = ISO_WITH_OFFSET.exec(text);
   if (!parts) return undefined;

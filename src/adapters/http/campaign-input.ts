@@ -7,7 +7,7 @@ import {
   type FieldProblem,
 } from '../../domain/index.js';
 import { type Problem, readContent } from './campaign-content-input.js';
-import { type DatesContext, readDates } from './campaign-dates-input.js';
+import { type DatesContext, readDates, sameInstant } from './campaign-dates-input.js';
 import { originalCampaign, serviceCampaign } from './campaign-json.js';
 import { RequestRefused } from './request-refused.js';
 import { storableText } from './storable-text-field.js';
@@ -32,6 +32,9 @@ const ORIGINAL_PUBLISHED: ReadonlySet<unknown> = new Set(['Pending', 'Running'])
  * object it read) or as null (a client object whose field was never set); a different value is refused, naming
  * the field.
  */
+/** The read-only fields that hold a time: sent back in any spelling of the instant they show, they are unchanged. */
+const READ_ONLY_TIMES = new Set(['createdAt', 'updatedAt', 'startedAt', 'pausedAt', 'terminatedAt', 'completedAt']);
+
 const READ_ONLY_FIELDS = [
   'createdAt',
   'createdBy',
@@ -102,7 +105,8 @@ export function modifyCampaignInput(
     const refused: FieldProblem[] = [];
     for (const field of READ_ONLY_FIELDS) {
       const value = fields[field];
-      if (value !== undefined && value !== null && !shown.some((view) => sameJson(view[field], value))) {
+      const same = READ_ONLY_TIMES.has(field) ? sameInstant : sameJson;
+      if (value !== undefined && value !== null && !shown.some((view) => same(view[field], value))) {
         refused.push({ field, message: 'cannot be changed (send it as read, or leave it out)' });
       }
     }
