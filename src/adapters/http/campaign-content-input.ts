@@ -220,7 +220,7 @@ class ItemReader {
     this.only(value, path, [...textFields, ...REPEAT_FIELDS]);
     const interval = value.interval;
     if (typeof interval !== 'number' || !Number.isSafeInteger(interval) || interval < 1) {
-      this.problem(`${path}.interval`, 'must be a whole number of at least 1');
+      this.problem(`${path}.interval`, `must be a whole number from 1 to ${Number.MAX_SAFE_INTEGER}`);
     }
     const unit = value.intervalUnit;
     if (!(INTERVAL_UNITS as readonly unknown[]).includes(unit)) {

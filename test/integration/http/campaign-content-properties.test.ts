@@ -197,5 +197,33 @@ for (const kind of DATABASE_KINDS) {
         propertyParameters(30),
       );
     });
+
+    it('keeps a repeat interval from 1 to 2^53 - 1 and refuses a larger one with a message naming the bounds (generated)', async () => {
+      const interval = fc.oneof(
+        fc.bigInt({ min: 1n, max: BigInt(Number.MAX_SAFE_INTEGER) }),
+        fc.bigInt({ min: BigInt(Number.MAX_SAFE_INTEGER) + 1n, max: 2n ** 96n }),
+      );
+      await fc.assert(
+        fc.asyncProperty(interval, async (n) => {
+          const sms = { smsMessage: 'm', repeatMessage: { smsMessage: 'r', interval: n, intervalUnit: 'Days' } };
+          const answer = await service.request('POST', '/api/v1/campaigns', {
+            rawBody: stringify({ name: 'Repeated', campaignSms: [sms] })!,
+            headers: { 'content-type': 'application/json' },
+          });
+          if (n <= BigInt(Number.MAX_SAFE_INTEGER)) {
+            expect(answer.status, answer.text).to.equal(200);
+          } else {
+            expect(answer.status, answer.text).to.equal(400);
+            expect(answer.body.errors).to.deep.equal([
+              {
+                field: 'campaignSms[0].repeatMessage.interval',
+                message: 'must be a whole number from 1 to 9007199254740991',
+              },
+            ]);
+          }
+        }),
+        propertyParameters(20),
+      );
+    });
   });
 }
