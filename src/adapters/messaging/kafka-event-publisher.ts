@@ -5,7 +5,7 @@ import { KAFKAJS_RETRY } from './kafka-client.js';
 import { ensureTopic, type TopicLayout } from './kafka-topic.js';
 import { partitionOfKey } from './key-partition.js';
 import { isFatalForProducer } from './producer-errors.js';
-import { RECORD_BATCH_BYTES, recordBytes, runsWithin } from './record-batches.js';
+import { recordRuns } from './record-batches.js';
 import { WriteReadiness } from './write-readiness.js';
 
 const { Partitioners } = kafkajs;
@@ -73,7 +73,7 @@ export class KafkaEventPublisher implements EventPublisher {
     messages: ReadonlyArray<{ event: PendingEvent; message: Message }>,
   ): Promise<{ acknowledged: PendingEvent[]; refusal?: unknown }> {
     const acknowledged: PendingEvent[] = [];
-    for (const run of runsWithin(messages, RECORD_BATCH_BYTES, ({ message }) => recordBytes(message))) {
+    for (const run of recordRuns(messages, ({ message }) => message)) {
       try {
         await producer.send({
           topic: this.settings.topic,

@@ -11,13 +11,29 @@ export const RECORD_BATCH_BYTES = 1_000_000;
 const RECORD_OVERHEAD_BYTES = 32;
 const HEADER_OVERHEAD_BYTES = 10;
 
-/** At least the bytes the message takes in a record batch (uncompressed). */
-export function recordBytes(message: Message): number {
-  let bytes = RECORD_OVERHEAD_BYTES + byteLength(message.key) + byteLength(message.value);
+/** At least the bytes the message takes in a record batch (uncompressed), its texts counted by `textBytes`. */
+export function recordBytes(message: Message, textBytes: (text: string) => number = Buffer.byteLength): number {
+  const bytesOf = (value: string | Buffer | null | undefined) =>
+    value === null || value === undefined ? 0 : typeof value === 'string' ? textBytes(value) : value.length;
+  let bytes = RECORD_OVERHEAD_BYTES + bytesOf(message.key) + bytesOf(message.value);
   for (const [name, value] of Object.entries(message.headers ?? {})) {
-    bytes += HEADER_OVERHEAD_BYTES + Buffer.byteLength(name) + byteLength(value as string | Buffer | undefined);
+    bytes += HEADER_OVERHEAD_BYTES + textBytes(name) + bytesOf(value as string | Buffer | undefined);
   }
   return bytes;
+}
+
+/** A UTF-16 code unit is at most 3 bytes of UTF-8: a bound that needs no pass over the text. */
+const mostUtf8Bytes = (text: string) => text.length * 3;
+
+/**
+ * The items' messages cut into consecutive runs of at most RECORD_BATCH_BYTES each. Their bytes are counted only
+ * when a bound on them all (read from the texts' lengths) does not already fit one run, as a relay's batch does.
+ */
+export function recordRuns<T>(items: readonly T[], messageOf: (item: T) => Message): T[][] {
+  let most = 0;
+  for (const item of items) most += recordBytes(messageOf(item), mostUtf8Bytes);
+  if (most <= RECORD_BATCH_BYTES) return [[...items]];
+  return runsWithin(items, RECORD_BATCH_BYTES, (item) => recordBytes(messageOf(item)));
 }
 
 /**
@@ -40,9 +56,4 @@ export function runsWithin<T>(items: readonly T[], limit: number, bytesOf: (item
   }
   if (run.length > 0) runs.push(run);
   return runs;
-}
-
-function byteLength(value: string | Buffer | null | undefined): number {
-  if (value === null || value === undefined) return 0;
-  return typeof value === 'string' ? Buffer.byteLength(value) : value.length;
 }
