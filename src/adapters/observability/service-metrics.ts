@@ -8,6 +8,14 @@ const LATENCY_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0
 /** A disk's sync takes a fraction of a millisecond when it is well, hundreds when it stalls. */
 const SYNC_BUCKETS_SECONDS = [0.00025, 0.0005, ...LATENCY_BUCKETS_SECONDS];
 
+/** A sample that is not a number, as prom-client writes its value. */
+const PROM_CLIENT_NAN_SAMPLE = /^([^#\n].*) Nan$/gm;
+
+/** The text format spells a value that is not a number `NaN`; prom-client writes `Nan`, which strict parsers refuse. */
+function withStandardNaN(exposition: string): string {
+  return exposition.replace(PROM_CLIENT_NAN_SAMPLE, '$1 NaN');
+}
+
 /**
  * Every metric the service exposes, in a registry of its own (not prom-client's global one), so each
  * service instance, and each test, has its own. Served in Prometheus text format at GET /metrics.
@@ -83,8 +91,8 @@ export class ServiceMetrics {
   }
 
   /** The Prometheus text exposition of every metric. */
-  exposition(): Promise<string> {
-    return this.registry.metrics();
+  async exposition(): Promise<string> {
+    return withStandardNaN(await this.registry.metrics());
   }
 
   get contentType(): string {
