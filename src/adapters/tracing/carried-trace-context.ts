@@ -1,6 +1,7 @@
 import { randomFillSync } from 'node:crypto';
 import { createTraceState } from '@opentelemetry/api';
 import type { TraceContext } from '../../application/index.js';
+import { samplerSettings } from '../config/tracing-config.js';
 
 /**
  * The trace context when nothing is exported: plain data, made from the request's headers without the
@@ -133,8 +134,7 @@ export interface Sampling {
 }
 
 export function samplingFrom(env: NodeJS.ProcessEnv): Sampling {
-  const name = env.OTEL_TRACES_SAMPLER?.trim() || 'parentbased_always_on';
-  const ratio = ratioFrom(env.OTEL_TRACES_SAMPLER_ARG);
+  const { name, ratio } = samplerSettings(env, []);
   const byRatio = (traceId: string) => inRatio(traceId, ratio);
   switch (name) {
     case 'always_on':
@@ -147,17 +147,12 @@ export function samplingFrom(env: NodeJS.ProcessEnv): Sampling {
       return { root: () => false, continued: (parent) => parent };
     case 'parentbased_traceidratio':
       return { root: byRatio, continued: (parent) => parent };
-    default:
+    case 'parentbased_always_on':
       return { root: () => true, continued: (parent) => parent };
   }
 }
 
 const SAMPLING = samplingFrom(process.env);
-
-function ratioFrom(arg: string | undefined): number {
-  const ratio = arg === undefined || arg.trim() === '' ? 1 : Number(arg);
-  return Number.isFinite(ratio) && ratio >= 0 && ratio <= 1 ? ratio : 1;
-}
 
 /** The SDK's TraceIdRatioBasedSampler: the trace id's 32-bit words, xor-ed, below ratio × 2^32 - 1. */
 function inRatio(traceId: string, ratio: number): boolean {

@@ -63,8 +63,7 @@ async function install(settings: TracingSettings, logger: Logger): Promise<Traci
       detectResources({ detectors: [envDetector] }),
     ),
     spanProcessors: exporters.map((exporter) => new BatchSpanProcessor(exporter)),
-    // A relay's publish links to every event of its batch (up to OUTBOX_BATCH_SIZE, at most 10,000), not 128.
-    ...(process.env.OTEL_SPAN_LINK_COUNT_LIMIT === undefined ? { spanLimits: { linkCountLimit: 10_000 } } : {}),
+    spanLimits: { linkCountLimit: settings.linkCountLimit },
   });
   trace.setGlobalTracerProvider(provider);
   // Query spans on PostgreSQL, under the unit of work that ran them; knex loads `pg` with require(), which the
