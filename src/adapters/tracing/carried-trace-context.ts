@@ -1,5 +1,5 @@
 import { randomFillSync } from 'node:crypto';
-import { createTraceState } from '@opentelemetry/api';
+import { TraceState } from '@opentelemetry/core';
 import type { TraceContext } from '../../application/index.js';
 import { samplerSettings } from '../config/tracing-config.js';
 
@@ -56,7 +56,9 @@ export function continuedTraceContext(headers: {
   if (parsed === undefined) return newTraceContext();
   const { traceId, flags } = parsed;
   const sampled = SAMPLING.continued((Number.parseInt(flags, 16) & 1) === 1, traceId);
-  const tracestate = headers.tracestate === undefined ? '' : createTraceState(headers.tracestate).serialize();
+  // The parser W3CTraceContextPropagator reads it with, so a message carries the same tracestate with or without
+  // an exporter: the caller's order, at most 32 members and 512 characters.
+  const tracestate = headers.tracestate === undefined ? '' : new TraceState(headers.tracestate).serialize();
   return traceContextOf(traceId, newSpanId(), sampled, tracestate);
 }
 

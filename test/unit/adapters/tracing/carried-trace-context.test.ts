@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   carriedTraceContext,
   carrying,
@@ -6,13 +7,45 @@ import {
   samplingFrom,
 } from '../../../../src/adapters/tracing/carried-trace-context.js';
 import { TraceCarryingEventPublisher } from '../../../../src/adapters/tracing/trace-carrying-event-publisher.js';
-import { activeTraceContext } from '../../../../src/adapters/tracing/trace-context.js';
+import { activeTraceContext, incomingContext, spanContextOf } from '../../../../src/adapters/tracing/trace-context.js';
 import { TraceCarryingUnitOfWork } from '../../../../src/adapters/tracing/traced-unit-of-work.js';
 import type { EventPublisher, PendingEvent, Transaction, UnitOfWork } from '../../../../src/application/index.js';
 import { expect } from '../../../support/expect.js';
+import { propertyParameters } from '../../../support/property-runs.js';
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-(0[01])$/;
 const CALLER = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+/** A hex field of a traceparent as callers write it: mostly right, sometimes zero, of the wrong case or length. */
+const hexField = (length: number) =>
+  fc.oneof(
+    { weight: 5, arbitrary: fc.stringMatching(new RegExp(`^[0-9a-f]{${length}}$`)) },
+    fc.constant('0'.repeat(length)),
+    fc.stringMatching(new RegExp(`^[0-9a-fA-F]{${length - 1},${length + 1}}$`)),
+  );
+const blank = fc.constantFrom('', ' ', '\t');
+const traceparents = fc
+  .tuple(fc.oneof(fc.constant('00'), hexField(2)), hexField(32), hexField(16), hexField(2))
+  .chain((fields) =>
+    fc
+      .tuple(blank, fc.constantFrom('', '-', '-x', '-01-what-comes-next', '.x'), blank)
+      .map(([before, rest, after]) => `${before}${fields.join('-')}${rest}${after}`),
+  );
+/** tracestate headers of valid and invalid members, repeated keys, more than 32 members or 512 characters. */
+const tracestates = fc
+  .array(
+    fc.tuple(
+      fc.oneof(
+        fc.stringMatching(/^[a-z][a-z0-9_\-*/]{0,8}$/),
+        fc.stringMatching(/^[a-z0-9]{1,5}@[a-z]{1,5}$/),
+        fc.constantFrom('A', 'a b', '', 'k1', 'k2'),
+      ),
+      fc.oneof(fc.stringMatching(/^[!-+\--<>-~]{1,10}$/), fc.constantFrom('', 'a=b', 'é', 'x'.repeat(200))),
+      blank,
+    ),
+    { maxLength: 40 },
+  )
+  .map((members) => members.map(([key, value, space]) => `${space}${key}=${value}${space}`).join(','));
 
 describe('The trace context carried as data when no span is exported', () => {
   describe('a request', () => {
@@ -44,6 +77,31 @@ describe('The trace context carried as data when no span is exported', () => {
       ).to.equal('ok=1');
       expect(continuedTraceContext({ traceparent: CALLER, tracestate: '' }).traceContext).to.not.have.property(
         'tracestate',
+      );
+    });
+
+    it('keeps the members of a long tracestate in the order the caller wrote them', () => {
+      const members = Array.from({ length: 40 }, (_, i) => `k${i}=v${i}`);
+      expect(
+        continuedTraceContext({ traceparent: CALLER, tracestate: members.join(',') }).traceContext.tracestate,
+      ).to.equal(members.slice(0, 32).join(','));
+    });
+
+    it('reads traceparent and tracestate as the exporting SDK does, so the message carries the same either way', () => {
+      fc.assert(
+        fc.property(traceparents, tracestates, (traceparent, tracestate) => {
+          const carried = continuedTraceContext({ traceparent, tracestate });
+          const extracted = spanContextOf({ traceparent, tracestate });
+          expect(carried.traceId === extracted?.traceId, "continues the caller's trace").to.equal(
+            extracted !== undefined,
+          );
+          const exported =
+            extracted === undefined
+              ? ''
+              : (activeTraceContext(incomingContext({ traceparent, tracestate }))?.tracestate ?? '');
+          expect(carried.traceContext.tracestate ?? '').to.equal(exported);
+        }),
+        propertyParameters(300),
       );
     });
 
