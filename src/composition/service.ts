@@ -9,9 +9,10 @@ import { loadOrCreateDevelopmentSecret } from '../adapters/auth/development-secr
 import type { ServiceConfig } from '../adapters/config/config.js';
 import { createHttpApp } from '../adapters/http/app.js';
 import type { CampaignUseCases } from '../adapters/http/campaign-routes.js';
-import { answerClientErrorsAsJson } from '../adapters/http/client-errors.js';
+import { answerClientErrorsAsJson, type ParserRefusalSeen } from '../adapters/http/client-errors.js';
 import { loadConsoleAssets } from '../adapters/http/console-routes.js';
 import { loadOpenApiDocument } from '../adapters/http/openapi-document.js';
+import { parserRefusalLines } from '../adapters/http/request-logging.js';
 import { type ConnectionTimeouts, serverOptions } from '../adapters/http/server-limits.js';
 import { closeSilentConnections } from '../adapters/http/silent-connections.js';
 import { installTracing } from '../adapters/tracing/tracing-sdk.js';
@@ -116,7 +117,8 @@ export async function startService(
       openApiDocument: loadOpenApiDocument(),
     },
   });
-  const server = await listen(app.callback(), config.port, config.host, config.connectionTimeouts).catch(
+  const refused = parserRefusalLines(logger);
+  const server = await listen(app.callback(), config.port, config.host, config.connectionTimeouts, refused).catch(
     (error: unknown) => {
       throw listenFailure(error, config);
     },
@@ -159,12 +161,13 @@ function listen(
   port: number,
   host: string | undefined,
   timeouts: ConnectionTimeouts,
+  refused: ParserRefusalSeen,
 ): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = createServer(serverOptions(timeouts), handler);
     server.on('checkExpectation', handler);
-    answerClientErrorsAsJson(server);
-    closeSilentConnections(server, timeouts.headersTimeoutMs);
+    answerClientErrorsAsJson(server, refused);
+    closeSilentConnections(server, timeouts.headersTimeoutMs, refused);
     server.once('error', reject);
     server.listen(port, host, () => resolve(server));
   });

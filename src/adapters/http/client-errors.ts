@@ -15,6 +15,16 @@ interface Refusal {
   message: string;
 }
 
+/** A request node:http refused before it reached the app, as its log line tells it. */
+export interface ParserRefusal {
+  requestId: string;
+  status: number;
+  /** The method of its request line, when it is one node:http knows; null otherwise. */
+  method: string | null;
+}
+
+export type ParserRefusalSeen = (refusal: ParserRefusal) => void;
+
 const REFUSAL_BY_PARSER_ERROR: Readonly<Record<string, Refusal>> = {
   HPE_HEADER_OVERFLOW: {
     code: 'HEADERS_TOO_LARGE',
@@ -37,13 +47,13 @@ const REQUEST_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) \S+ HTTP\/1\.[01]\r?$/;
  * know, not HTTP) and CONNECT requests get the same answer as every other refusal: a JSON body with code, message and requestId, and
  * the headers every answer carries. A request that already has an answer gets no other: its connection is closed.
  */
-export function answerClientErrorsAsJson(server: Server): void {
+export function answerClientErrorsAsJson(server: Server, seen?: ParserRefusalSeen): void {
   server.on('clientError', (error: NodeJS.ErrnoException & ClientError, socket: Duplex) => {
     if (!socket.writable || error.code === 'ECONNRESET' || answerAlreadyWritten(socket)) {
       socket.destroy();
       return;
     }
-    socket.end(clientErrorAnswer(error));
+    socket.end(clientErrorAnswer(error, seen));
   });
   // node:http hands a CONNECT (a tunnel, no request for a resource) to this event and, without a listener, closes
   // the connection unanswered: it is refused as every method the server does not implement is.
@@ -72,9 +82,12 @@ function answerAlreadyWritten(socket: Duplex): boolean {
   return parser?.incoming?.complete === false;
 }
 
-export function clientErrorAnswer(error: ClientError, requestId: string = randomUUID()): string {
+/** The answer to a request node:http refused, told to `seen` (the request's log line) as it is made. */
+export function clientErrorAnswer(error: ClientError, seen?: ParserRefusalSeen): string {
+  const requestId = randomUUID();
   const { code, message } = refusalOf(error);
   const status = STATUS_BY_CODE[code] ?? 400;
+  seen?.({ requestId, status, method: knownMethod(error) });
   const body = JSON.stringify({ code, message, requestId });
   return (
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
@@ -99,11 +112,31 @@ function refusalOf(error: ClientError): Refusal {
  * The method of a well-formed request line that the parser stopped at because it does not know the method, as
  * the app answers a method no route knows (501); anything else it stopped at is not HTTP (400).
  */
-function unknownMethod({ code, rawPacket, bytesParsed = 0 }: ClientError): string | undefined {
-  if (rawPacket === undefined || !METHOD_ERRORS.has(code ?? '')) return undefined;
+function unknownMethod(error: ClientError): string | undefined {
+  if (!METHOD_ERRORS.has(error.code ?? '')) return undefined;
+  const method = requestLineMethod(stoppedLine(error));
+  return method !== undefined && !METHODS.includes(method) ? method : undefined;
+}
+
+/** The method of the refused request, when a request line before where the parser stopped names one it knows. */
+function knownMethod(error: ClientError): string | null {
+  if (error.rawPacket === undefined) return null;
+  const read = error.rawPacket.toString('latin1', 0, error.bytesParsed || error.rawPacket.length).split('\n');
+  for (let line = read.length - 1; line >= 0; line--) {
+    const method = requestLineMethod(read[line]);
+    if (method !== undefined) return METHODS.includes(method) ? method : null;
+  }
+  return null;
+}
+
+/** The whole line the parser was reading when it stopped, if it has ended. */
+function stoppedLine({ rawPacket, bytesParsed = 0 }: ClientError): string | undefined {
+  if (rawPacket === undefined) return undefined;
   const lineStart = bytesParsed > 0 ? rawPacket.lastIndexOf(0x0a, bytesParsed - 1) + 1 : 0;
   const lineEnd = rawPacket.indexOf(0x0a, lineStart);
-  if (lineEnd < 0) return undefined;
-  const method = rawPacket.toString('latin1', lineStart, lineEnd).match(REQUEST_LINE)?.[1];
-  return method !== undefined && !METHODS.includes(method) ? method : undefined;
+  return lineEnd < 0 ? undefined : rawPacket.toString('latin1', lineStart, lineEnd);
+}
+
+function requestLineMethod(line: string | undefined): string | undefined {
+  return line?.match(REQUEST_LINE)?.[1];
 }

@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
 import { requestTraceFields } from '../tracing/http-server-spans.js';
+import type { ParserRefusalSeen } from './client-errors.js';
 
 /** Probes and scrapes come every few seconds: logged at debug level so they do not drown the requests. */
 const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
@@ -27,4 +28,13 @@ export function requestLines(logger: Logger): RequestLine {
     if (route !== null && QUIET_ROUTES.has(route)) lines.debug(line, 'request');
     else lines.info(line, 'request');
   };
+}
+
+/**
+ * The line of a request node:http refused before it reached the app (headers too large or too slow, not HTTP, a
+ * method it does not know), under the request id its answer gives: no route, and no duration, as nothing timed it.
+ */
+export function parserRefusalLines(logger: Logger): ParserRefusalSeen {
+  const lines = logger.child({}, { redact: [] });
+  return ({ requestId, method, status }) => lines.info({ requestId, method, route: null, status }, 'request');
 }

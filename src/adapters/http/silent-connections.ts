@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { clientErrorAnswer } from './client-errors.js';
+import { clientErrorAnswer, type ParserRefusalSeen } from './client-errors.js';
 
 /**
  * node:http checks its headers timeout only once a request has begun, so a connection that never sends a byte
@@ -8,7 +8,7 @@ import { clientErrorAnswer } from './client-errors.js';
  * is then closed, one that sent part of a request is answered 408. The timer ends when the request arrives, and
  * node's keep-alive timer takes over after the answer.
  */
-export function closeSilentConnections(server: Server, headersTimeoutMs: number): void {
+export function closeSilentConnections(server: Server, headersTimeoutMs: number, seen?: ParserRefusalSeen): void {
   const served = new WeakSet<Socket>();
   server.on('connection', (socket: Socket) => socket.setTimeout(headersTimeoutMs));
   server.on('request', ({ socket }) => {
@@ -19,7 +19,7 @@ export function closeSilentConnections(server: Server, headersTimeoutMs: number)
   // With a listener here node leaves every socket timeout to it, the keep-alive ones included.
   server.on('timeout', (socket: Socket) => {
     if (!served.has(socket) && socket.bytesRead > 0 && socket.writable) {
-      socket.end(clientErrorAnswer({ code: 'ERR_HTTP_REQUEST_TIMEOUT' }));
+      socket.end(clientErrorAnswer({ code: 'ERR_HTTP_REQUEST_TIMEOUT' }, seen));
     } else {
       socket.destroy();
     }

@@ -1,7 +1,12 @@
+import { METHODS } from 'node:http';
+import fc from 'fast-check';
 import { createLogger } from '../../../src/composition/logger.js';
 import { SQLITE } from '../../support/databases.js';
+import { eventually } from '../../support/eventually.js';
 import { expect } from '../../support/expect.js';
 import { LogLines } from '../../support/log-lines.js';
+import { propertyParameters } from '../../support/property-runs.js';
+import { rawExchange } from '../../support/raw-http.js';
 import { TestService } from '../../support/test-service.js';
 
 describe('Request logs', () => {
@@ -55,5 +60,54 @@ describe('Request logs', () => {
     await service.request('GET', '/health/ready', { token: null, headers: { 'x-request-id': 'probe-1' } });
     await service.request('GET', '/metrics', { token: null, headers: { 'x-request-id': 'scrape-1' } });
     expect(requestLines().filter((l) => l.requestId === 'probe-1' || l.requestId === 'scrape-1')).to.deep.equal([]);
+  });
+});
+
+describe('Request logs of the requests node:http refuses before they reach a route', () => {
+  let service: TestService;
+  let out: LogLines;
+
+  before(async () => {
+    out = new LogLines();
+    service = await TestService.start(SQLITE, {
+      env: { HTTP_HEADERS_TIMEOUT_MS: '500' },
+      logger: createLogger('info', { destination: out }),
+    });
+  });
+  after(() => service.stop());
+
+  /** Requests node:http answers itself, and the method their line shows when it is one node:http knows. */
+  const refusedRequests = fc.oneof(
+    fc.constantFrom(
+      {
+        request: 'POST /api/v1/campaigns/1/start HTTP/1.1\r\nHost: x\r\nIdempotency-Key: a\x7fb\r\n\r\n',
+        method: 'POST',
+      },
+      { request: `GET /health/live HTTP/1.1\r\nHost: x\r\nX-Pad: ${'p'.repeat(20_000)}\r\n\r\n`, method: 'GET' },
+      { request: 'GET /health/live HTTP/1.1\r\nConnection: close\r\n\r\n', method: 'GET' },
+      // Headers that never end: answered 408 once the headers timeout passes, the bytes read no longer at hand.
+      { request: 'GET /health/live HTTP/1.1\r\nHost: x\r\n', method: null },
+      { request: 'NOT HTTP AT ALL\r\nHost: x\r\n\r\n', method: null },
+      { request: '\x00\x01 / HTTP/1.1\r\nHost: x\r\n\r\n', method: null },
+    ),
+    fc
+      .stringMatching(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,24}$/)
+      .filter((method) => !METHODS.includes(method) && method !== 'PRI')
+      .map((method) => ({ request: `${method} /api/v1/campaigns HTTP/1.1\r\nHost: x\r\n\r\n`, method: null })),
+  );
+
+  it('logs each one line under the request id its answer gives, with its status and no route', async () => {
+    await fc.assert(
+      fc.asyncProperty(refusedRequests, async ({ request, method }) => {
+        const answer = await rawExchange(service.url, Buffer.from(request, 'latin1'));
+        const requestId = answer.headers['x-request-id'];
+        expect(answer.status).to.be.within(400, 501);
+        const linesOf = () => out.withMessage('request').filter((l) => l.requestId === requestId);
+        await eventually('the refused request is logged', () => linesOf().length > 0);
+        expect(linesOf()).to.have.length(1);
+        expect(linesOf()[0]).to.include({ level: 30, status: answer.status, route: null, method });
+      }),
+      propertyParameters(30),
+    );
   });
 });
