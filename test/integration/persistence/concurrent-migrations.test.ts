@@ -128,3 +128,38 @@ describe('A PostgreSQL role that may not create schemas', function () {
     }
   });
 });
+
+describe('A PostgreSQL role with a statement_timeout and a lock_timeout shorter than another instance’s migrations', function () {
+  this.timeout(60_000);
+
+  it('waits its turn for as long as the other instance migrates, then finds its migrations to apply', async () => {
+    const database = await POSTGRES.create();
+    const other = openTestDatabase(database);
+    const url = new URL(TEST_POSTGRES_URL);
+    url.searchParams.set('options', '-c statement_timeout=200 -c lock_timeout=200');
+    const impatient = openDatabase({
+      kind: 'postgres',
+      connectionString: url.toString(),
+      schema: database.env.DATABASE_SCHEMA!,
+    });
+    const connection = await other.client.acquireConnection();
+    try {
+      await other
+        .raw(`SELECT pg_advisory_lock(hashtext('campaign-service migrations ' || current_schema()))`)
+        .connection(connection);
+      let settled = false;
+      const migrating = migrateToLatest(impatient).finally(() => {
+        settled = true;
+      });
+      migrating.catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(settled, 'migrated while another instance held the turn').to.equal(false);
+      await other.raw('SELECT pg_advisory_unlock_all()').connection(connection);
+      expect(await migrating).to.deep.equal(await compiledIn());
+    } finally {
+      await other.client.releaseConnection(connection);
+      await Promise.all([other.destroy(), impatient.destroy()]);
+      await database.drop();
+    }
+  });
+});

@@ -7,8 +7,10 @@ const SQLITE_WAIT_LIMIT_MS = 120_000;
 /**
  * Runs `work` (the migrations) while holding a lock that every other instance migrating the same database
  * waits on, so Knex's bookkeeping tables are never created twice at once. PostgreSQL: an advisory lock keyed
- * by the schema, held on a connection of its own and freed by the server if the process dies. SQLite: a lock
- * file beside the database holding the owner's pid, taken over when that process no longer exists.
+ * by the schema, held on a connection of its own and freed by the server if the process dies; it is asked for
+ * without waiting, again and again, so no statement waits for it and a `statement_timeout` or `lock_timeout` set
+ * on the role cannot fail an instance whose turn has not come yet. SQLite: a lock file beside the database holding
+ * the owner's pid, taken over when that process no longer exists.
  */
 export async function whileHoldingMigrationLock<T>(db: Knex, work: () => Promise<T>): Promise<T> {
   if (db.client.config.client === 'pg') return withAdvisoryLock(db, work);
@@ -19,9 +21,9 @@ export async function whileHoldingMigrationLock<T>(db: Knex, work: () => Promise
 
 async function withAdvisoryLock<T>(db: Knex, work: () => Promise<T>): Promise<T> {
   const connection = await db.client.acquireConnection();
-  const key = db.raw(`hashtext('campaign-service migrations ' || current_schema())`);
+  const key = db.raw(`hashtext('campaign-service migrations ' || COALESCE(current_schema(), ''))`);
   try {
-    await db.raw('SELECT pg_advisory_lock(?)', [key]).connection(connection);
+    while (!(await tookAdvisoryLock(db, key, connection))) await pause(POLL_MS);
     try {
       return await work();
     } finally {
@@ -32,12 +34,21 @@ async function withAdvisoryLock<T>(db: Knex, work: () => Promise<T>): Promise<T>
   }
 }
 
+async function tookAdvisoryLock(db: Knex, key: Knex.Raw, connection: unknown): Promise<boolean> {
+  const { rows } = await db.raw('SELECT pg_try_advisory_lock(?) AS taken', [key]).connection(connection);
+  return rows[0].taken === true;
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 async function withLockFile<T>(path: string, work: () => Promise<T>): Promise<T> {
   const giveUpAt = Date.now() + SQLITE_WAIT_LIMIT_MS;
   while (!tryCreate(path)) {
     if (Date.now() > giveUpAt)
       throw new Error(`migrations of ${path.replace(/\.migration-lock$/, '')} stayed locked by ${path}`);
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    await pause(POLL_MS);
   }
   try {
     return await work();
