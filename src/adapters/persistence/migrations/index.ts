@@ -10,6 +10,7 @@ import { historyIndexes } from './008-history-indexes.js';
 import { unpublishedByAggregate } from './009-unpublished-by-aggregate.js';
 import { whileHoldingMigrationLock } from './migration-lock.js';
 import { ensureNamedSchema } from './named-schema.js';
+import { refuseNewerSchema } from './newer-schema.js';
 
 const MIGRATIONS: ReadonlyArray<[name: string, migration: Knex.Migration]> = [
   ['001-initial-schema', initialSchema],
@@ -32,11 +33,15 @@ export const migrationSource: Knex.MigrationSource<[string, Knex.Migration]> = {
 
 /**
  * Migrates to the latest schema, in the PostgreSQL schema it is told to use, created if need be; instances starting
- * together take turns (see migration-lock.ts).
+ * together take turns (see migration-lock.ts). A database a newer build migrated is refused (newer-schema.ts).
  */
 export async function migrateToLatest(db: Knex): Promise<string[]> {
   await ensureNamedSchema(db);
   return whileHoldingMigrationLock(db, async () => {
+    await refuseNewerSchema(
+      db,
+      MIGRATIONS.map(([name]) => name),
+    );
     const [, applied] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
     return applied;
   });
