@@ -1,4 +1,5 @@
 import { ContainerModule } from 'inversify';
+import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { ServiceConfig } from '../adapters/config/config.js';
 import { openDatabase } from '../adapters/persistence/knex/open-database.js';
@@ -6,14 +7,28 @@ import { InProcessOutboxSignal } from '../adapters/system/in-process-outbox-sign
 import { TYPES } from './types.js';
 
 /**
+ * Connections of PostgreSQL's own for the readiness probe and the backlog that `/health/ready` and `/metrics` read:
+ * the service's pool can be full of slow reads while the database answers, and the probes must say so.
+ */
+const PROBE_CONNECTIONS = 2;
+
+/**
  * The database, and the signal a commit that appended events rings for a relay in the same process: what the
- * service and `npm run relay` both need.
+ * service and `npm run relay` both need. The probes' database is a pool of its own on PostgreSQL, and the one
+ * database on SQLite, whose reads hold the event loop anyway.
  */
 export const databaseModule = new ContainerModule(({ bind }) => {
   bind(TYPES.Database)
     .toResolvedValue(
       (config: ServiceConfig, logger: Logger) => openDatabase(config.database, logger),
       [TYPES.Config, TYPES.Logger],
+    )
+    .inSingletonScope();
+  bind(TYPES.ProbeDatabase)
+    .toResolvedValue(
+      (config: ServiceConfig, logger: Logger, db: Knex) =>
+        config.database.kind === 'postgres' ? openDatabase(config.database, logger, PROBE_CONNECTIONS) : db,
+      [TYPES.Config, TYPES.Logger, TYPES.Database],
     )
     .inSingletonScope();
   bind(TYPES.OutboxSignal)

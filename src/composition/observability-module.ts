@@ -16,7 +16,7 @@ import { TYPES } from './types.js';
  */
 export const observabilityModule = new ContainerModule(({ bind, onActivation }) => {
   bind(TYPES.OutboxBacklog)
-    .toResolvedValue((db: Knex) => new KnexOutboxBacklog(db), [TYPES.Database])
+    .toResolvedValue((db: Knex) => new KnexOutboxBacklog(db), [TYPES.ProbeDatabase])
     .inSingletonScope();
   bind(TYPES.Metrics)
     .toResolvedValue(

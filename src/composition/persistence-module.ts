@@ -32,7 +32,7 @@ export const persistenceModule = new ContainerModule(({ bind }) => {
     .toResolvedValue((db: Knex) => new KnexCampaignHistory(db), [TYPES.Database])
     .inSingletonScope();
   bind(TYPES.DatabaseProbe)
-    .toResolvedValue((db: Knex) => new KnexDatabaseProbe(db), [TYPES.Database])
+    .toResolvedValue((db: Knex) => new KnexDatabaseProbe(db), [TYPES.ProbeDatabase])
     .inSingletonScope();
   bind(TYPES.IdempotencyJanitor)
     .toResolvedValue(

@@ -91,6 +91,7 @@ export async function startService(
   }
 
   const db = container.get(TYPES.Database);
+  const probeDb = container.get(TYPES.ProbeDatabase);
   const applied = await migrateOrExplain(db, config);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
 
@@ -143,6 +144,7 @@ export async function startService(
         container.get(TYPES.RelayStatus).stopped();
       }
       await db.destroy();
+      if (probeDb !== db) await probeDb.destroy();
       await tracing.flush();
     },
   };

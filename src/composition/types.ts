@@ -35,6 +35,8 @@ export const TYPES = {
   Config: Symbol.for('Config') as ServiceIdentifier<ServiceConfig>,
   Logger: Symbol.for('Logger') as ServiceIdentifier<Logger>,
   Database: Symbol.for('Database') as ServiceIdentifier<Knex>,
+  /** What the readiness probe and the backlog gauge read through: connections no request holds (PostgreSQL). */
+  ProbeDatabase: Symbol.for('ProbeDatabase') as ServiceIdentifier<Knex>,
   UnitOfWork: Symbol.for('UnitOfWork') as ServiceIdentifier<UnitOfWork>,
   CampaignReader: Symbol.for('CampaignReader') as ServiceIdentifier<CampaignReader>,
   CampaignHistory: Symbol.for('CampaignHistory') as ServiceIdentifier<CampaignHistory>,

@@ -7,13 +7,17 @@ export type DatabaseLocation =
   | { kind: 'sqlite'; filename: string }
   | { kind: 'postgres'; connectionString: string; schema?: string };
 
+/** The connections of the service's PostgreSQL pool (docs/scaling.md). */
+export const POSTGRES_POOL_SIZE = 10;
+
 /**
  * Opens the database. What knex itself reports (a connection that failed, say) goes to `logger` as one JSON line
- * each, never as a stack trace; without a logger, knex writes it to the console.
+ * each, never as a stack trace; without a logger, knex writes it to the console. On PostgreSQL the pool holds
+ * `connections`.
  */
-export function openDatabase(location: DatabaseLocation, logger?: Logger): Knex {
+export function openDatabase(location: DatabaseLocation, logger?: Logger, connections = POSTGRES_POOL_SIZE): Knex {
   const log = logger === undefined ? {} : { log: knexLog(logger) };
-  return location.kind === 'sqlite' ? openSqlite(location.filename, log) : openPostgres(location, log);
+  return location.kind === 'sqlite' ? openSqlite(location.filename, log) : openPostgres(location, connections, log);
 }
 
 /** Knex's log functions, writing the first line of each message to `logger`. */
@@ -55,12 +59,16 @@ function openSqlite(filename: string, log: Pick<Knex.Config, 'log'>): Knex {
   });
 }
 
-function openPostgres(location: { connectionString: string; schema?: string }, log: Pick<Knex.Config, 'log'>): Knex {
+function openPostgres(
+  location: { connectionString: string; schema?: string },
+  connections: number,
+  log: Pick<Knex.Config, 'log'>,
+): Knex {
   return knex({
     client: 'pg',
     connection: { connectionString: location.connectionString },
     ...(location.schema ? { searchPath: [location.schema] } : {}),
-    pool: { min: 0, max: 10 },
+    pool: { min: 0, max: connections },
     ...log,
   });
 }
