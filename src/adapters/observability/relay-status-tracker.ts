@@ -2,55 +2,80 @@ import { PublishStalled, type RelayLog } from '../../application/index.js';
 import type { RelayStatus, RelayStatusSource } from './relay-status.js';
 import type { ServiceMetrics } from './service-metrics.js';
 
+interface Outage {
+  since: Date;
+  failedAttempts: number;
+  lastError: string;
+}
+
 /**
  * Knows the relay's state from what the relay reports anyway: it listens in on the relay's log, counts
  * each failed attempt in `outbox_relay_errors_total` and sets `outbox_relay_leading`. The relay itself needs no change.
+ * The state follows from two facts kept apart: whether this relay leads, and whether an outage it reported goes on.
+ * A relay that stands by is `standby` whatever its last batch in flight comes to; one that takes the lease starts
+ * out `running` and reports again the outage it is still in.
  */
 export class RelayStatusTracker implements RelayStatusSource {
-  private status: RelayStatus;
+  private standingBy = false;
+  private outage: Outage | undefined;
+  private stoppedAt: Date | undefined;
+  private since: Date;
+  /** The stall counted last: one reported again after a change of lease is not a second error. */
+  private countedStall: PublishStalled | undefined;
 
   constructor(
     private readonly metrics: ServiceMetrics,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.status = { state: 'running', since: now() };
+    this.since = now();
   }
 
   relayStatus(): RelayStatus {
-    return { ...this.status };
+    if (this.stoppedAt !== undefined) return { state: 'stopped', since: this.stoppedAt };
+    if (this.standingBy) return { state: 'standby', since: this.since };
+    if (this.outage !== undefined) return { state: 'broker-unreachable', ...this.outage };
+    return { state: 'running', since: this.since };
   }
 
   /** The relay's log with this tracker listening in; every entry is passed on unchanged. */
   listeningTo(log: RelayLog): RelayLog {
     return {
       outageBegan: (error) => {
-        this.status = { state: 'broker-unreachable', since: this.now(), failedAttempts: 0, lastError: kindOf(error) };
-        this.metrics.relayDegraded.set(1);
         // A stalled publish is not an attempt that failed (it goes on), yet it is an error the operator must see.
-        if (error instanceof PublishStalled) this.metrics.relayErrors.inc();
+        if (error instanceof PublishStalled && error !== this.countedStall) {
+          this.countedStall = error;
+          this.metrics.relayErrors.inc();
+        }
+        this.change(() => {
+          this.outage = { since: this.now(), failedAttempts: 0, lastError: kindOf(error) };
+        });
         log.outageBegan(error);
       },
       retryScheduled: (failedAttempts, delayMs, error) => {
         this.metrics.relayErrors.inc();
-        if (this.status.state === 'broker-unreachable') {
-          this.status = { ...this.status, failedAttempts, lastError: kindOf(error) };
-        }
+        if (this.outage !== undefined) this.outage = { ...this.outage, failedAttempts, lastError: kindOf(error) };
         log.retryScheduled(failedAttempts, delayMs, error);
       },
       outageEnded: (failedAttempts, downForMs) => {
-        this.status = { state: 'running', since: this.now() };
-        this.metrics.relayDegraded.set(0);
+        this.change(() => {
+          this.outage = undefined;
+        });
         log.outageEnded(failedAttempts, downForMs);
       },
       leading: () => {
-        this.status = { state: 'running', since: this.now() };
         this.metrics.relayLeading.set(1);
+        this.change(() => {
+          this.standingBy = false;
+          this.outage = undefined;
+        }, true);
         log.leading();
       },
       standingBy: () => {
-        this.status = { state: 'standby', since: this.now() };
         this.metrics.relayLeading.set(0);
-        this.metrics.relayDegraded.set(0);
+        this.change(() => {
+          this.standingBy = true;
+          this.outage = undefined;
+        });
         log.standingBy();
       },
       handingOver: (downForMs) => {
@@ -61,9 +86,18 @@ export class RelayStatusTracker implements RelayStatusSource {
 
   /** Called once the relay has stopped (during shutdown). */
   stopped(): void {
-    this.status = { state: 'stopped', since: this.now() };
+    this.stoppedAt = this.now();
     this.metrics.relayLeading.set(0);
     this.metrics.relayDegraded.set(0);
+  }
+
+  /** Applies a change of the facts; the state's `since` moves when the state changed (or `restart` says so). */
+  private change(apply: () => void, restart = false): void {
+    const before = this.relayStatus().state;
+    apply();
+    const after = this.relayStatus().state;
+    if (restart || after !== before) this.since = this.now();
+    this.metrics.relayDegraded.set(after === 'broker-unreachable' ? 1 : 0);
   }
 }
 

@@ -12,6 +12,7 @@ export class PublishStalled extends Error {
 interface Outage {
   since: Date;
   failedAttempts: number;
+  lastError: unknown;
   /** When this relay last handed the lease over in this outage and took it back, none taking it meanwhile. */
   handedOverAt?: Date;
 }
@@ -32,14 +33,20 @@ export class RelayOutages {
   /** Begins an outage, unless one is going on already. */
   begin(error: unknown): void {
     if (this.outage !== undefined) return;
-    this.outage = { since: this.clock.now(), failedAttempts: 0 };
+    this.outage = { since: this.clock.now(), failedAttempts: 0, lastError: error };
     this.log.outageBegan(error);
+  }
+
+  /** Reports the outage going on, if any, as begun: the relay took the lease (back) and is the one that cannot publish. */
+  reportOngoing(): void {
+    if (this.outage !== undefined) this.log.outageBegan(this.outage.lastError);
   }
 
   /** Counts a failed attempt, beginning an outage if none is going on; answers how many failed in this outage. */
   failedAttempt(error: unknown): number {
     this.begin(error);
     this.outage!.failedAttempts++;
+    this.outage!.lastError = error;
     return this.outage!.failedAttempts;
   }
 

@@ -90,13 +90,18 @@ export class RelayPolicy {
     this.outages.forget();
   }
 
-  /** Asks whether this relay may publish now, and reports when the answer changes: taking over, or standing by. */
+  /**
+   * Asks whether this relay may publish now, and reports when the answer changes: taking over (with the outage it
+   * is still in, if any: a publish stalled or refused before it stood by is not over), or standing by.
+   */
   async lead(): Promise<boolean> {
     const leading = await this.ports.leadership.mayPublish();
     if (leading !== this.leading) {
       this.leading = leading;
-      if (leading) this.ports.log.leading();
-      else this.ports.log.standingBy();
+      if (leading) {
+        this.ports.log.leading();
+        this.outages.reportOngoing();
+      } else this.ports.log.standingBy();
     }
     return leading;
   }

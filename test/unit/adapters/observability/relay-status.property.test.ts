@@ -1,0 +1,76 @@
+import fc from 'fast-check';
+import { RelayStatusTracker } from '../../../../src/adapters/observability/relay-status-tracker.js';
+import { ServiceMetrics } from '../../../../src/adapters/observability/service-metrics.js';
+import { PublishStalled, type RelayLog } from '../../../../src/application/index.js';
+import { expect } from '../../../support/expect.js';
+import { propertyParameters } from '../../../support/property-runs.js';
+
+type Entry = 'outageBegan' | 'stalled' | 'retryScheduled' | 'outageEnded' | 'leading' | 'standingBy' | 'handingOver';
+
+const entries = fc.array(
+  fc.constantFrom<Entry>(
+    'outageBegan',
+    'stalled',
+    'retryScheduled',
+    'outageEnded',
+    'leading',
+    'standingBy',
+    'handingOver',
+  ),
+  { maxLength: 30 },
+);
+
+const silentLog: RelayLog = {
+  outageBegan: () => undefined,
+  retryScheduled: () => undefined,
+  outageEnded: () => undefined,
+  leading: () => undefined,
+  standingBy: () => undefined,
+  handingOver: () => undefined,
+};
+
+function tell(log: RelayLog, entry: Entry): void {
+  if (entry === 'outageBegan') log.outageBegan(new Error('connection refused'));
+  else if (entry === 'stalled') log.outageBegan(new PublishStalled(3_000));
+  else if (entry === 'retryScheduled') log.retryScheduled(1, 100, new Error('connection refused'));
+  else if (entry === 'outageEnded') log.outageEnded(1, 100);
+  else if (entry === 'handingOver') log.handingOver(30_000);
+  else log[entry]();
+}
+
+/** What the status must say after the entries: standby while another relay leads, else whether an outage goes on. */
+function expectedState(told: readonly Entry[]): string {
+  let standingBy = false;
+  let outage = false;
+  for (const entry of told) {
+    if (entry === 'leading' || entry === 'standingBy') {
+      standingBy = entry === 'standingBy';
+      outage = false;
+    } else if (entry === 'outageBegan' || entry === 'stalled') outage = true;
+    else if (entry === 'outageEnded') outage = false;
+  }
+  if (standingBy) return 'standby';
+  return outage ? 'broker-unreachable' : 'running';
+}
+
+async function gauge(metrics: ServiceMetrics, name: string): Promise<number> {
+  const metric = (await metrics.registry.getMetricsAsJSON()).find((m) => m.name === name);
+  return metric?.values[0]?.value ?? 0;
+}
+
+describe('The relay status, whatever the relay reported in whatever order', () => {
+  it('is standby while another relay leads, broker-unreachable during an outage of the leading relay, running otherwise; the degraded gauge says the same', async () => {
+    await fc.assert(
+      fc.asyncProperty(entries, async (told) => {
+        const metrics = new ServiceMetrics();
+        const tracker = new RelayStatusTracker(metrics);
+        const log = tracker.listeningTo(silentLog);
+        for (const entry of told) tell(log, entry);
+        const state = expectedState(told);
+        expect(tracker.relayStatus().state).to.equal(state);
+        expect(await gauge(metrics, 'outbox_relay_degraded')).to.equal(state === 'broker-unreachable' ? 1 : 0);
+      }),
+      propertyParameters(300),
+    );
+  });
+});
