@@ -97,6 +97,12 @@ function optionalWholeNumber(min: number, max: number) {
     .transform((v) => (v === undefined ? undefined : Number(v)));
 }
 
+/** `host:port` with a port a broker can listen on: a port out of range would fail every connection, never the start. */
+function isBrokerAddress(address: string): boolean {
+  const port = /^[^\s:,]+:(\d{1,5})$/.exec(address.trim())?.[1];
+  return port !== undefined && Number(port) >= 1 && Number(port) <= 65_535;
+}
+
 /** One of `values`; an empty value is unset and reads as `unset`. */
 function oneOf<const T extends readonly [string, ...string[]]>(values: T, unset: T[number]) {
   return optionalText.pipe(z.enum(values).optional()).transform((v) => v ?? unset);
@@ -123,12 +129,9 @@ const schema = z.object({
   AUTH_CLOCK_TOLERANCE_SECONDS: wholeNumber(0, 300, 5),
   IDEMPOTENCY_RETENTION_HOURS: wholeNumber(24, 24 * 90, 24),
   OUTBOX_RETENTION_HOURS: wholeNumber(1, 24 * 3650, 168),
-  KAFKA_BROKERS: optionalText.refine(
-    (v) => v === undefined || v.split(',').every((b) => /^[^\s:,]+:\d{1,5}$/.test(b.trim())),
-    {
-      message: 'must be a comma-separated list of host:port, e.g. 127.0.0.1:9092',
-    },
-  ),
+  KAFKA_BROKERS: optionalText.refine((v) => v === undefined || v.split(',').every(isBrokerAddress), {
+    message: 'must be a comma-separated list of host:port, the port from 1 to 65535, e.g. 127.0.0.1:9092',
+  }),
   KAFKA_CLIENT_ID: optionalText,
   KAFKA_TOPIC: optionalText.refine(
     (v) => v === undefined || (/^[A-Za-z0-9._-]{1,249}$/.test(v) && v !== '.' && v !== '..'),
