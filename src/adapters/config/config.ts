@@ -18,7 +18,7 @@ export interface KafkaSettings {
   clientId: string;
   topic: string;
   topicPartitions: number;
-  /** Copies of each partition when the service creates the topic; undefined: 3, or the cluster's broker count when smaller. */
+  /** Copies of each partition when the service creates the topic; undefined: 3, or the brokers live then, when fewer. */
   topicReplicationFactor: number | undefined;
   /** `min.insync.replicas` of the topic it creates; undefined: the replication factor less one, at least 1. */
   topicMinInsyncReplicas: number | undefined;

@@ -8,7 +8,7 @@ export const DEFAULT_REPLICATION_FACTOR = 3;
 export interface TopicSettings {
   topic: string;
   partitions: number;
-  /** Undefined: 3, or the cluster's broker count when it has fewer brokers. */
+  /** Undefined: 3, or the number of brokers live when it is created, when fewer. */
   replicationFactor?: number | undefined;
   /** Undefined: the replication factor less one, at least 1. Never more than the replication factor. */
   minInsyncReplicas?: number | undefined;
@@ -23,8 +23,13 @@ export interface TopicLayout {
   /** The fewest replicas any partition has. */
   replicationFactor: number;
   minInsyncReplicas: number;
-  /** Brokers the cluster has now. */
+  /** Brokers the cluster has live now. */
   brokers: number;
+  /**
+   * Created with fewer replicas than the default because fewer brokers were live, with no replication factor
+   * configured: a cluster with a broker down at that moment gets a topic weaker than its size allows, for good.
+   */
+  replicasFromLiveBrokers: boolean;
 }
 
 export function replicationFor(
@@ -58,10 +63,15 @@ export async function ensureTopic(admin: Admin, settings: TopicSettings): Promis
     ],
     waitForLeaders: true,
   });
-  return { ...(await readTopic(admin, settings.topic)), created, brokers: brokers.length };
+  const replicasFromLiveBrokers =
+    created && settings.replicationFactor === undefined && brokers.length < DEFAULT_REPLICATION_FACTOR;
+  return { ...(await readTopic(admin, settings.topic)), created, brokers: brokers.length, replicasFromLiveBrokers };
 }
 
-async function readTopic(admin: Admin, topic: string): Promise<Omit<TopicLayout, 'created' | 'brokers'>> {
+async function readTopic(
+  admin: Admin,
+  topic: string,
+): Promise<Omit<TopicLayout, 'created' | 'brokers' | 'replicasFromLiveBrokers'>> {
   const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
   const partitions = topics[0]?.partitions ?? [];
   const { resources } = await admin.describeConfigs({
@@ -92,4 +102,14 @@ export function brokerLossRisk(layout: TopicLayout): string | undefined {
     return `min.insync.replicas ${minIsr} of ${rf} replicas: losing any one broker stops publishing to its partitions`;
   }
   return undefined;
+}
+
+/**
+ * Why the topic just created may have fewer replicas than the cluster allows, or undefined: with no replication
+ * factor configured, the replicas follow the brokers live at that moment, and Kafka cannot tell a small cluster from
+ * a larger one with brokers down.
+ */
+export function replicasBelowDefault(layout: TopicLayout): string | undefined {
+  if (!layout.replicasFromLiveBrokers) return undefined;
+  return `created with ${layout.replicationFactor} of the default ${DEFAULT_REPLICATION_FACTOR} replicas because only ${layout.brokers} brokers were live; on a larger cluster, raise its replication and min.insync.replicas, or set KAFKA_TOPIC_REPLICATION_FACTOR`;
 }

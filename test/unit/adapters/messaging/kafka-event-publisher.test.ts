@@ -177,6 +177,7 @@ describe('KafkaEventPublisher', () => {
         replicationFactor: 3,
         minInsyncReplicas: 2,
         brokers: 3,
+        replicasFromLiveBrokers: false,
       },
     ]);
   });
@@ -211,6 +212,7 @@ describe('KafkaEventPublisher', () => {
         replicationFactor: 1,
         minInsyncReplicas: 1,
         brokers: 3,
+        replicasFromLiveBrokers: false,
       },
     ]);
   });

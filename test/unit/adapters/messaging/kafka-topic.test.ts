@@ -13,6 +13,7 @@ const layout = (replicationFactor: number, minInsyncReplicas: number): TopicLayo
   replicationFactor,
   minInsyncReplicas,
   brokers: 3,
+  replicasFromLiveBrokers: false,
 });
 
 describe('Replication of the topic the service creates', () => {
