@@ -4,7 +4,7 @@ import { toKafkaMessage } from './cloud-event-message.js';
 import { KAFKAJS_RETRY } from './kafka-client.js';
 import { ensureTopic, type TopicLayout } from './kafka-topic.js';
 import { partitionOfKey } from './key-partition.js';
-import { isFatalForProducer } from './producer-errors.js';
+import { isFatalForProducer, isTopicMissing } from './producer-errors.js';
 import { recordRuns } from './record-batches.js';
 import { WriteReadiness } from './write-readiness.js';
 
@@ -32,6 +32,8 @@ export class KafkaEventPublisher implements EventPublisher {
   /** The producer in use, or being connected: the lanes' concurrent sends share it, never make one each. */
   private producer: Promise<Producer> | undefined;
   private topic: TopicLayout | undefined;
+  /** The broker said the topic does not exist: the next connection creates it again (the lanes keep the old layout until then). */
+  private topicToEnsure = false;
   private readonly writeReadiness: WriteReadiness;
 
   constructor(
@@ -57,6 +59,7 @@ export class KafkaEventPublisher implements EventPublisher {
     );
     const refusals = sends.flatMap((send) => (send.refusal === undefined ? [] : [send.refusal]));
     if (refusals.length === 0) return;
+    if (refusals.some(isTopicMissing)) this.topicToEnsure = true;
     const fatal = refusals.find(isFatalForProducer);
     if (fatal !== undefined && (await this.discardProducer(producer))) this.producerReplaced(fatal);
     const acknowledged = sends.flatMap((send) => send.acknowledged);
@@ -128,8 +131,9 @@ export class KafkaEventPublisher implements EventPublisher {
   }
 
   private async connectedProducer(): Promise<Producer> {
-    if (this.topic === undefined) {
+    if (this.topic === undefined || this.topicToEnsure) {
       this.topic = await this.createTopicIfMissing();
+      this.topicToEnsure = false;
       this.topicFound(this.topic);
     }
     this.producer ??= this.newProducer().catch((error: unknown) => {

@@ -7,6 +7,14 @@ const FATAL_FOR_IDEMPOTENCE = new Set([
   'PRODUCER_FENCED',
 ]);
 
+/** True when the broker answered that the topic does not exist (deleted while the service runs), anywhere in the chain. */
+export function isTopicMissing(error: unknown): boolean {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    if ((current as Error & { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') return true;
+  }
+  return false;
+}
+
 /**
  * True when the producer must be thrown away and a new one created: the broker refused its idempotence state,
  * anywhere in the chain of causes. Nothing else is a reason, not even an error kafkajs will not retry (its send

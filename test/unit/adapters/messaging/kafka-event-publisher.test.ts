@@ -97,6 +97,7 @@ class FakeKafka {
       },
       send: async (record: ProducerRecord) => {
         if (this.sendFailure !== undefined) throw this.sendFailure;
+        if (this.existing === undefined) throw this.topicMissing;
         if (record.messages.some((m) => m.partition === this.failingPartition))
           throw new KafkaJSConnectionError('connect ECONNREFUSED');
         if (batchBytes(record) > BROKER_MAX_MESSAGE_BYTES) throw protocolError('MESSAGE_TOO_LARGE', false);
@@ -109,6 +110,14 @@ class FakeKafka {
         return [];
       },
     } as unknown as Producer;
+  }
+
+  private topicMissing: Error | undefined;
+
+  /** An operator deletes the topic: sends fail with this error (the broker's answer, as kafkajs wrapped it). */
+  deleteTopic(failure: Error): void {
+    this.existing = undefined;
+    this.topicMissing = failure;
   }
 
   admin(): Admin {
@@ -215,6 +224,34 @@ describe('KafkaEventPublisher', () => {
         replicasFromLiveBrokers: false,
       },
     ]);
+  });
+
+  it('creates the topic again when a send finds it deleted, however kafkajs wrapped the broker’s answer, and publishes to it (generated)', async () => {
+    const wrapper = fc.constantFrom('retries exceeded', 'non-retriable', 'plain cause');
+    await fc.assert(
+      fc.asyncProperty(fc.array(wrapper, { maxLength: 3 }), async (wrappers) => {
+        kafka = new FakeKafka();
+        layouts = [];
+        publisher = publisherWith();
+        await publisher.publish([EVENT]);
+        let failure = protocolError('UNKNOWN_TOPIC_OR_PARTITION', true);
+        for (const wrap of wrappers) {
+          failure =
+            wrap === 'retries exceeded'
+              ? new KafkaJSNumberOfRetriesExceeded(failure, { retryCount: 3, retryTime: 800, cause: failure } as never)
+              : wrap === 'non-retriable'
+                ? nonRetriable(failure)
+                : new Error('send failed', { cause: failure });
+        }
+        kafka.deleteTopic(failure);
+        await expect(publisher.publish([EVENT])).to.be.rejected;
+        await publisher.publish([EVENT]);
+        expect(kafka.createdTopics).to.have.length(2);
+        expect(layouts.map((layout) => layout.created)).to.deep.equal([true, true]);
+        expect(kafka.producers.flatMap((producer) => producer.sent)).to.have.length(2);
+      }),
+      propertyParameters(50),
+    );
   });
 
   it('uses one idempotent producer with one request in flight', async () => {
