@@ -109,11 +109,24 @@ jars_present() {
   [[ -f "$FETCH_MARKER" && "$(cat "$FETCH_MARKER")" == "$(fetch_fingerprint)" ]]
 }
 
+# Clones share the cache: one fetch at a time, under a lock that only the fetch holds (a broker started later must
+# not inherit it), and a fetch that waited finds the jars the first one put there instead of replacing them under a
+# broker or tool that already runs from them.
 fetch_jars() {
   jars_present && return 0
+  mkdir -p "$KAFKA_HOME_DIR"
+  (
+    if command -v flock >/dev/null 2>&1; then
+      flock -w 600 8 || die "timed out waiting for another fetch of the Kafka jars into $KAFKA_HOME_DIR"
+    fi
+    jars_present && exit 0
+    fetch_jars_unlocked
+  ) 8>"$KAFKA_HOME_DIR/.fetch-lock"
+}
+
+fetch_jars_unlocked() {
   require_mvn
   log "fetching Kafka $KAFKA_VERSION jars into $LIB_DIR"
-  mkdir -p "$KAFKA_HOME_DIR"
   local tmp="$KAFKA_HOME_DIR/libs.tmp.$$" out="$KAFKA_HOME_DIR/fetch.log"
   rm -rf "$tmp"
   # Maven output is kept in a file and shown only on failure.
