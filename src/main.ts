@@ -5,6 +5,7 @@ import { DatabaseFileUnusable } from './adapters/persistence/sqlite/writable-fil
 import { createLogger, writeAfterLogLines } from './composition/logger.js';
 import { type RunningService, startService } from './composition/service.js';
 import { StartupFailure } from './composition/startup-failure.js';
+import { stopOnSignals } from './composition/stop-on-signals.js';
 
 async function main(): Promise<void> {
   const config = loadOrExit();
@@ -69,42 +70,6 @@ async function printDevelopmentHelp(service: RunningService, logger: Logger): Pr
       '',
     ].join('\n'),
   );
-}
-
-/**
- * SIGTERM or SIGINT: stop gracefully and exit 0, or exit 1 when that takes longer than `timeoutMs`.
- * A second signal ends the process at once.
- */
-function stopOnSignals(service: RunningService, logger: ReturnType<typeof createLogger>, timeoutMs: number): void {
-  const stop = (signal: string) => {
-    const began = Date.now();
-    // From now on any signal, SIGINT after SIGTERM as well as the same one again, ends the process at once.
-    process.removeListener('SIGTERM', stop);
-    process.removeListener('SIGINT', stop);
-    const endNow = (again: string) => {
-      logger.warn({ signal: again }, 'second signal while stopping: exiting at once');
-      process.exit(1);
-    };
-    process.once('SIGTERM', endNow);
-    process.once('SIGINT', endNow);
-    logger.info({ signal, timeoutMs }, 'stopping');
-    setTimeout(() => {
-      logger.error({ timeoutMs }, 'shutdown timed out: exiting with work still open');
-      process.exit(1);
-    }, timeoutMs);
-    service.stop().then(
-      () => {
-        logger.info({ durationMs: Date.now() - began }, 'stopped');
-        process.exit(0);
-      },
-      (err) => {
-        logger.error({ err }, 'stopped with an error');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
 }
 
 await main();

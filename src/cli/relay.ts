@@ -3,6 +3,7 @@ import { installTracing } from '../adapters/tracing/tracing-sdk.js';
 import { createLogger } from '../composition/logger.js';
 import { buildRelayContainer, startOutboxRelay } from '../composition/relay-process.js';
 import { migrateOrExplain } from '../composition/startup-failure.js';
+import { stopOnSignals } from '../composition/stop-on-signals.js';
 import { TYPES } from '../composition/types.js';
 
 /** The outbox relay on its own, for when the service runs with OUTBOX_RELAY=off or without Kafka. */
@@ -19,22 +20,14 @@ async function main(): Promise<void> {
   const relay = startOutboxRelay(container);
   logger.info({ brokers: config.kafka.brokers, topic: config.kafka.topic }, 'outbox relay publishing to Kafka');
 
-  const stop = (signal: string) => {
-    logger.info({ signal }, 'stopping the outbox relay after the batch in flight');
-    relay
-      .stop()
-      .then(() => db.destroy())
-      .then(() => tracing.flush())
-      .then(
-        () => process.exit(0),
-        (err: unknown) => {
-          logger.error({ err }, 'the outbox relay stopped with an error');
-          process.exit(1);
-        },
-      );
+  const work = {
+    stop: () =>
+      relay
+        .stop()
+        .then(() => db.destroy())
+        .then(() => tracing.flush()),
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  stopOnSignals(work, logger, config.shutdownTimeoutMs, 'stopping the outbox relay after the batch in flight');
 }
 
 main().catch((error: unknown) => {

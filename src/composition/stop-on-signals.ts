@@ -1,0 +1,41 @@
+import type { Logger } from 'pino';
+
+export interface Stoppable {
+  stop(): Promise<void>;
+}
+
+/**
+ * SIGTERM or SIGINT: stop gracefully and exit 0, or exit 1 when that takes longer than `timeoutMs`
+ * (SHUTDOWN_TIMEOUT_MS). A second signal ends the process at once.
+ */
+export function stopOnSignals(work: Stoppable, logger: Logger, timeoutMs: number, stopping = 'stopping'): void {
+  const stop = (signal: string) => {
+    const began = Date.now();
+    // From now on any signal, SIGINT after SIGTERM as well as the same one again, ends the process at once.
+    process.removeListener('SIGTERM', stop);
+    process.removeListener('SIGINT', stop);
+    const endNow = (again: string) => {
+      logger.warn({ signal: again }, 'second signal while stopping: exiting at once');
+      process.exit(1);
+    };
+    process.once('SIGTERM', endNow);
+    process.once('SIGINT', endNow);
+    logger.info({ signal, timeoutMs }, stopping);
+    setTimeout(() => {
+      logger.error({ timeoutMs }, 'shutdown timed out: exiting with work still open');
+      process.exit(1);
+    }, timeoutMs);
+    work.stop().then(
+      () => {
+        logger.info({ durationMs: Date.now() - began }, 'stopped');
+        process.exit(0);
+      },
+      (err) => {
+        logger.error({ err }, 'stopped with an error');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
