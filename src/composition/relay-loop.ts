@@ -51,6 +51,7 @@ export class RelayLoop {
       retryAfter: (lane, delayMs) => this.retries.retryAfter(lane, delayMs),
       cancelRetries: () => this.retries.cancelAll(),
       watchPublish: (lane) => this.watchPublish(lane),
+      watchConnect: () => this.watchConnect(),
     });
   }
 
@@ -155,6 +156,14 @@ export class RelayLoop {
   private async handOver(): Promise<void> {
     await this.policy.handOver();
     await this.stopRequests.wait(HAND_OVER_PAUSE_POLLS * this.settings.pollIntervalMs);
+  }
+
+  /** Tells the policy when the connection a round begins with is still not made past the stall threshold. */
+  private watchConnect(): () => void {
+    const stallMs = this.settings.publishStallMs;
+    if (stallMs === undefined) return () => undefined;
+    const timer = setTimeout(() => this.policy.connectStalled(stallMs), stallMs);
+    return () => clearTimeout(timer);
   }
 
   /** Tells the policy when a publish is still unacknowledged past the stall threshold (it waits on). */

@@ -23,6 +23,14 @@ export class ManualRelayDriver implements RelayDriver {
     this.cancellations++;
   }
 
+  /** How often the policy watched the connection a round begins with. */
+  connectWatches = 0;
+
+  watchConnect(): () => void {
+    this.connectWatches++;
+    return () => undefined;
+  }
+
   watchPublish(lane: string): () => void {
     this.watched.push(lane);
     return () => this.watched.splice(this.watched.indexOf(lane), 1);

@@ -16,6 +16,7 @@ export class RecordingPublisher implements EventPublisher {
   private down: Error | undefined;
   private readonly refusedAttempts = new Set<number>();
   private heldAcks: Array<() => void> | undefined;
+  private connectionsHeld: Array<() => void> | undefined;
   private readonly writableWaiters: Array<() => void> = [];
   private readonly partialAttempts = new Map<number, (event: PendingEvent) => boolean>();
   private readonly stuckLanes = new Map<string, Array<() => void>>();
@@ -92,6 +93,18 @@ export class RecordingPublisher implements EventPublisher {
 
   async connect(): Promise<void> {
     if (this.down !== undefined) throw this.down;
+    if (this.connectionsHeld !== undefined) await new Promise<void>((resolve) => this.connectionsHeld!.push(resolve));
+  }
+
+  /** Connections are taken and never answered until `answerConnections()`, as a black-holed broker leaves them. */
+  holdConnections(): void {
+    this.connectionsHeld ??= [];
+  }
+
+  answerConnections(): void {
+    const held = this.connectionsHeld ?? [];
+    this.connectionsHeld = undefined;
+    for (const answer of held) answer();
   }
 
   /** Like a broker's metadata: answers true when `recover()` is called, false after `withinMs` or once abandoned. */

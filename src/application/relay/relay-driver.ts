@@ -17,4 +17,10 @@ export interface RelayDriver {
    * acknowledged past the stall threshold. Answers the function that ends the watch.
    */
   watchPublish(lane: string): () => void;
+  /**
+   * Watches the connection to the broker a round begins with: calls the policy's `connectStalled(waitedMs)` if it is
+   * still not made past the stall threshold (a broker that takes the connection and never answers). Answers the
+   * function that ends the watch.
+   */
+  watchConnect(): () => void;
 }

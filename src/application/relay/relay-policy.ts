@@ -117,7 +117,12 @@ export class RelayPolicy {
    * on each time a batch settles or events are committed, until no batch is in flight (`roundOver`).
    */
   async beginRound(): Promise<Round> {
-    await this.ports.publisher.connect();
+    const endWatch = this.driver.watchConnect();
+    try {
+      await this.ports.publisher.connect();
+    } finally {
+      endWatch();
+    }
     this.restartReading();
     return { published: 0, failures: [] };
   }
@@ -212,6 +217,11 @@ export class RelayPolicy {
     if (brokerWritable) this.lanes.restartBackoff(lane);
     this.news.push({ lane, retryDue: true });
     this.driver.wake();
+  }
+
+  /** The connection to the broker is still not made after `waitedMs`: an outage begins while it waits on. */
+  connectStalled(waitedMs: number): void {
+    this.outages.begin(new PublishStalled(waitedMs));
   }
 
   /** A publish of the lane is still not acknowledged after `waitedMs`: an outage begins while it waits on. */

@@ -218,6 +218,18 @@ describe('The outbox relay, run by RelayLoop', () => {
       expect(outbox.unpublished).to.deep.equal([]);
     });
 
+    it('reports a connection to the broker not made past the stall threshold as an outage, and its end once it publishes', async () => {
+      relay = relayWith({ publishStallMs: 30 });
+      outbox.append(1);
+      broker.holdConnections();
+      relay.start();
+      await eventually('the stall is reported', () => log.outagesBegun.length === 1, { timeoutMs: 1_000 });
+      expect(log.outagesBegun[0]).to.be.instanceOf(PublishStalled);
+      broker.answerConnections();
+      await eventually('the outage ends', () => log.outagesEnded.length === 1);
+      expect(outbox.unpublished).to.deep.equal([]);
+    });
+
     it('reports nothing for a publish acknowledged within the stall threshold', async () => {
       relay = relayWith({ publishStallMs: 5_000 });
       outbox.append(7);
