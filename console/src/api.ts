@@ -51,7 +51,7 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly facts: { status?: string; errors?: FieldError[]; requestId?: string },
+    readonly facts: { status?: string; errors?: FieldError[]; pageSize?: number; requestId?: string },
   ) {
     super(message);
   }
@@ -144,6 +144,7 @@ export class Api {
       throw new ApiError(response.status, String(body.code ?? 'UNKNOWN'), String(body.message ?? response.statusText), {
         ...(typeof body.status === 'string' ? { status: body.status } : {}),
         ...(Array.isArray(body.errors) ? { errors: body.errors as FieldError[] } : {}),
+        ...(typeof body.pageSize === 'number' ? { pageSize: body.pageSize } : {}),
         ...(typeof body.requestId === 'string' ? { requestId: body.requestId } : {}),
       });
     }

@@ -27,6 +27,14 @@ const scopeClaim = fc.oneof(
 const scopeClaims = fc.record({ scope: scopeClaim, scp: scopeClaim }, { requiredKeys: [] });
 
 const HOSTILE_NAME = '<img src=x onerror=alert(1)>';
+/** Enough campaigns of about 500 KiB of content that a page of 25 of them holds more than the 8 MiB a page answers. */
+const LARGE_CAMPAIGNS = 17;
+const LARGE_CONTENT = Array.from({ length: 5 }, (_, i) => ({
+  name: `part ${i}`,
+  message: 'x'.repeat(99_900),
+  application: { appId: '1464041244280' },
+}));
+const FITTING_RUNS = 100;
 /** The console promises that a change by someone else shows within this time. */
 const LIVE_WITHIN_MS = 2000;
 
@@ -179,6 +187,91 @@ describe('The operator console in Chromium', function () {
     await page.getByLabel('Status').selectOption('');
     await page.getByLabel('Search by name or id').fill(ids[7]!);
     await listed(named(7));
+    await page.close();
+  });
+
+  it('shows a page of large campaigns at the size the service says fits, says so, and pages through them at that size', async () => {
+    const mark = `Large-${Date.now()}`;
+    const ids: string[] = [];
+    for (let i = 0; i < LARGE_CAMPAIGNS; i++)
+      ids.push(await service.createCampaign({ name: `${mark} ${i}`, campaignMessages: LARGE_CONTENT }));
+    try {
+      const refused = await service.request('GET', `/api/v1/campaigns?search=${mark}&pageSize=25`);
+      expect(refused.body.code).to.equal('PAGE_TOO_LARGE');
+      const fits = refused.body.pageSize as number;
+      const page = await signedIn();
+      const listReads: number[] = [];
+      page.on('response', (answer) => {
+        if (new URL(answer.url()).pathname.endsWith('/api/v1/campaigns')) listReads.push(answer.status());
+      });
+      await page.getByLabel('Search by name or id').fill(mark);
+      await page.getByText(`1–${fits} of ${LARGE_CAMPAIGNS}`).waitFor();
+      await page.locator('[data-fitted-page]', { hasText: `${fits} are shown a page` }).waitFor();
+      expect(await page.locator('table.campaigns tbody tr').count()).to.equal(fits);
+      expect(await page.getByLabel('Per page').inputValue()).to.equal('25');
+      expect(await page.locator('main .error').count()).to.equal(0);
+
+      const refusalsOnceFitted = listReads.filter((status) => status === 400).length;
+      await page.waitForTimeout(2500);
+      expect(listReads.filter((status) => status === 400).length, 'refused again after it fitted').to.equal(
+        refusalsOnceFitted,
+      );
+
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByText(`${fits + 1}–${LARGE_CAMPAIGNS} of ${LARGE_CAMPAIGNS}`).waitFor();
+      await rowOf(page, ids[0]!).waitFor();
+      await page.close();
+    } finally {
+      for (const id of ids) await service.request('POST', `/api/v1/campaigns/${id}/delete`);
+    }
+  });
+
+  it('reads a page refused as too large again at the size the refusal names, whatever sizes it names', async () => {
+    const page = await browser.newPage();
+    await page.goto(consoleUrl());
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 500 }),
+        fc.array(fc.option(fc.integer({ min: -2, max: 600 }), { nil: null }), { maxLength: 8 }),
+        async (asked, namedSizes) => {
+          const { sizes, outcome } = await page.evaluate(
+            async ({ asked, namedSizes }) => {
+              const { readFitting } = await import(new URL('fitting-page.js', location.href).href);
+              const { ApiError } = await import(new URL('api.js', location.href).href);
+              const sizes: number[] = [];
+              const refusals = [...namedSizes];
+              const read = async (size: number) => {
+                sizes.push(size);
+                if (refusals.length === 0) return 'a page';
+                const named = refusals.shift();
+                throw new ApiError(400, 'PAGE_TOO_LARGE', 'too large', named === null ? {} : { pageSize: named });
+              };
+              try {
+                const fitted = await readFitting(read, asked);
+                return { sizes, outcome: { pageSize: fitted.pageSize as number } };
+              } catch (error) {
+                return {
+                  sizes,
+                  outcome: { refused: (error as { facts: { pageSize?: number } }).facts.pageSize ?? null },
+                };
+              }
+            },
+            { asked, namedSizes },
+          );
+          expect(sizes[0]).to.equal(asked);
+          for (let i = 1; i < sizes.length; i++) {
+            expect(sizes[i], 'each read asks for the size the last refusal named').to.equal(namedSizes[i - 1]);
+            expect(sizes[i]).to.be.within(1, sizes[i - 1]! - 1);
+          }
+          if ('pageSize' in outcome) expect(outcome.pageSize).to.equal(sizes.at(-1));
+          else
+            expect(outcome.refused, 'a refusal naming no smaller size is the answer').to.equal(
+              namedSizes[sizes.length - 1],
+            );
+        },
+      ),
+      propertyParameters(FITTING_RUNS),
+    );
     await page.close();
   });
 

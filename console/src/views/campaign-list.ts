@@ -1,9 +1,10 @@
 import type { Api, CampaignPage } from '../api.js';
+import { readFitting } from '../fitting-page.js';
 import { describeError, zoned } from '../format.js';
 import { routeOf, usePolling } from '../hooks.js';
 import { html } from '../html.js';
 import { filtersOf, type ListFilters, PAGE_SIZES, SORTS, STATUSES, showListAddress } from '../list-address.js';
-import { useEffect, useState } from '../vendor/preact-hooks.js';
+import { useEffect, useRef, useState } from '../vendor/preact-hooks.js';
 import { StatusBadge } from './status-badge.js';
 
 /** A change made by anyone shows within this time. */
@@ -24,9 +25,17 @@ export function CampaignList({ api, notice }: { api: Api; notice?: string | unde
   }, [filters]);
   const { status, search, sort, pageSize, start } = filters;
   const query = { start, pageSize, status, search: search.trim(), sort };
-  // The page on screen carries the offset it was read at, so the pager never describes a page still loading.
-  const { value: shown, error } = usePolling<{ page: CampaignPage; start: number }>(
-    async () => ({ page: await api.listCampaigns(query), start: query.start }),
+  // A page of large campaigns is read at the size the service says fits; the next reads of it start there.
+  const fitted = useRef<{ query: string; pageSize: number } | undefined>(undefined);
+  // The page on screen carries the offset and size it was read at, so the pager never describes a page still loading.
+  const { value: shown, error } = usePolling<ShownPage>(
+    async () => {
+      const asked = JSON.stringify(query);
+      const first = fitted.current?.query === asked ? fitted.current.pageSize : query.pageSize;
+      const read = await readFitting((size) => api.listCampaigns({ ...query, pageSize: size }), first);
+      fitted.current = { query: asked, pageSize: read.pageSize };
+      return { page: read.page, start: query.start, pageSize: read.pageSize };
+    },
     REFRESH_MS,
     Object.values(query),
   );
@@ -64,13 +73,24 @@ export function CampaignList({ api, notice }: { api: Api; notice?: string | unde
       </div>
     </form>
     ${error ? html`<p class="error" role="alert">Could not load campaigns: ${describeError(error)}</p>` : null}
+    ${shown !== undefined && shown.pageSize < pageSize ? html`<p class="notice" data-fitted-page>${fittedPageText(shown.pageSize, pageSize)}</p>` : null}
     ${shown === undefined ? html`<p>Loading…</p>` : html`<${CampaignTable} page=${shown.page} />`}
     ${
       shown === undefined
         ? null
-        : html`<${Pager} total=${shown.page.total} start=${shown.start} shown=${shown.page.campaigns.length} pageSize=${pageSize} onStart=${setStart} />`
+        : html`<${Pager} total=${shown.page.total} start=${shown.start} shown=${shown.page.campaigns.length} pageSize=${shown.pageSize} onStart=${setStart} />`
     }
   `;
+}
+
+interface ShownPage {
+  page: CampaignPage;
+  start: number;
+  pageSize: number;
+}
+
+function fittedPageText(fits: number, asked: number): string {
+  return `These campaigns are large: ${asked} of them hold more than the service answers at once (8 MiB), so ${fits} are shown a page.`;
 }
 
 function CampaignTable({ page }: { page: CampaignPage }) {
