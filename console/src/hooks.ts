@@ -1,8 +1,16 @@
 import { useEffect, useRef, useState } from './vendor/preact-hooks.js';
 
 /**
- * Runs `load` now and again `intervalMs` after each answer, for as long as the component shows and `deps` stay
- * the same; a change of `deps` loads at once. Answers of an earlier `deps` are dropped.
+ * A read is repeated no sooner than this many times as long as it took: a slow read (a page of large campaigns, a
+ * busy service) keeps one tab from holding the service busy more than a fifth of the time.
+ */
+export const SLOW_READ_FACTOR = 4;
+
+/**
+ * Runs `load` now and again after each answer, for as long as the component shows, its tab is visible and `deps`
+ * stay the same: `intervalMs` later, or `SLOW_READ_FACTOR` times as long as the read took when that is longer. A
+ * hidden tab reads nothing and reads at once when it is shown again; a change of `deps` loads at once. Answers of
+ * an earlier `deps` are dropped.
  */
 export function usePolling<T>(load: () => Promise<T>, intervalMs: number, deps: unknown[]) {
   const [state, setState] = useState<{ value?: T; error?: unknown; loading: boolean }>({ loading: true });
@@ -11,21 +19,35 @@ export function usePolling<T>(load: () => Promise<T>, intervalMs: number, deps: 
   latest.current = load;
   useEffect(() => {
     let active = true;
+    let reading = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const run = async () => {
+      timer = undefined;
+      if (document.visibilityState === 'hidden') return;
+      reading = true;
+      const began = performance.now();
       try {
         const value = await latest.current();
         if (active) setState({ value, loading: false });
       } catch (error) {
         if (active) setState((previous) => ({ ...previous, error, loading: false }));
       }
-      if (active) timer = setTimeout(run, intervalMs);
+      reading = false;
+      const took = performance.now() - began;
+      if (active) timer = setTimeout(run, Math.max(intervalMs, SLOW_READ_FACTOR * took));
+    };
+    const shown = () => {
+      if (document.visibilityState === 'hidden' || reading) return;
+      clearTimeout(timer);
+      void run();
     };
     setState((previous) => ({ ...previous, error: undefined, loading: true }));
+    document.addEventListener('visibilitychange', shown);
     void run();
     return () => {
       active = false;
       clearTimeout(timer);
+      document.removeEventListener('visibilitychange', shown);
     };
   }, [...deps, tick]);
   return { ...state, reload: () => setTick((n) => n + 1) };

@@ -35,6 +35,8 @@ const LARGE_CONTENT = Array.from({ length: 5 }, (_, i) => ({
   application: { appId: '1464041244280' },
 }));
 const FITTING_RUNS = 100;
+/** The console reads a page again no sooner than this many times as long as the last read took. */
+const SLOW_READ_FACTOR = 4;
 /** The console promises that a change by someone else shows within this time. */
 const LIVE_WITHIN_MS = 2000;
 
@@ -68,6 +70,13 @@ describe('The operator console in Chromium', function () {
     await page.evaluate((hash) => (location.hash = hash), `#/campaigns/${id}`);
     await page.locator('h1.campaign-title').waitFor();
   }
+
+  /** The tab as the page sees it when the operator switches to another tab, or back. */
+  const showTab = (page: Page, state: 'hidden' | 'visible') =>
+    page.evaluate((state) => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }, state);
 
   const statusBadge = (page: Page, status: string) =>
     page.locator('h1.campaign-title .badge', { hasText: new RegExp(`^${status}$`) });
@@ -662,6 +671,45 @@ describe('The operator console in Chromium', function () {
     await service.request('POST', `/api/v1/campaigns/${id}/pause`, { token: someoneElse });
     await statusBadge(page, 'paused').waitFor({ timeout: LIVE_WITHIN_MS });
     await page.locator('[data-field="updatedBy"] dd', { hasText: 'someone-else' }).waitFor({ timeout: LIVE_WITHIN_MS });
+    await page.close();
+  });
+
+  it('reads nothing while its tab is hidden, and shows what changed as soon as the tab is shown again', async () => {
+    const page = await signedIn();
+    const reads: number[] = [];
+    page.on('request', (request) => {
+      if (request.url().startsWith(service.url)) reads.push(Date.now());
+    });
+    await showTab(page, 'hidden');
+    await page.waitForTimeout(1500);
+    const hiddenSince = Date.now();
+    await page.waitForTimeout(3000);
+    expect(
+      reads.filter((at) => at >= hiddenSince),
+      'reads while hidden',
+    ).to.deep.equal([]);
+
+    const id = await service.createCampaign({ name: 'Made while the tab was hidden' });
+    await showTab(page, 'visible');
+    await rowOf(page, id).waitFor({ timeout: 700 });
+    await page.close();
+  });
+
+  it('reads a slow page again no sooner than four times as long as it took', async () => {
+    const page = await signedIn();
+    const slowMs = 800;
+    const listReads: number[] = [];
+    await page.route(
+      (url) => url.pathname.endsWith('/api/v1/campaigns'),
+      async (route) => {
+        listReads.push(Date.now());
+        await new Promise((resolve) => setTimeout(resolve, slowMs));
+        await route.continue();
+      },
+    );
+    await eventually('the list is read slowly twice', () => listReads.length >= 2, { timeoutMs: 15_000 });
+    const [first, second] = listReads as [number, number];
+    expect(second - first, 'from one slow read to the next').to.be.at.least((1 + SLOW_READ_FACTOR) * slowMs - 200);
     await page.close();
   });
 
