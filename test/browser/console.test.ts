@@ -35,6 +35,11 @@ const LARGE_CONTENT = Array.from({ length: 5 }, (_, i) => ({
   application: { appId: '1464041244280' },
 }));
 const FITTING_RUNS = 100;
+const NAME_RUNS = 60;
+/** A name the service stores: 1 to 255 code points of any plane, none of them a control character. */
+const storableName = fc
+  .string({ unit: 'binary', minLength: 1, maxLength: 255 })
+  .filter((name) => !/\p{Cc}/u.test(name) && name.trim() !== '');
 /** The console reads a page again no sooner than this many times as long as the last read took. */
 const SLOW_READ_FACTOR = 4;
 /** The console promises that a change by someone else shows within this time. */
@@ -375,6 +380,27 @@ describe('The operator console in Chromium', function () {
     await page.getByRole('button', { name: 'Create campaign' }).click();
     await page.locator('[data-field="startAt"] dd', { hasText: '2031-05-24 12:08:51 UTC' }).waitFor();
     await page.locator('[data-field="startDateStr"] dd', { hasText: '05/24/2031 04:38:51 PM' }).waitFor();
+    await page.close();
+  });
+
+  it('takes a name of up to 255 characters in any script, emoji included, and creates it whole', async () => {
+    const page = await signedIn();
+    await page.evaluate(() => (location.hash = '#/new'));
+    const name = page.getByLabel('Name', { exact: true });
+    await fc.assert(
+      fc.asyncProperty(storableName, async (typed) => {
+        await name.fill(typed);
+        expect([...(await name.inputValue())], 'the name as the form holds it').to.deep.equal([...typed]);
+      }),
+      propertyParameters(NAME_RUNS),
+    );
+
+    const longest = '🎉'.repeat(255);
+    await name.fill(longest);
+    await page.getByLabel('Start', { exact: true }).fill(inDays(2));
+    await page.getByRole('button', { name: 'Create campaign' }).click();
+    await page.locator('h1.campaign-title').waitFor();
+    expect(await page.locator('h1.campaign-title .name').textContent()).to.equal(longest);
     await page.close();
   });
 

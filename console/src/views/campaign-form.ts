@@ -124,7 +124,7 @@ export function CampaignForm({ api, id }: { api: Api; id?: string }) {
       ${problem ? html`<p class="error" role="alert">${problem}</p>` : null}
       <div class="field">
         <label for="field-name">Name</label>
-        <input ...${input('name')} required maxlength="255" />
+        <input ...${input('name')} required />
         ${fieldError('name')}
       </div>
       <div class="field">
