@@ -880,6 +880,37 @@ describe('The operator console in Chromium', function () {
     await page.close();
   });
 
+  it('wraps names, ids and subjects of any length without sideways scrolling, from 1280 px down to 320 px', async () => {
+    const longest = (letter: string) => letter.repeat(255);
+    const author = await service.token(longest('w'));
+    const created = await service.request('POST', '/api/v1/campaigns', {
+      token: author,
+      body: {
+        name: longest('N'),
+        description: longest('D'),
+        zone: '(GMT+14:00) Line Islands',
+        startAt: inDays(1),
+        campaignSegments: [{ segment: { id: 51, name: longest('S') } }],
+      },
+    });
+    const id = created.body.id as string;
+    await service.request('POST', `/api/v1/campaigns/${id}/start`, { token: author });
+    const sideways = (page: Page) =>
+      page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    for (const width of [1280, 390, 320]) {
+      const page = await signedIn({ token: author, viewport: { width, height: 800 } });
+      await page.getByLabel('Search by name or id').fill(id);
+      await rowOf(page, id).waitFor();
+      expect(await sideways(page), `the list at ${width} px`).to.equal(0);
+      await openCampaign(page, id);
+      await page.locator('table.events tr', { hasText: 'CampaignStarted' }).waitFor();
+      await page.getByRole('button', { name: 'Delete', exact: true }).click();
+      await page.getByRole('alertdialog').waitFor();
+      expect(await sideways(page), `the campaign at ${width} px`).to.equal(0);
+      await page.close();
+    }
+  });
+
   it('opens signed in from the link the service prints at startup in development mode', async () => {
     const database = await SQLITE.create();
     const started = await ServiceProcess.start({ ...database.env, AUTH_JWT_SECRET: '', NODE_ENV: 'development' });
