@@ -53,6 +53,19 @@ export function usePolling<T>(load: () => Promise<T>, intervalMs: number, deps: 
   return { ...state, reload: () => setTick((n) => n + 1) };
 }
 
+/**
+ * A ref for a page's heading that moves the focus to it the first time it shows: after a link or an action opened
+ * the page, the keyboard and a screen reader go on from there, not from the top of the document.
+ */
+export function useFocusOnShow() {
+  const focused = useRef(false);
+  return (element: HTMLElement | null) => {
+    if (element === null || focused.current) return;
+    focused.current = true;
+    element.focus();
+  };
+}
+
 export type Route =
   | { page: 'list' }
   | { page: 'new' }

@@ -867,6 +867,45 @@ describe('The operator console in Chromium', function () {
     await page.close();
   });
 
+  it('moves the focus to the heading of each page it opens, and leaves it where the operator put it while it reads', async () => {
+    const id = await service.createCampaign({ name: 'Focus goes here' });
+    const page = await signedIn();
+    const focused = () =>
+      page.evaluate(() => {
+        const element = document.activeElement;
+        return element === null ? 'nothing' : `${element.tagName}: ${element.textContent?.trim()}`;
+      });
+    const headingFocused = (text: string) =>
+      page.waitForFunction(
+        (text) => document.activeElement?.tagName === 'H1' && document.activeElement.textContent?.includes(text),
+        text,
+        { timeout: 5000 },
+      );
+    expect(await focused()).to.equal('H1: Campaigns');
+
+    await page.getByLabel('Search by name or id').focus();
+    await page.keyboard.type(id);
+    await page.waitForTimeout(2500);
+    expect(await focused(), 'after the list was read again').to.equal('INPUT: ');
+    await rowOf(page, id).getByRole('link').focus();
+    await page.keyboard.press('Enter');
+    await headingFocused('Focus goes here');
+    await page.getByRole('link', { name: 'Modify', exact: true }).focus();
+    await page.waitForTimeout(2500);
+    expect(await focused(), 'after the campaign was read again').to.equal('A: Modify');
+
+    await page.keyboard.press('Enter');
+    await headingFocused('Modify');
+    await page.getByLabel('Name', { exact: true }).fill('Focus came back here');
+    await page.getByLabel('Name', { exact: true }).press('Enter');
+    await headingFocused('Focus came back here');
+
+    await page.getByRole('link', { name: '← All campaigns' }).focus();
+    await page.keyboard.press('Enter');
+    await headingFocused('Campaigns');
+    await page.close();
+  });
+
   it('fits a 390 px phone screen without sideways scrolling', async () => {
     const id = await service.createCampaign({ name: 'A campaign with a rather long name for a small phone screen' });
     const page = await signedIn({ viewport: { width: 390, height: 844 } });

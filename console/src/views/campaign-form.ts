@@ -1,6 +1,6 @@
 import { type Api, ApiError, answered, type Campaign, type FieldError, newIdempotencyKey } from '../api.js';
 import { describeError } from '../format.js';
-import { go } from '../hooks.js';
+import { go, useFocusOnShow } from '../hooks.js';
 import { html } from '../html.js';
 import { useEffect, useRef, useState } from '../vendor/preact-hooks.js';
 
@@ -46,6 +46,7 @@ export function CampaignForm({ api, id }: { api: Api; id?: string }) {
   const [problem, setProblem] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const key = useRef(newIdempotencyKey());
+  const heading = useFocusOnShow();
 
   useEffect(() => {
     if (id === undefined) return;
@@ -119,7 +120,7 @@ export function CampaignForm({ api, id }: { api: Api; id?: string }) {
 
   return html`
     <p><a href=${id === undefined ? '#/' : `#/campaigns/${id}`}>← Back</a></p>
-    <h1 tabindex="-1">${id === undefined ? 'New campaign' : `Modify ${original?.name ?? id}`}</h1>
+    <h1 tabindex="-1" ref=${heading}>${id === undefined ? 'New campaign' : `Modify ${original?.name ?? id}`}</h1>
     <form class="campaign-form" onSubmit=${submit} novalidate>
       ${problem ? html`<p class="error" role="alert">${problem}</p>` : null}
       <div class="field">

@@ -1,7 +1,7 @@
 import type { Api, CampaignPage } from '../api.js';
 import { readFitting } from '../fitting-page.js';
 import { describeError, zoned } from '../format.js';
-import { routeOf, usePolling } from '../hooks.js';
+import { routeOf, useFocusOnShow, usePolling } from '../hooks.js';
 import { html } from '../html.js';
 import { filtersOf, type ListFilters, PAGE_SIZES, SORTS, STATUSES, showListAddress } from '../list-address.js';
 import { useEffect, useRef, useState } from '../vendor/preact-hooks.js';
@@ -13,6 +13,7 @@ export const REFRESH_MS = 1000;
 /** The filters live in the address (`#/?status=paused&start=25`), so going back to the list finds them as they were. */
 export function CampaignList({ api, notice }: { api: Api; notice?: string | undefined }) {
   const [filters, setFilters] = useState(() => filtersOf(location.hash));
+  const heading = useFocusOnShow();
   useEffect(() => {
     const follow = () => {
       if (routeOf(location.hash).page === 'list') setFilters(filtersOf(location.hash));
@@ -44,7 +45,7 @@ export function CampaignList({ api, notice }: { api: Api; notice?: string | unde
   const inputValue = (event: Event) => (event.target as HTMLInputElement | HTMLSelectElement).value;
 
   return html`
-    <h1 tabindex="-1">Campaigns</h1>
+    <h1 tabindex="-1" ref=${heading}>Campaigns</h1>
     ${notice ? html`<p class="success" role="status">${notice}</p>` : null}
     <form class="filters" role="search" onSubmit=${(e: Event) => e.preventDefault()}>
       <div class="field">

@@ -1,6 +1,6 @@
 import { type Api, ApiError, type Campaign } from '../api.js';
 import { describeError, instant } from '../format.js';
-import { usePolling } from '../hooks.js';
+import { useFocusOnShow, usePolling } from '../hooks.js';
 import { html } from '../html.js';
 import { listAddress } from '../list-address.js';
 import type { Session } from '../session.js';
@@ -58,15 +58,16 @@ export function CampaignPage({
 }) {
   const { value: campaign, error, reload } = usePolling<Campaign>(() => api.campaign(id), REFRESH_MS, [api, id]);
   const gone = error instanceof ApiError && error.status === 404;
+  const heading = useFocusOnShow();
   return html`
     <p><a href=${listAddress()}>← All campaigns</a></p>
     ${campaign === undefined && !error ? html`<p>Loading…</p>` : null}
-    ${gone ? html`<h1 tabindex="-1">Campaign ${id}</h1><p class="notice" role="status">This campaign no longer exists.</p>` : null}
+    ${gone ? html`<h1 tabindex="-1" ref=${heading}>Campaign ${id}</h1><p class="notice" role="status">This campaign no longer exists.</p>` : null}
     ${error && !gone ? html`<p class="error" role="alert">Could not load the campaign: ${describeError(error)}</p>` : null}
     ${
       campaign && !gone
         ? html`
-          <h1 tabindex="-1" class="campaign-title"><span class="name">${campaign.name}</span> <${StatusBadge} status=${campaign.status} /></h1>
+          <h1 tabindex="-1" class="campaign-title" ref=${heading}><span class="name">${campaign.name}</span> <${StatusBadge} status=${campaign.status} /></h1>
           <${CampaignActions} api=${api} campaign=${campaign} session=${session} onChanged=${reload} onDeleted=${onDeleted} />
           <${CampaignFields} campaign=${campaign} />
         `
