@@ -906,6 +906,53 @@ describe('The operator console in Chromium', function () {
     await page.close();
   });
 
+  it('keeps the focus on the action pressed, brings it back from a confirmation, and gives it to the outcome when the action is gone', async () => {
+    const id = await service.createCampaign({ name: 'Keyboard lifecycle' });
+    const page = await signedIn();
+    await openCampaign(page, id);
+    const focused = () =>
+      page.evaluate(() => {
+        const element = document.activeElement;
+        return element === null ? 'nothing' : `${element.tagName}: ${element.textContent?.trim()}`;
+      });
+    const said = (role: 'status' | 'alert', text: string) =>
+      page.locator(`.actions [role="${role}"]`, { hasText: text }).waitFor();
+    expect(await page.locator('.actions [role="status"], .actions [role="alert"]').allTextContents()).to.deep.equal([
+      '',
+      '',
+    ]);
+
+    await page.getByRole('button', { name: 'Start', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await statusBadge(page, 'running').waitFor();
+    await said('status', 'Started.');
+    expect(await focused()).to.equal('BUTTON: Start');
+    await page.keyboard.press('Enter');
+    await said('alert', '409 CAMPAIGN_NOT_STARTABLE');
+    expect(await focused()).to.equal('BUTTON: Start');
+
+    await page.getByRole('button', { name: 'Terminate', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('alertdialog').waitFor();
+    await page.keyboard.press('Escape');
+    expect(await focused(), 'after the confirmation was cancelled').to.equal('BUTTON: Terminate');
+    await page.keyboard.press('Enter');
+    await page.getByRole('alertdialog').waitFor();
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused()).to.equal('BUTTON: Yes, terminate');
+    await page.keyboard.press('Enter');
+    await statusBadge(page, 'terminated').waitFor();
+    await said('status', 'Terminated.');
+    expect(await focused(), 'after the confirmed action').to.equal('BUTTON: Terminate');
+
+    await page.getByRole('button', { name: 'Restart', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await statusBadge(page, 'scheduled').waitFor();
+    await said('status', 'Restarted');
+    await page.waitForFunction(() => document.activeElement?.classList.contains('outcome'), null, { timeout: 5000 });
+    await page.close();
+  });
+
   it('fits a 390 px phone screen without sideways scrolling', async () => {
     const id = await service.createCampaign({ name: 'A campaign with a rather long name for a small phone screen' });
     const page = await signedIn({ viewport: { width: 390, height: 844 } });

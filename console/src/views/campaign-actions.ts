@@ -4,7 +4,7 @@ import { go } from '../hooks.js';
 import { html } from '../html.js';
 import { listAddress } from '../list-address.js';
 import { mayUse, type Session } from '../session.js';
-import { useLayoutEffect, useRef, useState } from '../vendor/preact-hooks.js';
+import { useEffect, useLayoutEffect, useRef, useState } from '../vendor/preact-hooks.js';
 
 type Action = Verb | 'restart';
 
@@ -50,7 +50,8 @@ const ACTIONS: readonly ActionEntry[] = [
  * Every action the token's scopes allow is offered (Restart only where it restarts); the service decides whether
  * the campaign's state allows it and a refusal is shown as the service words it. One Idempotency-Key per action and
  * state of the campaign, so a double click, or a retry after a lost answer, does the thing once; after a refusal
- * the next try has a new one.
+ * the next try has a new one. The focus stays on the button pressed (or goes back to it from a confirmation), or
+ * moves to the outcome when the button is gone; the outcome is said in live regions that are always there.
  */
 export function CampaignActions({
   api,
@@ -67,6 +68,9 @@ export function CampaignActions({
   onDeleted: (notice: string) => void;
 }) {
   const [busy, setBusy] = useState<Action | undefined>();
+  const running = useRef(false);
+  const buttons = useRef(new Map<Action, HTMLButtonElement>());
+  const outcomeShown = useRef<HTMLDivElement>(null);
   const [asking, setAsking] = useState<ActionEntry | undefined>();
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | undefined>();
   const keys = useRef(new Map<string, string>());
@@ -76,6 +80,9 @@ export function CampaignActions({
   };
 
   const run = async (entry: ActionEntry) => {
+    // A button stays focusable while its request runs (a disabled one would drop the focus), so clicks are ignored here.
+    if (running.current) return;
+    running.current = true;
     setAsking(undefined);
     setBusy(entry.action);
     setOutcome(undefined);
@@ -95,9 +102,19 @@ export function CampaignActions({
       if (answered(error)) keys.current.delete(intent);
       setOutcome({ ok: false, text: refusalText(entry.label, error) });
     } finally {
+      running.current = false;
       setBusy(undefined);
     }
   };
+  const closeConfirm = (entry: ActionEntry) => {
+    setAsking(undefined);
+    buttons.current.get(entry.action)?.focus();
+  };
+  // The button pressed is gone once the campaign is read again in its new status (Restart): the outcome takes the focus.
+  useEffect(() => {
+    const focusLost = document.activeElement === null || document.activeElement === document.body;
+    if (outcome !== undefined && focusLost) outcomeShown.current?.focus();
+  }, [outcome, campaign.status]);
   const offered = ACTIONS.filter(
     (entry) => mayUse(session, entry.scope) && (entry.only?.includes(campaign.status) ?? true),
   );
@@ -107,18 +124,28 @@ export function CampaignActions({
       <div class="buttons">
         ${offered.map(
           (entry) => html`
-            <button type="button" class=${entry.confirm ? 'danger' : ''} disabled=${busy !== undefined}
-              onClick=${() => (entry.confirm ? setAsking(entry) : run(entry))}>${busy === entry.action ? `${entry.label}…` : entry.label}</button>
+            <button type="button" key=${entry.action} class=${entry.confirm ? 'danger' : ''}
+              aria-disabled=${busy !== undefined ? 'true' : undefined}
+              ref=${(button: HTMLButtonElement | null) => (button ? buttons.current.set(entry.action, button) : buttons.current.delete(entry.action))}
+              onClick=${() => (entry.confirm ? !running.current && setAsking(entry) : run(entry))}>${busy === entry.action ? `${entry.label}…` : entry.label}</button>
           `,
         )}
         ${mayUse(session, 'campaigns:write') ? html`<a class="button" href=${`#/campaigns/${campaign.id}/edit`}>Modify</a>` : null}
       </div>
-      ${asking ? html`<${Confirm} entry=${asking} name=${campaign.name} onYes=${() => run(asking)} onNo=${() => setAsking(undefined)} />` : null}
       ${
-        outcome
-          ? html`<p class=${outcome.ok ? 'success' : 'error'} role=${outcome.ok ? 'status' : 'alert'} data-outcome>${outcome.text}</p>`
+        asking
+          ? html`<${Confirm} entry=${asking} name=${campaign.name}
+              onYes=${() => {
+                closeConfirm(asking);
+                void run(asking);
+              }}
+              onNo=${() => closeConfirm(asking)} />`
           : null
       }
+      <div class="outcome" tabindex="-1" ref=${outcomeShown}>
+        <p class="success" role="status">${outcome?.ok ? outcome.text : ''}</p>
+        <p class="error" role="alert">${outcome !== undefined && !outcome.ok ? outcome.text : ''}</p>
+      </div>
     </section>
   `;
 }
