@@ -3,5 +3,5 @@ import { takeTokenFromFragment } from './session.js';
 import { render } from './vendor/preact.js';
 import { App } from './views/app.js';
 
-takeTokenFromFragment();
-render(html`<${App} />`, document.getElementById('app')!);
+const link = takeTokenFromFragment();
+render(html`<${App} linkUnusable=${link === 'unusable'} />`, document.getElementById('app')!);

@@ -10,16 +10,46 @@ export interface Session {
   scopes: ReadonlySet<string> | undefined;
 }
 
+/** RFC 6750's b64token: all an `Authorization: Bearer` header can carry. */
+const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/**
+ * The bearer token in text pasted or linked, without a `Bearer ` prefix and without white space (a copy wrapped
+ * over lines); undefined when what is left is no bearer token, which no header could carry.
+ */
+export function bearerTokenIn(text: string): string | undefined {
+  const token = text.replace(/^\s*Bearer\s+/i, '').replace(/\s+/g, '');
+  return BEARER_TOKEN.test(token) ? token : undefined;
+}
+
 /**
  * A link printed at startup carries the token in the fragment (`#token=...`), which browsers never send to a
- * server; it is moved into sessionStorage and removed from the address bar and the history. True when one was.
+ * server; it is moved into sessionStorage and removed from the address bar and the history. `taken` when a token
+ * was, `unusable` when the link's was no bearer token (it is dropped), `none` when there was no link.
  */
-export function takeTokenFromFragment(): boolean {
-  const match = /^#token=([^&]+)/.exec(location.hash);
-  if (!match) return false;
-  sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(match[1]!));
+export function takeTokenFromFragment(): 'taken' | 'unusable' | 'none' {
+  const match = /^#token=([^&]*)/.exec(location.hash);
+  if (!match) return 'none';
   history.replaceState(null, '', `${location.pathname}#/`);
-  return true;
+  const token = bearerTokenIn(decodedOrAsIs(match[1]!));
+  if (token === undefined) {
+    signOut();
+    return 'unusable';
+  }
+  sessionStorage.setItem(TOKEN_KEY, token);
+  return 'taken';
+}
+
+/** The link's notice when its token was unusable. */
+export const UNUSABLE_LINK =
+  "The link's token is not a bearer token: one holds only letters, digits and - . _ ~ + / (and = at its end). Sign in with another.";
+
+function decodedOrAsIs(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 export function currentSession(): Session | undefined {

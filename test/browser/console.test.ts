@@ -35,6 +35,8 @@ const LARGE_CONTENT = Array.from({ length: 5 }, (_, i) => ({
   application: { appId: '1464041244280' },
 }));
 const FITTING_RUNS = 100;
+const TOKEN_TEXT_RUNS = 100;
+const LINKED_TOKEN_RUNS = 12;
 const NAME_RUNS = 60;
 /** A name the service stores: 1 to 255 code points of any plane, none of them a control character. */
 const storableName = fc
@@ -132,6 +134,90 @@ describe('The operator console in Chromium', function () {
     expect(page.url()).to.not.include(token);
     expect(await page.evaluate(() => Object.values(sessionStorage))).to.deep.equal([token]);
     await page.close();
+  });
+
+  it('signs in with a token pasted over several lines, and refuses at the field what no Authorization header could carry', async () => {
+    const page = await browser.newPage();
+    await page.goto(consoleUrl());
+    const field = page.getByLabel('Bearer token');
+    await field.fill(`${token}€`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('#token-error', { hasText: 'not a bearer token' }).waitFor();
+    expect(await field.getAttribute('aria-invalid')).to.equal('true');
+    expect(await page.evaluate(() => sessionStorage.length)).to.equal(0);
+
+    await field.fill(`Bearer ${token.slice(0, 40)}\n${token.slice(40, 90)}\n  ${token.slice(90)}\n`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Campaigns', level: 1, exact: true }).waitFor();
+    expect(await page.evaluate(() => Object.values(sessionStorage))).to.deep.equal([token]);
+    expect(page.errors).to.deep.equal([]);
+    await page.close();
+  });
+
+  it('takes from pasted or linked text only a token an Authorization header can carry, whatever the text', async () => {
+    const page = await browser.newPage();
+    await page.goto(consoleUrl());
+    const read = (text: string) =>
+      page.evaluate(async (text) => {
+        const { bearerTokenIn } = await import(new URL('session.js', location.href).href);
+        const token: string | undefined = bearerTokenIn(text);
+        let carried = true;
+        try {
+          new Headers({ Authorization: `Bearer ${token}` });
+        } catch {
+          carried = false;
+        }
+        return { token: token ?? null, carried };
+      }, text);
+    const b64token = fc
+      .tuple(fc.stringMatching(/^[A-Za-z0-9\-._~+/]{1,60}$/), fc.stringMatching(/^={0,2}$/))
+      .map(([body, padding]) => body + padding);
+    const space = fc.constantFrom(' ', '\n', '\r\n', '\t', '');
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 80 }), async (text) => {
+        const { token, carried } = await read(text);
+        if (token !== null) expect(carried, `${JSON.stringify(text)} gave ${JSON.stringify(token)}`).to.equal(true);
+      }),
+      propertyParameters(TOKEN_TEXT_RUNS),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        b64token,
+        fc.array(space, { minLength: 4, maxLength: 4 }),
+        fc.boolean(),
+        async (bearer, spaces, prefixed) => {
+          const cut = Math.floor(bearer.length / 2);
+          const text = `${spaces[0]}${prefixed ? 'Bearer ' : ''}${bearer.slice(0, cut)}${spaces[1]}${bearer.slice(cut)}${spaces[2]}${spaces[3]}`;
+          expect((await read(text)).token, JSON.stringify(text)).to.equal(bearer);
+        },
+      ),
+      propertyParameters(TOKEN_TEXT_RUNS),
+    );
+    await page.close();
+  });
+
+  it('opens the sign-in page, with no script error and the address bar cleared, from a link whose token is anything', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({
+          unit: fc.constantFrom('%', 'z', 'E0', 'A4', '€', '.', '"', ' ', '<'),
+          minLength: 1,
+          maxLength: 12,
+        }),
+        async (linked) => {
+          const page = await browser.newPage();
+          try {
+            await page.goto(`${consoleUrl()}#token=${linked}`);
+            await page.getByLabel('Bearer token').waitFor();
+            expect(page.errors, linked).to.deep.equal([]);
+            expect(new URL(page.url()).hash, linked).to.equal('#/');
+          } finally {
+            await page.close();
+          }
+        },
+      ),
+      propertyParameters(LINKED_TOKEN_RUNS),
+    );
   });
 
   it('takes the token of a link opened in a tab where the console is open, and removes it from the address bar and the history', async () => {

@@ -1,7 +1,7 @@
 import { Api } from '../api.js';
 import { useRoute } from '../hooks.js';
 import { html } from '../html.js';
-import { currentSession, mayUse, type Session, signOut, takeTokenFromFragment } from '../session.js';
+import { currentSession, mayUse, type Session, signOut, takeTokenFromFragment, UNUSABLE_LINK } from '../session.js';
 import { useEffect, useMemo, useState } from '../vendor/preact-hooks.js';
 import { CampaignForm } from './campaign-form.js';
 import { CampaignList } from './campaign-list.js';
@@ -9,9 +9,9 @@ import { CampaignPage } from './campaign-page.js';
 import { HealthStrip } from './health-strip.js';
 import { SignIn } from './sign-in.js';
 
-export function App() {
+export function App({ linkUnusable }: { linkUnusable: boolean }) {
   const [session, setSession] = useState<Session | undefined>(currentSession);
-  const [notice, setNotice] = useState<string | undefined>();
+  const [notice, setNotice] = useState<string | undefined>(linkUnusable ? UNUSABLE_LINK : undefined);
   const [listNotice, setListNotice] = useState<string | undefined>();
   const route = useRoute();
   useEffect(() => {
@@ -20,8 +20,9 @@ export function App() {
   // A link opened in this tab while the console is open changes only the fragment: the page is not loaded again.
   useEffect(() => {
     const takeLinkedToken = () => {
-      if (!takeTokenFromFragment()) return;
-      setNotice(undefined);
+      const link = takeTokenFromFragment();
+      if (link === 'none') return;
+      setNotice(link === 'unusable' ? UNUSABLE_LINK : undefined);
       setSession(currentSession());
     };
     addEventListener('hashchange', takeLinkedToken);
