@@ -1,3 +1,5 @@
+import { readinessOf } from './readiness.js';
+
 /** The service's answers as the console reads them: the service view (`view=service`) of the public API. */
 export interface Campaign {
   id: string;
@@ -37,7 +39,7 @@ export interface Readiness {
   status: string;
   database: { status: string; latencyMs: number };
   outbox?: { backlog: number; oldestUnpublishedAgeSeconds: number | null };
-  relay?: { state: string; since: string };
+  relay?: { state: string };
 }
 
 export interface FieldError {
@@ -115,7 +117,10 @@ export class Api {
   /** Readiness is outside the API and needs no token. */
   async readiness(): Promise<Readiness> {
     const response = await fetch(new URL('/health/ready', location.origin), { cache: 'no-store', credentials: 'omit' });
-    return (await response.json()) as Readiness;
+    const readiness = readinessOf(await response.json().catch(() => undefined));
+    if (readiness === undefined)
+      throw new Error(`/health/ready answered ${response.status}, not the service's readiness`);
+    return readiness;
   }
 
   private async call<T>(

@@ -35,6 +35,7 @@ const LARGE_CONTENT = Array.from({ length: 5 }, (_, i) => ({
   application: { appId: '1464041244280' },
 }));
 const FITTING_RUNS = 100;
+const READINESS_RUNS = 150;
 const TOKEN_TEXT_RUNS = 100;
 const LINKED_TOKEN_RUNS = 12;
 const NAME_RUNS = 60;
@@ -822,6 +823,81 @@ describe('The operator console in Chromium', function () {
     await eventually('the list is read slowly twice', () => listReads.length >= 2, { timeoutMs: 15_000 });
     const [first, second] = listReads as [number, number];
     expect(second - first, 'from one slow read to the next').to.be.at.least((1 + SLOW_READ_FACTOR) * slowMs - 200);
+    await page.close();
+  });
+
+  it('says the service is unreachable when /health/ready answers something other than its readiness', async () => {
+    const page = await browser.newPage();
+    await page.route('**/health/ready', (route) =>
+      route.fulfill({
+        status: 404,
+        contentType: 'application/json',
+        body: '{"message":"no Route matched with those values"}',
+      }),
+    );
+    await page.goto(`${consoleUrl()}#token=${token}`);
+    await page.locator('section.health', { hasText: 'Service unreachable' }).waitFor();
+    await page.getByRole('heading', { name: 'Campaigns', level: 1, exact: true }).waitFor();
+    expect(page.errors).to.deep.equal([]);
+    await page.close();
+  });
+
+  it('reads a readiness from any JSON answer without failing, and only from one shaped as the service’s', async () => {
+    const page = await browser.newPage();
+    await page.goto(consoleUrl());
+    const readiness = fc.record(
+      {
+        status: fc.oneof(fc.constantFrom('ready', 'degraded', 'unavailable'), fc.jsonValue()),
+        database: fc.oneof(
+          fc.record(
+            {
+              status: fc.oneof(fc.string(), fc.jsonValue()),
+              latencyMs: fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.jsonValue()),
+            },
+            { requiredKeys: [] },
+          ),
+          fc.jsonValue(),
+        ),
+        outbox: fc.oneof(
+          fc.record(
+            {
+              backlog: fc.oneof(fc.nat(), fc.jsonValue()),
+              oldestUnpublishedAgeSeconds: fc.oneof(fc.constant(null), fc.nat(), fc.jsonValue()),
+            },
+            { requiredKeys: [] },
+          ),
+          fc.jsonValue(),
+        ),
+        relay: fc.oneof(
+          fc.record({ state: fc.oneof(fc.string(), fc.jsonValue()) }, { requiredKeys: [] }),
+          fc.jsonValue(),
+        ),
+      },
+      { requiredKeys: [] },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(readiness, fc.jsonValue()), async (body) => {
+        const read: { status: string; outbox?: { backlog: unknown }; relay?: { state: unknown } } | null =
+          await page.evaluate(async (json) => {
+            const { readinessOf } = await import(new URL('readiness.js', location.href).href);
+            return readinessOf(JSON.parse(json)) ?? null;
+          }, JSON.stringify(body));
+        const shaped =
+          typeof body === 'object' &&
+          body !== null &&
+          !Array.isArray(body) &&
+          typeof (body as Record<string, unknown>).status === 'string' &&
+          typeof (body as { database?: { status?: unknown } }).database?.status === 'string' &&
+          typeof (body as { database?: { latencyMs?: unknown } }).database?.latencyMs === 'number';
+        expect(read === null, JSON.stringify(body)).to.equal(!shaped);
+        if (read !== null) {
+          expect(read.status).to.equal((body as { status: string }).status);
+          if (read.outbox) expect(read.outbox.backlog).to.be.a('number');
+          if (read.relay) expect(read.relay.state).to.be.a('string');
+        }
+      }),
+      propertyParameters(READINESS_RUNS),
+    );
     await page.close();
   });
 
