@@ -140,7 +140,11 @@ export class Api {
       credentials: 'omit',
       ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
     });
-    const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+    const answer: unknown = await response.json().catch(() => undefined);
+    const json = typeof answer === 'object' && answer !== null && !Array.isArray(answer);
+    // A proxy in front of the service may answer a page of its own (a sign-in form, an error page).
+    if (response.ok && !json) throw new Error(`the answer (${response.status}) was not the service's JSON`);
+    const body = (json ? answer : {}) as Record<string, unknown>;
     if (response.status === 401) {
       this.onUnauthorized();
       throw new Unauthorized(String(body.message ?? 'The token was refused'));

@@ -842,6 +842,20 @@ describe('The operator console in Chromium', function () {
     await page.close();
   });
 
+  it('says a read failed, with no script error, when a proxy answers the API with a page of its own', async () => {
+    const id = await service.createCampaign({ name: 'Behind a sign-in proxy' });
+    const page = await signedIn();
+    await page.route('**/api/v1/**', (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html', body: '<html>Sign in to continue</html>' }),
+    );
+    await page.locator('main .error', { hasText: 'Could not load campaigns' }).waitFor();
+    await page.evaluate((hash) => (location.hash = hash), `#/campaigns/${id}`);
+    await page.locator('main .error', { hasText: 'Could not load the campaign' }).waitFor();
+    await page.locator('main .error', { hasText: 'Could not load the history' }).waitFor();
+    expect(page.errors).to.deep.equal([]);
+    await page.close();
+  });
+
   it('reads a readiness from any JSON answer without failing, and only from one shaped as the service’s', async () => {
     const page = await browser.newPage();
     await page.goto(consoleUrl());
