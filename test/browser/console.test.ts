@@ -376,6 +376,21 @@ describe('The operator console in Chromium', function () {
     await page.close();
   });
 
+  it('shows the last page there is, not an empty one, when the page asked for starts past the end', async () => {
+    const mark = `Past-the-end-${Date.now()}`;
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push(await service.createCampaign({ name: `${mark} ${i}` }));
+    const page = await signedIn();
+    await page.evaluate((hash) => (location.hash = hash), `#/?search=${mark}&pageSize=10&start=40`);
+    await page.getByText('11–12 of 12').waitFor();
+    expect(new URL(page.url()).hash).to.equal(`#/?search=${mark}&pageSize=10&start=10`);
+
+    for (const id of ids.slice(10)) await service.request('POST', `/api/v1/campaigns/${id}/delete`);
+    await page.getByText('1–10 of 10').waitFor();
+    expect(await page.locator('.empty').count()).to.equal(0);
+    await page.close();
+  });
+
   it('keeps the list’s filter, search, order and page when going back to it from a campaign', async () => {
     const mark = `Kept-${Date.now()}`;
     const ids: string[] = [];

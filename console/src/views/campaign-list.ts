@@ -40,6 +40,12 @@ export function CampaignList({ api, notice }: { api: Api; notice?: string | unde
     REFRESH_MS,
     Object.values(query),
   );
+  // A page past the end (campaigns deleted since, an old address) gives way to the last page there is.
+  useEffect(() => {
+    if (shown === undefined || shown.page.campaigns.length > 0 || shown.start === 0 || shown.page.total === 0) return;
+    const lastStart = Math.floor((shown.page.total - 1) / shown.pageSize) * shown.pageSize;
+    setFilters((previous) => (previous.start === shown.start ? { ...previous, start: lastStart } : previous));
+  }, [shown]);
   const refine = (change: Partial<ListFilters>) => setFilters((previous) => ({ ...previous, ...change, start: 0 }));
   const setStart = (start: number) => setFilters((previous) => ({ ...previous, start }));
   const inputValue = (event: Event) => (event.target as HTMLInputElement | HTMLSelectElement).value;
