@@ -567,6 +567,24 @@ describe('The operator console in Chromium', function () {
     return bodies;
   }
 
+  it('keeps the moment a paused campaign started when its zone changes, and its end date’s time of day in the new zone', async () => {
+    const id = await service.createCampaign({ name: 'Moved east', zone: '(GMT-05:00) New York', endAt: inDays(30) });
+    await service.request('POST', `/api/v1/campaigns/${id}/start`);
+    await service.request('POST', `/api/v1/campaigns/${id}/pause`);
+    const before = (await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body;
+    const page = await onEditForm(id, 'field-zone', '(GMT-05:00) New York');
+    const bodies = modifyBodies(page, id);
+    await page.getByLabel('Volt MX date strings and zone').check();
+    await page.getByLabel('Zone', { exact: true }).fill('(GMT+14:00) Line Islands');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.locator('[data-field="zone"] dd', { hasText: 'Line Islands' }).waitFor();
+    expect(bodies).to.deep.equal([{ zone: '(GMT+14:00) Line Islands', endDateStr: before.endDateStr }]);
+    const after = (await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body;
+    expect(after.startAt, 'the moment it started').to.equal(before.startAt);
+    expect(after.endDateStr).to.equal(before.endDateStr);
+    await page.close();
+  });
+
   it('clears an emptied end date and description, sending null in the date style the form uses', async () => {
     const id = await service.createCampaign({ name: 'Open ended', description: 'To be removed' });
     const page = await onEditForm(id, 'field-description', 'To be removed');

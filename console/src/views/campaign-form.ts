@@ -239,13 +239,16 @@ function changesOf(original: Campaign | undefined, values: Values): Record<strin
     changes.description = values.description === '' ? null : values.description;
   if (values.zone !== before.zone) changes.zone = values.zone.trim() === '' ? null : values.zone.trim();
   if (values.status !== before.status) changes.status = values.status;
-  // A date string is read in the zone sent with it: a new zone sends the dates again.
+  // A date string is read in the zone sent with it: a new zone sends the dates again, but for one that has passed
+  // (the moment a campaign started), which stays the moment it was.
   const zoneChanged = values.zone !== before.zone && values.dateStyle === 'voltmx';
+  const instants = { start: original.startAt, end: original.endAt };
   const names = dateFieldNames(values.dateStyle);
   for (const input of ['start', 'end'] as const) {
     const now = values[input].trim();
+    const passed = instants[input] !== null && Date.parse(instants[input]) <= Date.now();
     if (now === '' && before[input] !== '') changes[names[input]] = null;
-    else if (now !== '' && (now !== before[input] || zoneChanged)) changes[names[input]] = now;
+    else if (now !== '' && (now !== before[input] || (zoneChanged && !passed))) changes[names[input]] = now;
   }
   return changes;
 }
