@@ -50,6 +50,23 @@ function nonRetriable(cause: Error): Error {
   });
 }
 
+/** The ways kafkajs hands a broker's error on: inside running out of retries, as not retriable, as a cause. */
+const aWrapping = fc.constantFrom('retries exceeded', 'non-retriable', 'plain cause');
+
+/** `error` wrapped by each of `wrappings` in turn, the first innermost. */
+function wrapped(error: Error, wrappings: ReadonlyArray<'retries exceeded' | 'non-retriable' | 'plain cause'>): Error {
+  let outer = error;
+  for (const wrap of wrappings) {
+    outer =
+      wrap === 'retries exceeded'
+        ? new KafkaJSNumberOfRetriesExceeded(outer, { retryCount: 3, retryTime: 800, cause: outer } as never)
+        : wrap === 'non-retriable'
+          ? nonRetriable(outer)
+          : new Error('send failed', { cause: outer });
+  }
+  return outer;
+}
+
 function lockTimeout(message: string): Error {
   return new (KafkaJSLockTimeout as unknown as new (message: string) => Error)(message);
 }
@@ -227,22 +244,13 @@ describe('KafkaEventPublisher', () => {
   });
 
   it('creates the topic again when a send finds it deleted, however kafkajs wrapped the broker’s answer, and publishes to it (generated)', async () => {
-    const wrapper = fc.constantFrom('retries exceeded', 'non-retriable', 'plain cause');
     await fc.assert(
-      fc.asyncProperty(fc.array(wrapper, { maxLength: 3 }), async (wrappers) => {
+      fc.asyncProperty(fc.array(aWrapping, { maxLength: 3 }), async (wrappers) => {
         kafka = new FakeKafka();
         layouts = [];
         publisher = publisherWith();
         await publisher.publish([EVENT]);
-        let failure = protocolError('UNKNOWN_TOPIC_OR_PARTITION', true);
-        for (const wrap of wrappers) {
-          failure =
-            wrap === 'retries exceeded'
-              ? new KafkaJSNumberOfRetriesExceeded(failure, { retryCount: 3, retryTime: 800, cause: failure } as never)
-              : wrap === 'non-retriable'
-                ? nonRetriable(failure)
-                : new Error('send failed', { cause: failure });
-        }
+        const failure = wrapped(protocolError('UNKNOWN_TOPIC_OR_PARTITION', true), wrappers);
         kafka.deleteTopic(failure);
         await expect(publisher.publish([EVENT])).to.be.rejected;
         await publisher.publish([EVENT]);
@@ -548,10 +556,9 @@ describe('isFatalForProducer', () => {
       }),
       fc.constantFrom({ kind: 'connection' as const }, { kind: 'lock' as const }, { kind: 'plain' as const }),
     );
-    const wrapper = fc.constantFrom('retries exceeded', 'non-retriable', 'plain cause');
     fc.assert(
-      fc.property(root, fc.array(wrapper, { maxLength: 4 }), (cause, wrappers) => {
-        let error: Error =
+      fc.property(root, fc.array(aWrapping, { maxLength: 4 }), (cause, wrappers) => {
+        const failure: Error =
           cause.kind === 'protocol'
             ? protocolError(cause.type, cause.retriable)
             : cause.kind === 'connection'
@@ -559,14 +566,7 @@ describe('isFatalForProducer', () => {
               : cause.kind === 'lock'
                 ? lockTimeout('Timeout while acquiring lock')
                 : new Error('socket hang up');
-        for (const wrap of wrappers) {
-          error =
-            wrap === 'retries exceeded'
-              ? new KafkaJSNumberOfRetriesExceeded(error, { retryCount: 5, retryTime: 800, cause: error } as never)
-              : wrap === 'non-retriable'
-                ? nonRetriable(error)
-                : new Error('send failed', { cause: error });
-        }
+        const error = wrapped(failure, wrappers);
         const expected = cause.kind === 'protocol' && idempotence.includes(cause.type);
         expect(isFatalForProducer(error)).to.equal(expected);
       }),
