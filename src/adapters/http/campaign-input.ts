@@ -27,14 +27,14 @@ const PUBLISHING: Record<string, 'draft' | 'scheduled'> = {
  */
 const ORIGINAL_PUBLISHED: ReadonlySet<unknown> = new Set(['Pending', 'Running']);
 
+/** The read-only fields that hold a time: sent back in any spelling of the instant they show, they are unchanged. */
+const READ_ONLY_TIMES = new Set(['createdAt', 'updatedAt', 'startedAt', 'pausedAt', 'terminatedAt', 'completedAt']);
+
 /**
  * Fields a client reads but cannot write. A modify may carry them back unchanged (a client that posts the whole
  * object it read) or as null (a client object whose field was never set); a different value is refused, naming
  * the field.
  */
-/** The read-only fields that hold a time: sent back in any spelling of the instant they show, they are unchanged. */
-const READ_ONLY_TIMES = new Set(['createdAt', 'updatedAt', 'startedAt', 'pausedAt', 'terminatedAt', 'completedAt']);
-
 const READ_ONLY_FIELDS = [
   'createdAt',
   'createdBy',
