@@ -22,7 +22,8 @@ const { version } = JSON.parse(readFileSync(join(kafkajs, 'package.json'), 'utf8
 
 const occurrences = (text, part) => text.split(part).length - 1;
 
-let source = readFileSync(encoderFile, 'utf8');
+const installed = readFileSync(encoderFile, 'utf8');
+let source = installed;
 for (const [zeroFilled, pooled] of ALLOCATIONS) {
   if (occurrences(source, pooled) === 1 && occurrences(source, zeroFilled) === 0) continue;
   if (occurrences(source, zeroFilled) !== 1) {
@@ -33,4 +34,4 @@ for (const [zeroFilled, pooled] of ALLOCATIONS) {
   }
   source = source.replace(zeroFilled, pooled);
 }
-writeFileSync(encoderFile, source);
+if (source !== installed) writeFileSync(encoderFile, source);
