@@ -97,15 +97,31 @@ export class Api {
     return this.call('POST', 'campaigns', { body: fields, idempotencyKey });
   }
 
-  modify(id: string, changes: Record<string, unknown>, idempotencyKey: string): Promise<{ id: string }> {
-    return this.call('POST', `campaigns/${encodeURIComponent(id)}/modify`, { body: changes, idempotencyKey });
+  /** `version`: the version the changes were decided on; refused (412) if the campaign changed since. */
+  modify(
+    id: string,
+    changes: Record<string, unknown>,
+    idempotencyKey: string,
+    version: number | undefined,
+  ): Promise<{ id: string }> {
+    return this.call('POST', `campaigns/${encodeURIComponent(id)}/modify`, {
+      body: changes,
+      idempotencyKey,
+      ...ifMatch(version),
+    });
   }
 
   /** Restarts a terminated or completed campaign: no body, or the changes to make with it. */
-  restart(id: string, idempotencyKey: string, changes?: Record<string, unknown>): Promise<{ id: string }> {
+  restart(
+    id: string,
+    idempotencyKey: string,
+    version: number | undefined,
+    changes?: Record<string, unknown>,
+  ): Promise<{ id: string }> {
     return this.call('POST', `campaigns/${encodeURIComponent(id)}/modify`, {
       query: { restart: 'true' },
       idempotencyKey,
+      ...ifMatch(version),
       ...(changes !== undefined ? { body: changes } : {}),
     });
   }
@@ -126,13 +142,14 @@ export class Api {
   private async call<T>(
     method: string,
     path: string,
-    options: { query?: Record<string, string>; body?: unknown; idempotencyKey?: string },
+    options: { query?: Record<string, string>; body?: unknown; idempotencyKey?: string; ifMatch?: string },
   ): Promise<T> {
     const url = new URL(path, this.base);
     for (const [name, value] of Object.entries(options.query ?? {})) url.searchParams.set(name, value);
     const headers: Record<string, string> = { Authorization: `Bearer ${this.token}`, Accept: 'application/json' };
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';
     if (options.idempotencyKey !== undefined) headers['Idempotency-Key'] = options.idempotencyKey;
+    if (options.ifMatch !== undefined) headers['If-Match'] = options.ifMatch;
     const response = await fetch(url, {
       method,
       headers,
@@ -181,4 +198,9 @@ export function answered(error: unknown): boolean {
 export function newIdempotencyKey(): string {
   const random = crypto.getRandomValues(new Uint8Array(16));
   return `console-${Array.from(random, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** The If-Match of a change decided on `version` (the campaign's ETag); none when the version is not known. */
+function ifMatch(version: number | undefined): { ifMatch?: string } {
+  return Number.isSafeInteger(version) ? { ifMatch: `"${version}"` } : {};
 }

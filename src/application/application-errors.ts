@@ -27,6 +27,22 @@ export class CampaignAlreadyExists extends ApplicationError {
   }
 }
 
+/** The caller decided on a version of the campaign that is no longer the stored one (HTTP's If-Match). */
+export class CampaignChangedSinceRead extends ApplicationError {
+  readonly code = 'CAMPAIGN_CHANGED';
+  constructor(
+    readonly campaignId: string,
+    readonly version: number,
+  ) {
+    super(
+      `Campaign ${campaignId} changed since the version the request names: it is at version ${version}; read it again and decide anew`,
+    );
+  }
+  override details(): Record<string, unknown> {
+    return { id: this.campaignId, version: this.version };
+  }
+}
+
 export class IdempotencyKeyReused extends ApplicationError {
   readonly code = 'IDEMPOTENCY_KEY_REUSED';
   constructor() {

@@ -1,4 +1,5 @@
 import type { Act, Campaign, CampaignId } from '../domain/index.js';
+import { CampaignChangedSinceRead } from './application-errors.js';
 import { changeCampaign, ONE_CHANGE } from './campaign-change.js';
 import { type IdempotentRequest, idempotencyKey, runIdempotently } from './idempotency.js';
 import type { Clock } from './ports/clock.js';
@@ -12,6 +13,11 @@ export interface CampaignCommand {
   actor: string;
   /** Given when the request carries an Idempotency-Key. */
   idempotency?: IdempotentRequest;
+  /**
+   * The versions the caller decided on: the command runs only on one of them, and is refused with
+   * CampaignChangedSinceRead otherwise (an empty list matches none). Absent: any version.
+   */
+  ifVersionIn?: readonly number[];
 }
 
 /** What a command answers: the id of the campaign it acted on, as text. */
@@ -37,9 +43,13 @@ export class CampaignCommandRunner {
     // The time of the change is read when the aggregate decides, after any race it lost: read before, it could
     // fall before the change that won, and the campaign's history would go back in time.
     const change = async (tx: Transaction) => {
-      await changeCampaign(tx, command.campaignId, (campaign) =>
-        decide(campaign, { now: this.clock.now(), eventId: this.ids.newEventId(), by: command.actor }),
-      );
+      await changeCampaign(tx, command.campaignId, (campaign) => {
+        // Checked on every read: a race lost to another writer is a version the caller did not decide on.
+        if (command.ifVersionIn !== undefined && !command.ifVersionIn.includes(campaign.version)) {
+          throw new CampaignChangedSinceRead(command.campaignId.toString(), campaign.version);
+        }
+        decide(campaign, { now: this.clock.now(), eventId: this.ids.newEventId(), by: command.actor });
+      });
       return { id: command.campaignId.toString() };
     };
     // With a key, the remembered answer is a second write in the same unit.

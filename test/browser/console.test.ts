@@ -567,6 +567,38 @@ describe('The operator console in Chromium', function () {
     return bodies;
   }
 
+  it('saves a modification over a change another client made meanwhile to other fields, keeping theirs', async () => {
+    const id = await service.createCampaign({ name: 'Read by the form', description: 'As read' });
+    const page = await onEditForm(id, 'field-name', 'Read by the form');
+    const statuses: number[] = [];
+    page.on('response', (response) => {
+      if (response.url().endsWith(`/${id}/modify`)) statuses.push(response.status());
+    });
+    const theirs = await service.request('POST', `/api/v1/campaigns/${id}/modify`, {
+      body: { description: 'Changed meanwhile' },
+    });
+    expect(theirs.status).to.equal(200);
+    await page.getByLabel('Name', { exact: true }).fill('Mine');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.locator('h1.campaign-title', { hasText: 'Mine' }).waitFor();
+    expect(statuses).to.deep.equal([412, 200]);
+    const stored = (await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body;
+    expect(stored).to.include({ name: 'Mine', description: 'Changed meanwhile' });
+    await page.close();
+  });
+
+  it('saves nothing over a field another client changed after the form was opened, and says so', async () => {
+    const id = await service.createCampaign({ name: 'Read by the form' });
+    const page = await onEditForm(id, 'field-name', 'Read by the form');
+    const theirs = await service.request('POST', `/api/v1/campaigns/${id}/modify`, { body: { name: 'Theirs' } });
+    expect(theirs.status).to.equal(200);
+    await page.getByLabel('Name', { exact: true }).fill('Mine');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Someone else changed this campaign' }).waitFor();
+    expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.name).to.equal('Theirs');
+    await page.close();
+  });
+
   it('keeps the moment a paused campaign started when its zone changes, and its end date’s time of day in the new zone', async () => {
     const id = await service.createCampaign({ name: 'Moved east', zone: '(GMT-05:00) New York', endAt: inDays(30) });
     await service.request('POST', `/api/v1/campaigns/${id}/start`);
@@ -639,13 +671,15 @@ describe('The operator console in Chromium', function () {
     const [refused] = await Promise.all([page.waitForResponse((r) => r.url().endsWith(`/${id}/modify`)), save.click()]);
     expect(refused.status()).to.equal(409);
 
+    // Paused elsewhere: the form's version is stale (412), and the name it changes is not, so it saves on the new one.
     await service.request('POST', `/api/v1/campaigns/${id}/pause`);
-    const [saved] = await Promise.all([page.waitForResponse((r) => r.url().endsWith(`/${id}/modify`)), save.click()]);
-    expect(saved.status()).to.equal(200);
+    const saved = page.waitForResponse((r) => r.url().endsWith(`/${id}/modify`) && r.status() === 200);
+    await save.click();
+    await saved;
     await page.locator('h1.campaign-title', { hasText: 'Renamed once paused' }).waitFor();
-    expect(keys).to.have.length(3);
+    expect(keys).to.have.length(4);
     expect(keys[1]).to.equal(keys[0]);
-    expect(keys[2]).to.not.equal(keys[1]);
+    expect(new Set(keys.slice(1)).size).to.equal(3);
     await page.close();
   });
 

@@ -108,6 +108,13 @@ const SCENARIOS: Record<string, Scenario[]> = {
     async ({ call, service, clock }) => call({ id: await withContent(service, clock) }),
     async ({ call, service, clock }) => call({ id: await withContent(service, clock), query: '?view=service' }),
   ],
+  'GET /api/v1/campaigns/{id} 304': [
+    async ({ call, campaign }) => {
+      const id = await campaign('paused');
+      const read = await call({ id });
+      return call({ id, headers: { 'if-none-match': read.headers.get('etag')! } });
+    },
+  ],
   'GET /api/v1/campaigns/{id} 400': [({ call }) => call({ id: '1', query: '?view=all' })],
   'GET /api/v1/campaigns/{id}/events 200': [
     async ({ call, campaign }) => call({ id: await campaign('paused') }),
@@ -161,12 +168,20 @@ const SCENARIOS: Record<string, Scenario[]> = {
 function sharedScenarios(operation: Operation): Record<string, Scenario[]> {
   const hasId = operation.path.includes('{id}');
   const takesKey = operation.parameters.some((p) => p.name === 'Idempotency-Key');
+  const takesIfMatch = operation.parameters.some((p) => p.name === 'If-Match');
+  const modifies = operation.path.endsWith('/modify');
   const takesBody = operation.method === 'POST';
   const ignoresBody = takesBody && hasId && !operation.path.endsWith('/modify');
   const scenarios: Record<string, Scenario[]> = {
     '400': [
       ...(hasId ? [({ call }: Scene) => call({ id: '007' })] : []),
       ...(takesKey ? [({ call }: Scene) => call({ id: '1', headers: { 'idempotency-key': 'has spaces' } })] : []),
+      ...(takesIfMatch
+        ? [
+            ({ call }: Scene) =>
+              call({ id: '1', headers: { 'if-match': '3' }, ...(modifies ? { body: { name: 'x' } } : {}) }),
+          ]
+        : []),
       ...(ignoresBody
         ? [({ call }: Scene) => call({ id: '1', rawBody: '{"oops', headers: { 'content-type': 'application/json' } })]
         : []),
@@ -175,6 +190,16 @@ function sharedScenarios(operation: Operation): Record<string, Scenario[]> {
     '403': [async ({ call, service }) => call({ id: '1', token: await service.token('nobody', []) })],
     '404': hasId
       ? [({ call }) => call({ id: NO_SUCH_ID, ...(operation.path.endsWith('/modify') ? { body: {} } : {}) })]
+      : [],
+    '412': takesIfMatch
+      ? [
+          async ({ call, campaign }) =>
+            call({
+              id: await campaign('scheduled'),
+              headers: { 'if-match': '"999"' },
+              ...(modifies ? { body: { name: 'Renamed' } } : {}),
+            }),
+        ]
       : [],
     '413': takesBody ? [({ call }) => call({ id: '1', body: { padding: 'x'.repeat(1_100_000) } })] : [],
     '415': takesBody

@@ -88,7 +88,7 @@ export function CampaignActions({
     setOutcome(undefined);
     const intent = `${entry.action} ${campaign.id} ${campaign.updatedAt}`;
     try {
-      if (entry.action === 'restart') await api.restart(campaign.id, keyFor(intent));
+      if (entry.action === 'restart') await api.restart(campaign.id, keyFor(intent), undefined);
       else await api.act(campaign.id, entry.action, keyFor(intent));
       if (entry.action === 'delete') {
         onDeleted(`Deleted ${campaign.name} (${campaign.id}).`);

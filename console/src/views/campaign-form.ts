@@ -89,8 +89,24 @@ export function CampaignForm({ api, id }: { api: Api; id?: string }) {
           setProblem('Nothing changed.');
           return;
         }
-        if (values.restart) await api.restart(id, key.current, changed ? changes : undefined);
-        else await api.modify(id, changes, key.current);
+        // Decided on the campaign as the form read it: a change made meanwhile by anyone else is not overwritten.
+        const send = (base: Campaign | undefined) => {
+          const version = typeof base?.version === 'number' ? base.version : undefined;
+          return values.restart
+            ? api.restart(id, key.current, version, changed ? changes : undefined)
+            : api.modify(id, changes, key.current, version);
+        };
+        try {
+          await send(original);
+        } catch (error) {
+          if (!(error instanceof ApiError && error.code === 'CAMPAIGN_CHANGED')) throw error;
+          // Changed meanwhile, but none of what this form changes: the same changes go on the campaign as it is now.
+          const latest = await api.campaign(id);
+          if (!untouchedSince(original, latest, changes, values)) throw error;
+          setOriginal(latest);
+          key.current = newIdempotencyKey();
+          await send(latest);
+        }
         go(`#/campaigns/${id}`);
       }
     } catch (error) {
@@ -253,12 +269,35 @@ function changesOf(original: Campaign | undefined, values: Values): Record<strin
   return changes;
 }
 
+/**
+ * Another client changed the campaign after the form read it, but none of the inputs these changes come from
+ * (nor its status, for a restart): sending them on what it is now overwrites nothing of theirs.
+ */
+function untouchedSince(
+  read: Campaign | undefined,
+  latest: Campaign,
+  changes: Record<string, unknown>,
+  values: Values,
+): boolean {
+  if (read === undefined) return false;
+  const before = valuesOf(read, values.dateStyle);
+  const now = valuesOf(latest, values.dateStyle);
+  const inputs = Object.keys(changes).map((field) => INPUT_OF_FIELD[field]);
+  if (values.restart) inputs.push('status');
+  return inputs.every((input) => input !== undefined && before[input] === now[input]);
+}
+
 function showRefusal(
   error: unknown,
   setErrors: (errors: Partial<Record<keyof Values, string>>) => void,
   setProblem: (problem: string) => void,
 ) {
   if (!(error instanceof ApiError)) return setProblem(describeError(error));
+  if (error.code === 'CAMPAIGN_CHANGED') {
+    return setProblem(
+      'Someone else changed this campaign after this form was opened, so nothing was saved. Open the campaign again to see their changes, then make yours.',
+    );
+  }
   const byInput: Partial<Record<keyof Values, string>> = {};
   const elsewhere: FieldError[] = [];
   for (const fieldError of error.facts.errors ?? []) {

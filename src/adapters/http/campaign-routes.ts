@@ -31,6 +31,7 @@ import { type Principal, SCOPES } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { inRequestTrace } from '../tracing/http-server-spans.js';
 import { createCampaignInput, inClientTerms, modifyCampaignInput } from './campaign-input.js';
+import { entityTagOf, ifMatchVersions, ifNoneMatchNames } from './campaign-versions.js';
 import { campaignReadForm } from './campaign-views.js';
 import { requestFingerprint } from './idempotency-fingerprint.js';
 import { isAbsent, readJsonBody } from './json-body.js';
@@ -136,6 +137,8 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
     const { form } = valid({ form: campaignReadForm(ctx) });
     const campaign = await useCases.getCampaign.execute(campaignId);
     form.answer(ctx, form.campaign(campaign));
+    ctx.set('ETag', entityTagOf(campaign.version));
+    if (ifNoneMatchNames(ctx, campaign.version)) ctx.status = 304;
   });
 
   routes.get('/campaigns/:id/events', SCOPES.read, async (ctx) => {
@@ -223,12 +226,20 @@ function verbCommand(
   verb: string,
   body: unknown,
 ): CampaignCommand {
-  const command: CampaignCommand = { campaignId, actor: principal.subject };
+  const ifVersionIn = ifMatchVersions(ctx);
+  const command: CampaignCommand = {
+    campaignId,
+    actor: principal.subject,
+    ...(ifVersionIn !== undefined ? { ifVersionIn } : {}),
+  };
   const idempotency = idempotentRequest(ctx, `/campaigns/${campaignId}/${verb}`, body);
   return idempotency === undefined ? command : { ...command, idempotency };
 }
 
-/** With an Idempotency-Key, what the key binds: this method, `resource` (the path without its mount), query and body. */
+/**
+ * With an Idempotency-Key, what the key binds: this method, `resource` (the path without its mount), query, body
+ * and If-Match.
+ */
 function idempotentRequest(ctx: Context, resource: string, body: unknown): IdempotentRequest | undefined {
   const key = idempotencyKeyOf(ctx);
   if (key === undefined) return undefined;
@@ -237,6 +248,7 @@ function idempotentRequest(ctx: Context, resource: string, body: unknown): Idemp
     resource,
     ctx.querystring,
     isAbsent(body) ? undefined : { json: body },
+    ctx.req.headers['if-match'],
   );
   return { key, fingerprint, requestId: ctx.state.requestId as string };
 }

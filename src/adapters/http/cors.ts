@@ -1,7 +1,8 @@
 import type { Middleware } from 'koa';
 
 const ALLOWED_METHODS = 'GET, POST';
-const ALLOWED_HEADERS = 'Authorization, X-VoltMX-Authorization, Content-Type, Idempotency-Key, X-Request-Id';
+const ALLOWED_HEADERS =
+  'Authorization, X-VoltMX-Authorization, Content-Type, Idempotency-Key, If-Match, If-None-Match, X-Request-Id';
 const PREFLIGHT_MAX_AGE_SECONDS = '600';
 
 /**
@@ -23,7 +24,7 @@ export function cors(allowedOrigins: readonly string[]): Middleware {
       ctx.status = 204;
       return;
     }
-    ctx.set('Access-Control-Expose-Headers', 'X-Request-Id, WWW-Authenticate');
+    ctx.set('Access-Control-Expose-Headers', 'X-Request-Id, WWW-Authenticate, ETag');
     await next();
   };
 }

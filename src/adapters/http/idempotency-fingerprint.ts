@@ -5,19 +5,22 @@ import { createHash } from 'node:crypto';
  * route's path without its mount (`/campaigns/42/modify`, the same under /api/v1 and BASE_PATH) and the digest
  * is a SHA-256 of the canonical query and the canonical body. Canonical: query parameters decoded and sorted;
  * the body's object keys sorted at every depth, no whitespace, strings and numbers by value. A request without
- * a body and one whose body is only whitespace are the same request.
+ * a body and one whose body is only whitespace are the same request. An `If-Match` header, when given, is part of
+ * the digest too, as sent.
  */
 export function requestFingerprint(
   method: string,
   resource: string,
   querystring: string,
   body: { json: unknown } | undefined,
+  ifMatch?: string,
 ): string {
-  const digest = createHash('sha256')
+  const hash = createHash('sha256')
     .update(canonicalQuery(querystring))
     .update('\n')
-    .update(body === undefined ? '' : canonicalJson(body.json))
-    .digest('base64url');
+    .update(body === undefined ? '' : canonicalJson(body.json));
+  if (ifMatch !== undefined) hash.update('\nIf-Match: ').update(ifMatch);
+  const digest = hash.digest('base64url');
   return `${method} ${resource} ${digest}`;
 }
 

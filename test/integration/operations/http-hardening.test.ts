@@ -83,14 +83,16 @@ describe('CORS with CORS_ORIGINS set', () => {
     expect(answer.headers.get('access-control-allow-origin')).to.equal(origin);
     expect(answer.headers.get('access-control-allow-methods')).to.equal('GET, POST');
     expect(answer.headers.get('access-control-allow-headers')).to.contain('Idempotency-Key');
+    expect(answer.headers.get('access-control-allow-headers')).to.contain('If-Match');
     expect(answer.headers.get('vary')).to.contain('Origin');
   });
 
-  it('lets a listed origin read answers and the request id', async () => {
+  it("lets a listed origin read answers, the request id and a campaign's ETag", async () => {
     const answer = await service.request('GET', '/api/v1/campaigns', { headers: { origin } });
     expect(answer.status).to.equal(200);
     expect(answer.headers.get('access-control-allow-origin')).to.equal(origin);
     expect(answer.headers.get('access-control-expose-headers')).to.contain('X-Request-Id');
+    expect(answer.headers.get('access-control-expose-headers')).to.contain('ETag');
   });
 
   it('gives any other origin no CORS headers, for a preflight or a request', async () => {

@@ -1,4 +1,5 @@
 import {
+  CampaignChangedSinceRead,
   CampaignCommandRunner,
   CampaignNotFound,
   IdempotencyKeyReused,
@@ -67,6 +68,46 @@ describe('CampaignCommandRunner', () => {
     await expect(
       commands.run({ campaignId: id, actor: 'bob', idempotency: resume }, (c, act) => c.resume(act)),
     ).to.be.rejectedWith(IdempotencyKeyReused);
+  });
+
+  it('runs a command that names the version stored, and refuses one that names another version, deciding and writing nothing', async () => {
+    const version = store.snapshotOf(id)!.version;
+    const stale = commands.run({ campaignId: id, actor: 'bob', ifVersionIn: [version - 1, version + 1] }, (c, act) =>
+      c.pause(act),
+    );
+    await expect(stale).to.be.rejectedWith(CampaignChangedSinceRead);
+    await stale.catch((error: CampaignChangedSinceRead) =>
+      expect(error.details()).to.deep.equal({ id: '11', version }),
+    );
+    expect(store.snapshotOf(id)).to.include({ status: 'running', version });
+    expect(store.outbox).to.deep.equal([]);
+    await expect(
+      commands.run({ campaignId: id, actor: 'bob', ifVersionIn: [version] }, (c, act) => c.pause(act)),
+    ).to.eventually.deep.equal({ id: '11' });
+    expect(store.snapshotOf(id)).to.include({ status: 'paused', version: version + 1 });
+  });
+
+  it("refuses a named version before the campaign's own rules: a stale request learns that the campaign changed", async () => {
+    const version = store.snapshotOf(id)!.version;
+    const run = commands.run({ campaignId: id, actor: 'bob', ifVersionIn: [version + 1] }, (c, act) => c.resume(act));
+    await expect(run).to.be.rejectedWith(CampaignChangedSinceRead);
+  });
+
+  it('checks the named version again after a race it lost: the version that won is not the one the caller read', async () => {
+    store.put(campaignIn('paused', { id }, { at: hoursLater(25) }));
+    const version = store.snapshotOf(id)!.version;
+    const racing = new CampaignCommandRunner(losingOnceTo(renamedAnHourLater(clock)), clock, new SequentialIds());
+    const run = racing.run({ campaignId: id, actor: 'bob', ifVersionIn: [version] }, (campaign, act) =>
+      campaign.modify({ description: 'mine' }, act),
+    );
+    const refusal = await run.then(
+      () => expect.fail('the change was made on a version the caller did not read'),
+      (error: unknown) => error,
+    );
+    expect(refusal).to.be.instanceOf(CampaignChangedSinceRead);
+    // The version the other writer made (its change went with this unit, which failed as a whole in this fake).
+    expect((refusal as CampaignChangedSinceRead).version).to.equal(version + 1);
+    expect(store.outbox.filter((event) => event.eventId !== 'theirs')).to.deep.equal([]);
   });
 
   it('stamps a change with the time it is decided after the race it lost, never before the change that won', async () => {
