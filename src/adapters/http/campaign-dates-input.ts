@@ -36,12 +36,14 @@ export function readDates(fields: Record<string, unknown>, problem: Problem, con
   const stored = context === 'zone not known yet' ? undefined : context.stored;
   const offset = zone?.offset ?? (stored ? offsetOf(stored.zone) : 0);
   const zoneKnown = zone !== undefined || context !== 'zone not known yet';
-  const sameZone = zone === undefined || zone.text === stored?.zone;
+  // The stored dates are shown at the zone's offset, so a zone spelled anew at the same offset ("GMT+04:30" for
+  // "(GMT+04:30) Kabul") shows them as they were: a `…DateStr` naming their second stands for them still.
+  const sameOffset = zone === undefined || (stored !== undefined && zone.offset === offsetOf(stored.zone));
   for (const [iso, volt] of [
     ['startAt', 'startDateStr'],
     ['endAt', 'endDateStr'],
   ] as const) {
-    const storedDate = sameZone ? stored?.[iso] : undefined;
+    const storedDate = sameOffset ? stored?.[iso] : undefined;
     const instant = readInstant(fields, iso, volt, { offset, zoneKnown, stored: storedDate ?? null }, problem);
     if (instant !== undefined) given[iso] = instant;
   }

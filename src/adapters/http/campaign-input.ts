@@ -126,20 +126,29 @@ export function modifyCampaignInput(
   return { input: resolve, fieldNames: fieldNamesOf(fields) };
 }
 
-/** Speaks the client's words in a refusal: a date given as startDateStr is reported as startDateStr. */
+/**
+ * Speaks the client's words in a refusal: a date given as startDateStr is reported as startDateStr, and so is the
+ * stored date a modify leaves out when the body gives its other date in the original's form only (a modify of
+ * `endDateStr` alone that ends before the stored start is reported as `endDateStr must be after startDateStr`).
+ */
 export function inClientTerms(error: unknown, fieldNames: Record<string, string>): unknown {
   if (!(error instanceof CampaignInvalid) || Object.keys(fieldNames).length === 0) return error;
   const rename = (text: string) => text.replace(/\b(startAt|endAt)\b/g, (name) => fieldNames[name] ?? name);
   return new CampaignInvalid(error.problems.map((p) => ({ field: rename(p.field), message: rename(p.message) })));
 }
 
+const DATE_NAMES = [
+  ['startAt', 'startDateStr'],
+  ['endAt', 'endDateStr'],
+] as const;
+
 function fieldNamesOf(fields: Record<string, unknown>): Record<string, string> {
   const names: Record<string, string> = {};
-  for (const [iso, volt] of [
-    ['startAt', 'startDateStr'],
-    ['endAt', 'endDateStr'],
-  ] as const) {
-    if (fields[iso] === undefined && fields[volt] !== undefined) names[iso] = volt;
+  const givesIso = DATE_NAMES.some(([iso]) => fields[iso] !== undefined);
+  const givesOriginal = DATE_NAMES.some(([, volt]) => fields[volt] !== undefined);
+  for (const [iso, volt] of DATE_NAMES) {
+    const inOriginalForm = fields[volt] !== undefined || (givesOriginal && !givesIso);
+    if (fields[iso] === undefined && inOriginalForm) names[iso] = volt;
   }
   return names;
 }
