@@ -22,5 +22,17 @@ for (const kind of DATABASE_KINDS) {
         pausedAt: null,
       });
     });
+
+    it('is unreadable when a stored time names no instant: both read forms answer 500 INTERNAL, never NaN', async () => {
+      const id = await service.createCampaign();
+      // What an operator's hand might store: PostgreSQL's infinity, text in SQLite's time column.
+      const never = kind.name === 'PostgreSQL' ? service.db.raw(`'infinity'::timestamptz`) : 'never';
+      await service.db('campaigns').where('id', id).update({ end_at: never });
+      for (const view of ['', '?view=service']) {
+        const answer = await service.request('GET', `/api/v1/campaigns/${id}${view}`);
+        expect(answer.status, answer.text).to.equal(500);
+        expect(answer.body.code).to.equal('INTERNAL');
+      }
+    });
   });
 }

@@ -7,7 +7,7 @@ import {
   EMPTY_CONTENT,
   isCampaignStatus,
 } from '../../../domain/index.js';
-import { toDate, toDateOrNull } from './database-values.js';
+import { toDate } from './database-values.js';
 
 export interface CampaignRow {
   id: string;
@@ -61,20 +61,47 @@ export function toSnapshot(row: CampaignRow): CampaignSnapshot {
     name: row.name,
     description: row.description,
     status: row.status,
-    startAt: toDateOrNull(row.start_at),
-    endAt: toDateOrNull(row.end_at),
+    startAt: storedInstantOrNull(row, 'start_at', 'startAt'),
+    endAt: storedInstantOrNull(row, 'end_at', 'endAt'),
     zone: row.zone,
-    startedAt: toDateOrNull(row.started_at),
-    pausedAt: toDateOrNull(row.paused_at),
-    terminatedAt: toDateOrNull(row.terminated_at),
-    completedAt: toDateOrNull(row.completed_at),
-    createdAt: toDate(row.created_at),
+    startedAt: storedInstantOrNull(row, 'started_at', 'startedAt'),
+    pausedAt: storedInstantOrNull(row, 'paused_at', 'pausedAt'),
+    terminatedAt: storedInstantOrNull(row, 'terminated_at', 'terminatedAt'),
+    completedAt: storedInstantOrNull(row, 'completed_at', 'completedAt'),
+    createdAt: storedInstant(row, 'created_at', 'createdAt'),
     createdBy: row.created_by,
-    updatedAt: toDate(row.updated_at),
+    updatedAt: storedInstant(row, 'updated_at', 'updatedAt'),
     updatedBy: row.updated_by ?? row.created_by,
     content: row.content === null ? EMPTY_CONTENT : { ...EMPTY_CONTENT, ...storedContent(row) },
     version: Number(row.version),
   };
+}
+
+type TimeColumn =
+  | 'start_at'
+  | 'end_at'
+  | 'started_at'
+  | 'paused_at'
+  | 'terminated_at'
+  | 'completed_at'
+  | 'created_at'
+  | 'updated_at';
+
+/**
+ * A stored time as an instant, or the row is no campaign the service can read: a value that names no instant
+ * (text in a SQLite time column, PostgreSQL's `infinity`, a number beyond the range of a date) would be shown as
+ * `NaN` in one read form and fail in the other.
+ */
+function storedInstant(row: CampaignRow, column: TimeColumn, field: string): Date {
+  const value = row[column];
+  const instant =
+    typeof value === 'number' || typeof value === 'bigint' || value instanceof Date ? toDate(value) : undefined;
+  if (instant === undefined || Number.isNaN(instant.getTime())) throw unreadable(row, field, 'is not an instant');
+  return instant;
+}
+
+function storedInstantOrNull(row: CampaignRow, column: TimeColumn, field: string): Date | null {
+  return row[column] === null || row[column] === undefined ? null : storedInstant(row, column, field);
 }
 
 /** A campaign's content as stored: a JSON object, or the row is no campaign the service can read. */
