@@ -26,7 +26,8 @@ export type DatesContext = { stored: CampaignSnapshot } | { stored: undefined } 
 /**
  * Reads `zone`, `startAt`/`startDateStr` and `endAt`/`endDateStr`. A `…DateStr` is read in the zone the body gives,
  * else in the campaign's own. It names a whole second, so when it names the second of the stored date, it names
- * the stored date: a client posting back what it read changes nothing. With 'zone not known yet' (a modify checked
+ * the stored date, whichever zone it was written in: a client posting back what it read changes nothing, nor does
+ * one that changes the zone and writes the dates again in it. With 'zone not known yet' (a modify checked
  * before its campaign is read) only the forms are checked.
  */
 export function readDates(fields: Record<string, unknown>, problem: Problem, context: DatesContext): DatesGiven {
@@ -36,15 +37,12 @@ export function readDates(fields: Record<string, unknown>, problem: Problem, con
   const stored = context === 'zone not known yet' ? undefined : context.stored;
   const offset = zone?.offset ?? (stored ? offsetOf(stored.zone) : 0);
   const zoneKnown = zone !== undefined || context !== 'zone not known yet';
-  // The stored dates are shown at the zone's offset, so a zone spelled anew at the same offset ("GMT+04:30" for
-  // "(GMT+04:30) Kabul") shows them as they were: a `…DateStr` naming their second stands for them still.
-  const sameOffset = zone === undefined || (stored !== undefined && zone.offset === offsetOf(stored.zone));
   for (const [iso, volt] of [
     ['startAt', 'startDateStr'],
     ['endAt', 'endDateStr'],
   ] as const) {
-    const storedDate = sameOffset ? stored?.[iso] : undefined;
-    const instant = readInstant(fields, iso, volt, { offset, zoneKnown, stored: storedDate ?? null }, problem);
+    // In whichever zone it is read: a date sent again with a new zone, written in that zone, is the stored one.
+    const instant = readInstant(fields, iso, volt, { offset, zoneKnown, stored: stored?.[iso] ?? null }, problem);
     if (instant !== undefined) given[iso] = instant;
   }
   return given;

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { LATEST_DATE } from '../../../src/adapters/http/campaign-dates-input.js';
+import { formatVoltMxDate, zoneOffsetMinutes } from '../../../src/adapters/http/volt-mx-dates.js';
 import { POSTGRES, SQLITE } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
 import { propertyParameters, propertyTimeoutMs } from '../../support/property-runs.js';
@@ -84,6 +85,45 @@ describe('Posting back a campaign as read changes nothing, whatever its dates, z
             expect((await service.request('GET', `/api/v1/campaigns/${id}/events`)).body.total).to.equal(events);
           }),
           propertyParameters(40),
+        );
+      });
+
+      it('changes only the zone when the dates come again written in the new zone: each stands for the stored date', async () => {
+        const rezoned = fc.record({
+          zone: fc.constantFrom(...ZONES),
+          newZone: fc.constantFrom(...ZONES),
+          state: fc.constantFrom('Draft', 'Pending', 'started and paused'),
+        });
+        const inZone = (iso: string | null, zone: string | null) =>
+          iso === null ? null : formatVoltMxDate(new Date(iso), zone === null ? 0 : zoneOffsetMinutes(zone)!);
+        await fc.assert(
+          fc.asyncProperty(rezoned, async ({ zone, newZone, state }) => {
+            const created = await service.request('POST', '/api/v1/campaigns', {
+              body: {
+                name: 'Rezoned',
+                zone,
+                startAt: new Date(Date.now() + DAY_MS + 123).toISOString(),
+                endAt: new Date(Date.now() + 3 * DAY_MS + 456).toISOString(),
+                status: state === 'Draft' ? 'Draft' : 'Pending',
+              },
+            });
+            expect(created.status, created.text).to.equal(200);
+            const id = created.body.id as string;
+            // A started campaign's start date is the moment it started, which has passed.
+            if (state === 'started and paused') await startAndPause(id);
+            const before = (await read(id, '?view=service')).body;
+            const answer = await service.request('POST', `/api/v1/campaigns/${id}/modify`, {
+              body: {
+                zone: newZone,
+                startDateStr: inZone(before.startAt, newZone),
+                endDateStr: inZone(before.endAt, newZone),
+              },
+            });
+            expect(answer.status, answer.text).to.equal(200);
+            const after = (await read(id, '?view=service')).body;
+            expect(after).to.include({ zone: newZone, startAt: before.startAt, endAt: before.endAt });
+          }),
+          propertyParameters(30),
         );
       });
 
