@@ -40,6 +40,12 @@ export class ScheduleLoop {
           'schedule ran',
         );
       }
+      if (run.failed.length > 0) {
+        this.logger.error(
+          { campaigns: run.failed.map((failure) => failure.id), err: run.failed[0]!.error },
+          'due campaigns whose change failed were left behind for the next run',
+        );
+      }
       if (run.impossible.length > 0) {
         this.logger.error(
           { campaigns: run.impossible },

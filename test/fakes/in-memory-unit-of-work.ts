@@ -28,6 +28,8 @@ export class InMemoryUnitOfWork implements UnitOfWork, CampaignReader {
   private state: State = { campaigns: new Map(), outbox: [], idempotency: new Map() };
   private queue: Promise<unknown> = Promise.resolve();
   transactionsRun = 0;
+  /** Campaigns whose writes fail, as a database fails a write it refuses (a value out of its column's range). */
+  readonly refusedWrites = new Set<string>();
   /** Called inside each transaction before the work; tests use it to interleave a competing change. */
   beforeWork: ((tx: Transaction) => Promise<void>) | undefined;
 
@@ -65,7 +67,7 @@ export class InMemoryUnitOfWork implements UnitOfWork, CampaignReader {
       outbox: [...this.state.outbox],
       idempotency: new Map(this.state.idempotency),
     };
-    const tx = transactionOver(draft);
+    const tx = transactionOver(draft, this.refusedWrites);
     if (this.beforeWork) await this.beforeWork(tx);
     const value = await work(tx);
     this.state = draft;
@@ -109,7 +111,7 @@ export class InMemoryUnitOfWork implements UnitOfWork, CampaignReader {
   }
 }
 
-function transactionOver(draft: State): Transaction {
+function transactionOver(draft: State, refusedWrites: ReadonlySet<string>): Transaction {
   const tx: Transaction = {
     campaigns: {
       async find(id) {
@@ -121,6 +123,7 @@ function transactionOver(draft: State): Transaction {
         draft.campaigns.set(campaign.id.toString(), campaign.snapshot());
       },
       async update(campaign, expectedVersion) {
+        if (refusedWrites.has(campaign.id.toString())) throw new Error(`the write of campaign ${campaign.id} failed`);
         const stored = draft.campaigns.get(campaign.id.toString());
         if (stored?.version !== expectedVersion) return false;
         draft.campaigns.set(campaign.id.toString(), campaign.snapshot());

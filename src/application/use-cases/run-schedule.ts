@@ -16,6 +16,11 @@ export interface ScheduleRun {
   skipped: string[];
   /** Campaigns whose stored state breaks the invariants: left alone, so the others still run. */
   impossible: string[];
+  /**
+   * Campaigns whose change failed otherwise (the database refused to write it, say a value out of its column's
+   * range): left behind until the next run, with the error, so the others still run.
+   */
+  failed: Array<{ id: string; error: unknown }>;
 }
 
 const BATCH = 100;
@@ -28,7 +33,9 @@ export interface ScheduleRunRequest {
 /**
  * Starts scheduled campaigns whose start time has come and completes those whose end time has passed, in
  * start-time order, until nothing is due or the request says the run is stopped. Each campaign changes in its own transaction with the same
- * conditional write as a manual start, so racing a manual call or another instance's schedule is harmless.
+ * conditional write as a manual start, so racing a manual call or another instance's schedule is harmless; one
+ * that cannot be changed (an impossible state, a write the database refuses) is left behind and the run goes on.
+ * A run fails only when it cannot read what is due.
  */
 export class RunSchedule implements UseCase<ScheduleRunRequest | undefined, ScheduleRun> {
   constructor(
@@ -40,12 +47,12 @@ export class RunSchedule implements UseCase<ScheduleRunRequest | undefined, Sche
 
   async execute(request: ScheduleRunRequest = {}): Promise<ScheduleRun> {
     const dueAsOf = this.clock.now();
-    const run: ScheduleRun = { started: [], completed: [], skipped: [], impossible: [] };
+    const run: ScheduleRun = { started: [], completed: [], skipped: [], impossible: [], failed: [] };
     const seen = new Set<string>();
     for (;;) {
-      // A campaign left alone (impossible, or changed by another writer) may still be due and come back first:
-      // the batch is read past as many of them as there are, so the ones after them still run.
-      const leftBehind = run.skipped.length + run.impossible.length;
+      // A campaign left alone (impossible, failed, or changed by another writer) may still be due and come back
+      // first: the batch is read past as many of them as there are, so the ones after them still run.
+      const leftBehind = run.skipped.length + run.impossible.length + run.failed.length;
       const due = (await this.reader.findDue(dueAsOf, BATCH + leftBehind)).filter((id) => !seen.has(id.toString()));
       if (due.length === 0) return run;
       for (const id of due) {
@@ -71,11 +78,12 @@ export class RunSchedule implements UseCase<ScheduleRunRequest | undefined, Sche
     } catch (error) {
       if (error instanceof CampaignStateImpossible) {
         run.impossible.push(id.toString());
-        return;
+      } else if (error instanceof DomainError || error instanceof ApplicationError || error instanceof NothingDue) {
+        run.skipped.push(id.toString());
+      } else {
+        // One campaign the database will not write must not hold up every campaign due after it, run after run.
+        run.failed.push({ id: id.toString(), error });
       }
-      if (!(error instanceof DomainError || error instanceof ApplicationError || error instanceof NothingDue))
-        throw error;
-      run.skipped.push(id.toString());
     }
   }
 

@@ -113,5 +113,17 @@ for (const kind of DATABASE_KINDS) {
         propertyParameters(25),
       );
     });
+
+    it("starts every due campaign after one the database will not write (its version at the column's maximum)", async () => {
+      await store([1, 2, 3].map((n) => planned({ id: BigInt(n), status: 'scheduled', start: n, end: 20 })));
+      // PostgreSQL's integer column ends here; the next version is out of its range.
+      await database()('campaigns').where('id', '1').update({ version: 2_147_483_647 });
+      const schedule = new RunSchedule(unitOfWork, reader, new FixedClock(NOW), new SequentialIds());
+
+      const run = await schedule.execute();
+
+      expect(run.started).to.deep.equal(kind.name === 'PostgreSQL' ? ['2', '3'] : ['1', '2', '3']);
+      expect(run.failed.map((failure) => failure.id)).to.deep.equal(kind.name === 'PostgreSQL' ? ['1'] : []);
+    });
   });
 }

@@ -111,6 +111,40 @@ describe('RunSchedule', () => {
     );
   });
 
+  it('leaves behind a due campaign whose write the database refuses, reporting it, and runs every other one, run after run (generated)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: 10 }), { minLength: 1, maxLength: 150 }),
+        fc.array(fc.integer({ min: 1, max: 20 }), { minLength: 1, maxLength: 20 }),
+        async (refusedAt, startableAt) => {
+          store = new InMemoryUnitOfWork();
+          schedule = new RunSchedule(store, store, clock, ids);
+          clock.set(t0);
+          const due = [
+            ...refusedAt.map((m) => ({ m, refused: true })),
+            ...startableAt.map((m) => ({ m, refused: false })),
+          ];
+          for (const [i, { m, refused }] of due.entries()) {
+            put(String(i + 1), m, 100);
+            if (refused) store.refusedWrites.add(String(i + 1));
+          }
+          const startable = due.flatMap(({ refused }, i) => (refused ? [] : [String(i + 1)]));
+          const refused = due.flatMap(({ refused }, i) => (refused ? [String(i + 1)] : []));
+          clock.set(at(30));
+          const first = await schedule.execute();
+          expect([...first.started].sort()).to.deep.equal([...startable].sort());
+          expect(first.failed.map((failure) => failure.id).sort()).to.deep.equal([...refused].sort());
+          expect(String(first.failed[0]!.error)).to.include('failed');
+          const second = await schedule.execute();
+          expect(second.started).to.deep.equal([]);
+          expect(second.failed.map((failure) => failure.id).sort()).to.deep.equal([...refused].sort());
+          for (const id of refused) expect(statusOf(id)).to.equal('scheduled');
+        },
+      ),
+      propertyParameters(40),
+    );
+  });
+
   it('completes a running or paused campaign when its end time passes', async () => {
     put('1', 10, 100, 'running');
     put('2', 10, 100, 'paused');
