@@ -175,7 +175,8 @@ export class Campaign extends AggregateRoot<CampaignEvent> {
    * Runs a scheduled campaign now, before its end date, and records CampaignStarted. Started by hand, its start
    * date becomes now, as the original's Start sets it; the scheduler starts it on its start date, which stays.
    */
-  start(act: StartAct): void {
+  start(asked: StartAct): void {
+    const act = this.onOwnTime(asked);
     const { startAt, endAt, name, content } = this.state;
     this.allow('start');
     this.refuseIfEnded(act.now, 'be started');
@@ -193,27 +194,31 @@ export class Campaign extends AggregateRoot<CampaignEvent> {
     });
   }
 
-  pause(act: Act): void {
+  pause(asked: Act): void {
+    const act = this.onOwnTime(asked);
     this.allow('pause');
     this.change({ status: 'paused', pausedAt: act.now }, act.now, act.by);
     this.record({ type: 'CampaignPaused', ...this.eventFacts(act), pausedBy: act.by });
   }
 
-  resume(act: Act): void {
+  resume(asked: Act): void {
+    const act = this.onOwnTime(asked);
     this.allow('resume');
     this.refuseIfEnded(act.now, 'be resumed');
     this.change({ status: 'running', pausedAt: null }, act.now, act.by);
     this.record({ type: 'CampaignResumed', ...this.eventFacts(act), resumedBy: act.by });
   }
 
-  terminate(act: Act): void {
+  terminate(asked: Act): void {
+    const act = this.onOwnTime(asked);
     const previousStatus = this.allow('terminate');
     this.change({ status: 'terminated', terminatedAt: act.now }, act.now, act.by);
     this.record({ type: 'CampaignTerminated', ...this.eventFacts(act), terminatedBy: act.by, previousStatus });
   }
 
   /** Changes the details of a draft, scheduled or paused campaign; a field that is absent keeps its value. */
-  modify(changes: CampaignChanges, act: Act): void {
+  modify(changes: CampaignChanges, asked: Act): void {
+    const act = this.onOwnTime(asked);
     this.allow('modify');
     this.changeDetails(changes, act, false);
   }
@@ -223,14 +228,16 @@ export class Campaign extends AggregateRoot<CampaignEvent> {
    * with the changes given, if any, and its moments cleared. A campaign that has not ended is modified instead,
    * and needs changes as a modify does.
    */
-  restart(changes: CampaignChanges | undefined, act: Act): void {
+  restart(changes: CampaignChanges | undefined, asked: Act): void {
+    const act = this.onOwnTime(asked);
     const previousStatus = this.allow('restart');
     const ended = previousStatus === 'terminated' || previousStatus === 'completed';
     if (!ended && changes === undefined) throw new ChangesRequired(this.state.id.toString(), previousStatus);
     this.changeDetails(changes ?? {}, act, ended);
   }
 
-  delete(act: Act): void {
+  delete(asked: Act): void {
+    const act = this.onOwnTime(asked);
     const previousStatus = this.allow('delete');
     this.deleted = true;
     this.change({}, act.now, act.by);
@@ -253,13 +260,24 @@ export class Campaign extends AggregateRoot<CampaignEvent> {
    * Ends a campaign whose end date has come. A campaign still scheduled then never ran: its whole window passed
    * (typically while the service was down), and its event says so.
    */
-  complete(act: Act): void {
+  complete(asked: Act): void {
+    const act = this.onOwnTime(asked);
     const { id, status, endAt } = this.state;
     this.allow('complete');
     if (!this.isDueForCompletion(act.now)) throw new CampaignNotDueForCompletion(id.toString(), status, endAt);
     const started = status !== 'scheduled';
     this.change({ status: 'completed', completedAt: act.now }, act.now, act.by);
     this.record({ type: 'CampaignCompleted', ...this.eventFacts(act), endAt: endAt!, previousStatus: status, started });
+  }
+
+  /**
+   * The act as of the campaign's own time, which never goes back: no earlier than its last change. A clock stepped
+   * back, or an instance whose clock lags the one that changed the campaign last, would otherwise stamp a change and
+   * its event before the change they follow (a pause before the start it pauses).
+   */
+  private onOwnTime<A extends Act>(asked: A): A {
+    const { updatedAt } = this.state;
+    return asked.now < updatedAt ? { ...asked, now: new Date(updatedAt) } : asked;
   }
 
   private allow(action: CampaignAction): CampaignStatus {

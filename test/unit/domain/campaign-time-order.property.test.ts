@@ -1,0 +1,58 @@
+import fc from 'fast-check';
+import { type Act, type Campaign, DomainError } from '../../../src/domain/index.js';
+import { aCampaign, CREATED_AT } from '../../mothers/campaign-mother.js';
+import { expect } from '../../support/expect.js';
+import { propertyParameters } from '../../support/property-runs.js';
+
+const MINUTE = 60_000;
+
+type Verb = (campaign: Campaign, act: Act) => void;
+
+const VERBS: Readonly<Record<string, Verb>> = {
+  start: (c, act) => c.start({ ...act, trigger: 'manual' }),
+  schedule: (c, act) => (c.isDueForCompletion(act.now) ? c.complete(act) : c.start({ ...act, trigger: 'schedule' })),
+  pause: (c, act) => c.pause(act),
+  resume: (c, act) => c.resume(act),
+  terminate: (c, act) => c.terminate(act),
+  rename: (c, act) => c.modify({ name: `renamed at ${act.now.toISOString()}` }, act),
+  restart: (c, act) => c.restart({ endAt: new Date(act.now.getTime() + 600 * MINUTE) }, act),
+};
+
+describe("A campaign's own time", () => {
+  it('never goes back, though the clock that acts on it does (a clock stepped back, instances whose clocks differ)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            verb: fc.constantFrom(...Object.keys(VERBS)),
+            // Mostly forward, sometimes back: minutes since the previous act.
+            minutes: fc.integer({ min: -90, max: 120 }),
+          }),
+          { maxLength: 25 },
+        ),
+        (steps) => {
+          const campaign = aCampaign({ startAt: null, endAt: null });
+          let clock = CREATED_AT.getTime();
+          let latest = campaign.snapshot().updatedAt.getTime();
+          const times: number[] = [];
+          for (const [n, { verb, minutes }] of steps.entries()) {
+            clock += minutes * MINUTE;
+            try {
+              VERBS[verb]!(campaign, { now: new Date(clock), eventId: `e${n}`, by: 'operator' });
+            } catch (error) {
+              if (!(error instanceof DomainError)) throw error;
+            }
+            const { updatedAt, startedAt, pausedAt, terminatedAt, completedAt } = campaign.snapshot();
+            expect(updatedAt.getTime()).to.be.at.least(latest);
+            latest = updatedAt.getTime();
+            for (const later of [pausedAt, terminatedAt, completedAt])
+              if (startedAt !== null && later !== null) expect(later.getTime()).to.be.at.least(startedAt.getTime());
+            times.push(...campaign.pullEvents().map((event) => event.occurredAt.getTime()));
+          }
+          expect(times).to.deep.equal([...times].sort((a, b) => a - b));
+        },
+      ),
+      propertyParameters(300),
+    );
+  });
+});
