@@ -1,7 +1,7 @@
 import type { CampaignSnapshot } from '../../domain/index.js';
 import type { Problem } from './campaign-content-input.js';
 import { storableText } from './storable-text-field.js';
-import { parseVoltMxDate, VOLT_MX_DATE_FORMAT, zoneOffsetMinutes } from './volt-mx-dates.js';
+import { daysInMonth, parseVoltMxDate, VOLT_MX_DATE_FORMAT, zoneOffsetMinutes } from './volt-mx-dates.js';
 
 const ISO_WITH_OFFSET =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/i;
@@ -146,12 +146,11 @@ function parseIso(text: string): Date | undefined {
   const parts = ISO_WITH_OFFSET.exec(text);
   if (!parts) return undefined;
   const [, year, month, day, hour, minute, second, offsetHours, offsetMinutes] = parts.map(Number);
-  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
   const fieldsValid =
     month! >= 1 &&
     month! <= 12 &&
     day! >= 1 &&
-    day! <= daysInMonth &&
+    day! <= daysInMonth(year!, month!) &&
     hour! <= 23 &&
     minute! <= 59 &&
     (Number.isNaN(second) || second! <= 59) &&

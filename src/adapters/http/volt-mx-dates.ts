@@ -38,9 +38,22 @@ export function parseVoltMxDate(text: string, offsetMinutes: number): Date | und
   ];
   const pm = parts[7]!.toUpperCase() === 'PM';
   if (month < 1 || month > 12 || hour12 < 1 || hour12 > 12 || minute > 59 || second > 59) return undefined;
-  if (day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
+  if (day < 1 || day > daysInMonth(year, month)) return undefined;
   const hour = (hour12 % 12) + (pm ? 12 : 0);
-  return new Date(Date.UTC(year, month - 1, day, hour, minute, second) - offsetMinutes * 60_000);
+  return new Date(utcMilliseconds(year, month, day, hour, minute, second) - offsetMinutes * 60_000);
+}
+
+/** The days of `month` (1 to 12) in `year`, leap years of every century included (Date.UTC reads 0 to 99 as 19xx). */
+export function daysInMonth(year: number, month: number): number {
+  return new Date(utcMilliseconds(year, month + 1, 0)).getUTCDate();
+}
+
+/** Date.UTC for the year given, even from 0 to 99 (which Date.UTC reads as 1900 to 1999). */
+function utcMilliseconds(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, 0);
+  return date.getTime();
 }
 
 export function formatVoltMxDate(instant: Date, offsetMinutes: number): string {
@@ -48,7 +61,7 @@ export function formatVoltMxDate(instant: Date, offsetMinutes: number): string {
   const two = (n: number) => String(n).padStart(2, '0');
   const hour = local.getUTCHours();
   return (
-    `${two(local.getUTCMonth() + 1)}/${two(local.getUTCDate())}/${local.getUTCFullYear()} ` +
+    `${two(local.getUTCMonth() + 1)}/${two(local.getUTCDate())}/${String(local.getUTCFullYear()).padStart(4, '0')} ` +
     `${two(hour % 12 === 0 ? 12 : hour % 12)}:${two(local.getUTCMinutes())}:${two(local.getUTCSeconds())} ${hour < 12 ? 'AM' : 'PM'}`
   );
 }

@@ -41,6 +41,23 @@ describe('Volt MX dates', () => {
     );
   });
 
+  it('writes a stored date of any year from 1 with four digits, as MM/dd/yyyy says, and reads it back as the same second', () => {
+    // Before year 1000 (and 100, where Date.UTC would read 1900 + the year) only odd stored data reaches these.
+    const MIDDAY_OF_YEAR_1 = Date.parse('0001-01-01T12:00:00Z');
+    fc.assert(
+      fc.property(
+        fc.constantFrom(0, 5 * 60 + 30, -(5 * 60)),
+        fc.integer({ min: MIDDAY_OF_YEAR_1, max: Date.parse('1999-12-31T23:59:59Z') }),
+        (offset, ms) => {
+          const written = formatVoltMxDate(new Date(ms), offset);
+          expect(written, new Date(ms).toISOString()).to.match(FORMAT);
+          expect(parseVoltMxDate(written, offset)?.getTime(), written).to.equal(Math.floor(ms / 1000) * 1000);
+        },
+      ),
+      propertyParameters(2000),
+    );
+  });
+
   it('accepts zones up to 14 hours from UTC either way, and none beyond', () => {
     expect(zoneOffsetMinutes('(GMT+14:00) Kiritimati')).to.equal(14 * 60);
     expect(zoneOffsetMinutes('GMT-14:00')).to.equal(-14 * 60);
