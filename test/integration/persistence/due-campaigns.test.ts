@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { KnexCampaignReader } from '../../../src/adapters/persistence/knex/knex-campaign-reader.js';
-import { RunSchedule, type UnitOfWork } from '../../../src/application/index.js';
+import { CampaignCommandRunner, RunSchedule, StartCampaign, type UnitOfWork } from '../../../src/application/index.js';
 import { type Campaign, CampaignId, type CampaignStatus } from '../../../src/domain/index.js';
 import { FixedClock } from '../../fakes/fixed-clock.js';
 import { byDueOrder, InMemoryUnitOfWork } from '../../fakes/in-memory-unit-of-work.js';
@@ -124,6 +124,41 @@ for (const kind of DATABASE_KINDS) {
 
       expect(run.started).to.deep.equal(kind.name === 'PostgreSQL' ? ['2', '3'] : ['1', '2', '3']);
       expect(run.failed.map((failure) => failure.id)).to.deep.equal(kind.name === 'PostgreSQL' ? ['1'] : []);
+    });
+
+    it("starts each due campaign once, with one CampaignStarted, when two instances' schedulers and manual starts race (generated)", async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.uniqueArray(fc.bigInt({ min: 1n, max: 1000n }), { minLength: 1, maxLength: 15 }),
+          fc.array(fc.boolean(), { minLength: 15, maxLength: 15 }),
+          async (ids, startedByHand) => {
+            await store(ids.map((id, n) => planned({ id, status: 'scheduled', start: 1 + (n % 3), end: 20 })));
+            const clock = new FixedClock(NOW);
+            // Each instance has its own unit of work over the one database, as two services have.
+            const instance = () => serviceUnitOfWork(kind, database());
+            const eventIds = new SequentialIds(); // unique across the instances, as their time-ordered ids are
+            const schedules = [instance(), instance()].map((work) => new RunSchedule(work, reader, clock, eventIds));
+            const manual = new StartCampaign(new CampaignCommandRunner(instance(), clock, eventIds));
+            const byHand = ids.filter((_, n) => startedByHand[n]);
+            const [first, second] = await Promise.all([
+              ...schedules.map((schedule) => schedule.execute()),
+              ...byHand.map((id) =>
+                manual.execute({ campaignId: CampaignId.fromBigInt(id), actor: 'bob' }).catch(() => undefined),
+              ),
+            ]);
+            const scheduled = [
+              ...(first as { started: string[] }).started,
+              ...(second as { started: string[] }).started,
+            ];
+            expect(new Set(scheduled).size, 'no campaign started by both schedulers').to.equal(scheduled.length);
+            const starts = (await database()('outbox')
+              .where('event_type', 'CampaignStarted')
+              .select(database().raw('CAST(aggregate_id AS TEXT) AS id'))) as Array<{ id: string }>;
+            expect(starts.map((row) => row.id).sort()).to.deep.equal(ids.map(String).sort());
+          },
+        ),
+        propertyParameters(15),
+      );
     });
   });
 }
