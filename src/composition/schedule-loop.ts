@@ -1,6 +1,9 @@
 import type { Logger } from 'pino';
 import type { RunSchedule } from '../application/index.js';
 
+/** How many of the campaigns a run failed to change its log line names (it counts them all). */
+const LOGGED_CAMPAIGNS = 100;
+
 /** Runs the schedule at startup (catching up on what came due while the service was down) and then every interval. */
 export class ScheduleLoop {
   private timer: NodeJS.Timeout | undefined;
@@ -42,7 +45,11 @@ export class ScheduleLoop {
       }
       if (run.failed.length > 0) {
         this.logger.error(
-          { campaigns: run.failed.map((failure) => failure.id), err: run.failed[0]!.error },
+          {
+            failed: run.failed.length,
+            campaigns: run.failed.slice(0, LOGGED_CAMPAIGNS).map((failure) => failure.id),
+            err: run.failed[0]!.error,
+          },
           'due campaigns whose change failed were left behind for the next run',
         );
       }

@@ -35,7 +35,7 @@ export interface ScheduleRunRequest {
  * start-time order, until nothing is due or the request says the run is stopped. Each campaign changes in its own transaction with the same
  * conditional write as a manual start, so racing a manual call or another instance's schedule is harmless; one
  * that cannot be changed (an impossible state, a write the database refuses) is left behind and the run goes on.
- * A run fails only when it cannot read what is due.
+ * A run fails when it cannot read what is due, or when a hundred campaigns in a row fail (the database does).
  */
 export class RunSchedule implements UseCase<ScheduleRunRequest | undefined, ScheduleRun> {
   constructor(
@@ -49,6 +49,7 @@ export class RunSchedule implements UseCase<ScheduleRunRequest | undefined, Sche
     const dueAsOf = this.clock.now();
     const run: ScheduleRun = { started: [], completed: [], skipped: [], impossible: [], failed: [] };
     const seen = new Set<string>();
+    let failedInARow = 0;
     for (;;) {
       // A campaign left alone (impossible, failed, or changed by another writer) may still be due and come back
       // first: the batch is read past as many of them as there are, so the ones after them still run.
@@ -58,7 +59,12 @@ export class RunSchedule implements UseCase<ScheduleRunRequest | undefined, Sche
       for (const id of due) {
         if (request.stopped?.()) return run;
         seen.add(id.toString());
+        const failedBefore = run.failed.length;
         await this.actOn(id, run);
+        failedInARow = run.failed.length > failedBefore ? failedInARow + 1 : 0;
+        // A whole batch's worth of failures in a row is the database failing, not the campaigns: the run ends
+        // rather than try every due campaign against it, and the next one starts again.
+        if (failedInARow === BATCH) throw run.failed.at(-1)!.error;
       }
     }
   }

@@ -114,7 +114,7 @@ describe('RunSchedule', () => {
   it('leaves behind a due campaign whose write the database refuses, reporting it, and runs every other one, run after run (generated)', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.integer({ min: 1, max: 10 }), { minLength: 1, maxLength: 150 }),
+        fc.array(fc.integer({ min: 1, max: 10 }), { minLength: 1, maxLength: 99 }),
         fc.array(fc.integer({ min: 1, max: 20 }), { minLength: 1, maxLength: 20 }),
         async (refusedAt, startableAt) => {
           store = new InMemoryUnitOfWork();
@@ -143,6 +143,16 @@ describe('RunSchedule', () => {
       ),
       propertyParameters(40),
     );
+  });
+
+  it('ends its run when a hundred due campaigns in a row fail: the database fails, not the campaigns', async () => {
+    for (let n = 1; n <= 150; n++) {
+      put(String(n), 10, 100);
+      store.refusedWrites.add(String(n));
+    }
+    clock.set(at(30));
+    await expect(schedule.execute()).to.be.rejectedWith('failed');
+    expect(store.transactionsRun).to.equal(100);
   });
 
   it('completes a running or paused campaign when its end time passes', async () => {
