@@ -1,10 +1,20 @@
 import type { CampaignSnapshot } from '../../domain/index.js';
 import type { Problem } from './campaign-content-input.js';
 import { storableText } from './storable-text-field.js';
-import { daysInMonth, parseVoltMxDate, VOLT_MX_DATE_FORMAT, zoneOffsetMinutes } from './volt-mx-dates.js';
+import {
+  daysInMonth,
+  hasVoltMxDateForm,
+  parseVoltMxDate,
+  VOLT_MX_DATE_FORMAT,
+  zoneOffsetMinutes,
+} from './volt-mx-dates.js';
 
 const ISO_WITH_OFFSET =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/i;
+
+/** A date written in the right form that names no day or time: 02/29 of a year that is not a leap year, 13:00 PM. */
+const NO_SUCH_DATE =
+  'is written in the right form but names no such date or time: a day past the end of its month (February 29 only in leap years), or an hour, minute, second or offset out of range';
 
 /**
  * The latest date a campaign may hold: the last second that every zone the service accepts (up to GMT+14:00)
@@ -95,14 +105,21 @@ function readInstant(
     if (fromIso === undefined) {
       problem(
         isoField,
-        'must be an ISO-8601 date-time with an offset, e.g. 2030-05-24T16:38:51Z or 2030-05-24T21:08:51+04:30',
+        typeof iso === 'string' && ISO_WITH_OFFSET.test(iso)
+          ? NO_SUCH_DATE
+          : 'must be an ISO-8601 date-time with an offset, e.g. 2030-05-24T16:38:51Z or 2030-05-24T21:08:51+04:30',
       );
     }
   }
   if (volt !== undefined) {
     fromVolt = typeof volt === 'string' ? parseVoltMxDate(volt, context.offset) : undefined;
     if (fromVolt === undefined)
-      problem(voltField, `must be in the format ${VOLT_MX_DATE_FORMAT}, e.g. 05/24/2030 04:38:51 PM`);
+      problem(
+        voltField,
+        typeof volt === 'string' && hasVoltMxDateForm(volt)
+          ? NO_SUCH_DATE
+          : `must be in the format ${VOLT_MX_DATE_FORMAT}, e.g. 05/24/2030 04:38:51 PM`,
+      );
   }
   if (iso === undefined && volt === undefined) {
     const cleared = fields[isoField] === null || fields[voltField] === null || fields[voltField] === '';

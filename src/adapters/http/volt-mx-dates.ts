@@ -25,6 +25,11 @@ export function zoneOffsetMinutes(zone: string): number | undefined {
   return (sign === '-' ? -1 : 1) * offset;
 }
 
+/** Whether `text` is written as `MM/dd/yyyy hh:mm:ss aa`, whether or not it names a date that exists. */
+export function hasVoltMxDateForm(text: string): boolean {
+  return DATE.test(text);
+}
+
 export function parseVoltMxDate(text: string, offsetMinutes: number): Date | undefined {
   const parts = DATE.exec(text);
   if (!parts) return undefined;
