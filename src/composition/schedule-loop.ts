@@ -1,8 +1,16 @@
 import type { Logger } from 'pino';
 import type { RunSchedule } from '../application/index.js';
 
-/** How many of the campaigns a run failed to change its log line names (it counts them all). */
+/** How many campaigns of each kind a log line names; it counts them all. */
 const LOGGED_CAMPAIGNS = 100;
+
+/**
+ * `{started: 3, startedCampaigns: ['1', '2', '3']}`: how many, and the first 100 of them, so a catch-up of a large
+ * backlog, or many corrupt campaigns left alone at every run, write lines of a bounded size.
+ */
+function named(kind: string, ids: readonly string[]): Record<string, number | string[]> {
+  return { [kind]: ids.length, [`${kind}Campaigns`]: ids.slice(0, LOGGED_CAMPAIGNS) };
+}
 
 /** Runs the schedule at startup (catching up on what came due while the service was down) and then every interval. */
 export class ScheduleLoop {
@@ -39,15 +47,21 @@ export class ScheduleLoop {
       const run = await this.schedule.execute({ stopped: () => this.stopped });
       if (run.started.length + run.completed.length > 0) {
         this.logger.info(
-          { started: run.started, completed: run.completed, skipped: run.skipped.length },
+          {
+            ...named('started', run.started),
+            ...named('completed', run.completed),
+            skipped: run.skipped.length,
+          },
           'schedule ran',
         );
       }
       if (run.failed.length > 0) {
         this.logger.error(
           {
-            failed: run.failed.length,
-            campaigns: run.failed.slice(0, LOGGED_CAMPAIGNS).map((failure) => failure.id),
+            ...named(
+              'failed',
+              run.failed.map((failure) => failure.id),
+            ),
             err: run.failed[0]!.error,
           },
           'due campaigns whose change failed were left behind for the next run',
@@ -55,7 +69,7 @@ export class ScheduleLoop {
       }
       if (run.impossible.length > 0) {
         this.logger.error(
-          { campaigns: run.impossible },
+          named('impossible', run.impossible),
           'due campaigns in an impossible state (corrupt data) were left alone',
         );
       }

@@ -8,6 +8,7 @@ import { SequentialIds } from '../../fakes/sequential-ids.js';
 import { campaignIn, hoursLater } from '../../mothers/campaign-mother.js';
 import { eventually } from '../../support/eventually.js';
 import { expect } from '../../support/expect.js';
+import { LogLines } from '../../support/log-lines.js';
 
 describe('ScheduleLoop', () => {
   it('stops a run in progress after the campaign in hand: what else was due waits for the next start', async () => {
@@ -32,5 +33,31 @@ describe('ScheduleLoop', () => {
 
     expect(store.outbox.map((event) => event.campaignId.toString())).to.deep.equal(['1']);
     expect(changesBegun).to.equal(1);
+  });
+
+  it('counts every campaign a run started or left alone, and names the first 100 of each, so its lines stay small', async () => {
+    const store = new InMemoryUnitOfWork();
+    const clock = new FixedClock(hoursLater(0));
+    for (let n = 1; n <= 250; n++) store.put(campaignIn('scheduled', { id: CampaignId.parse(String(n)) }));
+    for (let n = 251; n <= 400; n++) {
+      const campaign = campaignIn('scheduled', { id: CampaignId.parse(String(n)) });
+      store.putSnapshot({ ...campaign.snapshot(), startedAt: hoursLater(1) });
+    }
+    clock.set(hoursLater(25));
+    const log = new LogLines();
+    const loop = new ScheduleLoop(
+      new RunSchedule(store, store, clock, new SequentialIds()),
+      3_600_000,
+      createLogger('info', { destination: log }),
+    );
+    await loop.start();
+    await loop.stop();
+
+    const [ran] = log.withMessage('schedule ran');
+    expect(ran).to.include({ started: 250, completed: 0 });
+    expect(ran!.startedCampaigns).to.have.length(100);
+    const [impossible] = log.withMessage('due campaigns in an impossible state (corrupt data) were left alone');
+    expect(impossible).to.include({ impossible: 150 });
+    expect(impossible!.impossibleCampaigns).to.have.length(100);
   });
 });
