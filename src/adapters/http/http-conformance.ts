@@ -11,8 +11,9 @@ const SINGLETON_FIELDS: ReadonlySet<string> = new Set(['host', 'authorization', 
 /**
  * Refusals node:http would otherwise write itself, without the JSON body and headers every answer carries, or
  * not make at all: an HTTP/1.1 request without Host, or with a field of SINGLETON_FIELDS given twice (400); an
- * Expect header other than 100-continue (417); a transfer coding besides chunked (501, RFC 9112 §6.1), whose
- * body would otherwise be read as if it were not coded.
+ * Expect header other than 100-continue (417); an HTTP/1.0 request with Transfer-Encoding, which an HTTP/1.0
+ * proxy in front would frame otherwise (400, and the connection closed: RFC 9112 §6.1); a transfer coding besides
+ * chunked (501, RFC 9112 §6.1), whose body would otherwise be read as if it were not coded.
  */
 export function refuseNonConformingRequest(ctx: Context): void {
   const { headers, httpVersionMajor, httpVersionMinor, rawHeaders } = ctx.req;
@@ -28,6 +29,14 @@ export function refuseNonConformingRequest(ctx: Context): void {
     throw new RequestRefused(
       'EXPECTATION_FAILED',
       `Expect: ${expectation} cannot be met; only 100-continue is understood`,
+    );
+  }
+  if (headers['transfer-encoding'] !== undefined && httpVersionMajor === 1 && httpVersionMinor === 0) {
+    throw new RequestRefused(
+      'INVALID_REQUEST',
+      'An HTTP/1.0 request cannot carry Transfer-Encoding; its framing is not known',
+      {},
+      { Connection: 'close' },
     );
   }
   const codings = unknownTransferCodings(headers['transfer-encoding']);

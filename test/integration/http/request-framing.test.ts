@@ -72,6 +72,32 @@ describe('How a request is framed and which of its fields count', function () {
     );
   });
 
+  it('refuses an HTTP/1.0 request with Transfer-Encoding with 400 and closes its connection, answering nothing after it and changing nothing (generated)', async () => {
+    const header = fc
+      .constantFrom('chunked', 'gzip, chunked', 'Chunked')
+      .chain((coding) =>
+        fc.record({ name: anyCase('transfer-encoding'), coding: fc.constant(coding), keepAlive: fc.boolean() }),
+      );
+    await fc.assert(
+      fc.asyncProperty(header, paths(), async ({ name, coding, keepAlive }, path) => {
+        const before = await stored();
+        const answer = await rawExchange(
+          service.url,
+          `POST ${path} HTTP/1.0\r\nHost: x\r\nAuthorization: Bearer ${service.defaultToken}\r\n` +
+            `Content-Type: application/json\r\n${name}: ${coding}\r\n${keepAlive ? 'Connection: keep-alive\r\n' : ''}\r\n` +
+            `${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n` +
+            'GET /health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+        );
+        const context = `${path} ${name}: ${coding} -> ${answer.status} ${answer.body}`;
+        expectJsonRefusal(answer, 400, 'INVALID_REQUEST', context);
+        expect(answer.headers.connection, context).to.equal('close');
+        expect(answer.body, context).not.to.contain('HTTP/1.1');
+        expect(await stored(), context).to.deep.equal(before);
+      }),
+      propertyParameters(30),
+    );
+  });
+
   it('still takes a chunked body', async () => {
     const answer = await rawExchange(
       service.url,
