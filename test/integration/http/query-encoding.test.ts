@@ -79,10 +79,13 @@ describe('A query that is not percent-encoded UTF-8', function () {
     );
   });
 
-  it('names a parameter whose name is not UTF-8 as it was sent', async () => {
+  it('names a parameter whose name is not UTF-8 as it was sent, and one without a name by the whole pair', async () => {
     const answer = await service.request('GET', '/api/v1/campaigns?se%FFarch=x');
     expect(answer.status).to.equal(400);
     expect(answer.body.errors.map((e: { field: string }) => e.field)).to.deep.equal(['se%FFarch']);
+    const nameless = await service.request('GET', '/api/v1/campaigns?=%FF');
+    expect(nameless.status).to.equal(400);
+    expect(nameless.body.errors.map((e: { field: string }) => e.field)).to.deep.equal(['=%FF']);
   });
 
   it('does not find a name holding U+FFFD by bytes that are not UTF-8', async () => {
