@@ -36,6 +36,7 @@ import { campaignReadForm } from './campaign-views.js';
 import { requestFingerprint } from './idempotency-fingerprint.js';
 import { isAbsent, readJsonBody } from './json-body.js';
 import { ProtectedRouter } from './protected-router.js';
+import { queryEncodingProblems } from './query-encoding.js';
 import { RequestRefused } from './request-refused.js';
 
 type CampaignVerb = UseCase<CampaignCommand, CommandAnswer>;
@@ -134,7 +135,7 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
 
   routes.get('/campaigns/:id', SCOPES.read, async (ctx) => {
     const campaignId = CampaignId.parse(ctx.params.id!);
-    const { form } = valid({ form: campaignReadForm(ctx) });
+    const { form } = valid(ctx, { form: campaignReadForm(ctx) });
     const campaign = await useCases.getCampaign.execute(campaignId);
     form.answer(ctx, form.campaign(campaign));
     ctx.set('ETag', entityTagOf(campaign.version));
@@ -143,13 +144,13 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
 
   routes.get('/campaigns/:id/events', SCOPES.read, async (ctx) => {
     const campaignId = CampaignId.parse(ctx.params.id!);
-    const page = valid(pageOf(ctx, 20));
+    const page = valid(ctx, pageOf(ctx, 20));
     const history = await useCases.listCampaignEvents.execute({ campaignId, ...page });
     ctx.body = { total: history.total, events: history.events.map(eventJson) };
   });
 
   routes.get('/campaigns', SCOPES.read, async (ctx) => {
-    const { form, ...query } = valid({
+    const { form, ...query } = valid(ctx, {
       ...pageOf(ctx, 10),
       order: orderOf(ctx),
       statuses: statusesOf(ctx),
@@ -165,11 +166,19 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
 
 type Checked<T> = { [K in keyof T]: T[K] | FieldProblem };
 
-/** The values when none is a problem; otherwise every problem at once, as one 400. */
-function valid<T extends object>(values: Checked<T>): T {
-  const problems = Object.values(values).filter(isProblem);
-  if (problems.length > 0) throw new CampaignInvalid(problems, 'query');
+/**
+ * The values when none is a problem; otherwise every problem at once, as one 400, with each parameter of the
+ * query that is not percent-encoded UTF-8 (whose value was read as another).
+ */
+function valid<T extends object>(ctx: Context, values: Checked<T>): T {
+  const problems = [...queryEncodingProblems(ctx.querystring), ...Object.values(values).filter(isProblem)];
+  if (problems.length > 0) throw new CampaignInvalid(uniqueFields(problems), 'query');
   return values as T;
+}
+
+/** The first problem of each field: a parameter badly encoded is not also refused for the value it was read as. */
+function uniqueFields(problems: FieldProblem[]): FieldProblem[] {
+  return problems.filter((problem, index) => problems.findIndex((other) => other.field === problem.field) === index);
 }
 
 function isProblem(value: unknown): value is FieldProblem {
@@ -254,6 +263,8 @@ function idempotentRequest(ctx: Context, resource: string, body: unknown): Idemp
 }
 
 function restartFlag(ctx: Context): boolean {
+  const encodingProblems = queryEncodingProblems(ctx.querystring);
+  if (encodingProblems.length > 0) throw new CampaignInvalid(encodingProblems, 'query');
   const raw = ctx.query.restart;
   if (raw === undefined || raw === 'false') return false;
   if (raw === 'true') return true;

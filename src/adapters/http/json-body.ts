@@ -2,18 +2,13 @@ import type { Context } from 'koa';
 import { isInteger, isSafeNumber, parse } from 'lossless-json';
 import getRawBody from 'raw-body';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
+import { parseMediaType } from './media-type.js';
 import { RequestRefused } from './request-refused.js';
 
 /** Room for a campaign with its whole content (at most 512 KiB as JSON) written with indentation. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 const NO_BODY = Symbol('no body');
-
-/**
- * `application/json` and every type with the `+json` suffix (RFC 6839), such as the service view's own
- * `application/vnd.campaign-service+json`: each declares JSON.
- */
-const JSON_MEDIA_TYPES = ['application/json', '+json'];
 
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -28,16 +23,8 @@ export function hasBody(ctx: Context): boolean {
  */
 export async function readJsonBody(ctx: Context): Promise<unknown | typeof NO_BODY> {
   if (!hasBody(ctx)) return NO_BODY;
-  if (ctx.get('Content-Type') !== '' && ctx.is(JSON_MEDIA_TYPES) === false) {
-    throw new RequestRefused(
-      'UNSUPPORTED_MEDIA_TYPE',
-      'The request body must be JSON (Content-Type: application/json, or a type with the +json suffix)',
-    );
-  }
-  const charset = ctx.request.charset;
-  if (charset !== '' && charset.toLowerCase() !== 'utf-8') {
-    throw new RequestRefused('UNSUPPORTED_MEDIA_TYPE', `JSON bodies are UTF-8; charset=${charset} is not accepted`);
-  }
+  const contentType = ctx.get('Content-Type');
+  if (contentType !== '') refuseUnlessUtf8Json(contentType);
   const codings = unsupportedCodings(ctx.get('Content-Encoding'));
   if (codings !== '') {
     throw new RequestRefused(
@@ -74,6 +61,30 @@ export function jsonNumber(text: string): number | bigint {
 
 export function isAbsent(body: unknown): body is typeof NO_BODY {
   return body === NO_BODY;
+}
+
+/**
+ * A body declared as JSON: `application/json` or any type with the `+json` suffix (RFC 6839), such as the service
+ * view's own `application/vnd.campaign-service+json`, with no charset other than UTF-8. A Content-Type that is not
+ * a media type at all is refused too, rather than read past: a charset after a stray `;` or a broken quote counts.
+ */
+function refuseUnlessUtf8Json(contentType: string): void {
+  const mediaType = parseMediaType(contentType);
+  if (mediaType === undefined || !isJson(mediaType.essence)) {
+    throw new RequestRefused(
+      'UNSUPPORTED_MEDIA_TYPE',
+      'The request body must be JSON (Content-Type: application/json, or a type with the +json suffix)',
+    );
+  }
+  for (const [name, value] of mediaType.parameters) {
+    if (name.toLowerCase() === 'charset' && value.toLowerCase() !== 'utf-8') {
+      throw new RequestRefused('UNSUPPORTED_MEDIA_TYPE', `JSON bodies are UTF-8; charset=${value} is not accepted`);
+    }
+  }
+}
+
+function isJson(essence: string): boolean {
+  return essence === 'application/json' || /^[^/]+\/.+\+json$/.test(essence);
 }
 
 /** The content codings of a Content-Encoding header other than identity, the only one read (RFC 9110 §8.4.1). */
