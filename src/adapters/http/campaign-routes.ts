@@ -122,6 +122,12 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
   routes.post('/campaigns', SCOPES.write, async (ctx, principal) => {
     const body = await readJsonBody(ctx);
     if (isAbsent(body)) throw new RequestRefused('INVALID_REQUEST', 'A JSON body describing the campaign is required');
+    if (ifMatchVersions(ctx) !== undefined) {
+      throw new RequestRefused(
+        'INVALID_REQUEST',
+        'If-Match names versions of a campaign, and a create changes none: send it without If-Match (or with *)',
+      );
+    }
     const { input, fieldNames } = createCampaignInput(body, principal.subject);
     try {
       const idempotency = idempotentRequest(ctx, '/campaigns', body);
@@ -137,9 +143,10 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
     const campaignId = CampaignId.parse(ctx.params.id!);
     const { form } = valid(ctx, { form: campaignReadForm(ctx) });
     const campaign = await useCases.getCampaign.execute(campaignId);
+    const notModified = ifNoneMatchNames(ctx, campaign.version);
     form.answer(ctx, form.campaign(campaign));
     ctx.set('ETag', entityTagOf(campaign.version));
-    if (ifNoneMatchNames(ctx, campaign.version)) ctx.status = 304;
+    if (notModified) ctx.status = 304;
   });
 
   routes.get('/campaigns/:id/events', SCOPES.read, async (ctx) => {

@@ -2,6 +2,9 @@ import { DATABASE_KINDS } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
 import { TestService } from '../../support/test-service.js';
 
+const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
+const inADay = () => new Date(Date.now() + 86_400_000).toISOString();
+
 for (const kind of DATABASE_KINDS) {
   describe(`Conditional changes: ETag and If-Match (${kind.name})`, () => {
     let service: TestService;
@@ -61,6 +64,34 @@ for (const kind of DATABASE_KINDS) {
       expect(unquoted.body).to.include({ code: 'INVALID_REQUEST' });
       expect(unquoted.body.message).to.match(/If-Match/);
       expect(await eventsOf(id)).to.deep.equal([]);
+    });
+
+    it('refuses a create with an If-Match naming versions with 400, creating nothing, and takes one with *', async () => {
+      const named = await service.request('POST', '/api/v1/campaigns', {
+        headers: { 'if-match': '"1"' },
+        body: { id: '8800000000000000001', name: 'Conditional create', startAt: inAnHour(), endAt: inADay() },
+      });
+      expect(named.status).to.equal(400);
+      expect(named.body).to.include({ code: 'INVALID_REQUEST' });
+      expect((await read('8800000000000000001')).status).to.equal(404);
+      const malformed = await service.request('POST', '/api/v1/campaigns', {
+        headers: { 'if-match': 'abc' },
+        body: { name: 'Conditional create', startAt: inAnHour(), endAt: inADay() },
+      });
+      expect(malformed.status).to.equal(400);
+      const any = await service.request('POST', '/api/v1/campaigns', {
+        headers: { 'if-match': '*' },
+        body: { name: 'Conditional create', startAt: inAnHour(), endAt: inADay() },
+      });
+      expect(any.status).to.equal(200);
+    });
+
+    it('refuses a read whose If-None-Match is no list of entity tags with 400, giving no ETag', async () => {
+      const id = await service.createCampaign();
+      const answer = await read(id, { 'if-none-match': 'abc' });
+      expect(answer.status).to.equal(400);
+      expect(answer.body).to.include({ code: 'INVALID_REQUEST' });
+      expect(answer.headers.get('etag')).to.equal(null);
     });
 
     it('answers a read whose If-None-Match names the version with 304 and no body, and reads again once it changed', async () => {
