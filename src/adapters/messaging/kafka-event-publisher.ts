@@ -6,6 +6,7 @@ import { ensureTopic, type TopicLayout } from './kafka-topic.js';
 import { partitionOfKey } from './key-partition.js';
 import { isFatalForProducer, isTopicMissing } from './producer-errors.js';
 import { recordRuns } from './record-batches.js';
+import { unacknowledgedPartition } from './send-receipts.js';
 import { WriteReadiness } from './write-readiness.js';
 
 const { Partitioners } = kafkajs;
@@ -78,11 +79,13 @@ export class KafkaEventPublisher implements EventPublisher {
     const acknowledged: PendingEvent[] = [];
     for (const run of recordRuns(messages, ({ message }) => message)) {
       try {
-        await producer.send({
+        const receipts = await producer.send({
           topic: this.settings.topic,
           acks: -1,
           messages: run.map(({ message }) => ({ ...message, partition })),
         });
+        const refusal = unacknowledgedPartition(receipts, this.settings.topic, partition);
+        if (refusal !== undefined) return { acknowledged, refusal };
       } catch (refusal) {
         return { acknowledged, refusal };
       }
