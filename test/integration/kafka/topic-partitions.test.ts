@@ -82,6 +82,36 @@ describe('Publishing to a topic whose partitions changed under the service', fun
     await admin?.disconnect();
   });
 
+  it('uses partitions added to the topic while it runs once its layout is older than the most it keeps one, as a Java producer does within metadata.max.age.ms', async () => {
+    const topic = uniqueTopic('more-partitions');
+    const publisher = new KafkaEventPublisher(kafka, {
+      topic,
+      topicPartitions: 2,
+      eventSource: SOURCE,
+      topicLayoutMaxAgeMs: 0,
+    });
+    try {
+      await publisher.connect();
+      await publishUntilAcknowledged(publisher, [startedEvent(1, '9007199254740993')]);
+      await admin.createPartitions({ topicPartitions: [{ topic, count: 4 }] });
+      await publisher.connect();
+      expect(publisher.laneCount()).to.equal(4);
+      const events = campaignsOnEveryPartition(4, 2).map((id, i) => startedEvent(10 + i, id));
+      await publishUntilAcknowledged(publisher, events);
+      const reader = await TopicReader.open(brokers, topic);
+      try {
+        const read = await reader.waitForKeys(events.map((event) => event.aggregateId));
+        for (const message of read) expect(message.partition).to.equal(partitionOfKey(message.key!, 4));
+        expect(read).to.have.length(events.length);
+      } finally {
+        await reader.close();
+      }
+    } finally {
+      await publisher.close();
+      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    }
+  });
+
   it('writes every acknowledged event when the topic was recreated with fewer partitions: none is taken for written on a partition that is gone', async () => {
     const topic = uniqueTopic('fewer-partitions');
     const publisher = new KafkaEventPublisher(kafka, { topic, topicPartitions: 3, eventSource: SOURCE });

@@ -307,6 +307,30 @@ describe('KafkaEventPublisher', () => {
     );
   });
 
+  it('reads the partitions again at a connect once its layout is older than the most it keeps one, and replaces the producer only when their number changed', async () => {
+    publisher = publisherWith({ topicLayoutMaxAgeMs: 0 });
+    await publisher.connect();
+    await publisher.publish([EVENT]);
+    await publisher.connect();
+    expect(kafka.producers, 'the partitions unchanged').to.have.length(1);
+    expect(layouts).to.have.length(1);
+    kafka.partitions = 5;
+    await publisher.connect();
+    expect(publisher.laneCount()).to.equal(5);
+    expect(layouts.map((layout) => layout.partitions)).to.deep.equal([3, 5]);
+    expect(kafka.producers[0]!.disconnected).to.equal(true);
+    await publisher.publish([EVENT]);
+    expect(kafka.producers).to.have.length(2);
+    expect(kafka.producers[1]!.sent[0]!.messages[0]!.partition).to.equal(partitionOfKey(EVENT.aggregateId, 5));
+  });
+
+  it('keeps the layout it read until it is older than the most it keeps one', async () => {
+    await publisher.connect();
+    kafka.partitions = 5;
+    await publisher.connect();
+    expect(publisher.laneCount()).to.equal(3);
+  });
+
   it('uses one idempotent producer with one request in flight', async () => {
     await publisher.publish([EVENT]);
     await publisher.publish([EVENT]);
