@@ -61,7 +61,10 @@ export class KafkaEventPublisher implements EventPublisher {
 
   /** Also reads the topic's partitions again once the layout is older than `topicLayoutMaxAgeMs` (see readLayoutAgain). */
   async connect(): Promise<void> {
-    if (this.topic !== undefined && !this.topicToEnsure && this.layoutExpired()) await this.readLayoutAgain();
+    if (this.topic !== undefined && !this.topicToEnsure && this.layoutExpired()) {
+      // A cluster out of reach keeps the layout it had: the sends report an outage, each partition its own.
+      await this.readLayoutAgain().catch(() => undefined);
+    }
     await this.connectedProducer();
   }
 
@@ -78,6 +81,7 @@ export class KafkaEventPublisher implements EventPublisher {
    */
   private async readLayoutAgain(): Promise<void> {
     const before = this.topic;
+    this.layoutReadAt = performance.now();
     const layout = await this.createTopicIfMissing();
     this.topic = layout;
     if (layout.created || layout.partitions !== before?.partitions) {

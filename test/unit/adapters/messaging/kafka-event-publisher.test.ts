@@ -142,9 +142,14 @@ class FakeKafka {
     this.topicMissing = failure;
   }
 
+  /** The admin client cannot connect, as when the cluster is out of reach. */
+  adminUnreachable = false;
+
   admin(): Admin {
     return {
-      connect: async () => undefined,
+      connect: async () => {
+        if (this.adminUnreachable) throw new KafkaJSConnectionError('connect ECONNREFUSED');
+      },
       disconnect: async () => undefined,
       describeCluster: async () => ({ brokers: Array.from({ length: this.brokers }, (_, nodeId) => ({ nodeId })) }),
       createTopics: async ({ topics }: { topics: ITopicConfig[] }) => {
@@ -322,6 +327,17 @@ describe('KafkaEventPublisher', () => {
     await publisher.publish([EVENT]);
     expect(kafka.producers).to.have.length(2);
     expect(kafka.producers[1]!.sent[0]!.messages[0]!.partition).to.equal(partitionOfKey(EVENT.aggregateId, 5));
+  });
+
+  it('keeps its layout and producer, and connects all the same, when reading the partitions again fails', async () => {
+    publisher = publisherWith({ topicLayoutMaxAgeMs: 0 });
+    await publisher.connect();
+    await publisher.publish([EVENT]);
+    kafka.adminUnreachable = true;
+    await publisher.connect();
+    expect(publisher.laneCount()).to.equal(3);
+    expect(kafka.producers).to.have.length(1);
+    expect(kafka.producers[0]!.disconnected).to.equal(false);
   });
 
   it('keeps the layout it read until it is older than the most it keeps one', async () => {
