@@ -80,9 +80,11 @@ export class RecordingPublisher implements EventPublisher {
     return this.lanes(event);
   }
 
-  /** `lanes` may map events to any number of lanes: this broker does not tell how many. */
-  laneCount(): undefined {
-    return undefined;
+  /** How many lanes `lanes` maps events to; undefined (the default): this broker does not tell. */
+  lanesInAll: number | undefined;
+
+  laneCount(): number | undefined {
+    return this.lanesInAll;
   }
 
   releaseAcks(): void {

@@ -7,6 +7,7 @@ import {
 } from '../http/server-limits.js';
 import type { DatabaseLocation } from '../persistence/knex/open-database.js';
 import { type TracingSettings, tracingSettings } from './tracing-config.js';
+import { isUriReference } from './uri-reference.js';
 
 export type AuthSettings =
   | { mode: 'secret'; secret: string }
@@ -142,8 +143,9 @@ const schema = z.object({
   KAFKA_TOPIC_PARTITIONS: wholeNumber(1, 10_000, 3),
   KAFKA_TOPIC_REPLICATION_FACTOR: optionalWholeNumber(1, 32),
   KAFKA_TOPIC_MIN_INSYNC_REPLICAS: optionalWholeNumber(1, 32),
-  CLOUDEVENTS_SOURCE: optionalText.refine((v) => v === undefined || /^\S+$/.test(v), {
-    message: 'must be a URI reference without spaces, e.g. /campaign-service',
+  CLOUDEVENTS_SOURCE: optionalText.refine((v) => v === undefined || isUriReference(v), {
+    message:
+      'must be a URI reference (RFC 3986: ASCII, no spaces, other characters percent-encoded), e.g. /campaign-service',
   }),
   OUTBOX_RELAY: oneOf(['on', 'off'], 'on'),
   OUTBOX_POLL_INTERVAL_MS: wholeNumber(10, 3_600_000, 1000),

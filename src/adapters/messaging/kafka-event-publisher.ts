@@ -6,6 +6,7 @@ import { ensureTopic, type TopicLayout } from './kafka-topic.js';
 import { partitionOfKey } from './key-partition.js';
 import { isFatalForProducer, isTopicMissing } from './producer-errors.js';
 import { recordRuns } from './record-batches.js';
+import { unacknowledgedPartition } from './send-receipts.js';
 import { WriteReadiness } from './write-readiness.js';
 
 const { Partitioners } = kafkajs;
@@ -19,7 +20,16 @@ export interface PublishSettings {
   topicMinInsyncReplicas?: number | undefined;
   /** CloudEvents `source` of every event. */
   eventSource: string;
+  /**
+   * The longest the publisher goes by the partitions it read before it reads them again, at its next connect
+   * (before a round of the relay, with no send in flight). Default 5 minutes, as the Java producer's
+   * `metadata.max.age.ms`: partitions added to the topic get events within that time.
+   */
+  topicLayoutMaxAgeMs?: number | undefined;
 }
+
+/** The Java producer's `metadata.max.age.ms`. */
+export const TOPIC_LAYOUT_MAX_AGE_MS = 300_000;
 
 /**
  * Publishes with one idempotent producer (acks from all in-sync replicas, one request in flight), each partition's
@@ -34,6 +44,8 @@ export class KafkaEventPublisher implements EventPublisher {
   private topic: TopicLayout | undefined;
   /** The broker said the topic does not exist: the next connection creates it again (the lanes keep the old layout until then). */
   private topicToEnsure = false;
+  /** When the topic's layout was last read (performance.now()). */
+  private layoutReadAt = 0;
   private readonly writeReadiness: WriteReadiness;
 
   constructor(
@@ -47,8 +59,36 @@ export class KafkaEventPublisher implements EventPublisher {
     this.writeReadiness = new WriteReadiness(kafka, settings.topic);
   }
 
+  /** Also reads the topic's partitions again once the layout is older than `topicLayoutMaxAgeMs` (see readLayoutAgain). */
   async connect(): Promise<void> {
+    if (this.topic !== undefined && !this.topicToEnsure && this.layoutExpired()) {
+      // A cluster out of reach keeps the layout it had: the sends report an outage, each partition its own.
+      await this.readLayoutAgain().catch(() => undefined);
+    }
     await this.connectedProducer();
+  }
+
+  private layoutExpired(): boolean {
+    const maxAgeMs = this.settings.topicLayoutMaxAgeMs ?? TOPIC_LAYOUT_MAX_AGE_MS;
+    return performance.now() - this.layoutReadAt >= maxAgeMs;
+  }
+
+  /**
+   * Reads the topic's layout again, for partitions added meanwhile. When their number changed, the lanes change
+   * with it (the relay reads anew, see RelayPolicy) and the producer is replaced: kafkajs leaves a partition its
+   * own metadata does not know yet out of a send (see PartitionNotWritten) until that metadata ages out, and a new
+   * producer reads it afresh. Called before a round of the relay, with no send in flight.
+   */
+  private async readLayoutAgain(): Promise<void> {
+    const before = this.topic;
+    this.layoutReadAt = performance.now();
+    const layout = await this.createTopicIfMissing();
+    this.topic = layout;
+    if (layout.created || layout.partitions !== before?.partitions) {
+      this.topicFound(layout);
+      const producer = await this.producer?.catch(() => undefined);
+      if (producer !== undefined) await this.discardProducer(producer);
+    }
   }
 
   async publish(events: readonly PendingEvent[]): Promise<void> {
@@ -78,11 +118,13 @@ export class KafkaEventPublisher implements EventPublisher {
     const acknowledged: PendingEvent[] = [];
     for (const run of recordRuns(messages, ({ message }) => message)) {
       try {
-        await producer.send({
+        const receipts = await producer.send({
           topic: this.settings.topic,
           acks: -1,
           messages: run.map(({ message }) => ({ ...message, partition })),
         });
+        const refusal = unacknowledgedPartition(receipts, this.settings.topic, partition);
+        if (refusal !== undefined) return { acknowledged, refusal };
       } catch (refusal) {
         return { acknowledged, refusal };
       }
@@ -147,6 +189,7 @@ export class KafkaEventPublisher implements EventPublisher {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
+      this.layoutReadAt = performance.now();
       return await ensureTopic(admin, {
         topic: this.settings.topic,
         partitions: this.settings.topicPartitions,

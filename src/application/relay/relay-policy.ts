@@ -71,6 +71,8 @@ export class RelayPolicy {
   private readonly gathering: LaneGathering;
   private readonly lap: ReadingLap;
   private readonly news: LaneNews[] = [];
+  /** The lanes there were when the round began (see beginRound). */
+  private lanesOfRound: number | undefined;
 
   constructor(
     private readonly ports: RelayPorts,
@@ -123,8 +125,27 @@ export class RelayPolicy {
     } finally {
       endWatch();
     }
+    const lanes = this.ports.publisher.laneCount();
+    if (this.lanesOfRound !== undefined && lanes !== this.lanesOfRound) this.laidOutAnew();
+    this.lanesOfRound = lanes;
     this.restartReading();
     return { published: 0, failures: [] };
+  }
+
+  /**
+   * The publisher laid its lanes out anew (for Kafka: the topic was recreated with another number of partitions):
+   * a campaign's events now go through another lane. A failed batch is no longer sent again as it was, on its old
+   * lane beside the new ones: the reading starts from the oldest unpublished event, and each lane's events go in
+   * outbox order. (The broker could not recognise such a copy anyway: the topic is a new one.)
+   */
+  private laidOutAnew(): void {
+    this.driver.cancelRetries();
+    this.lanes.forget();
+  }
+
+  /** The lanes changed since the round began: it starts nothing more, and the next round reads anew. */
+  private laidOutAnewInRound(): boolean {
+    return this.lanesOfRound !== undefined && this.ports.publisher.laneCount() !== this.lanesOfRound;
   }
 
   /** No batch is in flight, and nothing happened on the lanes that the round has not taken in. */
@@ -163,10 +184,12 @@ export class RelayPolicy {
    * batch ahead; a lane that takes no more (its next batch read, or its last one failed) is held (see
    * OutboxReading). Before each page after the first it asks the lease again, and stops when the answer is no or
    * `stopping()` is true: what it gathered starts once a later reading reaches the newest. It stops too once
-   * every lane is held: no page could give any of them an event, until news releases one.
+   * every lane is held: no page could give any of them an event, until news releases one. Once the publisher laid
+   * its lanes out anew it starts nothing until the next round.
    */
   async readAndStart(stopping: () => boolean): Promise<void> {
     const { batchSize } = this.settings;
+    if (this.laidOutAnewInRound()) return;
     await this.sendUnsettledDue();
     for (const lane of this.gathering.lanes()) if (this.gathering.full(lane)) this.startGathered(lane);
     for (;;) {

@@ -10,6 +10,7 @@ import kafkajs, {
 import { toKafkaMessage } from '../../../../src/adapters/messaging/cloud-event-message.js';
 import { KafkaEventPublisher, type PublishSettings } from '../../../../src/adapters/messaging/kafka-event-publisher.js';
 import type { TopicLayout } from '../../../../src/adapters/messaging/kafka-topic.js';
+import { partitionOfKey } from '../../../../src/adapters/messaging/key-partition.js';
 import { isFatalForProducer } from '../../../../src/adapters/messaging/producer-errors.js';
 import { PartlyPublished, type PendingEvent } from '../../../../src/application/index.js';
 import { expect } from '../../../support/expect.js';
@@ -103,6 +104,8 @@ class FakeKafka {
   existing: { replicas: number; minInsync: string } | undefined;
   /** Sends after this many acknowledged ones fail, as a connection lost between two sends does. */
   acknowledgedSendsBeforeFailing: number | undefined;
+  /** The partitions the topic has; a send to another one resolves with no receipt, as kafkajs's does. */
+  partitions = 3;
 
   producer(config: ProducerConfig = {}): Producer {
     const made = { config, sent: [] as ProducerRecord[], disconnected: false };
@@ -123,8 +126,10 @@ class FakeKafka {
           made.sent.length >= this.acknowledgedSendsBeforeFailing
         )
           throw new KafkaJSConnectionError('Connection error: read ECONNRESET');
+        const partitions = [...new Set(record.messages.map((m) => m.partition))];
+        if (partitions.some((partition) => partition === undefined || partition >= this.partitions)) return [];
         made.sent.push(record);
-        return [];
+        return partitions.map((partition) => ({ topicName: record.topic, partition, errorCode: 0, baseOffset: '0' }));
       },
     } as unknown as Producer;
   }
@@ -137,9 +142,14 @@ class FakeKafka {
     this.topicMissing = failure;
   }
 
+  /** The admin client cannot connect, as when the cluster is out of reach. */
+  adminUnreachable = false;
+
   admin(): Admin {
     return {
-      connect: async () => undefined,
+      connect: async () => {
+        if (this.adminUnreachable) throw new KafkaJSConnectionError('connect ECONNREFUSED');
+      },
       disconnect: async () => undefined,
       describeCluster: async () => ({ brokers: Array.from({ length: this.brokers }, (_, nodeId) => ({ nodeId })) }),
       createTopics: async ({ topics }: { topics: ITopicConfig[] }) => {
@@ -153,7 +163,7 @@ class FakeKafka {
       fetchTopicMetadata: async () => ({
         topics: [
           {
-            partitions: [0, 1, 2].map((partitionId) => ({
+            partitions: Array.from({ length: this.partitions }, (_, partitionId) => ({
               partitionId,
               replicas: Array(this.existing!.replicas).fill(0),
             })),
@@ -260,6 +270,81 @@ describe('KafkaEventPublisher', () => {
       }),
       propertyParameters(50),
     );
+  });
+
+  it('takes no send for acknowledged that kafkajs resolved without writing, to a partition a recreated topic no longer has, and publishes on the partitions it has (generated)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 2 }),
+        fc.uniqueArray(fc.bigInt({ min: 1n, max: 2n ** 63n - 1n }), { minLength: 1, maxLength: 20 }),
+        async (fewer, ids) => {
+          kafka = new FakeKafka();
+          publisher = publisherWith();
+          await publisher.connect();
+          kafka.partitions = fewer;
+          const events = ids.map((id, i) => ({
+            ...EVENT,
+            sequence: BigInt(i),
+            eventId: `e${i}`,
+            aggregateId: String(id),
+          }));
+          const onPartitionsLeft = events.filter((event) => partitionOf(event.aggregateId) < fewer);
+          const outcome = await publisher.publish(events).then(
+            () => undefined,
+            (refusal: unknown) => refusal,
+          );
+          const acknowledged = outcome instanceof PartlyPublished ? outcome.acknowledged : outcome ? [] : events;
+          expect(acknowledged.map((event) => event.eventId).sort()).to.deep.equal(
+            onPartitionsLeft.map((event) => event.eventId).sort(),
+          );
+          const rest = events.filter((event) => !acknowledged.includes(event));
+          if (rest.length > 0) await publisher.publish(rest);
+          const sent = kafka.producers.flatMap((producer) => producer.sent).flatMap((record) => record.messages);
+          expect(sent.map((message) => message.headers!.ce_id).sort()).to.deep.equal(
+            events.map((event) => event.eventId).sort(),
+          );
+          for (const event of rest)
+            expect(publisher.laneOf(event)).to.equal(String(partitionOfKey(event.aggregateId, fewer)));
+          expect(publisher.laneCount()).to.equal(rest.length > 0 ? fewer : 3);
+        },
+      ),
+      propertyParameters(50),
+    );
+  });
+
+  it('reads the partitions again at a connect once its layout is older than the most it keeps one, and replaces the producer only when their number changed', async () => {
+    publisher = publisherWith({ topicLayoutMaxAgeMs: 0 });
+    await publisher.connect();
+    await publisher.publish([EVENT]);
+    await publisher.connect();
+    expect(kafka.producers, 'the partitions unchanged').to.have.length(1);
+    expect(layouts).to.have.length(1);
+    kafka.partitions = 5;
+    await publisher.connect();
+    expect(publisher.laneCount()).to.equal(5);
+    expect(layouts.map((layout) => layout.partitions)).to.deep.equal([3, 5]);
+    expect(kafka.producers[0]!.disconnected).to.equal(true);
+    await publisher.publish([EVENT]);
+    expect(kafka.producers).to.have.length(2);
+    expect(kafka.producers[1]!.sent[0]!.messages[0]!.partition).to.equal(partitionOfKey(EVENT.aggregateId, 5));
+  });
+
+  it('keeps its layout and producer, and connects all the same, when reading the partitions again fails', async () => {
+    publisher = publisherWith({ topicLayoutMaxAgeMs: 0 });
+    await publisher.connect();
+    await publisher.publish([EVENT]);
+    kafka.adminUnreachable = true;
+    await publisher.connect();
+    expect(publisher.laneCount()).to.equal(3);
+    expect(kafka.producers).to.have.length(1);
+    expect(kafka.producers[0]!.disconnected).to.equal(false);
+  });
+
+  it('keeps the layout it read until it is older than the most it keeps one', async () => {
+    await publisher.connect();
+    kafka.partitions = 5;
+    await publisher.connect();
+    expect(publisher.laneCount()).to.equal(3);
   });
 
   it('uses one idempotent producer with one request in flight', async () => {

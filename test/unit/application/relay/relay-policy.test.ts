@@ -178,6 +178,28 @@ describe('RelayPolicy (what the relay does, whoever runs it)', () => {
     expect(outbox.unpublished).to.deep.equal([]);
   });
 
+  it('starts nothing more once the lanes are laid out anew (the topic recreated with other partitions), and the next round reads every unpublished event in order on the new lanes', async () => {
+    broker.lanesInAll = 2;
+    policy = policyWith({ batchSize: 10 });
+    round = await policy.beginRound();
+    await refuseLaneA(2);
+    broker.lanesInAll = 1;
+    broker.lanes = () => 'the only partition left';
+    outbox.append(1, 'a');
+    outbox.append(1, 'b');
+    policy.retryDue('lane of a');
+    await turn();
+    expect(broker.attempts, 'sends under the old lanes after the new layout').to.equal(1);
+    expect(policy.roundOver).to.equal(true);
+
+    round = await policy.beginRound();
+    await turn();
+    await newsSince(2, 1);
+    policy.takeNews(round);
+    expect(sequencesOf(broker.acknowledged)).to.deep.equal([[1n, 2n, 3n, 4n]]);
+    expect(outbox.unpublished).to.deep.equal([]);
+  });
+
   it('reports an outage once when a publish stalls, and its end once the publish is acknowledged', async () => {
     outbox.append(1, 'a');
     broker.holdAcks();
