@@ -197,6 +197,7 @@ export class Campaign extends AggregateRoot<CampaignEvent> {
   pause(asked: Act): void {
     const act = this.onOwnTime(asked);
     this.allow('pause');
+    this.refuseIfEnded(act.now, 'be paused');
     this.change({ status: 'paused', pausedAt: act.now }, act.now, act.by);
     this.record({ type: 'CampaignPaused', ...this.eventFacts(act), pausedBy: act.by });
   }
@@ -212,6 +213,8 @@ export class Campaign extends AggregateRoot<CampaignEvent> {
   terminate(asked: Act): void {
     const act = this.onOwnTime(asked);
     const previousStatus = this.allow('terminate');
+    // Its end date passed, it has ended: the scheduler records it completed, as the original has it.
+    this.refuseIfEnded(act.now, 'be terminated');
     this.change({ status: 'terminated', terminatedAt: act.now }, act.now, act.by);
     this.record({ type: 'CampaignTerminated', ...this.eventFacts(act), terminatedBy: act.by, previousStatus });
   }

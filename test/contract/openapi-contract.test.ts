@@ -29,7 +29,9 @@ interface Scene {
   /** The operation under test, with `{id}` filled in. */
   call(options?: Call): Promise<Answer>;
   /** A campaign in the given state, made through the API. */
-  campaign(state: 'scheduled' | 'running' | 'paused' | 'expired' | 'paused-expired'): Promise<string>;
+  campaign(
+    state: 'scheduled' | 'running' | 'paused' | 'expired' | 'running-expired' | 'paused-expired',
+  ): Promise<string>;
   /** A second service whose database is gone, started the first time a scenario needs it. */
   broken(): Promise<TestService>;
   /** The operation under test, sent over a socket of its own with the token (id 1). */
@@ -130,7 +132,10 @@ const SCENARIOS: Record<string, Scenario[]> = {
     async ({ call, campaign }) => call({ id: await campaign('expired') }),
   ],
   'POST /api/v1/campaigns/{id}/pause 200': [async ({ call, campaign }) => call({ id: await campaign('running') })],
-  'POST /api/v1/campaigns/{id}/pause 409': [async ({ call, campaign }) => call({ id: await campaign('scheduled') })],
+  'POST /api/v1/campaigns/{id}/pause 409': [
+    async ({ call, campaign }) => call({ id: await campaign('scheduled') }),
+    async ({ call, campaign }) => call({ id: await campaign('running-expired') }),
+  ],
   'POST /api/v1/campaigns/{id}/resume 200': [async ({ call, campaign }) => call({ id: await campaign('paused') })],
   'POST /api/v1/campaigns/{id}/resume 409': [
     async ({ call, campaign }) => call({ id: await campaign('scheduled') }),
@@ -139,6 +144,7 @@ const SCENARIOS: Record<string, Scenario[]> = {
   'POST /api/v1/campaigns/{id}/terminate 200': [async ({ call, campaign }) => call({ id: await campaign('running') })],
   'POST /api/v1/campaigns/{id}/terminate 409': [
     async ({ call, campaign }) => call({ id: await campaign('scheduled') }),
+    async ({ call, campaign }) => call({ id: await campaign('paused-expired') }),
   ],
   'POST /api/v1/campaigns/{id}/delete 200': [async ({ call, campaign }) => call({ id: await campaign('scheduled') })],
   'POST /api/v1/campaigns/{id}/delete 409': [async ({ call, campaign }) => call({ id: await campaign('running') })],
@@ -301,9 +307,9 @@ describe('The OpenAPI contract (docs/openapi.yaml against the running service)',
       async campaign(state) {
         const id = await service.createCampaign({ startAt: later(10), endAt: later(100) });
         if (state === 'expired') clock.advance(200 * MINUTE);
-        if (state === 'running' || state === 'paused' || state === 'paused-expired') await verb(id, 'start');
+        if (state !== 'scheduled' && state !== 'expired') await verb(id, 'start');
         if (state === 'paused' || state === 'paused-expired') await verb(id, 'pause');
-        if (state === 'paused-expired') clock.advance(200 * MINUTE);
+        if (state === 'running-expired' || state === 'paused-expired') clock.advance(200 * MINUTE);
         return id;
       },
       async broken() {

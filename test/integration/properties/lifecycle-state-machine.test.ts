@@ -53,14 +53,14 @@ function expected(step: Exclude<Step, { verb: 'wait' }>, m: Model, now: number):
       if (!ahead(m.endAt, now)) return refused(409, 'CAMPAIGN_EXPIRED');
       return changed({ status: 'running', startAt: now });
     case 'pause':
-      return s === 'running' ? changed({ status: 'paused' }) : refused(409, 'CAMPAIGN_NOT_PAUSABLE');
+      if (s !== 'running') return refused(409, 'CAMPAIGN_NOT_PAUSABLE');
+      return ahead(m.endAt, now) ? changed({ status: 'paused' }) : refused(409, 'CAMPAIGN_EXPIRED');
     case 'resume':
       if (s !== 'paused') return refused(409, 'CAMPAIGN_NOT_RESUMABLE');
       return ahead(m.endAt, now) ? changed({ status: 'running' }) : refused(409, 'CAMPAIGN_EXPIRED');
     case 'terminate':
-      return s === 'running' || s === 'paused'
-        ? changed({ status: 'terminated' })
-        : refused(409, 'CAMPAIGN_NOT_TERMINABLE');
+      if (s !== 'running' && s !== 'paused') return refused(409, 'CAMPAIGN_NOT_TERMINABLE');
+      return ahead(m.endAt, now) ? changed({ status: 'terminated' }) : refused(409, 'CAMPAIGN_EXPIRED');
     case 'delete':
       return modifiable ? changed({ status: 'deleted' }) : refused(409, 'CAMPAIGN_NOT_DELETABLE');
     case 'rename':

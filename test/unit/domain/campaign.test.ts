@@ -253,6 +253,14 @@ describe('Campaign.pause', () => {
       pausedBy: 'bob',
     });
   });
+  it('refuses to pause after the end date, as expired, changing nothing', () => {
+    const campaign = sale('running');
+    expect(() => campaign.pause(act(48)))
+      .to.throw(CampaignExpired)
+      .with.property('status', 'running');
+    expect(campaign.status).to.equal('running');
+    expect(campaign.pullEvents()).to.deep.equal([]);
+  });
   refusesOutside('pause', ['running'], (c) => c.pause(act()), 'CAMPAIGN_NOT_PAUSABLE');
 });
 
@@ -284,6 +292,16 @@ describe('Campaign.terminate', () => {
         terminatedBy: 'bob',
         previousStatus: status,
       });
+    });
+  }
+  for (const status of ['running', 'paused'] as const) {
+    it(`refuses to terminate a ${status} campaign after its end date, as expired: it has ended, to be completed`, () => {
+      const campaign = sale(status);
+      expect(() => campaign.terminate(act(48)))
+        .to.throw(CampaignExpired)
+        .with.property('status', status);
+      expect(campaign.status).to.equal(status);
+      expect(campaign.pullEvents()).to.deep.equal([]);
     });
   }
   refusesOutside('terminate', ['running', 'paused'], (c) => c.terminate(act()), 'CAMPAIGN_NOT_TERMINABLE');
