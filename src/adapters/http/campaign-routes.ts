@@ -94,7 +94,7 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
 
   routes.post('/campaigns/:id/modify', SCOPES.write, async (ctx, principal) => {
     const campaignId = CampaignId.parse(ctx.params.id!);
-    const restart = restartFlag(ctx);
+    const { restart } = valid(ctx, { restart: restartFlag(ctx) });
     const body = await readJsonBody(ctx);
     if (isAbsent(body) && !restart) {
       throw new RequestRefused(
@@ -269,13 +269,11 @@ function idempotentRequest(ctx: Context, resource: string, body: unknown): Idemp
   return { key, fingerprint, requestId: ctx.state.requestId as string };
 }
 
-function restartFlag(ctx: Context): boolean {
-  const encodingProblems = queryEncodingProblems(ctx.querystring);
-  if (encodingProblems.length > 0) throw new CampaignInvalid(encodingProblems, 'query');
+function restartFlag(ctx: Context): boolean | FieldProblem {
   const raw = ctx.query.restart;
   if (raw === undefined || raw === 'false') return false;
   if (raw === 'true') return true;
-  throw new CampaignInvalid([{ field: 'restart', message: 'must be true or false' }], 'query');
+  return { field: 'restart', message: 'must be true or false' };
 }
 
 function idempotencyKeyOf(ctx: Context): string | undefined {
