@@ -1,4 +1,3 @@
-import type { CampaignStatus } from './campaign-status.js';
 import type { FieldProblem } from './domain-errors.js';
 import { storableTextProblem } from './storable-text.js';
 
@@ -61,44 +60,23 @@ export function endsBeforeItStarts({ startAt, endAt }: Pick<Schedule, 'startAt' 
 }
 
 /**
- * What is wrong with a campaign's name and dates. Only dates that are being set now must lie in the future:
- * a campaign that keeps its old start date may be modified after that date has passed.
+ * What is wrong with a campaign's name and dates. Dates may lie in the past, as the original takes them: the schedule
+ * starts a campaign whose start date has come and completes one whose end date has passed, at its next run. Only the
+ * dates a restart schedules a new run with must lie ahead (`aheadRequired`).
  */
 export function scheduleProblems(
   schedule: Schedule,
   now: Date,
-  newlySet: { startAt: boolean; endAt: boolean },
+  aheadRequired: { startAt: boolean; endAt: boolean },
 ): FieldProblem[] {
   const { name, startAt, endAt } = schedule;
   const problems: FieldProblem[] = [];
   if (name.trim().length === 0) problems.push({ field: 'name', message: 'must not be blank' });
-  if (newlySet.startAt && startAt !== null && startAt <= now) {
+  if (aheadRequired.startAt && startAt !== null && startAt <= now) {
     problems.push({ field: 'startAt', message: 'must be in the future' });
   }
-  if (!endsBeforeItStarts(schedule) && newlySet.endAt && endAt !== null && endAt <= now) {
+  if (!endsBeforeItStarts(schedule) && aheadRequired.endAt && endAt !== null && endAt <= now) {
     problems.push({ field: 'endAt', message: 'must be in the future' });
   }
-  return problems;
-}
-
-/**
- * A campaign made scheduled (a draft published, a campaign restarted) starts when its start date comes and runs
- * until its end date: a start date that has passed already would start it at once, which is what `start` is for,
- * and an end date that has passed would complete it unstarted at once.
- */
-export function publishingProblems(
-  previousStatus: CampaignStatus,
-  next: { status: CampaignStatus; startAt: Date | null; endAt: Date | null },
-  now: Date,
-): FieldProblem[] {
-  if (previousStatus === 'scheduled' || next.status !== 'scheduled') return [];
-  const problems: FieldProblem[] = [];
-  if (next.startAt !== null && next.startAt <= now)
-    problems.push({
-      field: 'startAt',
-      message: 'has passed: publish with a start date still to come, or null to start by hand',
-    });
-  if (next.endAt !== null && next.endAt <= now)
-    problems.push({ field: 'endAt', message: 'has passed: publish with an end date still to come, or null' });
   return problems;
 }

@@ -2,7 +2,7 @@ import { type CampaignContent, CONTENT_PARTS, contentProblems, EMPTY_CONTENT, sa
 import type { CampaignEvent, StartTrigger } from './campaign-events.js';
 import type { CampaignId } from './campaign-id.js';
 import { invariantViolations } from './campaign-invariants.js';
-import { publishingProblems, scheduleProblems, textProblems } from './campaign-rules.js';
+import { scheduleProblems, textProblems } from './campaign-rules.js';
 import type { CampaignStatus } from './campaign-status.js';
 import {
   type CampaignAction,
@@ -135,7 +135,7 @@ export class Campaign extends AggregateRoot<CampaignEvent> {
     };
     const problems = [
       ...storedTextProblems(state),
-      ...scheduleProblems(schedule, now, { startAt: true, endAt: true }),
+      ...scheduleProblems(schedule, now, { startAt: false, endAt: false }),
       ...contentProblems(content),
       ...invariantViolations(state),
     ];
@@ -298,9 +298,10 @@ export class Campaign extends AggregateRoot<CampaignEvent> {
   private validateModification(changes: CampaignChanges, next: CampaignSnapshot, now: Date, restarting: boolean): void {
     const problems = [
       ...storedTextProblems(changes),
+      // A restart schedules a new run: the start date it is given, and the end date it keeps or is given, lie ahead.
       ...scheduleProblems(next, now, {
-        startAt: changes.startAt !== undefined && !sameValue(changes.startAt, this.state.startAt),
-        endAt: (changes.endAt !== undefined && !sameValue(changes.endAt, this.state.endAt)) || restarting,
+        startAt: restarting && changes.startAt !== undefined && !sameValue(changes.startAt, this.state.startAt),
+        endAt: restarting,
       }),
     ];
     if (changes.content !== undefined) problems.push(...contentProblems(next.content));
@@ -314,11 +315,7 @@ export class Campaign extends AggregateRoot<CampaignEvent> {
     ) {
       problems.push({ field: 'status', message: `cannot change while the campaign is ${status}` });
     } else {
-      // A date refused already as set now is not named again for publishing.
-      const publishing = publishingProblems(status, next, now).filter(
-        (p) => !problems.some((q) => q.field === p.field),
-      );
-      problems.push(...invariantViolations(next), ...publishing);
+      problems.push(...invariantViolations(next));
     }
     if (problems.length > 0) throw new CampaignInvalid(problems);
   }

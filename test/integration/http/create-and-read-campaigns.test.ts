@@ -1,3 +1,4 @@
+import { TYPES } from '../../../src/composition/types.js';
 import { DATABASE_KINDS } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
 import { inDays, TestService } from '../../support/test-service.js';
@@ -96,10 +97,26 @@ for (const kind of DATABASE_KINDS) {
       expect((await service.request('GET', '/api/v1/campaigns')).body.total).to.equal(before);
     });
 
-    it('refuses a start date in the past and an end before the start', async () => {
-      const answer = await create({ name: 'Backwards', startAt: inDays(-1), endAt: inDays(-2) });
-      expect(answer.status).to.equal(400);
-      expect(answer.body.errors.map((e: { field: string }) => e.field)).to.deep.equal(['startAt', 'endAt']);
+    it('refuses an end before the start, whether the dates have passed or not', async () => {
+      for (const [startAt, endAt] of [
+        [inDays(-1), inDays(-2)],
+        [inDays(2), inDays(1)],
+      ]) {
+        const answer = await create({ name: 'Backwards', startAt, endAt });
+        expect(answer.status).to.equal(400);
+        expect(answer.body.errors).to.deep.equal([{ field: 'endAt', message: 'must be after startAt' }]);
+      }
+    });
+
+    it('takes dates that have passed, as the original does: the schedule starts the campaign, or completes it unstarted once its end has passed too', async () => {
+      const due = await create({ name: 'Due', startAt: inDays(-1), endAt: inDays(1) });
+      const over = await create({ name: 'Over', startAt: inDays(-2), endAt: inDays(-1) });
+      expect([due.status, over.status], due.text + over.text).to.deep.equal([200, 200]);
+      const statusOf = async (id: string) =>
+        (await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.status;
+      expect([await statusOf(due.body.id), await statusOf(over.body.id)]).to.deep.equal(['scheduled', 'scheduled']);
+      await service.running.container.get(TYPES.RunSchedule).execute();
+      expect([await statusOf(due.body.id), await statusOf(over.body.id)]).to.deep.equal(['running', 'completed']);
     });
 
     it('refuses an impossible calendar date', async () => {

@@ -1,4 +1,6 @@
+import { TYPES } from '../../../src/composition/types.js';
 import {
+  asDocumented,
   CREATE_BODIES,
   CREATE_CAMPAIGN,
   CREATE_WITH_RICH_PUSH,
@@ -58,39 +60,56 @@ for (const kind of DATABASE_KINDS) {
     const modify = (id: string, body?: unknown, query = '') =>
       service.request('POST', `/api/v1/campaigns/${id}/modify${query}`, body === undefined ? {} : { body });
 
-    for (const [page, body] of Object.entries(CREATE_BODIES)) {
-      it(`accepts the documented "${page}" body and reads it back in the original's form, every field typed as the original`, async () => {
-        const created = await create(body);
-        expect(created.status, created.text).to.equal(200);
-        const got = await read(created.body.id);
-        expect(got.status).to.equal(200);
-        expect(got.headers.get('content-type')).to.match(/^application\/json/);
-        expect(Object.keys(got.body)).to.deep.equal(ORIGINAL_FIELDS);
-        readStrictly(got.body, VOLT_MX_CAMPAIGN);
-        expect(got.text).to.contain(`"id":${created.body.id},`);
-        expect(got.body).to.include({
-          name: body.name,
-          campaignType: body.campaignType ?? '',
-          zone: body.zone,
-          startDateStr: body.startDateStr,
-          endDateStr: body.endDateStr,
-          pausedDateStr: '',
-          terminatedDateStr: '',
-          createdBy: 'tester',
-          lastModifiedBy: 'tester',
-          status: 'Pending',
+    const DATINGS: Array<[string, (body: Record<string, unknown>) => Record<string, unknown>]> = [
+      ['with its dates to come', (body) => body],
+      ['verbatim, dated 2016 as the page prints it', asDocumented],
+    ];
+    for (const [page, documented] of Object.entries(CREATE_BODIES))
+      for (const [dating, dated] of DATINGS) {
+        const body = dated(documented);
+        it(`accepts the documented "${page}" body ${dating}, and reads it back in the original's form, every field typed as the original`, async () => {
+          const created = await create(body);
+          expect(created.status, created.text).to.equal(200);
+          const got = await read(created.body.id);
+          expect(got.status).to.equal(200);
+          expect(got.headers.get('content-type')).to.match(/^application\/json/);
+          expect(Object.keys(got.body)).to.deep.equal(ORIGINAL_FIELDS);
+          readStrictly(got.body, VOLT_MX_CAMPAIGN);
+          expect(got.text).to.contain(`"id":${created.body.id},`);
+          expect(got.body).to.include({
+            name: body.name,
+            campaignType: body.campaignType ?? '',
+            zone: body.zone,
+            startDateStr: body.startDateStr,
+            endDateStr: body.endDateStr,
+            pausedDateStr: '',
+            terminatedDateStr: '',
+            createdBy: 'tester',
+            lastModifiedBy: 'tester',
+            status: 'Pending',
+          });
+          expect(got.body.createdDateStr).to.match(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2} [AP]M UTC$/);
+          expect(got.body.lastModifiedDateStr).to.equal(got.body.createdDateStr);
+          const segments = (body.campaignSegments as Array<{ segment: { id: number; name?: string } }>).map(
+            ({ segment }) => ({
+              segment: { id: segment.id, name: segment.name ?? '' },
+            }),
+          );
+          expect(got.body.campaignSegments).to.deep.equal(segments);
+          expectContains(got.body, sentContent(body), '$');
         });
-        expect(got.body.createdDateStr).to.match(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2} [AP]M UTC$/);
-        expect(got.body.lastModifiedDateStr).to.equal(got.body.createdDateStr);
-        const segments = (body.campaignSegments as Array<{ segment: { id: number; name?: string } }>).map(
-          ({ segment }) => ({
-            segment: { id: segment.id, name: segment.name ?? '' },
-          }),
-        );
-        expect(got.body.campaignSegments).to.deep.equal(segments);
-        expectContains(got.body, sentContent(body), '$');
-      });
-    }
+      }
+
+    it("completes a campaign created from the original's sample dated 2016 at the schedule's next run, unstarted: its whole window has passed", async () => {
+      const created = await create(asDocumented(CREATE_CAMPAIGN));
+      expect(created.status, created.text).to.equal(200);
+      await service.running.container.get(TYPES.RunSchedule).execute();
+      const got = await read(created.body.id);
+      expect(got.body).to.include({ status: 'Completed', startDateStr: '05/24/2016 04:38:51 PM' });
+      const history = await service.request('GET', `/api/v1/campaigns/${created.body.id}/events`);
+      expect(history.body.events[0]).to.deep.include({ type: 'CampaignCompleted' });
+      expect(history.body.events[0].data).to.deep.include({ started: false });
+    });
 
     it('lists campaigns in the original form that a strict client reads without error', async () => {
       for (const body of Object.values(CREATE_BODIES)) expect((await create(body)).status).to.equal(200);
@@ -314,14 +333,29 @@ for (const kind of DATABASE_KINDS) {
         expect((await read(created.body.id, '?view=service')).body.startAt).to.equal('2031-01-02T09:00:00.000Z');
       });
 
-      it('names the field the client sent: a past startDateStr is reported as startDateStr', async () => {
+      it('names the field the client sent: an endDateStr before the startDateStr is reported as endDateStr', async () => {
+        const created = await create(CREATE_CAMPAIGN);
+        const answer = await modify(created.body.id, {
+          endDateStr: '01/01/2001 10:00:00 AM',
+          zone: '(GMT) Casablanca',
+        });
+        expect(answer.status).to.equal(400);
+        expect(answer.body.errors).to.deep.equal([{ field: 'endDateStr', message: 'must be after startDateStr' }]);
+      });
+
+      it("takes a startDateStr that has passed, as the original does: the campaign is due, for the schedule's next run", async () => {
         const created = await create(CREATE_CAMPAIGN);
         const answer = await modify(created.body.id, {
           startDateStr: '01/01/2001 10:00:00 AM',
           zone: '(GMT) Casablanca',
         });
-        expect(answer.status).to.equal(400);
-        expect(answer.body.errors).to.deep.equal([{ field: 'startDateStr', message: 'must be in the future' }]);
+        expect(answer.status, answer.text).to.equal(200);
+        expect((await read(created.body.id)).body).to.include({
+          startDateStr: '01/01/2001 10:00:00 AM',
+          status: 'Pending',
+        });
+        await service.running.container.get(TYPES.RunSchedule).execute();
+        expect((await read(created.body.id)).body).to.include({ status: 'Running' });
       });
 
       it('takes the documented modify body, which says "status": "Running", on a paused campaign, and keeps it paused', async () => {

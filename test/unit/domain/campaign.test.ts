@@ -58,27 +58,31 @@ describe('Campaign.create', () => {
     expect(() => aCampaign({ name: 'x'.repeat(256) })).to.throw(CampaignInvalid);
   });
 
-  it('refuses a start date that is not in the future', () => {
-    expect(() => aCampaign({ startAt: now })).to.throw(CampaignInvalid, /startAt must be in the future/);
+  it('takes a start date that has passed, as the original does: the campaign is due, for the schedule to start', () => {
+    const campaign = aCampaign({ startAt: hoursLater(-24), endAt: hoursLater(24) });
+    expect(campaign.status).to.equal('scheduled');
+    expect(campaign.isDueToStart(now)).to.equal(true);
+    campaign.start({ now, eventId: 'e-1', by: 'scheduler', trigger: 'schedule' });
+    expect(campaign.pullEvents()[0]).to.deep.include({ type: 'CampaignStarted', scheduledStartAt: hoursLater(-24) });
   });
 
   it('refuses an end date that is not after the start date', () => {
     expect(() => aCampaign({ endAt: hoursLater(24) })).to.throw(CampaignInvalid, /endAt must be after startAt/);
   });
 
-  it('refuses an end date in the past when no start date is given', () => {
-    expect(() => aCampaign({ startAt: null, endAt: hoursLater(-1) })).to.throw(
-      CampaignInvalid,
-      /endAt must be in the future/,
-    );
+  it("takes a whole window that has passed (the original's own samples are dated 2016): the schedule completes it unstarted", () => {
+    const campaign = aCampaign({ startAt: hoursLater(-48), endAt: hoursLater(-24) });
+    expect(campaign.isDueForCompletion(now)).to.equal(true);
+    campaign.complete({ now, eventId: 'e-1', by: 'scheduler' });
+    expect(campaign.pullEvents()[0]).to.deep.include({ type: 'CampaignCompleted', started: false });
   });
 
   it('names every problem at once', () => {
     try {
-      aCampaign({ name: '', startAt: hoursLater(-1), endAt: hoursLater(-2) });
+      aCampaign({ name: '', description: 'x'.repeat(10_001), startAt: hoursLater(-1), endAt: hoursLater(-2) });
       expect.fail('expected CampaignInvalid');
     } catch (error) {
-      expect((error as CampaignInvalid).problems.map((p) => p.field)).to.deep.equal(['name', 'startAt', 'endAt']);
+      expect((error as CampaignInvalid).problems.map((p) => p.field)).to.deep.equal(['description', 'name', 'endAt']);
     }
   });
 });
@@ -344,32 +348,28 @@ describe('Campaign.modify', () => {
     expect(campaign.status).to.equal('scheduled');
   });
 
-  it('refuses to publish a draft whose start date has passed, naming startAt, and publishes it with a new one or none', () => {
+  it('publishes a draft whose start date has passed: it is due, for the schedule to start', () => {
     const stale = sale('draft');
-    const before = stale.snapshot();
-    expect(() => stale.modify({ status: 'scheduled' }, act(30))).to.throw(CampaignInvalid, /startAt has passed/);
-    expect(stale.snapshot()).to.deep.equal(before);
-    stale.modify({ status: 'scheduled', startAt: null }, act(30));
-    expect(stale.snapshot()).to.include({ status: 'scheduled', startAt: null });
+    stale.modify({ status: 'scheduled' }, act(30));
+    expect(stale.snapshot()).to.deep.include({ status: 'scheduled', startAt: at(24) });
+    expect(stale.isDueToStart(act(30).now)).to.equal(true);
   });
 
-  it('refuses to publish a draft whose end date has passed, naming endAt, and publishes it with a new one or none', () => {
+  it('publishes a draft whose end date has passed: its window is over, for the schedule to complete unstarted', () => {
     const ended = sale('draft');
-    const before = ended.snapshot();
-    const publishing = { status: 'scheduled', startAt: null } as const;
-    expect(() => ended.modify(publishing, act(50))).to.throw(CampaignInvalid, /endAt has passed/);
-    expect(ended.snapshot()).to.deep.equal(before);
-    ended.modify({ ...publishing, endAt: at(60) }, act(50));
-    expect(ended.snapshot()).to.include({ status: 'scheduled', startAt: null });
-    expect(ended.snapshot().endAt).to.deep.equal(at(60));
+    ended.modify({ status: 'scheduled' }, act(50));
+    expect(ended.status).to.equal('scheduled');
+    expect(ended.isDueForCompletion(act(50).now)).to.equal(true);
   });
 
   it('refuses to change the status of a paused campaign', () => {
     expect(() => sale('paused').modify({ status: 'draft' }, act(1))).to.throw(CampaignInvalid, /status/);
   });
 
-  it('validates like create: a new start date must be in the future and before the end', () => {
-    expect(() => sale('scheduled').modify({ startAt: at(-1) }, act(1))).to.throw(CampaignInvalid, /startAt/);
+  it('validates like create: a new start date may have passed, and must come before the end', () => {
+    const moved = sale('scheduled');
+    moved.modify({ startAt: at(-1) }, act(1));
+    expect(moved.snapshot().startAt).to.deep.equal(at(-1));
     expect(() => sale('scheduled').modify({ startAt: at(60) }, act(1))).to.throw(
       CampaignInvalid,
       /endAt must be after startAt/,
@@ -387,7 +387,10 @@ describe('Campaign.modify', () => {
     campaign.modify({ name: 'Renamed', startAt: at(25), endAt: at(48) }, act(30));
     expect(campaign.snapshot()).to.include({ name: 'Renamed' });
     expect(campaign.pullEvents().at(-1)).to.deep.include({ changedFields: ['name'] });
-    expect(() => sale('paused').modify({ startAt: at(26) }, act(30))).to.throw(
+  });
+
+  it('refuses a restart whose new start date has passed: a restart schedules a run still to come', () => {
+    expect(() => sale('terminated').restart({ startAt: at(26), endAt: at(60) }, act(30))).to.throw(
       CampaignInvalid,
       /startAt must be in the future/,
     );

@@ -52,9 +52,10 @@ describe('CreateCampaign', () => {
   });
 
   it('refuses invalid dates without storing anything', async () => {
-    await expect(
-      createCampaign.execute({ actor: 'alice', name: 'Late', startAt: new Date('2029-01-01T00:00:00Z') }),
-    ).to.be.rejectedWith(CampaignInvalid);
+    const backwards = { startAt: new Date('2031-01-02T00:00:00Z'), endAt: new Date('2031-01-01T00:00:00Z') };
+    await expect(createCampaign.execute({ actor: 'alice', name: 'Backwards', ...backwards })).to.be.rejectedWith(
+      CampaignInvalid,
+    );
     expect((await store.list({ offset: 0, limit: 10, order: 'id' })).total).to.equal(0);
   });
 
@@ -77,8 +78,8 @@ describe('CreateCampaign', () => {
     });
 
     it('binds no key with a campaign refused as asked for: the corrected one may use it', async () => {
-      const late = { actor: 'alice', name: 'Late', startAt: new Date('2029-01-01T00:00:00Z') };
-      await expect(createCampaign.execute({ ...late, ...keyed('POST /campaigns c') })).to.be.rejectedWith(
+      const blank = { actor: 'alice', name: ' ' };
+      await expect(createCampaign.execute({ ...blank, ...keyed('POST /campaigns c') })).to.be.rejectedWith(
         CampaignInvalid,
       );
       const { id } = await createCampaign.execute({ actor: 'alice', name: 'On time', ...keyed('POST /campaigns d') });
