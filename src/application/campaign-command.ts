@@ -20,9 +20,13 @@ export interface CampaignCommand {
   ifVersionIn?: readonly number[];
 }
 
-/** What a command answers: the id of the campaign it acted on, as text. */
+/**
+ * What a command answers: the id of the campaign it acted on, as text, and the version the command left it at
+ * (none once deleted, nor in an answer remembered under an Idempotency-Key before versions were answered).
+ */
 export interface CommandAnswer {
   id: string;
+  version?: number;
 }
 
 /**
@@ -42,15 +46,16 @@ export class CampaignCommandRunner {
     const key = idempotencyKey(command.actor, command.idempotency);
     // The time of the change is read when the aggregate decides, after any race it lost: read before, it could
     // fall before the change that won, and the campaign's history would go back in time.
-    const change = async (tx: Transaction) => {
-      await changeCampaign(tx, command.campaignId, (campaign) => {
+    const change = async (tx: Transaction): Promise<CommandAnswer> => {
+      const changed = await changeCampaign(tx, command.campaignId, (campaign) => {
         // Checked on every read: a race lost to another writer is a version the caller did not decide on.
         if (command.ifVersionIn !== undefined && !command.ifVersionIn.includes(campaign.version)) {
           throw new CampaignChangedSinceRead(command.campaignId.toString(), campaign.version);
         }
         decide(campaign, { now: this.clock.now(), eventId: this.ids.newEventId(), by: command.actor });
       });
-      return { id: command.campaignId.toString() };
+      const id = command.campaignId.toString();
+      return changed.isDeleted ? { id } : { id, version: changed.version };
     };
     // With a key, the remembered answer is a second write in the same unit.
     return key === undefined

@@ -68,6 +68,12 @@ export const MESSAGES = {
   modify: 'Details updated successfully',
 } as const;
 
+/** The original's answer to a change, with the campaign's new version as its `ETag`, for the next `If-Match`. */
+function answerWith(ctx: Context, answer: CommandAnswer, body: Record<string, string>): void {
+  if (answer.version !== undefined) ctx.set('ETag', entityTagOf(answer.version));
+  ctx.body = body;
+}
+
 const MAX_PAGE_SIZE = 500;
 const MAX_SEARCH_LENGTH = 255;
 
@@ -85,10 +91,10 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
     routes.post(`/campaigns/:id/${name}`, scope, async (ctx, principal) => {
       const campaignId = CampaignId.parse(ctx.params.id!);
       const body = await readJsonBody(ctx);
-      const { id } = await inRequestTrace(ctx, () =>
+      const answer = await inRequestTrace(ctx, () =>
         useCase.execute(verbCommand(ctx, principal, campaignId, name, body)),
       );
-      ctx.body = { id, message: MESSAGES[name] };
+      answerWith(ctx, answer, { id: answer.id, message: MESSAGES[name] });
     });
   }
 
@@ -108,12 +114,12 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
       : modifyCampaignInput(body, campaignId);
     try {
       const command = { ...verbCommand(ctx, principal, campaignId, 'modify', body), changes };
-      const { id } = await inRequestTrace(ctx, () =>
+      const answer = await inRequestTrace(ctx, () =>
         restart || changes === undefined
           ? useCases.restartCampaign.execute(command)
           : useCases.modifyCampaign.execute({ ...command, changes }),
       );
-      ctx.body = { message: MESSAGES.modify, id };
+      answerWith(ctx, answer, { message: MESSAGES.modify, id: answer.id });
     } catch (error) {
       throw inClientTerms(error, fieldNames);
     }
@@ -132,8 +138,8 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
     try {
       const idempotency = idempotentRequest(ctx, '/campaigns', body);
       const command = idempotency === undefined ? input : { ...input, idempotency };
-      const { id } = await inRequestTrace(ctx, () => useCases.createCampaign.execute(command));
-      ctx.body = { message: MESSAGES.create, id };
+      const answer = await inRequestTrace(ctx, () => useCases.createCampaign.execute(command));
+      answerWith(ctx, answer, { message: MESSAGES.create, id: answer.id });
     } catch (error) {
       throw inClientTerms(error, fieldNames);
     }

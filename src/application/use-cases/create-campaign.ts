@@ -39,7 +39,7 @@ export class CreateCampaign implements UseCase<CreateCampaignCommand, CommandAns
       const campaign = Campaign.create({ ...fields, id, createdBy: actor }, now);
       const create = async (tx: Transaction) => {
         await insert(tx, campaign, imported === undefined);
-        return { id: id.toString() };
+        return { id: id.toString(), version: campaign.version };
       };
       try {
         return await runIdempotently(this.unitOfWork, key, now, create);

@@ -48,6 +48,49 @@ for (const kind of DATABASE_KINDS) {
       expect(await eventsOf(id)).to.deep.equal(['CampaignModified']);
     });
 
+    it('answers every change with the ETag of the version it left, so that changes chain on If-Match without a read', async () => {
+      const created = await service.request('POST', '/api/v1/campaigns', {
+        body: { name: 'Chained', startAt: inAnHour() },
+      });
+      let etag = created.headers.get('etag')!;
+      expect(etag).to.equal('"1"');
+      for (const [name, body] of [
+        ['modify', { name: 'Chained again' }],
+        ['start', undefined],
+        ['pause', undefined],
+        ['resume', undefined],
+        ['terminate', undefined],
+        ['modify', undefined],
+      ] as const) {
+        const answer = await verb(
+          created.body.id,
+          name === 'modify' && body === undefined ? 'modify?restart=true' : name,
+          { 'if-match': etag },
+          body,
+        );
+        expect(answer.status, `${name}: ${answer.text}`).to.equal(200);
+        expect(answer.headers.get('etag'), name).to.equal((await read(created.body.id)).headers.get('etag'));
+        expect(answer.headers.get('etag'), name).to.not.equal(etag);
+        etag = answer.headers.get('etag')!;
+      }
+      const deleted = await verb(created.body.id, 'delete', { 'if-match': etag });
+      expect(deleted.status).to.equal(200);
+      expect(deleted.headers.get('etag')).to.equal(null);
+    });
+
+    it('answers a modify that changes nothing with the ETag it had, and a repeat under the same Idempotency-Key with the first ETag', async () => {
+      const id = await service.createCampaign({ name: 'Same' });
+      const etag = (await read(id)).headers.get('etag');
+      const unchanged = await verb(id, 'modify', {}, { name: 'Same' });
+      expect(unchanged.headers.get('etag')).to.equal(etag);
+      const key = { 'idempotency-key': `once-${id}` };
+      const first = await verb(id, 'start', key);
+      await verb(id, 'pause', {});
+      const again = await verb(id, 'start', key);
+      expect([again.status, again.text]).to.deep.equal([first.status, first.text]);
+      expect(again.headers.get('etag')).to.equal(first.headers.get('etag'));
+    });
+
     it('takes * and any list naming the current version; a weak tag names none', async () => {
       const id = await service.createCampaign();
       const etag = (await read(id)).headers.get('etag')!;

@@ -35,9 +35,10 @@ describe('CampaignCommandRunner', () => {
     expect(acts).to.deep.equal([{ now: clock.now(), eventId: 'event-1', by: 'bob' }]);
   });
 
-  it('saves the decision and its events in one transaction and answers the campaign id', async () => {
+  it('saves the decision and its events in one transaction and answers the campaign id and the version it left', async () => {
+    const before = store.snapshotOf(id)!.version;
     const answer = await commands.run({ campaignId: id, actor: 'bob' }, (campaign, act) => campaign.pause(act));
-    expect(answer).to.deep.equal({ id: '11' });
+    expect(answer).to.deep.equal({ id: '11', version: before + 1 });
     expect(store.snapshotOf(id)?.status).to.equal('paused');
     expect(store.outbox.map((e) => e.type)).to.deep.equal(['CampaignPaused']);
     expect(store.transactionsRun).to.equal(1);
@@ -60,8 +61,8 @@ describe('CampaignCommandRunner', () => {
         decisions++;
         campaign.pause(act);
       });
-    await pause();
-    expect(await pause()).to.deep.equal({ id: '11' });
+    const first = await pause();
+    expect(await pause()).to.deep.equal(first);
     expect(decisions).to.equal(1);
     expect(store.outbox).to.have.length(1);
     const resume = { key: 'p-1', fingerprint: 'POST /campaigns/11/resume -' };
@@ -83,8 +84,15 @@ describe('CampaignCommandRunner', () => {
     expect(store.outbox).to.deep.equal([]);
     await expect(
       commands.run({ campaignId: id, actor: 'bob', ifVersionIn: [version] }, (c, act) => c.pause(act)),
-    ).to.eventually.deep.equal({ id: '11' });
+    ).to.eventually.deep.equal({ id: '11', version: version + 1 });
     expect(store.snapshotOf(id)).to.include({ status: 'paused', version: version + 1 });
+  });
+
+  it('answers the version a change that changes nothing left, and no version once the campaign is deleted', async () => {
+    const version = store.snapshotOf(id)!.version;
+    expect(await commands.run({ campaignId: id, actor: 'bob' }, () => {})).to.deep.equal({ id: '11', version });
+    await commands.run({ campaignId: id, actor: 'bob' }, (campaign, act) => campaign.pause(act));
+    expect(await commands.run({ campaignId: id, actor: 'bob' }, (c, act) => c.delete(act))).to.deep.equal({ id: '11' });
   });
 
   it("refuses a named version before the campaign's own rules: a stale request learns that the campaign changed", async () => {

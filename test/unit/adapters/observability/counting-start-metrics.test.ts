@@ -113,6 +113,6 @@ describe('Counting starts and start refusals', () => {
   });
 
   it('answers exactly what the use case answers', async () => {
-    expect(await startCampaign.execute({ campaignId: id, actor: 'bob' })).to.deep.equal({ id: '42' });
+    expect(await startCampaign.execute({ campaignId: id, actor: 'bob' })).to.deep.equal({ id: '42', version: 2 });
   });
 });

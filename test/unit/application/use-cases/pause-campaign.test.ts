@@ -20,7 +20,7 @@ describe('PauseCampaign', () => {
 
   it('pauses a running campaign and writes CampaignPaused to the outbox, naming who paused it', async () => {
     store.put(campaignIn('running', { id }, { at: hoursLater(25) }));
-    expect(await pause.execute({ campaignId: id, actor: 'bob' })).to.deep.equal({ id: '11' });
+    expect(await pause.execute({ campaignId: id, actor: 'bob' })).to.deep.equal({ id: '11', version: 3 });
     expect(store.snapshotOf(id)).to.deep.include({ status: 'paused', pausedAt: clock.now(), updatedBy: 'bob' });
     expect(store.outbox).to.have.length(1);
     expect(store.outbox[0]).to.deep.include({

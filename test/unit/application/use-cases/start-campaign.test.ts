@@ -28,7 +28,7 @@ describe('StartCampaign', () => {
 
   it('starts the campaign and answers its id', async () => {
     const result = await startCampaign.execute({ campaignId: id, actor: 'bob' });
-    expect(result).to.deep.equal({ id: '9007199254740993' });
+    expect(result).to.deep.equal({ id: '9007199254740993', version: 2 });
     expect(store.snapshotOf(id)?.status).to.equal('running');
     expect(store.snapshotOf(id)?.startedAt).to.deep.equal(clock.now());
   });
