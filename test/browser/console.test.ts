@@ -632,6 +632,23 @@ describe('The operator console in Chromium', function () {
     await page.close();
   });
 
+  it('says at the start date that one that has passed starts a scheduled campaign at once, and creates such a campaign due', async () => {
+    const page = await signedIn();
+    await page.getByRole('link', { name: 'New campaign' }).click();
+    const start = page.getByLabel('Start', { exact: true });
+    const help = page.locator(`#${await start.getAttribute('aria-describedby')}`);
+    expect(await help.textContent()).to.contain('A start that has passed starts a scheduled campaign at once');
+    const yesterday = inDays(-1);
+    await page.getByLabel('Name', { exact: true }).fill('Due at once');
+    await start.fill(yesterday);
+    await page.getByRole('button', { name: 'Create campaign' }).click();
+    await page.waitForURL(/#\/campaigns\/\d+$/);
+    const id = page.url().split('/').pop()!;
+    const read = await service.request('GET', `/api/v1/campaigns/${id}?view=service`);
+    expect(read.body).to.include({ name: 'Due at once', status: 'scheduled', startAt: yesterday });
+    await page.close();
+  });
+
   it('publishes a draft whose start date has passed once its start date is cleared', async () => {
     const startAt = new Date(Date.now() + 1500);
     const id = await service.createCampaign({

@@ -157,7 +157,7 @@ export function CampaignForm({ api, id }: { api: Api; id?: string }) {
       <div class="field">
         <label for="field-start">Start</label>
         <input ...${input('start')} placeholder=${volt ? '05/24/2030 04:38:51 PM' : '2030-01-01T09:00:00Z'} />
-        <p class="help" id="help-start">${dateHelp}</p>
+        <p class="help" id="help-start">${dateHelp}. A start that has passed starts a scheduled campaign at once; empty: it waits for a start by hand.</p>
         ${fieldError('start')}
       </div>
       <div class="field">
