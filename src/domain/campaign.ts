@@ -261,7 +261,7 @@ export class Campaign extends AggregateRoot<CampaignEvent> {
 
   /**
    * Ends a campaign whose end date has come. A campaign still scheduled then never ran: its whole window passed
-   * (typically while the service was down), and its event says so.
+   * (while the service was down, or before it was created or published), and its event says so.
    */
   complete(asked: Act): void {
     const act = this.onOwnTime(asked);
