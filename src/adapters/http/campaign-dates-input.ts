@@ -23,6 +23,9 @@ const NO_SUCH_DATE =
  */
 export const LATEST_DATE = new Date('9999-12-31T09:59:59.999Z');
 
+/** The earliest date a campaign may hold: the first second that every zone (down to GMT-14:00) shows in year 0001. */
+export const EARLIEST_DATE = new Date('0001-01-01T14:00:00.000Z');
+
 /** The zone and dates a body gives: absent fields stay absent, `null` clears. */
 export interface DatesGiven {
   zone?: string | null;
@@ -134,6 +137,10 @@ function readInstant(
     fromIso ?? (fromVolt && context.stored && sameSecond(fromVolt, context.stored) ? context.stored : fromVolt);
   if (instant !== undefined && instant > LATEST_DATE) {
     problem(fromIso ? isoField : voltField, `must be at most ${LATEST_DATE.toISOString().replace('.999', '')}`);
+    return undefined;
+  }
+  if (instant !== undefined && instant < EARLIEST_DATE) {
+    problem(fromIso ? isoField : voltField, `must be at least ${EARLIEST_DATE.toISOString().replace('.000', '')}`);
     return undefined;
   }
   return instant;

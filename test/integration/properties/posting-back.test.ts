@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { LATEST_DATE } from '../../../src/adapters/http/campaign-dates-input.js';
+import { EARLIEST_DATE, LATEST_DATE } from '../../../src/adapters/http/campaign-dates-input.js';
 import { formatVoltMxDate, zoneOffsetMinutes } from '../../../src/adapters/http/volt-mx-dates.js';
 import { POSTGRES, SQLITE } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
@@ -9,12 +9,15 @@ import { TestService } from '../../support/test-service.js';
 const DAY_MS = 86_400_000;
 const ZONES = [null, 'GMT+14:00', 'GMT-12:00', '(GMT+04:30) Kabul', '(GMT) Casablanca', '(GMT+05:45) Kathmandu'];
 
-/** A date from tomorrow to a few days past the latest a campaign may hold, with its milliseconds. */
-const date = fc.integer({ min: 0, max: Math.floor((LATEST_DATE.getTime() - Date.now()) / DAY_MS) + 3 }).chain((days) =>
-  fc.oneof(
-    fc.integer({ min: DAY_MS, max: 2 * DAY_MS }).map((ms) => Date.now() + ms),
-    fc.integer({ min: 0, max: DAY_MS - 1 }).map((ms) => Date.now() + DAY_MS + days * DAY_MS + ms),
-  ),
+/**
+ * A date from a few days before the earliest a campaign may hold to a few days past the latest, with its
+ * milliseconds: around now, around either bound, or anywhere between.
+ */
+const date = fc.oneof(
+  fc.integer({ min: -2 * DAY_MS, max: 2 * DAY_MS }).map((ms) => Date.now() + ms),
+  fc.integer({ min: -3 * DAY_MS, max: 3 * DAY_MS }).map((ms) => EARLIEST_DATE.getTime() + ms),
+  fc.integer({ min: -3 * DAY_MS, max: 3 * DAY_MS }).map((ms) => LATEST_DATE.getTime() + ms),
+  fc.integer({ min: EARLIEST_DATE.getTime() - 3 * DAY_MS, max: LATEST_DATE.getTime() + 3 * DAY_MS }),
 );
 
 const campaign = fc.record({
@@ -42,12 +45,17 @@ describe('Posting back a campaign as read changes nothing, whatever its dates, z
         }
       }
 
-      it('refuses a date past the latest every zone shows with four digits, and keeps every other one to the millisecond', async () => {
+      it('refuses a date before the earliest or past the latest every zone shows with four digits, and keeps every other one to the millisecond', async () => {
         await fc.assert(
-          fc.asyncProperty(campaign, async ({ zone, startAt, endAfterMs, state }) => {
+          fc.asyncProperty(campaign, async ({ zone, startAt, endAfterMs, state: asked }) => {
             const endAt = startAt !== null && endAfterMs !== null ? startAt + endAfterMs : null;
+            // A campaign whose end date has passed cannot be started: it is read back as created instead.
+            const ended = endAt !== null && endAt <= Date.now() + 60_000;
+            const state = asked === 'started and paused' && ended ? 'Pending' : asked;
             const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-            const tooLate = [startAt, endAt].some((ms) => ms !== null && ms > LATEST_DATE.getTime());
+            const outOfRange = [startAt, endAt].some(
+              (ms) => ms !== null && (ms < EARLIEST_DATE.getTime() || ms > LATEST_DATE.getTime()),
+            );
             const created = await service.request('POST', '/api/v1/campaigns', {
               body: {
                 name: 'Back',
@@ -57,7 +65,7 @@ describe('Posting back a campaign as read changes nothing, whatever its dates, z
                 status: state === 'Draft' ? 'Draft' : 'Pending',
               },
             });
-            if (tooLate) {
+            if (outOfRange) {
               expect(created.status, created.text).to.equal(400);
               return;
             }

@@ -57,4 +57,23 @@ describe('Reading the dates of a body', () => {
     expect(given.startAt?.toISOString()).to.equal('2032-02-29T10:00:00.000Z');
     expect(given.endAt?.toISOString()).to.equal('2036-02-29T10:00:00.000Z');
   });
+
+  it('takes dates from the first second every zone shows in year 0001 to the last every zone shows in year 9999', () => {
+    const read = (fields: Record<string, unknown>) => {
+      const problems: string[] = [];
+      const given = readDates(fields, (field, message) => problems.push(`${field} ${message}`), { stored: undefined });
+      return { given, problems };
+    };
+    expect(read({ startAt: '0001-01-01T14:00:00Z' }).given.startAt?.toISOString()).to.equal('0001-01-01T14:00:00.000Z');
+    expect(read({ startAt: '0001-01-01T13:59:59.999Z' }).problems).to.deep.equal([
+      'startAt must be at least 0001-01-01T14:00:00Z',
+    ]);
+    expect(read({ zone: 'GMT-14:00', startDateStr: '01/01/0001 12:00:00 AM' }).problems).to.deep.equal([]);
+    expect(read({ zone: 'GMT+14:00', startDateStr: '01/01/0001 12:00:00 AM' }).problems).to.deep.equal([
+      'startDateStr must be at least 0001-01-01T14:00:00Z',
+    ]);
+    expect(read({ endAt: '0000-06-01T00:00:00Z' }).problems).to.deep.equal([
+      'endAt must be at least 0001-01-01T14:00:00Z',
+    ]);
+  });
 });
