@@ -43,9 +43,8 @@ describe('Reads while PostgreSQL holds every write', () => {
       // Writes wait for this lock as they would for a stalled disk; reads (ACCESS SHARE) go on.
       await lock.raw('LOCK TABLE campaigns, outbox IN EXCLUSIVE MODE');
       const holder = (await lock.raw('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
-      const creates = Array.from({ length: 20 }, () =>
-        service.request('POST', '/api/v1/campaigns', { body: { name: 'held', startAt: inDays(1) } }),
-      );
+      const create = () => service.request('POST', '/api/v1/campaigns', { body: { name: 'held', startAt: inDays(1) } });
+      const creates = Array.from({ length: 20 }, create);
       const starts = scheduled.map((id) => service.request('POST', `/api/v1/campaigns/${id}/start`));
       writes = [...creates, ...starts].map((answer) => answer.then((a) => a.status));
       await eventually('the writes hold every connection they may', async () => {
@@ -53,6 +52,9 @@ describe('Reads while PostgreSQL holds every write', () => {
           'SELECT count(*)::int AS n FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))',
           [holder],
         );
+        // The writes of one turn of the service's event loop share a statement, so the first ones may have come in
+        // fewer turns than there are places: another create, in a later turn, takes the next place.
+        if (rows[0].n < writePlaces) writes.push(create().then((a) => a.status));
         return rows[0].n >= writePlaces;
       });
 
@@ -75,7 +77,7 @@ describe('Reads while PostgreSQL holds every write', () => {
     } finally {
       await lock.rollback();
     }
-    expect(await Promise.all(writes)).to.deep.equal(Array.from({ length: 40 }, () => 200));
+    expect(await Promise.all(writes)).to.deep.equal(Array.from(writes, () => 200));
     expect(writeGauges((await service.request('GET', '/metrics', { token: null })).text)).to.deep.equal({
       running: 0,
       waiting: 0,
