@@ -64,18 +64,14 @@ export function endsBeforeItStarts({ startAt, endAt }: Pick<Schedule, 'startAt' 
  * starts a campaign whose start date has come and completes one whose end date has passed, at its next run. Only the
  * dates a restart schedules a new run with must lie ahead (`aheadRequired`).
  */
-export function scheduleProblems(
-  schedule: Schedule,
-  now: Date,
-  aheadRequired: { startAt: boolean; endAt: boolean },
-): FieldProblem[] {
+export function scheduleProblems(schedule: Schedule, now: Date, aheadRequired: boolean): FieldProblem[] {
   const { name, startAt, endAt } = schedule;
   const problems: FieldProblem[] = [];
   if (name.trim().length === 0) problems.push({ field: 'name', message: 'must not be blank' });
-  if (aheadRequired.startAt && startAt !== null && startAt <= now) {
+  if (aheadRequired && startAt !== null && startAt <= now) {
     problems.push({ field: 'startAt', message: 'must be in the future' });
   }
-  if (!endsBeforeItStarts(schedule) && aheadRequired.endAt && endAt !== null && endAt <= now) {
+  if (!endsBeforeItStarts(schedule) && aheadRequired && endAt !== null && endAt <= now) {
     problems.push({ field: 'endAt', message: 'must be in the future' });
   }
   return problems;

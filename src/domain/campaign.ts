@@ -135,7 +135,7 @@ export class Campaign extends AggregateRoot<CampaignEvent> {
     };
     const problems = [
       ...storedTextProblems(state),
-      ...scheduleProblems(schedule, now, { startAt: false, endAt: false }),
+      ...scheduleProblems(schedule, now, false),
       ...contentProblems(content),
       ...invariantViolations(state),
     ];
@@ -298,11 +298,8 @@ export class Campaign extends AggregateRoot<CampaignEvent> {
   private validateModification(changes: CampaignChanges, next: CampaignSnapshot, now: Date, restarting: boolean): void {
     const problems = [
       ...storedTextProblems(changes),
-      // A restart schedules a new run: the start date it is given, and the end date it keeps or is given, lie ahead.
-      ...scheduleProblems(next, now, {
-        startAt: restarting && changes.startAt !== undefined && !sameValue(changes.startAt, this.state.startAt),
-        endAt: restarting,
-      }),
+      // A restart schedules a new run: its dates lie ahead (a start date it keeps that has passed is cleared already).
+      ...scheduleProblems(next, now, restarting),
     ];
     if (changes.content !== undefined) problems.push(...contentProblems(next.content));
     const status = this.state.status;
