@@ -31,6 +31,33 @@ describe('RunSchedule', () => {
   }
   const statusOf = (id: string) => store.snapshotOf(CampaignId.parse(id))?.status;
 
+  /**
+   * A new store with campaigns due at the minutes given, ending at minute 100: those of `leftBehindAt` made so that
+   * the schedule cannot change them by `spoil`, those of `startableAt` as stored, in an order mixed by their minutes.
+   */
+  function dueMix(
+    leftBehindAt: readonly number[],
+    startableAt: readonly number[],
+    spoil: (id: string, minute: number) => void,
+  ): { startable: string[]; leftBehind: string[] } {
+    store = new InMemoryUnitOfWork();
+    schedule = new RunSchedule(store, store, clock, ids);
+    clock.set(t0);
+    const due = [
+      ...leftBehindAt.map((minute) => ({ minute, spoiled: true })),
+      ...startableAt.map((minute) => ({ minute, spoiled: false })),
+    ];
+    const startable: string[] = [];
+    const leftBehind: string[] = [];
+    for (const [i, { minute, spoiled }] of due.entries()) {
+      const id = String(i + 1);
+      put(id, minute, 100);
+      if (spoiled) spoil(id, minute);
+      (spoiled ? leftBehind : startable).push(id);
+    }
+    return { startable, leftBehind };
+  }
+
   beforeEach(() => {
     store = new InMemoryUnitOfWork();
     clock = new FixedClock(t0);
@@ -87,22 +114,12 @@ describe('RunSchedule', () => {
         fc.array(fc.integer({ min: 1, max: 10 }), { maxLength: 250, size: 'max' }),
         fc.array(fc.integer({ min: 1, max: 20 }), { minLength: 1, maxLength: 20 }),
         async (impossibleAt, startableAt) => {
-          store = new InMemoryUnitOfWork();
-          schedule = new RunSchedule(store, store, clock, ids);
-          clock.set(t0);
-          const due = [
-            ...impossibleAt.map((m) => ({ m, impossible: true })),
-            ...startableAt.map((m) => ({ m, impossible: false })),
-          ];
-          for (const [i, { m, impossible }] of due.entries()) {
-            const id = String(i + 1);
-            put(id, m, 100);
+          const { startable } = dueMix(impossibleAt, startableAt, (id, m) => {
             const stored = store.snapshotOf(CampaignId.parse(id))!;
-            if (impossible) store.putSnapshot({ ...stored, status: 'running', startedAt: null, endAt: at(m) });
-          }
+            store.putSnapshot({ ...stored, status: 'running', startedAt: null, endAt: at(m) });
+          });
           clock.set(at(30));
           const run = await schedule.execute();
-          const startable = due.flatMap(({ impossible }, i) => (impossible ? [] : [String(i + 1)]));
           expect([...run.started].sort()).to.deep.equal([...startable].sort());
           for (const id of startable) expect(statusOf(id)).to.equal('running');
         },
@@ -117,19 +134,9 @@ describe('RunSchedule', () => {
         fc.array(fc.integer({ min: 1, max: 10 }), { minLength: 1, maxLength: 99 }),
         fc.array(fc.integer({ min: 1, max: 20 }), { minLength: 1, maxLength: 20 }),
         async (refusedAt, startableAt) => {
-          store = new InMemoryUnitOfWork();
-          schedule = new RunSchedule(store, store, clock, ids);
-          clock.set(t0);
-          const due = [
-            ...refusedAt.map((m) => ({ m, refused: true })),
-            ...startableAt.map((m) => ({ m, refused: false })),
-          ];
-          for (const [i, { m, refused }] of due.entries()) {
-            put(String(i + 1), m, 100);
-            if (refused) store.refusedWrites.add(String(i + 1));
-          }
-          const startable = due.flatMap(({ refused }, i) => (refused ? [] : [String(i + 1)]));
-          const refused = due.flatMap(({ refused }, i) => (refused ? [String(i + 1)] : []));
+          const { startable, leftBehind: refused } = dueMix(refusedAt, startableAt, (id) =>
+            store.refusedWrites.add(id),
+          );
           clock.set(at(30));
           const first = await schedule.execute();
           expect([...first.started].sort()).to.deep.equal([...startable].sort());
