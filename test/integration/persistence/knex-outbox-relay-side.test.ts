@@ -73,32 +73,37 @@ for (const kind of DATABASE_KINDS) {
         expect((await pending.next(10)).map((e) => e.eventId)).to.deep.equal(['e-2']);
       });
 
-      /** The UPDATE statements `work` ran: on SQLite every statement run on its connection, Knex's or not. */
+      /** The UPDATE statements `work` ran: every statement sent on a connection of the pool, Knex's or not. */
       async function updatesRunBy(work: () => Promise<void>): Promise<string[]> {
         const statements: string[] = [];
-        const sqlite = await sqliteStatements();
-        const listen = (query: { sql: string }) => statements.push(query.sql);
-        if (sqlite === undefined) db.on('query', listen);
-        const run = sqlite?.run;
-        if (sqlite !== undefined)
-          sqlite.run = function (this: { source: string }, ...bindings: unknown[]) {
-            statements.push(this.source);
-            return run!.apply(this, bindings);
-          };
+        const driver = await driverStatements();
+        const original = driver.method === 'run' ? driver.prototype.run : driver.prototype.query;
+        const recording = function (this: { source: string }, ...args: unknown[]) {
+          const [query] = args as [string | { text: string }];
+          statements.push(driver.method === 'run' ? this.source : typeof query === 'string' ? query : query.text);
+          return original!.apply(this, args);
+        };
+        if (driver.method === 'run') driver.prototype.run = recording;
+        else driver.prototype.query = recording;
         try {
           await work();
         } finally {
-          db.off('query', listen);
-          if (sqlite !== undefined) sqlite.run = run!;
+          if (driver.method === 'run') driver.prototype.run = original;
+          else driver.prototype.query = original;
         }
         return statements.filter((sql) => /^update/i.test(sql));
       }
 
-      async function sqliteStatements(): Promise<{ run: (...bindings: unknown[]) => unknown } | undefined> {
-        if (kind.name !== 'SQLite') return undefined;
+      /** Where the driver runs statements: better-sqlite3's `run` of a prepared statement, `pg`'s `query` of a client. */
+      async function driverStatements(): Promise<
+        | { method: 'run'; prototype: { run?: (...args: unknown[]) => unknown } }
+        | { method: 'query'; prototype: { query?: (...args: unknown[]) => unknown } }
+      > {
         const connection = (await db.client.acquireConnection()) as { prepare(sql: string): object };
         try {
-          return Object.getPrototypeOf(connection.prepare('SELECT 1'));
+          return kind.name === 'SQLite'
+            ? { method: 'run', prototype: Object.getPrototypeOf(connection.prepare('SELECT 1')) }
+            : { method: 'query', prototype: Object.getPrototypeOf(connection) };
         } finally {
           await db.client.releaseConnection(connection);
         }

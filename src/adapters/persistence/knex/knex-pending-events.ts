@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import type { PendingEvent, PendingEvents } from '../../../application/index.js';
+import { markPublished } from '../postgres/outbox-statements.js';
+import { writeOnPooledConnection } from '../postgres/pooled-connection.js';
 import { toDate } from '../rows/database-values.js';
 import { traceContextFromColumn } from '../rows/outbox-rows.js';
 import { markPublishedWithoutSync } from '../sqlite/unsynced-mark.js';
@@ -19,10 +21,12 @@ interface OutboxRow {
 export class KnexPendingEvents implements PendingEvents {
   /** PostgreSQL hands sequences out before commit; SQLite commits one writer at a time, in sequence order. */
   private readonly rowsAppearOutOfOrder: boolean;
+  private readonly onPostgres: boolean;
   private readonly onBetterSqlite: boolean;
 
   constructor(private readonly db: Knex) {
-    this.rowsAppearOutOfOrder = db.client.config.client === 'pg';
+    this.onPostgres = db.client.config.client === 'pg';
+    this.rowsAppearOutOfOrder = this.onPostgres;
     this.onBetterSqlite = db.client.config.client === 'better-sqlite3';
   }
 
@@ -51,7 +55,8 @@ export class KnexPendingEvents implements PendingEvents {
     const [row] = await this.db('outbox')
       .count({ n: '*' })
       .whereNull('published_at')
-      .whereIn('aggregate_id', aggregates)
+      // One array rather than a parameter per campaign: a statement of hundreds of parameters costs more to send and plan.
+      .whereRaw('aggregate_id = ANY(?::bigint[])', [aggregates])
       // Implied, and said so that no plan walks the campaigns' published history (through the index of their
       // whole history, which PostgreSQL may prefer when its statistics are stale): nothing before it waits.
       .where('sequence', '>=', unpublishedInSequenceOrder(this.db).select('sequence').limit(1))
@@ -76,6 +81,10 @@ export class KnexPendingEvents implements PendingEvents {
   async markPublished(sequences: readonly bigint[], at: Date): Promise<void> {
     if (sequences.length === 0) return;
     if (this.onBetterSqlite) return markPublishedWithoutSync(this.db, sequences, at);
+    if (this.onPostgres) {
+      await writeOnPooledConnection(this.db, (connection) => connection.query(markPublished(sequences, at)));
+      return;
+    }
     await whileWriting(this.db, () =>
       this.db('outbox').whereIn('sequence', sequences.map(String)).update({ published_at: at }),
     );
