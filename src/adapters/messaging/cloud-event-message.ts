@@ -8,21 +8,23 @@ import type { PendingEvent } from '../../application/index.js';
  * extension (`ce_traceparent`, `ce_tracestate`), so a consumer continues that trace.
  * The record's own timestamp is left to the producer (the time of sending): the event time is `ce_time`, and
  * a broker refuses record timestamps too far from its clock (log.message.timestamp.after.max.ms).
+ * `partition`, when given, is the partition the record is sent to.
  */
-export function toKafkaMessage(event: PendingEvent, source: string): Message {
-  return {
-    key: event.aggregateId,
-    value: event.payloadJson,
-    headers: {
-      ce_specversion: '1.0',
-      ce_id: event.eventId,
-      ce_source: source,
-      ce_type: event.type,
-      ce_time: event.occurredAt.toISOString(),
-      ce_subject: event.aggregateId,
-      'content-type': 'application/json',
-      ...(event.traceContext === undefined ? {} : { ce_traceparent: event.traceContext.traceparent }),
-      ...(event.traceContext?.tracestate === undefined ? {} : { ce_tracestate: event.traceContext.tracestate }),
-    },
+export function toKafkaMessage(event: PendingEvent, source: string, partition?: number): Message {
+  const headers: Record<string, string> = {
+    ce_specversion: '1.0',
+    ce_id: event.eventId,
+    ce_source: source,
+    ce_type: event.type,
+    ce_time: event.occurredAt.toISOString(),
+    ce_subject: event.aggregateId,
+    'content-type': 'application/json',
   };
+  if (event.traceContext !== undefined) {
+    headers.ce_traceparent = event.traceContext.traceparent;
+    if (event.traceContext.tracestate !== undefined) headers.ce_tracestate = event.traceContext.tracestate;
+  }
+  const message: Message = { key: event.aggregateId, value: event.payloadJson, headers };
+  if (partition !== undefined) message.partition = partition;
+  return message;
 }

@@ -121,7 +121,7 @@ export class KafkaEventPublisher implements EventPublisher {
         const receipts = await producer.send({
           topic: this.settings.topic,
           acks: -1,
-          messages: run.map(({ message }) => ({ ...message, partition })),
+          messages: run.map(({ message }) => message),
         });
         const refusal = unacknowledgedPartition(receipts, this.settings.topic, partition);
         if (refusal !== undefined) return { acknowledged, refusal };
@@ -153,8 +153,8 @@ export class KafkaEventPublisher implements EventPublisher {
   private byPartition(events: readonly PendingEvent[]): Map<number, Array<{ event: PendingEvent; message: Message }>> {
     const partitions = new Map<number, Array<{ event: PendingEvent; message: Message }>>();
     for (const event of events) {
-      const message = toKafkaMessage(event, this.settings.eventSource);
       const partition = this.partitionOf(event.aggregateId);
+      const message = toKafkaMessage(event, this.settings.eventSource, partition);
       const group = partitions.get(partition) ?? [];
       group.push({ event, message });
       partitions.set(partition, group);
