@@ -1,12 +1,11 @@
 import type { Knex } from 'knex';
 import type { PendingEvent, PendingEvents } from '../../../application/index.js';
-import { markPublished } from '../postgres/outbox-statements.js';
+import { markPublishedQuery } from '../postgres/outbox-statements.js';
 import { writeOnPooledConnection } from '../postgres/pooled-connection.js';
 import { toDate } from '../rows/database-values.js';
 import { traceContextFromColumn } from '../rows/outbox-rows.js';
 import { markPublishedWithoutSync } from '../sqlite/unsynced-mark.js';
 import { sequenceAsText, unpublishedInSequenceOrder } from './unpublished-rows.js';
-import { whileWriting } from './write-share.js';
 
 interface OutboxRow {
   sequence_text: string;
@@ -19,15 +18,14 @@ interface OutboxRow {
 }
 
 export class KnexPendingEvents implements PendingEvents {
-  /** PostgreSQL hands sequences out before commit; SQLite commits one writer at a time, in sequence order. */
-  private readonly rowsAppearOutOfOrder: boolean;
+  /**
+   * PostgreSQL, or else SQLite (better-sqlite3, the only other client). PostgreSQL hands sequences out before
+   * commit, so its rows may appear out of sequence order; SQLite commits one writer at a time, in sequence order.
+   */
   private readonly onPostgres: boolean;
-  private readonly onBetterSqlite: boolean;
 
   constructor(private readonly db: Knex) {
     this.onPostgres = db.client.config.client === 'pg';
-    this.rowsAppearOutOfOrder = this.onPostgres;
-    this.onBetterSqlite = db.client.config.client === 'better-sqlite3';
   }
 
   async next(limit: number, after?: bigint): Promise<PendingEvent[]> {
@@ -50,7 +48,7 @@ export class KnexPendingEvents implements PendingEvents {
   }
 
   async leftBehind(batch: readonly PendingEvent[]): Promise<boolean> {
-    if (!this.rowsAppearOutOfOrder || batch.length === 0) return false;
+    if (!this.onPostgres || batch.length === 0) return false;
     const aggregates = [...new Set(batch.map((event) => event.aggregateId))];
     const [row] = await this.db('outbox')
       .count({ n: '*' })
@@ -80,14 +78,8 @@ export class KnexPendingEvents implements PendingEvents {
   /** One UPDATE for the whole batch; the exact sequences, never a range, so a row committed late is not skipped. */
   async markPublished(sequences: readonly bigint[], at: Date): Promise<void> {
     if (sequences.length === 0) return;
-    if (this.onBetterSqlite) return markPublishedWithoutSync(this.db, sequences, at);
-    if (this.onPostgres) {
-      await writeOnPooledConnection(this.db, (connection) => connection.query(markPublished(sequences, at)));
-      return;
-    }
-    await whileWriting(this.db, () =>
-      this.db('outbox').whereIn('sequence', sequences.map(String)).update({ published_at: at }),
-    );
+    if (!this.onPostgres) return markPublishedWithoutSync(this.db, sequences, at);
+    await writeOnPooledConnection(this.db, (connection) => connection.query(markPublishedQuery(sequences, at)));
   }
 }
 
