@@ -27,7 +27,8 @@ export async function blocksTouchedBy(
   return { blocks, queries: queries.length };
 }
 
-async function queriesSentBy(db: Knex, work: () => Promise<unknown>): Promise<SentQuery[]> {
+/** Every query sent on a connection of the pool while `work` ran, Knex's or not, with its parameters. */
+export async function queriesSentBy(db: Knex, work: () => Promise<unknown>): Promise<SentQuery[]> {
   const client = await connectionPrototype(db);
   const sent: SentQuery[] = [];
   const query = client.query;

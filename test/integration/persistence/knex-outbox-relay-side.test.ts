@@ -10,7 +10,7 @@ import type { CampaignEvent } from '../../../src/domain/index.js';
 import { pausedEvent } from '../../mothers/campaign-event-mother.js';
 import { DATABASE_KINDS, useMigratedDatabase } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
-import { blocksTouchedBy } from '../../support/postgres-blocks.js';
+import { blocksTouchedBy, queriesSentBy } from '../../support/postgres-blocks.js';
 import { propertyParameters } from '../../support/property-runs.js';
 
 const OCCURRED_AT = new Date('2030-01-01T12:00:00.000Z');
@@ -73,40 +73,34 @@ for (const kind of DATABASE_KINDS) {
         expect((await pending.next(10)).map((e) => e.eventId)).to.deep.equal(['e-2']);
       });
 
-      /** The UPDATE statements `work` ran: every statement sent on a connection of the pool, Knex's or not. */
+      /** The UPDATE statements `work` ran: every statement sent on a connection, Knex's or not. */
       async function updatesRunBy(work: () => Promise<void>): Promise<string[]> {
-        const statements: string[] = [];
-        const driver = await driverStatements();
-        const original = driver.method === 'run' ? driver.prototype.run : driver.prototype.query;
-        const recording = function (this: { source: string }, ...args: unknown[]) {
-          const [query] = args as [string | { text: string }];
-          statements.push(driver.method === 'run' ? this.source : typeof query === 'string' ? query : query.text);
-          return original!.apply(this, args);
-        };
-        if (driver.method === 'run') driver.prototype.run = recording;
-        else driver.prototype.query = recording;
-        try {
-          await work();
-        } finally {
-          if (driver.method === 'run') driver.prototype.run = original;
-          else driver.prototype.query = original;
-        }
+        const statements =
+          kind.name === 'SQLite'
+            ? await sqliteStatementsRunBy(work)
+            : (await queriesSentBy(db, work)).map((query) => query.text);
         return statements.filter((sql) => /^update/i.test(sql));
       }
 
-      /** Where the driver runs statements: better-sqlite3's `run` of a prepared statement, `pg`'s `query` of a client. */
-      async function driverStatements(): Promise<
-        | { method: 'run'; prototype: { run?: (...args: unknown[]) => unknown } }
-        | { method: 'query'; prototype: { query?: (...args: unknown[]) => unknown } }
-      > {
+      /** Every statement better-sqlite3 ran while `work` ran, on its one connection. */
+      async function sqliteStatementsRunBy(work: () => Promise<void>): Promise<string[]> {
         const connection = (await db.client.acquireConnection()) as { prepare(sql: string): object };
+        const statement: { run: (...bindings: unknown[]) => unknown } = Object.getPrototypeOf(
+          connection.prepare('SELECT 1'),
+        );
+        await db.client.releaseConnection(connection);
+        const statements: string[] = [];
+        const run = statement.run;
+        statement.run = function (this: { source: string }, ...bindings: unknown[]) {
+          statements.push(this.source);
+          return run.apply(this, bindings);
+        };
         try {
-          return kind.name === 'SQLite'
-            ? { method: 'run', prototype: Object.getPrototypeOf(connection.prepare('SELECT 1')) }
-            : { method: 'query', prototype: Object.getPrototypeOf(connection) };
+          await work();
         } finally {
-          await db.client.releaseConnection(connection);
+          statement.run = run;
         }
+        return statements;
       }
 
       it('marks any subset of the waiting events, and only it, published at the given time', async () => {
