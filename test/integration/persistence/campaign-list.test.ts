@@ -21,6 +21,17 @@ const anId = fc.oneof(
   fc.bigInt({ min: 9223372036854775000n, max: 9223372036854775807n }),
 );
 
+/** A campaign's row as an import would write it, straight into the table. */
+const campaignRow = (id: bigint) => ({
+  id: id.toString(),
+  name: `c${id}`,
+  status: 'scheduled',
+  created_at: new Date(),
+  created_by: 'import',
+  updated_at: new Date(),
+  version: 1,
+});
+
 for (const kind of DATABASE_KINDS) {
   describe(`Listing campaigns without walking the table (${kind.name})`, function () {
     this.timeout(120_000);
@@ -65,6 +76,70 @@ for (const kind of DATABASE_KINDS) {
         propertyParameters(25),
       );
     });
+
+    it('gives the exact total and pages after campaigns inserted and deleted many to a statement, as an import or a cleanup would', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.uniqueArray(anId, { minLength: 0, maxLength: 80, selector: (id) => id.toString() }),
+          fc.integer({ min: 1, max: 30 }),
+          fc.array(fc.boolean(), { minLength: 80, maxLength: 80 }),
+          fc.array(fc.tuple(fc.nat(90), fc.integer({ min: 1, max: 12 })), { minLength: 1, maxLength: 6 }),
+          async (ids, perStatement, removed, pages) => {
+            const db = database();
+            await db('campaigns').delete();
+            await db.transaction(async (trx) => {
+              for (let i = 0; i < ids.length; i += perStatement)
+                await trx('campaigns').insert(ids.slice(i, i + perStatement).map(campaignRow));
+            });
+            const gone = ids.filter((_, i) => removed[i]).map(String);
+            for (let i = 0; i < gone.length; i += perStatement)
+              await db('campaigns')
+                .whereIn('id', gone.slice(i, i + perStatement))
+                .delete();
+            const all = await storedIds(db);
+            for (const [offset, limit] of pages) {
+              const page = await reader.list({ offset, limit, order: 'id' });
+              expect(page.total).to.equal(all.length);
+              expect(page.campaigns.map((c) => c.id.toString())).to.deep.equal(all.slice(offset, offset + limit));
+            }
+          },
+        ),
+        propertyParameters(25),
+      );
+    });
+
+    if (kind.name === 'PostgreSQL') {
+      it('keeps the counts a few pages long after an import of thousands of campaigns in one transaction', async () => {
+        const db = database();
+        await db.transaction(async (trx) => {
+          for (let first = 1; first <= 20_000; first += 500)
+            await trx('campaigns').insert(Array.from({ length: 500 }, (_, i) => campaignRow(BigInt(first + i))));
+        });
+        const [{ pages }] = (await db.raw("SELECT pg_relation_size('campaign_buckets') / 8192 AS pages")).rows;
+        const page = await reader.list({ offset: 19_995, limit: 10, order: 'id' });
+        expect(page.total).to.equal(20_000);
+        expect(page.campaigns.map((c) => c.id.toString())).to.deep.equal(['19996', '19997', '19998', '19999', '20000']);
+        // Counted row by row, the 20,000 versions of the 20 ranges' rows took 109 pages.
+        expect(Number(pages)).to.be.at.most(2);
+      });
+
+      it('counts row by row again, and exactly, once the counting per statement is migrated down', async () => {
+        const db = database();
+        await db.migrate.down({ migrationSource, name: '010-campaign-buckets-per-statement' });
+        try {
+          await db('campaigns').insert([5n, 6n, 1n << 45n].map(campaignRow));
+          await db('campaigns').where('id', '6').delete();
+          const page = await reader.list({ offset: 0, limit: 5, order: 'id' });
+          expect(page.total).to.equal(2);
+          expect(page.campaigns.map((c) => c.id.toString())).to.deep.equal(['5', (1n << 45n).toString()]);
+        } finally {
+          await db('campaigns').delete();
+          await db.migrate.latest({ migrationSource });
+        }
+        await db('campaigns').insert([7n, 8n].map(campaignRow));
+        expect((await reader.list({ offset: 0, limit: 5, order: 'id' })).total).to.equal(2);
+      });
+    }
 
     it('counts the campaigns stored before the counting was installed', async () => {
       const db = database();

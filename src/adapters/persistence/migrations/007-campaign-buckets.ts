@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { BUCKET_OF } from '../rows/campaign-buckets.js';
+import { dropStatementCounting } from './010-campaign-buckets-per-statement.js';
 
 /**
  * `campaign_buckets`: how many campaigns each range of ids holds, kept by triggers in the transaction that inserts
@@ -20,6 +21,7 @@ export const campaignBuckets: Knex.Migration = {
   },
   async down(db) {
     if (db.client.config.client === 'pg') {
+      await dropStatementCounting(db);
       await db.raw('DROP TRIGGER IF EXISTS campaigns_counted ON campaigns');
       await db.raw('DROP FUNCTION IF EXISTS count_campaign_buckets()');
     } else {
