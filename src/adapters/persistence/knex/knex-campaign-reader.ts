@@ -104,11 +104,14 @@ type Columns = Array<string | Knex.Raw>;
 /** What a campaign's row holds beyond a few hundred bytes: its content and description, in stored (UTF-8) bytes. */
 const STORED_BYTES = 'COALESCE(octet_length(content), 0) + COALESCE(octet_length(description), 0)';
 
-/** The total, and the id range holding the campaign at position `?` in id order with how many campaigns come before that range. */
+/**
+ * The total, and the id range holding the campaign at position `?` in id order with how many campaigns come before
+ * that range. One read of `campaign_buckets`: the total is the running count's last value.
+ */
 const LOCATE_PAGE = `WITH ranked AS (
     SELECT bucket, campaigns, SUM(campaigns) OVER (ORDER BY bucket) AS through FROM campaign_buckets WHERE campaigns > 0
   )
-  SELECT (SELECT COALESCE(SUM(campaigns), 0) FROM campaign_buckets) AS total, page.bucket, page.before
+  SELECT (SELECT COALESCE(MAX(through), 0) FROM ranked) AS total, page.bucket, page.before
   FROM (SELECT 1 AS one) AS single
   LEFT JOIN (SELECT bucket, through - campaigns AS before FROM ranked WHERE through > ? ORDER BY bucket LIMIT 1) AS page ON true`;
 
