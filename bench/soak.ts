@@ -15,6 +15,7 @@ import { cpuProfileArgs } from './support/cpu-profile.js';
 import { DiskSyncProbe } from './support/disk-sync-probe.js';
 import { loadAverage } from './support/machine-load.js';
 import { machineLine, percentile, printSummary, writeSection } from './support/performance-report.js';
+import { type PostgresWindow, PostgresWindowStats } from './support/postgres-window-stats.js';
 import { asInProduction } from './support/production.js';
 import { seedScheduledCampaigns } from './support/seed.js';
 
@@ -75,7 +76,10 @@ interface Soak {
   /** With a broker: the events the outbox holds, and the messages on the topic once the relay was given time. */
   events?: { written: number; onTopic: number; drainSeconds: number };
   maintenance: string;
-  vacuums: number;
+  /** Each VACUUM pass of the bench's: when it began (seconds into the traffic) and how long it took. */
+  vacuumPasses: Array<{ began: number; seconds: number }>;
+  /** PostgreSQL only: its shared buffers, and its buffer reads and the service's data size per window. */
+  postgres?: { sharedBuffers: string; windows: PostgresWindow[] };
 }
 
 /**
@@ -103,6 +107,7 @@ async function soak(kind: DatabaseKind, brokers: string | undefined): Promise<So
   process.stdout.write(`${kind.name}: seeding ${seeded} scheduled campaigns\n`);
   await seedScheduledCampaigns(db, 1, seeded);
   const maintenance = kind === POSTGRES ? await postgresMaintenance(db) : undefined;
+  const postgresStats = kind === POSTGRES ? new PostgresWindowStats(db) : undefined;
   const topic = `bench.soak.${randomUUID().slice(0, 8)}`;
   const service = await ServiceProcess.start(
     asInProduction({
@@ -128,14 +133,15 @@ async function soak(kind: DatabaseKind, brokers: string | undefined): Promise<So
     pacerLoopDelay: [],
     diskSync: [],
     maintenance: maintenance?.description ?? 'SQLite needs none',
-    vacuums: 0,
+    vacuumPasses: [],
+    ...(postgresStats ? { postgres: { sharedBuffers: await postgresStats.sharedBuffers(), windows: [] } } : {}),
   };
   try {
-    await pace(client, result, seeded, service.child.pid!);
+    const began = await pace(client, result, seeded, service.child.pid!, postgresStats);
+    result.vacuumPasses = maintenance?.passes(began) ?? [];
     if (brokers !== undefined) result.events = await publishedEvents(client, db, brokers, topic);
   } finally {
     await maintenance?.stop();
-    result.vacuums = maintenance?.runs() ?? 0;
     client.close();
     await service.stop();
     await db.destroy();
@@ -151,9 +157,11 @@ async function soak(kind: DatabaseKind, brokers: string | undefined): Promise<So
  * runs unthrottled (`vacuum_cost_delay` 0), which autovacuum never does, so its session takes autovacuum's cost
  * delay and limit.
  */
-async function postgresMaintenance(
-  db: Knex,
-): Promise<{ description: string; stop: () => Promise<void>; runs: () => number }> {
+async function postgresMaintenance(db: Knex): Promise<{
+  description: string;
+  stop: () => Promise<void>;
+  passes: (since: number) => Soak['vacuumPasses'];
+}> {
   const setting = async (name: string) => String((await db.raw(`SHOW ${name}`)).rows[0][name]);
   const autovacuum = await setting('autovacuum');
   const costDelay = await setting('autovacuum_vacuum_cost_delay');
@@ -163,14 +171,16 @@ async function postgresMaintenance(
   const connection = (await db.client.acquireConnection()) as { query(sql: string): Promise<unknown> };
   await connection.query(`SET vacuum_cost_delay = '${costDelay}'`);
   await connection.query(`SET vacuum_cost_limit = ${Number(limit)}`);
-  let runs = 0;
+  /** Each finished pass: when it began and ended (`performance.now()`). */
+  const passes: Array<{ began: number; ended: number }> = [];
   /** The pass in progress, which the bench waits for before it gives the connection back. */
   let pass: Promise<void> | undefined;
   const timer = setInterval(() => {
     pass ??= (async () => {
+      const began = performance.now();
       for (const table of ['campaigns', 'campaign_buckets', 'outbox', 'idempotency_keys'])
         await connection.query(`VACUUM ANALYZE ${table}`);
-      runs++;
+      passes.push({ began, ended: performance.now() });
     })().finally(() => {
       pass = undefined;
     });
@@ -182,11 +192,20 @@ async function postgresMaintenance(
       await pass;
       await db.client.releaseConnection(connection);
     },
-    runs: () => runs,
+    passes: (since) =>
+      passes.map(({ began, ended }) => ({ began: (began - since) / 1000, seconds: (ended - began) / 1000 })),
   };
 }
 
-async function pace(client: SoakClient, soak: Soak, seeded: number, pid: number): Promise<void> {
+/** Sends the traffic for SECONDS; resolves with when it began (`performance.now()`). */
+async function pace(
+  client: SoakClient,
+  soak: Soak,
+  seeded: number,
+  pid: number,
+  postgresStats?: PostgresWindowStats,
+): Promise<number> {
+  await postgresStats?.begin();
   const began = performance.now();
   const sent = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<Kind, number>;
   const created: string[] = [];
@@ -254,7 +273,17 @@ async function pace(client: SoakClient, soak: Soak, seeded: number, pid: number)
   const cpuAtStart = cpuSeconds(pid);
   const pacerLoop = monitorEventLoopDelay({ resolution: 1 });
   const diskSync = new DiskSyncProbe();
+  /** The windows' PostgreSQL figures, read one after the other off the pacer's way. */
+  let postgresWindows = Promise.resolve();
+  let windowsClosed = 0;
   const closeWindow = () => {
+    const index = windowsClosed++;
+    if (postgresStats && soak.postgres) {
+      const windows = soak.postgres.windows;
+      postgresWindows = postgresWindows.then(async () => {
+        windows[index] = await postgresStats.take();
+      });
+    }
     soak.rssMb.push(rssMb(pid));
     soak.cpuSeconds.push(cpuSeconds(pid) - cpuAtStart);
     soak.pacerLoopDelay.push({ p99: pacerLoop.percentile(99) / 1e6, max: pacerLoop.max / 1e6 });
@@ -304,7 +333,8 @@ async function pace(client: SoakClient, soak: Soak, seeded: number, pid: number)
   });
   closeWindow();
   pacerLoop.disable();
-  await Promise.all([...inFlight, diskSync.stop()]);
+  await Promise.all([...inFlight, diskSync.stop(), postgresWindows]);
+  return began;
 }
 
 /**
@@ -415,6 +445,22 @@ class SoakClient {
   }
 }
 
+/**
+ * On PostgreSQL, the data's size and the server's buffer reads per window, and each VACUUM pass: a p99 that grows
+ * with the data, once it outgrows the shared buffers, or that rises with a pass, shows beside them.
+ */
+function postgresLines(soak: Soak): string {
+  if (soak.postgres === undefined) return '';
+  const { sharedBuffers, windows } = soak.postgres;
+  const sizes = windows.map((w) => w.sizeMb.toFixed(0)).join(', ');
+  const reads = windows.map((w) => `${w.blocksRead}/${w.blocksHit}`).join(', ');
+  const passes = soak.vacuumPasses.map((p) => `${p.began.toFixed(0)} s (${p.seconds.toFixed(1)} s)`).join(', ');
+  return `The service's tables and indexes at the end of each window: ${sizes} MB (the server's \`shared_buffers\`: ${sharedBuffers}).
+PostgreSQL's blocks read from outside its shared buffers / found in them, per window: ${reads}.
+The bench's VACUUM passes, when each began in the traffic (how long it took): ${passes || 'none'}.
+`;
+}
+
 /** Requests not answered 200, counted by kind and status: `pause 409 ×2, start failed ×1`. */
 function byKindAndStatus(unanswered: Sample[]): string {
   const counts = new Map<string, number>();
@@ -466,7 +512,7 @@ function report(soaks: Soak[]): void {
       soak.events === undefined
         ? 'No broker: the events stayed in the outbox.'
         : `Events written to the outbox: ${soak.events.written}; messages on the topic ${soak.events.drainSeconds.toFixed(1)} s after the traffic: ${soak.events.onTopic} (${soak.events.onTopic === soak.events.written ? 'every event once' : 'NOT every event once'}).`;
-    sections.push(`**${soak.database}** (${soak.maintenance}; ${soak.vacuums} passes ran). p99 ms per ${WINDOW_SECONDS}-second window:
+    sections.push(`**${soak.database}** (${soak.maintenance}; ${soak.vacuumPasses.length} passes ran). p99 ms per ${WINDOW_SECONDS}-second window:
 
 ${header}
 |---|${Array.from({ length: windows }, () => '---').join('|')}|---|
@@ -479,7 +525,7 @@ Largest outbox backlog a scrape saw per window: ${largestBacklog.join(', ')} eve
 The service's longest event-loop delay (\`nodejs_eventloop_lag_max_seconds\`, over the ${SCRAPE_SECONDS} s before each scrape) per window: ${serviceLoopMax.join(', ')} ms.
 The pacer's own event-loop delay (p99/largest; an answer that arrived while its loop was held counts that long) per window: ${pacerLoop.join(', ')} ms.${commitsPerWindow}
 The disk's own sync beside the service (8 KiB written and \`fdatasync\`ed every 100 ms in the databases' temporary directory, off the pacer's loop), p99/largest per window: ${diskSync.join(', ')} ms.
-Worst last / second window p99: ${(worst * 100).toFixed(0)}% (target ≤ 120%: ${worst <= 1.2 ? 'met' : 'missed'}).`);
+${postgresLines(soak)}Worst last / second window p99: ${(worst * 100).toFixed(0)}% (target ≤ 120%: ${worst <= 1.2 ? 'met' : 'missed'}).`);
     printSummary({
       benchmark: `soak (${soak.database})`,
       project: `last window p99 ${(worst * 100).toFixed(0)}% of the second`,
@@ -498,7 +544,8 @@ ${SCRAPE_SECONDS} s, as Prometheus would (its answers are not counted among the 
 ${SECONDS} s (default 600), seeded with enough scheduled campaigns for the starts. Latency is counted in the window the
 request was sent in; the target compares the last window's p99 with the second's (the first holds the warm-up).
 A SQLite commit's fsync holds the service's event loop, so a window's p99 there is read beside the disk's own sync,
-timed by the pacer through the run, and the commits' time (\`sqlite_commit_duration_seconds\`).
+timed by the pacer through the run, and the commits' time (\`sqlite_commit_duration_seconds\`); on PostgreSQL, beside the
+data's size, the server's buffer reads and the bench's VACUUM passes.
 Shorter: BENCH_SOAK_SECONDS, BENCH_SOAK_WINDOW_SECONDS, BENCH_SOAK_SCALE (multiplies every rate), BENCH_SOAK_DATABASES=SQLite;
 BENCH_SOAK_SCRAPE_SECONDS sets the scrapes' period; BENCH_SOAK_KAFKA=off runs without a broker; BENCH_CPU_PROF_DIR=dir profiles the service. With a broker, the
 bench then gives the relay up to ${DRAIN_SECONDS} s to empty the outbox and compares the events written with the messages on the topic.

@@ -1,0 +1,55 @@
+import type { Knex } from 'knex';
+
+/** What PostgreSQL did in one window of a soak. */
+export interface PostgresWindow {
+  /** Blocks the database read from outside its shared buffers (`pg_stat_database.blks_read`), in the window. */
+  blocksRead: number;
+  /** Blocks found in the shared buffers, in the window. */
+  blocksHit: number;
+  /** The service's tables with their indexes and TOAST, at the window's end, in MB. */
+  sizeMb: number;
+}
+
+const COUNTERS = 'SELECT blks_read, blks_hit FROM pg_stat_database WHERE datname = current_database()';
+const SCHEMA_SIZE = `SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) AS bytes
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = current_schema() AND c.relkind = 'r'`;
+
+/**
+ * PostgreSQL's buffer reads and the service's data size window by window: a soak's latency that grows with the data
+ * once it outgrows `shared_buffers` shows here. The counters are the whole database's (the bench's schema is the
+ * only one at work during a soak).
+ */
+export class PostgresWindowStats {
+  private last: { read: number; hit: number } | undefined;
+
+  constructor(private readonly db: Knex) {}
+
+  /** The server's `shared_buffers`, as it names it (`128MB`). */
+  async sharedBuffers(): Promise<string> {
+    return String((await this.db.raw('SHOW shared_buffers')).rows[0].shared_buffers);
+  }
+
+  /** Starts the first window. */
+  async begin(): Promise<void> {
+    this.last = await this.counters();
+  }
+
+  /** Closes a window and starts the next. */
+  async take(): Promise<PostgresWindow> {
+    const now = await this.counters();
+    const before = this.last ?? now;
+    this.last = now;
+    const size = (await this.db.raw(SCHEMA_SIZE)).rows[0] as { bytes: string };
+    return {
+      blocksRead: now.read - before.read,
+      blocksHit: now.hit - before.hit,
+      sizeMb: Number(size.bytes) / 2 ** 20,
+    };
+  }
+
+  private async counters(): Promise<{ read: number; hit: number }> {
+    const row = (await this.db.raw(COUNTERS)).rows[0] as { blks_read: string; blks_hit: string };
+    return { read: Number(row.blks_read), hit: Number(row.blks_hit) };
+  }
+}
