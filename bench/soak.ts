@@ -136,12 +136,14 @@ async function soak(kind: DatabaseKind, brokers: string | undefined): Promise<So
     vacuumPasses: [],
     ...(postgresStats ? { postgres: { sharedBuffers: await postgresStats.sharedBuffers(), windows: [] } } : {}),
   };
+  /** When the traffic began (`performance.now()`). */
+  let began: number | undefined;
   try {
-    const began = await pace(client, result, seeded, service.child.pid!, postgresStats);
-    result.vacuumPasses = maintenance?.passes(began) ?? [];
+    began = await pace(client, result, seeded, service.child.pid!, postgresStats);
     if (brokers !== undefined) result.events = await publishedEvents(client, db, brokers, topic);
   } finally {
     await maintenance?.stop();
+    if (began !== undefined) result.vacuumPasses = maintenance?.passes(began) ?? [];
     client.close();
     await service.stop();
     await db.destroy();
