@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { Knex } from 'knex';
 import { KnexCampaignReader } from '../../../src/adapters/persistence/knex/knex-campaign-reader.js';
 import { migrationSource } from '../../../src/adapters/persistence/migrations/index.js';
+import { BUCKET_OF } from '../../../src/adapters/persistence/rows/campaign-buckets.js';
 import type { UnitOfWork } from '../../../src/application/index.js';
 import { Campaign, CampaignId } from '../../../src/domain/index.js';
 import { DATABASE_KINDS, serviceUnitOfWork, useMigratedDatabase } from '../../support/databases.js';
@@ -121,6 +122,53 @@ for (const kind of DATABASE_KINDS) {
         expect(page.campaigns.map((c) => c.id.toString())).to.deep.equal(['19996', '19997', '19998', '19999', '20000']);
         // Counted row by row, the 20,000 versions of the 20 ranges' rows took 109 pages.
         expect(Number(pages)).to.be.at.most(2);
+      });
+
+      it('writes the count of a range once per statement that inserts or deletes campaigns in it, however many campaigns the statement holds', async () => {
+        await fc.assert(
+          fc.asyncProperty(
+            fc.uniqueArray(anId, { minLength: 1, maxLength: 120, selector: (id) => id.toString() }),
+            fc.integer({ min: 1, max: 60 }),
+            fc.array(fc.boolean(), { minLength: 120, maxLength: 120 }),
+            async (ids, perStatement, removed) => {
+              const db = database();
+              await db('campaigns').delete();
+              await db.transaction(async (trx) => {
+                // Versions of its rows this backend wrote, not yet flushed to the statistics: none flushes inside a transaction.
+                const written = async () =>
+                  Number(
+                    (
+                      await trx.raw(`SELECT pg_stat_get_xact_tuples_inserted('campaign_buckets'::regclass)
+                        + pg_stat_get_xact_tuples_updated('campaign_buckets'::regclass) AS n`)
+                    ).rows[0].n,
+                  );
+                const before = await written();
+                let expected = 0;
+                const rangesOf = async (chunk: readonly bigint[]) =>
+                  Number(
+                    (
+                      await trx.raw(`SELECT count(DISTINCT ${BUCKET_OF('id')}) AS n FROM unnest(?::bigint[]) AS id`, [
+                        chunk.map(String),
+                      ])
+                    ).rows[0].n,
+                  );
+                for (let i = 0; i < ids.length; i += perStatement) {
+                  const chunk = ids.slice(i, i + perStatement);
+                  await trx('campaigns').insert(chunk.map(campaignRow));
+                  expected += await rangesOf(chunk);
+                }
+                const gone = ids.filter((_, i) => removed[i]);
+                for (let i = 0; i < gone.length; i += perStatement) {
+                  const chunk = gone.slice(i, i + perStatement);
+                  await trx('campaigns').whereIn('id', chunk.map(String)).delete();
+                  expected += await rangesOf(chunk);
+                }
+                expect((await written()) - before).to.equal(expected);
+              });
+            },
+          ),
+          propertyParameters(25),
+        );
       });
 
       it('counts row by row again, and exactly, once the counting per statement is migrated down', async () => {
