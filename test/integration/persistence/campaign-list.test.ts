@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { KnexCampaignReader } from '../../../src/adapters/persistence/knex/knex-campaign-reader.js';
 import { migrationSource } from '../../../src/adapters/persistence/migrations/index.js';
 import { BUCKET_OF } from '../../../src/adapters/persistence/rows/campaign-buckets.js';
+import { toRow } from '../../../src/adapters/persistence/rows/campaign-rows.js';
 import type { UnitOfWork } from '../../../src/application/index.js';
 import { Campaign, CampaignId } from '../../../src/domain/index.js';
 import { DATABASE_KINDS, serviceUnitOfWork, useMigratedDatabase } from '../../support/databases.js';
@@ -23,15 +24,7 @@ const anId = fc.oneof(
 );
 
 /** A campaign's row as an import would write it, straight into the table. */
-const campaignRow = (id: bigint) => ({
-  id: id.toString(),
-  name: `c${id}`,
-  status: 'scheduled',
-  created_at: new Date(),
-  created_by: 'import',
-  updated_at: new Date(),
-  version: 1,
-});
+const campaignRow = (id: bigint) => toRow(newCampaign(id).snapshot());
 
 for (const kind of DATABASE_KINDS) {
   describe(`Listing campaigns without walking the table (${kind.name})`, function () {
