@@ -12,11 +12,12 @@ export interface Transaction {
 /** What a unit of work may be told about its work, so that the store can do it more cheaply. */
 export interface UnitOfWorkOptions {
   /**
-   * The work reads, then writes once at most, through `campaigns.saveChange` and as its last step (a lost race
-   * answers false, writes nothing and may be followed by another read and `saveChange`). A store whose
-   * `saveChange` is one atomic statement may then run the work without a transaction around it: each read sees
-   * what was committed when it ran, and the version check of `saveChange` still refuses a change made from a state
-   * another writer has since replaced. Any other write in such a unit may be refused.
+   * The work reads, then writes once at most, through `campaigns.saveChange` or `campaigns.insert` and as its last
+   * step (a lost race answers false, writes nothing and may be followed by another read and `saveChange`; an insert
+   * under a taken id writes nothing). A store whose `saveChange` and insert are each one atomic statement may then
+   * run the work without a transaction around it: each read sees what was committed when it ran, and the version
+   * check of `saveChange` still refuses a change made from a state another writer has since replaced. Any other
+   * write in such a unit may be refused.
    */
   singleWrite?: boolean;
 }

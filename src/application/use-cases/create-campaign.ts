@@ -4,7 +4,7 @@ import type { CommandAnswer } from '../campaign-command.js';
 import { type IdempotentRequest, idempotencyKey, runIdempotently } from '../idempotency.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/id-generator.js';
-import type { Transaction, UnitOfWork } from '../ports/unit-of-work.js';
+import type { Transaction, UnitOfWork, UnitOfWorkOptions } from '../ports/unit-of-work.js';
 import type { UseCase } from '../use-case.js';
 
 /** A new campaign as the domain takes it (name, dates, zone, content, ...), asked for by `actor`. */
@@ -17,6 +17,9 @@ export interface CreateCampaignCommand extends Omit<NewCampaign, 'id' | 'created
 }
 
 const MAX_GENERATED_ID_ATTEMPTS = 3;
+
+/** A create without an Idempotency-Key writes its campaign and nothing else. */
+const ONE_INSERT: UnitOfWorkOptions = { singleWrite: true };
 
 /** A generated id that is taken: drawn again, never an answer to remember under an Idempotency-Key. */
 class DrawnIdTaken extends Error {}
@@ -42,7 +45,9 @@ export class CreateCampaign implements UseCase<CreateCampaignCommand, CommandAns
         return { id: id.toString(), version: campaign.version };
       };
       try {
-        return await runIdempotently(this.unitOfWork, key, now, create);
+        return await (key === undefined
+          ? this.unitOfWork.run(create, ONE_INSERT)
+          : runIdempotently(this.unitOfWork, key, now, create));
       } catch (error) {
         if (!(error instanceof DrawnIdTaken)) throw error;
         if (attempt >= MAX_GENERATED_ID_ATTEMPTS) throw new CampaignAlreadyExists(id.toString());

@@ -4,7 +4,13 @@ import { PostgresUnitOfWork } from '../../../src/adapters/persistence/postgres/p
 import { toRow } from '../../../src/adapters/persistence/rows/campaign-rows.js';
 import { carrying } from '../../../src/adapters/tracing/carried-trace-context.js';
 import { TraceCarryingUnitOfWork } from '../../../src/adapters/tracing/traced-unit-of-work.js';
-import { changeCampaign, ONE_CHANGE, type Transaction, type UnitOfWork } from '../../../src/application/index.js';
+import {
+  CampaignAlreadyExists,
+  changeCampaign,
+  ONE_CHANGE,
+  type Transaction,
+  type UnitOfWork,
+} from '../../../src/application/index.js';
 import { Campaign, CampaignId } from '../../../src/domain/index.js';
 import { POSTGRES, useMigratedDatabase } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
@@ -90,6 +96,73 @@ describe('Units of work told they write once, coalesced per turn on PostgreSQL',
     expect(events.map((event) => event.campaign).sort()).to.deep.equal(ids.map((id) => id.toString()).sort());
     expect(events.every((event) => event.event_type === 'CampaignStarted')).to.equal(true);
     for (const id of ids) expect(await storedVersion(id)).to.equal(2);
+  });
+
+  const created = (id: string, name = 'c') =>
+    Campaign.create(
+      { id: CampaignId.parse(id), name, createdBy: 't', startAt: new Date(now.getTime() + 86_400_000) },
+      now,
+    );
+  const insertedAlone = (campaign: Campaign) => unitOfWork.run((tx) => tx.campaigns.insert(campaign), ONE_CHANGE);
+  const countedAndStored = async () => {
+    const counted = await database()('campaign_buckets').sum({ campaigns: 'campaigns' }).first();
+    const stored = await database()('campaigns').count({ campaigns: '*' }).first();
+    return [Number(counted?.campaigns ?? 0), Number(stored?.campaigns ?? 0)];
+  };
+
+  it('inserts the new campaigns of many creates in one turn with one statement, and counts them for the list', async () => {
+    const campaigns = Array.from({ length: 100 }, () => created(String(++lastId)));
+    const taken = await connectionsTaken(() => Promise.all(campaigns.map(insertedAlone)));
+    expect(taken).to.equal(1);
+    const stored = await database()('campaigns').whereIn(
+      'id',
+      campaigns.map((campaign) => campaign.id.toString()),
+    );
+    expect(stored).to.have.length(100);
+    const [counted, all] = await countedAndStored();
+    expect(counted).to.equal(all);
+  });
+
+  it('stores each id of random concurrent creates once, refuses every other create of it as existing, and counts exactly', async function () {
+    this.timeout(propertyTimeoutMs(120_000));
+    // Small ids a client chose and time-ordered ones the service draws, across several counting ranges.
+    const time = BigInt(Date.now()) << 22n;
+    const id = fc.oneof(
+      fc.integer({ min: 1, max: 40 }).map((n) => 20_000_000 + n),
+      fc.integer({ min: 0, max: 40 }).map((n) => time + BigInt(n) * (1n << 31n)),
+    );
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(id, { minLength: 1, maxLength: 30 }), fc.nat(3), async (drawn, storedBefore) => {
+        const offset = BigInt(++run) * 1_000_000_000n;
+        const ids = drawn.map((n) => (BigInt(n) + offset).toString());
+        for (const stored of [...new Set(ids)].slice(0, storedBefore))
+          await database()('campaigns').insert(toRow(created(stored, 'before').snapshot()));
+        const storedAlready = new Set(
+          (await database()('campaigns').select(database().raw('CAST(id AS TEXT) AS id')).whereIn('id', ids)).map(
+            (row: { id: string }) => row.id,
+          ),
+        );
+        const campaigns = ids.map((stored, i) => created(stored, `create ${i}`));
+        const outcomes = await Promise.allSettled(campaigns.map(insertedAlone));
+        for (const outcome of outcomes)
+          if (outcome.status === 'rejected') expect(outcome.reason).to.be.instanceOf(CampaignAlreadyExists);
+        const winners = new Map<string, string>();
+        for (const [i, outcome] of outcomes.entries()) {
+          if (outcome.status !== 'fulfilled') continue;
+          expect(winners.has(ids[i]!), `a second create of ${ids[i]} succeeded`).to.equal(false);
+          winners.set(ids[i]!, `create ${i}`);
+        }
+        for (const stored of new Set(ids)) {
+          const row = await database()('campaigns').where({ id: stored }).first();
+          expect(row.name).to.equal(storedAlready.has(stored) ? 'before' : winners.get(stored));
+          expect(winners.has(stored)).to.equal(!storedAlready.has(stored));
+        }
+        const [counted, all] = await countedAndStored();
+        expect(counted).to.equal(all);
+      }),
+      propertyParameters(25),
+    );
   });
 
   it('lets exactly one of many concurrent starts of a campaign win: the others are refused, one outbox row', async () => {

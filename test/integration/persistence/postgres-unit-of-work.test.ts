@@ -66,12 +66,15 @@ describe('Units of work on PostgreSQL with statements prepared once', () => {
     expect((await database()('campaigns').where({ id: '202' }).first()).version).to.equal(2);
   });
 
-  it('refuses, before it reaches the database, any write of a unit told it writes once but its saved change', async () => {
+  it('refuses, before it reaches the database, any write of a unit told it writes once but its insert or saved change', async () => {
     const campaign = newCampaign('203');
-    await expect(unitOfWork.run((tx) => tx.campaigns.insert(campaign), ONE_CHANGE)).to.be.rejectedWith(
-      SecondWriteRefused,
-    );
-    await unitOfWork.run((tx) => tx.campaigns.insert(campaign));
+    await expect(
+      unitOfWork.run(async (tx) => {
+        await tx.campaigns.insert(campaign);
+        await tx.campaigns.insert(newCampaign('204'));
+      }, ONE_CHANGE),
+    ).to.be.rejectedWith(SecondWriteRefused);
+    expect(await database()('campaigns').where({ id: '204' })).to.deep.equal([]);
     await expect(
       unitOfWork.run(async (tx) => {
         await startOf('203')(tx);

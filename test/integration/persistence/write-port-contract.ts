@@ -320,6 +320,39 @@ export function writePortContract(implementation: WritePortImplementation): void
       });
     });
 
+    describe('a unit told that its one write is an insert', () => {
+      const insertAlone = (campaign: Campaign) => unitOfWork.run((tx) => tx.campaigns.insert(campaign), ONE_CHANGE);
+
+      it('keeps the new campaign once it has answered', async () => {
+        const campaign = scheduledCampaign();
+        await insertAlone(campaign);
+        expect(await stored(campaign.id)).to.deep.equal(campaign.snapshot());
+      });
+
+      it('refuses an id already taken, whichever of several concurrent inserts took it, and keeps that one', async () => {
+        const id = freshId();
+        const rivals = Array.from({ length: 5 }, (_, i) =>
+          Campaign.create({ id, name: `rival ${i}`, createdBy: 'planner' }, NOW),
+        );
+        const outcomes = await Promise.allSettled(rivals.map(insertAlone));
+        const kept = outcomes.flatMap((outcome, i) => (outcome.status === 'fulfilled' ? [rivals[i]!] : []));
+        expect(kept).to.have.length(1);
+        for (const outcome of outcomes)
+          if (outcome.status === 'rejected') expect(outcome.reason).to.be.instanceOf(CampaignAlreadyExists);
+        expect((await stored(id))?.name).to.equal(kept[0]!.snapshot().name);
+      });
+
+      it('stores every campaign of concurrent inserts but the one whose id is taken', async () => {
+        const taken = scheduledCampaign();
+        await insertAlone(taken);
+        const others = [scheduledCampaign(), scheduledCampaign()];
+        const rival = Campaign.create({ id: taken.id, name: 'rival', createdBy: 'someone else' }, LATER);
+        const outcomes = await Promise.allSettled([others[0]!, rival, others[1]!].map(insertAlone));
+        expect(outcomes.map((outcome) => outcome.status)).to.deep.equal(['fulfilled', 'rejected', 'fulfilled']);
+        for (const campaign of [taken, ...others]) expect(await stored(campaign.id)).to.deep.equal(campaign.snapshot());
+      });
+    });
+
     describe('the outbox', () => {
       it('keeps the events of committed units in commit order, and those of one unit in the order appended', async () => {
         const [first, second] = [scheduledCampaign(), scheduledCampaign()];

@@ -1,11 +1,13 @@
 import { type Context, context } from '@opentelemetry/api';
 import type { Knex } from 'knex';
+import { CampaignAlreadyExists } from '../../../application/index.js';
 import { Campaign, type CampaignEvent, type CampaignId } from '../../../domain/index.js';
 import { traceBatch } from '../../tracing/group-commit-span.js';
 import { activeTraceContext } from '../../tracing/trace-context.js';
 import { type CampaignRow, toRow, toSnapshot } from '../rows/campaign-rows.js';
+import { isUniqueViolation } from '../rows/database-values.js';
 import { outboxRows } from '../rows/outbox-rows.js';
-import { type CampaignChange, changeCampaigns, findCampaigns } from './coalesced-statements.js';
+import { type CampaignChange, changeCampaigns, findCampaigns, insertCampaigns } from './coalesced-statements.js';
 import { onPooledConnection, writeOnPooledConnection } from './pooled-connection.js';
 import type { PgConnection } from './postgres-transaction.js';
 import { type BatchLimits, TurnBatcher } from './turn-batcher.js';
@@ -20,15 +22,16 @@ interface Traced<T> {
 }
 
 /**
- * The reads and version-checked changes of campaigns that units of work make in one turn of the event loop, each
- * kind as one statement on one pooled connection: every unit still gets its own campaign to decide on, and learns
- * whether its own change was written. A statement is atomic, so a batch writes all of its winning changes with
- * their events, or nothing; a read that fails fails every call of its batch, and a change statement that fails is
- * run again change by change (see changeAll).
+ * The reads, inserts and version-checked changes of campaigns that units of work make in one turn of the event
+ * loop, each kind as one statement on one pooled connection: every unit still gets its own campaign to decide on,
+ * and learns whether its own write was made. A statement is atomic, so a batch writes all of its new campaigns, or
+ * all of its winning changes with their events, or nothing; a read that fails fails every call of its batch, and a
+ * write statement that fails is run again write by write (see insertAll and changeAll).
  */
 export class CoalescedCampaigns {
   private readonly finds: TurnBatcher<Traced<string>, CampaignRow | undefined>;
   private readonly changes: TurnBatcher<Traced<CampaignChange>, ChangeOutcome>;
+  private readonly inserts: TurnBatcher<Traced<NewRow>, true | ChangeRefused>;
 
   constructor(db: Knex, limits: BatchLimits = COALESCING_LIMITS) {
     this.finds = new TurnBatcher(
@@ -43,11 +46,25 @@ export class CoalescedCampaigns {
         ),
       limits,
     );
+    this.inserts = new TurnBatcher(
+      (batch) =>
+        traced('coalesced insert', batch, () =>
+          writeOnPooledConnection(db, (connection) => insertAll(connection, batch)),
+        ),
+      limits,
+    );
   }
 
   async find(id: CampaignId): Promise<Campaign | undefined> {
     const row = await this.finds.add({ call: id.toString(), context: context.active() });
     return row === undefined ? undefined : Campaign.restore(toSnapshot(row));
+  }
+
+  /** Stores a new campaign; `CampaignAlreadyExists` when its id is taken, and then nothing is written. */
+  async insert(campaign: Campaign): Promise<void> {
+    const outcome = await this.inserts.add({ call: toRow(campaign.snapshot()), context: context.active() });
+    if (outcome === true) return;
+    throw isUniqueViolation(outcome.error) ? new CampaignAlreadyExists(campaign.id.toString()) : outcome.error;
   }
 
   /** Whether the change was written: false when the campaign's version had moved on (nothing written then). */
@@ -68,6 +85,9 @@ export class CoalescedCampaigns {
 class ChangeRefused {
   constructor(readonly error: unknown) {}
 }
+
+/** A campaign's row as written. */
+type NewRow = ReturnType<typeof toRow>;
 
 /** Written, lost the race (false), or refused. */
 type ChangeOutcome = boolean | ChangeRefused;
@@ -100,6 +120,40 @@ async function changeAll(connection: PgConnection, batch: readonly Traced<Campai
     return outcomes;
   }
 }
+
+/**
+ * The new campaigns go in ascending id order, as changes do, and for the same reason. A statement that fails wrote
+ * none of them; they are then inserted one by one, so that an id already taken fails only its own unit.
+ */
+async function insertAll(
+  connection: PgConnection,
+  batch: readonly Traced<NewRow>[],
+): Promise<Array<true | ChangeRefused>> {
+  if (batch.length === 1) return [await insertAlone(connection, batch[0]!.call)];
+  const rows = batch.map(({ call }) => call).sort((a, b) => compareIds(a.id, b.id));
+  try {
+    await connection.query(insertCampaigns(rows));
+    return batch.map(() => true);
+  } catch {
+    const outcomes: Array<true | ChangeRefused> = [];
+    for (const { call } of batch) outcomes.push(await insertAlone(connection, call));
+    return outcomes;
+  }
+}
+
+/** A deadlock wrote nothing and refused nothing: the insert is tried again, a few times at most. */
+async function insertAlone(connection: PgConnection, row: NewRow): Promise<true | ChangeRefused> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await connection.query(insertCampaigns([row]));
+      return true;
+    } catch (error) {
+      if (!isDeadlock(error) || attempt >= MAX_DEADLOCKED_INSERTS) return new ChangeRefused(error);
+    }
+  }
+}
+
+const MAX_DEADLOCKED_INSERTS = 3;
 
 async function changeAlone(connection: PgConnection, change: CampaignChange): Promise<ChangeOutcome> {
   try {

@@ -38,9 +38,25 @@ const CHANGE_CAMPAIGNS =
   'JOIN changed ON changed.position = e.change ORDER BY e.ordinal) ' +
   'SELECT position::int AS position FROM changed';
 
+const INSERT_CAMPAIGNS =
+  `INSERT INTO campaigns (${CAMPAIGN_COLUMNS.join(', ')}) ` +
+  `SELECT * FROM unnest(${parameters(
+    CAMPAIGN_COLUMNS.map((c) => CAMPAIGN_ARRAY_TYPES[c]),
+    1,
+  )})`;
+
 /** The campaigns stored under some ids (decimal text), each id asked once. */
 export function findCampaigns(ids: readonly string[]): QueryConfig {
   return { name: 'campaigns_findCampaigns', text: FIND_CAMPAIGNS, values: [ids] };
+}
+
+/** One statement inserting new campaigns, all of them or, should one fail, none. */
+export function insertCampaigns(rows: readonly ReturnType<typeof toRow>[]): QueryConfig {
+  return {
+    name: 'campaigns_insertCampaigns',
+    text: INSERT_CAMPAIGNS,
+    values: CAMPAIGN_COLUMNS.map((column) => rows.map((row) => row[column])),
+  };
 }
 
 /** The statement writing `changes`; a change's position is its index here plus one. */

@@ -6,9 +6,9 @@ import { writeOnPooledConnection } from './pooled-connection.js';
 import { postgresTransaction } from './postgres-transaction.js';
 
 /**
- * The ports of a unit run outside any transaction whose campaign reads and changes join the statements of other
- * units (`CoalescedCampaigns`). Everything else, the rare removal among them, is one statement of its own on a
- * pooled connection. Wrapped in `singleWriteTransaction`, which refuses every write but one `saveChange`.
+ * The ports of a unit run outside any transaction whose campaign reads, inserts and changes join the statements of
+ * other units (`CoalescedCampaigns`). Everything else, the rare removal among them, is one statement of its own on
+ * a pooled connection. Wrapped in `singleWriteTransaction`, which refuses every write but one insert or `saveChange`.
  */
 export function coalescedTransaction(db: Knex, coalesced: CoalescedCampaigns, onAppend: () => void): Transaction {
   const alone = <T>(use: (tx: Transaction) => Promise<T>): Promise<T> => {
@@ -21,7 +21,7 @@ export function coalescedTransaction(db: Knex, coalesced: CoalescedCampaigns, on
   return {
     campaigns: {
       find: (id) => coalesced.find(id),
-      insert: (campaign) => alone((tx) => tx.campaigns.insert(campaign)),
+      insert: (campaign) => coalesced.insert(campaign),
       update: (campaign, expectedVersion) => alone((tx) => tx.campaigns.update(campaign, expectedVersion)),
       remove: (campaign, expectedVersion) => alone((tx) => tx.campaigns.remove(campaign, expectedVersion)),
       async saveChange(campaign, expectedVersion, events) {

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { CoalescedCampaigns } from '../../../../../src/adapters/persistence/postgres/coalesced-campaigns.js';
 import type { QueryConfig } from '../../../../../src/adapters/persistence/postgres/postgres-transaction.js';
 import { CAMPAIGN_COLUMNS } from '../../../../../src/adapters/persistence/rows/campaign-rows.js';
+import { CampaignAlreadyExists } from '../../../../../src/application/index.js';
 import { Campaign, CampaignId } from '../../../../../src/domain/index.js';
 import { expect } from '../../../../support/expect.js';
 
@@ -37,6 +38,12 @@ function fakePool(answer: (query: QueryConfig) => Promise<{ rows: unknown[] }>) 
   };
   return { db: { client: pool } as unknown as Knex, statements, pool, held: () => held };
 }
+
+const newCampaign = (id: string) => Campaign.create({ id: CampaignId.parse(id), name: `n${id}`, createdBy: 't' }, now);
+
+const uniqueViolation = () =>
+  Object.assign(new Error('duplicate key value violates unique constraint "campaigns_pkey"'), { code: '23505' });
+const deadlock = () => Object.assign(new Error('deadlock detected'), { code: '40P01' });
 
 const save = (coalesced: CoalescedCampaigns, campaign: Campaign) =>
   coalesced.saveChange(campaign, 1, campaign.pullEvents());
@@ -141,5 +148,51 @@ describe('Campaign reads and changes coalesced into one statement per turn', () 
     expect(first).not.to.equal(second);
     expect(second!.snapshot()).to.deep.equal(first!.snapshot());
     expect(missing).to.equal(undefined);
+  });
+
+  it('inserts the new campaigns of one turn with one statement, in ascending id order', async () => {
+    const { db, statements, held } = fakePool(async () => ({ rows: [] }));
+    const coalesced = new CoalescedCampaigns(db);
+    await Promise.all(['30', '4', '200'].map((id) => coalesced.insert(newCampaign(id))));
+    expect(statements).to.have.length(1);
+    expect(statements[0]!.text).to.match(/^INSERT INTO campaigns /);
+    expect(statements[0]!.values[0]).to.deep.equal(['4', '30', '200']);
+    expect(statements[0]!.values[CAMPAIGN_COLUMNS.indexOf('name')]).to.deep.equal(['n4', 'n30', 'n200']);
+    expect(held()).to.equal(0);
+  });
+
+  it('inserts one by one after a failed statement, so that only the campaign whose id is taken is refused, as existing', async () => {
+    const { db, statements } = fakePool(async (query) => {
+      if ((query.values[0] as string[]).includes('2')) throw uniqueViolation();
+      return { rows: [] };
+    });
+    const coalesced = new CoalescedCampaigns(db);
+    const calls = ['3', '2', '1'].map((id) => coalesced.insert(newCampaign(id)));
+    await calls[0];
+    await expect(calls[1]).to.be.rejectedWith(CampaignAlreadyExists);
+    await calls[2];
+    expect(statements.map((statement) => statement.values[0])).to.deep.equal([['1', '2', '3'], ['3'], ['2'], ['1']]);
+  });
+
+  it('refuses an insert PostgreSQL refuses alone with its own error', async () => {
+    const { db, held } = fakePool(() => Promise.reject(new Error('connection terminated')));
+    const coalesced = new CoalescedCampaigns(db);
+    await expect(coalesced.insert(newCampaign('1'))).to.be.rejectedWith('connection terminated');
+    expect(held()).to.equal(0);
+  });
+
+  it('tries an insert ended as a deadlock again, and gives up after a few deadlocks in a row', async () => {
+    let deadlocks = 1;
+    const { db, statements } = fakePool(async () => {
+      if (deadlocks-- > 0) throw deadlock();
+      return { rows: [] };
+    });
+    const coalesced = new CoalescedCampaigns(db);
+    await coalesced.insert(newCampaign('7'));
+    expect(statements).to.have.length(2);
+
+    const always = fakePool(() => Promise.reject(deadlock()));
+    await expect(new CoalescedCampaigns(always.db).insert(newCampaign('8'))).to.be.rejectedWith('deadlock detected');
+    expect(always.statements).to.have.length(3);
   });
 });
