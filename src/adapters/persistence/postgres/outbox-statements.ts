@@ -1,6 +1,17 @@
 import type { QueryConfig } from './postgres-transaction.js';
 
-const MARK_PUBLISHED = 'UPDATE outbox SET published_at = $1 WHERE sequence = ANY($2::bigint[])';
+/**
+ * The mark commits without waiting for its WAL flush (`synchronous_commit` off for its own implicit transaction
+ * alone; `set_config(..., true)` reverts when it ends). A mark needs no flush of its own: a mark lost to a crash
+ * only sends its events again, which consumers drop by `ce_id` (docs/events.md), and the next commit that waits for
+ * its flush (any change's) carries the mark to the disk with it, or the WAL writer does within `wal_writer_delay`.
+ * Under steady traffic the relay marks about as often as the service commits, and each mark's flush was one more
+ * for the disk (docs/performance.md).
+ */
+const MARK_PUBLISHED =
+  'UPDATE outbox SET published_at = $1 ' +
+  "FROM (SELECT set_config('synchronous_commit', 'off', true)) AS without_flush " +
+  'WHERE sequence = ANY($2::bigint[])';
 
 /**
  * The relay's mark of a batch: prepared once per connection, its sequences one array. As a statement of one
