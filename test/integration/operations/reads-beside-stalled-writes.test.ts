@@ -43,17 +43,24 @@ describe('Reads while PostgreSQL holds every write', () => {
       // Writes wait for this lock as they would for a stalled disk; reads (ACCESS SHARE) go on.
       await lock.raw('LOCK TABLE campaigns, outbox IN EXCLUSIVE MODE');
       const holder = (await lock.raw('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
-      const create = () => service.request('POST', '/api/v1/campaigns', { body: { name: 'held', startAt: inDays(1) } });
+      // With an Idempotency-Key a create is a transaction of its own, on a connection of its own: enough of them
+      // take every place writes may hold (creates without one, like starts, share a statement per turn).
+      let key = 0;
+      const create = () =>
+        service.request('POST', '/api/v1/campaigns', {
+          body: { name: 'held', startAt: inDays(1) },
+          headers: { 'idempotency-key': `held-${++key}` },
+        });
       const creates = Array.from({ length: 20 }, create);
       const starts = scheduled.map((id) => service.request('POST', `/api/v1/campaigns/${id}/start`));
       writes = [...creates, ...starts].map((answer) => answer.then((a) => a.status));
       await eventually('the writes hold every connection they may', async () => {
-        const { rows } = await lock.raw(
+        // Asked outside the lock's transaction, which sees pg_stat_activity as it was at its first look.
+        const { rows } = await outside.raw(
           'SELECT count(*)::int AS n FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))',
           [holder],
         );
-        // The writes of one turn of the service's event loop share a statement, so the first ones may have come in
-        // fewer turns than there are places: another create, in a later turn, takes the next place.
+        // Should fewer creates than there are places have reached the pool yet, another one takes the next place.
         if (rows[0].n < writePlaces) writes.push(create().then((a) => a.status));
         return rows[0].n >= writePlaces;
       });
