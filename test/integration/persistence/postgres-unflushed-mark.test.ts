@@ -1,4 +1,5 @@
 import { markPublishedQuery } from '../../../src/adapters/persistence/postgres/outbox-statements.js';
+import { onPooledConnection } from '../../../src/adapters/persistence/postgres/pooled-connection.js';
 import type { PgConnection } from '../../../src/adapters/persistence/postgres/postgres-transaction.js';
 import { POSTGRES, useMigratedDatabase } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
@@ -6,18 +7,6 @@ import { expect } from '../../support/expect.js';
 describe("The relay's mark on PostgreSQL, which does not wait for its WAL flush", () => {
   const database = useMigratedDatabase(POSTGRES);
 
-  const onOneConnection = async <T>(use: (connection: PgConnection) => Promise<T>): Promise<T> => {
-    const client = database().client as {
-      acquireConnection(): Promise<PgConnection>;
-      releaseConnection(connection: PgConnection): Promise<void>;
-    };
-    const connection = await client.acquireConnection();
-    try {
-      return await use(connection);
-    } finally {
-      await client.releaseConnection(connection);
-    }
-  };
   const synchronousCommit = async (connection: PgConnection) =>
     (await connection.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0]!.synchronous_commit;
   const waiting = async () => {
@@ -37,7 +26,7 @@ describe("The relay's mark on PostgreSQL, which does not wait for its WAL flush"
 
   it('commits its own transaction with synchronous_commit off', async () => {
     const sequence = await waiting();
-    const during = await onOneConnection(async (connection) => {
+    const during = await onPooledConnection(database(), async (connection) => {
       await connection.query('BEGIN');
       try {
         await connection.query(markPublishedQuery([sequence], new Date()));
@@ -51,7 +40,7 @@ describe("The relay's mark on PostgreSQL, which does not wait for its WAL flush"
 
   it('leaves every later statement on its connection waiting for its flush, as the server is set', async () => {
     const sequence = await waiting();
-    const [before, after] = await onOneConnection(async (connection) => {
+    const [before, after] = await onPooledConnection(database(), async (connection) => {
       const level = await synchronousCommit(connection);
       await connection.query(markPublishedQuery([sequence], new Date()));
       return [level, await synchronousCommit(connection)];
@@ -63,7 +52,7 @@ describe("The relay's mark on PostgreSQL, which does not wait for its WAL flush"
   });
 
   it('leaves the level as it was when the mark fails', async () => {
-    const after = await onOneConnection(async (connection) => {
+    const after = await onPooledConnection(database(), async (connection) => {
       const failing = { ...markPublishedQuery([1n], new Date()), values: ['not a time', ['1']] };
       await expect(connection.query(failing)).to.be.rejected;
       return synchronousCommit(connection);
