@@ -26,6 +26,25 @@ const anId = fc.oneof(
 /** A campaign's row as an import would write it, straight into the table. */
 const campaignRow = (id: bigint) => toRow(newCampaign(id).snapshot());
 
+/** Campaigns imported and then partly deleted in statements of `perStatement` each, as an import or a cleanup would. */
+const bulkWrites = (maxCampaigns: number, maxPerStatement: number) =>
+  fc
+    .record({
+      ids: fc.uniqueArray(anId, { minLength: 0, maxLength: maxCampaigns, selector: (id) => id.toString() }),
+      perStatement: fc.integer({ min: 1, max: maxPerStatement }),
+      removed: fc.array(fc.boolean(), { minLength: maxCampaigns, maxLength: maxCampaigns }),
+    })
+    .map(({ ids, perStatement, removed }) => ({ ids, perStatement, gone: ids.filter((_, i) => removed[i]) }));
+
+/** Runs `write` once per statement's worth of `ids`, in order. */
+async function inStatements(
+  ids: readonly bigint[],
+  perStatement: number,
+  write: (chunk: readonly bigint[]) => Promise<unknown>,
+): Promise<void> {
+  for (let i = 0; i < ids.length; i += perStatement) await write(ids.slice(i, i + perStatement));
+}
+
 for (const kind of DATABASE_KINDS) {
   describe(`Listing campaigns without walking the table (${kind.name})`, function () {
     this.timeout(120_000);
@@ -74,22 +93,17 @@ for (const kind of DATABASE_KINDS) {
     it('gives the exact total and pages after campaigns inserted and deleted many to a statement, as an import or a cleanup would', async () => {
       await fc.assert(
         fc.asyncProperty(
-          fc.uniqueArray(anId, { minLength: 0, maxLength: 80, selector: (id) => id.toString() }),
-          fc.integer({ min: 1, max: 30 }),
-          fc.array(fc.boolean(), { minLength: 80, maxLength: 80 }),
+          bulkWrites(80, 30),
           fc.array(fc.tuple(fc.nat(90), fc.integer({ min: 1, max: 12 })), { minLength: 1, maxLength: 6 }),
-          async (ids, perStatement, removed, pages) => {
+          async ({ ids, perStatement, gone }, pages) => {
             const db = database();
             await db('campaigns').delete();
-            await db.transaction(async (trx) => {
-              for (let i = 0; i < ids.length; i += perStatement)
-                await trx('campaigns').insert(ids.slice(i, i + perStatement).map(campaignRow));
-            });
-            const gone = ids.filter((_, i) => removed[i]).map(String);
-            for (let i = 0; i < gone.length; i += perStatement)
-              await db('campaigns')
-                .whereIn('id', gone.slice(i, i + perStatement))
-                .delete();
+            await db.transaction((trx) =>
+              inStatements(ids, perStatement, (chunk) => trx('campaigns').insert(chunk.map(campaignRow))),
+            );
+            await inStatements(gone, perStatement, (chunk) =>
+              db('campaigns').whereIn('id', chunk.map(String)).delete(),
+            );
             const all = await storedIds(db);
             for (const [offset, limit] of pages) {
               const page = await reader.list({ offset, limit, order: 'id' });
@@ -121,47 +135,39 @@ for (const kind of DATABASE_KINDS) {
 
       it('writes the count of a range once per statement that inserts or deletes campaigns in it, however many campaigns the statement holds', async () => {
         await fc.assert(
-          fc.asyncProperty(
-            fc.uniqueArray(anId, { minLength: 1, maxLength: 120, selector: (id) => id.toString() }),
-            fc.integer({ min: 1, max: 60 }),
-            fc.array(fc.boolean(), { minLength: 120, maxLength: 120 }),
-            async (ids, perStatement, removed) => {
-              const db = database();
-              await db('campaigns').delete();
-              await db.transaction(async (trx) => {
-                // Versions of its rows this backend wrote, not yet flushed to the statistics: none flushes inside a transaction.
-                const written = async () =>
-                  Number(
-                    (
-                      await trx.raw(`SELECT pg_stat_get_xact_tuples_inserted('campaign_buckets'::regclass)
+          fc.asyncProperty(bulkWrites(120, 60), async ({ ids, perStatement, gone }) => {
+            const db = database();
+            await db('campaigns').delete();
+            await db.transaction(async (trx) => {
+              // Versions of its rows this backend wrote, not yet flushed to the statistics: none flushes inside a transaction.
+              const written = async () =>
+                Number(
+                  (
+                    await trx.raw(`SELECT pg_stat_get_xact_tuples_inserted('campaign_buckets'::regclass)
                         + pg_stat_get_xact_tuples_updated('campaign_buckets'::regclass) AS n`)
-                    ).rows[0].n,
-                  );
-                const before = await written();
-                let expected = 0;
-                const rangesOf = async (chunk: readonly bigint[]) =>
-                  Number(
-                    (
-                      await trx.raw(`SELECT count(DISTINCT ${BUCKET_OF('id')}) AS n FROM unnest(?::bigint[]) AS id`, [
-                        chunk.map(String),
-                      ])
-                    ).rows[0].n,
-                  );
-                for (let i = 0; i < ids.length; i += perStatement) {
-                  const chunk = ids.slice(i, i + perStatement);
-                  await trx('campaigns').insert(chunk.map(campaignRow));
-                  expected += await rangesOf(chunk);
-                }
-                const gone = ids.filter((_, i) => removed[i]);
-                for (let i = 0; i < gone.length; i += perStatement) {
-                  const chunk = gone.slice(i, i + perStatement);
-                  await trx('campaigns').whereIn('id', chunk.map(String)).delete();
-                  expected += await rangesOf(chunk);
-                }
-                expect((await written()) - before).to.equal(expected);
+                  ).rows[0].n,
+                );
+              const before = await written();
+              let expected = 0;
+              const rangesOf = async (chunk: readonly bigint[]) =>
+                Number(
+                  (
+                    await trx.raw(`SELECT count(DISTINCT ${BUCKET_OF('id')}) AS n FROM unnest(?::bigint[]) AS id`, [
+                      chunk.map(String),
+                    ])
+                  ).rows[0].n,
+                );
+              await inStatements(ids, perStatement, async (chunk) => {
+                await trx('campaigns').insert(chunk.map(campaignRow));
+                expected += await rangesOf(chunk);
               });
-            },
-          ),
+              await inStatements(gone, perStatement, async (chunk) => {
+                await trx('campaigns').whereIn('id', chunk.map(String)).delete();
+                expected += await rangesOf(chunk);
+              });
+              expect((await written()) - before).to.equal(expected);
+            });
+          }),
           propertyParameters(25),
         );
       });
