@@ -31,7 +31,7 @@ interface Traced<T> {
 export class CoalescedCampaigns {
   private readonly finds: TurnBatcher<Traced<string>, CampaignRow | undefined>;
   private readonly changes: TurnBatcher<Traced<CampaignChange>, ChangeOutcome>;
-  private readonly inserts: TurnBatcher<Traced<NewRow>, true | ChangeRefused>;
+  private readonly inserts: TurnBatcher<Traced<NewRow>, InsertOutcome>;
 
   constructor(db: Knex, limits: BatchLimits = COALESCING_LIMITS) {
     this.finds = new TurnBatcher(
@@ -75,14 +75,14 @@ export class CoalescedCampaigns {
       events: outboxRows(events, new Date(), activeTraceContext()),
     };
     return this.changes.add({ call: change, context: context.active() }).then((outcome) => {
-      if (outcome instanceof ChangeRefused) throw outcome.error;
+      if (outcome instanceof WriteRefused) throw outcome.error;
       return outcome;
     });
   }
 }
 
-/** A change PostgreSQL refused when it ran alone: its own error, for its own unit. */
-class ChangeRefused {
+/** A change or insert PostgreSQL refused when it ran alone: its own error, for its own unit. */
+class WriteRefused {
   constructor(readonly error: unknown) {}
 }
 
@@ -90,7 +90,10 @@ class ChangeRefused {
 type NewRow = ReturnType<typeof toRow>;
 
 /** Written, lost the race (false), or refused. */
-type ChangeOutcome = boolean | ChangeRefused;
+type ChangeOutcome = boolean | WriteRefused;
+
+/** Written, or refused. */
+type InsertOutcome = true | WriteRefused;
 
 async function findAll(connection: PgConnection, batch: readonly Traced<string>[]) {
   const ids = [...new Set(batch.map(({ call }) => call))];
@@ -125,30 +128,27 @@ async function changeAll(connection: PgConnection, batch: readonly Traced<Campai
  * The new campaigns go in ascending id order, as changes do, and for the same reason. A statement that fails wrote
  * none of them; they are then inserted one by one, so that an id already taken fails only its own unit.
  */
-async function insertAll(
-  connection: PgConnection,
-  batch: readonly Traced<NewRow>[],
-): Promise<Array<true | ChangeRefused>> {
+async function insertAll(connection: PgConnection, batch: readonly Traced<NewRow>[]): Promise<Array<InsertOutcome>> {
   if (batch.length === 1) return [await insertAlone(connection, batch[0]!.call)];
   const rows = batch.map(({ call }) => call).sort((a, b) => compareIds(a.id, b.id));
   try {
     await connection.query(insertCampaigns(rows));
     return batch.map(() => true);
   } catch {
-    const outcomes: Array<true | ChangeRefused> = [];
+    const outcomes: Array<InsertOutcome> = [];
     for (const { call } of batch) outcomes.push(await insertAlone(connection, call));
     return outcomes;
   }
 }
 
 /** A deadlock wrote nothing and refused nothing: the insert is tried again, a few times at most. */
-async function insertAlone(connection: PgConnection, row: NewRow): Promise<true | ChangeRefused> {
+async function insertAlone(connection: PgConnection, row: NewRow): Promise<InsertOutcome> {
   for (let attempt = 1; ; attempt++) {
     try {
       await connection.query(insertCampaigns([row]));
       return true;
     } catch (error) {
-      if (!isDeadlock(error) || attempt >= MAX_DEADLOCKED_INSERTS) return new ChangeRefused(error);
+      if (!isDeadlock(error) || attempt >= MAX_DEADLOCKED_INSERTS) return new WriteRefused(error);
     }
   }
 }
@@ -160,7 +160,7 @@ async function changeAlone(connection: PgConnection, change: CampaignChange): Pr
     const { rows } = await connection.query<{ position: number }>(changeCampaigns([change]));
     return rows.length > 0;
   } catch (error) {
-    return isDeadlock(error) ? false : new ChangeRefused(error);
+    return isDeadlock(error) ? false : new WriteRefused(error);
   }
 }
 
