@@ -165,7 +165,7 @@ for (const { database: kind, protocol, contentType } of CASES) {
       });
     });
 
-    it('names the campaign a create made in its use case span, whether its id was generated or imported', async () => {
+    it('names the campaign a create made in its use case span, whether its id was generated or imported, and links its unit to the batch that inserted it', async () => {
       const imported = '9007199254740993';
       for (const fields of [{}, { id: imported }]) {
         const id = await createCampaign(fields);
@@ -174,6 +174,17 @@ for (const { database: kind, protocol, contentType } of CASES) {
           (s) => s.name === 'CreateCampaign' && s.attributes['campaign.id'] === id,
         );
         expect(create.kind).to.equal(SPAN_KIND.internal);
+        if (kind !== SQLITE) {
+          const unitOfWork = await childOf(create, 'unit of work');
+          const batch = await spanWhere(
+            `the coalesced insert of ${id}`,
+            (s) => s.name === 'coalesced insert' && s.links.some((l) => l.spanId === unitOfWork.spanId),
+          );
+          expect(unitOfWork.links, 'the unit of work links to the batch that inserted its campaign').to.deep.include({
+            traceId: batch.traceId,
+            spanId: batch.spanId,
+          });
+        }
       }
     });
 
