@@ -21,8 +21,30 @@ async function countAndSkip(db: Knex, offset: number): Promise<number> {
   return Number(counted?.total) + rows.length;
 }
 
+/** How the store's ids lie: ids 1..N as a bulk load writes them, or one campaign a second as a service creates them. */
+interface Store {
+  name: string;
+  /** The n-th campaign's id; n from 1. */
+  idOf(n: number): bigint;
+  /** The same ids in PostgreSQL, for `n` from generate_series. */
+  sqlIdOf: string;
+}
+
+/** The time-ordered ids the service draws (milliseconds << 22), one a second from this epoch. */
+const SPREAD_FROM_MS = 1_700_000_000_000n;
+
+const STORES: readonly Store[] = [
+  { name: 'ids 1..N', idOf: (n) => BigInt(n), sqlIdOf: 'n' },
+  {
+    name: 'one a second',
+    idOf: (n) => (SPREAD_FROM_MS + BigInt(n) * 1000n) << 22n,
+    sqlIdOf: `(${SPREAD_FROM_MS} + n * 1000::bigint) << 22`,
+  },
+];
+
 interface Row {
   database: string;
+  store: string;
   depth: string;
   before: number[];
   after: number[];
@@ -34,26 +56,29 @@ interface Row {
  */
 async function main(): Promise<void> {
   const rows: Row[] = [];
-  for (const kind of [SQLITE, POSTGRES]) rows.push(...(await measure(kind)));
+  for (const kind of [SQLITE, POSTGRES]) for (const store of STORES) rows.push(...(await measure(kind, store)));
   const ms = (values: number[]) => `${median(values).toFixed(2)} / ${percentile(values, 0.99).toFixed(2)}`;
-  const table = rows.map((r) => `| ${r.database} | ${r.depth} | ${ms(r.before)} | ${ms(r.after)} |`);
-  const worst = (database: string) => {
-    const first = rows.find((r) => r.database === database && r.depth.startsWith('first'))!;
-    const last = rows.filter((r) => r.database === database).at(-1)!;
-    return median(last.after) / median(first.after);
-  };
+  const table = rows.map((r) => `| ${r.database} | ${r.store} | ${r.depth} | ${ms(r.before)} | ${ms(r.after)} |`);
+  const measuredOn = (database: string) => rows.filter((r) => r.database === database);
+  /** The first page of a store filled by a bulk load: the cheapest list there is, the baseline of every other. */
+  const firstPage = (database: string) => median(measuredOn(database)[0]!.after);
+  /** The slowest page of either store, at any depth. */
+  const slowestPage = (database: string) => Math.max(...measuredOn(database).map((r) => median(r.after)));
+  const worst = (database: string) => slowestPage(database) / firstPage(database);
   writeSection(
     'Listing: total and deep pages',
-    `\`npm run bench:list\` (bench/list-depth.ts): ${CAMPAIGNS.toLocaleString('en-US')} scheduled campaigns in each database, pages of ${PAGE_SIZE};
+    `\`npm run bench:list\` (bench/list-depth.ts): ${CAMPAIGNS.toLocaleString('en-US')} scheduled campaigns in each database, pages of ${PAGE_SIZE},
+in two stores: ids 1 to ${CAMPAIGNS.toLocaleString('en-US')}, as a bulk load of chosen ids writes them, and one campaign a second
+(the service's time-ordered ids, ${CAMPAIGNS.toLocaleString('en-US')} seconds apart in all), as a service creating one a second holds them;
 ${CALLS} calls of each kind at each depth, the two kinds in turn, in one process (Knex, no HTTP). "Before" is the list as it
 was (\`count(*)\` over the table and \`OFFSET\` from its first row); "after" is the service's list (the total and the
-page's first id range from \`campaign_buckets\`). Smaller: BENCH_LIST_CAMPAIGNS, BENCH_LIST_CALLS.
+page's first id range from the counted ranges, \`campaign_buckets\` and \`campaign_bucket_groups\`). Smaller: BENCH_LIST_CAMPAIGNS, BENCH_LIST_CALLS.
 
-| database | page | before: median / p99 ms | after: median / p99 ms |
-|---|---|---|---|
+| database | store | page | before: median / p99 ms | after: median / p99 ms |
+|---|---|---|---|---|
 ${table.join('\n')}
 
-Last page / first page (median, after): SQLite ${worst('SQLite').toFixed(2)}×, PostgreSQL ${worst('PostgreSQL').toFixed(2)}×.
+Slowest page of either store / first page of the bulk-loaded one (median, after): SQLite ${worst('SQLite').toFixed(2)}×, PostgreSQL ${worst('PostgreSQL').toFixed(2)}×.
 
 ${machineLine()} ${loadAverage()}`,
   );
@@ -61,29 +86,35 @@ ${machineLine()} ${loadAverage()}`,
     const ratio = worst(database);
     printSummary({
       benchmark: `list (${database})`,
-      project: `last page ${median(rows.filter((r) => r.database === database).at(-1)!.after).toFixed(2)} ms`,
-      baseline: `first page ${median(rows.find((r) => r.database === database)!.after).toFixed(2)} ms`,
+      project: `slowest page ${slowestPage(database).toFixed(2)} ms`,
+      baseline: `first page ${firstPage(database).toFixed(2)} ms`,
       ratio: `${ratio.toFixed(2)}×`,
-      target: 'deep page close to the first (≤ 2×)',
+      target: 'any page close to the first (≤ 2×)',
       verdict: ratio <= 2 ? 'met' : 'missed',
     });
   }
 }
 
-async function measure(kind: DatabaseKind): Promise<Row[]> {
+async function measure(kind: DatabaseKind, store: Store): Promise<Row[]> {
   const database = await kind.create();
   const db = openTestDatabase(database);
   try {
     await migrateToLatest(db);
-    process.stdout.write(`seeding ${CAMPAIGNS} campaigns on ${kind.name}\n`);
-    await seed(kind, db, database.env.DATABASE_URL!);
+    process.stdout.write(`seeding ${CAMPAIGNS} campaigns (${store.name}) on ${kind.name}\n`);
+    await seed(kind, db, database.env.DATABASE_URL!, store);
     const reader = new KnexCampaignReader(db);
     const depths: Array<[string, number]> = [
       ['first (start=0)', 0],
       [`middle (start=${CAMPAIGNS / 2})`, CAMPAIGNS / 2],
       [`last (start=${CAMPAIGNS - PAGE_SIZE})`, CAMPAIGNS - PAGE_SIZE],
     ];
-    const rows: Row[] = depths.map(([depth]) => ({ database: kind.name, depth, before: [], after: [] }));
+    const rows: Row[] = depths.map(([depth]) => ({
+      database: kind.name,
+      store: store.name,
+      depth,
+      before: [],
+      after: [],
+    }));
     for (const [, offset] of depths) {
       await countAndSkip(db, offset);
       await reader.list({ offset, limit: PAGE_SIZE, order: 'id' });
@@ -103,7 +134,7 @@ async function measure(kind: DatabaseKind): Promise<Row[]> {
     }
     for (const row of rows) {
       process.stdout.write(
-        `${kind.name} ${row.depth}: before ${median(row.before).toFixed(2)} ms, after ${median(row.after).toFixed(2)} ms\n`,
+        `${kind.name} ${store.name} ${row.depth}: before ${median(row.before).toFixed(2)} ms, after ${median(row.after).toFixed(2)} ms\n`,
       );
     }
     return rows;
@@ -113,17 +144,19 @@ async function measure(kind: DatabaseKind): Promise<Row[]> {
   }
 }
 
-async function seed(kind: DatabaseKind, db: Knex, url: string): Promise<void> {
+async function seed(kind: DatabaseKind, db: Knex, url: string, store: Store): Promise<void> {
   if (kind === SQLITE) {
-    seedSqlite(url.slice('sqlite:'.length), { campaigns: CAMPAIGNS, publishedEvents: 0, publishedOverMs: 0 });
+    const filename = url.slice('sqlite:'.length);
+    seedSqlite(filename, { campaigns: CAMPAIGNS, idOf: store.idOf, publishedEvents: 0, publishedOverMs: 0 });
     return;
   }
   // One statement: its trigger counts each range once (migration 010).
   await db.raw(`INSERT INTO campaigns (id, name, status, start_at, end_at, created_at, created_by, updated_at, updated_by, version)
-    SELECT n, 'Bench ' || n, 'scheduled', now() + interval '1 day', now() + interval '30 days', now(), 'bench', now(), 'bench', 1
+    SELECT ${store.sqlIdOf}, 'Bench ' || n, 'scheduled', now() + interval '1 day', now() + interval '30 days', now(), 'bench', now(), 'bench', 1
     FROM generate_series(1, ${CAMPAIGNS}) AS n`);
   await db.raw('VACUUM ANALYZE campaigns');
   await db.raw('VACUUM ANALYZE campaign_buckets');
+  await db.raw('VACUUM ANALYZE campaign_bucket_groups');
 }
 
 await main();

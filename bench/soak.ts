@@ -180,7 +180,7 @@ async function postgresMaintenance(db: Knex): Promise<{
   const timer = setInterval(() => {
     pass ??= (async () => {
       const began = performance.now();
-      for (const table of ['campaigns', 'campaign_buckets', 'outbox', 'idempotency_keys'])
+      for (const table of ['campaigns', 'campaign_buckets', 'campaign_bucket_groups', 'outbox', 'idempotency_keys'])
         await connection.query(`VACUUM ANALYZE ${table}`);
       passes.push({ began, ended: performance.now() });
     })().finally(() => {

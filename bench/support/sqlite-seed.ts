@@ -4,8 +4,9 @@ import Database from 'better-sqlite3';
 const DAY_MS = 86_400_000;
 
 export interface SqliteSeed {
-  /** Scheduled campaigns with ids 1..campaigns, starting tomorrow. */
+  /** Scheduled campaigns with ids 1..campaigns (or `idOf(1..campaigns)`), starting tomorrow. */
   campaigns: number;
+  idOf?: (n: number) => bigint;
   /** CampaignStarted rows already published, spread evenly over `publishedOverMs` up to now, oldest first. */
   publishedEvents: number;
   publishedOverMs: number;
@@ -27,7 +28,8 @@ export function seedSqlite(filename: string, seed: SqliteSeed, now = new Date())
        VALUES (?, ?, NULL, 'scheduled', ?, ?, ?, 'bench', ?, 'bench', 1)`,
     );
     db.transaction(() => {
-      for (let id = 1; id <= seed.campaigns; id++) {
+      for (let n = 1; n <= seed.campaigns; n++) {
+        const id = seed.idOf ? seed.idOf(n) : n;
         insertCampaign.run(id, `Bench ${id}`, startAt, endAt, now.getTime(), now.getTime());
       }
     })();

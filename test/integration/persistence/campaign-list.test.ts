@@ -1,8 +1,14 @@
 import fc from 'fast-check';
 import type { Knex } from 'knex';
 import { KnexCampaignReader } from '../../../src/adapters/persistence/knex/knex-campaign-reader.js';
+import { LOCATE_PAGE, locatePageParameters } from '../../../src/adapters/persistence/knex/page-location.js';
 import { migrationSource } from '../../../src/adapters/persistence/migrations/index.js';
-import { BUCKET_OF } from '../../../src/adapters/persistence/rows/campaign-buckets.js';
+import {
+  BUCKET_OF,
+  GROUP_FANOUT,
+  GROUP_LEVELS,
+  GROUP_OF,
+} from '../../../src/adapters/persistence/rows/campaign-buckets.js';
 import { toRow } from '../../../src/adapters/persistence/rows/campaign-rows.js';
 import type { UnitOfWork } from '../../../src/application/index.js';
 import { Campaign, CampaignId } from '../../../src/domain/index.js';
@@ -13,8 +19,20 @@ import { propertyParameters } from '../../support/property-runs.js';
 const newCampaign = (id: bigint) =>
   Campaign.create({ id: CampaignId.fromBigInt(id), name: `c${id}`, createdBy: 'test' }, new Date());
 
-/** Ids a client picks (small) and ids the service generates (milliseconds << 22), a few in the same range. */
+/**
+ * Ids a client picks (small) and ids the service generates (milliseconds << 22), a few in the same range, and ids on
+ * either side of the edges where one group of ranges ends and the next begins: every 2^20 and 2^30 small ids, every
+ * 2^42 and 2^52 large ones (`campaign-buckets.ts`).
+ */
 const anId = fc.oneof(
+  fc
+    .tuple(
+      fc.constantFrom([20n, 1024n], [30n, 1024n], [42n, 1n << 32n], [52n, 1n << 32n]),
+      fc.bigInt({ min: 1n, max: 3n }),
+      fc.bigInt({ min: -2n, max: 2n }),
+      fc.bigInt({ min: 0n, max: 3n }),
+    )
+    .map(([[edgeBits, range], edge, ranges, within]) => (edge << edgeBits) + ranges * range + within),
   fc.bigInt({ min: 1n, max: 5000n }),
   fc.bigInt({ min: 0n, max: 20n }).map((n) => (1n << 40n) - 10n + n),
   fc
@@ -22,6 +40,32 @@ const anId = fc.oneof(
     .map(([ms, low]) => (ms << 22n) | low),
   fc.bigInt({ min: 9223372036854775000n, max: 9223372036854775807n }),
 );
+
+/** The rows of a raw query's answer, on either database, as `counted` and `n` strings. */
+function rowsOf(answer: unknown): Array<{ counted: string; n: string }> {
+  const rows = (Array.isArray(answer) ? answer : (answer as { rows: unknown[] }).rows) as Array<{
+    counted: unknown;
+    n: unknown;
+  }>;
+  return rows.map(({ counted, n }) => ({ counted: String(counted), n: String(n) }));
+}
+
+/** The counts PostgreSQL reads to locate the page at `offset`, from its statistics of this transaction. */
+async function countsReadOnPostgres(db: Knex, offset: number): Promise<number> {
+  return db.transaction(async (trx) => {
+    const read = async () =>
+      Number(
+        (
+          await trx.raw(`SELECT SUM(pg_stat_get_xact_tuples_returned(oid) + pg_stat_get_xact_tuples_fetched(oid)) AS n
+            FROM pg_class WHERE oid IN ('campaign_buckets'::regclass, 'campaign_buckets_pkey'::regclass,
+              'campaign_bucket_groups'::regclass, 'campaign_bucket_groups_pkey'::regclass)`)
+        ).rows[0].n,
+      );
+    const before = await read();
+    await trx.raw(LOCATE_PAGE, locatePageParameters(offset));
+    return (await read()) - before;
+  });
+}
 
 /** A campaign's row as an import would write it, straight into the table. */
 const campaignRow = (id: bigint) => toRow(newCampaign(id).snapshot());
@@ -61,6 +105,40 @@ for (const kind of DATABASE_KINDS) {
     const storedIds = async (db: Knex) =>
       (await db('campaigns').select(db.raw('CAST(id AS TEXT) AS id')).orderBy('campaigns.id')).map((r) => String(r.id));
 
+    /**
+     * The drawn pages, and a page of two from every position (so each range, and each edge between groups, is
+     * the one a page starts in at least once), are the slices of `all`, with its length as their total.
+     */
+    async function expectPagesAsCountingWould(all: readonly string[], pages: ReadonlyArray<[number, number]>) {
+      const everyPosition = Array.from({ length: all.length + 1 }, (_, offset): [number, number] => [offset, 2]);
+      for (const [offset, limit] of [...pages, ...everyPosition]) {
+        const page = await reader.list({ offset, limit, order: 'id' });
+        expect(page.total).to.equal(all.length);
+        expect(page.campaigns.map((c) => c.id.toString())).to.deep.equal(all.slice(offset, offset + limit));
+      }
+    }
+
+    /** Every range and every group of each level holds, by its count, exactly the stored campaigns that fall in it. */
+    async function expectCountsOfStoredCampaigns(db: Knex): Promise<void> {
+      const countedFromCampaigns = async (of: string) =>
+        rowsOf(
+          await db.raw(`SELECT CAST(${of} AS TEXT) AS counted, count(*) AS n FROM campaigns GROUP BY 1 ORDER BY 1`),
+        );
+      const kept = async (table: string, key: string, level?: number) =>
+        rowsOf(
+          await db.raw(
+            `SELECT CAST(${key} AS TEXT) AS counted, campaigns AS n FROM ${table}
+              WHERE campaigns <> 0${level === undefined ? '' : ` AND level = ${level}`} ORDER BY 1`,
+          ),
+        );
+      expect(await kept('campaign_buckets', 'bucket')).to.deep.equal(await countedFromCampaigns(BUCKET_OF('id')));
+      for (const level of GROUP_LEVELS) {
+        expect(await kept('campaign_bucket_groups', 'bucket_group', level)).to.deep.equal(
+          await countedFromCampaigns(GROUP_OF(level, BUCKET_OF('id'))),
+        );
+      }
+    }
+
     it('gives every page and the total exactly as counting and skipping through the whole table would, after any creates and deletes', async () => {
       await fc.assert(
         fc.asyncProperty(
@@ -79,11 +157,8 @@ for (const kind of DATABASE_KINDS) {
               ),
             );
             const all = await storedIds(database());
-            for (const [offset, limit] of pages) {
-              const page = await reader.list({ offset, limit, order: 'id' });
-              expect(page.total).to.equal(all.length);
-              expect(page.campaigns.map((c) => c.id.toString())).to.deep.equal(all.slice(offset, offset + limit));
-            }
+            await expectCountsOfStoredCampaigns(database());
+            await expectPagesAsCountingWould(all, pages);
           },
         ),
         propertyParameters(25),
@@ -105,22 +180,46 @@ for (const kind of DATABASE_KINDS) {
               db('campaigns').whereIn('id', chunk.map(String)).delete(),
             );
             const all = await storedIds(db);
-            for (const [offset, limit] of pages) {
-              const page = await reader.list({ offset, limit, order: 'id' });
-              expect(page.total).to.equal(all.length);
-              expect(page.campaigns.map((c) => c.id.toString())).to.deep.equal(all.slice(offset, offset + limit));
-            }
+            await expectCountsOfStoredCampaigns(db);
+            await expectPagesAsCountingWould(all, pages);
           },
         ),
         propertyParameters(25),
       );
     });
 
+    it("locates any page through a bounded number of counts, however many ranges the store's history filled", async () => {
+      const db = database();
+      // One campaign a second for about fourteen hours, as a service creating them one at a time holds them.
+      const ids = Array.from({ length: 50_000 }, (_, n) => (1_700_000_000_000n + BigInt(n) * 1000n) << 22n);
+      await db.transaction((trx) => inStatements(ids, 500, (chunk) => trx('campaigns').insert(chunk.map(campaignRow))));
+      for (const offset of [0, 1_024, 25_000, 49_995]) {
+        const page = await reader.list({ offset, limit: 10, order: 'id' });
+        expect(page.total).to.equal(ids.length);
+        expect(page.campaigns.map((c) => c.id.toString())).to.deep.equal(ids.slice(offset, offset + 10).map(String));
+      }
+      if (kind.name === 'PostgreSQL') {
+        // Each count read is seen twice, in the primary key and in the table; the store holds 50,000 ranges.
+        expect(await countsReadOnPostgres(db, 49_995)).to.be.at.most(2 * 3 * GROUP_FANOUT);
+      } else {
+        const plan = (await db.raw(`EXPLAIN QUERY PLAN ${LOCATE_PAGE}`, locatePageParameters(49_995))) as Array<{
+          detail: string;
+        }>;
+        // One search of the primary key per level: all of level 2, and a span of 1,024 below it, twice.
+        const countsRead = plan.map((step) => step.detail).filter((step) => step.includes('campaign_bucket'));
+        expect(countsRead).to.have.members([
+          'SEARCH campaign_bucket_groups USING INDEX sqlite_autoindex_campaign_bucket_groups_1 (level=?)',
+          'SEARCH campaign_bucket_groups USING INDEX sqlite_autoindex_campaign_bucket_groups_1 (level=? AND bucket_group>? AND bucket_group<?)',
+          'SEARCH campaign_buckets USING INDEX sqlite_autoindex_campaign_buckets_1 (bucket>? AND bucket<?)',
+        ]);
+      }
+    });
+
     if (kind.name === 'PostgreSQL') {
       it('keeps the counts a few pages long after an import of thousands of campaigns in one transaction', async () => {
         const db = database();
         // From an empty table: the tests before leave a row, at zero, for every range their ids touched.
-        await db.raw('TRUNCATE campaigns, campaign_buckets');
+        await db.raw('TRUNCATE campaigns, campaign_buckets, campaign_bucket_groups');
         await db.transaction(async (trx) => {
           for (let first = 1; first <= 20_000; first += 500)
             await trx('campaigns').insert(Array.from({ length: 500 }, (_, i) => campaignRow(BigInt(first + i))));
@@ -133,7 +232,7 @@ for (const kind of DATABASE_KINDS) {
         expect(Number(pages)).to.be.at.most(2);
       });
 
-      it('writes the count of a range once per statement that inserts or deletes campaigns in it, however many campaigns the statement holds', async () => {
+      it('writes the count of a range, and of each group holding it, once per statement that inserts or deletes campaigns in it, however many campaigns the statement holds', async () => {
         await fc.assert(
           fc.asyncProperty(bulkWrites(120, 60), async ({ ids, perStatement, gone }) => {
             const db = database();
@@ -143,18 +242,20 @@ for (const kind of DATABASE_KINDS) {
               const written = async () =>
                 Number(
                   (
-                    await trx.raw(`SELECT pg_stat_get_xact_tuples_inserted('campaign_buckets'::regclass)
-                        + pg_stat_get_xact_tuples_updated('campaign_buckets'::regclass) AS n`)
+                    await trx.raw(`SELECT SUM(pg_stat_get_xact_tuples_inserted(oid) + pg_stat_get_xact_tuples_updated(oid)) AS n
+                        FROM pg_class WHERE oid IN ('campaign_buckets'::regclass, 'campaign_bucket_groups'::regclass)`)
                   ).rows[0].n,
                 );
               const before = await written();
               let expected = 0;
+              const countsOf = [BUCKET_OF('id'), ...GROUP_LEVELS.map((level) => GROUP_OF(level, BUCKET_OF('id')))];
               const rangesOf = async (chunk: readonly bigint[]) =>
                 Number(
                   (
-                    await trx.raw(`SELECT count(DISTINCT ${BUCKET_OF('id')}) AS n FROM unnest(?::bigint[]) AS id`, [
-                      chunk.map(String),
-                    ])
+                    await trx.raw(
+                      `SELECT ${countsOf.map((of) => `count(DISTINCT ${of})`).join(' + ')} AS n FROM unnest(?::bigint[]) AS id`,
+                      [chunk.map(String)],
+                    )
                   ).rows[0].n,
                 );
               await inStatements(ids, perStatement, async (chunk) => {
@@ -189,6 +290,20 @@ for (const kind of DATABASE_KINDS) {
         expect((await reader.list({ offset: 0, limit: 5, order: 'id' })).total).to.equal(2);
       });
     }
+
+    it('counts in groups the campaigns stored before the groups were installed', async () => {
+      const db = database();
+      await db.migrate.down({ migrationSource, name: '011-campaign-bucket-groups' });
+      const ids = [5n, 1n << 20n, 1n << 45n, (1n << 52n) + 7n];
+      try {
+        await db('campaigns').insert(ids.map(campaignRow));
+        await db('campaigns').where('id', '5').delete();
+      } finally {
+        await db.migrate.latest({ migrationSource });
+      }
+      await expectCountsOfStoredCampaigns(db);
+      await expectPagesAsCountingWould(ids.slice(1).map(String), [[1, 5]]);
+    });
 
     it('counts the campaigns stored before the counting was installed', async () => {
       const db = database();

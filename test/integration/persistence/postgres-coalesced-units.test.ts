@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import type { Knex } from 'knex';
 import { CoalescedCampaigns } from '../../../src/adapters/persistence/postgres/coalesced-campaigns.js';
 import { PostgresUnitOfWork } from '../../../src/adapters/persistence/postgres/postgres-unit-of-work.js';
 import { toRow } from '../../../src/adapters/persistence/rows/campaign-rows.js';
@@ -104,10 +105,17 @@ describe('Units of work told they write once, coalesced per turn on PostgreSQL',
       now,
     );
   const insertedAlone = (campaign: Campaign) => unitOfWork.run((tx) => tx.campaigns.insert(campaign), ONE_CHANGE);
-  const countedAndStored = async () => {
-    const counted = await database()('campaign_buckets').sum({ campaigns: 'campaigns' }).first();
+  /** The campaigns counted by the ranges, by the groups of level 1 and of level 2; and the campaigns stored. */
+  const countedAndStored = async (): Promise<[number[], number]> => {
+    const sum = async (counts: Knex.QueryBuilder) =>
+      Number((await counts.sum({ campaigns: 'campaigns' }).first())?.campaigns ?? 0);
+    const counted = [
+      await sum(database()('campaign_buckets')),
+      await sum(database()('campaign_bucket_groups').where({ level: 1 })),
+      await sum(database()('campaign_bucket_groups').where({ level: 2 })),
+    ];
     const stored = await database()('campaigns').count({ campaigns: '*' }).first();
-    return [Number(counted?.campaigns ?? 0), Number(stored?.campaigns ?? 0)];
+    return [counted, Number(stored?.campaigns ?? 0)];
   };
 
   it('inserts the new campaigns of many creates in one turn with one statement, and counts them for the list', async () => {
@@ -120,16 +128,19 @@ describe('Units of work told they write once, coalesced per turn on PostgreSQL',
     );
     expect(stored).to.have.length(100);
     const [counted, all] = await countedAndStored();
-    expect(counted).to.equal(all);
+    expect(counted).to.deep.equal([all, all, all]);
   });
 
   it('stores each id of random concurrent creates once, refuses every other create of it as existing, and counts exactly', async function () {
     this.timeout(propertyTimeoutMs(120_000));
-    // Small ids a client chose and time-ordered ones the service draws, across several counting ranges.
+    // Small ids a client chose and time-ordered ones the service draws, across several counting ranges, and
+    // large ids either side of an edge between two groups of ranges of both levels (a multiple of 2^52).
     const time = BigInt(Date.now()) << 22n;
+    const beforeEdge = (((time >> 52n) + 1n) << 52n) - 20n * (1n << 31n);
     const id = fc.oneof(
       fc.integer({ min: 1, max: 40 }).map((n) => 20_000_000 + n),
       fc.integer({ min: 0, max: 40 }).map((n) => time + BigInt(n) * (1n << 31n)),
+      fc.integer({ min: 0, max: 40 }).map((n) => beforeEdge + BigInt(n) * (1n << 31n)),
     );
     let run = 0;
     await fc.assert(
@@ -159,7 +170,7 @@ describe('Units of work told they write once, coalesced per turn on PostgreSQL',
           expect(winners.has(stored)).to.equal(!storedAlready.has(stored));
         }
         const [counted, all] = await countedAndStored();
-        expect(counted).to.equal(all);
+        expect(counted).to.deep.equal([all, all, all]);
       }),
       propertyParameters(25),
     );

@@ -4,6 +4,7 @@ import { CampaignId, type CampaignSnapshot } from '../../../domain/index.js';
 import { firstIdOf } from '../rows/campaign-buckets.js';
 import { type CampaignRow, selectCampaignColumns, toSnapshot } from '../rows/campaign-rows.js';
 import { caseFolded } from './case-folding.js';
+import { LOCATE_PAGE, locatePageParameters } from './page-location.js';
 
 export class KnexCampaignReader implements CampaignReader {
   /** A name matches a search when its folded case holds the search's (`case-folding.ts`). */
@@ -43,12 +44,12 @@ export class KnexCampaignReader implements CampaignReader {
   }
 
   /**
-   * The total and the page's first id range come from `campaign_buckets`, so neither the count nor a deep offset
+   * The total and the page's first id range come from the counted ranges (`page-location.ts`), so neither the count nor a deep offset
    * walks the campaigns before the page: the page is read from the first id of its range, skipping only the
    * campaigns of that range that come before it.
    */
   private async pageInIdOrder(offset: number, limit: number, columns: Columns): Promise<Page> {
-    const located = await this.db.raw(LOCATE_PAGE, [offset]);
+    const located = await this.db.raw(LOCATE_PAGE, locatePageParameters(offset));
     const found = (Array.isArray(located) ? located[0] : located.rows[0]) as {
       total: unknown;
       bucket: unknown;
@@ -103,17 +104,6 @@ type Columns = Array<string | Knex.Raw>;
 
 /** What a campaign's row holds beyond a few hundred bytes: its content and description, in stored (UTF-8) bytes. */
 const STORED_BYTES = 'COALESCE(octet_length(content), 0) + COALESCE(octet_length(description), 0)';
-
-/**
- * The total, and the id range holding the campaign at position `?` in id order with how many campaigns come before
- * that range. One read of `campaign_buckets`: the total is the running count's last value.
- */
-const LOCATE_PAGE = `WITH ranked AS (
-    SELECT bucket, campaigns, SUM(campaigns) OVER (ORDER BY bucket) AS through FROM campaign_buckets WHERE campaigns > 0
-  )
-  SELECT (SELECT COALESCE(MAX(through), 0) FROM ranked) AS total, page.bucket, page.before
-  FROM (SELECT 1 AS one) AS single
-  LEFT JOIN (SELECT bucket, through - campaigns AS before FROM ranked WHERE through > ? ORDER BY bucket LIMIT 1) AS page ON true`;
 
 const ORDER_BY: Record<CampaignOrder, string> = {
   id: 'campaigns.id',

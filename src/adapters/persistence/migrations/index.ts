@@ -9,6 +9,7 @@ import { campaignBuckets } from './007-campaign-buckets.js';
 import { historyIndexes } from './008-history-indexes.js';
 import { unpublishedByAggregate } from './009-unpublished-by-aggregate.js';
 import { campaignBucketsPerStatement } from './010-campaign-buckets-per-statement.js';
+import { campaignBucketGroups } from './011-campaign-bucket-groups.js';
 import { whileHoldingMigrationLock } from './migration-lock.js';
 import { ensureNamedSchema } from './named-schema.js';
 import { refuseNewerSchema } from './newer-schema.js';
@@ -24,6 +25,7 @@ const MIGRATIONS: ReadonlyArray<[name: string, migration: Knex.Migration]> = [
   ['008-history-indexes', historyIndexes],
   ['009-unpublished-by-aggregate', unpublishedByAggregate],
   ['010-campaign-buckets-per-statement', campaignBucketsPerStatement],
+  ['011-campaign-bucket-groups', campaignBucketGroups],
 ];
 
 /** Migrations compiled into the service, so they run the same from `dist/` on SQLite and PostgreSQL. */
