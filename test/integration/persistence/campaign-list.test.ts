@@ -291,6 +291,19 @@ for (const kind of DATABASE_KINDS) {
       });
     }
 
+    it('counts a campaign whose id was changed by hand under its new id, in its range and in every group', async () => {
+      const db = database();
+      await db('campaigns').insert([5n, 6n, 1n << 45n].map(campaignRow));
+      await db('campaigns')
+        .where('id', '5')
+        .update({ id: ((1n << 52n) + 9n).toString() });
+      await db('campaigns')
+        .where('id', (1n << 45n).toString())
+        .update({ id: '7' });
+      await expectCountsOfStoredCampaigns(db);
+      await expectPagesAsCountingWould(['6', '7', ((1n << 52n) + 9n).toString()], [[0, 5]]);
+    });
+
     it('counts in groups the campaigns stored before the groups were installed', async () => {
       const db = database();
       await db.migrate.down({ migrationSource, name: '011-campaign-bucket-groups' });

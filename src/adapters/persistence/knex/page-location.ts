@@ -5,7 +5,7 @@ import { GROUP_FANOUT } from '../rows/campaign-buckets.js';
  * many campaigns come before that range. It walks down the counts: the groups of level 2 (their running count's
  * last value is the total), then the 1,024 groups of level 1 inside the one holding the position, then the 1,024
  * ranges inside that one. Each step reads a bounded number of rows, however many ranges the store holds. Takes
- * the position three times (`locatePageParameters`).
+ * the position six times (`locatePageParameters`).
  */
 export const LOCATE_PAGE = `WITH top AS (
     SELECT bucket_group, campaigns, SUM(campaigns) OVER (ORDER BY bucket_group) AS through
@@ -29,8 +29,9 @@ function pageOf(counts: string, key: string): string {
 }
 
 /**
- * The counts of `table` (of `level`, for groups) inside the group `parent` found, with their running count from the parent's `before`. The
- * bounds are scalars, so the counts are read through the primary key in its order and not sorted again.
+ * The counts of `table` (of `level`, for groups) inside the group `parent` found, with their running count from the
+ * parent's `before`. The bounds are scalars, so the counts are read through the primary key in its order and not
+ * sorted again.
  */
 function within(parent: string, table: string, key: string, level?: number): string {
   const ofLevel = level === undefined ? '' : `level = ${level} AND `;
