@@ -249,7 +249,7 @@ for (const kind of DATABASE_KINDS) {
               const before = await written();
               let expected = 0;
               const countsOf = [BUCKET_OF('id'), ...GROUP_LEVELS.map((level) => GROUP_OF(level, BUCKET_OF('id')))];
-              const rangesOf = async (chunk: readonly bigint[]) =>
+              const countRowsOf = async (chunk: readonly bigint[]) =>
                 Number(
                   (
                     await trx.raw(
@@ -260,11 +260,11 @@ for (const kind of DATABASE_KINDS) {
                 );
               await inStatements(ids, perStatement, async (chunk) => {
                 await trx('campaigns').insert(chunk.map(campaignRow));
-                expected += await rangesOf(chunk);
+                expected += await countRowsOf(chunk);
               });
               await inStatements(gone, perStatement, async (chunk) => {
                 await trx('campaigns').whereIn('id', chunk.map(String)).delete();
-                expected += await rangesOf(chunk);
+                expected += await countRowsOf(chunk);
               });
               expect((await written()) - before).to.equal(expected);
             });
