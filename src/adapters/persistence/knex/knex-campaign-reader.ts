@@ -44,9 +44,9 @@ export class KnexCampaignReader implements CampaignReader {
   }
 
   /**
-   * The total and the page's first id range come from the counted ranges (`page-location.ts`), so neither the count nor a deep offset
-   * walks the campaigns before the page: the page is read from the first id of its range, skipping only the
-   * campaigns of that range that come before it.
+   * The total and the page's first id range come from the counted ranges (`page-location.ts`), so neither the
+   * count nor a deep offset walks the campaigns before the page: the page is read from the first id of its range,
+   * skipping only the campaigns of that range that come before it.
    */
   private async pageInIdOrder(offset: number, limit: number, columns: Columns): Promise<Page> {
     const located = await this.db.raw(LOCATE_PAGE, locatePageParameters(offset));
