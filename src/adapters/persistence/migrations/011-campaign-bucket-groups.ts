@@ -64,12 +64,14 @@ async function sqliteTriggers(db: Knex): Promise<void> {
     BEGIN ${everyLevel((level) => subtract(level, 'OLD.id'))} ${everyLevel((level) => add(level, 'NEW.id', '1'))} END`);
 }
 
+/** Each level of groups with how many ranges one of its groups spans. */
+const LEVEL_WIDTHS = `(VALUES ${GROUP_LEVELS.map((level) => `(${level}, ${GROUP_FANOUT ** level}::bigint)`).join(', ')})
+  AS levels (level, width)`;
+
 /** Each group of every level that the rows of `table` fall in, with how many of them it holds, in lock order. */
-const groupsOf = (
-  table: string,
-) => `SELECT levels.level, ${BUCKET_OF('id')} / levels.width AS bucket_group, count(*) AS campaigns
-  FROM ${table} CROSS JOIN (VALUES ${GROUP_LEVELS.map((level) => `(${level}, ${GROUP_FANOUT ** level}::bigint)`).join(', ')}) AS levels (level, width)
-  GROUP BY 1, 2 ORDER BY 1, 2`;
+const groupsOf = (table: string) =>
+  `SELECT levels.level, ${BUCKET_OF('id')} / levels.width AS bucket_group, count(*) AS campaigns
+    FROM ${table} CROSS JOIN ${LEVEL_WIDTHS} GROUP BY 1, 2 ORDER BY 1, 2`;
 
 async function postgresTriggers(db: Knex): Promise<void> {
   await db.raw(`CREATE FUNCTION group_inserted_campaigns() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
