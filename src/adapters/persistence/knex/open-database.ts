@@ -1,7 +1,9 @@
+import type { Database } from 'better-sqlite3';
 import knex, { type Knex } from 'knex';
 import type { Logger } from 'pino';
+import { keepCompiledStatements } from '../sqlite/prepared-statements.js';
 import { ensureUsableDatabaseFile } from '../sqlite/writable-file.js';
-import { addCaseFolding, type SqliteFunctions } from './case-folding.js';
+import { addCaseFolding } from './case-folding.js';
 
 export type DatabaseLocation =
   | { kind: 'sqlite'; filename: string }
@@ -46,10 +48,11 @@ function openSqlite(filename: string, log: Pick<Knex.Config, 'log'>): Knex {
     pool: {
       min: 1,
       max: 1,
-      afterCreate(connection: SqliteConnection, done: (error: Error | null, connection: unknown) => void) {
+      afterCreate(connection: Database, done: (error: Error | null, connection: unknown) => void) {
         try {
           connection.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;');
           addCaseFolding(connection);
+          keepCompiledStatements(connection);
           done(null, connection);
         } catch (error) {
           done(error as Error, connection);
@@ -71,8 +74,4 @@ function openPostgres(
     pool: { min: 0, max: connections },
     ...log,
   });
-}
-
-interface SqliteConnection extends SqliteFunctions {
-  exec(sql: string): void;
 }

@@ -31,11 +31,11 @@ export function withoutSync(connection: Database, write: () => void): void {
     write();
     return;
   }
-  connection.pragma(`synchronous = ${NORMAL}`);
+  prepared(connection, `PRAGMA synchronous = ${NORMAL}`).run();
   try {
     write();
   } finally {
-    connection.pragma(`synchronous = ${level}`);
+    prepared(connection, `PRAGMA synchronous = ${level}`).run();
   }
 }
 
