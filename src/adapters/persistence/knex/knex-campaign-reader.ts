@@ -5,6 +5,7 @@ import { firstIdOf } from '../rows/campaign-buckets.js';
 import { type CampaignRow, selectCampaignColumns, toSnapshot } from '../rows/campaign-rows.js';
 import { caseFolded } from './case-folding.js';
 import { LOCATE_PAGE, locatePageParameters } from './page-location.js';
+import { plannedOnce } from './planned-once.js';
 
 export class KnexCampaignReader implements CampaignReader {
   /** A name matches a search when its folded case holds the search's (`case-folding.ts`). */
@@ -15,10 +16,10 @@ export class KnexCampaignReader implements CampaignReader {
   }
 
   async findById(id: CampaignId): Promise<CampaignSnapshot | undefined> {
-    const row: CampaignRow | undefined = await this.db('campaigns')
-      .select(selectCampaignColumns(this.db))
-      .where('campaigns.id', id.toString())
-      .first();
+    const row: CampaignRow | undefined = await plannedOnce(
+      this.db,
+      this.db('campaigns').select(selectCampaignColumns(this.db)).where('campaigns.id', id.toString()).first(),
+    );
     return row === undefined ? undefined : toSnapshot(row);
   }
 
@@ -49,7 +50,7 @@ export class KnexCampaignReader implements CampaignReader {
    * skipping only the campaigns of that range that come before it.
    */
   private async pageInIdOrder(offset: number, limit: number, columns: Columns): Promise<Page> {
-    const located = await this.db.raw(LOCATE_PAGE, locatePageParameters(offset));
+    const located = await plannedOnce(this.db, this.db.raw(LOCATE_PAGE, locatePageParameters(offset)));
     const found = (Array.isArray(located) ? located[0] : located.rows[0]) as {
       total: unknown;
       bucket: unknown;
@@ -57,12 +58,15 @@ export class KnexCampaignReader implements CampaignReader {
     };
     const total = Number(found.total);
     if (found.bucket === null || found.bucket === undefined) return { total, rows: [] };
-    const rows = await this.db('campaigns')
-      .select(columns)
-      .where('campaigns.id', '>=', firstIdOf(BigInt(found.bucket as string | number)).toString())
-      .orderBy('campaigns.id')
-      .offset(offset - Number(found.before))
-      .limit(limit);
+    const rows = await plannedOnce(
+      this.db,
+      this.db('campaigns')
+        .select(columns)
+        .where('campaigns.id', '>=', firstIdOf(BigInt(found.bucket as string | number)).toString())
+        .orderBy('campaigns.id')
+        .offset(offset - Number(found.before))
+        .limit(limit),
+    );
     return { total, rows };
   }
 
