@@ -34,6 +34,17 @@ describe("The relay's mark on SQLite, which does not wait for the disk", () => {
     expect(connection.prepare('SELECT count(*) AS n FROM t').get()).to.deep.equal({ n: 1 });
   });
 
+  it('does so on every mark of the connection, not only the first, though its statements are compiled once', () => {
+    for (let mark = 1; mark <= 3; mark++) {
+      let during: unknown;
+      withoutSync(connection, () => {
+        connection.prepare('INSERT INTO t VALUES (?)').run(mark);
+        during = level();
+      });
+      expect({ mark, during, after: level() }).to.deep.equal({ mark, during: NORMAL, after: FULL });
+    }
+  });
+
   it('puts FULL back when the write fails, and lets the failure through', () => {
     expect(() =>
       withoutSync(connection, () => {
