@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { Knex } from 'knex';
+import { KnexCampaignHistory } from '../../../src/adapters/persistence/knex/knex-campaign-history.js';
 import { KnexCampaignReader } from '../../../src/adapters/persistence/knex/knex-campaign-reader.js';
 import { openDatabase } from '../../../src/adapters/persistence/knex/open-database.js';
 import { migrateToLatest } from '../../../src/adapters/persistence/migrations/index.js';
@@ -10,6 +11,18 @@ import { expect } from '../../support/expect.js';
 import { propertyParameters } from '../../support/property-runs.js';
 
 const STORED = Array.from({ length: 40 }, (_, n) => BigInt(n * 7 + 3));
+/** The events stored for each of the first campaigns: the n-th has n. */
+const EVENTS = STORED.slice(0, 6).map((id, n) => ({ id, events: n }));
+const eventsOf = (id: bigint) => EVENTS.find((stored) => stored.id === id)?.events ?? 0;
+const eventRow = (id: bigint, n: number) => ({
+  event_id: `e-${id}-${n}`,
+  aggregate_type: 'campaign',
+  aggregate_id: id.toString(),
+  event_type: 'CampaignPaused',
+  payload: JSON.stringify({ campaignId: id.toString(), n }),
+  occurred_at: new Date(),
+  created_at: new Date(),
+});
 const newCampaign = (id: bigint) =>
   Campaign.create({ id: CampaignId.fromBigInt(id), name: `c${id}`, createdBy: 'test' }, new Date());
 
@@ -22,15 +35,19 @@ async function keptStatements(db: Knex): Promise<Map<string, number>> {
   return new Map((rows as Array<{ name: string; runs: string }>).map(({ name, runs }) => [name, Number(runs)]));
 }
 
-describe('The reads PostgreSQL plans once: a campaign by id and a page in id order', () => {
+describe("The reads PostgreSQL plans once: a campaign by id, a page in id order, a campaign's events", () => {
   let database: TestDatabase;
   let db: Knex;
   let reader: KnexCampaignReader;
+  let history: KnexCampaignHistory;
   before(async () => {
     database = await POSTGRES.create();
     const setup = openTestDatabase(database);
     await migrateToLatest(setup);
     await setup('campaigns').insert(STORED.map((id) => toRow(newCampaign(id).snapshot())));
+    await setup('outbox').insert(
+      EVENTS.flatMap(({ id, events }) => Array.from({ length: events }, (_, n) => eventRow(id, n))),
+    );
     await setup.destroy();
     db = openDatabase(
       { kind: 'postgres', connectionString: database.env.DATABASE_URL!, schema: database.env.DATABASE_SCHEMA! },
@@ -38,26 +55,34 @@ describe('The reads PostgreSQL plans once: a campaign by id and a page in id ord
       1,
     );
     reader = new KnexCampaignReader(db);
+    history = new KnexCampaignHistory(db);
   });
   after(async () => {
     await db.destroy();
     await database.drop();
   });
 
-  it('parses each text once per connection, so a page and a campaign run again on the statement kept', async () => {
+  it('parses each text once per connection, so each of those reads runs again on the statement kept', async () => {
     const before = await keptStatements(db);
     for (let call = 0; call < 7; call++) {
       await reader.findById(CampaignId.fromBigInt(STORED[call]!));
       await reader.list({ order: 'id', offset: 3 + call, limit: 5 });
+      await history.eventsOf(CampaignId.fromBigInt(STORED[5]!), 1, 2);
     }
     const after = await keptStatements(db);
     const runs = [...after].map(([name, count]) => count - (before.get(name) ?? 0)).filter((count) => count > 0);
-    expect(runs.sort()).to.deep.equal([7, 7, 7]);
+    expect(runs.sort()).to.deep.equal([7, 7, 7, 7, 7]);
   });
 
   it('answers every mix of reads on one connection as the stored campaigns say, whatever texts came before', async () => {
     const READ = fc.oneof(
       fc.record({ kind: fc.constant('id' as const), id: fc.oneof(fc.constantFrom(...STORED), fc.bigInt(1n, 400n)) }),
+      fc.record({
+        kind: fc.constantFrom('events' as const, 'event bytes' as const),
+        id: fc.constantFrom(...STORED.slice(0, 8)),
+        offset: fc.integer({ min: 0, max: 6 }),
+        limit: fc.integer({ min: 1, max: 4 }),
+      }),
       fc.record({
         kind: fc.constantFrom('list' as const, 'bytes' as const),
         offset: fc.integer({ min: 0, max: STORED.length + 2 }),
@@ -70,6 +95,19 @@ describe('The reads PostgreSQL plans once: a campaign by id and a page in id ord
           if (read.kind === 'id') {
             const found = await reader.findById(CampaignId.fromBigInt(read.id));
             expect(found?.id.toString()).to.equal(STORED.includes(read.id) ? read.id.toString() : undefined);
+          } else if (read.kind === 'events' || read.kind === 'event bytes') {
+            const id = CampaignId.fromBigInt(read.id);
+            const newestFirst = Array.from({ length: eventsOf(read.id) }, (_, n) => `e-${read.id}-${n}`).reverse();
+            const expected = newestFirst.slice(read.offset, read.offset + read.limit);
+            if (read.kind === 'events') {
+              const page = await history.eventsOf(id, read.offset, read.limit);
+              expect({ total: page.total, ids: page.events.map((event) => event.eventId) }).to.deep.equal({
+                total: newestFirst.length,
+                ids: expected,
+              });
+            } else {
+              expect((await history.pageBytes(id, read.offset, read.limit)).length).to.equal(expected.length);
+            }
           } else if (read.kind === 'list') {
             const page = await reader.list({ order: 'id', offset: read.offset, limit: read.limit });
             expect({ total: page.total, ids: page.campaigns.map((c) => c.id.toString()) }).to.deep.equal({

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { CampaignHistory, CampaignHistoryEntry, CampaignHistoryPage } from '../../../application/index.js';
 import type { CampaignId } from '../../../domain/index.js';
 import { toDate, toDateOrNull } from '../rows/database-values.js';
+import { plannedOnce } from './planned-once.js';
 
 interface HistoryRow {
   event_id: string;
@@ -11,21 +12,28 @@ interface HistoryRow {
   published_at: unknown;
 }
 
-/** A campaign's events straight from the outbox (index `outbox_aggregate_sequence`), newest first. */
+/**
+ * A campaign's events straight from the outbox (index `outbox_aggregate_sequence`), newest first, whatever the
+ * campaign: so PostgreSQL plans them once (`planned-once.ts`).
+ */
 export class KnexCampaignHistory implements CampaignHistory {
   constructor(private readonly db: Knex) {}
 
   async eventsOf(id: CampaignId, offset: number, limit: number): Promise<CampaignHistoryPage> {
     const [counted, rows] = await Promise.all([
-      this.ofCampaign(id).count({ total: '*' }).first(),
-      this.page(id, offset, limit).select('event_id', 'event_type', 'payload', 'occurred_at', 'published_at'),
+      plannedOnce(this.db, this.ofCampaign(id).count({ total: '*' }).first()),
+      plannedOnce(
+        this.db,
+        this.page(id, offset, limit).select('event_id', 'event_type', 'payload', 'occurred_at', 'published_at'),
+      ),
     ]);
     return { total: Number(counted?.total ?? 0), events: (rows as HistoryRow[]).map(toEntry) };
   }
 
   async pageBytes(id: CampaignId, offset: number, limit: number): Promise<number[]> {
-    const rows: Array<{ bytes: unknown }> = await this.page(id, offset, limit).select(
-      this.db.raw('octet_length(payload) AS bytes'),
+    const rows: Array<{ bytes: unknown }> = await plannedOnce(
+      this.db,
+      this.page(id, offset, limit).select(this.db.raw('octet_length(payload) AS bytes')),
     );
     return rows.map((row) => Number(row.bytes));
   }
