@@ -13,8 +13,8 @@ interface HistoryRow {
 }
 
 /**
- * A campaign's events straight from the outbox (index `outbox_aggregate_sequence`), newest first, whatever the
- * campaign: so PostgreSQL plans them once (`planned-once.ts`).
+ * A campaign's events straight from the outbox (index `outbox_aggregate_sequence`), newest first. Their plan is the
+ * same whatever the campaign, so PostgreSQL plans them once (`planned-once.ts`).
  */
 export class KnexCampaignHistory implements CampaignHistory {
   constructor(private readonly db: Knex) {}
