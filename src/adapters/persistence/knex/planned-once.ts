@@ -4,8 +4,8 @@ import type { Knex } from 'knex';
 const names = new Map<string, string>();
 
 /**
- * The query as a statement PostgreSQL parses and plans once per connection: a named statement, named after its
- * text, so two texts never share a name. Planning a list's two statements took longer than running them (0.4–0.8 ms
+ * The query as a statement PostgreSQL parses and plans once per connection: a named statement, with one name for
+ * each text, so two texts never share a name. Planning a list's two statements took longer than running them (0.4–0.8 ms
  * against 0.2–0.4 ms), and after five runs PostgreSQL keeps a generic plan where it costs no more than the custom
  * ones. Only for reads whose best plan does not depend on the values bound (a page in id order, a campaign by id,
  * a campaign's events), whose texts are few. Elsewhere the query is left as it is: SQLite's connection keeps what it
