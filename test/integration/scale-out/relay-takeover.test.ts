@@ -1,14 +1,13 @@
 import { once } from 'node:events';
 import type { Knex } from 'knex';
-import { mintToken } from '../../../src/adapters/auth/token-minter.js';
-import { openTestDatabase, POSTGRES, type TestDatabase } from '../../support/databases.js';
 import { eventually } from '../../support/eventually.js';
 import { expect } from '../../support/expect.js';
-import { type InstanceAnswer, instanceClient, relayStateOf } from '../../support/instance-client.js';
-import { BROKER_START_TIMEOUT_MS, testKafkaBrokers } from '../../support/kafka-global.js';
-import { ServiceProcess } from '../../support/service-process.js';
-import { inDays, TEST_SECRET } from '../../support/test-service.js';
-import { type ReadMessage, TopicReader, uniqueTopic } from '../../support/topic-reader.js';
+import { type InstanceAnswer, relayStateOf } from '../../support/instance-client.js';
+import { BROKER_START_TIMEOUT_MS } from '../../support/kafka-global.js';
+import { InstancesOnPostgres } from '../../support/postgres-instances.js';
+import type { ServiceProcess } from '../../support/service-process.js';
+import { inDays } from '../../support/test-service.js';
+import { type ReadMessage, type TopicReader, uniqueTopic } from '../../support/topic-reader.js';
 
 const WORKERS = 6;
 const STEPS = ['start', 'pause', 'resume'] as const;
@@ -16,35 +15,18 @@ const STEPS = ['start', 'pause', 'resume'] as const;
 describe('The relay of a killed instance taken over by the other (PostgreSQL, two instances, a real broker)', function () {
   this.timeout(120_000);
   const topic = uniqueTopic('takeover');
-  let database: TestDatabase;
+  let fixture: InstancesOnPostgres | undefined;
   let db: Knex;
-  let instances: ServiceProcess[];
+  let instances: readonly ServiceProcess[];
   let reader: TopicReader;
-  let call: ReturnType<typeof instanceClient>;
+  let call: InstancesOnPostgres['call'];
 
   before(async function () {
     this.timeout(BROKER_START_TIMEOUT_MS);
-    const brokers = await testKafkaBrokers();
-    database = await POSTGRES.create();
-    db = openTestDatabase(database);
-    // The defaults operators get: the lease, the poll interval and the batch size are not shortened.
-    const env = {
-      ...database.env,
-      AUTH_JWT_SECRET: TEST_SECRET,
-      SCHEDULER: 'off',
-      KAFKA_BROKERS: brokers,
-      KAFKA_TOPIC: topic,
-    };
-    instances = [await ServiceProcess.start(env), await ServiceProcess.start(env)];
-    call = instanceClient(await mintToken({ secret: TEST_SECRET, subject: 'takeover-test' }));
-    reader = await TopicReader.open(brokers, topic);
+    fixture = await InstancesOnPostgres.start({ topic, subject: 'takeover-test', start: 'one after the other' });
+    ({ db, instances, reader, call } = fixture);
   });
-  after(async () => {
-    await reader?.close();
-    await Promise.all((instances ?? []).map((instance) => instance.stop()));
-    await db?.destroy();
-    await database?.drop();
-  });
+  after(() => fixture?.stop());
 
   it("delivers every event, each campaign's in order, when the relaying instance is killed (SIGKILL) while events flow", async function () {
     let leader: ServiceProcess | undefined;

@@ -1,47 +1,29 @@
 import type { Knex } from 'knex';
-import { mintToken } from '../../../src/adapters/auth/token-minter.js';
 import { migrationSource } from '../../../src/adapters/persistence/migrations/index.js';
-import { openTestDatabase, POSTGRES, type TestDatabase } from '../../support/databases.js';
 import { eventually } from '../../support/eventually.js';
 import { expect } from '../../support/expect.js';
-import { instanceClient, relayStateOf } from '../../support/instance-client.js';
-import { BROKER_START_TIMEOUT_MS, testKafkaBrokers } from '../../support/kafka-global.js';
-import { ServiceProcess } from '../../support/service-process.js';
-import { inDays, TEST_SECRET } from '../../support/test-service.js';
-import { TopicReader, uniqueTopic } from '../../support/topic-reader.js';
+import { relayStateOf } from '../../support/instance-client.js';
+import { BROKER_START_TIMEOUT_MS } from '../../support/kafka-global.js';
+import { InstancesOnPostgres } from '../../support/postgres-instances.js';
+import type { ServiceProcess } from '../../support/service-process.js';
+import { inDays } from '../../support/test-service.js';
+import { type TopicReader, uniqueTopic } from '../../support/topic-reader.js';
 
 describe('Two service instances on one PostgreSQL database, each with its relay on', function () {
   this.timeout(60_000);
   const topic = uniqueTopic('two-instances');
-  let database: TestDatabase;
+  let fixture: InstancesOnPostgres | undefined;
   let db: Knex;
-  let instances: ServiceProcess[];
+  let instances: readonly ServiceProcess[];
   let reader: TopicReader;
-  let call: ReturnType<typeof instanceClient>;
+  let call: InstancesOnPostgres['call'];
 
   before(async function () {
     this.timeout(BROKER_START_TIMEOUT_MS);
-    const brokers = await testKafkaBrokers();
-    database = await POSTGRES.create();
-    db = openTestDatabase(database);
-    const env = {
-      ...database.env,
-      AUTH_JWT_SECRET: TEST_SECRET,
-      SCHEDULER: 'off',
-      KAFKA_BROKERS: brokers,
-      KAFKA_TOPIC: topic,
-    };
-    // Both at once on an empty schema: their migrations race.
-    instances = await Promise.all([ServiceProcess.start(env), ServiceProcess.start(env)]);
-    call = instanceClient(await mintToken({ secret: TEST_SECRET, subject: 'scale-test' }));
-    reader = await TopicReader.open(brokers, topic);
+    fixture = await InstancesOnPostgres.start({ topic, subject: 'scale-test', start: 'at once' });
+    ({ db, instances, reader, call } = fixture);
   });
-  after(async () => {
-    await reader?.close();
-    await Promise.all((instances ?? []).map((instance) => instance.stop()));
-    await db?.destroy();
-    await database?.drop();
-  });
+  after(() => fixture?.stop());
 
   const createCampaign = async (fields: Record<string, unknown> = {}) => {
     const created = await call(instances[0]!, 'POST', '/api/v1/campaigns', {
