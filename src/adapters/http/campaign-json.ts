@@ -12,6 +12,18 @@ export const ORIGINAL_STATUS: Record<CampaignStatus, string> = {
   completed: 'Completed',
 };
 
+const STATUS_BY_NAME: ReadonlyMap<string, CampaignStatus> = new Map(
+  (Object.entries(ORIGINAL_STATUS) as [CampaignStatus, string][]).flatMap(([status, original]) => [
+    [status, status],
+    [original.toLowerCase(), status],
+  ]),
+);
+
+/** The status a name gives in either read form's spelling (`scheduled` or the original's `Pending`), case aside. */
+export function statusNamed(name: string): CampaignStatus | undefined {
+  return STATUS_BY_NAME.get(name.toLowerCase());
+}
+
 /** The zone the service writes its own times in (`createdDateStr`, `lastModifiedDateStr`), as the original does with its server's. */
 const SERVER_ZONE = 'UTC';
 

@@ -24,13 +24,13 @@ import {
   type CampaignSnapshot,
   type CampaignStatus,
   type FieldProblem,
-  isCampaignStatus,
 } from '../../domain/index.js';
 import { storableTextProblem } from '../../domain/storable-text.js';
 import { type Principal, SCOPES } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { inRequestTrace } from '../tracing/http-server-spans.js';
 import { createCampaignInput, inClientTerms, modifyCampaignInput } from './campaign-input.js';
+import { ORIGINAL_STATUS, statusNamed } from './campaign-json.js';
 import { entityTagOf, ifMatchVersions, ifNoneMatchNames } from './campaign-versions.js';
 import { campaignReadForm } from './campaign-views.js';
 import { requestFingerprint } from './idempotency-fingerprint.js';
@@ -211,13 +211,16 @@ function orderOf(ctx: Context): CampaignOrder | FieldProblem {
   return { field: 'sort', message: `must be one of ${CAMPAIGN_ORDERS.join(', ')}` };
 }
 
-/** `status=running` or `status=running,paused`; absent or empty: every status. */
+/** `status=running` or `status=running,paused`, in either read form's words (`Pending`); absent or empty: every status. */
 function statusesOf(ctx: Context): CampaignStatus[] | FieldProblem {
   const raw = ctx.query.status;
   if (raw === undefined || raw === '') return [];
-  const names = typeof raw === 'string' ? raw.split(',') : [];
-  if (names.length > 0 && names.every(isCampaignStatus)) return names;
-  return { field: 'status', message: `must be one or more of ${CAMPAIGN_STATUSES.join(', ')}, separated by commas` };
+  const statuses = typeof raw === 'string' ? raw.split(',').map(statusNamed) : [];
+  if (statuses.length > 0 && statuses.every((status) => status !== undefined)) return statuses as CampaignStatus[];
+  return {
+    field: 'status',
+    message: `must be one or more of ${CAMPAIGN_STATUSES.join(', ')} (or the original's ${Object.values(ORIGINAL_STATUS).join(', ')}), separated by commas`,
+  };
 }
 
 /** A search is held to the rules of the names it searches: a NUL or another control character matches none. */

@@ -28,6 +28,38 @@ for (const kind of DATABASE_KINDS) {
       expect(ids(await list('status=draft,running'))).to.deep.equal(['20', '30']);
     });
 
+    it("takes the statuses in either read form's words, in any case: the original's Pending is scheduled", async () => {
+      const original = await service.request('GET', '/api/v1/campaigns?status=Pending&pageSize=100');
+      expect(original.status).to.equal(200);
+      expect(original.body.campaigns.map((c: { status: string }) => c.status)).to.deep.equal(['Pending', 'Pending']);
+      const WORDS: Record<string, string> = {
+        draft: 'Draft',
+        scheduled: 'Pending',
+        running: 'Running',
+        paused: 'Paused',
+        terminated: 'Terminated',
+        completed: 'Completed',
+      };
+      const spelled = fc
+        .tuple(fc.constantFrom(...Object.keys(WORDS)), fc.boolean(), fc.array(fc.boolean(), { minLength: 10 }))
+        .map(([status, inOriginal, capitals]) => ({
+          status,
+          word: [...(inOriginal ? WORDS[status]! : status)]
+            .map((c, i) => (capitals[i] ? c.toUpperCase() : c.toLowerCase()))
+            .join(''),
+        }));
+      await fc.assert(
+        fc.asyncProperty(fc.array(spelled, { minLength: 1, maxLength: 4 }), async (asked) => {
+          const byWords = await list(`status=${asked.map((a) => a.word).join(',')}`);
+          const byService = await list(`status=${asked.map((a) => a.status).join(',')}`);
+          expect(byWords.status, byWords.text).to.equal(200);
+          expect(ids(byWords)).to.deep.equal(ids(byService));
+          expect(byWords.body.total).to.equal(byService.body.total);
+        }),
+        propertyParameters(30),
+      );
+    });
+
     it('searches names case-insensitively, taking % and _ literally', async () => {
       expect(ids(await list('search=SALE'))).to.deep.equal(['10', '20']);
       expect(ids(await list(`search=${encodeURIComponent('100%')}`))).to.deep.equal(['20']);
@@ -120,7 +152,10 @@ for (const kind of DATABASE_KINDS) {
       const query = fc.record({
         start: parameter(['0', '3'], ['-1', '', 'x', '1.5', '99999999999999999']),
         pageSize: parameter(['1', '10', '500'], ['0', '501', 'abc', '']),
-        status: parameter(['', 'running', 'draft%2Cpaused'], ['sleeping', 'running%2C', '%2C', 'Running']),
+        status: parameter(
+          ['', 'running', 'draft%2Cpaused', 'Pending%2CRUNNING'],
+          ['sleeping', 'running%2C', '%2C', 'Runnin'],
+        ),
         search: parameter(['', 'sale', '100%25'], ['x'.repeat(256), 'sale%00', '%1B']),
         sort: parameter(['id', 'newest', 'nextStart'], ['oldest', 'ID', '']),
         view: parameter(['original', 'service'], ['x', 'Service', '', 'all']),
