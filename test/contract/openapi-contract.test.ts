@@ -48,6 +48,8 @@ interface RawCall {
   /** Header lines added as written. */
   headers?: string[];
   withoutHost?: boolean;
+  /** The request line's version, as written: `HTTP/1.1` unless given. */
+  version?: string;
   /** Stops before the blank line that ends the headers, as a client that stalls. */
   stall?: boolean;
 }
@@ -263,6 +265,7 @@ const HTTP_LAYER_SCENARIOS: Record<string, Scenario[]> = {
   '417': [({ raw }) => raw({ headers: ['Expect: foo'] })],
   '431': [({ raw }) => raw({ headers: [`X-Padding: ${'p'.repeat(20_000)}`] })],
   '501': [({ raw }) => raw({ method: 'FOO' })],
+  '505': [({ raw }) => raw({ version: 'HTTP/2.0' })],
 };
 
 /** Every request this test makes of one operation, by the status it should get. */
@@ -319,9 +322,16 @@ describe('The OpenAPI contract (docs/openapi.yaml against the running service)',
         }
         return brokenService;
       },
-      async raw({ on = service, method = operation.method, headers = [], withoutHost = false, stall = false } = {}) {
+      async raw({
+        on = service,
+        method = operation.method,
+        headers = [],
+        withoutHost = false,
+        version = 'HTTP/1.1',
+        stall = false,
+      } = {}) {
         const lines = [
-          `${method} ${operation.path.replace('{id}', '1')} HTTP/1.1`,
+          `${method} ${operation.path.replace('{id}', '1')} ${version}`,
           ...(withoutHost ? [] : ['Host: contract.test']),
           `Authorization: Bearer ${on.defaultToken}`,
           ...headers,

@@ -36,7 +36,7 @@ import { campaignReadForm } from './campaign-views.js';
 import { requestFingerprint } from './idempotency-fingerprint.js';
 import { isAbsent, readJsonBody } from './json-body.js';
 import { ProtectedRouter } from './protected-router.js';
-import { queryEncodingProblems } from './query-encoding.js';
+import { queryEncodingProblems, queryValue } from './query-encoding.js';
 import { RequestRefused } from './request-refused.js';
 
 type CampaignVerb = UseCase<CampaignCommand, CommandAnswer>;
@@ -206,17 +206,19 @@ function pageOf(ctx: Context, defaultSize: number): Checked<{ offset: number; li
 }
 
 function orderOf(ctx: Context): CampaignOrder | FieldProblem {
-  const raw = ctx.query.sort ?? 'id';
-  if (typeof raw === 'string' && (CAMPAIGN_ORDERS as readonly string[]).includes(raw)) return raw as CampaignOrder;
+  const raw = queryValue(ctx, 'sort') ?? 'id';
+  if (typeof raw !== 'string') return raw;
+  if ((CAMPAIGN_ORDERS as readonly string[]).includes(raw)) return raw as CampaignOrder;
   return { field: 'sort', message: `must be one of ${CAMPAIGN_ORDERS.join(', ')}` };
 }
 
 /** `status=running` or `status=running,paused`, in either read form's words (`Pending`); absent or empty: every status. */
 function statusesOf(ctx: Context): CampaignStatus[] | FieldProblem {
-  const raw = ctx.query.status;
+  const raw = queryValue(ctx, 'status');
   if (raw === undefined || raw === '') return [];
-  const statuses = typeof raw === 'string' ? raw.split(',').map(statusNamed) : [];
-  if (statuses.length > 0 && statuses.every((status) => status !== undefined)) return statuses as CampaignStatus[];
+  if (typeof raw !== 'string') return raw;
+  const statuses = raw.split(',').map(statusNamed);
+  if (statuses.every((status) => status !== undefined)) return statuses as CampaignStatus[];
   return {
     field: 'status',
     message: `must be one or more of ${CAMPAIGN_STATUSES.join(', ')} (or the original's ${Object.values(ORIGINAL_STATUS).join(', ')}), separated by commas`,
@@ -225,8 +227,8 @@ function statusesOf(ctx: Context): CampaignStatus[] | FieldProblem {
 
 /** A search is held to the rules of the names it searches: a NUL or another control character matches none. */
 function searchOf(ctx: Context): string | FieldProblem {
-  const raw = ctx.query.search ?? '';
-  if (typeof raw !== 'string') return { field: 'search', message: 'must be given once' };
+  const raw = queryValue(ctx, 'search') ?? '';
+  if (typeof raw !== 'string') return raw;
   const problem = storableTextProblem(raw, MAX_SEARCH_LENGTH);
   return problem === undefined ? raw : { field: 'search', message: problem };
 }
@@ -279,7 +281,8 @@ function idempotentRequest(ctx: Context, resource: string, body: unknown): Idemp
 }
 
 function restartFlag(ctx: Context): boolean | FieldProblem {
-  const raw = ctx.query.restart;
+  const raw = queryValue(ctx, 'restart');
+  if (typeof raw === 'object') return raw;
   if (raw === undefined || raw === 'false') return false;
   if (raw === 'true') return true;
   return { field: 'restart', message: 'must be true or false' };
@@ -299,9 +302,10 @@ function idempotencyKeyOf(ctx: Context): string | undefined {
 }
 
 function pageParameter(ctx: Context, name: string, fallback: number, max: number): number | FieldProblem {
-  const raw = ctx.query[name];
+  const raw = queryValue(ctx, name);
   if (raw === undefined) return fallback;
-  const value = typeof raw === 'string' && /^\d{1,16}$/.test(raw) ? Number(raw) : NaN;
+  if (typeof raw !== 'string') return raw;
+  const value = /^\d{1,16}$/.test(raw) ? Number(raw) : NaN;
   const min = name === 'pageSize' ? 1 : 0;
   if (!Number.isSafeInteger(value) || value < min || value > max) {
     return { field: name, message: `must be a whole number from ${min} to ${max}` };

@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import type { CampaignSnapshot, FieldProblem } from '../../domain/index.js';
 import { originalCampaign, serviceCampaign, toJsonText } from './campaign-json.js';
 import { prefersMediaType } from './media-ranges.js';
+import { queryValue } from './query-encoding.js';
 
 /** The media type of the service's own view of a campaign. */
 export const SERVICE_VIEW_MEDIA_TYPE = 'application/vnd.campaign-service+json';
@@ -34,7 +35,8 @@ const serviceView = (mediaType: string): CampaignReadForm => ({
  */
 export function campaignReadForm(ctx: Context): CampaignReadForm | FieldProblem {
   ctx.vary('Accept');
-  const view = ctx.query.view;
+  const view = queryValue(ctx, 'view');
+  if (typeof view === 'object') return view;
   const accepts = prefersMediaType(ctx.get('Accept') ?? '', SERVICE_VIEW_MEDIA_TYPE, 'application/json');
   if (view === undefined) return accepts ? serviceView(SERVICE_VIEW_MEDIA_TYPE) : ORIGINAL;
   if (view === 'original') return ORIGINAL;

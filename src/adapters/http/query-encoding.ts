@@ -1,3 +1,4 @@
+import type { Context } from 'koa';
 import type { FieldProblem } from '../../domain/index.js';
 
 /** A `%` not followed by two hex digits. */
@@ -38,4 +39,13 @@ function decoded(part: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The one value of parameter `name`, undefined when the query lacks it, a problem when it gives it more than once:
+ * which of the values was meant is not known, so none is taken.
+ */
+export function queryValue(ctx: Context, name: string): string | undefined | FieldProblem {
+  const raw = ctx.query[name];
+  return Array.isArray(raw) ? { field: name, message: 'must be given once' } : raw;
 }

@@ -141,13 +141,13 @@ for (const kind of DATABASE_KINDS) {
     });
     after(() => service.stop());
 
-    it('answers any mix of good, bad and absent parameters with 400 naming exactly the bad ones, or 200 when none is', async () => {
+    it('answers any mix of good, bad, repeated and absent parameters with 400 naming exactly the bad ones, or 200 when none is', async () => {
       const parameter = (good: string[], bad: string[]) =>
         fc.oneof(
-          fc.constant({ given: [] as string[], bad: false }),
-          fc.constantFrom(...good).map((value) => ({ given: [value], bad: false })),
-          fc.constantFrom(...bad).map((value) => ({ given: [value], bad: true })),
-          fc.constantFrom(...good).map((value) => ({ given: [value, value], bad: true })),
+          fc.constant({ given: [] as string[], bad: false, twice: false }),
+          fc.constantFrom(...good).map((value) => ({ given: [value], bad: false, twice: false })),
+          fc.constantFrom(...bad).map((value) => ({ given: [value], bad: true, twice: false })),
+          fc.constantFrom(...good).map((value) => ({ given: [value, value], bad: true, twice: true })),
         );
       const query = fc.record({
         start: parameter(['0', '3'], ['-1', '', 'x', '1.5', '99999999999999999']),
@@ -173,8 +173,11 @@ for (const kind of DATABASE_KINDS) {
           expect(answer.status, text).to.equal(400);
           expect(answer.body.code, text).to.equal('VALIDATION_FAILED');
           expect(answer.body.message, text).to.match(/^Invalid query: /);
-          const named = answer.body.errors.map((e: { field: string }) => e.field);
-          expect(named.sort(), text).to.deep.equal(bad.sort());
+          const errors: Array<{ field: string; message: string }> = answer.body.errors;
+          expect(errors.map((e) => e.field).sort(), text).to.deep.equal(bad.sort());
+          const twice = entries.filter(([, { twice }]) => twice).map(([name]) => name);
+          for (const error of errors.filter((e) => twice.includes(e.field)))
+            expect(error.message, text).to.equal('must be given once');
         }),
         propertyParameters(60),
       );

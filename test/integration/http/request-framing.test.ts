@@ -108,12 +108,14 @@ describe('How a request is framed and which of its fields count', function () {
     expect(answer.status, answer.body).to.equal(200);
   });
 
-  it('refuses Host, Authorization or Content-Type given twice with 400 naming it, whatever the values, and changes nothing (generated)', async () => {
+  it('refuses Host, Authorization, X-VoltMX-Authorization, Content-Type or Idempotency-Key given twice with 400 naming it, whatever the values, and changes nothing (generated)', async () => {
     const token = `Bearer ${service.defaultToken}`;
     const values: Record<string, string[]> = {
       host: ['x', 'y', 'localhost:1'],
       authorization: [token, 'Bearer forged', 'Basic YTpi'],
+      'x-voltmx-authorization': [token, service.defaultToken, 'forged'],
       'content-type': ['application/json', 'text/plain', 'application/vnd.campaign-service+json'],
+      'idempotency-key': ['k-1', 'k-2', 'order-7'],
     };
     const twice = fc.constantFrom(...Object.keys(values)).chain((name) =>
       fc.record({
@@ -141,6 +143,26 @@ describe('How a request is framed and which of its fields count', function () {
         expect(await stored(), context).to.deep.equal(before);
       }),
       propertyParameters(40),
+    );
+  });
+
+  it('refuses a request line of another HTTP than 1.0 or 1.1 with 505, closing the connection, and changes nothing (generated)', async () => {
+    const token = `Bearer ${service.defaultToken}`;
+    const version = fc.constantFrom(' HTTP/2.0', ' HTTP/0.9', '');
+    await fc.assert(
+      fc.asyncProperty(version, paths(), fc.boolean(), async (v, path, withHost) => {
+        const before = await stored();
+        const answer = await rawExchange(
+          service.url,
+          `POST ${path}${v}\r\n${withHost ? 'Host: x\r\n' : ''}Authorization: ${token}\r\n` +
+            `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+        );
+        const context = `POST ${path}${v} -> ${answer.status} ${answer.body}`;
+        expectJsonRefusal(answer, 505, 'HTTP_VERSION_NOT_SUPPORTED', context);
+        expect(answer.headers.connection, context).to.equal('close');
+        expect(await stored(), context).to.deep.equal(before);
+      }),
+      propertyParameters(20),
     );
   });
 
