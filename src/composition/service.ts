@@ -168,6 +168,8 @@ function listen(
   return new Promise((resolve, reject) => {
     const server = createServer(serverOptions(timeouts), handler);
     server.on('checkExpectation', handler);
+    // The app sends `100 Continue` itself, once it reads the body (expected-continue.ts).
+    server.on('checkContinue', handler);
     answerClientErrorsAsJson(server, refused);
     closeSilentConnections(server, timeouts.headersTimeoutMs, refused);
     server.once('error', reject);

@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import { isInteger, isSafeNumber, parse } from 'lossless-json';
 import getRawBody from 'raw-body';
+import { askForBodyIfAwaited } from './expected-continue.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { parseMediaType } from './media-type.js';
 import { RequestRefused } from './request-refused.js';
@@ -107,6 +108,8 @@ function decodeUtf8(bytes: Buffer): string {
 }
 
 async function readBytes(ctx: Context): Promise<Buffer> {
+  if (Number(ctx.get('Content-Length') || 0) > BODY_LIMIT_BYTES) throw bodyTooLarge();
+  askForBodyIfAwaited(ctx);
   try {
     return await getRawBody(ctx.req, {
       limit: BODY_LIMIT_BYTES,
@@ -114,11 +117,13 @@ async function readBytes(ctx: Context): Promise<Buffer> {
     });
   } catch (error) {
     const type = (error as { type?: string }).type;
-    if (type === 'entity.too.large') {
-      throw new RequestRefused('PAYLOAD_TOO_LARGE', `The request body is larger than ${BODY_LIMIT_BYTES} bytes`, {
-        limitBytes: BODY_LIMIT_BYTES,
-      });
-    }
+    if (type === 'entity.too.large') throw bodyTooLarge();
     throw new RequestRefused('INVALID_REQUEST', 'The request body could not be read');
   }
+}
+
+function bodyTooLarge(): RequestRefused {
+  return new RequestRefused('PAYLOAD_TOO_LARGE', `The request body is larger than ${BODY_LIMIT_BYTES} bytes`, {
+    limitBytes: BODY_LIMIT_BYTES,
+  });
 }

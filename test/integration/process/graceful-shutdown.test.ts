@@ -154,8 +154,8 @@ describe('Graceful shutdown of the service process (node dist/src/main.js)', fun
 });
 
 /**
- * A create whose body never comes: `Expect: 100-continue` makes node answer `100 Continue` once it has
- * handed the request to the app, so when that line arrives the request is certainly in flight.
+ * A create whose body never comes: with `Expect: 100-continue` the service answers `100 Continue` once it begins
+ * to read the body, so when that line arrives the request is certainly in flight.
  */
 async function requestInFlight(url: string, token: string): Promise<Socket> {
   const { hostname, port } = new URL(url);
