@@ -21,6 +21,8 @@ for (const kind of DATABASE_KINDS) {
     for (const [label, subJson] of [
       ['a NUL', '"a\\u0000b"'],
       ['more than 255 characters', JSON.stringify('s'.repeat(256))],
+      ['nothing but spaces', '"   "'],
+      ['nothing but white space', '" \\t\\n "'],
     ] as const) {
       it(`refuses a subject with ${label} with 401, before anything is written`, async () => {
         const token = tokenFor(subJson);
