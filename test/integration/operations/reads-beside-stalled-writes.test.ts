@@ -93,4 +93,44 @@ describe('Reads while PostgreSQL holds every write', () => {
       expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.status).to.equal('running');
     }
   });
+  it('counts as waiting the plain starts and creates that wait for a batch to take them, and as running the statements held', async () => {
+    const scheduled = await Promise.all(Array.from({ length: 30 }, () => service.createCampaign()));
+    const lock = await outside.transaction();
+    const writes: Promise<number>[] = [];
+    try {
+      await lock.raw('LOCK TABLE campaigns, outbox IN EXCLUSIVE MODE');
+      const holder = (await lock.raw('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
+      const blocked = async () =>
+        (
+          await outside.raw('SELECT count(*)::int AS n FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))', [
+            holder,
+          ])
+        ).rows[0].n as number;
+      const start = (id: string) => service.request('POST', `/api/v1/campaigns/${id}/start`).then((a) => a.status);
+      // Each wave is one turn's batch: the first two are statements held by the lock, the third waits for a place.
+      for (const [wave, ids] of [scheduled.slice(0, 10), scheduled.slice(10, 20)].entries()) {
+        writes.push(...ids.map(start));
+        await eventually(`batch ${wave + 1} of starts is held by the lock`, async () => (await blocked()) >= wave + 1);
+      }
+      writes.push(...scheduled.slice(20).map(start));
+      writes.push(
+        ...Array.from({ length: 5 }, () =>
+          service
+            .request('POST', '/api/v1/campaigns', { body: { name: 'plain', startAt: inDays(1) } })
+            .then((a) => a.status),
+        ),
+      );
+      await eventually('the third wave of starts counts as waiting', async () => {
+        const gauges = writeGauges((await service.request('GET', '/metrics', { token: null })).text);
+        return gauges.waiting >= 10 && gauges.running >= 2;
+      });
+    } finally {
+      await lock.rollback();
+    }
+    expect(await Promise.all(writes)).to.deep.equal(Array.from(writes, () => 200));
+    expect(writeGauges((await service.request('GET', '/metrics', { token: null })).text)).to.deep.equal({
+      running: 0,
+      waiting: 0,
+    });
+  });
 });

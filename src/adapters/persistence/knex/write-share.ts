@@ -21,10 +21,38 @@ export function whileWriting<T>(db: Knex, write: () => Promise<T>): Promise<T> {
   return gate === undefined ? write() : gate.through(write);
 }
 
-/** The writes running on `db` and those waiting for their place; both 0 where writes are not counted. */
+/** What gathers writes on a database before they reach its gate: calls waiting for a statement that writes a batch. */
+export interface WriteGatherer {
+  readonly queued: number;
+}
+
+/** Held weakly: a gatherer that is gone no longer counts. */
+const gatherers = new WeakMap<Knex, Set<WeakRef<WriteGatherer>>>();
+
+/** Counts the writes `gatherer` holds among those waiting on `db`, for as long as it lives. */
+export function countWritesGathered(db: Knex, gatherer: WriteGatherer): void {
+  if (!gatherers.has(db)) gatherers.set(db, new Set());
+  gatherers.get(db)!.add(new WeakRef(gatherer));
+}
+
+function writesGathered(db: Knex): number {
+  let sum = 0;
+  for (const ref of gatherers.get(db) ?? []) {
+    const gatherer = ref.deref();
+    if (gatherer === undefined) gatherers.get(db)!.delete(ref);
+    else sum += gatherer.queued;
+  }
+  return sum;
+}
+
+/**
+ * The writes running on `db` (each holding a connection: a unit of work, or a statement writing a batch) and those
+ * waiting (for a place, or for a batch to take them); both 0 where writes are not counted.
+ */
 export function writesOn(db: Knex): { running: number; waiting: number } {
   const gate = gateOf(db);
-  return { running: gate?.running ?? 0, waiting: gate?.queued ?? 0 };
+  if (gate === undefined) return { running: 0, waiting: 0 };
+  return { running: gate.running, waiting: gate.queued + writesGathered(db) };
 }
 
 function gateOf(db: Knex): CountingGate | undefined {

@@ -4,6 +4,7 @@ import { CampaignAlreadyExists } from '../../../application/index.js';
 import { Campaign, type CampaignEvent, type CampaignId } from '../../../domain/index.js';
 import { traceBatch } from '../../tracing/group-commit-span.js';
 import { activeTraceContext } from '../../tracing/trace-context.js';
+import { countWritesGathered } from '../knex/write-share.js';
 import { type CampaignRow, toRow, toSnapshot } from '../rows/campaign-rows.js';
 import { isUniqueViolation } from '../rows/database-values.js';
 import { outboxRows } from '../rows/outbox-rows.js';
@@ -53,6 +54,8 @@ export class CoalescedCampaigns {
         ),
       limits,
     );
+    countWritesGathered(db, this.changes);
+    countWritesGathered(db, this.inserts);
   }
 
   async find(id: CampaignId): Promise<Campaign | undefined> {

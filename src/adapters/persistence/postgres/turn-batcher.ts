@@ -29,6 +29,11 @@ export class TurnBatcher<I, O> {
     private readonly limits: BatchLimits,
   ) {}
 
+  /** Calls waiting for a batch to take them. */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
   add(input: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.waiting.push({ input, resolve, reject });
