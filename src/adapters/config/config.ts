@@ -104,6 +104,12 @@ function isBrokerAddress(address: string): boolean {
   return port !== undefined && Number(port) >= 1 && Number(port) <= 65_535;
 }
 
+/** A URL keys can be fetched from: `mailto:x` or `ftp://…` parse as URLs, but no key set is read from them. */
+function isHttpUrl(text: string): boolean {
+  const protocol = URL.canParse(text) ? new URL(text).protocol : '';
+  return protocol === 'http:' || protocol === 'https:';
+}
+
 /** One of `values`; an empty value is unset and reads as `unset`. */
 function oneOf<const T extends readonly [string, ...string[]]>(values: T, unset: T[number]) {
   return optionalText.pipe(z.enum(values).optional()).transform((v) => v ?? unset);
@@ -124,7 +130,9 @@ const schema = z.object({
   AUTH_JWT_SECRET: optionalText.refine((v) => v === undefined || Buffer.byteLength(v) >= 32, {
     message: 'must be at least 32 bytes long for HS256',
   }),
-  AUTH_JWKS_URL: optionalText.refine((v) => v === undefined || URL.canParse(v), { message: 'must be a URL' }),
+  AUTH_JWKS_URL: optionalText.refine((v) => v === undefined || isHttpUrl(v), {
+    message: 'must be an http:// or https:// URL (where the issuer publishes its keys)',
+  }),
   AUTH_ISSUER: optionalText,
   AUTH_AUDIENCE: optionalText,
   AUTH_CLOCK_TOLERANCE_SECONDS: wholeNumber(0, 300, 5),
@@ -182,7 +190,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     throw new ConfigError([...problems, ...tracingProblems]);
   }
   const v = parsed.data;
-  const production = v.NODE_ENV === 'production';
+  // Any case: `Production` is meant as production, and taking it otherwise would start with development tokens.
+  const production = v.NODE_ENV?.toLowerCase() === 'production';
   const dataDir = resolve(v.DATA_DIR ?? 'data');
   return {
     production,

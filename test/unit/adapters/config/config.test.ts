@@ -34,8 +34,20 @@ describe('Configuration', () => {
     expect(configProblems({ AUTH_JWKS_URL: 'not a url' })[0]).to.match(/^AUTH_JWKS_URL /);
   });
 
-  it('refuses to run in production without a way to verify tokens, naming the variables', () => {
-    expect(configProblems({ NODE_ENV: 'production' })[0]).to.match(/AUTH_JWT_SECRET or AUTH_JWKS_URL is required/);
+  it('takes a JWKS URL only over http or https, where a key set can be read', () => {
+    for (const url of ['mailto:keys@example.test', 'ftp://id.example.test/jwks', 'file:///etc/jwks.json'])
+      expect(configProblems({ AUTH_JWKS_URL: url })[0], url).to.match(/^AUTH_JWKS_URL must be an http/);
+    for (const url of ['https://id.example.test/jwks', 'http://127.0.0.1:9000/jwks'])
+      expect(loadConfig({ AUTH_JWKS_URL: url }).auth, url).to.deep.equal({ mode: 'jwks', jwksUrl: new URL(url) });
+  });
+
+  it('refuses to run in production without a way to verify tokens, naming the variables, however production is written', () => {
+    for (const production of ['production', 'Production', 'PRODUCTION', ' production '])
+      expect(configProblems({ NODE_ENV: production })[0], production).to.match(
+        /AUTH_JWT_SECRET or AUTH_JWKS_URL is required/,
+      );
+    expect(loadConfig({ NODE_ENV: 'Production', AUTH_JWT_SECRET: 'x'.repeat(32) }).production).to.equal(true);
+    expect(loadConfig({ NODE_ENV: 'staging' }).production).to.equal(false);
   });
 
   it('refuses both a secret and a JWKS URL', () => {
