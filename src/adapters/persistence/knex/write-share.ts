@@ -35,14 +35,11 @@ export function countWritesGathered(db: Knex, gatherer: WriteGatherer): void {
   gatherers.get(db)!.add(new WeakRef(gatherer));
 }
 
+/** Read at each scrape; the gatherers that are gone are forgotten then. */
 function writesGathered(db: Knex): number {
-  let sum = 0;
-  for (const ref of gatherers.get(db) ?? []) {
-    const gatherer = ref.deref();
-    if (gatherer === undefined) gatherers.get(db)!.delete(ref);
-    else sum += gatherer.queued;
-  }
-  return sum;
+  const living = [...(gatherers.get(db) ?? [])].filter((ref) => ref.deref() !== undefined);
+  gatherers.set(db, new Set(living));
+  return living.reduce((sum, ref) => sum + (ref.deref()?.queued ?? 0), 0);
 }
 
 /**
