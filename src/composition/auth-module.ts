@@ -1,5 +1,7 @@
 import { ContainerModule } from 'inversify';
+import type { Logger } from 'pino';
 import { TokenVerifier } from '../adapters/auth/token-verifier.js';
+import { VerifiedTokenCache } from '../adapters/auth/verified-token-cache.js';
 import type { ServiceConfig } from '../adapters/config/config.js';
 import { TYPES } from './types.js';
 
@@ -8,20 +10,27 @@ export function authModule(developmentSecret: string | undefined): ContainerModu
   return new ContainerModule(({ bind }) => {
     bind(TYPES.TokenVerifier)
       .toResolvedValue(
-        (config: ServiceConfig) => {
+        (config: ServiceConfig, logger: Logger) => {
           const key =
             config.auth.mode === 'secret'
               ? { kind: 'secret' as const, secret: config.auth.secret }
               : config.auth.mode === 'jwks'
                 ? { kind: 'jwks' as const, jwksUrl: config.auth.jwksUrl }
                 : { kind: 'secret' as const, secret: developmentSecret ?? '' };
-          return new TokenVerifier(key, {
-            issuer: config.issuer,
-            audience: config.audience,
-            clockToleranceSeconds: config.clockToleranceSeconds,
-          });
+          return new TokenVerifier(
+            key,
+            { issuer: config.issuer, audience: config.audience, clockToleranceSeconds: config.clockToleranceSeconds },
+            new VerifiedTokenCache(),
+            (problem) =>
+              problem === undefined
+                ? logger.info({ component: 'auth' }, 'the key set at AUTH_JWKS_URL is read again')
+                : logger.warn(
+                    { component: 'auth', error: problem },
+                    'the key set at AUTH_JWKS_URL cannot be fetched: requests with a token are answered 503',
+                  ),
+          );
         },
-        [TYPES.Config],
+        [TYPES.Config, TYPES.Logger],
       )
       .inSingletonScope();
   });

@@ -38,6 +38,8 @@ interface Scene {
   raw(call?: RawCall): Promise<Answer>;
   /** A third service that waits for headers only 300 ms, started the first time a scenario needs it. */
   impatient(): Promise<TestService>;
+  /** A service whose tokens are verified with a key set nothing serves, and a token it would fetch that set for. */
+  keyless(): Promise<{ on: TestService; token: string }>;
 }
 
 /** A request of the operation written byte for byte: fetch() sends no request without Host, nor an Expect. */
@@ -234,6 +236,14 @@ function sharedScenarios(operation: Operation): Record<string, Scenario[]> {
           },
         ]
       : [],
+    '503': [
+      async ({ call, keyless, clock }) =>
+        call({
+          ...(await keyless()),
+          id: '1',
+          ...(takesBody ? { body: operation.path.endsWith('/campaigns') ? validCampaign(clock) : {} } : {}),
+        }),
+    ],
     '500': [
       async ({ call, broken, clock }) =>
         call({
@@ -286,6 +296,7 @@ describe('The OpenAPI contract (docs/openapi.yaml against the running service)',
   let service: TestService;
   let brokenService: TestService | undefined;
   let impatientService: TestService | undefined;
+  let keylessService: TestService | undefined;
   const clock = new FixedClock(new Date());
 
   before(async () => {
@@ -295,6 +306,7 @@ describe('The OpenAPI contract (docs/openapi.yaml against the running service)',
     await service.stop();
     await brokenService?.stop();
     await impatientService?.stop();
+    await keylessService?.stop();
   });
   beforeEach(() => clock.set(new Date()));
 
@@ -352,6 +364,15 @@ describe('The OpenAPI contract (docs/openapi.yaml against the running service)',
       async impatient() {
         impatientService ??= await TestService.start(SQLITE, { env: { HTTP_HEADERS_TIMEOUT_MS: '300' } });
         return impatientService;
+      },
+      async keyless() {
+        // Port 9 (discard) has no listener here: the key set's fetch is refused.
+        keylessService ??= await TestService.start(SQLITE, {
+          env: { AUTH_JWT_SECRET: '', AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks.json' },
+        });
+        const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+        const token = `${part({ alg: 'RS256', kid: 'k1' })}.${part({ sub: 'x', exp: 4_000_000_000 })}.${part({ s: 1 })}`;
+        return { on: keylessService, token };
       },
     };
     return scene;

@@ -14,6 +14,12 @@ export type VerificationKey = { kind: 'secret'; secret: string } | { kind: 'jwks
 
 export class TokenRejected extends Error {}
 
+/** The key set that verifies tokens could not be had (unreachable, slow, not a key set): the service's fault, not the token's. */
+export class KeySetUnavailable extends Error {}
+
+/** Told when fetching the key set starts failing (with why) and when it works again; never twice in a row alike. */
+export type KeySetReport = (problem: string | undefined) => void;
+
 /**
  * Verifies bearer JWTs. A token that verified once is remembered until it expires, so a client that
  * reuses its token pays for the signature check once, not on every request.
@@ -26,12 +32,13 @@ export class TokenVerifier {
     key: VerificationKey,
     private readonly rules: VerificationRules,
     readonly verified = new VerifiedTokenCache(),
+    report: KeySetReport = () => undefined,
   ) {
     if (key.kind === 'secret') {
       this.key = new TextEncoder().encode(key.secret);
       this.algorithms = ['HS256'];
     } else {
-      this.key = createRemoteJWKSet(key.jwksUrl);
+      this.key = remoteKeySet(key.jwksUrl, report);
       this.algorithms = ['RS256', 'ES256'];
     }
   }
@@ -64,9 +71,40 @@ export class TokenVerifier {
           : await jwtVerify(token, this.key, options);
       return payload;
     } catch (error) {
+      if (error instanceof KeySetUnavailable) throw error;
       throw new TokenRejected(describe(error));
     }
   }
+}
+
+/**
+ * The keys of the set at `url`, fetched and kept by jose. A token naming no key of a set that was read is the
+ * token's problem; any other failure (no answer, a timeout, another status than 200, no key set in the body) is
+ * the key set's, and `report` hears of it when it starts and when it ends.
+ */
+function remoteKeySet(url: URL, report: KeySetReport): JWTVerifyGetKey {
+  const keys = createRemoteJWKSet(url);
+  let failing = false;
+  const fetched = (problem: string | undefined) => {
+    if (failing === (problem !== undefined)) return;
+    failing = problem !== undefined;
+    report(problem);
+  };
+  return async (header, token) => {
+    try {
+      const key = await keys(header, token);
+      fetched(undefined);
+      return key;
+    } catch (error) {
+      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
+        fetched(undefined);
+        throw error;
+      }
+      const problem = error instanceof Error ? error.message : String(error);
+      fetched(problem);
+      throw new KeySetUnavailable(problem);
+    }
+  };
 }
 
 const MALFORMED = 'the token is malformed or cannot be verified';

@@ -1,6 +1,6 @@
 import type { Context, Middleware } from 'koa';
 import type { Principal } from '../auth/principal.js';
-import { TokenRejected, type TokenVerifier } from '../auth/token-verifier.js';
+import { KeySetUnavailable, TokenRejected, type TokenVerifier } from '../auth/token-verifier.js';
 import { RequestRefused } from './request-refused.js';
 
 const CHALLENGE = 'Bearer realm="campaigns"';
@@ -45,6 +45,14 @@ async function authenticate(ctx: Context, verifier: TokenVerifier): Promise<Prin
   try {
     return await verifier.verify(token);
   } catch (error) {
+    if (error instanceof KeySetUnavailable) {
+      throw new RequestRefused(
+        'TOKEN_KEYS_UNAVAILABLE',
+        'The keys that verify tokens cannot be fetched now (AUTH_JWKS_URL); the token was not judged, try again',
+        {},
+        { 'Retry-After': '5' },
+      );
+    }
     if (!(error instanceof TokenRejected)) throw error;
     throw new RequestRefused(
       'UNAUTHORIZED',

@@ -4,8 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { mintToken } from '../../../src/adapters/auth/token-minter.js';
+import { createLogger } from '../../../src/composition/logger.js';
 import { SQLITE } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
+import { LogLines } from '../../support/log-lines.js';
 import { TEST_SECRET, TestService } from '../../support/test-service.js';
 
 const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -174,6 +176,62 @@ describe('Tokens verified against a JWKS (RS256)', () => {
   it('refuses an HS256 token, whatever secret signed it', async () => {
     const token = await signed({ sub: 'bob', scope: 'campaigns:write', exp: nowSeconds() + 60 });
     expect((await service.request('POST', '/api/v1/campaigns', { token, body: { name: 'x' } })).status).to.equal(401);
+  });
+});
+
+describe('Tokens verified against a JWKS that cannot be fetched', () => {
+  type KeySetState = 'hang up' | 'error 500' | 'not JSON' | 'no key set' | 'serving';
+  let state: KeySetState = 'hang up';
+  let jwks: Server;
+  let service: TestService;
+  let out: LogLines;
+  let privateKey: CryptoKey;
+
+  before(async () => {
+    const pair = await generateKeyPair('RS256');
+    privateKey = pair.privateKey;
+    const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+    jwks = createServer((req, res) => {
+      if (state === 'hang up') req.socket.destroy();
+      else if (state === 'error 500') res.writeHead(500).end('down');
+      else if (state === 'not JSON') res.setHeader('content-type', 'text/html').end('<html>login</html>');
+      else if (state === 'no key set') res.setHeader('content-type', 'application/json').end('{"keys":"none"}');
+      else res.setHeader('content-type', 'application/json').end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const { port } = jwks.address() as AddressInfo;
+    out = new LogLines();
+    service = await TestService.start(SQLITE, {
+      env: { AUTH_JWT_SECRET: '', AUTH_JWKS_URL: `http://127.0.0.1:${port}/jwks.json` },
+      logger: createLogger('info', { destination: out }),
+    });
+  });
+  after(async () => {
+    await service.stop();
+    jwks.close();
+  });
+
+  it('answers 503 with Retry-After, not 401, while the key set fails in any way, changes nothing, warns once, and verifies again once it is back', async () => {
+    const token = await new SignJWT({ scope: 'campaigns:write campaigns:read' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setSubject('carol')
+      .setExpirationTime('5m')
+      .sign(privateKey);
+    const create = () => service.request('POST', '/api/v1/campaigns', { token, body: { name: 'Via SSO' } });
+    for (const failing of ['hang up', 'error 500', 'not JSON', 'no key set', 'hang up'] as const) {
+      state = failing;
+      const answer = await create();
+      expect(answer.status, failing).to.equal(503);
+      expect(answer.body.code, failing).to.equal('TOKEN_KEYS_UNAVAILABLE');
+      expect(answer.headers.get('retry-after'), failing).to.equal('5');
+      expect(answer.headers.get('www-authenticate'), failing).to.equal(null);
+    }
+    expect(await service.db('campaigns').count({ n: '*' }).first()).to.deep.include({ n: 0 });
+    state = 'serving';
+    expect((await create()).status).to.equal(200);
+    const auth = out.lines.filter((line) => line.component === 'auth');
+    expect(auth.map((line) => line.level)).to.deep.equal([40, 30]);
+    expect(auth[0]!.error).to.be.a('string').and.not.equal('');
   });
 });
 
