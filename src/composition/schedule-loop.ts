@@ -12,11 +12,20 @@ function named(kind: string, ids: readonly string[]): Record<string, number | st
   return { [kind]: ids.length, [`${kind}Campaigns`]: ids.slice(0, LOGGED_CAMPAIGNS) };
 }
 
-/** Runs the schedule at startup (catching up on what came due while the service was down) and then every interval. */
+/**
+ * Runs the schedule at startup (catching up on what came due while the service was down) and then every interval.
+ * A problem that lasts is logged when it begins, and at `debug` while it lasts: a run that fails (the database
+ * down) at `warn`, then `info` once a run works again; the campaigns a run leaves alone at `error` whenever they are
+ * others than the run before left.
+ */
 export class ScheduleLoop {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** Runs that failed since the last that worked. */
+  private failedRuns = 0;
+  /** The campaigns the last run left alone or behind, as one key. */
+  private leftAlone = '';
 
   constructor(
     private readonly schedule: RunSchedule,
@@ -45,6 +54,8 @@ export class ScheduleLoop {
   private async runOnce(): Promise<void> {
     try {
       const run = await this.schedule.execute({ stopped: () => this.stopped });
+      if (this.failedRuns > 0) this.logger.info({ failedRuns: this.failedRuns }, 'schedule runs again');
+      this.failedRuns = 0;
       if (run.started.length + run.completed.length > 0) {
         this.logger.info(
           {
@@ -55,8 +66,11 @@ export class ScheduleLoop {
           'schedule ran',
         );
       }
+      const leftAlone = `${run.failed.map((failure) => failure.id).join(',')}|${run.impossible.join(',')}`;
+      const level = leftAlone === this.leftAlone ? 'debug' : 'error';
+      this.leftAlone = leftAlone;
       if (run.failed.length > 0) {
-        this.logger.error(
+        this.logger[level](
           {
             ...named(
               'failed',
@@ -68,13 +82,17 @@ export class ScheduleLoop {
         );
       }
       if (run.impossible.length > 0) {
-        this.logger.error(
+        this.logger[level](
           named('impossible', run.impossible),
           'due campaigns in an impossible state (corrupt data) were left alone',
         );
       }
     } catch (err) {
-      this.logger.warn({ err }, 'schedule run failed; retrying at the next interval');
+      this.failedRuns++;
+      this.logger[this.failedRuns === 1 ? 'warn' : 'debug'](
+        { err, failedRuns: this.failedRuns },
+        'schedule run failed; retrying at every interval',
+      );
     }
   }
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { RunSchedule } from '../../../src/application/index.js';
 import { createLogger } from '../../../src/composition/logger.js';
 import { ScheduleLoop } from '../../../src/composition/schedule-loop.js';
@@ -9,6 +10,7 @@ import { campaignIn, hoursLater } from '../../mothers/campaign-mother.js';
 import { eventually } from '../../support/eventually.js';
 import { expect } from '../../support/expect.js';
 import { LogLines } from '../../support/log-lines.js';
+import { propertyParameters } from '../../support/property-runs.js';
 
 describe('ScheduleLoop', () => {
   it('stops a run in progress after the campaign in hand: what else was due waits for the next start', async () => {
@@ -59,5 +61,55 @@ describe('ScheduleLoop', () => {
     const [impossible] = log.withMessage('due campaigns in an impossible state (corrupt data) were left alone');
     expect(impossible).to.include({ impossible: 150 });
     expect(impossible!.impossibleCampaigns).to.have.length(100);
+  });
+  it('logs a lasting problem when it begins and when it ends, not at every run (generated)', async () => {
+    type Outcome = { kind: 'fails' } | { kind: 'runs'; failed: string[]; impossible: string[] };
+    const outcome: fc.Arbitrary<Outcome> = fc.oneof(
+      fc.constant({ kind: 'fails' as const }),
+      fc.record({
+        kind: fc.constant('runs' as const),
+        failed: fc.subarray(['1', '2']),
+        impossible: fc.subarray(['3']),
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(outcome, { maxLength: 12 }), async (outcomes) => {
+        const script = [...outcomes];
+        let runs = 0;
+        const schedule = {
+          execute: async () => {
+            runs++;
+            const next = script.shift() ?? { kind: 'runs', failed: [], impossible: [] };
+            if (next.kind === 'fails') throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+            const failed = next.failed.map((id) => ({ id, error: new Error('refused') }));
+            return { started: [], completed: [], skipped: [], impossible: next.impossible, failed };
+          },
+        } as unknown as RunSchedule;
+        const log = new LogLines();
+        const loop = new ScheduleLoop(schedule, 1, createLogger('info', { destination: log }));
+        await loop.start();
+        await eventually('every scripted run ran, and one more', () => runs > outcomes.length + 1);
+        await loop.stop();
+
+        const ran = [...outcomes, { kind: 'runs' as const, failed: [], impossible: [] }];
+        const outagesBegun = ran.filter((o, i) => o.kind === 'fails' && ran[i - 1]?.kind !== 'fails').length;
+        const outagesEnded = ran.filter((o, i) => o.kind === 'runs' && ran[i - 1]?.kind === 'fails').length;
+        let before = '|';
+        let newlyLeft = 0;
+        for (const o of ran.filter((r) => r.kind === 'runs')) {
+          const key = `${o.failed.join(',')}|${o.impossible.join(',')}`;
+          if (key !== before) newlyLeft += Number(o.failed.length > 0) + Number(o.impossible.length > 0);
+          before = key;
+        }
+        const text = JSON.stringify(outcomes);
+        expect(log.withMessage('schedule run failed; retrying at every interval'), text).to.have.length(outagesBegun);
+        expect(log.withMessage('schedule runs again'), text).to.have.length(outagesEnded);
+        expect(
+          log.lines.filter((line) => line.level === 50),
+          text,
+        ).to.have.length(newlyLeft);
+      }),
+      propertyParameters(40),
+    );
   });
 });
