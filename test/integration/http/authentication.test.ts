@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
@@ -140,35 +140,48 @@ describe('The authentication gateway filter', () => {
   });
 });
 
+/**
+ * An identity provider's key set on a port of its own: `answer` answers each request for it, given the set as JSON;
+ * `sign` signs an RS256 token for `subject` with the set's one key.
+ */
+async function keySetServer(answer: (keySet: string, req: IncomingMessage, res: ServerResponse) => void = serve) {
+  const pair = await generateKeyPair('RS256');
+  const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+  const keySet = JSON.stringify({ keys: [jwk] });
+  const server = createServer((req, res) => answer(keySet, req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/jwks.json`,
+    sign: (subject: string, scope: string) =>
+      new SignJWT({ scope })
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setSubject(subject)
+        .setExpirationTime('5m')
+        .sign(pair.privateKey),
+    close: () => server.close(),
+  };
+}
+
+function serve(keySet: string, _req: IncomingMessage, res: ServerResponse): void {
+  res.setHeader('content-type', 'application/json').end(keySet);
+}
+
 describe('Tokens verified against a JWKS (RS256)', () => {
-  let jwks: Server;
+  let keys: Awaited<ReturnType<typeof keySetServer>>;
   let service: TestService;
-  let privateKey: CryptoKey;
 
   before(async () => {
-    const pair = await generateKeyPair('RS256');
-    privateKey = pair.privateKey;
-    const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
-    jwks = createServer((_req, res) =>
-      res.setHeader('content-type', 'application/json').end(JSON.stringify({ keys: [jwk] })),
-    );
-    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-    const { port } = jwks.address() as AddressInfo;
-    service = await TestService.start(SQLITE, {
-      env: { AUTH_JWT_SECRET: '', AUTH_JWKS_URL: `http://127.0.0.1:${port}/jwks.json` },
-    });
+    keys = await keySetServer();
+    service = await TestService.start(SQLITE, { env: { AUTH_JWT_SECRET: '', AUTH_JWKS_URL: keys.url } });
   });
   after(async () => {
     await service.stop();
-    jwks.close();
+    keys.close();
   });
 
   it('accepts a token signed by a key of the set', async () => {
-    const token = await new SignJWT({ scope: 'campaigns:write' })
-      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
-      .setSubject('bob')
-      .setExpirationTime('5m')
-      .sign(privateKey);
+    const token = await keys.sign('bob', 'campaigns:write');
     const answer = await service.request('POST', '/api/v1/campaigns', { token, body: { name: 'From SSO' } });
     expect(answer.status).to.equal(200);
   });
@@ -182,41 +195,31 @@ describe('Tokens verified against a JWKS (RS256)', () => {
 describe('Tokens verified against a JWKS that cannot be fetched', () => {
   type KeySetState = 'hang up' | 'error 500' | 'not JSON' | 'no key set' | 'serving';
   let state: KeySetState = 'hang up';
-  let jwks: Server;
+  let keys: Awaited<ReturnType<typeof keySetServer>>;
   let service: TestService;
   let out: LogLines;
-  let privateKey: CryptoKey;
 
   before(async () => {
-    const pair = await generateKeyPair('RS256');
-    privateKey = pair.privateKey;
-    const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
-    jwks = createServer((req, res) => {
+    keys = await keySetServer((keySet, req, res) => {
       if (state === 'hang up') req.socket.destroy();
       else if (state === 'error 500') res.writeHead(500).end('down');
       else if (state === 'not JSON') res.setHeader('content-type', 'text/html').end('<html>login</html>');
       else if (state === 'no key set') res.setHeader('content-type', 'application/json').end('{"keys":"none"}');
-      else res.setHeader('content-type', 'application/json').end(JSON.stringify({ keys: [jwk] }));
+      else serve(keySet, req, res);
     });
-    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-    const { port } = jwks.address() as AddressInfo;
     out = new LogLines();
     service = await TestService.start(SQLITE, {
-      env: { AUTH_JWT_SECRET: '', AUTH_JWKS_URL: `http://127.0.0.1:${port}/jwks.json` },
+      env: { AUTH_JWT_SECRET: '', AUTH_JWKS_URL: keys.url },
       logger: createLogger('info', { destination: out }),
     });
   });
   after(async () => {
     await service.stop();
-    jwks.close();
+    keys.close();
   });
 
   it('answers 503 with Retry-After, not 401, while the key set fails in any way, changes nothing, warns once, and verifies again once it is back', async () => {
-    const token = await new SignJWT({ scope: 'campaigns:write campaigns:read' })
-      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
-      .setSubject('carol')
-      .setExpirationTime('5m')
-      .sign(privateKey);
+    const token = await keys.sign('carol', 'campaigns:write campaigns:read');
     const create = () => service.request('POST', '/api/v1/campaigns', { token, body: { name: 'Via SSO' } });
     for (const failing of ['hang up', 'error 500', 'not JSON', 'no key set', 'hang up'] as const) {
       state = failing;

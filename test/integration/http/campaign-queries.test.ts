@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { ORIGINAL_STATUS } from '../../../src/adapters/http/campaign-json.js';
 import { DATABASE_KINDS } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
 import { propertyParameters } from '../../support/property-runs.js';
@@ -32,14 +33,7 @@ for (const kind of DATABASE_KINDS) {
       const original = await service.request('GET', '/api/v1/campaigns?status=Pending&pageSize=100');
       expect(original.status).to.equal(200);
       expect(original.body.campaigns.map((c: { status: string }) => c.status)).to.deep.equal(['Pending', 'Pending']);
-      const WORDS: Record<string, string> = {
-        draft: 'Draft',
-        scheduled: 'Pending',
-        running: 'Running',
-        paused: 'Paused',
-        terminated: 'Terminated',
-        completed: 'Completed',
-      };
+      const WORDS: Record<string, string> = ORIGINAL_STATUS;
       const spelled = fc
         .tuple(fc.constantFrom(...Object.keys(WORDS)), fc.boolean(), fc.array(fc.boolean(), { minLength: 10 }))
         .map(([status, inOriginal, capitals]) => ({

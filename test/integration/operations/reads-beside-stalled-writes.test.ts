@@ -19,6 +19,28 @@ function beforeRelease<T>(answer: Promise<T>): Promise<T | 'not before the write
   ]);
 }
 
+/**
+ * Holds every write to the campaigns and the outbox, as a stalled disk would, from a transaction of `outside`; reads
+ * (ACCESS SHARE) go on. `blocked` counts the service's backends waiting for it, asked outside the lock's transaction,
+ * which sees pg_stat_activity as it was at its first look.
+ */
+async function holdWrites(outside: Knex): Promise<{ blocked: () => Promise<number>; release: () => Promise<void> }> {
+  const lock = await outside.transaction();
+  await lock.raw('LOCK TABLE campaigns, outbox IN EXCLUSIVE MODE');
+  const holder = (await lock.raw('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
+  return {
+    blocked: async () =>
+      (
+        await outside.raw('SELECT count(*)::int AS n FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))', [
+          holder,
+        ])
+      ).rows[0].n as number,
+    release: async () => {
+      await lock.rollback();
+    },
+  };
+}
+
 describe('Reads while PostgreSQL holds every write', () => {
   let service: TestService;
   let outside: Knex;
@@ -37,12 +59,9 @@ describe('Reads while PostgreSQL holds every write', () => {
 
   it('answer a campaign, the list, readiness and metrics at once, and every write held meanwhile is answered once they go on', async () => {
     const scheduled = await Promise.all(Array.from({ length: 20 }, () => service.createCampaign()));
-    const lock = await outside.transaction();
+    const lock = await holdWrites(outside);
     let writes: Promise<number>[] = [];
     try {
-      // Writes wait for this lock as they would for a stalled disk; reads (ACCESS SHARE) go on.
-      await lock.raw('LOCK TABLE campaigns, outbox IN EXCLUSIVE MODE');
-      const holder = (await lock.raw('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
       // With an Idempotency-Key a create is a transaction of its own, on a connection of its own: enough of them
       // take every place writes may hold (creates without one, like starts, share a statement per turn).
       let key = 0;
@@ -55,14 +74,10 @@ describe('Reads while PostgreSQL holds every write', () => {
       const starts = scheduled.map((id) => service.request('POST', `/api/v1/campaigns/${id}/start`));
       writes = [...creates, ...starts].map((answer) => answer.then((a) => a.status));
       await eventually('the writes hold every connection they may', async () => {
-        // Asked outside the lock's transaction, which sees pg_stat_activity as it was at its first look.
-        const { rows } = await outside.raw(
-          'SELECT count(*)::int AS n FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))',
-          [holder],
-        );
+        const blocked = await lock.blocked();
         // Should fewer creates than there are places have reached the pool yet, another one takes the next place.
-        if (rows[0].n < writePlaces) writes.push(create().then((a) => a.status));
-        return rows[0].n >= writePlaces;
+        if (blocked < writePlaces) writes.push(create().then((a) => a.status));
+        return blocked >= writePlaces;
       });
 
       const campaign = await beforeRelease(service.request('GET', `/api/v1/campaigns/${scheduled[0]}?view=service`));
@@ -82,7 +97,7 @@ describe('Reads while PostgreSQL holds every write', () => {
       expect(held).to.include({ running: writePlaces });
       expect(held).to.have.property('waiting').above(0);
     } finally {
-      await lock.rollback();
+      await lock.release();
     }
     expect(await Promise.all(writes)).to.deep.equal(Array.from(writes, () => 200));
     expect(writeGauges((await service.request('GET', '/metrics', { token: null })).text)).to.deep.equal({
@@ -95,22 +110,17 @@ describe('Reads while PostgreSQL holds every write', () => {
   });
   it('counts as waiting the plain starts and creates that wait for a batch to take them, and as running the statements held', async () => {
     const scheduled = await Promise.all(Array.from({ length: 30 }, () => service.createCampaign()));
-    const lock = await outside.transaction();
+    const lock = await holdWrites(outside);
     const writes: Promise<number>[] = [];
     try {
-      await lock.raw('LOCK TABLE campaigns, outbox IN EXCLUSIVE MODE');
-      const holder = (await lock.raw('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
-      const blocked = async () =>
-        (
-          await outside.raw('SELECT count(*)::int AS n FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))', [
-            holder,
-          ])
-        ).rows[0].n as number;
       const start = (id: string) => service.request('POST', `/api/v1/campaigns/${id}/start`).then((a) => a.status);
       // Each wave is one turn's batch: the first two are statements held by the lock, the third waits for a place.
       for (const [wave, ids] of [scheduled.slice(0, 10), scheduled.slice(10, 20)].entries()) {
         writes.push(...ids.map(start));
-        await eventually(`batch ${wave + 1} of starts is held by the lock`, async () => (await blocked()) >= wave + 1);
+        await eventually(
+          `batch ${wave + 1} of starts is held by the lock`,
+          async () => (await lock.blocked()) >= wave + 1,
+        );
       }
       writes.push(...scheduled.slice(20).map(start));
       writes.push(
@@ -125,7 +135,7 @@ describe('Reads while PostgreSQL holds every write', () => {
         return gauges.waiting >= 10 && gauges.running >= 2;
       });
     } finally {
-      await lock.rollback();
+      await lock.release();
     }
     expect(await Promise.all(writes)).to.deep.equal(Array.from(writes, () => 200));
     expect(writeGauges((await service.request('GET', '/metrics', { token: null })).text)).to.deep.equal({
