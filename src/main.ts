@@ -5,12 +5,18 @@ import { DatabaseFileUnusable } from './adapters/persistence/sqlite/writable-fil
 import { createLogger, writeAfterLogLines } from './composition/logger.js';
 import { type RunningService, startService } from './composition/service.js';
 import { StartupFailure } from './composition/startup-failure.js';
+import { StartupStop } from './composition/startup-stop.js';
 import { stopOnSignals } from './composition/stop-on-signals.js';
 
 async function main(): Promise<void> {
   const config = loadOrExit();
   const logger = createLogger(config.logLevel, { pretty: process.stdout.isTTY === true && !config.production });
-  const service = await startService(config, logger).catch((error: unknown) => {
+  // From the first step: a signal while starting stops what has started (startup-stop.ts).
+  const startup = new StartupStop();
+  stopOnSignals(startup, logger, config.shutdownTimeoutMs);
+  const service = await startService(config, logger, { startup }).catch((error: unknown) => {
+    // Stopped while starting: the signal's handler ends the process once what started has stopped.
+    if (startup.stopping) return new Promise<never>(() => {});
     if (error instanceof DatabaseFileUnusable) {
       logger.fatal({ file: error.file, error: error.osError }, 'the SQLite database file cannot be used');
       process.exit(1);
@@ -28,7 +34,6 @@ async function main(): Promise<void> {
   });
   logger.info({ url: service.url, database: config.database.kind }, 'campaign service listening');
   if (service.developmentSecret !== undefined) await printDevelopmentHelp(service, logger);
-  stopOnSignals(service, logger, config.shutdownTimeoutMs);
 }
 
 function loadOrExit() {

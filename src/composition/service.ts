@@ -25,6 +25,7 @@ import { persistenceModule } from './persistence-module.js';
 import { startRelayInProcess } from './relay-process.js';
 import { serviceModule } from './service-module.js';
 import { listenFailure, migrateOrExplain, StartupFailure } from './startup-failure.js';
+import { StartupStop, StartupStopped } from './startup-stop.js';
 import { systemModule } from './system-module.js';
 import { tracingModule } from './tracing-module.js';
 import { TYPES } from './types.js';
@@ -47,6 +48,8 @@ export interface ServiceOverrides {
   unitOfWork?: (db: Knex, signal: OutboxSignal) => UnitOfWork;
   /** The use cases the routes call, given the service's own (a benchmark measures the HTTP layer alone with it). */
   campaignUseCases?: (own: CampaignUseCases) => CampaignUseCases;
+  /** Told of each part as it starts, so a signal during startup stops what runs (main.ts). */
+  startup?: StartupStop;
 }
 
 export function buildContainer(
@@ -90,17 +93,28 @@ export async function startService(
       .inSingletonScope();
   }
 
+  const startup = overrides.startup ?? new StartupStop();
+  startup.started(() => tracing.flush());
   const db = container.get(TYPES.Database);
   const probeDb = container.get(TYPES.ProbeDatabase);
+  startup.started(async () => {
+    await db.destroy();
+    if (probeDb !== db) await probeDb.destroy();
+  });
   const applied = await migrateOrExplain(db, config);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+  startup.goOn();
 
   const pruning = [container.get(TYPES.IdempotencyKeyPruning), container.get(TYPES.OutboxPruning)];
   for (const pass of pruning) pass.start();
+  startup.started(() => Promise.all(pruning.map((pass) => pass.stop())));
   const relay = startRelayInProcess(container, config, logger);
+  if (relay !== undefined) startup.started(() => relay.stop());
 
   const scheduleLoop = config.scheduler.enabled ? container.get(TYPES.ScheduleLoop) : undefined;
+  if (scheduleLoop !== undefined) startup.started(() => scheduleLoop.stop());
   await scheduleLoop?.start();
+  startup.goOn();
 
   const shutdown = container.get(TYPES.ShutdownState);
   const useCases = container.get(TYPES.CampaignUseCases);
@@ -124,9 +138,13 @@ export async function startService(
       throw listenFailure(error, config);
     },
   );
+  if (startup.stopping) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw new StartupStopped();
+  }
   const { port } = server.address() as AddressInfo;
 
-  return {
+  const running: RunningService = {
     url: `http://${config.host && config.host !== '0.0.0.0' && config.host !== '::' ? config.host : '127.0.0.1'}:${port}`,
     server,
     container,
@@ -148,6 +166,8 @@ export async function startService(
       await tracing.flush();
     },
   };
+  startup.up(running);
+  return running;
 }
 
 function developmentSecretIn(dataDir: string): string {

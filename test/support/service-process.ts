@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const MAIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../src/main.js');
+/** `dist/src/main.js`: the service's entry point. */
+export const MAIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../src/main.js');
 
 /** The service as operators run it: `node dist/src/main.js` in a process of its own. */
 export class ServiceProcess {
