@@ -332,8 +332,10 @@ export class Campaign extends AggregateRoot<CampaignEvent> {
     };
     const next: CampaignSnapshot = { ...this.state, ...fields };
     this.validateModification(changes, next, act.now, restarting);
+    // A restart changes the status whether or not the changes name it.
+    const compared = restarting ? { ...given, status: next.status } : given;
     const changedFields = [
-      ...(Object.keys(given) as Array<keyof typeof given>).filter(
+      ...(Object.keys(compared) as Array<keyof typeof compared>).filter(
         (field) => !sameValue(this.state[field], next[field]),
       ),
       ...CONTENT_PARTS.filter((part) => !samePart(this.state.content, next.content, part)),

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   Campaign,
   type CampaignChanges,
@@ -13,6 +14,7 @@ import {
 } from '../../../src/domain/index.js';
 import { aCampaign, campaignIn, hoursLater, CREATED_AT as now } from '../../mothers/campaign-mother.js';
 import { expect } from '../../support/expect.js';
+import { propertyParameters } from '../../support/property-runs.js';
 
 const startBy = (who: string, at = now) => ({ now: at, eventId: 'e-1', by: who, trigger: 'manual' as const });
 
@@ -442,7 +444,7 @@ describe('Campaign.restart', () => {
         type: 'CampaignRestarted',
         previousStatus: status,
         restartedBy: 'bob',
-        changedFields: ['startAt', 'endAt'],
+        changedFields: ['startAt', 'endAt', 'status'],
       });
     });
   }
@@ -453,9 +455,54 @@ describe('Campaign.restart', () => {
       campaign.restart({ endAt: at(200) }, act(50));
       expect(campaign.snapshot()).to.include({ status: 'scheduled', startAt: null });
       expect(campaign.isDueToStart(at(51))).to.equal(false);
-      expect(campaign.pullEvents().at(-1)).to.deep.include({ changedFields: ['endAt', 'startAt'] });
+      expect(campaign.pullEvents().at(-1)).to.deep.include({ changedFields: ['endAt', 'startAt', 'status'] });
     });
   }
+
+  it('names in changedFields exactly the fields whose value the modify or restart changed, status included (generated)', () => {
+    const FIELDS = ['name', 'description', 'zone', 'startAt', 'endAt', 'status'] as const;
+    const same = (a: unknown, b: unknown) =>
+      a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b;
+    const option = <T>(value: T) => fc.constantFrom<'absent' | 'same' | T>('absent', 'same', value);
+    fc.assert(
+      fc.property(
+        fc.constantFrom<CampaignStatus>(...ALL),
+        fc.record({
+          name: option('Renamed'),
+          description: option('Other words'),
+          zone: option('Europe/Paris'),
+          startAt: option(at(100)),
+          endAt: option(at(200)),
+          status: fc.constantFrom<'absent' | 'same' | 'draft' | 'scheduled'>('absent', 'same', 'draft', 'scheduled'),
+        }),
+        (status, chosen) => {
+          const campaign = sale(status);
+          const before = campaign.snapshot();
+          const changes: Record<string, unknown> = {};
+          for (const field of FIELDS) {
+            const choice = chosen[field];
+            if (choice !== 'absent') changes[field] = choice === 'same' ? before[field] : choice;
+          }
+          try {
+            campaign.restart(changes as CampaignChanges, act(50));
+          } catch (error) {
+            if (error instanceof CampaignInvalid || error instanceof CampaignTransitionRefused) return;
+            throw error;
+          }
+          const after = campaign.snapshot();
+          const changed = FIELDS.filter((field) => !same(before[field], after[field]));
+          const events = campaign.pullEvents();
+          if (changed.length === 0) {
+            expect(events).to.deep.equal([]);
+            return;
+          }
+          const last = events.at(-1) as unknown as { changedFields: string[] };
+          expect([...last.changedFields].sort()).to.deep.equal([...changed].sort());
+        },
+      ),
+      propertyParameters(300),
+    );
+  });
 
   it('takes an ended campaign back to draft when the changes say so', () => {
     const campaign = sale('terminated');

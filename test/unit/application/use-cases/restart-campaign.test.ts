@@ -34,7 +34,7 @@ describe('RestartCampaign', () => {
         type: 'CampaignRestarted',
         restartedBy: 'bob',
         previousStatus: status,
-        changedFields: ['startAt', 'endAt'],
+        changedFields: ['startAt', 'endAt', 'status'],
       });
     });
   }
