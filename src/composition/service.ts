@@ -22,6 +22,7 @@ import { databaseModule } from './database-module.js';
 import { messagingModule } from './messaging-module.js';
 import { observabilityModule } from './observability-module.js';
 import { persistenceModule } from './persistence-module.js';
+import { checkPortFree } from './port-check.js';
 import { startRelayInProcess } from './relay-process.js';
 import { serviceModule } from './service-module.js';
 import { listenFailure, migrateOrExplain, StartupFailure } from './startup-failure.js';
@@ -93,6 +94,9 @@ export async function startService(
       .inSingletonScope();
   }
 
+  await checkPortFree(config.port, config.host).catch((error: unknown) => {
+    throw listenFailure(error, config);
+  });
   const startup = overrides.startup ?? new StartupStop();
   startup.started(() => tracing.flush());
   const db = container.get(TYPES.Database);

@@ -3,8 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import knex from 'knex';
+import { mintToken } from '../../../src/adapters/auth/token-minter.js';
 import { expect } from '../../support/expect.js';
 import { type Exit, runToExit } from '../../support/run-to-exit.js';
+import { ServiceProcess } from '../../support/service-process.js';
+import { TEST_SECRET } from '../../support/test-service.js';
 
 async function occupyAPort(): Promise<{ server: Server; port: number }> {
   const server = createServer();
@@ -38,5 +42,38 @@ describe('The service started on a port that is already in use', () => {
     expect(run.code, run.stdout + run.stderr).to.equal(1);
     expect(run.stderr).to.equal(`port ${occupied.port} is in use: set PORT\n`);
     expect(run.stdout, run.stdout).not.to.match(/EADDRINUSE| {4}at /);
+  });
+  it('stops before it runs anything: a campaign due meanwhile is left to the instance that holds the port', async () => {
+    const first = await ServiceProcess.start({ DATA_DIR: dataDir, AUTH_JWT_SECRET: TEST_SECRET, SCHEDULER: 'off' });
+    const token = await mintToken({ secret: TEST_SECRET, subject: 'port-test' });
+    const startAt = new Date(Date.now() + 1_000).toISOString();
+    const created = await fetch(`${first.url}/api/v1/campaigns?view=service`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Due', startAt }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    await first.stop();
+    await new Promise((resolve) => setTimeout(resolve, Date.parse(startAt) + 100 - Date.now()));
+
+    const run = await runToExit(
+      'main.js',
+      { PORT: String(occupied.port), DATA_DIR: dataDir, AUTH_JWT_SECRET: TEST_SECRET, SCHEDULER: 'on' },
+      { cwd: dataDir },
+    );
+    expect(run.code, run.stdout + run.stderr).to.equal(1);
+    expect(run.stderr).to.equal(`port ${occupied.port} is in use: set PORT\n`);
+    const db = knex({
+      client: 'better-sqlite3',
+      connection: { filename: join(dataDir, 'campaigns.sqlite') },
+      useNullAsDefault: true,
+    });
+    try {
+      const row = await db('campaigns').where('id', id).first();
+      expect(row.status).to.equal('scheduled');
+      expect(await db('outbox').count({ n: '*' }).first()).to.deep.include({ n: 0 });
+    } finally {
+      await db.destroy();
+    }
   });
 });
