@@ -85,7 +85,7 @@ describe('campaignEventPayload', () => {
       ],
       [
         'CampaignRestarted',
-        '{"campaignId":"9007199254740993","restartedBy":"bob","previousStatus":"terminated","changedFields":["name","startAt","endAt"]}',
+        '{"campaignId":"9007199254740993","restartedBy":"bob","previousStatus":"terminated","changedFields":["name","startAt","endAt","status"]}',
       ],
       [
         'CampaignModified',
@@ -101,7 +101,7 @@ describe('campaignEventPayload', () => {
       ],
       [
         'CampaignRestarted',
-        '{"campaignId":"9007199254740993","restartedBy":"bob","previousStatus":"completed","changedFields":["endAt","startAt"]}',
+        '{"campaignId":"9007199254740993","restartedBy":"bob","previousStatus":"completed","changedFields":["endAt","startAt","status"]}',
       ],
       ['CampaignDeleted', '{"campaignId":"9007199254740993","deletedBy":"bob","previousStatus":"scheduled"}'],
       [
