@@ -19,12 +19,13 @@ export interface CampaignState {
 
 /**
  * Which moments each status requires (`true`) and forbids (`false`); a moment not listed may be either
- * (a campaign completed while still scheduled never started; one terminated while paused keeps its pausedAt).
+ * (a campaign completed while still scheduled never started; once paused, a campaign keeps the moment of its last
+ * pause through a resume, a termination or its completion, until a restart clears it).
  */
 const MOMENTS_BY_STATUS: Readonly<Record<CampaignStatus, Partial<Record<Moment, boolean>>>> = {
   draft: { startedAt: false, pausedAt: false, terminatedAt: false, completedAt: false },
   scheduled: { startedAt: false, pausedAt: false, terminatedAt: false, completedAt: false },
-  running: { startedAt: true, pausedAt: false, terminatedAt: false, completedAt: false },
+  running: { startedAt: true, terminatedAt: false, completedAt: false },
   paused: { startedAt: true, pausedAt: true, terminatedAt: false, completedAt: false },
   terminated: { startedAt: true, terminatedAt: true, completedAt: false },
   completed: { completedAt: true, terminatedAt: false },

@@ -206,7 +206,8 @@ export class Campaign extends AggregateRoot<CampaignEvent> {
     const act = this.onOwnTime(asked);
     this.allow('resume');
     this.refuseIfEnded(act.now, 'be resumed');
-    this.change({ status: 'running', pausedAt: null }, act.now, act.by);
+    // pausedAt keeps the last pause: the original's pausedDateStr is "" only for a pause that never happened.
+    this.change({ status: 'running' }, act.now, act.by);
     this.record({ type: 'CampaignResumed', ...this.eventFacts(act), resumedBy: act.by });
   }
 

@@ -230,6 +230,23 @@ for (const kind of DATABASE_KINDS) {
       expect((await read(created.body.id)).body.status).to.equal('Pending');
     });
 
+    it('keeps pausedDateStr once a pause happened, through a resume and a termination, until a restart', async () => {
+      const created = await create({ ...CREATE_CAMPAIGN, startDateStr: undefined, endDateStr: undefined });
+      const id = created.body.id as string;
+      const verb = (name: string, query = '') =>
+        service.request('POST', `/api/v1/campaigns/${id}/${name}${query}`, name === 'modify' ? { body: {} } : {});
+      expect((await read(id)).body.pausedDateStr).to.equal('');
+      for (const name of ['start', 'pause']) expect((await verb(name)).status, name).to.equal(200);
+      const paused = (await read(id)).body.pausedDateStr as string;
+      expect(paused).to.match(/^\d\d\/\d\d\/\d{4} \d\d:\d\d:\d\d [AP]M$/);
+      for (const name of ['resume', 'terminate']) {
+        expect((await verb(name)).status, name).to.equal(200);
+        expect((await read(id)).body.pausedDateStr, `after ${name}`).to.equal(paused);
+      }
+      expect((await verb('modify', '?restart=true')).status).to.equal(200);
+      expect((await read(id)).body.pausedDateStr).to.equal('');
+    });
+
     it('takes a date given both ways when both name the same instant, and names the Volt MX field when they do not', async () => {
       const agreeing = { ...CREATE_WITH_RICH_PUSH, startAt: '2036-05-30T17:18:16Z' };
       expect((await create(agreeing)).status).to.equal(200);

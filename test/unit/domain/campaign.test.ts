@@ -271,11 +271,12 @@ describe('Campaign.pause', () => {
 });
 
 describe('Campaign.resume', () => {
-  it('resumes a paused campaign before its end date and records CampaignResumed', () => {
+  it('resumes a paused campaign before its end date, keeping the moment of its last pause, and records CampaignResumed', () => {
     const campaign = sale('paused');
+    const { pausedAt } = campaign.snapshot();
     campaign.resume(act(30));
     expect(campaign.status).to.equal('running');
-    expect(campaign.snapshot().pausedAt).to.equal(null);
+    expect(campaign.snapshot().pausedAt).to.deep.equal(pausedAt).and.not.equal(null);
     expect(campaign.pullEvents().map((e) => e.type)).to.deep.equal(['CampaignResumed']);
   });
   it('refuses to resume after the end date, as expired, naming its status', () => {

@@ -20,9 +20,11 @@ describe('ResumeCampaign', () => {
     store.put(campaignIn('paused', { id }, { at: hoursLater(25) }));
   });
 
-  it('runs a paused campaign again and writes CampaignResumed to the outbox', async () => {
+  it('runs a paused campaign again, keeping the moment of its pause, and writes CampaignResumed to the outbox', async () => {
+    const { pausedAt } = store.snapshotOf(id)!;
     await resume.execute({ campaignId: id, actor: 'bob' });
-    expect(store.snapshotOf(id)).to.include({ status: 'running', pausedAt: null });
+    expect(store.snapshotOf(id)).to.include({ status: 'running', pausedAt });
+    expect(pausedAt).to.be.instanceOf(Date);
     expect(store.outbox.map((e) => e.type)).to.deep.equal(['CampaignResumed']);
   });
 
