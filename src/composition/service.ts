@@ -113,7 +113,11 @@ export async function startService(
   for (const pass of pruning) pass.start();
   startup.started(() => Promise.all(pruning.map((pass) => pass.stop())));
   const relay = startRelayInProcess(container, config, logger);
-  if (relay !== undefined) startup.started(() => relay.stop());
+  if (relay !== undefined)
+    startup.started(async () => {
+      await relay.stop();
+      container.get(TYPES.RelayStatus).stopped();
+    });
 
   const scheduleLoop = config.scheduler.enabled ? container.get(TYPES.ScheduleLoop) : undefined;
   if (scheduleLoop !== undefined) startup.started(() => scheduleLoop.stop());
@@ -154,20 +158,14 @@ export async function startService(
     container,
     app,
     developmentSecret,
-    /** Stops taking connections, lets every request in flight finish, then releases the rest. */
+    /** Stops taking connections, lets every request in flight finish, then stops what startup started. */
     async stop() {
       shutdown.stopping = true;
-      // Connections first: the scheduler's run may take a while to stop, and none may be taken meanwhile.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await Promise.all([closed, scheduleLoop?.stop(), ...pruning.map((pass) => pass.stop())]);
-      if (relay !== undefined) {
-        await relay.stop();
-        container.get(TYPES.RelayStatus).stopped();
-      }
-      await db.destroy();
-      if (probeDb !== db) await probeDb.destroy();
-      await tracing.flush();
+      // The scheduler stops at once: its run may take a while to end, and it starts nothing more meanwhile.
+      await Promise.all([closed, scheduleLoop?.stop()]);
+      await startup.stopStarted();
     },
   };
   startup.up(running);

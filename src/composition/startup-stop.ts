@@ -8,10 +8,11 @@ export class StartupStopped extends Error {
 }
 
 /**
- * What a signal stops, from the moment the process begins to start: the parts started so far, last started first
- * (the scheduler's catch-up run ends after the campaign in hand, the relay finishes and marks the batch it is
- * publishing, the database closes), and once the service is up, the service. Without it a signal during a long
- * startup (a catch-up of many due campaigns, which the relay publishes meanwhile) would end the process as it stood.
+ * The parts the service started, stopped last started first (the scheduler's run ends after the campaign in hand,
+ * the relay finishes and marks the batch it is publishing, the pruning passes end, the database closes), and what a
+ * signal stops from the moment the process begins to start: those parts while it starts, the service once it is up.
+ * Without it a signal during a long startup (a catch-up of many due campaigns, which the relay publishes meanwhile)
+ * would end the process as it stood.
  */
 export class StartupStop implements Stoppable {
   private readonly parts: Array<() => Promise<unknown>> = [];
@@ -40,6 +41,11 @@ export class StartupStop implements Stoppable {
   async stop(): Promise<void> {
     this.stopRequested = true;
     if (this.service !== undefined) return this.service.stop();
+    await this.stopStarted();
+  }
+
+  /** Stops every part started, the last started first: the service's own stop ends with it. */
+  async stopStarted(): Promise<void> {
     for (const part of this.parts) await part();
   }
 }
