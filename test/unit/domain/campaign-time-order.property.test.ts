@@ -55,4 +55,31 @@ describe("A campaign's own time", () => {
       propertyParameters(300),
     );
   });
+  it('keeps in pausedAt the moment of its last pause since it was made or restarted, and nothing before a pause (generated)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...Object.keys(VERBS)), { maxLength: 25 }),
+        fc.array(fc.integer({ min: 1, max: 120 }), { minLength: 25, maxLength: 25 }),
+        (verbs, gaps) => {
+          const campaign = aCampaign({ startAt: null, endAt: null });
+          let clock = CREATED_AT.getTime();
+          let lastPause: Date | null = null;
+          for (const [n, verb] of verbs.entries()) {
+            clock += gaps[n]! * MINUTE;
+            try {
+              VERBS[verb]!(campaign, { now: new Date(clock), eventId: `e${n}`, by: 'operator' });
+            } catch (error) {
+              if (!(error instanceof DomainError)) throw error;
+            }
+            for (const event of campaign.pullEvents()) {
+              if (event.type === 'CampaignPaused') lastPause = event.occurredAt;
+              if (event.type === 'CampaignRestarted') lastPause = null;
+            }
+            expect(campaign.snapshot().pausedAt, `${verbs.slice(0, n + 1).join(' ')}`).to.deep.equal(lastPause);
+          }
+        },
+      ),
+      propertyParameters(300),
+    );
+  });
 });

@@ -1,10 +1,12 @@
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { loadOrCreateDevelopmentSecret } from '../../../../src/adapters/auth/development-secret.js';
 import { loadConfig } from '../../../../src/adapters/config/config.js';
 import { configProblems } from '../../../support/config-problems.js';
 import { expect } from '../../../support/expect.js';
+import { propertyParameters } from '../../../support/property-runs.js';
 
 describe('Configuration', () => {
   it('defaults to port 8080 and an SQLite file in ./data', () => {
@@ -41,11 +43,20 @@ describe('Configuration', () => {
       expect(loadConfig({ AUTH_JWKS_URL: url }).auth, url).to.deep.equal({ mode: 'jwks', jwksUrl: new URL(url) });
   });
 
-  it('refuses to run in production without a way to verify tokens, naming the variables, however production is written', () => {
-    for (const production of ['production', 'Production', 'PRODUCTION', ' production '])
-      expect(configProblems({ NODE_ENV: production })[0], production).to.match(
-        /AUTH_JWT_SECRET or AUTH_JWKS_URL is required/,
+  it('refuses to run in production without a way to verify tokens, naming the variables, however production is written (generated)', () => {
+    const written = fc
+      .tuple(fc.array(fc.boolean(), { minLength: 10, maxLength: 10 }), fc.constantFrom('', ' ', '\t'))
+      .map(
+        ([upper, pad]) => `${pad}${[...'production'].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join('')}${pad}`,
       );
+    fc.assert(
+      fc.property(written, (production) => {
+        expect(configProblems({ NODE_ENV: production })[0], production).to.match(
+          /AUTH_JWT_SECRET or AUTH_JWKS_URL is required/,
+        );
+      }),
+      propertyParameters(100),
+    );
     expect(loadConfig({ NODE_ENV: 'Production', AUTH_JWT_SECRET: 'x'.repeat(32) }).production).to.equal(true);
     expect(loadConfig({ NODE_ENV: 'staging' }).production).to.equal(false);
   });
