@@ -25,7 +25,7 @@ import { persistenceModule } from './persistence-module.js';
 import { checkPortFree } from './port-check.js';
 import { startRelayInProcess } from './relay-process.js';
 import { serviceModule } from './service-module.js';
-import { listenFailure, migrateOrExplain, StartupFailure } from './startup-failure.js';
+import { migrateOrExplain, StartupFailure, throwListenFailure } from './startup-failure.js';
 import { StartupStop, StartupStopped } from './startup-stop.js';
 import { systemModule } from './system-module.js';
 import { tracingModule } from './tracing-module.js';
@@ -94,9 +94,7 @@ export async function startService(
       .inSingletonScope();
   }
 
-  await checkPortFree(config.port, config.host).catch((error: unknown) => {
-    throw listenFailure(error, config);
-  });
+  await checkPortFree(config.port, config.host).catch(throwListenFailure(config));
   const startup = overrides.startup ?? new StartupStop();
   startup.started(() => tracing.flush());
   const db = container.get(TYPES.Database);
@@ -142,9 +140,7 @@ export async function startService(
   });
   const refused = parserRefusalLines(logger);
   const server = await listen(app.callback(), config.port, config.host, config.connectionTimeouts, refused).catch(
-    (error: unknown) => {
-      throw listenFailure(error, config);
-    },
+    throwListenFailure(config),
   );
   if (startup.stopping) {
     await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -42,7 +42,7 @@ export async function migrateOrExplain(db: Knex, config: ServiceConfig): Promise
 }
 
 /** What a failed `listen` says about the settings, when it is not the port being taken (said on its own). */
-export function listenFailure(error: unknown, config: Pick<ServiceConfig, 'host' | 'port'>): unknown {
+function listenFailure(error: unknown, config: Pick<ServiceConfig, 'host' | 'port'>): unknown {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'EACCES' || code === 'EPERM') {
     return new StartupFailure('PORT', `port ${config.port} may not be listened on by this user`, error);
@@ -51,4 +51,11 @@ export function listenFailure(error: unknown, config: Pick<ServiceConfig, 'host'
     return new StartupFailure('HOST', `${config.host} is not an address of this machine`, error);
   }
   return error;
+}
+
+/** A `catch` handler that throws what a failed `listen` (or the port check before it) says about the settings. */
+export function throwListenFailure(config: Pick<ServiceConfig, 'host' | 'port'>): (error: unknown) => never {
+  return (error) => {
+    throw listenFailure(error, config);
+  };
 }
