@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { keepCompiledStatements } from '../sqlite/prepared-statements.js';
 import { ensureUsableDatabaseFile } from '../sqlite/writable-file.js';
 import { addCaseFolding } from './case-folding.js';
+import { knexLog } from './knex-log.js';
 
 export type DatabaseLocation =
   | { kind: 'sqlite'; filename: string }
@@ -14,23 +15,12 @@ export const POSTGRES_POOL_SIZE = 10;
 
 /**
  * Opens the database. What knex itself reports (a connection that failed, say) goes to `logger` as one JSON line
- * each, never as a stack trace; without a logger, knex writes it to the console. On PostgreSQL the pool holds
+ * each, never as a stack trace, a repeated warning once a minute (`knexLog`); without a logger, knex writes it to the console. On PostgreSQL the pool holds
  * `connections`.
  */
 export function openDatabase(location: DatabaseLocation, logger?: Logger, connections = POSTGRES_POOL_SIZE): Knex {
   const log = logger === undefined ? {} : { log: knexLog(logger) };
   return location.kind === 'sqlite' ? openSqlite(location.filename, log) : openPostgres(location, connections, log);
-}
-
-/** Knex's log functions, writing the first line of each message to `logger`. */
-function knexLog(logger: Logger): Knex.Logger {
-  const line = (message: unknown) => (typeof message === 'string' ? message.split('\n')[0]!.trim() : String(message));
-  return {
-    warn: (message: unknown) => logger.warn({ component: 'knex' }, line(message)),
-    error: (message: unknown) => logger.error({ component: 'knex' }, line(message)),
-    debug: (message: unknown) => logger.debug({ component: 'knex' }, line(message)),
-    deprecate: (message: unknown) => logger.warn({ component: 'knex' }, line(message)),
-  };
 }
 
 /**
