@@ -81,6 +81,8 @@ export async function startService(
   logger: Logger,
   overrides: ServiceOverrides = {},
 ): Promise<RunningService> {
+  // Before anything is made or written: a second instance on a taken port leaves no trace.
+  await checkPortFree(config.port, config.host).catch(throwListenFailure(config));
   // Before the database opens: the PostgreSQL instrumentation hooks `pg` when knex first loads it.
   const tracing = await installTracing(config.tracing, logger);
   const developmentSecret = config.auth.mode === 'development' ? developmentSecretIn(config.dataDir) : undefined;
@@ -94,7 +96,6 @@ export async function startService(
       .inSingletonScope();
   }
 
-  await checkPortFree(config.port, config.host).catch(throwListenFailure(config));
   const startup = overrides.startup ?? new StartupStop();
   startup.started(() => tracing.flush());
   const db = container.get(TYPES.Database);

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +42,19 @@ describe('The service started on a port that is already in use', () => {
     expect(run.code, run.stdout + run.stderr).to.equal(1);
     expect(run.stderr).to.equal(`port ${occupied.port} is in use: set PORT\n`);
     expect(run.stdout, run.stdout).not.to.match(/EADDRINUSE| {4}at /);
+  });
+  it('leaves no trace: no data directory, development secret or database is made', async () => {
+    const unmade = join(dataDir, 'data');
+    // No secret: development mode, which keeps its secret in the data directory.
+    const run = await runToExit(
+      'main.js',
+      { PORT: String(occupied.port), DATA_DIR: unmade, AUTH_JWT_SECRET: '' },
+      { cwd: dataDir },
+    );
+
+    expect(run.code, run.stdout + run.stderr).to.equal(1);
+    expect(existsSync(unmade), 'the data directory').to.equal(false);
+    expect(readdirSync(dataDir)).to.deep.equal([]);
   });
   it('stops before it runs anything: a campaign due meanwhile is left to the instance that holds the port', async () => {
     const first = await ServiceProcess.start({ DATA_DIR: dataDir, AUTH_JWT_SECRET: TEST_SECRET, SCHEDULER: 'off' });
