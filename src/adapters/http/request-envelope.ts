@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ServiceMetrics } from '../observability/service-metrics.js';
 import { completeAllowHeader } from './allow-header.js';
 import { closeConnectionWhileDraining } from './connection-draining.js';
+import { untypeEmptyAnswer } from './empty-answer.js';
 import { answerWithError } from './error-answers.js';
 import { refuseNonConformingRequest } from './http-conformance.js';
 import { matchedRoute } from './matched-route.js';
@@ -23,7 +24,7 @@ export interface RequestEnvelopeOptions {
 /**
  * What every request gets around its route, in this order: a request id and the security headers; the HTTP
  * conformance checks; then, after the routes, OPTIONS in `Allow`, a JSON refusal for a request none of them
- * answered and a JSON answer for any failure; last `Connection: close` while draining, the duration histogram and
+ * answered, no media type on an empty answer and a JSON answer for any failure; last `Connection: close` while draining, the duration histogram and
  * the request's log line. One middleware rather than one per concern: each Koa middleware adds promises and a
  * turn of `await` to every request (docs/performance.md).
  */
@@ -39,6 +40,7 @@ export function requestEnvelope(options: RequestEnvelopeOptions): Middleware {
       await next();
       completeAllowHeader(ctx);
       refuseUnansweredRequest(ctx);
+      untypeEmptyAnswer(ctx);
     } catch (error) {
       answerWithError(ctx, error, logger, requestId);
     } finally {

@@ -80,7 +80,7 @@ describe('The request envelope (generated requests)', function () {
   });
   after(() => service.stop());
 
-  it('gives every answer a request id, the security headers, a JSON refusal naming that id, and one log line', async () => {
+  it('gives every answer a request id, the security headers, a JSON refusal naming that id, no media type without a body, and one log line', async () => {
     let n = 0;
     await fc.assert(
       fc.asyncProperty(requests(campaignId), async (request) => {
@@ -106,6 +106,9 @@ describe('The request envelope (generated requests)', function () {
         expect(answer.headers.get('x-content-type-options')).to.equal('nosniff');
         expect(answer.headers.get('cache-control')).to.equal('no-store');
         expect(answer.status, answer.text).to.be.below(500);
+        if (answer.text === '' && request.method !== 'HEAD') {
+          expect(answer.headers.get('content-type'), `${answer.status} without a body`).to.equal(null);
+        }
         if (answer.status >= 400 && request.method !== 'HEAD') {
           expect(answer.headers.get('content-type')).to.match(/^application\/json/);
           expect(answer.body.code, answer.text).to.be.a('string');
