@@ -142,16 +142,23 @@ const DATE_NAMES = [
   ['endAt', 'endDateStr'],
 ] as const;
 
+/**
+ * The names a refusal gives the two dates: the client's own for a date it sent; otherwise the original's, the
+ * contract's default, unless the body gives its dates in the service's form only.
+ */
 function fieldNamesOf(fields: Record<string, unknown>): Record<string, string> {
   const names: Record<string, string> = {};
   const givesIso = DATE_NAMES.some(([iso]) => fields[iso] !== undefined);
   const givesOriginal = DATE_NAMES.some(([, volt]) => fields[volt] !== undefined);
+  const inServiceFormOnly = givesIso && !givesOriginal;
   for (const [iso, volt] of DATE_NAMES) {
-    const inOriginalForm = fields[volt] !== undefined || (givesOriginal && !givesIso);
-    if (fields[iso] === undefined && inOriginalForm) names[iso] = volt;
+    if (fields[iso] === undefined && (fields[volt] !== undefined || !inServiceFormOnly)) names[iso] = volt;
   }
   return names;
 }
+
+/** The names of the dates in a refusal of a request without a body (a restart): the original's. */
+export const DATE_NAMES_WITHOUT_A_BODY = fieldNamesOf({});
 
 function sameJson(shown: unknown, sent: unknown): boolean {
   if (typeof sent === 'bigint' || (typeof sent === 'number' && typeof shown === 'bigint'))

@@ -29,7 +29,12 @@ import { storableTextProblem } from '../../domain/storable-text.js';
 import { type Principal, SCOPES } from '../auth/principal.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import { inRequestTrace } from '../tracing/http-server-spans.js';
-import { createCampaignInput, inClientTerms, modifyCampaignInput } from './campaign-input.js';
+import {
+  createCampaignInput,
+  DATE_NAMES_WITHOUT_A_BODY,
+  inClientTerms,
+  modifyCampaignInput,
+} from './campaign-input.js';
 import { ORIGINAL_STATUS, statusNamed } from './campaign-json.js';
 import { entityTagOf, ifMatchVersions, ifNoneMatchNames } from './campaign-versions.js';
 import { campaignReadForm } from './campaign-views.js';
@@ -110,7 +115,7 @@ export function campaignRouter(prefix: string, useCases: CampaignUseCases, verif
     }
     // A restart may come without a body: the campaign decides whether it needs changes (one that has not ended does).
     const { input: changes, fieldNames } = isAbsent(body)
-      ? { input: undefined, fieldNames: {} }
+      ? { input: undefined, fieldNames: DATE_NAMES_WITHOUT_A_BODY }
       : modifyCampaignInput(body, campaignId);
     try {
       const command = { ...verbCommand(ctx, principal, campaignId, 'modify', body), changes };

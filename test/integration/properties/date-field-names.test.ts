@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { formatVoltMxDate, zoneOffsetMinutes } from '../../../src/adapters/http/volt-mx-dates.js';
+import { FixedClock } from '../../fakes/fixed-clock.js';
 import { SQLITE } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
 import { propertyParameters, propertyTimeoutMs } from '../../support/property-runs.js';
@@ -62,6 +63,65 @@ describe("A refused modify names the dates in the original's words when the body
         expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).text).to.equal(before);
       }),
       propertyParameters(40),
+    );
+  });
+});
+
+/** What a restart of a campaign whose end has passed may carry: nothing, no dates, or an end date that has passed. */
+const restartBody = fc.oneof(
+  fc.constant({ kind: 'no body' as const }),
+  fc.constantFrom({}, { name: 'Again' }, { description: 'once more', zone: 'GMT+01:00' }).map((body) => ({
+    kind: 'no dates' as const,
+    body,
+  })),
+  fc.constantFrom('endAt', 'endDateStr').map((field) => ({ kind: 'a past end' as const, field })),
+);
+
+describe("A refused restart names the end date in the client's words, and in the original's when it sent none", function () {
+  this.timeout(propertyTimeoutMs(120_000));
+  const clock = new FixedClock(new Date());
+  let service: TestService;
+  before(async () => {
+    service = await TestService.start(SQLITE, { clock });
+  });
+  after(() => service.stop());
+
+  it('names endDateStr for a restart without a body or without dates, endAt only when the client sent endAt', async () => {
+    await fc.assert(
+      fc.asyncProperty(restartBody, async (restart) => {
+        clock.set(new Date());
+        const startsAt = clock.now().getTime() + 60_000;
+        const created = await service.request('POST', '/api/v1/campaigns', {
+          body: {
+            name: 'Ends soon',
+            startAt: new Date(startsAt).toISOString(),
+            endAt: new Date(startsAt + 60_000).toISOString(),
+          },
+        });
+        const id = created.body.id as string;
+        expect((await service.request('POST', `/api/v1/campaigns/${id}/start`)).status).to.equal(200);
+        expect((await service.request('POST', `/api/v1/campaigns/${id}/terminate`)).status).to.equal(200);
+        clock.advance(10 * 60_000);
+        const pastEnd = new Date(clock.now().getTime() - 60_000);
+        const body =
+          restart.kind === 'no body'
+            ? undefined
+            : restart.kind === 'no dates'
+              ? restart.body
+              : { [restart.field]: restart.field === 'endAt' ? pastEnd.toISOString() : formatVoltMxDate(pastEnd, 0) };
+        const before = (await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).text;
+
+        const answer = await service.request('POST', `/api/v1/campaigns/${id}/modify?restart=true`, {
+          ...(body === undefined ? {} : { body }),
+        });
+
+        const named = restart.kind === 'a past end' ? restart.field : 'endDateStr';
+        expect(answer.status, answer.text).to.equal(400);
+        expect(answer.body.errors.map((e: { field: string }) => e.field)).to.deep.equal([named]);
+        expect(answer.text).not.to.match(named === 'endAt' ? /\b(startDateStr|endDateStr)\b/ : /\b(startAt|endAt)\b/);
+        expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).text).to.equal(before);
+      }),
+      propertyParameters(30),
     );
   });
 });
