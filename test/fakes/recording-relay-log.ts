@@ -30,4 +30,8 @@ export class RecordingRelayLog implements RelayLog {
   handingOver(): void {
     this.leadership.push('handing over');
   }
+
+  tookLeaseBack(): void {
+    this.leadership.push('took the lease back');
+  }
 }

@@ -31,6 +31,10 @@ export class PinoRelayLog implements RelayLog {
     );
   }
 
+  tookLeaseBack(): void {
+    this.logger.info('outbox relay took the lease back: no other relay took it; it goes on trying to publish');
+  }
+
   standingBy(): void {
     this.logger.info('outbox relay standing by: another relay holds the lease and publishes the outbox');
   }

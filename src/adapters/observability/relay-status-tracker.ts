@@ -79,7 +79,12 @@ export class RelayStatusTracker implements RelayStatusSource {
         log.standingBy();
       },
       handingOver: (downForMs) => {
+        this.metrics.relayLeading.set(0);
         log.handingOver(downForMs);
+      },
+      tookLeaseBack: () => {
+        this.metrics.relayLeading.set(1);
+        log.tookLeaseBack();
       },
     };
   }

@@ -10,4 +10,6 @@ export interface RelayLog {
   standingBy(): void;
   /** This relay could not publish for `downForMs` while holding the lease, and gives the lease up for another. */
   handingOver(downForMs: number): void;
+  /** No other relay took the lease this relay handed over: it took it back, and goes on trying to publish. */
+  tookLeaseBack(): void;
 }

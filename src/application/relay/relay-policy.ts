@@ -65,6 +65,8 @@ type LaneNews = ({ lane: string; from: bigint } & BatchOutcome) | { lane: string
 export class RelayPolicy {
   /** The last answer to "may I publish?", so that only a change is reported. */
   private leading: boolean | undefined;
+  /** The lease was handed over and not asked for since. */
+  private handedOver = false;
   private readonly outages: RelayOutages;
   private readonly reading = new OutboxReading();
   private readonly lanes = new RelayLanes();
@@ -89,16 +91,21 @@ export class RelayPolicy {
   /** The relay (re)starts: it knows nothing of the lease yet, and no outage of before is its to report. */
   begin(): void {
     this.leading = undefined;
+    this.handedOver = false;
     this.outages.forget();
   }
 
   /**
    * Asks whether this relay may publish now, and reports when the answer changes: taking over (with the outage it
-   * is still in, if any: a publish stalled or refused before it stood by is not over), or standing by.
+   * is still in, if any: a publish stalled or refused before it stood by is not over), taking back the lease it
+   * handed over (the outage goes on), or standing by.
    */
   async lead(): Promise<boolean> {
     const leading = await this.ports.leadership.mayPublish();
-    if (leading !== this.leading) {
+    const tookBack = this.handedOver && leading && this.leading === true;
+    this.handedOver = false;
+    if (tookBack) this.ports.log.tookLeaseBack();
+    else if (leading !== this.leading) {
       this.leading = leading;
       if (leading) {
         this.ports.log.leading();
@@ -278,6 +285,7 @@ export class RelayPolicy {
    */
   async handOver(): Promise<void> {
     this.outages.handingOver();
+    this.handedOver = true;
     await this.ports.leadership.stepDown().catch(() => undefined);
   }
 

@@ -19,6 +19,7 @@ function recordingLog(): RelayLog & { entries: string[] } {
     leading: () => entries.push('leading'),
     standingBy: () => entries.push('standing by'),
     handingOver: () => entries.push('handing over'),
+    tookLeaseBack: () => entries.push('took the lease back'),
   };
 }
 

@@ -5,7 +5,15 @@ import { PublishStalled, type RelayLog } from '../../../../src/application/index
 import { expect } from '../../../support/expect.js';
 import { propertyParameters } from '../../../support/property-runs.js';
 
-type Entry = 'outageBegan' | 'stalled' | 'retryScheduled' | 'outageEnded' | 'leading' | 'standingBy' | 'handingOver';
+type Entry =
+  | 'outageBegan'
+  | 'stalled'
+  | 'retryScheduled'
+  | 'outageEnded'
+  | 'leading'
+  | 'standingBy'
+  | 'handingOver'
+  | 'tookLeaseBack';
 
 const entries = fc.array(
   fc.constantFrom<Entry>(
@@ -16,6 +24,7 @@ const entries = fc.array(
     'leading',
     'standingBy',
     'handingOver',
+    'tookLeaseBack',
   ),
   { maxLength: 30 },
 );
@@ -27,6 +36,7 @@ const silentLog: RelayLog = {
   leading: () => undefined,
   standingBy: () => undefined,
   handingOver: () => undefined,
+  tookLeaseBack: () => undefined,
 };
 
 function tell(log: RelayLog, entry: Entry): void {
@@ -36,6 +46,16 @@ function tell(log: RelayLog, entry: Entry): void {
   else if (entry === 'outageEnded') log.outageEnded(1, 100);
   else if (entry === 'handingOver') log.handingOver(30_000);
   else log[entry]();
+}
+
+/** Whether this relay holds the lease after the entries: from taking it (back) until it stands by or hands it over. */
+function expectedLeading(told: readonly Entry[]): boolean {
+  let holds = false;
+  for (const entry of told) {
+    if (entry === 'leading' || entry === 'tookLeaseBack') holds = true;
+    else if (entry === 'standingBy' || entry === 'handingOver') holds = false;
+  }
+  return holds;
 }
 
 /** What the status must say after the entries: standby while another relay leads, else whether an outage goes on. */
@@ -59,7 +79,7 @@ async function gauge(metrics: ServiceMetrics, name: string): Promise<number> {
 }
 
 describe('The relay status, whatever the relay reported in whatever order', () => {
-  it('is standby while another relay leads, broker-unreachable during an outage of the leading relay, running otherwise; the degraded gauge says the same', async () => {
+  it('is standby while another relay leads, broker-unreachable during an outage of the leading relay, running otherwise; the degraded gauge says the same, and the leading gauge is 1 only while it holds the lease', async () => {
     await fc.assert(
       fc.asyncProperty(entries, async (told) => {
         const metrics = new ServiceMetrics();
@@ -69,6 +89,7 @@ describe('The relay status, whatever the relay reported in whatever order', () =
         const state = expectedState(told);
         expect(tracker.relayStatus().state).to.equal(state);
         expect(await gauge(metrics, 'outbox_relay_degraded')).to.equal(state === 'broker-unreachable' ? 1 : 0);
+        expect(await gauge(metrics, 'outbox_relay_leading')).to.equal(expectedLeading(told) ? 1 : 0);
       }),
       propertyParameters(300),
     );
