@@ -1,6 +1,8 @@
 import { type Context, context, type Span, type SpanOptions, SpanStatusCode, trace } from '@opentelemetry/api';
 
-const tracer = trace.getTracer('campaign-service');
+/** The service's tracer: the global provider's once tracing is installed, a no-op one until then. */
+export const serviceTracer = trace.getTracer('campaign-service');
+const tracer = serviceTracer;
 
 let exported = false;
 

@@ -101,6 +101,7 @@ describe('Publishing campaign events to Kafka (SQLite)', function () {
         ce_subject: id,
         'content-type': 'application/json',
         ce_traceparent: JSON.parse(row!.traceContext!).traceparent,
+        traceparent: JSON.parse(row!.traceContext!).traceparent,
       });
       expect(message!.headers.ce_traceparent).to.match(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
       expect(message!.value).to.equal(

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { defaultTextMapGetter, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { mintToken } from '../../../src/adapters/auth/token-minter.js';
 import { POSTGRES, SQLITE, type TestDatabase } from '../../support/databases.js';
 import { eventually } from '../../support/eventually.js';
@@ -102,6 +104,10 @@ for (const { database: kind, protocol, contentType } of CASES) {
       expect(messageTraceId).to.equal(traceId);
       expect(flags).to.equal('01');
       expect(message.headers.ce_tracestate).to.equal('caller=opaque-value');
+      // As OpenTelemetry's Kafka instrumentations read a record's headers: a W3C propagator, no mapping of names.
+      const extracted = new W3CTraceContextPropagator().extract(ROOT_CONTEXT, message.headers, defaultTextMapGetter);
+      expect(trace.getSpanContext(extracted)).to.include({ traceId, spanId: messageParentId, traceFlags: 1 });
+      expect(trace.getSpanContext(extracted)?.traceState?.serialize()).to.equal('caller=opaque-value');
 
       const request = await spanWhere('the request span', (s) => s.traceId === traceId && s.kind === SPAN_KIND.server);
       expect(request.parentSpanId).to.equal(callerSpanId);

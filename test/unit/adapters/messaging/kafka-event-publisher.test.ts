@@ -586,16 +586,20 @@ describe('A campaign event as a Kafka message', () => {
     });
   });
 
-  it('carries the trace context of the work that produced the event as ce_traceparent and ce_tracestate', () => {
+  it('carries the trace context of the work that produced the event as ce_traceparent and ce_tracestate, and as traceparent and tracestate', () => {
     const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
     const headers = (traceContext: PendingEvent['traceContext']) =>
       toKafkaMessage({ ...EVENT, ...(traceContext ? { traceContext } : {}) }, '/campaign-service').headers!;
     expect(headers({ traceparent, tracestate: 'rojo=00f067aa0ba902b7' })).to.include({
       ce_traceparent: traceparent,
       ce_tracestate: 'rojo=00f067aa0ba902b7',
+      traceparent,
+      tracestate: 'rojo=00f067aa0ba902b7',
     });
-    expect(headers({ traceparent })).to.include({ ce_traceparent: traceparent }).and.not.have.property('ce_tracestate');
-    expect(headers(undefined)).to.not.have.any.keys('ce_traceparent', 'ce_tracestate');
+    expect(headers({ traceparent }))
+      .to.include({ ce_traceparent: traceparent, traceparent })
+      .and.not.have.any.keys('ce_tracestate', 'tracestate');
+    expect(headers(undefined)).to.not.have.any.keys('ce_traceparent', 'ce_tracestate', 'traceparent', 'tracestate');
   });
 });
 
