@@ -24,3 +24,20 @@ export function oneLineCause(error: unknown): string {
   const line = parts.join(' <- ').replace(/\s+/g, ' ');
   return line.length <= MAX_CAUSE_LENGTH ? line : `${line.slice(0, MAX_CAUSE_LENGTH - 1)}…`;
 }
+
+/**
+ * The class names of an error and its causes, outermost first, as `Name <- Name`: what kind of failure it was
+ * (`KafkaJSNonRetriableError <- KafkaJSConnectionError`) without the messages, which name addresses.
+ */
+export function causeNames(error: unknown): string {
+  const names: string[] = [];
+  const seen = new Set<unknown>();
+  for (let current: unknown = error; current !== undefined && current !== null && !seen.has(current); ) {
+    seen.add(current);
+    names.push(current instanceof Error ? current.name : typeof current);
+    if (!(current instanceof Error)) break;
+    current = current.cause;
+  }
+  const line = names.join(' <- ');
+  return line.length <= MAX_CAUSE_LENGTH ? line : `${line.slice(0, MAX_CAUSE_LENGTH - 1)}…`;
+}

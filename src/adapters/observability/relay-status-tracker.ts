@@ -1,4 +1,5 @@
 import { PublishStalled, type RelayLog } from '../../application/index.js';
+import { causeNames } from '../logging/one-line-cause.js';
 import type { RelayStatus, RelayStatusSource } from './relay-status.js';
 import type { ServiceMetrics } from './service-metrics.js';
 
@@ -106,7 +107,7 @@ export class RelayStatusTracker implements RelayStatusSource {
   }
 }
 
-/** The error's class name: health answers are unauthenticated, so the message (with addresses) stays in the log. */
+/** The class names of the error and its causes: health answers are unauthenticated, so messages stay in the log. */
 function kindOf(error: unknown): string {
-  return error instanceof Error ? error.name : typeof error;
+  return causeNames(error);
 }
