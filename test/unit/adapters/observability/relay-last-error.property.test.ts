@@ -1,19 +1,9 @@
 import fc from 'fast-check';
 import { RelayStatusTracker } from '../../../../src/adapters/observability/relay-status-tracker.js';
 import { ServiceMetrics } from '../../../../src/adapters/observability/service-metrics.js';
-import type { RelayLog } from '../../../../src/application/index.js';
+import { silentRelayLog } from '../../../fakes/silent-relay-log.js';
 import { expect } from '../../../support/expect.js';
 import { propertyParameters } from '../../../support/property-runs.js';
-
-const silentLog: RelayLog = {
-  outageBegan: () => undefined,
-  retryScheduled: () => undefined,
-  outageEnded: () => undefined,
-  leading: () => undefined,
-  standingBy: () => undefined,
-  handingOver: () => undefined,
-  tookLeaseBack: () => undefined,
-};
 
 /** Errors as client libraries wrap them: each a class of its own, its message naming an address, caused by the next. */
 const chains = fc.array(
@@ -42,7 +32,7 @@ describe("The relay status's last error", () => {
     fc.assert(
       fc.property(chains, chains, (first, last) => {
         const tracker = new RelayStatusTracker(new ServiceMetrics());
-        const log = tracker.listeningTo(silentLog);
+        const log = tracker.listeningTo(silentRelayLog);
         log.leading();
         log.outageBegan(chained(first));
         const began = tracker.relayStatus();

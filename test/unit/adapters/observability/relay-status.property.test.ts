@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { RelayStatusTracker } from '../../../../src/adapters/observability/relay-status-tracker.js';
 import { ServiceMetrics } from '../../../../src/adapters/observability/service-metrics.js';
 import { PublishStalled, type RelayLog } from '../../../../src/application/index.js';
+import { silentRelayLog } from '../../../fakes/silent-relay-log.js';
 import { expect } from '../../../support/expect.js';
 import { propertyParameters } from '../../../support/property-runs.js';
 
@@ -28,16 +29,6 @@ const entries = fc.array(
   ),
   { maxLength: 30 },
 );
-
-const silentLog: RelayLog = {
-  outageBegan: () => undefined,
-  retryScheduled: () => undefined,
-  outageEnded: () => undefined,
-  leading: () => undefined,
-  standingBy: () => undefined,
-  handingOver: () => undefined,
-  tookLeaseBack: () => undefined,
-};
 
 function tell(log: RelayLog, entry: Entry): void {
   if (entry === 'outageBegan') log.outageBegan(new Error('connection refused'));
@@ -84,7 +75,7 @@ describe('The relay status, whatever the relay reported in whatever order', () =
       fc.asyncProperty(entries, async (told) => {
         const metrics = new ServiceMetrics();
         const tracker = new RelayStatusTracker(metrics);
-        const log = tracker.listeningTo(silentLog);
+        const log = tracker.listeningTo(silentRelayLog);
         for (const entry of told) tell(log, entry);
         const state = expectedState(told);
         expect(tracker.relayStatus().state).to.equal(state);
