@@ -1,3 +1,5 @@
+import type { NoAnswer } from './api.js';
+
 /** `2030-01-01T09:00:00.000Z` as `2030-01-01 09:00:00 UTC`; null as a dash. */
 export function instant(iso: string | null | undefined): string {
   if (iso === null || iso === undefined) return '—';
@@ -20,4 +22,9 @@ export function age(seconds: number | null | undefined): string {
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/** A change whose answer never came, said so that nobody takes it for a refusal: it may have been made. */
+export function unansweredChange(label: string, error: NoAnswer): string {
+  return `${label}: the answer did not come (${error.message}): it may or may not have been made. Trying again sends the same request, which the service makes once.`;
 }

@@ -8,9 +8,10 @@ export const SLOW_READ_FACTOR = 4;
 
 /**
  * Runs `load` now and again after each answer, for as long as the component shows, its tab is visible and `deps`
- * stay the same: `intervalMs` later, or `SLOW_READ_FACTOR` times as long as the read took when that is longer. A
- * hidden tab reads nothing and reads at once when it is shown again; a change of `deps` loads at once. Answers of
- * an earlier `deps` are dropped.
+ * stay the same: `intervalMs` later, or `SLOW_READ_FACTOR` times as long as the read took when that is longer. A read
+ * that failed (its deadline passed, the network failed) is tried again `intervalMs` later: only an answer's time says
+ * how busy the service is. A hidden tab reads nothing and reads at once when it is shown again; a change of `deps`
+ * loads at once. Answers of an earlier `deps` are dropped.
  */
 export function usePolling<T>(load: () => Promise<T>, intervalMs: number, deps: unknown[]) {
   const [state, setState] = useState<{ value?: T; error?: unknown; loading: boolean }>({ loading: true });
@@ -26,15 +27,16 @@ export function usePolling<T>(load: () => Promise<T>, intervalMs: number, deps: 
       if (document.visibilityState === 'hidden') return;
       reading = true;
       const began = performance.now();
+      let wait = intervalMs;
       try {
         const value = await latest.current();
         if (active) setState({ value, loading: false });
+        wait = Math.max(intervalMs, SLOW_READ_FACTOR * (performance.now() - began));
       } catch (error) {
         if (active) setState((previous) => ({ ...previous, error, loading: false }));
       }
       reading = false;
-      const took = performance.now() - began;
-      if (active) timer = setTimeout(run, Math.max(intervalMs, SLOW_READ_FACTOR * took));
+      if (active) timer = setTimeout(run, wait);
     };
     const shown = () => {
       if (document.visibilityState === 'hidden' || reading) return;

@@ -1277,6 +1277,122 @@ describe('The operator console in Chromium', function () {
     }
   });
 
+  describe('when an answer does not come', () => {
+    /** A browser of its own: the clock it installs is the whole browser's. */
+    let clocked: Browser;
+    before(async () => {
+      clocked = await Browser.launch();
+    });
+    after(() => clocked?.close());
+
+    /** A signed-in page whose clock the test moves on: the console's deadlines pass without waiting for them. */
+    async function signedInOnClock() {
+      const page = await clocked.newPage();
+      await page.clock.install();
+      await page.goto(`${consoleUrl()}#token=${token}`);
+      await page.getByRole('heading', { name: 'Campaigns', level: 1, exact: true }).waitFor();
+      return page;
+    }
+
+    /** Holds every request of the API and of /health/ready unanswered while `on`; passes them on after. */
+    async function silence(page: Page) {
+      const held: string[] = [];
+      const silent = { on: true, held };
+      await page.route(
+        (url) => url.pathname.includes('/api/v1/') || url.pathname === '/health/ready',
+        (route) => {
+          if (!silent.on) return route.fallback();
+          held.push(new URL(route.request().url()).pathname);
+        },
+      );
+      return silent;
+    }
+
+    it('gives up a read that gets no answer within 15 s, says so in the list and the health strip, and reads again', async () => {
+      const page = await signedInOnClock();
+      await page.locator('section.health [data-health="status"]', { hasText: 'ready' }).waitFor();
+      const silent = await silence(page);
+      await page.clock.fastForward(5_000);
+      await eventually('a list read and a readiness read are held', () =>
+        ['/api/v1/campaigns', '/health/ready'].every((path) => silent.held.includes(path)),
+      );
+      await page.clock.fastForward(15_000);
+      await page.locator('main .error', { hasText: 'Could not load campaigns: no answer came within 15 s' }).waitFor();
+      await page.locator('section.health', { hasText: 'Service unreachable' }).waitFor();
+      expect(await page.locator('section.health').textContent()).to.not.match(/Service\s*ready/);
+
+      silent.on = false;
+      const id = await service.createCampaign({ name: 'Made once the service answered again' });
+      await page.clock.fastForward(5_000);
+      await rowOf(page, id).waitFor({ timeout: 5000 });
+      await page.locator('section.health [data-health="status"]', { hasText: 'ready' }).waitFor({ timeout: 5000 });
+      expect(await page.locator('main .error').count()).to.equal(0);
+      await page.close();
+    });
+
+    it('shows an action whose answer did not come in time as maybe made, and takes clicks again', async () => {
+      const id = await service.createCampaign({ name: 'Paused into silence' });
+      await service.request('POST', `/api/v1/campaigns/${id}/start`);
+      const page = await signedInOnClock();
+      await openCampaign(page, id);
+      await statusBadge(page, 'running').waitFor();
+      const silent = await silence(page);
+      await page.getByRole('button', { name: 'Pause', exact: true }).click();
+      await eventually('the pause is held', () => silent.held.some((path) => path.endsWith(`/${id}/pause`)));
+      await page.clock.fastForward(15_000);
+      const said = page.locator('.actions [role="alert"]', { hasText: 'it may or may not have been made' });
+      await said.waitFor();
+      expect(await said.textContent())
+        .to.include('no answer came within 15 s')
+        .and.not.include('refused');
+      expect(await page.locator('.actions button[aria-disabled="true"]').count()).to.equal(0);
+      expect(await page.locator('.actions .buttons').textContent()).to.not.include('…');
+
+      silent.on = false;
+      await page.getByRole('button', { name: 'Pause', exact: true }).click();
+      await statusBadge(page, 'paused').waitFor({ timeout: 5000 });
+      await page.locator('.actions [role="status"]', { hasText: 'Paused.' }).waitFor();
+      await page.close();
+    });
+  });
+
+  /** Answers a gateway in front of the service gives of its own: none is the service's `{code, message, requestId}`. */
+  const GATEWAY_ANSWERS = [
+    { status: 502, contentType: 'text/html', body: '<html><body><h1>502 Bad Gateway</h1></body></html>' },
+    { status: 504, contentType: 'text/html', body: '<h1>504 Gateway Time-out</h1>' },
+    { status: 503, contentType: 'application/json', body: '{"message":"no healthy upstream"}' },
+    { status: 500, contentType: 'application/json', body: '{"code":"UPSTREAM","message":"upstream reset"}' },
+    { status: 500, contentType: 'text/plain', body: '' },
+  ];
+
+  it('keeps the Idempotency-Key of a create whose answer came from a gateway, so a retry makes one campaign', async () => {
+    const page = await signedIn();
+    for (const [i, gateway] of GATEWAY_ANSWERS.entries()) {
+      const name = `Created behind a gateway ${Date.now()} ${i}`;
+      const keys: Array<string | undefined> = [];
+      await page.route('**/api/v1/campaigns', async (route) => {
+        if (route.request().method() !== 'POST') return route.fallback();
+        keys.push(route.request().headers()['idempotency-key']);
+        const answer = await route.fetch();
+        return keys.length === 1 ? route.fulfill(gateway) : route.fulfill({ response: answer });
+      });
+      await page.evaluate(() => (location.hash = '#/new'));
+      await page.getByLabel('Name', { exact: true }).fill(name);
+      await page.getByRole('button', { name: 'Create campaign' }).click();
+      const said = page.getByRole('alert').filter({ hasText: 'it may or may not have been made' });
+      await said.waitFor();
+      expect(await said.textContent(), JSON.stringify(gateway)).to.not.include('Refused');
+      await page.getByRole('button', { name: 'Create campaign' }).click();
+      await page.locator('h1.campaign-title', { hasText: name }).waitFor();
+      await page.unroute('**/api/v1/campaigns');
+      expect(keys, JSON.stringify(gateway)).to.have.length(2);
+      expect(keys[1]).to.be.a('string').and.equal(keys[0]);
+      const listed = await service.request('GET', `/api/v1/campaigns?search=${encodeURIComponent(name)}`);
+      expect(listed.body.total, JSON.stringify(gateway)).to.equal(1);
+    }
+    await page.close();
+  });
+
   describe('under BASE_PATH', () => {
     let mounted: TestService;
     before(async () => {

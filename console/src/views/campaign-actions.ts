@@ -1,5 +1,5 @@
-import { type Api, ApiError, answered, type Campaign, newIdempotencyKey, type Verb } from '../api.js';
-import { describeError } from '../format.js';
+import { type Api, ApiError, answered, type Campaign, NoAnswer, newIdempotencyKey, type Verb } from '../api.js';
+import { describeError, unansweredChange } from '../format.js';
 import { go } from '../hooks.js';
 import { html } from '../html.js';
 import { listAddress } from '../list-address.js';
@@ -89,7 +89,7 @@ export function CampaignActions({
     const intent = `${entry.action} ${campaign.id} ${campaign.updatedAt}`;
     try {
       if (entry.action === 'restart') await api.restart(campaign.id, keyFor(intent), undefined);
-      else await api.act(campaign.id, entry.action, keyFor(intent));
+      else await api.act(campaign.id, entry.action, keyFor(intent), undefined);
       if (entry.action === 'delete') {
         onDeleted(`Deleted ${campaign.name} (${campaign.id}).`);
         go(listAddress());
@@ -174,6 +174,7 @@ function Confirm({
 }
 
 function refusalText(label: string, error: unknown): string {
+  if (error instanceof NoAnswer) return unansweredChange(label, error);
   if (!(error instanceof ApiError)) return `${label} failed: ${describeError(error)}`;
   const status = error.facts.status ? ` The campaign is ${error.facts.status}.` : '';
   return `${label} refused (${error.status} ${error.code}): ${error.message.replace(/\.$/, '')}.${status}`;

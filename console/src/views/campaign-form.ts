@@ -1,5 +1,5 @@
-import { type Api, ApiError, answered, type Campaign, type FieldError, newIdempotencyKey } from '../api.js';
-import { describeError } from '../format.js';
+import { type Api, ApiError, answered, type Campaign, type FieldError, NoAnswer, newIdempotencyKey } from '../api.js';
+import { describeError, unansweredChange } from '../format.js';
 import { go, useFocusOnShow } from '../hooks.js';
 import { html } from '../html.js';
 import { useEffect, useRef, useState } from '../vendor/preact-hooks.js';
@@ -111,7 +111,7 @@ export function CampaignForm({ api, id }: { api: Api; id?: string }) {
       }
     } catch (error) {
       if (answered(error)) key.current = newIdempotencyKey();
-      showRefusal(error, setErrors, setProblem);
+      showRefusal(error, id === undefined ? 'Create campaign' : 'Save changes', setErrors, setProblem);
     } finally {
       submitting.current = false;
       setBusy(false);
@@ -289,9 +289,11 @@ function untouchedSince(
 
 function showRefusal(
   error: unknown,
+  label: string,
   setErrors: (errors: Partial<Record<keyof Values, string>>) => void,
   setProblem: (problem: string) => void,
 ) {
+  if (error instanceof NoAnswer) return setProblem(unansweredChange(label, error));
   if (!(error instanceof ApiError)) return setProblem(describeError(error));
   if (error.code === 'CAMPAIGN_CHANGED') {
     return setProblem(
