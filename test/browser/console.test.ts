@@ -756,12 +756,8 @@ describe('The operator console in Chromium', function () {
     return { id, page };
   }
 
-  it('sends an action refused before under a new Idempotency-Key, even while the page still shows the campaign as it was', async () => {
+  it('sends an action refused before under a new Idempotency-Key, even on a campaign that looks the same', async () => {
     const { id, page } = await openRunning('Paused elsewhere');
-    await page.route(
-      (url) => url.pathname.endsWith(`/campaigns/${id}`),
-      (route) => route.abort(),
-    );
     const pause = async () => {
       const [answer] = await Promise.all([
         page.waitForResponse((response) => response.url().endsWith(`/${id}/pause`)),
@@ -771,12 +767,16 @@ describe('The operator console in Chromium', function () {
     };
 
     await service.request('POST', `/api/v1/campaigns/${id}/pause`);
+    await statusBadge(page, 'paused').waitFor();
     const refused = await pause();
-    expect(refused.status).to.equal(409);
+    const refusedAgain = await pause();
+    expect([refused.status, refusedAgain.status]).to.deep.equal([409, 409]);
+    expect(refusedAgain.key).to.not.equal(refused.key);
     await service.request('POST', `/api/v1/campaigns/${id}/resume`);
+    await statusBadge(page, 'running').waitFor();
     const paused = await pause();
-    expect(paused.key).to.not.equal(refused.key);
     expect(paused.status).to.equal(200);
+    expect(new Set([refused.key, refusedAgain.key, paused.key]).size).to.equal(3);
     expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.status).to.equal('paused');
     await page.close();
   });
@@ -1276,6 +1276,137 @@ describe('The operator console in Chromium', function () {
       await database.drop();
     }
   });
+
+  /** Each action, the status a campaign is brought to (by these verbs) for it, and the event it records once done. */
+  const EVERY_ACTION = [
+    { label: 'Start', path: 'start', verbs: [], event: 'CampaignStarted', done: 'Started.' },
+    { label: 'Pause', path: 'pause', verbs: ['start'], event: 'CampaignPaused', done: 'Paused.' },
+    { label: 'Resume', path: 'resume', verbs: ['start', 'pause'], event: 'CampaignResumed', done: 'Resumed.' },
+    { label: 'Terminate', path: 'terminate', verbs: ['start'], event: 'CampaignTerminated', done: 'Terminated.' },
+    { label: 'Restart', path: 'modify', verbs: ['start', 'terminate'], event: 'CampaignRestarted', done: 'Restarted' },
+    { label: 'Delete', path: 'delete', verbs: [], event: 'CampaignDeleted', done: 'Deleted' },
+  ] as const;
+
+  /** A campaign brought by `verbs` to the status an action is offered in. */
+  async function campaignFor(action: (typeof EVERY_ACTION)[number]): Promise<string> {
+    const id = await service.createCampaign({ name: `Ready to ${action.label.toLowerCase()}` });
+    for (const verb of action.verbs) await service.request('POST', `/api/v1/campaigns/${id}/${verb}`);
+    return id;
+  }
+
+  /** Clicks the action's button, and says yes when it asks first. */
+  async function press(page: Page, label: string) {
+    await page.getByRole('button', { name: label, exact: true }).click();
+    if (label === 'Terminate' || label === 'Delete')
+      await page.getByRole('button', { name: `Yes, ${label.toLowerCase()}` }).click();
+  }
+
+  const isCampaignRead = (id: string) => (url: URL) => url.pathname.endsWith(`/api/v1/campaigns/${id}`);
+
+  it('sends every action with If-Match of the version shown, and after a 412 shows the campaign as it is, so the next try is made', async () => {
+    for (const action of EVERY_ACTION) {
+      const id = await campaignFor(action);
+      const read = (await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body;
+      const version = read.version as number;
+      // The page read the campaign one version ago: someone changed it since.
+      let stale = true;
+      const page = await browser.newPage();
+      await page.route(isCampaignRead(id), (route) =>
+        stale ? route.fulfill({ json: { ...read, version: version - 1 } }) : route.fallback(),
+      );
+      await page.goto(`${consoleUrl()}#token=${token}`);
+      await openCampaign(page, id);
+      await page.locator('[data-field="version"] dd', { hasText: new RegExp(`^${version - 1}$`) }).waitFor();
+      const sent: Array<{ ifMatch: string | undefined; status: number }> = [];
+      page.on('response', (answer) => {
+        if (answer.request().method() === 'POST' && answer.url().includes(`/${id}/${action.path}`))
+          sent.push({ ifMatch: answer.request().headers()['if-match'], status: answer.status() });
+      });
+
+      await press(page, action.label);
+      await page.locator('.actions [role="alert"]', { hasText: 'the campaign changed' }).waitFor();
+      stale = false;
+      await page.locator('[data-field="version"] dd', { hasText: new RegExp(`^${version}$`) }).waitFor();
+      await press(page, action.label);
+      if (action.label === 'Delete') await page.getByRole('status').filter({ hasText: 'Deleted' }).waitFor();
+      else await page.locator('.actions [role="status"]', { hasText: action.done }).waitFor();
+      expect(sent, action.label).to.deep.equal([
+        { ifMatch: `"${version - 1}"`, status: 412 },
+        { ifMatch: `"${version}"`, status: 200 },
+      ]);
+      await page.close();
+    }
+  });
+
+  it('keeps the Idempotency-Key and If-Match of any action whose answer came from a gateway, so a retry does it once', async () => {
+    for (const [i, action] of EVERY_ACTION.entries()) {
+      const id = await campaignFor(action);
+      const page = await signedIn();
+      await openCampaign(page, id);
+      // The page goes on showing the campaign as it was: its reads fail from now on.
+      await page.route(isCampaignRead(id), (route) => route.abort());
+      const gateway = GATEWAY_ANSWERS[i % GATEWAY_ANSWERS.length]!;
+      const sent: Array<{ key: string | undefined; ifMatch: string | undefined; status: number }> = [];
+      await page.route(
+        (url) => url.pathname.endsWith(`/${id}/${action.path}`),
+        async (route) => {
+          const answer = await route.fetch();
+          const headers = route.request().headers();
+          sent.push({ key: headers['idempotency-key'], ifMatch: headers['if-match'], status: answer.status() });
+          return sent.length === 1 ? route.fulfill(gateway) : route.fulfill({ response: answer });
+        },
+      );
+
+      await press(page, action.label);
+      const said = page.locator('.actions [role="alert"]', { hasText: 'it may or may not have been made' });
+      await said.waitFor();
+      expect(await said.textContent(), action.label).to.not.include('refused');
+      await press(page, action.label);
+      if (action.label === 'Delete') await page.getByRole('status').filter({ hasText: 'Deleted' }).waitFor();
+      else await page.locator('.actions [role="status"]', { hasText: action.done }).waitFor();
+      expect(sent, action.label).to.have.length(2);
+      expect(sent[1], action.label).to.deep.equal({ ...sent[0], status: 200 });
+      expect(sent[0]!.ifMatch, action.label).to.match(/^"\d+"$/);
+      const events = (await service.outboxRows()).filter(
+        (row) => row.aggregate_id === id && row.event_type === action.event,
+      );
+      expect(events, action.label).to.have.length(1);
+      await page.close();
+    }
+  });
+
+  it('keeps the inputs changed over another client’s change to the same field, shows theirs in the rest, and saves on the version it is at now', async () => {
+    const id = await service.createCampaign({ name: 'Read by the form', description: 'As read' });
+    const page = await onEditForm(id, 'field-name', 'Read by the form');
+    const ifMatches = modifyIfMatches(page, id);
+    await service.request('POST', `/api/v1/campaigns/${id}/modify`, {
+      body: { name: 'Theirs', description: 'Theirs too' },
+    });
+    const version = (await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.version as number;
+    await page.getByLabel('Name', { exact: true }).fill('Mine');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Someone else changed this campaign' }).waitFor();
+    expect(await page.getByLabel('Name', { exact: true }).inputValue()).to.equal('Mine');
+    expect(await page.getByLabel('Description').inputValue()).to.equal('Theirs too');
+
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.locator('h1.campaign-title', { hasText: 'Mine' }).waitFor();
+    expect(ifMatches).to.deep.equal([`"${version - 1}"`, `"${version}"`]);
+    expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body).to.include({
+      name: 'Mine',
+      description: 'Theirs too',
+    });
+    await page.close();
+  });
+
+  /** The If-Match of the modifies of the campaign that the page sends from now on. */
+  function modifyIfMatches(page: Page, id: string): Array<string | undefined> {
+    const sent: Array<string | undefined> = [];
+    page.on('request', (request) => {
+      if (request.url().includes(`/${id}/modify`)) sent.push(request.headers()['if-match']);
+    });
+    return sent;
+  }
 
   describe('when an answer does not come', () => {
     /** A browser of its own: the clock it installs is the whole browser's. */

@@ -48,10 +48,12 @@ const ACTIONS: readonly ActionEntry[] = [
 
 /**
  * Every action the token's scopes allow is offered (Restart only where it restarts); the service decides whether
- * the campaign's state allows it and a refusal is shown as the service words it. One Idempotency-Key per action and
- * state of the campaign, so a double click, or a retry after a lost answer, does the thing once; after a refusal
- * the next try has a new one. The focus stays on the button pressed (or goes back to it from a confirmation), or
- * moves to the outcome when the button is gone; the outcome is said in live regions that are always there.
+ * the campaign's state allows it and a refusal is shown as the service words it. Each action is sent with `If-Match`
+ * of the version shown, so it acts on the campaign as the operator saw it; a campaign changed since is read again.
+ * Each click is a new request under a new Idempotency-Key, but for a request whose answer never came: trying it
+ * again sends it as it was, key and version, so it is done once. The focus stays on the button pressed (or goes back
+ * to it from a confirmation), or moves to the outcome when the button is gone; the outcome is said in live regions
+ * that are always there.
  */
 export function CampaignActions({
   api,
@@ -73,11 +75,7 @@ export function CampaignActions({
   const outcomeShown = useRef<HTMLDivElement>(null);
   const [asking, setAsking] = useState<ActionEntry | undefined>();
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | undefined>();
-  const keys = useRef(new Map<string, string>());
-  const keyFor = (intent: string) => {
-    if (!keys.current.has(intent)) keys.current.set(intent, newIdempotencyKey());
-    return keys.current.get(intent)!;
-  };
+  const unanswered = useRef(new Map<Action, { key: string; version: number | undefined }>());
 
   const run = async (entry: ActionEntry) => {
     // A button stays focusable while its request runs (a disabled one would drop the focus), so clicks are ignored here.
@@ -86,10 +84,12 @@ export function CampaignActions({
     setAsking(undefined);
     setBusy(entry.action);
     setOutcome(undefined);
-    const intent = `${entry.action} ${campaign.id} ${campaign.updatedAt}`;
+    const request = unanswered.current.get(entry.action) ?? { key: newIdempotencyKey(), version: campaign.version };
     try {
-      if (entry.action === 'restart') await api.restart(campaign.id, keyFor(intent), undefined);
-      else await api.act(campaign.id, entry.action, keyFor(intent), undefined);
+      if (entry.action === 'restart') await api.restart(campaign.id, request.key, request.version);
+      else await api.act(campaign.id, entry.action, request.key, request.version);
+      // Done: whatever was left unanswered was decided on a campaign that has changed since.
+      unanswered.current.clear();
       if (entry.action === 'delete') {
         onDeleted(`Deleted ${campaign.name} (${campaign.id}).`);
         go(listAddress());
@@ -99,8 +99,10 @@ export function CampaignActions({
       }
     } catch (error) {
       // A refusal is final under its key: trying again, even on a campaign that looks the same, is a new request.
-      if (answered(error)) keys.current.delete(intent);
-      setOutcome({ ok: false, text: refusalText(entry.label, error) });
+      if (answered(error)) unanswered.current.delete(entry.action);
+      else unanswered.current.set(entry.action, request);
+      setOutcome({ ok: false, text: failureText(entry.label, error) });
+      if (error instanceof ApiError && error.code === 'CAMPAIGN_CHANGED') onChanged();
     } finally {
       running.current = false;
       setBusy(undefined);
@@ -173,9 +175,12 @@ function Confirm({
   `;
 }
 
-function refusalText(label: string, error: unknown): string {
+function failureText(label: string, error: unknown): string {
   if (error instanceof NoAnswer) return unansweredChange(label, error);
   if (!(error instanceof ApiError)) return `${label} failed: ${describeError(error)}`;
+  if (error.code === 'CAMPAIGN_CHANGED') {
+    return `${label} not done: the campaign changed after this page read it (412 CAMPAIGN_CHANGED). It is shown again as it is now: look, then decide again.`;
+  }
   const status = error.facts.status ? ` The campaign is ${error.facts.status}.` : '';
   return `${label} refused (${error.status} ${error.code}): ${error.message.replace(/\.$/, '')}.${status}`;
 }

@@ -102,9 +102,13 @@ export function CampaignForm({ api, id }: { api: Api; id?: string }) {
           if (!(error instanceof ApiError && error.code === 'CAMPAIGN_CHANGED')) throw error;
           // Changed meanwhile, but none of what this form changes: the same changes go on the campaign as it is now.
           const latest = await api.campaign(id);
-          if (!untouchedSince(original, latest, changes, values)) throw error;
           setOriginal(latest);
           key.current = newIdempotencyKey();
+          if (!untouchedSince(original, latest, changes, values)) {
+            // Theirs and the operator's changes meet: the form shows theirs, the operator's inputs kept, to save again.
+            setValues((now) => keptOver(original, latest, now));
+            throw error;
+          }
           await send(latest);
         }
         go(`#/campaigns/${id}`);
@@ -287,6 +291,16 @@ function untouchedSince(
   return inputs.every((input) => input !== undefined && before[input] === now[input]);
 }
 
+/** The form on the campaign as it is now: the inputs the operator changed from what was read, and the rest as now. */
+function keptOver(read: Campaign | undefined, latest: Campaign, values: Values): Values {
+  const before = read === undefined ? values : valuesOf(read, values.dateStyle);
+  const now = valuesOf(latest, values.dateStyle);
+  const kept = { ...values };
+  for (const input of ['name', 'description', 'start', 'end', 'zone', 'status'] as const)
+    if (values[input] === before[input]) kept[input] = now[input];
+  return kept;
+}
+
 function showRefusal(
   error: unknown,
   label: string,
@@ -297,7 +311,7 @@ function showRefusal(
   if (!(error instanceof ApiError)) return setProblem(describeError(error));
   if (error.code === 'CAMPAIGN_CHANGED') {
     return setProblem(
-      'Someone else changed this campaign after this form was opened, so nothing was saved. Open the campaign again to see their changes, then make yours.',
+      'Someone else changed this campaign after this form was opened, so nothing was saved. The form now shows the campaign as it is, with your changes kept: save again to make them over theirs, or go back to keep theirs.',
     );
   }
   const byInput: Partial<Record<keyof Values, string>> = {};
