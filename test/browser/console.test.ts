@@ -1,8 +1,9 @@
 import * as fc from 'fast-check';
-import type { Page, Request } from 'playwright-core';
+import type { Page, Request, Route } from 'playwright-core';
 import { ALL_SCOPES } from '../../src/adapters/auth/principal.js';
 import { principalOf } from '../../src/adapters/auth/token-claims.js';
 import { mintToken } from '../../src/adapters/auth/token-minter.js';
+import { formatVoltMxDate, parseVoltMxDate } from '../../src/adapters/http/volt-mx-dates.js';
 import { Browser } from '../support/browser.js';
 import { SQLITE } from '../support/databases.js';
 import { eventually } from '../support/eventually.js';
@@ -39,6 +40,7 @@ const READINESS_RUNS = 150;
 const TOKEN_TEXT_RUNS = 100;
 const LINKED_TOKEN_RUNS = 12;
 const NAME_RUNS = 60;
+const DATE_STYLE_RUNS = 100;
 /** A name the service stores: 1 to 255 code points of any plane, none of them a control character. */
 const storableName = fc
   .string({ unit: 'binary', minLength: 1, maxLength: 255 })
@@ -1407,6 +1409,115 @@ describe('The operator console in Chromium', function () {
     });
     return sent;
   }
+
+  it('shows a campaign the form could not read, with a way to try again, and no form to save on nothing', async () => {
+    const id = await service.createCampaign({ name: 'Read on the second try' });
+    const page = await signedIn();
+    const failures = [
+      (route: Route) =>
+        route.fulfill({ status: 500, json: { code: 'INTERNAL', message: 'Internal error', requestId: 'r-1' } }),
+      (route: Route) => route.fulfill(GATEWAY_ANSWERS[0]!),
+      (route: Route) => route.abort(),
+    ];
+    for (const [i, fail] of failures.entries()) {
+      await page.route(isCampaignRead(id), fail, { times: 1 });
+      if (i === 0) await page.evaluate((hash) => (location.hash = hash), `#/campaigns/${id}/edit`);
+      else await page.getByRole('button', { name: 'Try again' }).click();
+      await page.getByRole('alert').filter({ hasText: 'Could not load the campaign' }).waitFor();
+      expect(await page.locator('main input, main textarea, main select').count(), `failure ${i}`).to.equal(0);
+      expect(await page.getByRole('button', { name: 'Save changes' }).count(), `failure ${i}`).to.equal(0);
+    }
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.waitForFunction(
+      () => (document.getElementById('field-name') as HTMLInputElement | null)?.value === 'Read on the second try',
+    );
+    expect(await page.getByRole('alert').count()).to.equal(0);
+    await page.close();
+  });
+
+  it('offers no field before the campaign is read, so nothing typed is overwritten by what it reads', async () => {
+    const id = await service.createCampaign({ name: 'Read slowly' });
+    const page = await signedIn();
+    await page.route(isCampaignRead(id), async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await route.fallback();
+    });
+    await page.evaluate((hash) => (location.hash = hash), `#/campaigns/${id}/edit`);
+    await page.getByText('Loading…').waitFor();
+    expect(await page.locator('main input, main textarea, main select').count()).to.equal(0);
+    const name = page.getByLabel('Name', { exact: true });
+    await name.waitFor();
+    expect(await name.inputValue()).to.equal('Read slowly');
+    await name.fill('Typed once it was read');
+    await page.waitForTimeout(500);
+    expect(await name.inputValue()).to.equal('Typed once it was read');
+    await page.close();
+  });
+
+  it('keeps the start, end, zone and status set in the form when its dates switch between ISO-8601 and Volt MX', async () => {
+    const id = await service.createCampaign({ name: 'Switching styles', zone: '(GMT-05:00) New York' });
+    const page = await onEditForm(id, 'field-zone', '(GMT-05:00) New York');
+    const field = (label: string) => page.getByLabel(label, { exact: true });
+    await field('Start').fill('2031-05-05T10:00:00Z');
+    await field('End').fill('2031-06-05T10:00:00Z');
+    await field('Zone').fill('(GMT+04:30) Kabul');
+    await page.getByLabel('Status').selectOption('draft');
+    const shown = async () => ({
+      start: await field('Start').inputValue(),
+      end: await field('End').inputValue(),
+      zone: await field('Zone').inputValue(),
+      status: await page.getByLabel('Status').inputValue(),
+    });
+
+    await page.getByLabel('Volt MX date strings and zone').check();
+    expect(await shown()).to.deep.equal({
+      start: '05/05/2031 02:30:00 PM',
+      end: '06/05/2031 02:30:00 PM',
+      zone: '(GMT+04:30) Kabul',
+      status: 'draft',
+    });
+    await page.getByLabel('ISO-8601').check();
+    expect(await shown()).to.deep.equal({
+      start: '2031-05-05T10:00:00.000Z',
+      end: '2031-06-05T10:00:00.000Z',
+      zone: '(GMT+04:30) Kabul',
+      status: 'draft',
+    });
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await statusBadge(page, 'draft').waitFor();
+    const stored = (await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body;
+    expect(stored).to.include({ startAt: '2031-05-05T10:00:00.000Z', zone: '(GMT+04:30) Kabul', status: 'draft' });
+    await page.close();
+  });
+
+  it('writes a date typed in one style in the other as the service reads it, whatever the date and zone', async () => {
+    const page = await browser.newPage();
+    await page.goto(consoleUrl());
+    await fc.assert(
+      fc.asyncProperty(
+        fc.date({ min: new Date('1971-01-01T00:00:00Z'), max: new Date('2199-12-31T00:00:00Z'), noInvalidDate: true }),
+        fc.integer({ min: -14 * 60, max: 14 * 60 }),
+        async (date, offset) => {
+          const instant = new Date(Math.floor(date.getTime() / 1000) * 1000);
+          const hhmm = `${String(Math.floor(Math.abs(offset) / 60)).padStart(2, '0')}:${String(Math.abs(offset) % 60).padStart(2, '0')}`;
+          const zone = offset === 0 ? '(GMT) UTC' : `(GMT${offset < 0 ? '-' : '+'}${hhmm}) Somewhere`;
+          const written = await page.evaluate(
+            async ({ iso, zone }) => {
+              const { inDateStyle } = await import(new URL('date-styles.js', location.href).href);
+              const volt: string = inDateStyle(iso, 'iso', 'voltmx', zone);
+              return { volt, back: inDateStyle(volt, 'voltmx', 'iso', zone) as string };
+            },
+            { iso: instant.toISOString(), zone },
+          );
+          expect(written.volt, zone).to.equal(formatVoltMxDate(instant, offset));
+          expect(parseVoltMxDate(written.volt, offset)?.toISOString()).to.equal(instant.toISOString());
+          expect(written.back).to.equal(instant.toISOString());
+        },
+      ),
+      propertyParameters(DATE_STYLE_RUNS),
+    );
+    await page.close();
+  });
 
   describe('when an answer does not come', () => {
     /** A browser of its own: the clock it installs is the whole browser's. */

@@ -1,10 +1,9 @@
 import { type Api, ApiError, answered, type Campaign, type FieldError, NoAnswer, newIdempotencyKey } from '../api.js';
+import { type DateStyle, inDateStyle } from '../date-styles.js';
 import { describeError, unansweredChange } from '../format.js';
 import { go, useFocusOnShow } from '../hooks.js';
 import { html } from '../html.js';
 import { useEffect, useRef, useState } from '../vendor/preact-hooks.js';
-
-type DateStyle = 'iso' | 'voltmx';
 
 interface Values {
   name: string;
@@ -48,25 +47,26 @@ export function CampaignForm({ api, id }: { api: Api; id?: string }) {
   const key = useRef(newIdempotencyKey());
   const heading = useFocusOnShow();
 
+  const [loadProblem, setLoadProblem] = useState<string | undefined>();
+  const [loads, setLoads] = useState(0);
+  // The fields are offered once the campaign is read: nothing typed before is overwritten, nothing saved on nothing.
   useEffect(() => {
     if (id === undefined) return;
+    setLoadProblem(undefined);
     api.campaign(id).then(
       (campaign) => {
         setOriginal(campaign);
         setValues(valuesOf(campaign, 'iso'));
       },
-      (error) => setProblem(`Could not load the campaign: ${describeError(error)}`),
+      (error) => setLoadProblem(`Could not load the campaign: ${describeError(error)}`),
     );
-  }, [api, id]);
+  }, [api, id, loads]);
 
   const set = (field: keyof Values, value: string | boolean) => {
     key.current = newIdempotencyKey();
-    setValues((previous) => {
-      if (field === 'dateStyle' && original !== undefined) {
-        return { ...valuesOf(original, value as DateStyle), name: previous.name, description: previous.description };
-      }
-      return { ...previous, [field]: value };
-    });
+    setValues((previous) =>
+      field === 'dateStyle' ? inOtherStyle(previous, value as DateStyle, original) : { ...previous, [field]: value },
+    );
   };
 
   const submitting = useRef(false);
@@ -138,9 +138,7 @@ export function CampaignForm({ api, id }: { api: Api; id?: string }) {
     : 'ISO-8601 with an offset, e.g. 2030-01-01T09:00:00Z';
   const restartable = original !== undefined && (original.status === 'terminated' || original.status === 'completed');
 
-  return html`
-    <p><a href=${id === undefined ? '#/' : `#/campaigns/${id}`}>← Back</a></p>
-    <h1 tabindex="-1" ref=${heading}>${id === undefined ? 'New campaign' : `Modify ${original?.name ?? id}`}</h1>
+  const form = html`
     <form class="campaign-form" onSubmit=${submit} novalidate>
       ${problem ? html`<p class="error" role="alert">${problem}</p>` : null}
       <div class="field">
@@ -201,6 +199,15 @@ export function CampaignForm({ api, id }: { api: Api; id?: string }) {
       </div>
     </form>
   `;
+  const loading = id !== undefined && original === undefined;
+  return html`
+    <p><a href=${id === undefined ? '#/' : `#/campaigns/${id}`}>← Back</a></p>
+    <h1 tabindex="-1" ref=${heading}>${id === undefined ? 'New campaign' : `Modify ${original?.name ?? id}`}</h1>
+    ${loading && loadProblem ? html`<p class="error" role="alert">${loadProblem}</p>` : null}
+    ${loading && loadProblem ? html`<button type="button" onClick=${() => setLoads((n) => n + 1)}>Try again</button>` : null}
+    ${loading && !loadProblem ? html`<p>Loading…</p>` : null}
+    ${loading ? null : form}
+  `;
 }
 
 function emptyValues(): Values {
@@ -228,6 +235,20 @@ function valuesOf(campaign: Campaign, dateStyle: DateStyle): Values {
     status: campaign.status,
     restart: false,
   };
+}
+
+/**
+ * The form's values with its dates in `dateStyle`: a date as read is shown as read in that style, one the operator
+ * typed is written in it (read in the form's zone), or left as typed when it cannot be read. The rest stays as it is.
+ */
+function inOtherStyle(values: Values, dateStyle: DateStyle, original: Campaign | undefined): Values {
+  const read = original && valuesOf(original, values.dateStyle);
+  const readThen = original && valuesOf(original, dateStyle);
+  const date = (input: 'start' | 'end') =>
+    read !== undefined && readThen !== undefined && values[input] === read[input]
+      ? readThen[input]
+      : (inDateStyle(values[input], values.dateStyle, dateStyle, values.zone) ?? values[input]);
+  return { ...values, dateStyle, start: date('start'), end: date('end') };
 }
 
 function createBody(values: Values): Record<string, unknown> {
