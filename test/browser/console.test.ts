@@ -1021,6 +1021,83 @@ describe('The operator console in Chromium', function () {
     await page.close();
   });
 
+  it('isolates every text a user wrote, so a right-to-left override in a name reverses nothing of the console’s own', async () => {
+    const override = 'Summer \u202Eelas';
+    const author = await service.token(`Ops \u202Eteam`);
+    const created = await service.request('POST', '/api/v1/campaigns', {
+      token: author,
+      body: {
+        name: override,
+        description: `Spring \u202Esale`,
+        zone: '(GMT+04:30) Kabul \u202Eluba',
+        startAt: inDays(1),
+        campaignSegments: [{ segment: { id: 7, name: `מבצע \u202Eabc` } }],
+      },
+    });
+    const id = created.body.id as string;
+    for (const verb of ['start', 'pause'])
+      await service.request('POST', `/api/v1/campaigns/${id}/${verb}`, { token: author });
+    const page = await signedIn({ token: author });
+    /** The console's own words in `selector` read left to right: each of their letters lies right of the one before. */
+    const inOrder = (selector: string, words: string) =>
+      page.evaluate(
+        ([selector, words]) => {
+          const root = document.querySelector(selector)!;
+          const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const at = node.textContent!.indexOf(words);
+            if (at === -1 || node.parentElement!.closest('bdi')) continue;
+            const lefts = [...words].map((_, i) => {
+              const range = document.createRange();
+              range.setStart(node, at + i);
+              range.setEnd(node, at + i + 1);
+              return range.getBoundingClientRect().left;
+            });
+            return lefts.every((left, i) => i === 0 || left > lefts[i - 1]!);
+          }
+          return `no "${words}" outside the user's text in ${selector}`;
+        },
+        [selector, words] as const,
+      );
+    /** Every element in `selector` whose text holds `text` isolates it in a <bdi>. */
+    const isolated = (selector: string, text: string) =>
+      page.evaluate(
+        ([selector, text]) =>
+          [...document.querySelectorAll(selector)]
+            .filter((element) => element.textContent!.includes(text))
+            .every((element) => [...element.querySelectorAll('bdi')].some((bdi) => bdi.textContent!.includes(text))),
+        [selector, text] as const,
+      );
+
+    await page.getByLabel('Search by name or id').fill(id);
+    await rowOf(page, id).waitFor();
+    expect(await isolated(`tr[data-campaign-id="${id}"] td`, '\u202E')).to.equal(true);
+    expect(await isolated('.top .who', '\u202E')).to.equal(true);
+    expect(await inOrder('.top .who', 'Signed in as')).to.equal(true);
+
+    await openCampaign(page, id);
+    const name = await page.locator('h1.campaign-title .name').boundingBox();
+    const badge = await page.locator('h1.campaign-title .badge').boundingBox();
+    expect(badge!.x, 'the status badge after the name').to.be.at.least(name!.x + name!.width - 1);
+    expect(await isolated('.fields dd', '\u202E')).to.equal(true);
+    await page.locator('table.events tr', { hasText: 'CampaignPaused' }).waitFor();
+    expect(await isolated('table.events td', '\u202E')).to.equal(true);
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('alertdialog').waitFor();
+    expect(await inOrder('#confirm-text', 'Delete it? It is removed for good')).to.equal(true);
+
+    await page.evaluate((hash) => (location.hash = hash), `#/campaigns/${id}/edit`);
+    await page.getByLabel('Name', { exact: true }).waitFor();
+    expect(await isolated('main h1', '\u202E')).to.equal(true);
+    await page.evaluate((hash) => (location.hash = hash), `#/campaigns/${id}`);
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('button', { name: 'Yes, delete' }).click();
+    await page.getByRole('status').filter({ hasText: 'Deleted' }).waitFor();
+    expect(await inOrder('main .success', `(${id}).`)).to.equal(true);
+    expect(await isolated('main .success', '\u202E')).to.equal(true);
+    await page.close();
+  });
+
   it('goes back to sign-in, forgetting the token, when the service answers 401', async () => {
     const forged = await mintToken({ secret: 'another-secret-that-is-long-enough-for-hs256!!', subject: 'mallory' });
     const page = await browser.newPage();

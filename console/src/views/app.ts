@@ -3,6 +3,7 @@ import { useRoute } from '../hooks.js';
 import { html } from '../html.js';
 import { currentSession, mayUse, type Session, signOut, takeTokenFromFragment, UNUSABLE_LINK } from '../session.js';
 import { useEffect, useMemo, useState } from '../vendor/preact-hooks.js';
+import type { Deleted } from './campaign-actions.js';
 import { CampaignForm } from './campaign-form.js';
 import { CampaignList } from './campaign-list.js';
 import { CampaignPage } from './campaign-page.js';
@@ -12,10 +13,10 @@ import { SignIn } from './sign-in.js';
 export function App({ linkUnusable }: { linkUnusable: boolean }) {
   const [session, setSession] = useState<Session | undefined>(currentSession);
   const [notice, setNotice] = useState<string | undefined>(linkUnusable ? UNUSABLE_LINK : undefined);
-  const [listNotice, setListNotice] = useState<string | undefined>();
+  const [deleted, setDeleted] = useState<Deleted | undefined>();
   const route = useRoute();
   useEffect(() => {
-    if (route.page !== 'list') setListNotice(undefined);
+    if (route.page !== 'list') setDeleted(undefined);
   }, [route.page]);
   // A link opened in this tab while the console is open changes only the fragment: the page is not loaded again.
   useEffect(() => {
@@ -57,14 +58,14 @@ export function App({ linkUnusable }: { linkUnusable: boolean }) {
         <a href="#/">All campaigns</a>
         ${mayUse(session, 'campaigns:write') ? html`<a href="#/new">New campaign</a>` : null}
       </nav>
-      <span class="who">Signed in as <strong>${session.subject ?? 'token holder'}</strong></span>
+      <span class="who">Signed in as <strong><bdi>${session.subject ?? 'token holder'}</bdi></strong></span>
       <button type="button" class="quiet" onClick=${leave}>Sign out</button>
     </header>
     <${HealthStrip} api=${api} />
     <main id="main">
-      ${route.page === 'list' ? html`<${CampaignList} api=${api} notice=${listNotice} />` : null}
+      ${route.page === 'list' ? html`<${CampaignList} api=${api} deleted=${deleted} />` : null}
       ${route.page === 'new' ? html`<${CampaignForm} api=${api} />` : null}
-      ${route.page === 'campaign' ? html`<${CampaignPage} key=${route.id} api=${api} id=${route.id} session=${session} onDeleted=${setListNotice} />` : null}
+      ${route.page === 'campaign' ? html`<${CampaignPage} key=${route.id} api=${api} id=${route.id} session=${session} onDeleted=${setDeleted} />` : null}
       ${route.page === 'edit' ? html`<${CampaignForm} key=${route.id} api=${api} id=${route.id} />` : null}
     </main>
   `;

@@ -8,6 +8,12 @@ import { useEffect, useLayoutEffect, useRef, useState } from '../vendor/preact-h
 
 type Action = Verb | 'restart';
 
+/** A campaign deleted here, which the list names. */
+export interface Deleted {
+  name: string;
+  id: string;
+}
+
 interface ActionEntry {
   action: Action;
   label: string;
@@ -67,7 +73,7 @@ export function CampaignActions({
   session: Session;
   onChanged: () => void;
   /** The campaign is gone, and so is its page: the list says so. */
-  onDeleted: (notice: string) => void;
+  onDeleted: (deleted: Deleted) => void;
 }) {
   const [busy, setBusy] = useState<Action | undefined>();
   const running = useRef(false);
@@ -91,7 +97,7 @@ export function CampaignActions({
       // Done: whatever was left unanswered was decided on a campaign that has changed since.
       unanswered.current.clear();
       if (entry.action === 'delete') {
-        onDeleted(`Deleted ${campaign.name} (${campaign.id}).`);
+        onDeleted({ name: campaign.name, id: campaign.id });
         go(listAddress());
       } else {
         setOutcome({ ok: true, text: entry.done ?? `${entry.label}: done.` });
@@ -168,7 +174,7 @@ function Confirm({
   useLayoutEffect(() => cancel.current?.focus(), []);
   return html`
     <div class="confirm" role="alertdialog" aria-labelledby="confirm-text" onKeyDown=${(e: KeyboardEvent) => e.key === 'Escape' && onNo()}>
-      <p id="confirm-text"><strong>${name}</strong>: ${entry.confirm}</p>
+      <p id="confirm-text"><strong><bdi>${name}</bdi></strong>: ${entry.confirm}</p>
       <button type="button" class="danger" onClick=${onYes}>${`Yes, ${entry.label.toLowerCase()}`}</button>
       <button type="button" ref=${cancel} onClick=${onNo}>Cancel</button>
     </div>

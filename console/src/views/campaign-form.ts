@@ -202,7 +202,7 @@ export function CampaignForm({ api, id }: { api: Api; id?: string }) {
   const loading = id !== undefined && original === undefined;
   return html`
     <p><a href=${id === undefined ? '#/' : `#/campaigns/${id}`}>← Back</a></p>
-    <h1 tabindex="-1" ref=${heading}>${id === undefined ? 'New campaign' : `Modify ${original?.name ?? id}`}</h1>
+    <h1 tabindex="-1" ref=${heading}>${id === undefined ? 'New campaign' : html`Modify <bdi>${original?.name ?? id}</bdi>`}</h1>
     ${loading && loadProblem ? html`<p class="error" role="alert">${loadProblem}</p>` : null}
     ${loading && loadProblem ? html`<button type="button" onClick=${() => setLoads((n) => n + 1)}>Try again</button>` : null}
     ${loading && !loadProblem ? html`<p>Loading…</p>` : null}

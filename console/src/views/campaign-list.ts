@@ -5,13 +5,14 @@ import { routeOf, useFocusOnShow, usePolling } from '../hooks.js';
 import { html } from '../html.js';
 import { filtersOf, type ListFilters, PAGE_SIZES, SORTS, STATUSES, showListAddress } from '../list-address.js';
 import { useEffect, useRef, useState } from '../vendor/preact-hooks.js';
+import type { Deleted } from './campaign-actions.js';
 import { StatusBadge } from './status-badge.js';
 
 /** A change made by anyone shows within this time. */
 export const REFRESH_MS = 1000;
 
 /** The filters live in the address (`#/?status=paused&start=25`), so going back to the list finds them as they were. */
-export function CampaignList({ api, notice }: { api: Api; notice?: string | undefined }) {
+export function CampaignList({ api, deleted }: { api: Api; deleted?: Deleted | undefined }) {
   const [filters, setFilters] = useState(() => filtersOf(location.hash));
   const heading = useFocusOnShow();
   useEffect(() => {
@@ -52,7 +53,7 @@ export function CampaignList({ api, notice }: { api: Api; notice?: string | unde
 
   return html`
     <h1 tabindex="-1" ref=${heading}>Campaigns</h1>
-    ${notice ? html`<p class="success" role="status">${notice}</p>` : null}
+    ${deleted ? html`<p class="success" role="status">Deleted <bdi>${deleted.name}</bdi>${` (${deleted.id}).`}</p>` : null}
     <form class="filters" role="search" onSubmit=${(e: Event) => e.preventDefault()}>
       <div class="field">
         <label for="filter-status">Status</label>
@@ -112,12 +113,12 @@ function CampaignTable({ page }: { page: CampaignPage }) {
         ${page.campaigns.map(
           (c) => html`
             <tr key=${c.id} data-campaign-id=${c.id}>
-              <td data-label="Name"><a href=${`#/campaigns/${c.id}`}>${c.name}</a></td>
+              <td data-label="Name"><a href=${`#/campaigns/${c.id}`}><bdi>${c.name}</bdi></a></td>
               <td data-label="Id" class="mono">${c.id}</td>
               <td data-label="Status"><${StatusBadge} status=${c.status} /></td>
-              <td data-label="Start">${zoned(c.startDateStr, c.zone)}</td>
-              <td data-label="End">${zoned(c.endDateStr, c.zone)}</td>
-              <td data-label="Last changed by">${c.updatedBy}</td>
+              <td data-label="Start"><bdi>${zoned(c.startDateStr, c.zone)}</bdi></td>
+              <td data-label="End"><bdi>${zoned(c.endDateStr, c.zone)}</bdi></td>
+              <td data-label="Last changed by"><bdi>${c.updatedBy}</bdi></td>
             </tr>
           `,
         )}

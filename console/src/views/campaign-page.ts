@@ -4,7 +4,7 @@ import { useFocusOnShow, usePolling } from '../hooks.js';
 import { html } from '../html.js';
 import { listAddress } from '../list-address.js';
 import type { Session } from '../session.js';
-import { CampaignActions } from './campaign-actions.js';
+import { CampaignActions, type Deleted } from './campaign-actions.js';
 import { REFRESH_MS } from './campaign-list.js';
 import { EventHistory } from './event-history.js';
 import { StatusBadge } from './status-badge.js';
@@ -54,7 +54,7 @@ export function CampaignPage({
   api: Api;
   id: string;
   session: Session;
-  onDeleted: (notice: string) => void;
+  onDeleted: (deleted: Deleted) => void;
 }) {
   const { value: campaign, error, reload } = usePolling<Campaign>(() => api.campaign(id), REFRESH_MS, [api, id]);
   const gone = error instanceof ApiError && error.status === 404;
@@ -67,7 +67,7 @@ export function CampaignPage({
     ${
       campaign && !gone
         ? html`
-          <h1 tabindex="-1" class="campaign-title" ref=${heading}><span class="name">${campaign.name}</span> <${StatusBadge} status=${campaign.status} /></h1>
+          <h1 tabindex="-1" class="campaign-title" ref=${heading}><bdi class="name">${campaign.name}</bdi> <${StatusBadge} status=${campaign.status} /></h1>
           <${CampaignActions} api=${api} campaign=${campaign} session=${session} onChanged=${reload} onDeleted=${onDeleted} />
           <${CampaignFields} campaign=${campaign} />
         `
@@ -88,7 +88,7 @@ function CampaignFields({ campaign }: { campaign: Campaign }) {
             ([field, value]) => html`
             <div data-field=${field}>
               <dt>${LABELS[field] ?? field}</dt>
-              <dd class=${show(field, value) === '—' ? 'none' : ''}>${show(field, value)}</dd>
+              <dd class=${show(field, value) === '—' ? 'none' : ''}>${isolated(value, show(field, value))}</dd>
             </div>
           `,
           )}
@@ -101,6 +101,15 @@ function CampaignFields({ campaign }: { campaign: Campaign }) {
 function rank(field: string): number {
   const known = ORDER.indexOf(field);
   return known === -1 ? ORDER.length : known;
+}
+
+/** A string in JSON text, quotes and escapes included. */
+const JSON_STRING = /("(?:[^"\\]|\\.)*")/;
+
+/** The value with each text in it isolated (a JSON value's strings one by one): its direction changes nothing around it. */
+function isolated(value: unknown, text: string) {
+  if (typeof value !== 'object' || value === null) return html`<bdi>${text}</bdi>`;
+  return text.split(JSON_STRING).map((part, i) => (i % 2 === 1 ? html`<bdi>${part}</bdi>` : part));
 }
 
 function show(field: string, value: unknown): string {

@@ -31,7 +31,7 @@ export function EventHistory({ api, id }: { api: Api; id: string }) {
                     <tr key=${e.eventId}>
                       <td data-label="Event">${e.type}</td>
                       <td data-label="Time">${instant(e.occurredAt)}</td>
-                      <td data-label="By">${e.by ?? 'the schedule'}</td>
+                      <td data-label="By"><bdi>${e.by ?? 'the schedule'}</bdi></td>
                       <td data-label="Kafka">
                         ${
                           e.published
