@@ -68,6 +68,13 @@ export function useFocusOnShow() {
   };
 }
 
+/** Names the page shown in the window's title (and so in the tab, the history and a screen reader's page name). */
+export function useTitle(page: string): void {
+  useEffect(() => {
+    document.title = `${page} · Campaign console`;
+  }, [page]);
+}
+
 export type Route =
   | { page: 'list' }
   | { page: 'new' }

@@ -519,7 +519,7 @@ describe('The operator console in Chromium', function () {
     const end = page.getByLabel('End', { exact: true });
     await page.locator('#error-end', { hasText: 'endAt must be after startAt' }).waitFor();
     expect(await end.getAttribute('aria-invalid')).to.equal('true');
-    expect(await end.getAttribute('aria-describedby')).to.equal('error-end');
+    expect(await end.getAttribute('aria-describedby')).to.equal('error-end help-end');
     expect(await page.getByLabel('Start', { exact: true }).getAttribute('aria-invalid')).to.equal(null);
     expect((await service.request('GET', '/api/v1/campaigns')).body.total).to.equal(before);
     await page.close();
@@ -1203,6 +1203,58 @@ describe('The operator console in Chromium', function () {
     await page.evaluate(() => (location.hash = '#/new'));
     await page.getByLabel('Name', { exact: true }).waitFor();
     expect(await unlabelled()).to.deep.equal([]);
+    await page.close();
+  });
+
+  it('names the page it shows in the title, starts sign-in at the token field, and says a new page of the history', async () => {
+    const id = await service.createCampaign({ name: 'Titled sale' });
+    for (const verb of ['start', 'pause', 'resume']) await service.request('POST', `/api/v1/campaigns/${id}/${verb}`);
+    const page = await browser.newPage();
+    const titled = (title: string) =>
+      page.waitForFunction((title) => document.title === `${title} · Campaign console`, title, { timeout: 5000 });
+    await page.goto(consoleUrl());
+    await titled('Sign in');
+    expect(await page.evaluate(() => document.activeElement?.id)).to.equal('token');
+    await page.keyboard.type(token);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await titled('Campaigns');
+    await openCampaign(page, id);
+    await titled('Titled sale');
+    const historyPages = page.locator('section[aria-labelledby="history-heading"] .pager [aria-live="polite"]');
+    await historyPages.waitFor();
+    expect(await historyPages.textContent()).to.equal('1–3 of 3');
+    await page.evaluate((hash) => (location.hash = hash), `#/campaigns/${id}/edit`);
+    await titled('Modify Titled sale');
+    await page.evaluate(() => (location.hash = '#/new'));
+    await titled('New campaign');
+    await page.close();
+  });
+
+  it('points every aria-describedby at text that is there: the help, and the error with it', async () => {
+    const page = await signedIn();
+    await page.evaluate(() => (location.hash = '#/new'));
+    await page.getByLabel('Name', { exact: true }).waitFor();
+    /** Each input's aria-describedby, with the ids in it that name no element. */
+    const descriptions = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll('main [aria-describedby]')].map((element) => {
+          const ids = element.getAttribute('aria-describedby')!.split(' ');
+          return { id: element.id, ids, missing: ids.filter((id) => document.getElementById(id) === null) };
+        }),
+      );
+    const before = await descriptions();
+    expect(before.map((input) => input.id)).to.include.members(['field-start', 'field-end', 'field-zone']);
+    for (const input of before) expect(input.missing, input.id).to.deep.equal([]);
+
+    await page.getByLabel('Name', { exact: true }).fill('Described');
+    await page.getByLabel('Start', { exact: true }).fill(inDays(5));
+    await page.getByLabel('End', { exact: true }).fill(inDays(1));
+    await page.getByRole('button', { name: 'Create campaign' }).click();
+    await page.locator('#error-end').waitFor();
+    const after = await descriptions();
+    for (const input of after) expect(input.missing, input.id).to.deep.equal([]);
+    expect(after.find((input) => input.id === 'field-end')?.ids).to.deep.equal(['error-end', 'help-end']);
     await page.close();
   });
 

@@ -1,7 +1,7 @@
 import { type Api, ApiError, answered, type Campaign, type FieldError, NoAnswer, newIdempotencyKey } from '../api.js';
 import { type DateStyle, inDateStyle } from '../date-styles.js';
 import { describeError, unansweredChange } from '../format.js';
-import { go, useFocusOnShow } from '../hooks.js';
+import { go, useFocusOnShow, useTitle } from '../hooks.js';
 import { html } from '../html.js';
 import { useEffect, useRef, useState } from '../vendor/preact-hooks.js';
 
@@ -28,6 +28,9 @@ const INPUT_OF_FIELD: Record<string, keyof Values> = {
   status: 'status',
 };
 
+/** The inputs with a help text under them (`help-start`, …). */
+const HELPED: ReadonlyArray<keyof Values> = ['start', 'end', 'zone'];
+
 const ZONES = [
   '(GMT) UTC',
   '(GMT+01:00) Paris',
@@ -46,6 +49,7 @@ export function CampaignForm({ api, id }: { api: Api; id?: string }) {
   const [busy, setBusy] = useState(false);
   const key = useRef(newIdempotencyKey());
   const heading = useFocusOnShow();
+  useTitle(id === undefined ? 'New campaign' : `Modify ${original?.name ?? id}`);
 
   const [loadProblem, setLoadProblem] = useState<string | undefined>();
   const [loads, setLoads] = useState(0);
@@ -127,7 +131,10 @@ export function CampaignForm({ api, id }: { api: Api; id?: string }) {
     name: field,
     value: values[field] as string,
     'aria-invalid': errors[field] ? 'true' : undefined,
-    'aria-describedby': errors[field] ? `error-${field}` : `help-${field}`,
+    'aria-describedby':
+      [errors[field] ? `error-${field}` : undefined, HELPED.includes(field) ? `help-${field}` : undefined]
+        .filter(Boolean)
+        .join(' ') || undefined,
     onInput: (e: Event) => set(field, (e.target as HTMLInputElement).value),
   });
   const fieldError = (field: keyof Values) =>

@@ -1,7 +1,7 @@
 import type { Api, CampaignPage } from '../api.js';
 import { readFitting } from '../fitting-page.js';
 import { describeError, zoned } from '../format.js';
-import { routeOf, useFocusOnShow, usePolling } from '../hooks.js';
+import { routeOf, useFocusOnShow, usePolling, useTitle } from '../hooks.js';
 import { html } from '../html.js';
 import { filtersOf, type ListFilters, PAGE_SIZES, SORTS, STATUSES, showListAddress } from '../list-address.js';
 import { useEffect, useRef, useState } from '../vendor/preact-hooks.js';
@@ -15,6 +15,7 @@ export const REFRESH_MS = 1000;
 export function CampaignList({ api, deleted }: { api: Api; deleted?: Deleted | undefined }) {
   const [filters, setFilters] = useState(() => filtersOf(location.hash));
   const heading = useFocusOnShow();
+  useTitle('Campaigns');
   useEffect(() => {
     const follow = () => {
       if (routeOf(location.hash).page === 'list') setFilters(filtersOf(location.hash));

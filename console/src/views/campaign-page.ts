@@ -1,6 +1,6 @@
 import { type Api, ApiError, type Campaign } from '../api.js';
 import { describeError, instant } from '../format.js';
-import { useFocusOnShow, usePolling } from '../hooks.js';
+import { useFocusOnShow, usePolling, useTitle } from '../hooks.js';
 import { html } from '../html.js';
 import { listAddress } from '../list-address.js';
 import type { Session } from '../session.js';
@@ -59,6 +59,7 @@ export function CampaignPage({
   const { value: campaign, error, reload } = usePolling<Campaign>(() => api.campaign(id), REFRESH_MS, [api, id]);
   const gone = error instanceof ApiError && error.status === 404;
   const heading = useFocusOnShow();
+  useTitle(campaign?.name ?? `Campaign ${id}`);
   return html`
     <p><a href=${listAddress()}>← All campaigns</a></p>
     ${campaign === undefined && !error ? html`<p>Loading…</p>` : null}

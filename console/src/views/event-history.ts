@@ -46,7 +46,7 @@ export function EventHistory({ api, id }: { api: Api; id: string }) {
             </table>
             <nav class="pager" aria-label="History pages">
               <button type="button" disabled=${start === 0} onClick=${() => setStart(Math.max(0, start - PAGE_SIZE))}>Newer</button>
-              <span>${start + 1}–${Math.min(start + PAGE_SIZE, page.total)} of ${page.total}</span>
+              <span aria-live="polite">${start + 1}–${Math.min(start + PAGE_SIZE, page.total)} of ${page.total}</span>
               <button type="button" disabled=${start + PAGE_SIZE >= page.total} onClick=${() => setStart(start + PAGE_SIZE)}>Older</button>
             </nav>
           `
