@@ -89,6 +89,7 @@ const PUSH_TEXT_FIELDS = [
 const MAIL_TEXT_FIELDS = ['subject', 'contentType', 'senderEmail', 'senderName', 'content', 'mailsSent', 'mailsOpened'];
 const SMS_TEXT_FIELDS = ['name', 'smsMessage', 'smsSent', 'smsOpened'];
 const REPEAT_FIELDS = ['interval', 'intervalUnit'];
+const APPLICATION_FIELDS = new Set(['appId', 'applicationName']);
 
 class ItemReader {
   constructor(private readonly problem: Problem) {}
@@ -122,10 +123,29 @@ class ItemReader {
     return {
       ...this.pushText(item, path),
       application: app,
-      repeatMessage: this.repeat(item.repeatMessage, `${path}.repeatMessage`, PUSH_TEXT_FIELDS, (r, p) =>
-        this.pushText(r, p),
+      repeatMessage: this.repeat(
+        this.withoutParentsApplication(item.repeatMessage, app, `${path}.repeatMessage.application`),
+        `${path}.repeatMessage`,
+        PUSH_TEXT_FIELDS,
+        (r, p) => this.pushText(r, p),
       ),
     };
+  }
+
+  /**
+   * A push's repeat is sent through its message's application. It may name that application again (the original
+   * gives a repeat its parent's fields), and is refused naming another.
+   */
+  private withoutParentsApplication(repeat: unknown, parents: PushMessage['application'], path: string): unknown {
+    if (!isObject(repeat) || repeat.application === undefined || repeat.application === null) return repeat;
+    const { application, ...rest } = repeat;
+    const named = isObject(application) ? application : {};
+    const name = named.applicationName;
+    const sameName = name === undefined || name === null || name === '' || name === parents.applicationName;
+    if (named.appId !== parents.appId || !sameName || Object.keys(named).some((key) => !APPLICATION_FIELDS.has(key))) {
+      this.problem(path, "must be its message's application, or be left out (a repeat is sent through it)");
+    }
+    return rest;
   }
 
   mail(item: Record<string, unknown>, path: string): Mail {
@@ -240,9 +260,13 @@ class ItemReader {
     }
   }
 
+  /**
+   * Refuses the fields an item does not have. A `null` is no field: a client whose one class serves several kinds
+   * of item (Jackson writes every field it did not set as `null`) sends nothing it means by it.
+   */
   private only(item: Record<string, unknown>, path: string, known: string[]): void {
     for (const key of Object.keys(item)) {
-      if (!known.includes(key))
+      if (item[key] !== null && !known.includes(key))
         this.problem(`${path}.${key}`, `is not a field of this item (known: ${known.join(', ')})`);
     }
   }

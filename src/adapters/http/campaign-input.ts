@@ -96,7 +96,7 @@ export function modifyCampaignInput(
   const changes = readChanges(fields, (field, message) => problems.push({ field, message }), 'zone not known yet');
   if (fields.name === null) problems.push({ field: 'name', message: 'cannot be removed' });
   const id = fields.id;
-  if (id !== undefined && id !== null && String(id) !== campaignId.toString()) {
+  if (id !== undefined && id !== null && id !== 0 && String(id) !== campaignId.toString()) {
     problems.push({ field: 'id', message: 'cannot be changed (send it as read, or leave it out)' });
   }
   if (problems.length > 0) throw new CampaignInvalid(problems);
@@ -192,8 +192,9 @@ function readChanges(fields: Record<string, unknown>, problem: Problem, dates: D
   return changes;
 }
 
+/** `0` is no id: it is what a Java client's `long id` holds until it is set. */
 function optionalId(value: unknown, problem: Problem): CampaignId | undefined {
-  if (value === undefined || value === null) return undefined;
+  if (value === undefined || value === null || value === 0) return undefined;
   const decimal =
     typeof value === 'string'
       ? value

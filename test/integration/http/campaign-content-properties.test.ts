@@ -126,6 +126,52 @@ function expectedReadForm(sent: Record<string, any>): Record<string, unknown> {
   };
 }
 
+/** A class's fields, each `null` unless set, as Jackson writes an object whose fields were not all set. */
+function withNulls(item: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
+  const set = Object.entries(item).filter(([, value]) => value !== undefined);
+  return { ...Object.fromEntries(fields.map((field) => [field, null])), ...Object.fromEntries(set) };
+}
+
+const PUSH_CLASS = [
+  ...Object.keys(pushText),
+  'pushesOpened',
+  'application',
+  'repeatMessage',
+  'interval',
+  'intervalUnit',
+];
+const MAIL_CLASS = ['subject', 'contentType', 'senderEmail', 'senderName', 'content', 'mailsSent', 'mailsOpened'];
+const SMS_CLASS = ['name', 'smsMessage', 'smsSent', 'smsOpened', 'repeatMessage', 'interval', 'intervalUnit'];
+const PASS_CLASS = ['passName', 'passType', 'passSent', 'passOpened', 'passIntegrationConfig', 'passContent'];
+
+/**
+ * The content as a Java client migrating from the original writes it with Jackson's defaults: a `long id` left at
+ * 0, one class for SMS and voice SMS, a repeat of the class of its message (a push's naming the message's
+ * application, or null), every field not set written as `null`.
+ */
+function asJacksonWritesIt(sent: Record<string, any>, repeatsNameTheirApplication: boolean): Record<string, unknown> {
+  const sms = (m: any) =>
+    withNulls({ ...m, repeatMessage: m.repeatMessage && withNulls(m.repeatMessage, SMS_CLASS) }, SMS_CLASS);
+  return {
+    id: 0,
+    ...sent,
+    campaignSegments: sent.campaignSegments.map((s: any) => ({ segment: withNulls(s.segment, ['id', 'name']) })),
+    campaignMessages: sent.campaignMessages.map((m: any) => {
+      const application = withNulls(m.application, ['appId', 'applicationName']);
+      const repeat =
+        m.repeatMessage &&
+        withNulls({ ...m.repeatMessage, application: repeatsNameTheirApplication ? application : null }, PUSH_CLASS);
+      return withNulls({ ...m, application, repeatMessage: repeat }, PUSH_CLASS);
+    }),
+    campaignMails: sent.campaignMails.map((m: any) =>
+      withNulls(m, [...MAIL_CLASS, 'repeatMessage', 'interval', 'intervalUnit']),
+    ),
+    campaignSms: sent.campaignSms.map(sms),
+    campaignVoiceSms: sent.campaignVoiceSms.map(sms),
+    campaignPasses: sent.campaignPasses.map((p: any) => withNulls(p, PASS_CLASS)),
+  };
+}
+
 /** JSON as a strict client compares it: an integer by its digits (number or bigint alike, -0 as 0), key order ignored. */
 function canonical(value: unknown): unknown {
   if (typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value)))
@@ -171,6 +217,62 @@ for (const kind of DATABASE_KINDS) {
         }),
         propertyParameters(15),
       );
+    });
+
+    it('takes content as Jackson writes a Java model of it (id 0, fields not set as null, a repeat naming its application) as that content without them (generated)', async () => {
+      await fc.assert(
+        fc.asyncProperty(content, fc.boolean(), fc.boolean(), async (generated, namesApplication, idLeftAtZero) => {
+          const body = { name: 'From Java', startAt: inDays(1), endAt: inDays(2) };
+          const created = await service.request('POST', '/api/v1/campaigns', {
+            rawBody: stringify({ ...body, ...asJacksonWritesIt(generated, namesApplication) })!,
+            headers: { 'content-type': 'application/json' },
+          });
+          expect(created.status, created.text).to.equal(200);
+          expect(created.body.id).to.match(/^[1-9][0-9]*$/);
+          const original = await service.request('GET', `/api/v1/campaigns/${created.body.id}`);
+          readStrictly(original.body, VOLT_MX_CAMPAIGN);
+          const shown = Object.fromEntries(
+            Object.keys(expectedReadForm(generated)).map((key) => [key, original.body[key]]),
+          );
+          expect(canonical(shown)).to.deep.equal(canonical(expectedReadForm(generated)));
+
+          const postedBack = await service.request('POST', `/api/v1/campaigns/${created.body.id}/modify`, {
+            rawBody: stringify({
+              ...asJacksonWritesIt(original.body, namesApplication),
+              ...(idLeftAtZero ? { id: 0 } : {}),
+              name: 'Posted back',
+            })!,
+            headers: { 'content-type': 'application/json' },
+          });
+          expect(postedBack.status, postedBack.text).to.equal(200);
+          const after = await service.request('GET', `/api/v1/campaigns/${created.body.id}`);
+          const { name: _before, lastModifiedDateStr: _at, ...unchanged } = original.body;
+          expect(after.body).to.deep.include({ ...unchanged, name: 'Posted back' });
+        }),
+        propertyParameters(15),
+      );
+    });
+
+    it("refuses a push repeat naming another application than its message's, naming the field", async () => {
+      const answer = await service.request('POST', '/api/v1/campaigns', {
+        body: {
+          name: 'Other app',
+          campaignMessages: [
+            {
+              message: 'm',
+              application: { appId: 'shop' },
+              repeatMessage: { message: 'r', interval: 1, intervalUnit: 'Days', application: { appId: 'other' } },
+            },
+          ],
+        },
+      });
+      expect(answer.status, answer.text).to.equal(400);
+      expect(answer.body.errors).to.deep.equal([
+        {
+          field: 'campaignMessages[0].repeatMessage.application',
+          message: "must be its message's application, or be left out (a repeat is sent through it)",
+        },
+      ]);
     });
 
     it('refuses a required text of the content given empty or only white space, naming it, as one left out', async () => {
