@@ -6,6 +6,7 @@ import type { ServiceMetrics } from './service-metrics.js';
 interface Outage {
   since: Date;
   failedAttempts: number;
+  /** Class names only: readiness answers anyone, so the messages, which name addresses, stay in the log. */
   lastError: string;
 }
 
@@ -48,13 +49,13 @@ export class RelayStatusTracker implements RelayStatusSource {
           this.metrics.relayErrors.inc();
         }
         this.change(() => {
-          this.outage = { since: this.now(), failedAttempts: 0, lastError: kindOf(error) };
+          this.outage = { since: this.now(), failedAttempts: 0, lastError: causeNames(error) };
         });
         log.outageBegan(error);
       },
       retryScheduled: (failedAttempts, delayMs, error) => {
         this.metrics.relayErrors.inc();
-        if (this.outage !== undefined) this.outage = { ...this.outage, failedAttempts, lastError: kindOf(error) };
+        if (this.outage !== undefined) this.outage = { ...this.outage, failedAttempts, lastError: causeNames(error) };
         log.retryScheduled(failedAttempts, delayMs, error);
       },
       outageEnded: (failedAttempts, downForMs) => {
@@ -105,9 +106,4 @@ export class RelayStatusTracker implements RelayStatusSource {
     if (restart || after !== before) this.since = this.now();
     this.metrics.relayDegraded.set(after === 'broker-unreachable' ? 1 : 0);
   }
-}
-
-/** The class names of the error and its causes: health answers are unauthenticated, so messages stay in the log. */
-function kindOf(error: unknown): string {
-  return causeNames(error);
 }
