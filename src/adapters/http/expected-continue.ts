@@ -12,8 +12,9 @@ function waitsForContinue(req: IncomingMessage): boolean {
 }
 
 /**
- * Asks for the body of a request that has one (json-body.ts reads only those), once, when its client waits to be asked: only once the request is going to be read,
- * so one refused before (no token, another media type, too large, no such route) costs its client no upload. An
+ * Asks for the body of a request that has one (json-body.ts reads only those), once, when its client waits to be
+ * asked: only once the request is going to be read, so one refused before (no token, another media type, too large,
+ * no such route) costs its client no upload. An
  * answer given without asking closes its connection (node:http does that itself): the client may send the body or
  * not, so what comes next on the connection could not be told apart from it (RFC 9110 §10.1.1).
  */

@@ -25,8 +25,8 @@ export interface RequestEnvelopeOptions {
  * What every request gets around its route, in this order: a request id and the security headers; the HTTP
  * conformance checks; then, after the routes, OPTIONS in `Allow`, a JSON refusal for a request none of them
  * answered, no media type on an empty answer and a JSON answer for any failure; last `Connection: close` while
- * draining, the duration histogram and the request's log line. One middleware rather than one per concern: each Koa middleware adds promises and a
- * turn of `await` to every request (docs/performance.md).
+ * draining, the duration histogram and the request's log line. One middleware rather than one per concern: each
+ * Koa middleware adds promises and a turn of `await` to every request (docs/performance.md).
  */
 export function requestEnvelope(options: RequestEnvelopeOptions): Middleware {
   const { logger, metrics, draining } = options;

@@ -15,8 +15,8 @@ export const POSTGRES_POOL_SIZE = 10;
 
 /**
  * Opens the database. What knex itself reports (a connection that failed, say) goes to `logger` as one JSON line
- * each, never as a stack trace, a repeated warning once a minute (`knexLog`); without a logger, knex writes it to the console. On PostgreSQL the pool holds
- * `connections`.
+ * each, never as a stack trace, a repeated warning once a minute (`knexLog`); without a logger, knex writes it to
+ * the console. On PostgreSQL the pool holds `connections`.
  */
 export function openDatabase(location: DatabaseLocation, logger?: Logger, connections = POSTGRES_POOL_SIZE): Knex {
   const log = logger === undefined ? {} : { log: knexLog(logger) };
