@@ -6,23 +6,16 @@ const MAX_CAUSE_LENGTH = 300;
  * outage log line needs to say why. The stack of a client library's retry wrapper is a kilobyte of its internals.
  */
 export function oneLineCause(error: unknown): string {
-  const chain: Array<{ name: string; message: string }> = [];
-  const seen = new Set<unknown>();
-  for (let current: unknown = error; current !== undefined && current !== null && !seen.has(current); ) {
-    seen.add(current);
-    if (!(current instanceof Error)) {
-      chain.push({ name: String(current), message: '' });
-      break;
-    }
-    chain.push({ name: current.name, message: current.message.split('\n')[0]!.trim() });
-    current = current.cause;
-  }
+  const chain = causeChain(error).map((link) =>
+    link instanceof Error
+      ? { name: link.name, message: link.message.split('\n')[0]!.trim() }
+      : { name: String(link), message: '' },
+  );
   // A wrapper that repeats its cause's message says it once, at the cause.
   const parts = chain.map(({ name, message }, i) =>
     message === '' || message === chain[i + 1]?.message ? name : `${name}: ${message}`,
   );
-  const line = parts.join(' <- ').replace(/\s+/g, ' ');
-  return line.length <= MAX_CAUSE_LENGTH ? line : `${line.slice(0, MAX_CAUSE_LENGTH - 1)}…`;
+  return shortened(parts.join(' <- ').replace(/\s+/g, ' '));
 }
 
 /**
@@ -30,14 +23,24 @@ export function oneLineCause(error: unknown): string {
  * (`KafkaJSNonRetriableError <- KafkaJSConnectionError`) without the messages, which name addresses.
  */
 export function causeNames(error: unknown): string {
-  const names: string[] = [];
-  const seen = new Set<unknown>();
-  for (let current: unknown = error; current !== undefined && current !== null && !seen.has(current); ) {
-    seen.add(current);
-    names.push(current instanceof Error ? current.name : typeof current);
+  return shortened(
+    causeChain(error)
+      .map((link) => (link instanceof Error ? link.name : typeof link))
+      .join(' <- '),
+  );
+}
+
+/** The error and its causes, outermost first, each once; a cause that is not an Error ends the chain. */
+function causeChain(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let current: unknown = error; current !== undefined && current !== null && !chain.includes(current); ) {
+    chain.push(current);
     if (!(current instanceof Error)) break;
     current = current.cause;
   }
-  const line = names.join(' <- ');
+  return chain;
+}
+
+function shortened(line: string): string {
   return line.length <= MAX_CAUSE_LENGTH ? line : `${line.slice(0, MAX_CAUSE_LENGTH - 1)}…`;
 }
