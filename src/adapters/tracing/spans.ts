@@ -2,7 +2,6 @@ import { type Context, context, type Span, type SpanOptions, SpanStatusCode, tra
 
 /** The service's tracer: the global provider's once tracing is installed, a no-op one until then. */
 export const serviceTracer = trace.getTracer('campaign-service');
-const tracer = serviceTracer;
 
 let exported = false;
 
@@ -14,7 +13,7 @@ export function spansExported(value?: boolean): boolean {
 
 /** A span that begins a piece of work of its own: a request, a relay's publish, a scheduled change. */
 export function startEntrySpan(name: string, options: SpanOptions, parent: Context): Span {
-  return tracer.startSpan(name, options, parent);
+  return serviceTracer.startSpan(name, options, parent);
 }
 
 /**
@@ -28,7 +27,7 @@ export async function inChildSpan<T>(
 ): Promise<T> {
   const parent = context.active();
   if (!exported || trace.getSpan(parent)?.isRecording() !== true) return work(undefined);
-  const span = tracer.startSpan(name, options, parent);
+  const span = serviceTracer.startSpan(name, options, parent);
   try {
     return await context.with(trace.setSpan(parent, span), () => work(span));
   } catch (error) {
