@@ -140,8 +140,8 @@ class ItemReader {
     if (!isObject(repeat) || repeat.application === undefined || repeat.application === null) return repeat;
     const { application, ...rest } = repeat;
     const named = isObject(application) ? application : {};
-    const name = named.applicationName;
-    const sameName = name === undefined || name === null || name === '' || name === parents.applicationName;
+    const name = this.optionalText(named.applicationName, `${path}.applicationName`);
+    const sameName = name === null || name === parents.applicationName;
     if (named.appId !== parents.appId || !sameName || Object.keys(named).some((key) => !APPLICATION_FIELDS.has(key))) {
       this.problem(path, "must be its message's application, or be left out (a repeat is sent through it)");
     }
