@@ -1,3 +1,4 @@
+import { ApiError } from './api.js';
 import { useEffect, useRef, useState } from './vendor/preact-hooks.js';
 
 /**
@@ -10,8 +11,9 @@ export const SLOW_READ_FACTOR = 4;
  * Runs `load` now and again after each answer, for as long as the component shows, its tab is visible and `deps`
  * stay the same: `intervalMs` later, or `SLOW_READ_FACTOR` times as long as the read took when that is longer. A read
  * that failed (its deadline passed, the network failed) is tried again `intervalMs` later: only an answer's time says
- * how busy the service is. A hidden tab reads nothing and reads at once when it is shown again; a change of `deps`
- * loads at once. Answers of an earlier `deps` are dropped.
+ * how busy the service is. A refusal that asking again would only repeat ({@link refusedForGood}) ends the repeating
+ * until `deps` change or `reload` is called. A hidden tab reads nothing and reads at once when it is shown again; a
+ * change of `deps` loads at once. Answers of an earlier `deps` are dropped.
  */
 export function usePolling<T>(load: () => Promise<T>, intervalMs: number, deps: unknown[]) {
   const [state, setState] = useState<{ value?: T; error?: unknown; loading: boolean }>({ loading: true });
@@ -21,10 +23,11 @@ export function usePolling<T>(load: () => Promise<T>, intervalMs: number, deps: 
   useEffect(() => {
     let active = true;
     let reading = false;
+    let refused = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const run = async () => {
       timer = undefined;
-      if (document.visibilityState === 'hidden') return;
+      if (document.visibilityState === 'hidden' || refused) return;
       reading = true;
       const began = performance.now();
       let wait = intervalMs;
@@ -34,9 +37,10 @@ export function usePolling<T>(load: () => Promise<T>, intervalMs: number, deps: 
         wait = Math.max(intervalMs, SLOW_READ_FACTOR * (performance.now() - began));
       } catch (error) {
         if (active) setState((previous) => ({ ...previous, error, loading: false }));
+        refused = refusedForGood(error);
       }
       reading = false;
-      if (active) timer = setTimeout(run, wait);
+      if (active && !refused) timer = setTimeout(run, wait);
     };
     const shown = () => {
       if (document.visibilityState === 'hidden' || reading) return;
@@ -53,6 +57,14 @@ export function usePolling<T>(load: () => Promise<T>, intervalMs: number, deps: 
     };
   }, [...deps, tick]);
   return { ...state, reload: () => setTick((n) => n + 1) };
+}
+
+/**
+ * The service's own refusal of a read (a 403 for a token without the scope, a 404 for an id no campaign has), which
+ * it would give again to the same request; unlike a 408, 425 or 429, which ask the client to come back later, and a 5xx.
+ */
+export function refusedForGood(error: unknown): boolean {
+  return error instanceof ApiError && error.status < 500 && ![408, 425, 429].includes(error.status);
 }
 
 /**

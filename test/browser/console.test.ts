@@ -39,6 +39,8 @@ const FITTING_RUNS = 100;
 const READINESS_RUNS = 150;
 const TOKEN_TEXT_RUNS = 100;
 const LINKED_TOKEN_RUNS = 12;
+const SCOPE_SET_RUNS = 6;
+const REFUSAL_RUNS = 12;
 const NAME_RUNS = 60;
 const DATE_STYLE_RUNS = 100;
 /** A name the service stores: 1 to 255 code points of any plane, none of them a control character. */
@@ -49,6 +51,10 @@ const storableName = fc
 const SLOW_READ_FACTOR = 4;
 /** The console promises that a change by someone else shows within this time. */
 const LIVE_WITHIN_MS = 2000;
+/** The console reads an open list or campaign again this long after each answer. */
+const REFRESH_MS = 1000;
+/** The console looks for what is typed in the search once typing pauses this long. */
+const SEARCH_PAUSE_MS = 300;
 
 describe('The operator console in Chromium', function () {
   this.timeout(60_000);
@@ -61,7 +67,7 @@ describe('The operator console in Chromium', function () {
     token = await service.token('operator');
   });
   after(async () => {
-    await browser?.close();
+    await Promise.all([browser?.close(), clocked?.close()]);
     await service?.stop();
   });
 
@@ -72,6 +78,19 @@ describe('The operator console in Chromium', function () {
     await page.goto(consoleUrl());
     await page.getByLabel('Bearer token').fill(options.token ?? token);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Campaigns', level: 1, exact: true }).waitFor();
+    return page;
+  }
+
+  /** A browser of its own for the pages on a clock: the clock a page installs is the whole browser's. */
+  let clocked: Browser | undefined;
+
+  /** A signed-in page whose clock the test moves on: the console's deadlines and pauses pass without waiting for them. */
+  async function signedInOnClock(signedInWith = token) {
+    clocked ??= await Browser.launch();
+    const page = await clocked.newPage();
+    await page.clock.install();
+    await page.goto(`${consoleUrl()}#token=${signedInWith}`);
     await page.getByRole('heading', { name: 'Campaigns', level: 1, exact: true }).waitFor();
     return page;
   }
@@ -1128,6 +1147,128 @@ describe('The operator console in Chromium', function () {
     await Promise.all([auditor.close(), starter.close()]);
   });
 
+  it('opens the New and Modify forms only for a token with campaigns:write, whatever else it holds and however they are reached', async () => {
+    const id = await service.createCampaign({ name: 'Modified only with the scope' });
+    await fc.assert(
+      fc.asyncProperty(fc.subarray([...ALL_SCOPES]), async (scopes) => {
+        const page = await signedInOnClock(await service.token('scoped', scopes));
+        for (const hash of ['#/new', `#/campaigns/${id}/edit`]) {
+          await page.evaluate((hash) => (location.hash = hash), hash);
+          // A modification reads the campaign first: without campaigns:read that read is refused and shown as an error.
+          await page.locator('main form, main .notice, main .error').first().waitFor();
+          const shown = {
+            form: (await page.getByLabel('Name', { exact: true }).count()) === 1,
+            refusal: (await page.locator('main .notice', { hasText: 'lacks the campaigns:write scope' }).count()) === 1,
+          };
+          const writes = scopes.includes('campaigns:write');
+          const reads = hash === '#/new' || scopes.includes('campaigns:read');
+          expect(shown, `${hash} with ${scopes.join(' ') || 'no scope'}`).to.deep.equal({
+            form: writes && reads,
+            refusal: !writes,
+          });
+        }
+        await page.close();
+      }),
+      propertyParameters(SCOPE_SET_RUNS),
+    );
+  });
+
+  it('asks no more after a refusal the service would give again, and keeps asking after an answer that says to come back', async () => {
+    const page = await signedInOnClock();
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 400, max: 599 }).filter((status) => status !== 401),
+        async (status) => {
+          const search = `refused-${status}-${run++}`;
+          let reads = 0;
+          const refused = (url: URL) =>
+            url.pathname.endsWith('/api/v1/campaigns') && url.searchParams.get('search') === search;
+          await page.route(refused, (route) => {
+            reads++;
+            return route.fulfill({
+              status,
+              contentType: 'application/json',
+              body: JSON.stringify({ code: 'REFUSED', message: `refused with ${status}`, requestId: search }),
+            });
+          });
+          await page.evaluate((search) => (location.hash = `#/?search=${search}`), search);
+          await page.locator('main .error', { hasText: `refused with ${status}` }).waitFor();
+          for (let poll = 0; poll < 3; poll++) {
+            await page.clock.fastForward(REFRESH_MS + 100);
+            await page.waitForTimeout(100);
+          }
+          await page.unroute(refused);
+          const givenAgain = status < 500 && ![408, 425, 429].includes(status);
+          expect({ status, askedAgain: reads > 1 }).to.deep.equal({ status, askedAgain: !givenAgain });
+        },
+      ),
+      propertyParameters(REFUSAL_RUNS),
+    );
+    await page.close();
+  });
+
+  it('stops reading the list for a token without campaigns:read, and a campaign no one has, after the first refusal', async () => {
+    const missing = '9000000000000000001';
+    const pages = [
+      {
+        page: await signedInOnClock(await service.token('no reader', ['campaigns:execute'])),
+        hash: '#/?search=unread',
+      },
+      { page: await signedInOnClock(), hash: `#/campaigns/${missing}` },
+    ];
+    const asked: string[] = [];
+    for (const { page, hash } of pages) {
+      page.on('request', (request) => {
+        if (request.url().includes('/api/v1/')) asked.push(new URL(request.url()).pathname);
+      });
+      await page.evaluate((hash) => (location.hash = hash), hash);
+    }
+    await pages[0]!.page.locator('main .error', { hasText: 'Could not load campaigns' }).waitFor();
+    const gone = pages[1]!.page.locator('main .notice', {
+      hasText: 'No campaign has this id: it was deleted, or never made.',
+    });
+    await gone.waitFor();
+    for (let poll = 0; poll < 3; poll++) {
+      await pages[0]!.page.clock.fastForward(REFRESH_MS + 100);
+      await pages[0]!.page.waitForTimeout(100);
+    }
+    const count = (path: string) => asked.filter((p) => p.endsWith(path)).length;
+    expect({
+      list: count('/api/v1/campaigns'),
+      campaign: count(`/campaigns/${missing}`),
+      history: count(`/campaigns/${missing}/events`),
+    }).to.deep.equal({ list: 1, campaign: 1, history: 1 });
+    await Promise.all(pages.map(({ page }) => page.close()));
+  });
+
+  it('looks for what is typed in the search once typing pauses, not at every keystroke, and at once on Enter', async () => {
+    const mark = `Typed-${Date.now()}`;
+    const id = await service.createCampaign({ name: `${mark} found` });
+    const page = await signedInOnClock();
+    const searched: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname.endsWith('/api/v1/campaigns')) searched.push(url.searchParams.get('search') ?? '');
+    });
+    const search = page.getByLabel('Search by name or id');
+    // Keystrokes far apart enough for the page to read after each, were it to.
+    await search.pressSequentially(mark, { delay: 60 });
+    await rowOf(page, id).waitFor();
+    const partial = searched.filter((text) => text !== '' && text !== mark);
+    expect(partial, 'read for what was half typed').to.have.length.below(3);
+
+    // The page's clock stopped short of the pause: only Enter can have the search read.
+    await page.clock.pauseAt(Date.now() + 1000);
+    await search.fill(id);
+    await search.press('Enter');
+    await page.clock.runFor(SEARCH_PAUSE_MS / 3);
+    await rowOf(page, id).waitFor();
+    expect(searched.at(-1)).to.equal(id);
+    await page.clock.resume();
+    await page.close();
+  });
+
   it('offers the controls of the scopes in scope and scp together, each a string or an array of strings', async () => {
     const id = await service.createCampaign({ name: 'Scopes in every form' });
     const executor = ['Start', 'Pause', 'Resume'];
@@ -1649,22 +1790,6 @@ describe('The operator console in Chromium', function () {
   });
 
   describe('when an answer does not come', () => {
-    /** A browser of its own: the clock it installs is the whole browser's. */
-    let clocked: Browser;
-    before(async () => {
-      clocked = await Browser.launch();
-    });
-    after(() => clocked?.close());
-
-    /** A signed-in page whose clock the test moves on: the console's deadlines pass without waiting for them. */
-    async function signedInOnClock() {
-      const page = await clocked.newPage();
-      await page.clock.install();
-      await page.goto(`${consoleUrl()}#token=${token}`);
-      await page.getByRole('heading', { name: 'Campaigns', level: 1, exact: true }).waitFor();
-      return page;
-    }
-
     /** Holds every request of the API and of /health/ready unanswered while `on`; passes them on after. */
     async function silence(page: Page) {
       const held: string[] = [];

@@ -46,6 +46,7 @@ export function App({ linkUnusable }: { linkUnusable: boolean }) {
       setSession(s);
     }} />`;
   }
+  const writes = mayUse(session, 'campaigns:write');
   const leave = () => {
     signOut();
     setNotice('Signed out.');
@@ -56,7 +57,7 @@ export function App({ linkUnusable }: { linkUnusable: boolean }) {
       <a class="brand" href="#/">Campaigns</a>
       <nav aria-label="Main">
         <a href="#/">All campaigns</a>
-        ${mayUse(session, 'campaigns:write') ? html`<a href="#/new">New campaign</a>` : null}
+        ${writes ? html`<a href="#/new">New campaign</a>` : null}
       </nav>
       <span class="who">Signed in as <strong><bdi>${session.subject ?? 'token holder'}</bdi></strong></span>
       <button type="button" class="quiet" onClick=${leave}>Sign out</button>
@@ -64,9 +65,10 @@ export function App({ linkUnusable }: { linkUnusable: boolean }) {
     <${HealthStrip} api=${api} />
     <main id="main">
       ${route.page === 'list' ? html`<${CampaignList} api=${api} deleted=${deleted} />` : null}
-      ${route.page === 'new' ? html`<${CampaignForm} api=${api} />` : null}
       ${route.page === 'campaign' ? html`<${CampaignPage} key=${route.id} api=${api} id=${route.id} session=${session} onDeleted=${setDeleted} />` : null}
-      ${route.page === 'edit' ? html`<${CampaignForm} key=${route.id} api=${api} id=${route.id} />` : null}
+      ${(route.page === 'new' || route.page === 'edit') && !writes ? html`<p class="notice" role="status">This token may not create or modify campaigns: it lacks the campaigns:write scope.</p>` : null}
+      ${route.page === 'new' && writes ? html`<${CampaignForm} api=${api} />` : null}
+      ${route.page === 'edit' && writes ? html`<${CampaignForm} key=${route.id} api=${api} id=${route.id} />` : null}
     </main>
   `;
 }

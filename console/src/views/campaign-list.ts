@@ -11,14 +11,22 @@ import { StatusBadge } from './status-badge.js';
 /** A change made by anyone shows within this time. */
 export const REFRESH_MS = 1000;
 
+/** What is typed in the search is looked for once typing pauses this long: one read a word, not one a keystroke. */
+export const SEARCH_PAUSE_MS = 300;
+
 /** The filters live in the address (`#/?status=paused&start=25`), so going back to the list finds them as they were. */
 export function CampaignList({ api, deleted }: { api: Api; deleted?: Deleted | undefined }) {
   const [filters, setFilters] = useState(() => filtersOf(location.hash));
+  // The search as typed, looked for once typing pauses; the address's search when the address changes.
+  const [typed, setTyped] = useState(filters.search);
   const heading = useFocusOnShow();
   useTitle('Campaigns');
   useEffect(() => {
     const follow = () => {
-      if (routeOf(location.hash).page === 'list') setFilters(filtersOf(location.hash));
+      if (routeOf(location.hash).page !== 'list') return;
+      const followed = filtersOf(location.hash);
+      setFilters(followed);
+      setTyped(followed.search);
     };
     addEventListener('hashchange', follow);
     return () => removeEventListener('hashchange', follow);
@@ -50,12 +58,20 @@ export function CampaignList({ api, deleted }: { api: Api; deleted?: Deleted | u
   }, [shown]);
   const refine = (change: Partial<ListFilters>) => setFilters((previous) => ({ ...previous, ...change, start: 0 }));
   const setStart = (start: number) => setFilters((previous) => ({ ...previous, start }));
+  useEffect(() => {
+    if (typed === search) return;
+    const paused = setTimeout(() => refine({ search: typed }), SEARCH_PAUSE_MS);
+    return () => clearTimeout(paused);
+  }, [typed]);
   const inputValue = (event: Event) => (event.target as HTMLInputElement | HTMLSelectElement).value;
 
   return html`
     <h1 tabindex="-1" ref=${heading}>Campaigns</h1>
     ${deleted ? html`<p class="success" role="status">Deleted <bdi>${deleted.name}</bdi>${` (${deleted.id}).`}</p>` : null}
-    <form class="filters" role="search" onSubmit=${(e: Event) => e.preventDefault()}>
+    <form class="filters" role="search" onSubmit=${(e: Event) => {
+      e.preventDefault();
+      if (typed !== search) refine({ search: typed });
+    }}>
       <div class="field">
         <label for="filter-status">Status</label>
         <select id="filter-status" value=${status} onChange=${(e: Event) => refine({ status: inputValue(e) })}>
@@ -65,8 +81,8 @@ export function CampaignList({ api, deleted }: { api: Api; deleted?: Deleted | u
       </div>
       <div class="field grow">
         <label for="filter-search">Search by name or id</label>
-        <input id="filter-search" type="search" value=${search} autocomplete="off"
-          onInput=${(e: Event) => refine({ search: inputValue(e) })} />
+        <input id="filter-search" type="search" value=${typed} autocomplete="off"
+          onInput=${(e: Event) => setTyped(inputValue(e))} />
       </div>
       <div class="field">
         <label for="filter-sort">Sort</label>

@@ -63,7 +63,7 @@ export function CampaignPage({
   return html`
     <p><a href=${listAddress()}>← All campaigns</a></p>
     ${campaign === undefined && !error ? html`<p>Loading…</p>` : null}
-    ${gone ? html`<h1 tabindex="-1" ref=${heading}>Campaign ${id}</h1><p class="notice" role="status">This campaign no longer exists.</p>` : null}
+    ${gone ? html`<h1 tabindex="-1" ref=${heading}>Campaign ${id}</h1><p class="notice" role="status">No campaign has this id: it was deleted, or never made.</p>` : null}
     ${error && !gone ? html`<p class="error" role="alert">Could not load the campaign: ${describeError(error)}</p>` : null}
     ${
       campaign && !gone
