@@ -7,6 +7,12 @@
 /** Control characters (Unicode category Cc) other than tab, line feed and carriage return. */
 const DISALLOWED_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const UNPAIRED_SURROGATES = new RegExp(UNPAIRED_SURROGATE.source, 'g');
+
+/** `text` with each unpaired surrogate replaced by U+FFFD, so that any UTF-8 or UTF-16 decoder can read it. */
+export function wellFormedText(text: string): string {
+  return text.replace(UNPAIRED_SURROGATES, '\uFFFD');
+}
 
 /** The length of a text in Unicode code points. */
 export function codePointLength(text: string): number {

@@ -13,7 +13,7 @@ const NEW_CAMPAIGN = { $ref: '#/components/schemas/NewCampaign' };
 const BEYOND_2_53 = 'beyond 2^53';
 const BEYOND_2_53_DIGITS = '9007199254740993';
 
-type Kind = 'text' | 'zone' | 'channel' | 'interval' | 'counter';
+type Kind = 'text' | 'zone' | 'channel' | 'interval' | 'counter' | 'status' | 'voltMxDate';
 
 /** A field of a create body, where it sits and what kind of value it takes. */
 interface Slot {
@@ -40,6 +40,9 @@ const SLOTS: Slot[] = [
   slot('name', 'text', (v) => ({ name: v })),
   slot('description', 'text', (v) => ({ description: v })),
   slot('zone', 'zone', (v) => ({ zone: v })),
+  slot('status', 'status', (v) => ({ status: v })),
+  slot('startDateStr', 'voltMxDate', (v) => ({ startDateStr: v })),
+  slot('endDateStr', 'voltMxDate', (v) => ({ endDateStr: v })),
   slot('campaignType', 'text', (v) => ({ campaignType: v })),
   slot('campaignSegments[0].segment.name', 'text', (v) => ({ campaignSegments: [{ segment: { id: 51, name: v } }] })),
   slot('campaignMessages[0].name', 'text', (v) => push({ name: v })),
@@ -106,6 +109,42 @@ const VALUES: Record<Kind, fc.Arbitrary<unknown>> = {
     `(GMT) ${'x'.repeat(58)}`,
     `(GMT) ${'x'.repeat(59)}`,
   ),
+  status: fc.constantFrom(
+    'Draft',
+    'Pending',
+    'Running',
+    'draft',
+    'scheduled',
+    'DRAFT',
+    'pending',
+    'running',
+    'paused',
+    'Paused',
+    'Completed',
+    '',
+    ' Draft',
+    null,
+    1,
+  ),
+  // A year well ahead, so that a start or an end alone is always one the service takes when it reads it.
+  voltMxDate: fc.constantFrom(
+    '05/24/2036 04:38:51 PM',
+    '05/24/2036 04:38:51 AM',
+    '05/24/2036 04:38:51 pm',
+    '05/24/2036 04:38:51 am',
+    '05/24/2036 04:38:51 Pm',
+    '05/24/2036 04:38:51 aM',
+    '05/24/2036 04:38:51PM',
+    '05/24/2036 04:38:51  PM',
+    '5/24/2036 04:38:51 PM',
+    '05/24/2036 4:38:51 PM',
+    '05/24/2036 04:38 PM',
+    '2036-05-24T16:38:51Z',
+    '',
+    ' ',
+    null,
+    1,
+  ),
   channel: fc.constantFrom('PUSH', 'push', 'Email', 'EMAIL', 'sms', 'Sms', 'FAX', '', 'PUSH ', null, 1),
   interval: fc.constantFrom(0, 1, 24, -1, 1.5, 9_007_199_254_740_991, BEYOND_2_53, '1', null),
   counter: fc.constantFrom(0, 1, -1, 1.5, 9_007_199_254_740_991, BEYOND_2_53, '1', null),
@@ -140,7 +179,7 @@ describe('The request schemas of docs/openapi.yaml against the service', functio
           ).to.include(place.field);
         }
       }),
-      propertyParameters(300),
+      propertyParameters(1500),
     );
   });
 });

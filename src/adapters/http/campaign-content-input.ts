@@ -18,6 +18,7 @@ import {
   type SmsText,
 } from '../../domain/index.js';
 import { storableTextProblem } from '../../domain/storable-text.js';
+import { holdsAsWritten } from './exact-numbers.js';
 
 export type Problem = (field: string, message: string) => void;
 
@@ -332,14 +333,15 @@ class ItemReader {
     return this.freeForm(value, path, 1) as JsonObject;
   }
 
-  /** Any JSON, nested at most FREE_FORM_MAX_DEPTH deep; integers beyond 2^53 would not survive as numbers. */
+  /** Any JSON, nested at most FREE_FORM_MAX_DEPTH deep; its numbers are doubles, each held as written or refused. */
   private freeForm(value: unknown, path: string, depth: number): JsonValue {
     if (depth > FREE_FORM_MAX_DEPTH) {
       this.problem(path, `nests deeper than ${FREE_FORM_MAX_DEPTH} levels`);
       return null;
     }
     if (typeof value === 'bigint') {
-      this.problem(path, 'is an integer outside ±(2^53 − 1), which a double cannot hold: send it as a string');
+      if (holdsAsWritten(String(value))) return Number(value);
+      this.problem(path, 'is an integer a double cannot hold exactly (more digits than it keeps): send it as a string');
       return null;
     }
     if (Array.isArray(value)) return value.map((item, index) => this.freeForm(item, `${path}[${index}]`, depth + 1));

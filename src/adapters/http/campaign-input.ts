@@ -192,9 +192,9 @@ function readChanges(fields: Record<string, unknown>, problem: Problem, dates: D
   return changes;
 }
 
-/** `0` is no id: it is what a Java client's `long id` holds until it is set. */
+/** `0` is no id, as a number or a string: it is what a Java client's `long id` holds until it is set. */
 function optionalId(value: unknown, problem: Problem): CampaignId | undefined {
-  if (value === undefined || value === null || value === 0) return undefined;
+  if (value === undefined || value === null || value === 0 || value === '0') return undefined;
   const decimal =
     typeof value === 'string'
       ? value

@@ -1,5 +1,6 @@
 import { ApplicationError, ReplayedRefusal } from '../../application/index.js';
 import { DomainError } from '../../domain/index.js';
+import { wellFormedText } from '../../domain/storable-text.js';
 import { RequestRefused } from './request-refused.js';
 
 /** The one table from error codes to HTTP statuses. */
@@ -82,5 +83,21 @@ function known(
 ): ErrorAnswer {
   const status = STATUS_BY_CODE[code];
   if (status === undefined) return answerFor(new Error(`no HTTP status for error code ${code}`));
-  return { status, body: { code, message, ...details }, headers, unexpected: false };
+  return {
+    status,
+    body: wellFormed({ code, message, ...details }) as Record<string, unknown>,
+    headers,
+    unexpected: false,
+  };
+}
+
+/**
+ * A refusal may quote what it refused: a field's name or a value, which may hold an unpaired surrogate (refused for
+ * that very reason). What it quotes is made well-formed, or a client's UTF-8 decoder would fail on the refusal itself.
+ */
+function wellFormed(value: unknown): unknown {
+  if (typeof value === 'string') return wellFormedText(value);
+  if (Array.isArray(value)) return value.map(wellFormed);
+  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [wellFormedText(key), wellFormed(item)]));
 }

@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
-import { isInteger, isSafeNumber, parse } from 'lossless-json';
+import { isInteger, parse } from 'lossless-json';
 import getRawBody from 'raw-body';
+import { holdsAsWritten } from './exact-numbers.js';
 import { askForBodyIfAwaited } from './expected-continue.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { parseMediaType } from './media-type.js';
@@ -24,8 +25,9 @@ export function hasBody(ctx: Context): boolean {
  */
 export async function readJsonBody(ctx: Context): Promise<unknown | typeof NO_BODY> {
   if (!hasBody(ctx)) return NO_BODY;
-  const contentType = ctx.get('Content-Type');
-  if (contentType !== '') refuseUnlessUtf8Json(contentType);
+  // A body without a Content-Type is read as JSON; one with an empty Content-Type declares no media type at all.
+  const contentType = ctx.req.headers['content-type'];
+  if (contentType !== undefined) refuseUnlessUtf8Json(contentType);
   const codings = unsupportedCodings(ctx.get('Content-Encoding'));
   if (codings !== '') {
     throw new RequestRefused(
@@ -51,13 +53,16 @@ export async function readJsonBody(ctx: Context): Promise<unknown | typeof NO_BO
 }
 
 /**
- * A JSON number as the value it writes, never rounded: a JS number when a double holds it (its shortest form reads
- * back as written), a bigint for an integer beyond 2^53, and NaN for any other (more digits than a double keeps,
- * beyond its range, or below its smallest), which every field that reads a number refuses, naming itself.
+ * A JSON number as the value it writes, never rounded: a JS number when a double holds it as written, a bigint for
+ * an integer beyond ±(2^53 − 1), and NaN for any other (more digits than a double keeps, beyond its range, or below
+ * its smallest), which every field that reads a number refuses, naming itself.
  */
 export function jsonNumber(text: string): number | bigint {
-  if (isSafeNumber(text)) return Number(text);
-  return isInteger(text) ? BigInt(text) : Number.NaN;
+  if (isInteger(text)) {
+    const value = Number(text);
+    return Number.isSafeInteger(value) ? value : BigInt(text);
+  }
+  return holdsAsWritten(text) ? Number(text) : Number.NaN;
 }
 
 export function isAbsent(body: unknown): body is typeof NO_BODY {

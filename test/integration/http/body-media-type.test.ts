@@ -59,6 +59,19 @@ for (const kind of DATABASE_KINDS) {
       );
     });
 
+    it('refuses a body whose Content-Type header is there but empty with 415, storing nothing (generated)', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.stringMatching(/^[ \t]{0,3}$/), async (blank) => {
+          const before = await service.db('campaigns').count({ n: '*' }).first();
+          const answer = await post('/api/v1/campaigns', blank, { name: 'Declared as nothing', startAt: inDays(1) });
+          expect(answer.status, JSON.stringify(blank)).to.equal(415);
+          expect(answer.body.code).to.equal('UNSUPPORTED_MEDIA_TYPE');
+          expect(await service.db('campaigns').count({ n: '*' }).first()).to.deep.equal(before);
+        }),
+        propertyParameters(10),
+      );
+    });
+
     it('still refuses a body declared as another type with 415, storing nothing', async () => {
       for (const contentType of ['text/plain', 'application/xml', 'text/json', 'application/json-seq', 'x/y+xml']) {
         const before = await service.db('campaigns').count({ n: '*' }).first();

@@ -82,7 +82,7 @@ for (const kind of DATABASE_KINDS) {
         startAt: '2031-01-01',
         endAt: 'tomorrow',
         status: 'running',
-        id: '0',
+        id: '-1',
       });
       expect(answer.status).to.equal(400);
       expect(answer.body.code).to.equal('VALIDATION_FAILED');
