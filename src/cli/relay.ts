@@ -18,7 +18,10 @@ async function main(): Promise<void> {
   const db = container.get(TYPES.Database);
   await migrateOrExplain(db, config);
   const relay = startOutboxRelay(container);
-  logger.info({ brokers: config.kafka.brokers, topic: config.kafka.topic }, 'outbox relay publishing to Kafka');
+  logger.info(
+    { brokers: config.kafka.brokers, topic: config.kafka.topic },
+    'outbox relay started: it publishes while it holds the lease, and says whether it leads or stands by',
+  );
 
   const work = {
     stop: () =>

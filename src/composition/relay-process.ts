@@ -60,6 +60,9 @@ export function startRelayInProcess(
     );
     return undefined;
   }
-  logger.info({ brokers: config.kafka.brokers, topic: config.kafka.topic }, 'outbox relay publishing to Kafka');
+  logger.info(
+    { brokers: config.kafka.brokers, topic: config.kafka.topic },
+    'outbox relay started: it publishes while it holds the lease, and says whether it leads or stands by',
+  );
   return startOutboxRelay(container);
 }

@@ -15,11 +15,14 @@ interface Outage {
  * each failed attempt in `outbox_relay_errors_total` and sets `outbox_relay_leading`. The relay itself needs no change.
  * The state follows from two facts kept apart: whether this relay leads, and whether an outage it reported goes on.
  * A relay that stands by is `standby` whatever its last batch in flight comes to; one that takes the lease starts
- * out `running` and reports again the outage it is still in.
+ * out `running` and reports again the outage it is still in. One that handed the lease over stands by until it leads
+ * again: when it takes the lease back, none taking it meanwhile, its outage goes on.
  */
 export class RelayStatusTracker implements RelayStatusSource {
   private standingBy = false;
   private outage: Outage | undefined;
+  /** The outage this relay was in when it handed the lease over, resumed if it takes the lease back. */
+  private handedOverIn: Outage | undefined;
   private stoppedAt: Date | undefined;
   private since: Date;
   /** The stall counted last: one reported again after a change of lease is not a second error. */
@@ -61,6 +64,7 @@ export class RelayStatusTracker implements RelayStatusSource {
       outageEnded: (failedAttempts, downForMs) => {
         this.change(() => {
           this.outage = undefined;
+          this.handedOverIn = undefined;
         });
         log.outageEnded(failedAttempts, downForMs);
       },
@@ -69,6 +73,7 @@ export class RelayStatusTracker implements RelayStatusSource {
         this.change(() => {
           this.standingBy = false;
           this.outage = undefined;
+          this.handedOverIn = undefined;
         }, true);
         log.leading();
       },
@@ -77,15 +82,26 @@ export class RelayStatusTracker implements RelayStatusSource {
         this.change(() => {
           this.standingBy = true;
           this.outage = undefined;
+          this.handedOverIn = undefined;
         });
         log.standingBy();
       },
       handingOver: (downForMs) => {
         this.metrics.relayLeading.set(0);
+        this.change(() => {
+          this.handedOverIn = this.outage;
+          this.standingBy = true;
+          this.outage = undefined;
+        });
         log.handingOver(downForMs);
       },
       tookLeaseBack: () => {
         this.metrics.relayLeading.set(1);
+        this.change(() => {
+          this.standingBy = false;
+          this.outage = this.outage ?? this.handedOverIn;
+          this.handedOverIn = undefined;
+        });
         log.tookLeaseBack();
       },
     };

@@ -49,16 +49,32 @@ function expectedLeading(told: readonly Entry[]): boolean {
   return holds;
 }
 
-/** What the status must say after the entries: standby while another relay leads, else whether an outage goes on. */
+/**
+ * What the status must say after the entries: standby while another relay leads or may take the lease this one handed
+ * over, else whether an outage goes on (the one it handed the lease over in, when it took the lease back).
+ */
 function expectedState(told: readonly Entry[]): string {
   let standingBy = false;
   let outage = false;
+  let handedOverIn = false;
   for (const entry of told) {
     if (entry === 'leading' || entry === 'standingBy') {
       standingBy = entry === 'standingBy';
       outage = false;
+      handedOverIn = false;
+    } else if (entry === 'handingOver') {
+      standingBy = true;
+      handedOverIn = outage;
+      outage = false;
+    } else if (entry === 'tookLeaseBack') {
+      standingBy = false;
+      outage = outage || handedOverIn;
+      handedOverIn = false;
     } else if (entry === 'outageBegan' || entry === 'stalled') outage = true;
-    else if (entry === 'outageEnded') outage = false;
+    else if (entry === 'outageEnded') {
+      outage = false;
+      handedOverIn = false;
+    }
   }
   if (standingBy) return 'standby';
   return outage ? 'broker-unreachable' : 'running';
@@ -70,7 +86,7 @@ async function gauge(metrics: ServiceMetrics, name: string): Promise<number> {
 }
 
 describe('The relay status, whatever the relay reported in whatever order', () => {
-  it('is standby while another relay leads, broker-unreachable during an outage of the leading relay, running otherwise; the degraded gauge says the same, and the leading gauge is 1 only while it holds the lease', async () => {
+  it('is standby while another relay leads or after this one handed the lease over, broker-unreachable during an outage of the leading relay, running otherwise; the degraded gauge says the same, and the leading gauge is 1 only while it holds the lease', async () => {
     await fc.assert(
       fc.asyncProperty(entries, async (told) => {
         const metrics = new ServiceMetrics();
