@@ -14,7 +14,10 @@ import { ServiceProcess } from '../support/service-process.js';
 import { inDays, TestService } from '../support/test-service.js';
 
 const SCOPE_CLAIM_RUNS = 200;
-const scopeWord = fc.oneof(fc.constantFrom(...ALL_SCOPES, 'Campaigns:Read', ''), fc.string({ maxLength: 12 }));
+const scopeWord = fc.oneof(
+  fc.constantFrom(...ALL_SCOPES, 'campaigns-all', 'campaigns-execute', 'campaigns-terminate', 'Campaigns:Read', ''),
+  fc.string({ maxLength: 12 }),
+);
 const scopeString = fc
   .array(fc.tuple(fc.constantFrom(' ', '  ', '\t', ',', '\n', ''), scopeWord), { maxLength: 5 })
   .map((parts) => parts.map(([separator, word]) => separator + word).join(''));

@@ -1,7 +1,7 @@
 import type { JWTPayload } from 'jose';
 import { ACTOR_MAX_LENGTH } from '../../domain/index.js';
 import { storableTextProblem } from '../../domain/storable-text.js';
-import type { Principal } from './principal.js';
+import { type Principal, ROLE_SCOPES } from './principal.js';
 
 /** Why a verified token's claims still cannot be accepted; undefined when they can. */
 export function claimProblem(payload: JWTPayload): string | undefined {
@@ -27,7 +27,10 @@ function subjectProblem(sub: unknown): string | undefined {
 }
 
 export function principalOf(payload: JWTPayload): Principal {
-  return { subject: payload.sub as string, scopes: new Set(scopesOf(payload)) };
+  return {
+    subject: payload.sub as string,
+    scopes: new Set(scopesOf(payload).flatMap((scope) => ROLE_SCOPES.get(scope) ?? [scope])),
+  };
 }
 
 /** The scopes of both claims that carry them: `scope` (RFC 8693) and `scp` (Azure AD, Okta, ...), in either form. */

@@ -122,6 +122,25 @@ describe('The authentication gateway filter', () => {
     }
   });
 
+  it("takes the original's roles as the scopes of what they allowed: all, running campaigns, or stopping them", async () => {
+    const allowed = async (role: string) => {
+      const token = await signed({ ...good, scope: role, exp: nowSeconds() + 60 });
+      const id = await service.createCampaign();
+      const asks = {
+        read: await read({ token }),
+        create: await service.request('POST', '/api/v1/campaigns', { token, body: { name: role } }),
+        start: await service.request('POST', `/api/v1/campaigns/${id}/start`, { token }),
+        terminate: await service.request('POST', `/api/v1/campaigns/${id}/terminate`, { token }),
+      };
+      return Object.entries(asks)
+        .filter(([, answer]) => answer.status !== 403)
+        .map(([verb]) => verb);
+    };
+    expect(await allowed('campaigns-all')).to.deep.equal(['read', 'create', 'start', 'terminate']);
+    expect(await allowed('campaigns-execute')).to.deep.equal(['read', 'start']);
+    expect(await allowed('campaigns-terminate')).to.deep.equal(['read', 'terminate']);
+  });
+
   it('grants no scope from a claim in another form: 403, never 500', async () => {
     for (const claims of [{ scp: 42 }, { scope: { 'campaigns:read': true } }, { scp: ['campaigns:read', 7] }]) {
       const token = await signed({ ...good, scope: undefined, ...claims, exp: nowSeconds() + 60 });
