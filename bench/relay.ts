@@ -124,7 +124,7 @@ async function relayOn(kind: DatabaseKind, brokers: string): Promise<RelayUnderT
     KAFKA_TOPIC_PARTITIONS: String(PARTITIONS),
     OUTBOX_BATCH_SIZE: String(BATCH_SIZE),
   });
-  const container = buildContainer(config, pino({ level: 'warn' }), undefined);
+  const container = buildContainer(config, pino({ level: 'warn' }));
   const db = container.get(TYPES.Database);
   await migrateToLatest(db);
   const publisher = container.get(TYPES.KafkaEventPublisher);

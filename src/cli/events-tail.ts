@@ -7,7 +7,8 @@ const { Kafka: KafkaClient, logLevel } = kafkajs;
 
 const usage = `Prints the campaign events on KAFKA_TOPIC as they arrive, one JSON line each.
 Usage: npm run events:tail -- [--from-beginning] [--group ID]
-  --from-beginning  start with the oldest event on the topic instead of the next one
+  --from-beginning  start with the oldest event on the topic instead of the next one (a --group that has read
+                    before goes on from where it stopped, whatever this says: Kafka keeps its place)
   --group ID        consumer group to join (default: a new group each run, so nothing is shared)
 Needs KAFKA_BROKERS; reads KAFKA_TOPIC (default campaign-events).`;
 

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadOrCreateDevelopmentSecret } from '../adapters/auth/development-secret.js';
-import { ALL_SCOPES } from '../adapters/auth/principal.js';
+import { ALL_SCOPES, ROLE_SCOPES } from '../adapters/auth/principal.js';
+import { claimProblem } from '../adapters/auth/token-claims.js';
 import { mintToken } from '../adapters/auth/token-minter.js';
 import { ConfigError, loadConfig } from '../adapters/config/config.js';
 
@@ -18,9 +19,7 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) return void process.stdout.write(`${usage}\n`);
-  const ttlSeconds = Number(values.ttl);
-  if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds <= 0)
-    throw new ConfigError(['--ttl must be a positive number of seconds']);
+  const { subject, scopes, ttlSeconds } = optionsOf(values);
   const config = loadConfig();
   if (config.auth.mode === 'jwks') {
     throw new ConfigError(['AUTH_JWKS_URL is set: tokens come from your identity provider, not from this command']);
@@ -28,13 +27,33 @@ async function main(): Promise<void> {
   const secret = config.auth.mode === 'secret' ? config.auth.secret : loadOrCreateDevelopmentSecret(config.dataDir);
   const token = await mintToken({
     secret,
-    subject: values.sub,
-    scopes: values.scope.split(' ').filter(Boolean),
+    subject,
+    scopes,
     ttlSeconds,
     ...(config.issuer !== undefined ? { issuer: config.issuer } : {}),
     ...(config.audience !== undefined ? { audience: config.audience } : {}),
   });
   process.stdout.write(`${token}\n`);
+}
+
+/** A bad option is refused, rather than a token minted that the service would refuse (no subject) or deny (no scope). */
+class OptionRefused extends Error {}
+
+function optionsOf(values: { sub: string; scope: string; ttl: string }) {
+  const subjectProblem = claimProblem({ sub: values.sub, exp: 0 });
+  if (subjectProblem !== undefined) throw new OptionRefused(`--sub: ${subjectProblem}`);
+  const scopes = values.scope.split(' ').filter(Boolean);
+  const known = [...ALL_SCOPES, ...ROLE_SCOPES.keys()];
+  const unknown = scopes.filter((scope) => !known.includes(scope));
+  if (scopes.length === 0 || unknown.length > 0) {
+    throw new OptionRefused(
+      `--scope ${unknown.length > 0 ? `names what is no scope (${unknown.join(' ')})` : 'names no scope'}: give one or more of ${known.join(' ')}`,
+    );
+  }
+  if (!/^\d+$/.test(values.ttl) || Number(values.ttl) <= 0 || !Number.isSafeInteger(Number(values.ttl))) {
+    throw new OptionRefused('--ttl must be a whole number of seconds above 0, in decimal digits (e.g. 3600)');
+  }
+  return { subject: values.sub, scopes, ttlSeconds: Number(values.ttl) };
 }
 
 main().catch((error: unknown) => {

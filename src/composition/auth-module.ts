@@ -5,8 +5,12 @@ import { VerifiedTokenCache } from '../adapters/auth/verified-token-cache.js';
 import type { ServiceConfig } from '../adapters/config/config.js';
 import { TYPES } from './types.js';
 
-/** `developmentSecret` is the development secret when the configuration names no way to verify tokens. */
-export function authModule(developmentSecret: string | undefined): ContainerModule {
+/**
+ * `developmentSecret` gives the development secret when the configuration names no way to verify tokens. It is read
+ * when the verifier is first asked for: startup keeps it only once the database is reached, so a setup that fails
+ * before then leaves no secret behind.
+ */
+export function authModule(developmentSecret: () => string): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind(TYPES.TokenVerifier)
       .toResolvedValue(
@@ -16,7 +20,7 @@ export function authModule(developmentSecret: string | undefined): ContainerModu
               ? { kind: 'secret' as const, secret: config.auth.secret }
               : config.auth.mode === 'jwks'
                 ? { kind: 'jwks' as const, jwksUrl: config.auth.jwksUrl }
-                : { kind: 'secret' as const, secret: developmentSecret ?? '' };
+                : { kind: 'secret' as const, secret: developmentSecret() };
           return new TokenVerifier(
             key,
             { issuer: config.issuer, audience: config.audience, clockToleranceSeconds: config.clockToleranceSeconds },

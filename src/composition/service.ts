@@ -19,6 +19,7 @@ import { installTracing } from '../adapters/tracing/tracing-sdk.js';
 import type { Clock, OutboxSignal, UnitOfWork } from '../application/index.js';
 import { authModule } from './auth-module.js';
 import { databaseModule } from './database-module.js';
+import { localUrl } from './local-url.js';
 import { messagingModule } from './messaging-module.js';
 import { observabilityModule } from './observability-module.js';
 import { persistenceModule } from './persistence-module.js';
@@ -53,10 +54,11 @@ export interface ServiceOverrides {
   startup?: StartupStop;
 }
 
+/** `developmentSecret` is asked for only in development mode (no AUTH_JWT_SECRET or AUTH_JWKS_URL). */
 export function buildContainer(
   config: ServiceConfig,
   logger: Logger,
-  developmentSecret: string | undefined,
+  developmentSecret: () => string = noDevelopmentSecret,
 ): Container {
   const container = new Container();
   container.bind(TYPES.Config).toConstantValue(config);
@@ -85,8 +87,11 @@ export async function startService(
   await checkPortFree(config.port, config.host).catch(throwListenFailure(config));
   // Before the database opens: the PostgreSQL instrumentation hooks `pg` when knex first loads it.
   const tracing = await installTracing(config.tracing, logger);
-  const developmentSecret = config.auth.mode === 'development' ? developmentSecretIn(config.dataDir) : undefined;
-  const container = buildContainer(config, logger, developmentSecret);
+  let developmentSecret: string | undefined;
+  const container = buildContainer(config, logger, () => {
+    if (developmentSecret === undefined) throw new Error('the development secret is asked for before it is kept');
+    return developmentSecret;
+  });
   if (overrides.clock) container.rebind(TYPES.Clock).toConstantValue(overrides.clock);
   if (overrides.unitOfWork) {
     const unitOfWork = overrides.unitOfWork;
@@ -106,6 +111,8 @@ export async function startService(
   });
   const applied = await migrateOrExplain(db, config);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+  // Once the database is reached: a setup that fails before then leaves no secret behind.
+  if (config.auth.mode === 'development') developmentSecret = developmentSecretIn(config.dataDir);
   startup.goOn();
 
   const pruning = [container.get(TYPES.IdempotencyKeyPruning), container.get(TYPES.OutboxPruning)];
@@ -150,7 +157,7 @@ export async function startService(
   const { port } = server.address() as AddressInfo;
 
   const running: RunningService = {
-    url: `http://${config.host && config.host !== '0.0.0.0' && config.host !== '::' ? config.host : '127.0.0.1'}:${port}`,
+    url: localUrl(config.host, port),
     server,
     container,
     app,
@@ -167,6 +174,10 @@ export async function startService(
   };
   startup.up(running);
   return running;
+}
+
+function noDevelopmentSecret(): never {
+  throw new Error('no development secret: the configuration names a way to verify tokens');
 }
 
 function developmentSecretIn(dataDir: string): string {

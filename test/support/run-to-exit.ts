@@ -22,10 +22,11 @@ export interface Exit {
 export async function runToExit(
   script: string,
   env: Record<string, string>,
-  options: { cwd: string; uid?: number; gid?: number },
+  options: { cwd: string; uid?: number; gid?: number; args?: string[] },
 ): Promise<Exit> {
-  const child = spawn(process.execPath, [join(DIST, script)], {
-    ...options,
+  const { args = [], ...spawnOptions } = options;
+  const child = spawn(process.execPath, [join(DIST, script), ...args], {
+    ...spawnOptions,
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', AUTH_JWT_SECRET: TEST_SECRET, ...env },
   });
   let [output, stdout, stderr] = ['', '', ''];

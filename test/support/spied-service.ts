@@ -38,7 +38,7 @@ export class SpiedService {
   static async start(kind: DatabaseKind, env: Record<string, string> = {}): Promise<SpiedService> {
     const database = await kind.create();
     const config = loadConfig({ AUTH_JWT_SECRET: TEST_SECRET, SCHEDULER: 'off', ...database.env, ...env });
-    const container = buildContainer(config, createLogger('silent'), undefined);
+    const container = buildContainer(config, createLogger('silent'));
     const db = container.get(TYPES.Database);
     await migrateToLatest(db);
     let service: SpiedService | undefined;

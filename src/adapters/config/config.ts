@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { MIN_SECRET_BYTES } from '../auth/development-secret.js';
 import {
   type ConnectionTimeouts,
   DEFAULT_CONNECTION_TIMEOUTS,
@@ -127,8 +128,8 @@ const schema = z.object({
   DATABASE_SCHEMA: optionalText.refine((v) => v === undefined || /^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(v), {
     message: 'must be a plain PostgreSQL identifier',
   }),
-  AUTH_JWT_SECRET: optionalText.refine((v) => v === undefined || Buffer.byteLength(v) >= 32, {
-    message: 'must be at least 32 bytes long for HS256',
+  AUTH_JWT_SECRET: optionalText.refine((v) => v === undefined || Buffer.byteLength(v) >= MIN_SECRET_BYTES, {
+    message: `must be at least ${MIN_SECRET_BYTES} bytes long for HS256`,
   }),
   AUTH_JWKS_URL: optionalText.refine((v) => v === undefined || isHttpUrl(v), {
     message: 'must be an http:// or https:// URL (where the issuer publishes its keys)',

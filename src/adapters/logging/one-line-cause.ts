@@ -30,15 +30,24 @@ export function causeNames(error: unknown): string {
   );
 }
 
-/** The error and its causes, outermost first, each once; a cause that is not an Error ends the chain. */
+/**
+ * The error and its causes, outermost first, each once; a cause that is not an Error ends the chain. An error that
+ * gathers others (an AggregateError, kafkajs's `Topic creation errors`) and has no cause goes on with the first it
+ * gathers, which says why: `Replication factor: 3 larger than available brokers: 1`.
+ */
 function causeChain(error: unknown): unknown[] {
   const chain: unknown[] = [];
   for (let current: unknown = error; current !== undefined && current !== null && !chain.includes(current); ) {
     chain.push(current);
     if (!(current instanceof Error)) break;
-    current = current.cause;
+    current = current.cause ?? firstGathered(current);
   }
   return chain;
+}
+
+function firstGathered(error: Error): unknown {
+  const { errors } = error as { errors?: unknown };
+  return Array.isArray(errors) ? errors[0] : undefined;
 }
 
 function shortened(line: string): string {

@@ -1,11 +1,15 @@
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEST_POSTGRES_URL } from '../../support/databases.js';
+import { eventually } from '../../support/eventually.js';
 import { expect } from '../../support/expect.js';
 import { type Exit, runToExit } from '../../support/run-to-exit.js';
+import { MAIN } from '../../support/service-process.js';
+import { TEST_SECRET } from '../../support/test-service.js';
 
 async function run(script: string, env: Record<string, string>): Promise<Exit> {
   const dataDir = mkdtempSync(join(tmpdir(), 'campaigns-startup-'));
@@ -56,6 +60,56 @@ describe('A service that cannot start', () => {
     expectFatalLineNaming(await run('main.js', { DATABASE_URL: unreachable }), 'DATABASE_URL', /ECONNREFUSED/);
   });
 
+  it('says the same within seconds when PostgreSQL takes the connection and never answers', async () => {
+    const held: Socket[] = [];
+    const silent = createServer((socket) => held.push(socket)).listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    const url = new URL(TEST_POSTGRES_URL);
+    url.port = String((silent.address() as { port: number }).port);
+    try {
+      const began = Date.now();
+      const result = await run('main.js', { DATABASE_URL: url.toString() });
+      expectFatalLineNaming(result, 'DATABASE_URL', /timeout/i);
+      expect(Date.now() - began, 'long before the pool would give up (60 s)').to.be.below(12_000);
+    } finally {
+      for (const socket of held) socket.destroy();
+      silent.close();
+    }
+  });
+
+  it('stops at a signal while waiting for a PostgreSQL that never answers, and exits 0 within its shutdown timeout', async () => {
+    const held: Socket[] = [];
+    const silent = createServer((socket) => held.push(socket)).listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    const url = new URL(TEST_POSTGRES_URL);
+    url.port = String((silent.address() as { port: number }).port);
+    const child = spawn(process.execPath, [MAIN], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        AUTH_JWT_SECRET: TEST_SECRET,
+        DATABASE_URL: url.toString(),
+        SCHEDULER: 'off',
+      },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    try {
+      await eventually('the service waits for its database', () => held.length > 0);
+      child.kill('SIGTERM');
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect(code, output).to.equal(0);
+      expect(output).to.include('"msg":"stopped"').and.not.include('shutdown timed out');
+    } finally {
+      child.kill('SIGKILL');
+      for (const socket of held) socket.destroy();
+      silent.close();
+    }
+  });
+
   it('says the same when PostgreSQL refuses the user', async () => {
     const url = new URL(TEST_POSTGRES_URL);
     url.username = 'no_such_role_for_campaigns';
@@ -85,6 +139,44 @@ describe('A service that cannot start', () => {
       DATABASE_URL: 'sqlite::memory:',
     });
     expectFatalLineNaming(result, 'DATA_DIR', /ENOENT/);
+  });
+
+  it('leaves no data directory or development secret behind when its database cannot be used', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'campaigns-startup-'));
+    const notADatabase = join(dir, 'not-a-database.sqlite');
+    writeFileSync(notADatabase, 'plain text, not SQLite');
+    const refusingUser = new URL(TEST_POSTGRES_URL);
+    refusingUser.username = 'no_such_role_for_campaigns';
+    try {
+      for (const DATABASE_URL of [unreachable, refusingUser.toString(), `sqlite:${notADatabase}`]) {
+        const unmade = join(dir, 'data');
+        const result = await runToExit(
+          'main.js',
+          { DATA_DIR: unmade, DATABASE_URL, AUTH_JWT_SECRET: '', SCHEDULER: 'off' },
+          { cwd: dir },
+        );
+        expect(result.code, result.lines.join('\n')).to.equal(1);
+        expect(existsSync(unmade), `${DATABASE_URL}: the data directory`).to.equal(false);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names DATA_DIR when the development secret kept there is empty, before it listens', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'campaigns-startup-'));
+    writeFileSync(join(dataDir, 'dev-auth-secret'), '');
+    try {
+      const result = await runToExit(
+        'main.js',
+        { DATA_DIR: dataDir, AUTH_JWT_SECRET: '', SCHEDULER: 'off', PORT: '0' },
+        { cwd: dataDir },
+      );
+      expectFatalLineNaming(result, 'DATA_DIR', /holds 0 bytes.*delete it/);
+      expect(result.lines.join('\n')).not.to.include('listening');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('names DATABASE_URL from npm run relay too, in one line on stderr, and exits 1', async () => {

@@ -38,7 +38,7 @@ describe('The composition root', () => {
   const DATABASE = () => ({ DATA_DIR: dataDir, DATABASE_URL: `sqlite:${join(dataDir, 'campaigns.sqlite')}` });
   const opened: Container[] = [];
   const service = (env: Record<string, string> = {}) => {
-    const container = buildContainer(loadConfig({ ...DATABASE(), ...env }), createLogger('silent'), 'secret');
+    const container = buildContainer(loadConfig({ ...DATABASE(), ...env }), createLogger('silent'), () => 'secret');
     opened.push(container);
     return container;
   };

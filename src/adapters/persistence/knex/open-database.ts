@@ -52,6 +52,13 @@ function openSqlite(filename: string, log: Pick<Knex.Config, 'log'>): Knex {
   });
 }
 
+/**
+ * How long a new connection may take to be answered. A server that takes the TCP connection and never answers (a
+ * half-open network path, a proxy with no server behind it) would otherwise hold startup, and a shutdown during it,
+ * for as long as the pool waits (60 s); a failed attempt is tried again while a request still waits for a connection.
+ */
+export const POSTGRES_CONNECT_TIMEOUT_MS = 5_000;
+
 function openPostgres(
   location: { connectionString: string; schema?: string },
   connections: number,
@@ -59,7 +66,7 @@ function openPostgres(
 ): Knex {
   return knex({
     client: 'pg',
-    connection: { connectionString: location.connectionString },
+    connection: { connectionString: location.connectionString, connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS },
     ...(location.schema ? { searchPath: [location.schema] } : {}),
     pool: { min: 0, max: connections },
     ...log,

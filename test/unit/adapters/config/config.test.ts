@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -75,5 +75,18 @@ describe('The development secret', () => {
     expect(statSync(join(dir, 'dev-auth-secret')).mode & 0o777).to.equal(0o600);
     expect(readFileSync(join(dir, 'dev-auth-secret'), 'utf8').trim()).to.equal(secret);
     expect(loadOrCreateDevelopmentSecret(dir)).to.equal(secret);
+  });
+
+  it('is refused, never signed with, when its file holds fewer than 32 bytes (emptied, cut short), and taken otherwise', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), fc.constantFrom('', '\n', '  \n'), (kept, around) => {
+        const dir = mkdtempSync(join(tmpdir(), 'dev-secret-'));
+        writeFileSync(join(dir, 'dev-auth-secret'), `${around}${kept}${around}`);
+        const secret = kept.trim();
+        if (Buffer.byteLength(secret) >= 32) expect(loadOrCreateDevelopmentSecret(dir)).to.equal(secret);
+        else expect(() => loadOrCreateDevelopmentSecret(dir)).to.throw(/dev-auth-secret holds \d+ bytes.*delete it/);
+      }),
+      propertyParameters(100),
+    );
   });
 });

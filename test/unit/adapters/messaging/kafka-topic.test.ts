@@ -4,7 +4,11 @@ import { oneLineCause } from '../../../../src/adapters/logging/one-line-cause.js
 import { brokerLossRisk, replicationFor, type TopicLayout } from '../../../../src/adapters/messaging/kafka-topic.js';
 import { expect } from '../../../support/expect.js';
 
-const { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded } = kafkajs;
+const { KafkaJSAggregateError, KafkaJSConnectionError, KafkaJSCreateTopicError, KafkaJSNumberOfRetriesExceeded } =
+  kafkajs as typeof kafkajs & {
+    KafkaJSAggregateError: new (message: string, errors: Error[]) => Error;
+    KafkaJSCreateTopicError: new (error: { message: string; type: string; code: number }, topic: string) => Error;
+  };
 
 const layout = (replicationFactor: number, minInsyncReplicas: number): TopicLayout => ({
   topic: 'campaign-events',
@@ -100,6 +104,23 @@ describe('The cause in an outage log line', () => {
     const exhausted = new KafkaJSNumberOfRetriesExceeded(refused, { retryCount: 3, retryTime: 800 });
     expect(oneLineCause(exhausted)).to.equal(
       'KafkaJSNumberOfRetriesExceeded <- KafkaJSConnectionError: Connection error: connect ECONNREFUSED 127.0.0.1:9092',
+    );
+  });
+
+  it("says why an error that gathers others failed, by the first it gathers: the broker's reason a topic was not made", () => {
+    const refused = new KafkaJSCreateTopicError(
+      {
+        message: 'Replication factor: 3 larger than available brokers: 1.',
+        type: 'INVALID_REPLICATION_FACTOR',
+        code: 38,
+      },
+      'campaign-events',
+    );
+    expect(oneLineCause(new KafkaJSAggregateError('Topic creation errors', [refused]))).to.equal(
+      'KafkaJSAggregateError: Topic creation errors <- KafkaJSCreateTopicError: Replication factor: 3 larger than available brokers: 1.',
+    );
+    expect(oneLineCause(new AggregateError([new RangeError('out of range')], 'two failed'))).to.equal(
+      'AggregateError: two failed <- RangeError: out of range',
     );
   });
 
