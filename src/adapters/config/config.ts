@@ -111,9 +111,13 @@ function isHttpUrl(text: string): boolean {
   return protocol === 'http:' || protocol === 'https:';
 }
 
-/** One of `values`; an empty value is unset and reads as `unset`. */
+/** One of `values` (written in lower case), in any letter case; an empty value is unset and reads as `unset`. */
 function oneOf<const T extends readonly [string, ...string[]]>(values: T, unset: T[number]) {
-  return optionalText.pipe(z.enum(values).optional()).transform((v) => v ?? unset);
+  const message = `must be one of ${values.join(', ')} (in any letter case)`;
+  return optionalText
+    .transform((v) => v?.toLowerCase())
+    .refine((v) => v === undefined || values.includes(v), { message })
+    .transform((v) => (v ?? unset) as T[number]);
 }
 
 const schema = z.object({
@@ -162,7 +166,7 @@ const schema = z.object({
   OUTBOX_PUBLISH_STALL_MS: wholeNumber(100, 600_000, 3_000),
   SCHEDULER: oneOf(['on', 'off'], 'on'),
   SCHEDULER_INTERVAL_MS: wholeNumber(10, 3_600_000, 1000),
-  LOG_LEVEL: optionalText.transform((v) => v?.toLowerCase()).pipe(z.enum(LOG_LEVELS).default('info')),
+  LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
   SHUTDOWN_TIMEOUT_MS: wholeNumber(100, 600_000, 10_000),
   CORS_ORIGINS: optionalText.refine(
     (v) => v === undefined || v.split(',').every((o) => /^https?:\/\/[^\s/,]+$/.test(o.trim())),
