@@ -144,13 +144,15 @@ describe('Graceful shutdown of the service process (node dist/src/main.js)', fun
     }
   });
 
-  it('stops on SIGINT too, exiting 0', async () => {
-    const service = await ServiceProcess.start(env());
-    service.child.kill('SIGINT');
-    const [code] = (await once(service.child, 'exit')) as [number | null];
-    expect(code).to.equal(0);
-    expect(service.output.join('')).to.match(/"signal":"SIGINT"[^\n]*"msg":"stopping"/);
-  });
+  for (const signal of ['SIGINT', 'SIGHUP'] as const) {
+    it(`stops on ${signal} too, as on SIGTERM, exiting 0`, async () => {
+      const service = await ServiceProcess.start(env());
+      service.child.kill(signal);
+      const [code] = (await once(service.child, 'exit')) as [number | null];
+      expect(code).to.equal(0);
+      expect(service.output.join('')).to.match(new RegExp(`"signal":"${signal}"[^\\n]*"msg":"stopping"`));
+    });
+  }
 });
 
 /**
