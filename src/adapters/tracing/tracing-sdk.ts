@@ -73,6 +73,11 @@ async function install(settings: TracingSettings, logger: Logger): Promise<Traci
     import('@opentelemetry/instrumentation-pg'),
   ]);
   registerInstrumentations({ instrumentations: [new PgInstrumentation({ requireParentSpan: true })] });
+  // The endpoint is the SDK's to read (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, then OTEL_EXPORTER_OTLP_ENDPOINT).
+  sdkLog.info(
+    { exporters: settings.exporters, protocol: settings.otlpProtocol, sampler: settings.sampler },
+    'spans are exported',
+  );
   return { exporting: true, flush: () => flushWithin(provider, FLUSH_LIMIT_MS) };
 }
 

@@ -268,6 +268,7 @@ describe('A collector that refuses the spans', function () {
         .filter((line) => line.startsWith('{'))
         .map((line) => JSON.parse(line) as Record<string, unknown>)
         .filter((line) => line.component === 'opentelemetry');
+    expect(sdkLines().filter((line) => line.msg === 'spans are exported')).to.have.length(1);
     await eventually('the service logged the refused export', () => sdkLines().some((line) => line.level === 50), {
       timeoutMs: 20_000,
     });
