@@ -36,6 +36,22 @@ describe('npm run relay reads LOG_LEVEL as the service does', function () {
     });
   }
 
+  it('warns when it made the SQLite database it publishes from, which the service would have made', async () => {
+    relay = RelayProcess.start('cli', { ...database.env, KAFKA_BROKERS: NO_BROKER });
+    const warned = () =>
+      relay!.output
+        .join('')
+        .split('\n')
+        .filter((line) => line.includes('"level":40') && line.includes('the relay made a new, empty SQLite database'));
+    await eventually('the relay warned', () => warned().length === 1);
+    expect((await relay.stop()).code, relay.output.join('')).to.equal(0);
+
+    relay = RelayProcess.start('cli', { ...database.env, KAFKA_BROKERS: NO_BROKER, LOG_LEVEL: 'info' });
+    await eventually('an info line is logged', () => levelsLogged().includes(30));
+    expect(warned(), 'the second time, the database was there').to.deep.equal([]);
+    expect((await relay.stop()).code, relay.output.join('')).to.equal(0);
+  });
+
   it('runs at info with LOG_LEVEL empty, as when it is unset', async () => {
     relay = RelayProcess.start('cli', { ...database.env, KAFKA_BROKERS: NO_BROKER, LOG_LEVEL: '' });
     await eventually('an info line is logged', () => levelsLogged().includes(30));
