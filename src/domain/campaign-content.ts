@@ -141,5 +141,21 @@ export function contentProblems(content: CampaignContent): FieldProblem[] {
 
 /** True when two contents hold the same part, compared by value. */
 export function samePart(a: CampaignContent, b: CampaignContent, part: ContentPart): boolean {
-  return a[part] === b[part] || JSON.stringify(a[part]) === JSON.stringify(b[part]);
+  return sameJson(a[part], b[part]);
+}
+
+/**
+ * True when two JSON values are equal as JSON (RFC 8259): arrays item by item, objects by their members whatever
+ * their order, a member that is undefined as one that is absent (JSON writes neither). A free-form object whose
+ * keys came in another order (a client's hash map) is the same object.
+ */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => sameJson(item, b[i]));
+  }
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  const members = (value: object) => Object.entries(value).filter(([, item]) => item !== undefined);
+  const [ours, theirs] = [members(a), new Map(members(b))];
+  return ours.length === theirs.size && ours.every(([key, item]) => theirs.has(key) && sameJson(item, theirs.get(key)));
 }

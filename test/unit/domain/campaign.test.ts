@@ -339,6 +339,35 @@ describe('Campaign.modify', () => {
     });
   }
 
+  it('changes nothing given free-form objects whose keys come in another order, however deep (generated)', () => {
+    /** A JSON object and the same object with the keys of every object in it in another order. */
+    const reordered = fc
+      .dictionary(fc.string({ maxLength: 4 }), fc.jsonValue({ maxDepth: 3 }), { minKeys: 2, maxKeys: 6 })
+      .chain((props) => fc.integer().map((seed) => ({ props, shuffled: shuffledKeys(props, seed) as typeof props })));
+    fc.assert(
+      fc.property(reordered, ({ props, shuffled }) => {
+        const message = (platformSpecificProps: unknown) => ({
+          campaignMessages: [
+            {
+              name: 'Deals',
+              message: 'Hi',
+              richContent: '',
+              platformSpecificProps,
+              application: { appId: 'app-1', applicationName: null },
+              repeatMessage: null,
+            },
+          ],
+        });
+        const campaign = aCampaign({ content: message(props) as never });
+        const before = campaign.snapshot();
+        campaign.modify({ content: message(shuffled) as never }, act(1));
+        expect(campaign.snapshot()).to.deep.equal(before);
+        expect(campaign.pullEvents()).to.deep.equal([]);
+      }),
+      propertyParameters(200),
+    );
+  });
+
   it('clears a field given as null', () => {
     const campaign = sale('scheduled');
     campaign.modify({ endAt: null }, act(1));
@@ -616,3 +645,13 @@ describe('Campaign.complete', () => {
     expect([campaign.isDueToStart(at(23)), campaign.isDueToStart(at(24))]).to.deep.equal([false, true]);
   });
 });
+
+/** `value` with the keys of each object in it in another order, the same seed giving the same order. */
+function shuffledKeys(value: unknown, seed: number): unknown {
+  if (Array.isArray(value)) return value.map((item) => shuffledKeys(item, seed));
+  if (typeof value !== 'object' || value === null) return value;
+  const entries = Object.entries(value).map(([key, item]) => [key, shuffledKeys(item, seed)] as const);
+  const order = entries.map((_, i) => (i * 7919 + seed) % (entries.length * 31 + 1));
+  const shuffled = entries.map((entry, i) => ({ entry, rank: order[i]! })).sort((x, y) => x.rank - y.rank);
+  return Object.fromEntries(shuffled.map(({ entry }) => entry).reverse());
+}
