@@ -30,6 +30,23 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+/** A PostgreSQL address whose server takes each connection and never answers on it. */
+async function silentServer(): Promise<{ url: string; held: Socket[]; close(): void }> {
+  const held: Socket[] = [];
+  const server = createServer((socket) => held.push(socket)).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const url = new URL(TEST_POSTGRES_URL);
+  url.port = String((server.address() as { port: number }).port);
+  return {
+    url: url.toString(),
+    held,
+    close() {
+      for (const socket of held) socket.destroy();
+      server.close();
+    },
+  };
+}
+
 /** Exit 1, every line JSON, no stack trace, and one line at level fatal naming `setting` and the cause. */
 function expectFatalLineNaming(result: Exit, setting: string, cause: RegExp): void {
   const output = result.lines.join('\n');
@@ -61,35 +78,26 @@ describe('A service that cannot start', () => {
   });
 
   it('says the same within seconds when PostgreSQL takes the connection and never answers', async () => {
-    const held: Socket[] = [];
-    const silent = createServer((socket) => held.push(socket)).listen(0, '127.0.0.1');
-    await once(silent, 'listening');
-    const url = new URL(TEST_POSTGRES_URL);
-    url.port = String((silent.address() as { port: number }).port);
+    const silent = await silentServer();
     try {
       const began = Date.now();
-      const result = await run('main.js', { DATABASE_URL: url.toString() });
+      const result = await run('main.js', { DATABASE_URL: silent.url });
       expectFatalLineNaming(result, 'DATABASE_URL', /timeout/i);
       expect(Date.now() - began, 'long before the pool would give up (60 s)').to.be.below(12_000);
     } finally {
-      for (const socket of held) socket.destroy();
       silent.close();
     }
   });
 
   it('stops at a signal while waiting for a PostgreSQL that never answers, and exits 0 within its shutdown timeout', async () => {
-    const held: Socket[] = [];
-    const silent = createServer((socket) => held.push(socket)).listen(0, '127.0.0.1');
-    await once(silent, 'listening');
-    const url = new URL(TEST_POSTGRES_URL);
-    url.port = String((silent.address() as { port: number }).port);
+    const silent = await silentServer();
     const child = spawn(process.execPath, [MAIN], {
       env: {
         PATH: process.env.PATH ?? '',
         PORT: '0',
         HOST: '127.0.0.1',
         AUTH_JWT_SECRET: TEST_SECRET,
-        DATABASE_URL: url.toString(),
+        DATABASE_URL: silent.url,
         SCHEDULER: 'off',
       },
     });
@@ -98,14 +106,13 @@ describe('A service that cannot start', () => {
       output += chunk.toString();
     });
     try {
-      await eventually('the service waits for its database', () => held.length > 0);
+      await eventually('the service waits for its database', () => silent.held.length > 0);
       child.kill('SIGTERM');
       const [code] = (await once(child, 'exit')) as [number | null];
       expect(code, output).to.equal(0);
       expect(output).to.include('"msg":"stopped"').and.not.include('shutdown timed out');
     } finally {
       child.kill('SIGKILL');
-      for (const socket of held) socket.destroy();
       silent.close();
     }
   });
