@@ -55,7 +55,8 @@ function openSqlite(filename: string, log: Pick<Knex.Config, 'log'>): Knex {
 /**
  * How long a new connection may take to be answered. A server that takes the TCP connection and never answers (a
  * half-open network path, a proxy with no server behind it) would otherwise hold startup, and a shutdown during it,
- * for as long as the pool waits (60 s); a failed attempt is tried again while a request still waits for a connection.
+ * for as long as the pool waits (60 s). A request that needed the connection then fails (500) at once; readiness has
+ * called such a database down after 2 s already.
  */
 export const POSTGRES_CONNECT_TIMEOUT_MS = 5_000;
 
