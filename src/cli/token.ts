@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadOrCreateDevelopmentSecret } from '../adapters/auth/development-secret.js';
 import { ALL_SCOPES, ROLE_SCOPES } from '../adapters/auth/principal.js';
-import { claimProblem } from '../adapters/auth/token-claims.js';
+import { subjectProblem } from '../adapters/auth/token-claims.js';
 import { mintToken } from '../adapters/auth/token-minter.js';
 import { ConfigError, loadConfig } from '../adapters/config/config.js';
 
@@ -40,8 +40,8 @@ async function main(): Promise<void> {
 class OptionRefused extends Error {}
 
 function optionsOf(values: { sub: string; scope: string; ttl: string }) {
-  const subjectProblem = claimProblem({ sub: values.sub, exp: 0 });
-  if (subjectProblem !== undefined) throw new OptionRefused(`--sub: ${subjectProblem}`);
+  const subjectRefused = subjectProblem(values.sub);
+  if (subjectRefused !== undefined) throw new OptionRefused(`--sub: ${subjectRefused}`);
   const scopes = values.scope.split(' ').filter(Boolean);
   const known = [...ALL_SCOPES, ...ROLE_SCOPES.keys()];
   const unknown = scopes.filter((scope) => !known.includes(scope));

@@ -20,7 +20,7 @@ export function claimProblem(payload: JWTPayload): string | undefined {
  * names someone (not only white space) and passes the rules of every stored text: at most 255 code points, no
  * control characters, no unpaired surrogate.
  */
-function subjectProblem(sub: unknown): string | undefined {
+export function subjectProblem(sub: unknown): string | undefined {
   if (typeof sub !== 'string' || sub.trim() === '') return 'the token has no subject (sub)';
   const problem = storableTextProblem(sub, ACTOR_MAX_LENGTH);
   return problem === undefined ? undefined : `the token's subject (sub) ${problem}`;
