@@ -45,6 +45,25 @@ describe('ReadinessCheck', () => {
     });
   });
 
+  it('asks the database and reads the backlog side by side, so a stalled database costs one limit, not two', async () => {
+    // The probe answers only once the backlog has been asked for: asked one after the other, the check never ends.
+    let backlogAsked: () => void = () => undefined;
+    const asked = new Promise<void>((resolve) => {
+      backlogAsked = resolve;
+    });
+    const report = await new ReadinessCheck({
+      ...sources(),
+      database: { check: () => asked.then(() => ({ up: true, latencyMs: 2000 })) },
+      backlog: {
+        backlog: async () => {
+          backlogAsked();
+          return { count: 1, oldestCreatedAt: null };
+        },
+      },
+    }).check();
+    expect(report).to.deep.include({ status: 'ready', outbox: { backlog: 1, oldestUnpublishedAgeSeconds: null } });
+  });
+
   it('includes the relay state when a relay runs, and is ready while it publishes', async () => {
     const report = await new ReadinessCheck(sources({ relay: { state: 'running', since: NOW } })).check();
     expect(report.status).to.equal('ready');
