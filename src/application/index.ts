@@ -16,6 +16,7 @@ export * from './ports/pending-events.js';
 export * from './ports/relay-lease.js';
 export * from './ports/relay-log.js';
 export * from './ports/unit-of-work.js';
+export * from './relay/outbox-unreachable.js';
 export * from './relay/relay-driver.js';
 export * from './relay/relay-leadership.js';
 export * from './relay/relay-outages.js';

@@ -19,6 +19,8 @@ import {
   type PendingEvents,
   RelayLeadership,
   type RelayLog,
+  reachingTheLease,
+  reachingTheOutbox,
 } from '../application/index.js';
 import { RelayLoop } from './relay-loop.js';
 import { TYPES } from './types.js';
@@ -81,9 +83,11 @@ export function messagingModule(kafka: KafkaSettings, relay: RelaySettings): Con
           log: RelayLog,
           signal: OutboxSignal,
         ) => {
-          const leadership = new RelayLeadership(new KnexRelayLease(db, relayId, RELAY_LEASE.ttlMs), RELAY_LEASE);
+          const lease = reachingTheLease(new KnexRelayLease(db, relayId, RELAY_LEASE.ttlMs));
+          const leadership = new RelayLeadership(lease, RELAY_LEASE);
           const settings = { ...relay, retry: RELAY_RETRY, handOverAfterMs: RELAY_HAND_OVER_AFTER_MS };
-          return new RelayLoop({ pending, publisher, leadership, clock, log }, settings, signal);
+          const ports = { pending: reachingTheOutbox(pending), publisher, leadership, clock, log };
+          return new RelayLoop(ports, settings, signal);
         },
         [TYPES.PendingEvents, TYPES.EventPublisher, TYPES.Database, TYPES.Clock, TYPES.RelayLog, TYPES.OutboxSignal],
       )

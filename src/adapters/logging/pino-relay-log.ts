@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { RelayLog } from '../../application/index.js';
+import { OutboxUnreachable, type RelayLog } from '../../application/index.js';
 import { oneLineCause } from './one-line-cause.js';
 
 export class PinoRelayLog implements RelayLog {
@@ -8,7 +8,9 @@ export class PinoRelayLog implements RelayLog {
   outageBegan(error: unknown): void {
     this.logger.warn(
       { cause: oneLineCause(error) },
-      'outbox relay cannot publish: events wait in the outbox and are retried until the broker takes writes again',
+      error instanceof OutboxUnreachable
+        ? 'outbox relay cannot reach the outbox: the database does not answer it; events wait there and are published once it does'
+        : 'outbox relay cannot publish: events wait in the outbox and are retried until the broker takes writes again',
     );
   }
 

@@ -59,7 +59,8 @@ export class ReadinessCheck {
       report.status = 'unavailable';
       report.reason = 'stopping';
     } else if (!probe.up) report.status = 'unavailable';
-    else if (report.relay?.state === 'broker-unreachable') report.status = 'degraded';
+    else if (report.relay?.state === 'broker-unreachable' || report.relay?.state === 'database-unreachable')
+      report.status = 'degraded';
     return report;
   }
 }

@@ -1,4 +1,4 @@
-import { PublishStalled, type RelayLog } from '../../application/index.js';
+import { OutboxUnreachable, PublishStalled, type RelayLog } from '../../application/index.js';
 import { causeNames } from '../logging/one-line-cause.js';
 import type { RelayStatus, RelayStatusSource } from './relay-status.js';
 import type { ServiceMetrics } from './service-metrics.js';
@@ -8,6 +8,12 @@ interface Outage {
   failedAttempts: number;
   /** Class names only: readiness answers anyone, so the messages, which name addresses, stay in the log. */
   lastError: string;
+  /** The last failure was the relay's database work (OutboxUnreachable), not the broker's. */
+  onDatabase: boolean;
+}
+
+function outageFacts(error: unknown): Pick<Outage, 'lastError' | 'onDatabase'> {
+  return { lastError: causeNames(error), onDatabase: error instanceof OutboxUnreachable };
 }
 
 /**
@@ -16,10 +22,14 @@ interface Outage {
  * The state follows from two facts kept apart: whether this relay leads, and whether an outage it reported goes on.
  * A relay that stands by is `standby` whatever its last batch in flight comes to; one that takes the lease starts
  * out `running` and reports again the outage it is still in. One that handed the lease over stands by until it leads
- * again: when it takes the lease back, none taking it meanwhile, its outage goes on.
+ * again: when it takes the lease back, none taking it meanwhile, its outage goes on. A relay whose last failure was
+ * its database work is `database-unreachable`, and does not count as leading: it cannot renew its lease, which
+ * another relay may take meanwhile.
  */
 export class RelayStatusTracker implements RelayStatusSource {
   private standingBy = false;
+  /** Whether this relay took the lease (and did not stand by or hand it over since), as it reported. */
+  private holdsLease = false;
   private outage: Outage | undefined;
   /** The outage this relay was in when it handed the lease over, resumed if it takes the lease back. */
   private handedOverIn: Outage | undefined;
@@ -38,7 +48,10 @@ export class RelayStatusTracker implements RelayStatusSource {
   relayStatus(): RelayStatus {
     if (this.stoppedAt !== undefined) return { state: 'stopped', since: this.stoppedAt };
     if (this.standingBy) return { state: 'standby', since: this.since };
-    if (this.outage !== undefined) return { state: 'broker-unreachable', ...this.outage };
+    if (this.outage !== undefined) {
+      const { onDatabase, ...details } = this.outage;
+      return { state: onDatabase ? 'database-unreachable' : 'broker-unreachable', ...details };
+    }
     return { state: 'running', since: this.since };
   }
 
@@ -52,13 +65,15 @@ export class RelayStatusTracker implements RelayStatusSource {
           this.metrics.relayErrors.inc();
         }
         this.change(() => {
-          this.outage = { since: this.now(), failedAttempts: 0, lastError: causeNames(error) };
+          this.outage = { since: this.now(), failedAttempts: 0, ...outageFacts(error) };
         });
         log.outageBegan(error);
       },
       retryScheduled: (failedAttempts, delayMs, error) => {
         this.metrics.relayErrors.inc();
-        if (this.outage !== undefined) this.outage = { ...this.outage, failedAttempts, lastError: causeNames(error) };
+        this.change(() => {
+          if (this.outage !== undefined) this.outage = { ...this.outage, failedAttempts, ...outageFacts(error) };
+        });
         log.retryScheduled(failedAttempts, delayMs, error);
       },
       outageEnded: (failedAttempts, downForMs) => {
@@ -69,8 +84,8 @@ export class RelayStatusTracker implements RelayStatusSource {
         log.outageEnded(failedAttempts, downForMs);
       },
       leading: () => {
-        this.metrics.relayLeading.set(1);
         this.change(() => {
+          this.holdsLease = true;
           this.standingBy = false;
           this.outage = undefined;
           this.handedOverIn = undefined;
@@ -78,8 +93,8 @@ export class RelayStatusTracker implements RelayStatusSource {
         log.leading();
       },
       standingBy: () => {
-        this.metrics.relayLeading.set(0);
         this.change(() => {
+          this.holdsLease = false;
           this.standingBy = true;
           this.outage = undefined;
           this.handedOverIn = undefined;
@@ -87,8 +102,8 @@ export class RelayStatusTracker implements RelayStatusSource {
         log.standingBy();
       },
       handingOver: (downForMs) => {
-        this.metrics.relayLeading.set(0);
         this.change(() => {
+          this.holdsLease = false;
           this.handedOverIn = this.outage;
           this.standingBy = true;
           this.outage = undefined;
@@ -96,8 +111,8 @@ export class RelayStatusTracker implements RelayStatusSource {
         log.handingOver(downForMs);
       },
       tookLeaseBack: () => {
-        this.metrics.relayLeading.set(1);
         this.change(() => {
+          this.holdsLease = true;
           this.standingBy = false;
           this.outage = this.outage ?? this.handedOverIn;
           this.handedOverIn = undefined;
@@ -114,12 +129,16 @@ export class RelayStatusTracker implements RelayStatusSource {
     this.metrics.relayDegraded.set(0);
   }
 
-  /** Applies a change of the facts; the state's `since` moves when the state changed (or `restart` says so). */
+  /**
+   * Applies a change of the facts; the state's `since` moves when the state changed (or `restart` says so), and the
+   * gauges follow the facts.
+   */
   private change(apply: () => void, restart = false): void {
     const before = this.relayStatus().state;
     apply();
     const after = this.relayStatus().state;
     if (restart || after !== before) this.since = this.now();
-    this.metrics.relayDegraded.set(after === 'broker-unreachable' ? 1 : 0);
+    this.metrics.relayDegraded.set(after === 'broker-unreachable' || after === 'database-unreachable' ? 1 : 0);
+    this.metrics.relayLeading.set(this.holdsLease && !this.outage?.onDatabase ? 1 : 0);
   }
 }

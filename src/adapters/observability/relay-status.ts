@@ -5,9 +5,10 @@
 
 /**
  * `broker-unreachable`: publishing fails and the relay is retrying; events wait safely in the outbox.
+ * `database-unreachable`: the relay cannot read or mark the outbox, or ask for its lease; events wait as well.
  * `standby`: another relay (another instance) holds the lease and publishes; this one takes over if it stops.
  */
-export type RelayState = 'running' | 'standby' | 'broker-unreachable' | 'stopped';
+export type RelayState = 'running' | 'standby' | 'broker-unreachable' | 'database-unreachable' | 'stopped';
 
 export interface RelayStatus {
   state: RelayState;

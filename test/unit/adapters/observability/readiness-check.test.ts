@@ -76,6 +76,21 @@ describe('ReadinessCheck', () => {
     expect(report.relay).to.deep.equal({ state: 'standby', since: NOW.toISOString() });
   });
 
+  it("is degraded while the relay cannot reach its outbox, though the probe's own connections answer", async () => {
+    const report = await new ReadinessCheck(
+      sources({
+        relay: {
+          state: 'database-unreachable',
+          since: NOW,
+          failedAttempts: 2,
+          lastError: 'OutboxUnreachable <- Error',
+        },
+      }),
+    ).check();
+    expect(report.status).to.equal('degraded');
+    expect(report.relay).to.include({ state: 'database-unreachable', lastError: 'OutboxUnreachable <- Error' });
+  });
+
   it('is degraded (not unavailable) while the broker is unreachable, so probes do not fail for a broker outage', async () => {
     const relay: RelayStatus = {
       state: 'broker-unreachable',
