@@ -27,9 +27,11 @@ function outageFacts(error: unknown): Pick<Outage, 'lastError' | 'onDatabase'> {
  * another relay may take meanwhile.
  */
 export class RelayStatusTracker implements RelayStatusSource {
-  private standingBy = false;
-  /** Whether this relay took the lease (and did not stand by or hand it over since), as it reported. */
-  private holdsLease = false;
+  /**
+   * Whether this relay holds the lease, as it last reported: taken (back), or not (standing by for another, or
+   * handed over); unknown until it first says.
+   */
+  private holdsLease: boolean | undefined;
   private outage: Outage | undefined;
   /** The outage this relay was in when it handed the lease over, resumed if it takes the lease back. */
   private handedOverIn: Outage | undefined;
@@ -47,7 +49,7 @@ export class RelayStatusTracker implements RelayStatusSource {
 
   relayStatus(): RelayStatus {
     if (this.stoppedAt !== undefined) return { state: 'stopped', since: this.stoppedAt };
-    if (this.standingBy) return { state: 'standby', since: this.since };
+    if (this.holdsLease === false) return { state: 'standby', since: this.since };
     if (this.outage !== undefined) {
       const { onDatabase, ...details } = this.outage;
       return { state: onDatabase ? 'database-unreachable' : 'broker-unreachable', ...details };
@@ -86,7 +88,6 @@ export class RelayStatusTracker implements RelayStatusSource {
       leading: () => {
         this.change(() => {
           this.holdsLease = true;
-          this.standingBy = false;
           this.outage = undefined;
           this.handedOverIn = undefined;
         }, true);
@@ -95,7 +96,6 @@ export class RelayStatusTracker implements RelayStatusSource {
       standingBy: () => {
         this.change(() => {
           this.holdsLease = false;
-          this.standingBy = true;
           this.outage = undefined;
           this.handedOverIn = undefined;
         });
@@ -105,7 +105,6 @@ export class RelayStatusTracker implements RelayStatusSource {
         this.change(() => {
           this.holdsLease = false;
           this.handedOverIn = this.outage;
-          this.standingBy = true;
           this.outage = undefined;
         });
         log.handingOver(downForMs);
@@ -113,7 +112,6 @@ export class RelayStatusTracker implements RelayStatusSource {
       tookLeaseBack: () => {
         this.change(() => {
           this.holdsLease = true;
-          this.standingBy = false;
           this.outage = this.outage ?? this.handedOverIn;
           this.handedOverIn = undefined;
         });
@@ -139,6 +137,6 @@ export class RelayStatusTracker implements RelayStatusSource {
     const after = this.relayStatus().state;
     if (restart || after !== before) this.since = this.now();
     this.metrics.relayDegraded.set(after === 'broker-unreachable' || after === 'database-unreachable' ? 1 : 0);
-    this.metrics.relayLeading.set(this.holdsLease && !this.outage?.onDatabase ? 1 : 0);
+    this.metrics.relayLeading.set(this.holdsLease === true && !this.outage?.onDatabase ? 1 : 0);
   }
 }
