@@ -36,22 +36,20 @@ async function main(): Promise<void> {
   process.stdout.write(`${token}\n`);
 }
 
-/** A bad option is refused, rather than a token minted that the service would refuse (no subject) or deny (no scope). */
-class OptionRefused extends Error {}
-
+/** The options, each checked: a bad one is refused rather than a token minted that the service would refuse or deny. */
 function optionsOf(values: { sub: string; scope: string; ttl: string }) {
   const subjectRefused = subjectProblem(values.sub);
-  if (subjectRefused !== undefined) throw new OptionRefused(`--sub: ${subjectRefused}`);
+  if (subjectRefused !== undefined) throw new Error(`--sub: ${subjectRefused}`);
   const scopes = values.scope.split(' ').filter(Boolean);
   const known = [...ALL_SCOPES, ...ROLE_SCOPES.keys()];
   const unknown = scopes.filter((scope) => !known.includes(scope));
   if (scopes.length === 0 || unknown.length > 0) {
-    throw new OptionRefused(
+    throw new Error(
       `--scope ${unknown.length > 0 ? `names what is no scope (${unknown.join(' ')})` : 'names no scope'}: give one or more of ${known.join(' ')}`,
     );
   }
   if (!/^\d+$/.test(values.ttl) || Number(values.ttl) <= 0 || !Number.isSafeInteger(Number(values.ttl))) {
-    throw new OptionRefused('--ttl must be a whole number of seconds above 0, in decimal digits (e.g. 3600)');
+    throw new Error('--ttl must be a whole number of seconds above 0, in decimal digits (e.g. 3600)');
   }
   return { subject: values.sub, scopes, ttlSeconds: Number(values.ttl) };
 }
