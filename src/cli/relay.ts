@@ -4,6 +4,7 @@ import { installTracing } from '../adapters/tracing/tracing-sdk.js';
 import { createLogger } from '../composition/logger.js';
 import { buildRelayContainer, startOutboxRelay } from '../composition/relay-process.js';
 import { migrateOrExplain } from '../composition/startup-failure.js';
+import { StartupStop } from '../composition/startup-stop.js';
 import { stopOnSignals } from '../composition/stop-on-signals.js';
 import { TYPES } from '../composition/types.js';
 
@@ -17,30 +18,32 @@ async function main(): Promise<void> {
   const { database } = config;
   const madeNow = database.kind === 'sqlite' && !existsSync(database.filename) ? database.filename : undefined;
   const logger = createLogger(config.logLevel);
+  // From the first step, as the service's startup: a signal while migrating stops what has started.
+  const startup = new StartupStop();
+  stopOnSignals(startup, logger, config.shutdownTimeoutMs, 'stopping the outbox relay after the batch in flight');
   const tracing = await installTracing(config.tracing, logger);
+  startup.started(() => tracing.flush());
   const container = buildRelayContainer(config, logger);
   const db = container.get(TYPES.Database);
-  await migrateOrExplain(db, config);
+  startup.started(() => db.destroy());
+  await migrateOrExplain(db, config).catch((error: unknown) => {
+    // Stopped while migrating: the signal's handler ends the process once what started has stopped.
+    if (startup.stopping) return new Promise<never>(() => {});
+    throw error;
+  });
   // Right when the relay starts before the service ever ran; a mistake when the service's database is elsewhere.
   if (madeNow !== undefined)
     logger.warn(
       { file: madeNow },
       "the relay made a new, empty SQLite database: if the service keeps its database elsewhere, give the relay the service's DATABASE_URL (a relative path is read from the directory it runs in)",
     );
+  if (startup.stopping) return;
   const relay = startOutboxRelay(container);
+  startup.started(() => relay.stop());
   logger.info(
     { brokers: config.kafka.brokers, topic: config.kafka.topic },
     'outbox relay started: it publishes while it holds the lease, and says whether it leads or stands by',
   );
-
-  const work = {
-    stop: () =>
-      relay
-        .stop()
-        .then(() => db.destroy())
-        .then(() => tracing.flush()),
-  };
-  stopOnSignals(work, logger, config.shutdownTimeoutMs, 'stopping the outbox relay after the batch in flight');
 }
 
 main().catch((error: unknown) => {
