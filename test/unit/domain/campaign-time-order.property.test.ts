@@ -16,6 +16,8 @@ const VERBS: Readonly<Record<string, Verb>> = {
   terminate: (c, act) => c.terminate(act),
   rename: (c, act) => c.modify({ name: `renamed at ${act.now.toISOString()}` }, act),
   restart: (c, act) => c.restart({ endAt: new Date(act.now.getTime() + 600 * MINUTE) }, act),
+  reschedule: (c, act) => c.modify({ startAt: new Date(act.now.getTime() + 30 * MINUTE) }, act),
+  unschedule: (c, act) => c.modify({ startAt: null }, act),
 };
 
 describe("A campaign's own time", () => {
@@ -50,6 +52,34 @@ describe("A campaign's own time", () => {
             times.push(...campaign.pullEvents().map((event) => event.occurredAt.getTime()));
           }
           expect(times).to.deep.equal([...times].sort((a, b) => a - b));
+        },
+      ),
+      propertyParameters(300),
+    );
+  });
+  it('keeps the start date it started with until it is restarted, whatever a modify asks (generated)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...Object.keys(VERBS)), { maxLength: 25 }),
+        fc.array(fc.integer({ min: 1, max: 120 }), { minLength: 25, maxLength: 25 }),
+        (verbs, gaps) => {
+          const campaign = aCampaign({ startAt: null, endAt: null });
+          let clock = CREATED_AT.getTime();
+          let startedWith: Date | null | undefined;
+          for (const [n, verb] of verbs.entries()) {
+            clock += gaps[n]! * MINUTE;
+            try {
+              VERBS[verb]!(campaign, { now: new Date(clock), eventId: `e${n}`, by: 'operator' });
+            } catch (error) {
+              if (!(error instanceof DomainError)) throw error;
+            }
+            for (const event of campaign.pullEvents()) {
+              if (event.type === 'CampaignStarted') startedWith = campaign.snapshot().startAt;
+              if (event.type === 'CampaignRestarted') startedWith = undefined;
+            }
+            if (startedWith !== undefined)
+              expect(campaign.snapshot().startAt, `${verbs.slice(0, n + 1).join(' ')}`).to.deep.equal(startedWith);
+          }
         },
       ),
       propertyParameters(300),
