@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, utimesSync, writeFileSync } from 'node:fs';
 import type { Knex } from 'knex';
 import { openDatabase } from '../../../src/adapters/persistence/knex/open-database.js';
 import { migrateToLatest, migrationSource } from '../../../src/adapters/persistence/migrations/index.js';
+import { NAMELESS_LOCK_ABANDONED_MS } from '../../../src/adapters/persistence/migrations/migration-lock.js';
 import { type DatabaseKind, openTestDatabase, POSTGRES, SQLITE, TEST_POSTGRES_URL } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
 
@@ -52,6 +53,42 @@ describe('The SQLite migration lock file', () => {
     try {
       expect(await migrateToLatest(db)).to.deep.equal(await compiledIn());
       expect(existsSync(`${file}.migration-lock`)).to.equal(false);
+    } finally {
+      await db.destroy();
+      await database.drop();
+    }
+  });
+
+  for (const content of ['', '\n', 'not a pid', '0', '-1']) {
+    it(`is taken over when it names no process (${JSON.stringify(content)}) and is older than a moment, as a start on a full disk leaves it`, async () => {
+      const database = await SQLITE.create();
+      const file = database.env.DATABASE_URL!.slice('sqlite:'.length);
+      const lock = `${file}.migration-lock`;
+      writeFileSync(lock, content);
+      const madeAt = new Date(Date.now() - NAMELESS_LOCK_ABANDONED_MS - 1_000);
+      utimesSync(lock, madeAt, madeAt);
+      const db = openTestDatabase(database);
+      try {
+        const began = performance.now();
+        expect(await migrateToLatest(db)).to.deep.equal(await compiledIn());
+        expect(performance.now() - began, 'the migration waited').to.be.below(NAMELESS_LOCK_ABANDONED_MS);
+        expect(existsSync(lock)).to.equal(false);
+      } finally {
+        await db.destroy();
+        await database.drop();
+      }
+    });
+  }
+
+  it('is waited for while it names no process only for a moment, as one being written does', async () => {
+    const database = await SQLITE.create();
+    const file = database.env.DATABASE_URL!.slice('sqlite:'.length);
+    writeFileSync(`${file}.migration-lock`, '');
+    const db = openTestDatabase(database);
+    try {
+      const began = performance.now();
+      expect(await migrateToLatest(db)).to.deep.equal(await compiledIn());
+      expect(performance.now() - began, 'the migration waited').to.be.at.least(NAMELESS_LOCK_ABANDONED_MS - 100);
     } finally {
       await db.destroy();
       await database.drop();

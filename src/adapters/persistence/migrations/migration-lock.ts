@@ -1,8 +1,13 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import type { Knex } from 'knex';
 
 const POLL_MS = 50;
 const SQLITE_WAIT_LIMIT_MS = 120_000;
+/**
+ * A lock file that names no process this long after it was made was left by one that could not write its pid (a
+ * full disk) or died between making the file and writing it: no migration holds it.
+ */
+export const NAMELESS_LOCK_ABANDONED_MS = 2_000;
 
 /**
  * Runs `work` (the migrations) while holding a lock that every other instance migrating the same database
@@ -58,26 +63,37 @@ async function withLockFile<T>(path: string, work: () => Promise<T>): Promise<T>
 }
 
 function tryCreate(path: string): boolean {
+  let fd: number;
   try {
-    const fd = openSync(path, 'wx');
-    writeSync(fd, String(process.pid));
-    closeSync(fd);
-    return true;
+    fd = openSync(path, 'wx');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     removeIfOwnerIsGone(path);
     return false;
   }
+  try {
+    writeSync(fd, String(process.pid));
+  } catch (error) {
+    // A lock that names no owner would hold every later start until it is seen as abandoned.
+    unlinkSync(path);
+    throw error;
+  } finally {
+    closeSync(fd);
+  }
+  return true;
 }
 
 function removeIfOwnerIsGone(path: string): void {
   let owner: number;
+  let madeAt: number;
   try {
     owner = Number(readFileSync(path, 'utf8'));
+    madeAt = statSync(path).mtimeMs;
   } catch {
     return;
   }
-  if (!Number.isInteger(owner) || owner <= 0 || isAlive(owner)) return;
+  const named = Number.isInteger(owner) && owner > 0;
+  if (named ? isAlive(owner) : Date.now() - madeAt < NAMELESS_LOCK_ABANDONED_MS) return;
   try {
     unlinkSync(path);
   } catch {
