@@ -64,6 +64,21 @@ export class PageTooLarge extends ApplicationError {
   }
 }
 
+/**
+ * The database could not take the request now (unreachable, silent, out of room): nothing about the request is
+ * wrong, and it may be sent again. A change whose commit got no answer may have been made; a retry under the same
+ * Idempotency-Key answers what was done. Never stored as a request's outcome.
+ */
+export class DatabaseUnavailable extends ApplicationError {
+  readonly code = 'DATABASE_UNAVAILABLE';
+  constructor(cause: unknown) {
+    super(
+      'The database did not take the request: retry it shortly. A change may have been made if the database went away while committing it; a retry under the same Idempotency-Key answers what was done',
+      { cause },
+    );
+  }
+}
+
 /** Another request stored an outcome under the same key first. */
 export class IdempotencyKeyTaken extends Error {
   constructor() {

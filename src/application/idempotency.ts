@@ -1,5 +1,11 @@
 import { DomainError } from '../domain/index.js';
-import { ApplicationError, IdempotencyKeyReused, IdempotencyKeyTaken, ReplayedRefusal } from './application-errors.js';
+import {
+  ApplicationError,
+  DatabaseUnavailable,
+  IdempotencyKeyReused,
+  IdempotencyKeyTaken,
+  ReplayedRefusal,
+} from './application-errors.js';
 import type { IdempotencyKey, IdempotentRequest, StoredOutcome } from './ports/idempotency-records.js';
 import type { Transaction, UnitOfWork } from './ports/unit-of-work.js';
 
@@ -50,8 +56,10 @@ export async function runIdempotently<T>(
   }
 }
 
+/** A refusal of the request itself, which the same request would get again; not a passing outage. */
 function isReplayable(error: unknown): error is Refusal {
   if (error instanceof IdempotencyKeyReused || error instanceof ReplayedRefusal) return false;
+  if (error instanceof DatabaseUnavailable) return false;
   return error instanceof DomainError || error instanceof ApplicationError;
 }
 

@@ -25,12 +25,17 @@ async function main(): Promise<void> {
   startup.started(() => tracing.flush());
   const container = buildRelayContainer(config, logger);
   const db = container.get(TYPES.Database);
-  startup.started(() => db.destroy());
-  await migrateOrExplain(db, config).catch((error: unknown) => {
+  const migrationDb = container.get(TYPES.MigrationDatabase);
+  startup.started(async () => {
+    await db.destroy();
+    if (migrationDb !== db) await migrationDb.destroy();
+  });
+  await migrateOrExplain(migrationDb, config).catch((error: unknown) => {
     // Stopped while migrating: the signal's handler ends the process once what started has stopped.
     if (startup.stopping) return new Promise<never>(() => {});
     throw error;
   });
+  if (migrationDb !== db) await migrationDb.destroy();
   // Right when the relay starts before the service ever ran; a mistake when the service's database is elsewhere.
   if (madeNow !== undefined)
     logger.warn(

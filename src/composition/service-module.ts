@@ -4,6 +4,7 @@ import type { ServiceConfig } from '../adapters/config/config.js';
 import { ReadinessCheck } from '../adapters/observability/readiness-check.js';
 import type { OutboxBacklogSource } from '../adapters/observability/relay-status.js';
 import type { RelayStatusTracker } from '../adapters/observability/relay-status-tracker.js';
+import type { DatabaseOutages } from '../adapters/persistence/database-outages.js';
 import type { KnexDatabaseProbe } from '../adapters/persistence/knex/knex-database-probe.js';
 import type { KnexIdempotencyJanitor } from '../adapters/persistence/knex/knex-idempotency-janitor.js';
 import type { KnexOutboxJanitor } from '../adapters/persistence/knex/knex-outbox-janitor.js';
@@ -29,14 +30,23 @@ export const serviceModule = new ContainerModule(({ bind }) => {
         relay: RelayStatusTracker,
         shutdown: ShutdownState,
         config: ServiceConfig,
+        writes: DatabaseOutages,
       ) =>
         new ReadinessCheck({
           database: probe,
           backlog,
           relay: relayRunsInProcess(config) ? relay : undefined,
           stopping: () => shutdown.stopping,
+          writes,
         }),
-      [TYPES.DatabaseProbe, TYPES.OutboxBacklog, TYPES.RelayStatus, TYPES.ShutdownState, TYPES.Config],
+      [
+        TYPES.DatabaseProbe,
+        TYPES.OutboxBacklog,
+        TYPES.RelayStatus,
+        TYPES.ShutdownState,
+        TYPES.Config,
+        TYPES.DatabaseWriteOutages,
+      ],
     )
     .inSingletonScope();
   bind(TYPES.IdempotencyKeyPruning)

@@ -105,11 +105,14 @@ export async function startService(
   startup.started(() => tracing.flush());
   const db = container.get(TYPES.Database);
   const probeDb = container.get(TYPES.ProbeDatabase);
+  const migrationDb = container.get(TYPES.MigrationDatabase);
   startup.started(async () => {
     await db.destroy();
     if (probeDb !== db) await probeDb.destroy();
+    if (migrationDb !== db) await migrationDb.destroy();
   });
-  const applied = await migrateOrExplain(db, config);
+  const applied = await migrateOrExplain(migrationDb, config);
+  if (migrationDb !== db) await migrationDb.destroy();
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
   // Once the database is reached: a setup that fails before then leaves no secret behind.
   if (config.auth.mode === 'development') developmentSecret = developmentSecretIn(config.dataDir);

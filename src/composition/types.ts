@@ -10,6 +10,7 @@ import type { ReadinessCheck } from '../adapters/observability/readiness-check.j
 import type { OutboxBacklogSource } from '../adapters/observability/relay-status.js';
 import type { RelayStatusTracker } from '../adapters/observability/relay-status-tracker.js';
 import type { ServiceMetrics } from '../adapters/observability/service-metrics.js';
+import type { DatabaseOutages } from '../adapters/persistence/database-outages.js';
 import type { KnexDatabaseProbe } from '../adapters/persistence/knex/knex-database-probe.js';
 import type { KnexIdempotencyJanitor } from '../adapters/persistence/knex/knex-idempotency-janitor.js';
 import type { KnexOutboxJanitor } from '../adapters/persistence/knex/knex-outbox-janitor.js';
@@ -37,6 +38,11 @@ export const TYPES = {
   Database: Symbol.for('Database') as ServiceIdentifier<Knex>,
   /** What the readiness probe and the backlog gauge read through: connections no request holds (PostgreSQL). */
   ProbeDatabase: Symbol.for('ProbeDatabase') as ServiceIdentifier<Knex>,
+  /** What migrations run on: on PostgreSQL a connection of their own, with no deadline for the server's answer. */
+  MigrationDatabase: Symbol.for('MigrationDatabase') as ServiceIdentifier<Knex>,
+  /** Outages of the database as the service's units of work meet them, and as its reads do. */
+  DatabaseWriteOutages: Symbol.for('DatabaseWriteOutages') as ServiceIdentifier<DatabaseOutages>,
+  DatabaseReadOutages: Symbol.for('DatabaseReadOutages') as ServiceIdentifier<DatabaseOutages>,
   UnitOfWork: Symbol.for('UnitOfWork') as ServiceIdentifier<UnitOfWork>,
   CampaignReader: Symbol.for('CampaignReader') as ServiceIdentifier<CampaignReader>,
   CampaignHistory: Symbol.for('CampaignHistory') as ServiceIdentifier<CampaignHistory>,

@@ -1,10 +1,11 @@
 import { loadOpenApiDocument } from '../../src/adapters/http/openapi-document.js';
 import { FixedClock } from '../fakes/fixed-clock.js';
 import { CREATE_CAMPAIGN, CREATE_FROM_READ_SAMPLES } from '../fixtures/volt-mx-bodies.js';
-import { SQLITE } from '../support/databases.js';
+import { POSTGRES, SQLITE, TEST_POSTGRES_URL } from '../support/databases.js';
 import { expect } from '../support/expect.js';
 import { OpenApiContract, type Operation, servedRoutes } from '../support/openapi-contract.js';
 import { rawExchange } from '../support/raw-http.js';
+import { SilenceableProxy } from '../support/silenceable-proxy.js';
 import type { Answer, RequestOptions } from '../support/test-service.js';
 import { TestService } from '../support/test-service.js';
 
@@ -40,6 +41,8 @@ interface Scene {
   impatient(): Promise<TestService>;
   /** A service whose tokens are verified with a key set nothing serves, and a token it would fetch that set for. */
   keyless(): Promise<{ on: TestService; token: string }>;
+  /** A service on PostgreSQL whose server stopped taking connections, started the first time a scenario needs it. */
+  unreachable(): Promise<TestService>;
 }
 
 /** A request of the operation written byte for byte: fetch() sends no request without Host, nor an Expect. */
@@ -243,6 +246,12 @@ function sharedScenarios(operation: Operation): Record<string, Scenario[]> {
           id: '1',
           ...(takesBody ? { body: operation.path.endsWith('/campaigns') ? validCampaign(clock) : {} } : {}),
         }),
+      async ({ call, unreachable, clock }) =>
+        call({
+          on: await unreachable(),
+          id: '1',
+          ...(takesBody ? { body: operation.path.endsWith('/campaigns') ? validCampaign(clock) : {} } : {}),
+        }),
     ],
     '500': [
       async ({ call, broken, clock }) =>
@@ -297,6 +306,7 @@ describe('The OpenAPI contract (docs/openapi.yaml against the running service)',
   let brokenService: TestService | undefined;
   let impatientService: TestService | undefined;
   let keylessService: TestService | undefined;
+  let unreachableService: TestService | undefined;
   const clock = new FixedClock(new Date());
 
   before(async () => {
@@ -307,6 +317,7 @@ describe('The OpenAPI contract (docs/openapi.yaml against the running service)',
     await brokenService?.stop();
     await impatientService?.stop();
     await keylessService?.stop();
+    await unreachableService?.stop();
   });
   beforeEach(() => clock.set(new Date()));
 
@@ -326,6 +337,18 @@ describe('The OpenAPI contract (docs/openapi.yaml against the running service)',
         if (state === 'paused' || state === 'paused-expired') await verb(id, 'pause');
         if (state === 'running-expired' || state === 'paused-expired') clock.advance(200 * MINUTE);
         return id;
+      },
+      async unreachable() {
+        if (unreachableService === undefined) {
+          const target = new URL(TEST_POSTGRES_URL);
+          const proxy = await SilenceableProxy.start(target.hostname, Number(target.port || 5432));
+          const database = await POSTGRES.create();
+          unreachableService = await TestService.start(POSTGRES, {
+            database: { ...database, env: { ...database.env, DATABASE_URL: proxy.in(TEST_POSTGRES_URL) } },
+          });
+          await proxy.close();
+        }
+        return unreachableService;
       },
       async broken() {
         if (brokenService === undefined) {

@@ -42,6 +42,13 @@ const SETTINGS: readonly NumericSetting[] = [
   { name: 'SCHEDULER_INTERVAL_MS', min: 10, max: 3_600_000, unset: 1000, read: (c) => c.scheduler.intervalMs },
   { name: 'SHUTDOWN_TIMEOUT_MS', min: 100, max: 600_000, unset: 10_000, read: (c) => c.shutdownTimeoutMs },
   {
+    name: 'DATABASE_ANSWER_TIMEOUT_MS',
+    min: 100,
+    max: 600_000,
+    unset: 10_000,
+    read: (c) => c.databaseAnswerTimeoutMs,
+  },
+  {
     name: 'HTTP_HEADERS_TIMEOUT_MS',
     min: 100,
     max: 600_000,

@@ -3,10 +3,12 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 
 /**
  * A TCP proxy in front of a server (PostgreSQL), that can fall silent as a network partition does: the connections
- * it carried are cut, and the ones opened meanwhile are accepted and never answered. `restore` carries them again.
+ * it carried are cut (`silence`) or kept open with every byte either way dropped (`blackHole`), and the ones opened
+ * meanwhile are accepted and never answered. `restore` cuts what it carried and carries new connections again.
  */
 export class SilenceableProxy {
   private silent = false;
+  private dropping = false;
   private readonly sockets = new Set<Socket>();
 
   private constructor(
@@ -38,8 +40,15 @@ export class SilenceableProxy {
     this.cutAll();
   }
 
+  /** Silent with the connections it carried left open: what was sent on them, and is sent, never arrives. */
+  blackHole(): void {
+    this.silent = true;
+    this.dropping = true;
+  }
+
   restore(): void {
     this.silent = false;
+    this.dropping = false;
     this.cutAll();
   }
 
@@ -54,8 +63,8 @@ export class SilenceableProxy {
     this.track(client);
     if (this.silent) return;
     const server = this.track(connect(targetPort, targetHost));
-    client.pipe(server);
-    server.pipe(client);
+    client.on('data', (bytes) => this.dropping || server.write(bytes));
+    server.on('data', (bytes) => this.dropping || client.write(bytes));
     client.on('close', () => server.destroy());
     server.on('close', () => client.destroy());
   }

@@ -44,6 +44,8 @@ export interface ServiceConfig {
   basePath: string | undefined;
   dataDir: string;
   database: DatabaseLocation;
+  /** On PostgreSQL, how long a statement may wait with nothing from the server before its connection is closed. */
+  databaseAnswerTimeoutMs: number;
   auth: AuthSettings;
   issuer: string | undefined;
   audience: string | undefined;
@@ -168,6 +170,7 @@ const schema = z.object({
   SCHEDULER_INTERVAL_MS: wholeNumber(10, 3_600_000, 1000),
   LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
   SHUTDOWN_TIMEOUT_MS: wholeNumber(100, 600_000, 10_000),
+  DATABASE_ANSWER_TIMEOUT_MS: wholeNumber(100, 600_000, 10_000),
   CORS_ORIGINS: optionalText.refine(
     (v) => v === undefined || v.split(',').every((o) => /^https?:\/\/[^\s/,]+$/.test(o.trim())),
     {
@@ -205,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     basePath: v.BASE_PATH,
     dataDir,
     database: databaseLocation(v.DATABASE_URL, v.DATABASE_SCHEMA, dataDir),
+    databaseAnswerTimeoutMs: v.DATABASE_ANSWER_TIMEOUT_MS,
     auth: authSettings(v.AUTH_JWT_SECRET, v.AUTH_JWKS_URL, production),
     issuer: v.AUTH_ISSUER,
     audience: v.AUTH_AUDIENCE,

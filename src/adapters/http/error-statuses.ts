@@ -33,8 +33,14 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   HEADERS_TOO_LARGE: 431,
   NOT_IMPLEMENTED: 501,
   TOKEN_KEYS_UNAVAILABLE: 503,
+  DATABASE_UNAVAILABLE: 503,
   HTTP_VERSION_NOT_SUPPORTED: 505,
   INTERNAL: 500,
+};
+
+/** How long a client is asked to wait before it sends a request refused with the code again (Retry-After). */
+const RETRY_AFTER_SECONDS: Readonly<Record<string, number>> = {
+  DATABASE_UNAVAILABLE: 2,
 };
 
 /** Errors thrown by Koa's own machinery (http-errors) carry a status; they get a code from it. */
@@ -83,10 +89,11 @@ function known(
 ): ErrorAnswer {
   const status = STATUS_BY_CODE[code];
   if (status === undefined) return answerFor(new Error(`no HTTP status for error code ${code}`));
+  const retryAfter = RETRY_AFTER_SECONDS[code];
   return {
     status,
     body: wellFormed({ code, message, ...details }) as Record<string, unknown>,
-    headers,
+    headers: retryAfter === undefined ? headers : { 'Retry-After': String(retryAfter), ...headers },
     unexpected: false,
   };
 }

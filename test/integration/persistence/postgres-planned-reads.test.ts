@@ -52,7 +52,7 @@ describe("The reads PostgreSQL plans once: a campaign by id, a page in id order,
     db = openDatabase(
       { kind: 'postgres', connectionString: database.env.DATABASE_URL!, schema: database.env.DATABASE_SCHEMA! },
       undefined,
-      1,
+      { connections: 1 },
     );
     reader = new KnexCampaignReader(db);
     history = new KnexCampaignHistory(db);

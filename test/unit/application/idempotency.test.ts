@@ -1,9 +1,11 @@
 import {
   CampaignCommandRunner,
+  DatabaseUnavailable,
   IdempotencyKeyReused,
   ReplayedRefusal,
   StartCampaign,
   sameRequest,
+  type UnitOfWork,
 } from '../../../src/application/index.js';
 import { Campaign, CampaignId } from '../../../src/domain/index.js';
 import { FixedClock } from '../../fakes/fixed-clock.js';
@@ -58,5 +60,39 @@ describe('Idempotency fingerprints', () => {
         IdempotencyKeyReused,
       );
     });
+  });
+});
+
+describe('Idempotency across a database outage', () => {
+  const id = CampaignId.parse('42');
+  const request = (requestId: string) => ({
+    campaignId: id,
+    actor: 'bob',
+    idempotency: { key: 'k', fingerprint: 'POST /campaigns/42/start a', requestId },
+  });
+
+  it('keeps no outcome for a request the database could not take, so its retry is carried out', async () => {
+    const store = new InMemoryUnitOfWork();
+    store.put(
+      Campaign.create(
+        { id, name: 'Sale', status: 'scheduled', startAt: new Date('2030-02-01T00:00:00Z'), createdBy: 'alice' },
+        new Date('2030-01-01T00:00:00Z'),
+      ),
+    );
+    let outage = true;
+    const unitOfWork: UnitOfWork = {
+      run(work) {
+        if (!outage) return store.run(work);
+        outage = false;
+        return Promise.reject(new DatabaseUnavailable(new Error('Connection terminated unexpectedly')));
+      },
+    };
+    const start = new StartCampaign(
+      new CampaignCommandRunner(unitOfWork, new FixedClock(new Date('2030-01-01T12:00:00Z')), new SequentialIds()),
+    );
+
+    await expect(start.execute(request('first'))).to.be.rejectedWith(DatabaseUnavailable);
+    expect(await start.execute(request('second'))).to.deep.equal({ id: '42', version: 2 });
+    expect(store.snapshotOf(id)?.status).to.equal('running');
   });
 });

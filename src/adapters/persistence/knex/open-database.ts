@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import knex, { type Knex } from 'knex';
 import type { Logger } from 'pino';
+import { closeWhenSilent, type WatchedClient } from '../postgres/answer-deadline.js';
 import { keepCompiledStatements } from '../sqlite/prepared-statements.js';
 import { ensureUsableDatabaseFile } from '../sqlite/writable-file.js';
 import { addCaseFolding } from './case-folding.js';
@@ -13,14 +14,24 @@ export type DatabaseLocation =
 /** The connections of the service's PostgreSQL pool (docs/scaling.md). */
 export const POSTGRES_POOL_SIZE = 10;
 
+export interface PoolOptions {
+  /** The connections of the pool on PostgreSQL; SQLite has one. */
+  connections?: number;
+  /**
+   * On PostgreSQL, how long a statement may wait with nothing from the server before its connection is closed
+   * (`closeWhenSilent`); none when left out, for work that may be silent longer, such as a migration.
+   */
+  answerDeadlineMs?: number;
+}
+
 /**
  * Opens the database. What knex itself reports (a connection that failed, say) goes to `logger` as one JSON line
  * each, never as a stack trace, a repeated warning once a minute (`knexLog`); without a logger, knex writes it to
- * the console. On PostgreSQL the pool holds `connections`.
+ * the console.
  */
-export function openDatabase(location: DatabaseLocation, logger?: Logger, connections = POSTGRES_POOL_SIZE): Knex {
+export function openDatabase(location: DatabaseLocation, logger?: Logger, options: PoolOptions = {}): Knex {
   const log = logger === undefined ? {} : { log: knexLog(logger) };
-  return location.kind === 'sqlite' ? openSqlite(location.filename, log) : openPostgres(location, connections, log);
+  return location.kind === 'sqlite' ? openSqlite(location.filename, log) : openPostgres(location, options, log);
 }
 
 /**
@@ -62,14 +73,23 @@ export const POSTGRES_CONNECT_TIMEOUT_MS = 5_000;
 
 function openPostgres(
   location: { connectionString: string; schema?: string },
-  connections: number,
+  { connections = POSTGRES_POOL_SIZE, answerDeadlineMs }: PoolOptions,
   log: Pick<Knex.Config, 'log'>,
 ): Knex {
+  const watched =
+    answerDeadlineMs === undefined
+      ? {}
+      : {
+          afterCreate(connection: WatchedClient, done: (error: Error | null, connection: unknown) => void) {
+            closeWhenSilent(connection, answerDeadlineMs);
+            done(null, connection);
+          },
+        };
   return knex({
     client: 'pg',
     connection: { connectionString: location.connectionString, connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS },
     ...(location.schema ? { searchPath: [location.schema] } : {}),
-    pool: { min: 0, max: connections },
+    pool: { min: 0, max: connections, ...watched },
     ...log,
   });
 }

@@ -1,5 +1,6 @@
 import { ReadinessCheck, type ReadinessSources } from '../../../../src/adapters/observability/readiness-check.js';
 import type { OutboxBacklog, RelayStatus } from '../../../../src/adapters/observability/relay-status.js';
+import type { Outage } from '../../../../src/adapters/persistence/database-outages.js';
 import type { DatabaseProbeResult } from '../../../../src/adapters/persistence/knex/knex-database-probe.js';
 import { expect } from '../../../support/expect.js';
 
@@ -11,6 +12,7 @@ function sources(
     backlog?: OutboxBacklog | Error;
     relay?: RelayStatus;
     stopping?: boolean;
+    writes?: Outage;
   } = {},
 ): ReadinessSources {
   const backlog = overrides.backlog ?? { count: 0, oldestCreatedAt: null };
@@ -19,6 +21,7 @@ function sources(
     backlog: { backlog: async () => (backlog instanceof Error ? Promise.reject(backlog) : backlog) },
     relay: overrides.relay === undefined ? undefined : { relayStatus: () => overrides.relay! },
     stopping: () => overrides.stopping ?? false,
+    writes: { current: () => overrides.writes },
     now: () => NOW,
   };
 }
@@ -89,6 +92,27 @@ describe('ReadinessCheck', () => {
     ).check();
     expect(report.status).to.equal('degraded');
     expect(report.relay).to.include({ state: 'database-unreachable', lastError: 'OutboxUnreachable <- Error' });
+  });
+
+  it("is degraded while the database answers its probe but refuses the service's writes (a full disk), saying since when and why", async () => {
+    const since = new Date(NOW.getTime() - 30_000);
+    const report = await new ReadinessCheck(
+      sources({
+        relay: { state: 'standby', since: NOW },
+        writes: { since, refused: 12, cause: 'SqliteError: database or disk is full' },
+      }),
+    ).check();
+    expect(report.status).to.equal('degraded');
+    expect(report.database).to.deep.equal({
+      status: 'up',
+      latencyMs: 0.4,
+      writes: {
+        status: 'failing',
+        since: since.toISOString(),
+        refused: 12,
+        cause: 'SqliteError: database or disk is full',
+      },
+    });
   });
 
   it('is degraded (not unavailable) while the broker is unreachable, so probes do not fail for a broker outage', async () => {

@@ -1,0 +1,98 @@
+import type { Logger } from 'pino';
+import {
+  type CampaignHistory,
+  type CampaignReader,
+  DatabaseUnavailable,
+  type UnitOfWork,
+} from '../../application/index.js';
+import { oneLineCause } from '../logging/one-line-cause.js';
+import { isDatabaseUnavailable } from './database-unavailable.js';
+
+/** An outage going on: since when, how many calls it refused, and why, in one line. */
+export interface Outage {
+  since: Date;
+  refused: number;
+  cause: string;
+}
+
+/**
+ * What the service's writes, or its reads, meet of the database: a failure for want of the database becomes
+ * DatabaseUnavailable (503), and an outage is logged when it begins and when it ends, not once per request it
+ * refuses: a request's own line says it was refused. Writes and reads are watched apart, since a disk that is full
+ * or read-only refuses writes while reads go on.
+ */
+export class DatabaseOutages {
+  /** When the outage began; undefined while the database answers. */
+  private beganAt: number | undefined;
+  private refused = 0;
+  private cause = '';
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly what: 'writes' | 'reads',
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  current(): Outage | undefined {
+    if (this.beganAt === undefined) return undefined;
+    return { since: new Date(this.beganAt), refused: this.refused, cause: this.cause };
+  }
+
+  watch<T>(work: Promise<T>): Promise<T> {
+    return work.then(
+      (value) => {
+        if (this.beganAt !== undefined) this.ended();
+        return value;
+      },
+      (error: unknown) => {
+        if (error instanceof DatabaseUnavailable) throw error;
+        if (!isDatabaseUnavailable(error)) {
+          if (this.beganAt !== undefined) this.ended();
+          throw error;
+        }
+        this.refusedOne(error);
+        throw new DatabaseUnavailable(error);
+      },
+    );
+  }
+
+  private refusedOne(cause: unknown): void {
+    this.refused++;
+    if (this.beganAt !== undefined) return;
+    this.beganAt = this.now();
+    this.cause = oneLineCause(cause);
+    this.logger.warn(
+      { cause: this.cause },
+      `the database does not take ${this.what}: they are answered 503 DATABASE_UNAVAILABLE until it does`,
+    );
+  }
+
+  private ended(): void {
+    this.logger.info(
+      { refused: this.refused, outageMs: this.now() - this.beganAt! },
+      `the database takes ${this.what} again`,
+    );
+    this.beganAt = undefined;
+    this.refused = 0;
+  }
+}
+
+export function watchedUnitOfWork(unitOfWork: UnitOfWork, outages: DatabaseOutages): UnitOfWork {
+  return { run: (work, options) => outages.watch(unitOfWork.run(work, options)) };
+}
+
+export function watchedCampaignReader(reader: CampaignReader, outages: DatabaseOutages): CampaignReader {
+  return {
+    findById: (id) => outages.watch(reader.findById(id)),
+    list: (query) => outages.watch(reader.list(query)),
+    pageBytes: (query) => outages.watch(reader.pageBytes(query)),
+    findDue: (now, limit) => outages.watch(reader.findDue(now, limit)),
+  };
+}
+
+export function watchedCampaignHistory(history: CampaignHistory, outages: DatabaseOutages): CampaignHistory {
+  return {
+    eventsOf: (id, offset, limit) => outages.watch(history.eventsOf(id, offset, limit)),
+    pageBytes: (id, offset, limit) => outages.watch(history.pageBytes(id, offset, limit)),
+  };
+}
