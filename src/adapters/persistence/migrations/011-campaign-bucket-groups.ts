@@ -14,6 +14,10 @@ import { BUCKET_OF, GROUP_FANOUT, GROUP_LEVELS, GROUP_OF, type GroupLevel } from
  */
 export const campaignBucketGroups: Knex.Migration = {
   async up(db) {
+    // Writers of campaigns wait from here until the triggers exist: a campaign committed between the copy below and
+    // its triggers would be counted in its range and never in its groups. (SQLite's migration holds the one write
+    // lock from its first statement on.)
+    if (db.client.config.client === 'pg') await db.raw('LOCK TABLE campaigns IN SHARE ROW EXCLUSIVE MODE');
     await db.schema.createTable('campaign_bucket_groups', (t) => {
       t.smallint('level').notNullable();
       t.bigInteger('bucket_group').notNullable();
