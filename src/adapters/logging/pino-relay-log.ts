@@ -29,7 +29,7 @@ export class PinoRelayLog implements RelayLog {
   handingOver(downForMs: number): void {
     this.logger.warn(
       { downForMs },
-      'outbox relay handing the lease over: it could not publish for this long; another relay may reach the brokers',
+      "outbox relay handing the lease over: it could not publish for this long; another instance's relay, if one runs, may reach what this one cannot",
     );
   }
 

@@ -26,4 +26,11 @@ describe("The relay's outage line", () => {
     expect(database!.cause).to.include('OutboxUnreachable').and.include('Connection terminated unexpectedly');
     expect(broker!.msg).to.match(/^outbox relay cannot publish: .* until the broker takes writes again$/);
   });
+
+  it('hands the lease over blaming neither, since the outage may be the database as well as the broker', () => {
+    const [line] = logged((log) => log.handingOver(31_000));
+    expect(line).to.include({ downForMs: 31_000 });
+    expect(line!.msg).to.match(/^outbox relay handing the lease over: /);
+    expect(line!.msg).not.to.match(/broker|database/);
+  });
 });
