@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { type Act, type Campaign, DomainError } from '../../../src/domain/index.js';
+import { type Act, type Campaign, type CampaignEvent, DomainError } from '../../../src/domain/index.js';
 import { aCampaign, CREATED_AT } from '../../mothers/campaign-mother.js';
 import { expect } from '../../support/expect.js';
 import { propertyParameters } from '../../support/property-runs.js';
@@ -19,6 +19,31 @@ const VERBS: Readonly<Record<string, Verb>> = {
   reschedule: (c, act) => c.modify({ startAt: new Date(act.now.getTime() + 30 * MINUTE) }, act),
   unschedule: (c, act) => c.modify({ startAt: null }, act),
 };
+
+const verbSequences = fc.array(fc.constantFrom(...Object.keys(VERBS)), { maxLength: 25 });
+const gapSequences = fc.array(fc.integer({ min: 1, max: 120 }), { minLength: 25, maxLength: 25 });
+
+/**
+ * Acts with `verbs` on a new campaign, `gaps[n]` minutes after the act before, a refusal changing nothing; `seen`
+ * is told of the campaign and the events of each act.
+ */
+function actOn(
+  verbs: readonly string[],
+  gaps: readonly number[],
+  seen: (campaign: Campaign, events: CampaignEvent[], n: number) => void,
+): void {
+  const campaign = aCampaign({ startAt: null, endAt: null });
+  let clock = CREATED_AT.getTime();
+  for (const [n, verb] of verbs.entries()) {
+    clock += gaps[n]! * MINUTE;
+    try {
+      VERBS[verb]!(campaign, { now: new Date(clock), eventId: `e${n}`, by: 'operator' });
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+    }
+    seen(campaign, campaign.pullEvents(), n);
+  }
+}
 
 describe("A campaign's own time", () => {
   it('never goes back, though the clock that acts on it does (a clock stepped back, instances whose clocks differ)', () => {
@@ -59,56 +84,32 @@ describe("A campaign's own time", () => {
   });
   it('keeps the start date it started with until it is restarted, whatever a modify asks (generated)', () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.constantFrom(...Object.keys(VERBS)), { maxLength: 25 }),
-        fc.array(fc.integer({ min: 1, max: 120 }), { minLength: 25, maxLength: 25 }),
-        (verbs, gaps) => {
-          const campaign = aCampaign({ startAt: null, endAt: null });
-          let clock = CREATED_AT.getTime();
-          let startedWith: Date | null | undefined;
-          for (const [n, verb] of verbs.entries()) {
-            clock += gaps[n]! * MINUTE;
-            try {
-              VERBS[verb]!(campaign, { now: new Date(clock), eventId: `e${n}`, by: 'operator' });
-            } catch (error) {
-              if (!(error instanceof DomainError)) throw error;
-            }
-            for (const event of campaign.pullEvents()) {
-              if (event.type === 'CampaignStarted') startedWith = campaign.snapshot().startAt;
-              if (event.type === 'CampaignRestarted') startedWith = undefined;
-            }
-            if (startedWith !== undefined)
-              expect(campaign.snapshot().startAt, `${verbs.slice(0, n + 1).join(' ')}`).to.deep.equal(startedWith);
+      fc.property(verbSequences, gapSequences, (verbs, gaps) => {
+        let startedWith: Date | null | undefined;
+        actOn(verbs, gaps, (campaign, events, n) => {
+          for (const event of events) {
+            if (event.type === 'CampaignStarted') startedWith = campaign.snapshot().startAt;
+            if (event.type === 'CampaignRestarted') startedWith = undefined;
           }
-        },
-      ),
+          if (startedWith !== undefined)
+            expect(campaign.snapshot().startAt, `${verbs.slice(0, n + 1).join(' ')}`).to.deep.equal(startedWith);
+        });
+      }),
       propertyParameters(300),
     );
   });
   it('keeps in pausedAt the moment of its last pause since it was made or restarted, and nothing before a pause (generated)', () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.constantFrom(...Object.keys(VERBS)), { maxLength: 25 }),
-        fc.array(fc.integer({ min: 1, max: 120 }), { minLength: 25, maxLength: 25 }),
-        (verbs, gaps) => {
-          const campaign = aCampaign({ startAt: null, endAt: null });
-          let clock = CREATED_AT.getTime();
-          let lastPause: Date | null = null;
-          for (const [n, verb] of verbs.entries()) {
-            clock += gaps[n]! * MINUTE;
-            try {
-              VERBS[verb]!(campaign, { now: new Date(clock), eventId: `e${n}`, by: 'operator' });
-            } catch (error) {
-              if (!(error instanceof DomainError)) throw error;
-            }
-            for (const event of campaign.pullEvents()) {
-              if (event.type === 'CampaignPaused') lastPause = event.occurredAt;
-              if (event.type === 'CampaignRestarted') lastPause = null;
-            }
-            expect(campaign.snapshot().pausedAt, `${verbs.slice(0, n + 1).join(' ')}`).to.deep.equal(lastPause);
+      fc.property(verbSequences, gapSequences, (verbs, gaps) => {
+        let lastPause: Date | null = null;
+        actOn(verbs, gaps, (campaign, events, n) => {
+          for (const event of events) {
+            if (event.type === 'CampaignPaused') lastPause = event.occurredAt;
+            if (event.type === 'CampaignRestarted') lastPause = null;
           }
-        },
-      ),
+          expect(campaign.snapshot().pausedAt, `${verbs.slice(0, n + 1).join(' ')}`).to.deep.equal(lastPause);
+        });
+      }),
       propertyParameters(300),
     );
   });
