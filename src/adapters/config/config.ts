@@ -278,6 +278,10 @@ export function databaseLocation(
   if (/^postgres(ql)?:\/\//.test(url))
     return { kind: 'postgres', connectionString: url, ...(schema ? { schema } : {}) };
   const sqlitePath = /^(sqlite|file):(\/\/)?(.+)$/.exec(url)?.[3];
+  if (sqlitePath !== undefined && /^:memory:|[?&]mode=memory(&|$)/.test(sqlitePath))
+    throw new ConfigError([
+      'DATABASE_URL names an in-memory SQLite database, which loses every change when the process exits and which another process (npm run relay, npm run migrate) cannot open: give a file, e.g. sqlite:./data/campaigns.sqlite',
+    ]);
   if (sqlitePath !== undefined) return { kind: 'sqlite', filename: resolve(sqlitePath) };
   throw new ConfigError(['DATABASE_URL must be postgres://user@host:port/database or sqlite:path/to/file.sqlite']);
 }

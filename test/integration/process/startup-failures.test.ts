@@ -133,9 +133,11 @@ describe('A service that cannot start', () => {
   });
 
   it('names DATA_DIR when the development secret cannot be kept there', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'campaigns-startup-')), 'a-file');
+    const dir = mkdtempSync(join(tmpdir(), 'campaigns-startup-'));
+    const file = join(dir, 'a-file');
     writeFileSync(file, '');
-    const result = await run('main.js', { AUTH_JWT_SECRET: '', DATA_DIR: file, DATABASE_URL: 'sqlite::memory:' });
+    const DATABASE_URL = `sqlite:${join(dir, 'campaigns.sqlite')}`;
+    const result = await run('main.js', { AUTH_JWT_SECRET: '', DATA_DIR: file, DATABASE_URL });
     expectFatalLineNaming(result, 'DATA_DIR', /ENOTDIR/);
   });
 
@@ -143,7 +145,7 @@ describe('A service that cannot start', () => {
     const result = await run('main.js', {
       AUTH_JWT_SECRET: '',
       DATA_DIR: '/proc/1/campaigns',
-      DATABASE_URL: 'sqlite::memory:',
+      DATABASE_URL: `sqlite:${join(mkdtempSync(join(tmpdir(), 'campaigns-startup-')), 'campaigns.sqlite')}`,
     });
     expectFatalLineNaming(result, 'DATA_DIR', /ENOENT/);
   });

@@ -28,6 +28,22 @@ describe('Configuration', () => {
     });
   });
 
+  it('refuses an in-memory SQLite database in every spelling, since it keeps nothing acknowledged', () => {
+    for (const url of [
+      'sqlite::memory:',
+      'sqlite://:memory:',
+      'file::memory:',
+      'file::memory:?cache=shared',
+      'sqlite:x.db?mode=memory',
+      'file:x?cache=shared&mode=memory',
+    ])
+      expect(configProblems({ DATABASE_URL: url })[0], url).to.match(
+        /^DATABASE_URL names an in-memory SQLite database/,
+      );
+    for (const url of ['sqlite:memory.sqlite', 'sqlite:./data/:memory', 'sqlite:mode=memory.db'])
+      expect(configProblems({ DATABASE_URL: url }), url).to.deep.equal([]);
+  });
+
   it('names the variable that is wrong', () => {
     expect(configProblems({ PORT: 'eighty' })[0]).to.match(/^PORT /);
     expect(configProblems({ DATABASE_URL: 'mysql://x' })[0]).to.match(/^DATABASE_URL /);
