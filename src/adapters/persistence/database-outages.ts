@@ -17,8 +17,8 @@ export interface Outage {
 
 /**
  * What the service's writes, or its reads, meet of the database: a failure for want of the database becomes
- * DatabaseUnavailable (503), and an outage is logged when it begins and when it ends, not once per request it
- * refuses: a request's own line says it was refused. Writes and reads are watched apart, since a disk that is full
+ * DatabaseUnavailable (503), and an outage is logged when it begins and when work is next carried out, not once per
+ * request it refuses: a request's own line says it was refused. Writes and reads are watched apart, since a disk that is full
  * or read-only refuses writes while reads go on.
  */
 export class DatabaseOutages {
@@ -45,11 +45,9 @@ export class DatabaseOutages {
         return value;
       },
       (error: unknown) => {
-        if (error instanceof DatabaseUnavailable) throw error;
-        if (!isDatabaseUnavailable(error)) {
-          if (this.beganAt !== undefined) this.ended();
-          throw error;
-        }
+        // A refusal of the work itself (a campaign that cannot start) may have read, but wrote nothing: only work
+        // carried out tells that writes go through again.
+        if (error instanceof DatabaseUnavailable || !isDatabaseUnavailable(error)) throw error;
         this.refusedOne(error);
         throw new DatabaseUnavailable(error);
       },

@@ -41,6 +41,13 @@ describe('Requests while SQLite refuses to grow its file (a full disk)', () => {
     expect(list.body.total).to.equal(1);
   });
 
+  it('refuses what it would refuse anyway as before, which does not end the outage', async () => {
+    const answer = await service.request('POST', '/api/v1/campaigns/1/start');
+    expect(answer.status).to.equal(404);
+    const ready = await service.request('GET', '/health/ready', { token: null });
+    expect(ready.body.database.writes).to.include({ status: 'failing', refused: 3 });
+  });
+
   it('keeps answering reads', async () => {
     expect((await service.request('GET', `/api/v1/campaigns/${kept}`)).status).to.equal(200);
     expect((await service.request('GET', '/api/v1/campaigns')).status).to.equal(200);
