@@ -43,7 +43,7 @@ const DRIVER_MESSAGE =
   /(Connection terminated( unexpectedly| due to connection timeout)?|timeout expired|is not queryable|timeout exceeded when trying to connect)$/;
 
 function saysUnavailable(error: Error): boolean {
-  if (error.name === 'KnexTimeoutError' || error.name === DATABASE_SILENT) return true;
+  if (UNAVAILABLE_NAMES.has(error.name)) return true;
   const { code } = error as { code?: unknown };
   if (typeof code === 'string') {
     return POSTGRES_STATE.test(code) || SQLITE_CODE.test(code) || SOCKET_CODES.has(code);
@@ -52,6 +52,9 @@ function saysUnavailable(error: Error): boolean {
 }
 
 const DATABASE_SILENT = 'DatabaseSilent';
+
+/** knex's pool that gave no connection in time, the deadline above, and a SQLite file moved away (opened-file.ts). */
+const UNAVAILABLE_NAMES = new Set(['KnexTimeoutError', DATABASE_SILENT, 'DatabaseFileMoved']);
 
 /** A connection closed because the database sent nothing for the deadline while a statement waited on it. */
 export class DatabaseSilent extends Error {

@@ -1,10 +1,14 @@
 import type { Knex } from 'knex';
+import { openedFileProblem } from '../sqlite/opened-file.js';
 import { answerWithin, DATABASE_ANSWER_TIMEOUT_MS, NoAnswerWithin } from './answer-within.js';
 
 export interface DatabaseProbeResult {
   up: boolean;
   latencyMs: number;
-  /** Why the database did not answer: a driver error code or a timeout, never a message with addresses. */
+  /**
+   * Why the database did not answer: a driver error code or a timeout, never a message with addresses; or that the
+   * SQLite file at its path is no longer the one opened, naming the path (DATABASE_URL names it already).
+   */
   error?: string;
 }
 
@@ -17,6 +21,8 @@ export class KnexDatabaseProbe {
 
   async check(): Promise<DatabaseProbeResult> {
     const started = performance.now();
+    const moved = openedFileProblem(this.db);
+    if (moved !== undefined) return { up: false, latencyMs: 0, error: moved.message };
     try {
       await answerWithin(this.db.raw('SELECT 1'), this.timeoutMs);
       return { up: true, latencyMs: elapsed(started) };

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import knex, { type Knex } from 'knex';
 import type { Logger } from 'pino';
 import { closeWhenSilent, type WatchedClient } from '../postgres/answer-deadline.js';
+import { rememberOpenedFile } from '../sqlite/opened-file.js';
 import { keepCompiledStatements } from '../sqlite/prepared-statements.js';
 import { ensureUsableDatabaseFile } from '../sqlite/writable-file.js';
 import { addCaseFolding } from './case-folding.js';
@@ -40,7 +41,14 @@ export function openDatabase(location: DatabaseLocation, logger?: Logger, option
  * survives a crash of the process and of the machine.
  */
 function openSqlite(filename: string, log: Pick<Knex.Config, 'log'>): Knex {
-  if (filename !== ':memory:') ensureUsableDatabaseFile(filename);
+  if (filename === ':memory:') return openSqliteAt(filename, log);
+  ensureUsableDatabaseFile(filename);
+  const db = openSqliteAt(filename, log);
+  rememberOpenedFile(db, filename);
+  return db;
+}
+
+function openSqliteAt(filename: string, log: Pick<Knex.Config, 'log'>): Knex {
   return knex({
     client: 'better-sqlite3',
     connection: { filename },

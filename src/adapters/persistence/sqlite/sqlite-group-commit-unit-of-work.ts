@@ -4,6 +4,7 @@ import type { Database } from 'better-sqlite3';
 import type { Knex } from 'knex';
 import type { OutboxSignal, Transaction, UnitOfWork } from '../../../application/index.js';
 import { traceBatch } from '../../tracing/group-commit-span.js';
+import { openedFileProblem } from './opened-file.js';
 import { prepared } from './prepared-statements.js';
 import { sqliteTransaction, type UnitWriteHooks } from './sqlite-transaction.js';
 
@@ -107,6 +108,11 @@ export class SqliteGroupCommitUnitOfWork implements UnitOfWork {
   }
 
   private async commitBatch(batch: Pending[]): Promise<void> {
+    const moved = openedFileProblem(this.db);
+    if (moved !== undefined) {
+      for (const pending of batch) pending.reject(moved);
+      return;
+    }
     let connection: Database;
     try {
       connection = (await this.db.client.acquireConnection()) as Database;

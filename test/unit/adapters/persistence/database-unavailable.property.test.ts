@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { DatabaseSilent, isDatabaseUnavailable } from '../../../../src/adapters/persistence/database-unavailable.js';
+import { DatabaseFileMoved } from '../../../../src/adapters/persistence/sqlite/opened-file.js';
 import { expect } from '../../../support/expect.js';
 import { propertyParameters } from '../../../support/property-runs.js';
 
@@ -47,6 +48,7 @@ const unavailable = fc.oneof(
     .map(([sql, message]) => new Error(sql + message)),
   fc.constant(Object.assign(new Error('Knex: Timeout acquiring a connection.'), { name: 'KnexTimeoutError' })),
   fc.nat(600_000).map((ms) => new DatabaseSilent(ms)),
+  fc.string().map((file) => new DatabaseFileMoved(file)),
 );
 
 /** Errors about the work itself: a constraint, a type, a statement, a corrupt file, or anything else. */
