@@ -304,10 +304,6 @@ export class Campaign extends AggregateRoot<CampaignEvent> {
     ];
     if (changes.content !== undefined) problems.push(...contentProblems(next.content));
     const status = this.state.status;
-    // Once started, the start date is the moment it started (or was due): history, which only a restart leaves.
-    if (!restarting && this.state.startedAt !== null && !sameValue(next.startAt, this.state.startAt)) {
-      problems.push({ field: 'startAt', message: `cannot change once the campaign has started (it is ${status})` });
-    }
     if (
       changes.status !== undefined &&
       changes.status !== status &&

@@ -86,21 +86,5 @@ for (const kind of DATABASE_KINDS) {
       expect(answer.status).to.equal(400);
       expect(answer.body.errors[0].field).to.equal('pausedAt');
     });
-
-    it('refuses to move or clear the start date of the paused campaign, in either form, and keeps it', async () => {
-      const before = await version();
-      for (const [body, field] of [
-        [{ startAt: '2030-02-01T10:00:00Z' }, 'startAt'],
-        [{ startAt: null }, 'startAt'],
-        [{ startDateStr: '01/01/2029 12:00:00 AM', zone: '(GMT) Casablanca' }, 'startDateStr'],
-      ] as const) {
-        const answer = await modify(body);
-        expect(answer.status, answer.text).to.equal(400);
-        expect(answer.body.errors.map((e: { field: string }) => e.field)).to.deep.equal([field]);
-      }
-      const read = await service.request('GET', `/api/v1/campaigns/${id}?view=service`);
-      expect(read.body.startAt).to.equal(view.startAt);
-      expect(read.body.version).to.equal(before);
-    });
   });
 }

@@ -82,22 +82,6 @@ describe("A campaign's own time", () => {
       propertyParameters(300),
     );
   });
-  it('keeps the start date it started with until it is restarted, whatever a modify asks (generated)', () => {
-    fc.assert(
-      fc.property(verbSequences, gapSequences, (verbs, gaps) => {
-        let startedWith: Date | null | undefined;
-        actOn(verbs, gaps, (campaign, events, n) => {
-          for (const event of events) {
-            if (event.type === 'CampaignStarted') startedWith = campaign.snapshot().startAt;
-            if (event.type === 'CampaignRestarted') startedWith = undefined;
-          }
-          if (startedWith !== undefined)
-            expect(campaign.snapshot().startAt, `${verbs.slice(0, n + 1).join(' ')}`).to.deep.equal(startedWith);
-        });
-      }),
-      propertyParameters(300),
-    );
-  });
   it('keeps in pausedAt the moment of its last pause since it was made or restarted, and nothing before a pause (generated)', () => {
     fc.assert(
       fc.property(verbSequences, gapSequences, (verbs, gaps) => {
