@@ -8,6 +8,9 @@ const SCRIPTS = {
   dyingAfterPublish: fileURLToPath(new URL('./relay-dying-after-publish.js', import.meta.url)),
 };
 
+/** A broker address nothing answers on: a relay given it starts, and waits for it. */
+export const NO_BROKER = '127.0.0.1:9';
+
 export interface Exit {
   code: number | null;
   signal: NodeJS.Signals | null;

@@ -1,10 +1,7 @@
 import { SQLITE, type TestDatabase } from '../../support/databases.js';
 import { eventually } from '../../support/eventually.js';
 import { expect } from '../../support/expect.js';
-import { RelayProcess } from '../../support/relay-process.js';
-
-/** A broker address nothing answers on: the relay starts, and waits for it. */
-const NO_BROKER = '127.0.0.1:9';
+import { NO_BROKER, RelayProcess } from '../../support/relay-process.js';
 
 describe('npm run relay reads LOG_LEVEL as the service does', function () {
   this.timeout(20_000);

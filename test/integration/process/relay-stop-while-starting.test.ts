@@ -3,10 +3,7 @@ import { join } from 'node:path';
 import { SQLITE, type TestDatabase } from '../../support/databases.js';
 import { eventually } from '../../support/eventually.js';
 import { expect } from '../../support/expect.js';
-import { RelayProcess } from '../../support/relay-process.js';
-
-/** A broker address nothing answers on: the relay would start, and wait for it. */
-const NO_BROKER = '127.0.0.1:9';
+import { NO_BROKER, RelayProcess } from '../../support/relay-process.js';
 
 describe('npm run relay stopped while it waits to migrate its database', function () {
   this.timeout(30_000);
