@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../adapters/config/config.js';
 import { installTracing } from '../adapters/tracing/tracing-sdk.js';
 import { createLogger } from '../composition/logger.js';
+import { migrateOnOwnDatabase } from '../composition/migration.js';
 import { buildRelayContainer, startOutboxRelay } from '../composition/relay-process.js';
-import { migrateOrExplain } from '../composition/startup-failure.js';
 import { StartupStop } from '../composition/startup-stop.js';
 import { stopOnSignals } from '../composition/stop-on-signals.js';
 import { TYPES } from '../composition/types.js';
@@ -25,17 +25,12 @@ async function main(): Promise<void> {
   startup.started(() => tracing.flush());
   const container = buildRelayContainer(config, logger);
   const db = container.get(TYPES.Database);
-  const migrationDb = container.get(TYPES.MigrationDatabase);
-  startup.started(async () => {
-    await db.destroy();
-    if (migrationDb !== db) await migrationDb.destroy();
-  });
-  await migrateOrExplain(migrationDb, config).catch((error: unknown) => {
+  startup.started(() => db.destroy());
+  await migrateOnOwnDatabase(container, config, startup).catch((error: unknown) => {
     // Stopped while migrating: the signal's handler ends the process once what started has stopped.
     if (startup.stopping) return new Promise<never>(() => {});
     throw error;
   });
-  if (migrationDb !== db) await migrationDb.destroy();
   // Right when the relay starts before the service ever ran; a mistake when the service's database is elsewhere.
   if (madeNow !== undefined)
     logger.warn(

@@ -21,12 +21,13 @@ import { authModule } from './auth-module.js';
 import { databaseModule } from './database-module.js';
 import { localUrl } from './local-url.js';
 import { messagingModule } from './messaging-module.js';
+import { migrateOnOwnDatabase } from './migration.js';
 import { observabilityModule } from './observability-module.js';
 import { persistenceModule } from './persistence-module.js';
 import { checkPortFree } from './port-check.js';
 import { startRelayInProcess } from './relay-process.js';
 import { serviceModule } from './service-module.js';
-import { migrateOrExplain, StartupFailure, throwListenFailure } from './startup-failure.js';
+import { StartupFailure, throwListenFailure } from './startup-failure.js';
 import { StartupStop, StartupStopped } from './startup-stop.js';
 import { systemModule } from './system-module.js';
 import { tracingModule } from './tracing-module.js';
@@ -105,14 +106,11 @@ export async function startService(
   startup.started(() => tracing.flush());
   const db = container.get(TYPES.Database);
   const probeDb = container.get(TYPES.ProbeDatabase);
-  const migrationDb = container.get(TYPES.MigrationDatabase);
   startup.started(async () => {
     await db.destroy();
     if (probeDb !== db) await probeDb.destroy();
-    if (migrationDb !== db) await migrationDb.destroy();
   });
-  const applied = await migrateOrExplain(migrationDb, config);
-  if (migrationDb !== db) await migrationDb.destroy();
+  const applied = await migrateOnOwnDatabase(container, config, startup);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
   // Once the database is reached: a setup that fails before then leaves no secret behind.
   if (config.auth.mode === 'development') developmentSecret = developmentSecretIn(config.dataDir);
