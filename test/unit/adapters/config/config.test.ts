@@ -44,6 +44,31 @@ describe('Configuration', () => {
       expect(configProblems({ DATABASE_URL: url }), url).to.deep.equal([]);
   });
 
+  it('refuses every URL of an in-memory SQLite database and takes every file, whatever its spelling (generated)', () => {
+    const scheme = fc.constantFrom('sqlite:', 'sqlite://', 'file:', 'file://');
+    const name = fc.stringMatching(/^[a-z0-9_./-]{1,12}$/).filter((path) => !path.startsWith(':memory:'));
+    const parameter = fc.constantFrom('cache=shared', 'cache=private', 'vfs=unix', 'immutable=0');
+    const parameters = (extra: string[]) =>
+      fc
+        .array(parameter, { maxLength: 3 })
+        .chain((others) => fc.shuffledSubarray([...others, ...extra], { minLength: others.length + extra.length }));
+    const query = (extra: string[]) => parameters(extra).map((list) => (list.length === 0 ? '' : `?${list.join('&')}`));
+    const inMemory = fc.oneof(
+      fc.tuple(scheme, query([])).map(([s, q]) => `${s}:memory:${q}`),
+      fc.tuple(scheme, name, query(['mode=memory'])).map(([s, n, q]) => `${s}${n}${q}`),
+    );
+    const onDisk = fc.tuple(scheme, name, query([])).map(([s, n, q]) => `${s}${n}${q}`);
+    fc.assert(
+      fc.property(inMemory, onDisk, (memoryUrl, fileUrl) => {
+        expect(configProblems({ DATABASE_URL: memoryUrl })[0], memoryUrl).to.match(
+          /^DATABASE_URL names an in-memory SQLite database/,
+        );
+        expect(configProblems({ DATABASE_URL: fileUrl }), fileUrl).to.deep.equal([]);
+      }),
+      propertyParameters(300),
+    );
+  });
+
   it('names the variable that is wrong', () => {
     expect(configProblems({ PORT: 'eighty' })[0]).to.match(/^PORT /);
     expect(configProblems({ DATABASE_URL: 'mysql://x' })[0]).to.match(/^DATABASE_URL /);
