@@ -2,6 +2,7 @@ import { loadConfig } from '../adapters/config/config.js';
 import { openDatabase } from '../adapters/persistence/knex/open-database.js';
 import { createLogger } from '../composition/logger.js';
 import { migrateOrExplain } from '../composition/startup-failure.js';
+import { migrateCommand } from './migrate-arguments.js';
 
 const USAGE = `usage: npm run migrate
 Applies every migration this build has that the database (DATABASE_URL, DATABASE_SCHEMA) lacks, then exits.
@@ -10,13 +11,12 @@ It takes no arguments: there is no rollback; going back to an older version need
 `;
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  if (args.length === 1 && (args[0] === '--help' || args[0] === '-h')) {
-    process.stdout.write(USAGE);
-    return;
-  }
-  if (args.length > 0) {
-    process.stderr.write(`npm run migrate takes no arguments (got ${args.join(' ')}): nothing was done\n${USAGE}`);
+  const command = migrateCommand(process.argv.slice(2));
+  if (command.kind === 'help') return void process.stdout.write(USAGE);
+  if (command.kind === 'refused') {
+    process.stderr.write(
+      `npm run migrate takes no arguments (got ${command.args.join(' ')}): nothing was done\n${USAGE}`,
+    );
     process.exit(2);
   }
   const config = loadConfig();
