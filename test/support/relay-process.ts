@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { SQLITE, type TestDatabase } from './databases.js';
 
 const SCRIPTS = {
   /** The relay as operators run it. */
@@ -51,4 +52,28 @@ export class RelayProcess {
     this.child.kill('SIGKILL');
     return this.exit;
   }
+}
+
+/**
+ * For a suite of `npm run relay` runs: each test gets a SQLite database of its own, and the relay it last started
+ * (on that database, pointed at NO_BROKER unless `env` says otherwise) is killed after it.
+ */
+export function relayCliRuns(): { start(env?: Record<string, string>): RelayProcess; database(): TestDatabase } {
+  let database: TestDatabase | undefined;
+  let relay: RelayProcess | undefined;
+  beforeEach(async () => {
+    database = await SQLITE.create();
+  });
+  afterEach(async () => {
+    await relay?.kill();
+    relay = undefined;
+    await database?.drop();
+  });
+  return {
+    start(env = {}) {
+      relay = RelayProcess.start('cli', { ...database!.env, KAFKA_BROKERS: NO_BROKER, ...env });
+      return relay;
+    },
+    database: () => database!,
+  };
 }

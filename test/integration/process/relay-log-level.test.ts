@@ -1,20 +1,11 @@
-import { SQLITE, type TestDatabase } from '../../support/databases.js';
 import { eventually } from '../../support/eventually.js';
 import { expect } from '../../support/expect.js';
-import { NO_BROKER, RelayProcess } from '../../support/relay-process.js';
+import { type RelayProcess, relayCliRuns } from '../../support/relay-process.js';
 
 describe('npm run relay reads LOG_LEVEL as the service does', function () {
   this.timeout(20_000);
-  let database: TestDatabase;
+  const runs = relayCliRuns();
   let relay: RelayProcess | undefined;
-
-  beforeEach(async () => {
-    database = await SQLITE.create();
-  });
-  afterEach(async () => {
-    await relay?.kill();
-    await database.drop();
-  });
 
   const levelsLogged = () =>
     relay!.output
@@ -25,7 +16,7 @@ describe('npm run relay reads LOG_LEVEL as the service does', function () {
 
   for (const written of ['warn ', ' WARN', 'Warn']) {
     it(`runs at warn with LOG_LEVEL=${JSON.stringify(written)}, logging none of its info lines`, async () => {
-      relay = RelayProcess.start('cli', { ...database.env, KAFKA_BROKERS: NO_BROKER, LOG_LEVEL: written });
+      relay = runs.start({ LOG_LEVEL: written });
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       expect(await Promise.race([relay.exited(), 'running']), relay.output.join('')).to.equal('running');
       expect(levelsLogged(), relay.output.join('')).not.to.include(30);
@@ -34,7 +25,7 @@ describe('npm run relay reads LOG_LEVEL as the service does', function () {
   }
 
   it('warns when it made the SQLite database it publishes from, which the service would have made', async () => {
-    relay = RelayProcess.start('cli', { ...database.env, KAFKA_BROKERS: NO_BROKER });
+    relay = runs.start();
     const warned = () =>
       relay!.output
         .join('')
@@ -43,14 +34,14 @@ describe('npm run relay reads LOG_LEVEL as the service does', function () {
     await eventually('the relay warned', () => warned().length === 1);
     expect((await relay.stop()).code, relay.output.join('')).to.equal(0);
 
-    relay = RelayProcess.start('cli', { ...database.env, KAFKA_BROKERS: NO_BROKER, LOG_LEVEL: 'info' });
+    relay = runs.start({ LOG_LEVEL: 'info' });
     await eventually('an info line is logged', () => levelsLogged().includes(30));
     expect(warned(), 'the second time, the database was there').to.deep.equal([]);
     expect((await relay.stop()).code, relay.output.join('')).to.equal(0);
   });
 
   it('runs at info with LOG_LEVEL empty, as when it is unset', async () => {
-    relay = RelayProcess.start('cli', { ...database.env, KAFKA_BROKERS: NO_BROKER, LOG_LEVEL: '' });
+    relay = runs.start({ LOG_LEVEL: '' });
     await eventually('an info line is logged', () => levelsLogged().includes(30));
     // It says it started, not that it publishes: whether it leads or stands by is said when it knows.
     expect(relay.output.join('')).to.include('"msg":"outbox relay started').and.not.include('publishing to Kafka');

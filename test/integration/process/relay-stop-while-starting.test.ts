@@ -1,28 +1,18 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SQLITE, type TestDatabase } from '../../support/databases.js';
 import { eventually } from '../../support/eventually.js';
 import { expect } from '../../support/expect.js';
-import { NO_BROKER, RelayProcess } from '../../support/relay-process.js';
+import { relayCliRuns } from '../../support/relay-process.js';
 
 describe('npm run relay stopped while it waits to migrate its database', function () {
   this.timeout(30_000);
-  let database: TestDatabase;
-  let relay: RelayProcess | undefined;
-
-  beforeEach(async () => {
-    database = await SQLITE.create();
-  });
-  afterEach(async () => {
-    await relay?.kill();
-    await database.drop();
-  });
+  const runs = relayCliRuns();
 
   it('stops as it does once running, exits 0 and never starts publishing, as the service does', async () => {
     // A live process (this one) holds the migration lock: the relay waits for its turn, polling.
-    const file = join(database.dataDir, 'campaigns.sqlite');
+    const file = join(runs.database().dataDir, 'campaigns.sqlite');
     writeFileSync(`${file}.migration-lock`, String(process.pid));
-    relay = RelayProcess.start('cli', { ...database.env, KAFKA_BROKERS: NO_BROKER, LOG_LEVEL: 'info' });
+    const relay = runs.start({ LOG_LEVEL: 'info' });
     // Its pool opens the database file before the migrations ask for the lock.
     await eventually('the relay has opened its database', () => existsSync(file));
     await new Promise((resolve) => setTimeout(resolve, 300));
