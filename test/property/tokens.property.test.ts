@@ -76,9 +76,16 @@ const subjectText = fc
   .string({ unit: 'grapheme', minLength: 1, maxLength: 40 })
   .filter((s) => !/[\u0000-\u001f\u007f-\u009f]/.test(s));
 
-/** `sub`: required, 1 to 255 code points of well-formed text without control characters (the stored-text rules). */
+/**
+ * `sub`: required, 1 to 255 code points of well-formed text without control characters (the stored-text rules), not
+ * only white space (it would name nobody).
+ */
 const sub = fc.oneof(
-  { arbitrary: subjectText.map((s) => claim(JSON.stringify(s), [...s].length <= 255)), weight: 4 },
+  {
+    arbitrary: subjectText.map((s) => claim(JSON.stringify(s), [...s].length <= 255 && s.trim() !== '')),
+    weight: 4,
+  },
+  fc.stringMatching(/^[ \t\u00a0\u2003\u3000]{1,5}$/).map((s) => claim(JSON.stringify(s), false)),
   fc.integer({ min: 250, max: 260 }).map((n) => claim(JSON.stringify('s'.repeat(n)), n <= 255)),
   fc.integer({ min: 253, max: 258 }).map((n) => claim(JSON.stringify('😀'.repeat(n)), n <= 255)),
   fc.tuple(subjectText, CONTROL, subjectText).map(([a, c, b]) => claim(JSON.stringify(a + c + b), false)),
