@@ -12,11 +12,13 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 }
 
 /**
- * PostgreSQL's classes of SQLSTATE: 08 connection exception (but 08P01, a protocol violation), 53 insufficient
- * resources (disk full, out of memory, too many connections), 57P0x the server shutting down or starting, 57014
- * a statement cancelled (statement_timeout, or an operator).
+ * PostgreSQL's SQLSTATEs of a server that refuses work it would take at another time: 08 connection exception (but
+ * 08P01, a protocol violation), 53 insufficient resources (disk full, out of memory, too many connections), 58
+ * system error (an I/O error on its files), 57P0x the server shutting down or starting, 57014 a statement cancelled
+ * (statement_timeout, or an operator), 55P03 a lock not granted within lock_timeout, 25006 a read-only transaction
+ * (a standby, or a primary demoted by a failover, or set read-only by its operator).
  */
-const POSTGRES_STATE = /^(08(?!P01)...|53...|57P0[1-5]|57014)$/;
+const POSTGRES_STATE = /^(08(?!P01)...|53...|58...|57P0[1-5]|57014|55P03|25006)$/;
 
 /** SQLite's result codes: busy past `busy_timeout`, out of disk, an I/O error, read-only, a file it cannot open. */
 const SQLITE_CODE = /^SQLITE_(BUSY|LOCKED|FULL|IOERR|READONLY|CANTOPEN|NOMEM|PROTOCOL)(_|$)/;

@@ -23,7 +23,8 @@ const unavailable = fc.oneof(
     .filter((code) => code !== '08P01')
     .map((code) => withCode(code)),
   sqlstate('53').map((code) => withCode(code)),
-  fc.constantFrom('57P01', '57P02', '57P03', '57P04', '57P05', '57014').map((code) => withCode(code)),
+  sqlstate('58').map((code) => withCode(code)),
+  fc.constantFrom('57P01', '57P02', '57P03', '57P04', '57P05', '57014', '55P03', '25006').map((code) => withCode(code)),
   fc
     .tuple(
       fc.constantFrom('BUSY', 'LOCKED', 'FULL', 'IOERR', 'READONLY', 'CANTOPEN', 'NOMEM', 'PROTOCOL'),
@@ -54,7 +55,22 @@ const unavailable = fc.oneof(
 /** Errors about the work itself: a constraint, a type, a statement, a corrupt file, or anything else. */
 const aboutTheWork = fc.oneof(
   fc
-    .constantFrom('23505', '23503', '22P02', '22001', '42P01', '42703', '40001', '40P01', '08P01', 'XX000')
+    .constantFrom(
+      '23505',
+      '23503',
+      '22P02',
+      '22001',
+      '42P01',
+      '42703',
+      '40001',
+      '40P01',
+      '08P01',
+      'XX000',
+      '25P02',
+      '25001',
+      '55000',
+      '55006',
+    )
     .map((code) => withCode(code)),
   fc
     .constantFrom(
@@ -76,7 +92,7 @@ const wrapped = (error: unknown, depth: number): unknown =>
   depth === 0 ? error : wrapped(new Error('the work failed', { cause: error }), depth - 1);
 
 describe('Which driver errors mean the database could not take the work', () => {
-  it('every form of an unreachable, silent, shutting down, full or busy database, however deeply wrapped', () => {
+  it('every form of an unreachable, silent, shutting down, full, busy or read-only database, however deeply wrapped', () => {
     fc.assert(
       fc.property(unavailable, fc.nat(3), (error, depth) => {
         expect(isDatabaseUnavailable(wrapped(error, depth))).to.equal(true);
