@@ -55,8 +55,11 @@ function saysUnavailable(error: Error): boolean {
 
 const DATABASE_SILENT = 'DatabaseSilent';
 
-/** knex's pool that gave no connection in time, the deadline above, and a SQLite file moved away (opened-file.ts). */
-const UNAVAILABLE_NAMES = new Set(['KnexTimeoutError', DATABASE_SILENT, 'DatabaseFileMoved']);
+/**
+ * knex's pool that gave no connection in time, the deadline above, a SQLite file moved away (opened-file.ts), and its
+ * write-ahead log lost for good (write-ahead-log.ts).
+ */
+const UNAVAILABLE_NAMES = new Set(['KnexTimeoutError', DATABASE_SILENT, 'DatabaseFileMoved', 'WriteAheadLogLost']);
 
 /** A connection closed because the database sent nothing for the deadline while a statement waited on it. */
 export class DatabaseSilent extends Error {

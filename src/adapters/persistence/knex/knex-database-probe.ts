@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { openedFileProblem } from '../sqlite/opened-file.js';
+import { keepWriteAheadLogOf, WriteAheadLogLost } from '../sqlite/write-ahead-log.js';
 import { answerWithin, DATABASE_ANSWER_TIMEOUT_MS, NoAnswerWithin } from './answer-within.js';
 
 export interface DatabaseProbeResult {
@@ -24,6 +25,7 @@ export class KnexDatabaseProbe {
     const moved = openedFileProblem(this.db);
     if (moved !== undefined) return { up: false, latencyMs: 0, error: moved.message };
     try {
+      await keepWriteAheadLogOf(this.db);
       await answerWithin(this.db.raw('SELECT 1'), this.timeoutMs);
       return { up: true, latencyMs: elapsed(started) };
     } catch (error) {
@@ -37,7 +39,7 @@ function elapsed(started: number): number {
 }
 
 function describe(error: unknown): string {
-  if (error instanceof NoAnswerWithin) return error.message;
+  if (error instanceof NoAnswerWithin || error instanceof WriteAheadLogLost) return error.message;
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : 'the query failed';
 }

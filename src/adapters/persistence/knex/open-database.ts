@@ -5,6 +5,7 @@ import { closeWhenSilent, type WatchedClient } from '../postgres/answer-deadline
 import { rememberOpenedFile } from '../sqlite/opened-file.js';
 import { keepCompiledStatements } from '../sqlite/prepared-statements.js';
 import { ensureUsableDatabaseFile } from '../sqlite/writable-file.js';
+import { watchWriteAheadLog } from '../sqlite/write-ahead-log.js';
 import { addCaseFolding } from './case-folding.js';
 import { knexLog } from './knex-log.js';
 
@@ -32,7 +33,7 @@ export interface PoolOptions {
  */
 export function openDatabase(location: DatabaseLocation, logger?: Logger, options: PoolOptions = {}): Knex {
   const log = logger === undefined ? {} : { log: knexLog(logger) };
-  return location.kind === 'sqlite' ? openSqlite(location.filename, log) : openPostgres(location, options, log);
+  return location.kind === 'sqlite' ? openSqlite(location.filename, log, logger) : openPostgres(location, options, log);
 }
 
 /**
@@ -40,11 +41,17 @@ export function openDatabase(location: DatabaseLocation, logger?: Logger, option
  * sqlite3 driver pays a thread-pool round trip per statement. WAL with synchronous=FULL: a committed change
  * survives a crash of the process and of the machine.
  */
-function openSqlite(filename: string, log: Pick<Knex.Config, 'log'>): Knex {
+function openSqlite(filename: string, log: Pick<Knex.Config, 'log'>, logger: Logger | undefined): Knex {
   if (filename === ':memory:') return openSqliteAt(filename, log);
   ensureUsableDatabaseFile(filename);
   const db = openSqliteAt(filename, log);
   rememberOpenedFile(db, filename);
+  watchWriteAheadLog(db, filename, (path) =>
+    logger?.warn(
+      { file: path },
+      'the SQLite write-ahead log or its index was deleted or replaced while the service ran: what the log held was written into the database file and a new log begun',
+    ),
+  );
   return db;
 }
 

@@ -7,6 +7,7 @@ import { traceBatch } from '../../tracing/group-commit-span.js';
 import { openedFileProblem } from './opened-file.js';
 import { prepared } from './prepared-statements.js';
 import { sqliteTransaction, type UnitWriteHooks } from './sqlite-transaction.js';
+import { keepWriteAheadLog } from './write-ahead-log.js';
 
 interface Pending {
   work: (tx: Transaction) => Promise<unknown>;
@@ -125,6 +126,7 @@ export class SqliteGroupCommitUnitOfWork implements UnitOfWork {
     const tx = sqliteTransaction(connection, unit);
     const outcomes: Outcome[] = [];
     try {
+      keepWriteAheadLog(this.db, connection);
       prepared(connection, 'BEGIN IMMEDIATE').run();
       for (const pending of batch) {
         const outcome = await runUnit(pending, tx, unit, this.guardUnits);
