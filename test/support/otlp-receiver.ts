@@ -37,6 +37,9 @@ export class OtlpReceiver {
     readonly url: string,
   ) {}
 
+  /** How many exports it refused. */
+  refused = 0;
+
   /** `refuseWith`: answer every export with this status instead (a collector that refuses the spans). */
   static async start(refuseWith?: number): Promise<OtlpReceiver> {
     let receiver: OtlpReceiver | undefined;
@@ -49,6 +52,7 @@ export class OtlpReceiver {
           return;
         }
         if (refuseWith !== undefined) {
+          receiver!.refused++;
           res.writeHead(refuseWith, { 'content-type': 'application/json' }).end('{"code":3,"message":"refused"}');
           return;
         }

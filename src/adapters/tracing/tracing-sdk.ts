@@ -1,15 +1,13 @@
-import { context, DiagLogLevel, diag, propagation, trace } from '@opentelemetry/api';
+import { context, DiagLogLevel, diag, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { setGlobalErrorHandler, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  ConsoleSpanExporter,
-  type SpanExporter,
-} from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Logger } from 'pino';
 import type { TracingSettings } from '../config/tracing-config.js';
+import { oneLineCause } from '../logging/one-line-cause.js';
+import { RepeatedLines } from '../logging/repeated-lines.js';
+import { LogLineSpanExporter } from './log-line-span-exporter.js';
 import { spansExported } from './spans.js';
 
 export interface Tracing {
@@ -45,19 +43,10 @@ async function install(settings: TracingSettings, logger: Logger): Promise<Traci
   spansExported(settings.exporters.length > 0);
   if (settings.exporters.length === 0) return { exporting: false, flush: async () => undefined };
   const sdkLog = logger.child({ component: 'opentelemetry' });
-  diag.setLogger(
-    {
-      error: (message, ...args) => sdkLog.error({ details: args.map(String) }, message),
-      warn: (message, ...args) => sdkLog.warn({ details: args.map(String) }, message),
-      info: () => undefined,
-      debug: () => undefined,
-      verbose: () => undefined,
-    },
-    { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
-  );
+  reportSdkTroubleTo(sdkLog);
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  const exporters = await Promise.all(settings.exporters.map((name) => exporterFor(name, settings)));
+  const exporters = await Promise.all(settings.exporters.map((name) => exporterFor(name, settings, sdkLog)));
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': DEFAULT_SERVICE_NAME }).merge(
       detectResources({ detectors: [envDetector] }),
@@ -75,10 +64,48 @@ async function install(settings: TracingSettings, logger: Logger): Promise<Traci
   registerInstrumentations({ instrumentations: [new PgInstrumentation({ requireParentSpan: true })] });
   // The endpoint is the SDK's to read (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, then OTEL_EXPORTER_OTLP_ENDPOINT).
   sdkLog.info(
-    { exporters: settings.exporters, protocol: settings.otlpProtocol, sampler: settings.sampler },
+    {
+      exporters: settings.exporters,
+      ...(settings.exporters.includes('otlp') ? { protocol: settings.otlpProtocol } : {}),
+      sampler: settings.sampler,
+    },
     'spans are exported',
   );
   return { exporting: true, flush: () => flushWithin(provider, FLUSH_LIMIT_MS) };
+}
+
+/** How long the same trouble of the SDK stays at `debug` once written at `warn`. */
+const REPEATED_TROUBLE_QUIET_MS = 60_000;
+
+/**
+ * The SDK's warnings and errors (an export the collector refused or never answered, a bad OTEL_* value), one short
+ * line each, none more than once a minute at `warn` (the next says how many it stood for, `repeated`). They are
+ * written outside any trace: the batch's timer runs in the context of whichever request started it, whose trace
+ * they have nothing to do with.
+ */
+function reportSdkTroubleTo(sdkLog: Logger): void {
+  const quiet = new RepeatedLines(REPEATED_TROUBLE_QUIET_MS);
+  const report = (message: string, cause?: string) =>
+    context.with(ROOT_CONTEXT, () => {
+      const repeated = quiet.admit(`${message} ${cause ?? ''}`, Date.now());
+      const fields = { ...(cause === undefined ? {} : { cause }), ...(repeated ? { repeated } : {}) };
+      if (repeated === undefined) sdkLog.debug(fields, message);
+      else sdkLog.warn(fields, message);
+    });
+  const firstLine = (message: string) => message.split('\n')[0]!.trim();
+  diag.setLogger(
+    {
+      error: (message) => report(firstLine(message)),
+      warn: (message) => report(firstLine(message)),
+      info: () => undefined,
+      debug: () => undefined,
+      verbose: () => undefined,
+    },
+    { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
+  );
+  setGlobalErrorHandler((error) =>
+    report('spans could not be exported; requests are not affected', oneLineCause(error)),
+  );
 }
 
 async function flushWithin(provider: BasicTracerProvider, limitMs: number): Promise<void> {
@@ -93,8 +120,8 @@ async function flushWithin(provider: BasicTracerProvider, limitMs: number): Prom
   }
 }
 
-async function exporterFor(name: 'otlp' | 'console', settings: TracingSettings): Promise<SpanExporter> {
-  if (name === 'console') return new ConsoleSpanExporter();
+async function exporterFor(name: 'otlp' | 'console', settings: TracingSettings, sdkLog: Logger): Promise<SpanExporter> {
+  if (name === 'console') return new LogLineSpanExporter(sdkLog);
   if (settings.otlpProtocol === 'http/json')
     return new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter();
   return new (await import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter();

@@ -255,25 +255,93 @@ describe('A collector that refuses the spans', function () {
     await database?.drop();
   });
 
-  it('leaves the requests alone, says so in the log, and does not hold up the shutdown', async () => {
+  const logLines = () =>
+    service.output
+      .join('')
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const sdkLines = () => logLines().filter((line) => line.component === 'opentelemetry');
+
+  it("leaves the requests alone, and says so in one short warn line a minute, outside any request's trace", async () => {
     const token = await mintToken({ secret: TEST_SECRET, subject: 'tester' });
-    const answer = await fetch(`${service.url}/api/v1/campaigns?start=0&pageSize=1`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    expect(answer.status).to.equal(200);
-    const sdkLines = () =>
-      service.output
-        .join('')
-        .split('\n')
-        .filter((line) => line.startsWith('{'))
-        .map((line) => JSON.parse(line) as Record<string, unknown>)
-        .filter((line) => line.component === 'opentelemetry');
+    for (let i = 0; i < 4; i++) {
+      const answer = await fetch(`${service.url}/api/v1/campaigns?start=0&pageSize=1`, {
+        headers: { authorization: `Bearer ${token}`, traceparent: `00-${'ab'.repeat(15)}0${i}-${'1'.repeat(16)}-01` },
+      });
+      expect(answer.status).to.equal(200);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
     expect(sdkLines().filter((line) => line.msg === 'spans are exported')).to.have.length(1);
-    await eventually('the service logged the refused export', () => sdkLines().some((line) => line.level === 50), {
+    await eventually('two exports were refused', () => receiver.refused >= 2, { timeoutMs: 20_000 });
+    await eventually('the service logged the refused export', () => sdkLines().some((line) => line.level === 40), {
       timeoutMs: 20_000,
     });
+    const trouble = sdkLines().filter((line) => line.msg !== 'spans are exported');
+    expect(trouble, 'refused exports, more than one within a minute').to.have.length(1);
+    expect(trouble[0]).to.include({ level: 40, msg: 'spans could not be exported; requests are not affected' });
+    expect(trouble[0]!.cause)
+      .to.be.a('string')
+      .and.not.match(/\n|"stack"/);
+    expect(trouble[0]).to.not.have.any.keys('trace_id', 'span_id');
+  });
+
+  it('does not hold up the shutdown', async () => {
     const began = Date.now();
     expect(await service.stop()).to.equal(0);
     expect(Date.now() - began).to.be.below(5_000);
+  });
+});
+
+describe('Spans on stdout (OTEL_TRACES_EXPORTER=console)', function () {
+  this.timeout(30_000);
+  let database: TestDatabase;
+  let service: ServiceProcess;
+
+  before(async () => {
+    database = await SQLITE.create();
+    service = await ServiceProcess.start({
+      ...database.env,
+      AUTH_JWT_SECRET: TEST_SECRET,
+      KAFKA_BROKERS: '',
+      SCHEDULER: 'off',
+      OTEL_TRACES_EXPORTER: 'console',
+      OTEL_BSP_SCHEDULE_DELAY: '50',
+    });
+  });
+  after(async () => {
+    await service?.stop();
+    await database?.drop();
+  });
+
+  it('are one JSON log line each, in the trace of their request, and stdout stays one JSON object per line', async () => {
+    const token = await mintToken({ secret: TEST_SECRET, subject: 'tester' });
+    const traceId = randomBytes(16).toString('hex');
+    const answer = await fetch(`${service.url}/api/v1/campaigns?start=0&pageSize=1`, {
+      headers: { authorization: `Bearer ${token}`, traceparent: `00-${traceId}-${'2'.repeat(16)}-01` },
+    });
+    expect(answer.status).to.equal(200);
+    const lines = () =>
+      service.output
+        .join('')
+        .split('\n')
+        .filter((line) => line !== '');
+    await eventually("the request's span was written", () =>
+      lines().some((line) => line.includes(`"traceId":"${traceId}"`)),
+    );
+    for (const line of lines()) expect(() => JSON.parse(line), line).to.not.throw();
+    const spans = lines()
+      .map((line) => JSON.parse(line) as { msg: string; span?: Record<string, unknown>; trace_id?: string })
+      .filter((line) => line.msg === 'span');
+    const server = spans.find((line) => line.span!.traceId === traceId && line.span!.kind === 'SERVER');
+    expect(server, "the request's server span").to.not.equal(undefined);
+    expect(server!.span).to.include({ parentSpanId: '2'.repeat(16) });
+    expect(server, 'a span line is not in the trace of whichever request started the batch').to.not.have.property(
+      'trace_id',
+    );
+    const started = lines()
+      .map((line) => JSON.parse(line))
+      .find((line) => line.msg === 'spans are exported');
+    expect(started).to.not.have.property('protocol');
   });
 });
