@@ -32,7 +32,7 @@ export interface LoggerOptions {
 export function createLogger(level = process.env.LOG_LEVEL ?? 'info', options: LoggerOptions = {}): Logger {
   const settings = {
     level,
-    base: { service: 'campaign-service' },
+    base: { service: serviceName() },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     mixin: traceFields,
   };
@@ -41,6 +41,11 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info', options: L
   const logger = pino(settings, sharedStdout());
   writingToStdout.add(logger);
   return logger;
+}
+
+/** The name spans carry as `service.name` (OTEL_SERVICE_NAME), so that logs and traces name the service alike. */
+function serviceName(): string {
+  return process.env.OTEL_SERVICE_NAME?.trim() || 'campaign-service';
 }
 
 const writingToStdout = new WeakSet<Logger>();

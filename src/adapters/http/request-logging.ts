@@ -6,6 +6,9 @@ import type { ParserRefusalSeen } from './client-errors.js';
 /** Probes and scrapes come every few seconds: logged at debug level so they do not drown the requests. */
 const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
 
+/** The route of a path no route knows, in the log as in the metrics (request-metrics.ts). */
+export const UNMATCHED = 'unmatched';
+
 export type RequestLine = (ctx: Context, route: string | null, durationMs: number) => void;
 
 /**
@@ -20,7 +23,7 @@ export function requestLines(logger: Logger): RequestLine {
     const line = {
       requestId: ctx.state.requestId as string,
       method: ctx.method,
-      route,
+      route: route ?? UNMATCHED,
       status: ctx.status,
       durationMs,
       ...requestTraceFields(ctx),

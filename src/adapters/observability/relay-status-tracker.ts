@@ -12,6 +12,11 @@ interface Outage {
   onDatabase: boolean;
 }
 
+/** The `cause` label of `outbox_relay_errors_total`: the database's part of an outage, or the broker's. */
+function errorCause(error: unknown): 'database' | 'broker' {
+  return error instanceof OutboxUnreachable ? 'database' : 'broker';
+}
+
 function outageFacts(error: unknown): Pick<Outage, 'lastError' | 'onDatabase'> {
   return { lastError: causeNames(error), onDatabase: error instanceof OutboxUnreachable };
 }
@@ -64,7 +69,7 @@ export class RelayStatusTracker implements RelayStatusSource {
         // A stalled publish is not an attempt that failed (it goes on), yet it is an error the operator must see.
         if (error instanceof PublishStalled && error !== this.countedStall) {
           this.countedStall = error;
-          this.metrics.relayErrors.inc();
+          this.metrics.relayErrors.inc({ cause: 'broker' });
         }
         this.change(() => {
           this.outage = { since: this.now(), failedAttempts: 0, ...outageFacts(error) };
@@ -72,7 +77,7 @@ export class RelayStatusTracker implements RelayStatusSource {
         log.outageBegan(error);
       },
       retryScheduled: (failedAttempts, delayMs, error) => {
-        this.metrics.relayErrors.inc();
+        this.metrics.relayErrors.inc({ cause: errorCause(error) });
         this.change(() => {
           if (this.outage !== undefined) this.outage = { ...this.outage, failedAttempts, ...outageFacts(error) };
         });

@@ -67,7 +67,8 @@ export class ServiceMetrics {
 
   readonly relayErrors = new Counter({
     name: 'outbox_relay_errors_total',
-    help: 'Failed relay attempts (broker unreachable, publish refused, outbox not readable); each is retried',
+    help: 'Failed relay attempts, each retried; cause="broker": a send refused, failed or stalled, or no connection to the brokers; cause="database": the outbox could not be read or marked, or the lease not asked for',
+    labelNames: ['cause'] as const,
     registers: [this.registry],
   });
 
@@ -84,6 +85,7 @@ export class ServiceMetrics {
   });
 
   constructor(backlog?: OutboxBacklogSource, writes?: WritesSource) {
+    for (const cause of ['broker', 'database']) this.relayErrors.inc({ cause }, 0);
     collectDefaultMetrics({ register: this.registry });
     for (const trigger of ['manual', 'schedule']) this.campaignsStarted.inc({ trigger }, 0);
     if (backlog !== undefined) this.measureBacklogOnScrape(backlog);

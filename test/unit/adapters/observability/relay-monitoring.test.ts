@@ -1,7 +1,12 @@
 import { MeasuredEventPublisher } from '../../../../src/adapters/observability/measured-event-publisher.js';
 import { RelayStatusTracker } from '../../../../src/adapters/observability/relay-status-tracker.js';
 import { ServiceMetrics } from '../../../../src/adapters/observability/service-metrics.js';
-import { type PendingEvent, PublishStalled, type RelayLog } from '../../../../src/application/index.js';
+import {
+  OutboxUnreachable,
+  type PendingEvent,
+  PublishStalled,
+  type RelayLog,
+} from '../../../../src/application/index.js';
 import { RecordingPublisher } from '../../../fakes/recording-publisher.js';
 import { expect } from '../../../support/expect.js';
 
@@ -23,9 +28,16 @@ function recordingLog(): RelayLog & { entries: string[] } {
   };
 }
 
-async function sampleValue(metrics: ServiceMetrics, name: string): Promise<number> {
+/** The sum of `name`'s samples, or of those with `labels`. */
+async function sampleValue(
+  metrics: ServiceMetrics,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
   const metric = (await metrics.registry.getMetricsAsJSON()).find((m) => m.name === name);
-  return (metric?.values ?? []).reduce((sum, v) => sum + v.value, 0);
+  return (metric?.values ?? [])
+    .filter((v) => Object.entries(labels).every(([label, value]) => v.labels[label] === value))
+    .reduce((sum, v) => sum + v.value, 0);
 }
 
 describe('RelayStatusTracker', () => {
@@ -102,11 +114,14 @@ describe('RelayStatusTracker', () => {
     expect(log.entries).to.deep.equal(['began', 'retry 1', 'ended 1', 'standing by', 'leading']);
   });
 
-  it('counts every failed attempt in outbox_relay_errors_total', async () => {
+  it('counts every failed attempt in outbox_relay_errors_total, by whether the broker or the database failed it', async () => {
     relayLog.outageBegan(new Error('down'));
     relayLog.retryScheduled(1, 100, new Error('down'));
     relayLog.retryScheduled(2, 200, new Error('down'));
-    expect(await sampleValue(metrics, 'outbox_relay_errors_total')).to.equal(2);
+    relayLog.retryScheduled(3, 400, new OutboxUnreachable(new Error('no database')));
+    expect(await sampleValue(metrics, 'outbox_relay_errors_total')).to.equal(3);
+    expect(await sampleValue(metrics, 'outbox_relay_errors_total', { cause: 'broker' })).to.equal(2);
+    expect(await sampleValue(metrics, 'outbox_relay_errors_total', { cause: 'database' })).to.equal(1);
   });
 });
 
