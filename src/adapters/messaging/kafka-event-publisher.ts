@@ -2,10 +2,10 @@ import kafkajs, { type Kafka, type Message, type Producer } from 'kafkajs';
 import { type EventPublisher, PartlyPublished, type PendingEvent } from '../../application/index.js';
 import { toKafkaMessage } from './cloud-event-message.js';
 import { KAFKAJS_RETRY } from './kafka-client.js';
-import { ensureTopic, type TopicLayout } from './kafka-topic.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, ensureTopic, type TopicLayout } from './kafka-topic.js';
 import { partitionOfKey } from './key-partition.js';
-import { isFatalForProducer, isTopicMissing } from './producer-errors.js';
-import { recordRuns } from './record-batches.js';
+import { isFatalForProducer, isTooLarge, isTopicMissing } from './producer-errors.js';
+import { recordRuns, sendLimitFor } from './record-batches.js';
 import { unacknowledgedPartition } from './send-receipts.js';
 import { WriteReadiness } from './write-readiness.js';
 
@@ -100,6 +100,8 @@ export class KafkaEventPublisher implements EventPublisher {
     const refusals = sends.flatMap((send) => (send.refusal === undefined ? [] : [send.refusal]));
     if (refusals.length === 0) return;
     if (refusals.some(isTopicMissing)) this.topicToEnsure = true;
+    // The topic's limit may have been lowered: it is read again before the next round, which sends smaller runs.
+    if (refusals.some(isTooLarge)) this.layoutReadAt = Number.NEGATIVE_INFINITY;
     const fatal = refusals.find(isFatalForProducer);
     if (fatal !== undefined && (await this.discardProducer(producer))) this.producerReplaced(fatal);
     const acknowledged = sends.flatMap((send) => send.acknowledged);
@@ -107,7 +109,7 @@ export class KafkaEventPublisher implements EventPublisher {
   }
 
   /**
-   * Sends a partition's messages in order, in sends of at most RECORD_BATCH_BYTES each, one after the other: the
+   * Sends a partition's messages in order, in sends of at most RECORD_BATCH_BYTES each (less when the topic takes less), one after the other: the
    * first refused send stops it. Answers the events acknowledged (the partition's first ones) and the refusal.
    */
   private async sendInTurn(
@@ -116,7 +118,8 @@ export class KafkaEventPublisher implements EventPublisher {
     messages: ReadonlyArray<{ event: PendingEvent; message: Message }>,
   ): Promise<{ acknowledged: PendingEvent[]; refusal?: unknown }> {
     const acknowledged: PendingEvent[] = [];
-    for (const run of recordRuns(messages, ({ message }) => message)) {
+    const limit = sendLimitFor(this.topic?.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES);
+    for (const run of recordRuns(messages, ({ message }) => message, limit)) {
       try {
         const receipts = await producer.send({
           topic: this.settings.topic,

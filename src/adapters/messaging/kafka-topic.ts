@@ -2,6 +2,11 @@ import kafkajs, { type Admin } from 'kafkajs';
 
 const { ConfigResourceTypes } = kafkajs;
 
+const TOPIC_CONFIGS = ['min.insync.replicas', 'max.message.bytes', 'cleanup.policy'] as const;
+
+/** Kafka's default `max.message.bytes`. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
+
 /** Replicas per partition when neither the configuration nor a smaller cluster says otherwise. */
 export const DEFAULT_REPLICATION_FACTOR = 3;
 
@@ -23,6 +28,10 @@ export interface TopicLayout {
   /** The fewest replicas any partition has. */
   replicationFactor: number;
   minInsyncReplicas: number;
+  /** The largest record batch the topic takes (`max.message.bytes`). */
+  maxMessageBytes: number;
+  /** `cleanup.policy`: `delete`, `compact`, or both. */
+  cleanupPolicy: string;
   /** Brokers the cluster has live now. */
   brokers: number;
   /**
@@ -75,17 +84,18 @@ async function readTopic(
   const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
   const partitions = topics[0]?.partitions ?? [];
   const { resources } = await admin.describeConfigs({
-    resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['min.insync.replicas'] }],
+    resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: [...TOPIC_CONFIGS] }],
     includeSynonyms: false,
   });
-  const minInsync = resources[0]?.configEntries.find(
-    (entry) => entry.configName === 'min.insync.replicas',
-  )?.configValue;
+  const config = (name: (typeof TOPIC_CONFIGS)[number]) =>
+    resources[0]?.configEntries.find((entry) => entry.configName === name)?.configValue;
   return {
     topic,
     partitions: partitions.length,
     replicationFactor: Math.min(...partitions.map((partition) => partition.replicas.length)),
-    minInsyncReplicas: Number(minInsync ?? 1),
+    minInsyncReplicas: Number(config('min.insync.replicas') ?? 1),
+    maxMessageBytes: Number(config('max.message.bytes') ?? DEFAULT_MAX_MESSAGE_BYTES) || DEFAULT_MAX_MESSAGE_BYTES,
+    cleanupPolicy: config('cleanup.policy') ?? 'delete',
   };
 }
 
@@ -112,4 +122,23 @@ export function brokerLossRisk(layout: TopicLayout): string | undefined {
 export function replicasBelowDefault(layout: TopicLayout): string | undefined {
   if (!layout.replicasFromLiveBrokers) return undefined;
   return `created with ${layout.replicationFactor} of the default ${DEFAULT_REPLICATION_FACTOR} replicas because only ${layout.brokers} brokers were live; on a larger cluster, raise its replication and min.insync.replicas, or set KAFKA_TOPIC_REPLICATION_FACTOR`;
+}
+
+/**
+ * Why the topic may not keep every event a consumer needs, or undefined: compaction keeps only the newest event of
+ * each key, and every event of a campaign has its id as the key, so a consumer reading from the start would miss a
+ * campaign's CampaignStarted (its audience and messages) once the campaign changed again.
+ */
+export function compactionRisk(layout: TopicLayout): string | undefined {
+  if (!layout.cleanupPolicy.split(',').some((policy) => policy.trim() === 'compact')) return undefined;
+  return `cleanup.policy ${layout.cleanupPolicy}: Kafka keeps only the newest event of each campaign, so a consumer reading the topic from its start misses the events before it; set cleanup.policy=delete with the retention consumers need`;
+}
+
+/**
+ * Why the topic may refuse an event the service writes, or undefined: an event larger than `max.message.bytes`
+ * can never be sent, and holds every later event of its partition back until the limit is raised.
+ */
+export function messageSizeRisk(layout: TopicLayout, largestEventBytes: number): string | undefined {
+  if (layout.maxMessageBytes >= largestEventBytes) return undefined;
+  return `max.message.bytes ${layout.maxMessageBytes}: an event of a campaign near the content limit (up to about ${largestEventBytes} bytes) would be refused for good, and hold back the later events of its partition until the limit is raised (kafka-configs --alter --add-config max.message.bytes=${DEFAULT_MAX_MESSAGE_BYTES})`;
 }

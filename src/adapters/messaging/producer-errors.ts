@@ -15,6 +15,14 @@ export function isTopicMissing(error: unknown): boolean {
   return false;
 }
 
+/** True when the broker refused a send as larger than the topic's `max.message.bytes`, anywhere in the chain. */
+export function isTooLarge(error: unknown): boolean {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    if ((current as Error & { type?: string }).type === 'MESSAGE_TOO_LARGE') return true;
+  }
+  return false;
+}
+
 /**
  * True when the producer must be thrown away and a new one created: the broker refused its idempotence state,
  * anywhere in the chain of causes. Nothing else is a reason, not even an error kafkajs will not retry (its send

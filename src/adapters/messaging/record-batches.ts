@@ -26,14 +26,23 @@ export function recordBytes(message: Message, textBytes: (text: string) => numbe
 const mostUtf8Bytes = (text: string) => text.length * 3;
 
 /**
- * The items' messages cut into consecutive runs of at most RECORD_BATCH_BYTES each. Their bytes are counted only
+ * The items' messages cut into consecutive runs of at most `limit` bytes each (RECORD_BATCH_BYTES unless the topic
+ * takes less). Their bytes are counted only
  * when a bound on them all (read from the texts' lengths) does not already fit one run, as a relay's batch does.
  */
-export function recordRuns<T>(items: readonly T[], messageOf: (item: T) => Message): T[][] {
+export function recordRuns<T>(items: readonly T[], messageOf: (item: T) => Message, limit = RECORD_BATCH_BYTES): T[][] {
   let most = 0;
   for (const item of items) most += recordBytes(messageOf(item), mostUtf8Bytes);
-  if (most <= RECORD_BATCH_BYTES) return [[...items]];
-  return runsWithin(items, RECORD_BATCH_BYTES, (item) => recordBytes(messageOf(item)));
+  if (most <= limit) return [[...items]];
+  return runsWithin(items, limit, (item) => recordBytes(messageOf(item)));
+}
+
+/** A record batch's own header (61 bytes), and room to spare. */
+const BATCH_HEADER_BYTES = 128;
+
+/** The most bytes a send may carry to a topic that takes record batches of `maxMessageBytes` at most. */
+export function sendLimitFor(maxMessageBytes: number): number {
+  return Math.max(1, Math.min(RECORD_BATCH_BYTES, maxMessageBytes - BATCH_HEADER_BYTES));
 }
 
 /**

@@ -101,7 +101,7 @@ class FakeKafka {
   failingPartition: number | undefined;
   brokers = 3;
   /** The topic as it already exists on the cluster, if it does. */
-  existing: { replicas: number; minInsync: string } | undefined;
+  existing: { replicas: number; minInsync: string; maxMessageBytes?: string; cleanupPolicy?: string } | undefined;
   /** Sends after this many acknowledged ones fail, as a connection lost between two sends does. */
   acknowledgedSendsBeforeFailing: number | undefined;
   /** The partitions the topic has; a send to another one resolves with no receipt, as kafkajs's does. */
@@ -171,7 +171,19 @@ class FakeKafka {
         ],
       }),
       describeConfigs: async () => ({
-        resources: [{ configEntries: [{ configName: 'min.insync.replicas', configValue: this.existing!.minInsync }] }],
+        resources: [
+          {
+            configEntries: [
+              { configName: 'min.insync.replicas', configValue: this.existing!.minInsync },
+              ...(this.existing!.maxMessageBytes === undefined
+                ? []
+                : [{ configName: 'max.message.bytes', configValue: this.existing!.maxMessageBytes }]),
+              ...(this.existing!.cleanupPolicy === undefined
+                ? []
+                : [{ configName: 'cleanup.policy', configValue: this.existing!.cleanupPolicy }]),
+            ],
+          },
+        ],
       }),
     } as unknown as Admin;
   }
@@ -212,6 +224,8 @@ describe('KafkaEventPublisher', () => {
         partitions: 3,
         replicationFactor: 3,
         minInsyncReplicas: 2,
+        maxMessageBytes: 1_048_588,
+        cleanupPolicy: 'delete',
         brokers: 3,
         replicasFromLiveBrokers: false,
       },
@@ -237,7 +251,7 @@ describe('KafkaEventPublisher', () => {
   });
 
   it('reads the settings of a topic that exists, and reports them as the cluster has them', async () => {
-    kafka.existing = { replicas: 1, minInsync: '1' };
+    kafka.existing = { replicas: 1, minInsync: '1', maxMessageBytes: '2000', cleanupPolicy: 'compact' };
     await publisher.connect();
     expect(kafka.createdTopics).to.deep.equal([]);
     expect(layouts).to.deep.equal([
@@ -247,6 +261,8 @@ describe('KafkaEventPublisher', () => {
         partitions: 3,
         replicationFactor: 1,
         minInsyncReplicas: 1,
+        maxMessageBytes: 2_000,
+        cleanupPolicy: 'compact',
         brokers: 3,
         replicasFromLiveBrokers: false,
       },

@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import kafkajs from 'kafkajs';
 import { oneLineCause } from '../../../../src/adapters/logging/one-line-cause.js';
-import { brokerLossRisk, replicationFor, type TopicLayout } from '../../../../src/adapters/messaging/kafka-topic.js';
+import {
+  brokerLossRisk,
+  compactionRisk,
+  messageSizeRisk,
+  replicationFor,
+  type TopicLayout,
+} from '../../../../src/adapters/messaging/kafka-topic.js';
+import { recordBytes, recordRuns, sendLimitFor } from '../../../../src/adapters/messaging/record-batches.js';
 import { expect } from '../../../support/expect.js';
 
 const { KafkaJSAggregateError, KafkaJSConnectionError, KafkaJSCreateTopicError, KafkaJSNumberOfRetriesExceeded } =
@@ -16,6 +23,8 @@ const layout = (replicationFactor: number, minInsyncReplicas: number): TopicLayo
   partitions: 3,
   replicationFactor,
   minInsyncReplicas,
+  maxMessageBytes: 1_048_588,
+  cleanupPolicy: 'delete',
   brokers: 3,
   replicasFromLiveBrokers: false,
 });
@@ -95,6 +104,41 @@ describe('The risk a topic runs when a broker is lost', () => {
 
   it('is none with 3 replicas and min.insync.replicas 2', () => {
     expect(brokerLossRisk(layout(3, 2))).to.equal(undefined);
+  });
+});
+
+describe("The risks a topic's retention and size limits run", () => {
+  it('names compaction, alone or with deletion, which keeps only the newest event of a campaign', () => {
+    expect(compactionRisk({ ...layout(3, 2), cleanupPolicy: 'compact' })).to.match(/newest event of each campaign/);
+    expect(compactionRisk({ ...layout(3, 2), cleanupPolicy: 'compact,delete' })).to.be.a('string');
+    expect(compactionRisk(layout(3, 2))).to.equal(undefined);
+  });
+
+  it('names a max.message.bytes below the largest event the service may write', () => {
+    expect(messageSizeRisk({ ...layout(3, 2), maxMessageBytes: 2_000 }, 600_000)).to.match(/max.message.bytes 2000/);
+    expect(messageSizeRisk(layout(3, 2), 600_000)).to.equal(undefined);
+  });
+});
+
+describe("The sends a partition's events are cut into", () => {
+  it("each fit the topic's max.message.bytes, but for an event larger than it alone, and keep the events in order (generated)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ maxLength: 3_000 }), { maxLength: 60 }),
+        fc.integer({ min: 200, max: 2_000_000 }),
+        (values, maxMessageBytes) => {
+          const limit = sendLimitFor(maxMessageBytes);
+          const message = (value: string) => ({ key: '917216839393574912', value });
+          const runs = recordRuns(values, message, limit);
+          expect(runs.flat()).to.deep.equal(values);
+          for (const run of runs) {
+            const bytes = run.reduce((sum, value) => sum + recordBytes(message(value)), 0);
+            if (run.length > 1) expect(bytes).to.be.at.most(limit);
+            expect(limit).to.be.below(maxMessageBytes);
+          }
+        },
+      ),
+    );
   });
 });
 
