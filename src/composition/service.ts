@@ -10,6 +10,7 @@ import type { ServiceConfig } from '../adapters/config/config.js';
 import { createHttpApp } from '../adapters/http/app.js';
 import type { CampaignUseCases } from '../adapters/http/campaign-routes.js';
 import { answerClientErrorsAsJson, type ParserRefusalSeen } from '../adapters/http/client-errors.js';
+import { boundedAnswers } from '../adapters/http/connection-answers.js';
 import { loadConsoleAssets } from '../adapters/http/console-routes.js';
 import { loadOpenApiDocument } from '../adapters/http/openapi-document.js';
 import { parserRefusalLines } from '../adapters/http/request-logging.js';
@@ -197,10 +198,11 @@ function listen(
   refused: ParserRefusalSeen,
 ): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = createServer(serverOptions(timeouts), handler);
-    server.on('checkExpectation', handler);
+    const bounded = boundedAnswers(handler, refused);
+    const server = createServer(serverOptions(timeouts), bounded);
+    server.on('checkExpectation', bounded);
     // The app sends `100 Continue` itself, once it reads the body (expected-continue.ts).
-    server.on('checkContinue', handler);
+    server.on('checkContinue', bounded);
     answerClientErrorsAsJson(server, refused);
     closeSilentConnections(server, timeouts.headersTimeoutMs, refused);
     server.once('error', reject);

@@ -48,3 +48,38 @@ export function parseAnswer(text: string): Omit<RawAnswer, 'closedAfterMs'> {
   }
   return { status: Number(statusLine.split(' ')[1]), headers, body: text.slice(end + 4) };
 }
+
+/** Every whole answer in `text`, in order, each delimited by its Content-Length. */
+export function parseAnswers(text: string): Array<Omit<RawAnswer, 'closedAfterMs'>> {
+  const answers: Array<Omit<RawAnswer, 'closedAfterMs'>> = [];
+  let rest = text;
+  while (rest.length > 0) {
+    const end = rest.indexOf('\r\n\r\n');
+    if (end < 0) break;
+    const head = parseAnswer(`${rest.slice(0, end)}\r\n\r\n`);
+    const length = Number(head.headers['content-length'] ?? 0);
+    answers.push({ ...head, body: rest.slice(end + 4, end + 4 + length) });
+    rest = rest.slice(end + 4 + length);
+  }
+  return answers;
+}
+
+/** Writes each part of `request` in turn, `gapMs` apart, and reads every answer until the server closes. */
+export async function rawExchangeInParts(
+  url: string,
+  parts: readonly (string | Buffer)[],
+  gapMs: number,
+): Promise<{ answers: Array<Omit<RawAnswer, 'closedAfterMs'>>; closedAfterMs: number }> {
+  const began = Date.now();
+  const socket = await openSocket(url);
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now() - began)));
+  socket.on('error', () => undefined);
+  for (const [i, part] of parts.entries()) {
+    if (i > 0 && gapMs > 0) await new Promise((resolve) => setTimeout(resolve, gapMs));
+    if (!socket.destroyed) socket.write(part);
+  }
+  const closedAfterMs = await closed;
+  return { answers: parseAnswers(Buffer.concat(chunks).toString('latin1')), closedAfterMs };
+}

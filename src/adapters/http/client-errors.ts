@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { METHODS, type Server, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { afterOwedAnswers } from './connection-answers.js';
 import { STATUS_BY_CODE } from './error-statuses.js';
 
 /** What node:http tells of a request it refused: its parser's error code, the bytes and where it stopped. */
@@ -53,7 +54,10 @@ export function answerClientErrorsAsJson(server: Server, seen?: ParserRefusalSee
       socket.destroy();
       return;
     }
-    socket.end(clientErrorAnswer(error, seen));
+    const answer = clientErrorAnswer(error, seen);
+    if (receivingRequest(socket)) socket.end(answer);
+    // A request refused after others of the connection: their answers come first.
+    else afterOwedAnswers(socket, () => socket.writable && socket.end(answer));
   });
   // node:http hands a CONNECT (a tunnel, no request for a resource) to this event and, without a listener, closes
   // the connection unanswered: it is refused as every method the server does not implement is.
@@ -71,15 +75,20 @@ interface HttpConnection {
   parser?: { incoming?: { complete: boolean } | null } | null;
 }
 
+/** Whether the parser stopped inside a request whose headers it had read (in its body), not in a new one. */
+function receivingRequest(socket: Duplex): boolean {
+  return (socket as Duplex & HttpConnection).parser?.incoming?.complete === false;
+}
+
 /**
  * Whether the request being received already has an answer on the wire, begun or whole: one more would be a
  * second answer to it, or cut into the first. The app may answer before a body has all arrived (413, 401, 415):
  * node:http then detaches the response from the socket, while its parser still holds the request.
  */
 function answerAlreadyWritten(socket: Duplex): boolean {
-  const { _httpMessage: response, parser } = socket as Duplex & HttpConnection;
-  if (response) return response.headersSent;
-  return parser?.incoming?.complete === false;
+  if (!receivingRequest(socket)) return false;
+  const { _httpMessage: response } = socket as Duplex & HttpConnection;
+  return response ? response.headersSent : true;
 }
 
 /** The answer to a request node:http refused, told to `seen` (the request's log line) as it is made. */
