@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { type IncomingMessage, type RequestListener, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ParserRefusalSeen } from './client-errors.js';
 import { STATUS_BY_CODE } from './error-statuses.js';
@@ -20,6 +20,9 @@ const TOO_MANY = 'TOO_MANY_PIPELINED_REQUESTS';
 class OwedAnswers {
   owed = 0;
   refusedOne = false;
+  /** What the kernel had taken of the connection's answers at the last look, and since when. */
+  sent = 0;
+  sentSince = 0;
   private readonly afterThem: Array<() => void> = [];
 
   settle(): void {
@@ -47,22 +50,31 @@ function owedAnswers(socket: Duplex): OwedAnswers {
 }
 
 /**
- * `handler` for at most MAX_REQUESTS_IN_FLIGHT_PER_CONNECTION requests of a connection at a time, each answer
- * written within ANSWER_READ_TIMEOUT_MS of the client's last read. Without these a client that sends requests
- * and reads nothing holds every answer in memory, as many as it likes.
+ * `handler` for at most MAX_REQUESTS_IN_FLIGHT_PER_CONNECTION requests of a connection at a time, and a connection
+ * closed once bytes of its answers have waited in its socket with none taken by the client for
+ * `answerReadTimeoutMs`. Without these a client that sends requests and reads nothing holds every answer in memory,
+ * as many as it likes. While nothing waits in the socket the connection waits for the app, not for the client.
  */
 export function boundedAnswers(
   handler: RequestListener,
   seen?: ParserRefusalSeen,
   answerReadTimeoutMs = ANSWER_READ_TIMEOUT_MS,
 ): RequestListener {
+  const busy = new Set<Duplex>();
+  setInterval(() => closeUnread(busy, answerReadTimeoutMs), answerReadTimeoutMs / 4).unref();
   return (request: IncomingMessage, response: ServerResponse) => {
     const { socket } = request;
     const owed = owedAnswers(socket);
-    owed.owed++;
-    response.once('close', () => owed.settle());
+    if (owed.owed++ === 0) {
+      busy.add(socket);
+      owed.sentSince = performance.now();
+    }
+    response.once('close', () => {
+      owed.settle();
+      if (owed.owed === 0 || socket.destroyed) busy.delete(socket);
+    });
+    response.end = endInSlices as ServerResponse['end'];
     if (owed.owed <= MAX_REQUESTS_IN_FLIGHT_PER_CONNECTION) {
-      dropWhenUnread(response, socket, answerReadTimeoutMs);
       handler(request, response);
       return;
     }
@@ -71,9 +83,22 @@ export function boundedAnswers(
     socket.pause();
     if (owed.refusedOne) return;
     owed.refusedOne = true;
-    dropWhenUnread(response, socket, answerReadTimeoutMs);
     refuse(response, request.method ?? null, seen);
   };
+}
+
+function closeUnread(busy: ReadonlySet<Duplex>, timeoutMs: number): void {
+  const now = performance.now();
+  for (const socket of busy) {
+    const owed = owedBy.get(socket)!;
+    const sent = bytesSent(socket);
+    if (sent !== owed.sent || bytesWaiting(socket) === 0) {
+      owed.sent = sent;
+      owed.sentSince = now;
+    } else if (now - owed.sentSince >= timeoutMs) {
+      socket.destroy();
+    }
+  }
 }
 
 /**
@@ -109,54 +134,35 @@ function refuse(response: ServerResponse, method: string | null, seen?: ParserRe
 /** Answers longer than this are handed to the socket a slice at a time, as the client reads them. */
 const SLICE_BYTES = 64 * 1024;
 
-/**
- * Closes the connection when, once the app has ended the answer, bytes wait in the socket and none has gone out for
- * `timeoutMs`: a client that stopped reading. While nothing waits in the socket the connection waits for the app
- * (an earlier answer of a pipelined request), not for the client. A long answer goes out a slice at a time, so that
- * what the client reads shows: node:http would hand it to the socket in one write, which says nothing until it ends.
- */
-function dropWhenUnread(response: ServerResponse, socket: Duplex, timeoutMs: number): void {
-  let timer: NodeJS.Timeout | undefined;
-  let sent = 0;
-  const check = () => {
-    const sentNow = bytesSent(socket);
-    if (sentNow === sent && bytesWaiting(socket) > 0) {
-      socket.destroy();
-      return;
-    }
-    sent = sentNow;
-    timer = setTimeout(check, timeoutMs);
-  };
-  const end = response.end.bind(response) as (chunk?: unknown) => ServerResponse;
-  response.end = ((chunk?: unknown, ...rest: unknown[]) => {
-    sent = bytesSent(socket);
-    timer = setTimeout(check, timeoutMs);
-    if (rest.length === 0 && (typeof chunk === 'string' || Buffer.isBuffer(chunk)) && chunk.length > SLICE_BYTES) {
-      endInSlices(response, Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk), end);
-      return response;
-    }
-    return (end as (...args: unknown[]) => ServerResponse)(chunk, ...rest);
-  }) as ServerResponse['end'];
-  response.once('close', () => clearTimeout(timer));
-}
+const endWhole = ServerResponse.prototype.end;
 
-function endInSlices(response: ServerResponse, body: Buffer, end: (chunk?: unknown) => ServerResponse): void {
+/**
+ * `response.end`, a long answer handed to the socket a slice at a time, each when the one before has gone out:
+ * node:http would write it in one go, and a write says nothing of what the client took until it ends, so a slow
+ * reader would look like one that stopped.
+ */
+function endInSlices(this: ServerResponse, chunk?: unknown, ...rest: unknown[]): ServerResponse {
+  if (rest.length > 0 || !(typeof chunk === 'string' || Buffer.isBuffer(chunk)) || chunk.length <= SLICE_BYTES) {
+    return (endWhole as (...args: unknown[]) => ServerResponse).call(this, chunk, ...rest);
+  }
+  const body = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
   let offset = 0;
   const next = () => {
     while (offset < body.length) {
       const slice = body.subarray(offset, offset + SLICE_BYTES);
       offset += slice.length;
       if (offset >= body.length) {
-        end(slice);
+        (endWhole as (chunk: unknown) => ServerResponse).call(this, slice);
         return;
       }
-      if (!response.write(slice)) {
-        response.once('drain', next);
+      if (!this.write(slice)) {
+        this.once('drain', next);
         return;
       }
     }
   };
   next();
+  return this;
 }
 
 /** Bytes handed to the socket that the kernel has not taken yet. */
