@@ -149,9 +149,12 @@ export async function startService(
     },
   });
   const refused = parserRefusalLines(logger);
-  const server = await listen(app.callback(), config.port, config.host, config.connectionTimeouts, refused).catch(
+  const answers = boundedAnswers(app.callback(), refused);
+  if (config.metricsEnabled) container.get(TYPES.Metrics).countRequestsInProgress(answers.inProgress);
+  const server = await listen(answers, config.port, config.host, config.connectionTimeouts, refused).catch(
     throwListenFailure(config),
   );
+  server.once('close', answers.stop);
   if (startup.stopping) {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     throw new StartupStopped();
@@ -198,11 +201,10 @@ function listen(
   refused: ParserRefusalSeen,
 ): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const bounded = boundedAnswers(handler, refused);
-    const server = createServer(serverOptions(timeouts), bounded);
-    server.on('checkExpectation', bounded);
+    const server = createServer(serverOptions(timeouts), handler);
+    server.on('checkExpectation', handler);
     // The app sends `100 Continue` itself, once it reads the body (expected-continue.ts).
-    server.on('checkContinue', bounded);
+    server.on('checkContinue', handler);
     answerClientErrorsAsJson(server, refused);
     closeSilentConnections(server, timeouts.headersTimeoutMs, refused);
     server.once('error', reject);

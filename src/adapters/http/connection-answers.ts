@@ -59,10 +59,10 @@ export function boundedAnswers(
   handler: RequestListener,
   seen?: ParserRefusalSeen,
   answerReadTimeoutMs = ANSWER_READ_TIMEOUT_MS,
-): RequestListener {
+): BoundedListener {
   const busy = new Set<Duplex>();
-  setInterval(() => closeUnread(busy, answerReadTimeoutMs), answerReadTimeoutMs / 4).unref();
-  return (request: IncomingMessage, response: ServerResponse) => {
+  const watch = setInterval(() => closeUnread(busy, answerReadTimeoutMs), answerReadTimeoutMs / 4).unref();
+  const listener = (request: IncomingMessage, response: ServerResponse) => {
     const { socket } = request;
     const owed = owedAnswers(socket);
     if (owed.owed++ === 0) {
@@ -85,6 +85,16 @@ export function boundedAnswers(
     owed.refusedOne = true;
     refuse(response, request.method ?? null, seen);
   };
+  return Object.assign(listener, { inProgress: () => inProgress(busy), stop: () => clearInterval(watch) });
+}
+
+/** The listener, how many requests it has been handed that are not answered whole yet, and the end of its watch. */
+export type BoundedListener = RequestListener & { inProgress(): number; stop(): void };
+
+function inProgress(busy: ReadonlySet<Duplex>): number {
+  let owed = 0;
+  for (const socket of busy) owed += owedBy.get(socket)?.owed ?? 0;
+  return owed;
 }
 
 function closeUnread(busy: ReadonlySet<Duplex>, timeoutMs: number): void {

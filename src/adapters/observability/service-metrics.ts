@@ -101,6 +101,15 @@ export class ServiceMetrics {
     return this.registry.contentType;
   }
 
+  /** `http_requests_in_progress`, read from `read` at each scrape. */
+  countRequestsInProgress(read: () => number): void {
+    this.gaugeReadOnScrape(
+      'http_requests_in_progress',
+      'Requests received and not yet answered whole: waiting for the database, being carried out, or their answers still being written',
+      read,
+    );
+  }
+
   private countWritesOnScrape(writes: WritesSource): void {
     this.gaugeReadOnScrape(
       'database_writes_in_progress',

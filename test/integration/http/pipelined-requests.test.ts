@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import fc from 'fast-check';
 import {
+  type BoundedListener,
   boundedAnswers,
   MAX_REQUESTS_IN_FLIGHT_PER_CONNECTION,
 } from '../../../src/adapters/http/connection-answers.js';
@@ -88,13 +89,16 @@ describe('An answer the client does not read', function () {
   const LARGE = 'x'.repeat(32 * 1024 * 1024);
   let server: Server;
   let url: string;
+  let answers: BoundedListener;
 
   before(async () => {
-    server = createServer(boundedAnswers((_request, response) => response.end(LARGE), undefined, READ_TIMEOUT_MS));
+    answers = boundedAnswers((_request, response) => response.end(LARGE), undefined, READ_TIMEOUT_MS);
+    server = createServer(answers);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  after(() => answers.stop());
 
   it('loses its connection once none of it has gone out for the read timeout, freeing what it holds', async () => {
     const serverSide = new Promise<Socket>((resolve) => server.once('connection', resolve));
