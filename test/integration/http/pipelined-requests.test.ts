@@ -97,8 +97,10 @@ describe('An answer the client does not read', function () {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  after(() => answers.stop());
+  after(() => {
+    answers.stop();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
 
   it('loses its connection once none of it has gone out for the read timeout, freeing what it holds', async () => {
     const serverSide = new Promise<Socket>((resolve) => server.once('connection', resolve));
