@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { ConfigError, loadConfig } from '../adapters/config/config.js';
 import { installTracing } from '../adapters/tracing/tracing-sdk.js';
 import { createLogger } from '../composition/logger.js';
@@ -38,12 +39,26 @@ async function main(): Promise<void> {
       "the relay made a new, empty SQLite database: if the service keeps its database elsewhere, give the relay the service's DATABASE_URL (a relative path is read from the directory it runs in)",
     );
   if (startup.stopping) return;
+  if (config.relay.port !== undefined) {
+    // Loaded only when asked for: without RELAY_PORT the relay loads nothing of HTTP.
+    const { serveRelayOperations } = await import('../composition/relay-operations.js');
+    const server = await serveRelayOperations(container, config, logger, () => startup.stopping);
+    startup.started(() => closeServer(server));
+  }
+  if (startup.stopping) return;
   const relay = startOutboxRelay(container);
   startup.started(() => relay.stop());
   logger.info(
     { brokers: config.kafka.brokers, topic: config.kafka.topic },
     'outbox relay started: it publishes while it holds the lease, and says whether it leads or stands by',
   );
+}
+
+/** Stops taking connections and closes the idle ones; the requests in flight finish first. */
+function closeServer(server: Server): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  return closed;
 }
 
 main().catch((error: unknown) => {

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { ServiceConfig } from '../adapters/config/config.js';
 import { databaseModule } from './database-module.js';
 import { messagingModule } from './messaging-module.js';
+import { observabilityModule } from './observability-module.js';
 import { systemModule } from './system-module.js';
 import { tracingModule } from './tracing-module.js';
 import { TYPES } from './types.js';
@@ -14,15 +15,21 @@ export interface RunningRelay {
 }
 
 /**
- * The container of `npm run relay`: the database, the clock, Kafka with the relay, and the spans of its publishes;
- * nothing of HTTP, the use cases or the service's metrics.
+ * The container of `npm run relay`: the database, the clock, Kafka with the relay, the spans of its publishes and
+ * the metrics of the relay and the outbox; nothing of the API or the use cases.
  */
 export function buildRelayContainer(config: ServiceConfig, logger: Logger): Container {
   if (config.kafka === undefined) throw new Error('the relay needs a broker: KAFKA_BROKERS is not set');
   const container = new Container();
   container.bind(TYPES.Config).toConstantValue(config);
   container.bind(TYPES.Logger).toConstantValue(logger);
-  container.load(databaseModule, systemModule, messagingModule(config.kafka, config.relay), tracingModule);
+  container.load(
+    databaseModule,
+    systemModule,
+    messagingModule(config.kafka, config.relay),
+    tracingModule,
+    observabilityModule,
+  );
   return container;
 }
 

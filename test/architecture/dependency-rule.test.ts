@@ -98,13 +98,14 @@ function timers(layer: string): string[] {
 }
 
 /** The compiled files `entry` loads when it runs, and the packages they import; type-only imports are gone from them. */
-function loadedBy(entry: string): { files: string[]; packages: string[] } {
+function loadedBy(entry: string, { dynamic = true } = {}): { files: string[]; packages: string[] } {
   const files = new Set<string>();
   const packages = new Set<string>();
   const visit = (file: string): void => {
     if (files.has(file)) return;
     files.add(file);
     for (const m of readFileSync(file, 'utf8').matchAll(IMPORT)) {
+      if (!dynamic && m[2] !== undefined) continue;
       const specifier = m[1] ?? m[2] ?? m[3] ?? '';
       if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier));
       else
@@ -145,8 +146,8 @@ describe('The dependency rule', () => {
     expect(cycles(graph)).to.deep.equal(['a.ts → b.ts → a.ts']);
   });
 
-  it('lets npm run relay load nothing of HTTP, Koa or the service it runs beside', () => {
-    const relay = loadedBy('src/cli/relay.js');
+  it('lets npm run relay load nothing of HTTP, Koa or the service it runs beside, unless RELAY_PORT asks for its probes', () => {
+    const relay = loadedBy('src/cli/relay.js', { dynamic: false });
     expect(relay.files).to.include('src/composition/messaging-module.js');
     // The configuration reads the HTTP time limits' defaults from server-limits.js, a file of constants.
     const http = relay.files.filter(
@@ -157,6 +158,14 @@ describe('The dependency rule', () => {
       relay.files.filter((file) => /composition\/(service|use-case-module|service-module)\.js$/.test(file)),
     ).to.deep.equal([]);
     expect(relay.packages.filter((name) => ['koa', '@koa/router', 'jose'].includes(name))).to.deep.equal([]);
+
+    const probed = loadedBy('src/cli/relay.js');
+    expect(probed.files).to.include('src/composition/relay-operations.js');
+    expect(
+      probed.files.filter((file) => /composition\/(service|use-case-module|service-module)\.js$/.test(file)),
+    ).to.deep.equal([]);
+    expect(probed.files.filter((file) => /adapters\/(auth\/token|http\/campaign-)/.test(file))).to.deep.equal([]);
+    expect(probed.packages).to.not.include('jose');
   });
 
   it('gives no two files of src the same name, whatever their layers', () => {

@@ -35,6 +35,8 @@ export interface RelaySettings {
   batchSize: number;
   /** A publish not acknowledged within this long marks the relay stalled (degraded), while it keeps waiting. */
   publishStallMs: number;
+  /** Where `npm run relay` answers /health/live, /health/ready and /metrics; undefined: it listens on no port. */
+  port?: number | undefined;
 }
 
 export interface ServiceConfig {
@@ -125,6 +127,7 @@ function oneOf<const T extends readonly [string, ...string[]]>(values: T, unset:
 const schema = z.object({
   NODE_ENV: optionalText,
   PORT: wholeNumber(0, 65_535, 8080),
+  RELAY_PORT: optionalWholeNumber(0, 65_535),
   HOST: optionalText,
   BASE_PATH: optionalText.refine((v) => v === undefined || /^(\/[A-Za-z0-9._~-]+)+$/.test(v), {
     message: 'must look like /vpns (a leading slash, no trailing slash)',
@@ -221,6 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
       pollIntervalMs: v.OUTBOX_POLL_INTERVAL_MS,
       batchSize: v.OUTBOX_BATCH_SIZE,
       publishStallMs: v.OUTBOX_PUBLISH_STALL_MS,
+      ...(v.RELAY_PORT === undefined ? {} : { port: v.RELAY_PORT }),
     },
     scheduler: { enabled: v.SCHEDULER === 'on', intervalMs: v.SCHEDULER_INTERVAL_MS },
     logLevel: v.LOG_LEVEL,

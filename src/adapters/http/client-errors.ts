@@ -3,6 +3,7 @@ import { METHODS, type Server, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { afterOwedAnswers } from './connection-answers.js';
 import { STATUS_BY_CODE } from './error-statuses.js';
+import type { ParserRefusalSeen } from './parser-refusal.js';
 
 /** What node:http tells of a request it refused: its parser's error code, the bytes and where it stopped. */
 export interface ClientError {
@@ -16,15 +17,7 @@ interface Refusal {
   message: string;
 }
 
-/** A request node:http refused before it reached the app, as its log line tells it. */
-export interface ParserRefusal {
-  requestId: string;
-  status: number;
-  /** The method of its request line, when it is one node:http knows; null otherwise. */
-  method: string | null;
-}
-
-export type ParserRefusalSeen = (refusal: ParserRefusal) => void;
+export type { ParserRefusal, ParserRefusalSeen } from './parser-refusal.js';
 
 const REFUSAL_BY_PARSER_ERROR: Readonly<Record<string, Refusal>> = {
   HPE_HEADER_OVERFLOW: {

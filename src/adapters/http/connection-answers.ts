@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type RequestListener, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ParserRefusalSeen } from './client-errors.js';
 import { STATUS_BY_CODE } from './error-statuses.js';
+import type { ParserRefusalSeen } from './parser-refusal.js';
 
 /**
  * At most this many requests of one connection are carried out at a time: a client may send more before it reads

@@ -7,7 +7,8 @@ export interface OperationsEndpoints {
   readiness: ReadinessCheck;
   /** Absent when METRICS_ENABLED=false: GET /metrics is then an unknown route. */
   metrics?: ServiceMetrics | undefined;
-  openApiDocument: Record<string, unknown>;
+  /** Absent for `npm run relay`, which serves no API. */
+  openApiDocument?: Record<string, unknown>;
 }
 
 /**
@@ -35,9 +36,12 @@ export function operationsRouter(endpoints: OperationsEndpoints): Router {
     });
   }
 
-  router.get('/openapi.json', (ctx) => {
-    ctx.body = endpoints.openApiDocument;
-  });
+  const { openApiDocument } = endpoints;
+  if (openApiDocument !== undefined) {
+    router.get('/openapi.json', (ctx) => {
+      ctx.body = openApiDocument;
+    });
+  }
 
   return router;
 }

@@ -9,6 +9,12 @@ describe('Configuration of Kafka and the outbox relay', () => {
     expect(config.relay).to.deep.equal({ enabled: true, pollIntervalMs: 1000, batchSize: 500, publishStallMs: 3000 });
   });
 
+  it('gives npm run relay a port for its probes and scrapes only when RELAY_PORT says so', () => {
+    expect(loadConfig({ RELAY_PORT: '9464' }).relay.port).to.equal(9464);
+    expect(loadConfig({ RELAY_PORT: '0' }).relay.port).to.equal(0);
+    expect(loadConfig({}).relay).to.not.have.property('port');
+  });
+
   it('defaults the topic, partitions, client id and CloudEvents source once KAFKA_BROKERS is set', () => {
     expect(loadConfig({ KAFKA_BROKERS: '127.0.0.1:9092' }).kafka).to.deep.equal({
       brokers: ['127.0.0.1:9092'],
@@ -55,6 +61,8 @@ describe('Configuration of Kafka and the outbox relay', () => {
     expect(configProblems({ KAFKA_TOPIC_PARTITIONS: '0' })[0]).to.match(/^KAFKA_TOPIC_PARTITIONS /);
     expect(configProblems({ CLOUDEVENTS_SOURCE: 'campaign service' })[0]).to.match(/^CLOUDEVENTS_SOURCE /);
     expect(configProblems({ OUTBOX_RELAY: 'maybe' })[0]).to.match(/^OUTBOX_RELAY /);
+    expect(configProblems({ RELAY_PORT: '65536' })[0]).to.match(/^RELAY_PORT /);
+    expect(configProblems({ RELAY_PORT: 'http' })[0]).to.match(/^RELAY_PORT /);
     expect(configProblems({ OUTBOX_POLL_INTERVAL_MS: '5' })[0]).to.match(/^OUTBOX_POLL_INTERVAL_MS /);
     expect(configProblems({ OUTBOX_BATCH_SIZE: '100000' })[0]).to.match(/^OUTBOX_BATCH_SIZE /);
     expect(configProblems({ KAFKA_TOPIC_REPLICATION_FACTOR: '0' })[0]).to.match(/^KAFKA_TOPIC_REPLICATION_FACTOR /);
