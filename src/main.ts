@@ -21,6 +21,11 @@ async function main(): Promise<void> {
       logger.fatal({ file: error.file, error: error.osError }, 'the SQLite database file cannot be used');
       process.exit(1);
     }
+    // A setting found wrong only once used (a KAFKA_SSL_* file that cannot be read): said as loadConfig says it.
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
     if (isPortInUse(error)) {
       process.stderr.write(`port ${config.port} is in use: set PORT\n`);
       process.exit(1);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import kafkajs, { type EachMessagePayload, type IHeaders, type Kafka } from 'kafkajs';
 import { ConfigError, loadConfig } from '../adapters/config/config.js';
+import { kafkaSecurity } from '../adapters/messaging/kafka-client.js';
 
 const { Kafka: KafkaClient, logLevel } = kafkajs;
 
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
   const kafka = new KafkaClient({
     clientId: `${settings.clientId}-tail`,
     brokers: settings.brokers,
+    ...kafkaSecurity(settings),
     logLevel: logLevel.NOTHING,
   });
   await waitForTopic(kafka, settings.topic);

@@ -7,6 +7,9 @@ import { fileURLToPath } from 'node:url';
 
 const KAFKA_SCRIPT = fileURLToPath(new URL('../../../scripts/kafka.sh', import.meta.url));
 
+/** The user a secure broker's SASL_SSL listener knows. */
+export const SECURE_USER = { username: 'campaigns', password: 'campaigns-secret-7' };
+
 /** A single-node broker run by scripts/kafka.sh on free ports, with a fresh data directory of its own. */
 export class LocalKafkaBroker {
   private static readonly running = new Set<LocalKafkaBroker>();
@@ -15,19 +18,36 @@ export class LocalKafkaBroker {
     readonly brokers: string,
     private readonly env: NodeJS.ProcessEnv,
     private readonly dataDir: string,
+    /** With `secure`, its SASL_SSL listener (the PLAIN mechanism, SECURE_USER), and the PEM its certificate is trusted by. */
+    readonly secure?: { brokers: string; caFile: string },
   ) {}
 
-  /** Fails (never skips) when the broker cannot start: the error carries the script's output. */
-  static async launch(): Promise<LocalKafkaBroker> {
+  /**
+   * Fails (never skips) when the broker cannot start: the error carries the script's output. With `secure`, it also
+   * listens for SASL_SSL clients (scripts/kafka.sh, KAFKA_SECURE_PORT).
+   */
+  static async launch({ secure = false } = {}): Promise<LocalKafkaBroker> {
     const dataDir = mkdtempSync(join(tmpdir(), 'campaign-kafka-test-'));
-    const [port, controllerPort] = await freePorts(2);
+    const [port, controllerPort, securePort] = await freePorts(secure ? 3 : 2);
     const env = {
       ...process.env,
       KAFKA_PORT: String(port),
       KAFKA_CONTROLLER_PORT: String(controllerPort),
       KAFKA_DATA_DIR: dataDir,
+      ...(secure
+        ? {
+            KAFKA_SECURE_PORT: String(securePort),
+            KAFKA_SASL_USER: SECURE_USER.username,
+            KAFKA_SASL_SECRET: SECURE_USER.password,
+          }
+        : {}),
     };
-    const broker = new LocalKafkaBroker(`127.0.0.1:${port}`, env, dataDir);
+    const broker = new LocalKafkaBroker(
+      `127.0.0.1:${port}`,
+      env,
+      dataDir,
+      secure ? { brokers: `127.0.0.1:${securePort}`, caFile: join(dataDir, 'tls', 'ca.pem') } : undefined,
+    );
     LocalKafkaBroker.running.add(broker);
     await broker.start();
     return broker;

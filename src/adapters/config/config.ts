@@ -26,6 +26,25 @@ export interface KafkaSettings {
   topicMinInsyncReplicas: number | undefined;
   /** The CloudEvents `source` of every published event. */
   eventSource: string;
+  /** TLS to the brokers (KAFKA_SSL); undefined: plaintext. */
+  tls?: KafkaTls | undefined;
+  /** SASL authentication (KAFKA_SASL_*); undefined: none. */
+  sasl?: KafkaSasl | undefined;
+}
+
+/** PEM files: the authorities that sign the brokers' certificates (else the system's), and a client certificate. */
+export interface KafkaTls {
+  caFile?: string | undefined;
+  certFile?: string | undefined;
+  keyFile?: string | undefined;
+}
+
+export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+
+export interface KafkaSasl {
+  mechanism: (typeof SASL_MECHANISMS)[number];
+  username: string;
+  password: string;
 }
 
 export interface RelaySettings {
@@ -161,6 +180,24 @@ const schema = z.object({
   KAFKA_TOPIC_PARTITIONS: wholeNumber(1, 10_000, 3),
   KAFKA_TOPIC_REPLICATION_FACTOR: optionalWholeNumber(1, 32),
   KAFKA_TOPIC_MIN_INSYNC_REPLICAS: optionalWholeNumber(1, 32),
+  KAFKA_SSL: optionalText
+    .transform((v) => v?.toLowerCase())
+    .refine((v) => v === undefined || v === 'on' || v === 'off', {
+      message: 'must be one of on, off (in any letter case)',
+    }),
+  KAFKA_SSL_CA_FILE: optionalText,
+  KAFKA_SSL_CERT_FILE: optionalText,
+  KAFKA_SSL_KEY_FILE: optionalText,
+  KAFKA_SASL_MECHANISM: optionalText
+    .transform((v) => v?.toLowerCase())
+    .refine((v) => v === undefined || (SASL_MECHANISMS as readonly string[]).includes(v), {
+      message: `must be one of ${SASL_MECHANISMS.join(', ')} (in any letter case)`,
+    }),
+  KAFKA_SASL_USERNAME: optionalText,
+  KAFKA_SASL_PASSWORD: z
+    .string()
+    .transform((v) => (v === '' ? undefined : v))
+    .optional(),
   CLOUDEVENTS_SOURCE: optionalText.refine((v) => v === undefined || isUriReference(v), {
     message:
       'must be a URI reference (RFC 3986: ASCII, no spaces, other characters percent-encoded), e.g. /campaign-service',
@@ -256,6 +293,39 @@ function kafkaSettings(v: z.infer<typeof schema>): KafkaSettings | undefined {
     topicReplicationFactor: replicationFactor,
     topicMinInsyncReplicas: minInsync,
     eventSource: v.CLOUDEVENTS_SOURCE ?? '/campaign-service',
+    ...kafkaSecurity(v),
+  };
+}
+
+/** TLS and SASL to the brokers, each only when asked for, checked together. */
+function kafkaSecurity(v: z.infer<typeof schema>): Pick<KafkaSettings, 'tls' | 'sasl'> {
+  const problems: string[] = [];
+  const files = { caFile: v.KAFKA_SSL_CA_FILE, certFile: v.KAFKA_SSL_CERT_FILE, keyFile: v.KAFKA_SSL_KEY_FILE };
+  const anyFile = Object.values(files).some((file) => file !== undefined);
+  if (v.KAFKA_SSL === 'off' && anyFile) {
+    problems.push(
+      'KAFKA_SSL is off while KAFKA_SSL_CA_FILE, KAFKA_SSL_CERT_FILE or KAFKA_SSL_KEY_FILE is set: set KAFKA_SSL=on, or leave the files out',
+    );
+  }
+  if ((files.certFile === undefined) !== (files.keyFile === undefined)) {
+    problems.push('KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE go together: a client certificate needs its key');
+  }
+  const { KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = v;
+  if (mechanism !== undefined && (username === undefined || password === undefined)) {
+    problems.push(`KAFKA_SASL_MECHANISM ${mechanism} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`);
+  }
+  if (mechanism === undefined && (username !== undefined || password !== undefined)) {
+    problems.push(
+      `KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD need KAFKA_SASL_MECHANISM (${SASL_MECHANISMS.join(', ')})`,
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const tls = v.KAFKA_SSL === 'on' || (v.KAFKA_SSL === undefined && anyFile);
+  return {
+    ...(tls ? { tls: files } : {}),
+    ...(mechanism === undefined
+      ? {}
+      : { sasl: { mechanism: mechanism as KafkaSasl['mechanism'], username: username!, password: password! } }),
   };
 }
 

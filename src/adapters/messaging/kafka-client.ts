@@ -1,6 +1,8 @@
-import kafkajs, { type Kafka, type LogEntry } from 'kafkajs';
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
+import kafkajs, { type Kafka, type LogEntry, type SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { KafkaSettings } from '../config/config.js';
+import { ConfigError, type KafkaSettings } from '../config/config.js';
 
 const { Kafka: KafkaClient, logLevel } = kafkajs;
 
@@ -16,9 +18,16 @@ export const KAFKAJS_RETRY = { retries: 3, initialRetryTime: 100, maxRetryTime: 
  */
 export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
   const kafkaLogger = logger.child({ component: 'kafkajs' });
+  if (settings.sasl?.mechanism === 'plain' && settings.tls === undefined) {
+    logger.warn(
+      { component: 'kafkajs' },
+      'KAFKA_SASL_MECHANISM=plain without KAFKA_SSL=on sends the password to the brokers in clear text',
+    );
+  }
   return new KafkaClient({
     clientId: settings.clientId,
     brokers: settings.brokers,
+    ...kafkaSecurity(settings),
     connectionTimeout: 3_000,
     retry: KAFKAJS_RETRY,
     logLevel: logLevel.WARN,
@@ -29,4 +38,34 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
         kafkaLogger.debug({ namespace, kafkaLevel: label, ...details }, message);
       },
   });
+}
+
+/** kafkajs's `ssl` and `sasl` options from the settings, the PEM files read now: a file that cannot be read stops the start. */
+export function kafkaSecurity(settings: Pick<KafkaSettings, 'tls' | 'sasl'>): {
+  ssl?: ConnectionOptions | boolean;
+  sasl?: SASLOptions;
+} {
+  const { tls, sasl } = settings;
+  const ssl: ConnectionOptions | undefined =
+    tls === undefined
+      ? undefined
+      : {
+          ...(tls.caFile === undefined ? {} : { ca: [pemFile('KAFKA_SSL_CA_FILE', tls.caFile)] }),
+          ...(tls.certFile === undefined ? {} : { cert: pemFile('KAFKA_SSL_CERT_FILE', tls.certFile) }),
+          ...(tls.keyFile === undefined ? {} : { key: pemFile('KAFKA_SSL_KEY_FILE', tls.keyFile) }),
+        };
+  return {
+    ...(ssl === undefined ? {} : { ssl: Object.keys(ssl).length === 0 ? true : ssl }),
+    ...(sasl === undefined
+      ? {}
+      : { sasl: { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password } as SASLOptions }),
+  };
+}
+
+function pemFile(setting: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError([`${setting} ${file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? error}`]);
+  }
 }

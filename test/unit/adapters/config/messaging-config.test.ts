@@ -9,6 +9,43 @@ describe('Configuration of Kafka and the outbox relay', () => {
     expect(config.relay).to.deep.equal({ enabled: true, pollIntervalMs: 1000, batchSize: 500, publishStallMs: 3000 });
   });
 
+  it('speaks TLS and SASL to the brokers only when asked, with the files and credentials as given', () => {
+    const brokers = { KAFKA_BROKERS: 'kafka-1:9093' };
+    expect(loadConfig(brokers).kafka).to.not.have.any.keys('tls', 'sasl');
+    expect(loadConfig({ ...brokers, KAFKA_SSL: 'ON' }).kafka!.tls).to.deep.equal({
+      caFile: undefined,
+      certFile: undefined,
+      keyFile: undefined,
+    });
+    expect(loadConfig({ ...brokers, KAFKA_SSL_CA_FILE: '/etc/kafka/ca.pem' }).kafka!.tls).to.include({
+      caFile: '/etc/kafka/ca.pem',
+    });
+    expect(
+      loadConfig({
+        ...brokers,
+        KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+        KAFKA_SASL_USERNAME: 'campaigns',
+        KAFKA_SASL_PASSWORD: ' with spaces ',
+      }).kafka!.sasl,
+    ).to.deep.equal({ mechanism: 'scram-sha-512', username: 'campaigns', password: ' with spaces ' });
+  });
+
+  it('refuses TLS and SASL settings that cannot work together, never naming the password', () => {
+    const brokers = { KAFKA_BROKERS: 'kafka-1:9093' };
+    expect(configProblems({ ...brokers, KAFKA_SSL: 'off', KAFKA_SSL_CA_FILE: '/ca.pem' })[0]).to.match(
+      /^KAFKA_SSL is off/,
+    );
+    expect(configProblems({ ...brokers, KAFKA_SSL_CERT_FILE: '/client.pem' })[0]).to.match(/go together/);
+    expect(configProblems({ ...brokers, KAFKA_SSL: 'yes' })[0]).to.match(/^KAFKA_SSL /);
+    expect(configProblems({ ...brokers, KAFKA_SASL_MECHANISM: 'gssapi' })[0]).to.match(/^KAFKA_SASL_MECHANISM /);
+    expect(configProblems({ ...brokers, KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u' })[0]).to.match(
+      /needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD/,
+    );
+    const problems = configProblems({ ...brokers, KAFKA_SASL_PASSWORD: 'hunter2-secret' });
+    expect(problems[0]).to.match(/need KAFKA_SASL_MECHANISM/);
+    expect(problems.join('\n')).to.not.include('hunter2-secret');
+  });
+
   it('gives npm run relay a port for its probes and scrapes only when RELAY_PORT says so', () => {
     expect(loadConfig({ RELAY_PORT: '9464' }).relay.port).to.equal(9464);
     expect(loadConfig({ RELAY_PORT: '0' }).relay.port).to.equal(0);
