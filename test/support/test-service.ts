@@ -4,7 +4,7 @@ import { type Logger, pino } from 'pino';
 import { ALL_SCOPES } from '../../src/adapters/auth/principal.js';
 import { mintToken } from '../../src/adapters/auth/token-minter.js';
 import { loadConfig } from '../../src/adapters/config/config.js';
-import { jsonNumber } from '../../src/adapters/http/json-body.js';
+import { jsonNumber } from '../../src/adapters/http/exact-json.js';
 import type { Clock } from '../../src/application/index.js';
 import { createLogger } from '../../src/composition/logger.js';
 import { type RunningService, startService } from '../../src/composition/service.js';

@@ -1,7 +1,6 @@
 import type { Context } from 'koa';
-import { isInteger, parse } from 'lossless-json';
 import getRawBody from 'raw-body';
-import { holdsAsWritten } from './exact-numbers.js';
+import { parseExactJson } from './exact-json.js';
 import { askForBodyIfAwaited } from './expected-continue.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { parseMediaType } from './media-type.js';
@@ -46,23 +45,10 @@ export async function readJsonBody(ctx: Context): Promise<unknown | typeof NO_BO
     );
   }
   try {
-    return parse(text, null, jsonNumber);
+    return parseExactJson(text);
   } catch (error) {
     throw new RequestRefused('INVALID_REQUEST', `The request body is not valid JSON: ${(error as Error).message}`);
   }
-}
-
-/**
- * A JSON number as the value it writes, never rounded: a JS number when a double holds it as written, a bigint for
- * an integer beyond ±(2^53 − 1), and NaN for any other (more digits than a double keeps, beyond its range, or below
- * its smallest), which every field that reads a number refuses, naming itself.
- */
-export function jsonNumber(text: string): number | bigint {
-  if (isInteger(text)) {
-    const value = Number(text);
-    return Number.isSafeInteger(value) ? value : BigInt(text);
-  }
-  return holdsAsWritten(text) ? Number(text) : Number.NaN;
 }
 
 export function isAbsent(body: unknown): body is typeof NO_BODY {
