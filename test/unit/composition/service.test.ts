@@ -80,19 +80,22 @@ describe('The composition root', () => {
     expect(container.get(TYPES.OutboxPruning)).to.not.equal(container.get(TYPES.IdempotencyKeyPruning));
   });
 
-  it('gives `npm run relay` the relay and its publisher, and nothing of HTTP, the use cases or the writes', () => {
+  it('gives `npm run relay` the relay, its publisher and their metrics, and nothing of HTTP, the use cases or the writes', () => {
     const container = relay();
-    for (const token of [TYPES.OutboxRelay, TYPES.EventPublisher, TYPES.PendingEvents, TYPES.Database, TYPES.Clock]) {
+    const present = [
+      TYPES.OutboxRelay,
+      TYPES.EventPublisher,
+      TYPES.PendingEvents,
+      TYPES.Database,
+      TYPES.Clock,
+      TYPES.Metrics,
+      TYPES.RelayStatus,
+      TYPES.OutboxBacklog,
+    ];
+    for (const token of present) {
       expect(container.isBound(token), token.toString()).to.equal(true);
     }
-    const absent = [
-      TYPES.UnitOfWork,
-      TYPES.TokenVerifier,
-      TYPES.CampaignUseCases,
-      TYPES.Readiness,
-      TYPES.Metrics,
-      TYPES.ScheduleLoop,
-    ];
+    const absent = [TYPES.UnitOfWork, TYPES.TokenVerifier, TYPES.CampaignUseCases, TYPES.Readiness, TYPES.ScheduleLoop];
     for (const token of [...absent, ...USE_CASES.map((name) => TYPES[name])]) {
       expect(container.isBound(token), token.toString()).to.equal(false);
     }
