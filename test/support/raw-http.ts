@@ -27,15 +27,28 @@ export function closedAfter(socket: Socket, since = Date.now()): Promise<number>
 
 /** Writes `request` byte for byte and reads everything until the server closes the connection. */
 export async function rawExchange(url: string, request: string | Buffer): Promise<RawAnswer> {
+  const { text, closedAfterMs } = await exchange(url, request.length > 0 ? [request] : [], 0);
+  return { ...parseAnswer(text), closedAfterMs };
+}
+
+/** Writes each part of a request in turn, `gapMs` apart, and reads everything until the server closes. */
+async function exchange(
+  url: string,
+  parts: readonly (string | Buffer)[],
+  gapMs: number,
+): Promise<{ text: string; closedAfterMs: number }> {
   const began = Date.now();
   const socket = await openSocket(url);
   const chunks: Buffer[] = [];
   socket.on('data', (chunk: Buffer) => chunks.push(chunk));
   const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now() - began)));
   socket.on('error', () => undefined);
-  if (request.length > 0) socket.write(request);
+  for (const [i, part] of parts.entries()) {
+    if (i > 0 && gapMs > 0) await new Promise((resolve) => setTimeout(resolve, gapMs));
+    if (!socket.destroyed) socket.write(part);
+  }
   const closedAfterMs = await closed;
-  return { ...parseAnswer(Buffer.concat(chunks).toString('latin1')), closedAfterMs };
+  return { text: Buffer.concat(chunks).toString('latin1'), closedAfterMs };
 }
 
 export function parseAnswer(text: string): Omit<RawAnswer, 'closedAfterMs'> {
@@ -64,22 +77,12 @@ export function parseAnswers(text: string): Array<Omit<RawAnswer, 'closedAfterMs
   return answers;
 }
 
-/** Writes each part of `request` in turn, `gapMs` apart, and reads every answer until the server closes. */
+/** Writes each part of a request in turn, `gapMs` apart, and reads every answer until the server closes. */
 export async function rawExchangeInParts(
   url: string,
   parts: readonly (string | Buffer)[],
   gapMs: number,
 ): Promise<{ answers: Array<Omit<RawAnswer, 'closedAfterMs'>>; closedAfterMs: number }> {
-  const began = Date.now();
-  const socket = await openSocket(url);
-  const chunks: Buffer[] = [];
-  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now() - began)));
-  socket.on('error', () => undefined);
-  for (const [i, part] of parts.entries()) {
-    if (i > 0 && gapMs > 0) await new Promise((resolve) => setTimeout(resolve, gapMs));
-    if (!socket.destroyed) socket.write(part);
-  }
-  const closedAfterMs = await closed;
-  return { answers: parseAnswers(Buffer.concat(chunks).toString('latin1')), closedAfterMs };
+  const { text, closedAfterMs } = await exchange(url, parts, gapMs);
+  return { answers: parseAnswers(text), closedAfterMs };
 }

@@ -3,14 +3,9 @@ import { eventually } from '../../support/eventually.js';
 import { expect } from '../../support/expect.js';
 import { BROKER_START_TIMEOUT_MS, stoppableBroker } from '../../support/kafka-global.js';
 import type { LocalKafkaBroker } from '../../support/local-kafka-broker.js';
+import { sample } from '../../support/metric-sample.js';
 import { TestService } from '../../support/test-service.js';
 import { TopicReader, uniqueTopic } from '../../support/topic-reader.js';
-
-/** The value of one sample, e.g. `outbox_relay_errors_total`; undefined when absent. */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 describe('Readiness and metrics while the relay publishes to Kafka (SQLite)', function () {
   this.timeout(120_000);

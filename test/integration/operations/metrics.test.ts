@@ -1,12 +1,7 @@
 import { SQLITE } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
+import { sample } from '../../support/metric-sample.js';
 import { TestService } from '../../support/test-service.js';
-
-/** The value of one sample, e.g. `campaigns_started_total{trigger="manual"}`; undefined when absent. */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 describe('GET /metrics', () => {
   let service: TestService;

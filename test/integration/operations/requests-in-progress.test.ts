@@ -2,12 +2,8 @@ import type { Knex } from 'knex';
 import { openTestDatabase, POSTGRES, type TestDatabase } from '../../support/databases.js';
 import { eventually } from '../../support/eventually.js';
 import { expect } from '../../support/expect.js';
+import { sample } from '../../support/metric-sample.js';
 import { TestService } from '../../support/test-service.js';
-
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 describe('Requests in progress, while a table an operator locked holds them (PostgreSQL)', function () {
   this.timeout(60_000);

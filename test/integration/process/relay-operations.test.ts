@@ -2,13 +2,9 @@ import { createServer } from 'node:net';
 import { eventually } from '../../support/eventually.js';
 import { expect } from '../../support/expect.js';
 import { BROKER_START_TIMEOUT_MS, testKafkaBrokers } from '../../support/kafka-global.js';
+import { sample } from '../../support/metric-sample.js';
 import { type RelayProcess, relayCliRuns } from '../../support/relay-process.js';
 import { uniqueTopic } from '../../support/topic-reader.js';
-
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 describe('npm run relay answers probes and scrapes on RELAY_PORT', function () {
   this.timeout(60_000);
