@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import kafkajs, { type EachMessagePayload, type IHeaders, type Kafka } from 'kafkajs';
 import { ConfigError, loadConfig } from '../adapters/config/config.js';
-import { kafkaSecurity } from '../adapters/messaging/kafka-client.js';
+import { clearTextPasswordWarning, kafkaSecurity } from '../adapters/messaging/kafka-client.js';
 
 const { Kafka: KafkaClient, logLevel } = kafkajs;
 
@@ -30,6 +30,8 @@ async function main(): Promise<void> {
   const { kafka: settings } = loadConfig();
   if (settings === undefined) throw new ConfigError(['KAFKA_BROKERS is required, e.g. KAFKA_BROKERS=127.0.0.1:9092']);
 
+  const warning = clearTextPasswordWarning(settings);
+  if (warning !== undefined) process.stderr.write(`${warning}\n`);
   const kafka = new KafkaClient({
     clientId: `${settings.clientId}-tail`,
     brokers: settings.brokers,

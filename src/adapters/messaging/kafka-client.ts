@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import kafkajs, { type Kafka, type LogEntry, type SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
-import { ConfigError, type KafkaSettings } from '../config/config.js';
+import type { KafkaSettings } from '../config/config.js';
 
 const { Kafka: KafkaClient, logLevel } = kafkajs;
 
@@ -18,12 +17,8 @@ export const KAFKAJS_RETRY = { retries: 3, initialRetryTime: 100, maxRetryTime: 
  */
 export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
   const kafkaLogger = logger.child({ component: 'kafkajs' });
-  if (settings.sasl?.mechanism === 'plain' && settings.tls === undefined) {
-    logger.warn(
-      { component: 'kafkajs' },
-      'KAFKA_SASL_MECHANISM=plain without KAFKA_SSL=on sends the password to the brokers in clear text',
-    );
-  }
+  const warning = clearTextPasswordWarning(settings);
+  if (warning !== undefined) logger.warn({ component: 'kafkajs' }, warning);
   return new KafkaClient({
     clientId: settings.clientId,
     brokers: settings.brokers,
@@ -40,7 +35,7 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
   });
 }
 
-/** kafkajs's `ssl` and `sasl` options from the settings, the PEM files read now: a file that cannot be read stops the start. */
+/** kafkajs's `ssl` and `sasl` options from the settings, whose PEM files the configuration has read and checked. */
 export function kafkaSecurity(settings: Pick<KafkaSettings, 'tls' | 'sasl'>): {
   ssl?: ConnectionOptions | boolean;
   sasl?: SASLOptions;
@@ -50,9 +45,9 @@ export function kafkaSecurity(settings: Pick<KafkaSettings, 'tls' | 'sasl'>): {
     tls === undefined
       ? undefined
       : {
-          ...(tls.caFile === undefined ? {} : { ca: [pemFile('KAFKA_SSL_CA_FILE', tls.caFile)] }),
-          ...(tls.certFile === undefined ? {} : { cert: pemFile('KAFKA_SSL_CERT_FILE', tls.certFile) }),
-          ...(tls.keyFile === undefined ? {} : { key: pemFile('KAFKA_SSL_KEY_FILE', tls.keyFile) }),
+          ...(tls.ca === undefined ? {} : { ca: tls.ca }),
+          ...(tls.cert === undefined ? {} : { cert: tls.cert }),
+          ...(tls.key === undefined ? {} : { key: tls.key }),
         };
   return {
     ...(ssl === undefined ? {} : { ssl: Object.keys(ssl).length === 0 ? true : ssl }),
@@ -62,10 +57,9 @@ export function kafkaSecurity(settings: Pick<KafkaSettings, 'tls' | 'sasl'>): {
   };
 }
 
-function pemFile(setting: string, file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError([`${setting} ${file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? error}`]);
-  }
+/** The warning a setting that sends the SASL password in clear text deserves; undefined for any other. */
+export function clearTextPasswordWarning(settings: Pick<KafkaSettings, 'tls' | 'sasl'>): string | undefined {
+  return settings.sasl?.mechanism === 'plain' && settings.tls === undefined
+    ? 'KAFKA_SASL_MECHANISM=plain without KAFKA_SSL=on sends the password to the brokers in clear text'
+    : undefined;
 }

@@ -1,6 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../../../src/adapters/config/config.js';
 import { configProblems } from '../../../support/config-problems.js';
 import { expect } from '../../../support/expect.js';
+
+/** PEM files made for these tests alone: an authority, a client certificate it signed, and the client's key. */
+const fixture = (name: string) => fileURLToPath(new URL(`../../../../../test/fixtures/tls/${name}`, import.meta.url));
 
 describe('Configuration of Kafka and the outbox relay', () => {
   it('has no Kafka without KAFKA_BROKERS, and the relay on with its defaults', () => {
@@ -9,17 +16,23 @@ describe('Configuration of Kafka and the outbox relay', () => {
     expect(config.relay).to.deep.equal({ enabled: true, pollIntervalMs: 1000, batchSize: 500, publishStallMs: 3000 });
   });
 
-  it('speaks TLS and SASL to the brokers only when asked, with the files and credentials as given', () => {
+  it('speaks TLS and SASL to the brokers only when asked, with the files read and the credentials as given', () => {
     const brokers = { KAFKA_BROKERS: 'kafka-1:9093' };
     expect(loadConfig(brokers).kafka).to.not.have.any.keys('tls', 'sasl');
     expect(loadConfig({ ...brokers, KAFKA_SSL: 'ON' }).kafka!.tls).to.deep.equal({
-      caFile: undefined,
-      certFile: undefined,
-      keyFile: undefined,
+      ca: undefined,
+      cert: undefined,
+      key: undefined,
     });
-    expect(loadConfig({ ...brokers, KAFKA_SSL_CA_FILE: '/etc/kafka/ca.pem' }).kafka!.tls).to.include({
-      caFile: '/etc/kafka/ca.pem',
-    });
+    const tls = loadConfig({
+      ...brokers,
+      KAFKA_SSL_CA_FILE: fixture('authority.pem'),
+      KAFKA_SSL_CERT_FILE: fixture('client.pem'),
+      KAFKA_SSL_KEY_FILE: fixture('client.key'),
+    }).kafka!.tls!;
+    expect(tls.ca).to.deep.equal([readFileSync(fixture('authority.pem'), 'utf8').trim()]);
+    expect(tls.cert).to.equal(readFileSync(fixture('client.pem'), 'utf8'));
+    expect(tls.key).to.equal(readFileSync(fixture('client.key'), 'utf8'));
     expect(
       loadConfig({
         ...brokers,
@@ -30,12 +43,30 @@ describe('Configuration of Kafka and the outbox relay', () => {
     ).to.deep.equal({ mechanism: 'scram-sha-512', username: 'campaigns', password: ' with spaces ' });
   });
 
+  it('refuses at startup a PEM file that cannot be read or used, naming the setting and the file', () => {
+    const brokers = { KAFKA_BROKERS: 'kafka-1:9093' };
+    const missing = join(tmpdir(), 'no-such-dir', 'ca.pem');
+    expect(configProblems({ ...brokers, KAFKA_SSL_CA_FILE: missing })[0]).to.equal(
+      `KAFKA_SSL_CA_FILE ${missing} cannot be read: ENOENT`,
+    );
+    expect(configProblems({ ...brokers, KAFKA_SSL_CA_FILE: fixture('client.key') })[0]).to.match(
+      /^KAFKA_SSL_CA_FILE .* holds no PEM certificate$/,
+    );
+    const client = { KAFKA_SSL_CERT_FILE: fixture('client.pem') };
+    expect(configProblems({ ...brokers, ...client, KAFKA_SSL_KEY_FILE: fixture('client-encrypted.key') })[0]).to.match(
+      /cannot be used together .*the key is encrypted/,
+    );
+    expect(configProblems({ ...brokers, ...client, KAFKA_SSL_KEY_FILE: fixture('authority.pem') })[0]).to.match(
+      /^KAFKA_SSL_CERT_FILE .* and KAFKA_SSL_KEY_FILE .* cannot be used together/,
+    );
+  });
+
   it('refuses TLS and SASL settings that cannot work together, never naming the password', () => {
     const brokers = { KAFKA_BROKERS: 'kafka-1:9093' };
     expect(configProblems({ ...brokers, KAFKA_SSL: 'off', KAFKA_SSL_CA_FILE: '/ca.pem' })[0]).to.match(
       /^KAFKA_SSL is off/,
     );
-    expect(configProblems({ ...brokers, KAFKA_SSL_CERT_FILE: '/client.pem' })[0]).to.match(/go together/);
+    expect(configProblems({ ...brokers, KAFKA_SSL_CERT_FILE: fixture('client.pem') })[0]).to.match(/go together/);
     expect(configProblems({ ...brokers, KAFKA_SSL: 'yes' })[0]).to.match(/^KAFKA_SSL /);
     expect(configProblems({ ...brokers, KAFKA_SASL_MECHANISM: 'gssapi' })[0]).to.match(/^KAFKA_SASL_MECHANISM /);
     expect(configProblems({ ...brokers, KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u' })[0]).to.match(
