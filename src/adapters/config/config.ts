@@ -1,7 +1,4 @@
-import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createSecureContext } from 'node:tls';
 import { z } from 'zod';
 import { MIN_SECRET_BYTES } from '../auth/development-secret.js';
 import {
@@ -10,6 +7,7 @@ import {
   NODE_KEEP_ALIVE_BUFFER_MS,
 } from '../http/server-limits.js';
 import type { DatabaseLocation } from '../persistence/knex/open-database.js';
+import { type KafkaTls, readTlsFiles } from './kafka-tls-files.js';
 import { type TracingSettings, tracingSettings } from './tracing-config.js';
 import { isUriReference } from './uri-reference.js';
 
@@ -17,6 +15,8 @@ export type AuthSettings =
   | { mode: 'secret'; secret: string }
   | { mode: 'jwks'; jwksUrl: URL }
   | { mode: 'development' };
+
+export type { KafkaTls } from './kafka-tls-files.js';
 
 export interface KafkaSettings {
   brokers: string[];
@@ -33,16 +33,6 @@ export interface KafkaSettings {
   tls?: KafkaTls | undefined;
   /** SASL authentication (KAFKA_SASL_*); undefined: none. */
   sasl?: KafkaSasl | undefined;
-}
-
-/**
- * What the PEM files hold, read and checked at startup: the authorities that sign the brokers' certificates (else
- * the system's), and a client certificate with its key.
- */
-export interface KafkaTls {
-  ca?: string[] | undefined;
-  cert?: string | undefined;
-  key?: string | undefined;
 }
 
 export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
@@ -327,8 +317,10 @@ function kafkaSecurity(v: z.infer<typeof schema>): Pick<KafkaSettings, 'tls' | '
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const tls = v.KAFKA_SSL === 'on' || (v.KAFKA_SSL === undefined && anyFile);
+  const read = tls ? readTlsFiles(files) : undefined;
+  if (read !== undefined && 'problem' in read) throw new ConfigError([read.problem]);
   return {
-    ...(tls ? { tls: tlsMaterial(files) } : {}),
+    ...(read === undefined ? {} : { tls: read }),
     ...(mechanism === undefined
       ? {}
       : { sasl: { mechanism: mechanism as KafkaSasl['mechanism'], username: username!, password: password! } }),
@@ -364,52 +356,4 @@ export function databaseLocation(
     ]);
   if (sqlitePath !== undefined) return { kind: 'sqlite', filename: resolve(sqlitePath) };
   throw new ConfigError(['DATABASE_URL must be postgres://user@host:port/database or sqlite:path/to/file.sqlite']);
-}
-
-/** The PEM files read and checked now, before anything starts: one that cannot be used is a configuration error. */
-function tlsMaterial(files: { caFile?: string; certFile?: string; keyFile?: string }): KafkaTls {
-  const { caFile, certFile, keyFile } = files;
-  const ca = caFile === undefined ? undefined : authorities(caFile);
-  const cert = certFile === undefined ? undefined : pemText('KAFKA_SSL_CERT_FILE', certFile);
-  const key = keyFile === undefined ? undefined : pemText('KAFKA_SSL_KEY_FILE', keyFile);
-  if (cert !== undefined && key !== undefined) {
-    try {
-      createSecureContext({ cert, key });
-    } catch (error) {
-      const reason = (error as Error).message;
-      throw new ConfigError([
-        `KAFKA_SSL_CERT_FILE ${certFile} and KAFKA_SSL_KEY_FILE ${keyFile} cannot be used together (${reason})${
-          /decrypt|passphrase|bad password/i.test(reason)
-            ? ': the key is encrypted; give it unencrypted (openssl pkey -in <key> -out <key>.pem), readable by the service alone'
-            : ": the key must be the certificate's, both as PEM"
-        }`,
-      ]);
-    }
-  }
-  return { ca, cert, key };
-}
-
-const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
-
-function authorities(file: string): string[] {
-  const certificates = pemText('KAFKA_SSL_CA_FILE', file).match(PEM_CERTIFICATE) ?? [];
-  if (certificates.length === 0) throw new ConfigError([`KAFKA_SSL_CA_FILE ${file} holds no PEM certificate`]);
-  for (const certificate of certificates) {
-    try {
-      new X509Certificate(certificate);
-    } catch (error) {
-      throw new ConfigError([
-        `KAFKA_SSL_CA_FILE ${file} holds a certificate that cannot be read (${(error as Error).message})`,
-      ]);
-    }
-  }
-  return certificates;
-}
-
-function pemText(setting: string, file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError([`${setting} ${file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? error}`]);
-  }
 }
