@@ -109,8 +109,9 @@ export class KafkaEventPublisher implements EventPublisher {
   }
 
   /**
-   * Sends a partition's messages in order, in sends of at most RECORD_BATCH_BYTES each (less when the topic takes less), one after the other: the
-   * first refused send stops it. Answers the events acknowledged (the partition's first ones) and the refusal.
+   * Sends a partition's messages in order, in sends of at most RECORD_BATCH_BYTES each (less when the topic takes
+   * less), one after the other: the first refused send stops it. Answers the events acknowledged (the partition's
+   * first ones) and the refusal.
    */
   private async sendInTurn(
     producer: Producer,
