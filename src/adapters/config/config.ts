@@ -132,11 +132,16 @@ function isHttpUrl(text: string): boolean {
 
 /** One of `values` (written in lower case), in any letter case; an empty value is unset and reads as `unset`. */
 function oneOf<const T extends readonly [string, ...string[]]>(values: T, unset: T[number]) {
+  return optionalOneOf(values).transform((v) => v ?? unset);
+}
+
+/** The same, for a setting whose being unset means something of its own: unset reads as undefined. */
+function optionalOneOf<const T extends readonly [string, ...string[]]>(values: T) {
   const message = `must be one of ${values.join(', ')} (in any letter case)`;
   return optionalText
     .transform((v) => v?.toLowerCase())
     .refine((v) => v === undefined || values.includes(v), { message })
-    .transform((v) => (v ?? unset) as T[number]);
+    .transform((v) => v as T[number] | undefined);
 }
 
 const schema = z.object({
@@ -176,19 +181,11 @@ const schema = z.object({
   KAFKA_TOPIC_PARTITIONS: wholeNumber(1, 10_000, 3),
   KAFKA_TOPIC_REPLICATION_FACTOR: optionalWholeNumber(1, 32),
   KAFKA_TOPIC_MIN_INSYNC_REPLICAS: optionalWholeNumber(1, 32),
-  KAFKA_SSL: optionalText
-    .transform((v) => v?.toLowerCase())
-    .refine((v) => v === undefined || v === 'on' || v === 'off', {
-      message: 'must be one of on, off (in any letter case)',
-    }),
+  KAFKA_SSL: optionalOneOf(['on', 'off']),
   KAFKA_SSL_CA_FILE: optionalText,
   KAFKA_SSL_CERT_FILE: optionalText,
   KAFKA_SSL_KEY_FILE: optionalText,
-  KAFKA_SASL_MECHANISM: optionalText
-    .transform((v) => v?.toLowerCase())
-    .refine((v) => v === undefined || (SASL_MECHANISMS as readonly string[]).includes(v), {
-      message: `must be one of ${SASL_MECHANISMS.join(', ')} (in any letter case)`,
-    }),
+  KAFKA_SASL_MECHANISM: optionalOneOf(SASL_MECHANISMS),
   KAFKA_SASL_USERNAME: optionalText,
   KAFKA_SASL_PASSWORD: z
     .string()
@@ -321,9 +318,7 @@ function kafkaSecurity(v: z.infer<typeof schema>): Pick<KafkaSettings, 'tls' | '
   if (read !== undefined && 'problem' in read) throw new ConfigError([read.problem]);
   return {
     ...(read === undefined ? {} : { tls: read }),
-    ...(mechanism === undefined
-      ? {}
-      : { sasl: { mechanism: mechanism as KafkaSasl['mechanism'], username: username!, password: password! } }),
+    ...(mechanism === undefined ? {} : { sasl: { mechanism, username: username!, password: password! } }),
   };
 }
 
