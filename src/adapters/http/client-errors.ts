@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { METHODS, type Server, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { afterOwedAnswers } from './connection-answers.js';
-import { STATUS_BY_CODE } from './error-statuses.js';
-import type { ParserRefusalSeen } from './parser-refusal.js';
+import { type ParserRefusalSeen, refusalAnswer } from './parser-refusal.js';
 
 /** What node:http tells of a request it refused: its parser's error code, the bytes and where it stopped. */
 export interface ClientError {
@@ -86,20 +84,10 @@ function answerAlreadyWritten(socket: Duplex): boolean {
 
 /** The answer to a request node:http refused, told to `seen` (the request's log line) as it is made. */
 export function clientErrorAnswer(error: ClientError, seen?: ParserRefusalSeen): string {
-  const requestId = randomUUID();
   const { code, message } = refusalOf(error);
-  const status = STATUS_BY_CODE[code] ?? 400;
-  seen?.({ requestId, status, method: knownMethod(error) });
-  const body = JSON.stringify({ code, message, requestId });
-  return (
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
-    'Content-Type: application/json; charset=utf-8\r\n' +
-    `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-    `X-Request-Id: ${requestId}\r\n` +
-    'Cache-Control: no-store\r\n' +
-    'X-Content-Type-Options: nosniff\r\n' +
-    `Connection: close\r\n\r\n${body}`
-  );
+  const { status, headers, body } = refusalAnswer(code, message, knownMethod(error), seen);
+  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  return `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${lines.join('')}Connection: close\r\n\r\n${body}`;
 }
 
 function refusalOf(error: ClientError): Refusal {

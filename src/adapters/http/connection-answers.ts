@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type RequestListener, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { STATUS_BY_CODE } from './error-statuses.js';
-import type { ParserRefusalSeen } from './parser-refusal.js';
+import { type ParserRefusalSeen, refusalAnswer } from './parser-refusal.js';
 
 /**
  * At most this many requests of one connection are carried out at a time: a client may send more before it reads
@@ -13,8 +11,6 @@ export const MAX_REQUESTS_IN_FLIGHT_PER_CONNECTION = 16;
 
 /** An answer whose bytes reach the client no further for this long loses its connection: a client that never reads. */
 export const ANSWER_READ_TIMEOUT_MS = 30_000;
-
-const TOO_MANY = 'TOO_MANY_PIPELINED_REQUESTS';
 
 /** The answers a connection owes, and what waits for them all to be written. */
 class OwedAnswers {
@@ -122,22 +118,10 @@ export function afterOwedAnswers(socket: Duplex, answer: () => void): void {
 }
 
 function refuse(response: ServerResponse, method: string | null, seen?: ParserRefusalSeen): void {
-  const requestId = randomUUID();
-  const status = STATUS_BY_CODE[TOO_MANY]!;
-  seen?.({ requestId, status, method });
-  const body = JSON.stringify({
-    code: TOO_MANY,
-    message: `At most ${MAX_REQUESTS_IN_FLIGHT_PER_CONNECTION} requests of one connection are carried out at a time: read their answers before sending more, and send this one again`,
-    requestId,
-  });
+  const message = `At most ${MAX_REQUESTS_IN_FLIGHT_PER_CONNECTION} requests of one connection are carried out at a time: read their answers before sending more, and send this one again`;
+  const { status, headers, body } = refusalAnswer('TOO_MANY_PIPELINED_REQUESTS', message, method, seen);
   response.shouldKeepAlive = false;
-  response.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(body),
-    'X-Request-Id': requestId,
-    'Cache-Control': 'no-store',
-    'X-Content-Type-Options': 'nosniff',
-  });
+  response.writeHead(status, headers);
   response.end(body);
 }
 
