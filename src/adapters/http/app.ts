@@ -1,3 +1,4 @@
+import type Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { TokenVerifier } from '../auth/token-verifier.js';
@@ -7,6 +8,7 @@ import { type ConsoleAsset, consoleRouter } from './console-routes.js';
 import { cors } from './cors.js';
 import { type OperationsEndpoints, operationsRouter } from './operations-routes.js';
 import { requestEnvelope } from './request-envelope.js';
+import { serverWideOptions } from './server-wide-options.js';
 
 export interface HttpAppOptions {
   useCases: CampaignUseCases;
@@ -33,22 +35,18 @@ export function createHttpApp(options: HttpAppOptions): Koa {
   );
   // Inside the envelope, so that its answers carry the request id and leave as JSON; only when origins are listed.
   if (options.corsOrigins && options.corsOrigins.length > 0) app.use(cors(options.corsOrigins));
-  const prefixes = ['/api/v1', ...(options.basePath ? [`${options.basePath}/api/v1`] : [])];
-  for (const prefix of prefixes) {
-    const router = campaignRouter(prefix, options.useCases, options.verifier);
+  const routers: Router[] = [];
+  for (const prefix of ['/api/v1', ...(options.basePath ? [`${options.basePath}/api/v1`] : [])]) {
+    routers.push(campaignRouter(prefix, options.useCases, options.verifier));
+  }
+  if (options.operations) routers.push(operationsRouter(options.operations));
+  if (options.consoleAssets) {
+    routers.push(consoleRouter(['', ...(options.basePath ? [options.basePath] : [])], options.consoleAssets));
+  }
+  app.use(serverWideOptions(routers));
+  for (const router of routers) {
     app.use(router.routes());
     app.use(router.allowedMethods());
-  }
-  // After the API, so that no API request pays for matching the operations' or the console's paths.
-  if (options.operations) {
-    const operations = operationsRouter(options.operations);
-    app.use(operations.routes());
-    app.use(operations.allowedMethods());
-  }
-  if (options.consoleAssets) {
-    const console = consoleRouter(['', ...(options.basePath ? [options.basePath] : [])], options.consoleAssets);
-    app.use(console.routes());
-    app.use(console.allowedMethods());
   }
   return app;
 }

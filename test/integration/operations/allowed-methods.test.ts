@@ -70,6 +70,27 @@ describe('The Allow header', function () {
     expect(answer.headers).not.to.have.property('allow');
   });
 
+  it('answers OPTIONS * (the server as a whole) 200 with every method some route answers', async () => {
+    const answer = await send('OPTIONS', '*');
+    expect(answer.status).to.equal(200);
+    expect(answer.body).to.equal('');
+    expect(allowed(answer)).to.have.members([...new Set(ROUTES.flatMap(([, methods]) => methods))]);
+  });
+
+  it('refuses * as the target of any method but OPTIONS with a 400 JSON answer naming it (generated)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...PARSED_METHODS.filter((method) => method !== 'OPTIONS')), async (method) => {
+        const answer = await send(method, '*');
+        expect(answer.status, method).to.equal(400);
+        if (method === 'HEAD') return;
+        const body = JSON.parse(answer.body);
+        expect(body.code).to.equal('INVALID_REQUEST');
+        expect(body.message).to.contain(method);
+      }),
+      propertyParameters(40),
+    );
+  });
+
   it('is, for any method on any path, either absent or the path’s methods with OPTIONS, never empty (generated)', async () => {
     const mounted = ROUTES.flatMap(
       ([path, methods]): Array<[string, string[] | undefined]> => [

@@ -3,6 +3,7 @@ import { eventually } from '../../support/eventually.js';
 import { expect } from '../../support/expect.js';
 import { BROKER_START_TIMEOUT_MS, testKafkaBrokers } from '../../support/kafka-global.js';
 import { sample } from '../../support/metric-sample.js';
+import { rawExchange } from '../../support/raw-http.js';
 import { type RelayProcess, relayCliRuns } from '../../support/relay-process.js';
 import { uniqueTopic } from '../../support/topic-reader.js';
 
@@ -50,6 +51,9 @@ describe('npm run relay answers probes and scrapes on RELAY_PORT', function () {
     expect(sample(metrics, 'outbox_relay_degraded')).to.equal(0);
     expect(sample(metrics, 'outbox_backlog_events')).to.equal(0);
     expect((await get(base, '/api/v1/campaigns')).status, 'no API').to.equal(404);
+    const serverWide = await rawExchange(base, 'OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(serverWide.status).to.equal(200);
+    expect(serverWide.headers.allow?.split(', ')).to.have.members(['GET', 'HEAD', 'OPTIONS']);
     expect((await relay.stop()).code, relay.output.join('')).to.equal(0);
   });
 
@@ -72,7 +76,9 @@ describe('npm run relay answers probes and scrapes on RELAY_PORT', function () {
 
   it('listens on no port without RELAY_PORT', async () => {
     relay = runs.start({ LOG_LEVEL: 'info' });
-    await eventually('it started', () => lines().some((line) => line.msg.startsWith('outbox relay started')));
+    await eventually('it started', () => lines().some((line) => line.msg.startsWith('outbox relay started')), {
+      timeoutMs: 30_000,
+    });
     expect(lines().filter((line) => line.msg.includes('answers /health/live'))).to.deep.equal([]);
     expect((await relay.stop()).code, relay.output.join('')).to.equal(0);
   });
