@@ -1,4 +1,4 @@
-import type { PendingEvent, PendingEvents } from '../../src/application/index.js';
+import type { OutboxEntry, PendingEvent, PendingEvents } from '../../src/application/index.js';
 
 interface Row extends PendingEvent {
   publishedAt: Date | null;
@@ -13,6 +13,8 @@ export class InMemoryPendingEvents implements PendingEvents {
   readonly journal: string[] = [];
   private markFailure: Error | undefined;
   private heldMarks: Array<() => void> | undefined;
+  /** Restores so far: events appended after one get positions handed out before, under new ids. */
+  private restores = 0;
 
   /** Appends `count` events of one campaign and answers them. */
   append(count: number, aggregateId = '42'): PendingEvent[] {
@@ -37,7 +39,7 @@ export class InMemoryPendingEvents implements PendingEvents {
     const sequence = BigInt(this.rows.length + 1);
     const row: Row = {
       sequence,
-      eventId: `event-${sequence}`,
+      eventId: this.restores === 0 ? `event-${sequence}` : `event-${sequence}.${this.restores}`,
       type: 'CampaignStarted',
       aggregateId,
       occurredAt: new Date('2030-01-01T12:00:00Z'),
@@ -47,6 +49,19 @@ export class InMemoryPendingEvents implements PendingEvents {
     };
     this.rows.push(row);
     return row;
+  }
+
+  /**
+   * The outbox as a backup taken when it held `sequence` rows holds it: the rows past it are gone, as if a database
+   * restored from it or a lagging replica took the primary's place, and their positions go to the next events.
+   */
+  restore(sequence: bigint): void {
+    this.rows.splice(Number(sequence));
+    this.restores++;
+  }
+
+  get length(): number {
+    return this.rows.length;
   }
 
   get unpublished(): bigint[] {
@@ -75,10 +90,9 @@ export class InMemoryPendingEvents implements PendingEvents {
     return unpublished.length > batch.length;
   }
 
-  async noneMarkedPublished(batch: readonly PendingEvent[]): Promise<boolean> {
+  async stillWaiting(batch: readonly OutboxEntry[]): Promise<boolean> {
     this.journal.push(`check ${batch.map((event) => event.sequence).join(',')}`);
-    const sequences = new Set(batch.map((event) => event.sequence));
-    return this.rows.every((row) => !sequences.has(row.sequence) || row.publishedAt === null);
+    return batch.every((event) => this.rows.some((row) => holds(row, event) && row.publishedAt === null));
   }
 
   /** Marks these events published as another relay would, without this relay's knowing. */
@@ -102,7 +116,7 @@ export class InMemoryPendingEvents implements PendingEvents {
     for (const release of held) release();
   }
 
-  async markPublished(sequences: readonly bigint[], at: Date): Promise<void> {
+  async markPublished(events: readonly OutboxEntry[], at: Date): Promise<void> {
     if (this.heldMarks !== undefined) {
       const held = this.heldMarks;
       await new Promise<void>((resolve) => held.push(resolve));
@@ -110,7 +124,11 @@ export class InMemoryPendingEvents implements PendingEvents {
     const failure = this.markFailure;
     this.markFailure = undefined;
     if (failure !== undefined) throw failure;
-    this.journal.push(`mark ${sequences.join(',')}`);
-    for (const row of this.rows) if (sequences.includes(row.sequence)) row.publishedAt = at;
+    this.journal.push(`mark ${events.map((event) => event.sequence).join(',')}`);
+    for (const row of this.rows) if (events.some((event) => holds(row, event))) row.publishedAt = at;
   }
+}
+
+function holds(row: OutboxEntry, event: OutboxEntry): boolean {
+  return row.sequence === event.sequence && row.eventId === event.eventId;
 }

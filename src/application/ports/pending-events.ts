@@ -22,17 +22,27 @@ export interface PendingEvent {
   readonly traceContext?: TraceContext;
 }
 
+/**
+ * One event of the outbox: its position and its id. The id alone is never given to another event; a position may
+ * be, by a database restored from a backup or replaced under a running relay.
+ */
+export type OutboxEntry = Pick<PendingEvent, 'sequence' | 'eventId'>;
+
 /** The committed outbox rows that no relay has published yet. */
 export interface PendingEvents {
   /** Up to `limit` unpublished events, lowest sequence first; only those after the sequence `after` when given. */
   next(limit: number, after?: bigint): Promise<PendingEvent[]>;
-  markPublished(sequences: readonly bigint[], at: Date): Promise<void>;
+  /** Marks each of the events published where the outbox still holds it at its position. */
+  markPublished(events: readonly OutboxEntry[], at: Date): Promise<void>;
   /**
    * Whether an unpublished event of the batch's aggregates with a lower sequence than the batch's last is not in
    * the batch: one committed after a read that went past its sequence (a database that hands sequences out before
    * commit lets a row appear below rows read already). Always false where rows appear in sequence order.
    */
   leftBehind(batch: readonly PendingEvent[]): Promise<boolean>;
-  /** Whether no event of the batch has been marked published since it was read, by this relay or another. */
-  noneMarkedPublished(batch: readonly PendingEvent[]): Promise<boolean>;
+  /**
+   * Whether the outbox still holds every event of the batch at its position, unpublished: none marked since it was
+   * read, by this relay or another, and none of the positions handed to another event since.
+   */
+  stillWaiting(batch: readonly OutboxEntry[]): Promise<boolean>;
 }

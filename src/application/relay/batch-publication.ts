@@ -33,10 +33,7 @@ export async function publishAndMark(batch: readonly PendingEvent[], how: BatchP
   try {
     if (how.readPast && (await pending.leftBehind(batch))) return { published: 0, leftBehind: true };
     await how.publish(batch);
-    await pending.markPublished(
-      batch.map((event) => event.sequence),
-      clock.now(),
-    );
+    await pending.markPublished(batch, clock.now());
     return { published: batch.length };
   } catch (error) {
     // Whatever is not marked goes again as it was (an acknowledged batch whose mark failed, too).
@@ -44,12 +41,13 @@ export async function publishAndMark(batch: readonly PendingEvent[], how: BatchP
       return { published: 0, failure: error, unsettled: batch };
     }
     const acknowledged = new Set(error.acknowledged.map((event) => event.sequence));
+    const marked = batch.filter((event) => acknowledged.has(event.sequence));
     try {
-      await pending.markPublished([...acknowledged], clock.now());
+      await pending.markPublished(marked, clock.now());
     } catch (markError) {
       return { published: 0, failure: markError, unsettled: batch };
     }
     const unsettled = batch.filter((event) => !acknowledged.has(event.sequence));
-    return { published: acknowledged.size, failure: error, unsettled };
+    return { published: marked.length, failure: error, unsettled };
   }
 }

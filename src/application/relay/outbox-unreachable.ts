@@ -17,9 +17,9 @@ export class OutboxUnreachable extends Error {
 export function reachingTheOutbox(pending: PendingEvents): PendingEvents {
   return {
     next: (limit, after) => saidAsUnreachable(pending.next(limit, after)),
-    markPublished: (sequences, at) => saidAsUnreachable(pending.markPublished(sequences, at)),
+    markPublished: (events, at) => saidAsUnreachable(pending.markPublished(events, at)),
     leftBehind: (batch) => saidAsUnreachable(pending.leftBehind(batch)),
-    noneMarkedPublished: (batch) => saidAsUnreachable(pending.noneMarkedPublished(batch)),
+    stillWaiting: (batch) => saidAsUnreachable(pending.stillWaiting(batch)),
   };
 }
 

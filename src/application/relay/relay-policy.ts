@@ -384,16 +384,17 @@ export class RelayPolicy {
 
   /**
    * Sends again, exactly as they were, the failed batches whose retry is due. One kept while the relay stood by
-   * goes only if the outbox shows none of it published since (by another relay); otherwise the lane reads anew.
-   * The others were checked before their first send already: a second check could only divide what the broker
-   * may hold.
+   * goes only if the outbox still holds all of it unpublished (another relay may have published it); otherwise the
+   * lane reads anew. The others were checked before their first send already: a second check could only divide
+   * what the broker may hold. (Their events go again even if a database restored under the relay lost them: they
+   * were committed, and the mark, by event id, marks none of the events given their positions since.)
    */
   private async sendUnsettledDue(): Promise<void> {
     const due = this.lanes.takeUnsettledDue();
     for (const [i, { lane, batch, keptWhileStandingBy }] of due.entries()) {
       let unpublished: boolean;
       try {
-        unpublished = !keptWhileStandingBy || (await this.ports.pending.noneMarkedPublished(batch));
+        unpublished = !keptWhileStandingBy || (await this.ports.pending.stillWaiting(batch));
       } catch (error) {
         for (const kept of due.slice(i)) this.lanes.keepUnsettled(kept.lane, kept.batch, kept.keptWhileStandingBy);
         throw error;

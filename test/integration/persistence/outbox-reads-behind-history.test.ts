@@ -86,9 +86,7 @@ describe('Every read of the waiting outbox rows (PostgreSQL)', function () {
         new Set(checked.map((event) => event.aggregateId)).size,
         () => pending.leftBehind(checked),
       ),
-      'the relay checking a batch is still unpublished': await read(batch.length, () =>
-        pending.noneMarkedPublished(batch),
-      ),
+      'the relay checking a batch is still unpublished': await read(batch.length, () => pending.stillWaiting(batch)),
       'a scrape reading the backlog': await read(3, () => backlog.backlog()),
     };
   }

@@ -20,7 +20,12 @@ type Step =
   | { kind: 'commitLate' }
   | { kind: 'pause'; ms: number }
   /** Another relay holds the lease for a while (it publishes nothing here): this one stands by, then leads again. */
-  | { kind: 'leaseLost'; ms: number };
+  | { kind: 'leaseLost'; ms: number }
+  /**
+   * The database goes back to a backup that held the oldest `kept` rows (a restore, a lagging replica promoted):
+   * the rows after them are gone, and their positions go to the next events.
+   */
+  | { kind: 'restore'; kept: number };
 
 const campaign = fc.integer({ min: 0, max: CAMPAIGNS - 1 });
 const step: fc.Arbitrary<Step> = fc.oneof(
@@ -32,6 +37,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('commitLate' as const) }),
   { arbitrary: fc.record({ kind: fc.constant('pause' as const), ms: fc.integer({ min: 0, max: 6 }) }), weight: 2 },
   fc.record({ kind: fc.constant('leaseLost' as const), ms: fc.integer({ min: 0, max: 12 }) }),
+  fc.record({ kind: fc.constant('restore' as const), kept: fc.nat({ max: 40 }) }),
 );
 const outcome: fc.Arbitrary<Outcome> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('ack' as const), afterMs: fc.integer({ min: 0, max: 4 }) }), weight: 3 },
@@ -81,7 +87,7 @@ describe('The outbox relay’s delivery, generated: any commits, any broker fail
     expect(broker.written.map((event) => event.eventId)).to.deep.equal(['event-1', 'event-2', 'event-3', 'event-4']);
   });
 
-  it('writes every committed event to the broker exactly once and in order per campaign, when the broker recognises a batch sent again as it was', async () => {
+  it('writes every committed event to the broker exactly once and in order per campaign, when the broker recognises a batch sent again as it was, and none the database lost to a restore in place of one it holds', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(step, { minLength: 1, maxLength: 40 }),
@@ -101,7 +107,8 @@ describe('The outbox relay’s delivery, generated: any commits, any broker fail
             signal,
             lease.leadership,
           );
-          const committed: PendingEvent[] = [];
+          let committed: PendingEvent[] = [];
+          const lost = new Set<string>();
           // At most one uncommitted row per campaign: its next change waits for that transaction (the row lock).
           const uncommitted = new Map<number, { event: PendingEvent; commit: () => void }>();
           const commit = (campaignIndex: number) => {
@@ -123,6 +130,12 @@ describe('The outbox relay’s delivery, generated: any commits, any broker fail
               } else if (next.kind === 'commitLate') {
                 const [oldest] = uncommitted.keys();
                 if (oldest !== undefined) commit(oldest);
+              } else if (next.kind === 'restore') {
+                for (const campaignIndex of [...uncommitted.keys()]) commit(campaignIndex);
+                const kept = committed.filter((event) => event.sequence <= BigInt(next.kept));
+                for (const event of committed) if (!kept.includes(event)) lost.add(event.eventId);
+                committed = kept;
+                outbox.restore(BigInt(Math.min(next.kept, outbox.length)));
               } else if (next.kind === 'leaseLost') {
                 lease.takeAway();
                 await sleep(next.ms);
@@ -147,10 +160,13 @@ describe('The outbox relay’s delivery, generated: any commits, any broker fail
           for (const event of broker.written) writes.set(event.eventId, (writes.get(event.eventId) ?? 0) + 1);
           const repeated = [...writes].filter(([, times]) => times > 1).map(([eventId]) => eventId);
           expect(repeated, 'events written more than once').to.deep.equal([]);
-          expect([...writes.keys()].sort(), 'events written').to.deep.equal(committed.map((e) => e.eventId).sort());
+          const held = [...writes.keys()].filter((eventId) => !lost.has(eventId));
+          expect(held.sort(), 'events written').to.deep.equal(committed.map((e) => e.eventId).sort());
           for (const log of broker.logs.values()) {
             for (let c = 0; c < CAMPAIGNS; c++) {
-              const sequences = log.filter((event) => event.aggregateId === String(c)).map((e) => e.sequence);
+              const sequences = log
+                .filter((event) => event.aggregateId === String(c) && !lost.has(event.eventId))
+                .map((e) => e.sequence);
               expect(sequences, `campaign ${c} in write order`).to.deep.equal(
                 [...sequences].sort((a, b) => (a < b ? -1 : 1)),
               );

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { PendingEvent, PendingEvents } from '../../../application/index.js';
+import type { OutboxEntry, PendingEvent, PendingEvents } from '../../../application/index.js';
 import { markPublishedQuery } from '../postgres/outbox-statements.js';
 import { writeOnPooledConnection } from '../postgres/pooled-connection.js';
 import { toDate } from '../rows/database-values.js';
@@ -62,24 +62,31 @@ export class KnexPendingEvents implements PendingEvents {
     return Number(row?.n) > batch.length;
   }
 
-  async noneMarkedPublished(batch: readonly PendingEvent[]): Promise<boolean> {
+  async stillWaiting(batch: readonly OutboxEntry[]): Promise<boolean> {
     if (batch.length === 0) return true;
-    // By primary key alone: given `published_at IS NOT NULL` as a condition, PostgreSQL may walk every published
-    // row in `outbox_unpublished` when its statistics say there are none.
+    // By primary key: given `published_at IS NULL` as a condition, PostgreSQL may walk `outbox_unpublished`
+    // instead, every published row of it when its statistics say there are none.
     const [row] = await this.db('outbox')
-      .select(this.db.raw('count(published_at) AS n'))
+      .select(this.db.raw('count(*) AS present, count(published_at) AS published'))
       .whereIn(
         'sequence',
         batch.map((event) => event.sequence.toString()),
+      )
+      .whereIn(
+        'event_id',
+        batch.map((event) => event.eventId),
       );
-    return Number(row?.n) === 0;
+    return Number(row?.present) === batch.length && Number(row?.published) === 0;
   }
 
-  /** One UPDATE for the whole batch; the exact sequences, never a range, so a row committed late is not skipped. */
-  async markPublished(sequences: readonly bigint[], at: Date): Promise<void> {
-    if (sequences.length === 0) return;
-    if (!this.onPostgres) return markPublishedWithoutSync(this.db, sequences, at);
-    await writeOnPooledConnection(this.db, (connection) => connection.query(markPublishedQuery(sequences, at)));
+  /**
+   * One UPDATE for the whole batch; the exact sequences, never a range, so a row committed late is not skipped,
+   * and their event ids, so a position handed to another event since is not marked for this one.
+   */
+  async markPublished(events: readonly OutboxEntry[], at: Date): Promise<void> {
+    if (events.length === 0) return;
+    if (!this.onPostgres) return markPublishedWithoutSync(this.db, events, at);
+    await writeOnPooledConnection(this.db, (connection) => connection.query(markPublishedQuery(events, at)));
   }
 }
 

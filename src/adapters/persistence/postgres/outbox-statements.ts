@@ -1,3 +1,4 @@
+import type { OutboxEntry } from '../../../application/index.js';
 import type { QueryConfig } from './postgres-transaction.js';
 
 /**
@@ -11,12 +12,14 @@ import type { QueryConfig } from './postgres-transaction.js';
 const MARK_PUBLISHED =
   'UPDATE outbox SET published_at = $1 ' +
   "FROM (SELECT set_config('synchronous_commit', 'off', true)) AS without_flush " +
-  'WHERE sequence = ANY($2::bigint[])';
+  'WHERE sequence = ANY($2::bigint[]) AND event_id = ANY($3::text[])';
 
 /**
- * The relay's mark of a batch: prepared once per connection, its sequences one array. As a statement of one
- * parameter per sequence it was built by Knex, sent and planned anew for every batch.
+ * The relay's mark of a batch: prepared once per connection, its sequences one array and its event ids another
+ * (a row is marked only while it holds one of the batch's events). As a statement of one parameter per sequence
+ * it was built by Knex, sent and planned anew for every batch.
  */
-export function markPublishedQuery(sequences: readonly bigint[], at: Date): QueryConfig {
-  return { name: 'outbox_markPublished', text: MARK_PUBLISHED, values: [at, sequences.map(String)] };
+export function markPublishedQuery(events: readonly OutboxEntry[], at: Date): QueryConfig {
+  const sequences = events.map((event) => String(event.sequence));
+  return { name: 'outbox_markPublished', text: MARK_PUBLISHED, values: [at, sequences, events.map((e) => e.eventId)] };
 }

@@ -1,8 +1,11 @@
 import type { Database } from 'better-sqlite3';
 import type { Knex } from 'knex';
+import type { OutboxEntry } from '../../../application/index.js';
 import { prepared } from './prepared-statements.js';
 
-const MARK = 'UPDATE outbox SET published_at = ? WHERE sequence IN (SELECT value FROM json_each(?))';
+const MARK =
+  'UPDATE outbox SET published_at = ? ' +
+  'WHERE sequence IN (SELECT value FROM json_each(?)) AND event_id IN (SELECT value FROM json_each(?))';
 const NORMAL = 1;
 
 /**
@@ -15,10 +18,12 @@ const NORMAL = 1;
  * hold the event loop as long as a group commit's, and under steady traffic the relay marks about as often as the
  * service commits (docs/performance.md). Outside WAL mode the mark waits for the disk as before.
  */
-export async function markPublishedWithoutSync(db: Knex, sequences: readonly bigint[], at: Date): Promise<void> {
+export async function markPublishedWithoutSync(db: Knex, events: readonly OutboxEntry[], at: Date): Promise<void> {
+  const sequences = `[${events.map((event) => event.sequence).join(',')}]`;
+  const eventIds = JSON.stringify(events.map((event) => event.eventId));
   const connection = (await db.client.acquireConnection()) as Database;
   try {
-    withoutSync(connection, () => prepared(connection, MARK).run(at.getTime(), `[${sequences.join(',')}]`));
+    withoutSync(connection, () => prepared(connection, MARK).run(at.getTime(), sequences, eventIds));
   } finally {
     await db.client.releaseConnection(connection);
   }

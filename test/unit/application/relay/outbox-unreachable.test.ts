@@ -16,9 +16,9 @@ function failing<T extends object>(names: ReadonlyArray<keyof T>, cause: Error):
 
 const OUTBOX_CALLS: Array<(pending: PendingEvents) => Promise<unknown>> = [
   (pending) => pending.next(10),
-  (pending) => pending.markPublished([1n], new Date()),
+  (pending) => pending.markPublished([{ sequence: 1n, eventId: 'event-1' }], new Date()),
   (pending) => pending.leftBehind([]),
-  (pending) => pending.noneMarkedPublished([]),
+  (pending) => pending.stillWaiting([]),
 ];
 const LEASE_CALLS: Array<(lease: RelayLease) => Promise<unknown>> = [
   (lease) => lease.acquire(),
@@ -31,7 +31,7 @@ describe("The relay's database work", () => {
       fc.asyncProperty(fc.string(), fc.nat(OUTBOX_CALLS.length + LEASE_CALLS.length - 1), async (message, call) => {
         const cause = new Error(message);
         const pending = reachingTheOutbox(
-          failing<PendingEvents>(['next', 'markPublished', 'leftBehind', 'noneMarkedPublished'], cause),
+          failing<PendingEvents>(['next', 'markPublished', 'leftBehind', 'stillWaiting'], cause),
         );
         const lease = reachingTheLease(failing<RelayLease>(['acquire', 'release'], cause));
         const work =
@@ -52,11 +52,11 @@ describe("The relay's database work", () => {
       next: async () => [],
       markPublished: async () => undefined,
       leftBehind: async () => true,
-      noneMarkedPublished: async () => false,
+      stillWaiting: async () => false,
     });
     expect(await pending.next(5)).to.deep.equal([]);
     expect(await pending.leftBehind([])).to.equal(true);
-    expect(await pending.noneMarkedPublished([])).to.equal(false);
+    expect(await pending.stillWaiting([])).to.equal(false);
     expect(await reachingTheLease({ acquire: async () => true, release: async () => undefined }).acquire()).to.equal(
       true,
     );

@@ -295,4 +295,22 @@ describe('RelayPolicy (what the relay does, whoever runs it)', () => {
     expect(sequencesOf(broker.acknowledged)).to.deep.equal([[2n, 3n]]);
     expect(outbox.unpublished).to.deep.equal([]);
   });
+  it('sends a failed batch again as it was after a database restored under it gave its positions to other events, marks none of those for it, and publishes them too', async () => {
+    policy = policyWith({ batchSize: 10 });
+    await refuseLaneA(3);
+    outbox.restore(0n);
+    const after = outbox.append(3, 'a');
+    broker.acceptLane('lane of a');
+    policy.retryDue('lane of a');
+    await turn();
+    await newsSince(2, 1);
+    await turn();
+    await newsSince(3, 1);
+    policy.takeNews(round);
+    expect(broker.acknowledged.map((batch) => batch.map((event) => event.eventId))).to.deep.equal([
+      ['event-1', 'event-2', 'event-3'],
+      after.map((event) => event.eventId),
+    ]);
+    expect(outbox.unpublished).to.deep.equal([]);
+  });
 });
