@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   CampaignAlreadyExists,
   type IdempotencyKey,
@@ -8,6 +9,7 @@ import {
 } from '../../../src/application/index.js';
 import { Campaign, CampaignId } from '../../../src/domain/index.js';
 import { expect } from '../../support/expect.js';
+import { propertyParameters } from '../../support/property-runs.js';
 
 /** One implementation of the write port, opened on an empty store of its own. */
 export interface WritePortImplementation {
@@ -96,6 +98,56 @@ export function writePortContract(implementation: WritePortImplementation): void
         });
         expect(seenByItsUnit).to.deep.equal(campaign.snapshot());
         expect(await stored(campaign.id)).to.deep.equal(campaign.snapshot());
+      });
+
+      it('gives back every instant of the range exactly, written and changed, whatever time zone the process runs in (generated)', async () => {
+        // Zones whose offsets before standard time had seconds (local mean time), and one an hour ahead of it.
+        const zones = ['America/New_York', 'Asia/Kolkata', 'Europe/Amsterdam', 'Pacific/Chatham', 'UTC'];
+        const instant = fc.date({
+          min: new Date('0001-01-01T14:00:00.000Z'),
+          max: new Date('9999-12-31T23:59:59.999Z'),
+          noInvalidDate: true,
+        });
+        const zoneBefore = process.env.TZ;
+        try {
+          await fc.assert(
+            fc.asyncProperty(
+              fc.constantFrom(...zones),
+              fc.uniqueArray(instant, { minLength: 2, maxLength: 2, selector: (date) => date.getTime() }),
+              async (zone, [one, other]) => {
+                process.env.TZ = zone;
+                const [startAt, endAt] = one! < other! ? [one!, other!] : [other!, one!];
+                const campaign = Campaign.create(
+                  { id: freshId(), name: 'dated', startAt, endAt, createdBy: 'planner' },
+                  startAt,
+                );
+                await unitOfWork.run((tx) => tx.campaigns.insert(campaign));
+                const changed = await unitOfWork.run(async (tx) => {
+                  const found = (await tx.campaigns.find(campaign.id))!;
+                  found.start({ now: startAt, eventId: `started-${campaign.id}`, by: 'operator', trigger: 'manual' });
+                  await tx.campaigns.update(found, 1);
+                  return found.snapshot();
+                });
+                const read = await stored(campaign.id);
+                const instants = (snapshot: typeof read) => [
+                  snapshot?.startAt,
+                  snapshot?.endAt,
+                  snapshot?.createdAt,
+                  snapshot?.startedAt,
+                  snapshot?.updatedAt,
+                ];
+                expect(
+                  instants(read).map((date) => date?.toISOString()),
+                  zone,
+                ).to.deep.equal(instants(changed).map((date) => date?.toISOString()));
+              },
+            ),
+            propertyParameters(40),
+          );
+        } finally {
+          if (zoneBefore === undefined) delete process.env.TZ;
+          else process.env.TZ = zoneBefore;
+        }
       });
 
       it('keeps a 64-bit id exact', async () => {

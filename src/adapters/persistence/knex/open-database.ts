@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import knex, { type Knex } from 'knex';
+import pg from 'pg';
 import type { Logger } from 'pino';
 import { closeWhenSilent, type WatchedClient } from '../postgres/answer-deadline.js';
 import { rememberOpenedFile } from '../sqlite/opened-file.js';
@@ -100,6 +101,7 @@ function openPostgres(
             done(null, connection);
           },
         };
+  sendDatesAsUtc();
   return knex({
     client: 'pg',
     connection: { connectionString: location.connectionString, connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS },
@@ -107,4 +109,13 @@ function openPostgres(
     pool: { min: 0, max: connections, ...watched },
     ...log,
   });
+}
+
+/**
+ * node-postgres writes a `Date` in the process's local time by default, with an offset in whole minutes: in a
+ * zone whose offset then had seconds (local mean time, before standard time: New York before 1883), the seconds
+ * were lost on every write. In UTC the instant goes exactly, whatever the process's zone.
+ */
+function sendDatesAsUtc(): void {
+  pg.defaults.parseInputDatesAsUTC = true;
 }
