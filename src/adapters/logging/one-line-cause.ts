@@ -31,6 +31,23 @@ export function causeNames(error: unknown): string {
 }
 
 /**
+ * The class names of an error and its causes, outermost first, each with its error code where it has one:
+ * `Error (ECONNREFUSED)`, `DatabaseUnavailable <- SqliteError (SQLITE_FULL)`. What kind of failure it was, without
+ * the messages, which name addresses and files.
+ */
+export function causeCodes(error: unknown): string {
+  return shortened(
+    causeChain(error)
+      .map((link) => {
+        if (!(link instanceof Error)) return typeof link;
+        const { code } = link as { code?: unknown };
+        return typeof code === 'string' ? `${link.name} (${code})` : link.name;
+      })
+      .join(' <- '),
+  );
+}
+
+/**
  * The error and its causes, outermost first, each once; a cause that is not an Error ends the chain. An error that
  * gathers others (an AggregateError, kafkajs's `Topic creation errors`) and has no cause goes on with the first it
  * gathers, which says why: `Replication factor: 3 larger than available brokers: 1`.

@@ -5,7 +5,7 @@ import {
   DatabaseUnavailable,
   type UnitOfWork,
 } from '../../application/index.js';
-import { oneLineCause } from '../logging/one-line-cause.js';
+import { causeCodes, oneLineCause } from '../logging/one-line-cause.js';
 import { isDatabaseUnavailable } from './database-unavailable.js';
 
 /** An outage going on: since when, how many calls it refused, and why, in one line. */
@@ -26,6 +26,8 @@ export class DatabaseOutages {
   private beganAt: number | undefined;
   private refused = 0;
   private cause = '';
+  /** The cause as readiness tells it, which needs no token: its classes and codes, not its messages. */
+  private causeCodes = '';
 
   constructor(
     private readonly logger: Logger,
@@ -35,7 +37,7 @@ export class DatabaseOutages {
 
   current(): Outage | undefined {
     if (this.beganAt === undefined) return undefined;
-    return { since: new Date(this.beganAt), refused: this.refused, cause: this.cause };
+    return { since: new Date(this.beganAt), refused: this.refused, cause: this.causeCodes };
   }
 
   watch<T>(work: Promise<T>): Promise<T> {
@@ -59,6 +61,7 @@ export class DatabaseOutages {
     if (this.beganAt !== undefined) return;
     this.beganAt = this.now();
     this.cause = oneLineCause(cause);
+    this.causeCodes = causeCodes(cause);
     this.logger.warn(
       { cause: this.cause },
       `the database does not take ${this.what}: they are answered 503 DATABASE_UNAVAILABLE until it does`,

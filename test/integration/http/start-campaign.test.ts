@@ -1,6 +1,8 @@
+import pino from 'pino';
 import { FixedClock } from '../../fakes/fixed-clock.js';
 import { DATABASE_KINDS } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
+import { LogLines } from '../../support/log-lines.js';
 import { TestService } from '../../support/test-service.js';
 
 const START_BODY = (id: string) => `{"id":"${id}","message":"Campaign execution intiated successfully. "}`;
@@ -210,8 +212,9 @@ for (const kind of DATABASE_KINDS) {
       });
     });
 
-    it('answers an unexpected failure with 500 INTERNAL and no internals', async () => {
-      const broken = await TestService.start(kind);
+    it('answers an unexpected failure with 500 INTERNAL and no internals, and logs it under the route, not the path', async () => {
+      const logs = new LogLines();
+      const broken = await TestService.start(kind, { logger: pino({ level: 'info' }, logs) });
       try {
         await broken.db.schema.dropTable('idempotency_keys');
         await broken.db.schema.dropTable('outbox');
@@ -221,6 +224,9 @@ for (const kind of DATABASE_KINDS) {
         expect(answer.body.code).to.equal('INTERNAL');
         expect(answer.body.requestId).to.be.a('string');
         expect(answer.text).not.to.match(/outbox|stack|sql/i);
+        const [failed] = logs.withMessage('request failed');
+        expect(failed).to.include({ requestId: answer.body.requestId, route: '/api/v1/campaigns/:id/start' });
+        expect(JSON.stringify(failed)).not.to.include(`/campaigns/${id}/`);
         expect((await broken.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.status).to.equal('scheduled');
       } finally {
         await broken.stop();

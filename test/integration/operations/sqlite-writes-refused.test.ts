@@ -59,7 +59,7 @@ describe('Requests while SQLite refuses to grow its file (a full disk)', () => {
     expect(ready.body.status).to.equal('degraded');
     expect(ready.body.database).to.include({ status: 'up' });
     expect(ready.body.database.writes).to.include({ status: 'failing', refused: 3 });
-    expect(ready.body.database.writes.cause).to.match(/full/);
+    expect(ready.body.database.writes.cause).to.include('SQLITE_FULL');
   });
 
   it('takes writes again once the file may grow, is ready again, and logged the outage once each way', async () => {

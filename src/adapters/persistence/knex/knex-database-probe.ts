@@ -23,7 +23,7 @@ export class KnexDatabaseProbe {
   async check(): Promise<DatabaseProbeResult> {
     const started = performance.now();
     const moved = openedFileProblem(this.db);
-    if (moved !== undefined) return { up: false, latencyMs: 0, error: moved.message };
+    if (moved !== undefined) return { up: false, latencyMs: 0, error: moved.withoutPath };
     try {
       await keepWriteAheadLogOf(this.db);
       await answerWithin(this.db.raw('SELECT 1'), this.timeoutMs);
@@ -39,7 +39,8 @@ function elapsed(started: number): number {
 }
 
 function describe(error: unknown): string {
-  if (error instanceof NoAnswerWithin || error instanceof WriteAheadLogLost) return error.message;
+  if (error instanceof NoAnswerWithin) return error.message;
+  if (error instanceof WriteAheadLogLost) return error.withoutPath;
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : 'the query failed';
 }

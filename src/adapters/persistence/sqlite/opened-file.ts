@@ -7,11 +7,16 @@ import type { Knex } from 'knex';
  */
 export class DatabaseFileMoved extends Error {
   override readonly name = 'DatabaseFileMoved';
+  /** The message without the file's path, for answers that need no token. */
+  readonly withoutPath = movedMessage('of DATABASE_URL');
+
   constructor(readonly file: string) {
-    super(
-      `the SQLite database file ${file} is not the file the service opened: it was deleted, moved or replaced while the service ran; put it back before the service is restarted, since what it wrote is in the file it opened`,
-    );
+    super(movedMessage(file));
   }
+}
+
+function movedMessage(file: string): string {
+  return `the SQLite database file ${file} is not the file the service opened: it was deleted, moved or replaced while the service ran; put it back before the service is restarted, since what it wrote is in the file it opened`;
 }
 
 /** A database file as the file system knew it when the service opened it. */

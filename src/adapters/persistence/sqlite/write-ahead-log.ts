@@ -8,15 +8,21 @@ import type { Knex } from 'knex';
  */
 export class WriteAheadLogLost extends Error {
   override readonly name = 'WriteAheadLogLost';
+  /** The message without the file's path, for answers that need no token. */
+  readonly withoutPath: string;
+
   constructor(
     readonly file: string,
     cause: unknown,
   ) {
-    super(
-      `the SQLite write-ahead log's file ${file} was deleted or replaced while the service ran, and no new one could be begun (${cause instanceof Error ? cause.message : String(cause)}): stop every process that has the database open and start the service again`,
-      { cause },
-    );
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super(lostMessage(file, why), { cause });
+    this.withoutPath = lostMessage("beside DATABASE_URL's (-wal or -shm)", why);
   }
+}
+
+function lostMessage(file: string, why: string): string {
+  return `the SQLite write-ahead log's file ${file} was deleted or replaced while the service ran, and no new one could be begun (${why}): stop every process that has the database open and start the service again`;
 }
 
 /**
