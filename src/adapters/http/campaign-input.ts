@@ -96,7 +96,7 @@ export function modifyCampaignInput(
   const changes = readChanges(fields, (field, message) => problems.push({ field, message }), 'zone not known yet');
   if (fields.name === null) problems.push({ field: 'name', message: 'cannot be removed' });
   const id = fields.id;
-  if (id !== undefined && id !== null && id !== 0 && String(id) !== campaignId.toString()) {
+  if (!isNoId(id) && String(id) !== campaignId.toString()) {
     problems.push({ field: 'id', message: 'cannot be changed (send it as read, or leave it out)' });
   }
   if (problems.length > 0) throw new CampaignInvalid(problems);
@@ -193,8 +193,12 @@ function readChanges(fields: Record<string, unknown>, problem: Problem, dates: D
 }
 
 /** `0` is no id, as a number or a string: it is what a Java client's `long id` holds until it is set. */
+function isNoId(value: unknown): boolean {
+  return value === undefined || value === null || value === 0 || value === '0';
+}
+
 function optionalId(value: unknown, problem: Problem): CampaignId | undefined {
-  if (value === undefined || value === null || value === 0 || value === '0') return undefined;
+  if (isNoId(value)) return undefined;
   const decimal =
     typeof value === 'string'
       ? value

@@ -131,6 +131,17 @@ for (const kind of DATABASE_KINDS) {
       expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.name).to.equal('Same');
     });
 
+    it('takes an id of 0, as a number or as "0", or null in a modify as no id, as a create does', async () => {
+      const id = await service.createCampaign({ name: 'Before' });
+      for (const [n, none] of [0, '0', null].entries()) {
+        const answer = await service.request('POST', `/api/v1/campaigns/${id}/modify`, {
+          body: { id: none, name: `After ${n}` },
+        });
+        expect(answer.status, `id ${JSON.stringify(none)}: ${answer.text}`).to.equal(200);
+      }
+      expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).body.name).to.equal('After 2');
+    });
+
     it('answers a restart without a body of a campaign that has not ended as a modify without one: 400, nothing written', async () => {
       const draft = await service.createCampaign({ status: 'draft' });
       const scheduled = await service.createCampaign();
