@@ -3,14 +3,21 @@ import { ACTOR_MAX_LENGTH } from '../../domain/index.js';
 import { storableTextProblem } from '../../domain/storable-text.js';
 import { type Principal, ROLE_SCOPES } from './principal.js';
 
-/** Why a verified token's claims still cannot be accepted; undefined when they can. */
-export function claimProblem(payload: JWTPayload): string | undefined {
+/**
+ * Why a verified token's claims still cannot be accepted; undefined when they can. A token issued later than now
+ * (beyond the clock tolerance) is not taken: jose checks `iat` only against a maximum age, which the service sets
+ * none of.
+ */
+export function claimProblem(payload: JWTPayload, nowMs: number, toleranceSeconds: number): string | undefined {
   for (const claim of ['exp', 'nbf', 'iat'] as const) {
     const value = payload[claim];
     if (value === undefined && claim !== 'exp') continue;
     if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
       return `the token's ${claim} claim must be a whole number of seconds since the epoch`;
     }
+  }
+  if (payload.iat !== undefined && payload.iat * 1000 > nowMs + toleranceSeconds * 1000) {
+    return "the token's iat claim is not accepted: it was issued after now";
   }
   return subjectProblem(payload.sub);
 }

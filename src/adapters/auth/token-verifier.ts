@@ -1,4 +1,12 @@
-import { createRemoteJWKSet, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import {
+  createRemoteJWKSet,
+  type ExportedJWKSCache,
+  errors,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  jwksCache,
+  jwtVerify,
+} from 'jose';
 import { isCanonicalCompactToken } from './compact-token.js';
 import type { Principal } from './principal.js';
 import { claimProblem, principalOf } from './token-claims.js';
@@ -10,7 +18,10 @@ export interface VerificationRules {
   clockToleranceSeconds: number;
 }
 
-export type VerificationKey = { kind: 'secret'; secret: string } | { kind: 'jwks'; jwksUrl: URL };
+export type VerificationKey =
+  | { kind: 'secret'; secret: string }
+  /** `cooldownMs`: how long after reading the set a token naming a key not in it waits to make it read again (30 s). */
+  | { kind: 'jwks'; jwksUrl: URL; cooldownMs?: number };
 
 export class TokenRejected extends Error {}
 
@@ -21,11 +32,19 @@ export class KeySetUnavailable extends Error {}
 export type KeySetReport = (problem: string | undefined) => void;
 
 /**
- * Verifies bearer JWTs. A token that verified once is remembered until it expires, so a client that
- * reuses its token pays for the signature check once, not on every request.
+ * How long a token that verified is taken without being verified again, at most: as long as the key set is kept
+ * before it is fetched again (jose's `cacheMaxAge`), so that a key taken out of the set stops verifying tokens
+ * within it even when every request brings a token verified before.
+ */
+export const VERIFIED_AT_MOST_MS = 10 * 60_000;
+
+/**
+ * Verifies bearer JWTs. A token that verified once is remembered until it expires or for VERIFIED_AT_MOST_MS,
+ * whichever comes first, so a client that reuses its token pays for the signature check once in that time, not
+ * on every request. When the key set is read again, the tokens of keys no longer in it are forgotten at once.
  */
 export class TokenVerifier {
-  private readonly key: Uint8Array | JWTVerifyGetKey;
+  private readonly key: Uint8Array | RemoteKeys;
   private readonly algorithms: string[];
 
   constructor(
@@ -38,7 +57,7 @@ export class TokenVerifier {
       this.key = new TextEncoder().encode(key.secret);
       this.algorithms = ['HS256'];
     } else {
-      this.key = remoteKeySet(key.jwksUrl, report);
+      this.key = remoteKeySet(key, report, (keyIds) => this.verified.forgetAllBut((keyId) => keyIds.has(keyId)));
       this.algorithms = ['RS256', 'ES256'];
     }
   }
@@ -47,15 +66,19 @@ export class TokenVerifier {
     const known = this.verified.get(token, nowMs);
     if (known !== undefined) return known;
     if (!isCanonicalCompactToken(token)) throw new TokenRejected(MALFORMED);
-    const payload = await this.verifySignatureAndClaims(token, nowMs);
-    const problem = claimProblem(payload);
+    const { payload, keyId } = await this.verifySignatureAndClaims(token, nowMs);
+    const problem = claimProblem(payload, nowMs, this.rules.clockToleranceSeconds);
     if (problem !== undefined) throw new TokenRejected(problem);
     const principal = principalOf(payload);
-    this.verified.set(token, principal, ((payload.exp as number) + this.rules.clockToleranceSeconds) * 1000, nowMs);
+    const expiresAtMs = ((payload.exp as number) + this.rules.clockToleranceSeconds) * 1000;
+    this.verified.set(token, principal, Math.min(expiresAtMs, nowMs + VERIFIED_AT_MOST_MS), nowMs, keyId);
     return principal;
   }
 
-  private async verifySignatureAndClaims(token: string, nowMs: number): Promise<JWTPayload> {
+  private async verifySignatureAndClaims(
+    token: string,
+    nowMs: number,
+  ): Promise<{ payload: JWTPayload; keyId: string | undefined }> {
     try {
       const options = {
         currentDate: new Date(nowMs),
@@ -65,11 +88,11 @@ export class TokenVerifier {
         ...(this.rules.issuer !== undefined ? { issuer: this.rules.issuer } : {}),
         ...(this.rules.audience !== undefined ? { audience: this.rules.audience } : {}),
       };
-      const { payload } =
+      const { payload, protectedHeader } =
         this.key instanceof Uint8Array
           ? await jwtVerify(token, this.key, options)
           : await jwtVerify(token, this.key, options);
-      return payload;
+      return { payload, keyId: protectedHeader.kid };
     } catch (error) {
       if (error instanceof KeySetUnavailable) throw error;
       throw new TokenRejected(describe(error));
@@ -77,15 +100,34 @@ export class TokenVerifier {
   }
 }
 
+type RemoteKeys = JWTVerifyGetKey;
+
 /**
- * The keys of the set at `url`, fetched and kept by jose. A token naming no key of a set that was read is the
+ * The keys of the set at `jwksUrl`, fetched and kept by jose. A token naming no key of a set that was read is the
  * token's problem; any other failure (no answer, a timeout, another status than 200, no key set in the body) is
- * the key set's, and `report` hears of it when it starts and when it ends.
+ * the key set's, and `report` hears of it when it starts and when it ends. Each time the set has been read
+ * again, `reread` is told the ids (`kid`) of the keys it holds (undefined for a key without one).
  */
-function remoteKeySet(url: URL, report: KeySetReport): JWTVerifyGetKey {
-  const keys = createRemoteJWKSet(url);
+function remoteKeySet(
+  { jwksUrl, cooldownMs }: { jwksUrl: URL; cooldownMs?: number },
+  report: KeySetReport,
+  reread: (keyIds: ReadonlySet<string | undefined>) => void,
+): RemoteKeys {
+  // jose writes the set it read and when into this object each time it has read it.
+  const fetched: Partial<ExportedJWKSCache> = {};
+  const keys = createRemoteJWKSet(jwksUrl, {
+    [jwksCache]: fetched as Record<string, never>,
+    cacheMaxAge: VERIFIED_AT_MOST_MS,
+    ...(cooldownMs !== undefined ? { cooldownDuration: cooldownMs } : {}),
+  });
+  let readAt = fetched.uat;
+  const readAgain = () => {
+    if (fetched.uat === readAt) return;
+    readAt = fetched.uat;
+    reread(new Set((fetched.jwks?.keys ?? []).map((key) => key.kid)));
+  };
   let failing = false;
-  const fetched = (problem: string | undefined) => {
+  const tell = (problem: string | undefined) => {
     if (failing === (problem !== undefined)) return;
     failing = problem !== undefined;
     report(problem);
@@ -93,15 +135,17 @@ function remoteKeySet(url: URL, report: KeySetReport): JWTVerifyGetKey {
   return async (header, token) => {
     try {
       const key = await keys(header, token);
-      fetched(undefined);
+      readAgain();
+      tell(undefined);
       return key;
     } catch (error) {
       if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
-        fetched(undefined);
+        readAgain();
+        tell(undefined);
         throw error;
       }
       const problem = error instanceof Error ? error.message : String(error);
-      fetched(problem);
+      tell(problem);
       throw new KeySetUnavailable(problem);
     }
   };

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { ALL_SCOPES } from '../../../../src/adapters/auth/principal.js';
-import { TokenRejected, TokenVerifier } from '../../../../src/adapters/auth/token-verifier.js';
+import { TokenRejected, TokenVerifier, VERIFIED_AT_MOST_MS } from '../../../../src/adapters/auth/token-verifier.js';
 import { VerifiedTokenCache } from '../../../../src/adapters/auth/verified-token-cache.js';
 import { expect } from '../../../support/expect.js';
 import { propertyParameters } from '../../../support/property-runs.js';
@@ -135,5 +135,38 @@ describe('TokenVerifier', () => {
     const cache = new VerifiedTokenCache();
     cache.set('old', { subject: 'alice', scopes: new Set() }, 1_000, 5_000);
     expect(cache.size).to.equal(0);
+  });
+
+  it('refuses a token issued after now, beyond the clock tolerance, and takes one within it (generated)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: -3600, max: 10 * 365 * 86_400 }), async (ahead) => {
+        const token = tokenWithPayload(payload({ iat: String(nowSeconds() + ahead), exp: String(nowSeconds() + 1e9) }));
+        const taken = verifier().verify(token);
+        if (ahead <= RULES.clockToleranceSeconds - 1) expect((await taken).subject).to.equal('alice');
+        else if (ahead > RULES.clockToleranceSeconds + 1) await expect(taken).to.be.rejectedWith(TokenRejected, /iat/);
+      }),
+      propertyParameters(100),
+    );
+  });
+
+  it('takes a verified token without verifying it again for ten minutes at most, however far its expiry', async () => {
+    const cache = new VerifiedTokenCache();
+    const now = Date.now();
+    const token = tokenWithPayload(payload({ exp: String(nowSeconds() + 100 * 365 * 86_400) }));
+    await verifier(cache).verify(token, now);
+    expect(cache.get(token, now + VERIFIED_AT_MOST_MS - 1)?.subject).to.equal('alice');
+    expect(cache.get(token, now + VERIFIED_AT_MOST_MS)).to.equal(undefined);
+  });
+
+  it('forgets the tokens of the keys a key set read again no longer holds, and keeps the others', () => {
+    const cache = new VerifiedTokenCache();
+    const principal = { subject: 'alice', scopes: new Set<string>() };
+    cache.set('by k1', principal, 1e12, 0, 'k1');
+    cache.set('by k2', principal, 1e12, 0, 'k2');
+    cache.set('by a key without an id', principal, 1e12, 0);
+    cache.forgetAllBut((keyId) => new Set(['k2', undefined]).has(keyId));
+    expect(cache.get('by k1', 1)).to.equal(undefined);
+    expect(cache.get('by k2', 1)).to.equal(principal);
+    expect(cache.get('by a key without an id', 1)).to.equal(principal);
   });
 });
