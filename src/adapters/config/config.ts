@@ -234,15 +234,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
   // Any case: `Production` is meant as production, and taking it otherwise would start with development tokens.
   const production = v.NODE_ENV?.toLowerCase() === 'production';
   const dataDir = resolve(v.DATA_DIR ?? 'data');
+  const auth = authSettings(v.AUTH_JWT_SECRET, v.AUTH_JWKS_URL, production);
   return {
     production,
     port: v.PORT,
-    host: v.HOST,
+    // Development mode prints a token that takes every scope: the service answers this machine only, unless told.
+    host: v.HOST ?? (auth.mode === 'development' ? '127.0.0.1' : undefined),
     basePath: v.BASE_PATH,
     dataDir,
     database: databaseLocation(v.DATABASE_URL, v.DATABASE_SCHEMA, dataDir),
     databaseAnswerTimeoutMs: v.DATABASE_ANSWER_TIMEOUT_MS,
-    auth: authSettings(v.AUTH_JWT_SECRET, v.AUTH_JWKS_URL, production),
+    auth,
     issuer: v.AUTH_ISSUER,
     audience: v.AUTH_AUDIENCE,
     clockToleranceSeconds: v.AUTH_CLOCK_TOLERANCE_SECONDS,

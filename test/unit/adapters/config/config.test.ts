@@ -19,6 +19,13 @@ describe('Configuration', () => {
     expect(config.auth).to.deep.equal({ mode: 'development' });
   });
 
+  it('listens on this machine only in development mode, whose printed token takes every scope, unless HOST says otherwise', () => {
+    expect(loadConfig({}).host).to.equal('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).to.equal('0.0.0.0');
+    expect(loadConfig({ AUTH_JWT_SECRET: 's'.repeat(32) }).host).to.equal(undefined);
+    expect(loadConfig({ AUTH_JWKS_URL: 'https://id.example.test/keys' }).host).to.equal(undefined);
+  });
+
   it('selects PostgreSQL from a postgres:// DATABASE_URL', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://app@db:5432/campaigns', DATABASE_SCHEMA: 'engagement' });
     expect(config.database).to.deep.equal({
