@@ -8,7 +8,7 @@ import { InProcessOutboxSignal } from '../../../src/adapters/system/in-process-o
 import type { OutboxSignal, UnitOfWork } from '../../../src/application/index.js';
 import type { CampaignEvent } from '../../../src/domain/index.js';
 import { pausedEvent } from '../../mothers/campaign-event-mother.js';
-import { DATABASE_KINDS, useMigratedDatabase } from '../../support/databases.js';
+import { apartForBlockCounts, DATABASE_KINDS, useMigratedDatabase } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
 import { blocksTouchedBy, queriesSentBy } from '../../support/postgres-blocks.js';
 import { propertyParameters } from '../../support/property-runs.js';
@@ -19,7 +19,7 @@ const paused = (eventId: string, campaignId: string) => pausedEvent(eventId, cam
 
 for (const kind of DATABASE_KINDS) {
   describe(`The outbox as the relay sees it (${kind.name})`, () => {
-    const migrated = useMigratedDatabase(kind);
+    const migrated = useMigratedDatabase(apartForBlockCounts(kind));
     let db: Knex;
     before(() => {
       db = migrated();

@@ -4,7 +4,7 @@ import { KnexOutboxBacklog } from '../../../src/adapters/persistence/knex/knex-o
 import { toDate } from '../../../src/adapters/persistence/rows/database-values.js';
 import { outboxRows } from '../../../src/adapters/persistence/rows/outbox-rows.js';
 import { pausedEvent } from '../../mothers/campaign-event-mother.js';
-import { DATABASE_KINDS, useMigratedDatabase } from '../../support/databases.js';
+import { apartForBlockCounts, DATABASE_KINDS, useMigratedDatabase } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
 import { blocksTouchedBy } from '../../support/postgres-blocks.js';
 import { propertyParameters } from '../../support/property-runs.js';
@@ -20,7 +20,7 @@ const aStep = fc.record({
 for (const kind of DATABASE_KINDS) {
   describe(`The outbox backlog a scrape or a readiness probe reads (${kind.name})`, function () {
     this.timeout(120_000);
-    const database = useMigratedDatabase(kind);
+    const database = useMigratedDatabase(apartForBlockCounts(kind));
     let db: Knex;
     before(() => {
       db = database();
