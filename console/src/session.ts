@@ -22,22 +22,20 @@ export function bearerTokenIn(text: string): string | undefined {
   return BEARER_TOKEN.test(token) ? token : undefined;
 }
 
+/** What the address's fragment brought: a token, something no header could carry, or no link at all. */
+export type LinkedToken = { kind: 'token'; token: string } | { kind: 'unusable' } | { kind: 'none' };
+
 /**
  * A link printed at startup carries the token in the fragment (`#token=...`), which browsers never send to a
- * server; it is moved into sessionStorage and removed from the address bar and the history. `taken` when a token
- * was, `unusable` when the link's was no bearer token (it is dropped), `none` when there was no link.
+ * server; it is removed from the address bar and the history at once, and kept nowhere until the console takes it
+ * (`signIn`): a page that can reach this window may set its fragment too.
  */
-export function takeTokenFromFragment(): 'taken' | 'unusable' | 'none' {
+export function tokenFromFragment(): LinkedToken {
   const match = /^#token=([^&]*)/.exec(location.hash);
-  if (!match) return 'none';
+  if (!match) return { kind: 'none' };
   history.replaceState(null, '', `${location.pathname}#/`);
   const token = bearerTokenIn(decodedOrAsIs(match[1]!));
-  if (token === undefined) {
-    signOut();
-    return 'unusable';
-  }
-  sessionStorage.setItem(TOKEN_KEY, token);
-  return 'taken';
+  return token === undefined ? { kind: 'unusable' } : { kind: 'token', token };
 }
 
 /** The link's notice when its token was unusable. */
@@ -70,7 +68,8 @@ export function mayUse(session: Session, scope: string): boolean {
   return session.scopes === undefined || session.scopes.has(scope);
 }
 
-function sessionOf(token: string): Session {
+/** The session a token would open, for showing before it is taken. */
+export function sessionOf(token: string): Session {
   const claims = claimsOf(token);
   return {
     token,

@@ -245,17 +245,33 @@ describe('The operator console in Chromium', function () {
     );
   });
 
-  it('takes the token of a link opened in a tab where the console is open, and removes it from the address bar and the history', async () => {
+  it('offers the token of a link opened in a tab where the console is open, takes it only when told, on any page, and removes it from the address bar and the history', async () => {
     const page = await signedIn();
     await page.evaluate(() => Object.assign(window, { openedOnce: true }));
     const openLink = async (linkToken: string) => {
       await page.evaluate((link) => location.assign(link), `${consoleUrl()}#token=${linkToken}`);
       await page.waitForFunction(() => !location.hash.startsWith('#token='), null, { timeout: 5000 });
     };
+    const signedInAs = (subject: string) =>
+      page.locator('.who').getByText('Signed in as').locator('strong', { hasText: subject }).waitFor();
 
     const newcomer = await service.token('newcomer');
     await openLink(newcomer);
-    await page.getByText('Signed in as').locator('strong', { hasText: 'newcomer' }).waitFor();
+    await page.getByRole('alertdialog').getByText('signs in as newcomer').waitFor();
+    await page.getByRole('button', { name: 'Stay signed in as operator' }).click();
+    await signedInAs('operator');
+    expect(await page.evaluate(() => Object.values(sessionStorage))).to.deep.equal([token]);
+
+    const id = await service.createCampaign({ name: 'Linked over a campaign page' });
+    await page.evaluate((hash) => (location.hash = hash), `#/campaigns/${id}`);
+    await page.getByRole('heading', { name: 'Linked over a campaign page' }).waitFor();
+    await openLink('%%%junk');
+    await page.getByRole('alert').getByText("The link's token is not a bearer token").waitFor();
+    await signedInAs('operator');
+
+    await openLink(newcomer);
+    await page.getByRole('button', { name: 'Sign in as newcomer' }).click();
+    await signedInAs('newcomer');
     expect(await page.evaluate(() => Object.values(sessionStorage))).to.deep.equal([newcomer]);
     expect(page.url()).to.equal(`${consoleUrl()}#/`);
     await page.goBack();
