@@ -151,8 +151,8 @@ async function seed(kind: DatabaseKind, db: Knex, url: string, store: Store): Pr
     return;
   }
   // One statement: its trigger counts each range once (migration 010).
-  await db.raw(`INSERT INTO campaigns (id, name, status, start_at, end_at, created_at, created_by, updated_at, updated_by, version)
-    SELECT ${store.sqlIdOf}, 'Bench ' || n, 'scheduled', now() + interval '1 day', now() + interval '30 days', now(), 'bench', now(), 'bench', 1
+  await db.raw(`INSERT INTO campaigns (id, name, name_folded, status, start_at, end_at, created_at, created_by, updated_at, updated_by, version)
+    SELECT ${store.sqlIdOf}, 'Bench ' || n, 'bench ' || n, 'scheduled', now() + interval '1 day', now() + interval '30 days', now(), 'bench', now(), 'bench', 1
     FROM generate_series(1, ${CAMPAIGNS}) AS n`);
   await db.raw('VACUUM ANALYZE campaigns');
   await db.raw('VACUUM ANALYZE campaign_buckets');

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { foldCase } from '../../src/adapters/persistence/knex/case-folding.js';
 
 /** Inserts `count` scheduled campaigns with ids first..first+count-1, fast, straight into the table. */
 export async function seedScheduledCampaigns(db: Knex, first: number, count: number): Promise<void> {
@@ -8,6 +9,7 @@ export async function seedScheduledCampaigns(db: Knex, first: number, count: num
   const rows = Array.from({ length: count }, (_, n) => ({
     id: String(first + n),
     name: `Bench ${first + n}`,
+    name_folded: foldCase(`Bench ${first + n}`),
     description: null,
     status: 'scheduled',
     start_at: startAt,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
+import { foldCase } from '../../src/adapters/persistence/knex/case-folding.js';
 
 const DAY_MS = 86_400_000;
 
@@ -24,13 +25,14 @@ export function seedSqlite(filename: string, seed: SqliteSeed, now = new Date())
     const startAt = now.getTime() + DAY_MS;
     const endAt = now.getTime() + 30 * DAY_MS;
     const insertCampaign = db.prepare(
-      `INSERT INTO campaigns (id, name, description, status, start_at, end_at, created_at, created_by, updated_at, updated_by, version)
-       VALUES (?, ?, NULL, 'scheduled', ?, ?, ?, 'bench', ?, 'bench', 1)`,
+      `INSERT INTO campaigns (id, name, name_folded, description, status, start_at, end_at, created_at, created_by, updated_at, updated_by, version)
+       VALUES (?, ?, ?, NULL, 'scheduled', ?, ?, ?, 'bench', ?, 'bench', 1)`,
     );
     db.transaction(() => {
       for (let n = 1; n <= seed.campaigns; n++) {
         const id = seed.idOf ? seed.idOf(n) : n;
-        insertCampaign.run(id, `Bench ${id}`, startAt, endAt, now.getTime(), now.getTime());
+        const name = `Bench ${id}`;
+        insertCampaign.run(id, name, foldCase(name), startAt, endAt, now.getTime(), now.getTime());
       }
     })();
     const insertEvent = db.prepare(

@@ -55,34 +55,49 @@ export const POSTGRES: DatabaseKind = {
   },
 };
 
+/** PostgreSQL in a database of its own, made by `creation` (given its name) and dropped after, with the service's tables in `schema`. */
+function databaseOfItsOwn(prefix: string, creation: (name: string) => string, schema?: string): DatabaseKind {
+  return {
+    name: 'PostgreSQL',
+    async create() {
+      const dataDir = mkdtempSync(join(tmpdir(), 'campaigns-test-'));
+      const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+      await withAdmin((db) => db.raw(creation(name)));
+      const url = new URL(TEST_POSTGRES_URL);
+      url.pathname = `/${name}`;
+      return {
+        env: { DATA_DIR: dataDir, DATABASE_URL: url.toString(), ...(schema ? { DATABASE_SCHEMA: schema } : {}) },
+        dataDir,
+        async drop() {
+          await withAdmin((db) => db.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+          rmSync(dataDir, { recursive: true, force: true });
+        },
+      };
+    },
+  };
+}
+
 /**
  * PostgreSQL in a database of its own rather than a schema of the shared one, for tests that count the blocks a
  * read touches: what VACUUM may remove depends on the oldest transaction open in the same database, so a suite
  * running beside them on the shared one (another clone's tests, say) would leave dead rows for them to read.
  */
-export const POSTGRES_APART: DatabaseKind = {
-  name: 'PostgreSQL',
-  async create() {
-    const dataDir = mkdtempSync(join(tmpdir(), 'campaigns-test-'));
-    const name = `test_apart_${randomBytes(6).toString('hex')}`;
-    await withAdmin((db) => db.raw(`CREATE DATABASE ${name}`));
-    const url = new URL(TEST_POSTGRES_URL);
-    url.pathname = `/${name}`;
-    return {
-      env: { DATA_DIR: dataDir, DATABASE_URL: url.toString() },
-      dataDir,
-      async drop() {
-        await withAdmin((db) => db.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-        rmSync(dataDir, { recursive: true, force: true });
-      },
-    };
-  },
-};
+export const POSTGRES_APART = databaseOfItsOwn('test_apart', (name) => `CREATE DATABASE ${name}`);
 
 /** The kind to count blocks on: PostgreSQL apart from other suites, SQLite as it is. */
 export function apartForBlockCounts(kind: DatabaseKind): DatabaseKind {
   return kind === POSTGRES ? POSTGRES_APART : kind;
 }
+
+/**
+ * PostgreSQL in a database of its own whose `LC_CTYPE` and `LC_COLLATE` are `C`, where `lower()` folds A to Z
+ * only: a schema cannot have it, the character type is the database's. Created from template0.
+ */
+export const POSTGRES_C_CTYPE = databaseOfItsOwn(
+  'test_c',
+  (name) => `CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`,
+  'campaigns',
+);
 
 /** Every database the persistence and HTTP suites run against. */
 export const DATABASE_KINDS: readonly DatabaseKind[] = [SQLITE, POSTGRES];

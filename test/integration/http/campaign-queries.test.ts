@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { ORIGINAL_STATUS } from '../../../src/adapters/http/campaign-json.js';
-import { DATABASE_KINDS } from '../../support/databases.js';
+import { DATABASE_KINDS, POSTGRES_C_CTYPE } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
 import { propertyParameters } from '../../support/property-runs.js';
 import { inDays, TestService } from '../../support/test-service.js';
+import { partChoice, partInAnyCase, unicodeName } from '../../support/unicode-names.js';
 
 const ids = (answer: { body: { campaigns: Array<{ id: string }> } }) => answer.body.campaigns.map((c) => c.id);
 
@@ -88,6 +89,37 @@ for (const kind of DATABASE_KINDS) {
         ),
         propertyParameters(25),
       );
+    });
+
+    it("ignores case in letters from all of Unicode, those newer than the database's tables included: any part of a name in any case finds it", async () => {
+      await fc.assert(
+        fc.asyncProperty(unicodeName(12), partChoice, async (name, choice) => {
+          const id = await service.createCampaign({ name, startAt: null, endAt: null, status: 'draft' });
+          const search = partInAnyCase(name, choice);
+          try {
+            const found = await list(`search=${encodeURIComponent(search)}&status=draft&pageSize=100&sort=newest`);
+            expect(found.status, found.text).to.equal(200);
+            expect(ids(found), `${name} by ${search}`).to.include(id);
+          } finally {
+            await service.request('POST', `/api/v1/campaigns/${id}/delete`);
+          }
+        }),
+        propertyParameters(25),
+      );
+    });
+
+    it('finds a campaign by the name a modify gave it, and no longer by the one it had', async () => {
+      const id = await service.createCampaign({ name: 'Équinoxe', startAt: null, endAt: null, status: 'draft' });
+      try {
+        const modified = await service.request('POST', `/api/v1/campaigns/${id}/modify`, {
+          body: { name: 'ΟΔΟΣ \uA7CB' },
+        });
+        expect(modified.status, modified.text).to.equal(200);
+        expect(ids(await list(`search=${encodeURIComponent('οδοσ \u0264')}`))).to.deep.equal([id]);
+        expect(ids(await list(`search=${encodeURIComponent('équinoxe')}`))).to.deep.equal([]);
+      } finally {
+        await service.request('POST', `/api/v1/campaigns/${id}/delete`);
+      }
     });
 
     it('refuses a search holding NUL or another control character, which no stored name holds', async () => {
@@ -252,3 +284,23 @@ for (const kind of DATABASE_KINDS) {
     });
   });
 }
+
+describe('Finding campaigns by name on a PostgreSQL database whose LC_CTYPE is C, where lower() folds A to Z only', () => {
+  let service: TestService;
+  const list = (query: string) => service.request('GET', `/api/v1/campaigns?view=service&${query}`);
+
+  before(async () => {
+    service = await TestService.start(POSTGRES_C_CTYPE);
+    await service.createCampaign({ id: '10', name: 'ÉLAN vital' });
+    await service.createCampaign({ id: '20', name: 'ΟΔΟΣ' });
+    await service.createCampaign({ id: '30', name: 'Elan' });
+  });
+  after(() => service.stop());
+
+  it('ignores case in every script as on any other database: élan finds ÉLAN, Σ finds ΟΔΟΣ', async () => {
+    expect(ids(await list(`search=${encodeURIComponent('élan')}`))).to.deep.equal(['10']);
+    expect(ids(await list(`search=${encodeURIComponent('ÉLAN')}`))).to.deep.equal(['10']);
+    expect(ids(await list(`search=${encodeURIComponent('Σ')}`))).to.deep.equal(['20']);
+    expect(ids(await list('search=ELAN'))).to.deep.equal(['30']);
+  });
+});

@@ -29,8 +29,10 @@ describe('Migrating to the groups of ranges while campaigns are being created (P
     const insertedYet = new Promise<void>((resolve) => {
       inserted = resolve;
     });
+    // Written as the version of that schema wrote it: without the folded name, a later migration's column.
+    const { name_folded: _, ...row } = toRow(aCampaign({ id: CampaignId.parse('917177473006514176') }).snapshot());
     const creation = db.transaction(async (trx) => {
-      await trx('campaigns').insert(toRow(aCampaign({ id: CampaignId.parse('917177473006514176') }).snapshot()));
+      await trx('campaigns').insert(row);
       inserted();
       await new Promise((resolve) => setTimeout(resolve, 1_000));
     });

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import type { Knex } from 'knex';
 import { openDatabase } from '../../../src/adapters/persistence/knex/open-database.js';
 import { migrateToLatest } from '../../../src/adapters/persistence/migrations/index.js';
-import { CAMPAIGN_COLUMNS, toRow } from '../../../src/adapters/persistence/rows/campaign-rows.js';
+import { toRow, WRITTEN_CAMPAIGN_COLUMNS } from '../../../src/adapters/persistence/rows/campaign-rows.js';
 import { bindable } from '../../../src/adapters/persistence/sqlite/prepared-statements.js';
 import { SqliteGroupCommitUnitOfWork } from '../../../src/adapters/persistence/sqlite/sqlite-group-commit-unit-of-work.js';
 import { Campaign, type CampaignChanges, CampaignId, type CampaignSnapshot } from '../../../src/domain/index.js';
@@ -21,7 +21,7 @@ type Step =
 
 const changes: fc.Arbitrary<CampaignChanges> = fc.record(
   {
-    name: fc.constantFrom('Spring sale', 'Summer sale', 'Sale'),
+    name: fc.constantFrom('Spring sale', 'Summer sale', 'Sale', 'SALE', 'ÉLAN vital', 'ΟΔΟΣ'),
     description: fc.constantFrom(null, 'A sale', 'Another sale'),
     startAt: fc.integer({ min: 1, max: 40 }).map(at),
     endAt: fc.integer({ min: 41, max: 90 }).map(at),
@@ -72,12 +72,12 @@ describe('A campaign written on SQLite', () => {
 
   const storedRow = async (id: CampaignId) =>
     (await db('campaigns')
-      .select(CAMPAIGN_COLUMNS.map((c) => (c === 'id' ? db.raw('CAST(id AS TEXT) AS id') : c)))
+      .select(WRITTEN_CAMPAIGN_COLUMNS.map((c) => (c === 'id' ? db.raw('CAST(id AS TEXT) AS id') : c)))
       .where({ id: id.toString() })
       .first()) as Record<string, unknown> | undefined;
   const rowOf = (snapshot: CampaignSnapshot) => bindable(toRow(snapshot));
 
-  it('is stored exactly as the aggregate holds it after any sequence of verbs and changes', async function () {
+  it('is stored exactly as the aggregate holds it, its name folded beside it, after any sequence of verbs and changes', async function () {
     this.timeout(propertyTimeoutMs(60_000));
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 12 }), async (steps) => {

@@ -3,16 +3,16 @@ import type { CampaignOrder, CampaignPage, CampaignQuery, CampaignReader } from 
 import { CampaignId, type CampaignSnapshot } from '../../../domain/index.js';
 import { firstIdOf } from '../rows/campaign-buckets.js';
 import { type CampaignRow, selectCampaignColumns, toSnapshot } from '../rows/campaign-rows.js';
-import { caseFolded } from './case-folding.js';
+import { foldCase, foldedNameHolds } from './case-folding.js';
 import { LOCATE_PAGE, locatePageParameters } from './page-location.js';
 import { plannedOnce } from './planned-once.js';
 
 export class KnexCampaignReader implements CampaignReader {
-  /** A name matches a search when its folded case holds the search's (`case-folding.ts`). */
+  /** A name matches a search when its folded case holds the search folded (`case-folding.ts`). */
   private readonly nameHolds: string;
 
   constructor(private readonly db: Knex) {
-    this.nameHolds = `${caseFolded(db, 'name')} LIKE ${caseFolded(db, '?')} ESCAPE '\\'`;
+    this.nameHolds = foldedNameHolds(db);
   }
 
   async findById(id: CampaignId): Promise<CampaignSnapshot | undefined> {
@@ -115,13 +115,13 @@ const ORDER_BY: Record<CampaignOrder, string> = {
   nextStart: 'start_at IS NULL, start_at, campaigns.id',
 };
 
-/** `nameHolds`: the condition, with one `?` for the LIKE pattern, that a name holds the search whatever its case. */
+/** `nameHolds`: the condition, with one `?` for the folded LIKE pattern, that a name holds the search whatever its case. */
 function filter(where: Knex.QueryBuilder, query: CampaignQuery, nameHolds: string): void {
   if (query.statuses !== undefined && query.statuses.length > 0) where.whereIn('status', [...query.statuses]);
   const search = query.search?.trim();
   if (search === undefined || search === '') return;
   where.andWhere((text) => {
-    text.whereRaw(nameHolds, [`%${escapeLike(search)}%`]);
+    text.whereRaw(nameHolds, [`%${escapeLike(foldCase(search))}%`]);
     if (CampaignId.isCanonical(search)) text.orWhere('campaigns.id', search);
   });
 }

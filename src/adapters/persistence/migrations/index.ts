@@ -10,6 +10,7 @@ import { historyIndexes } from './008-history-indexes.js';
 import { unpublishedByAggregate } from './009-unpublished-by-aggregate.js';
 import { campaignBucketsPerStatement } from './010-campaign-buckets-per-statement.js';
 import { campaignBucketGroups } from './011-campaign-bucket-groups.js';
+import { foldedNames } from './012-folded-names.js';
 import { whileHoldingMigrationLock } from './migration-lock.js';
 import { ensureNamedSchema } from './named-schema.js';
 import { refuseNewerSchema } from './newer-schema.js';
@@ -26,6 +27,7 @@ const MIGRATIONS: ReadonlyArray<[name: string, migration: Knex.Migration]> = [
   ['009-unpublished-by-aggregate', unpublishedByAggregate],
   ['010-campaign-buckets-per-statement', campaignBucketsPerStatement],
   ['011-campaign-bucket-groups', campaignBucketGroups],
+  ['012-folded-names', foldedNames],
 ];
 
 /** Migrations compiled into the service, so they run the same from `dist/` on SQLite and PostgreSQL. */

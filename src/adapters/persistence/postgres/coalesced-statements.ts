@@ -1,19 +1,24 @@
-import { CAMPAIGN_COLUMNS, type toRow } from '../rows/campaign-rows.js';
+import {
+  CAMPAIGN_COLUMNS,
+  type toRow,
+  WRITTEN_CAMPAIGN_COLUMNS,
+  type WrittenCampaignColumn,
+} from '../rows/campaign-rows.js';
 import type { outboxRows } from '../rows/outbox-rows.js';
 import type { QueryConfig } from './postgres-transaction.js';
-import { CAMPAIGN_ARRAY_TYPES, CHANGED, OUTBOX_ARRAY_TYPES, OUTBOX_COLUMNS } from './statement-columns.js';
+import { CAMPAIGN_ARRAY_TYPES, CHANGED, OUTBOX_ARRAY_TYPES, OUTBOX_COLUMNS, RENAMED } from './statement-columns.js';
 
 /** One unit's version-checked change of a campaign, with the outbox rows of its events in the order raised. */
 export interface CampaignChange {
   row: ReturnType<typeof toRow>;
   expectedVersion: number;
   events: ReturnType<typeof outboxRows>;
+  /** The name changed since the campaign was read: the change writes its folded copy too. */
+  renamed: boolean;
 }
 
 const FIND_CAMPAIGNS = `SELECT ${CAMPAIGN_COLUMNS.map((c) => (c === 'id' ? 'CAST(id AS TEXT) AS id' : c)).join(', ')} FROM campaigns WHERE id = ANY($1::bigint[])`;
 
-const CHANGE_INPUT = [...CAMPAIGN_COLUMNS, 'expected_version'] as const;
-const INPUT_TYPES = [...CAMPAIGN_COLUMNS.map((c) => CAMPAIGN_ARRAY_TYPES[c]), 'int[]'];
 const EVENT_INPUT = ['change', ...OUTBOX_COLUMNS] as const;
 const EVENT_TYPES = ['bigint[]', ...OUTBOX_COLUMNS.map((c) => OUTBOX_ARRAY_TYPES[c])];
 const parameters = (types: readonly string[], first: number) => types.map((t, i) => `$${first + i}::${t}`).join(', ');
@@ -27,21 +32,30 @@ const parameters = (types: readonly string[], first: number) => types.map((t, i)
  * updated by one of them, the second finds it already changed by this statement and is skipped, so exactly one
  * position is answered for that campaign and only that change's events are inserted.
  */
-const CHANGE_CAMPAIGNS =
-  `WITH changes AS (SELECT * FROM unnest(${parameters(INPUT_TYPES, 1)}) WITH ORDINALITY ` +
-  `AS i(${CHANGE_INPUT.join(', ')}, position)), ` +
-  `changed AS (UPDATE campaigns c SET ${CHANGED.map((column) => `${column} = changes.${column}`).join(', ')} ` +
-  'FROM changes WHERE c.id = changes.id AND c.version = changes.expected_version RETURNING changes.position), ' +
-  `appended AS (INSERT INTO outbox (${OUTBOX_COLUMNS.join(', ')}) ` +
-  `SELECT ${OUTBOX_COLUMNS.map((c) => `e.${c}`).join(', ')} ` +
-  `FROM unnest(${parameters(EVENT_TYPES, INPUT_TYPES.length + 1)}) WITH ORDINALITY AS e(${EVENT_INPUT.join(', ')}, ordinal) ` +
-  'JOIN changed ON changed.position = e.change ORDER BY e.ordinal) ' +
-  'SELECT position::int AS position FROM changed';
+function changesSetting(changed: readonly WrittenCampaignColumn[]): string {
+  const input = ['id', ...changed, 'expected_version'];
+  const inputTypes = [...['id' as const, ...changed].map((c) => CAMPAIGN_ARRAY_TYPES[c]), 'int[]'];
+  return (
+    `WITH changes AS (SELECT * FROM unnest(${parameters(inputTypes, 1)}) WITH ORDINALITY ` +
+    `AS i(${input.join(', ')}, position)), ` +
+    `changed AS (UPDATE campaigns c SET ${changed.map((column) => `${column} = changes.${column}`).join(', ')} ` +
+    'FROM changes WHERE c.id = changes.id AND c.version = changes.expected_version RETURNING changes.position), ' +
+    `appended AS (INSERT INTO outbox (${OUTBOX_COLUMNS.join(', ')}) ` +
+    `SELECT ${OUTBOX_COLUMNS.map((c) => `e.${c}`).join(', ')} ` +
+    `FROM unnest(${parameters(EVENT_TYPES, inputTypes.length + 1)}) WITH ORDINALITY AS e(${EVENT_INPUT.join(', ')}, ordinal) ` +
+    'JOIN changed ON changed.position = e.change ORDER BY e.ordinal) ' +
+    'SELECT position::int AS position FROM changed'
+  );
+}
+
+const CHANGE_CAMPAIGNS = changesSetting(CHANGED);
+/** The same for a batch in which some change renames its campaign: every change of it writes its folded name. */
+const RENAME_CAMPAIGNS = changesSetting(RENAMED);
 
 const INSERT_CAMPAIGNS =
-  `INSERT INTO campaigns (${CAMPAIGN_COLUMNS.join(', ')}) ` +
+  `INSERT INTO campaigns (${WRITTEN_CAMPAIGN_COLUMNS.join(', ')}) ` +
   `SELECT * FROM unnest(${parameters(
-    CAMPAIGN_COLUMNS.map((c) => CAMPAIGN_ARRAY_TYPES[c]),
+    WRITTEN_CAMPAIGN_COLUMNS.map((c) => CAMPAIGN_ARRAY_TYPES[c]),
     1,
   )})`;
 
@@ -55,19 +69,21 @@ export function insertCampaigns(rows: readonly ReturnType<typeof toRow>[]): Quer
   return {
     name: 'campaigns_insertCampaigns',
     text: INSERT_CAMPAIGNS,
-    values: CAMPAIGN_COLUMNS.map((column) => rows.map((row) => row[column])),
+    values: WRITTEN_CAMPAIGN_COLUMNS.map((column) => rows.map((row) => row[column])),
   };
 }
 
 /** The statement writing `changes`; a change's position is its index here plus one. */
 export function changeCampaigns(changes: readonly CampaignChange[]): QueryConfig {
-  const campaignArrays = CAMPAIGN_COLUMNS.map((column) => changes.map((change) => change.row[column]));
+  const renaming = changes.some((change) => change.renamed);
+  const columns = ['id' as const, ...(renaming ? RENAMED : CHANGED)];
+  const campaignArrays = columns.map((column) => changes.map((change) => change.row[column]));
   const expectedVersions = changes.map((change) => change.expectedVersion);
   const events = changes.flatMap((change, i) => change.events.map((event) => ({ ...event, change: i + 1 })));
   const eventArrays = EVENT_INPUT.map((column) => events.map((event) => event[column]));
   return {
-    name: 'campaigns_changeCampaigns',
-    text: CHANGE_CAMPAIGNS,
+    name: renaming ? 'campaigns_renameCampaigns' : 'campaigns_changeCampaigns',
+    text: renaming ? RENAME_CAMPAIGNS : CHANGE_CAMPAIGNS,
     values: [...campaignArrays, expectedVersions, ...eventArrays],
   };
 }

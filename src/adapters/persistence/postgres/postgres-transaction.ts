@@ -7,11 +7,18 @@ import {
 } from '../../../application/index.js';
 import { Campaign, type CampaignEvent, type CampaignId } from '../../../domain/index.js';
 import { activeTraceContext } from '../../tracing/trace-context.js';
-import { CAMPAIGN_COLUMNS, type CampaignRow, toRow, toSnapshot } from '../rows/campaign-rows.js';
+import {
+  CAMPAIGN_COLUMNS,
+  type CampaignRow,
+  toRow,
+  toSnapshot,
+  WRITTEN_CAMPAIGN_COLUMNS,
+} from '../rows/campaign-rows.js';
 import { isUniqueViolation } from '../rows/database-values.js';
 import { type IdempotencyRow, storedOutcome } from '../rows/idempotency-rows.js';
+import { NamesRead } from '../rows/names-read.js';
 import { outboxRows } from '../rows/outbox-rows.js';
-import { CHANGED, OUTBOX_ARRAY_TYPES, OUTBOX_COLUMNS } from './statement-columns.js';
+import { CHANGED, OUTBOX_ARRAY_TYPES, OUTBOX_COLUMNS, RENAMED } from './statement-columns.js';
 
 /** What the service uses of a `pg` client: queries, named ones prepared once per connection. */
 export interface PgConnection {
@@ -39,7 +46,11 @@ function changeWithEvents(changed: string, first: number): string {
   );
 }
 
-const UPDATE_CAMPAIGN = `UPDATE campaigns SET ${CHANGED.map((c, i) => `${c} = $${i + 2}`).join(', ')} WHERE id = $1 AND version = $${CHANGED.length + 2}`;
+/** The version-checked UPDATE setting `columns` (`$1` the id, the expected version last). */
+const updateSetting = (columns: readonly string[]) =>
+  `UPDATE campaigns SET ${columns.map((c, i) => `${c} = $${i + 2}`).join(', ')} WHERE id = $1 AND version = $${columns.length + 2}`;
+const UPDATE_CAMPAIGN = updateSetting(CHANGED);
+const RENAME_CAMPAIGN = updateSetting(RENAMED);
 const REMOVE_CAMPAIGN = 'DELETE FROM campaigns WHERE id = $1 AND version = $2';
 
 /**
@@ -48,10 +59,12 @@ const REMOVE_CAMPAIGN = 'DELETE FROM campaigns WHERE id = $1 AND version = $2';
  */
 const STATEMENTS = {
   findCampaign: `SELECT ${CAMPAIGN_COLUMNS.map((c) => (c === 'id' ? 'CAST(id AS TEXT) AS id' : c)).join(', ')} FROM campaigns WHERE id = $1`,
-  insertCampaign: `INSERT INTO campaigns (${CAMPAIGN_COLUMNS.join(', ')}) VALUES (${CAMPAIGN_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`,
+  insertCampaign: `INSERT INTO campaigns (${WRITTEN_CAMPAIGN_COLUMNS.join(', ')}) VALUES (${WRITTEN_CAMPAIGN_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`,
   updateCampaign: UPDATE_CAMPAIGN,
+  renameCampaign: RENAME_CAMPAIGN,
   removeCampaign: REMOVE_CAMPAIGN,
   updateWithEvents: changeWithEvents(UPDATE_CAMPAIGN, CHANGED.length + 3),
+  renameWithEvents: changeWithEvents(RENAME_CAMPAIGN, RENAMED.length + 3),
   removeWithEvents: changeWithEvents(REMOVE_CAMPAIGN, 3),
   appendEvent: `INSERT INTO outbox (${OUTBOX_COLUMNS.join(', ')}) VALUES (${OUTBOX_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`,
   findOutcome: 'SELECT fingerprint, outcome FROM idempotency_keys WHERE owner = $1 AND key = $2',
@@ -67,11 +80,13 @@ const named = (name: keyof typeof STATEMENTS, values: unknown[]): QueryConfig =>
 
 /** The ports of one transaction on a raw PostgreSQL connection, with statements prepared once per connection. */
 export function postgresTransaction(connection: PgConnection, onAppend: () => void): Transaction {
+  const namesRead = new NamesRead();
   return {
     campaigns: {
       async find(id: CampaignId) {
         const { rows } = await connection.query<CampaignRow>(named('findCampaign', [id.toString()]));
-        return rows[0] === undefined ? undefined : Campaign.restore(toSnapshot(rows[0]));
+        const row = rows[0];
+        return row === undefined ? undefined : namesRead.remember(Campaign.restore(toSnapshot(row)), row.name);
       },
       async insert(campaign: Campaign) {
         const row = toRow(campaign.snapshot());
@@ -79,7 +94,7 @@ export function postgresTransaction(connection: PgConnection, onAppend: () => vo
           await connection.query(
             named(
               'insertCampaign',
-              CAMPAIGN_COLUMNS.map((c) => row[c]),
+              WRITTEN_CAMPAIGN_COLUMNS.map((c) => row[c]),
             ),
           );
         } catch (error) {
@@ -88,7 +103,8 @@ export function postgresTransaction(connection: PgConnection, onAppend: () => vo
         }
       },
       async update(campaign: Campaign, expectedVersion: number) {
-        const result = await connection.query(named('updateCampaign', updateValues(campaign, expectedVersion)));
+        const { renamed, values } = updateOf(campaign, expectedVersion, namesRead);
+        const result = await connection.query(named(renamed ? 'renameCampaign' : 'updateCampaign', values));
         return result.rowCount === 1;
       },
       async remove(campaign: Campaign, expectedVersion: number) {
@@ -100,7 +116,7 @@ export function postgresTransaction(connection: PgConnection, onAppend: () => vo
         const columns = OUTBOX_COLUMNS.map((c) => rows.map((row) => row[c]));
         const write = campaign.isDeleted
           ? named('removeWithEvents', [campaign.id.toString(), expectedVersion, ...columns])
-          : named('updateWithEvents', [...updateValues(campaign, expectedVersion), ...columns]);
+          : updateWithEvents(updateOf(campaign, expectedVersion, namesRead), columns);
         const { rows: answer } = await connection.query<{ written: number }>(write);
         const written = answer[0]?.written === 1;
         if (written && events.length > 0) onAppend();
@@ -140,7 +156,18 @@ export function postgresTransaction(connection: PgConnection, onAppend: () => vo
   };
 }
 
-function updateValues(campaign: Campaign, expectedVersion: number): unknown[] {
+interface CampaignUpdate {
+  /** The name changed since the campaign was read here: its folded copy is written too. */
+  renamed: boolean;
+  values: unknown[];
+}
+
+function updateOf(campaign: Campaign, expectedVersion: number, namesRead: NamesRead): CampaignUpdate {
   const row = toRow(campaign.snapshot());
-  return [row.id, ...CHANGED.map((c) => row[c]), expectedVersion];
+  const renamed = namesRead.renamedBy(campaign, row.name);
+  return { renamed, values: [row.id, ...(renamed ? RENAMED : CHANGED).map((c) => row[c]), expectedVersion] };
+}
+
+function updateWithEvents({ renamed, values }: CampaignUpdate, outboxColumns: unknown[][]): QueryConfig {
+  return named(renamed ? 'renameWithEvents' : 'updateWithEvents', [...values, ...outboxColumns]);
 }

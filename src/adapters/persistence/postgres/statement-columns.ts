@@ -1,7 +1,10 @@
-import { CAMPAIGN_COLUMNS } from '../rows/campaign-rows.js';
+import { CAMPAIGN_COLUMNS, type WrittenCampaignColumn } from '../rows/campaign-rows.js';
 
-/** The columns a change of a campaign writes: all but its id. */
+/** The columns a change of a campaign writes: those it is read with but its id. */
 export const CHANGED = CAMPAIGN_COLUMNS.filter((c) => c !== 'id');
+
+/** The columns a change that renames a campaign writes: its folded name too. */
+export const RENAMED: readonly WrittenCampaignColumn[] = [...CHANGED, 'name_folded'];
 
 export const OUTBOX_COLUMNS = [
   'event_id',
@@ -27,9 +30,10 @@ export const OUTBOX_ARRAY_TYPES: Record<(typeof OUTBOX_COLUMNS)[number], string>
 };
 
 /** The SQL array type of each campaign column, for campaigns passed as one array per column. */
-export const CAMPAIGN_ARRAY_TYPES: Record<(typeof CAMPAIGN_COLUMNS)[number], string> = {
+export const CAMPAIGN_ARRAY_TYPES: Record<WrittenCampaignColumn, string> = {
   id: 'bigint[]',
   name: 'text[]',
+  name_folded: 'text[]',
   description: 'text[]',
   status: 'text[]',
   start_at: 'timestamptz[]',

@@ -7,6 +7,7 @@ import {
   EMPTY_CONTENT,
   isCampaignStatus,
 } from '../../../domain/index.js';
+import { foldCase } from '../knex/case-folding.js';
 import { toDate } from './database-values.js';
 
 export interface CampaignRow {
@@ -48,6 +49,14 @@ export const CAMPAIGN_COLUMNS = [
   'version',
   'content',
 ] as const;
+
+/**
+ * The columns a campaign's row is written with: those it is read with, and its name folded for the list's search
+ * (`case-folding.ts`), which is written with the name and never read back.
+ */
+export const WRITTEN_CAMPAIGN_COLUMNS = [...CAMPAIGN_COLUMNS, 'name_folded'] as const;
+
+export type WrittenCampaignColumn = (typeof WRITTEN_CAMPAIGN_COLUMNS)[number];
 
 /** Ids are read as text: the sqlite drivers would round an INTEGER above 2^53 to a JS number. */
 export function selectCampaignColumns(db: Knex) {
@@ -126,6 +135,7 @@ export function toRow(snapshot: CampaignSnapshot) {
   return {
     id: snapshot.id.toString(),
     name: snapshot.name,
+    name_folded: foldCase(snapshot.name),
     description: snapshot.description,
     status: snapshot.status,
     start_at: snapshot.startAt,

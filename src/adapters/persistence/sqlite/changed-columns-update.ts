@@ -1,6 +1,8 @@
-import { CAMPAIGN_COLUMNS } from '../rows/campaign-rows.js';
+import { WRITTEN_CAMPAIGN_COLUMNS } from '../rows/campaign-rows.js';
 
-const UPDATABLE = CAMPAIGN_COLUMNS.filter((column) => column !== 'id');
+const UPDATABLE = WRITTEN_CAMPAIGN_COLUMNS.filter((column) => column !== 'id');
+/** A column written from another, which changes exactly when that one does: the row as read does not hold it. */
+const WRITTEN_FROM: Partial<Record<string, string>> = { name_folded: 'name' };
 const statementsByColumns = new Map<number, string>();
 
 /**
@@ -14,7 +16,8 @@ export function changedColumnsUpdate(before: Record<string, unknown>, after: Rec
   let columns = 0;
   for (let i = 0; i < UPDATABLE.length; i++) {
     const column = UPDATABLE[i]!;
-    if (column === 'version' || before[column] !== after[column]) columns |= 1 << i;
+    const compared = WRITTEN_FROM[column] ?? column;
+    if (column === 'version' || before[compared] !== after[compared]) columns |= 1 << i;
   }
   let sql = statementsByColumns.get(columns);
   if (sql === undefined) {

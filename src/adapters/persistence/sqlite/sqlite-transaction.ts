@@ -8,7 +8,13 @@ import {
 } from '../../../application/index.js';
 import { Campaign, type CampaignEvent, type CampaignId } from '../../../domain/index.js';
 import { activeTraceContext } from '../../tracing/trace-context.js';
-import { CAMPAIGN_COLUMNS, type CampaignRow, toRow, toSnapshot } from '../rows/campaign-rows.js';
+import {
+  CAMPAIGN_COLUMNS,
+  type CampaignRow,
+  toRow,
+  toSnapshot,
+  WRITTEN_CAMPAIGN_COLUMNS,
+} from '../rows/campaign-rows.js';
 import { isUniqueViolation } from '../rows/database-values.js';
 import { type IdempotencyRow, storedOutcome } from '../rows/idempotency-rows.js';
 import { outboxRows } from '../rows/outbox-rows.js';
@@ -16,8 +22,8 @@ import { changedColumnsUpdate } from './changed-columns-update.js';
 import { bindable, prepared } from './prepared-statements.js';
 
 export const SELECT_CAMPAIGN = `SELECT ${CAMPAIGN_COLUMNS.map((c) => (c === 'id' ? 'CAST(id AS TEXT) AS id' : c)).join(', ')} FROM campaigns WHERE id = ?`;
-export const INSERT_CAMPAIGN = `INSERT INTO campaigns (${CAMPAIGN_COLUMNS.join(', ')}) VALUES (${CAMPAIGN_COLUMNS.map((c) => `@${c}`).join(', ')})`;
-export const UPDATE_CAMPAIGN = `UPDATE campaigns SET ${CAMPAIGN_COLUMNS.filter((c) => c !== 'id')
+export const INSERT_CAMPAIGN = `INSERT INTO campaigns (${WRITTEN_CAMPAIGN_COLUMNS.join(', ')}) VALUES (${WRITTEN_CAMPAIGN_COLUMNS.map((c) => `@${c}`).join(', ')})`;
+export const UPDATE_CAMPAIGN = `UPDATE campaigns SET ${WRITTEN_CAMPAIGN_COLUMNS.filter((c) => c !== 'id')
   .map((c) => `${c} = @${c}`)
   .join(', ')} WHERE id = @id AND version = @expectedVersion`;
 export const DELETE_CAMPAIGN = 'DELETE FROM campaigns WHERE id = ? AND version = ?';

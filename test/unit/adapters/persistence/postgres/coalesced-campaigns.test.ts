@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import { CoalescedCampaigns } from '../../../../../src/adapters/persistence/postgres/coalesced-campaigns.js';
 import type { QueryConfig } from '../../../../../src/adapters/persistence/postgres/postgres-transaction.js';
-import { CAMPAIGN_COLUMNS } from '../../../../../src/adapters/persistence/rows/campaign-rows.js';
+import { OUTBOX_COLUMNS } from '../../../../../src/adapters/persistence/postgres/statement-columns.js';
+import { CAMPAIGN_COLUMNS, toRow } from '../../../../../src/adapters/persistence/rows/campaign-rows.js';
 import { CampaignAlreadyExists } from '../../../../../src/application/index.js';
 import { Campaign, CampaignId } from '../../../../../src/domain/index.js';
 import { expect } from '../../../../support/expect.js';
@@ -39,7 +40,17 @@ function fakePool(answer: (query: QueryConfig) => Promise<{ rows: unknown[] }>) 
   return { db: { client: pool } as unknown as Knex, statements, pool, held: () => held };
 }
 
-const newCampaign = (id: string) => Campaign.create({ id: CampaignId.parse(id), name: `n${id}`, createdBy: 't' }, now);
+const newCampaign = (id: string) =>
+  Campaign.create(
+    { id: CampaignId.parse(id), name: `n${id}`, createdBy: 't', startAt: new Date(now.getTime() + 86_400_000) },
+    now,
+  );
+
+/** The row PostgreSQL answers for `campaign`: its columns as written, but the folded name, which is not read. */
+const readRow = (campaign: Campaign) => {
+  const { name_folded: _, ...read } = toRow(campaign.snapshot());
+  return read;
+};
 
 const uniqueViolation = () =>
   Object.assign(new Error('duplicate key value violates unique constraint "campaigns_pkey"'), { code: '23505' });
@@ -64,11 +75,42 @@ describe('Campaign reads and changes coalesced into one statement per turn', () 
     const coalesced = new CoalescedCampaigns(db);
     await Promise.all(['9', '8'].map((id) => save(coalesced, startedCampaign(id))));
     const values = statements[0]!.values;
-    // The campaign columns and the expected versions come first, then the events' change numbers and event ids.
-    const changeOfEvent = values[CAMPAIGN_COLUMNS.length + 1];
-    const eventIds = values[CAMPAIGN_COLUMNS.length + 2];
+    // The campaign columns and the expected versions come first, then the events' change numbers and columns.
+    const changeOfEvent = values[values.length - OUTBOX_COLUMNS.length - 1];
+    const eventIds = values[values.length - OUTBOX_COLUMNS.length];
     expect(changeOfEvent).to.deep.equal([1, 2]);
     expect(eventIds).to.deep.equal(['start-8', 'start-9']);
+  });
+
+  it('binds for the start of a campaign it read the columns it bound before names were kept folded, no more', async () => {
+    const { db, statements } = fakePool(async (query) =>
+      query.name === 'campaigns_findCampaigns' ? { rows: [readRow(newCampaign('5'))] } : { rows: [{ position: 1 }] },
+    );
+    const coalesced = new CoalescedCampaigns(db);
+    const campaign = (await coalesced.find(CampaignId.parse('5')))!;
+    campaign.start({ now, eventId: 'start-5', by: 't', trigger: 'manual' });
+    expect(await save(coalesced, campaign)).to.equal(true);
+    const change = statements[1]!;
+    expect(change.name).to.equal('campaigns_changeCampaigns');
+    expect(change.text).not.to.contain('name_folded');
+    expect(change.values).to.have.length(CAMPAIGN_COLUMNS.length + 1 + 1 + OUTBOX_COLUMNS.length);
+  });
+
+  it('writes the folded name of a campaign renamed since it was read, and that of every change of its statement', async () => {
+    const { db, statements } = fakePool(async (query) =>
+      query.name === 'campaigns_findCampaigns'
+        ? { rows: [readRow(newCampaign('5')), readRow(newCampaign('6'))] }
+        : { rows: [{ position: 1 }, { position: 2 }] },
+    );
+    const coalesced = new CoalescedCampaigns(db);
+    const [renamed, started] = await Promise.all(['5', '6'].map((id) => coalesced.find(CampaignId.parse(id))));
+    renamed!.modify({ name: 'ÉLAN Vital ΟΔΟΣ' }, { now, eventId: 'modify-5', by: 't' });
+    started!.start({ now, eventId: 'start-6', by: 't', trigger: 'manual' });
+    await Promise.all([save(coalesced, renamed!), save(coalesced, started!)]);
+    const change = statements[1]!;
+    expect(change.name).to.equal('campaigns_renameCampaigns');
+    expect(change.text).to.contain('name_folded = changes.name_folded');
+    expect(change.values).to.deep.include(['élan vital οδοσ', 'n6']);
   });
 
   it('answers every change of a statement PostgreSQL ended as a deadlock as lost: it wrote nothing', async () => {
