@@ -348,3 +348,49 @@ for (const kind of DATABASE_KINDS) {
     });
   });
 }
+
+for (const kind of DATABASE_KINDS) {
+  describe(`Listing campaigns in another order than by id (${kind.name})`, () => {
+    const database = useMigratedDatabase(kind);
+
+    /** The statements `work` sends, `?` for each binding. */
+    async function statementsOf(db: Knex, work: () => Promise<unknown>) {
+      const sent: Array<{ sql: string; bindings: readonly unknown[] }> = [];
+      const note = (query: { sql: string; bindings?: readonly unknown[] }) =>
+        sent.push({ sql: query.sql.replace(/\$\d+/g, '?'), bindings: query.bindings ?? [] });
+      db.on('query', note);
+      try {
+        await work();
+      } finally {
+        db.removeListener('query', note);
+      }
+      return sent;
+    }
+
+    /** Whether the database would sort to answer `sql`, even told that sorting costs more than anything else. */
+    async function sorts(db: Knex, sql: string, bindings: readonly unknown[]): Promise<boolean> {
+      if (kind.name === 'SQLite') {
+        const plan = (await db.raw(`EXPLAIN QUERY PLAN ${sql}`, bindings as Knex.RawBinding[])) as Array<{
+          detail: string;
+        }>;
+        return plan.some((step) => step.detail.includes('TEMP B-TREE'));
+      }
+      return db.transaction(async (trx) => {
+        await trx.raw('SET LOCAL enable_sort = off');
+        const answer = await trx.raw(`EXPLAIN (FORMAT JSON) ${sql}`, bindings as Knex.RawBinding[]);
+        return /"Node Type": "(Incremental )?Sort"/.test(JSON.stringify(answer.rows[0]['QUERY PLAN'], null, 1));
+      });
+    }
+
+    for (const order of ['nextStart', 'newest'] as const) {
+      it(`reads a deep page in ${order} order along an index, sorting nothing, whatever the page`, async () => {
+        const db = database();
+        const reader = new KnexCampaignReader(db);
+        const sent = await statementsOf(db, () => reader.list({ offset: 5000, limit: 20, order }));
+        const page = sent.filter(({ sql }) => /order by/i.test(sql));
+        expect(page).to.have.length(1);
+        expect(await sorts(db, page[0]!.sql, page[0]!.bindings), page[0]!.sql).to.equal(false);
+      });
+    }
+  });
+}

@@ -11,6 +11,7 @@ import { unpublishedByAggregate } from './009-unpublished-by-aggregate.js';
 import { campaignBucketsPerStatement } from './010-campaign-buckets-per-statement.js';
 import { campaignBucketGroups } from './011-campaign-bucket-groups.js';
 import { foldedNames } from './012-folded-names.js';
+import { nextStartOrder } from './013-next-start-order.js';
 import { whileHoldingMigrationLock } from './migration-lock.js';
 import { ensureNamedSchema } from './named-schema.js';
 import { refuseNewerSchema } from './newer-schema.js';
@@ -28,6 +29,7 @@ const MIGRATIONS: ReadonlyArray<[name: string, migration: Knex.Migration]> = [
   ['010-campaign-buckets-per-statement', campaignBucketsPerStatement],
   ['011-campaign-bucket-groups', campaignBucketGroups],
   ['012-folded-names', foldedNames],
+  ['013-next-start-order', nextStartOrder],
 ];
 
 /** Migrations compiled into the service, so they run the same from `dist/` on SQLite and PostgreSQL. */
