@@ -71,6 +71,17 @@ describe('RelayPolicy (what the relay does, whoever runs it)', () => {
     policy.takeNews(round);
   };
 
+  /** Lane a's broker takes its batches again and its retry falls due: the kept batch goes, then the lane's next. */
+  const retryLaneAAccepted = async () => {
+    broker.acceptLane('lane of a');
+    policy.retryDue('lane of a');
+    await turn();
+    await newsSince(2, 1);
+    await turn();
+    await newsSince(3, 1);
+    policy.takeNews(round);
+  };
+
   beforeEach(async () => {
     outbox = new InMemoryPendingEvents();
     broker = new RecordingPublisher();
@@ -164,13 +175,7 @@ describe('RelayPolicy (what the relay does, whoever runs it)', () => {
     policy = policyWith({ batchSize: 10 });
     await refuseLaneA(2);
     outbox.append(2, 'a');
-    broker.acceptLane('lane of a');
-    policy.retryDue('lane of a');
-    await turn();
-    await newsSince(2, 1);
-    await turn();
-    await newsSince(3, 1);
-    policy.takeNews(round);
+    await retryLaneAAccepted();
     expect(sequencesOf(broker.acknowledged)).to.deep.equal([
       [1n, 2n],
       [3n, 4n],
@@ -300,13 +305,7 @@ describe('RelayPolicy (what the relay does, whoever runs it)', () => {
     await refuseLaneA(3);
     outbox.restore(0n);
     const after = outbox.append(3, 'a');
-    broker.acceptLane('lane of a');
-    policy.retryDue('lane of a');
-    await turn();
-    await newsSince(2, 1);
-    await turn();
-    await newsSince(3, 1);
-    policy.takeNews(round);
+    await retryLaneAAccepted();
     expect(broker.acknowledged.map((batch) => batch.map((event) => event.eventId))).to.deep.equal([
       ['event-1', 'event-2', 'event-3'],
       after.map((event) => event.eventId),
