@@ -56,7 +56,7 @@ for (const kind of DATABASE_KINDS) {
       names[CAMPAIGNS - 1] = '\uA7CB\u1C89 ÉLAN ΟΔΟΣ';
       await storeAsBefore(names);
 
-      expect(await migrateToLatest(db)).to.deep.equal([FOLDED_NAMES_MIGRATION]);
+      expect(await migrateToLatest(db)).to.include(FOLDED_NAMES_MIGRATION);
 
       expect(await storedNames()).to.deep.equal(names.map((name) => ({ name, name_folded: foldCase(name) })));
       const page = await new KnexCampaignReader(db).list({ offset: 0, limit: 10, order: 'id', search: 'ɤᲊ élan οδοσ' });
