@@ -54,10 +54,11 @@ const nbf = fc.oneof(
   ),
 );
 
-/** `iat`: optional, a whole number of seconds. */
+/** `iat`: optional, a whole number of seconds not in the future (beyond the clock tolerance). */
 const iat = fc.oneof(
   { arbitrary: fc.constant(claim(undefined, true)), weight: 3 },
-  fc.integer({ min: -86_400, max: 60 }).map((offset) => claim(String(nowSeconds() + offset), true)),
+  fc.integer({ min: -86_400, max: 0 }).map((ago) => claim(String(nowSeconds() + ago), true)),
+  fc.integer({ min: 60, max: 86_400 }).map((ahead) => claim(String(nowSeconds() + ahead), false)),
   fc.constantFrom(
     claim('1e400', false),
     claim('-1e400', false),
