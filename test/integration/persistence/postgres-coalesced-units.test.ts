@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { Knex } from 'knex';
+import { foldCase } from '../../../src/adapters/persistence/knex/case-folding.js';
 import { CoalescedCampaigns } from '../../../src/adapters/persistence/postgres/coalesced-campaigns.js';
 import { PostgresUnitOfWork } from '../../../src/adapters/persistence/postgres/postgres-unit-of-work.js';
 import { toRow } from '../../../src/adapters/persistence/rows/campaign-rows.js';
@@ -215,6 +216,30 @@ describe('Units of work told they write once, coalesced per turn on PostgreSQL',
     expect((await eventsOf([stale, fresh])).map((event) => event.event_id)).to.deep.equal([
       'stale-winner',
       'fresh-start',
+    ]);
+  });
+
+  it('writes the folded name of a change that renames its campaign, and leaves the stored one of the other changes of its statement', async () => {
+    const [renamed, started] = [await scheduled(), await scheduled()];
+    const changes = await Promise.all([
+      decided(renamed, (campaign) =>
+        campaign.modify({ name: 'ÉLAN Vital ΟΔΟΣ' }, { now: new Date(), eventId: nextEventId('rename'), by: 't' }),
+      ),
+      decided(started, act('start', nextEventId('start'))),
+    ]);
+    const taken = await connectionsTaken(() =>
+      Promise.all(
+        changes.map(({ campaign, readVersion, events }) => coalesced.saveChange(campaign, readVersion, events)),
+      ),
+    );
+    expect(taken).to.equal(1);
+    const stored = await database()('campaigns')
+      .whereIn('id', [renamed.toString(), started.toString()])
+      .orderBy('id')
+      .select('name', 'name_folded');
+    expect(stored).to.deep.equal([
+      { name: 'ÉLAN Vital ΟΔΟΣ', name_folded: foldCase('ÉLAN Vital ΟΔΟΣ') },
+      { name: 'c', name_folded: 'c' },
     ]);
   });
 

@@ -7,8 +7,8 @@ import { activeTraceContext } from '../../tracing/trace-context.js';
 import { countWritesGathered } from '../knex/write-share.js';
 import { type CampaignRow, toRow, toSnapshot } from '../rows/campaign-rows.js';
 import { isUniqueViolation } from '../rows/database-values.js';
-import { NamesRead } from '../rows/names-read.js';
 import { outboxRows } from '../rows/outbox-rows.js';
+import { RowsRead } from '../rows/rows-read.js';
 import { type CampaignChange, changeCampaigns, findCampaigns, insertCampaigns } from './coalesced-statements.js';
 import { onPooledConnection, writeOnPooledConnection } from './pooled-connection.js';
 import type { PgConnection } from './postgres-transaction.js';
@@ -34,7 +34,7 @@ export class CoalescedCampaigns {
   private readonly finds: TurnBatcher<Traced<string>, CampaignRow | undefined>;
   private readonly changes: TurnBatcher<Traced<CampaignChange>, ChangeOutcome>;
   private readonly inserts: TurnBatcher<Traced<NewRow>, InsertOutcome>;
-  private readonly namesRead = new NamesRead();
+  private readonly rowsRead = new RowsRead();
 
   constructor(db: Knex, limits: BatchLimits = COALESCING_LIMITS) {
     this.finds = new TurnBatcher(
@@ -62,7 +62,7 @@ export class CoalescedCampaigns {
 
   async find(id: CampaignId): Promise<Campaign | undefined> {
     const row = await this.finds.add({ call: id.toString(), context: context.active() });
-    return row === undefined ? undefined : this.namesRead.remember(Campaign.restore(toSnapshot(row)), row.name);
+    return row === undefined ? undefined : this.rowsRead.remember(Campaign.restore(toSnapshot(row)), row);
   }
 
   /** Stores a new campaign; `CampaignAlreadyExists` when its id is taken, and then nothing is written. */
@@ -74,12 +74,10 @@ export class CoalescedCampaigns {
 
   /** Whether the change was written: false when the campaign's version had moved on (nothing written then). */
   saveChange(campaign: Campaign, expectedVersion: number, events: readonly CampaignEvent[]): Promise<boolean> {
-    const row = toRow(campaign.snapshot());
     const change: CampaignChange = {
-      row,
+      row: toRow(campaign.snapshot(), this.rowsRead.take(campaign, expectedVersion)?.name),
       expectedVersion,
       events: outboxRows(events, new Date(), activeTraceContext()),
-      renamed: this.namesRead.renamedBy(campaign, row.name),
     };
     return this.changes.add({ call: change, context: context.active() }).then((outcome) => {
       if (outcome instanceof WriteRefused) throw outcome.error;

@@ -13,8 +13,6 @@ export interface CampaignChange {
   row: ReturnType<typeof toRow>;
   expectedVersion: number;
   events: ReturnType<typeof outboxRows>;
-  /** The name changed since the campaign was read: the change writes its folded copy too. */
-  renamed: boolean;
 }
 
 const FIND_CAMPAIGNS = `SELECT ${CAMPAIGN_COLUMNS.map((c) => (c === 'id' ? 'CAST(id AS TEXT) AS id' : c)).join(', ')} FROM campaigns WHERE id = ANY($1::bigint[])`;
@@ -38,7 +36,7 @@ function changesSetting(changed: readonly WrittenCampaignColumn[]): string {
   return (
     `WITH changes AS (SELECT * FROM unnest(${parameters(inputTypes, 1)}) WITH ORDINALITY ` +
     `AS i(${input.join(', ')}, position)), ` +
-    `changed AS (UPDATE campaigns c SET ${changed.map((column) => `${column} = changes.${column}`).join(', ')} ` +
+    `changed AS (UPDATE campaigns c SET ${changed.map(assignment).join(', ')} ` +
     'FROM changes WHERE c.id = changes.id AND c.version = changes.expected_version RETURNING changes.position), ' +
     `appended AS (INSERT INTO outbox (${OUTBOX_COLUMNS.join(', ')}) ` +
     `SELECT ${OUTBOX_COLUMNS.map((c) => `e.${c}`).join(', ')} ` +
@@ -48,8 +46,15 @@ function changesSetting(changed: readonly WrittenCampaignColumn[]): string {
   );
 }
 
+/** A change without a new name has no folded name (`toRow`): it leaves the stored one. */
+function assignment(column: WrittenCampaignColumn): string {
+  return column === 'name_folded'
+    ? 'name_folded = COALESCE(changes.name_folded, c.name_folded)'
+    : `${column} = changes.${column}`;
+}
+
 const CHANGE_CAMPAIGNS = changesSetting(CHANGED);
-/** The same for a batch in which some change renames its campaign: every change of it writes its folded name. */
+/** The same for a batch in which some change renames its campaign. */
 const RENAME_CAMPAIGNS = changesSetting(RENAMED);
 
 const INSERT_CAMPAIGNS =
@@ -75,7 +80,7 @@ export function insertCampaigns(rows: readonly ReturnType<typeof toRow>[]): Quer
 
 /** The statement writing `changes`; a change's position is its index here plus one. */
 export function changeCampaigns(changes: readonly CampaignChange[]): QueryConfig {
-  const renaming = changes.some((change) => change.renamed);
+  const renaming = changes.some((change) => change.row.name_folded !== undefined);
   const columns = ['id' as const, ...(renaming ? RENAMED : CHANGED)];
   const campaignArrays = columns.map((column) => changes.map((change) => change.row[column]));
   const expectedVersions = changes.map((change) => change.expectedVersion);

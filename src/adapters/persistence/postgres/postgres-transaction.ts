@@ -16,8 +16,8 @@ import {
 } from '../rows/campaign-rows.js';
 import { isUniqueViolation } from '../rows/database-values.js';
 import { type IdempotencyRow, storedOutcome } from '../rows/idempotency-rows.js';
-import { NamesRead } from '../rows/names-read.js';
 import { outboxRows } from '../rows/outbox-rows.js';
+import { RowsRead } from '../rows/rows-read.js';
 import { CHANGED, OUTBOX_ARRAY_TYPES, OUTBOX_COLUMNS, RENAMED } from './statement-columns.js';
 
 /** What the service uses of a `pg` client: queries, named ones prepared once per connection. */
@@ -80,13 +80,13 @@ const named = (name: keyof typeof STATEMENTS, values: unknown[]): QueryConfig =>
 
 /** The ports of one transaction on a raw PostgreSQL connection, with statements prepared once per connection. */
 export function postgresTransaction(connection: PgConnection, onAppend: () => void): Transaction {
-  const namesRead = new NamesRead();
+  const rowsRead = new RowsRead();
   return {
     campaigns: {
       async find(id: CampaignId) {
         const { rows } = await connection.query<CampaignRow>(named('findCampaign', [id.toString()]));
         const row = rows[0];
-        return row === undefined ? undefined : namesRead.remember(Campaign.restore(toSnapshot(row)), row.name);
+        return row === undefined ? undefined : rowsRead.remember(Campaign.restore(toSnapshot(row)), row);
       },
       async insert(campaign: Campaign) {
         const row = toRow(campaign.snapshot());
@@ -103,7 +103,7 @@ export function postgresTransaction(connection: PgConnection, onAppend: () => vo
         }
       },
       async update(campaign: Campaign, expectedVersion: number) {
-        const { renamed, values } = updateOf(campaign, expectedVersion, namesRead);
+        const { renamed, values } = updateOf(campaign, expectedVersion, rowsRead);
         const result = await connection.query(named(renamed ? 'renameCampaign' : 'updateCampaign', values));
         return result.rowCount === 1;
       },
@@ -116,7 +116,7 @@ export function postgresTransaction(connection: PgConnection, onAppend: () => vo
         const columns = OUTBOX_COLUMNS.map((c) => rows.map((row) => row[c]));
         const write = campaign.isDeleted
           ? named('removeWithEvents', [campaign.id.toString(), expectedVersion, ...columns])
-          : updateWithEvents(updateOf(campaign, expectedVersion, namesRead), columns);
+          : updateWithEvents(updateOf(campaign, expectedVersion, rowsRead), columns);
         const { rows: answer } = await connection.query<{ written: number }>(write);
         const written = answer[0]?.written === 1;
         if (written && events.length > 0) onAppend();
@@ -162,9 +162,9 @@ interface CampaignUpdate {
   values: unknown[];
 }
 
-function updateOf(campaign: Campaign, expectedVersion: number, namesRead: NamesRead): CampaignUpdate {
-  const row = toRow(campaign.snapshot());
-  const renamed = namesRead.renamedBy(campaign, row.name);
+function updateOf(campaign: Campaign, expectedVersion: number, rowsRead: RowsRead): CampaignUpdate {
+  const row = toRow(campaign.snapshot(), rowsRead.take(campaign, expectedVersion)?.name);
+  const renamed = row.name_folded !== undefined;
   return { renamed, values: [row.id, ...(renamed ? RENAMED : CHANGED).map((c) => row[c]), expectedVersion] };
 }
 

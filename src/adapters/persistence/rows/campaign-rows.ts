@@ -130,12 +130,17 @@ function unreadable(row: CampaignRow, field: string, message: string): CampaignS
   return new CampaignStateImpossible(String(row.id), [{ field, message }]);
 }
 
-/** Ids are written as decimal text; the INTEGER/bigint column stores them as exact 64-bit integers. */
-export function toRow(snapshot: CampaignSnapshot) {
+/**
+ * A campaign's row as written. Ids are written as decimal text; the INTEGER/bigint column stores them as exact 64-bit
+ * integers. The name's folded copy is written with a name new to the row: on an insert, or when the name is not
+ * `nameRead`, the one the row held when the campaign was read. Otherwise it is left out (undefined), and the write
+ * leaves the stored copy as it is.
+ */
+export function toRow(snapshot: CampaignSnapshot, nameRead?: string) {
   return {
     id: snapshot.id.toString(),
     name: snapshot.name,
-    name_folded: foldCase(snapshot.name),
+    name_folded: snapshot.name === nameRead ? undefined : foldCase(snapshot.name),
     description: snapshot.description,
     status: snapshot.status,
     start_at: snapshot.startAt,

@@ -18,6 +18,7 @@ import {
 import { isUniqueViolation } from '../rows/database-values.js';
 import { type IdempotencyRow, storedOutcome } from '../rows/idempotency-rows.js';
 import { outboxRows } from '../rows/outbox-rows.js';
+import { RowsRead } from '../rows/rows-read.js';
 import { changedColumnsUpdate } from './changed-columns-update.js';
 import { bindable, prepared } from './prepared-statements.js';
 
@@ -44,16 +45,12 @@ export interface UnitWriteHooks {
  * write on SQLite. Knex's query building and per-query compilation cost several times the SQL itself.
  */
 export function sqliteTransaction(connection: Database, unit: UnitWriteHooks): Transaction {
-  /** Each campaign read here, with its row as read: its update sets only the columns that changed since. */
-  const rowsRead = new WeakMap<Campaign, CampaignRow>();
+  const rowsRead = new RowsRead();
   const updateCampaign = (campaign: Campaign, expectedVersion: number): boolean => {
-    const row: Record<string, unknown> = bindable(toRow(campaign.snapshot()));
-    const read = rowsRead.get(campaign);
-    rowsRead.delete(campaign);
+    const read = rowsRead.take(campaign, expectedVersion);
+    const row: Record<string, unknown> = bindable(toRow(campaign.snapshot(), read?.name));
     const sql =
-      read !== undefined && Number(read.version) === expectedVersion
-        ? changedColumnsUpdate(read as unknown as Record<string, unknown>, row)
-        : UPDATE_CAMPAIGN;
+      read === undefined ? UPDATE_CAMPAIGN : changedColumnsUpdate(read as unknown as Record<string, unknown>, row);
     row.expectedVersion = expectedVersion;
     return prepared(connection, sql).run(row).changes === 1;
   };
@@ -64,9 +61,7 @@ export function sqliteTransaction(connection: Database, unit: UnitWriteHooks): T
       async find(id: CampaignId) {
         const row = prepared(connection, SELECT_CAMPAIGN).get(id.toString()) as CampaignRow | undefined;
         if (row === undefined) return undefined;
-        const campaign = Campaign.restore(toSnapshot(row));
-        rowsRead.set(campaign, row);
-        return campaign;
+        return rowsRead.remember(Campaign.restore(toSnapshot(row)), row);
       },
       async insert(campaign: Campaign) {
         unit.beforeWrite();
