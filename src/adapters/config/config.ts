@@ -220,21 +220,28 @@ const schema = z.object({
   ),
 });
 
+type Settings = z.infer<typeof schema>;
+type SettingName = keyof Settings;
+
+/**
+ * The service's settings, or a `ConfigError` naming every problem in one go: each variable is read on its own, and
+ * each check of variables taken together runs unless one of them already has a problem of its own.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
-  const parsed = schema.safeParse(env);
-  const tracingProblems: string[] = [];
-  const tracing = tracingSettings(env, tracingProblems);
-  if (!parsed.success || tracingProblems.length > 0) {
-    const problems = parsed.success
-      ? []
-      : parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`);
-    throw new ConfigError([...problems, ...tracingProblems]);
-  }
-  const v = parsed.data;
+  const problems = new Problems();
+  const v = eachSetting(env, problems);
+  const tracing = tracingSettings(env, problems.found);
   // Any case: `Production` is meant as production, and taking it otherwise would start with development tokens.
   const production = v.NODE_ENV?.toLowerCase() === 'production';
   const dataDir = resolve(v.DATA_DIR ?? 'data');
-  const auth = authSettings(v.AUTH_JWT_SECRET, v.AUTH_JWKS_URL, production);
+  const auth = problems.together(['AUTH_JWT_SECRET', 'AUTH_JWKS_URL'], () =>
+    authSettings(v.AUTH_JWT_SECRET, v.AUTH_JWKS_URL, production),
+  );
+  const database = problems.together(['DATABASE_URL', 'DATABASE_SCHEMA'], () =>
+    databaseLocation(v.DATABASE_URL, v.DATABASE_SCHEMA, dataDir),
+  );
+  const kafka = kafkaSettings(v, problems);
+  if (problems.found.length > 0 || auth === undefined || database === undefined) throw new ConfigError(problems.found);
   return {
     production,
     port: v.PORT,
@@ -242,7 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     host: v.HOST ?? (auth.mode === 'development' ? '127.0.0.1' : undefined),
     basePath: v.BASE_PATH,
     dataDir,
-    database: databaseLocation(v.DATABASE_URL, v.DATABASE_SCHEMA, dataDir),
+    database,
     databaseAnswerTimeoutMs: v.DATABASE_ANSWER_TIMEOUT_MS,
     auth,
     issuer: v.AUTH_ISSUER,
@@ -250,7 +257,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     clockToleranceSeconds: v.AUTH_CLOCK_TOLERANCE_SECONDS,
     idempotencyRetentionHours: v.IDEMPOTENCY_RETENTION_HOURS,
     outboxRetentionHours: v.OUTBOX_RETENTION_HOURS,
-    kafka: kafkaSettings(v),
+    kafka,
     relay: {
       enabled: v.OUTBOX_RELAY === 'on',
       pollIntervalMs: v.OUTBOX_POLL_INTERVAL_MS,
@@ -271,15 +278,65 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
   };
 }
 
-function kafkaSettings(v: z.infer<typeof schema>): KafkaSettings | undefined {
-  if (v.KAFKA_BROKERS === undefined) return undefined;
+/** The problems found in the settings so far, and the variables that could not be read on their own. */
+class Problems {
+  readonly found: string[] = [];
+  readonly unreadable = new Set<SettingName>();
+
+  /**
+   * What `check` of the variables `names` taken together answers; undefined when it finds problems (noted here) or
+   * when one of `names` could not be read, whose problem is noted already.
+   */
+  together<T>(names: readonly SettingName[], check: () => T): T | undefined {
+    if (names.some((name) => this.unreadable.has(name))) return undefined;
+    try {
+      return check();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      this.found.push(...error.problems);
+      return undefined;
+    }
+  }
+}
+
+/** Each variable read by its own part of the schema; those that cannot be read are left out, their problems noted. */
+function eachSetting(env: NodeJS.ProcessEnv, problems: Problems): Settings {
+  const settings: Record<string, unknown> = {};
+  for (const [name, setting] of Object.entries(schema.shape) as Array<[SettingName, z.ZodType]>) {
+    const read = setting.safeParse(env[name]);
+    if (read.success) settings[name] = read.data;
+    else {
+      problems.unreadable.add(name);
+      problems.found.push(...read.error.issues.map((issue) => `${name} ${issue.message}`));
+    }
+  }
+  return settings as Settings;
+}
+
+const KAFKA_SECURITY: readonly SettingName[] = [
+  'KAFKA_SSL',
+  'KAFKA_SSL_CA_FILE',
+  'KAFKA_SSL_CERT_FILE',
+  'KAFKA_SSL_KEY_FILE',
+  'KAFKA_SASL_MECHANISM',
+  'KAFKA_SASL_USERNAME',
+  'KAFKA_SASL_PASSWORD',
+];
+
+/** The brokers' settings; none without KAFKA_BROKERS, or when some of them have problems (noted in `problems`). */
+function kafkaSettings(v: Settings, problems: Problems): KafkaSettings | undefined {
+  if (v.KAFKA_BROKERS === undefined && !problems.unreadable.has('KAFKA_BROKERS')) return undefined;
   const replicationFactor = v.KAFKA_TOPIC_REPLICATION_FACTOR;
   const minInsync = v.KAFKA_TOPIC_MIN_INSYNC_REPLICAS;
-  if (replicationFactor !== undefined && minInsync !== undefined && minInsync > replicationFactor) {
-    throw new ConfigError([
-      `KAFKA_TOPIC_MIN_INSYNC_REPLICAS (${minInsync}) must not exceed KAFKA_TOPIC_REPLICATION_FACTOR (${replicationFactor}): no write could ever be acknowledged`,
-    ]);
-  }
+  const replicas = problems.together(['KAFKA_TOPIC_REPLICATION_FACTOR', 'KAFKA_TOPIC_MIN_INSYNC_REPLICAS'], () => {
+    if (replicationFactor !== undefined && minInsync !== undefined && minInsync > replicationFactor)
+      throw new ConfigError([
+        `KAFKA_TOPIC_MIN_INSYNC_REPLICAS (${minInsync}) must not exceed KAFKA_TOPIC_REPLICATION_FACTOR (${replicationFactor}): no write could ever be acknowledged`,
+      ]);
+    return true;
+  });
+  const security = problems.together(KAFKA_SECURITY, () => kafkaSecurity(v));
+  if (v.KAFKA_BROKERS === undefined || replicas === undefined || security === undefined) return undefined;
   return {
     brokers: v.KAFKA_BROKERS.split(',').map((broker) => broker.trim()),
     clientId: v.KAFKA_CLIENT_ID ?? 'campaign-service',
@@ -288,12 +345,12 @@ function kafkaSettings(v: z.infer<typeof schema>): KafkaSettings | undefined {
     topicReplicationFactor: replicationFactor,
     topicMinInsyncReplicas: minInsync,
     eventSource: v.CLOUDEVENTS_SOURCE ?? '/campaign-service',
-    ...kafkaSecurity(v),
+    ...security,
   };
 }
 
 /** TLS and SASL to the brokers, each only when asked for, checked together. */
-function kafkaSecurity(v: z.infer<typeof schema>): Pick<KafkaSettings, 'tls' | 'sasl'> {
+function kafkaSecurity(v: Settings): Pick<KafkaSettings, 'tls' | 'sasl'> {
   const problems: string[] = [];
   const files = { caFile: v.KAFKA_SSL_CA_FILE, certFile: v.KAFKA_SSL_CERT_FILE, keyFile: v.KAFKA_SSL_KEY_FILE };
   const anyFile = Object.values(files).some((file) => file !== undefined);
