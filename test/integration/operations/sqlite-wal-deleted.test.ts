@@ -120,6 +120,7 @@ describe('A SQLite write-ahead log or its index deleted or replaced while the se
       const probe = await ready();
       expect(probe.status).to.equal(503);
       expect(probe.body.database.error).to.include('-wal').and.include('stop every process');
+      expect(probe.body.database.error, 'why, by the class and code').to.include('(SqliteError (SQLITE_BUSY))');
       expect(JSON.stringify(probe.body), 'a path in an answer that needs no token').not.to.include(dirname(file));
     } finally {
       other.close();

@@ -7,8 +7,8 @@ export interface DatabaseProbeResult {
   up: boolean;
   latencyMs: number;
   /**
-   * Why the database did not answer: a driver error code or a timeout, never a message with addresses; or that the
-   * SQLite file at its path is no longer the one opened, naming the path (DATABASE_URL names it already).
+   * Why the database did not answer: a driver error code or a timeout, never a message with addresses or files; or
+   * that the SQLite file of DATABASE_URL, or its write-ahead log, is no longer the one opened, naming neither path.
    */
   error?: string;
 }

@@ -1,6 +1,7 @@
 import { type Stats, statSync } from 'node:fs';
 import type { Database } from 'better-sqlite3';
 import type { Knex } from 'knex';
+import { causeCodes } from '../../logging/one-line-cause.js';
 
 /**
  * The write-ahead log or its index was deleted or replaced under the service, and a new one could not be begun
@@ -8,16 +9,18 @@ import type { Knex } from 'knex';
  */
 export class WriteAheadLogLost extends Error {
   override readonly name = 'WriteAheadLogLost';
-  /** The message without the file's path, for answers that need no token. */
+  /**
+   * The message for answers that need no token: the file by its kind, and why by the cause's classes and codes,
+   * since the cause's own message may name a file too (SQLite's and Node's name the path they could not open).
+   */
   readonly withoutPath: string;
 
   constructor(
     readonly file: string,
     cause: unknown,
   ) {
-    const why = cause instanceof Error ? cause.message : String(cause);
-    super(lostMessage(file, why), { cause });
-    this.withoutPath = lostMessage("beside DATABASE_URL's (-wal or -shm)", why);
+    super(lostMessage(file, cause instanceof Error ? cause.message : String(cause)), { cause });
+    this.withoutPath = lostMessage("beside DATABASE_URL's (-wal or -shm)", causeCodes(cause));
   }
 }
 
