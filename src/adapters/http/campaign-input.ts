@@ -95,8 +95,9 @@ export function modifyCampaignInput(
   const problems: FieldProblem[] = [];
   const changes = readChanges(fields, (field, message) => problems.push({ field, message }), 'zone not known yet');
   if (fields.name === null) problems.push({ field: 'name', message: 'cannot be removed' });
-  const id = fields.id;
-  if (!isNoId(id) && String(id) !== campaignId.toString()) {
+  // Read as a create reads it: `[5]` is no id of any campaign, though it is written "5" as text.
+  const id = bodyId(fields.id);
+  if (id !== NO_ID && !(id instanceof CampaignId && id.equals(campaignId))) {
     problems.push({ field: 'id', message: 'cannot be changed (send it as read, or leave it out)' });
   }
   if (problems.length > 0) throw new CampaignInvalid(problems);
@@ -192,13 +193,17 @@ function readChanges(fields: Record<string, unknown>, problem: Problem, dates: D
   return changes;
 }
 
-/** `0` is no id, as a number or a string: it is what a Java client's `long id` holds until it is set. */
-function isNoId(value: unknown): boolean {
-  return value === undefined || value === null || value === 0 || value === '0';
-}
+const NO_ID = 'no id';
+const NOT_AN_ID = 'not an id';
 
-function optionalId(value: unknown, problem: Problem): CampaignId | undefined {
-  if (isNoId(value)) return undefined;
+/**
+ * The id a create or modify body gives, by one rule for both: `0` is no id, as a number or a string (it is what a
+ * Java client's `long id` holds until it is set), and so are `null` and no `id`; a positive long is that campaign's
+ * id, as a JSON integer, as a JSON number up to 2^53 − 1 however written (`5.0`, `5e0`), or as a decimal string;
+ * anything else is no id of any campaign.
+ */
+function bodyId(value: unknown): CampaignId | typeof NO_ID | typeof NOT_AN_ID {
+  if (value === undefined || value === null || value === 0 || value === '0') return NO_ID;
   const decimal =
     typeof value === 'string'
       ? value
@@ -207,9 +212,13 @@ function optionalId(value: unknown, problem: Problem): CampaignId | undefined {
         : typeof value === 'number' && Number.isSafeInteger(value)
           ? String(value)
           : undefined;
-  if (decimal === undefined || !CampaignId.isCanonical(decimal)) {
+  return decimal !== undefined && CampaignId.isCanonical(decimal) ? CampaignId.parse(decimal) : NOT_AN_ID;
+}
+
+function optionalId(value: unknown, problem: Problem): CampaignId | undefined {
+  const id = bodyId(value);
+  if (id === NOT_AN_ID) {
     problem('id', 'must be a positive 64-bit integer (1 to 9223372036854775807) as a string or number');
-    return undefined;
   }
-  return CampaignId.parse(decimal);
+  return id instanceof CampaignId ? id : undefined;
 }
