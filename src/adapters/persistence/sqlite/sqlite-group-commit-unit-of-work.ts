@@ -101,7 +101,10 @@ export class SqliteGroupCommitUnitOfWork implements UnitOfWork {
         await traceBatch(
           batch.map((pending) => pending.context),
           () => this.commitBatch(batch),
-        );
+        ).catch((error: unknown) => {
+          // Whatever the batch's work threw, each of its units is answered: one answered already keeps its answer.
+          for (const pending of batch) pending.reject(error);
+        });
       }
     } finally {
       this.flushing = false;
@@ -127,6 +130,7 @@ export class SqliteGroupCommitUnitOfWork implements UnitOfWork {
     const outcomes: Outcome[] = [];
     try {
       keepWriteAheadLog(this.db, connection);
+      rollBackLeftOpen(connection);
       prepared(connection, 'BEGIN IMMEDIATE').run();
       for (const pending of batch) {
         const outcome = await runUnit(pending, tx, unit, this.guardUnits);
@@ -136,7 +140,7 @@ export class SqliteGroupCommitUnitOfWork implements UnitOfWork {
       }
       this.commit(connection);
     } catch (commitError) {
-      if (connection.inTransaction) prepared(connection, 'ROLLBACK').run();
+      rollBackLeftOpen(connection);
       for (const pending of batch) pending.reject(commitError);
       return;
     } finally {
@@ -154,6 +158,20 @@ export class SqliteGroupCommitUnitOfWork implements UnitOfWork {
     const started = performance.now();
     prepared(connection, 'COMMIT').run();
     this.onCommit?.((performance.now() - started) / 1000);
+  }
+}
+
+/**
+ * Ends the transaction a failed batch left open, so that no query on the connection between batches reads its
+ * writes or joins it. A ROLLBACK that fails is tried once more here, and again before the next batch begins.
+ */
+function rollBackLeftOpen(connection: Database): void {
+  for (let attempt = 0; attempt < 2 && connection.inTransaction; attempt++) {
+    try {
+      prepared(connection, 'ROLLBACK').run();
+    } catch {
+      // Tried again, here or before the next batch; the batch's units are answered with the error that ended it.
+    }
   }
 }
 
