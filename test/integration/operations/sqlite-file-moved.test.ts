@@ -1,4 +1,4 @@
-import { renameSync, rmSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import pino from 'pino';
 import { SQLITE } from '../../support/databases.js';
@@ -42,6 +42,24 @@ describe('A SQLite database file moved or deleted while the service runs', () =>
     expect((await ready()).body.status).to.equal('ready');
     const list = await service.request('GET', '/api/v1/campaigns?view=service');
     expect(list.body.total).to.equal(2);
+  });
+
+  it('refuses writes 503 while its path cannot be looked at (its directory replaced by a file), says why by code on readiness, and takes them once it is back', async () => {
+    renameSync(service.dataDir, `${service.dataDir}.away`);
+    writeFileSync(service.dataDir, 'not a directory');
+
+    const refused = await create();
+    expect(refused.status, refused.text).to.equal(503);
+    expect(refused.body.code).to.equal('DATABASE_UNAVAILABLE');
+    const probe = await ready();
+    expect(probe.status).to.equal(503);
+    expect(probe.body.database.error).to.include('cannot be looked at (Error (ENOTDIR))');
+    expect(JSON.stringify(probe.body), 'a path in an answer that needs no token').not.to.include(service.dataDir);
+
+    rmSync(service.dataDir);
+    renameSync(`${service.dataDir}.away`, service.dataDir);
+    expect((await create()).status).to.equal(200);
+    expect((await ready()).body.status).to.equal('ready');
   });
 
   it('refuses writes 503 once its directory is deleted, rather than acknowledge what a restart would not find', async () => {

@@ -22,9 +22,9 @@ export class KnexDatabaseProbe {
 
   async check(): Promise<DatabaseProbeResult> {
     const started = performance.now();
-    const moved = openedFileProblem(this.db);
-    if (moved !== undefined) return { up: false, latencyMs: 0, error: moved.withoutPath };
     try {
+      const moved = openedFileProblem(this.db);
+      if (moved !== undefined) return { up: false, latencyMs: 0, error: moved.withoutPath };
       await keepWriteAheadLogOf(this.db);
       await answerWithin(this.db.raw('SELECT 1'), this.timeoutMs);
       return { up: true, latencyMs: elapsed(started) };
