@@ -25,15 +25,19 @@ export interface ScheduleRun {
 
 const BATCH = 100;
 
-/** What a run is told: when to end early, between two campaigns (the service is stopping). */
+/** What became of one due campaign. */
+type Outcome = { kind: 'started' | 'completed' | 'skipped' | 'impossible' } | { kind: 'failed'; error: unknown };
+
+/** What a run is told: when to end early, between two batches of campaigns (the service is stopping). */
 export interface ScheduleRunRequest {
   stopped?: () => boolean;
 }
 
 /**
  * Starts scheduled campaigns whose start time has come and completes those whose end time has passed, in
- * start-time order, until nothing is due or the request says the run is stopped. Each campaign changes in its own transaction with the same
- * conditional write as a manual start, so racing a manual call or another instance's schedule is harmless; one
+ * start-time order a batch at a time (the campaigns of a batch side by side), until nothing is due or the request
+ * says the run is stopped. Each campaign changes in its own transaction with the same conditional write as a manual
+ * start, so racing a manual call or another instance's schedule is harmless; one
  * that cannot be changed (an impossible state, a write the database refuses) is left behind and the run goes on.
  * A run fails when it cannot read what is due, or when a hundred campaigns in a row fail (the database does).
  */
@@ -55,13 +59,17 @@ export class RunSchedule implements UseCase<ScheduleRunRequest | undefined, Sche
       // first: the batch is read past as many of them as there are, so the ones after them still run.
       const leftBehind = run.skipped.length + run.impossible.length + run.failed.length;
       const due = (await this.reader.findDue(dueAsOf, BATCH + leftBehind)).filter((id) => !seen.has(id.toString()));
-      if (due.length === 0) return run;
-      for (const id of due) {
-        if (request.stopped?.()) return run;
-        seen.add(id.toString());
-        const failedBefore = run.failed.length;
-        await this.actOn(id, run);
-        failedInARow = run.failed.length > failedBefore ? failedInARow + 1 : 0;
+      if (due.length === 0 || request.stopped?.()) return run;
+      for (const id of due) seen.add(id.toString());
+      // The batch's campaigns change side by side, each in a unit of its own: the database gathers their writes
+      // into a few commits (one sync on SQLite, one statement on PostgreSQL) where one after the other made a commit
+      // each. Their outcomes are counted in the batch's order.
+      const outcomes = await Promise.all(due.map((id) => this.outcomeFor(id)));
+      for (const [i, outcome] of outcomes.entries()) {
+        const id = due[i]!.toString();
+        if (outcome.kind === 'failed') run.failed.push({ id, error: outcome.error });
+        else run[outcome.kind].push(id);
+        failedInARow = outcome.kind === 'failed' ? failedInARow + 1 : 0;
         // A whole batch's worth of failures in a row is the database failing, not the campaigns: the run ends
         // rather than try every due campaign against it, and the next one starts again.
         if (failedInARow === BATCH) throw run.failed.at(-1)!.error;
@@ -69,10 +77,10 @@ export class RunSchedule implements UseCase<ScheduleRunRequest | undefined, Sche
     }
   }
 
-  private async actOn(id: CampaignId, run: ScheduleRun): Promise<void> {
+  private async outcomeFor(id: CampaignId): Promise<Outcome> {
     try {
       const outcome = await this.unitOfWork.run(async (tx) => {
-        let done: keyof ScheduleRun = 'skipped';
+        let done: 'started' | 'completed' | 'skipped' = 'skipped';
         // Due as of the run's start, changed as of now: a long run must not stamp a change before the changes
         // other writers made to the campaign meanwhile.
         await changeCampaign(tx, id, (campaign) => {
@@ -80,16 +88,13 @@ export class RunSchedule implements UseCase<ScheduleRunRequest | undefined, Sche
         });
         return done;
       }, ONE_CHANGE);
-      run[outcome].push(id.toString());
+      return { kind: outcome };
     } catch (error) {
-      if (error instanceof CampaignStateImpossible) {
-        run.impossible.push(id.toString());
-      } else if (error instanceof DomainError || error instanceof ApplicationError || error instanceof NothingDue) {
-        run.skipped.push(id.toString());
-      } else {
-        // One campaign the database will not write must not hold up every campaign due after it, run after run.
-        run.failed.push({ id: id.toString(), error });
-      }
+      if (error instanceof CampaignStateImpossible) return { kind: 'impossible' };
+      if (error instanceof DomainError || error instanceof ApplicationError || error instanceof NothingDue)
+        return { kind: 'skipped' };
+      // One campaign the database will not write must not hold up every campaign due after it, run after run.
+      return { kind: 'failed', error };
     }
   }
 

@@ -238,16 +238,38 @@ describe('RunSchedule', () => {
     }
   });
 
-  it('ends its run between two campaigns once it is told the run is stopped, leaving the rest due for the next run', async () => {
-    for (const id of ['1', '2', '3', '4', '5']) put(id, 10, 100);
+  it('ends its run between two batches once it is told the run is stopped, leaving the rest due for the next run', async () => {
+    const ids = Array.from({ length: 250 }, (_, i) => String(i + 1));
+    for (const id of ids) put(id, 10, 100);
     clock.set(at(10));
     let stopped = false;
     store.beforeWork = async () => {
       if (store.outbox.length === 1) stopped = true;
     };
     const run = await schedule.execute({ stopped: () => stopped });
-    expect(run.started).to.deep.equal(['1', '2']);
-    expect(['3', '4', '5'].map(statusOf)).to.deep.equal(['scheduled', 'scheduled', 'scheduled']);
-    expect((await schedule.execute()).started).to.deep.equal(['3', '4', '5']);
+    expect(run.started).to.deep.equal(ids.slice(0, 100));
+    expect(
+      ids
+        .slice(100)
+        .map(statusOf)
+        .every((status) => status === 'scheduled'),
+    ).to.equal(true);
+    expect((await schedule.execute()).started).to.deep.equal(ids.slice(100));
+  });
+
+  it('changes the campaigns of a batch side by side, each in a unit of its own, and counts them in start-time order', async () => {
+    const ids = Array.from({ length: 30 }, (_, i) => String(i + 1));
+    for (const [i, id] of ids.entries()) put(id, 10 - i / 10, 100);
+    clock.set(at(10));
+    let running = 0;
+    let most = 0;
+    const runUnit = store.run.bind(store);
+    store.run = (work, ...options) => {
+      most = Math.max(most, ++running);
+      return runUnit(work, ...options).finally(() => running--);
+    };
+    const run = await schedule.execute();
+    expect(most).to.equal(ids.length);
+    expect(run.started).to.deep.equal([...ids].reverse());
   });
 });
