@@ -83,16 +83,22 @@ export class InMemoryPendingEvents implements PendingEvents {
   /** Looks as a database where rows appear out of sequence order would: only committed rows count. */
   async leftBehind(batch: readonly PendingEvent[]): Promise<boolean> {
     const aggregates = new Set(batch.map((event) => event.aggregateId));
+    const inBatch = new Set(batch.map((event) => event.eventId));
     const last = batch[batch.length - 1]!.sequence;
-    const unpublished = this.rows.filter(
-      (row) => row.committed && row.publishedAt === null && aggregates.has(row.aggregateId) && row.sequence <= last,
+    return this.rows.some(
+      (row) =>
+        row.committed &&
+        row.publishedAt === null &&
+        aggregates.has(row.aggregateId) &&
+        row.sequence <= last &&
+        !inBatch.has(row.eventId),
     );
-    return unpublished.length > batch.length;
   }
 
   async stillWaiting(batch: readonly OutboxEntry[]): Promise<boolean> {
     this.journal.push(`check ${batch.map((event) => event.sequence).join(',')}`);
-    return batch.every((event) => this.rows.some((row) => holds(row, event) && row.publishedAt === null));
+    const held = this.rows.filter((row) => batch.some((event) => holds(row, event)));
+    return batch.length === 0 || (held.length > 0 && held.every((row) => row.publishedAt === null));
   }
 
   /** Marks these events published as another relay would, without this relay's knowing. */

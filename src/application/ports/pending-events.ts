@@ -36,13 +36,16 @@ export interface PendingEvents {
   markPublished(events: readonly OutboxEntry[], at: Date): Promise<void>;
   /**
    * Whether an unpublished event of the batch's aggregates with a lower sequence than the batch's last is not in
-   * the batch: one committed after a read that went past its sequence (a database that hands sequences out before
-   * commit lets a row appear below rows read already). Always false where rows appear in sequence order.
+   * the batch, by event id: one committed after a read that went past its sequence (a database that hands sequences
+   * out before commit lets a row appear below rows read already), or one given a position of the batch since it was
+   * read (a database restored under the relay). Always false where rows appear in sequence order.
    */
   leftBehind(batch: readonly PendingEvent[]): Promise<boolean>;
   /**
-   * Whether the outbox still holds every event of the batch at its position, unpublished: none marked since it was
-   * read, by this relay or another, and none of the positions handed to another event since.
+   * Whether the batch still waits: none of its events marked published since it was read, by this relay or another,
+   * and the outbox still holding some of them at their positions, unpublished. An event no longer there (a database
+   * restored under the relay lost it, or gave its position to another event) holds nothing back: sent again with its
+   * batch, as it was, it is one the broker may hold already.
    */
   stillWaiting(batch: readonly OutboxEntry[]): Promise<boolean>;
 }

@@ -16,17 +16,18 @@ export interface GatheredBatch {
  * batches are in flight): `took` tells them apart, so that none is taken twice.
  */
 export class LaneGathering {
-  private readonly gathered = new Map<string, GatheredBatch & { sequences: Set<bigint> }>();
-  /** Per lane with a batch in flight, the sequences of its events. */
-  private readonly inFlight = new Map<string, ReadonlySet<bigint>>();
+  private readonly gathered = new Map<string, GatheredBatch & { eventIds: Set<string> }>();
+  /**
+   * Per lane with a batch in flight, its events' ids: by id, not position, since a database restored under the
+   * relay gives the positions of events in flight to new events, which the lane has not taken.
+   */
+  private readonly inFlight = new Map<string, ReadonlySet<string>>();
 
   constructor(private readonly batchSize: number) {}
 
   /** The lane took this event already: it is in flight, or gathered. */
   took(lane: string, event: PendingEvent): boolean {
-    return (
-      this.inFlight.get(lane)?.has(event.sequence) || this.gathered.get(lane)?.sequences.has(event.sequence) || false
-    );
+    return this.inFlight.get(lane)?.has(event.eventId) || this.gathered.get(lane)?.eventIds.has(event.eventId) || false;
   }
 
   /** The lane gathered events after this one, which it did not take: a row committed late below them. */
@@ -40,9 +41,9 @@ export class LaneGathering {
   }
 
   add(lane: string, event: PendingEvent, readPast: boolean): void {
-    const batch = this.gathered.get(lane) ?? { events: [], readPast, sequences: new Set<bigint>() };
+    const batch = this.gathered.get(lane) ?? { events: [], readPast, eventIds: new Set<string>() };
     batch.events.push(event);
-    batch.sequences.add(event.sequence);
+    batch.eventIds.add(event.eventId);
     batch.readPast ||= readPast;
     this.gathered.set(lane, batch);
   }
@@ -61,7 +62,7 @@ export class LaneGathering {
 
   /** A batch of the lane starts (a failed batch sent again, too). */
   started(lane: string, batch: readonly PendingEvent[]): void {
-    this.inFlight.set(lane, new Set(batch.map((event) => event.sequence)));
+    this.inFlight.set(lane, new Set(batch.map((event) => event.eventId)));
   }
 
   /** The lane's batch settled: marked, failed, or not sent. */

@@ -53,13 +53,19 @@ export class KnexPendingEvents implements PendingEvents {
     const [row] = await this.db('outbox')
       .count({ n: '*' })
       .whereNull('published_at')
+      // By event id, not by count: a position of the batch may hold another event since it was read (a database
+      // restored under the relay hands positions out again), which belongs before the batch's later events.
+      .whereNotIn(
+        'event_id',
+        batch.map((event) => event.eventId),
+      )
       // One array rather than a parameter per campaign: a statement of hundreds of parameters costs more to send and plan.
       .whereRaw('aggregate_id = ANY(?::bigint[])', [aggregates])
       // Implied, and said so that no plan walks the campaigns' published history (through the index of their
       // whole history, which PostgreSQL may prefer when its statistics are stale): nothing before it waits.
       .where('sequence', '>=', unpublishedInSequenceOrder(this.db).select('sequence').limit(1))
       .where('sequence', '<=', batch[batch.length - 1]!.sequence.toString());
-    return Number(row?.n) > batch.length;
+    return Number(row?.n) > 0;
   }
 
   async stillWaiting(batch: readonly OutboxEntry[]): Promise<boolean> {
@@ -76,7 +82,7 @@ export class KnexPendingEvents implements PendingEvents {
         'event_id',
         batch.map((event) => event.eventId),
       );
-    return Number(row?.present) === batch.length && Number(row?.published) === 0;
+    return Number(row?.present) > 0 && Number(row?.published) === 0;
   }
 
   /**
