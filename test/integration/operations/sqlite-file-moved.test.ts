@@ -1,4 +1,4 @@
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import pino from 'pino';
 import { SQLITE } from '../../support/databases.js';
@@ -44,16 +44,16 @@ describe('A SQLite database file moved or deleted while the service runs', () =>
     expect(list.body.total).to.equal(2);
   });
 
-  it('refuses writes 503 while its path cannot be looked at (its directory replaced by a file), says why by code on readiness, and takes them once it is back', async () => {
+  it('refuses writes 503 while its path cannot be looked at (its directory replaced by a link to itself), says why by code on readiness, and takes them once it is back', async () => {
     renameSync(service.dataDir, `${service.dataDir}.away`);
-    writeFileSync(service.dataDir, 'not a directory');
+    symlinkSync(service.dataDir, service.dataDir);
 
     const refused = await create();
     expect(refused.status, refused.text).to.equal(503);
     expect(refused.body.code).to.equal('DATABASE_UNAVAILABLE');
     const probe = await ready();
     expect(probe.status).to.equal(503);
-    expect(probe.body.database.error).to.include('cannot be looked at (Error (ENOTDIR))');
+    expect(probe.body.database.error).to.include('cannot be looked at (Error (ELOOP))');
     expect(JSON.stringify(probe.body), 'a path in an answer that needs no token').not.to.include(service.dataDir);
 
     rmSync(service.dataDir);

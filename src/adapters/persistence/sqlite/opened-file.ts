@@ -4,8 +4,8 @@ import { causeCodes } from '../../logging/one-line-cause.js';
 
 /**
  * The SQLite file no longer at its path is not the one the service writes: deleted, moved or replaced while the
- * service ran, or its path can no longer be looked at (`cause`: a directory on it replaced by a file, or made
- * unreadable). A write acknowledged now would be in no file a restart opens.
+ * service ran, or its path can no longer be looked at (`cause`: a directory on it made unreadable, or replaced by a
+ * link that loops). A write acknowledged now would be in no file a restart opens.
  */
 export class DatabaseFileMoved extends Error {
   override readonly name = 'DatabaseFileMoved';
