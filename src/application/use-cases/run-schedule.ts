@@ -37,8 +37,8 @@ export interface ScheduleRunRequest {
  * Starts scheduled campaigns whose start time has come and completes those whose end time has passed, in
  * start-time order a batch at a time (the campaigns of a batch side by side), until nothing is due or the request
  * says the run is stopped. Each campaign changes in its own transaction with the same conditional write as a manual
- * start, so racing a manual call or another instance's schedule is harmless; one
- * that cannot be changed (an impossible state, a write the database refuses) is left behind and the run goes on.
+ * start, so racing a manual call or another instance's schedule is harmless; one that cannot be changed (an
+ * impossible state, a write the database refuses) is left behind and the run goes on.
  * A run fails when it cannot read what is due, or when a hundred campaigns in a row fail (the database does).
  */
 export class RunSchedule implements UseCase<ScheduleRunRequest | undefined, ScheduleRun> {
