@@ -386,8 +386,9 @@ export class RelayPolicy {
    * Sends again, exactly as they were, the failed batches whose retry is due. One kept while the relay stood by
    * goes only if it still waits (another relay may have published it): none of it marked published, some of it
    * still held; otherwise the lane reads anew. The others were checked before their first send already: a second
-   * check could only divide what the broker may hold. (Their events go again even if a database restored under the relay lost them: they
-   * were committed, and the mark, by event id, marks none of the events given their positions since.)
+   * check could only divide what the broker may hold. (Their events go again even if a database restored under
+   * the relay lost them: they were committed, and the mark, by event id, marks none of the events given their
+   * positions since.)
    */
   private async sendUnsettledDue(): Promise<void> {
     const due = this.lanes.takeUnsettledDue();
