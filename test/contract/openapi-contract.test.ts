@@ -4,7 +4,7 @@ import { CREATE_CAMPAIGN, CREATE_FROM_READ_SAMPLES } from '../fixtures/volt-mx-b
 import { POSTGRES, SQLITE, TEST_POSTGRES_URL } from '../support/databases.js';
 import { expect } from '../support/expect.js';
 import { OpenApiContract, type Operation, servedRoutes } from '../support/openapi-contract.js';
-import { rawExchange } from '../support/raw-http.js';
+import { rawExchange, rawExchangeInParts } from '../support/raw-http.js';
 import { SilenceableProxy } from '../support/silenceable-proxy.js';
 import type { Answer, RequestOptions } from '../support/test-service.js';
 import { TestService } from '../support/test-service.js';
@@ -57,6 +57,8 @@ interface RawCall {
   version?: string;
   /** Stops before the blank line that ends the headers, as a client that stalls. */
   stall?: boolean;
+  /** Sent on one connection behind this many `GET /health/live`, none of them answered yet (pipelined). */
+  behind?: number;
 }
 
 type Scenario = (scene: Scene) => Promise<Answer>;
@@ -282,6 +284,7 @@ const HTTP_LAYER_SCENARIOS: Record<string, Scenario[]> = {
   '400': [({ raw }) => raw({ withoutHost: true }), ({ raw }) => raw({ headers: ['Idempotency-Key: a\x7fb'] })],
   '408': [async ({ raw, impatient }) => raw({ on: await impatient(), stall: true })],
   '417': [({ raw }) => raw({ headers: ['Expect: foo'] })],
+  '429': [({ raw }) => raw({ behind: 16 })],
   '431': [({ raw }) => raw({ headers: [`X-Padding: ${'p'.repeat(20_000)}`] })],
   '501': [({ raw }) => raw({ method: 'FOO' })],
   '505': [({ raw }) => raw({ version: 'HTTP/2.0' })],
@@ -364,6 +367,7 @@ describe('The OpenAPI contract (docs/openapi.yaml against the running service)',
         withoutHost = false,
         version = 'HTTP/1.1',
         stall = false,
+        behind = 0,
       } = {}) {
         const lines = [
           `${method} ${operation.path.replace('{id}', '1')} ${version}`,
@@ -372,10 +376,12 @@ describe('The OpenAPI contract (docs/openapi.yaml against the running service)',
           ...headers,
           'Connection: close',
         ];
-        const answer = await rawExchange(
-          on.url,
-          Buffer.from(`${lines.join('\r\n')}\r\n${stall ? '' : '\r\n'}`, 'latin1'),
-        );
+        const request = `${lines.join('\r\n')}\r\n${stall ? '' : '\r\n'}`;
+        const before = 'GET /health/live HTTP/1.1\r\nHost: contract.test\r\n\r\n'.repeat(behind);
+        const answer =
+          behind === 0
+            ? await rawExchange(on.url, Buffer.from(request, 'latin1'))
+            : (await rawExchangeInParts(on.url, [Buffer.from(before + request, 'latin1')], 0)).answers[behind]!;
         const text = Buffer.from(answer.body, 'latin1').toString('utf8');
         return {
           status: answer.status,
