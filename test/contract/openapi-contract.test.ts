@@ -194,7 +194,7 @@ function sharedScenarios(operation: Operation): Record<string, Scenario[]> {
       ...(takesIfMatch
         ? [
             ({ call }: Scene) =>
-              call({ id: '1', headers: { 'if-match': '3' }, ...(modifies ? { body: { name: 'x' } } : {}) }),
+              call({ id: '1', headers: { 'if-match': '3' }, ...(modifies || !hasId ? { body: { name: 'x' } } : {}) }),
           ]
         : []),
       ...(ignoresBody
@@ -206,16 +206,18 @@ function sharedScenarios(operation: Operation): Record<string, Scenario[]> {
     '404': hasId
       ? [({ call }) => call({ id: NO_SUCH_ID, ...(operation.path.endsWith('/modify') ? { body: {} } : {}) })]
       : [],
-    '412': takesIfMatch
-      ? [
-          async ({ call, campaign }) =>
-            call({
-              id: await campaign('scheduled'),
-              headers: { 'if-match': '"999"' },
-              ...(modifies ? { body: { name: 'Renamed' } } : {}),
-            }),
-        ]
-      : [],
+    // A create takes If-Match too, but names no version: an entity tag is a 400 there.
+    '412':
+      takesIfMatch && hasId
+        ? [
+            async ({ call, campaign }) =>
+              call({
+                id: await campaign('scheduled'),
+                headers: { 'if-match': '"999"' },
+                ...(modifies ? { body: { name: 'Renamed' } } : {}),
+              }),
+          ]
+        : [],
     '413': takesBody ? [({ call }) => call({ id: '1', body: { padding: 'x'.repeat(1_100_000) } })] : [],
     '415': takesBody
       ? [
