@@ -8,7 +8,7 @@ export class StartupStopped extends Error {
 }
 
 /**
- * The parts the service started, stopped last started first (the scheduler's run ends after the campaign in hand,
+ * The parts the service started, stopped last started first (the scheduler's run ends after the batch in hand,
  * the relay finishes and marks the batch it is publishing, the pruning passes end, the database closes), and what a
  * signal stops from the moment the process begins to start: those parts while it starts, the service once it is up.
  * Without it a signal during a long startup (a catch-up of many due campaigns, which the relay publishes meanwhile)

@@ -300,7 +300,7 @@ for (const kind of DATABASE_KINDS) {
       expect(starts).to.have.length(1);
     });
 
-    it('catches up at startup, in start-time order, on what came due while the service was down', async () => {
+    it('catches up at startup on what came due while the service was down, each campaign once (one batch, side by side)', async () => {
       const before = await TestService.start(kind, { clock });
       const passed = await before.createCampaign({ startAt: later(5), endAt: later(8) });
       const second = await before.createCampaign({ startAt: later(20), endAt: later(600) });
@@ -314,13 +314,12 @@ for (const kind of DATABASE_KINDS) {
         env: { SCHEDULER: 'on', SCHEDULER_INTERVAL_MS: '3600000' },
       });
       try {
-        const events = (await after.outboxRows()).map((r) => `${r.event_type} ${r.aggregate_id}`);
-        expect(events).to.deep.equal([
-          `CampaignCompleted ${passed}`,
-          `CampaignStarted ${first}`,
-          `CampaignStarted ${second}`,
-        ]);
-        const [completed] = await after.outboxRows();
+        const rows = await after.outboxRows();
+        // A batch's campaigns change side by side: their events come in no set order among them.
+        expect(rows.map((r) => `${r.event_type} ${r.aggregate_id}`).sort()).to.deep.equal(
+          [`CampaignCompleted ${passed}`, `CampaignStarted ${first}`, `CampaignStarted ${second}`].sort(),
+        );
+        const completed = rows.find((r) => r.event_type === 'CampaignCompleted');
         expect(JSON.parse(completed!.payload as string)).to.include({ started: false });
         expect((await after.request('GET', `/api/v1/campaigns/${future}?view=service`)).body.status).to.equal(
           'scheduled',
