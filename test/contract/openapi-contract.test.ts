@@ -421,6 +421,14 @@ describe('The OpenAPI contract (docs/openapi.yaml against the running service)',
     expect(contract.compileAll()).to.be.greaterThan(50);
   });
 
+  it('declares no header parameter that OpenAPI 3.1 says tools ignore (Accept, Content-Type, Authorization)', () => {
+    const ignored = contract
+      .operations()
+      .flatMap((o) => o.parameters.filter((p) => p.in === 'header').map((p) => `${o.key}: ${p.name}`))
+      .filter((declared) => /: (accept|content-type|authorization)$/i.test(declared));
+    expect(ignored).to.deep.equal([]);
+  });
+
   it('is served at GET /openapi.json, exactly as docs/openapi.yaml says', async () => {
     const answer = await service.request('GET', '/openapi.json', { token: null });
     expect(JSON.parse(answer.text)).to.deep.equal(contract.document);
