@@ -41,14 +41,26 @@ export async function migrateOrExplain(db: Knex, config: ServiceConfig): Promise
   }
 }
 
-/** What a failed `listen` says about the settings, when it is not the port being taken (said on its own). */
+/** Codes by which a failed `listen` says the address it was given is not one to listen on. */
+const NOT_AN_ADDRESS_HERE = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EINVAL']);
+/** Codes by which a failed `listen` says the name it was given does not resolve. */
+const NAME_NOT_RESOLVED = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA']);
+
+/**
+ * What a failed `listen` says about the settings, by its code alone: the port being taken is said on its own, and a
+ * failure that is neither the address nor the port (out of file descriptors, say) is passed on as it is.
+ */
 function listenFailure(error: unknown, config: Pick<ServiceConfig, 'host' | 'port'>): unknown {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? '';
   if (code === 'EACCES' || code === 'EPERM') {
     return new StartupFailure('PORT', `port ${config.port} may not be listened on by this user`, error);
   }
-  if (config.host !== undefined && code !== 'EADDRINUSE') {
-    return new StartupFailure('HOST', `${config.host} is not an address of this machine`, error);
+  if (config.host === undefined) return error;
+  if (NOT_AN_ADDRESS_HERE.has(code)) {
+    return new StartupFailure('HOST', `${config.host} is not an address this machine can listen on`, error);
+  }
+  if (NAME_NOT_RESOLVED.has(code)) {
+    return new StartupFailure('HOST', `${config.host} does not resolve to an address`, error);
   }
   return error;
 }
