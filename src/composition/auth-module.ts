@@ -39,3 +39,15 @@ export function authModule(developmentSecret: () => string): ContainerModule {
       .inSingletonScope();
   });
 }
+
+/**
+ * A key set is usually an identity provider's, which signs tokens for other services too: without AUTH_AUDIENCE a
+ * token it issued for any of them is taken here, with whatever scopes it carries. Said once at startup.
+ */
+export function warnOfUncheckedAudience(config: ServiceConfig, logger: Logger): void {
+  if (config.auth.mode !== 'jwks' || config.audience !== undefined) return;
+  logger.warn(
+    { setting: 'AUTH_AUDIENCE' },
+    "tokens signed by a key at AUTH_JWKS_URL are taken whatever their audience (aud): set AUTH_AUDIENCE to the audience the identity provider puts in this service's tokens, or tokens it issued for other services are taken here too",
+  );
+}

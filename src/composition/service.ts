@@ -18,7 +18,7 @@ import { type ConnectionTimeouts, serverOptions } from '../adapters/http/server-
 import { closeSilentConnections } from '../adapters/http/silent-connections.js';
 import { installTracing } from '../adapters/tracing/tracing-sdk.js';
 import type { Clock, OutboxSignal, UnitOfWork } from '../application/index.js';
-import { authModule } from './auth-module.js';
+import { authModule, warnOfUncheckedAudience } from './auth-module.js';
 import { databaseModule } from './database-module.js';
 import { localUrl } from './local-url.js';
 import { messagingModule } from './messaging-module.js';
@@ -87,6 +87,7 @@ export async function startService(
 ): Promise<RunningService> {
   // Before anything is made or written: a second instance on a taken port leaves no trace.
   await checkPortFree(config.port, config.host).catch(throwListenFailure(config));
+  warnOfUncheckedAudience(config, logger);
   // Before the database opens: the PostgreSQL instrumentation hooks `pg` when knex first loads it.
   const tracing = await installTracing(config.tracing, logger);
   let developmentSecret: string | undefined;

@@ -161,7 +161,7 @@ describe('The authentication gateway filter', () => {
 
 /**
  * An identity provider's key set on a port of its own: `answer` answers each request for it, given the set as JSON;
- * `sign` signs an RS256 token for `subject` with the set's one key.
+ * `sign` signs an RS256 token for `subject` with the set's one key, for `audience` when given.
  */
 async function keySetServer(answer: (keySet: string, req: IncomingMessage, res: ServerResponse) => void = serve) {
   const pair = await generateKeyPair('RS256');
@@ -172,8 +172,8 @@ async function keySetServer(answer: (keySet: string, req: IncomingMessage, res: 
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/jwks.json`,
-    sign: (subject: string, scope: string) =>
-      new SignJWT({ scope })
+    sign: (subject: string, scope: string, audience?: string) =>
+      new SignJWT({ scope, ...(audience === undefined ? {} : { aud: audience }) })
         .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
         .setSubject(subject)
         .setExpirationTime('5m')
@@ -186,13 +186,21 @@ function serve(keySet: string, _req: IncomingMessage, res: ServerResponse): void
   res.setHeader('content-type', 'application/json').end(keySet);
 }
 
+const audienceWarnings = (out: LogLines) =>
+  out.lines.filter((line) => line.level === 40 && line.setting === 'AUTH_AUDIENCE');
+
 describe('Tokens verified against a JWKS (RS256)', () => {
   let keys: Awaited<ReturnType<typeof keySetServer>>;
   let service: TestService;
+  let out: LogLines;
 
   before(async () => {
     keys = await keySetServer();
-    service = await TestService.start(SQLITE, { env: { AUTH_JWT_SECRET: '', AUTH_JWKS_URL: keys.url } });
+    out = new LogLines();
+    service = await TestService.start(SQLITE, {
+      env: { AUTH_JWT_SECRET: '', AUTH_JWKS_URL: keys.url },
+      logger: createLogger('info', { destination: out }),
+    });
   });
   after(async () => {
     await service.stop();
@@ -208,6 +216,44 @@ describe('Tokens verified against a JWKS (RS256)', () => {
   it('refuses an HS256 token, whatever secret signed it', async () => {
     const token = await signed({ sub: 'bob', scope: 'campaigns:write', exp: nowSeconds() + 60 });
     expect((await service.request('POST', '/api/v1/campaigns', { token, body: { name: 'x' } })).status).to.equal(401);
+  });
+
+  it('says once at startup, naming AUTH_AUDIENCE, that without it a token the provider issued for another service is taken', async () => {
+    expect(audienceWarnings(out)).to.have.length(1);
+    const token = await keys.sign('bob', 'campaigns:write', 'another-service');
+    const answer = await service.request('POST', '/api/v1/campaigns', { token, body: { name: 'Meant elsewhere' } });
+    expect(answer.status).to.equal(200);
+  });
+});
+
+describe('Tokens verified against a JWKS with AUTH_AUDIENCE', () => {
+  let keys: Awaited<ReturnType<typeof keySetServer>>;
+  let service: TestService;
+  let out: LogLines;
+
+  before(async () => {
+    keys = await keySetServer();
+    out = new LogLines();
+    service = await TestService.start(SQLITE, {
+      env: { AUTH_JWT_SECRET: '', AUTH_JWKS_URL: keys.url, AUTH_AUDIENCE: 'campaigns' },
+      logger: createLogger('info', { destination: out }),
+    });
+  });
+  after(async () => {
+    await service.stop();
+    keys.close();
+  });
+
+  it('takes tokens for this audience only, and has nothing to warn of', async () => {
+    const create = async (audience?: string) =>
+      service.request('POST', '/api/v1/campaigns', {
+        token: await keys.sign('bob', 'campaigns:write', audience),
+        body: { name: 'Audience checked' },
+      });
+    expect((await create('campaigns')).status).to.equal(200);
+    expect((await create('another-service')).status).to.equal(401);
+    expect((await create()).status).to.equal(401);
+    expect(audienceWarnings(out)).to.deep.equal([]);
   });
 });
 
