@@ -186,106 +186,93 @@ function serve(keySet: string, _req: IncomingMessage, res: ServerResponse): void
   res.setHeader('content-type', 'application/json').end(keySet);
 }
 
+/** A service verifying tokens against a key set of its own (answered by `answer`), with its log lines kept. */
+async function serviceOnKeySet(env: Record<string, string> = {}, answer = serve) {
+  const keys = await keySetServer(answer);
+  const out = new LogLines();
+  const service = await TestService.start(SQLITE, {
+    env: { AUTH_JWT_SECRET: '', AUTH_JWKS_URL: keys.url, ...env },
+    logger: createLogger('info', { destination: out }),
+  });
+  const stop = async () => {
+    await service.stop();
+    keys.close();
+  };
+  return { keys, service, out, stop };
+}
+
 const audienceWarnings = (out: LogLines) =>
   out.lines.filter((line) => line.level === 40 && line.setting === 'AUTH_AUDIENCE');
 
 describe('Tokens verified against a JWKS (RS256)', () => {
-  let keys: Awaited<ReturnType<typeof keySetServer>>;
-  let service: TestService;
-  let out: LogLines;
+  let on: Awaited<ReturnType<typeof serviceOnKeySet>>;
 
   before(async () => {
-    keys = await keySetServer();
-    out = new LogLines();
-    service = await TestService.start(SQLITE, {
-      env: { AUTH_JWT_SECRET: '', AUTH_JWKS_URL: keys.url },
-      logger: createLogger('info', { destination: out }),
-    });
+    on = await serviceOnKeySet();
   });
-  after(async () => {
-    await service.stop();
-    keys.close();
-  });
+  after(() => on.stop());
 
   it('accepts a token signed by a key of the set', async () => {
-    const token = await keys.sign('bob', 'campaigns:write');
-    const answer = await service.request('POST', '/api/v1/campaigns', { token, body: { name: 'From SSO' } });
+    const token = await on.keys.sign('bob', 'campaigns:write');
+    const answer = await on.service.request('POST', '/api/v1/campaigns', { token, body: { name: 'From SSO' } });
     expect(answer.status).to.equal(200);
   });
 
   it('refuses an HS256 token, whatever secret signed it', async () => {
     const token = await signed({ sub: 'bob', scope: 'campaigns:write', exp: nowSeconds() + 60 });
-    expect((await service.request('POST', '/api/v1/campaigns', { token, body: { name: 'x' } })).status).to.equal(401);
+    expect((await on.service.request('POST', '/api/v1/campaigns', { token, body: { name: 'x' } })).status).to.equal(
+      401,
+    );
   });
 
   it('says once at startup, naming AUTH_AUDIENCE, that without it a token the provider issued for another service is taken', async () => {
-    expect(audienceWarnings(out)).to.have.length(1);
-    const token = await keys.sign('bob', 'campaigns:write', 'another-service');
-    const answer = await service.request('POST', '/api/v1/campaigns', { token, body: { name: 'Meant elsewhere' } });
+    expect(audienceWarnings(on.out)).to.have.length(1);
+    const token = await on.keys.sign('bob', 'campaigns:write', 'another-service');
+    const answer = await on.service.request('POST', '/api/v1/campaigns', { token, body: { name: 'Meant elsewhere' } });
     expect(answer.status).to.equal(200);
   });
 });
 
 describe('Tokens verified against a JWKS with AUTH_AUDIENCE', () => {
-  let keys: Awaited<ReturnType<typeof keySetServer>>;
-  let service: TestService;
-  let out: LogLines;
+  let on: Awaited<ReturnType<typeof serviceOnKeySet>>;
 
   before(async () => {
-    keys = await keySetServer();
-    out = new LogLines();
-    service = await TestService.start(SQLITE, {
-      env: { AUTH_JWT_SECRET: '', AUTH_JWKS_URL: keys.url, AUTH_AUDIENCE: 'campaigns' },
-      logger: createLogger('info', { destination: out }),
-    });
+    on = await serviceOnKeySet({ AUTH_AUDIENCE: 'campaigns' });
   });
-  after(async () => {
-    await service.stop();
-    keys.close();
-  });
+  after(() => on.stop());
 
   it('takes tokens for this audience only, and has nothing to warn of', async () => {
     const create = async (audience?: string) =>
-      service.request('POST', '/api/v1/campaigns', {
-        token: await keys.sign('bob', 'campaigns:write', audience),
+      on.service.request('POST', '/api/v1/campaigns', {
+        token: await on.keys.sign('bob', 'campaigns:write', audience),
         body: { name: 'Audience checked' },
       });
     expect((await create('campaigns')).status).to.equal(200);
     expect((await create('another-service')).status).to.equal(401);
     expect((await create()).status).to.equal(401);
-    expect(audienceWarnings(out)).to.deep.equal([]);
+    expect(audienceWarnings(on.out)).to.deep.equal([]);
   });
 });
 
 describe('Tokens verified against a JWKS that cannot be fetched', () => {
   type KeySetState = 'hang up' | 'error 500' | 'not JSON' | 'no key set' | 'serving';
   let state: KeySetState = 'hang up';
-  let keys: Awaited<ReturnType<typeof keySetServer>>;
-  let service: TestService;
-  let out: LogLines;
+  let on: Awaited<ReturnType<typeof serviceOnKeySet>>;
 
   before(async () => {
-    keys = await keySetServer((keySet, req, res) => {
+    on = await serviceOnKeySet({}, (keySet, req, res) => {
       if (state === 'hang up') req.socket.destroy();
       else if (state === 'error 500') res.writeHead(500).end('down');
       else if (state === 'not JSON') res.setHeader('content-type', 'text/html').end('<html>login</html>');
       else if (state === 'no key set') res.setHeader('content-type', 'application/json').end('{"keys":"none"}');
       else serve(keySet, req, res);
     });
-    out = new LogLines();
-    service = await TestService.start(SQLITE, {
-      env: { AUTH_JWT_SECRET: '', AUTH_JWKS_URL: keys.url },
-      logger: createLogger('info', { destination: out }),
-    });
   });
-  after(async () => {
-    await service.stop();
-    keys.close();
-  });
+  after(() => on.stop());
 
   it('answers 503 with Retry-After, not 401, while the key set fails in any way, changes nothing, warns once, and verifies again once it is back', async () => {
-    const token = await keys.sign('carol', 'campaigns:write campaigns:read');
-    const create = () => service.request('POST', '/api/v1/campaigns', { token, body: { name: 'Via SSO' } });
+    const token = await on.keys.sign('carol', 'campaigns:write campaigns:read');
+    const create = () => on.service.request('POST', '/api/v1/campaigns', { token, body: { name: 'Via SSO' } });
     for (const failing of ['hang up', 'error 500', 'not JSON', 'no key set', 'hang up'] as const) {
       state = failing;
       const answer = await create();
@@ -294,10 +281,10 @@ describe('Tokens verified against a JWKS that cannot be fetched', () => {
       expect(answer.headers.get('retry-after'), failing).to.equal('5');
       expect(answer.headers.get('www-authenticate'), failing).to.equal(null);
     }
-    expect(await service.db('campaigns').count({ n: '*' }).first()).to.deep.include({ n: 0 });
+    expect(await on.service.db('campaigns').count({ n: '*' }).first()).to.deep.include({ n: 0 });
     state = 'serving';
     expect((await create()).status).to.equal(200);
-    const auth = out.lines.filter((line) => line.component === 'auth');
+    const auth = on.out.lines.filter((line) => line.component === 'auth');
     expect(auth.map((line) => line.level)).to.deep.equal([40, 30]);
     expect(auth[0]!.error).to.be.a('string').and.not.equal('');
   });
