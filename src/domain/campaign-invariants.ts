@@ -59,7 +59,7 @@ export function invariantViolations(state: CampaignState): FieldProblem[] {
       violations.push({ field, message: 'must be a valid instant' });
     }
   }
-  if (endsBeforeItStarts(state)) violations.push({ field: 'endAt', message: 'must be after startAt' });
+  if (endsBeforeItStarts(state)) violations.push({ field: 'endAt', message: 'must not be before startAt' });
   if (!Number.isSafeInteger(state.version) || state.version < 1)
     violations.push({ field: 'version', message: 'must be a positive integer' });
   return violations;

@@ -54,9 +54,13 @@ export interface Schedule {
   endAt: Date | null;
 }
 
-/** The end of a campaign's window must come after its start. */
+/**
+ * The end of a campaign's window must not come before its start. It may be the same instant, as the original takes
+ * it (its only refusal of the two dates is an end date before the start date): such a window ends as it begins, so
+ * the schedule completes the campaign unstarted when it comes, and a start by hand must come before it.
+ */
 export function endsBeforeItStarts({ startAt, endAt }: Pick<Schedule, 'startAt' | 'endAt'>): boolean {
-  return startAt !== null && endAt !== null && endAt <= startAt;
+  return startAt !== null && endAt !== null && endAt < startAt;
 }
 
 /**

@@ -555,7 +555,7 @@ describe('The operator console in Chromium', function () {
     await page.getByLabel('End', { exact: true }).fill(inDays(1));
     await page.getByRole('button', { name: 'Create campaign' }).click();
     const end = page.getByLabel('End', { exact: true });
-    await page.locator('#error-end', { hasText: 'endAt must be after startAt' }).waitFor();
+    await page.locator('#error-end', { hasText: 'endAt must not be before startAt' }).waitFor();
     expect(await end.getAttribute('aria-invalid')).to.equal('true');
     expect(await end.getAttribute('aria-describedby')).to.equal('error-end help-end');
     expect(await page.getByLabel('Start', { exact: true }).getAttribute('aria-invalid')).to.equal(null);

@@ -130,7 +130,7 @@ export function modifyCampaignInput(
 /**
  * Speaks the client's words in a refusal: a date given as startDateStr is reported as startDateStr, and so is the
  * stored date a modify leaves out when the body gives its other date in the original's form only (a modify of
- * `endDateStr` alone that ends before the stored start is reported as `endDateStr must be after startDateStr`).
+ * `endDateStr` alone that ends before the stored start is reported as `endDateStr must not be before startDateStr`).
  */
 export function inClientTerms(error: unknown, fieldNames: Record<string, string>): unknown {
   if (!(error instanceof CampaignInvalid) || Object.keys(fieldNames).length === 0) return error;

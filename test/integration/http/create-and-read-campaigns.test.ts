@@ -104,7 +104,7 @@ for (const kind of DATABASE_KINDS) {
       ]) {
         const answer = await create({ name: 'Backwards', startAt, endAt });
         expect(answer.status).to.equal(400);
-        expect(answer.body.errors).to.deep.equal([{ field: 'endAt', message: 'must be after startAt' }]);
+        expect(answer.body.errors).to.deep.equal([{ field: 'endAt', message: 'must not be before startAt' }]);
       }
     });
 

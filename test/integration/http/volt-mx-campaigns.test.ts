@@ -357,7 +357,7 @@ for (const kind of DATABASE_KINDS) {
           zone: '(GMT) Casablanca',
         });
         expect(answer.status).to.equal(400);
-        expect(answer.body.errors).to.deep.equal([{ field: 'endDateStr', message: 'must be after startDateStr' }]);
+        expect(answer.body.errors).to.deep.equal([{ field: 'endDateStr', message: 'must not be before startDateStr' }]);
       });
 
       it("takes a startDateStr that has passed, as the original does: the campaign is due, for the schedule's next run", async () => {

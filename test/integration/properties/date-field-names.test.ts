@@ -58,7 +58,7 @@ describe("A refused modify names the dates in the original's words when the body
           },
         });
         expect(answer.status, answer.text).to.equal(400);
-        expect(answer.body.errors).to.deep.equal([{ field: 'endDateStr', message: 'must be after startDateStr' }]);
+        expect(answer.body.errors).to.deep.equal([{ field: 'endDateStr', message: 'must not be before startDateStr' }]);
         expect(answer.text).not.to.match(/\b(startAt|endAt)\b/);
         expect((await service.request('GET', `/api/v1/campaigns/${id}?view=service`)).text).to.equal(before);
       }),

@@ -79,11 +79,11 @@ function expected(step: Exclude<Step, { verb: 'wait' }>, m: Model, now: number):
       const endAt = step.endInMinutes === undefined ? m.endAt : now + step.endInMinutes * MINUTE;
       if (s !== 'terminated' && s !== 'completed') {
         if (step.endInMinutes === undefined) return refused(400, 'INVALID_REQUEST');
-        if (m.startAt !== null && endAt! <= m.startAt) return refused(400, 'VALIDATION_FAILED');
+        if (m.startAt !== null && endAt! < m.startAt) return refused(400, 'VALIDATION_FAILED');
         return endAt === m.endAt ? { answer: 200 } : changed({ endAt });
       }
       const startAt = passed(m.startAt, now) ? null : m.startAt;
-      if (passed(endAt, now) || (startAt !== null && endAt !== null && endAt <= startAt))
+      if (passed(endAt, now) || (startAt !== null && endAt !== null && endAt < startAt))
         return refused(400, 'VALIDATION_FAILED');
       return changed({ status: 'scheduled', startAt, endAt });
     }

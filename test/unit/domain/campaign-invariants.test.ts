@@ -51,7 +51,6 @@ describe('The campaign invariants', () => {
       ['a scheduled campaign with a startedAt', { status: 'scheduled', startedAt: at(1) }, 'startedAt'],
       ['a draft with a terminatedAt', { status: 'draft', terminatedAt: at(1) }, 'terminatedAt'],
       ['a campaign that ends before it starts', { startAt: at(48), endAt: at(24) }, 'endAt'],
-      ['a campaign that ends when it starts', { startAt: at(24), endAt: at(24) }, 'endAt'],
       ['a campaign at version 0', { version: 0 }, 'version'],
       ['a campaign with an invalid date', { startAt: new Date(Number.NaN) }, 'startAt'],
     ];
@@ -63,6 +62,13 @@ describe('The campaign invariants', () => {
           .that.satisfies((violations: Array<{ field: string }>) => violations.some((v) => v.field === field));
       });
     }
+
+    it('restores a campaign that ends when it starts: a window of one instant, as the original takes it', () => {
+      expect(Campaign.restore({ ...created(), startAt: at(24), endAt: at(24) }).snapshot()).to.deep.include({
+        startAt: at(24),
+        endAt: at(24),
+      });
+    });
 
     it('is not a client error: no request can cause it, so the edge answers 500', () => {
       expect(() => Campaign.restore({ ...created(), status: 'running' })).to.throw(CampaignStateImpossible);
@@ -87,7 +93,7 @@ describe('The campaign invariants', () => {
       )
         .to.throw(CampaignInvalid)
         .with.property('problems')
-        .that.deep.includes({ field: 'endAt', message: 'must be after startAt' });
+        .that.deep.includes({ field: 'endAt', message: 'must not be before startAt' });
     });
   });
 

@@ -68,8 +68,27 @@ describe('Campaign.create', () => {
     expect(campaign.pullEvents()[0]).to.deep.include({ type: 'CampaignStarted', scheduledStartAt: hoursLater(-24) });
   });
 
-  it('refuses an end date that is not after the start date', () => {
-    expect(() => aCampaign({ endAt: hoursLater(24) })).to.throw(CampaignInvalid, /endAt must be after startAt/);
+  it('refuses an end date before the start date', () => {
+    expect(() => aCampaign({ endAt: hoursLater(23) })).to.throw(CampaignInvalid, /endAt must not be before startAt/);
+  });
+
+  it('takes an end date at the start date, as the original does: the schedule completes the campaign unstarted then', () => {
+    const campaign = aCampaign({ startAt: hoursLater(24), endAt: hoursLater(24) });
+    expect(campaign.status).to.equal('scheduled');
+    expect(campaign.isDueForCompletion(hoursLater(23))).to.equal(false);
+    expect(campaign.isDueForCompletion(hoursLater(24))).to.equal(true);
+    campaign.complete({ now: hoursLater(24), eventId: 'e-1', by: 'scheduler' });
+    expect(campaign.pullEvents()[0]).to.deep.include({ type: 'CampaignCompleted', started: false });
+  });
+
+  it('starts a campaign whose window is one instant by hand before that instant, and refuses it from then on', () => {
+    const early = aCampaign({ startAt: hoursLater(24), endAt: hoursLater(24) });
+    early.start({ now: hoursLater(1), eventId: 'e-1', by: 'alice', trigger: 'manual' });
+    expect(early.snapshot()).to.deep.include({ status: 'running', startAt: hoursLater(1), endAt: hoursLater(24) });
+    const late = aCampaign({ startAt: hoursLater(24), endAt: hoursLater(24) });
+    expect(() => late.start({ now: hoursLater(24), eventId: 'e-1', by: 'alice', trigger: 'manual' })).to.throw(
+      CampaignExpired,
+    );
   });
 
   it("takes a whole window that has passed (the original's own samples are dated 2016): the schedule completes it unstarted", () => {
@@ -404,7 +423,7 @@ describe('Campaign.modify', () => {
     expect(moved.snapshot().startAt).to.deep.equal(at(-1));
     expect(() => sale('scheduled').modify({ startAt: at(60) }, act(1))).to.throw(
       CampaignInvalid,
-      /endAt must be after startAt/,
+      /endAt must not be before startAt/,
     );
   });
 
