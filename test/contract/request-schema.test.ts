@@ -22,7 +22,7 @@ const STATES = {
 const BEYOND_2_53 = 'beyond 2^53';
 const BEYOND_2_53_DIGITS = '9007199254740993';
 
-type Kind = 'text' | 'zone' | 'channel' | 'interval' | 'counter' | 'status' | 'voltMxDate' | 'instant' | 'id';
+type Kind = 'text' | 'appId' | 'zone' | 'channel' | 'interval' | 'counter' | 'status' | 'voltMxDate' | 'instant' | 'id';
 
 /** A field of a create body, where it sits and what kind of value it takes. */
 interface Slot {
@@ -60,7 +60,7 @@ const SLOTS: Slot[] = [
   slot('campaignMessages[0].name', 'text', (v) => push({ name: v })),
   slot('campaignMessages[0].message', 'text', (v) => push({ message: v })),
   slot('campaignMessages[0].richContent', 'text', (v) => push({ richContent: v })),
-  slot('campaignMessages[0].application.appId', 'text', (v) => push({ application: { appId: v } })),
+  slot('campaignMessages[0].application.appId', 'appId', (v) => push({ application: { appId: v } })),
   slot('campaignMessages[0].application.applicationName', 'text', (v) =>
     push({ application: { appId: '1', applicationName: v } }),
   ),
@@ -104,6 +104,8 @@ const text = fc.oneof(
 );
 const VALUES: Record<Kind, fc.Arbitrary<unknown>> = {
   text,
+  // An application id is text or a JSON integer from 0 to 2^63 − 1, as a client whose app ids are numbers writes it.
+  appId: fc.oneof(text, fc.constantFrom(0, 7, 1_464_041_244_280, 9_007_199_254_740_991, BEYOND_2_53, -1, 1.5)),
   zone: fc.constantFrom(
     '(GMT+04:30) Kabul',
     '(GMT) Casablanca',

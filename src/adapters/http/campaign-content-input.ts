@@ -74,6 +74,19 @@ export function readContent(fields: Record<string, unknown>, problem: Problem): 
   return content;
 }
 
+const LONG_MAX = 9_223_372_036_854_775_807n;
+
+/**
+ * An application id sent as a JSON integer from 0 to 2^63 − 1, as its decimal digits; a text as it is; undefined
+ * for anything else (a fraction, a number out of that range, NaN for a number the body could not hold exactly).
+ */
+function appIdText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
+  if (typeof value === 'bigint' && value >= 0n && value <= LONG_MAX) return value.toString();
+  return undefined;
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -117,7 +130,7 @@ class ItemReader {
     else {
       this.only(application, `${path}.application`, ['appId', 'applicationName']);
       app = {
-        appId: this.requiredText(application.appId, `${path}.application.appId`, SHORT_TEXT_MAX),
+        appId: this.appId(application.appId, `${path}.application.appId`),
         applicationName: this.optionalText(application.applicationName, `${path}.application.applicationName`),
       };
     }
@@ -143,7 +156,11 @@ class ItemReader {
     const named = isObject(application) ? application : {};
     const name = this.optionalText(named.applicationName, `${path}.applicationName`);
     const sameName = name === null || name === parents.applicationName;
-    if (named.appId !== parents.appId || !sameName || Object.keys(named).some((key) => !APPLICATION_FIELDS.has(key))) {
+    if (
+      appIdText(named.appId) !== parents.appId ||
+      !sameName ||
+      Object.keys(named).some((key) => !APPLICATION_FIELDS.has(key))
+    ) {
       this.problem(path, "must be its message's application, or be left out (a repeat is sent through it)");
     }
     return rest;
@@ -286,6 +303,23 @@ class ItemReader {
       return '';
     }
     return decimal;
+  }
+
+  /**
+   * An application's id, which the original keeps as text: sent as text, or as a JSON integer from 0 to 2^63 − 1
+   * (a client whose app ids are numbers, such as 1464041244280, writes them so, and the original's Java reads a
+   * number into its text field), kept as its decimal digits and read back as text.
+   */
+  private appId(value: unknown, path: string): string {
+    if (typeof value === 'number' || typeof value === 'bigint') {
+      const digits = appIdText(value);
+      if (digits === undefined) {
+        this.problem(path, `must be a string, or a whole number from 0 to ${LONG_MAX}`);
+        return '';
+      }
+      return digits;
+    }
+    return this.requiredText(value, path, SHORT_TEXT_MAX);
   }
 
   /** A text the item cannot go without: absent, null or only white space is refused alike. */
