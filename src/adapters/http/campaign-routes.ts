@@ -285,12 +285,17 @@ function idempotentRequest(ctx: Context, resource: string, body: unknown): Idemp
   return { key, fingerprint, requestId: ctx.state.requestId as string };
 }
 
+/**
+ * `restart`, `true` or `false` in any letter case: the original's Java reads a boolean parameter so, and clients
+ * write it so (Python's `requests` sends `True` for `{"restart": True}`). Any other value is refused rather than
+ * guessed at.
+ */
 function restartFlag(ctx: Context): boolean | FieldProblem {
   const raw = queryValue(ctx, 'restart');
   if (typeof raw === 'object') return raw;
-  if (raw === undefined || raw === 'false') return false;
-  if (raw === 'true') return true;
-  return { field: 'restart', message: 'must be true or false' };
+  if (raw === undefined || /^false$/i.test(raw)) return false;
+  if (/^true$/i.test(raw)) return true;
+  return { field: 'restart', message: 'must be true or false (in any letter case)' };
 }
 
 function idempotencyKeyOf(ctx: Context): string | undefined {
