@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import * as fc from 'fast-check';
 import { StartupFailure, throwListenFailure } from '../../../src/composition/startup-failure.js';
 import { expect } from '../../support/expect.js';
@@ -22,13 +23,22 @@ function blamed(error: unknown, host: string | undefined): unknown {
   throw new Error('throwListenFailure returned');
 }
 
-/** Addresses no interface of a test machine holds: the documentation ranges, IPv4 and IPv6. */
-const foreignAddress = fc.oneof(
-  fc
-    .tuple(fc.constantFrom('192.0.2', '198.51.100', '203.0.113'), fc.integer({ min: 1, max: 254 }))
-    .map(([net, host]) => `${net}.${host}`),
-  fc.integer({ min: 1, max: 0xffff }).map((n) => `2001:db8::${n.toString(16)}`),
+/** The addresses this machine's interfaces hold (a test machine may hold one of the documentation ranges). */
+const held = new Set(
+  Object.values(networkInterfaces())
+    .flat()
+    .map((address) => address?.address),
 );
+
+/** Addresses of the documentation ranges, IPv4 and IPv6, that no interface of this machine holds. */
+const foreignAddress = fc
+  .oneof(
+    fc
+      .tuple(fc.constantFrom('192.0.2', '198.51.100', '203.0.113'), fc.integer({ min: 1, max: 254 }))
+      .map(([net, host]) => `${net}.${host}`),
+    fc.integer({ min: 1, max: 0xffff }).map((n) => `2001:db8::${n.toString(16)}`),
+  )
+  .filter((address) => !held.has(address));
 /** Names no resolver answers: the reserved `.invalid` domain, and addresses written with brackets or out of range. */
 const unresolvableName = fc.oneof(
   fc.domain().map((name) => `${name}.invalid`),
