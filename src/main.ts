@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { mintToken } from './adapters/auth/token-minter.js';
-import { ConfigError, loadConfig } from './adapters/config/config.js';
+import { mintTokenFor } from './adapters/auth/token-minter.js';
+import { ConfigError, loadConfig, type ServiceConfig } from './adapters/config/config.js';
 import { DatabaseFileUnusable } from './adapters/persistence/sqlite/writable-file.js';
 import { createLogger, writeAfterLogLines } from './composition/logger.js';
 import { type RunningService, startService } from './composition/service.js';
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     process.exit(1);
   });
   logger.info({ url: service.url, database: config.database.kind }, 'campaign service listening');
-  if (service.developmentSecret !== undefined) await printDevelopmentHelp(service, logger);
+  if (service.developmentSecret !== undefined) await printDevelopmentHelp(service, config, logger);
 }
 
 function loadOrExit() {
@@ -55,8 +55,8 @@ function isPortInUse(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE';
 }
 
-async function printDevelopmentHelp(service: RunningService, logger: Logger): Promise<void> {
-  const token = await mintToken({ secret: service.developmentSecret!, ttlSeconds: 3600 });
+async function printDevelopmentHelp(service: RunningService, config: ServiceConfig, logger: Logger): Promise<void> {
+  const token = await mintTokenFor(config, { secret: service.developmentSecret!, ttlSeconds: 3600 });
   const api = `${service.url}/api/v1`;
   // After the log lines, so the help reads after the line saying the service listens.
   writeAfterLogLines(

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { loadOrCreateDevelopmentSecret } from '../adapters/auth/development-secret.js';
 import { ALL_SCOPES, ROLE_SCOPES } from '../adapters/auth/principal.js';
 import { subjectProblem } from '../adapters/auth/token-claims.js';
-import { mintToken } from '../adapters/auth/token-minter.js';
+import { longestTtlSeconds, mintTokenFor } from '../adapters/auth/token-minter.js';
 import { ConfigError, loadConfig } from '../adapters/config/config.js';
 
 const usage = `Mints an HS256 token for this service (development, tests, scripts).
@@ -25,14 +25,7 @@ async function main(): Promise<void> {
     throw new ConfigError(['AUTH_JWKS_URL is set: tokens come from your identity provider, not from this command']);
   }
   const secret = config.auth.mode === 'secret' ? config.auth.secret : loadOrCreateDevelopmentSecret(config.dataDir);
-  const token = await mintToken({
-    secret,
-    subject,
-    scopes,
-    ttlSeconds,
-    ...(config.issuer !== undefined ? { issuer: config.issuer } : {}),
-    ...(config.audience !== undefined ? { audience: config.audience } : {}),
-  });
+  const token = await mintTokenFor(config, { secret, subject, scopes, ttlSeconds });
   process.stdout.write(`${token}\n`);
 }
 
@@ -50,6 +43,11 @@ function optionsOf(values: { sub: string; scope: string; ttl: string }) {
   }
   if (!/^\d+$/.test(values.ttl) || Number(values.ttl) <= 0 || !Number.isSafeInteger(Number(values.ttl))) {
     throw new Error('--ttl must be a whole number of seconds above 0, in decimal digits (e.g. 3600)');
+  }
+  if (Number(values.ttl) > longestTtlSeconds()) {
+    throw new Error(
+      `--ttl must be at most ${longestTtlSeconds()} seconds: a token must expire at a time the service can read`,
+    );
   }
   return { subject: values.sub, scopes, ttlSeconds: Number(values.ttl) };
 }
