@@ -16,7 +16,7 @@ const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
  */
 export function stopOnSignals(work: Stoppable, logger: Logger, timeoutMs: number, stopping = 'stopping'): void {
   const stop = (signal: string) => {
-    const began = Date.now();
+    const began = performance.now();
     // From now on any stop signal, SIGINT after SIGTERM as well as the same one again, ends the process at once.
     for (const name of STOP_SIGNALS) process.removeListener(name, stop);
     const endNow = (again: string) => {
@@ -31,7 +31,7 @@ export function stopOnSignals(work: Stoppable, logger: Logger, timeoutMs: number
     }, timeoutMs);
     work.stop().then(
       () => {
-        logger.info({ durationMs: Date.now() - began }, 'stopped');
+        logger.info({ durationMs: Math.round(performance.now() - began) }, 'stopped');
         process.exit(0);
       },
       (err) => {

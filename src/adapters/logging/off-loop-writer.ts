@@ -55,12 +55,12 @@ export class OffLoopWriter {
     if (this.broken || this.waiting.length === 0) return;
     const chunk = Buffer.from(this.waiting.join(''));
     this.waiting = [];
-    const deadline = Date.now() + EXIT_WRITE_BOUND_MS;
+    const deadline = performance.now() + EXIT_WRITE_BOUND_MS;
     for (let offset = 0; offset < chunk.length; ) {
       try {
         offset += writeSync(this.fd, chunk, offset, chunk.length - offset);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN' || Date.now() >= deadline) {
+        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN' || performance.now() >= deadline) {
           this.breakOff();
           return;
         }

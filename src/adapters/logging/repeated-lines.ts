@@ -5,7 +5,11 @@ export class RepeatedLines {
 
   constructor(private readonly quietMs: number) {}
 
-  /** The times `text` was held since it was last written, when it is to be written now; undefined to hold it. */
+  /**
+   * The times `text` was held since it was last written, when it is to be written now; undefined to hold it. `at` is
+   * in milliseconds on a clock that never goes back (`performance.now()`): on the wall clock, a step back of an hour
+   * would hold a repeated line for an hour.
+   */
   admit(text: string, at: number): number | undefined {
     const seen = this.lines.get(text);
     if (seen !== undefined && at - seen.writtenAt < this.quietMs) {

@@ -31,11 +31,13 @@ export class WriteReadiness {
    * Never rejects: an unreachable cluster is waited out.
    */
   async whenWritable(minInsyncReplicas: number, withinMs: number, abandon: AbortSignal): Promise<boolean> {
-    const deadline = Date.now() + withinMs;
+    // The deadline and the doubt period are spans of time: on the monotonic clock, which a step of the system's
+    // clock does not move.
+    const deadline = performance.now() + withinMs;
     let first: string | undefined;
     let sawUnwritable = false;
     let writableSince: number | undefined;
-    while (!abandon.aborted && Date.now() < deadline) {
+    while (!abandon.aborted && performance.now() < deadline) {
       this.reading ??= this.partitionState(minInsyncReplicas)
         .catch(() => undefined)
         .finally(() => {
@@ -48,11 +50,12 @@ export class WriteReadiness {
           sawUnwritable = true;
           writableSince = undefined;
         } else {
-          writableSince ??= Date.now();
-          if (sawUnwritable || state.leaders !== first || Date.now() - writableSince >= this.doubtMs) return true;
+          writableSince ??= performance.now();
+          if (sawUnwritable || state.leaders !== first || performance.now() - writableSince >= this.doubtMs)
+            return true;
         }
       }
-      await pause(Math.min(this.pollMs, Math.max(0, deadline - Date.now())), abandon);
+      await pause(Math.min(this.pollMs, Math.max(0, deadline - performance.now())), abandon);
     }
     return false;
   }
@@ -102,7 +105,10 @@ async function readingUntil<T>(reading: Promise<T>, deadline: number, abandon: A
   const endLap = () => lap.abort();
   abandon.addEventListener('abort', endLap, { once: true });
   try {
-    return await Promise.race([reading, pause(Math.max(0, deadline - Date.now()), lap.signal).then(() => undefined)]);
+    return await Promise.race([
+      reading,
+      pause(Math.max(0, deadline - performance.now()), lap.signal).then(() => undefined),
+    ]);
   } finally {
     lap.abort();
     abandon.removeEventListener('abort', endLap);

@@ -22,8 +22,8 @@ export interface Outage {
  * or read-only refuses writes while reads go on.
  */
 export class DatabaseOutages {
-  /** When the outage began; undefined while the database answers. */
-  private beganAt: number | undefined;
+  /** When the outage began, on the wall clock (readiness tells it) and on the monotonic one (how long it lasted). */
+  private began: { at: Date; monotonicMs: number } | undefined;
   private refused = 0;
   private cause = '';
   /** The cause as readiness tells it, which needs no token: its classes and codes, not its messages. */
@@ -32,18 +32,20 @@ export class DatabaseOutages {
   constructor(
     private readonly logger: Logger,
     private readonly what: 'writes' | 'reads',
-    private readonly now: () => number = Date.now,
+    private readonly wallClock: () => Date = () => new Date(),
+    /** Milliseconds on a clock that never goes back: a step of the wall clock does not lengthen or shorten an outage. */
+    private readonly monotonic: () => number = () => performance.now(),
   ) {}
 
   current(): Outage | undefined {
-    if (this.beganAt === undefined) return undefined;
-    return { since: new Date(this.beganAt), refused: this.refused, cause: this.causeCodes };
+    if (this.began === undefined) return undefined;
+    return { since: this.began.at, refused: this.refused, cause: this.causeCodes };
   }
 
   watch<T>(work: Promise<T>): Promise<T> {
     return work.then(
       (value) => {
-        if (this.beganAt !== undefined) this.ended();
+        if (this.began !== undefined) this.ended();
         return value;
       },
       (error: unknown) => {
@@ -58,8 +60,8 @@ export class DatabaseOutages {
 
   private refusedOne(cause: unknown): void {
     this.refused++;
-    if (this.beganAt !== undefined) return;
-    this.beganAt = this.now();
+    if (this.began !== undefined) return;
+    this.began = { at: this.wallClock(), monotonicMs: this.monotonic() };
     this.cause = oneLineCause(cause);
     this.causeCodes = causeCodes(cause);
     this.logger.warn(
@@ -70,10 +72,10 @@ export class DatabaseOutages {
 
   private ended(): void {
     this.logger.info(
-      { refused: this.refused, outageMs: this.now() - this.beganAt! },
+      { refused: this.refused, outageMs: Math.round(this.monotonic() - this.began!.monotonicMs) },
       `the database takes ${this.what} again`,
     );
-    this.beganAt = undefined;
+    this.began = undefined;
     this.refused = 0;
   }
 }

@@ -87,7 +87,7 @@ function reportSdkTroubleTo(sdkLog: Logger): void {
   const quiet = new RepeatedLines(REPEATED_TROUBLE_QUIET_MS);
   const report = (message: string, cause?: string) =>
     context.with(ROOT_CONTEXT, () => {
-      const repeated = quiet.admit(`${message} ${cause ?? ''}`, Date.now());
+      const repeated = quiet.admit(`${message} ${cause ?? ''}`, performance.now());
       const fields = { ...(cause === undefined ? {} : { cause }), ...(repeated ? { repeated } : {}) };
       if (repeated === undefined) sdkLog.debug(fields, message);
       else sdkLog.warn(fields, message);

@@ -1,4 +1,3 @@
-import type { Clock } from '../ports/clock.js';
 import type { RelayLog } from '../ports/relay-log.js';
 
 /** A publish still waits for the broker's acknowledgement past the stall threshold (it goes on waiting). */
@@ -9,12 +8,13 @@ export class PublishStalled extends Error {
   }
 }
 
+/** Times are milliseconds on a clock that never goes back: an outage's length is a span of time, not two dates. */
 interface Outage {
-  since: Date;
+  since: number;
   failedAttempts: number;
   lastError: unknown;
   /** When this relay last handed the lease over in this outage and took it back, none taking it meanwhile. */
-  handedOverAt?: Date;
+  handedOverAt?: number;
 }
 
 /**
@@ -23,17 +23,18 @@ interface Outage {
  */
 export class RelayOutages {
   private outage: Outage | undefined;
-  private lastAcknowledgedAt: Date | undefined;
+  private lastAcknowledgedAt: number | undefined;
 
   constructor(
-    private readonly clock: Clock,
+    /** Milliseconds on a clock that never goes back (`performance.now()`), not the wall clock. */
+    private readonly now: () => number,
     private readonly log: RelayLog,
   ) {}
 
   /** Begins an outage, unless one is going on already. */
   begin(error: unknown): void {
     if (this.outage !== undefined) return;
-    this.outage = { since: this.clock.now(), failedAttempts: 0, lastError: error };
+    this.outage = { since: this.now(), failedAttempts: 0, lastError: error };
     this.log.outageBegan(error);
   }
 
@@ -51,12 +52,12 @@ export class RelayOutages {
   }
 
   acknowledged(): void {
-    this.lastAcknowledgedAt = this.clock.now();
+    this.lastAcknowledgedAt = this.now();
   }
 
   end(): void {
     if (this.outage === undefined) return;
-    this.log.outageEnded(this.outage.failedAttempts, this.clock.now().getTime() - this.outage.since.getTime());
+    this.log.outageEnded(this.outage.failedAttempts, Math.round(this.now() - this.outage.since));
     this.outage = undefined;
   }
 
@@ -69,8 +70,7 @@ export class RelayOutages {
   lasted(boundMs: number): boolean {
     if (this.outage === undefined) return false;
     const since = [this.outage.handedOverAt ?? this.outage.since, this.lastAcknowledgedAt ?? this.outage.since];
-    const keptSince = Math.max(...since.map((at) => at.getTime()));
-    return this.clock.now().getTime() - keptSince >= boundMs;
+    return this.now() - Math.max(...since) >= boundMs;
   }
 
   /**
@@ -79,7 +79,7 @@ export class RelayOutages {
    */
   handingOver(): void {
     const outage = this.outage!;
-    this.log.handingOver(this.clock.now().getTime() - outage.since.getTime());
-    outage.handedOverAt = this.clock.now();
+    this.log.handingOver(Math.round(this.now() - outage.since));
+    outage.handedOverAt = this.now();
   }
 }

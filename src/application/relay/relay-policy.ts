@@ -16,8 +16,14 @@ export interface RelayPorts {
   pending: PendingEvents;
   publisher: EventPublisher;
   leadership: RelayLeadership;
+  /** The wall clock: when a batch was published. */
   clock: Clock;
   log: RelayLog;
+  /**
+   * Milliseconds on a clock that never goes back (`performance.now()` when absent): how long an outage lasted is
+   * measured on it, so a step of the wall clock neither hands the lease over early nor keeps it through an outage.
+   */
+  monotonic?: () => number;
 }
 
 export interface RelayPolicySettings {
@@ -81,9 +87,9 @@ export class RelayPolicy {
     private readonly settings: RelayPolicySettings,
     private readonly driver: RelayDriver,
     /** Milliseconds on a clock that never goes back. */
-    now: () => number = () => performance.now(),
+    now: () => number = ports.monotonic ?? (() => performance.now()),
   ) {
-    this.outages = new RelayOutages(ports.clock, ports.log);
+    this.outages = new RelayOutages(now, ports.log);
     this.lap = new ReadingLap(settings.pollIntervalMs, now);
     this.gathering = new LaneGathering(settings.batchSize);
   }

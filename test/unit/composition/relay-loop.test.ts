@@ -25,7 +25,14 @@ describe('The outbox relay, run by RelayLoop', () => {
 
   const relayWith = (settings: Partial<OutboxRelaySettings> = {}) =>
     new RelayLoop(
-      { pending: outbox, publisher: broker, leadership: soleLeadership(), clock, log },
+      {
+        pending: outbox,
+        publisher: broker,
+        leadership: soleLeadership(),
+        clock,
+        log,
+        monotonic: () => clock.now().getTime(),
+      },
       { ...QUICK, ...settings },
       signal,
     );

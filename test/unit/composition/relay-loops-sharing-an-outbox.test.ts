@@ -161,7 +161,14 @@ describe('Outbox relays sharing one outbox (one per service instance)', () => {
     cutOffBroker.goDown(new Error('connect ETIMEDOUT'));
     logs.a = new RecordingRelayLog();
     const a = new RelayLoop(
-      { pending: outbox, publisher: cutOffBroker, leadership: table.leadershipFor('a'), clock, log: logs.a },
+      {
+        pending: outbox,
+        publisher: cutOffBroker,
+        leadership: table.leadershipFor('a'),
+        clock,
+        log: logs.a,
+        monotonic: () => clock.now().getTime(),
+      },
       { ...QUICK, handOverAfterMs: 30_000 },
     );
     relays.push(a);

@@ -12,7 +12,8 @@ export const REPEATED_WARNING_QUIET_MS = 60_000;
  */
 export function knexLog(
   logger: Logger,
-  now: () => number = Date.now,
+  /** Milliseconds on a clock that never goes back: the quiet period is a span of time. */
+  now: () => number = () => performance.now(),
 ): Required<Pick<Knex.Logger, 'warn' | 'error' | 'debug' | 'deprecate'>> {
   const line = (message: unknown) => (typeof message === 'string' ? message.split('\n')[0]!.trim() : String(message));
   const quiet = new RepeatedLines(REPEATED_WARNING_QUIET_MS);

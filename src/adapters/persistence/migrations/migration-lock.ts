@@ -49,9 +49,9 @@ function pause(ms: number): Promise<void> {
 }
 
 async function withLockFile<T>(path: string, work: () => Promise<T>): Promise<T> {
-  const giveUpAt = Date.now() + SQLITE_WAIT_LIMIT_MS;
+  const giveUpAt = performance.now() + SQLITE_WAIT_LIMIT_MS;
   while (!tryCreate(path)) {
-    if (Date.now() > giveUpAt)
+    if (performance.now() > giveUpAt)
       throw new Error(`migrations of ${path.replace(/\.migration-lock$/, '')} stayed locked by ${path}`);
     await pause(POLL_MS);
   }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { Admin, Kafka, PartitionMetadata } from 'kafkajs';
 import { isWritable, WriteReadiness } from '../../../../src/adapters/messaging/write-readiness.js';
 import { expect } from '../../../support/expect.js';
@@ -80,6 +81,44 @@ describe('Watching whether the topic takes writes again', () => {
     const started = Date.now();
     expect(await watch.whenWritable(2, 5_000, abandon.signal), 'writable').to.equal(false);
     expect(Date.now() - started).to.be.below(1_000);
+  });
+});
+
+describe('Watching whether the topic takes writes again while the wall clock steps', () => {
+  const realNow = Date.now;
+  afterEach(() => {
+    Date.now = realNow;
+  });
+
+  it('keeps its deadline and its doubt period, whichever way and however far the system clock steps', async () => {
+    const DAY_MS = 86_400_000;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: -30 * DAY_MS, max: 30 * DAY_MS }).filter((step) => Math.abs(step) >= 1_000),
+        fc.integer({ min: 0, max: 4 }),
+        async (step, afterReads) => {
+          const metadata = new FakeMetadata();
+          Date.now = () => realNow() + (metadata.reads > afterReads ? step : 0);
+          const abandon = new AbortController();
+          const guard = setTimeout(() => abandon.abort(), 3_000);
+          const doubting = new WriteReadiness(metadata.kafka(), 'campaign-events', 5);
+          const believing = new WriteReadiness(metadata.kafka(), 'campaign-events', 5, 60);
+          try {
+            let started = performance.now();
+            expect(await doubting.whenWritable(2, 150, abandon.signal), 'unchanged metadata').to.equal(false);
+            expect(performance.now() - started, 'the deadline').to.be.within(140, 1_000);
+            started = performance.now();
+            expect(await believing.whenWritable(2, 5_000, abandon.signal), 'believed').to.equal(true);
+            expect(performance.now() - started, 'the doubt period').to.be.within(55, 1_000);
+          } finally {
+            clearTimeout(guard);
+            Date.now = realNow;
+            await Promise.all([doubting.close(), believing.close()]);
+          }
+        },
+      ),
+      { numRuns: 12 },
+    );
   });
 });
 

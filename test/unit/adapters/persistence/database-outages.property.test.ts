@@ -11,6 +11,8 @@ type Outcome = 'answered' | 'refused by the work' | 'unavailable';
 const outcomes = fc.array(
   fc.record({
     after: fc.nat(5_000),
+    /** A step of the system's clock, forward or back, beside the time that passed. */
+    wallStep: fc.oneof(fc.constant(0), fc.integer({ min: -86_400_000, max: 86_400_000 })),
     outcome: fc.constantFrom<Outcome>('answered', 'refused by the work', 'unavailable', 'unavailable'),
   }),
   { maxLength: 80 },
@@ -29,12 +31,20 @@ describe('Database outages as the service meets them', () => {
       fc.asyncProperty(outcomes, async (sequence) => {
         const lines = new LogLines();
         let clock = 0;
-        const outages = new DatabaseOutages(pino({ level: 'debug' }, lines), 'writes', () => clock);
+        /** The wall clock steps by `wallStep` at each outcome, which tells when an outage began and nothing else. */
+        let wallStepped = 0;
+        const outages = new DatabaseOutages(
+          pino({ level: 'debug' }, lines),
+          'writes',
+          () => new Date(clock + wallStepped),
+          () => clock,
+        );
 
         const expected: Array<{ msg: RegExp; refused?: number; outageMs?: number }> = [];
-        let run: { began: number; refused: number } | undefined;
-        for (const { after, outcome } of sequence) {
+        let run: { began: number; beganOnTheWall: number; refused: number } | undefined;
+        for (const { after, outcome, wallStep } of sequence) {
           clock += after;
+          wallStepped += wallStep;
           const settled = await outages.watch(settle(outcome)).then(
             (value) => ({ value }),
             (error: unknown) => ({ error }),
@@ -43,11 +53,11 @@ describe('Database outages as the service meets them', () => {
             expect(settled).to.have.property('error').that.is.instanceOf(DatabaseUnavailable);
             expect((settled as { error: Error }).error.cause).to.have.property('code', 'ECONNREFUSED');
             if (run === undefined) {
-              run = { began: clock, refused: 0 };
+              run = { began: clock, beganOnTheWall: clock + wallStepped, refused: 0 };
               expected.push({ msg: /^the database does not take writes: / });
             }
             run.refused++;
-            expect(outages.current()).to.deep.include({ since: new Date(run.began), refused: run.refused });
+            expect(outages.current()).to.deep.include({ since: new Date(run.beganOnTheWall), refused: run.refused });
             continue;
           }
           if (outcome === 'refused by the work') {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   type PendingEvent,
   PublishStalled,
@@ -47,7 +48,7 @@ describe('RelayPolicy (what the relay does, whoever runs it)', () => {
 
   const policyWith = (settings: Partial<RelayPolicySettings> = {}, leadership = soleLeadership()) =>
     new RelayPolicy(
-      { pending: outbox, publisher: broker, leadership, clock, log },
+      { pending: outbox, publisher: broker, leadership, clock, log, monotonic: () => clock.now().getTime() },
       { ...SETTINGS, ...settings },
       driver,
     );
@@ -244,6 +245,39 @@ describe('RelayPolicy (what the relay does, whoever runs it)', () => {
     clock.advance(30_000);
     expect(policy.afterFailedRound(failure)).to.deep.equal({ kind: 'hand over' });
     expect(log.outagesBegun).to.deep.equal([failure]);
+  });
+
+  it('measures an outage on the monotonic clock: a step of the wall clock, forward or back, neither hands the lease over early nor keeps it', async () => {
+    const DAY_MS = 86_400_000;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: -30 * DAY_MS, max: 30 * DAY_MS }).filter((step) => step !== 0),
+        fc.integer({ min: 0, max: 60_000 }),
+        async (wallStep, lastedMs) => {
+          const wall = new FixedClock(new Date('2030-01-01T12:00:00Z'));
+          let monotonic = 1_000;
+          const measured = new RelayPolicy(
+            {
+              pending: outbox,
+              publisher: broker,
+              leadership: soleLeadership(),
+              clock: wall,
+              log,
+              monotonic: () => monotonic,
+            },
+            { ...SETTINGS, handOverAfterMs: 30_000 },
+            driver,
+          );
+          expect(await measured.lead()).to.equal(true);
+          const failure = new Error('outbox out of reach');
+          expect(measured.afterFailedRound(failure).kind).to.equal('retry');
+          wall.advance(wallStep);
+          monotonic += lastedMs;
+          expect(measured.afterFailedRound(failure).kind).to.equal(lastedMs >= 30_000 ? 'hand over' : 'retry');
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('ends an outage after a round only when every lane is well again', async () => {
