@@ -13,6 +13,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
  */
 const WALL_CLOCK_INSTANTS: Record<string, string> = {
   'src/adapters/auth/token-verifier.ts': "a token's exp and nbf are instants of the issuer's wall clock",
+  'src/adapters/auth/token-minter.ts': 'the latest exp a token minted now can carry is an instant of the wall clock',
   'src/adapters/system/time-ordered-id-generator.ts': 'ids carry their moment of creation',
   'src/adapters/observability/service-metrics.ts': 'the age of the oldest waiting event, against its stored time',
   'src/adapters/persistence/migrations/migration-lock.ts': "a lock file's age, against its modification time",
