@@ -86,9 +86,8 @@ export class RelayPolicy {
     private readonly ports: RelayPorts,
     private readonly settings: RelayPolicySettings,
     private readonly driver: RelayDriver,
-    /** Milliseconds on a clock that never goes back. */
-    now: () => number = ports.monotonic ?? (() => performance.now()),
   ) {
+    const now = ports.monotonic ?? (() => performance.now());
     this.outages = new RelayOutages(now, ports.log);
     this.lap = new ReadingLap(settings.pollIntervalMs, now);
     this.gathering = new LaneGathering(settings.batchSize);

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { Admin, Kafka, PartitionMetadata } from 'kafkajs';
 import { isWritable, WriteReadiness } from '../../../../src/adapters/messaging/write-readiness.js';
 import { expect } from '../../../support/expect.js';
+import { propertyParameters } from '../../../support/property-runs.js';
 
 const partition = (partitionId: number, leader: number, isr: number[]): PartitionMetadata =>
   ({ partitionId, leader, isr, replicas: [1, 2, 3], offlineReplicas: [], partitionErrorCode: 0 }) as PartitionMetadata;
@@ -117,7 +118,7 @@ describe('Watching whether the topic takes writes again while the wall clock ste
           }
         },
       ),
-      { numRuns: 12 },
+      propertyParameters(12),
     );
   });
 });

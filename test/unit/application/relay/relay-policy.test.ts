@@ -15,6 +15,7 @@ import { RecordingPublisher } from '../../../fakes/recording-publisher.js';
 import { RecordingRelayLog } from '../../../fakes/recording-relay-log.js';
 import { eventually } from '../../../support/eventually.js';
 import { expect } from '../../../support/expect.js';
+import { propertyParameters } from '../../../support/property-runs.js';
 
 const SETTINGS: RelayPolicySettings = {
   batchSize: 3,
@@ -276,7 +277,7 @@ describe('RelayPolicy (what the relay does, whoever runs it)', () => {
           expect(measured.afterFailedRound(failure).kind).to.equal(lastedMs >= 30_000 ? 'hand over' : 'retry');
         },
       ),
-      { numRuns: 200 },
+      propertyParameters(200),
     );
   });
 
