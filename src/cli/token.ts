@@ -44,10 +44,9 @@ function optionsOf(values: { sub: string; scope: string; ttl: string }) {
   if (!/^\d+$/.test(values.ttl) || Number(values.ttl) <= 0 || !Number.isSafeInteger(Number(values.ttl))) {
     throw new Error('--ttl must be a whole number of seconds above 0, in decimal digits (e.g. 3600)');
   }
-  if (Number(values.ttl) > longestTtlSeconds()) {
-    throw new Error(
-      `--ttl must be at most ${longestTtlSeconds()} seconds: a token must expire at a time the service can read`,
-    );
+  const longest = longestTtlSeconds();
+  if (Number(values.ttl) > longest) {
+    throw new Error(`--ttl must be at most ${longest} seconds: a token must expire at a time the service can read`);
   }
   return { subject: values.sub, scopes, ttlSeconds: Number(values.ttl) };
 }
