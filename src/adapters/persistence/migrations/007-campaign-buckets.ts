@@ -33,9 +33,11 @@ export const campaignBuckets: Knex.Migration = {
   },
 };
 
-const add = (id: string) => `INSERT INTO campaign_buckets (bucket, campaigns) VALUES (${BUCKET_OF(id)}, 1)
+/** Adds one to the range holding `id` (an SQL expression), making the range when it is new. */
+export const add = (id: string) => `INSERT INTO campaign_buckets (bucket, campaigns) VALUES (${BUCKET_OF(id)}, 1)
   ON CONFLICT (bucket) DO UPDATE SET campaigns = campaign_buckets.campaigns + 1`;
-const subtract = (id: string) =>
+/** Takes one from the range holding `id`. */
+export const subtract = (id: string) =>
   `UPDATE campaign_buckets SET campaigns = campaigns - 1 WHERE bucket = ${BUCKET_OF(id)}`;
 
 async function sqliteTriggers(db: Knex): Promise<void> {

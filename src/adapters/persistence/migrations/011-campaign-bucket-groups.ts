@@ -48,15 +48,15 @@ export const campaignBucketGroups: Knex.Migration = {
   },
 };
 
-const groupOf = (level: GroupLevel, id: string) => GROUP_OF(level, BUCKET_OF(id));
+export const groupOf = (level: GroupLevel, id: string) => GROUP_OF(level, BUCKET_OF(id));
 
 /** Adds `by` (an SQL expression) to the group of `level` holding `id`. */
-const add = (level: GroupLevel, id: string, by: string) =>
+export const add = (level: GroupLevel, id: string, by: string) =>
   `INSERT INTO campaign_bucket_groups (level, bucket_group, campaigns) VALUES (${level}, ${groupOf(level, id)}, ${by})
     ON CONFLICT (level, bucket_group) DO UPDATE SET campaigns = campaign_bucket_groups.campaigns + ${by}`;
-const subtract = (level: GroupLevel, id: string) =>
+export const subtract = (level: GroupLevel, id: string) =>
   `UPDATE campaign_bucket_groups SET campaigns = campaigns - 1 WHERE level = ${level} AND bucket_group = ${groupOf(level, id)}`;
-const everyLevel = (statement: (level: GroupLevel) => string) =>
+export const everyLevel = (statement: (level: GroupLevel) => string) =>
   GROUP_LEVELS.map((level) => `${statement(level)};`).join(' ');
 
 async function sqliteTriggers(db: Knex): Promise<void> {
@@ -73,7 +73,7 @@ const LEVEL_WIDTHS = `(VALUES ${GROUP_LEVELS.map((level) => `(${level}, ${GROUP_
   AS levels (level, width)`;
 
 /** Each group of every level that the rows of `table` fall in, with how many of them it holds, in lock order. */
-const groupsOf = (table: string) =>
+export const groupsOf = (table: string) =>
   `SELECT levels.level, ${BUCKET_OF('id')} / levels.width AS bucket_group, count(*) AS campaigns
     FROM ${table} CROSS JOIN ${LEVEL_WIDTHS} GROUP BY 1, 2 ORDER BY 1, 2`;
 

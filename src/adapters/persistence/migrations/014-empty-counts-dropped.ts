@@ -1,5 +1,13 @@
 import type { Knex } from 'knex';
-import { BUCKET_OF, GROUP_FANOUT, GROUP_LEVELS, GROUP_OF, type GroupLevel } from '../rows/campaign-buckets.js';
+import { BUCKET_OF } from '../rows/campaign-buckets.js';
+import { add as addToRange, subtract as subtractFromRange } from './007-campaign-buckets.js';
+import {
+  add as addToGroup,
+  everyLevel,
+  groupOf,
+  groupsOf,
+  subtract as subtractFromGroup,
+} from './011-campaign-bucket-groups.js';
 
 /**
  * A count that falls to zero is deleted by the trigger that brought it there, in `campaign_buckets` and in
@@ -31,32 +39,23 @@ export const emptyCountsDropped: Knex.Migration = {
   },
 };
 
-const groupOf = (level: GroupLevel, id: string) => GROUP_OF(level, BUCKET_OF(id));
-
 /** Takes one from the range of `id` (and, `dropping`, deletes it when that left it at zero). */
 const subtractRange = (id: string, dropping: boolean) =>
-  `UPDATE campaign_buckets SET campaigns = campaigns - 1 WHERE bucket = ${BUCKET_OF(id)};${
+  `${subtractFromRange(id)};${
     dropping ? ` DELETE FROM campaign_buckets WHERE bucket = ${BUCKET_OF(id)} AND campaigns = 0;` : ''
   }`;
-const addRange = (id: string) => `INSERT INTO campaign_buckets (bucket, campaigns) VALUES (${BUCKET_OF(id)}, 1)
-  ON CONFLICT (bucket) DO UPDATE SET campaigns = campaign_buckets.campaigns + 1;`;
+const addRange = (id: string) => `${addToRange(id)};`;
 /** The same for the group of every level holding `id`. */
 const subtractGroups = (id: string, dropping: boolean) =>
-  GROUP_LEVELS.map(
+  everyLevel(
     (level) =>
-      `UPDATE campaign_bucket_groups SET campaigns = campaigns - 1 WHERE level = ${level} AND bucket_group = ${groupOf(level, id)};${
+      `${subtractFromGroup(level, id)}${
         dropping
-          ? ` DELETE FROM campaign_bucket_groups WHERE level = ${level} AND bucket_group = ${groupOf(level, id)} AND campaigns = 0;`
+          ? `; DELETE FROM campaign_bucket_groups WHERE level = ${level} AND bucket_group = ${groupOf(level, id)} AND campaigns = 0`
           : ''
       }`,
-  ).join(' ');
-const addGroups = (id: string) =>
-  GROUP_LEVELS.map(
-    (
-      level,
-    ) => `INSERT INTO campaign_bucket_groups (level, bucket_group, campaigns) VALUES (${level}, ${groupOf(level, id)}, 1)
-    ON CONFLICT (level, bucket_group) DO UPDATE SET campaigns = campaign_bucket_groups.campaigns + 1;`,
-  ).join(' ');
+  );
+const addGroups = (id: string) => everyLevel((level) => addToGroup(level, id, '1'));
 
 /** 007's and 011's row triggers of a delete and of a renumbering, as they were (`dropping` false) or with the deletes. */
 async function sqliteTriggers(db: Knex, dropping: boolean): Promise<void> {
@@ -77,13 +76,6 @@ async function sqliteTriggers(db: Knex, dropping: boolean): Promise<void> {
   await db.raw(`CREATE TRIGGER campaigns_grouped_renumber AFTER UPDATE OF id ON campaigns WHEN OLD.id <> NEW.id
     BEGIN ${subtractGroups('OLD.id', dropping)} ${addGroups('NEW.id')} END`);
 }
-
-/** Each group of every level that the rows of `table` fall in, with how many of them it holds, in lock order (011). */
-const groupsOf = (table: string) =>
-  `SELECT levels.level, ${BUCKET_OF('id')} / levels.width AS bucket_group, count(*) AS campaigns
-    FROM ${table} CROSS JOIN (VALUES ${GROUP_LEVELS.map((level) => `(${level}, ${GROUP_FANOUT ** level}::bigint)`).join(', ')})
-      AS levels (level, width)
-    GROUP BY 1, 2 ORDER BY 1, 2`;
 
 /** The functions of 007 (renumbering), 010 (deletes) and 011 (groups), as they were or with the deletes. */
 async function postgresFunctions(db: Knex, dropping: boolean): Promise<void> {
