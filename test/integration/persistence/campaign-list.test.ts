@@ -10,8 +10,9 @@ import {
   GROUP_OF,
 } from '../../../src/adapters/persistence/rows/campaign-buckets.js';
 import { toRow } from '../../../src/adapters/persistence/rows/campaign-rows.js';
-import type { UnitOfWork } from '../../../src/application/index.js';
-import { Campaign, CampaignId } from '../../../src/domain/index.js';
+import type { CampaignOrder, CampaignQuery, UnitOfWork } from '../../../src/application/index.js';
+import { CAMPAIGN_STATUSES, Campaign, CampaignId } from '../../../src/domain/index.js';
+import { InMemoryUnitOfWork } from '../../fakes/in-memory-unit-of-work.js';
 import { DATABASE_KINDS, serviceUnitOfWork, useMigratedDatabase } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
 import { propertyParameters } from '../../support/property-runs.js';
@@ -391,15 +392,94 @@ for (const kind of DATABASE_KINDS) {
       });
     }
 
+    /** The one statement `query` reads its page with (the other is its count). */
+    async function pageStatementOf(db: Knex, query: CampaignQuery) {
+      const sent = await statementsOf(db, () => new KnexCampaignReader(db).list(query));
+      const page = sent.filter(({ sql }) => /order by/i.test(sql));
+      expect(page).to.have.length(1);
+      return page[0]!;
+    }
+
     for (const order of ['nextStart', 'newest'] as const) {
       it(`reads a deep page in ${order} order along an index, sorting nothing, whatever the page`, async () => {
-        const db = database();
-        const reader = new KnexCampaignReader(db);
-        const sent = await statementsOf(db, () => reader.list({ offset: 5000, limit: 20, order }));
-        const page = sent.filter(({ sql }) => /order by/i.test(sql));
-        expect(page).to.have.length(1);
-        expect(await sorts(db, page[0]!.sql, page[0]!.bindings), page[0]!.sql).to.equal(false);
+        const { sql, bindings } = await pageStatementOf(database(), { offset: 5000, limit: 20, order });
+        expect(await sorts(database(), sql, bindings), sql).to.equal(false);
       });
     }
+
+    for (const order of ['id', 'newest'] as const) {
+      for (const statuses of [['paused'], ['running', 'paused', 'draft']] as const) {
+        it(`reads a deep page of ${statuses.join(', ')} in ${order} order along an index leading with the status, sorting nothing`, async () => {
+          const db = database();
+          const { sql, bindings } = await pageStatementOf(db, { offset: 5000, limit: 20, order, statuses });
+          expect(await sorts(db, sql, bindings), sql).to.equal(false);
+          if (kind.name !== 'SQLite') return;
+          const plan = (await db.raw(`EXPLAIN QUERY PLAN ${sql}`, bindings as Knex.RawBinding[])) as Array<{
+            detail: string;
+          }>;
+          const statusReads = plan.filter((step) => step.detail.includes('(status=?)')).map((step) => step.detail);
+          expect(statusReads, 'the campaigns skipped are not read, only their index entries').to.have.length(
+            statuses.length,
+          );
+          for (const read of statusReads) expect(read).to.include('COVERING INDEX campaigns_status_');
+        });
+      }
+    }
+  });
+
+  describe(`Listing campaigns by status, name and order as a model of the list would (${kind.name})`, function () {
+    this.timeout(120_000);
+    const database = useMigratedDatabase(kind);
+    afterEach(() => database()('campaigns').delete());
+
+    /** Campaigns whose statuses, creation and start times often tie, so each order's last key decides. */
+    const storedCampaign = fc.record({
+      id: anId,
+      status: fc.constantFrom(...CAMPAIGN_STATUSES),
+      createdSecond: fc.integer({ min: 0, max: 3 }),
+      startSecond: fc.option(fc.integer({ min: 0, max: 3 })),
+      name: fc.constantFrom('Sale', 'sale 2', 'Launch', 'Winter sale'),
+    });
+    const query = fc.record({
+      statuses: fc.array(fc.constantFrom(...CAMPAIGN_STATUSES), { maxLength: 4 }),
+      order: fc.constantFrom<CampaignOrder>('id', 'newest', 'nextStart'),
+      offset: fc.nat(40),
+      limit: fc.integer({ min: 1, max: 15 }),
+      search: fc.option(fc.constantFrom('sale', 'LAUNCH', 'x'), { nil: undefined }),
+    });
+    const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, second));
+
+    it('gives the total and the page the model gives, for any statuses (repeated ones too), order, search and page', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.uniqueArray(storedCampaign, { maxLength: 40, selector: (c) => c.id.toString() }),
+          fc.array(query, { minLength: 1, maxLength: 5 }),
+          async (campaigns, queries) => {
+            const db = database();
+            await db('campaigns').delete();
+            const model = new InMemoryUnitOfWork();
+            const snapshots = campaigns.map((c) => ({
+              ...newCampaign(c.id).snapshot(),
+              name: c.name,
+              status: c.status,
+              createdAt: at(c.createdSecond),
+              startAt: c.startSecond === null ? null : at(c.startSecond),
+            }));
+            for (const snapshot of snapshots) model.putSnapshot(snapshot);
+            if (snapshots.length > 0) await db('campaigns').insert(snapshots.map((snapshot) => toRow(snapshot)));
+            const reader = new KnexCampaignReader(db);
+            for (const asked of queries) {
+              const [page, expected] = [await reader.list(asked), await model.list(asked)];
+              expect(page.total, JSON.stringify(asked)).to.equal(expected.total);
+              expect(
+                page.campaigns.map((c) => c.id.toString()),
+                JSON.stringify(asked),
+              ).to.deep.equal(expected.campaigns.map((c) => c.id.toString()));
+            }
+          },
+        ),
+        propertyParameters(40),
+      );
+    });
   });
 }

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { CampaignOrder, CampaignPage, CampaignQuery, CampaignReader } from '../../../application/index.js';
-import { CampaignId, type CampaignSnapshot } from '../../../domain/index.js';
+import { CampaignId, type CampaignSnapshot, type CampaignStatus } from '../../../domain/index.js';
 import { firstIdOf } from '../rows/campaign-buckets.js';
 import { type CampaignRow, selectCampaignColumns, toSnapshot } from '../rows/campaign-rows.js';
 import { foldCase, foldedNameHolds } from './case-folding.js';
@@ -70,12 +70,35 @@ export class KnexCampaignReader implements CampaignReader {
     return { total, rows };
   }
 
-  /** Filtered by status or name, or ordered otherwise: counted and skipped through the matching campaigns. */
+  /**
+   * Filtered by status or name, or ordered otherwise: counted and skipped through the matching campaigns. The page's
+   * ids are found first from the order's keys alone, so an index holding them skips campaigns without reading them;
+   * then only the page's campaigns are read, in the keys' order. Each status is one range of `(status, id)` and of
+   * `(status, created_at, id)` (migration 015), and several are merged, so a page in id or `newest` order sorts
+   * none of the campaigns before it.
+   */
   private async matchingPage(query: CampaignQuery, columns: Columns, counted: boolean): Promise<Page> {
-    const matching = () => this.db('campaigns').where((where) => filter(where, query, this.nameHolds));
+    const statuses = [...new Set(query.statuses ?? [])];
+    const matching = (among: readonly CampaignStatus[]) =>
+      this.db('campaigns').where((where) => filter(where, among, query.search, this.nameHolds));
+    const keys = ORDER_KEYS[query.order];
+    const keysOf = (among: readonly CampaignStatus[]) =>
+      matching(among).select(keys.columns.map((key) => this.db.raw(key)));
+    const pageKeys =
+      statuses.length > 1
+        ? merged(
+            this.db,
+            statuses.map((status) => keysOf([status])),
+            query.order,
+          )
+        : keysOf(statuses).orderByRaw(ORDER_BY[query.order]);
     const [total, rows] = await Promise.all([
-      counted ? matching().count({ total: '*' }).first() : undefined,
-      matching().select(columns).orderByRaw(ORDER_BY[query.order]).offset(query.offset).limit(query.limit),
+      counted ? matching(statuses).count({ total: '*' }).first() : undefined,
+      this.db
+        .select(columns)
+        .from(pageKeys.offset(query.offset).limit(query.limit).as('page'))
+        .join('campaigns', 'campaigns.id', 'page.order_id')
+        .orderByRaw(inOrder(keys.order, 'page')),
     ]);
     return { total: total === undefined ? undefined : Number(total.total ?? 0), rows };
   }
@@ -115,15 +138,50 @@ const ORDER_BY: Record<CampaignOrder, string> = {
   nextStart: 'start_at IS NULL, start_at, campaigns.id',
 };
 
+/** `ORDER_BY` over the page's own columns: the keys it selects under names of their own, and their order. */
+const ORDER_KEYS: Record<CampaignOrder, { columns: string[]; order: string[] }> = {
+  id: { columns: ['campaigns.id AS order_id'], order: ['order_id'] },
+  newest: {
+    columns: ['created_at AS order_created_at', 'campaigns.id AS order_id'],
+    order: ['order_created_at DESC', 'order_id DESC'],
+  },
+  nextStart: {
+    columns: ['start_at IS NULL AS order_start_unknown', 'start_at AS order_start_at', 'campaigns.id AS order_id'],
+    order: ['order_start_unknown', 'order_start_at', 'order_id'],
+  },
+};
+
+/** The keys' order, over the columns of `relation` when given. */
+function inOrder(order: readonly string[], relation?: string): string {
+  return order.map((key) => (relation === undefined ? key : `${relation}.${key}`)).join(', ');
+}
+
 /** `nameHolds`: the condition, with one `?` for the folded LIKE pattern, that a name holds the search whatever its case. */
-function filter(where: Knex.QueryBuilder, query: CampaignQuery, nameHolds: string): void {
-  if (query.statuses !== undefined && query.statuses.length > 0) where.whereIn('status', [...query.statuses]);
-  const search = query.search?.trim();
+function filter(
+  where: Knex.QueryBuilder,
+  statuses: readonly CampaignStatus[],
+  searched: string | undefined,
+  nameHolds: string,
+): void {
+  if (statuses.length === 1) where.where('status', statuses[0]!);
+  if (statuses.length > 1) where.whereIn('status', [...statuses]);
+  const search = searched?.trim();
   if (search === undefined || search === '') return;
   where.andWhere((text) => {
     text.whereRaw(nameHolds, [`%${escapeLike(foldCase(search))}%`]);
     if (CampaignId.isCanonical(search)) text.orWhere('campaigns.id', search);
   });
+}
+
+/**
+ * The arms, each in the order, merged: both databases merge arms that each come in the compound's order (SQLite's
+ * MERGE (UNION ALL), PostgreSQL's Merge Append), which is over the compound's own columns. PostgreSQL merges only
+ * arms that are each ordered, in parentheses; SQLite takes neither.
+ */
+function merged(db: Knex, arms: Knex.QueryBuilder[], order: CampaignOrder): Knex.QueryBuilder {
+  const eachOrdered = db.client.config.client === 'pg';
+  const compound = db.unionAll(eachOrdered ? arms.map((arm) => arm.orderByRaw(ORDER_BY[order])) : arms, eachOrdered);
+  return compound.orderByRaw(inOrder(ORDER_KEYS[order].order));
 }
 
 /** `%`, `_` and the escape character itself match only themselves. */

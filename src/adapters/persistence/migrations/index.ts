@@ -13,6 +13,7 @@ import { campaignBucketGroups } from './011-campaign-bucket-groups.js';
 import { foldedNames } from './012-folded-names.js';
 import { nextStartOrder } from './013-next-start-order.js';
 import { emptyCountsDropped } from './014-empty-counts-dropped.js';
+import { statusLeadingOrders } from './015-status-leading-orders.js';
 import { whileHoldingMigrationLock } from './migration-lock.js';
 import { ensureNamedSchema } from './named-schema.js';
 import { refuseNewerSchema } from './newer-schema.js';
@@ -32,6 +33,7 @@ const MIGRATIONS: ReadonlyArray<[name: string, migration: Knex.Migration]> = [
   ['012-folded-names', foldedNames],
   ['013-next-start-order', nextStartOrder],
   ['014-empty-counts-dropped', emptyCountsDropped],
+  ['015-status-leading-orders', statusLeadingOrders],
 ];
 
 /** Migrations compiled into the service, so they run the same from `dist/` on SQLite and PostgreSQL. */
