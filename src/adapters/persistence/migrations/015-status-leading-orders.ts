@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
  * Without them the database read every campaign of the statuses and sorted them for every page, the first one too;
  * on SQLite, on the event loop. A start, a pause or a resume moves the campaign's entry in each (its status changes):
  * about 6% of the SQLite start path's throughput each. `nextStart` with a status is left sorting: its index would
- * cost the same again (docs/performance.md).
+ * cost more than both, its entry moving with the start date a start by hand sets (docs/performance.md).
  */
 export const statusLeadingOrders: Knex.Migration = {
   async up(db) {
