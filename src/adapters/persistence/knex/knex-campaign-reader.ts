@@ -81,9 +81,8 @@ export class KnexCampaignReader implements CampaignReader {
     const statuses = [...new Set(query.statuses ?? [])];
     const matching = (among: readonly CampaignStatus[]) =>
       this.db('campaigns').where((where) => filter(where, among, query.search, this.nameHolds));
-    const keys = ORDER_KEYS[query.order];
     const keysOf = (among: readonly CampaignStatus[]) =>
-      matching(among).select(keys.columns.map((key) => this.db.raw(key)));
+      matching(among).select(keyColumns(query.order).map((key) => this.db.raw(key)));
     const pageKeys =
       statuses.length > 1
         ? merged(
@@ -91,14 +90,14 @@ export class KnexCampaignReader implements CampaignReader {
             statuses.map((status) => keysOf([status])),
             query.order,
           )
-        : keysOf(statuses).orderByRaw(ORDER_BY[query.order]);
+        : keysOf(statuses).orderByRaw(inOrder(query.order, overCampaigns));
     const [total, rows] = await Promise.all([
       counted ? matching(statuses).count({ total: '*' }).first() : undefined,
       this.db
         .select(columns)
         .from(pageKeys.offset(query.offset).limit(query.limit).as('page'))
         .join('campaigns', 'campaigns.id', 'page.order_id')
-        .orderByRaw(inOrder(keys.order, 'page')),
+        .orderByRaw(inOrder(query.order, (key) => `page.${key.name}`)),
     ]);
     return { total: total === undefined ? undefined : Number(total.total ?? 0), rows };
   }
@@ -132,29 +131,36 @@ type Columns = Array<string | Knex.Raw>;
 /** What a campaign's row holds beyond a few hundred bytes: its content and description, in stored (UTF-8) bytes. */
 const STORED_BYTES = 'COALESCE(octet_length(content), 0) + COALESCE(octet_length(description), 0)';
 
-const ORDER_BY: Record<CampaignOrder, string> = {
-  id: 'campaigns.id',
-  newest: 'created_at DESC, campaigns.id DESC',
-  nextStart: 'start_at IS NULL, start_at, campaigns.id',
-};
-
-/** `ORDER_BY` over the page's own columns: the keys it selects under names of their own, and their order. */
-const ORDER_KEYS: Record<CampaignOrder, { columns: string[]; order: string[] }> = {
-  id: { columns: ['campaigns.id AS order_id'], order: ['order_id'] },
-  newest: {
-    columns: ['created_at AS order_created_at', 'campaigns.id AS order_id'],
-    order: ['order_created_at DESC', 'order_id DESC'],
-  },
-  nextStart: {
-    columns: ['start_at IS NULL AS order_start_unknown', 'start_at AS order_start_at', 'campaigns.id AS order_id'],
-    order: ['order_start_unknown', 'order_start_at', 'order_id'],
-  },
-};
-
-/** The keys' order, over the columns of `relation` when given. */
-function inOrder(order: readonly string[], relation?: string): string {
-  return order.map((key) => (relation === undefined ? key : `${relation}.${key}`)).join(', ');
+/** A key of an order: what it orders by, the name the page selects it under, and whether it runs downwards. */
+interface OrderKey {
+  expression: string;
+  name: string;
+  descending?: boolean;
 }
+
+const ID_KEY = (descending?: boolean): OrderKey => ({ expression: 'campaigns.id', name: 'order_id', descending });
+
+const ORDER_KEYS: Record<CampaignOrder, readonly OrderKey[]> = {
+  id: [ID_KEY()],
+  newest: [{ expression: 'created_at', name: 'order_created_at', descending: true }, ID_KEY(true)],
+  nextStart: [
+    { expression: 'start_at IS NULL', name: 'order_start_unknown' },
+    { expression: 'start_at', name: 'order_start_at' },
+    ID_KEY(),
+  ],
+};
+
+/** The keys selected under their names. */
+const keyColumns = (order: CampaignOrder): string[] =>
+  ORDER_KEYS[order].map((key) => `${key.expression} AS ${key.name}`);
+
+/** ORDER BY over each key as `term` writes it: its expression over the campaigns, or the name it was selected under. */
+function inOrder(order: CampaignOrder, term: (key: OrderKey) => string): string {
+  return ORDER_KEYS[order].map((key) => (key.descending ? `${term(key)} DESC` : term(key))).join(', ');
+}
+
+const overCampaigns = (key: OrderKey) => key.expression;
+const byName = (key: OrderKey) => key.name;
 
 /** `nameHolds`: the condition, with one `?` for the folded LIKE pattern, that a name holds the search whatever its case. */
 function filter(
@@ -180,8 +186,11 @@ function filter(
  */
 function merged(db: Knex, arms: Knex.QueryBuilder[], order: CampaignOrder): Knex.QueryBuilder {
   const eachOrdered = db.client.config.client === 'pg';
-  const compound = db.unionAll(eachOrdered ? arms.map((arm) => arm.orderByRaw(ORDER_BY[order])) : arms, eachOrdered);
-  return compound.orderByRaw(inOrder(ORDER_KEYS[order].order));
+  const compound = db.unionAll(
+    eachOrdered ? arms.map((arm) => arm.orderByRaw(inOrder(order, overCampaigns))) : arms,
+    eachOrdered,
+  );
+  return compound.orderByRaw(inOrder(order, byName));
 }
 
 /** `%`, `_` and the escape character itself match only themselves. */
