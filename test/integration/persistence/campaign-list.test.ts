@@ -407,7 +407,7 @@ for (const kind of DATABASE_KINDS) {
       });
     }
 
-    for (const order of ['id', 'newest'] as const) {
+    for (const order of ['id', 'newest', 'nextStart'] as const) {
       for (const statuses of [['paused'], ['running', 'paused', 'draft']] as const) {
         it(`reads a deep page of ${statuses.join(', ')} in ${order} order along an index leading with the status, sorting nothing`, async () => {
           const db = database();

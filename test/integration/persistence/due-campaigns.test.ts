@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import type { Knex } from 'knex';
 import { KnexCampaignReader } from '../../../src/adapters/persistence/knex/knex-campaign-reader.js';
 import { CampaignCommandRunner, RunSchedule, StartCampaign, type UnitOfWork } from '../../../src/application/index.js';
 import { type Campaign, CampaignId, type CampaignStatus } from '../../../src/domain/index.js';
@@ -8,24 +9,45 @@ import { SequentialIds } from '../../fakes/sequential-ids.js';
 import { campaignIn } from '../../mothers/campaign-mother.js';
 import { DATABASE_KINDS, serviceUnitOfWork, useMigratedDatabase } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
+import { blocksTouchedBy } from '../../support/postgres-blocks.js';
 import { propertyParameters } from '../../support/property-runs.js';
 
 const t0 = new Date('2030-01-01T00:00:00Z');
 const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
 const NOW = at(10);
 
-/** Few distinct dates, so that ties between starts and between ends are common; some ends still to come. */
-const aCampaignMaybeDue = fc.record({
-  id: fc.bigInt({ min: 1n, max: 9223372036854775807n }),
-  status: fc.constantFrom<CampaignStatus>('scheduled', 'running', 'paused'),
-  start: fc.option(fc.integer({ min: 1, max: 3 }), { nil: null }),
-  end: fc.option(fc.constantFrom(4, 5, 6, 20), { nil: null }),
-});
+/** Few distinct dates, so that ties between starts and between ends are common; some starts and ends still to come. */
+const aCampaignMaybeDue = fc
+  .record({
+    id: fc.bigInt({ min: 1n, max: 9223372036854775807n }),
+    status: fc.constantFrom<CampaignStatus>('scheduled', 'running', 'paused'),
+    start: fc.option(fc.constantFrom<number>(1, 2, 3, 15), { nil: null }),
+    end: fc.option(fc.constantFrom<number>(4, 5, 6, 20), { nil: null }),
+  })
+  .map((c) => (c.start !== null && c.end !== null && c.end < c.start ? { ...c, end: 20 } : c));
 type Planned = typeof aCampaignMaybeDue extends fc.Arbitrary<infer T> ? T : never;
 
 function planned({ id, status, start, end }: Planned): Campaign {
   const dates = { startAt: start === null ? null : at(start), endAt: end === null ? null : at(end) };
   return campaignIn(status, { id: CampaignId.fromBigInt(id), name: `c${id}`, ...dates }, { createdAt: at(-60) });
+}
+
+/** A campaign's row as a bulk load writes it, straight into the table. */
+function campaignRow(id: bigint, status: CampaignStatus, startAt: Date) {
+  const name = `c${id}`;
+  return {
+    id: id.toString(),
+    name,
+    name_folded: name,
+    status,
+    start_at: startAt,
+    end_at: at(24 * 60),
+    created_at: at(-60),
+    created_by: 'load',
+    updated_at: at(-60),
+    updated_by: 'load',
+    version: 1,
+  };
 }
 
 /** What a row's content column holds when it is not a campaign's content: not JSON, or JSON but not an object. */
@@ -75,7 +97,11 @@ for (const kind of DATABASE_KINDS) {
             await store(campaigns);
             const expected = campaigns
               .map((campaign) => campaign.snapshot())
-              .filter((c) => (c.status === 'scheduled' && c.startAt !== null) || (c.endAt !== null && c.endAt <= NOW))
+              .filter(
+                (c) =>
+                  (c.status === 'scheduled' && c.startAt !== null && c.startAt <= NOW) ||
+                  (c.endAt !== null && c.endAt <= NOW),
+              )
               .sort(byDueOrder)
               .map((c) => c.id.toString());
             const found = (await reader.findDue(NOW, limit)).map(String);
@@ -89,6 +115,41 @@ for (const kind of DATABASE_KINDS) {
         propertyParameters(40),
       );
     });
+
+    it('are found among thousands of campaigns still to start by reading a range of an index for each way of being due, not every scheduled campaign', async () => {
+      const later = Array.from({ length: 20_000 }, (_, n) =>
+        campaignRow(BigInt(1000 + n), 'scheduled', at(60 + (n % 500))),
+      );
+      const due = [1n, 2n, 3n].map((id) => campaignRow(id, 'scheduled', at(Number(id))));
+      await database().batchInsert('campaigns', [...due, ...later], 500);
+      if (kind.name === 'SQLite') {
+        const searches = (await planOfFindDue()).filter((step) => /^SEARCH|^SCAN/.test(step));
+        expect(searches, 'each way of being due, one search').to.have.length(3);
+        for (const search of searches) expect(search).to.match(/USING (COVERING )?INDEX .*(start_at|end_at)<\?\)$/);
+      } else {
+        await database().raw('ANALYZE campaigns');
+        const { blocks } = await blocksTouchedBy(database(), () => reader.findDue(NOW, 100));
+        expect(blocks, 'blocks read for three due campaigns among 20,003').to.be.at.most(40);
+      }
+      expect((await reader.findDue(NOW, 100)).map(String)).to.deep.equal(['1', '2', '3']);
+    });
+
+    /** The steps of SQLite's plan for the statement `findDue` sends. */
+    async function planOfFindDue(): Promise<string[]> {
+      const sent: Array<{ sql: string; bindings?: readonly unknown[] }> = [];
+      const note = (query: { sql: string; bindings?: readonly unknown[] }) => sent.push(query);
+      database().on('query', note);
+      try {
+        await reader.findDue(NOW, 100);
+      } finally {
+        database().removeListener('query', note);
+      }
+      const { sql, bindings } = sent[0]!;
+      const plan = (await database().raw(`EXPLAIN QUERY PLAN ${sql}`, (bindings ?? []) as Knex.RawBinding[])) as Array<{
+        detail: string;
+      }>;
+      return plan.map((step) => step.detail);
+    }
 
     it('leaves a due campaign whose stored content cannot be read alone, reporting it, and starts every other one', async () => {
       await fc.assert(

@@ -10,9 +10,16 @@ import { plannedOnce } from './planned-once.js';
 export class KnexCampaignReader implements CampaignReader {
   /** A name matches a search when its folded case holds the search folded (`case-folding.ts`). */
   private readonly nameHolds: string;
+  /**
+   * That a campaign's start date is known, against the second key of `(status, (start_at IS NULL), start_at, id)`
+   * (migration 016), so that a bound on the date reads a range of it: SQLite takes the key compared with FALSE;
+   * PostgreSQL rewrites that into `start_at IS NOT NULL`, which is no key, and takes `IS FALSE`.
+   */
+  private readonly startKnown: string;
 
   constructor(private readonly db: Knex) {
     this.nameHolds = foldedNameHolds(db);
+    this.startKnown = db.client.config.client === 'pg' ? '(start_at IS NULL) IS FALSE' : '(start_at IS NULL) = FALSE';
   }
 
   async findById(id: CampaignId): Promise<CampaignSnapshot | undefined> {
@@ -73,9 +80,9 @@ export class KnexCampaignReader implements CampaignReader {
   /**
    * Filtered by status or name, or ordered otherwise: counted and skipped through the matching campaigns. The page's
    * ids are found first from the order's keys alone, so an index holding them skips campaigns without reading them;
-   * then only the page's campaigns are read, in the keys' order. Each status is one range of `(status, id)` and of
-   * `(status, created_at, id)` (migration 015), and several are merged, so a page in id or `newest` order sorts
-   * none of the campaigns before it.
+   * then only the page's campaigns are read, in the keys' order. Each status is one range of `(status, id)`, of
+   * `(status, created_at, id)` (migration 015) and of `(status, (start_at IS NULL), start_at, id)` (016), and
+   * several are merged, so a page in any order sorts none of the campaigns before it.
    */
   private async matchingPage(query: CampaignQuery, columns: Columns, counted: boolean): Promise<Page> {
     const statuses = [...new Set(query.statuses ?? [])];
@@ -108,7 +115,13 @@ export class KnexCampaignReader implements CampaignReader {
       .where((due) =>
         due
           .where((q) =>
-            q.where('status', 'scheduled').andWhere((w) => w.where('start_at', '<=', now).orWhere('end_at', '<=', now)),
+            q
+              .where('status', 'scheduled')
+              .andWhere((w) =>
+                w
+                  .where((start) => start.whereRaw(this.startKnown).andWhere('start_at', '<=', now))
+                  .orWhere('end_at', '<=', now),
+              ),
           )
           .orWhere((q) => q.whereIn('status', ['running', 'paused']).andWhere('end_at', '<=', now)),
       )

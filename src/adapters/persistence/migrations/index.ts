@@ -14,6 +14,7 @@ import { foldedNames } from './012-folded-names.js';
 import { nextStartOrder } from './013-next-start-order.js';
 import { emptyCountsDropped } from './014-empty-counts-dropped.js';
 import { statusLeadingOrders } from './015-status-leading-orders.js';
+import { statusNextStartOrder } from './016-status-next-start-order.js';
 import { whileHoldingMigrationLock } from './migration-lock.js';
 import { ensureNamedSchema } from './named-schema.js';
 import { refuseNewerSchema } from './newer-schema.js';
@@ -34,6 +35,7 @@ const MIGRATIONS: ReadonlyArray<[name: string, migration: Knex.Migration]> = [
   ['013-next-start-order', nextStartOrder],
   ['014-empty-counts-dropped', emptyCountsDropped],
   ['015-status-leading-orders', statusLeadingOrders],
+  ['016-status-next-start-order', statusNextStartOrder],
 ];
 
 /** Migrations compiled into the service, so they run the same from `dist/` on SQLite and PostgreSQL. */
