@@ -401,6 +401,28 @@ for (const kind of DATABASE_KINDS) {
     }
 
     for (const order of ['nextStart', 'newest'] as const) {
+      it(`gives the list of every campaign in ${order} order its total from the counted ranges, counting no campaign`, async () => {
+        const db = database();
+        await db.transaction((trx) => trx.batchInsert('campaigns', [1n, 2n, 3n, 1n << 50n].map(campaignRow), 100));
+        try {
+          const reader = new KnexCampaignReader(db);
+          let page: Awaited<ReturnType<KnexCampaignReader['list']>> | undefined;
+          const sent = await statementsOf(db, async () => {
+            page = await reader.list({ offset: 1, limit: 2, order });
+          });
+          expect(page!.total).to.equal(4);
+          expect(page!.campaigns).to.have.length(2);
+          const counts = sent.filter(
+            ({ sql }) => /count\(/i.test(sql) && /from\s+[`"]?campaigns[`"]?(\s|$)/i.test(sql),
+          );
+          expect(counts, 'statements counting the campaigns').to.deep.equal([]);
+          const filtered = await reader.list({ offset: 0, limit: 1, order, statuses: ['scheduled'] });
+          expect(filtered.total, 'a filtered list still counts its matches').to.equal(4);
+        } finally {
+          await db('campaigns').delete();
+        }
+      });
+
       it(`reads a deep page in ${order} order along an index, sorting nothing, whatever the page`, async () => {
         const { sql, bindings } = await pageStatementOf(database(), { offset: 5000, limit: 20, order });
         expect(await sorts(database(), sql, bindings), sql).to.equal(false);

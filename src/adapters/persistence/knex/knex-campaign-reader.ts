@@ -4,7 +4,7 @@ import { CampaignId, type CampaignSnapshot, type CampaignStatus } from '../../..
 import { firstIdOf } from '../rows/campaign-buckets.js';
 import { type CampaignRow, selectCampaignColumns, toSnapshot } from '../rows/campaign-rows.js';
 import { foldCase, foldedNameHolds } from './case-folding.js';
-import { LOCATE_PAGE, locatePageParameters } from './page-location.js';
+import { LOCATE_PAGE, locatePageParameters, STORED_CAMPAIGNS } from './page-location.js';
 import { plannedOnce } from './planned-once.js';
 
 export class KnexCampaignReader implements CampaignReader {
@@ -45,8 +45,7 @@ export class KnexCampaignReader implements CampaignReader {
    * the counted ranges; a filtered or reordered one is a query of its own.
    */
   private page(query: CampaignQuery, columns: Columns, counted: boolean): Promise<Page> {
-    const everyCampaignById = query.order === 'id' && !query.statuses?.length && !query.search?.trim();
-    return everyCampaignById
+    return query.order === 'id' && everyCampaign(query)
       ? this.pageInIdOrder(query.offset, query.limit, columns)
       : this.matchingPage(query, columns, counted);
   }
@@ -58,11 +57,7 @@ export class KnexCampaignReader implements CampaignReader {
    */
   private async pageInIdOrder(offset: number, limit: number, columns: Columns): Promise<Page> {
     const located = await plannedOnce(this.db, this.db.raw(LOCATE_PAGE, locatePageParameters(offset)));
-    const found = (Array.isArray(located) ? located[0] : located.rows[0]) as {
-      total: unknown;
-      bucket: unknown;
-      before: unknown;
-    };
+    const found = firstRow<{ total: unknown; bucket: unknown; before: unknown }>(located);
     const total = Number(found.total);
     if (found.bucket === null || found.bucket === undefined) return { total, rows: [] };
     const rows = await plannedOnce(
@@ -78,7 +73,8 @@ export class KnexCampaignReader implements CampaignReader {
   }
 
   /**
-   * Filtered by status or name, or ordered otherwise: counted and skipped through the matching campaigns. The page's
+   * Filtered by status or name, or ordered otherwise: skipped through the matching campaigns, and counted through
+   * them when filtered (the list of every campaign takes its total from the counted ranges in any order). The page's
    * ids are found first from the order's keys alone, so an index holding them skips campaigns without reading them;
    * then only the page's campaigns are read, in the keys' order. Each status is one range of `(status, id)`, of
    * `(status, created_at, id)` (migration 015) and of `(status, (start_at IS NULL), start_at, id)` (016), and
@@ -98,15 +94,20 @@ export class KnexCampaignReader implements CampaignReader {
             query.order,
           )
         : keysOf(statuses).orderByRaw(inOrder(query.order, overCampaigns));
-    const [total, rows] = await Promise.all([
-      counted ? matching(statuses).count({ total: '*' }).first() : undefined,
+    const total = !counted
+      ? undefined
+      : everyCampaign(query)
+        ? plannedOnce(this.db, this.db.raw(STORED_CAMPAIGNS)).then((answer) => firstRow<{ total: unknown }>(answer))
+        : matching(statuses).count({ total: '*' }).first();
+    const [counts, rows] = await Promise.all([
+      total,
       this.db
         .select(columns)
         .from(pageKeys.offset(query.offset).limit(query.limit).as('page'))
         .join('campaigns', 'campaigns.id', 'page.order_id')
         .orderByRaw(inOrder(query.order, (key) => `page.${key.name}`)),
     ]);
-    return { total: total === undefined ? undefined : Number(total.total ?? 0), rows };
+    return { total: counts === undefined ? undefined : Number(counts.total ?? 0), rows };
   }
 
   async findDue(now: Date, limit: number): Promise<CampaignId[]> {
@@ -129,6 +130,16 @@ export class KnexCampaignReader implements CampaignReader {
       .limit(limit);
     return rows.map((row) => CampaignId.parse(String(row.id)));
   }
+}
+
+/** Whether `query` lists every campaign: no status, no search. */
+function everyCampaign(query: CampaignQuery): boolean {
+  return !query.statuses?.length && !query.search?.trim();
+}
+
+/** The first row of a raw statement's answer, as each database gives it. */
+function firstRow<Row>(answer: unknown): Row {
+  return (Array.isArray(answer) ? answer[0] : (answer as { rows: unknown[] }).rows[0]) as Row;
 }
 
 interface Page {

@@ -18,6 +18,9 @@ export const LOCATE_PAGE = `WITH top AS (
   FROM (SELECT 1 AS one) AS single
   LEFT JOIN (${pageOf('fine', 'bucket')}) AS page ON true`;
 
+/** How many campaigns the store holds, from the counts alone: the groups of level 2, a few rows. */
+export const STORED_CAMPAIGNS = `SELECT COALESCE(SUM(campaigns), 0) AS total FROM campaign_bucket_groups WHERE level = 2`;
+
 export const locatePageParameters = (position: number): number[] => Array(6).fill(position);
 
 /**
