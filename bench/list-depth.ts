@@ -5,6 +5,7 @@ import { migrateToLatest } from '../src/adapters/persistence/migrations/index.js
 import { selectCampaignColumns } from '../src/adapters/persistence/rows/campaign-rows.js';
 import { type DatabaseKind, openTestDatabase, POSTGRES, SQLITE } from '../test/support/databases.js';
 import { loadAverage } from './support/machine-load.js';
+import { MIXED_QUESTIONS, seedMixedPostgres, seedMixedSqlite } from './support/mixed-store.js';
 import { machineLine, median, percentile, printSummary, writeSection } from './support/performance-report.js';
 import { seedSqlite } from './support/sqlite-seed.js';
 
@@ -56,7 +57,11 @@ interface Row {
  */
 async function main(): Promise<void> {
   const rows: Row[] = [];
-  for (const kind of [SQLITE, POSTGRES]) for (const store of STORES) rows.push(...(await measure(kind, store)));
+  const questions: QuestionRow[] = [];
+  for (const kind of [SQLITE, POSTGRES]) {
+    for (const store of STORES) rows.push(...(await measure(kind, store)));
+    questions.push(...(await measureQuestions(kind)));
+  }
   const ms = (values: number[]) => `${median(values).toFixed(2)} / ${percentile(values, 0.99).toFixed(2)}`;
   const table = rows.map((r) => `| ${r.database} | ${r.store} | ${r.depth} | ${ms(r.before)} | ${ms(r.after)} |`);
   const measuredOn = (database: string) => rows.filter((r) => r.database === database);
@@ -79,6 +84,15 @@ page's first id range from the counted ranges, \`campaign_buckets\` and \`campai
 ${table.join('\n')}
 
 Slowest page of either store / first page of the bulk-loaded one (median, after): SQLite ${worst('SQLite').toFixed(2)}×, PostgreSQL ${worst('PostgreSQL').toFixed(2)}×.
+
+The list's other questions, on a third store of ${CAMPAIGNS.toLocaleString('en-US')} campaigns in each database: ids 1 to ${CAMPAIGNS.toLocaleString('en-US')}, each status one in
+seven (scheduled three in seven), start dates spread over a year (every other draft without one), made one a second
+(bench/support/mixed-store.ts); the first and the last page of each, ${CALLS} calls each, the questions and the two pages in turn.
+A call on SQLite holds the event loop for as long as it takes.
+
+| database | list | matches | first page: median / p99 ms | last page: median / p99 ms |
+|---|---|---|---|---|
+${questions.map((q) => `| ${q.database} | \`${q.question}\` | ${q.total.toLocaleString('en-US')} | ${ms(q.first)} | ${ms(q.last)} |`).join('\n')}
 
 ${machineLine()} ${loadAverage()}`,
   );
@@ -135,6 +149,57 @@ async function measure(kind: DatabaseKind, store: Store): Promise<Row[]> {
     for (const row of rows) {
       process.stdout.write(
         `${kind.name} ${store.name} ${row.depth}: before ${median(row.before).toFixed(2)} ms, after ${median(row.after).toFixed(2)} ms\n`,
+      );
+    }
+    return rows;
+  } finally {
+    await db.destroy();
+    await database.drop();
+  }
+}
+
+interface QuestionRow {
+  database: string;
+  question: string;
+  total: number;
+  first: number[];
+  last: number[];
+}
+
+/** The first and last page of each of the list's other questions (`MIXED_QUESTIONS`) on a store in every status. */
+async function measureQuestions(kind: DatabaseKind): Promise<QuestionRow[]> {
+  const database = await kind.create();
+  const db = openTestDatabase(database);
+  try {
+    await migrateToLatest(db);
+    process.stdout.write(`seeding ${CAMPAIGNS} campaigns in every status on ${kind.name}\n`);
+    const url = database.env.DATABASE_URL!;
+    if (kind === SQLITE) seedMixedSqlite(url.slice('sqlite:'.length), CAMPAIGNS);
+    else await seedMixedPostgres(db, CAMPAIGNS);
+    const reader = new KnexCampaignReader(db);
+    const rows: QuestionRow[] = [];
+    for (const { name, query } of MIXED_QUESTIONS) {
+      const { total } = await reader.list({ ...query, offset: 0, limit: PAGE_SIZE });
+      rows.push({ database: kind.name, question: name, total, first: [], last: [] });
+    }
+    const pageAt = async (row: QuestionRow, query: (typeof MIXED_QUESTIONS)[number]['query'], offset: number) => {
+      const t = performance.now();
+      const page = await reader.list({ ...query, offset, limit: PAGE_SIZE });
+      const ms = performance.now() - t;
+      if (page.total !== row.total || page.campaigns.length !== Math.min(PAGE_SIZE, row.total - offset))
+        throw new Error(`wrong page of ${row.question} at ${offset}: ${page.total}`);
+      return ms;
+    };
+    for (let call = 0; call < CALLS; call++) {
+      for (const [i, { query }] of MIXED_QUESTIONS.entries()) {
+        const row = rows[i]!;
+        row.first.push(await pageAt(row, query, 0));
+        row.last.push(await pageAt(row, query, Math.max(0, row.total - PAGE_SIZE)));
+      }
+    }
+    for (const row of rows) {
+      process.stdout.write(
+        `${kind.name} ${row.question}: first ${median(row.first).toFixed(2)} ms, last ${median(row.last).toFixed(2)} ms\n`,
       );
     }
     return rows;
