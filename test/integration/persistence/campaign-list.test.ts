@@ -10,7 +10,7 @@ import {
   GROUP_OF,
 } from '../../../src/adapters/persistence/rows/campaign-buckets.js';
 import { toRow } from '../../../src/adapters/persistence/rows/campaign-rows.js';
-import type { CampaignOrder, CampaignQuery, UnitOfWork } from '../../../src/application/index.js';
+import type { CampaignOrder, CampaignPage, CampaignQuery, UnitOfWork } from '../../../src/application/index.js';
 import { CAMPAIGN_STATUSES, Campaign, CampaignId } from '../../../src/domain/index.js';
 import { InMemoryUnitOfWork } from '../../fakes/in-memory-unit-of-work.js';
 import { DATABASE_KINDS, serviceUnitOfWork, useMigratedDatabase } from '../../support/databases.js';
@@ -406,7 +406,7 @@ for (const kind of DATABASE_KINDS) {
         await db.transaction((trx) => trx.batchInsert('campaigns', [1n, 2n, 3n, 1n << 50n].map(campaignRow), 100));
         try {
           const reader = new KnexCampaignReader(db);
-          let page: Awaited<ReturnType<KnexCampaignReader['list']>> | undefined;
+          let page: CampaignPage | undefined;
           const sent = await statementsOf(db, async () => {
             page = await reader.list({ offset: 1, limit: 2, order });
           });
