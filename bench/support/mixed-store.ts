@@ -52,12 +52,11 @@ export function seedMixedSqlite(filename: string, campaigns: number): void {
        VALUES (?, ?, ?, ?, ?, ?, ?, 'bench', ?, 'bench', 1)`,
     );
     const starts = startDates(campaigns);
-    const last = YEAR_FROM_MS;
     db.transaction(() => {
       for (let n = 1; n <= campaigns; n++) {
         const name = `Bench ${n}`;
         const start = starts[n - 1]!;
-        const created = last - (campaigns - n) * 1000;
+        const created = YEAR_FROM_MS - (campaigns - n) * 1000;
         const status = STATUS_CYCLE[n % STATUS_CYCLE.length]!;
         insert.run(
           n,
@@ -82,7 +81,7 @@ export async function seedMixedPostgres(db: Knex, campaigns: number): Promise<vo
   const starts = startDates(campaigns);
   await db.raw(
     `INSERT INTO campaigns (id, name, name_folded, status, start_at, end_at, created_at, created_by, updated_at, updated_by, version)
-     SELECT n, 'Bench ' || n, 'bench ' || n, (?::text[])[n % 7 + 1], to_timestamp(s / 1000.0), to_timestamp(s / 1000.0) + interval '30 days',
+     SELECT n, 'Bench ' || n, 'bench ' || n, (?::text[])[n % ${STATUS_CYCLE.length} + 1], to_timestamp(s / 1000.0), to_timestamp(s / 1000.0) + interval '30 days',
        to_timestamp(? / 1000.0) - (? - n) * interval '1 second', 'bench', now(), 'bench', 1
      FROM unnest(?::bigint[]) WITH ORDINALITY AS starts(s, n)`,
     [STATUS_CYCLE as unknown as string[], YEAR_FROM_MS, campaigns, starts as unknown as Knex.Value],

@@ -42,7 +42,7 @@ export class KnexCampaignReader implements CampaignReader {
 
   /**
    * The page's rows with `columns`, and its total when `counted`. The original's list (every campaign, by id) takes
-   * the counted ranges; a filtered or reordered one is a query of its own.
+   * its page and total from the counted ranges; a filtered or reordered one reads its page along the order's keys.
    */
   private page(query: CampaignQuery, columns: Columns, counted: boolean): Promise<Page> {
     return query.order === 'id' && everyCampaign(query)

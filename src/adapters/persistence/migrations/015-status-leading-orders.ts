@@ -5,9 +5,8 @@ import type { Knex } from 'knex';
  * console's) read along an index that leads with the status: each status is one range of it, already in the order.
  * Without them the database read every campaign of the statuses and sorted them for every page, the first one too;
  * on SQLite, on the event loop. A start, a pause or a resume moves the campaign's entry in each (its status changes):
- * about 6% of the SQLite start path's throughput each. `nextStart` with a status is left sorting: its index beside
- * the one without the status would cost a start more than both, and in its place it would make the list of every
- * campaign in that order merge six ranges, seven times slower deep in a million (docs/performance.md).
+ * about 6% of the SQLite start path's throughput each. `nextStart` with a status is migration 016's: an index of its
+ * own beside these would have cost a start more than both (docs/performance.md).
  */
 export const statusLeadingOrders: Knex.Migration = {
   async up(db) {
