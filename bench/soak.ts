@@ -12,6 +12,7 @@ import { LocalKafkaBroker } from '../test/support/local-kafka-broker.js';
 import { ServiceProcess } from '../test/support/service-process.js';
 import { messagesOnTopic } from '../test/support/topic-reader.js';
 import { cpuProfileArgs } from './support/cpu-profile.js';
+import { machineCpuTicks, processCpuSeconds } from './support/cpu-usage.js';
 import { DiskSyncProbe } from './support/disk-sync-probe.js';
 import { loadAverage } from './support/machine-load.js';
 import { machineLine, percentile, printSummary, writeSection } from './support/performance-report.js';
@@ -67,6 +68,8 @@ interface Soak {
   rssMb: number[];
   /** The service's CPU seconds (user and system) at the end of each window. */
   cpuSeconds: number[];
+  /** How busy the machine's cores were in each window, 0 to 1 (everything on it: service, database, broker, pacer). */
+  machineBusy: number[];
   /** Each scrape of `/metrics`: when it was sent, how long it took and the outbox backlog it gave. */
   scrapes: Array<{ sentAt: number; ms: number; backlog: number; serviceLoopMaxMs: number; commits: CommitTotals }>;
   /** The pacer's own event-loop delay per window, p99 and largest, in ms: how late it could have seen an answer. */
@@ -129,6 +132,7 @@ async function soak(kind: DatabaseKind, brokers: string | undefined): Promise<So
     samples: [],
     rssMb: [],
     cpuSeconds: [],
+    machineBusy: [],
     scrapes: [],
     pacerLoopDelay: [],
     diskSync: [],
@@ -272,7 +276,8 @@ async function pace(
   };
   let nextWindow = WINDOW_SECONDS;
   let nextScrape = SCRAPE_SECONDS;
-  const cpuAtStart = cpuSeconds(pid);
+  const cpuAtStart = processCpuSeconds(pid);
+  let machineAtWindowStart = machineCpuTicks();
   const pacerLoop = monitorEventLoopDelay({ resolution: 1 });
   const diskSync = new DiskSyncProbe();
   /** The windows' PostgreSQL figures, read one after the other off the pacer's way. */
@@ -287,7 +292,10 @@ async function pace(
       });
     }
     soak.rssMb.push(rssMb(pid));
-    soak.cpuSeconds.push(cpuSeconds(pid) - cpuAtStart);
+    soak.cpuSeconds.push(processCpuSeconds(pid) - cpuAtStart);
+    const machine = machineCpuTicks();
+    soak.machineBusy.push((machine.busy - machineAtWindowStart.busy) / (machine.total - machineAtWindowStart.total));
+    machineAtWindowStart = machine;
     soak.pacerLoopDelay.push({ p99: pacerLoop.percentile(99) / 1e6, max: pacerLoop.max / 1e6 });
     pacerLoop.reset();
     soak.diskSync.push(diskSync.takeWindow());
@@ -397,12 +405,6 @@ async function publishedEvents(
   return { written: Number(row?.n), onTopic: await messagesOnTopic(kafka, topic), drainSeconds };
 }
 
-/** User and system time of the process so far, from /proc (in clock ticks of 10 ms). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
 function rssMb(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8')
     .split('\n')
@@ -451,14 +453,16 @@ class SoakClient {
  * On PostgreSQL, the data's size and the server's buffer reads per window, and each VACUUM pass: a p99 that grows
  * with the data, once it outgrows the shared buffers, or that rises with a pass, shows beside them.
  */
-function postgresLines(soak: Soak): string {
+function postgresLines(soak: Soak, requestsIn: (window: number) => number): string {
   if (soak.postgres === undefined) return '';
   const { sharedBuffers, windows } = soak.postgres;
+  const cpu = windows.map((w, index) => ((w.cpuSeconds * 1000) / requestsIn(index)).toFixed(3)).join(', ');
   const sizes = windows.map((w) => w.sizeMb.toFixed(0)).join(', ');
   const reads = windows.map((w) => `${w.blocksRead}/${w.blocksHit}`).join(', ');
   const passes = soak.vacuumPasses.map((p) => `${p.began.toFixed(0)} s (${p.seconds.toFixed(1)} s)`).join(', ');
   return `The service's tables and indexes at the end of each window: ${sizes} MB (the server's \`shared_buffers\`: ${sharedBuffers}).
 PostgreSQL's blocks read from outside its shared buffers / found in them, per window: ${reads}.
+PostgreSQL's CPU per request (the user and system time of the server's processes, VACUUM's included, in the window over the requests sent in it) per window: ${cpu} ms.
 The bench's VACUUM passes, when each began in the traffic (how long it took): ${passes || 'none'}.
 `;
 }
@@ -493,11 +497,12 @@ function report(soaks: Soak[]): void {
     const unanswered = soak.samples.filter((s) => s.status !== 200);
     const failed = unanswered.length;
     const inWindow = (sentAt: number, window: number) => Math.floor(sentAt / 1000 / WINDOW_SECONDS) === window;
+    const requestsIn = (w: number) => soak.samples.filter((s) => inWindow(s.sentAt, w)).length;
     const cpuPerRequest = Array.from({ length: windows }, (_, w) => {
-      const requests = soak.samples.filter((s) => inWindow(s.sentAt, w)).length;
       const cpu = (soak.cpuSeconds[w] ?? Number.NaN) - (w === 0 ? 0 : (soak.cpuSeconds[w - 1] ?? Number.NaN));
-      return ((cpu * 1000) / requests).toFixed(3);
+      return ((cpu * 1000) / requestsIn(w)).toFixed(3);
     });
+    const machineBusy = soak.machineBusy.map((busy) => (busy * 100).toFixed(0));
     /** The largest of a figure over the window's scrapes; a dash for a window no scrape fell in. */
     const largestPerWindow = (figure: (scrape: Soak['scrapes'][number]) => number, digits: number) =>
       Array.from({ length: windows }, (_, w) => {
@@ -522,12 +527,13 @@ ${rows.join('\n')}
 
 Requests answered: ${soak.samples.length - failed}, non-200 or failed: ${failed}${failed === 0 ? '' : ` (${byKindAndStatus(unanswered)})`}. Service memory (RSS) per window: ${soak.rssMb.map((m) => m.toFixed(0)).join(', ')} MB.
 Service CPU per request (its user and system time in the window over the requests sent in it) per window: ${cpuPerRequest.join(', ')} ms.
+The machine's cores busy per window (everything on it: the service, its database, the broker, the pacer): ${machineBusy.join(', ')}%.
 Slowest \`/metrics\` scrape (one every ${SCRAPE_SECONDS} s, the outbox backlog included) per window: ${slowestScrape.join(', ')} ms.
 Largest outbox backlog a scrape saw per window: ${largestBacklog.join(', ')} events. ${events}
 The service's longest event-loop delay (\`nodejs_eventloop_lag_max_seconds\`, over the ${SCRAPE_SECONDS} s before each scrape) per window: ${serviceLoopMax.join(', ')} ms.
 The pacer's own event-loop delay (p99/largest; an answer that arrived while its loop was held counts that long) per window: ${pacerLoop.join(', ')} ms.${commitsPerWindow}
 The disk's own sync beside the service (8 KiB written and \`fdatasync\`ed every 100 ms in the databases' temporary directory, off the pacer's loop), p99/largest per window: ${diskSync.join(', ')} ms.
-${postgresLines(soak)}Worst last / second window p99: ${(worst * 100).toFixed(0)}% (target ≤ 120%: ${worst <= 1.2 ? 'met' : 'missed'}).`);
+${postgresLines(soak, requestsIn)}Worst last / second window p99: ${(worst * 100).toFixed(0)}% (target ≤ 120%: ${worst <= 1.2 ? 'met' : 'missed'}).`);
     printSummary({
       benchmark: `soak (${soak.database})`,
       project: `last window p99 ${(worst * 100).toFixed(0)}% of the second`,

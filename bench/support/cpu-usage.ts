@@ -8,6 +8,23 @@ export function processCpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
+/**
+ * CPU seconds the processes named `name` have used so far, with what each has counted of its children that ended
+ * (`cutime`, `cstime`): a PostgreSQL backend that exits moves its time into the server's, so the sum runs on.
+ */
+export function namedProcessesCpuSeconds(name: string): number {
+  let seconds = 0;
+  for (const pid of processesNamed(name)) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      seconds += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND;
+    } catch {
+      // exited meanwhile: its time is now its parent's
+    }
+  }
+  return seconds;
+}
+
 /** The processes of this machine whose command is `name` (e.g. `postgres`: the server and its backends). */
 export function processesNamed(name: string): number[] {
   return readdirSync('/proc')

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { namedProcessesCpuSeconds } from './cpu-usage.js';
 
 /** What PostgreSQL did in one window of a soak. */
 export interface PostgresWindow {
@@ -8,6 +9,8 @@ export interface PostgresWindow {
   blocksHit: number;
   /** The service's tables with their indexes and TOAST, at the window's end, in MB. */
   sizeMb: number;
+  /** CPU seconds (user and system) of the server's processes in the window: its backends, VACUUM and its own. */
+  cpuSeconds: number;
 }
 
 const COUNTERS = 'SELECT blks_read, blks_hit FROM pg_stat_database WHERE datname = current_database()';
@@ -17,11 +20,11 @@ const SCHEMA_SIZE = `SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) AS b
 
 /**
  * PostgreSQL's buffer reads and the service's data size window by window: a soak's latency that grows with the data
- * once it outgrows `shared_buffers` shows here. The counters are the whole database's (the bench's schema is the
- * only one at work during a soak).
+ * once it outgrows `shared_buffers`, or with the server's CPU, shows here. The counters are the whole database's, the
+ * CPU the whole server's (the bench's schema is the only one at work during a soak).
  */
 export class PostgresWindowStats {
-  private last: { read: number; hit: number } | undefined;
+  private last: { read: number; hit: number; cpu: number } | undefined;
 
   constructor(private readonly db: Knex) {}
 
@@ -45,11 +48,13 @@ export class PostgresWindowStats {
       blocksRead: now.read - before.read,
       blocksHit: now.hit - before.hit,
       sizeMb: Number(size.bytes) / 2 ** 20,
+      cpuSeconds: now.cpu - before.cpu,
     };
   }
 
-  private async counters(): Promise<{ read: number; hit: number }> {
+  private async counters(): Promise<{ read: number; hit: number; cpu: number }> {
+    const cpu = namedProcessesCpuSeconds('postgres');
     const row = (await this.db.raw(COUNTERS)).rows[0] as { blks_read: string; blks_hit: string };
-    return { read: Number(row.blks_read), hit: Number(row.blks_hit) };
+    return { read: Number(row.blks_read), hit: Number(row.blks_hit), cpu };
   }
 }
