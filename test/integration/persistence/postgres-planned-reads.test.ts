@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { Knex } from 'knex';
 import { KnexCampaignHistory } from '../../../src/adapters/persistence/knex/knex-campaign-history.js';
 import { KnexCampaignReader } from '../../../src/adapters/persistence/knex/knex-campaign-reader.js';
+import { KnexPendingEvents } from '../../../src/adapters/persistence/knex/knex-pending-events.js';
 import { openDatabase } from '../../../src/adapters/persistence/knex/open-database.js';
 import { migrateToLatest } from '../../../src/adapters/persistence/migrations/index.js';
 import { toRow } from '../../../src/adapters/persistence/rows/campaign-rows.js';
@@ -35,11 +36,14 @@ async function keptStatements(db: Knex): Promise<Map<string, number>> {
   return new Map((rows as Array<{ name: string; runs: string }>).map(({ name, runs }) => [name, Number(runs)]));
 }
 
-describe("The reads PostgreSQL plans once: a campaign by id, a page in id order, a campaign's events", () => {
+describe("The reads PostgreSQL plans once: a campaign by id, a page in id order, a campaign's events, the relay's page", () => {
   let database: TestDatabase;
   let db: Knex;
   let reader: KnexCampaignReader;
   let history: KnexCampaignHistory;
+  let pending: KnexPendingEvents;
+  /** The stored events' sequences, lowest first: every one waits to be published. */
+  let sequences: bigint[];
   before(async () => {
     database = await POSTGRES.create();
     const setup = openTestDatabase(database);
@@ -47,6 +51,9 @@ describe("The reads PostgreSQL plans once: a campaign by id, a page in id order,
     await setup('campaigns').insert(STORED.map((id) => toRow(newCampaign(id).snapshot())));
     await setup('outbox').insert(
       EVENTS.flatMap(({ id, events }) => Array.from({ length: events }, (_, n) => eventRow(id, n))),
+    );
+    sequences = (await setup('outbox').select(setup.raw('CAST(sequence AS TEXT) AS s')).orderBy('sequence')).map(
+      (row: { s: string }) => BigInt(row.s),
     );
     await setup.destroy();
     db = openDatabase(
@@ -56,6 +63,7 @@ describe("The reads PostgreSQL plans once: a campaign by id, a page in id order,
     );
     reader = new KnexCampaignReader(db);
     history = new KnexCampaignHistory(db);
+    pending = new KnexPendingEvents(db);
   });
   after(async () => {
     await db.destroy();
@@ -68,10 +76,12 @@ describe("The reads PostgreSQL plans once: a campaign by id, a page in id order,
       await reader.findById(CampaignId.fromBigInt(STORED[call]!));
       await reader.list({ order: 'id', offset: 3 + call, limit: 5 });
       await history.eventsOf(CampaignId.fromBigInt(STORED[5]!), 1, 2);
+      await pending.next(3);
+      await pending.next(3, sequences[call]!);
     }
     const after = await keptStatements(db);
     const runs = [...after].map(([name, count]) => count - (before.get(name) ?? 0)).filter((count) => count > 0);
-    expect(runs.sort()).to.deep.equal([7, 7, 7, 7, 7]);
+    expect(runs.sort()).to.deep.equal([7, 7, 7, 7, 7, 7, 7]);
   });
 
   it('answers every mix of reads on one connection as the stored campaigns say, whatever texts came before', async () => {
@@ -82,6 +92,11 @@ describe("The reads PostgreSQL plans once: a campaign by id, a page in id order,
         id: fc.constantFrom(...STORED.slice(0, 8)),
         offset: fc.integer({ min: 0, max: 6 }),
         limit: fc.integer({ min: 1, max: 4 }),
+      }),
+      fc.record({
+        kind: fc.constant('waiting' as const),
+        after: fc.option(fc.integer({ min: 0, max: 20 }), { nil: undefined }),
+        limit: fc.integer({ min: 1, max: 8 }),
       }),
       fc.record({
         kind: fc.constantFrom('list' as const, 'bytes' as const),
@@ -108,6 +123,11 @@ describe("The reads PostgreSQL plans once: a campaign by id, a page in id order,
             } else {
               expect((await history.pageBytes(id, read.offset, read.limit)).length).to.equal(expected.length);
             }
+          } else if (read.kind === 'waiting') {
+            const after = read.after === undefined ? undefined : sequences[read.after % sequences.length]!;
+            const page = await pending.next(read.limit, after);
+            const expected = sequences.filter((sequence) => after === undefined || sequence > after);
+            expect(page.map((event) => event.sequence)).to.deep.equal(expected.slice(0, read.limit));
           } else if (read.kind === 'list') {
             const page = await reader.list({ order: 'id', offset: read.offset, limit: read.limit });
             expect({ total: page.total, ids: page.campaigns.map((c) => c.id.toString()) }).to.deep.equal({

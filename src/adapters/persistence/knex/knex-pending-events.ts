@@ -5,6 +5,7 @@ import { writeOnPooledConnection } from '../postgres/pooled-connection.js';
 import { toDate } from '../rows/database-values.js';
 import { traceContextFromColumn } from '../rows/outbox-rows.js';
 import { markPublishedWithoutSync } from '../sqlite/unsynced-mark.js';
+import { plannedOnce } from './planned-once.js';
 import { sequenceAsText, unpublishedInSequenceOrder } from './unpublished-rows.js';
 
 interface OutboxRow {
@@ -43,7 +44,7 @@ export class KnexPendingEvents implements PendingEvents {
       )
       .limit(limit);
     if (after !== undefined) query.where('sequence', '>', after.toString());
-    const rows: OutboxRow[] = await query;
+    const rows: OutboxRow[] = await plannedOnce(this.db, query);
     return rows.map(toPendingEvent);
   }
 
