@@ -17,7 +17,9 @@ const MIGRATION_CONNECTIONS = 2;
 
 /**
  * The database, and the signal a commit that appended events rings for a relay in the same process: what the
- * service and `npm run relay` both need. The probes' database is a pool of its own on PostgreSQL, and the one
+ * service and `npm run relay` both need. On PostgreSQL the database keeps a second pool for the statements prepared
+ * once (the units of work's, the relay's mark), whose sessions plan them once (`plannedStatementsPool`). The probes'
+ * database is a pool of its own on PostgreSQL, and the one
  * database on SQLite, whose reads hold the event loop anyway. On PostgreSQL a statement the server leaves
  * unanswered past DATABASE_ANSWER_TIMEOUT_MS loses its connection, except a migration's (a connection of its own),
  * which may rightly be silent longer while it rewrites a large table.
@@ -26,7 +28,10 @@ export const databaseModule = new ContainerModule(({ bind }) => {
   bind(TYPES.Database)
     .toResolvedValue(
       (config: ServiceConfig, logger: Logger) =>
-        openDatabase(config.database, logger, { answerDeadlineMs: config.databaseAnswerTimeoutMs }),
+        openDatabase(config.database, logger, {
+          answerDeadlineMs: config.databaseAnswerTimeoutMs,
+          plannedStatements: true,
+        }),
       [TYPES.Config, TYPES.Logger],
     )
     .inSingletonScope();

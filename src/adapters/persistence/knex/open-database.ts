@@ -25,6 +25,29 @@ export interface PoolOptions {
    * (`closeWhenSilent`); none when left out, for work that may be silent longer, such as a migration.
    */
   answerDeadlineMs?: number;
+  /**
+   * On PostgreSQL, a second pool beside Knex's, as large, for the statements prepared once on pooled connections
+   * (`onPooledConnection`: the units of work's, the relay's mark), whose sessions plan them once (see
+   * plannedStatementsPool). Destroying the database destroys it too.
+   */
+  plannedStatements?: boolean;
+}
+
+/**
+ * The setting of the sessions of the pool for the statements prepared once. PostgreSQL plans a prepared statement
+ * anew at every run (a custom plan) until a plan for any values (a generic plan) costs no more; for a statement
+ * given arrays (a batch's ids, its changes, its events) the custom plan sees how long they are and always costs
+ * less, so it was planned at every run, and planning cost more than running it (docs/performance.md). The
+ * statements sent on such connections are all named and take their rows by key, so one plan serves every value.
+ * Knex's own queries, whose best plan may depend on the values (a name's prefix), keep the default on their pool.
+ */
+const PLANNED_ONCE = 'SET plan_cache_mode = force_generic_plan';
+
+const plannedPools = new WeakMap<Knex, Knex>();
+
+/** The pool for the statements prepared once on `db` (see PoolOptions.plannedStatements): `db` itself without one. */
+export function plannedStatementsPool(db: Knex): Knex {
+  return plannedPools.get(db) ?? db;
 }
 
 /**
@@ -89,26 +112,38 @@ export const POSTGRES_CONNECT_TIMEOUT_MS = 5_000;
 
 function openPostgres(
   location: { connectionString: string; schema?: string },
-  { connections = POSTGRES_POOL_SIZE, answerDeadlineMs }: PoolOptions,
+  { connections = POSTGRES_POOL_SIZE, answerDeadlineMs, plannedStatements = false }: PoolOptions,
   log: Pick<Knex.Config, 'log'>,
 ): Knex {
-  const watched =
-    answerDeadlineMs === undefined
-      ? {}
-      : {
-          afterCreate(connection: WatchedClient, done: (error: Error | null, connection: unknown) => void) {
-            closeWhenSilent(connection, answerDeadlineMs);
-            done(null, connection);
-          },
-        };
   sendDatesAsUtc();
-  return knex({
-    client: 'pg',
-    connection: { connectionString: location.connectionString, connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS },
-    ...(location.schema ? { searchPath: [location.schema] } : {}),
-    pool: { min: 0, max: connections, ...watched },
-    ...log,
-  });
+  const pool = (setting?: string) =>
+    knex({
+      client: 'pg',
+      connection: { connectionString: location.connectionString, connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS },
+      ...(location.schema ? { searchPath: [location.schema] } : {}),
+      pool: {
+        min: 0,
+        max: connections,
+        afterCreate(connection: WatchedClient, done: (error: Error | null, connection: unknown) => void) {
+          if (answerDeadlineMs !== undefined) closeWhenSilent(connection, answerDeadlineMs);
+          if (setting === undefined) done(null, connection);
+          else connection.query(setting, (error: Error | null) => done(error, connection));
+        },
+      },
+      ...log,
+    });
+  const db = pool();
+  if (!plannedStatements) return db;
+  const planned = pool(PLANNED_ONCE);
+  plannedPools.set(db, planned);
+  // Knex's `destroy` is its client's: destroying the database closes both pools.
+  const client = db.client as { destroy(callback?: unknown): Promise<void> };
+  const destroyOwn = client.destroy.bind(client);
+  client.destroy = async (callback) => {
+    await planned.destroy();
+    return destroyOwn(callback);
+  };
+  return db;
 }
 
 /**

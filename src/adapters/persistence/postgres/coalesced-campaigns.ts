@@ -14,7 +14,7 @@ import { onPooledConnection, writeOnPooledConnection } from './pooled-connection
 import type { PgConnection } from './postgres-transaction.js';
 import { type BatchLimits, TurnBatcher } from './turn-batcher.js';
 
-/** Batches of at most 500 calls, two of each kind at once: with Knex's pool of ten, others keep connections. */
+/** Batches of at most 500 calls, two of each kind at once: with a pool of ten, other units keep connections. */
 export const COALESCING_LIMITS: BatchLimits = { maxBatch: 500, maxInFlight: 2 };
 
 interface Traced<T> {
