@@ -450,8 +450,9 @@ class SoakClient {
 }
 
 /**
- * On PostgreSQL, the data's size and the server's buffer reads per window, and each VACUUM pass: a p99 that grows
- * with the data, once it outgrows the shared buffers, or that rises with a pass, shows beside them.
+ * On PostgreSQL, the data's size, the server's buffer reads and its CPU per request per window, and each VACUUM pass:
+ * a p99 that grows with the data, once it outgrows the shared buffers, with what the server spends, or that rises
+ * with a pass, shows beside them.
  */
 function postgresLines(soak: Soak, requestsIn: (window: number) => number): string {
   if (soak.postgres === undefined) return '';
@@ -553,7 +554,8 @@ ${SECONDS} s (default 600), seeded with enough scheduled campaigns for the start
 request was sent in; the target compares the last window's p99 with the second's (the first holds the warm-up).
 A SQLite commit's fsync holds the service's event loop, so a window's p99 there is read beside the disk's own sync,
 timed by the pacer through the run, and the commits' time (\`sqlite_commit_duration_seconds\`); on PostgreSQL, beside the
-data's size, the server's buffer reads and the bench's VACUUM passes.
+data's size, the server's buffer reads and CPU per request and the bench's VACUUM passes; on both, beside how busy the
+machine's cores were.
 Shorter: BENCH_SOAK_SECONDS, BENCH_SOAK_WINDOW_SECONDS, BENCH_SOAK_SCALE (multiplies every rate), BENCH_SOAK_DATABASES=SQLite;
 BENCH_SOAK_SCRAPE_SECONDS sets the scrapes' period; BENCH_SOAK_KAFKA=off runs without a broker; BENCH_CPU_PROF_DIR=dir profiles the service. With a broker, the
 bench then gives the relay up to ${DRAIN_SECONDS} s to empty the outbox and compares the events written with the messages on the topic.

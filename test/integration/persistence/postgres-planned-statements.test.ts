@@ -27,7 +27,7 @@ const STEP: fc.Arbitrary<Step> = fc.oneof(
   }),
 );
 
-/** A PostgreSQL schema of its own, migrated, opened as the service opens it: with its pool for planned statements, or without. */
+/** A PostgreSQL schema of its own, migrated, opened as the service opens it (with the pool for planned statements) or without that pool. */
 async function openedAsTheService(
   plannedStatements: boolean,
 ): Promise<{ database: TestDatabase; db: Knex; units: UnitOfWork }> {
@@ -43,7 +43,7 @@ async function openedAsTheService(
   return { database, db, units: new PostgresUnitOfWork(db) };
 }
 
-/** How each of the pool's sessions planned the statements it keeps: none may have planned one for its values alone. */
+/** The statements every session of the pool keeps, with how many times each was planned for its values and for any. */
 async function plansKept(
   db: Knex,
   sessions: number,
