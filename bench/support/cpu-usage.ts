@@ -2,10 +2,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100;
 
-/** CPU seconds (user and system) a process has used so far, from /proc (Linux). */
-export function processCpuSeconds(pid: number): number {
+/**
+ * CPU seconds (user and system) a process has used so far, from /proc (Linux); with `endedChildren`, also what it has
+ * counted of its children that ended (`cutime`, `cstime`).
+ */
+export function processCpuSeconds(pid: number, endedChildren = false): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  const children = endedChildren ? Number(fields[13]) + Number(fields[14]) : 0;
+  return (Number(fields[11]) + Number(fields[12]) + children) / TICKS_PER_SECOND;
 }
 
 /**
@@ -16,8 +20,7 @@ export function namedProcessesCpuSeconds(name: string): number {
   let seconds = 0;
   for (const pid of processesNamed(name)) {
     try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      seconds += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND;
+      seconds += processCpuSeconds(pid, true);
     } catch {
       // exited meanwhile: its time is now its parent's
     }
