@@ -12,7 +12,7 @@ import { LocalKafkaBroker } from '../test/support/local-kafka-broker.js';
 import { ServiceProcess } from '../test/support/service-process.js';
 import { messagesOnTopic } from '../test/support/topic-reader.js';
 import { cpuProfileArgs } from './support/cpu-profile.js';
-import { machineCpuTicks, processCpuSeconds } from './support/cpu-usage.js';
+import { machineCpuTicks, mainThreadWaitingSeconds, processCpuSeconds } from './support/cpu-usage.js';
 import { DiskSyncProbe } from './support/disk-sync-probe.js';
 import { loadAverage } from './support/machine-load.js';
 import { machineLine, percentile, printSummary, writeSection } from './support/performance-report.js';
@@ -70,8 +70,21 @@ interface Soak {
   cpuSeconds: number[];
   /** How busy the machine's cores were in each window, 0 to 1 (everything on it: service, database, broker, pacer). */
   machineBusy: number[];
+  /**
+   * Seconds the service's and the pacer's main threads spent runnable but waiting for a core in each window: a
+   * request waits that long for its thread whatever it costs.
+   */
+  waitingForCore: Array<{ service: number; pacer: number }>;
   /** Each scrape of `/metrics`: when it was sent, how long it took and the outbox backlog it gave. */
-  scrapes: Array<{ sentAt: number; ms: number; backlog: number; serviceLoopMaxMs: number; commits: CommitTotals }>;
+  scrapes: Array<{
+    sentAt: number;
+    ms: number;
+    backlog: number;
+    serviceLoopMaxMs: number;
+    commits: CommitTotals;
+    /** The relay's sends to the broker and the events they carried, so far. */
+    relay: { sends: number; events: number };
+  }>;
   /** The pacer's own event-loop delay per window, p99 and largest, in ms: how late it could have seen an answer. */
   pacerLoopDelay: Array<{ p99: number; max: number }>;
   /** The disk's own sync latency per window, p99 and largest, in ms, timed beside the service (DiskSyncProbe). */
@@ -133,6 +146,7 @@ async function soak(kind: DatabaseKind, brokers: string | undefined): Promise<So
     rssMb: [],
     cpuSeconds: [],
     machineBusy: [],
+    waitingForCore: [],
     scrapes: [],
     pacerLoopDelay: [],
     diskSync: [],
@@ -278,6 +292,8 @@ async function pace(
   let nextScrape = SCRAPE_SECONDS;
   const cpuAtStart = processCpuSeconds(pid);
   let machineAtWindowStart = machineCpuTicks();
+  const waitingNow = () => ({ service: mainThreadWaitingSeconds(pid), pacer: mainThreadWaitingSeconds(process.pid) });
+  let waitingAtWindowStart = waitingNow();
   const pacerLoop = monitorEventLoopDelay({ resolution: 1 });
   const diskSync = new DiskSyncProbe();
   /** The windows' PostgreSQL figures, read one after the other off the pacer's way. */
@@ -296,6 +312,12 @@ async function pace(
     const machine = machineCpuTicks();
     soak.machineBusy.push((machine.busy - machineAtWindowStart.busy) / (machine.total - machineAtWindowStart.total));
     machineAtWindowStart = machine;
+    const waiting = waitingNow();
+    soak.waitingForCore.push({
+      service: waiting.service - waitingAtWindowStart.service,
+      pacer: waiting.pacer - waitingAtWindowStart.pacer,
+    });
+    waitingAtWindowStart = waiting;
     soak.pacerLoopDelay.push({ p99: pacerLoop.percentile(99) / 1e6, max: pacerLoop.max / 1e6 });
     pacerLoop.reset();
     soak.diskSync.push(diskSync.takeWindow());
@@ -320,12 +342,17 @@ async function pace(
           const backlog = gauge(answer?.text, 'outbox_backlog_events');
           const serviceLoopMaxMs = gauge(answer?.text, 'nodejs_eventloop_lag_max_seconds') * 1000;
           const commits = commitTotals(answer?.text);
+          const relay = {
+            sends: gauge(answer?.text, 'outbox_relay_publish_duration_seconds_count'),
+            events: gauge(answer?.text, 'outbox_relay_published_events_total'),
+          };
           soak.scrapes.push({
             sentAt: sentAt - began,
             ms: performance.now() - sentAt,
             backlog,
             serviceLoopMaxMs,
             commits,
+            relay,
           });
         };
         const done = client.call('GET', '/metrics').then(scraped, () => scraped());
@@ -352,7 +379,7 @@ async function pace(
  * they held the service's event loop, and how many took over 50 ms. Empty on PostgreSQL, which commits off the loop.
  */
 function commitsInWindows(soak: Soak, windows: number, inWindow: (sentAt: number, w: number) => boolean): string {
-  const totalsAtEnd = (w: number) => soak.scrapes.filter((s) => inWindow(s.sentAt, w) && s.commits.count >= 0).at(-1);
+  const totalsAtEnd = (w: number) => lastAnsweredScrape(soak, w, inWindow, (s) => s.commits.count);
   if (!((totalsAtEnd(windows - 1)?.commits.count ?? 0) > 0)) return '';
   const figures = Array.from({ length: windows }, (_, w) => {
     const end = totalsAtEnd(w)?.commits;
@@ -361,6 +388,33 @@ function commitsInWindows(soak: Soak, windows: number, inWindow: (sentAt: number
     return `${end.count - start.count}/${(end.seconds - start.seconds).toFixed(1)} s/${end.over50ms - start.over50ms}`;
   });
   return `\nSQLite's commits (\`sqlite_commit_duration_seconds\`: each holds the event loop for its WAL writes and fsync) per window (up to its last scrape from the one before): how many / their time in all / how many took over 50 ms: ${figures.join(', ')}.`;
+}
+
+/**
+ * The relay's sends to the broker between the last scrape of the window before and the last one of this window: how
+ * many, and how many events each carried on average. Empty without a broker.
+ */
+function relaySendsInWindows(soak: Soak, windows: number, inWindow: (sentAt: number, w: number) => boolean): string {
+  const totalsAtEnd = (w: number) => lastAnsweredScrape(soak, w, inWindow, (s) => s.relay.sends);
+  if (!((totalsAtEnd(windows - 1)?.relay.sends ?? 0) > 0)) return '';
+  const figures = Array.from({ length: windows }, (_, w) => {
+    const end = totalsAtEnd(w)?.relay;
+    const start = w === 0 ? { sends: 0, events: 0 } : totalsAtEnd(w - 1)?.relay;
+    if (end === undefined || start === undefined) return '–';
+    const sends = end.sends - start.sends;
+    return `${sends}/${sends === 0 ? '–' : ((end.events - start.events) / sends).toFixed(2)}`;
+  });
+  return `\nThe relay's acknowledged sends (\`outbox_relay_publish_duration_seconds_count\`: one per batch, a partition's) per window (up to its last scrape from the one before): how many / events per send: ${figures.join(', ')}.`;
+}
+
+/** The window's last scrape whose answer gave `figure` (a counter: NaN without an answer). */
+function lastAnsweredScrape(
+  soak: Soak,
+  window: number,
+  inWindow: (sentAt: number, w: number) => boolean,
+  figure: (scrape: Soak['scrapes'][number]) => number,
+): Soak['scrapes'][number] | undefined {
+  return soak.scrapes.filter((s) => inWindow(s.sentAt, window) && figure(s) >= 0).at(-1);
 }
 
 /** A gauge of a `/metrics` answer (NaN when there was no answer or no such line). */
@@ -504,6 +558,7 @@ function report(soaks: Soak[]): void {
       return ((cpu * 1000) / requestsIn(w)).toFixed(3);
     });
     const machineBusy = soak.machineBusy.map((busy) => (busy * 100).toFixed(0));
+    const waitingForCore = soak.waitingForCore.map(({ service, pacer }) => `${service.toFixed(1)}/${pacer.toFixed(1)}`);
     /** The largest of a figure over the window's scrapes; a dash for a window no scrape fell in. */
     const largestPerWindow = (figure: (scrape: Soak['scrapes'][number]) => number, digits: number) =>
       Array.from({ length: windows }, (_, w) => {
@@ -514,6 +569,7 @@ function report(soaks: Soak[]): void {
     const largestBacklog = largestPerWindow((s) => s.backlog, 0);
     const serviceLoopMax = largestPerWindow((s) => s.serviceLoopMaxMs, 1);
     const commitsPerWindow = commitsInWindows(soak, windows, inWindow);
+    const relaySends = relaySendsInWindows(soak, windows, inWindow);
     const pacerLoop = soak.pacerLoopDelay.map(({ p99, max }) => `${p99.toFixed(1)}/${max.toFixed(1)}`);
     const diskSync = soak.diskSync.map(({ p99, max }) => `${p99.toFixed(1)}/${max.toFixed(1)}`);
     const events =
@@ -529,8 +585,9 @@ ${rows.join('\n')}
 Requests answered: ${soak.samples.length - failed}, non-200 or failed: ${failed}${failed === 0 ? '' : ` (${byKindAndStatus(unanswered)})`}. Service memory (RSS) per window: ${soak.rssMb.map((m) => m.toFixed(0)).join(', ')} MB.
 Service CPU per request (its user and system time in the window over the requests sent in it) per window: ${cpuPerRequest.join(', ')} ms.
 The machine's cores busy per window (everything on it: the service, its database, the broker, the pacer): ${machineBusy.join(', ')}%.
+Seconds the service's / the pacer's main thread waited for a core (runnable, not running: the scheduler's run-queue wait, \`/proc/<pid>/schedstat\`) per ${WINDOW_SECONDS}-second window: ${waitingForCore.join(', ')}.
 Slowest \`/metrics\` scrape (one every ${SCRAPE_SECONDS} s, the outbox backlog included) per window: ${slowestScrape.join(', ')} ms.
-Largest outbox backlog a scrape saw per window: ${largestBacklog.join(', ')} events. ${events}
+Largest outbox backlog a scrape saw per window: ${largestBacklog.join(', ')} events. ${events}${relaySends}
 The service's longest event-loop delay (\`nodejs_eventloop_lag_max_seconds\`, over the ${SCRAPE_SECONDS} s before each scrape) per window: ${serviceLoopMax.join(', ')} ms.
 The pacer's own event-loop delay (p99/largest; an answer that arrived while its loop was held counts that long) per window: ${pacerLoop.join(', ')} ms.${commitsPerWindow}
 The disk's own sync beside the service (8 KiB written and \`fdatasync\`ed every 100 ms in the databases' temporary directory, off the pacer's loop), p99/largest per window: ${diskSync.join(', ')} ms.
@@ -555,7 +612,7 @@ request was sent in; the target compares the last window's p99 with the second's
 A SQLite commit's fsync holds the service's event loop, so a window's p99 there is read beside the disk's own sync,
 timed by the pacer through the run, and the commits' time (\`sqlite_commit_duration_seconds\`); on PostgreSQL, beside the
 data's size, the server's buffer reads and CPU per request and the bench's VACUUM passes; on both, beside how busy the
-machine's cores were.
+machine's cores were and how long the service's and the pacer's main threads waited for one.
 Shorter: BENCH_SOAK_SECONDS, BENCH_SOAK_WINDOW_SECONDS, BENCH_SOAK_SCALE (multiplies every rate), BENCH_SOAK_DATABASES=SQLite;
 BENCH_SOAK_SCRAPE_SECONDS sets the scrapes' period; BENCH_SOAK_KAFKA=off runs without a broker; BENCH_CPU_PROF_DIR=dir profiles the service. With a broker, the
 bench then gives the relay up to ${DRAIN_SECONDS} s to empty the outbox and compares the events written with the messages on the topic.

@@ -13,6 +13,19 @@ export function processCpuSeconds(pid: number, endedChildren = false): number {
 }
 
 /**
+ * Seconds a process's main thread has spent so far runnable but not running, waiting for a core (the scheduler's
+ * run-queue wait, from /proc/<pid>/schedstat); NaN where the kernel does not keep it.
+ */
+export function mainThreadWaitingSeconds(pid: number): number {
+  try {
+    const [, waitingNs] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(' ');
+    return Number(waitingNs) / 1e9;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
  * CPU seconds the processes named `name` have used so far, with what each has counted of its children that ended
  * (`cutime`, `cstime`): a PostgreSQL backend that exits moves its time into the server's, so the sum runs on.
  */
