@@ -379,14 +379,16 @@ async function pace(
  * they held the service's event loop, and how many took over 50 ms. Empty on PostgreSQL, which commits off the loop.
  */
 function commitsInWindows(soak: Soak, windows: number, inWindow: (sentAt: number, w: number) => boolean): string {
-  const totalsAtEnd = (w: number) => lastAnsweredScrape(soak, w, inWindow, (s) => s.commits.count);
-  if (!((totalsAtEnd(windows - 1)?.commits.count ?? 0) > 0)) return '';
-  const figures = Array.from({ length: windows }, (_, w) => {
-    const end = totalsAtEnd(w)?.commits;
-    const start = w === 0 ? { count: 0, seconds: 0, over50ms: 0 } : totalsAtEnd(w - 1)?.commits;
-    if (end === undefined || start === undefined) return '–';
-    return `${end.count - start.count}/${(end.seconds - start.seconds).toFixed(1)} s/${end.over50ms - start.over50ms}`;
-  });
+  const figures = countersBetweenScrapes(
+    soak,
+    windows,
+    inWindow,
+    (scrape) => scrape.commits,
+    (totals) => totals.count,
+    (end, start) =>
+      `${end.count - start.count}/${(end.seconds - start.seconds).toFixed(1)} s/${end.over50ms - start.over50ms}`,
+  );
+  if (figures === undefined) return '';
   return `\nSQLite's commits (\`sqlite_commit_duration_seconds\`: each holds the event loop for its WAL writes and fsync) per window (up to its last scrape from the one before): how many / their time in all / how many took over 50 ms: ${figures.join(', ')}.`;
 }
 
@@ -395,26 +397,47 @@ function commitsInWindows(soak: Soak, windows: number, inWindow: (sentAt: number
  * many, and how many events each carried on average. Empty without a broker.
  */
 function relaySendsInWindows(soak: Soak, windows: number, inWindow: (sentAt: number, w: number) => boolean): string {
-  const totalsAtEnd = (w: number) => lastAnsweredScrape(soak, w, inWindow, (s) => s.relay.sends);
-  if (!((totalsAtEnd(windows - 1)?.relay.sends ?? 0) > 0)) return '';
-  const figures = Array.from({ length: windows }, (_, w) => {
-    const end = totalsAtEnd(w)?.relay;
-    const start = w === 0 ? { sends: 0, events: 0 } : totalsAtEnd(w - 1)?.relay;
-    if (end === undefined || start === undefined) return '–';
-    const sends = end.sends - start.sends;
-    return `${sends}/${sends === 0 ? '–' : ((end.events - start.events) / sends).toFixed(2)}`;
-  });
+  const figures = countersBetweenScrapes(
+    soak,
+    windows,
+    inWindow,
+    (scrape) => scrape.relay,
+    (totals) => totals.sends,
+    (end, start) => {
+      const sends = end.sends - start.sends;
+      return `${sends}/${sends === 0 ? '–' : ((end.events - start.events) / sends).toFixed(2)}`;
+    },
+  );
+  if (figures === undefined) return '';
   return `\nThe relay's acknowledged sends (\`outbox_relay_publish_duration_seconds_count\`: one per batch, a partition's) per window (up to its last scrape from the one before): how many / events per send: ${figures.join(', ')}.`;
 }
 
-/** The window's last scrape whose answer gave `figure` (a counter: NaN without an answer). */
-function lastAnsweredScrape(
+/**
+ * Counters of the service's `/metrics`, per window: `describe` is given their values at the window's last answered
+ * scrape and at the one before (zero before the first window), and a dash stands for a window without one. Undefined
+ * when the counter `count` reads stayed at zero through the run (the service keeps none of them).
+ */
+function countersBetweenScrapes<T extends { [K in keyof T]: number }>(
   soak: Soak,
-  window: number,
+  windows: number,
   inWindow: (sentAt: number, w: number) => boolean,
-  figure: (scrape: Soak['scrapes'][number]) => number,
-): Soak['scrapes'][number] | undefined {
-  return soak.scrapes.filter((s) => inWindow(s.sentAt, window) && figure(s) >= 0).at(-1);
+  totals: (scrape: Soak['scrapes'][number]) => T,
+  count: (totals: T) => number,
+  describe: (end: T, start: T) => string,
+): string[] | undefined {
+  // A scrape that got no answer reads NaN, which is never >= 0.
+  const atEnd = (w: number) => {
+    const scrape = soak.scrapes.filter((s) => inWindow(s.sentAt, w) && count(totals(s)) >= 0).at(-1);
+    return scrape === undefined ? undefined : totals(scrape);
+  };
+  const last = atEnd(windows - 1);
+  if (!(last !== undefined && count(last) > 0)) return undefined;
+  const zero = Object.fromEntries(Object.keys(last).map((key) => [key, 0])) as T;
+  return Array.from({ length: windows }, (_, w) => {
+    const end = atEnd(w);
+    const start = w === 0 ? zero : atEnd(w - 1);
+    return end === undefined || start === undefined ? '–' : describe(end, start);
+  });
 }
 
 /** A gauge of a `/metrics` answer (NaN when there was no answer or no such line). */
