@@ -37,6 +37,11 @@ export const TOPIC_LAYOUT_MAX_AGE_MS = 300_000;
  * first sends of a partition) the broker acknowledged are known when another fails, and are not sent again (a
  * second send of them would be a new write, not a retry). A partition's events go in as few sends as fit under the
  * broker's size limit of a record batch, one after the other.
+ *
+ * One send for several partitions would be fewer requests, but not safe: when its partitions' leaders are (or
+ * become, during kafkajs's retries) different brokers, kafkajs may fail the send after one of them wrote its
+ * partitions, without saying which, and with those partitions' sequence numbers moved on, so that sending their
+ * events again would write them a second time.
  */
 export class KafkaEventPublisher implements EventPublisher {
   /** The producer in use, or being connected: the lanes' concurrent sends share it, never make one each. */
