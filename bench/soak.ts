@@ -430,12 +430,12 @@ function countersBetweenScrapes<T extends { [K in keyof T]: number }>(
     const scrape = soak.scrapes.filter((s) => inWindow(s.sentAt, w) && count(totals(s)) >= 0).at(-1);
     return scrape === undefined ? undefined : totals(scrape);
   };
-  const last = atEnd(windows - 1);
+  const ends = Array.from({ length: windows }, (_, w) => atEnd(w));
+  const last = ends.at(-1);
   if (!(last !== undefined && count(last) > 0)) return undefined;
   const zero = Object.fromEntries(Object.keys(last).map((key) => [key, 0])) as T;
-  return Array.from({ length: windows }, (_, w) => {
-    const end = atEnd(w);
-    const start = w === 0 ? zero : atEnd(w - 1);
+  return ends.map((end, w) => {
+    const start = w === 0 ? zero : ends[w - 1];
     return end === undefined || start === undefined ? '–' : describe(end, start);
   });
 }
