@@ -5,8 +5,12 @@ import { writeOnPooledConnection } from '../postgres/pooled-connection.js';
 import { toDate } from '../rows/database-values.js';
 import { traceContextFromColumn } from '../rows/outbox-rows.js';
 import { markPublishedWithoutSync } from '../sqlite/unsynced-mark.js';
-import { plannedOnce } from './planned-once.js';
+import { compiledRead } from './compiled-read.js';
 import { sequenceAsText, unpublishedInSequenceOrder } from './unpublished-rows.js';
+
+/** Values no page is read with, bound where the page's limit and its first sequence go (see compiledRead). */
+const LIMIT_SLOT = 987_654_321;
+const AFTER_SLOT = '-987654321987654321';
 
 interface OutboxRow {
   sequence_text: string;
@@ -25,14 +29,28 @@ export class KnexPendingEvents implements PendingEvents {
    */
   private readonly onPostgres: boolean;
 
+  /**
+   * The relay's page, compiled once (compiledRead): the relay reads it at every commit and every settled batch, and
+   * Knex's building and running of it cost about as much as the read (docs/performance.md).
+   */
+  private readonly pageFromOldest: (values: { limit: unknown }) => Promise<OutboxRow[]>;
+  private readonly pageAfter: (values: { limit: unknown; after: unknown }) => Promise<OutboxRow[]>;
+
   constructor(private readonly db: Knex) {
     this.onPostgres = db.client.config.client === 'pg';
+    this.pageFromOldest = compiledRead(db, this.page(), { limit: LIMIT_SLOT });
+    this.pageAfter = compiledRead(db, this.page().where('sequence', '>', AFTER_SLOT), {
+      limit: LIMIT_SLOT,
+      after: AFTER_SLOT,
+    });
   }
 
-  async next(limit: number, after?: bigint): Promise<PendingEvent[]> {
-    // Sequences and ids are read as text (the SQLite driver would round an INTEGER above 2^53), under other
-    // names than the columns: ORDER BY and WHERE must see the numbers.
-    const query = unpublishedInSequenceOrder(this.db)
+  /**
+   * Up to a limit of unpublished events, lowest sequence first. Sequences and ids are read as text (the SQLite driver
+   * would round an INTEGER above 2^53), under other names than the columns: ORDER BY and WHERE must see the numbers.
+   */
+  private page(): Knex.QueryBuilder {
+    return unpublishedInSequenceOrder(this.db)
       .select(
         sequenceAsText(this.db),
         'event_id',
@@ -42,9 +60,14 @@ export class KnexPendingEvents implements PendingEvents {
         'payload',
         'trace_context',
       )
-      .limit(limit);
-    if (after !== undefined) query.where('sequence', '>', after.toString());
-    const rows: OutboxRow[] = await plannedOnce(this.db, query);
+      .limit(LIMIT_SLOT);
+  }
+
+  async next(limit: number, after?: bigint): Promise<PendingEvent[]> {
+    const rows =
+      after === undefined
+        ? await this.pageFromOldest({ limit })
+        : await this.pageAfter({ limit, after: after.toString() });
     return rows.map(toPendingEvent);
   }
 

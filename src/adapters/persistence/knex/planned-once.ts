@@ -13,11 +13,15 @@ const names = new Map<string, string>();
  */
 export function plannedOnce<Query extends Knex.QueryBuilder | Knex.Raw>(db: Knex, query: Query): Query {
   if (db.client.config.client !== 'pg') return query;
-  const text = query.toSQL().sql;
+  return query.options({ name: statementName(query.toSQL().sql) }) as Query;
+}
+
+/** The name of a read's text: the same for the same text, another for another. */
+export function statementName(text: string): string {
   let name = names.get(text);
   if (name === undefined) {
     name = `read_${names.size + 1}`;
     names.set(text, name);
   }
-  return query.options({ name }) as Query;
+  return name;
 }
