@@ -4,8 +4,12 @@ import { CampaignId, type CampaignSnapshot, type CampaignStatus } from '../../..
 import { firstIdOf } from '../rows/campaign-buckets.js';
 import { type CampaignRow, selectCampaignColumns, toSnapshot } from '../rows/campaign-rows.js';
 import { foldCase, foldedNameHolds } from './case-folding.js';
+import { compiledRead } from './compiled-read.js';
 import { LOCATE_PAGE, locatePageParameters, STORED_CAMPAIGNS } from './page-location.js';
 import { plannedOnce } from './planned-once.js';
+
+/** A value no campaign is read by, bound where the id goes (see compiledRead). */
+const ID_SLOT = '-987654321987654321';
 
 export class KnexCampaignReader implements CampaignReader {
   /** A name matches a search when its folded case holds the search folded (`case-folding.ts`). */
@@ -17,16 +21,23 @@ export class KnexCampaignReader implements CampaignReader {
    */
   private readonly startKnown: string;
 
+  /** A campaign by id, the API's most repeated read, compiled once (compiledRead); the id is the primary key. */
+  private readonly campaignById: (values: { id: unknown }) => Promise<CampaignRow[]>;
+
   constructor(private readonly db: Knex) {
+    this.campaignById = compiledRead(
+      db,
+      db('campaigns').select(selectCampaignColumns(db)).where('campaigns.id', ID_SLOT),
+      {
+        id: ID_SLOT,
+      },
+    );
     this.nameHolds = foldedNameHolds(db);
     this.startKnown = db.client.config.client === 'pg' ? '(start_at IS NULL) IS FALSE' : '(start_at IS NULL) = FALSE';
   }
 
   async findById(id: CampaignId): Promise<CampaignSnapshot | undefined> {
-    const row: CampaignRow | undefined = await plannedOnce(
-      this.db,
-      this.db('campaigns').select(selectCampaignColumns(this.db)).where('campaigns.id', id.toString()).first(),
-    );
+    const [row] = await this.campaignById({ id: id.toString() });
     return row === undefined ? undefined : toSnapshot(row);
   }
 
