@@ -15,7 +15,7 @@ import { statementName } from './planned-once.js';
  */
 export function compiledRead<Row, Slot extends string>(
   db: Knex,
-  query: Knex.QueryBuilder,
+  query: Knex.QueryBuilder | Knex.Raw,
   slots: Record<Slot, unknown>,
 ): (values: Record<Slot, unknown>) => Promise<Row[]> {
   const { sql, bindings } = query.toSQL().toNative();

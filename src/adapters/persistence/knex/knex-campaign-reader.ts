@@ -8,8 +8,22 @@ import { compiledRead } from './compiled-read.js';
 import { LOCATE_PAGE, locatePageParameters, STORED_CAMPAIGNS } from './page-location.js';
 import { plannedOnce } from './planned-once.js';
 
-/** A value no campaign is read by, bound where the id goes (see compiledRead). */
+/** Values no read is made with, bound where a read's own values go (see compiledRead). */
 const ID_SLOT = '-987654321987654321';
+const POSITION_SLOT = 987_654_001;
+const SKIP_SLOT = 987_654_002;
+const LIMIT_SLOT = 987_654_003;
+
+/** What a page reads of each campaign: the campaign, or the bytes its answer will take (`pageBytes`). */
+type Shape = 'campaigns' | 'bytes';
+
+type IdOrderPage = (values: { firstId: unknown; skip: unknown; limit: unknown }) => Promise<unknown[]>;
+
+interface LocatedPage {
+  total: unknown;
+  bucket: unknown;
+  before: unknown;
+}
 
 export class KnexCampaignReader implements CampaignReader {
   /** A name matches a search when its folded case holds the search folded (`case-folding.ts`). */
@@ -20,20 +34,42 @@ export class KnexCampaignReader implements CampaignReader {
    * PostgreSQL rewrites that into `start_at IS NOT NULL`, which is no key, and takes `IS FALSE`.
    */
   private readonly startKnown: string;
+  private readonly columns: Record<Shape, Columns>;
 
-  /** A campaign by id, the API's most repeated read, compiled once (compiledRead); the id is the primary key. */
+  /**
+   * The reads the API repeats most, whose texts never change, compiled once (compiledRead): a campaign by id (the
+   * primary key), and the original's list of every campaign by id, located in the counted ranges and then read.
+   */
   private readonly campaignById: (values: { id: unknown }) => Promise<CampaignRow[]>;
+  private readonly locatePage: (values: { position: unknown }) => Promise<LocatedPage[]>;
+  private readonly pagesInIdOrder: Record<Shape, IdOrderPage>;
 
   constructor(private readonly db: Knex) {
+    this.nameHolds = foldedNameHolds(db);
+    this.startKnown = db.client.config.client === 'pg' ? '(start_at IS NULL) IS FALSE' : '(start_at IS NULL) = FALSE';
+    this.columns = { campaigns: selectCampaignColumns(db), bytes: [db.raw(`${STORED_BYTES} AS bytes`)] };
     this.campaignById = compiledRead(
       db,
-      db('campaigns').select(selectCampaignColumns(db)).where('campaigns.id', ID_SLOT),
+      db('campaigns').select(this.columns.campaigns).where('campaigns.id', ID_SLOT),
       {
         id: ID_SLOT,
       },
     );
-    this.nameHolds = foldedNameHolds(db);
-    this.startKnown = db.client.config.client === 'pg' ? '(start_at IS NULL) IS FALSE' : '(start_at IS NULL) = FALSE';
+    this.locatePage = compiledRead(db, db.raw(LOCATE_PAGE, locatePageParameters(POSITION_SLOT)), {
+      position: POSITION_SLOT,
+    });
+    const inIdOrder = (shape: Shape): IdOrderPage =>
+      compiledRead(
+        db,
+        db('campaigns')
+          .select(this.columns[shape])
+          .where('campaigns.id', '>=', ID_SLOT)
+          .orderBy('campaigns.id')
+          .offset(SKIP_SLOT)
+          .limit(LIMIT_SLOT),
+        { firstId: ID_SLOT, skip: SKIP_SLOT, limit: LIMIT_SLOT },
+      );
+    this.pagesInIdOrder = { campaigns: inIdOrder('campaigns'), bytes: inIdOrder('bytes') };
   }
 
   async findById(id: CampaignId): Promise<CampaignSnapshot | undefined> {
@@ -42,23 +78,23 @@ export class KnexCampaignReader implements CampaignReader {
   }
 
   async list(query: CampaignQuery): Promise<CampaignPage> {
-    const { total, rows } = await this.page(query, selectCampaignColumns(this.db), COUNTED);
+    const { total, rows } = await this.page(query, 'campaigns', COUNTED);
     return { total: total ?? 0, campaigns: (rows as CampaignRow[]).map(toSnapshot) };
   }
 
   async pageBytes(query: CampaignQuery): Promise<number[]> {
-    const { rows } = await this.page(query, [this.db.raw(`${STORED_BYTES} AS bytes`)], !COUNTED);
+    const { rows } = await this.page(query, 'bytes', !COUNTED);
     return (rows as Array<{ bytes: unknown }>).map((row) => Number(row.bytes));
   }
 
   /**
-   * The page's rows with `columns`, and its total when `counted`. The original's list (every campaign, by id) takes
+   * The page's rows of `shape`, and its total when `counted`. The original's list (every campaign, by id) takes
    * its page and total from the counted ranges; a filtered or reordered one reads its page along the order's keys.
    */
-  private page(query: CampaignQuery, columns: Columns, counted: boolean): Promise<Page> {
+  private page(query: CampaignQuery, shape: Shape, counted: boolean): Promise<Page> {
     return query.order === 'id' && everyCampaign(query)
-      ? this.pageInIdOrder(query.offset, query.limit, columns)
-      : this.matchingPage(query, columns, counted);
+      ? this.pageInIdOrder(query.offset, query.limit, shape)
+      : this.matchingPage(query, this.columns[shape], counted);
   }
 
   /**
@@ -66,20 +102,15 @@ export class KnexCampaignReader implements CampaignReader {
    * count nor a deep offset walks the campaigns before the page: the page is read from the first id of its range,
    * skipping only the campaigns of that range that come before it.
    */
-  private async pageInIdOrder(offset: number, limit: number, columns: Columns): Promise<Page> {
-    const located = await plannedOnce(this.db, this.db.raw(LOCATE_PAGE, locatePageParameters(offset)));
-    const found = firstRow<{ total: unknown; bucket: unknown; before: unknown }>(located);
-    const total = Number(found.total);
-    if (found.bucket === null || found.bucket === undefined) return { total, rows: [] };
-    const rows = await plannedOnce(
-      this.db,
-      this.db('campaigns')
-        .select(columns)
-        .where('campaigns.id', '>=', firstIdOf(BigInt(found.bucket as string | number)).toString())
-        .orderBy('campaigns.id')
-        .offset(offset - Number(found.before))
-        .limit(limit),
-    );
+  private async pageInIdOrder(offset: number, limit: number, shape: Shape): Promise<Page> {
+    const [found] = await this.locatePage({ position: offset });
+    const total = Number(found?.total ?? 0);
+    if (found?.bucket === null || found?.bucket === undefined) return { total, rows: [] };
+    const rows = await this.pagesInIdOrder[shape]({
+      firstId: firstIdOf(BigInt(found.bucket as string | number)).toString(),
+      skip: offset - Number(found.before),
+      limit,
+    });
     return { total, rows };
   }
 
