@@ -5,11 +5,6 @@ import { DATABASE_KINDS, useMigratedDatabase } from '../../support/databases.js'
 import { expect } from '../../support/expect.js';
 import { propertyParameters } from '../../support/property-runs.js';
 
-/** Placeholders no run passes: where Knex binds them, a run's values go. */
-const LOW = -987_001;
-const HIGH = -987_002;
-const LIMIT = 987_003;
-
 interface Row {
   n: number | string;
 }
@@ -27,15 +22,13 @@ for (const kind of DATABASE_KINDS) {
 
     /** Numbers above `low` and below `high`, highest first, up to `limit`: the bounds bound before the limit. */
     const numbersBetween = () =>
-      compiledRead<Row, 'low' | 'high' | 'limit'>(
-        db,
+      compiledRead<Row, 'limit' | 'low' | 'high'>(db, ['limit', 'low', 'high'], ({ low, high, limit }) =>
         db('compiled_read_numbers')
           .select('n')
-          .where('n', '<', HIGH)
-          .andWhere('n', '>', LOW)
+          .where('n', '<', high)
+          .andWhere('n', '>', low)
           .orderBy('n', 'desc')
-          .limit(LIMIT),
-        { limit: LIMIT, low: LOW, high: HIGH },
+          .limit(limit),
       );
 
     it('answers what Knex answers for the same values, each value bound where its slot was, run after run (generated)', async () => {
@@ -61,8 +54,8 @@ for (const kind of DATABASE_KINDS) {
     });
 
     it('refuses a query bound to a value that is none of its slots, when it is compiled', () => {
-      const query = db('compiled_read_numbers').select('n').where('n', '>', 3).limit(LIMIT);
-      expect(() => compiledRead<Row, 'limit'>(db, query, { limit: LIMIT })).to.throw(
+      const query = (limit: number) => db('compiled_read_numbers').select('n').where('n', '>', 3).limit(limit);
+      expect(() => compiledRead<Row, 'limit'>(db, ['limit'], ({ limit }) => query(limit))).to.throw(
         /binds 3, which is none of its slots/,
       );
     });

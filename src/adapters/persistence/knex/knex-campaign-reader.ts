@@ -8,12 +8,6 @@ import { compiledRead } from './compiled-read.js';
 import { LOCATE_PAGE, locatePageParameters, STORED_CAMPAIGNS } from './page-location.js';
 import { plannedOnce } from './planned-once.js';
 
-/** Values no read is made with, bound where a read's own values go (see compiledRead). */
-const ID_SLOT = '-987654321987654321';
-const POSITION_SLOT = 987_654_001;
-const SKIP_SLOT = 987_654_002;
-const LIMIT_SLOT = 987_654_003;
-
 /** What a page reads of each campaign: the campaign, or the bytes its answer will take (`pageBytes`). */
 type Shape = 'campaigns' | 'bytes';
 
@@ -48,26 +42,20 @@ export class KnexCampaignReader implements CampaignReader {
     this.nameHolds = foldedNameHolds(db);
     this.startKnown = db.client.config.client === 'pg' ? '(start_at IS NULL) IS FALSE' : '(start_at IS NULL) = FALSE';
     this.columns = { campaigns: selectCampaignColumns(db), bytes: [db.raw(`${STORED_BYTES} AS bytes`)] };
-    this.campaignById = compiledRead(
-      db,
-      db('campaigns').select(this.columns.campaigns).where('campaigns.id', ID_SLOT),
-      {
-        id: ID_SLOT,
-      },
+    this.campaignById = compiledRead(db, ['id'], ({ id }) =>
+      db('campaigns').select(this.columns.campaigns).where('campaigns.id', id),
     );
-    this.locatePage = compiledRead(db, db.raw(LOCATE_PAGE, locatePageParameters(POSITION_SLOT)), {
-      position: POSITION_SLOT,
-    });
+    this.locatePage = compiledRead(db, ['position'], ({ position }) =>
+      db.raw(LOCATE_PAGE, locatePageParameters(position)),
+    );
     const inIdOrder = (shape: Shape): IdOrderPage =>
-      compiledRead(
-        db,
+      compiledRead(db, ['firstId', 'skip', 'limit'], ({ firstId, skip, limit }) =>
         db('campaigns')
           .select(this.columns[shape])
-          .where('campaigns.id', '>=', ID_SLOT)
+          .where('campaigns.id', '>=', firstId)
           .orderBy('campaigns.id')
-          .offset(SKIP_SLOT)
-          .limit(LIMIT_SLOT),
-        { firstId: ID_SLOT, skip: SKIP_SLOT, limit: LIMIT_SLOT },
+          .offset(skip)
+          .limit(limit),
       );
     this.pagesInIdOrder = { campaigns: inIdOrder('campaigns'), bytes: inIdOrder('bytes') };
   }
@@ -103,9 +91,10 @@ export class KnexCampaignReader implements CampaignReader {
    * skipping only the campaigns of that range that come before it.
    */
   private async pageInIdOrder(offset: number, limit: number, shape: Shape): Promise<Page> {
-    const [found] = await this.locatePage({ position: offset });
-    const total = Number(found?.total ?? 0);
-    if (found?.bucket === null || found?.bucket === undefined) return { total, rows: [] };
+    // The locating statement answers one row, whatever the position: the total, and the range holding it if any.
+    const found = (await this.locatePage({ position: offset }))[0]!;
+    const total = Number(found.total);
+    if (found.bucket === null || found.bucket === undefined) return { total, rows: [] };
     const rows = await this.pagesInIdOrder[shape]({
       firstId: firstIdOf(BigInt(found.bucket as string | number)).toString(),
       skip: offset - Number(found.before),

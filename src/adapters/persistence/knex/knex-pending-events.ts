@@ -8,10 +8,6 @@ import { markPublishedWithoutSync } from '../sqlite/unsynced-mark.js';
 import { compiledRead } from './compiled-read.js';
 import { sequenceAsText, unpublishedInSequenceOrder } from './unpublished-rows.js';
 
-/** Values no page is read with, bound where the page's limit and its first sequence go (see compiledRead). */
-const LIMIT_SLOT = 987_654_321;
-const AFTER_SLOT = '-987654321987654321';
-
 interface OutboxRow {
   sequence_text: string;
   event_id: string;
@@ -38,18 +34,17 @@ export class KnexPendingEvents implements PendingEvents {
 
   constructor(private readonly db: Knex) {
     this.onPostgres = db.client.config.client === 'pg';
-    this.pageFromOldest = compiledRead(db, this.page(), { limit: LIMIT_SLOT });
-    this.pageAfter = compiledRead(db, this.page().where('sequence', '>', AFTER_SLOT), {
-      limit: LIMIT_SLOT,
-      after: AFTER_SLOT,
-    });
+    this.pageFromOldest = compiledRead(db, ['limit'], ({ limit }) => this.page(limit));
+    this.pageAfter = compiledRead(db, ['limit', 'after'], ({ limit, after }) =>
+      this.page(limit).where('sequence', '>', after),
+    );
   }
 
   /**
-   * Up to a limit of unpublished events, lowest sequence first. Sequences and ids are read as text (the SQLite driver
+   * Up to `limit` unpublished events, lowest sequence first. Sequences and ids are read as text (the SQLite driver
    * would round an INTEGER above 2^53), under other names than the columns: ORDER BY and WHERE must see the numbers.
    */
-  private page(): Knex.QueryBuilder {
+  private page(limit: number): Knex.QueryBuilder {
     return unpublishedInSequenceOrder(this.db)
       .select(
         sequenceAsText(this.db),
@@ -60,7 +55,7 @@ export class KnexPendingEvents implements PendingEvents {
         'payload',
         'trace_context',
       )
-      .limit(LIMIT_SLOT);
+      .limit(limit);
   }
 
   async next(limit: number, after?: bigint): Promise<PendingEvent[]> {
