@@ -13,10 +13,18 @@ import { LeaseRenewal } from './lease-renewal.js';
 export interface OutboxRelaySettings extends RelayPolicySettings {
   /** A publish not acknowledged within this long begins an outage (the relay reports it stalled); none when absent. */
   publishStallMs?: number;
+  /** How long a read nothing known calls for waits for a local commit; UNCALLED_READ_DELAY_MS when absent. */
+  uncalledReadDelayMs?: number;
 }
 
 /** Poll intervals a relay that handed the lease over waits before it asks for it again. */
 const HAND_OVER_PAUSE_POLLS = 3;
+
+/**
+ * How long a read that nothing known calls for (a batch settled cleanly, no local commit since the last page) waits
+ * for a local commit to share its page with. It could find only what another process committed meanwhile.
+ */
+export const UNCALLED_READ_DELAY_MS = 10;
 
 /**
  * Runs the outbox relay: round after round of its policy (RelayPolicy, which decides what to read, publish, mark
@@ -27,6 +35,9 @@ const HAND_OVER_PAUSE_POLLS = 3;
 export class RelayLoop {
   /** Rung by a local commit, by a lane's batch that settled, by a lane whose retry is due, and by stop(). */
   private wake = new Doorbell();
+  /** Rung by a local commit only; `committedSinceRead` says whether one came since the last page read began. */
+  private commits = new Doorbell();
+  private committedSinceRead = false;
   private stopRequests = new Doorbell();
   private stopping = false;
   private running: Promise<void> | undefined;
@@ -61,7 +72,8 @@ export class RelayLoop {
     this.policy.begin();
     this.wake = new Doorbell();
     this.stopRequests = new Doorbell();
-    this.stopListening = this.signal?.listen(() => this.wake.ring());
+    this.commits = new Doorbell();
+    this.stopListening = this.signal?.listen(() => this.committed());
     this.leaseRenewal.start();
     this.running = this.keepRelaying();
   }
@@ -71,6 +83,7 @@ export class RelayLoop {
     this.stopping = true;
     this.stopListening?.();
     this.wake.ring();
+    this.commits.ring();
     this.stopRequests.ring();
     await this.running;
     this.running = undefined;
@@ -86,7 +99,7 @@ export class RelayLoop {
     if (renewing) this.leaseRenewal.start();
     try {
       this.retries.allDueNow();
-      const { published, failures } = await this.round();
+      const { published, failures } = await this.round(false);
       if (failures.length > 0) throw failures[0];
       return published;
     } finally {
@@ -102,7 +115,7 @@ export class RelayLoop {
           await this.stopRequests.wait(this.settings.pollIntervalMs);
           continue;
         }
-        const next = this.policy.afterRound(await this.round());
+        const next = this.policy.afterRound(await this.round(true));
         if (next === 'hand over') await this.handOver();
         else if (next === 'wait for news') await this.untilNextRound();
       } catch (error) {
@@ -115,25 +128,51 @@ export class RelayLoop {
     await this.policy.stepDown();
   }
 
-  /** Starts batches and takes their outcomes, each time something happened, until no batch is in flight. */
-  private async round(): Promise<Round> {
+  /**
+   * Starts batches and takes their outcomes, each time something happened, until no batch is in flight. With
+   * `deferUncalledReads`, a wake that calls for no read waits a little for a local commit first (see
+   * untilReadCalledFor).
+   */
+  private async round(deferUncalledReads: boolean): Promise<Round> {
     const round = await this.policy.beginRound();
     let readFailure: { error: unknown } | undefined;
     for (;;) {
       this.policy.takeNews(round);
       if (readFailure === undefined && !this.stopping) {
         try {
-          if (await this.policy.lead()) await this.policy.readAndStart(() => this.stopping);
+          if (await this.policy.lead()) {
+            this.committedSinceRead = false;
+            await this.policy.readAndStart(() => this.stopping);
+          }
         } catch (error) {
           readFailure = { error };
         }
       }
       if (this.policy.roundOver) break;
-      await this.wake.wait(this.settings.pollIntervalMs);
+      const rang = await this.wake.wait(this.settings.pollIntervalMs);
+      if (rang && deferUncalledReads) await this.untilReadCalledFor();
       this.policy.restartReadingIfDue();
     }
     if (readFailure !== undefined) throw readFailure.error;
     return round;
+  }
+
+  private committed(): void {
+    this.committedSinceRead = true;
+    this.commits.ring();
+    this.wake.ring();
+  }
+
+  /**
+   * A batch that settled cleanly, with no local commit since the last page, leaves nothing known to read: such a
+   * read could find only what another process committed. It waits up to UNCALLED_READ_DELAY_MS for a local commit,
+   * whose page then serves both; under steady traffic that about halves the pages read. Without a signal of local commits
+   * (a relay in a process of its own) every wake reads at once, as the poll's does.
+   */
+  private async untilReadCalledFor(): Promise<void> {
+    if (this.signal === undefined || this.stopping || this.committedSinceRead || this.policy.readOwed) return;
+    this.commits = new Doorbell();
+    await this.commits.wait(this.settings.uncalledReadDelayMs ?? UNCALLED_READ_DELAY_MS);
   }
 
   /** Waits for news (a commit, a lane's retry due, the broker writable again) or the poll interval. */

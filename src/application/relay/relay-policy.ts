@@ -165,6 +165,17 @@ export class RelayPolicy {
     return !this.lanes.anyInFlight && this.news.length === 0;
   }
 
+  /**
+   * Whether a page must be read now for what is known to wait: a lane whose retry fell due, a batch that failed or
+   * met a row committed late, a lane the reading went past, or events gathered and not started. A batch that
+   * settled cleanly leaves none of these: a page read after it finds only what was committed since the last one.
+   */
+  get readOwed(): boolean {
+    const clean = (news: LaneNews) => !('retryDue' in news) && news.failure === undefined && !news.leftBehind;
+    if (!this.news.every(clean)) return true;
+    return this.reading.heldLanes().length > 0 || this.gathering.lanes().length > 0;
+  }
+
   /** Takes what happened on the lanes since the last page: counts it, and lets the lanes free take events again. */
   takeNews(round: Round): void {
     for (const news of this.news.splice(0)) {

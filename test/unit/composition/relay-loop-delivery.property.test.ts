@@ -95,7 +95,9 @@ describe('The outbox relay’s delivery, generated: any commits, any broker fail
         fc.integer({ min: 1, max: 5 }),
         // A broker that tells how many lanes it has lets the reading stop once every lane is held.
         fc.boolean(),
-        async (steps, outcomes, batchSize, lanesTold) => {
+        // How long a read nothing known calls for waits for a local commit.
+        fc.constantFrom(0, 3, 15),
+        async (steps, outcomes, batchSize, lanesTold, uncalledReadDelayMs) => {
           const outbox = new InMemoryPendingEvents();
           const broker = new DeduplicatingBroker(outcomes, laneOf, lanesTold ? LANES : undefined);
           const signal = new InProcessOutboxSignal();
@@ -103,7 +105,7 @@ describe('The outbox relay’s delivery, generated: any commits, any broker fail
           const relay = relayLoopOn(
             outbox,
             broker,
-            { batchSize, pollIntervalMs: 5, retry: { initialDelayMs: 1, maxDelayMs: 4 } },
+            { batchSize, pollIntervalMs: 5, retry: { initialDelayMs: 1, maxDelayMs: 4 }, uncalledReadDelayMs },
             signal,
             lease.leadership,
           );
