@@ -66,6 +66,11 @@ export class RelayLoop {
     });
   }
 
+  /** Whether local commits wake it (and a read nothing known calls for waits for one); else every wake reads. */
+  get hearsLocalCommits(): boolean {
+    return this.signal !== undefined;
+  }
+
   start(): void {
     if (this.running !== undefined) return;
     this.stopping = false;

@@ -101,6 +101,11 @@ describe('The composition root', () => {
     }
   });
 
+  it('lets the service’s relay hear the service’s commits, and `npm run relay`’s, which commits nothing, hear none', () => {
+    expect(service(KAFKA).get(TYPES.OutboxRelay).hearsLocalCommits).to.equal(true);
+    expect(relay().get(TYPES.OutboxRelay).hearsLocalCommits).to.equal(false);
+  });
+
   it('lets readiness report a relay only when one publishes from this process', async () => {
     const withoutBroker = service();
     const withRelay = service(KAFKA);
