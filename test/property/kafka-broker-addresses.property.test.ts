@@ -19,6 +19,16 @@ describe('KAFKA_BROKERS, whatever ports it names', () => {
     );
   });
 
+  it('refuses at startup any broker named by an IPv6 address, bracketed or not, which the Kafka client would read up to its first colon', () => {
+    fc.assert(
+      fc.property(fc.ipV6(), portInRange, fc.boolean(), (address, port, bracketed) => {
+        const problems = configProblems({ KAFKA_BROKERS: `${bracketed ? `[${address}]` : address}:${port}` });
+        expect(problems[0]).to.match(/^KAFKA_BROKERS must be a comma-separated list of host:port/);
+      }),
+      propertyParameters(300),
+    );
+  });
+
   it('refuses at startup, naming KAFKA_BROKERS, a list with any port out of that range', () => {
     fc.assert(
       fc.property(

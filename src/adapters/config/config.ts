@@ -169,7 +169,8 @@ const schema = z.object({
   IDEMPOTENCY_RETENTION_HOURS: wholeNumber(24, 24 * 90, 24),
   OUTBOX_RETENTION_HOURS: wholeNumber(1, 24 * 3650, 168),
   KAFKA_BROKERS: optionalText.refine((v) => v === undefined || v.split(',').every(isBrokerAddress), {
-    message: 'must be a comma-separated list of host:port, the port from 1 to 65535, e.g. 127.0.0.1:9092',
+    message:
+      'must be a comma-separated list of host:port, the port from 1 to 65535, e.g. 127.0.0.1:9092; the host a name or an IPv4 address (the Kafka client reads a host up to its first colon, so name an IPv6 broker by a host name)',
   }),
   KAFKA_CLIENT_ID: optionalText,
   KAFKA_TOPIC: optionalText.refine(

@@ -121,6 +121,14 @@ describe('Configuration of Kafka and the outbox relay', () => {
     expect(config.relay).to.deep.equal({ enabled: false, pollIntervalMs: 250, batchSize: 1000, publishStallMs: 5000 });
   });
 
+  it('refuses an IPv6 broker address, which the Kafka client cannot read, and says to name the broker by a host name', () => {
+    for (const brokers of ['[::1]:9092', '::1:9092', 'kafka-1:9092,[2001:db8::7]:9093']) {
+      const [problem] = configProblems({ KAFKA_BROKERS: brokers });
+      expect(problem, brokers).to.match(/^KAFKA_BROKERS must be a comma-separated list of host:port/);
+      expect(problem, brokers).to.include('name an IPv6 broker by a host name');
+    }
+  });
+
   it('names the variable that is wrong', () => {
     expect(configProblems({ KAFKA_BROKERS: 'localhost' })[0]).to.match(
       /^KAFKA_BROKERS must be a comma-separated list of host:port/,
