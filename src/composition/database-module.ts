@@ -3,7 +3,6 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { ServiceConfig } from '../adapters/config/config.js';
 import { openDatabase } from '../adapters/persistence/knex/open-database.js';
-import { InProcessOutboxSignal } from '../adapters/system/in-process-outbox-signal.js';
 import { TYPES } from './types.js';
 
 /**
@@ -55,8 +54,5 @@ export const databaseModule = new ContainerModule(({ bind }) => {
           : db,
       [TYPES.Config, TYPES.Logger, TYPES.Database],
     )
-    .inSingletonScope();
-  bind(TYPES.OutboxSignal)
-    .toResolvedValue(() => new InProcessOutboxSignal())
     .inSingletonScope();
 });

@@ -37,18 +37,11 @@ const RELAY_LEASE = { ttlMs: 5_000, renewEveryMs: 1_000 };
 /** A relay that holds the lease but has not published for this long hands it over, in case only it is cut off. */
 const RELAY_HAND_OVER_AFTER_MS = 30_000;
 
-/** Whether the process that loads the module commits events itself (the service) or only publishes them. */
-export type CommitsInProcess = 'commits events' | 'only publishes';
-
 /**
- * Kafka and the outbox relay; loaded only when KAFKA_BROKERS is set. The relay hears the process's commits only where
- * it commits events: a relay of its own (`npm run relay`) would wait for commits that never come (see RelayLoop).
+ * Kafka and the outbox relay; loaded only when KAFKA_BROKERS is set. The relay hears the process's commits where the
+ * container commits events (the persistence module binds their signal); `npm run relay`'s commits none and hears none.
  */
-export function messagingModule(
-  kafka: KafkaSettings,
-  relay: RelaySettings,
-  commitsInProcess: CommitsInProcess,
-): ContainerModule {
+export function messagingModule(kafka: KafkaSettings, relay: RelaySettings): ContainerModule {
   /** This relay's name in the lease table and in its log lines. */
   const relayId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   return new ContainerModule(({ bind }) => {
@@ -91,15 +84,22 @@ export function messagingModule(
           db: Knex,
           clock: Clock,
           log: RelayLog,
-          signal: OutboxSignal,
+          signal: OutboxSignal | undefined,
         ) => {
           const lease = reachingTheLease(new KnexRelayLease(db, relayId, RELAY_LEASE.ttlMs));
           const leadership = new RelayLeadership(lease, RELAY_LEASE);
           const settings = { ...relay, retry: RELAY_RETRY, handOverAfterMs: RELAY_HAND_OVER_AFTER_MS };
           const ports = { pending: reachingTheOutbox(pending), publisher, leadership, clock, log };
-          return new RelayLoop(ports, settings, commitsInProcess === 'commits events' ? signal : undefined);
+          return new RelayLoop(ports, settings, signal);
         },
-        [TYPES.PendingEvents, TYPES.EventPublisher, TYPES.Database, TYPES.Clock, TYPES.RelayLog, TYPES.OutboxSignal],
+        [
+          TYPES.PendingEvents,
+          TYPES.EventPublisher,
+          TYPES.Database,
+          TYPES.Clock,
+          TYPES.RelayLog,
+          { serviceIdentifier: TYPES.OutboxSignal, optional: true },
+        ],
       )
       .inSingletonScope();
   });

@@ -15,6 +15,7 @@ import { KnexDatabaseProbe } from '../adapters/persistence/knex/knex-database-pr
 import { KnexIdempotencyJanitor } from '../adapters/persistence/knex/knex-idempotency-janitor.js';
 import { KnexOutboxJanitor } from '../adapters/persistence/knex/knex-outbox-janitor.js';
 import { serviceUnitOfWork } from '../adapters/persistence/service-unit-of-work.js';
+import { InProcessOutboxSignal } from '../adapters/system/in-process-outbox-signal.js';
 import type { OutboxSignal } from '../application/index.js';
 import { TYPES } from './types.js';
 
@@ -25,6 +26,10 @@ const HOUR_MS = 3_600_000;
  * it, and what keeps its tables small.
  */
 export const persistenceModule = new ContainerModule(({ bind }) => {
+  // Rung by the units of work after a commit that appended events; a container without them has no signal.
+  bind(TYPES.OutboxSignal)
+    .toResolvedValue(() => new InProcessOutboxSignal())
+    .inSingletonScope();
   bind(TYPES.DatabaseWriteOutages)
     .toResolvedValue((logger: Logger) => new DatabaseOutages(logger, 'writes'), [TYPES.Logger])
     .inSingletonScope();

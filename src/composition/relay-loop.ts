@@ -35,9 +35,8 @@ export const UNCALLED_READ_DELAY_MS = 10;
 export class RelayLoop {
   /** Rung by a local commit, by a lane's batch that settled, by a lane whose retry is due, and by stop(). */
   private wake = new Doorbell();
-  /** Rung by a local commit only; `committedSinceRead` says whether one came since the last page read began. */
+  /** Rung by a local commit only; renewed as each page read begins, so it holds whether one came since. */
   private commits = new Doorbell();
-  private committedSinceRead = false;
   private stopRequests = new Doorbell();
   private stopping = false;
   private running: Promise<void> | undefined;
@@ -77,7 +76,6 @@ export class RelayLoop {
     this.policy.begin();
     this.wake = new Doorbell();
     this.stopRequests = new Doorbell();
-    this.commits = new Doorbell();
     this.stopListening = this.signal?.listen(() => this.committed());
     this.leaseRenewal.start();
     this.running = this.keepRelaying();
@@ -146,7 +144,7 @@ export class RelayLoop {
       if (readFailure === undefined && !this.stopping) {
         try {
           if (await this.policy.lead()) {
-            this.committedSinceRead = false;
+            this.commits = new Doorbell();
             await this.policy.readAndStart(() => this.stopping);
           }
         } catch (error) {
@@ -163,7 +161,6 @@ export class RelayLoop {
   }
 
   private committed(): void {
-    this.committedSinceRead = true;
     this.commits.ring();
     this.wake.ring();
   }
@@ -171,12 +168,11 @@ export class RelayLoop {
   /**
    * A batch that settled cleanly, with no local commit since the last page, leaves nothing known to read: such a
    * read could find only what another process committed. It waits up to UNCALLED_READ_DELAY_MS for a local commit,
-   * whose page then serves both; under steady traffic that about halves the pages read. Without a signal of local commits
-   * (a relay in a process of its own) every wake reads at once, as the poll's does.
+   * whose page then serves both (at once if one came since the page began); under steady traffic that about halves
+   * the pages read. Without a signal of local commits (a relay in a process of its own) every wake reads at once.
    */
   private async untilReadCalledFor(): Promise<void> {
-    if (this.signal === undefined || this.stopping || this.committedSinceRead || this.policy.readOwed) return;
-    this.commits = new Doorbell();
+    if (this.signal === undefined || this.stopping || this.policy.readOwed) return;
     await this.commits.wait(this.settings.uncalledReadDelayMs ?? UNCALLED_READ_DELAY_MS);
   }
 

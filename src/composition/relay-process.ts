@@ -26,7 +26,7 @@ export function buildRelayContainer(config: ServiceConfig, logger: Logger): Cont
   container.load(
     databaseModule,
     systemModule,
-    messagingModule(config.kafka, config.relay, 'only publishes'),
+    messagingModule(config.kafka, config.relay),
     tracingModule,
     observabilityModule,
   );

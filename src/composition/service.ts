@@ -75,7 +75,7 @@ export function buildContainer(
     observabilityModule,
     tracingModule,
   );
-  if (config.kafka !== undefined) container.load(messagingModule(config.kafka, config.relay, 'commits events'));
+  if (config.kafka !== undefined) container.load(messagingModule(config.kafka, config.relay));
   return container;
 }
 
