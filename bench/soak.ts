@@ -11,6 +11,7 @@ import { type DatabaseKind, openTestDatabase, POSTGRES, SQLITE } from '../test/s
 import { LocalKafkaBroker } from '../test/support/local-kafka-broker.js';
 import { ServiceProcess } from '../test/support/service-process.js';
 import { messagesOnTopic } from '../test/support/topic-reader.js';
+import { AutovacuumEmulation, type MaintenanceRun } from './support/autovacuum-emulation.js';
 import { cpuProfileArgs } from './support/cpu-profile.js';
 import { machineCpuTicks, mainThreadWaitingSeconds, processCpuSeconds } from './support/cpu-usage.js';
 import { DiskSyncProbe } from './support/disk-sync-probe.js';
@@ -24,7 +25,6 @@ const SECRET = 'bench-secret-that-is-long-enough-for-hs256-000000';
 const SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 600);
 const WINDOW_SECONDS = Number(process.env.BENCH_SOAK_WINDOW_SECONDS ?? 60);
 const SCALE = Number(process.env.BENCH_SOAK_SCALE ?? 1);
-const VACUUM_SECONDS = Number(process.env.BENCH_SOAK_VACUUM_SECONDS ?? 60);
 const DATABASES = (process.env.BENCH_SOAK_DATABASES ?? 'SQLite,PostgreSQL').split(',');
 /** How often the bench scrapes `/metrics`, as Prometheus would. */
 const SCRAPE_SECONDS = Number(process.env.BENCH_SOAK_SCRAPE_SECONDS ?? 15);
@@ -92,8 +92,8 @@ interface Soak {
   /** With a broker: the events the outbox holds, and the messages on the topic once the relay was given time. */
   events?: { written: number; onTopic: number; drainSeconds: number };
   maintenance: string;
-  /** Each VACUUM pass of the bench's: when it began (seconds into the traffic) and how long it took. */
-  vacuumPasses: Array<{ began: number; seconds: number }>;
+  /** What autovacuum would have run, as the bench ran it: when each began (seconds into the traffic). */
+  maintenanceRuns: MaintenanceRun[];
   /** PostgreSQL only: its shared buffers, and its buffer reads and the service's data size per window. */
   postgres?: { sharedBuffers: string; windows: PostgresWindow[] };
 }
@@ -122,7 +122,9 @@ async function soak(kind: DatabaseKind, brokers: string | undefined): Promise<So
   await migrateToLatest(db);
   process.stdout.write(`${kind.name}: seeding ${seeded} scheduled campaigns\n`);
   await seedScheduledCampaigns(db, 1, seeded);
-  const maintenance = kind === POSTGRES ? await postgresMaintenance(db) : undefined;
+  const maintenance = kind === POSTGRES ? await AutovacuumEmulation.open(db, SERVICE_TABLES) : undefined;
+  await maintenance?.settle();
+  maintenance?.start();
   const postgresStats = kind === POSTGRES ? new PostgresWindowStats(db) : undefined;
   const topic = `bench.soak.${randomUUID().slice(0, 8)}`;
   const service = await ServiceProcess.start(
@@ -150,8 +152,8 @@ async function soak(kind: DatabaseKind, brokers: string | undefined): Promise<So
     scrapes: [],
     pacerLoopDelay: [],
     diskSync: [],
-    maintenance: maintenance?.description ?? 'SQLite needs none',
-    vacuumPasses: [],
+    maintenance: maintenance ? describe(maintenance) : 'SQLite needs none',
+    maintenanceRuns: [],
     ...(postgresStats ? { postgres: { sharedBuffers: await postgresStats.sharedBuffers(), windows: [] } } : {}),
   };
   /** When the traffic began (`performance.now()`). */
@@ -161,7 +163,12 @@ async function soak(kind: DatabaseKind, brokers: string | undefined): Promise<So
     if (brokers !== undefined) result.events = await publishedEvents(client, db, brokers, topic);
   } finally {
     await maintenance?.stop();
-    if (began !== undefined) result.vacuumPasses = maintenance?.passes(began) ?? [];
+    const trafficBegan = began;
+    if (trafficBegan !== undefined)
+      result.maintenanceRuns = (maintenance?.runs ?? []).map((run) => ({
+        ...run,
+        began: (run.began - trafficBegan) / 1000,
+      }));
     client.close();
     await service.stop();
     await db.destroy();
@@ -170,51 +177,12 @@ async function soak(kind: DatabaseKind, brokers: string | undefined): Promise<So
   return result;
 }
 
-/**
- * PostgreSQL maintained as production maintains it. Production runs autovacuum; this machine's server may have it
- * off (a CI setting), and then `ALTER TABLE ... SET (autovacuum_enabled = true)` does nothing, so the bench runs
- * `VACUUM ANALYZE` on the service's tables itself on a schedule, paced as autovacuum paces itself: a manual VACUUM
- * runs unthrottled (`vacuum_cost_delay` 0), which autovacuum never does, so its session takes autovacuum's cost
- * delay and limit.
- */
-async function postgresMaintenance(db: Knex): Promise<{
-  description: string;
-  stop: () => Promise<void>;
-  passes: (since: number) => Soak['vacuumPasses'];
-}> {
-  const setting = async (name: string) => String((await db.raw(`SHOW ${name}`)).rows[0][name]);
-  const autovacuum = await setting('autovacuum');
-  const costDelay = await setting('autovacuum_vacuum_cost_delay');
-  const costLimit = await setting('autovacuum_vacuum_cost_limit');
-  // -1: autovacuum takes vacuum_cost_limit's value.
-  const limit = costLimit === '-1' ? await setting('vacuum_cost_limit') : costLimit;
-  const connection = (await db.client.acquireConnection()) as { query(sql: string): Promise<unknown> };
-  await connection.query(`SET vacuum_cost_delay = '${costDelay}'`);
-  await connection.query(`SET vacuum_cost_limit = ${Number(limit)}`);
-  /** Each finished pass: when it began and ended (`performance.now()`). */
-  const passes: Array<{ began: number; ended: number }> = [];
-  /** The pass in progress, which the bench waits for before it gives the connection back. */
-  let pass: Promise<void> | undefined;
-  const timer = setInterval(() => {
-    pass ??= (async () => {
-      const began = performance.now();
-      for (const table of ['campaigns', 'campaign_buckets', 'campaign_bucket_groups', 'outbox', 'idempotency_keys'])
-        await connection.query(`VACUUM ANALYZE ${table}`);
-      passes.push({ began, ended: performance.now() });
-    })().finally(() => {
-      pass = undefined;
-    });
-  }, VACUUM_SECONDS * 1000);
-  return {
-    description: `the server's autovacuum is ${autovacuum}; the bench runs VACUUM ANALYZE on the service's tables every ${VACUUM_SECONDS} s, paced as autovacuum is (cost delay ${costDelay}, cost limit ${limit})`,
-    stop: async () => {
-      clearInterval(timer);
-      await pass;
-      await db.client.releaseConnection(connection);
-    },
-    passes: (since) =>
-      passes.map(({ began, ended }) => ({ began: (began - since) / 1000, seconds: (ended - began) / 1000 })),
-  };
+/** The service's tables, each of which autovacuum would visit. */
+const SERVICE_TABLES = ['campaigns', 'campaign_buckets', 'campaign_bucket_groups', 'outbox', 'idempotency_keys'];
+
+function describe(emulation: AutovacuumEmulation): string {
+  const s = emulation.settings;
+  return `the server's autovacuum is ${emulation.serverAutovacuum}; the bench vacuums and analyzes the seeded tables before the traffic, then every ${emulation.naptimeSeconds} s (\`autovacuum_naptime\`) runs on each table what autovacuum would by the server's thresholds (vacuum past ${s.vacuumThreshold} + ${s.vacuumScaleFactor} × rows dead or ${s.insertThreshold} + ${s.insertScaleFactor} × rows inserted, analyze past ${s.analyzeThreshold} + ${s.analyzeScaleFactor} × rows changed), paced as autovacuum is (cost delay ${emulation.costDelay}, cost limit ${emulation.costLimit})`;
 }
 
 /** Sends the traffic for SECONDS; resolves with when it began (`performance.now()`). */
@@ -527,9 +495,9 @@ class SoakClient {
 }
 
 /**
- * On PostgreSQL, the data's size, the server's buffer reads and its CPU per request per window, and each VACUUM pass:
- * a p99 that grows with the data, once it outgrows the shared buffers, with what the server spends, or that rises
- * with a pass, shows beside them.
+ * On PostgreSQL, the data's size, the server's buffer reads and its CPU per request per window, and the maintenance
+ * autovacuum would have run: a p99 that grows with the data, once it outgrows the shared buffers, with what the server
+ * spends, or that rises with a VACUUM or an ANALYZE, shows beside them.
  */
 function postgresLines(soak: Soak, requestsIn: (window: number) => number): string {
   if (soak.postgres === undefined) return '';
@@ -537,11 +505,16 @@ function postgresLines(soak: Soak, requestsIn: (window: number) => number): stri
   const cpu = windows.map((w, index) => ((w.cpuSeconds * 1000) / requestsIn(index)).toFixed(3)).join(', ');
   const sizes = windows.map((w) => w.sizeMb.toFixed(0)).join(', ');
   const reads = windows.map((w) => `${w.blocksRead}/${w.blocksHit}`).join(', ');
-  const passes = soak.vacuumPasses.map((p) => `${p.began.toFixed(0)} s (${p.seconds.toFixed(1)} s)`).join(', ');
+  const runs = soak.maintenanceRuns
+    .map((run) => {
+      const work = run.vacuum ? (run.analyze ? 'VACUUM (ANALYZE)' : 'VACUUM') : 'ANALYZE';
+      return `${run.began.toFixed(0)} s ${work} ${run.table} (${run.seconds.toFixed(1)} s)`;
+    })
+    .join(', ');
   return `The service's tables and indexes at the end of each window: ${sizes} MB (the server's \`shared_buffers\`: ${sharedBuffers}).
 PostgreSQL's blocks read from outside its shared buffers / found in them, per window: ${reads}.
 PostgreSQL's CPU per request (the user and system time of the server's processes, VACUUM's included, in the window over the requests sent in it) per window: ${cpu} ms.
-The bench's VACUUM passes, when each began in the traffic (how long it took): ${passes || 'none'}.
+What autovacuum would have run, as the bench ran it, when each began in the traffic (how long it took): ${runs || 'nothing'}.
 `;
 }
 
@@ -599,7 +572,7 @@ function report(soaks: Soak[]): void {
       soak.events === undefined
         ? 'No broker: the events stayed in the outbox.'
         : `Events written to the outbox: ${soak.events.written}; messages on the topic ${soak.events.drainSeconds.toFixed(1)} s after the traffic: ${soak.events.onTopic} (${soak.events.onTopic === soak.events.written ? 'every event once' : 'NOT every event once'}).`;
-    sections.push(`**${soak.database}** (${soak.maintenance}; ${soak.vacuumPasses.length} passes ran). p99 ms per ${WINDOW_SECONDS}-second window:
+    sections.push(`**${soak.database}** (${soak.maintenance}). p99 ms per ${WINDOW_SECONDS}-second window:
 
 ${header}
 |---|${Array.from({ length: windows }, () => '---').join('|')}|---|
@@ -634,7 +607,7 @@ ${SECONDS} s (default 600), seeded with enough scheduled campaigns for the start
 request was sent in; the target compares the last window's p99 with the second's (the first holds the warm-up).
 A SQLite commit's fsync holds the service's event loop, so a window's p99 there is read beside the disk's own sync,
 timed by the pacer through the run, and the commits' time (\`sqlite_commit_duration_seconds\`); on PostgreSQL, beside the
-data's size, the server's buffer reads and CPU per request and the bench's VACUUM passes; on both, beside how busy the
+data's size, the server's buffer reads and CPU per request and the maintenance autovacuum would have run; on both, beside how busy the
 machine's cores were and how long the service's and the pacer's main threads waited for one.
 Shorter: BENCH_SOAK_SECONDS, BENCH_SOAK_WINDOW_SECONDS, BENCH_SOAK_SCALE (multiplies every rate), BENCH_SOAK_DATABASES=SQLite;
 BENCH_SOAK_SCRAPE_SECONDS sets the scrapes' period; BENCH_SOAK_KAFKA=off runs without a broker; BENCH_CPU_PROF_DIR=dir profiles the service. With a broker, the
