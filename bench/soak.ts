@@ -152,7 +152,7 @@ async function soak(kind: DatabaseKind, brokers: string | undefined): Promise<So
     scrapes: [],
     pacerLoopDelay: [],
     diskSync: [],
-    maintenance: maintenance ? describe(maintenance) : 'SQLite needs none',
+    maintenance: maintenance ? maintenanceDescription(maintenance) : 'SQLite needs none',
     maintenanceRuns: [],
     ...(postgresStats ? { postgres: { sharedBuffers: await postgresStats.sharedBuffers(), windows: [] } } : {}),
   };
@@ -180,7 +180,8 @@ async function soak(kind: DatabaseKind, brokers: string | undefined): Promise<So
 /** The service's tables, each of which autovacuum would visit. */
 const SERVICE_TABLES = ['campaigns', 'campaign_buckets', 'campaign_bucket_groups', 'outbox', 'idempotency_keys'];
 
-function describe(emulation: AutovacuumEmulation): string {
+/** How the soak maintains PostgreSQL, in the words its section prints. */
+function maintenanceDescription(emulation: AutovacuumEmulation): string {
   const s = emulation.settings;
   return `the server's autovacuum is ${emulation.serverAutovacuum}; the bench vacuums and analyzes the seeded tables before the traffic, then every ${emulation.naptimeSeconds} s (\`autovacuum_naptime\`) runs on each table what autovacuum would by the server's thresholds (vacuum past ${s.vacuumThreshold} + ${s.vacuumScaleFactor} × rows dead or ${s.insertThreshold} + ${s.insertScaleFactor} × rows inserted, analyze past ${s.analyzeThreshold} + ${s.analyzeScaleFactor} × rows changed), paced as autovacuum is (cost delay ${emulation.costDelay}, cost limit ${emulation.costLimit})`;
 }
