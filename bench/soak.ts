@@ -124,7 +124,6 @@ async function soak(kind: DatabaseKind, brokers: string | undefined): Promise<So
   await seedScheduledCampaigns(db, 1, seeded);
   const maintenance = kind === POSTGRES ? await AutovacuumEmulation.open(db, SERVICE_TABLES) : undefined;
   await maintenance?.settle();
-  maintenance?.start();
   const postgresStats = kind === POSTGRES ? new PostgresWindowStats(db) : undefined;
   const topic = `bench.soak.${randomUUID().slice(0, 8)}`;
   const service = await ServiceProcess.start(
@@ -159,6 +158,7 @@ async function soak(kind: DatabaseKind, brokers: string | undefined): Promise<So
   /** When the traffic began (`performance.now()`). */
   let began: number | undefined;
   try {
+    maintenance?.start();
     began = await pace(client, result, seeded, service.child.pid!, postgresStats);
     if (brokers !== undefined) result.events = await publishedEvents(client, db, brokers, topic);
   } finally {
