@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -7,6 +6,7 @@ import { mintToken } from '../src/adapters/auth/token-minter.js';
 import { openDatabase } from '../src/adapters/persistence/knex/open-database.js';
 import { migrateToLatest } from '../src/adapters/persistence/migrations/index.js';
 import { ServiceProcess } from '../test/support/service-process.js';
+import { startBareKoa } from './support/bare-koa-process.js';
 import { cpuProfileArgs } from './support/cpu-profile.js';
 import { measuringCpu } from './support/cpu-usage.js';
 import { type LoadOptions, type LoadResult, load } from './support/load.js';
@@ -60,14 +60,6 @@ function serviceEnvironment(databaseFile: string, dataDir: string): Record<strin
     LOG_LEVEL: 'info',
     KAFKA_BROKERS: '',
   });
-}
-
-async function startBareKoa(): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, [...PROFILED, resolve(here, 'servers/bare-koa.js')]);
-  const url = await new Promise<string>((ok) =>
-    child.stdout.on('data', (d: Buffer) => ok(/"url":"([^"]+)"/.exec(d.toString())![1]!)),
-  );
-  return { url, stop: () => child.kill('SIGTERM') };
 }
 
 async function main(): Promise<void> {
@@ -138,7 +130,7 @@ async function main(): Promise<void> {
     await sink?.stop();
     throw error;
   }
-  const bare = await startBareKoa();
+  const bare = await startBareKoa(PROFILED);
   const headers = { authorization: `Bearer ${token}` };
   const startsOn = (url: string, pathOf: (n: number) => string): LoadOptions => ({
     url,

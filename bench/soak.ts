@@ -12,6 +12,7 @@ import { LocalKafkaBroker } from '../test/support/local-kafka-broker.js';
 import { ServiceProcess } from '../test/support/service-process.js';
 import { messagesOnTopic } from '../test/support/topic-reader.js';
 import { AutovacuumEmulation, type MaintenanceRun } from './support/autovacuum-emulation.js';
+import { startBareKoa } from './support/bare-koa-process.js';
 import { cpuProfileArgs } from './support/cpu-profile.js';
 import { machineCpuTicks, mainThreadWaitingSeconds, processCpuSeconds } from './support/cpu-usage.js';
 import { DiskSyncProbe } from './support/disk-sync-probe.js';
@@ -46,13 +47,21 @@ const RATES = {
 } as const;
 type Kind = keyof typeof RATES;
 const KINDS = Object.keys(RATES) as Kind[];
+/**
+ * Starts a second to bare Koa beside the service (bench/servers/bare-koa.ts), through the same pacer: the baseline,
+ * whose p99 moves only with the machine.
+ */
+const BASELINE_RATE = 50;
 
-interface Sample {
-  kind: Kind;
+interface Answer {
   sentAt: number;
   ms: number;
   /** The answer's HTTP status; 0 when the call failed without one (refused, reset, timed out). */
   status: number;
+}
+
+interface Sample extends Answer {
+  kind: Kind;
 }
 
 /** SQLite's commits so far (`sqlite_commit_duration_seconds`): how many, how long in all, how many past 50 ms. */
@@ -65,6 +74,8 @@ interface CommitTotals {
 interface Soak {
   database: string;
   samples: Sample[];
+  /** The baseline's answers: bare Koa on the same machine, paced beside the service's traffic. */
+  baseline: Answer[];
   rssMb: number[];
   /** The service's CPU seconds (user and system) at the end of each window. */
   cpuSeconds: number[];
@@ -141,9 +152,12 @@ async function soak(kind: DatabaseKind, brokers: string | undefined): Promise<So
   );
   const token = await mintToken({ secret: SECRET, subject: 'bench', ttlSeconds: SECONDS + 3600 });
   const client = new SoakClient(service.url, token);
+  const bare = await startBareKoa();
+  const bareClient = new SoakClient(bare.url, token);
   const result: Soak = {
     database: kind.name,
     samples: [],
+    baseline: [],
     rssMb: [],
     cpuSeconds: [],
     machineBusy: [],
@@ -159,7 +173,7 @@ async function soak(kind: DatabaseKind, brokers: string | undefined): Promise<So
   let began: number | undefined;
   try {
     maintenance?.start();
-    began = await pace(client, result, seeded, service.child.pid!, postgresStats);
+    began = await pace(client, bareClient, result, seeded, service.child.pid!, postgresStats);
     if (brokers !== undefined) result.events = await publishedEvents(client, db, brokers, topic);
   } finally {
     await maintenance?.stop();
@@ -170,6 +184,8 @@ async function soak(kind: DatabaseKind, brokers: string | undefined): Promise<So
         began: (run.began - trafficBegan) / 1000,
       }));
     client.close();
+    bareClient.close();
+    bare.stop();
     await service.stop();
     await db.destroy();
     await database.drop();
@@ -189,6 +205,7 @@ function maintenanceDescription(emulation: AutovacuumEmulation): string {
 /** Sends the traffic for SECONDS; resolves with when it began (`performance.now()`). */
 async function pace(
   client: SoakClient,
+  bareClient: SoakClient,
   soak: Soak,
   seeded: number,
   pid: number,
@@ -220,6 +237,21 @@ async function pace(
       .catch(() => {
         soak.samples.push({ kind, sentAt: sentAt - began, ms: performance.now() - sentAt, status: 0 });
       })
+      .finally(() => inFlight.delete(done));
+    inFlight.add(done);
+  };
+  let baselineSent = 0;
+  const sendToBaseline = () => {
+    const sentAt = performance.now();
+    const answered = (status: number) => {
+      soak.baseline.push({ sentAt: sentAt - began, ms: performance.now() - sentAt, status });
+    };
+    const done = bareClient
+      .call('POST', `/api/v1/campaigns/${++baselineSent}/start`)
+      .then(
+        ({ status }) => answered(status),
+        () => answered(0),
+      )
       .finally(() => inFlight.delete(done));
     inFlight.add(done);
   };
@@ -335,6 +367,7 @@ async function pace(
           issue[kind]();
         }
       }
+      while (baselineSent < Math.floor(elapsed * BASELINE_RATE)) sendToBaseline();
     }, 5);
   });
   closeWindow();
@@ -533,19 +566,24 @@ function report(soaks: Soak[]): void {
   const windows = Math.floor(SECONDS / WINDOW_SECONDS);
   const sections: string[] = [];
   for (const soak of soaks) {
-    const p99 = (kind: Kind, window: number) =>
+    const p99Of = (answers: Answer[], window: number) =>
       percentile(
-        soak.samples
-          .filter((s) => s.kind === kind && Math.floor(s.sentAt / 1000 / WINDOW_SECONDS) === window)
-          .map((s) => s.ms),
+        answers.filter((s) => Math.floor(s.sentAt / 1000 / WINDOW_SECONDS) === window).map((s) => s.ms),
         0.99,
       );
+    const p99 = (kind: Kind, window: number) =>
+      p99Of(
+        soak.samples.filter((s) => s.kind === kind),
+        window,
+      );
+    const row = (label: string, p99In: (window: number) => number) =>
+      `| ${label} | ${Array.from({ length: windows }, (_, w) => p99In(w).toFixed(1)).join(' | ')} | ${((p99In(windows - 1) / p99In(1)) * 100).toFixed(0)}% |`;
     const header = `| | ${Array.from({ length: windows }, (_, w) => `${w + 1}`).join(' | ')} | last / second |`;
-    const rows = KINDS.map((kind) => {
-      const ratio = p99(kind, windows - 1) / p99(kind, 1);
-      return `| ${kind} | ${Array.from({ length: windows }, (_, w) => p99(kind, w).toFixed(1)).join(' | ')} | ${(ratio * 100).toFixed(0)}% |`;
-    });
+    const rows = KINDS.map((kind) => row(kind, (w) => p99(kind, w)));
+    const baselineRow = row(`*bare Koa beside it, ${BASELINE_RATE}/s (baseline)*`, (w) => p99Of(soak.baseline, w));
     const worst = Math.max(...KINDS.map((kind) => p99(kind, windows - 1) / p99(kind, 1)));
+    const baselineRatio = p99Of(soak.baseline, windows - 1) / p99Of(soak.baseline, 1);
+    const baselineUnanswered = soak.baseline.filter((s) => s.status !== 200).length;
     const unanswered = soak.samples.filter((s) => s.status !== 200);
     const failed = unanswered.length;
     const inWindow = (sentAt: number, window: number) => Math.floor(sentAt / 1000 / WINDOW_SECONDS) === window;
@@ -578,7 +616,9 @@ function report(soaks: Soak[]): void {
 ${header}
 |---|${Array.from({ length: windows }, () => '---').join('|')}|---|
 ${rows.join('\n')}
+${baselineRow}
 
+The baseline: bare Koa and @koa/router (bench/servers/bare-koa.ts) in a process of its own on the same machine, sent a start's request ${BASELINE_RATE} times a second by the same pacer through the whole run (${soak.baseline.length} requests, non-200 or failed: ${baselineUnanswered}). It does no work of its own, so its p99 moves only with what the machine runs beside it (the service, its database and broker included) and with the pacer: last / second window **${(baselineRatio * 100).toFixed(0)}%**.
 Requests answered: ${soak.samples.length - failed}, non-200 or failed: ${failed}${failed === 0 ? '' : ` (${byKindAndStatus(unanswered)})`}. Service memory (RSS) per window: ${soak.rssMb.map((m) => m.toFixed(0)).join(', ')} MB.
 Service CPU per request (its user and system time in the window over the requests sent in it) per window: ${cpuPerRequest.join(', ')} ms.
 The machine's cores busy per window (everything on it: the service, its database, the broker, the pacer): ${machineBusy.join(', ')}%.
@@ -592,7 +632,7 @@ ${postgresLines(soak, requestsIn)}Worst last / second window p99: ${(worst * 100
     printSummary({
       benchmark: `soak (${soak.database})`,
       project: `last window p99 ${(worst * 100).toFixed(0)}% of the second`,
-      baseline: 'the second window',
+      baseline: `the second window; bare Koa beside it ${(baselineRatio * 100).toFixed(0)}%`,
       ratio: `${(worst * 100).toFixed(0)}%`,
       target: '≤ 120%',
       verdict: worst <= 1.2 ? 'met' : 'missed',
@@ -606,6 +646,8 @@ keep-alive connections): ${mix}; a deep page starts at a random position in the 
 ${SCRAPE_SECONDS} s, as Prometheus would (its answers are not counted among the requests). Each database in turn for
 ${SECONDS} s (default 600), seeded with enough scheduled campaigns for the starts. Latency is counted in the window the
 request was sent in; the target compares the last window's p99 with the second's (the first holds the warm-up).
+Beside the service, the pacer sends ${BASELINE_RATE} starts a second to bare Koa (the baseline, a process of its own): its p99 per
+window is what the machine and the pacer did to a request that costs nothing, in the same seconds.
 A SQLite commit's fsync holds the service's event loop, so a window's p99 there is read beside the disk's own sync,
 timed by the pacer through the run, and the commits' time (\`sqlite_commit_duration_seconds\`); on PostgreSQL, beside the
 data's size, the server's buffer reads and CPU per request and the maintenance autovacuum would have run; on both, beside how busy the
