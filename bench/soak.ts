@@ -12,7 +12,7 @@ import { LocalKafkaBroker } from '../test/support/local-kafka-broker.js';
 import { ServiceProcess } from '../test/support/service-process.js';
 import { messagesOnTopic } from '../test/support/topic-reader.js';
 import { AutovacuumEmulation, type MaintenanceRun } from './support/autovacuum-emulation.js';
-import { startBareKoa } from './support/bare-koa-process.js';
+import { type BareKoa, startBareKoa } from './support/bare-koa-process.js';
 import { cpuProfileArgs } from './support/cpu-profile.js';
 import { machineCpuTicks, mainThreadWaitingSeconds, processCpuSeconds } from './support/cpu-usage.js';
 import { DiskSyncProbe } from './support/disk-sync-probe.js';
@@ -152,8 +152,6 @@ async function soak(kind: DatabaseKind, brokers: string | undefined): Promise<So
   );
   const token = await mintToken({ secret: SECRET, subject: 'bench', ttlSeconds: SECONDS + 3600 });
   const client = new SoakClient(service.url, token);
-  const bare = await startBareKoa();
-  const bareClient = new SoakClient(bare.url, token);
   const result: Soak = {
     database: kind.name,
     samples: [],
@@ -171,7 +169,11 @@ async function soak(kind: DatabaseKind, brokers: string | undefined): Promise<So
   };
   /** When the traffic began (`performance.now()`). */
   let began: number | undefined;
+  let bare: BareKoa | undefined;
+  let bareClient: SoakClient | undefined;
   try {
+    bare = await startBareKoa();
+    bareClient = new SoakClient(bare.url, token);
     maintenance?.start();
     began = await pace(client, bareClient, result, seeded, service.child.pid!, postgresStats);
     if (brokers !== undefined) result.events = await publishedEvents(client, db, brokers, topic);
@@ -184,8 +186,8 @@ async function soak(kind: DatabaseKind, brokers: string | undefined): Promise<So
         began: (run.began - trafficBegan) / 1000,
       }));
     client.close();
-    bareClient.close();
-    bare.stop();
+    bareClient?.close();
+    bare?.stop();
     await service.stop();
     await db.destroy();
     await database.drop();

@@ -4,11 +4,26 @@ import { fileURLToPath } from 'node:url';
 
 const server = resolve(dirname(fileURLToPath(import.meta.url)), '../servers/bare-koa.js');
 
-/** Koa and @koa/router answering a start's body with no work behind it (bench/servers/bare-koa.ts), in a process of its own. */
-export async function startBareKoa(nodeArgs: readonly string[] = []): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, [...nodeArgs, server]);
-  const url = await new Promise<string>((ok) =>
-    child.stdout.on('data', (d: Buffer) => ok(/"url":"([^"]+)"/.exec(d.toString())![1]!)),
-  );
+export interface BareKoa {
+  url: string;
+  stop(): void;
+}
+
+/**
+ * Koa and @koa/router answering a start's body with no work behind it (bench/servers/bare-koa.ts), in a process of
+ * its own; rejects if that process ends before it listens.
+ */
+export async function startBareKoa(nodeArgs: readonly string[] = []): Promise<BareKoa> {
+  const child = spawn(process.execPath, [...nodeArgs, server], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((listening, failed) => {
+    let printed = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      printed += chunk.toString();
+      const address = /"url":"([^"]+)"/.exec(printed)?.[1];
+      if (address !== undefined) listening(address);
+    });
+    child.once('error', failed);
+    child.once('exit', (code, signal) => failed(new Error(`bare Koa ended before it listened (${signal ?? code})`)));
+  });
   return { url, stop: () => child.kill('SIGTERM') };
 }
