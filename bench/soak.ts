@@ -49,7 +49,7 @@ type Kind = keyof typeof RATES;
 const KINDS = Object.keys(RATES) as Kind[];
 /**
  * Starts a second to bare Koa beside the service (bench/servers/bare-koa.ts), through the same pacer: the baseline,
- * whose p99 moves only with the machine.
+ * whose p99 moves only with what the machine runs beside it and with the pacer.
  */
 const BASELINE_RATE = 50;
 
