@@ -222,41 +222,35 @@ async function pace(
   let nextSeeded = 1;
   let total = seeded;
   const inFlight = new Set<Promise<void>>();
-  const send = (
-    kind: Kind,
-    method: 'GET' | 'POST',
-    path: string,
-    body?: string,
-    after?: (status: number, text: string) => void,
+  /** Sends one request now and records its answer (status 0 when the call failed); `after` sees a 200's body. */
+  const timed = (
+    call: () => Promise<{ status: number; text: string }>,
+    record: (answer: Answer) => void,
+    after?: (text: string) => void,
   ) => {
     const sentAt = performance.now();
-    const done = client
-      .call(method, path, body)
+    const answered = (status: number) => record({ sentAt: sentAt - began, ms: performance.now() - sentAt, status });
+    const done = call()
       .then(({ status, text }) => {
-        soak.samples.push({ kind, sentAt: sentAt - began, ms: performance.now() - sentAt, status });
-        if (status === 200) after?.(status, text);
+        answered(status);
+        if (status === 200) after?.(text);
       })
-      .catch(() => {
-        soak.samples.push({ kind, sentAt: sentAt - began, ms: performance.now() - sentAt, status: 0 });
-      })
+      .catch(() => answered(0))
       .finally(() => inFlight.delete(done));
     inFlight.add(done);
   };
+  const send = (kind: Kind, method: 'GET' | 'POST', path: string, body?: string, after?: (text: string) => void) =>
+    timed(
+      () => client.call(method, path, body),
+      (answer) => soak.samples.push({ kind, ...answer }),
+      after,
+    );
   let baselineSent = 0;
-  const sendToBaseline = () => {
-    const sentAt = performance.now();
-    const answered = (status: number) => {
-      soak.baseline.push({ sentAt: sentAt - began, ms: performance.now() - sentAt, status });
-    };
-    const done = bareClient
-      .call('POST', `/api/v1/campaigns/${++baselineSent}/start`)
-      .then(
-        ({ status }) => answered(status),
-        () => answered(0),
-      )
-      .finally(() => inFlight.delete(done));
-    inFlight.add(done);
-  };
+  const sendToBaseline = () =>
+    timed(
+      () => bareClient.call('POST', `/api/v1/campaigns/${++baselineSent}/start`),
+      (answer) => soak.baseline.push(answer),
+    );
   const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
   const issue: Record<Kind, () => void> = {
     create: () =>
@@ -265,7 +259,7 @@ async function pace(
         'POST',
         '/api/v1/campaigns',
         JSON.stringify({ name: 'Soak', startAt: inDays(1), endAt: inDays(2) }),
-        (_, text) => {
+        (text) => {
           created.push(String(JSON.parse(text).id));
           total++;
         },
@@ -568,9 +562,10 @@ function report(soaks: Soak[]): void {
   const windows = Math.floor(SECONDS / WINDOW_SECONDS);
   const sections: string[] = [];
   for (const soak of soaks) {
+    const inWindow = (sentAt: number, window: number) => Math.floor(sentAt / 1000 / WINDOW_SECONDS) === window;
     const p99Of = (answers: Answer[], window: number) =>
       percentile(
-        answers.filter((s) => Math.floor(s.sentAt / 1000 / WINDOW_SECONDS) === window).map((s) => s.ms),
+        answers.filter((s) => inWindow(s.sentAt, window)).map((s) => s.ms),
         0.99,
       );
     const p99 = (kind: Kind, window: number) =>
@@ -588,7 +583,6 @@ function report(soaks: Soak[]): void {
     const baselineUnanswered = soak.baseline.filter((s) => s.status !== 200).length;
     const unanswered = soak.samples.filter((s) => s.status !== 200);
     const failed = unanswered.length;
-    const inWindow = (sentAt: number, window: number) => Math.floor(sentAt / 1000 / WINDOW_SECONDS) === window;
     const requestsIn = (w: number) => soak.samples.filter((s) => inWindow(s.sentAt, w)).length;
     const cpuPerRequest = Array.from({ length: windows }, (_, w) => {
       const cpu = (soak.cpuSeconds[w] ?? Number.NaN) - (w === 0 ? 0 : (soak.cpuSeconds[w - 1] ?? Number.NaN));
