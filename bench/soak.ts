@@ -21,6 +21,7 @@ import { machineLine, percentile, printSummary, writeSection } from './support/p
 import { type PostgresWindow, PostgresWindowStats } from './support/postgres-window-stats.js';
 import { asInProduction } from './support/production.js';
 import { seedScheduledCampaigns } from './support/seed.js';
+import { seedStoreHistory } from './support/store-history.js';
 
 const SECRET = 'bench-secret-that-is-long-enough-for-hs256-000000';
 const SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 600);
@@ -31,6 +32,12 @@ const DATABASES = (process.env.BENCH_SOAK_DATABASES ?? 'SQLite,PostgreSQL').spli
 const SCRAPE_SECONDS = Number(process.env.BENCH_SOAK_SCRAPE_SECONDS ?? 15);
 /** With a broker (the default) the service's relay publishes as it runs; BENCH_SOAK_KAFKA=off leaves it out. */
 const WITH_BROKER = process.env.BENCH_SOAK_KAFKA !== 'off';
+/**
+ * BENCH_SOAK_HISTORY=n: the store has been running before the traffic: n more campaigns in every status and n events
+ * already published in the outbox (bench/support/store-history.ts). None by default: the soak's store grows from
+ * the seeded campaigns alone, the harder case for a window's p99, since it grows by more of itself.
+ */
+const HISTORY = Number(process.env.BENCH_SOAK_HISTORY ?? 0);
 /** How long the relay gets, after the traffic, to publish what is left before the events are counted. */
 const DRAIN_SECONDS = 120;
 
@@ -133,6 +140,10 @@ async function soak(kind: DatabaseKind, brokers: string | undefined): Promise<So
   await migrateToLatest(db);
   process.stdout.write(`${kind.name}: seeding ${seeded} scheduled campaigns\n`);
   await seedScheduledCampaigns(db, 1, seeded);
+  if (HISTORY > 0) {
+    process.stdout.write(`${kind.name}: seeding a history of ${HISTORY} campaigns and their published events\n`);
+    await seedStoreHistory(db, seeded + 1, HISTORY);
+  }
   const maintenance = kind === POSTGRES ? await AutovacuumEmulation.open(db, SERVICE_TABLES) : undefined;
   await maintenance?.settle();
   const postgresStats = kind === POSTGRES ? new PostgresWindowStats(db) : undefined;
@@ -175,7 +186,7 @@ async function soak(kind: DatabaseKind, brokers: string | undefined): Promise<So
     bare = await startBareKoa();
     bareClient = new SoakClient(bare.url, token);
     maintenance?.start();
-    began = await pace(client, bareClient, result, seeded, service.child.pid!, postgresStats);
+    began = await pace(client, bareClient, result, seeded + HISTORY, service.child.pid!, postgresStats);
     if (brokers !== undefined) result.events = await publishedEvents(client, db, brokers, topic);
   } finally {
     await maintenance?.stop();
@@ -209,7 +220,7 @@ async function pace(
   client: SoakClient,
   bareClient: SoakClient,
   soak: Soak,
-  seeded: number,
+  stored: number,
   pid: number,
   postgresStats?: PostgresWindowStats,
 ): Promise<number> {
@@ -220,7 +231,7 @@ async function pace(
   const started: number[] = [];
   const paused: number[] = [];
   let nextSeeded = 1;
-  let total = seeded;
+  let total = stored;
   const inFlight = new Set<Promise<void>>();
   /** Sends one request now and records its answer (status 0 when the call failed); `after` sees a 200's body. */
   const timed = (
@@ -268,7 +279,7 @@ async function pace(
       const id = nextSeeded++;
       send('start', 'POST', `/api/v1/campaigns/${id}/start`, undefined, () => started.push(id));
     },
-    get: () => send('get', 'GET', `/api/v1/campaigns/${1 + Math.floor(Math.random() * seeded)}`),
+    get: () => send('get', 'GET', `/api/v1/campaigns/${1 + Math.floor(Math.random() * stored)}`),
     'list first page': () => send('list first page', 'GET', '/api/v1/campaigns?start=0&pageSize=10'),
     'list deep page': () =>
       send('list deep page', 'GET', `/api/v1/campaigns?start=${Math.floor(Math.random() * (total - 10))}&pageSize=10`),
@@ -470,6 +481,7 @@ async function publishedEvents(
     await new Promise((resolveWait) => setTimeout(resolveWait, 500));
   }
   const drainSeconds = (performance.now() - began) / 1000;
+  // The history's events were published before the soak, to no topic: only the rows written since count.
   const [row] = await db('outbox').count({ n: '*' });
   const kafka = new kafkajs.Kafka({
     clientId: 'bench-soak',
@@ -477,7 +489,7 @@ async function publishedEvents(
     logLevel: kafkajs.logLevel.NOTHING,
     retry: KAFKAJS_RETRY,
   });
-  return { written: Number(row?.n), onTopic: await messagesOnTopic(kafka, topic), drainSeconds };
+  return { written: Number(row?.n) - HISTORY, onTopic: await messagesOnTopic(kafka, topic), drainSeconds };
 }
 
 function rssMb(pid: number): number {
@@ -640,7 +652,7 @@ ${postgresLines(soak, requestsIn)}Worst last / second window p99: ${(worst * 100
     `\`npm run bench:soak\` (bench/soak.ts): the service as operators run it (\`node dist/src/main.js\`, scheduler off, ${WITH_BROKER ? 'its relay publishing to a local broker, a topic of its own per database' : 'no broker (BENCH_SOAK_KAFKA=off): the events stay in the outbox'}) under mixed traffic from an open-loop pacer (each request leaves at its due time,
 keep-alive connections): ${mix}; a deep page starts at a random position in the whole store; \`/metrics\` is scraped every
 ${SCRAPE_SECONDS} s, as Prometheus would (its answers are not counted among the requests). Each database in turn for
-${SECONDS} s (default 600), seeded with enough scheduled campaigns for the starts. Latency is counted in the window the
+${SECONDS} s (default 600), seeded with enough scheduled campaigns for the starts${HISTORY > 0 ? ` and a history of ${HISTORY.toLocaleString('en')} campaigns in every status, each with its event already published in the outbox (BENCH_SOAK_HISTORY)` : ''}. Latency is counted in the window the
 request was sent in; the target compares the last window's p99 with the second's (the first holds the warm-up).
 Beside the service, the pacer sends ${BASELINE_RATE} starts a second to bare Koa (the baseline, a process of its own): its p99 per
 window is what the machine and the pacer did to a request that costs nothing, in the same seconds.
@@ -649,7 +661,7 @@ timed by the pacer through the run, and the commits' time (\`sqlite_commit_durat
 data's size, the server's buffer reads and CPU per request and the maintenance autovacuum would have run; on both, beside how busy the
 machine's cores were and how long the service's and the pacer's main threads waited for one.
 Shorter: BENCH_SOAK_SECONDS, BENCH_SOAK_WINDOW_SECONDS, BENCH_SOAK_SCALE (multiplies every rate), BENCH_SOAK_DATABASES=SQLite;
-BENCH_SOAK_SCRAPE_SECONDS sets the scrapes' period; BENCH_SOAK_KAFKA=off runs without a broker; BENCH_CPU_PROF_DIR=dir profiles the service. With a broker, the
+BENCH_SOAK_SCRAPE_SECONDS sets the scrapes' period; BENCH_SOAK_KAFKA=off runs without a broker; BENCH_SOAK_HISTORY=n starts from a store that has run (n more campaigns, n published events); BENCH_CPU_PROF_DIR=dir profiles the service. With a broker, the
 bench then gives the relay up to ${DRAIN_SECONDS} s to empty the outbox and compares the events written with the messages on the topic.
 
 ${sections.join('\n\n')}

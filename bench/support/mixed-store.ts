@@ -41,6 +41,33 @@ function startDates(campaigns: number): Array<number | null> {
   });
 }
 
+/**
+ * Such campaigns as Knex rows, ids `first` to `first + count - 1`, the last made a second before `lastCreatedMs`:
+ * the n-th of them (from 1) has the n-th status of the cycle and the n-th start date.
+ */
+export function mixedCampaignRows(first: number, count: number, lastCreatedMs: number) {
+  const starts = startDates(count);
+  return starts.map((start, i) => {
+    const n = i + 1;
+    const name = `Bench ${first + i}`;
+    const created = new Date(lastCreatedMs - (count - n + 1) * 1000);
+    return {
+      id: String(first + i),
+      name,
+      name_folded: foldCase(name),
+      description: null,
+      status: STATUS_CYCLE[n % STATUS_CYCLE.length]!,
+      start_at: start === null ? null : new Date(start),
+      end_at: start === null ? null : new Date(start + 30 * 86_400_000),
+      created_at: created,
+      created_by: 'bench',
+      updated_at: created,
+      updated_by: 'bench',
+      version: 1,
+    };
+  });
+}
+
 /** Fills a migrated SQLite file with `campaigns` such campaigns, ids 1 to `campaigns`, straight through better-sqlite3. */
 export function seedMixedSqlite(filename: string, campaigns: number): void {
   const db = new Database(filename);
