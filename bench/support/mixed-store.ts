@@ -43,16 +43,17 @@ function startDates(campaigns: number): Array<number | null> {
 
 /**
  * Such campaigns as Knex rows, ids `first` to `first + count - 1`, the last made a second before `lastCreatedMs`:
- * the n-th of them (from 1) has the n-th status of the cycle and the n-th start date.
+ * the n-th of them (from 1) has the n-th status of the cycle and the n-th start date. One at a time, since a store
+ * may hold a million.
  */
-export function mixedCampaignRows(first: number, count: number, lastCreatedMs: number) {
+export function* mixedCampaignRows(first: number, count: number, lastCreatedMs: number) {
   const starts = startDates(count);
-  return starts.map((start, i) => {
-    const n = i + 1;
-    const name = `Bench ${first + i}`;
+  for (let n = 1; n <= count; n++) {
+    const start = starts[n - 1]!;
+    const name = `Bench ${first + n - 1}`;
     const created = new Date(lastCreatedMs - (count - n + 1) * 1000);
-    return {
-      id: String(first + i),
+    yield {
+      id: String(first + n - 1),
       name,
       name_folded: foldCase(name),
       description: null,
@@ -65,7 +66,7 @@ export function mixedCampaignRows(first: number, count: number, lastCreatedMs: n
       updated_by: 'bench',
       version: 1,
     };
-  });
+  }
 }
 
 /** Fills a migrated SQLite file with `campaigns` such campaigns, ids 1 to `campaigns`, straight through better-sqlite3. */
@@ -78,22 +79,19 @@ export function seedMixedSqlite(filename: string, campaigns: number): void {
       `INSERT INTO campaigns (id, name, name_folded, status, start_at, end_at, created_at, created_by, updated_at, updated_by, version)
        VALUES (?, ?, ?, ?, ?, ?, ?, 'bench', ?, 'bench', 1)`,
     );
-    const starts = startDates(campaigns);
+    const millis = (date: Date | null) => date?.getTime() ?? null;
     db.transaction(() => {
-      for (let n = 1; n <= campaigns; n++) {
-        const name = `Bench ${n}`;
-        const start = starts[n - 1]!;
-        const created = YEAR_FROM_MS - (campaigns - n) * 1000;
-        const status = STATUS_CYCLE[n % STATUS_CYCLE.length]!;
+      // The last one made a second before the year the start dates fall in.
+      for (const row of mixedCampaignRows(1, campaigns, YEAR_FROM_MS + 1000)) {
         insert.run(
-          n,
-          name,
-          foldCase(name),
-          status,
-          start,
-          start === null ? null : start + 30 * 86_400_000,
-          created,
-          created,
+          Number(row.id),
+          row.name,
+          row.name_folded,
+          row.status,
+          millis(row.start_at),
+          millis(row.end_at),
+          millis(row.created_at),
+          millis(row.updated_at),
         );
       }
     })();

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { outboxRows } from '../../src/adapters/persistence/rows/outbox-rows.js';
 import { TimeOrderedIdGenerator } from '../../src/adapters/system/time-ordered-id-generator.js';
-import { CampaignId, type CampaignStarted, EMPTY_CONTENT } from '../../src/domain/index.js';
+import { startedEvent } from '../../test/mothers/campaign-event-mother.js';
 import { mixedCampaignRows } from './mixed-store.js';
 
 /** Events a second the history was written at: the soak's own rate of events. */
@@ -17,34 +17,24 @@ const ROWS_A_STATEMENT = 200;
 export async function seedStoreHistory(db: Knex, firstId: number, campaigns: number): Promise<void> {
   const now = Date.now();
   const ids = new TimeOrderedIdGenerator();
-  const campaignRows = mixedCampaignRows(firstId, campaigns, now);
+  let written = 0;
+  const publishedStart = (campaign: { id: string; name: string }) => {
+    const occurredAt = new Date(now - ((campaigns - written++) * 1000) / HISTORY_EVENTS_PER_SECOND);
+    const event = startedEvent(ids.newEventId(), campaign.id, occurredAt, {
+      scheduledStartAt: occurredAt,
+      startedBy: 'bench',
+      name: campaign.name,
+    });
+    return { ...outboxRows([event], occurredAt, undefined)[0]!, published_at: new Date(occurredAt.getTime() + 5) };
+  };
   await db.transaction(async (trx) => {
-    for (let i = 0; i < campaignRows.length; i += ROWS_A_STATEMENT)
-      await trx('campaigns').insert(campaignRows.slice(i, i + ROWS_A_STATEMENT));
-  });
-  await db.transaction(async (trx) => {
-    for (let i = 0; i < campaigns; i += ROWS_A_STATEMENT) {
-      const rows = [];
-      for (let n = i; n < Math.min(i + ROWS_A_STATEMENT, campaigns); n++) {
-        const occurredAt = new Date(now - ((campaigns - n) * 1000) / HISTORY_EVENTS_PER_SECOND);
-        const event: CampaignStarted = {
-          type: 'CampaignStarted',
-          eventId: ids.newEventId(),
-          campaignId: CampaignId.parse(String(firstId + n)),
-          occurredAt,
-          scheduledStartAt: occurredAt,
-          trigger: 'manual',
-          startedBy: 'bench',
-          name: `Bench ${firstId + n}`,
-          endAt: null,
-          content: EMPTY_CONTENT,
-        };
-        rows.push({
-          ...outboxRows([event], occurredAt, undefined)[0]!,
-          published_at: new Date(occurredAt.getTime() + 5),
-        });
-      }
-      await trx('outbox').insert(rows);
+    let batch = [];
+    for (const campaign of mixedCampaignRows(firstId, campaigns, now)) {
+      batch.push(campaign);
+      if (batch.length < ROWS_A_STATEMENT && written + batch.length < campaigns) continue;
+      await trx('campaigns').insert(batch);
+      await trx('outbox').insert(batch.map(publishedStart));
+      batch = [];
     }
   });
 }
