@@ -138,7 +138,7 @@ async function relayOn(kind: DatabaseKind, brokers: string): Promise<RelayUnderT
     // The test server runs with autovacuum off; without this every round's reset leaves the whole backlog's
     // old row versions in the outbox index, and the statistics never learn that the backlog exists.
     maintain: async () => {
-      if (kind === POSTGRES) await db.raw('VACUUM ANALYZE outbox');
+      if (kind === POSTGRES) await db.raw('VACUUM ANALYZE outbox, outbox_waiting');
     },
     drain: () => relay.drain(),
     async close() {

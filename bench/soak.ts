@@ -207,7 +207,14 @@ async function soak(kind: DatabaseKind, brokers: string | undefined): Promise<So
 }
 
 /** The service's tables, each of which autovacuum would visit. */
-const SERVICE_TABLES = ['campaigns', 'campaign_buckets', 'campaign_bucket_groups', 'outbox', 'idempotency_keys'];
+const SERVICE_TABLES = [
+  'campaigns',
+  'campaign_buckets',
+  'campaign_bucket_groups',
+  'outbox',
+  'outbox_waiting',
+  'idempotency_keys',
+];
 
 /** How the soak maintains PostgreSQL, in the words its section prints. */
 function maintenanceDescription(emulation: AutovacuumEmulation): string {

@@ -90,7 +90,7 @@ for (const kind of DATABASE_KINDS) {
            SELECT 'h-' || n, 'Campaign', 1 + n % 50, 'CampaignPaused', '{}', now(), now(), CASE WHEN n <= 20000 THEN now() END
            FROM generate_series(1, 40000) AS n`,
         );
-        await db.raw('VACUUM ANALYZE outbox');
+        await db.raw('VACUUM ANALYZE outbox, outbox_waiting');
         const backlog = new KnexOutboxBacklog(db, 1_000);
         const { blocks } = await blocksTouchedBy(db, () => backlog.backlog());
         // Counting the 20,000 waiting rows and the oldest of their creation times: about 580 blocks. Now: about 15.

@@ -65,9 +65,12 @@ describe('Every read of the waiting outbox rows (PostgreSQL)', function () {
     if (outbox.analyzed === 'while the history was waiting') await db.raw('ANALYZE outbox');
     await db('outbox').update({ published_at: db.fn.now() });
     if (outbox.analyzed === 'after the history was published') await db.raw('ANALYZE outbox');
+    // The table of waiting rows held the history while it waited: autovacuum takes it within a naptime of the
+    // history's publishing (a fifth of its rows dead), before the next events come, and gives its pages back.
+    await db.raw('VACUUM outbox_waiting');
     await insert('w-', outbox.waiting, outbox.campaigns);
     if (outbox.analyzed === 'once every row was there') await db.raw('ANALYZE outbox');
-    await db.raw('VACUUM outbox');
+    await db.raw('VACUUM outbox, outbox_waiting');
   }
 
   async function blocksOfEveryRead(batchSize: number): Promise<Reads> {
@@ -79,15 +82,20 @@ describe('Every read of the waiting outbox rows (PostgreSQL)', function () {
       blocks: (await blocksTouchedBy(db, work)).blocks,
       descents,
     });
+    // A page and a check look each waiting row up in the outbox by its sequence.
+    const waiting = await pending.next(500);
+    const readPast = await pending.next(500, batch[0]!.sequence);
     return {
-      'the relay reading a page': await read(1, () => pending.next(500)),
-      'the relay reading on past a sequence': await read(1, () => pending.next(500, batch[0]!.sequence)),
+      'the relay reading a page': await read(1 + waiting.length, () => pending.next(500)),
+      'the relay reading on past a sequence': await read(1 + readPast.length, () =>
+        pending.next(500, batch[0]!.sequence),
+      ),
       'the relay checking a batch for an event left out': await read(
-        new Set(checked.map((event) => event.aggregateId)).size,
+        new Set(checked.map((event) => event.aggregateId)).size + checked.length + 1,
         () => pending.leftBehind(checked),
       ),
       'the relay checking a batch is still unpublished': await read(batch.length, () => pending.stillWaiting(batch)),
-      'a scrape reading the backlog': await read(3, () => backlog.backlog()),
+      'a scrape reading the backlog': await read(4, () => backlog.backlog()),
     };
   }
 

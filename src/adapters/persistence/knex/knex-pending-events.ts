@@ -6,7 +6,10 @@ import { toDate } from '../rows/database-values.js';
 import { traceContextFromColumn } from '../rows/outbox-rows.js';
 import { markPublishedWithoutSync } from '../sqlite/unsynced-mark.js';
 import { compiledRead } from './compiled-read.js';
-import { sequenceAsText, unpublishedInSequenceOrder } from './unpublished-rows.js';
+import { outboxRowsOf, unpublishedInSequenceOrder, waitingInSequenceOrder } from './unpublished-rows.js';
+
+const PAGE_COLUMNS = `CAST(sequence AS TEXT) AS sequence_text, event_id, event_type,
+  CAST(aggregate_id AS TEXT) AS aggregate_id_text, occurred_at, payload, trace_context`;
 
 interface OutboxRow {
   sequence_text: string;
@@ -35,27 +38,22 @@ export class KnexPendingEvents implements PendingEvents {
   constructor(private readonly db: Knex) {
     this.onPostgres = db.client.config.client === 'pg';
     this.pageFromOldest = compiledRead(db, ['limit'], ({ limit }) => this.page(limit));
-    this.pageAfter = compiledRead(db, ['limit', 'after'], ({ limit, after }) =>
-      this.page(limit).where('sequence', '>', after),
-    );
+    this.pageAfter = compiledRead(db, ['limit', 'after'], ({ limit, after }) => this.page(limit, after));
   }
 
   /**
-   * Up to `limit` unpublished events, lowest sequence first. Sequences and ids are read as text (the SQLite driver
-   * would round an INTEGER above 2^53), under other names than the columns: ORDER BY and WHERE must see the numbers.
+   * Up to `limit` unpublished events, lowest sequence first, after the sequence `after` when given. Sequences and ids
+   * are read as text (the SQLite driver would round an INTEGER above 2^53), under other names than the columns: ORDER
+   * BY and WHERE must see the numbers. PostgreSQL finds the sequences in `outbox_waiting` (migration 017).
    */
-  private page(limit: number): Knex.QueryBuilder {
-    return unpublishedInSequenceOrder(this.db)
-      .select(
-        sequenceAsText(this.db),
-        'event_id',
-        'event_type',
-        this.db.raw('CAST(aggregate_id AS TEXT) AS aggregate_id_text'),
-        'occurred_at',
-        'payload',
-        'trace_context',
-      )
-      .limit(limit);
+  private page(limit: number, after?: number): Knex.QueryBuilder {
+    if (this.onPostgres) {
+      const waiting = waitingInSequenceOrder(this.db).select('sequence').limit(limit);
+      if (after !== undefined) waiting.where('sequence', '>', after);
+      return outboxRowsOf(this.db, waiting, PAGE_COLUMNS);
+    }
+    const page = unpublishedInSequenceOrder(this.db).select(this.db.raw(PAGE_COLUMNS)).limit(limit);
+    return after === undefined ? page : page.where('sequence', '>', after);
   }
 
   async next(limit: number, after?: bigint): Promise<PendingEvent[]> {
@@ -69,21 +67,20 @@ export class KnexPendingEvents implements PendingEvents {
   async leftBehind(batch: readonly PendingEvent[]): Promise<boolean> {
     if (!this.onPostgres || batch.length === 0) return false;
     const aggregates = [...new Set(batch.map((event) => event.aggregateId))];
-    const [row] = await this.db('outbox')
-      .count({ n: '*' })
-      .whereNull('published_at')
+    const waiting = this.db('outbox_waiting')
+      .select('sequence')
+      // One array rather than a parameter per campaign: a statement of hundreds of parameters costs more to send and plan.
+      .whereRaw('aggregate_id = ANY(?::bigint[])', [aggregates])
+      .where('sequence', '<=', batch[batch.length - 1]!.sequence.toString());
+    const [row] = await this.db
+      .from(outboxRowsOf(this.db, waiting, 'event_id').as('behind'))
       // By event id, not by count: a position of the batch may hold another event since it was read (a database
       // restored under the relay hands positions out again), which belongs before the batch's later events.
       .whereNotIn(
         'event_id',
         batch.map((event) => event.eventId),
       )
-      // One array rather than a parameter per campaign: a statement of hundreds of parameters costs more to send and plan.
-      .whereRaw('aggregate_id = ANY(?::bigint[])', [aggregates])
-      // Implied, and said so that no plan walks the campaigns' published history (through the index of their
-      // whole history, which PostgreSQL may prefer when its statistics are stale): nothing before it waits.
-      .where('sequence', '>=', unpublishedInSequenceOrder(this.db).select('sequence').limit(1))
-      .where('sequence', '<=', batch[batch.length - 1]!.sequence.toString());
+      .count({ n: '*' });
     return Number(row?.n) > 0;
   }
 

@@ -24,3 +24,31 @@ export function unpublishedInSequenceOrder(db: Knex, direction: 'asc' | 'desc' =
 export function sequenceAsText(db: Knex): Knex.Raw {
   return db.raw('CAST(sequence AS TEXT) AS sequence_text');
 }
+
+/**
+ * The sequences of the waiting rows in sequence order, in a column `sequence`: on PostgreSQL from `outbox_waiting`
+ * (migration 017), which the outbox's marks leave no old entries in for longer than autovacuum's naptime; on SQLite
+ * from the outbox itself.
+ */
+export function waitingInSequenceOrder(db: Knex, direction: 'asc' | 'desc' = 'asc'): Knex.QueryBuilder {
+  if (db.client.config.client !== 'pg') return unpublishedInSequenceOrder(db, direction);
+  return db('outbox_waiting').orderBy('sequence', direction);
+}
+
+/**
+ * PostgreSQL: the outbox row of each of `waiting`'s sequences (lowest first), still unpublished, with `columns` and `published_at`: one
+ * look-up by primary key each. `OFFSET 0` keeps the planner from joining otherwise (a merge join walks the outbox's
+ * primary key from its first row, through the whole published history), and the look-up names no condition on
+ * `published_at`, which would let it search a partial index of waiting rows whole for each sequence instead.
+ */
+export function outboxRowsOf(db: Knex, waiting: Knex.QueryBuilder, columns: string): Knex.QueryBuilder {
+  return db
+    .select('waiting_row.*')
+    .from(waiting.as('waiting'))
+    .joinRaw(
+      `CROSS JOIN LATERAL (SELECT ${columns}, published_at FROM outbox
+        WHERE outbox.sequence = waiting.sequence OFFSET 0) AS waiting_row`,
+    )
+    .whereNull('waiting_row.published_at')
+    .orderBy('waiting.sequence');
+}

@@ -15,6 +15,7 @@ import { nextStartOrder } from './013-next-start-order.js';
 import { emptyCountsDropped } from './014-empty-counts-dropped.js';
 import { statusLeadingOrders } from './015-status-leading-orders.js';
 import { statusNextStartOrder } from './016-status-next-start-order.js';
+import { outboxWaiting } from './017-outbox-waiting.js';
 import { whileHoldingMigrationLock } from './migration-lock.js';
 import { ensureNamedSchema } from './named-schema.js';
 import { refuseNewerSchema } from './newer-schema.js';
@@ -36,6 +37,7 @@ const MIGRATIONS: ReadonlyArray<[name: string, migration: Knex.Migration]> = [
   ['014-empty-counts-dropped', emptyCountsDropped],
   ['015-status-leading-orders', statusLeadingOrders],
   ['016-status-next-start-order', statusNextStartOrder],
+  ['017-outbox-waiting', outboxWaiting],
 ];
 
 /** Migrations compiled into the service, so they run the same from `dist/` on SQLite and PostgreSQL. */
