@@ -25,7 +25,10 @@ interface Setup {
   instances: number;
 }
 
-/** Another build's `dist/src/main.js` (e.g. the previous commit's), run beside this one on the same database. */
+/**
+ * Another build's `dist/src/main.js` (e.g. the previous commit's), run beside this one on a PostgreSQL schema of its
+ * own, seeded the same: a build refuses a schema that a newer build migrated, so it migrates its own.
+ */
 const BASELINE_MAIN = process.env.BENCH_POSTGRES_BASELINE_MAIN;
 /** The service's PostgreSQL connections carry this name, so their server processes can be told from others'. */
 const APPLICATION_NAME = 'campaign-bench';
@@ -61,7 +64,11 @@ interface Run {
  * No broker: events stay in the outbox, as in the HTTP start benchmark, so the figures are the start path's.
  */
 async function main(): Promise<void> {
-  const databases = { sqlite: await seeded(SQLITE.create()), postgres: await seeded(POSTGRES.create()) };
+  const databases = {
+    sqlite: await seeded(SQLITE.create()),
+    postgres: await seeded(POSTGRES.create()),
+    baseline: BASELINE_MAIN ? await POSTGRES.create() : undefined,
+  };
   // KAFKA_BROKERS empty: no relay, even when `npm run bench` started a broker for the other benchmarks.
   const env = (database: TestDatabase) =>
     asInProduction({
@@ -80,8 +87,12 @@ async function main(): Promise<void> {
       await ServiceProcess.start(env(databases.postgres), 20_000, POSTGRES_NODE_ARGS),
       await ServiceProcess.start(env(databases.postgres), 20_000, POSTGRES_NODE_ARGS),
     ],
-    baseline: BASELINE_MAIN ? [await ServiceProcess.start(env(databases.postgres), 20_000, [], BASELINE_MAIN)] : [],
+    baseline: databases.baseline
+      ? [await ServiceProcess.start(env(databases.baseline), 20_000, [], BASELINE_MAIN)]
+      : [],
   };
+  // Migrated by the baseline build as it started.
+  if (databases.baseline) await seededAsMigrated(databases.baseline);
   const admin = openTestDatabase(databases.postgres);
   let backends: number[] = [];
   const refreshBackends = async () => {
@@ -91,15 +102,15 @@ async function main(): Promise<void> {
   const headers = {
     authorization: `Bearer ${await mintToken({ secret: SECRET, subject: 'bench', ttlSeconds: 3600 })}`,
   };
-  const nextId = { sqlite: 1, postgres: 1 };
-  const seededTo = { sqlite: CAMPAIGNS, postgres: CAMPAIGNS };
-  const idsOf = (database: Setup['database']) => (database === 'sqlite' ? 'sqlite' : 'postgres');
+  const nextId = { sqlite: 1, postgres: 1, baseline: 1 };
+  const seededTo = { sqlite: CAMPAIGNS, postgres: CAMPAIGNS, baseline: CAMPAIGNS };
+  const idsOf = (database: Setup['database']) => database;
   /** Seeds more campaigns when fewer than a run's worth at the fastest rate are left (outside the measured run). */
   const topUp = async (database: Setup['database']) => {
     const ids = idsOf(database);
     const wanted = nextId[ids] + DURATION_SECONDS * FASTEST_STARTS_PER_SECOND;
     if (seededTo[ids] >= wanted) return;
-    const db = openTestDatabase(databases[ids]);
+    const db = openTestDatabase(databases[ids]!);
     try {
       await seedScheduledCampaigns(db, seededTo[ids] + 1, wanted - seededTo[ids]);
     } finally {
@@ -149,7 +160,7 @@ async function main(): Promise<void> {
     await Promise.all(
       [...instances.sqlite, ...instances.postgres, ...instances.baseline].map((instance) => instance.stop()),
     );
-    await Promise.all([databases.sqlite.drop(), databases.postgres.drop()]);
+    await Promise.all([databases.sqlite.drop(), databases.postgres.drop(), databases.baseline?.drop()]);
   }
   report(runs);
 }
@@ -159,6 +170,15 @@ async function seeded(creating: Promise<TestDatabase>): Promise<TestDatabase> {
   const db = openTestDatabase(database);
   try {
     await migrateToLatest(db);
+  } finally {
+    await db.destroy();
+  }
+  return seededAsMigrated(database);
+}
+
+async function seededAsMigrated(database: TestDatabase): Promise<TestDatabase> {
+  const db = openTestDatabase(database);
+  try {
     process.stdout.write(`seeding ${CAMPAIGNS} campaigns (${database.env.DATABASE_URL!.split(':')[0]})\n`);
     await seedScheduledCampaigns(db, 1, CAMPAIGNS);
   } finally {
@@ -191,7 +211,7 @@ function report(runs: Map<string, Run[]>): void {
   ];
   const cpuPerStart = (label: string) => m(label, (r) => r.cpuMsPerStart) + m(label, (r) => r.postgresCpuMsPerStart);
   const againstBaseline = baseline
-    ? `\nAgainst the baseline build (BENCH_POSTGRES_BASELINE_MAIN, the same database, in turn in the same run): starts/s ` +
+    ? `\nAgainst the baseline build (BENCH_POSTGRES_BASELINE_MAIN, a schema of its own seeded the same, in turn in the same run): starts/s ` +
       `**${((rps(one) / rps(baseline)) * 100).toFixed(0)}%**, CPU per start (service and PostgreSQL together) ` +
       `${cpuPerStart(one).toFixed(2)} ms against ${cpuPerStart(baseline).toFixed(2)} ms: **${((cpuPerStart(one) / cpuPerStart(baseline)) * 100).toFixed(0)}%**.`
     : '';
@@ -216,7 +236,7 @@ in its own process, every request starts a different pre-created scheduled campa
 instances, p50 and p99 are the worse of the two. CPU per start is the CPU time (user and system) of the service
 processes, and of the PostgreSQL server processes serving their connections (found by the connections' application_name), divided by the starts answered; "machine busy" counts every core.
 Shorter: BENCH_ROUNDS, BENCH_DURATION_SECONDS, BENCH_CAMPAIGNS; BENCH_POSTGRES_BASELINE_MAIN=<another build's
-dist/src/main.js> runs that build as one more setup, BENCH_CPU_PROF_DIR=dir profiles this build's PostgreSQL instances.
+dist/src/main.js> runs that build as one more setup (on a schema of its own, seeded the same), BENCH_CPU_PROF_DIR=dir profiles this build's PostgreSQL instances.
 
 ${table}
 
