@@ -36,10 +36,10 @@ export function waitingInSequenceOrder(db: Knex, direction: 'asc' | 'desc' = 'as
 }
 
 /**
- * PostgreSQL: the outbox row of each of `waiting`'s sequences (lowest first), still unpublished, with `columns` and `published_at`: one
- * look-up by primary key each. `OFFSET 0` keeps the planner from joining otherwise (a merge join walks the outbox's
- * primary key from its first row, through the whole published history), and the look-up names no condition on
- * `published_at`, which would let it search a partial index of waiting rows whole for each sequence instead.
+ * PostgreSQL: the outbox row of each of `waiting`'s sequences (lowest first), still unpublished, with `columns` and
+ * `published_at`: one look-up by primary key each. `OFFSET 0` keeps the planner from joining otherwise (a merge join
+ * walks the outbox's primary key from its first row, through the whole published history), and the look-up names no
+ * condition on `published_at`, which would let it search a partial index of waiting rows whole for each sequence.
  */
 export function outboxRowsOf(db: Knex, waiting: Knex.QueryBuilder, columns: string): Knex.QueryBuilder {
   return db
