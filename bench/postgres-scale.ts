@@ -104,19 +104,17 @@ async function main(): Promise<void> {
   };
   const nextId = { sqlite: 1, postgres: 1, baseline: 1 };
   const seededTo = { sqlite: CAMPAIGNS, postgres: CAMPAIGNS, baseline: CAMPAIGNS };
-  const idsOf = (database: Setup['database']) => database;
   /** Seeds more campaigns when fewer than a run's worth at the fastest rate are left (outside the measured run). */
   const topUp = async (database: Setup['database']) => {
-    const ids = idsOf(database);
-    const wanted = nextId[ids] + DURATION_SECONDS * FASTEST_STARTS_PER_SECOND;
-    if (seededTo[ids] >= wanted) return;
-    const db = openTestDatabase(databases[ids]!);
+    const wanted = nextId[database] + DURATION_SECONDS * FASTEST_STARTS_PER_SECOND;
+    if (seededTo[database] >= wanted) return;
+    const db = openTestDatabase(databases[database]!);
     try {
-      await seedScheduledCampaigns(db, seededTo[ids] + 1, wanted - seededTo[ids]);
+      await seedScheduledCampaigns(db, seededTo[database] + 1, wanted - seededTo[database]);
     } finally {
       await db.destroy();
     }
-    seededTo[ids] = wanted;
+    seededTo[database] = wanted;
   };
   const runs = new Map<string, Run[]>(SETUPS.map((setup) => [setup.label, []]));
   try {
@@ -136,7 +134,7 @@ async function main(): Promise<void> {
                   connections: CONNECTIONS / targets.length,
                   durationSeconds: DURATION_SECONDS,
                   headers,
-                  pathOf: () => `/api/v1/campaigns/${nextId[idsOf(setup.database)]++}/start`,
+                  pathOf: () => `/api/v1/campaigns/${nextId[setup.database]++}/start`,
                 }),
               ),
             );
@@ -144,7 +142,7 @@ async function main(): Promise<void> {
             return results;
           },
         );
-        if (nextId[idsOf(setup.database)] > seededTo[idsOf(setup.database)])
+        if (nextId[setup.database] > seededTo[setup.database])
           throw new Error(`ran out of seeded campaigns: more than ${FASTEST_STARTS_PER_SECOND} starts/s`);
         const run = combined(measured.result, measured.seconds, measured.machineBusy);
         runs.get(setup.label)!.push(run);
