@@ -6,9 +6,14 @@ import { toDate } from '../rows/database-values.js';
 import { traceContextFromColumn } from '../rows/outbox-rows.js';
 import { markPublishedWithoutSync } from '../sqlite/unsynced-mark.js';
 import { compiledRead } from './compiled-read.js';
-import { outboxRowsOf, unpublishedInSequenceOrder, waitingInSequenceOrder } from './unpublished-rows.js';
+import {
+  outboxRowsOf,
+  SEQUENCE_AS_TEXT,
+  unpublishedInSequenceOrder,
+  waitingInSequenceOrder,
+} from './unpublished-rows.js';
 
-const PAGE_COLUMNS = `CAST(sequence AS TEXT) AS sequence_text, event_id, event_type,
+const PAGE_COLUMNS = `${SEQUENCE_AS_TEXT}, event_id, event_type,
   CAST(aggregate_id AS TEXT) AS aggregate_id_text, occurred_at, payload, trace_context`;
 
 interface OutboxRow {
@@ -50,7 +55,7 @@ export class KnexPendingEvents implements PendingEvents {
     if (this.onPostgres) {
       const waiting = waitingInSequenceOrder(this.db).select('sequence').limit(limit);
       if (after !== undefined) waiting.where('sequence', '>', after);
-      return outboxRowsOf(this.db, waiting, PAGE_COLUMNS);
+      return outboxRowsOf(this.db, waiting, PAGE_COLUMNS).orderBy('waiting.sequence');
     }
     const page = unpublishedInSequenceOrder(this.db).select(this.db.raw(PAGE_COLUMNS)).limit(limit);
     return after === undefined ? page : page.where('sequence', '>', after);

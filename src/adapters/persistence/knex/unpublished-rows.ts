@@ -21,8 +21,11 @@ export function unpublishedInSequenceOrder(db: Knex, direction: 'asc' | 'desc' =
  * The sequence as text, which the SQLite driver does not round above 2^53, named `sequence_text`: under another
  * name than the column, so ORDER BY and WHERE still see the number.
  */
+export const SEQUENCE_AS_TEXT = 'CAST(sequence AS TEXT) AS sequence_text';
+
+/** SEQUENCE_AS_TEXT for a Knex query. */
 export function sequenceAsText(db: Knex): Knex.Raw {
-  return db.raw('CAST(sequence AS TEXT) AS sequence_text');
+  return db.raw(SEQUENCE_AS_TEXT);
 }
 
 /**
@@ -36,7 +39,7 @@ export function waitingInSequenceOrder(db: Knex, direction: 'asc' | 'desc' = 'as
 }
 
 /**
- * PostgreSQL: the outbox row of each of `waiting`'s sequences (lowest first), still unpublished, with `columns` and
+ * PostgreSQL: the outbox row of each of `waiting`'s sequences (in no order), still unpublished, with `columns` and
  * `published_at`: one look-up by primary key each. `OFFSET 0` keeps the planner from joining otherwise (a merge join
  * walks the outbox's primary key from its first row, through the whole published history), and the look-up names no
  * condition on `published_at`, which would let it search a partial index of waiting rows whole for each sequence.
@@ -49,6 +52,5 @@ export function outboxRowsOf(db: Knex, waiting: Knex.QueryBuilder, columns: stri
       `CROSS JOIN LATERAL (SELECT ${columns}, published_at FROM outbox
         WHERE outbox.sequence = waiting.sequence OFFSET 0) AS waiting_row`,
     )
-    .whereNull('waiting_row.published_at')
-    .orderBy('waiting.sequence');
+    .whereNull('waiting_row.published_at');
 }
