@@ -4,6 +4,7 @@ import { KnexOutboxBacklog } from '../../../src/adapters/persistence/knex/knex-o
 import { KnexPendingEvents } from '../../../src/adapters/persistence/knex/knex-pending-events.js';
 import { POSTGRES, useMigratedDatabase } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
+import { insertOutboxSeries } from '../../support/outbox-series.js';
 import { blocksTouchedBy } from '../../support/postgres-blocks.js';
 import { propertyParameters, propertyTimeoutMs } from '../../support/property-runs.js';
 
@@ -49,11 +50,7 @@ describe('Every read of the waiting outbox rows (PostgreSQL)', function () {
   });
 
   const insert = (prefix: string, rows: number, campaigns: number) =>
-    db.raw(
-      `INSERT INTO outbox (event_id, aggregate_type, aggregate_id, event_type, payload, occurred_at, created_at)
-       SELECT ? || n, 'Campaign', 1 + n % ?, 'CampaignPaused', '{}', now(), now() FROM generate_series(1, ?) AS n`,
-      [prefix, campaigns, rows],
-    );
+    insertOutboxSeries(db, { prefix, rows, campaigns });
 
   /** As on a table autovacuum has not analyzed yet (TRUNCATE keeps what an earlier ANALYZE found). */
   const forgetStatistics = () => db.raw(`DELETE FROM pg_statistic WHERE starelid = 'outbox'::regclass`);

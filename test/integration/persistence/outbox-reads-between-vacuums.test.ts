@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { KnexPendingEvents } from '../../../src/adapters/persistence/knex/knex-pending-events.js';
 import { POSTGRES, useMigratedDatabase } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
+import { insertOutboxSeries } from '../../support/outbox-series.js';
 import { blocksTouchedBy } from '../../support/postgres-blocks.js';
 import { propertyParameters, propertyTimeoutMs } from '../../support/property-runs.js';
 
@@ -31,12 +32,7 @@ describe("The relay's page between two vacuums (PostgreSQL)", function () {
   });
 
   const insert = (prefix: string, rows: number, campaigns: number, published: boolean) =>
-    db.raw(
-      `INSERT INTO outbox (event_id, aggregate_type, aggregate_id, event_type, payload, occurred_at, created_at, published_at)
-       SELECT ? || n, 'Campaign', 1 + n % ?, 'CampaignPaused', '{}', now(), now(), ${published ? 'now()' : 'NULL'}
-       FROM generate_series(1, ?) AS n`,
-      [prefix, campaigns, rows],
-    );
+    insertOutboxSeries(db, { prefix, rows, campaigns, published });
 
   async function relayRounds(run: Run, pending: KnexPendingEvents): Promise<number> {
     let marks = 0;

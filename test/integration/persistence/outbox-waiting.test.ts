@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { migrationSource } from '../../../src/adapters/persistence/migrations/index.js';
 import { openTestDatabase, POSTGRES, type TestDatabase } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
+import { insertOutboxSeries } from '../../support/outbox-series.js';
 import { propertyParameters, propertyTimeoutMs } from '../../support/property-runs.js';
 
 const WAITING_MIGRATION = '017-outbox-waiting';
@@ -40,16 +41,8 @@ describe('The waiting outbox rows kept by triggers (PostgreSQL)', function () {
   });
 
   let written = 0;
-  async function insert(rows: number, campaign: number, published: boolean): Promise<void> {
-    const first = written;
-    written += rows;
-    await db.raw(
-      `INSERT INTO outbox (event_id, aggregate_type, aggregate_id, event_type, payload, occurred_at, created_at, published_at)
-       SELECT 'e-' || (? + n), 'Campaign', ?, 'CampaignPaused', '{}', now(), now(), ${published ? 'now()' : 'NULL'}
-       FROM generate_series(1, ?) AS n`,
-      [first, campaign, rows],
-    );
-  }
+  const insert = (rows: number, campaign: number, published: boolean) =>
+    insertOutboxSeries(db, { prefix: `e-${written++}-`, rows, firstCampaign: campaign, published });
 
   const unpublished = async () =>
     (await db.raw('SELECT sequence, aggregate_id FROM outbox WHERE published_at IS NULL ORDER BY sequence')).rows;
