@@ -554,6 +554,7 @@ function postgresLines(soak: Soak, requestsIn: (window: number) => number): stri
   const cpu = windows.map((w, index) => ((w.cpuSeconds * 1000) / requestsIn(index)).toFixed(3)).join(', ');
   const sizes = windows.map((w) => w.sizeMb.toFixed(0)).join(', ');
   const reads = windows.map((w) => `${w.blocksRead}/${w.blocksHit}`).join(', ');
+  const marks = windows.map((w) => `${w.outboxUpdatesInPlace}/${w.outboxUpdates}`).join(', ');
   const runs = soak.maintenanceRuns
     .map((run) => {
       const work = run.vacuum ? (run.analyze ? 'VACUUM (ANALYZE)' : 'VACUUM') : 'ANALYZE';
@@ -562,6 +563,7 @@ function postgresLines(soak: Soak, requestsIn: (window: number) => number): stri
     .join(', ');
   return `The service's tables and indexes at the end of each window: ${sizes} MB (the server's \`shared_buffers\`: ${sharedBuffers}).
 PostgreSQL's blocks read from outside its shared buffers / found in them, per window: ${reads}.
+The outbox's updates (the relay's marks) made in place, as HOT updates, / in all, per window: ${marks}.
 PostgreSQL's CPU per request (the user and system time of the server's processes, VACUUM's included, in the window over the requests sent in it) per window: ${cpu} ms.
 What autovacuum would have run, as the bench ran it, when each began in the traffic (how long it took): ${runs || 'nothing'}.
 `;

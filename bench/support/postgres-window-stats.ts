@@ -11,9 +11,23 @@ export interface PostgresWindow {
   sizeMb: number;
   /** CPU seconds (user and system) of the server's processes in the window: its backends, VACUUM and its own. */
   cpuSeconds: number;
+  /** The outbox's updates (the relay's marks) in the window, and how many of them were in place (HOT). */
+  outboxUpdates: number;
+  outboxUpdatesInPlace: number;
 }
 
-const COUNTERS = 'SELECT blks_read, blks_hit FROM pg_stat_database WHERE datname = current_database()';
+interface Counters {
+  read: number;
+  hit: number;
+  cpu: number;
+  updates: number;
+  inPlace: number;
+}
+
+const COUNTERS = `SELECT blks_read, blks_hit,
+    (SELECT n_tup_upd FROM pg_stat_user_tables WHERE schemaname = current_schema() AND relname = 'outbox') AS updates,
+    (SELECT n_tup_hot_upd FROM pg_stat_user_tables WHERE schemaname = current_schema() AND relname = 'outbox') AS in_place
+  FROM pg_stat_database WHERE datname = current_database()`;
 const SCHEMA_SIZE = `SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) AS bytes
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname = current_schema() AND c.relkind = 'r'`;
@@ -24,7 +38,7 @@ const SCHEMA_SIZE = `SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) AS b
  * CPU the whole server's (the bench's schema is the only one at work during a soak).
  */
 export class PostgresWindowStats {
-  private last: { read: number; hit: number; cpu: number } | undefined;
+  private last: Counters | undefined;
 
   constructor(private readonly db: Knex) {}
 
@@ -49,12 +63,23 @@ export class PostgresWindowStats {
       blocksHit: now.hit - before.hit,
       sizeMb: Number(size.bytes) / 2 ** 20,
       cpuSeconds: now.cpu - before.cpu,
+      outboxUpdates: now.updates - before.updates,
+      outboxUpdatesInPlace: now.inPlace - before.inPlace,
     };
   }
 
-  private async counters(): Promise<{ read: number; hit: number; cpu: number }> {
+  private async counters(): Promise<Counters> {
     const cpu = namedProcessesCpuSeconds('postgres');
-    const row = (await this.db.raw(COUNTERS)).rows[0] as { blks_read: string; blks_hit: string };
-    return { read: Number(row.blks_read), hit: Number(row.blks_hit), cpu };
+    const row = (await this.db.raw(COUNTERS)).rows[0] as Record<
+      'blks_read' | 'blks_hit' | 'updates' | 'in_place',
+      string
+    >;
+    return {
+      read: Number(row.blks_read),
+      hit: Number(row.blks_hit),
+      cpu,
+      updates: Number(row.updates ?? 0),
+      inPlace: Number(row.in_place ?? 0),
+    };
   }
 }
