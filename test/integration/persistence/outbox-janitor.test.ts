@@ -1,12 +1,24 @@
+import fc from 'fast-check';
 import type { Knex } from 'knex';
 import { KnexOutboxJanitor } from '../../../src/adapters/persistence/knex/knex-outbox-janitor.js';
 import { DATABASE_KINDS, useMigratedDatabase } from '../../support/databases.js';
 import { expect } from '../../support/expect.js';
+import { propertyParameters, propertyTimeoutMs } from '../../support/property-runs.js';
 
 const HOUR = 3_600_000;
 const NOW = new Date('2030-06-01T12:00:00.000Z');
 const RETENTION_MS = 168 * HOUR;
 const ago = (ms: number) => new Date(NOW.getTime() - ms);
+
+/** An age around the retention, its boundary and the milliseconds either side of it more often than by chance. */
+const anAge = fc.oneof(
+  fc.integer({ min: 0, max: 2 * RETENTION_MS }),
+  fc.constantFrom(RETENTION_MS - 1, RETENTION_MS, RETENTION_MS + 1),
+);
+/** A row written `age` ago and published then or since, or not at all. */
+const aRow = fc
+  .record({ age: anAge, published: fc.option(anAge, { nil: null }) })
+  .map(({ age, published }) => ({ age, publishedAge: published === null ? null : Math.min(published, age) }));
 
 for (const kind of DATABASE_KINDS) {
   describe(`Pruning the published outbox history (${kind.name})`, () => {
@@ -66,6 +78,26 @@ for (const kind of DATABASE_KINDS) {
       const result = await new KnexOutboxJanitor(db, RETENTION_MS, { batchSize: 2, pauseMs: 0 }).prune(NOW);
       expect(result).to.include({ deleted: 5, statements: 3 });
       expect(await remaining()).to.deep.equal(['unpublished']);
+    });
+
+    it('deletes exactly the rows published longer ago than the retention, whatever the rows and batch size', async function () {
+      this.timeout(propertyTimeoutMs(60_000));
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(aRow, { maxLength: 12 }),
+          fc.integer({ min: 1, max: 5 }),
+          async (drawn, batchSize) => {
+            await db('outbox').delete();
+            for (const [n, drawnRow] of drawn.entries()) await row(`row-${n}`, drawnRow.age, drawnRow.publishedAge);
+            await new KnexOutboxJanitor(db, RETENTION_MS, { batchSize, pauseMs: 0 }).prune(NOW);
+            const kept = drawn.flatMap(({ publishedAge }, n) =>
+              publishedAge !== null && publishedAge > RETENTION_MS ? [] : [`row-${n}`],
+            );
+            expect(await remaining()).to.deep.equal(kept);
+          },
+        ),
+        propertyParameters(25),
+      );
     });
 
     it('stops between two statements when asked to, leaving the rest for the next pass', async () => {

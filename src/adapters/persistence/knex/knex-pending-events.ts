@@ -91,8 +91,9 @@ export class KnexPendingEvents implements PendingEvents {
 
   async stillWaiting(batch: readonly OutboxEntry[]): Promise<boolean> {
     if (batch.length === 0) return true;
-    // By primary key: given `published_at IS NULL` as a condition, PostgreSQL may walk `outbox_unpublished`
-    // instead, every published row of it when its statistics say there are none.
+    // By primary key: given `published_at IS NULL` as a condition, a planner may walk an index of it instead
+    // (`outbox_unpublished`, which PostgreSQL had before migration 018), every published row of it when its
+    // statistics say there are none.
     const [row] = await this.db('outbox')
       .select(this.db.raw('count(*) AS present, count(published_at) AS published'))
       .whereIn(

@@ -6,9 +6,10 @@ export function unpublishedRows(db: Knex): Knex.QueryBuilder {
 }
 
 /**
- * The unpublished outbox rows in sequence order, read along the `outbox_unpublished (published_at, sequence)` index.
- * Ordered by `sequence` alone, PostgreSQL may choose to walk the primary key and filter, through every published
- * row the outbox keeps before the first unpublished one: a read whose cost grows with the published history.
+ * The unpublished outbox rows in sequence order, read along SQLite's `outbox_unpublished (published_at, sequence)`
+ * index (PostgreSQL's outbox has none since migration 018: see waitingInSequenceOrder). Ordered by `sequence` alone, a
+ * planner may choose to walk the primary key and filter, through every published row the outbox keeps before the
+ * first unpublished one: a read whose cost grows with the published history.
  */
 export function unpublishedInSequenceOrder(db: Knex, direction: 'asc' | 'desc' = 'asc'): Knex.QueryBuilder {
   return unpublishedRows(db).orderBy([

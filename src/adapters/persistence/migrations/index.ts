@@ -16,6 +16,7 @@ import { emptyCountsDropped } from './014-empty-counts-dropped.js';
 import { statusLeadingOrders } from './015-status-leading-orders.js';
 import { statusNextStartOrder } from './016-status-next-start-order.js';
 import { outboxWaiting } from './017-outbox-waiting.js';
+import { outboxMarksInPlace } from './018-outbox-marks-in-place.js';
 import { whileHoldingMigrationLock } from './migration-lock.js';
 import { ensureNamedSchema } from './named-schema.js';
 import { refuseNewerSchema } from './newer-schema.js';
@@ -38,6 +39,7 @@ const MIGRATIONS: ReadonlyArray<[name: string, migration: Knex.Migration]> = [
   ['015-status-leading-orders', statusLeadingOrders],
   ['016-status-next-start-order', statusNextStartOrder],
   ['017-outbox-waiting', outboxWaiting],
+  ['018-outbox-marks-in-place', outboxMarksInPlace],
 ];
 
 /** Migrations compiled into the service, so they run the same from `dist/` on SQLite and PostgreSQL. */
