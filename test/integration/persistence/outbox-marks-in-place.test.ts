@@ -34,6 +34,9 @@ describe("The relay's marks made in place (PostgreSQL)", () => {
       ).rows.map((row: { name: string; definition: string }) => [row.name, row.definition]),
     );
 
+  const storageOptions = async (): Promise<string[] | null> =>
+    (await db.raw(`SELECT reloptions FROM pg_class WHERE oid = 'outbox'::regclass`)).rows[0].reloptions;
+
   /** The rows the relay's mark of `events` changed, and how many of them in place (the backend's counts before and after). */
   async function markInOneTransaction(
     events: Parameters<typeof markPublishedQuery>[0],
@@ -64,6 +67,10 @@ describe("The relay's marks made in place (PostgreSQL)", () => {
     expect(Object.values(definitions).filter((definition) => definition.includes('published_at'))).to.deep.equal([]);
   });
 
+  it('fills its pages to 90%, leaving room beside each row for its mark', async () => {
+    expect(await storageOptions()).to.deep.equal(['fillfactor=90']);
+  });
+
   it('marks a batch whose page has room in place: the new versions need no index entry', async () => {
     await insertOutboxSeries(db, { prefix: 'in-place-', rows: 5, campaigns: 2 });
     const batch = await new KnexPendingEvents(db).next(10);
@@ -77,6 +84,7 @@ describe("The relay's marks made in place (PostgreSQL)", () => {
     const before = await indexDefinitions();
     expect(before).to.have.property('outbox_unpublished');
     expect(before).not.to.have.property('outbox_created');
+    expect(await storageOptions()).to.equal(null);
     await insertOutboxSeries(db, { prefix: 'indexed-', rows: 3 });
     expect(await markInOneTransaction(await new KnexPendingEvents(db).next(10))).to.deep.equal({
       updated: 3,
@@ -86,5 +94,6 @@ describe("The relay's marks made in place (PostgreSQL)", () => {
     const after = await indexDefinitions();
     expect(after).to.have.property('outbox_created');
     expect(after).not.to.have.property('outbox_unpublished');
+    expect(await storageOptions()).to.deep.equal(['fillfactor=90']);
   });
 });
